@@ -1,0 +1,21 @@
+//! Wicket's domain model, shared by the console, its cache, the sync engine and
+//! the server. Everything here is pure: no I/O, no clock (callers pass `now`),
+//! so every rule is tested without a database or a window.
+
+pub mod account;
+pub mod change;
+pub mod error;
+pub mod mutation;
+pub mod rules;
+pub mod staff;
+pub mod sync;
+
+pub use account::{Account, AccountId, AccountPatch, NewAccount, PlatformProfile};
+pub use change::Change;
+pub use error::{ErrorCode, Issue, WicketError};
+pub use mutation::{AccountBook, Mutation};
+pub use staff::{Permission, Role, StaffUser};
+
+/// Milliseconds since the Unix epoch. A plain number so that it crosses JSON
+/// and TypeScript unchanged.
+pub type Millis = i64;

@@ -1,0 +1,104 @@
+//! The sync protocol's wire types (Replicache's contract): a console numbers
+//! its mutations; the server applies each once, in order, and records the
+//! client's last applied number in the same transaction; pulls read the
+//! change feed from a cursor.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::change::Change;
+use crate::error::WicketError;
+use crate::mutation::Mutation;
+use crate::staff::StaffUser;
+
+/// One installation of the console (per workspace).
+pub type ClientId = String;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberedMutation {
+    /// 1, 2, 3, … per client, never reused.
+    pub id: i64,
+    pub mutation: Mutation,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub client_id: ClientId,
+    pub mutations: Vec<NumberedMutation>,
+}
+
+/// A mutation the server refused for good (invalid, not allowed, …). It still
+/// counts as processed, so it never blocks the ones behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub id: i64,
+    pub error: WicketError,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// The highest mutation number the server has processed for this client.
+    pub last_mutation_id: i64,
+    pub rejected: Vec<Rejection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedEntry {
+    /// The global, monotonic position of this change.
+    pub seq: i64,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<FeedEntry>,
+    /// Where the next pull starts.
+    pub cursor: i64,
+    /// True when more changes follow `cursor` already.
+    pub more: bool,
+    /// The client's last processed mutation as of this pull, so the console
+    /// can drop what the pulled state already contains.
+    pub last_mutation_id: i64,
+    /// The server's clock, for the console's clock offset.
+    pub server_time: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInResponse {
+    pub token: String,
+    pub expires_at: i64,
+    pub user: StaffUser,
+}
+
+/// The state of the console's connection, as the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    Online,
+    Offline,
+    Syncing,
+    /// The server refused the session: staff must sign in again.
+    SignedOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct SyncStatus {
+    pub connection: Connection,
+    /// Changes written locally and not yet accepted by the server.
+    pub pending: u32,
+    /// Changes the server refused, kept so staff can see why.
+    pub rejected: u32,
+    /// When the last successful exchange with the server ended.
+    pub last_synced_at: Option<i64>,
+    /// Why the last attempt failed, when it did.
+    pub last_error: Option<String>,
+}

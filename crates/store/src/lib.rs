@@ -1,0 +1,285 @@
+//! The console's local cache: one SQLite file per signed-in workspace.
+//!
+//! It holds the state last pulled from the server and the *outbox* of changes
+//! written here and not yet taken into that state. What staff see is the
+//! pulled state with the waiting changes applied on top (rebased after every
+//! pull), so their own writes show at once, offline too.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use wicket_model::mutation::{self, AccountBook};
+use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
+use wicket_model::{Account, Change, Millis, Mutation, PlatformProfile, WicketError};
+use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
+use include_dir::{include_dir, Dir};
+
+static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Open(#[from] wicket_sqlite::OpenError),
+    #[error("cache query failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the cache holds something this version cannot read: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An account as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedAccount {
+    pub account: Account,
+    /// Changes to it are written here but not yet accepted by the server.
+    pub waiting: bool,
+}
+
+/// A change the server refused, kept until staff dismiss it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedChange {
+    pub id: i64,
+    pub mutation: Mutation,
+    pub error: WicketError,
+    pub created_at: Millis,
+}
+
+pub struct Cache {
+    conn: Mutex<Connection>,
+}
+
+impl Cache {
+    /// Opens (or creates) the cache at `path` and brings it to the latest
+    /// schema.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = wicket_sqlite::open(path, &migrations()?)?;
+        let cache = Cache { conn: Mutex::new(conn) };
+        cache.client_id()?;
+        Ok(cache)
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (an
+        // open transaction rolls back when dropped), so the guard is safe to reuse.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// This installation's id for this workspace, made on first use.
+    pub fn client_id(&self) -> Result<String> {
+        let conn = self.conn();
+        if let Some(id) = get_meta(&conn, "client_id")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        set_meta(&conn, "client_id", &id)?;
+        Ok(id)
+    }
+
+    /// Where the next pull starts in the server's change feed.
+    pub fn cursor(&self) -> Result<i64> {
+        let conn = self.conn();
+        Ok(get_meta(&conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// The server's clock minus ours, in ms, as of the last pull.
+    pub fn clock_offset(&self) -> Result<i64> {
+        let conn = self.conn();
+        Ok(get_meta(&conn, "clock_offset")?.and_then(|c| c.parse().ok()).unwrap_or(0))
+    }
+
+    /// Keeps a change in the outbox; returns its number. The change is
+    /// visible in [`Cache::accounts`] at once.
+    pub fn enqueue(&self, mutation: &Mutation, now: Millis) -> Result<i64> {
+        let json = serde_json::to_string(mutation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let conn = self.conn();
+        conn.execute("INSERT INTO outbox (mutation, created_at) VALUES (?1, ?2)", params![json, now])?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// The oldest waiting changes, in order, at most `limit`.
+    pub fn pending(&self, limit: usize) -> Result<Vec<NumberedMutation>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, mutation FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, json) = row?;
+            Ok(NumberedMutation { id, mutation: decode(&json)? })
+        })
+        .collect()
+    }
+
+    /// Counts of waiting and refused changes, for the sync indicator.
+    pub fn outbox_counts(&self) -> Result<(u32, u32)> {
+        let conn = self.conn();
+        let count = |state: &str| -> Result<u32> {
+            Ok(conn.query_row("SELECT count(*) FROM outbox WHERE state = ?1", [state], |r| r.get(0))?)
+        };
+        Ok((count("pending")?, count("rejected")?))
+    }
+
+    /// Marks changes the server refused for good; they stop being applied on
+    /// top of the pulled state and wait for staff to read why.
+    pub fn record_rejections(&self, rejections: &[Rejection]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for rejection in rejections {
+            let error = serde_json::to_string(&rejection.error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            tx.execute(
+                "UPDATE outbox SET state = 'rejected', rejection = ?2 WHERE id = ?1 AND state = 'pending'",
+                params![rejection.id, error],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn rejected(&self) -> Result<Vec<RejectedChange>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, mutation, rejection, created_at FROM outbox WHERE state = 'rejected' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+        })?;
+        rows.map(|row| {
+            let (id, mutation, error, created_at) = row?;
+            let error = serde_json::from_str(&error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(RejectedChange { id, mutation: decode(&mutation)?, error, created_at })
+        })
+        .collect()
+    }
+
+    pub fn dismiss_rejected(&self, id: i64) -> Result<()> {
+        self.conn().execute("DELETE FROM outbox WHERE id = ?1 AND state = 'rejected'", [id])?;
+        Ok(())
+    }
+
+    /// Takes one page of the change feed into the cache, in one transaction.
+    /// Once the console has caught up (`more` is false), the waiting changes
+    /// the server reports as processed are part of the pulled state and leave
+    /// the outbox; until then they stay on top, so nothing flickers.
+    pub fn apply_pull(&self, pull: &PullResponse, now: Millis) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for entry in &pull.changes {
+            match &entry.change {
+                Change::Account(account) => upsert_account(&tx, account)?,
+            }
+        }
+        set_meta(&tx, "cursor", &pull.cursor.to_string())?;
+        set_meta(&tx, "clock_offset", &(pull.server_time - now).to_string())?;
+        if !pull.more {
+            tx.execute("DELETE FROM outbox WHERE state = 'pending' AND id <= ?1", [pull.last_mutation_id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every account: the pulled state with the waiting changes applied on
+    /// top, in the order they were made. Archived accounts are included.
+    pub fn accounts(&self) -> Result<Vec<CachedAccount>> {
+        let conn = self.conn();
+        let mut book = AccountBook::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                 FROM accounts",
+            )?;
+            let rows = stmt.query_map([], account_from_row)?;
+            for account in rows {
+                let account = account?;
+                book.insert(account.id.clone(), account);
+            }
+        }
+        let mut waiting = std::collections::BTreeSet::new();
+        let mut stmt =
+            conn.prepare_cached("SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
+        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (json, created_at) = row?;
+            let change = decode(&json)?;
+            // A change that no longer applies (its account is gone, say) is
+            // left for the server to refuse; it shows nothing meanwhile.
+            if let Ok(changed) = mutation::apply(&mut book, &change, created_at) {
+                waiting.extend(changed.into_iter().map(|a| a.id));
+            }
+        }
+        let mut accounts: Vec<_> = book
+            .into_values()
+            .map(|account| CachedAccount { waiting: waiting.contains(&account.id), account })
+            .collect();
+        accounts.sort_by(|a, b| {
+            (a.account.archived, a.account.created_at, &a.account.id).cmp(&(
+                b.account.archived,
+                b.account.created_at,
+                &b.account.id,
+            ))
+        });
+        Ok(accounts)
+    }
+}
+
+fn migrations() -> Result<wicket_sqlite::Migrations<'static>> {
+    Ok(wicket_sqlite::migrations(&MIGRATIONS)?)
+}
+
+fn decode(json: &str) -> Result<Mutation> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("outbox entry: {e}")))
+}
+
+fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn upsert_account(conn: &Connection, account: &Account) -> Result<()> {
+    conn.execute(
+        "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
+           category = excluded.category, description = excluded.description,
+           avatar_color = excluded.avatar_color, archived = excluded.archived,
+           created_at = excluded.created_at, updated_at = excluded.updated_at",
+        params![
+            account.id,
+            account.name,
+            account.platform.as_str(),
+            account.category,
+            account.description,
+            account.avatar_color,
+            account.archived,
+            account.created_at,
+            account.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
+fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    let platform: String = row.get(2)?;
+    Ok(Account {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        platform: PlatformProfile::parse(&platform).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, platform.into())
+        })?,
+        category: row.get(3)?,
+        description: row.get(4)?,
+        avatar_color: row.get(5)?,
+        archived: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
