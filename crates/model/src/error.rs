@@ -20,6 +20,8 @@ pub enum ErrorCode {
     NotFound,
     /// A stale write: someone changed the thing meanwhile.
     Conflict,
+    /// The request or the file is larger than allowed.
+    TooLarge,
     /// Too many attempts; try again later.
     RateLimited,
     /// The server could not be reached.

@@ -33,6 +33,14 @@ impl Mutation {
         }
     }
 
+    /// The account this change is about.
+    pub fn account_id(&self) -> &str {
+        match self {
+            Mutation::CreateAccount(new) => &new.id,
+            Mutation::UpdateAccount { id, .. } | Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => id,
+        }
+    }
+
     /// A short name for logs and the console's sync panel.
     pub fn name(&self) -> &'static str {
         match self {

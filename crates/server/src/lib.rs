@@ -1,0 +1,160 @@
+//! `wicket-server`: the merchant's gateway. It stores what staff and
+//! subscribers share, applies the console's changes exactly once, and serves
+//! the change feed. The desktop app embeds it in local mode; a team runs the
+//! `wicket-server` binary.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod sqlite;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use wicket_model::sync::SignInResponse;
+use wicket_model::{Role, StaffUser};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+use storage::{NewStaff, Storage, StorageError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub clock: Arc<dyn Clock>,
+    pub sign_in_limiter: Arc<api::v1::SignInLimiter>,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
+        Self { storage, clock, sign_in_limiter: Arc::new(api::v1::sign_in_limiter()) }
+    }
+
+    /// Creates the first owner of a server that has no staff yet.
+    pub async fn create_owner(&self, login: &str, display_name: &str, password: &str) -> Result<StaffUser, ApiError> {
+        let password_hash = auth::hash_password(password)?;
+        self.create_staff(login, display_name, Role::Owner, password_hash).await
+    }
+
+    pub async fn create_staff(
+        &self,
+        login: &str,
+        display_name: &str,
+        role: Role,
+        password_hash: String,
+    ) -> Result<StaffUser, ApiError> {
+        let login = login.trim();
+        if login.is_empty() || login.chars().count() > 64 {
+            return Err(ApiError::new(wicket_model::ErrorCode::Invalid, "a sign-in name has 1 to 64 characters"));
+        }
+        let new = NewStaff {
+            login: login.to_owned(),
+            display_name: if display_name.trim().is_empty() { login.to_owned() } else { display_name.to_owned() },
+            role,
+            password_hash,
+        };
+        Ok(self.storage.create_staff(new, self.clock.now()).await?)
+    }
+
+    /// A session for `user`, as sign-in makes one.
+    pub async fn open_session(&self, user: StaffUser) -> Result<SignInResponse, ApiError> {
+        let (token, token_hash) = auth::new_token();
+        let now = self.clock.now();
+        let expires_at = now + auth::SESSION_DAYS * 24 * 3600 * 1000;
+        self.storage.create_session(&token_hash, &user.id, now, expires_at).await?;
+        Ok(SignInResponse { token, expires_at, user })
+    }
+
+    /// Local mode: the console on this computer owns the embedded server. It
+    /// signs in as the owner, made on first run with `display_name`.
+    pub async fn local_owner_session(&self, display_name: &str) -> Result<SignInResponse, ApiError> {
+        let owners = self.storage.staff_by_role(Role::Owner).await?;
+        let owner = match owners.into_iter().next() {
+            Some(owner) => owner,
+            None => {
+                let hash = auth::unusable_password_hash()?;
+                self.create_staff("owner", display_name, Role::Owner, hash).await?
+            }
+        };
+        self.open_session(owner).await
+    }
+}
+
+/// The whole HTTP API; tests call it directly or over a socket.
+pub fn router(state: AppState) -> Router {
+    api::routes(state)
+}
+
+/// Where a server keeps its data and how it listens.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+}
+
+pub fn open_storage(data_dir: &std::path::Path) -> Result<sqlite::SqliteStorage, StorageError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| StorageError::Database(format!("cannot create {}: {e}", data_dir.display())))?;
+    sqlite::SqliteStorage::open(&data_dir.join("wicket.sqlite"))
+}
+
+/// A server running in this process (local mode and tests).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match (&mut self.task).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "server ended with an error"),
+            Err(e) => tracing::warn!(error = %e, "server task failed"),
+        }
+    }
+}
+
+/// Starts a server on `config.listen` (port 0 picks a free one).
+pub async fn start(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<RunningServer, StartError> {
+    let storage = open_storage(&config.data_dir)?;
+    let state = AppState::new(Arc::new(storage), clock);
+    let listener = TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = router(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, data = %config.data_dir.display(), "wicket-server listening");
+    Ok(RunningServer { addr, state, stop: Some(stop), task })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}

@@ -1,0 +1,112 @@
+//! The `wicket-server` command: run the merchant's gateway, or set it up.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use wicket_server::{open_storage, AppState, ServerConfig, SystemClock};
+
+/// Wicket's server: stores published layouts, subscribers and conversations,
+/// applies the consoles' changes exactly once, and serves the change feed.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The folder for the server's data (a SQLite database). Created if missing.
+    #[arg(long, env = "WICKET_DATA", default_value = "wicket-data", global = true)]
+    data: PathBuf,
+
+    /// The address to listen on. Use 0.0.0.0:8686 to accept other machines
+    /// (behind TLS: put a reverse proxy in front).
+    #[arg(long, env = "WICKET_LISTEN", default_value = "127.0.0.1:8686")]
+    listen: SocketAddr,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the first owner: reads the password from standard input.
+    CreateOwner {
+        /// The sign-in name.
+        #[arg(long)]
+        login: String,
+        /// The name colleagues see.
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::CreateOwner { login, display_name }) => create_owner(cli.data, &login, &display_name).await,
+        None => serve(ServerConfig { data_dir: cli.data, listen: cli.listen }).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("wicket-server: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: ServerConfig) -> Result<(), String> {
+    let server = wicket_server::start(config, Arc::new(SystemClock)).await.map_err(|e| e.to_string())?;
+    println!("wicket-server listening on {}", server.base_url());
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    server.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn create_owner(data: PathBuf, login: &str, display_name: &str) -> Result<(), String> {
+    let storage = open_storage(&data).map_err(|e| e.to_string())?;
+    let state = AppState::new(Arc::new(storage), Arc::new(SystemClock));
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 8 {
+        return Err("the password needs at least 8 characters".into());
+    }
+    let owner = state.create_owner(login, display_name, password).await.map_err(|e| e.0.message)?;
+    println!("created owner {} ({})", owner.login, owner.display_name);
+    Ok(())
+}
