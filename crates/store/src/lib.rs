@@ -97,12 +97,15 @@ impl Cache {
         Ok(conn.last_insert_rowid())
     }
 
-    /// The oldest waiting changes, in order, at most `limit`.
-    pub fn pending(&self, limit: usize) -> Result<Vec<NumberedMutation>> {
+    /// The oldest waiting changes numbered after `after`, in order, at most
+    /// `limit`.
+    pub fn pending(&self, after: i64, limit: usize) -> Result<Vec<NumberedMutation>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT id, mutation FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, mutation FROM outbox WHERE state = 'pending' AND id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows =
+            stmt.query_map(params![after, limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
         rows.map(|row| {
             let (id, json) = row?;
             Ok(NumberedMutation { id, mutation: decode(&json)? })

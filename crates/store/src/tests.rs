@@ -70,7 +70,7 @@ fn migrates_from_empty_and_from_every_earlier_version() {
         let names: Vec<_> = cache.accounts().unwrap().into_iter().map(|a| a.account.name).collect();
         let expected: Vec<String> = if start >= 1 { vec!["Kept".into()] } else { vec![] };
         assert_eq!(names, expected, "upgrading from version {start} keeps the data");
-        assert_eq!(cache.pending(10).unwrap(), vec![], "from version {start} the outbox is usable");
+        assert_eq!(cache.pending(0, 10).unwrap(), vec![], "from version {start} the outbox is usable");
     }
 }
 
@@ -101,7 +101,7 @@ fn a_written_change_shows_at_once_and_waits_in_order() {
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].account.name, "Bank A2", "waiting changes apply on top, in order");
     assert!(accounts[0].waiting, "the account is marked as waiting to sync");
-    let ids: Vec<_> = cache.pending(10).unwrap().into_iter().map(|m| m.id).collect();
+    let ids: Vec<_> = cache.pending(0, 10).unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, vec![first, second]);
     assert_eq!(cache.outbox_counts().unwrap(), (2, 0));
 }
@@ -137,7 +137,7 @@ fn a_change_made_after_the_acknowledged_one_stays() {
     let first = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
     cache.enqueue(&create("b", "Bank B"), 11).unwrap();
     cache.apply_pull(&pull(vec![server_account("a", "Bank A", 10)], 1, first, false), 20).unwrap();
-    let pending: Vec<_> = cache.pending(10).unwrap().into_iter().map(|m| m.mutation.name()).collect();
+    let pending: Vec<_> = cache.pending(0, 10).unwrap().into_iter().map(|m| m.mutation.name()).collect();
     assert_eq!(pending, ["create_account"], "only the processed change leaves");
     let names: Vec<_> = cache.accounts().unwrap().into_iter().map(|a| (a.account.name, a.waiting)).collect();
     assert_eq!(names, [("Bank A".to_string(), false), ("Bank B".to_string(), true)]);

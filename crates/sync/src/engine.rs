@@ -1,0 +1,226 @@
+//! The sync loop: one task per signed-in workspace.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use wicket_model::sync::{Connection, PushRequest, SyncStatus};
+use wicket_store::{Cache, StoreError};
+
+use crate::client::{ClientError, ServerClient};
+
+/// How many outbox entries go in one push, and feed entries in one pull.
+const PUSH_BATCH: usize = 100;
+const PULL_PAGE: u32 = 500;
+/// With no nudge, look for others' changes this often (until the live feed).
+const POLL_EVERY: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncEvent {
+    Status(SyncStatus),
+    /// The cache changed: lists should be read again.
+    DataChanged,
+}
+
+pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;
+
+struct Shared {
+    cache: Arc<Cache>,
+    client: ServerClient,
+    token: String,
+    nudge: Notify,
+    status: watch::Sender<SyncStatus>,
+    listener: SyncListener,
+}
+
+pub struct SyncEngine {
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RoundError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncEngine {
+    /// Starts syncing `cache` with the server at once, then whenever nudged
+    /// and every few seconds.
+    pub fn start(cache: Arc<Cache>, client: ServerClient, token: String, listener: SyncListener) -> Self {
+        let (pending, rejected) = cache.outbox_counts().unwrap_or((0, 0));
+        let initial = SyncStatus {
+            connection: Connection::Syncing,
+            pending,
+            rejected,
+            last_synced_at: None,
+            last_error: None,
+        };
+        let (status, _) = watch::channel(initial);
+        let shared = Arc::new(Shared { cache, client, token, nudge: Notify::new(), status, listener });
+        let task = tokio::spawn(run(shared.clone()));
+        Self { shared, task }
+    }
+
+    /// Asks for a round now (after a local write, or when staff ask).
+    pub fn nudge(&self) {
+        self.shared.nudge.notify_one();
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.shared.status.borrow().clone()
+    }
+
+    /// A receiver that sees every status change (tests wait on it).
+    pub fn watch(&self) -> watch::Receiver<SyncStatus> {
+        self.shared.status.subscribe()
+    }
+
+    /// Stops the loop. Nothing is lost: the outbox stays in the cache.
+    pub fn stop(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for SyncEngine {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn run(shared: Arc<Shared>) {
+    let mut backoff = new_backoff();
+    loop {
+        set_status(&shared, |s| s.connection = Connection::Syncing);
+        let wait = match round(&shared).await {
+            Ok(changed) => {
+                backoff = new_backoff();
+                let counts = counts(&shared).await;
+                set_status(&shared, |s| {
+                    s.connection = Connection::Online;
+                    (s.pending, s.rejected) = counts;
+                    s.last_synced_at = Some(now_ms());
+                    s.last_error = None;
+                });
+                if changed {
+                    (shared.listener)(SyncEvent::DataChanged);
+                }
+                // Changes written during the round are pushed at once.
+                if counts.0 > 0 {
+                    Duration::ZERO
+                } else {
+                    POLL_EVERY
+                }
+            }
+            Err(error) => {
+                let signed_out = matches!(&error, RoundError::Client(e) if e.is_unauthorized());
+                let counts = counts(&shared).await;
+                tracing::info!(%error, "sync round failed");
+                set_status(&shared, |s| {
+                    s.connection = if signed_out { Connection::SignedOut } else { Connection::Offline };
+                    (s.pending, s.rejected) = counts;
+                    s.last_error = Some(error.to_string());
+                });
+                // Whatever was pulled before the failure is in the cache.
+                (shared.listener)(SyncEvent::DataChanged);
+                if signed_out {
+                    Duration::MAX
+                } else {
+                    backoff.next().unwrap_or(Duration::from_secs(30))
+                }
+            }
+        };
+        if wait == Duration::MAX {
+            shared.nudge.notified().await;
+        } else if !wait.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = shared.nudge.notified() => {}
+            }
+        }
+    }
+}
+
+fn new_backoff() -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(500))
+        .with_max_delay(Duration::from_secs(30))
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
+/// One exchange: push everything waiting, then pull until caught up.
+/// Returns whether the cache changed.
+async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
+    let mut changed = false;
+    let client_id = blocking(shared, |cache| cache.client_id()).await?;
+    // Pushed changes stay in the outbox (applied on top) until the pull
+    // below shows them in the server's state, so nothing flickers back.
+    let mut after = 0;
+    loop {
+        let mutations = blocking(shared, move |cache| cache.pending(after, PUSH_BATCH)).await?;
+        let Some(last) = mutations.last().map(|m| m.id) else { break };
+        let request = PushRequest { client_id: client_id.clone(), mutations };
+        let response = shared.client.push(&shared.token, &request).await?;
+        if !response.rejected.is_empty() {
+            let rejected = response.rejected;
+            blocking(shared, move |cache| cache.record_rejections(&rejected)).await?;
+            changed = true;
+        }
+        after = last;
+    }
+    loop {
+        let cursor = blocking(shared, |cache| cache.cursor()).await?;
+        let page = shared.client.pull(&shared.token, &client_id, cursor, PULL_PAGE).await?;
+        let more = page.more;
+        let had_changes = !page.changes.is_empty();
+        let before = blocking(shared, |cache| cache.outbox_counts()).await?;
+        blocking(shared, move |cache| cache.apply_pull(&page, now_ms())).await?;
+        let after = blocking(shared, |cache| cache.outbox_counts()).await?;
+        changed |= had_changes || before != after;
+        if !more {
+            break;
+        }
+    }
+    Ok(changed)
+}
+
+async fn counts(shared: &Arc<Shared>) -> (u32, u32) {
+    blocking(shared, |cache| cache.outbox_counts()).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count the outbox");
+        let status = shared.status.borrow();
+        (status.pending, status.rejected)
+    })
+}
+
+async fn blocking<T, F>(shared: &Arc<Shared>, job: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Cache) -> Result<T, StoreError> + Send + 'static,
+{
+    let cache = shared.cache.clone();
+    tokio::task::spawn_blocking(move || job(&cache))
+        .await
+        .unwrap_or_else(|e| Err(StoreError::Corrupt(format!("cache task failed: {e}"))))
+}
+
+fn set_status(shared: &Shared, change: impl FnOnce(&mut SyncStatus)) {
+    let modified = shared.status.send_if_modified(|status| {
+        let before = status.clone();
+        change(status);
+        *status != before
+    });
+    if modified {
+        (shared.listener)(SyncEvent::Status(shared.status.borrow().clone()));
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
