@@ -75,6 +75,38 @@ pub struct AccountPatch {
     pub avatar_color: Option<String>,
 }
 
+/// What staff fill in on the "new account" form; the console adds the id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDraft {
+    pub name: String,
+    pub platform: PlatformProfile,
+    pub category: String,
+    pub description: String,
+    pub avatar_color: String,
+}
+
+impl AccountDraft {
+    pub fn with_id(self, id: AccountId) -> NewAccount {
+        NewAccount {
+            id,
+            name: self.name,
+            platform: self.platform,
+            category: self.category,
+            description: self.description,
+            avatar_color: self.avatar_color,
+        }
+    }
+}
+
+/// An account as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct AccountListItem {
+    pub account: Account,
+    /// Changes to it are kept on this computer and not yet accepted by the server.
+    pub waiting: bool,
+}
+
 /// The avatar colours the console offers; any `#rrggbb` is accepted.
 pub const AVATAR_COLORS: [&str; 8] =
     ["#1677ff", "#07c160", "#fa8c16", "#eb2f96", "#722ed1", "#13c2c2", "#f5222d", "#595959"];

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use wicket_model::mutation::{self, AccountBook};
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
-use wicket_model::{Account, Change, Millis, Mutation, PlatformProfile, WicketError};
+use wicket_model::{Account, AccountListItem, Change, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 use include_dir::{include_dir, Dir};
 
@@ -27,14 +27,6 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// An account as the console lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachedAccount {
-    pub account: Account,
-    /// Changes to it are written here but not yet accepted by the server.
-    pub waiting: bool,
-}
 
 /// A change the server refused, kept until staff dismiss it.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +66,21 @@ impl Cache {
         let id = uuid::Uuid::new_v4().to_string();
         set_meta(&conn, "client_id", &id)?;
         Ok(id)
+    }
+
+    /// The staff member this workspace belongs to, kept so the console opens
+    /// offline.
+    pub fn signed_in_user(&self) -> Result<Option<StaffUser>> {
+        let conn = self.conn();
+        match get_meta(&conn, "user")? {
+            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    pub fn remember_user(&self, user: &StaffUser) -> Result<()> {
+        let json = serde_json::to_string(user).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        set_meta(&self.conn(), "user", &json)
     }
 
     /// Where the next pull starts in the server's change feed.
@@ -182,7 +189,7 @@ impl Cache {
 
     /// Every account: the pulled state with the waiting changes applied on
     /// top, in the order they were made. Archived accounts are included.
-    pub fn accounts(&self) -> Result<Vec<CachedAccount>> {
+    pub fn accounts(&self) -> Result<Vec<AccountListItem>> {
         let conn = self.conn();
         let mut book = AccountBook::new();
         {
@@ -211,7 +218,7 @@ impl Cache {
         }
         let mut accounts: Vec<_> = book
             .into_values()
-            .map(|account| CachedAccount { waiting: waiting.contains(&account.id), account })
+            .map(|account| AccountListItem { waiting: waiting.contains(&account.id), account })
             .collect();
         accounts.sort_by(|a, b| {
             (a.account.archived, a.account.created_at, &a.account.id).cmp(&(
