@@ -1,0 +1,123 @@
+//! The Wicket desktop app: Tauri set-up, the window, plugins, and commands
+//! that call `wicket-console`. No business logic lives here.
+
+mod command_names;
+mod commands;
+mod settings;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::{Manager, RunEvent, WindowEvent};
+use tauri_specta::{collect_commands, collect_events, Builder, Event};
+use wicket_console::{Console, SyncEvent};
+use wicket_model::sync::SyncStatus;
+
+pub use command_names::COMMANDS;
+
+/// The sync state changed (online, offline, syncing, changes waiting).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SyncStatusEvent(pub SyncStatus);
+
+/// The cache changed: lists on screen should be read again.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct AccountsChangedEvent;
+
+/// The typed command and event set; also the source of the UI's bindings.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::session,
+            commands::start_local,
+            commands::sign_in,
+            commands::sign_out,
+            commands::list_accounts,
+            commands::check_account,
+            commands::create_account,
+            commands::update_account,
+            commands::set_archived,
+            commands::sync_status,
+            commands::sync_now,
+            commands::rejected_changes,
+            commands::dismiss_rejected,
+            commands::language,
+            commands::set_language,
+        ])
+        .events(collect_events![SyncStatusEvent, AccountsChangedEvent])
+        .typ::<wicket_model::ErrorCode>()
+        .dangerously_cast_bigints_to_number()
+}
+
+/// Writes the TypeScript bindings the UI imports.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
+    specta_builder()
+        .export(specta_typescript::Typescript::default().header(header), path)
+        .map_err(|e| e.to_string())
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let builder = specta_builder();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let data_dir = app.path().app_data_dir()?;
+            std::fs::create_dir_all(&data_dir)?;
+            let handle = app.handle().clone();
+            let listener = Arc::new(move |event: SyncEvent| {
+                let sent = match event {
+                    SyncEvent::Status(status) => SyncStatusEvent(status).emit(&handle),
+                    SyncEvent::DataChanged => AccountsChangedEvent.emit(&handle),
+                };
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "cannot send an event to the window");
+                }
+            });
+            let console = Arc::new(Console::new(&data_dir, listener));
+            // Reopen the last workspace before the window asks for it; this
+            // needs no network.
+            let last = settings::last_workspace(app.handle());
+            if let Err(e) = tauri::async_runtime::block_on(console.restore(&last)) {
+                tracing::warn!(error = %e, "cannot reopen the last workspace; showing sign-in");
+            }
+            app.manage(console);
+            if let Some(window) = app.get_webview_window("main") {
+                settings::restore_window(&window);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. }) {
+                if let Some(window) = window.app_handle().get_webview_window(window.label()) {
+                    settings::remember_window(&window);
+                }
+            }
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("Wicket cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            if let Some(console) = handle.try_state::<Arc<Console>>() {
+                tauri::async_runtime::block_on(console.shutdown());
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,42 @@
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::*;
+
+fn ui_bindings() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/platform/bindings.ts")
+}
+
+/// Regenerates the UI's bindings. `make test` then fails if the committed
+/// file differed, so the TypeScript can never drift from the Rust types.
+#[test]
+fn export_typescript_bindings() {
+    export_bindings(&ui_bindings()).expect("the bindings export");
+}
+
+#[test]
+fn the_capability_grants_exactly_the_registered_commands() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+    let capability: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+        .collect();
+    let listed: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
+    assert_eq!(granted, listed, "capabilities/main.json grants the commands of command_names.rs");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bindings.ts");
+    export_bindings(&file).unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    // Calls read `__TAURI_INVOKE("name"` or `__TAURI_INVOKE<T>("name"`.
+    let invoked: BTreeSet<String> = text
+        .split("__TAURI_INVOKE")
+        .skip(1)
+        .filter_map(|call| call.split_once("(\"").map(|(_, rest)| rest.split('"').next().unwrap_or("").to_owned()))
+        .filter(|name| !name.is_empty())
+        .collect();
+    assert_eq!(invoked, listed, "the registered commands are the ones command_names.rs lists");
+}
