@@ -1,0 +1,250 @@
+//! What the end-to-end tests need around the app: a virtual display, the
+//! WebDriver bridge, a real `wicket-server` process, and screenshots. Every
+//! process is started here on loopback ports picked here, and stopped by its
+//! own process id.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
+}
+
+/// A built program the tests need, from an environment variable or the
+/// default build folder; a clear failure when it is missing.
+pub fn built(env: &str, name: &str) -> PathBuf {
+    let path = std::env::var_os(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug").join(name));
+    assert!(path.exists(), "{} is missing: build it first (`make test` does), or set {env}", path.display());
+    path
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// A child process stopped by its pid when dropped (SIGTERM, then SIGKILL).
+pub struct Process {
+    pub name: &'static str,
+    child: Option<Child>,
+    pub log: PathBuf,
+}
+
+impl Process {
+    pub fn spawn(name: &'static str, command: &mut Command, log_dir: &Path) -> Process {
+        let log = log_dir.join(format!("{name}.log"));
+        let out = std::fs::File::create(&log).expect("a log file");
+        let err = out.try_clone().expect("a log file handle");
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Process { name, child: Some(child), log }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops the process by its pid: SIGTERM, and SIGKILL if it lingers.
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        let pid = child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Waits until something accepts connections on `port`.
+pub fn wait_for_port(port: u16, process: &Process) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{} did not listen on {port}; its log:\n{}", process.name, process.log_text());
+}
+
+/// A virtual X display of 1280×800.
+pub fn start_xvfb(log_dir: &Path) -> (Process, String) {
+    // Display numbers are picked from the pid so parallel runs do not meet.
+    let display = format!(":{}", 100 + std::process::id() % 400);
+    let mut command = Command::new("Xvfb");
+    command.args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+    let xvfb = Process::spawn("xvfb", &mut command, log_dir);
+    let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start; its log:\n{}", xvfb.log_text());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (xvfb, display)
+}
+
+/// tauri-driver on a free port, with the app's data kept in `home`.
+pub fn start_tauri_driver(display: &str, home: &Path, log_dir: &Path) -> (Process, u16) {
+    let port = free_port();
+    let native_port = free_port();
+    let mut command = Command::new(tauri_driver());
+    command
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("DISPLAY", display)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("WICKET_TOKEN_STORE", "file")
+        .env("NO_AT_BRIDGE", "1")
+        .env("RUST_LOG", "info");
+    let driver = Process::spawn("tauri-driver", &mut command, log_dir);
+    wait_for_port(port, &driver);
+    (driver, port)
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    let installed = home.join("bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// A WebDriver session on the app; it starts the app.
+pub async fn open_app(driver_port: u16, app: &Path, driver: &Process) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "wry".into());
+    capabilities.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+    let mut builder = ClientBuilder::native();
+    builder.capabilities(capabilities);
+    let url = format!("http://127.0.0.1:{driver_port}");
+    let connect = builder.connect(&url);
+    match tokio::time::timeout(Duration::from_secs(60), connect).await {
+        Ok(Ok(client)) => client,
+        Ok(Err(e)) => panic!("no WebDriver session: {e}; tauri-driver log:\n{}", driver.log_text()),
+        Err(_) => panic!("the app did not start in time; tauri-driver log:\n{}", driver.log_text()),
+    }
+}
+
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// The element with `data-testid` = `id`, waiting for it to appear.
+pub async fn find(client: &Client, id: &str) -> Element {
+    let css = testid(id);
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&css))
+        .await
+        .unwrap_or_else(|e| panic!("{id} did not appear: {e}"))
+}
+
+pub async fn click(client: &Client, id: &str) {
+    find(client, id).await.click().await.unwrap_or_else(|e| panic!("cannot click {id}: {e}"));
+}
+
+pub async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = find(client, id).await;
+    field.clear().await.unwrap_or_else(|e| panic!("cannot clear {id}: {e}"));
+    field.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {id}: {e}"));
+}
+
+/// Waits until `check` holds, re-reading the page; panics with `what`.
+pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn text_of(client: &Client, css: &str) -> Option<String> {
+    let element = client.find(Locator::Css(css)).await.ok()?;
+    element.text().await.ok()
+}
+
+pub async fn attr_of(client: &Client, css: &str, name: &str) -> Option<String> {
+    let element = client.find(Locator::Css(css)).await.ok()?;
+    element.attr(name).await.ok().flatten()
+}
+
+pub async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.map(|all| all.len()).unwrap_or(0)
+}
+
+/// Saves what the webview shows, and the whole virtual screen beside it.
+pub async fn screenshot(client: &Client, display: &str, name: &str) -> PathBuf {
+    let dir = workspace_root().join("artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("the artefacts folder");
+    let path = dir.join(format!("{name}.png"));
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(&path, png).expect("the screenshot is saved");
+    let screen = dir.join(format!("{name}-screen.png"));
+    let _ = Command::new("import").args(["-display", display, "-window", "root"]).arg(&screen).status();
+    path
+}
+
+/// A real `wicket-server` process on `port`, its data in `data`.
+pub fn start_server(data: &Path, port: u16, log_dir: &Path, run: usize) -> Process {
+    let name: &'static str = if run == 0 { "wicket-server" } else { "wicket-server-restarted" };
+    let mut command = Command::new(built("WICKET_SERVER_BIN", "wicket-server"));
+    command.arg("--data").arg(data).args(["--listen", &format!("127.0.0.1:{port}")]);
+    let server = Process::spawn(name, &mut command, log_dir);
+    wait_for_port(port, &server);
+    server
+}
+
+pub fn create_owner(data: &Path, login: &str, password: &str) {
+    use std::io::Write;
+    let mut child = Command::new(built("WICKET_SERVER_BIN", "wicket-server"))
+        .arg("--data")
+        .arg(data)
+        .args(["create-owner", "--login", login, "--display-name", "Team Owner"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("wicket-server create-owner starts");
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("the password is sent");
+    assert!(child.wait().expect("create-owner ends").success(), "the owner was created");
+}
