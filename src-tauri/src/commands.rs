@@ -54,8 +54,8 @@ pub async fn list_accounts(console: State<'_, Arc<Console>>) -> Result<Vec<Accou
 
 #[tauri::command]
 #[specta::specta]
-pub fn check_account(draft: AccountDraft) -> Vec<Issue> {
-    Console::check_account(draft)
+pub fn check_account(draft: AccountDraft) -> Result<Vec<Issue>> {
+    Ok(Console::check_account(draft))
 }
 
 #[tauri::command]

@@ -47,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .events(collect_events![SyncStatusEvent, AccountsChangedEvent])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
 }
 
 /// Writes the TypeScript bindings the UI imports.

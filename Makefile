@@ -1,0 +1,115 @@
+# Wicket: `make run` opens the console in local mode; `make test` runs every
+# test. Both install what is missing first (Debian packages, npm packages,
+# Rust tools), so they work on a fresh Debian 12 machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Every cargo call builds the desktop app with its UI embedded, so tests,
+# clippy and the app share one build and never load a dev server.
+CARGO_FEATURES := --features wicket-desktop/custom-protocol
+CARGO ?= cargo
+NPM ?= npm
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk imagemagick librsvg2-bin dbus
+TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
+
+.PHONY: help
+help:
+	@echo "make run    build and open the Wicket console (local mode)"
+	@echo "make test   run every test: Rust, UI unit, end to end"
+	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
+	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
+
+# ---- What the build needs -------------------------------------------------
+
+.PHONY: deps debian-packages toolchain ui-packages tauri-driver
+deps: debian-packages toolchain ui-packages
+
+debian-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+toolchain:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run make again." >&2; exit 1; }
+	@if ! command -v node >/dev/null; then \
+	  echo "Installing Node.js from Debian"; \
+	  $(SUDO) apt-get update -qq; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; \
+	fi
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js 20.19 or newer is needed for the UI build; this is "+process.version); process.exit(1) }'
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+ui-packages: ui/node_modules/.package-lock.json
+
+tauri-driver: $(TAURI_DRIVER)
+$(TAURI_DRIVER):
+	$(CARGO) install tauri-driver --version '^2' --locked
+
+# ---- Builds ----------------------------------------------------------------
+
+.PHONY: ui app server-bin bindings
+ui: ui-packages
+	cd ui && $(NPM) run build
+
+app: deps ui
+	$(CARGO) build -p wicket-desktop -p wicket-server $(CARGO_FEATURES)
+
+bindings:
+	$(CARGO) test -p wicket-desktop $(CARGO_FEATURES) --lib export_typescript_bindings
+
+# ---- Run -------------------------------------------------------------------
+
+.PHONY: run server
+run: app
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display: run this from a desktop session (or set DISPLAY)." >&2; exit 1; \
+	fi
+	./target/debug/wicket
+
+server: deps
+	$(CARGO) run -p wicket-server -- --data wicket-data --listen 127.0.0.1:8686
+
+# ---- Tests -----------------------------------------------------------------
+
+.PHONY: test lint test-rust test-ui test-e2e check-bindings
+test: deps tauri-driver ui lint test-rust check-bindings test-ui test-e2e
+	@echo "make test: all passed"
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
+	cd ui && $(NPM) run typecheck && $(NPM) run lint
+
+test-rust:
+	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)
+
+# The Rust tests regenerate the UI's bindings; a difference means the
+# committed TypeScript no longer matches the Rust types.
+check-bindings:
+	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts); \
+	if [ -n "$$changed" ]; then \
+	  echo "ui/src/platform/bindings.ts changed when regenerated from the Rust types:" >&2; \
+	  git --no-pager diff --stat -- ui/src/platform/bindings.ts >&2; \
+	  echo "Run 'make bindings' and commit the result." >&2; exit 1; \
+	fi
+
+test-ui:
+	cd ui && $(NPM) test
+
+test-e2e: app tauri-driver
+	$(CARGO) test -p wicket-e2e $(CARGO_FEATURES) -- --test-threads=1

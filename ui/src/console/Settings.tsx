@@ -1,0 +1,63 @@
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Language, Session, StaffUser } from '../platform';
+import { currentLanguage, LANGUAGES } from '../i18n';
+import { asAppError, describeError } from './errors';
+import { useChangeLanguage } from './language';
+
+type Props = { session: Session; user: StaffUser; onError: (message: string) => void };
+
+export function SettingsScreen({ session, user, onError }: Props) {
+  const { t } = useTranslation();
+  const id = useId();
+  const changeLanguage = useChangeLanguage();
+  const active = currentLanguage();
+
+  const choose = (lng: Language) => {
+    if (lng === active) return;
+    changeLanguage(lng).catch((e: unknown) => onError(describeError(t, asAppError(e))));
+  };
+
+  return (
+    <div className="settings">
+      <section className="card settings-card" aria-labelledby={`${id}-lang`}>
+        <h2 id={`${id}-lang`}>{t('settings.language')}</h2>
+        <p className="muted">{t('settings.languageHint')}</p>
+        <div className="choice-group" role="radiogroup" aria-labelledby={`${id}-lang`}>
+          {LANGUAGES.map((lng) => (
+            <label key={lng} className={`choice${lng === active ? ' is-checked' : ''}`}>
+              <input
+                type="radio"
+                name={`${id}-language`}
+                value={lng}
+                checked={lng === active}
+                data-testid={`settings-language-${lng}`}
+                onChange={() => choose(lng)}
+              />
+              <span>{t(`language.${lng}`)}</span>
+            </label>
+          ))}
+        </div>
+      </section>
+
+      <section className="card settings-card" aria-labelledby={`${id}-mode`}>
+        <h2 id={`${id}-mode`}>{t('settings.workspace')}</h2>
+        <p className="muted">{t('settings.readOnly')}</p>
+        <dl className="facts">
+          <dt>{t('settings.mode')}</dt>
+          <dd data-testid="settings-mode">{session.mode === 'local' ? t('settings.modeLocal') : t('settings.modeTeam')}</dd>
+          {session.mode === 'team' && session.server_url && (
+            <>
+              <dt>{t('settings.server')}</dt>
+              <dd data-testid="settings-server">{session.server_url}</dd>
+            </>
+          )}
+          <dt>{t('settings.user')}</dt>
+          <dd>{user.display_name}</dd>
+          <dt>{t('settings.role')}</dt>
+          <dd>{t(`role.${user.role}`)}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

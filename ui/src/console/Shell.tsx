@@ -1,0 +1,157 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  dismissRejected,
+  onAccountsChanged,
+  onSyncStatus,
+  rejectedChanges,
+  signOut,
+  syncStatus,
+  type RejectedChange,
+  type Session,
+  type StaffUser,
+  type SyncStatus,
+} from '../platform';
+import { AccountsScreen } from './Accounts';
+import { asAppError, describeError } from './errors';
+import { LanguageSwitch } from './LanguageSwitch';
+import { Placeholder } from './Placeholder';
+import { RejectedBanner } from './RejectedBanner';
+import { SettingsScreen } from './Settings';
+import { SyncIndicator } from './SyncIndicator';
+
+export const SCREENS = ['accounts', 'designer', 'conversations', 'broadcasts', 'subscribers', 'settings'] as const;
+export type ScreenId = (typeof SCREENS)[number];
+
+type Props = {
+  session: Session;
+  user: StaffUser;
+  onSignedOut: () => void;
+};
+
+/** The signed-in console: sidebar, top bar, and the current screen. */
+export function Shell({ session, user, onSignedOut }: Props) {
+  const { t } = useTranslation();
+  const [screen, setScreen] = useState<ScreenId>('accounts');
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [rejected, setRejected] = useState<RejectedChange[]>([]);
+  const [accountsVersion, setAccountsVersion] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    syncStatus().then(
+      (s) => {
+        if (live) setStatus(s);
+      },
+      () => undefined,
+    );
+    const offStatus = onSyncStatus((s) => setStatus(s));
+    const offAccounts = onAccountsChanged(() => setAccountsVersion((v) => v + 1));
+    return () => {
+      live = false;
+      offStatus();
+      offAccounts();
+    };
+  }, []);
+
+  const rejectedCount = status?.rejected ?? 0;
+  useEffect(() => {
+    if (rejectedCount <= 0) return undefined;
+    let live = true;
+    rejectedChanges().then(
+      (list) => {
+        if (live) setRejected(list);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [rejectedCount, status]);
+
+  const showError = (message: string) => setNotice(message);
+
+  const onDismiss = (id: number) => {
+    dismissRejected(id).then(
+      () => {
+        setRejected((list) => list.filter((r) => r.id !== id));
+        syncStatus().then(setStatus, () => undefined);
+      },
+      (e: unknown) => showError(describeError(t, asAppError(e))),
+    );
+  };
+
+  const onSignOut = () => {
+    signOut().then(onSignedOut, (e: unknown) => showError(describeError(t, asAppError(e))));
+  };
+
+  let body;
+  switch (screen) {
+    case 'accounts':
+      body = <AccountsScreen version={accountsVersion} />;
+      break;
+    case 'settings':
+      body = <SettingsScreen session={session} user={user} onError={showError} />;
+      break;
+    default:
+      body = <Placeholder screen={screen} />;
+  }
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">{t('app.name')}</span>
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="nav-list">
+            {SCREENS.map((id) => (
+              <li key={id}>
+                <button
+                  type="button"
+                  className={`nav-item${id === screen ? ' is-active' : ''}`}
+                  data-testid={`nav-${id}`}
+                  aria-current={id === screen ? 'page' : undefined}
+                  onClick={() => setScreen(id)}
+                >
+                  <span className={`nav-icon nav-icon-${id}`} aria-hidden="true" />
+                  {t(`nav.${id}`)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <p className="sidebar-foot muted">{t('app.tagline')}</p>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <h1 className="topbar-title" data-testid="screen-title">
+            {t(`nav.${screen}`)}
+          </h1>
+          <div className="topbar-tools">
+            {status && <SyncIndicator status={status} onError={showError} />}
+            <LanguageSwitch onError={showError} />
+            <span className="topbar-user" title={t('topbar.signedInAs', { name: user.display_name })} data-testid="user-name">
+              {user.display_name}
+            </span>
+            <button type="button" className="btn btn-ghost" data-testid="sign-out" onClick={onSignOut}>
+              {t('topbar.signOut')}
+            </button>
+          </div>
+        </header>
+        {notice && (
+          <div className="notice" role="alert" data-testid="notice">
+            <span>{notice}</span>
+            <button type="button" className="btn btn-link" onClick={() => setNotice(null)}>
+              {t('rejected.dismiss')}
+            </button>
+          </div>
+        )}
+        {rejectedCount > 0 && rejected.length > 0 && <RejectedBanner changes={rejected} onDismiss={onDismiss} />}
+        <main className="content">{body}</main>
+      </div>
+    </div>
+  );
+}

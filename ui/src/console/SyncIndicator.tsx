@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { syncNow, type SyncStatus } from '../platform';
+import { asAppError, describeError } from './errors';
+
+/** Timestamps from the core may be seconds or milliseconds since the epoch. */
+export function toDate(timestamp: number): Date {
+  return new Date(timestamp < 1e12 ? timestamp * 1000 : timestamp);
+}
+
+export function formatTime(timestamp: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(toDate(timestamp));
+}
+
+/** Connection state, pending count; a click asks the core to sync now. */
+export function SyncIndicator({ status, onError }: { status: SyncStatus; onError: (message: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const [busy, setBusy] = useState(false);
+
+  const lines = [
+    status.last_synced_at === null ? t('sync.never') : t('sync.lastSynced', { time: formatTime(status.last_synced_at, i18n.language) }),
+  ];
+  if (status.last_error) lines.push(t('sync.lastError', { error: status.last_error }));
+  lines.push(t('sync.syncNow'));
+
+  const onClick = () => {
+    setBusy(true);
+    syncNow()
+      .catch((e: unknown) => onError(describeError(t, asAppError(e))))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <button
+      type="button"
+      className="sync"
+      data-testid="sync-status"
+      data-state={status.connection}
+      aria-busy={busy || status.connection === 'syncing'}
+      title={lines.join('\n')}
+      onClick={onClick}
+    >
+      <span className="sync-dot" aria-hidden="true" />
+      <span className="sync-text">{t(`sync.${status.connection}`)}</span>
+      {status.pending > 0 && (
+        <span className="sync-pending" data-testid="sync-pending">
+          {t('sync.pending', { count: status.pending })}
+        </span>
+      )}
+    </button>
+  );
+}

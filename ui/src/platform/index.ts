@@ -1,0 +1,140 @@
+// The one door between the console and the Rust core. Screens import from
+// here only; this module alone knows about Tauri and the generated bindings.
+import { commands, events } from './bindings';
+import type {
+  AccountDraft,
+  AccountListItem,
+  AccountPatch,
+  ErrorCode,
+  Issue,
+  Language,
+  RejectedChange,
+  Session,
+  SyncStatus,
+  WicketError,
+} from './bindings';
+
+export type {
+  Account,
+  AccountDraft,
+  AccountListItem,
+  AccountPatch,
+  Connection,
+  ErrorCode,
+  Issue,
+  Language,
+  Mode,
+  PlatformProfile,
+  RejectedChange,
+  Role,
+  Session,
+  StaffUser,
+  SyncStatus,
+  WicketError,
+} from './bindings';
+
+type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'invalid',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'rate_limited',
+  'offline',
+  'storage',
+  'internal',
+];
+
+/** A failed call: the core's WicketError, or code "internal" for a framework failure. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: Issue[];
+
+  constructor(code: ErrorCode, message: string, issues: Issue[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  static from(value: unknown): AppError {
+    if (value instanceof AppError) return value;
+    if (isWicketError(value)) return new AppError(value.code, value.message, value.issues ?? []);
+    if (value instanceof Error) return new AppError('internal', value.message);
+    if (typeof value === 'string') return new AppError('internal', value);
+    return new AppError('internal', String(value));
+  }
+}
+
+function isWicketError(value: unknown): value is WicketError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === 'string';
+}
+
+async function call<T>(run: () => Promise<Result<T, WicketError>>): Promise<T> {
+  let result: Result<T, WicketError>;
+  try {
+    result = await run();
+  } catch (e) {
+    throw AppError.from(e);
+  }
+  if (result.status === 'ok') return result.data;
+  throw AppError.from(result.error);
+}
+
+export const session = (): Promise<Session> => call(() => commands.session());
+export const startLocal = (displayName: string): Promise<Session> => call(() => commands.startLocal(displayName));
+export const signIn = (serverUrl: string, login: string, password: string): Promise<Session> =>
+  call(() => commands.signIn(serverUrl, login, password));
+export const signOut = (): Promise<null> => call(() => commands.signOut());
+
+export const listAccounts = (): Promise<AccountListItem[]> => call(() => commands.listAccounts());
+/** Validates a draft with the core's rules; no side effect. */
+export const checkAccount = (draft: AccountDraft): Promise<Issue[]> => call(() => commands.checkAccount(draft));
+export const createAccount = (draft: AccountDraft): Promise<AccountListItem> => call(() => commands.createAccount(draft));
+export const updateAccount = (id: string, patch: AccountPatch): Promise<null> =>
+  call(() => commands.updateAccount(id, patch));
+export const setArchived = (id: string, archived: boolean): Promise<null> => call(() => commands.setArchived(id, archived));
+
+export const syncStatus = (): Promise<SyncStatus> => call(() => commands.syncStatus());
+export const syncNow = (): Promise<null> => call(() => commands.syncNow());
+export const rejectedChanges = (): Promise<RejectedChange[]> => call(() => commands.rejectedChanges());
+export const dismissRejected = (id: number): Promise<null> => call(() => commands.dismissRejected(id));
+
+export const language = (): Promise<Language> => call(() => commands.language());
+export const setLanguage = (lang: Language): Promise<null> => call(() => commands.setLanguage(lang));
+
+type Unsubscribe = () => void;
+
+function subscribe(start: () => Promise<() => void>): Unsubscribe {
+  let stopped = false;
+  let unlisten: (() => void) | undefined;
+  start().then(
+    (fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    },
+    () => {
+      // Not running inside Tauri (e.g. a plain browser): there is nothing to hear.
+    },
+  );
+  return () => {
+    stopped = true;
+    unlisten?.();
+    unlisten = undefined;
+  };
+}
+
+/** Calls cb with every new sync status the core announces. */
+export function onSyncStatus(cb: (status: SyncStatus) => void): Unsubscribe {
+  return subscribe(() => events.syncStatusEvent.listen((event) => cb(event.payload)));
+}
+
+/** Calls cb whenever the core says the account list changed. */
+export function onAccountsChanged(cb: () => void): Unsubscribe {
+  return subscribe(() => events.accountsChangedEvent.listen(() => cb()));
+}
