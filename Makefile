@@ -112,4 +112,4 @@ test-ui:
 	cd ui && $(NPM) test
 
 test-e2e: app tauri-driver
-	$(CARGO) test -p wicket-e2e $(CARGO_FEATURES) -- --test-threads=1
+	$(CARGO) test -p wicket-e2e -- --test-threads=1

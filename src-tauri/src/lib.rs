@@ -54,7 +54,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
     specta_builder()
-        .export(specta_typescript::Typescript::default().header(header), path)
+        .export(
+            specta_typescript::Typescript::default().header(header),
+            path,
+        )
         .map_err(|e| e.to_string())
 }
 
@@ -97,7 +100,12 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. }) {
+            if matches!(
+                event,
+                WindowEvent::Resized(_)
+                    | WindowEvent::Moved(_)
+                    | WindowEvent::CloseRequested { .. }
+            ) {
                 if let Some(window) = window.app_handle().get_webview_window(window.label()) {
                     settings::remember_window(&window);
                 }

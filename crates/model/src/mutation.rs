@@ -37,7 +37,9 @@ impl Mutation {
     pub fn account_id(&self) -> &str {
         match self {
             Mutation::CreateAccount(new) => &new.id,
-            Mutation::UpdateAccount { id, .. } | Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => id,
+            Mutation::UpdateAccount { id, .. }
+            | Mutation::ArchiveAccount { id }
+            | Mutation::RestoreAccount { id } => id,
         }
     }
 
@@ -58,7 +60,11 @@ pub type AccountBook = BTreeMap<AccountId, Account>;
 
 /// Applies `mutation` to `accounts`, returning the accounts it changed (the
 /// server records each as a change). On error nothing is changed.
-pub fn apply(accounts: &mut AccountBook, mutation: &Mutation, now: Millis) -> Result<Vec<Account>, WicketError> {
+pub fn apply(
+    accounts: &mut AccountBook,
+    mutation: &Mutation,
+    now: Millis,
+) -> Result<Vec<Account>, WicketError> {
     match mutation {
         Mutation::CreateAccount(new) => {
             let new = new.clone().normalized().map_err(WicketError::invalid)?;
@@ -68,7 +74,10 @@ pub fn apply(accounts: &mut AccountBook, mutation: &Mutation, now: Millis) -> Re
                 return if existing.name == new.name && existing.platform == new.platform {
                     Ok(Vec::new())
                 } else {
-                    Err(WicketError::new(ErrorCode::Conflict, format!("account {} already exists", new.id)))
+                    Err(WicketError::new(
+                        ErrorCode::Conflict,
+                        format!("account {} already exists", new.id),
+                    ))
                 };
             }
             let account = new.into_account(now);
@@ -76,13 +85,19 @@ pub fn apply(accounts: &mut AccountBook, mutation: &Mutation, now: Millis) -> Re
             Ok(vec![account])
         }
         Mutation::UpdateAccount { id, patch } => {
-            let current = accounts.get(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
-            let next = patch.applied_to(current, now).map_err(WicketError::invalid)?;
+            let current = accounts
+                .get(id)
+                .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let next = patch
+                .applied_to(current, now)
+                .map_err(WicketError::invalid)?;
             changed(accounts, next)
         }
         Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => {
             let archived = matches!(mutation, Mutation::ArchiveAccount { .. });
-            let current = accounts.get(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let current = accounts
+                .get(id)
+                .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let mut next = current.clone();
             if next.archived != archived {
                 next.archived = archived;
@@ -123,21 +138,36 @@ mod tests {
         assert_eq!(apply(&mut book, &create("a", "Shop"), 1).unwrap().len(), 1);
         let rename = Mutation::UpdateAccount {
             id: "a".into(),
-            patch: AccountPatch { name: Some("Shop 2".into()), ..Default::default() },
+            patch: AccountPatch {
+                name: Some("Shop 2".into()),
+                ..Default::default()
+            },
         };
         apply(&mut book, &rename, 2).unwrap();
         apply(&mut book, &Mutation::ArchiveAccount { id: "a".into() }, 3).unwrap();
         let account = &book["a"];
-        assert_eq!((account.name.as_str(), account.archived, account.updated_at), ("Shop 2", true, 3));
+        assert_eq!(
+            (account.name.as_str(), account.archived, account.updated_at),
+            ("Shop 2", true, 3)
+        );
     }
 
     #[test]
     fn replaying_a_create_changes_nothing() {
         let mut book = AccountBook::new();
         apply(&mut book, &create("a", "Shop"), 1).unwrap();
-        assert!(apply(&mut book, &create("a", "Shop"), 2).unwrap().is_empty(), "a replayed create is a no-op");
+        assert!(
+            apply(&mut book, &create("a", "Shop"), 2)
+                .unwrap()
+                .is_empty(),
+            "a replayed create is a no-op"
+        );
         let err = apply(&mut book, &create("a", "Other"), 2).unwrap_err();
-        assert_eq!(err.code, ErrorCode::Conflict, "a different account under the same id is refused");
+        assert_eq!(
+            err.code,
+            ErrorCode::Conflict,
+            "a different account under the same id is refused"
+        );
     }
 
     #[test]
@@ -147,17 +177,32 @@ mod tests {
         let before = book.clone();
         let bad = Mutation::UpdateAccount {
             id: "a".into(),
-            patch: AccountPatch { name: Some(String::new()), ..Default::default() },
+            patch: AccountPatch {
+                name: Some(String::new()),
+                ..Default::default()
+            },
         };
-        assert_eq!(apply(&mut book, &bad, 2).unwrap_err().code, ErrorCode::Invalid);
-        assert_eq!(book, before, "a refused change leaves the accounts unchanged");
+        assert_eq!(
+            apply(&mut book, &bad, 2).unwrap_err().code,
+            ErrorCode::Invalid
+        );
+        assert_eq!(
+            book, before,
+            "a refused change leaves the accounts unchanged"
+        );
         let missing = Mutation::ArchiveAccount { id: "nope".into() };
-        assert_eq!(apply(&mut book, &missing, 2).unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            apply(&mut book, &missing, 2).unwrap_err().code,
+            ErrorCode::NotFound
+        );
     }
 
     #[test]
     fn mutations_cross_json_by_name_and_args() {
         let json = serde_json::to_value(Mutation::ArchiveAccount { id: "a".into() }).unwrap();
-        assert_eq!(json, serde_json::json!({"name": "archive_account", "args": {"id": "a"}}));
+        assert_eq!(
+            json,
+            serde_json::json!({"name": "archive_account", "args": {"id": "a"}})
+        );
     }
 }

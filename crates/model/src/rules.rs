@@ -47,11 +47,19 @@ pub mod wicket {
 }
 
 pub const ALIPAY: PlatformRules = PlatformRules {
-    account_name: LengthRule { min: 2, max: 20, unit: LengthUnit::Chars },
+    account_name: LengthRule {
+        min: 2,
+        max: 20,
+        unit: LengthUnit::Chars,
+    },
 };
 
 pub const WECHAT: PlatformRules = PlatformRules {
-    account_name: LengthRule { min: 1, max: 30, unit: LengthUnit::Chars },
+    account_name: LengthRule {
+        min: 1,
+        max: 30,
+        unit: LengthUnit::Chars,
+    },
 };
 
 pub fn for_profile(profile: PlatformProfile) -> &'static PlatformRules {

@@ -25,7 +25,9 @@ impl SqliteStorage {
     pub fn open(path: &Path) -> Result<Self> {
         let migrations = wicket_sqlite::migrations(&MIGRATIONS).map_err(db)?;
         let conn = wicket_sqlite::open(path, &migrations).map_err(db)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     async fn run<T, F>(&self, job: F) -> Result<T>
@@ -62,8 +64,9 @@ fn staff_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StaffUser> {
         id: row.get(0)?,
         login: row.get(1)?,
         display_name: row.get(2)?,
-        role: Role::parse(&role)
-            .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, role.into()))?,
+        role: Role::parse(&role).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, role.into())
+        })?,
     })
 }
 
@@ -73,7 +76,11 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         id: row.get(0)?,
         name: row.get(1)?,
         platform: PlatformProfile::parse(&platform).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, platform.into())
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                platform.into(),
+            )
         })?,
         category: row.get(3)?,
         description: row.get(4)?,
@@ -126,7 +133,11 @@ fn save_account(tx: &Transaction<'_>, account: &Account, now: Millis) -> Result<
 
 fn last_mutation_id(conn: &Connection, client_id: &str) -> Result<i64> {
     Ok(conn
-        .query_row("SELECT last_mutation_id FROM clients WHERE client_id = ?1", [client_id], |r| r.get(0))
+        .query_row(
+            "SELECT last_mutation_id FROM clients WHERE client_id = ?1",
+            [client_id],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(sql)?
         .unwrap_or(0))
@@ -135,7 +146,12 @@ fn last_mutation_id(conn: &Connection, client_id: &str) -> Result<i64> {
 #[async_trait]
 impl Storage for SqliteStorage {
     async fn staff_count(&self) -> Result<u64> {
-        self.run(|conn| conn.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0)).map_err(sql)).await.map(|n| n.max(0) as u64)
+        self.run(|conn| {
+            conn.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0))
+                .map_err(sql)
+        })
+        .await
+        .map(|n| n.max(0) as u64)
     }
 
     async fn create_staff(&self, new: NewStaff, now: Millis) -> Result<StaffUser> {
@@ -149,7 +165,14 @@ impl Storage for SqliteStorage {
             let inserted = conn.execute(
                 "INSERT INTO staff (id, login, display_name, role, password_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (login) DO NOTHING",
-                params![user.id, user.login, user.display_name, user.role.as_str(), new.password_hash, now],
+                params![
+                    user.id,
+                    user.login,
+                    user.display_name,
+                    user.role.as_str(),
+                    new.password_hash,
+                    now
+                ],
             );
             match inserted.map_err(sql)? {
                 0 => Err(StorageError::LoginTaken(user.login)),
@@ -176,15 +199,25 @@ impl Storage for SqliteStorage {
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>> {
         self.run(move |conn| {
             let mut stmt = conn
-                .prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE role = ?1 ORDER BY created_at"))
+                .prepare(&format!(
+                    "SELECT {STAFF_COLUMNS} FROM staff WHERE role = ?1 ORDER BY created_at"
+                ))
                 .map_err(sql)?;
-            let rows = stmt.query_map([role.as_str()], staff_from_row).map_err(sql)?;
+            let rows = stmt
+                .query_map([role.as_str()], staff_from_row)
+                .map_err(sql)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
         })
         .await
     }
 
-    async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()> {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        staff_id: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()> {
         let (token_hash, staff_id) = (token_hash.to_owned(), staff_id.to_owned());
         self.run(move |conn| {
             conn.execute(
@@ -215,7 +248,8 @@ impl Storage for SqliteStorage {
     async fn revoke_session(&self, token_hash: &str) -> Result<()> {
         let token_hash = token_hash.to_owned();
         self.run(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash]).map_err(sql)?;
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])
+                .map_err(sql)?;
             Ok(())
         })
         .await
@@ -224,7 +258,8 @@ impl Storage for SqliteStorage {
     async fn revoke_all_sessions(&self, staff_id: &str) -> Result<()> {
         let staff_id = staff_id.to_owned();
         self.run(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE staff_id = ?1", [staff_id]).map_err(sql)?;
+            conn.execute("DELETE FROM sessions WHERE staff_id = ?1", [staff_id])
+                .map_err(sql)?;
             Ok(())
         })
         .await
@@ -299,22 +334,36 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse> {
+    async fn pull(
+        &self,
+        client_id: &str,
+        after: i64,
+        limit: u32,
+        now: Millis,
+    ) -> Result<PullResponse> {
         let client_id = client_id.to_owned();
         self.run(move |conn| {
             // One read transaction: the changes and the client's number agree.
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                .map_err(sql)?;
             let last_mutation_id = last_mutation_id(&tx, &client_id)?;
             let mut changes = Vec::new();
             {
-                let mut stmt =
-                    tx.prepare_cached("SELECT seq, body FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2").map_err(sql)?;
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT seq, body FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    )
+                    .map_err(sql)?;
                 let rows = stmt
-                    .query_map(params![after, i64::from(limit) + 1], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                    .query_map(params![after, i64::from(limit) + 1], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                    })
                     .map_err(sql)?;
                 for row in rows {
                     let (seq, body) = row.map_err(sql)?;
-                    let change = serde_json::from_str(&body).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                    let change = serde_json::from_str(&body)
+                        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
                     changes.push(FeedEntry { seq, change });
                 }
             }
@@ -322,7 +371,13 @@ impl Storage for SqliteStorage {
             let more = changes.len() > limit as usize;
             changes.truncate(limit as usize);
             let cursor = changes.last().map_or(after, |c| c.seq);
-            Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now })
+            Ok(PullResponse {
+                changes,
+                cursor,
+                more,
+                last_mutation_id,
+                server_time: now,
+            })
         })
         .await
     }

@@ -28,7 +28,9 @@ pub struct NewStaff {
 
 /// Decides what one mutation does to the accounts it touches: the changed
 /// accounts, or why it is refused. Called inside the storage's transaction.
-pub type ApplyFn = dyn Fn(&mut AccountBook, &Mutation) -> std::result::Result<Vec<Account>, WicketError> + Send + Sync;
+pub type ApplyFn = dyn Fn(&mut AccountBook, &Mutation) -> std::result::Result<Vec<Account>, WicketError>
+    + Send
+    + Sync;
 
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
@@ -38,7 +40,13 @@ pub trait Storage: Send + Sync + 'static {
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>>;
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>>;
 
-    async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        staff_id: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()>;
     /// The staff member of an unexpired session.
     async fn session(&self, token_hash: &str, now: Millis) -> Result<Option<StaffUser>>;
     async fn revoke_session(&self, token_hash: &str) -> Result<()>;
@@ -59,5 +67,11 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Up to `limit` changes after `after`, read in one snapshot with the
     /// client's last processed mutation number.
-    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
+    async fn pull(
+        &self,
+        client_id: &str,
+        after: i64,
+        limit: u32,
+        now: Millis,
+    ) -> Result<PullResponse>;
 }
