@@ -325,8 +325,8 @@ impl Console {
                     Mutation::CreateAccount(new) => new.name.clone(),
                     other => accounts
                         .iter()
-                        .find(|a| a.account.id == other.account_id())
-                        .map_or_else(|| other.account_id().to_owned(), |a| a.account.name.clone()),
+                        .find(|a| a.account.id == other.target_id())
+                        .map_or_else(|| other.target_id().to_owned(), |a| a.account.name.clone()),
                 };
                 RejectedChange {
                     id: r.id,
@@ -360,12 +360,22 @@ impl Console {
     async fn write(&self, change: Mutation) -> Result<(), WicketError> {
         let cache = self.cache().await?;
         let accounts = blocking(&cache, |c| c.accounts()).await?;
-        let mut book: mutation::AccountBook = accounts
-            .into_iter()
-            .map(|item| (item.account.id.clone(), item.account))
-            .collect();
+        let world = mutation::MemoryWorld {
+            accounts: accounts
+                .into_iter()
+                .map(|item| (item.account.id.clone(), item.account))
+                .collect(),
+            ..Default::default()
+        };
         let now = now_ms();
-        mutation::apply(&mut book, &change, now)?;
+        let staff_id = self
+            .workspace
+            .lock()
+            .await
+            .as_ref()
+            .map(|ws| ws.user.id.clone())
+            .unwrap_or_default();
+        mutation::apply(&world, &change, &mutation::Actor { staff_id, now })?;
         blocking(&cache, move |c| c.enqueue(&change, now)).await?;
         self.refresh().await
     }

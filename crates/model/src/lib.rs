@@ -4,8 +4,12 @@
 
 pub mod account;
 pub mod change;
+pub mod conversation;
+pub mod conversation_rules;
 pub mod error;
+pub mod layout;
 pub mod mutation;
+pub mod reply_window;
 pub mod rules;
 pub mod staff;
 pub mod sync;
@@ -15,7 +19,7 @@ pub use account::{
 };
 pub use change::Change;
 pub use error::{ErrorCode, Issue, WicketError};
-pub use mutation::{AccountBook, Mutation};
+pub use mutation::{Actor, MemoryWorld, Mutation, World};
 pub use staff::{Permission, Role, StaffUser};
 
 /// Milliseconds since the Unix epoch. A plain number so that it crosses JSON

@@ -9,17 +9,56 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::account::{Account, AccountId, AccountPatch, NewAccount};
+use crate::change::Change;
+use crate::conversation::{
+    Conversation, ConversationId, ConversationStatus, Message, MessageBody, MessageId, Subscriber,
+    SubscriberId,
+};
+use crate::conversation_rules;
 use crate::error::{ErrorCode, WicketError};
+use crate::reply_window::ReplyLedger;
 use crate::staff::Permission;
 use crate::Millis;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Mutation {
     CreateAccount(NewAccount),
-    UpdateAccount { id: AccountId, patch: AccountPatch },
-    ArchiveAccount { id: AccountId },
-    RestoreAccount { id: AccountId },
+    UpdateAccount {
+        id: AccountId,
+        patch: AccountPatch,
+    },
+    ArchiveAccount {
+        id: AccountId,
+    },
+    RestoreAccount {
+        id: AccountId,
+    },
+    /// A reply to the subscriber, or a private note. `id` is made by the
+    /// console, so the same message sent twice is stored once.
+    SendMessage {
+        id: MessageId,
+        conversation_id: ConversationId,
+        body: MessageBody,
+        note: bool,
+    },
+    SetConversationStatus {
+        id: ConversationId,
+        status: ConversationStatus,
+    },
+    AssignConversation {
+        id: ConversationId,
+        assignee: Option<String>,
+    },
+    SetConversationLabels {
+        id: ConversationId,
+        labels: Vec<String>,
+    },
+    UpdateSubscriber {
+        id: SubscriberId,
+        tags: Option<Vec<String>>,
+        note: Option<String>,
+    },
 }
 
 impl Mutation {
@@ -30,16 +69,28 @@ impl Mutation {
             | Mutation::UpdateAccount { .. }
             | Mutation::ArchiveAccount { .. }
             | Mutation::RestoreAccount { .. } => Permission::ManageAccounts,
+            Mutation::SendMessage { .. }
+            | Mutation::SetConversationStatus { .. }
+            | Mutation::AssignConversation { .. }
+            | Mutation::SetConversationLabels { .. }
+            | Mutation::UpdateSubscriber { .. } => Permission::AnswerSubscribers,
         }
     }
 
-    /// The account this change is about.
-    pub fn account_id(&self) -> &str {
+    /// The thing this change is about (an account, a conversation, …).
+    pub fn target_id(&self) -> &str {
         match self {
             Mutation::CreateAccount(new) => &new.id,
             Mutation::UpdateAccount { id, .. }
             | Mutation::ArchiveAccount { id }
-            | Mutation::RestoreAccount { id } => id,
+            | Mutation::RestoreAccount { id }
+            | Mutation::SetConversationStatus { id, .. }
+            | Mutation::AssignConversation { id, .. }
+            | Mutation::SetConversationLabels { id, .. }
+            | Mutation::UpdateSubscriber { id, .. } => id,
+            Mutation::SendMessage {
+                conversation_id, ..
+            } => conversation_id,
         }
     }
 
@@ -50,25 +101,46 @@ impl Mutation {
             Mutation::UpdateAccount { .. } => "update_account",
             Mutation::ArchiveAccount { .. } => "archive_account",
             Mutation::RestoreAccount { .. } => "restore_account",
+            Mutation::SendMessage { note: false, .. } => "send_message",
+            Mutation::SendMessage { note: true, .. } => "add_note",
+            Mutation::SetConversationStatus { .. } => "set_conversation_status",
+            Mutation::AssignConversation { .. } => "assign_conversation",
+            Mutation::SetConversationLabels { .. } => "set_conversation_labels",
+            Mutation::UpdateSubscriber { .. } => "update_subscriber",
         }
     }
 }
 
-/// The accounts a mutation reads and writes, keyed by id. The server loads
-/// the ones a mutation touches; the console holds all of its cache's.
-pub type AccountBook = BTreeMap<AccountId, Account>;
+/// What a mutation may read. The server reads inside its transaction; the
+/// console reads its cache with the changes still waiting applied on top.
+pub trait World {
+    fn account(&self, id: &str) -> Option<Account>;
+    fn subscriber(&self, id: &str) -> Option<Subscriber>;
+    fn conversation(&self, id: &str) -> Option<Conversation>;
+    fn message(&self, id: &str) -> Option<Message>;
+    /// The conversation's history as the reply window needs it.
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger;
+}
 
-/// Applies `mutation` to `accounts`, returning the accounts it changed (the
-/// server records each as a change). On error nothing is changed.
-pub fn apply(
-    accounts: &mut AccountBook,
+/// Who makes a change, and when.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub staff_id: String,
+    pub now: Millis,
+}
+
+/// Works out what `mutation` changes, without changing anything: the new
+/// states to record, or why it is refused.
+pub fn apply<W: World + ?Sized>(
+    world: &W,
     mutation: &Mutation,
-    now: Millis,
-) -> Result<Vec<Account>, WicketError> {
+    actor: &Actor,
+) -> Result<Vec<Change>, WicketError> {
+    let now = actor.now;
     match mutation {
         Mutation::CreateAccount(new) => {
             let new = new.clone().normalized().map_err(WicketError::invalid)?;
-            if let Some(existing) = accounts.get(&new.id) {
+            if let Some(existing) = world.account(&new.id) {
                 // The same create applied twice (e.g. replayed by a console
                 // that lost its acknowledgement) is not an error.
                 return if existing.name == new.name && existing.platform == new.platform {
@@ -80,46 +152,195 @@ pub fn apply(
                     ))
                 };
             }
-            let account = new.into_account(now);
-            accounts.insert(account.id.clone(), account.clone());
-            Ok(vec![account])
+            Ok(vec![Change::Account(new.into_account(now))])
         }
         Mutation::UpdateAccount { id, patch } => {
-            let current = accounts
-                .get(id)
+            let current = world
+                .account(id)
                 .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let next = patch
-                .applied_to(current, now)
+                .applied_to(&current, now)
                 .map_err(WicketError::invalid)?;
-            changed(accounts, next)
+            Ok(changed(&current, next, Change::Account))
         }
         Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => {
             let archived = matches!(mutation, Mutation::ArchiveAccount { .. });
-            let current = accounts
-                .get(id)
+            let current = world
+                .account(id)
                 .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let mut next = current.clone();
             if next.archived != archived {
                 next.archived = archived;
                 next.updated_at = now;
             }
-            changed(accounts, next)
+            Ok(changed(&current, next, Change::Account))
+        }
+        Mutation::SendMessage {
+            id,
+            conversation_id,
+            body,
+            note,
+        } => conversation_rules::send(world, id, conversation_id, body, *note, actor),
+        Mutation::SetConversationStatus { id, status } => {
+            let current = conversation(world, id)?;
+            let next = Conversation {
+                status: *status,
+                ..current.clone()
+            };
+            Ok(changed_at(&current, next, now, Change::Conversation))
+        }
+        Mutation::AssignConversation { id, assignee } => {
+            let current = conversation(world, id)?;
+            let next = Conversation {
+                assignee: assignee.clone(),
+                ..current.clone()
+            };
+            Ok(changed_at(&current, next, now, Change::Conversation))
+        }
+        Mutation::SetConversationLabels { id, labels } => {
+            let current = conversation(world, id)?;
+            let labels = conversation_rules::clean_labels(labels, "labels")?;
+            let next = Conversation {
+                labels,
+                ..current.clone()
+            };
+            Ok(changed_at(&current, next, now, Change::Conversation))
+        }
+        Mutation::UpdateSubscriber { id, tags, note } => {
+            let current = world
+                .subscriber(id)
+                .ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let mut next = current.clone();
+            if let Some(tags) = tags {
+                next.tags = conversation_rules::clean_labels(tags, "tags")?;
+            }
+            if let Some(note) = note {
+                conversation_rules::check_note(note)?;
+                next.note = note.clone();
+            }
+            Ok(changed_at(&current, next, now, Change::Subscriber))
         }
     }
 }
 
-fn changed(accounts: &mut AccountBook, next: Account) -> Result<Vec<Account>, WicketError> {
-    if accounts.get(&next.id) == Some(&next) {
-        return Ok(Vec::new());
+fn conversation<W: World + ?Sized>(world: &W, id: &str) -> Result<Conversation, WicketError> {
+    world
+        .conversation(id)
+        .ok_or_else(|| WicketError::not_found(format!("conversation {id}")))
+}
+
+fn changed<T: PartialEq>(current: &T, next: T, wrap: fn(T) -> Change) -> Vec<Change> {
+    if *current == next {
+        Vec::new()
+    } else {
+        vec![wrap(next)]
     }
-    accounts.insert(next.id.clone(), next.clone());
-    Ok(vec![next])
+}
+
+/// Like `changed`, stamping `updated_at` when something did change.
+fn changed_at<T: PartialEq + Stamped>(
+    current: &T,
+    mut next: T,
+    now: Millis,
+    wrap: fn(T) -> Change,
+) -> Vec<Change> {
+    if *current == next {
+        return Vec::new();
+    }
+    next.stamp(now);
+    vec![wrap(next)]
+}
+
+trait Stamped {
+    fn stamp(&mut self, now: Millis);
+}
+
+impl Stamped for Conversation {
+    fn stamp(&mut self, now: Millis) {
+        self.updated_at = now;
+    }
+}
+
+impl Stamped for Subscriber {
+    fn stamp(&mut self, now: Millis) {
+        self.updated_at = now;
+    }
+}
+
+/// An in-memory world: the console's view of its cache, and tests.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryWorld {
+    pub accounts: BTreeMap<String, Account>,
+    pub subscribers: BTreeMap<String, Subscriber>,
+    pub conversations: BTreeMap<String, Conversation>,
+    pub messages: BTreeMap<String, Message>,
+}
+
+impl MemoryWorld {
+    /// Records new states, as the server does after `apply`.
+    pub fn absorb(&mut self, changes: impl IntoIterator<Item = Change>) {
+        for change in changes {
+            match change {
+                Change::Account(a) => {
+                    self.accounts.insert(a.id.clone(), a);
+                }
+                Change::Subscriber(s) => {
+                    self.subscribers.insert(s.id.clone(), s);
+                }
+                Change::Conversation(c) => {
+                    self.conversations.insert(c.id.clone(), c);
+                }
+                Change::Message(m) => {
+                    self.messages.insert(m.id.clone(), m);
+                }
+            }
+        }
+    }
+}
+
+impl World for MemoryWorld {
+    fn account(&self, id: &str) -> Option<Account> {
+        self.accounts.get(id).cloned()
+    }
+    fn subscriber(&self, id: &str) -> Option<Subscriber> {
+        self.subscribers.get(id).cloned()
+    }
+    fn conversation(&self, id: &str) -> Option<Conversation> {
+        self.conversations.get(id).cloned()
+    }
+    fn message(&self, id: &str) -> Option<Message> {
+        self.messages.get(id).cloned()
+    }
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
+        let mut history: Vec<&Message> = self
+            .messages
+            .values()
+            .filter(|m| m.conversation_id == conversation_id)
+            .collect();
+        history.sort_by_key(|m| (m.created_at, m.id.clone()));
+        ReplyLedger::from_history(
+            history
+                .into_iter()
+                .map(|m| (m.direction, &m.body, m.created_at)),
+            now,
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::account::PlatformProfile;
+    use crate::conversation::{Direction, SubscriberEvent};
+
+    const NOW: Millis = 1_767_225_600_000;
+
+    fn actor(now: Millis) -> Actor {
+        Actor {
+            staff_id: "staff-1".into(),
+            now,
+        }
+    }
 
     fn create(id: &str, name: &str) -> Mutation {
         Mutation::CreateAccount(NewAccount {
@@ -132,10 +353,22 @@ mod tests {
         })
     }
 
+    /// Applies and records, as the server does.
+    fn run(
+        world: &mut MemoryWorld,
+        mutation: &Mutation,
+        now: Millis,
+    ) -> Result<usize, WicketError> {
+        let changes = apply(world, mutation, &actor(now))?;
+        let count = changes.len();
+        world.absorb(changes);
+        Ok(count)
+    }
+
     #[test]
     fn create_rename_archive() {
-        let mut book = AccountBook::new();
-        assert_eq!(apply(&mut book, &create("a", "Shop"), 1).unwrap().len(), 1);
+        let mut world = MemoryWorld::default();
+        assert_eq!(run(&mut world, &create("a", "Shop"), 1).unwrap(), 1);
         let rename = Mutation::UpdateAccount {
             id: "a".into(),
             patch: AccountPatch {
@@ -143,9 +376,9 @@ mod tests {
                 ..Default::default()
             },
         };
-        apply(&mut book, &rename, 2).unwrap();
-        apply(&mut book, &Mutation::ArchiveAccount { id: "a".into() }, 3).unwrap();
-        let account = &book["a"];
+        run(&mut world, &rename, 2).unwrap();
+        run(&mut world, &Mutation::ArchiveAccount { id: "a".into() }, 3).unwrap();
+        let account = &world.accounts["a"];
         assert_eq!(
             (account.name.as_str(), account.archived, account.updated_at),
             ("Shop 2", true, 3)
@@ -154,15 +387,14 @@ mod tests {
 
     #[test]
     fn replaying_a_create_changes_nothing() {
-        let mut book = AccountBook::new();
-        apply(&mut book, &create("a", "Shop"), 1).unwrap();
-        assert!(
-            apply(&mut book, &create("a", "Shop"), 2)
-                .unwrap()
-                .is_empty(),
+        let mut world = MemoryWorld::default();
+        run(&mut world, &create("a", "Shop"), 1).unwrap();
+        assert_eq!(
+            run(&mut world, &create("a", "Shop"), 2).unwrap(),
+            0,
             "a replayed create is a no-op"
         );
-        let err = apply(&mut book, &create("a", "Other"), 2).unwrap_err();
+        let err = run(&mut world, &create("a", "Other"), 2).unwrap_err();
         assert_eq!(
             err.code,
             ErrorCode::Conflict,
@@ -171,10 +403,9 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_change_leaves_everything_as_it_was() {
-        let mut book = AccountBook::new();
-        apply(&mut book, &create("a", "Shop"), 1).unwrap();
-        let before = book.clone();
+    fn an_invalid_change_changes_nothing() {
+        let mut world = MemoryWorld::default();
+        run(&mut world, &create("a", "Shop"), 1).unwrap();
         let bad = Mutation::UpdateAccount {
             id: "a".into(),
             patch: AccountPatch {
@@ -183,16 +414,12 @@ mod tests {
             },
         };
         assert_eq!(
-            apply(&mut book, &bad, 2).unwrap_err().code,
+            apply(&world, &bad, &actor(2)).unwrap_err().code,
             ErrorCode::Invalid
-        );
-        assert_eq!(
-            book, before,
-            "a refused change leaves the accounts unchanged"
         );
         let missing = Mutation::ArchiveAccount { id: "nope".into() };
         assert_eq!(
-            apply(&mut book, &missing, 2).unwrap_err().code,
+            apply(&world, &missing, &actor(2)).unwrap_err().code,
             ErrorCode::NotFound
         );
     }
@@ -203,6 +430,149 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"name": "archive_account", "args": {"id": "a"}})
+        );
+    }
+
+    fn world_with_conversation(last_inbound: Option<Millis>) -> MemoryWorld {
+        let mut world = MemoryWorld::default();
+        run(&mut world, &create("acc", "Shop"), 0).unwrap();
+        world.absorb([
+            Change::Subscriber(Subscriber {
+                id: "sub".into(),
+                account_id: "acc".into(),
+                platform: "sandbox".into(),
+                platform_user_id: "u1".into(),
+                display_name: "王小明".into(),
+                following: true,
+                followed_at: Some(0),
+                tags: vec![],
+                note: String::new(),
+                created_at: 0,
+                updated_at: 0,
+            }),
+            Change::Conversation(Conversation {
+                id: "conv".into(),
+                account_id: "acc".into(),
+                subscriber_id: "sub".into(),
+                status: ConversationStatus::Open,
+                assignee: None,
+                labels: vec![],
+                last_activity_at: 0,
+                preview: String::new(),
+                created_at: 0,
+                updated_at: 0,
+            }),
+        ]);
+        if let Some(at) = last_inbound {
+            world.absorb([Change::Message(Message {
+                id: "in-1".into(),
+                conversation_id: "conv".into(),
+                direction: Direction::Inbound,
+                author: None,
+                body: MessageBody::Text {
+                    text: "还款日是哪天？".into(),
+                },
+                client_msg_id: None,
+                platform_msg_id: Some("p1".into()),
+                delivery: None,
+                created_at: at,
+            })]);
+        }
+        world
+    }
+
+    fn reply(id: &str, text: &str) -> Mutation {
+        Mutation::SendMessage {
+            id: id.into(),
+            conversation_id: "conv".into(),
+            body: MessageBody::Text { text: text.into() },
+            note: false,
+        }
+    }
+
+    #[test]
+    fn a_reply_inside_the_window_is_stored_once() {
+        let mut world = world_with_conversation(Some(NOW));
+        assert_eq!(
+            run(&mut world, &reply("m1", "每月 5 日"), NOW + 1000).unwrap(),
+            2,
+            "the message and its conversation"
+        );
+        assert_eq!(
+            run(&mut world, &reply("m1", "每月 5 日"), NOW + 2000).unwrap(),
+            0,
+            "a retry stores nothing"
+        );
+        assert_eq!(world.conversations["conv"].preview, "每月 5 日");
+        let clash = run(&mut world, &reply("m1", "something else"), NOW + 3000).unwrap_err();
+        assert_eq!(
+            clash.code,
+            ErrorCode::Conflict,
+            "another message under the same id is refused"
+        );
+    }
+
+    #[test]
+    fn a_reply_after_the_window_is_refused_with_the_reason() {
+        let world = world_with_conversation(Some(NOW));
+        let late = apply(&world, &reply("m1", "hello"), &actor(NOW + 48 * 3_600_000)).unwrap_err();
+        assert_eq!(late.code, ErrorCode::Invalid);
+        assert_eq!(late.issues[0].key, "reply_window.expired");
+        let never = world_with_conversation(None);
+        let err = apply(&never, &reply("m1", "hello"), &actor(NOW)).unwrap_err();
+        assert_eq!(err.issues[0].key, "reply_window.no_interaction");
+    }
+
+    #[test]
+    fn a_note_goes_whatever_the_window() {
+        let mut world = world_with_conversation(None);
+        let note = Mutation::SendMessage {
+            id: "n1".into(),
+            conversation_id: "conv".into(),
+            body: MessageBody::Text {
+                text: "VIP customer".into(),
+            },
+            note: true,
+        };
+        run(&mut world, &note, NOW).unwrap();
+        assert_eq!(world.messages["n1"].direction, Direction::Note);
+        assert_eq!(
+            world.messages["n1"].delivery, None,
+            "a note is never delivered"
+        );
+    }
+
+    #[test]
+    fn labels_are_cleaned_and_limited() {
+        let mut world = world_with_conversation(None);
+        let labels = Mutation::SetConversationLabels {
+            id: "conv".into(),
+            labels: vec![" 账单 ".into(), "账单".into(), "".into(), "VIP".into()],
+        };
+        run(&mut world, &labels, NOW).unwrap();
+        assert_eq!(world.conversations["conv"].labels, ["账单", "VIP"]);
+        let too_many = Mutation::SetConversationLabels {
+            id: "conv".into(),
+            labels: (0..21).map(|i| i.to_string()).collect(),
+        };
+        assert_eq!(
+            apply(&world, &too_many, &actor(NOW)).unwrap_err().code,
+            ErrorCode::Invalid
+        );
+    }
+
+    #[test]
+    fn events_cannot_be_sent_by_staff() {
+        let world = world_with_conversation(Some(NOW));
+        let fake = Mutation::SendMessage {
+            id: "e".into(),
+            conversation_id: "conv".into(),
+            body: MessageBody::Event(SubscriberEvent::Follow),
+            note: false,
+        };
+        assert_eq!(
+            apply(&world, &fake, &actor(NOW)).unwrap_err().issues[0].key,
+            "message.event.not_sendable"
         );
     }
 }

@@ -11,6 +11,10 @@ pub enum LengthUnit {
     Chars,
     /// Bytes of UTF-8 (WeChat's menu names).
     Utf8Bytes,
+    /// Bytes of GBK (Alipay's menu names: "编码格式为GBK", so a CJK
+    /// character is 2). A character GBK cannot encode counts as 2, the width
+    /// Alipay's own counter gives a CJK character.
+    GbkBytes,
 }
 
 impl LengthUnit {
@@ -18,7 +22,30 @@ impl LengthUnit {
         match self {
             LengthUnit::Chars => text.chars().count(),
             LengthUnit::Utf8Bytes => text.len(),
+            LengthUnit::GbkBytes => text.chars().map(gbk_width).sum(),
         }
+    }
+
+    /// The name the UI shows next to a length (`unit` in an issue's params).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LengthUnit::Chars => "chars",
+            LengthUnit::Utf8Bytes => "utf8_bytes",
+            LengthUnit::GbkBytes => "gbk_bytes",
+        }
+    }
+}
+
+fn gbk_width(c: char) -> usize {
+    if c.is_ascii() {
+        return 1;
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buffer));
+    if unmappable {
+        2
+    } else {
+        bytes.len()
     }
 }
 
@@ -29,6 +56,27 @@ pub struct LengthRule {
     pub unit: LengthUnit,
 }
 
+/// How many of something are allowed, or which whole numbers (pixels,
+/// columns), both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub min: usize,
+    pub max: usize,
+}
+
+impl Bounds {
+    pub fn contains(self, value: usize) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+}
+
+/// An image size a platform requires exactly, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageSize {
+    pub width: u32,
+    pub height: u32,
+}
+
 /// The rules of one platform profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlatformRules {
@@ -36,14 +84,120 @@ pub struct PlatformRules {
     /// (`alipay.open.public.info.modify`). WeChat publishes no API rule for
     /// the name; Wicket keeps it to 30 characters so it fits the profile page.
     pub account_name: LengthRule,
+    /// Web links (menu `view`/`link`, module links) must be https. Neither
+    /// menu API demands it, but Alipay's extension areas do (ALI-J2
+    /// `ExtensionArea`) and Wicket's design allows https only.
+    pub https_only: bool,
+    pub menu: MenuRules,
+    pub home: HomeModuleRules,
 }
+
+/// The bottom menu (PLATFORM-RULES §1, §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MenuRules {
+    /// Top-level items.
+    pub max_top_items: usize,
+    /// Top-level items when Alipay's chat switch (咨询反馈) is on.
+    pub max_top_items_with_chat_switch: usize,
+    /// Items in one submenu (at least 1 when there is a submenu).
+    pub max_sub_items: usize,
+    pub top_label: LengthRule,
+    pub sub_label: LengthRule,
+    /// What a tap sends back as an event: WeChat's `key`, Alipay's
+    /// `action_param` for `out`, `tel` and `map`.
+    pub key: LengthRule,
+    /// A web link: WeChat's `url`, Alipay's `action_param` for `link`.
+    pub url: LengthRule,
+    /// Characters an event key may not hold.
+    pub key_forbidden_chars: &'static [char],
+}
+
+/// Alipay's home-page modules (PLATFORM-RULES §7). WeChat has no such API;
+/// Wicket's own subscriber web app renders them with the same figures, so a
+/// layout moves between profiles unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HomeModuleRules {
+    /// Only on Alipay: the modules are created by their own APIs for the
+    /// home page, so they cannot sit inside a group, a tab or a page.
+    pub top_level_only: bool,
+    pub max_extension_areas: usize,
+    /// Extension area height in px.
+    pub extension_height: Bounds,
+    pub advert_items: Bounds,
+    pub advert_image: ImageSize,
+    pub marketing_items: Bounds,
+    pub marketing_item_image: ImageSize,
+    pub marketing_head_image: ImageSize,
+}
+
+/// ALI-J2 `AlipayOpenPublicDefaultExtensionCreateModel`, `ExtensionArea`,
+/// `AlipayOpenPublicAdvertCreateModel`, `AdvertItem`,
+/// `AlipayOpenPublicTopicCreateModel`, `TopicItem`.
+const HOME_MODULES: HomeModuleRules = HomeModuleRules {
+    top_level_only: false,
+    // ALI-J2 ExtensionArea: at most 3 areas.
+    max_extension_areas: 3,
+    // ALI-J2 ExtensionArea: height 200–500 px.
+    extension_height: Bounds { min: 200, max: 500 },
+    // ALI-J2 AdvertCreateModel: "大于1个，小于5个" is ambiguous; allow 1–5
+    // and let the API decide (PLATFORM-RULES open item 3).
+    advert_items: Bounds { min: 1, max: 5 },
+    // ALI-J2 AdvertItem: 996×240.
+    advert_image: ImageSize {
+        width: 996,
+        height: 240,
+    },
+    // ALI-J2 TopicCreateModel: 4–8 items.
+    marketing_items: Bounds { min: 4, max: 8 },
+    // ALI-J2 TopicItem: 300×300.
+    marketing_item_image: ImageSize {
+        width: 300,
+        height: 300,
+    },
+    // ALI-J2 TopicCreateModel: head image 996×450.
+    marketing_head_image: ImageSize {
+        width: 996,
+        height: 450,
+    },
+};
 
 /// Rules that are Wicket's own, the same on every platform.
 pub mod wicket {
+    use super::Bounds;
+
     /// The merchant's own category label (e.g. "Credit cards").
     pub const CATEGORY_MAX_CHARS: usize = 40;
     /// The description staff see in the console.
     pub const DESCRIPTION_MAX_CHARS: usize = 200;
+
+    /// Modules in one layout, home and pages, nested ones included: keeps
+    /// the designer and the phone mock fast (USER-NEEDS C3: editors slow
+    /// down with thousands of nodes).
+    pub const LAYOUT_MAX_MODULES: usize = 300;
+    /// Nesting levels: a top-level module is level 1, a group's child 2.
+    pub const LAYOUT_MAX_DEPTH: usize = 3;
+    /// Extra pages an action can open.
+    pub const LAYOUT_MAX_PAGES: usize = 20;
+    /// Ids of modules, pages and menu items.
+    pub const LAYOUT_ID_MAX_CHARS: usize = 64;
+    /// Columns of an entry grid (a phone is too narrow for more).
+    pub const ENTRY_GRID_COLUMNS: Bounds = Bounds { min: 3, max: 5 };
+    /// Entries in one grid, links in one list.
+    pub const LIST_ITEMS: Bounds = Bounds { min: 1, max: 20 };
+    /// Slides of a banner carousel.
+    pub const BANNER_SLIDES: Bounds = Bounds { min: 1, max: 5 };
+    /// Tabs of one tabs container.
+    pub const TABS: Bounds = Bounds { min: 1, max: 5 };
+    /// Children of a group or a tab. Empty is allowed: the designer shows
+    /// a fresh container as a drop target.
+    pub const CONTAINER_CHILDREN: Bounds = Bounds { min: 0, max: 50 };
+    /// Months a statement list shows.
+    pub const STATEMENT_MONTHS: Bounds = Bounds { min: 1, max: 12 };
+    /// Height of a spacer in px.
+    pub const SPACER_HEIGHT: Bounds = Bounds { min: 4, max: 200 };
+    /// Digits of a phone number (short service numbers such as 95555 up to
+    /// international numbers).
+    pub const PHONE_DIGITS: Bounds = Bounds { min: 3, max: 20 };
 }
 
 pub const ALIPAY: PlatformRules = PlatformRules {
@@ -51,6 +205,44 @@ pub const ALIPAY: PlatformRules = PlatformRules {
         min: 2,
         max: 20,
         unit: LengthUnit::Chars,
+    },
+    https_only: true,
+    menu: MenuRules {
+        // ALI-J2 AlipayOpenPublicMenuCreateModel: text menu ≤ 4 top items…
+        max_top_items: 4,
+        // …and 3 when the 咨询反馈 switch is on.
+        max_top_items_with_chat_switch: 3,
+        // ALI-J2 ButtonObject: 1–5 sub-buttons.
+        max_sub_items: 5,
+        // ALI-J2 ButtonObject: text menu name ≤ 9 CJK characters, GBK.
+        top_label: LengthRule {
+            min: 1,
+            max: 18,
+            unit: LengthUnit::GbkBytes,
+        },
+        // ALI-J2 SubButton: ≤ 9 CJK characters, GBK (legacy FWC2014: 12).
+        sub_label: LengthRule {
+            min: 1,
+            max: 18,
+            unit: LengthUnit::GbkBytes,
+        },
+        // ALI-J2 ButtonObject: action_param ≤ 255 characters…
+        key: LengthRule {
+            min: 1,
+            max: 255,
+            unit: LengthUnit::Chars,
+        },
+        url: LengthRule {
+            min: 1,
+            max: 255,
+            unit: LengthUnit::Chars,
+        },
+        // …with no colon ("不能包含冒号等特殊字符"); a link's URL needs its own.
+        key_forbidden_chars: &[':'],
+    },
+    home: HomeModuleRules {
+        top_level_only: true,
+        ..HOME_MODULES
     },
 };
 
@@ -60,11 +252,100 @@ pub const WECHAT: PlatformRules = PlatformRules {
         max: 30,
         unit: LengthUnit::Chars,
     },
+    https_only: true,
+    menu: MenuRules {
+        // WX-MENU: 1–3 first-level buttons.
+        max_top_items: 3,
+        // WeChat has no chat switch.
+        max_top_items_with_chat_switch: 3,
+        // WX-MENU (legacy official text, every SDK): 1–5 sub-buttons.
+        max_sub_items: 5,
+        // WX-MENU: first-level name ≤ 16 bytes (UTF-8).
+        top_label: LengthRule {
+            min: 1,
+            max: 16,
+            unit: LengthUnit::Utf8Bytes,
+        },
+        // WX-MENU: sub-button name ≤ 60 bytes (older docs: 40).
+        sub_label: LengthRule {
+            min: 1,
+            max: 60,
+            unit: LengthUnit::Utf8Bytes,
+        },
+        // WX-MENU: key ≤ 128 bytes.
+        key: LengthRule {
+            min: 1,
+            max: 128,
+            unit: LengthUnit::Utf8Bytes,
+        },
+        // WX-MENU: url ≤ 1024 bytes (older docs: 256).
+        url: LengthRule {
+            min: 1,
+            max: 1024,
+            unit: LengthUnit::Utf8Bytes,
+        },
+        key_forbidden_chars: &[],
+    },
+    home: HOME_MODULES,
 };
 
 pub fn for_profile(profile: PlatformProfile) -> &'static PlatformRules {
     match profile {
         PlatformProfile::Alipay => &ALIPAY,
         PlatformProfile::Wechat => &WECHAT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_counts_chinese_as_two_bytes_and_ascii_as_one() {
+        assert_eq!(
+            LengthUnit::GbkBytes.measure("账单"),
+            4,
+            "two CJK characters are 4 GBK bytes"
+        );
+        assert_eq!(
+            LengthUnit::GbkBytes.measure("VIP会员"),
+            7,
+            "3 ASCII + 2 CJK = 7 GBK bytes"
+        );
+        assert_eq!(
+            LengthUnit::Utf8Bytes.measure("VIP会员"),
+            9,
+            "the same text is 9 UTF-8 bytes"
+        );
+        assert_eq!(LengthUnit::GbkBytes.measure(""), 0, "empty text is 0 bytes");
+    }
+
+    #[test]
+    fn characters_gbk_cannot_encode_count_as_two() {
+        assert_eq!(
+            LengthUnit::GbkBytes.measure("😀"),
+            2,
+            "an emoji is outside GBK and counts as 2"
+        );
+        assert_eq!(
+            LengthUnit::GbkBytes.measure("한"),
+            2,
+            "a Hangul syllable is outside GBK and counts as 2"
+        );
+        assert_eq!(
+            LengthUnit::Utf8Bytes.measure("😀"),
+            4,
+            "the emoji is 4 UTF-8 bytes"
+        );
+    }
+
+    #[test]
+    fn alipay_counts_nine_chinese_characters_as_its_limit() {
+        let rule = ALIPAY.menu.top_label;
+        assert_eq!(
+            rule.unit.measure(&"账".repeat(9)),
+            rule.max,
+            "9 CJK characters are exactly Alipay's limit"
+        );
     }
 }

@@ -18,6 +18,8 @@ pub enum Role {
 pub enum Permission {
     /// Create, edit and archive public service accounts.
     ManageAccounts,
+    /// Reply to subscribers, write notes, triage conversations.
+    AnswerSubscribers,
     /// See accounts and follow the change feed.
     Read,
 }
@@ -27,6 +29,9 @@ impl Role {
         match permission {
             Permission::Read => true,
             Permission::ManageAccounts => matches!(self, Role::Owner | Role::Admin),
+            Permission::AnswerSubscribers => {
+                matches!(self, Role::Owner | Role::Admin | Role::Agent)
+            }
         }
     }
 

@@ -5,9 +5,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use include_dir::{include_dir, Dir};
-use wicket_model::mutation::AccountBook;
+use wicket_model::conversation::{Conversation, Message, Subscriber};
+use wicket_model::reply_window::ReplyLedger;
 use wicket_model::sync::{FeedEntry, NumberedMutation, PullResponse, PushResponse, Rejection};
-use wicket_model::{Account, Change, Millis, PlatformProfile, Role, StaffUser, WicketError};
+use wicket_model::{Account, Change, Millis, PlatformProfile, Role, StaffUser, WicketError, World};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension, Transaction};
 
 use crate::storage::{ApplyFn, NewStaff, Result, Storage, StorageError};
@@ -91,44 +92,183 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     })
 }
 
-fn load_account(tx: &Transaction<'_>, id: &str) -> Result<Option<Account>> {
-    tx.query_row(
-        "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
-         FROM accounts WHERE id = ?1",
-        [id],
-        account_from_row,
-    )
-    .optional()
-    .map_err(sql)
+/// What a mutation reads, inside the push's transaction. Reads that fail
+/// are kept, so the push fails as a whole instead of deciding on a guess.
+struct TxWorld<'a> {
+    tx: &'a Transaction<'a>,
+    failure: std::cell::RefCell<Option<StorageError>>,
 }
 
-fn save_account(tx: &Transaction<'_>, account: &Account, now: Millis) -> Result<()> {
-    tx.execute(
-        "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category,
-           description = excluded.description, avatar_color = excluded.avatar_color,
-           archived = excluded.archived, updated_at = excluded.updated_at",
-        params![
-            account.id,
-            account.name,
-            account.platform.as_str(),
-            account.category,
-            account.description,
-            account.avatar_color,
-            account.archived,
-            account.created_at,
-            account.updated_at
-        ],
-    )
-    .map_err(sql)?;
-    let body = serde_json::to_string(&Change::Account(account.clone())).map_err(db)?;
-    tx.execute(
-        "INSERT INTO changes (kind, entity_id, body, created_at) VALUES ('account', ?1, ?2, ?3)",
-        params![account.id, body, now],
+impl TxWorld<'_> {
+    fn read<T>(&self, result: Result<Option<T>>) -> Option<T> {
+        result.unwrap_or_else(|e| {
+            self.failure.borrow_mut().get_or_insert(e);
+            None
+        })
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, query: &str, id: &str) -> Option<T> {
+        let found: Result<Option<String>> = self
+            .tx
+            .query_row(query, [id], |r| r.get(0))
+            .optional()
+            .map_err(sql);
+        let decoded = found.and_then(|body| {
+            body.map(|b| serde_json::from_str(&b).map_err(|e| StorageError::Corrupt(e.to_string())))
+                .transpose()
+        });
+        self.read(decoded)
+    }
+}
+
+impl World for TxWorld<'_> {
+    fn account(&self, id: &str) -> Option<Account> {
+        let found = self
+            .tx
+            .query_row(
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                 FROM accounts WHERE id = ?1",
+                [id],
+                account_from_row,
+            )
+            .optional()
+            .map_err(sql);
+        self.read(found)
+    }
+
+    fn subscriber(&self, id: &str) -> Option<Subscriber> {
+        self.json("SELECT body FROM subscribers WHERE id = ?1", id)
+    }
+
+    fn conversation(&self, id: &str) -> Option<Conversation> {
+        self.json("SELECT body FROM conversations WHERE id = ?1", id)
+    }
+
+    fn message(&self, id: &str) -> Option<Message> {
+        self.json("SELECT body FROM messages WHERE id = ?1", id)
+    }
+
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
+        let history = conversation_history(self.tx, conversation_id, now);
+        match history {
+            Ok(messages) => ReplyLedger::from_history(
+                messages
+                    .iter()
+                    .map(|m| (m.direction, &m.body, m.created_at)),
+                now,
+            ),
+            Err(e) => {
+                self.failure.borrow_mut().get_or_insert(e);
+                ReplyLedger::default()
+            }
+        }
+    }
+}
+
+/// The messages that can still matter to the reply window (a week back).
+fn conversation_history(
+    conn: &Connection,
+    conversation_id: &str,
+    now: Millis,
+) -> Result<Vec<Message>> {
+    const WEEK: Millis = 7 * 24 * 3_600_000;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT body FROM messages WHERE conversation_id = ?1 AND created_at >= ?2 ORDER BY created_at, id",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map(params![conversation_id, now - WEEK], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(sql)?;
+    rows.map(|row| {
+        let body = row.map_err(sql)?;
+        serde_json::from_str(&body).map_err(|e| StorageError::Corrupt(e.to_string()))
+    })
+    .collect()
+}
+
+/// Stores the new state of one thing and appends it to the change feed.
+pub(crate) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Result<()> {
+    match change {
+        Change::Account(account) => {
+            conn.execute(
+                "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category,
+                   description = excluded.description, avatar_color = excluded.avatar_color,
+                   archived = excluded.archived, updated_at = excluded.updated_at",
+                params![
+                    account.id,
+                    account.name,
+                    account.platform.as_str(),
+                    account.category,
+                    account.description,
+                    account.avatar_color,
+                    account.archived,
+                    account.created_at,
+                    account.updated_at
+                ],
+            )
+            .map_err(sql)?;
+        }
+        Change::Subscriber(subscriber) => {
+            conn.execute(
+                "INSERT INTO subscribers (id, account_id, platform, platform_user_id, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                params![
+                    subscriber.id,
+                    subscriber.account_id,
+                    subscriber.platform,
+                    subscriber.platform_user_id,
+                    to_json(subscriber)?
+                ],
+            )
+            .map_err(sql)?;
+        }
+        Change::Conversation(conversation) => {
+            conn.execute(
+                "INSERT INTO conversations (id, account_id, subscriber_id, last_activity_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, body = excluded.body",
+                params![
+                    conversation.id,
+                    conversation.account_id,
+                    conversation.subscriber_id,
+                    conversation.last_activity_at,
+                    to_json(conversation)?
+                ],
+            )
+            .map_err(sql)?;
+        }
+        Change::Message(message) => {
+            conn.execute(
+                "INSERT INTO messages (id, conversation_id, direction, platform_msg_id, created_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                params![
+                    message.id,
+                    message.conversation_id,
+                    message.direction.as_str(),
+                    message.platform_msg_id,
+                    message.created_at,
+                    to_json(message)?
+                ],
+            )
+            .map_err(sql)?;
+        }
+    }
+    let (kind, id) = change.key();
+    conn.execute(
+        "INSERT INTO changes (kind, entity_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![kind, id, to_json(change)?, now],
     )
     .map_err(sql)?;
     Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(db)
 }
 
 fn last_mutation_id(conn: &Connection, client_id: &str) -> Result<i64> {
@@ -284,14 +424,18 @@ impl Storage for SqliteStorage {
                 // Each mutation commits on its own, with the client's number,
                 // so a crash between two leaves a clean prefix applied.
                 let tx = conn.transaction().map_err(sql)?;
-                let mut book = AccountBook::new();
-                if let Some(account) = load_account(&tx, numbered.mutation.account_id())? {
-                    book.insert(account.id.clone(), account);
-                }
-                match apply(&mut book, &numbered.mutation) {
-                    Ok(changed) => {
-                        for account in &changed {
-                            save_account(&tx, account, now)?;
+                let decided = {
+                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+                    let decided = apply(&world, &numbered.mutation);
+                    if let Some(failure) = world.failure.into_inner() {
+                        return Err(failure);
+                    }
+                    decided
+                };
+                match decided {
+                    Ok(changes) => {
+                        for change in &changes {
+                            save_change(&tx, change, now)?;
                         }
                     }
                     Err(error) => {

@@ -3,9 +3,8 @@
 //! meaning of a change is decided by the caller (`apply`), never here.
 
 use async_trait::async_trait;
-use wicket_model::mutation::AccountBook;
 use wicket_model::sync::{NumberedMutation, PullResponse, PushResponse};
-use wicket_model::{Account, Millis, Mutation, Role, StaffUser, WicketError};
+use wicket_model::{Change, Millis, Mutation, Role, StaffUser, WicketError, World};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -26,11 +25,10 @@ pub struct NewStaff {
     pub password_hash: String,
 }
 
-/// Decides what one mutation does to the accounts it touches: the changed
-/// accounts, or why it is refused. Called inside the storage's transaction.
-pub type ApplyFn = dyn Fn(&mut AccountBook, &Mutation) -> std::result::Result<Vec<Account>, WicketError>
-    + Send
-    + Sync;
+/// Decides what one mutation changes, reading the world as it stands inside
+/// the storage's transaction: the new states, or why it is refused.
+pub type ApplyFn =
+    dyn Fn(&dyn World, &Mutation) -> std::result::Result<Vec<Change>, WicketError> + Send + Sync;
 
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {

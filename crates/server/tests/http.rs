@@ -314,7 +314,9 @@ async fn replaying_the_feed_in_pages_rebuilds_the_state() {
         pages += 1;
         for entry in page.changes {
             assert!(entry.seq > cursor, "the feed only moves forward");
-            let Change::Account(account) = entry.change;
+            let Change::Account(account) = entry.change else {
+                panic!("only accounts were written")
+            };
             state.insert(account.id.clone(), account);
         }
         cursor = page.cursor;

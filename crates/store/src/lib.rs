@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use include_dir::{include_dir, Dir};
-use wicket_model::mutation::{self, AccountBook};
+use wicket_model::mutation::{self, Actor, MemoryWorld};
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
 use wicket_model::{
     Account, AccountListItem, Change, Millis, Mutation, PlatformProfile, StaffUser, WicketError,
@@ -213,9 +213,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for entry in &pull.changes {
-            match &entry.change {
-                Change::Account(account) => upsert_account(&tx, account)?,
-            }
+            store_change(&tx, &entry.change)?;
         }
         set_meta(&tx, "cursor", &pull.cursor.to_string())?;
         set_meta(&tx, "clock_offset", &(pull.server_time - now).to_string())?;
@@ -233,7 +231,7 @@ impl Cache {
     /// top, in the order they were made. Archived accounts are included.
     pub fn accounts(&self) -> Result<Vec<AccountListItem>> {
         let conn = self.conn();
-        let mut book = AccountBook::new();
+        let mut world = MemoryWorld::default();
         {
             let mut stmt = conn.prepare_cached(
                 "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
@@ -242,7 +240,7 @@ impl Cache {
             let rows = stmt.query_map([], account_from_row)?;
             for account in rows {
                 let account = account?;
-                book.insert(account.id.clone(), account);
+                world.accounts.insert(account.id.clone(), account);
             }
         }
         let mut waiting = std::collections::BTreeSet::new();
@@ -255,12 +253,29 @@ impl Cache {
         for row in rows {
             let (json, created_at) = row?;
             let change = decode(&json)?;
+            if !matches!(
+                change,
+                Mutation::CreateAccount(_)
+                    | Mutation::UpdateAccount { .. }
+                    | Mutation::ArchiveAccount { .. }
+                    | Mutation::RestoreAccount { .. }
+            ) {
+                continue;
+            }
             // A change that no longer applies (its account is gone, say) is
             // left for the server to refuse; it shows nothing meanwhile.
-            if let Ok(changed) = mutation::apply(&mut book, &change, created_at) {
-                waiting.extend(changed.into_iter().map(|a| a.id));
+            let actor = Actor {
+                staff_id: String::new(),
+                now: created_at,
+            };
+            if let Ok(changed) = mutation::apply(&world, &change, &actor) {
+                for change in &changed {
+                    waiting.insert(change.key().1.to_owned());
+                }
+                world.absorb(changed);
             }
         }
+        let book = world.accounts;
         let mut accounts: Vec<_> = book
             .into_values()
             .map(|account| AccountListItem {
@@ -299,6 +314,38 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
         params![key, value],
     )?;
     Ok(())
+}
+
+fn store_change(conn: &Connection, change: &Change) -> Result<()> {
+    match change {
+        Change::Account(account) => upsert_account(conn, account)?,
+        Change::Subscriber(s) => {
+            conn.execute(
+                "INSERT INTO subscribers (id, account_id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                params![s.id, s.account_id, to_json(s)?],
+            )?;
+        }
+        Change::Conversation(c) => {
+            conn.execute(
+                "INSERT INTO conversations (id, account_id, last_activity_at, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, body = excluded.body",
+                params![c.id, c.account_id, c.last_activity_at, to_json(c)?],
+            )?;
+        }
+        Change::Message(m) => {
+            conn.execute(
+                "INSERT INTO messages (id, conversation_id, created_at, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                params![m.id, m.conversation_id, m.created_at, to_json(m)?],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn upsert_account(conn: &Connection, account: &Account) -> Result<()> {

@@ -158,15 +158,19 @@ async fn push(
     }
     let role = staff.user.role;
     let now = state.clock.now();
+    let actor = mutation::Actor {
+        staff_id: staff.user.id.clone(),
+        now,
+    };
     let apply = Arc::new(
-        move |book: &mut mutation::AccountBook, change: &wicket_model::Mutation| {
+        move |world: &dyn wicket_model::World, change: &wicket_model::Mutation| {
             if !role.allows(change.permission()) {
                 return Err(WicketError::new(
                     ErrorCode::Forbidden,
                     format!("a {} cannot {}", role.as_str(), change.name()),
                 ));
             }
-            mutation::apply(book, change, now)
+            mutation::apply(world, change, &actor)
         },
     );
     let response = state

@@ -1,0 +1,596 @@
+//! The menu in each platform's own JSON (PLATFORM-RULES §1), and WeChat's
+//! JSON read back into a menu.
+//!
+//! A keyword becomes the event key itself, so the platform's click event
+//! reads like the subscriber typed it. Actions a platform has no button type
+//! for become event keys that start with `WICKET_` and carry what the server
+//! needs: `WICKET_CHAT`, `WICKET_PAGE_<page id>`, `WICKET_CALL_<phone>`,
+//! `WICKET_MAP_<lat>_<lon>_<name>`, and `WICKET_PAY_<menu item id>` (an
+//! amount template does not fit in a key, so the server looks the item up in
+//! the published layout). Validation checks these keys against each
+//! platform's limits, since they are what gets sent.
+
+use serde_json::{json, Map, Value};
+
+use super::types::{Action, Menu, MenuItem, MenuTarget, SubMenuItem};
+use crate::error::Issue;
+
+/// Keywords may not start with this: a key that does is Wicket's own.
+pub const RESERVED_KEY_PREFIX: &str = "WICKET_";
+const CHAT_KEY: &str = "WICKET_CHAT";
+const PAGE_PREFIX: &str = "WICKET_PAGE_";
+const CALL_PREFIX: &str = "WICKET_CALL_";
+const MAP_PREFIX: &str = "WICKET_MAP_";
+const PAY_PREFIX: &str = "WICKET_PAY_";
+
+/// A leaf of WeChat's menu.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum WechatLeaf {
+    /// `type: view` with this `url`.
+    View(String),
+    /// `type: click` with this `key`.
+    Click(String),
+}
+
+pub(crate) fn wechat_leaf(item_id: &str, action: &Action) -> WechatLeaf {
+    match action {
+        Action::OpenUrl { url } => WechatLeaf::View(url.clone()),
+        Action::SendKeyword { keyword } => WechatLeaf::Click(keyword.clone()),
+        other => WechatLeaf::Click(wicket_key(item_id, other)),
+    }
+}
+
+/// A leaf of Alipay's menu: `action_type` and `action_param`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AlipayLeaf {
+    pub action_type: &'static str,
+    pub param: String,
+}
+
+impl AlipayLeaf {
+    pub fn is_link(&self) -> bool {
+        self.action_type == "link"
+    }
+}
+
+pub(crate) fn alipay_leaf(item_id: &str, action: &Action) -> AlipayLeaf {
+    let (action_type, param) = match action {
+        Action::OpenUrl { url } => ("link", url.clone()),
+        Action::SendKeyword { keyword } => ("out", keyword.clone()),
+        Action::Call { phone } => ("tel", phone.clone()),
+        Action::Map { name, .. } => ("map", name.clone()),
+        other => ("out", wicket_key(item_id, other)),
+    };
+    AlipayLeaf { action_type, param }
+}
+
+fn wicket_key(item_id: &str, action: &Action) -> String {
+    match action {
+        Action::OpenConversation => CHAT_KEY.to_owned(),
+        Action::OpenPage { page_id } => format!("{PAGE_PREFIX}{page_id}"),
+        Action::Call { phone } => format!("{CALL_PREFIX}{phone}"),
+        Action::Map {
+            name,
+            latitude,
+            longitude,
+        } => format!("{MAP_PREFIX}{latitude}_{longitude}_{name}"),
+        Action::Pay { .. } => format!("{PAY_PREFIX}{item_id}"),
+        // Native on both platforms; kept total for safety.
+        Action::SendKeyword { keyword } => keyword.clone(),
+        Action::OpenUrl { url } => url.clone(),
+    }
+}
+
+/// The body of WeChat's `POST /cgi-bin/menu/create`.
+pub fn wechat_menu_json(menu: &Menu) -> Value {
+    let wechat_button = |id: &str, label: &str, action: &Action| -> Value {
+        match wechat_leaf(id, action) {
+            WechatLeaf::View(url) => json!({"type": "view", "name": label, "url": url}),
+            WechatLeaf::Click(key) => json!({"type": "click", "name": label, "key": key}),
+        }
+    };
+    let buttons: Vec<Value> = menu
+        .items
+        .iter()
+        .map(|item| match &item.target {
+            MenuTarget::Action { action } => wechat_button(&item.id, &item.label, action),
+            MenuTarget::Submenu { items } => json!({
+                "name": item.label,
+                "sub_button": items
+                    .iter()
+                    .map(|sub| wechat_button(&sub.id, &sub.label, &sub.action))
+                    .collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    json!({ "button": buttons })
+}
+
+/// The biz content of Alipay's `alipay.open.public.menu.create` (a text menu).
+pub fn alipay_menu_json(menu: &Menu) -> Value {
+    let alipay_button = |id: &str, label: &str, action: &Action| -> Value {
+        let leaf = alipay_leaf(id, action);
+        json!({"name": label, "action_type": leaf.action_type, "action_param": leaf.param})
+    };
+    let buttons: Vec<Value> = menu
+        .items
+        .iter()
+        .map(|item| match &item.target {
+            MenuTarget::Action { action } => alipay_button(&item.id, &item.label, action),
+            MenuTarget::Submenu { items } => json!({
+                "name": item.label,
+                "sub_button": items
+                    .iter()
+                    .map(|sub| alipay_button(&sub.id, &sub.label, &sub.action))
+                    .collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    json!({ "type": "text", "button": buttons })
+}
+
+/// Reads a WeChat menu, as `menu/create` takes it (`{"button": […]}`),
+/// `menu/get` gives it (`{"menu": {"button": […]}}`; personalized menus
+/// beside it are left out) or `get_current_selfmenu_info` does
+/// (`{"selfmenu_info": {"button": […]}}`, submenus as `{"list": […]}`).
+/// Item ids are `m1`, `m2`, … and `m1_1`, `m1_2`, … for submenu items.
+/// Anything that cannot become a Wicket menu is an issue, with its JSON path.
+pub fn import_wechat_menu(json: &str) -> Result<Menu, Vec<Issue>> {
+    let value: Value = serde_json::from_str(json).map_err(|error| {
+        vec![Issue::new("", "layout.import.not_json")
+            .with("line", error.line())
+            .with("column", error.column())]
+    })?;
+    let (path, buttons) =
+        find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
+    let mut issues = Vec::new();
+    let mut items = Vec::new();
+    for (index, button) in buttons.iter().enumerate() {
+        let path = format!("{path}.{index}");
+        if let Some(item) = import_top(button, index, &path, &mut issues) {
+            items.push(item);
+        }
+    }
+    if issues.is_empty() {
+        Ok(Menu { items })
+    } else {
+        Err(issues)
+    }
+}
+
+fn find_buttons(value: &Value) -> Option<(&'static str, &Vec<Value>)> {
+    if let Some(buttons) = value.get("button").and_then(Value::as_array) {
+        return Some(("button", buttons));
+    }
+    if let Some(buttons) = value.pointer("/menu/button").and_then(Value::as_array) {
+        return Some(("menu.button", buttons));
+    }
+    value
+        .pointer("/selfmenu_info/button")
+        .and_then(Value::as_array)
+        .map(|buttons| ("selfmenu_info.button", buttons))
+}
+
+fn import_top(
+    button: &Value,
+    index: usize,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<MenuItem> {
+    let Some(object) = button.as_object() else {
+        issues.push(Issue::new(path, "layout.import.not_an_object"));
+        return None;
+    };
+    let id = format!("m{}", index + 1);
+    let label = string_field(object, "name", path, issues);
+    let sub_path = format!("{path}.sub_button");
+    let subs = match object.get("sub_button") {
+        Some(Value::Array(list)) => Some((sub_path, list)),
+        // `get_current_selfmenu_info` wraps the list.
+        Some(Value::Object(wrapper)) => match wrapper.get("list") {
+            Some(Value::Array(list)) => Some((format!("{sub_path}.list"), list)),
+            _ => {
+                issues.push(
+                    Issue::new(format!("{sub_path}.list"), "layout.import.field.missing")
+                        .with("field", "list"),
+                );
+                return None;
+            }
+        },
+        Some(Value::Null) | None => None,
+        Some(_) => {
+            issues.push(Issue::new(sub_path, "layout.import.not_an_array"));
+            return None;
+        }
+    };
+    // `menu/get` gives every leaf an empty `sub_button`.
+    let target = match subs {
+        Some((sub_path, list)) if !list.is_empty() => {
+            let items = list
+                .iter()
+                .enumerate()
+                .filter_map(|(sub_index, sub)| {
+                    import_sub(
+                        sub,
+                        &format!("{id}_{}", sub_index + 1),
+                        &format!("{sub_path}.{sub_index}"),
+                        issues,
+                    )
+                })
+                .collect();
+            MenuTarget::Submenu { items }
+        }
+        _ => MenuTarget::Action {
+            action: import_action(object, path, issues)?,
+        },
+    };
+    Some(MenuItem {
+        id,
+        label: label?,
+        target,
+    })
+}
+
+fn import_sub(
+    button: &Value,
+    id: &str,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<SubMenuItem> {
+    let Some(object) = button.as_object() else {
+        issues.push(Issue::new(path, "layout.import.not_an_object"));
+        return None;
+    };
+    let label = string_field(object, "name", path, issues);
+    let nested = match object.get("sub_button") {
+        Some(Value::Array(list)) => !list.is_empty(),
+        Some(Value::Object(wrapper)) => wrapper
+            .get("list")
+            .and_then(Value::as_array)
+            .is_some_and(|list| !list.is_empty()),
+        _ => false,
+    };
+    if nested {
+        issues.push(Issue::new(
+            format!("{path}.sub_button"),
+            "layout.import.too_deep",
+        ));
+        return None;
+    }
+    let action = import_action(object, path, issues)?;
+    Some(SubMenuItem {
+        id: id.to_owned(),
+        label: label?,
+        action,
+    })
+}
+
+fn import_action(
+    object: &Map<String, Value>,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<Action> {
+    let kind = string_field(object, "type", path, issues)?;
+    match kind.as_str() {
+        "view" => string_field(object, "url", path, issues).map(Action::url),
+        "click" => {
+            let key = string_field(object, "key", path, issues)?;
+            decode_key(&key)
+                .map_err(|key_issue| issues.push(Issue::new(format!("{path}.key"), key_issue)))
+                .ok()
+        }
+        other => {
+            issues.push(
+                Issue::new(
+                    format!("{path}.type"),
+                    "layout.import.button.unsupported_type",
+                )
+                .with("type", other),
+            );
+            None
+        }
+    }
+}
+
+/// A click key back into the action it stands for; the error is an issue key.
+fn decode_key(key: &str) -> Result<Action, &'static str> {
+    if !key.starts_with(RESERVED_KEY_PREFIX) {
+        return Ok(Action::keyword(key));
+    }
+    let non_empty = |rest: &str| {
+        (!rest.is_empty())
+            .then(|| rest.to_owned())
+            .ok_or("layout.import.key.malformed")
+    };
+    if key == CHAT_KEY {
+        Ok(Action::OpenConversation)
+    } else if let Some(rest) = key.strip_prefix(PAGE_PREFIX) {
+        non_empty(rest).map(Action::page)
+    } else if let Some(rest) = key.strip_prefix(CALL_PREFIX) {
+        non_empty(rest).map(Action::call)
+    } else if let Some(rest) = key.strip_prefix(MAP_PREFIX) {
+        let mut parts = rest.splitn(3, '_');
+        let coordinate = |part: Option<&str>| part.and_then(|text| text.parse::<f64>().ok());
+        match (
+            coordinate(parts.next()),
+            coordinate(parts.next()),
+            parts.next(),
+        ) {
+            (Some(latitude), Some(longitude), Some(name)) if !name.is_empty() => Ok(Action::Map {
+                name: name.to_owned(),
+                latitude,
+                longitude,
+            }),
+            _ => Err("layout.import.key.malformed"),
+        }
+    } else if key.starts_with(PAY_PREFIX) {
+        Err("layout.import.key.needs_layout")
+    } else {
+        Err("layout.import.key.unknown")
+    }
+}
+
+fn string_field(
+    object: &Map<String, Value>,
+    field: &str,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) -> Option<String> {
+    match object.get(field).and_then(Value::as_str) {
+        Some(text) => Some(text.to_owned()),
+        None => {
+            issues.push(
+                Issue::new(format!("{path}.{field}"), "layout.import.field.missing")
+                    .with("field", field),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_menu() -> Menu {
+        Menu {
+            items: vec![
+                MenuItem::action(
+                    "m1",
+                    "官网",
+                    Action::url("https://example.com/?uid={{subscriber.id}}"),
+                ),
+                MenuItem::action("m2", "账单", Action::keyword("账单")),
+                MenuItem::submenu(
+                    "m3",
+                    "更多",
+                    vec![
+                        SubMenuItem::new("m3_1", "积分查询", Action::keyword("积分")),
+                        SubMenuItem::new("m3_2", "帮助", Action::url("https://example.com/help")),
+                    ],
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn wechat_json_has_view_click_and_sub_buttons() {
+        assert_eq!(
+            wechat_menu_json(&sample_menu()),
+            json!({"button": [
+                {"type": "view", "name": "官网", "url": "https://example.com/?uid={{subscriber.id}}"},
+                {"type": "click", "name": "账单", "key": "账单"},
+                {"name": "更多", "sub_button": [
+                    {"type": "click", "name": "积分查询", "key": "积分"},
+                    {"type": "view", "name": "帮助", "url": "https://example.com/help"},
+                ]},
+            ]}),
+            "URLs are view buttons, keywords click buttons keyed by the keyword, submenus have no type"
+        );
+    }
+
+    #[test]
+    fn alipay_json_maps_every_action_to_an_action_type() {
+        let menu = Menu {
+            items: vec![
+                MenuItem::action("a", "官网", Action::url("https://example.com")),
+                MenuItem::action("b", "账单", Action::keyword("账单")),
+                MenuItem::submenu(
+                    "c",
+                    "更多",
+                    vec![
+                        SubMenuItem::new("c1", "客服电话", Action::call("95555")),
+                        SubMenuItem::new(
+                            "c2",
+                            "门店",
+                            Action::Map {
+                                name: "人民广场店".into(),
+                                latitude: 31.2304,
+                                longitude: 121.4737,
+                            },
+                        ),
+                        SubMenuItem::new(
+                            "c3",
+                            "还款",
+                            Action::Pay {
+                                amount_template: "{{statement.amount}}".into(),
+                                description: "还款".into(),
+                            },
+                        ),
+                        SubMenuItem::new("c4", "在线客服", Action::OpenConversation),
+                        SubMenuItem::new("c5", "卡片", Action::page("cards")),
+                    ],
+                ),
+            ],
+        };
+        assert_eq!(
+            alipay_menu_json(&menu),
+            json!({"type": "text", "button": [
+                {"name": "官网", "action_type": "link", "action_param": "https://example.com"},
+                {"name": "账单", "action_type": "out", "action_param": "账单"},
+                {"name": "更多", "sub_button": [
+                    {"name": "客服电话", "action_type": "tel", "action_param": "95555"},
+                    {"name": "门店", "action_type": "map", "action_param": "人民广场店"},
+                    {"name": "还款", "action_type": "out", "action_param": "WICKET_PAY_c3"},
+                    {"name": "在线客服", "action_type": "out", "action_param": "WICKET_CHAT"},
+                    {"name": "卡片", "action_type": "out", "action_param": "WICKET_PAGE_cards"},
+                ]},
+            ]}),
+            "links, keywords (out), phones (tel), places (map) and Wicket's own keys"
+        );
+    }
+
+    #[test]
+    fn keyword_and_url_items_survive_a_wechat_round_trip() {
+        let menu = sample_menu();
+        let exported = wechat_menu_json(&menu).to_string();
+        assert_eq!(
+            import_wechat_menu(&exported),
+            Ok(menu),
+            "export then import gives the same menu"
+        );
+    }
+
+    #[test]
+    fn wicket_keys_survive_a_wechat_round_trip() {
+        let menu = Menu {
+            items: vec![
+                MenuItem::action("m1", "客服", Action::OpenConversation),
+                MenuItem::action(
+                    "m2",
+                    "门店",
+                    Action::Map {
+                        name: "门店_一号".into(),
+                        latitude: -31.25,
+                        longitude: 121.5,
+                    },
+                ),
+                MenuItem::submenu(
+                    "m3",
+                    "更多",
+                    vec![
+                        SubMenuItem::new("m3_1", "电话", Action::call("+86 400-123-4567")),
+                        SubMenuItem::new("m3_2", "卡片", Action::page("cards")),
+                    ],
+                ),
+            ],
+        };
+        let exported = wechat_menu_json(&menu).to_string();
+        assert_eq!(
+            import_wechat_menu(&exported),
+            Ok(menu),
+            "chat, map, call and page keys decode back"
+        );
+    }
+
+    #[test]
+    fn menu_get_output_with_empty_sub_buttons_is_read() {
+        let menu_get = r#"{"menu":{"button":[
+            {"type":"click","name":"今日歌曲","key":"V1001_TODAY_MUSIC","sub_button":[]},
+            {"name":"菜单","sub_button":[{"type":"view","name":"搜索","url":"https://www.soso.com/","sub_button":[]}]}
+        ],"menuid":208396938},"conditionalmenu":[]}"#;
+        let menu = import_wechat_menu(menu_get).unwrap();
+        assert_eq!(
+            menu,
+            Menu {
+                items: vec![
+                    MenuItem::action("m1", "今日歌曲", Action::keyword("V1001_TODAY_MUSIC")),
+                    MenuItem::submenu(
+                        "m2",
+                        "菜单",
+                        vec![SubMenuItem::new(
+                            "m2_1",
+                            "搜索",
+                            Action::url("https://www.soso.com/")
+                        )]
+                    ),
+                ]
+            },
+            "a leaf's empty sub_button is no submenu; menuid and conditional menus are left out"
+        );
+    }
+
+    #[test]
+    fn selfmenu_info_with_list_wrapped_submenus_is_read() {
+        let info = r#"{"is_menu_open":1,"selfmenu_info":{"button":[
+            {"name":"更多","sub_button":{"list":[{"type":"click","name":"积分","key":"积分"}]}}]}}"#;
+        let menu = import_wechat_menu(info).unwrap();
+        assert_eq!(
+            menu.items[0].target,
+            MenuTarget::Submenu {
+                items: vec![SubMenuItem::new("m1_1", "积分", Action::keyword("积分"))]
+            },
+            "the list inside sub_button becomes the submenu"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_imported_is_reported_with_paths() {
+        let json = r#"{"button":[
+            {"type":"miniprogram","name":"小程序","url":"https://a.example","appid":"wx1","pagepath":"p"},
+            {"type":"click","key":"x"},
+            {"name":"更多","sub_button":[{"type":"view","name":"无链接"},{"type":"click","name":"付","key":"WICKET_PAY_m3_2"},{"type":"click","name":"?","key":"WICKET_NEW"}]},
+            "text"
+        ]}"#;
+        let issues = import_wechat_menu(json).unwrap_err();
+        let found: Vec<(&str, &str)> = issues
+            .iter()
+            .map(|i| (i.path.as_str(), i.key.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("button.0.type", "layout.import.button.unsupported_type"),
+                ("button.1.name", "layout.import.field.missing"),
+                ("button.2.sub_button.0.url", "layout.import.field.missing"),
+                (
+                    "button.2.sub_button.1.key",
+                    "layout.import.key.needs_layout"
+                ),
+                ("button.2.sub_button.2.key", "layout.import.key.unknown"),
+                ("button.3", "layout.import.not_an_object"),
+            ],
+            "every problem is reported at its place"
+        );
+        assert_eq!(
+            issues[0].param("type"),
+            Some("miniprogram"),
+            "the unsupported type is named"
+        );
+    }
+
+    #[test]
+    fn broken_or_foreign_json_is_refused_clearly() {
+        let not_json = import_wechat_menu("{button").unwrap_err();
+        assert_eq!(
+            not_json[0].key, "layout.import.not_json",
+            "broken JSON is reported as such"
+        );
+        let foreign = import_wechat_menu(r#"{"type":"text","buttons":[]}"#).unwrap_err();
+        assert_eq!(
+            foreign[0].key, "layout.import.no_buttons",
+            "JSON without a button list is no WeChat menu"
+        );
+        let nested = import_wechat_menu(r#"{"button":[{"name":"a","sub_button":[{"name":"b","sub_button":[{"type":"click","name":"c","key":"c"}]}]}]}"#).unwrap_err();
+        assert_eq!(
+            nested[0].key, "layout.import.too_deep",
+            "WeChat menus have two levels only"
+        );
+    }
+
+    #[test]
+    fn malformed_wicket_keys_are_reported() {
+        for key in [
+            "WICKET_PAGE_",
+            "WICKET_MAP_1_x_店",
+            "WICKET_MAP_1_2",
+            "WICKET_CALL_",
+        ] {
+            assert_eq!(
+                decode_key(key),
+                Err("layout.import.key.malformed"),
+                "{key} is a malformed Wicket key"
+            );
+        }
+    }
+}
