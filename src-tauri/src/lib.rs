@@ -50,6 +50,33 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
+/// The types the subscriber web app and the console share (layouts,
+/// messages), exported without any Tauri code.
+pub fn shared_types_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .typ::<wicket_model::layout::Layout>()
+        .typ::<wicket_model::layout::SampleSubscriber>()
+        .typ::<wicket_model::conversation::Message>()
+        .typ::<wicket_model::conversation::Subscriber>()
+        .typ::<wicket_model::conversation::Conversation>()
+        .typ::<wicket_model::reply_window::ReplyWindow>()
+        .typ::<wicket_model::Issue>()
+        .typ::<wicket_model::WicketError>()
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+}
+
+/// Writes the shared types file (no Tauri imports in it).
+pub fn export_shared_types(path: &std::path::Path) -> Result<(), String> {
+    let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
+    shared_types_builder()
+        .export(
+            specta_typescript::Typescript::default().header(header),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
 /// Writes the TypeScript bindings the UI imports.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";

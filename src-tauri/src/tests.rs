@@ -12,6 +12,13 @@ fn ui_bindings() -> PathBuf {
 #[test]
 fn export_typescript_bindings() {
     export_bindings(&ui_bindings()).expect("the bindings export");
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/shared/model.ts");
+    export_shared_types(&shared).expect("the shared types export");
+    let text = std::fs::read_to_string(shared).unwrap();
+    assert!(
+        !text.contains("@tauri-apps"),
+        "the shared types carry no Tauri code"
+    );
 }
 
 #[test]
