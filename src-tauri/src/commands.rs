@@ -20,11 +20,7 @@ pub async fn session(console: State<'_, Arc<Console>>) -> Result<Session> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn start_local(
-    app: AppHandle,
-    console: State<'_, Arc<Console>>,
-    display_name: String,
-) -> Result<Session> {
+pub async fn start_local(app: AppHandle, console: State<'_, Arc<Console>>, display_name: String) -> Result<Session> {
     let session = console.start_local(&display_name).await?;
     settings::remember_workspace(&app, &session)?;
     Ok(session)
@@ -64,30 +60,19 @@ pub fn check_account(draft: AccountDraft) -> Result<Vec<Issue>> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn create_account(
-    console: State<'_, Arc<Console>>,
-    draft: AccountDraft,
-) -> Result<AccountListItem> {
+pub async fn create_account(console: State<'_, Arc<Console>>, draft: AccountDraft) -> Result<AccountListItem> {
     console.create_account(draft).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_account(
-    console: State<'_, Arc<Console>>,
-    id: String,
-    patch: AccountPatch,
-) -> Result<()> {
+pub async fn update_account(console: State<'_, Arc<Console>>, id: String, patch: AccountPatch) -> Result<()> {
     console.update_account(id, patch).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_archived(
-    console: State<'_, Arc<Console>>,
-    id: String,
-    archived: bool,
-) -> Result<()> {
+pub async fn set_archived(console: State<'_, Arc<Console>>, id: String, archived: bool) -> Result<()> {
     console.set_archived(id, archived).await
 }
 

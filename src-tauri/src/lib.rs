@@ -70,22 +70,14 @@ pub fn shared_types_builder() -> Builder<tauri::Wry> {
 pub fn export_shared_types(path: &std::path::Path) -> Result<(), String> {
     let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
     shared_types_builder()
-        .export(
-            specta_typescript::Typescript::default().header(header),
-            path,
-        )
+        .export(specta_typescript::Typescript::default().header(header), path)
         .map_err(|e| e.to_string())
 }
 
 /// Writes the TypeScript bindings the UI imports.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
-    specta_builder()
-        .export(
-            specta_typescript::Typescript::default().header(header),
-            path,
-        )
-        .map_err(|e| e.to_string())
+    specta_builder().export(specta_typescript::Typescript::default().header(header), path).map_err(|e| e.to_string())
 }
 
 pub fn run() {
@@ -127,12 +119,7 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if matches!(
-                event,
-                WindowEvent::Resized(_)
-                    | WindowEvent::Moved(_)
-                    | WindowEvent::CloseRequested { .. }
-            ) {
+            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. }) {
                 if let Some(window) = window.app_handle().get_webview_window(window.label()) {
                     settings::remember_window(&window);
                 }

@@ -19,25 +19,17 @@ pub enum Language {
     En,
 }
 
-fn store<R: Runtime>(
-    app: &AppHandle<R>,
-) -> Result<std::sync::Arc<tauri_plugin_store::Store<R>>, WicketError> {
-    app.store(FILE)
-        .map_err(|e| WicketError::new(ErrorCode::Storage, format!("cannot open the settings: {e}")))
+fn store<R: Runtime>(app: &AppHandle<R>) -> Result<std::sync::Arc<tauri_plugin_store::Store<R>>, WicketError> {
+    app.store(FILE).map_err(|e| WicketError::new(ErrorCode::Storage, format!("cannot open the settings: {e}")))
 }
 
 fn saved<R: Runtime>(store: &tauri_plugin_store::Store<R>) -> Result<(), WicketError> {
-    store
-        .save()
-        .map_err(|e| WicketError::new(ErrorCode::Storage, format!("cannot save the settings: {e}")))
+    store.save().map_err(|e| WicketError::new(ErrorCode::Storage, format!("cannot save the settings: {e}")))
 }
 
 pub fn language<R: Runtime>(app: &AppHandle<R>) -> Result<Language, WicketError> {
     let store = store(app)?;
-    Ok(store
-        .get("language")
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or(Language::ZhCn))
+    Ok(store.get("language").and_then(|v| serde_json::from_value(v).ok()).unwrap_or(Language::ZhCn))
 }
 
 pub fn set_language<R: Runtime>(app: &AppHandle<R>, language: Language) -> Result<(), WicketError> {
@@ -46,10 +38,7 @@ pub fn set_language<R: Runtime>(app: &AppHandle<R>, language: Language) -> Resul
     saved(&store)
 }
 
-pub fn remember_workspace<R: Runtime>(
-    app: &AppHandle<R>,
-    session: &Session,
-) -> Result<(), WicketError> {
+pub fn remember_workspace<R: Runtime>(app: &AppHandle<R>, session: &Session) -> Result<(), WicketError> {
     let store = store(app)?;
     match (session.mode, &session.server_url, &session.user) {
         (Mode::Team, Some(url), Some(user)) => {
@@ -88,10 +77,7 @@ pub fn restore_window<R: Runtime>(window: &WebviewWindow<R>) {
     let Ok(store) = store(window.app_handle()) else {
         return;
     };
-    let Some(state) = store
-        .get("window")
-        .and_then(|v| serde_json::from_value::<WindowState>(v).ok())
-    else {
+    let Some(state) = store.get("window").and_then(|v| serde_json::from_value::<WindowState>(v).ok()) else {
         return;
     };
     if state.width >= 640 && state.height >= 480 {
@@ -104,33 +90,18 @@ pub fn restore_window<R: Runtime>(window: &WebviewWindow<R>) {
 }
 
 pub fn remember_window<R: Runtime>(window: &WebviewWindow<R>) {
-    let (Ok(position), Ok(size), Ok(maximized)) = (
-        window.outer_position(),
-        window.inner_size(),
-        window.is_maximized(),
-    ) else {
+    let (Ok(position), Ok(size), Ok(maximized)) = (window.outer_position(), window.inner_size(), window.is_maximized())
+    else {
         return;
     };
     let Ok(store) = store(window.app_handle()) else {
         return;
     };
-    let mut state = WindowState {
-        x: position.x,
-        y: position.y,
-        width: size.width,
-        height: size.height,
-        maximized,
-    };
+    let mut state = WindowState { x: position.x, y: position.y, width: size.width, height: size.height, maximized };
     if maximized {
         // Keep the size to return to when un-maximized.
-        if let Some(previous) = store
-            .get("window")
-            .and_then(|v| serde_json::from_value::<WindowState>(v).ok())
-        {
-            state = WindowState {
-                maximized: true,
-                ..previous
-            };
+        if let Some(previous) = store.get("window").and_then(|v| serde_json::from_value::<WindowState>(v).ok()) {
+            state = WindowState { maximized: true, ..previous };
         }
     }
     store.set("window", serde_json::json!(state));

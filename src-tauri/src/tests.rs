@@ -15,32 +15,21 @@ fn export_typescript_bindings() {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/shared/model.ts");
     export_shared_types(&shared).expect("the shared types export");
     let text = std::fs::read_to_string(shared).unwrap();
-    assert!(
-        !text.contains("@tauri-apps"),
-        "the shared types carry no Tauri code"
-    );
+    assert!(!text.contains("@tauri-apps"), "the shared types carry no Tauri code");
 }
 
 #[test]
 fn the_capability_grants_exactly_the_registered_commands() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
-    let capability: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let capability: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let granted: BTreeSet<String> = capability["permissions"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| {
-            p.as_str()?
-                .strip_prefix("allow-")
-                .map(|c| c.replace('-', "_"))
-        })
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
         .collect();
     let listed: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
-    assert_eq!(
-        granted, listed,
-        "capabilities/main.json grants the commands of command_names.rs"
-    );
+    assert_eq!(granted, listed, "capabilities/main.json grants the commands of command_names.rs");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bindings.ts");
@@ -50,14 +39,8 @@ fn the_capability_grants_exactly_the_registered_commands() {
     let invoked: BTreeSet<String> = text
         .split("__TAURI_INVOKE")
         .skip(1)
-        .filter_map(|call| {
-            call.split_once("(\"")
-                .map(|(_, rest)| rest.split('"').next().unwrap_or("").to_owned())
-        })
+        .filter_map(|call| call.split_once("(\"").map(|(_, rest)| rest.split('"').next().unwrap_or("").to_owned()))
         .filter(|name| !name.is_empty())
         .collect();
-    assert_eq!(
-        invoked, listed,
-        "the registered commands are the ones command_names.rs lists"
-    );
+    assert_eq!(invoked, listed, "the registered commands are the ones command_names.rs lists");
 }

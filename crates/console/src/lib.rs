@@ -14,8 +14,7 @@ use specta::Type;
 use tokio::sync::Mutex;
 use wicket_model::sync::{Connection, SyncStatus};
 use wicket_model::{
-    mutation, AccountDraft, AccountListItem, AccountPatch, ErrorCode, Issue, Mutation, StaffUser,
-    WicketError,
+    mutation, AccountDraft, AccountListItem, AccountPatch, ErrorCode, Issue, Mutation, StaffUser, WicketError,
 };
 use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::{Cache, StoreError};
@@ -83,11 +82,7 @@ impl Console {
     /// A console keeping its data under `data_dir`; `listener` hears sync
     /// status changes and cache changes (the shell forwards them to the UI).
     pub fn new(data_dir: &Path, listener: SyncListener) -> Self {
-        Self::with_tokens(
-            data_dir,
-            TokenStore::new(&data_dir.join("sessions")),
-            listener,
-        )
+        Self::with_tokens(data_dir, TokenStore::new(&data_dir.join("sessions")), listener)
     }
 
     pub fn with_tokens(data_dir: &Path, tokens: TokenStore, listener: SyncListener) -> Self {
@@ -112,41 +107,24 @@ impl Console {
             }
         };
         let Some(token) = self.tokens.load(&key) else {
-            return Ok(Session {
-                mode,
-                server_url,
-                user: None,
-            });
+            return Ok(Session { mode, server_url, user: None });
         };
         let cache = self.open_cache(&key).await?;
         let user = blocking(&cache, |c| c.signed_in_user()).await?;
         let Some(user) = user else {
-            return Ok(Session {
-                mode,
-                server_url,
-                user: None,
-            });
+            return Ok(Session { mode, server_url, user: None });
         };
         let base_url = match &server_url {
             Some(url) => url.clone(),
             None => self.local_server_url().await?,
         };
-        self.open_workspace(key, mode, server_url, base_url, user, token, cache)
-            .await
+        self.open_workspace(key, mode, server_url, base_url, user, token, cache).await
     }
 
     pub async fn session(&self) -> Session {
         match &*self.workspace.lock().await {
-            Some(ws) => Session {
-                mode: ws.mode,
-                server_url: ws.server_url.clone(),
-                user: Some(ws.user.clone()),
-            },
-            None => Session {
-                mode: Mode::Local,
-                server_url: None,
-                user: None,
-            },
+            Some(ws) => Session { mode: ws.mode, server_url: ws.server_url.clone(), user: Some(ws.user.clone()) },
+            None => Session { mode: Mode::Local, server_url: None, user: None },
         }
     }
 
@@ -155,80 +133,38 @@ impl Console {
     pub async fn start_local(&self, display_name: &str) -> Result<Session, WicketError> {
         let display_name = display_name.trim();
         if display_name.chars().count() > 40 {
-            return Err(WicketError::invalid(vec![Issue::new(
-                "display_name",
-                "sign_in.display_name.too_long",
-            )
-            .with("max", 40)]));
+            return Err(WicketError::invalid(vec![
+                Issue::new("display_name", "sign_in.display_name.too_long").with("max", 40)
+            ]));
         }
         self.close_workspace().await;
         let base_url = self.local_server_url().await?;
         let signed_in = {
             let server = self.local_server.lock().await;
-            let server = server
-                .as_ref()
-                .ok_or_else(|| internal("the local server stopped"))?;
-            let name = if display_name.is_empty() {
-                "Owner"
-            } else {
-                display_name
-            };
-            server
-                .state
-                .local_owner_session(name)
-                .await
-                .map_err(|e| e.0)?
+            let server = server.as_ref().ok_or_else(|| internal("the local server stopped"))?;
+            let name = if display_name.is_empty() { "Owner" } else { display_name };
+            server.state.local_owner_session(name).await.map_err(|e| e.0)?
         };
         let key = local_key();
-        self.tokens
-            .save(&key, &signed_in.token)
-            .map_err(|e| storage(format!("cannot keep the session: {e}")))?;
+        self.tokens.save(&key, &signed_in.token).map_err(|e| storage(format!("cannot keep the session: {e}")))?;
         let cache = self.open_cache(&key).await?;
         let user = signed_in.user.clone();
         blocking(&cache, move |c| c.remember_user(&user)).await?;
-        self.open_workspace(
-            key,
-            Mode::Local,
-            None,
-            base_url,
-            signed_in.user,
-            signed_in.token,
-            cache,
-        )
-        .await
+        self.open_workspace(key, Mode::Local, None, base_url, signed_in.user, signed_in.token, cache).await
     }
 
     /// Team mode: signs in to the server at `server_url`.
-    pub async fn sign_in(
-        &self,
-        server_url: &str,
-        login: &str,
-        password: &str,
-    ) -> Result<Session, WicketError> {
+    pub async fn sign_in(&self, server_url: &str, login: &str, password: &str) -> Result<Session, WicketError> {
         let client = ServerClient::new(server_url)?;
-        let signed_in = client
-            .sign_in(login, password)
-            .await
-            .map_err(|e| e.into_wicket())?;
+        let signed_in = client.sign_in(login, password).await.map_err(|e| e.into_wicket())?;
         self.close_workspace().await;
         let url = client.base_url().to_owned();
         let key = team_key(&url, &signed_in.user.login);
-        self.tokens
-            .save(&key, &signed_in.token)
-            .map_err(|e| storage(format!("cannot keep the session: {e}")))?;
+        self.tokens.save(&key, &signed_in.token).map_err(|e| storage(format!("cannot keep the session: {e}")))?;
         let cache = self.open_cache(&key).await?;
         let user = signed_in.user.clone();
         blocking(&cache, move |c| c.remember_user(&user)).await?;
-        self.open_workspace(
-            key,
-            Mode::Team,
-            Some(url.clone()),
-            url,
-            signed_in.user,
-            signed_in.token,
-            cache,
-        )
-        .await
+        self.open_workspace(key, Mode::Team, Some(url.clone()), url, signed_in.user, signed_in.token, cache).await
     }
 
     /// Signs out here. The workspace's cache, outbox included, stays: what
@@ -246,9 +182,7 @@ impl Console {
                 }
             }
         }
-        self.tokens
-            .delete(&ws.key)
-            .map_err(|e| storage(format!("cannot forget the session: {e}")))?;
+        self.tokens.delete(&ws.key).map_err(|e| storage(format!("cannot forget the session: {e}")))?;
         (self.listener)(SyncEvent::Status(signed_out_status()));
         Ok(())
     }
@@ -268,15 +202,9 @@ impl Console {
         }
     }
 
-    pub async fn create_account(
-        &self,
-        draft: AccountDraft,
-    ) -> Result<AccountListItem, WicketError> {
+    pub async fn create_account(&self, draft: AccountDraft) -> Result<AccountListItem, WicketError> {
         let id = uuid::Uuid::new_v4().to_string();
-        let new = draft
-            .with_id(id.clone())
-            .normalized()
-            .map_err(WicketError::invalid)?;
+        let new = draft.with_id(id.clone()).normalized().map_err(WicketError::invalid)?;
         self.write(Mutation::CreateAccount(new)).await?;
         self.accounts()
             .await?
@@ -293,11 +221,7 @@ impl Console {
     }
 
     pub async fn set_archived(&self, id: String, archived: bool) -> Result<(), WicketError> {
-        let change = if archived {
-            Mutation::ArchiveAccount { id }
-        } else {
-            Mutation::RestoreAccount { id }
-        };
+        let change = if archived { Mutation::ArchiveAccount { id } } else { Mutation::RestoreAccount { id } };
         self.write(change).await
     }
 
@@ -361,20 +285,11 @@ impl Console {
         let cache = self.cache().await?;
         let accounts = blocking(&cache, |c| c.accounts()).await?;
         let world = mutation::MemoryWorld {
-            accounts: accounts
-                .into_iter()
-                .map(|item| (item.account.id.clone(), item.account))
-                .collect(),
+            accounts: accounts.into_iter().map(|item| (item.account.id.clone(), item.account)).collect(),
             ..Default::default()
         };
         let now = now_ms();
-        let staff_id = self
-            .workspace
-            .lock()
-            .await
-            .as_ref()
-            .map(|ws| ws.user.id.clone())
-            .unwrap_or_default();
+        let staff_id = self.workspace.lock().await.as_ref().map(|ws| ws.user.id.clone()).unwrap_or_default();
         mutation::apply(&world, &change, &mutation::Actor { staff_id, now })?;
         blocking(&cache, move |c| c.enqueue(&change, now)).await?;
         self.refresh().await
@@ -392,19 +307,12 @@ impl Console {
     async fn cache(&self) -> Result<Arc<Cache>, WicketError> {
         match &*self.workspace.lock().await {
             Some(ws) => Ok(ws.cache.clone()),
-            None => Err(WicketError::new(
-                ErrorCode::Unauthorized,
-                "sign in to continue",
-            )),
+            None => Err(WicketError::new(ErrorCode::Unauthorized, "sign in to continue")),
         }
     }
 
     async fn open_cache(&self, key: &str) -> Result<Arc<Cache>, WicketError> {
-        let path = self
-            .data_dir
-            .join("workspaces")
-            .join(key)
-            .join("cache.sqlite");
+        let path = self.data_dir.join("workspaces").join(key).join("cache.sqlite");
         tokio::task::spawn_blocking(move || {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)
@@ -429,19 +337,8 @@ impl Console {
     ) -> Result<Session, WicketError> {
         let client = ServerClient::new(&base_url)?;
         let engine = SyncEngine::start(cache.clone(), client, token, self.listener.clone());
-        let session = Session {
-            mode,
-            server_url: server_url.clone(),
-            user: Some(user.clone()),
-        };
-        let previous = self.workspace.lock().await.replace(Workspace {
-            key,
-            mode,
-            server_url,
-            user,
-            cache,
-            engine,
-        });
+        let session = Session { mode, server_url: server_url.clone(), user: Some(user.clone()) };
+        let previous = self.workspace.lock().await.replace(Workspace { key, mode, server_url, user, cache, engine });
         if let Some(previous) = previous {
             previous.engine.stop();
         }
@@ -480,19 +377,12 @@ fn local_key() -> String {
 
 /// One workspace per server and staff member.
 fn team_key(server_url: &str, login: &str) -> String {
-    let digest =
-        Sha256::digest(format!("{server_url}\n{}", login.trim().to_lowercase()).as_bytes());
+    let digest = Sha256::digest(format!("{server_url}\n{}", login.trim().to_lowercase()).as_bytes());
     format!("team-{}", &hex::encode(digest)[..16])
 }
 
 fn signed_out_status() -> SyncStatus {
-    SyncStatus {
-        connection: Connection::SignedOut,
-        pending: 0,
-        rejected: 0,
-        last_synced_at: None,
-        last_error: None,
-    }
+    SyncStatus { connection: Connection::SignedOut, pending: 0, rejected: 0, last_synced_at: None, last_error: None }
 }
 
 async fn blocking<T, F>(cache: &Arc<Cache>, job: F) -> Result<T, WicketError>
@@ -521,9 +411,7 @@ fn internal(message: impl Into<String>) -> WicketError {
 }
 
 fn now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 

@@ -15,20 +15,12 @@ pub struct TokenStore {
 impl TokenStore {
     pub fn new(dir: &Path) -> Self {
         // WICKET_TOKEN_STORE=file skips the keyring (headless test machines).
-        let use_keyring = std::env::var("WICKET_TOKEN_STORE")
-            .map(|v| v != "file")
-            .unwrap_or(true);
-        Self {
-            dir: dir.to_owned(),
-            use_keyring,
-        }
+        let use_keyring = std::env::var("WICKET_TOKEN_STORE").map(|v| v != "file").unwrap_or(true);
+        Self { dir: dir.to_owned(), use_keyring }
     }
 
     pub fn file_only(dir: &Path) -> Self {
-        Self {
-            dir: dir.to_owned(),
-            use_keyring: false,
-        }
+        Self { dir: dir.to_owned(), use_keyring: false }
     }
 
     fn file(&self, key: &str) -> PathBuf {
@@ -53,16 +45,11 @@ impl TokenStore {
 
     pub fn load(&self, key: &str) -> Option<String> {
         if self.use_keyring {
-            if let Ok(token) =
-                keyring::Entry::new(SERVICE, key).and_then(|entry| entry.get_password())
-            {
+            if let Ok(token) = keyring::Entry::new(SERVICE, key).and_then(|entry| entry.get_password()) {
                 return Some(token);
             }
         }
-        std::fs::read_to_string(self.file(key))
-            .ok()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
+        std::fs::read_to_string(self.file(key)).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
     pub fn delete(&self, key: &str) -> std::io::Result<()> {
@@ -113,10 +100,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("w1.token"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("w1.token")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600, "only the user can read the token");
         }
         store.delete("w1").unwrap();

@@ -44,10 +44,7 @@ async fn local_mode_works_from_first_run_and_survives_a_restart() {
 
     let session = first.start_local("Li Wei").await.unwrap();
     let user = session.user.unwrap();
-    assert_eq!(
-        (user.display_name.as_str(), user.role),
-        ("Li Wei", wicket_model::Role::Owner)
-    );
+    assert_eq!((user.display_name.as_str(), user.role), ("Li Wei", wicket_model::Role::Owner));
 
     let item = first.create_account(draft("招商银行信用卡")).await.unwrap();
     assert!(item.waiting, "a new account waits to sync at first");
@@ -59,18 +56,8 @@ async fn local_mode_works_from_first_run_and_survives_a_restart() {
 
     let second = console(dir.path());
     let session = second.restore(&LastWorkspace::Local).await.unwrap();
-    assert_eq!(
-        session.user.map(|u| u.display_name),
-        Some("Li Wei".into()),
-        "the session is kept"
-    );
-    let names: Vec<_> = second
-        .accounts()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.account.name)
-        .collect();
+    assert_eq!(session.user.map(|u| u.display_name), Some("Li Wei".into()), "the session is kept");
+    let names: Vec<_> = second.accounts().await.unwrap().into_iter().map(|a| a.account.name).collect();
     assert_eq!(names, ["招商银行信用卡"]);
     second.shutdown().await;
 }
@@ -83,20 +70,10 @@ async fn a_bad_name_is_refused_and_changes_nothing() {
     let error = console.create_account(draft("  ")).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::Invalid);
     assert_eq!(error.issues[0].key, "account.name.required");
-    let too_long = console
-        .create_account(draft(&"长".repeat(21)))
-        .await
-        .unwrap_err();
+    let too_long = console.create_account(draft(&"长".repeat(21))).await.unwrap_err();
     assert_eq!(too_long.issues[0].key, "account.name.too_long");
-    assert!(
-        console.accounts().await.unwrap().is_empty(),
-        "nothing was written"
-    );
-    assert_eq!(
-        console.sync_status().await.pending,
-        0,
-        "nothing waits to sync"
-    );
+    assert!(console.accounts().await.unwrap().is_empty(), "nothing was written");
+    assert_eq!(console.sync_status().await.pending, 0, "nothing waits to sync");
     console.shutdown().await;
 }
 
@@ -105,29 +82,14 @@ async fn rename_and_archive_show_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let console = console(dir.path());
     console.start_local("Owner").await.unwrap();
-    let id = console
-        .create_account(draft("Bank"))
-        .await
-        .unwrap()
-        .account
-        .id;
-    let patch = AccountPatch {
-        name: Some("Bank Two".into()),
-        ..Default::default()
-    };
+    let id = console.create_account(draft("Bank")).await.unwrap().account.id;
+    let patch = AccountPatch { name: Some("Bank Two".into()), ..Default::default() };
     console.update_account(id.clone(), patch).await.unwrap();
     console.set_archived(id.clone(), true).await.unwrap();
     let account = console.accounts().await.unwrap().remove(0).account;
-    assert_eq!(
-        (account.name.as_str(), account.archived),
-        ("Bank Two", true)
-    );
+    assert_eq!((account.name.as_str(), account.archived), ("Bank Two", true));
     let missing = console.set_archived("nope".into(), true).await.unwrap_err();
-    assert_eq!(
-        missing.code,
-        ErrorCode::NotFound,
-        "an unknown account is refused before it is queued"
-    );
+    assert_eq!(missing.code, ErrorCode::NotFound, "an unknown account is refused before it is queued");
     until_synced(&console).await;
     console.shutdown().await;
 }
@@ -136,45 +98,20 @@ async fn rename_and_archive_show_at_once() {
 async fn team_sign_in_reports_wrong_passwords_and_unreachable_servers() {
     let dir = tempfile::tempdir().unwrap();
     let server_dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        data_dir: server_dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-    };
-    let server = wicket_server::start(config, Arc::new(SystemClock))
-        .await
-        .unwrap();
-    server
-        .state
-        .create_owner("boss", "Boss", "correct horse battery")
-        .await
-        .unwrap();
+    let config = ServerConfig { data_dir: server_dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
+    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
     let console = console(dir.path());
 
-    let wrong = console
-        .sign_in(&server.base_url(), "boss", "nope")
-        .await
-        .unwrap_err();
+    let wrong = console.sign_in(&server.base_url(), "boss", "nope").await.unwrap_err();
     assert_eq!(wrong.code, ErrorCode::Unauthorized);
-    let session = console
-        .sign_in(&server.base_url(), "boss", "correct horse battery")
-        .await
-        .unwrap();
+    let session = console.sign_in(&server.base_url(), "boss", "correct horse battery").await.unwrap();
     assert_eq!(session.mode, Mode::Team);
     let url = server.base_url();
     server.stop().await;
     console.sign_out().await.unwrap();
-    let offline = console
-        .sign_in(&url, "boss", "correct horse battery")
-        .await
-        .unwrap_err();
-    assert_eq!(
-        offline.code,
-        ErrorCode::Offline,
-        "a stopped server reads as offline"
-    );
-    let bad_url = console
-        .sign_in("wicket.example.com", "boss", "x")
-        .await
-        .unwrap_err();
+    let offline = console.sign_in(&url, "boss", "correct horse battery").await.unwrap_err();
+    assert_eq!(offline.code, ErrorCode::Offline, "a stopped server reads as offline");
+    let bad_url = console.sign_in("wicket.example.com", "boss", "x").await.unwrap_err();
     assert_eq!(bad_url.issues[0].key, "settings.server_url.invalid");
 }

@@ -12,31 +12,20 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("the workspace root exists")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the workspace root exists")
 }
 
 /// A built program the tests need, from an environment variable or the
 /// default build folder; a clear failure when it is missing.
 pub fn built(env: &str, name: &str) -> PathBuf {
-    let path = std::env::var_os(env)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/debug").join(name));
-    assert!(
-        path.exists(),
-        "{} is missing: build it first (`make test` does), or set {env}",
-        path.display()
-    );
+    let path =
+        std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/debug").join(name));
+    assert!(path.exists(), "{} is missing: build it first (`make test` does), or set {env}", path.display());
     path
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 /// A child process stopped by its pid when dropped (SIGTERM, then SIGKILL).
@@ -57,11 +46,7 @@ impl Process {
             .stderr(err)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        Process {
-            name,
-            child: Some(child),
-            log,
-        }
+        Process { name, child: Some(child), log }
     }
 
     pub fn pid(&self) -> u32 {
@@ -106,11 +91,7 @@ pub fn wait_for_port(port: u16, process: &Process) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!(
-        "{} did not listen on {port}; its log:\n{}",
-        process.name,
-        process.log_text()
-    );
+    panic!("{} did not listen on {port}; its log:\n{}", process.name, process.log_text());
 }
 
 /// A virtual X display of 1280×800.
@@ -118,23 +99,12 @@ pub fn start_xvfb(log_dir: &Path) -> (Process, String) {
     // Display numbers are picked from the pid so parallel runs do not meet.
     let display = format!(":{}", 100 + std::process::id() % 400);
     let mut command = Command::new("Xvfb");
-    command.args([
-        display.as_str(),
-        "-screen",
-        "0",
-        "1280x800x24",
-        "-nolisten",
-        "tcp",
-    ]);
+    command.args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
     let xvfb = Process::spawn("xvfb", &mut command, log_dir);
     let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
     let deadline = Instant::now() + Duration::from_secs(15);
     while !Path::new(&socket).exists() {
-        assert!(
-            Instant::now() < deadline,
-            "Xvfb did not start; its log:\n{}",
-            xvfb.log_text()
-        );
+        assert!(Instant::now() < deadline, "Xvfb did not start; its log:\n{}", xvfb.log_text());
         std::thread::sleep(Duration::from_millis(50));
     }
     (xvfb, display)
@@ -146,12 +116,7 @@ pub fn start_tauri_driver(display: &str, home: &Path, log_dir: &Path) -> (Proces
     let native_port = free_port();
     let mut command = Command::new(tauri_driver());
     command
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("DISPLAY", display)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
@@ -170,9 +135,7 @@ fn tauri_driver() -> PathBuf {
     }
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
-        });
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
     let installed = home.join("bin/tauri-driver");
     if installed.exists() {
         installed
@@ -185,24 +148,15 @@ fn tauri_driver() -> PathBuf {
 pub async fn open_app(driver_port: u16, app: &Path, driver: &Process) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
-    capabilities.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": app }),
-    );
+    capabilities.insert("tauri:options".into(), serde_json::json!({ "application": app }));
     let mut builder = ClientBuilder::native();
     builder.capabilities(capabilities);
     let url = format!("http://127.0.0.1:{driver_port}");
     let connect = builder.connect(&url);
     match tokio::time::timeout(Duration::from_secs(60), connect).await {
         Ok(Ok(client)) => client,
-        Ok(Err(e)) => panic!(
-            "no WebDriver session: {e}; tauri-driver log:\n{}",
-            driver.log_text()
-        ),
-        Err(_) => panic!(
-            "the app did not start in time; tauri-driver log:\n{}",
-            driver.log_text()
-        ),
+        Ok(Err(e)) => panic!("no WebDriver session: {e}; tauri-driver log:\n{}", driver.log_text()),
+        Err(_) => panic!("the app did not start in time; tauri-driver log:\n{}", driver.log_text()),
     }
 }
 
@@ -222,23 +176,13 @@ pub async fn find(client: &Client, id: &str) -> Element {
 }
 
 pub async fn click(client: &Client, id: &str) {
-    find(client, id)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click {id}: {e}"));
+    find(client, id).await.click().await.unwrap_or_else(|e| panic!("cannot click {id}: {e}"));
 }
 
 pub async fn type_into(client: &Client, id: &str, text: &str) {
     let field = find(client, id).await;
-    field
-        .clear()
-        .await
-        .unwrap_or_else(|e| panic!("cannot clear {id}: {e}"));
-    field
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("cannot type into {id}: {e}"));
+    field.clear().await.unwrap_or_else(|e| panic!("cannot clear {id}: {e}"));
+    field.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {id}: {e}"));
 }
 
 /// Waits until `check` holds, re-reading the page; panics with `what`.
@@ -268,11 +212,7 @@ pub async fn attr_of(client: &Client, css: &str, name: &str) -> Option<String> {
 }
 
 pub async fn count(client: &Client, css: &str) -> usize {
-    client
-        .find_all(Locator::Css(css))
-        .await
-        .map(|all| all.len())
-        .unwrap_or(0)
+    client.find_all(Locator::Css(css)).await.map(|all| all.len()).unwrap_or(0)
 }
 
 /// Saves what the webview shows, and the whole virtual screen beside it.
@@ -283,25 +223,15 @@ pub async fn screenshot(client: &Client, display: &str, name: &str) -> PathBuf {
     let png = client.screenshot().await.expect("a screenshot");
     std::fs::write(&path, png).expect("the screenshot is saved");
     let screen = dir.join(format!("{name}-screen.png"));
-    let _ = Command::new("import")
-        .args(["-display", display, "-window", "root"])
-        .arg(&screen)
-        .status();
+    let _ = Command::new("import").args(["-display", display, "-window", "root"]).arg(&screen).status();
     path
 }
 
 /// A real `wicket-server` process on `port`, its data in `data`.
 pub fn start_server(data: &Path, port: u16, log_dir: &Path, run: usize) -> Process {
-    let name: &'static str = if run == 0 {
-        "wicket-server"
-    } else {
-        "wicket-server-restarted"
-    };
+    let name: &'static str = if run == 0 { "wicket-server" } else { "wicket-server-restarted" };
     let mut command = Command::new(built("WICKET_SERVER_BIN", "wicket-server"));
-    command
-        .arg("--data")
-        .arg(data)
-        .args(["--listen", &format!("127.0.0.1:{port}")]);
+    command.arg("--data").arg(data).args(["--listen", &format!("127.0.0.1:{port}")]);
     let server = Process::spawn(name, &mut command, log_dir);
     wait_for_port(port, &server);
     server
@@ -312,24 +242,10 @@ pub fn create_owner(data: &Path, login: &str, password: &str) {
     let mut child = Command::new(built("WICKET_SERVER_BIN", "wicket-server"))
         .arg("--data")
         .arg(data)
-        .args([
-            "create-owner",
-            "--login",
-            login,
-            "--display-name",
-            "Team Owner",
-        ])
+        .args(["create-owner", "--login", login, "--display-name", "Team Owner"])
         .stdin(Stdio::piped())
         .spawn()
         .expect("wicket-server create-owner starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("the password is sent");
-    assert!(
-        child.wait().expect("create-owner ends").success(),
-        "the owner was created"
-    );
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("the password is sent");
+    assert!(child.wait().expect("create-owner ends").success(), "the owner was created");
 }

@@ -7,10 +7,7 @@ use fantoccini::Client;
 use wicket_e2e::*;
 
 async fn account_names(client: &Client) -> Vec<String> {
-    let Ok(rows) = client
-        .find_all(fantoccini::Locator::Css(&testid("account-name-text")))
-        .await
-    else {
+    let Ok(rows) = client.find_all(fantoccini::Locator::Css(&testid("account-name-text"))).await else {
         return Vec::new();
     };
     let mut names = Vec::new();
@@ -21,30 +18,21 @@ async fn account_names(client: &Client) -> Vec<String> {
 }
 
 async fn sync_state(client: &Client) -> String {
-    attr_of(client, &testid("sync-status"), "data-state")
-        .await
-        .unwrap_or_default()
+    attr_of(client, &testid("sync-status"), "data-state").await.unwrap_or_default()
 }
 
 async fn create_account(client: &Client, name: &str, platform: &str) {
     click(client, "new-account").await;
     type_into(client, "account-name", name).await;
     let select = find(client, "account-platform").await;
-    select
-        .select_by_value(platform)
-        .await
-        .expect("the platform is chosen");
+    select.select_by_value(platform).await.expect("the platform is chosen");
     type_into(client, "account-category", "信用卡 Credit cards").await;
     click(client, "account-save").await;
     let wanted = name.to_owned();
-    eventually(
-        &format!("{name} is listed"),
-        Duration::from_secs(20),
-        || {
-            let wanted = wanted.clone();
-            async move { account_names(client).await.contains(&wanted) }
-        },
-    )
+    eventually(&format!("{name} is listed"), Duration::from_secs(20), || {
+        let wanted = wanted.clone();
+        async move { account_names(client).await.contains(&wanted) }
+    })
     .await;
 }
 
@@ -64,58 +52,35 @@ async fn local_mode_and_a_team_server_that_goes_away() {
     find(&client, "nav-accounts").await;
     click(&client, "nav-accounts").await;
     create_account(&client, "招商银行信用卡", "alipay").await;
-    eventually(
-        "the new account has synced",
-        Duration::from_secs(30),
-        || async {
-            sync_state(&client).await == "online"
-                && count(&client, &testid("account-waiting")).await == 0
-        },
-    )
+    eventually("the new account has synced", Duration::from_secs(30), || async {
+        sync_state(&client).await == "online" && count(&client, &testid("account-waiting")).await == 0
+    })
     .await;
 
     // A bad name gets an inline error and changes nothing.
     click(&client, "new-account").await;
     type_into(&client, "account-name", &"长".repeat(21)).await;
-    let error = find(&client, "field-error-name")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let error = find(&client, "field-error-name").await.text().await.unwrap();
     assert!(!error.is_empty(), "the error is shown inline");
-    let save_enabled = find(&client, "account-save")
-        .await
-        .is_enabled()
-        .await
-        .unwrap();
+    let save_enabled = find(&client, "account-save").await.is_enabled().await.unwrap();
     assert!(!save_enabled, "Save is disabled while the name is too long");
     screenshot(&client, &display, "account-name-error").await;
     click(&client, "account-cancel").await;
-    assert_eq!(
-        account_names(&client).await,
-        ["招商银行信用卡"],
-        "the refused account was not added"
-    );
+    assert_eq!(account_names(&client).await, ["招商银行信用卡"], "the refused account was not added");
 
     // The shell in both languages.
     let chinese = find(&client, "nav-accounts").await.text().await.unwrap();
     screenshot(&client, &display, "shell-zh-CN").await;
     click(&client, "language-switch").await;
     eventually("the UI is in English", Duration::from_secs(10), || async {
-        text_of(&client, &testid("nav-accounts"))
-            .await
-            .is_some_and(|t| t != chinese && t.is_ascii())
+        text_of(&client, &testid("nav-accounts")).await.is_some_and(|t| t != chinese && t.is_ascii())
     })
     .await;
     screenshot(&client, &display, "shell-en").await;
     click(&client, "language-switch").await;
-    eventually(
-        "the UI is back in Chinese",
-        Duration::from_secs(10),
-        || async {
-            text_of(&client, &testid("nav-accounts")).await.as_deref() == Some(chinese.as_str())
-        },
-    )
+    eventually("the UI is back in Chinese", Duration::from_secs(10), || async {
+        text_of(&client, &testid("nav-accounts")).await.as_deref() == Some(chinese.as_str())
+    })
     .await;
     client.close().await.unwrap();
     drop(driver);
@@ -138,41 +103,24 @@ async fn local_mode_and_a_team_server_that_goes_away() {
     type_into(&client, "team-password", "team password 1").await;
     click(&client, "team-sign-in").await;
     click(&client, "nav-accounts").await;
-    eventually("the console is online", Duration::from_secs(30), || async {
-        sync_state(&client).await == "online"
-    })
-    .await;
+    eventually("the console is online", Duration::from_secs(30), || async { sync_state(&client).await == "online" })
+        .await;
 
     server.stop();
     create_account(&client, "麦当劳 McDonald's", "wechat").await;
-    eventually(
-        "the change waits while the server is down",
-        Duration::from_secs(30),
-        || async {
-            sync_state(&client).await == "offline"
-                && count(&client, &testid("account-waiting")).await == 1
-        },
-    )
+    eventually("the change waits while the server is down", Duration::from_secs(30), || async {
+        sync_state(&client).await == "offline" && count(&client, &testid("account-waiting")).await == 1
+    })
     .await;
-    let waiting = text_of(&client, &testid("sync-pending"))
-        .await
-        .unwrap_or_default();
-    assert!(
-        waiting.contains('1'),
-        "the indicator counts one change waiting: {waiting:?}"
-    );
+    let waiting = text_of(&client, &testid("sync-pending")).await.unwrap_or_default();
+    assert!(waiting.contains('1'), "the indicator counts one change waiting: {waiting:?}");
     screenshot(&client, &display, "team-offline-waiting").await;
 
     let _server = start_server(server_data.path(), port, logs.path(), 1);
     click(&client, "sync-status").await;
-    eventually(
-        "the change synced once the server is back",
-        Duration::from_secs(60),
-        || async {
-            sync_state(&client).await == "online"
-                && count(&client, &testid("account-waiting")).await == 0
-        },
-    )
+    eventually("the change synced once the server is back", Duration::from_secs(60), || async {
+        sync_state(&client).await == "online" && count(&client, &testid("account-waiting")).await == 0
+    })
     .await;
     screenshot(&client, &display, "team-synced").await;
 
@@ -198,10 +146,6 @@ async fn local_mode_and_a_team_server_that_goes_away() {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        feed.changes.len(),
-        1,
-        "the account reached the server exactly once"
-    );
+    assert_eq!(feed.changes.len(), 1, "the account reached the server exactly once");
     client.close().await.unwrap();
 }

@@ -108,9 +108,8 @@ pub struct AccountListItem {
 }
 
 /// The avatar colours the console offers; any `#rrggbb` is accepted.
-pub const AVATAR_COLORS: [&str; 8] = [
-    "#1677ff", "#07c160", "#fa8c16", "#eb2f96", "#722ed1", "#13c2c2", "#f5222d", "#595959",
-];
+pub const AVATAR_COLORS: [&str; 8] =
+    ["#1677ff", "#07c160", "#fa8c16", "#eb2f96", "#722ed1", "#13c2c2", "#f5222d", "#595959"];
 
 impl NewAccount {
     /// Trims what people type and returns every problem found.
@@ -124,13 +123,7 @@ impl NewAccount {
             issues.push(Issue::new("id", "account.id.invalid"));
         }
         check_name(&self.name, self.platform, &mut issues);
-        check_max(
-            "category",
-            "account.category.too_long",
-            &self.category,
-            wicket::CATEGORY_MAX_CHARS,
-            &mut issues,
-        );
+        check_max("category", "account.category.too_long", &self.category, wicket::CATEGORY_MAX_CHARS, &mut issues);
         check_max(
             "description",
             "account.description.too_long",
@@ -163,10 +156,7 @@ impl NewAccount {
 
 impl AccountPatch {
     pub fn is_empty(&self) -> bool {
-        self.name.is_none()
-            && self.category.is_none()
-            && self.description.is_none()
-            && self.avatar_color.is_none()
+        self.name.is_none() && self.category.is_none() && self.description.is_none() && self.avatar_color.is_none()
     }
 
     /// Applies the patch to a copy of `account`, checking every changed field.
@@ -179,13 +169,7 @@ impl AccountPatch {
         }
         if let Some(category) = &self.category {
             next.category = category.trim().to_owned();
-            check_max(
-                "category",
-                "account.category.too_long",
-                &next.category,
-                wicket::CATEGORY_MAX_CHARS,
-                &mut issues,
-            );
+            check_max("category", "account.category.too_long", &next.category, wicket::CATEGORY_MAX_CHARS, &mut issues);
         }
         if let Some(description) = &self.description {
             next.description = description.trim().to_owned();
@@ -217,17 +201,9 @@ fn check_name(name: &str, platform: PlatformProfile, issues: &mut Vec<Issue>) {
     if name.is_empty() {
         issues.push(Issue::new("name", "account.name.required"));
     } else if length < min {
-        issues.push(
-            Issue::new("name", "account.name.too_short")
-                .with("min", min)
-                .with("actual", length),
-        );
+        issues.push(Issue::new("name", "account.name.too_short").with("min", min).with("actual", length));
     } else if length > max {
-        issues.push(
-            Issue::new("name", "account.name.too_long")
-                .with("max", max)
-                .with("actual", length),
-        );
+        issues.push(Issue::new("name", "account.name.too_long").with("max", max).with("actual", length));
     }
     if name.chars().any(char::is_control) {
         issues.push(Issue::new("name", "account.name.control_chars"));
@@ -237,18 +213,12 @@ fn check_name(name: &str, platform: PlatformProfile, issues: &mut Vec<Issue>) {
 fn check_max(path: &str, key: &str, text: &str, max: usize, issues: &mut Vec<Issue>) {
     let length = text.chars().count();
     if length > max {
-        issues.push(
-            Issue::new(path, key)
-                .with("max", max)
-                .with("actual", length),
-        );
+        issues.push(Issue::new(path, key).with("max", max).with("actual", length));
     }
 }
 
 fn check_color(color: &str, issues: &mut Vec<Issue>) {
-    let valid = color.len() == 7
-        && color.starts_with('#')
-        && color[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let valid = color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit());
     if !valid {
         issues.push(Issue::new("avatar_color", "account.avatar_color.invalid"));
     }
@@ -271,58 +241,27 @@ mod tests {
 
     #[test]
     fn a_valid_account_is_trimmed_and_kept() {
-        let account = new_account("  招商银行信用卡 ", PlatformProfile::Alipay)
-            .normalized()
-            .unwrap();
-        assert_eq!(
-            account.name, "招商银行信用卡",
-            "surrounding spaces are trimmed"
-        );
-        assert_eq!(
-            account.avatar_color, "#1677ff",
-            "colours are kept in lower case"
-        );
+        let account = new_account("  招商银行信用卡 ", PlatformProfile::Alipay).normalized().unwrap();
+        assert_eq!(account.name, "招商银行信用卡", "surrounding spaces are trimmed");
+        assert_eq!(account.avatar_color, "#1677ff", "colours are kept in lower case");
     }
 
     #[test]
     fn an_empty_name_is_required() {
-        let issues = new_account("   ", PlatformProfile::Wechat)
-            .normalized()
-            .unwrap_err();
+        let issues = new_account("   ", PlatformProfile::Wechat).normalized().unwrap_err();
         assert_eq!(issues, vec![Issue::new("name", "account.name.required")]);
     }
 
     #[test]
     fn alipay_names_follow_alipays_length_rule() {
         let too_long = "银".repeat(21);
-        let issues = new_account(&too_long, PlatformProfile::Alipay)
-            .normalized()
-            .unwrap_err();
+        let issues = new_account(&too_long, PlatformProfile::Alipay).normalized().unwrap_err();
         assert_eq!(issues[0].key, "account.name.too_long");
-        assert_eq!(
-            issues[0].param("max"),
-            Some("20"),
-            "Alipay allows 20 characters"
-        );
-        assert!(
-            new_account(&"银".repeat(20), PlatformProfile::Alipay)
-                .normalized()
-                .is_ok(),
-            "20 is allowed"
-        );
-        let short = new_account("银", PlatformProfile::Alipay)
-            .normalized()
-            .unwrap_err();
-        assert_eq!(
-            short[0].key, "account.name.too_short",
-            "Alipay needs 2 characters"
-        );
-        assert!(
-            new_account("银", PlatformProfile::Wechat)
-                .normalized()
-                .is_ok(),
-            "WeChat has no minimum above 1"
-        );
+        assert_eq!(issues[0].param("max"), Some("20"), "Alipay allows 20 characters");
+        assert!(new_account(&"银".repeat(20), PlatformProfile::Alipay).normalized().is_ok(), "20 is allowed");
+        let short = new_account("银", PlatformProfile::Alipay).normalized().unwrap_err();
+        assert_eq!(short[0].key, "account.name.too_short", "Alipay needs 2 characters");
+        assert!(new_account("银", PlatformProfile::Wechat).normalized().is_ok(), "WeChat has no minimum above 1");
     }
 
     #[test]
@@ -330,41 +269,16 @@ mod tests {
         let mut account = new_account("", PlatformProfile::Wechat);
         account.avatar_color = "blue".into();
         account.category = "x".repeat(41);
-        let keys: Vec<_> = account
-            .normalized()
-            .unwrap_err()
-            .into_iter()
-            .map(|i| i.key)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "account.name.required",
-                "account.category.too_long",
-                "account.avatar_color.invalid"
-            ]
-        );
+        let keys: Vec<_> = account.normalized().unwrap_err().into_iter().map(|i| i.key).collect();
+        assert_eq!(keys, ["account.name.required", "account.category.too_long", "account.avatar_color.invalid"]);
     }
 
     #[test]
     fn a_patch_that_changes_nothing_keeps_the_timestamp() {
-        let account = new_account("Bank", PlatformProfile::Wechat)
-            .normalized()
-            .unwrap()
-            .into_account(10);
-        let patch = AccountPatch {
-            name: Some(" Bank ".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            patch.applied_to(&account, 99).unwrap().updated_at,
-            10,
-            "an unchanged name is no change"
-        );
-        let rename = AccountPatch {
-            name: Some("Bank B".into()),
-            ..Default::default()
-        };
+        let account = new_account("Bank", PlatformProfile::Wechat).normalized().unwrap().into_account(10);
+        let patch = AccountPatch { name: Some(" Bank ".into()), ..Default::default() };
+        assert_eq!(patch.applied_to(&account, 99).unwrap().updated_at, 10, "an unchanged name is no change");
+        let rename = AccountPatch { name: Some("Bank B".into()), ..Default::default() };
         let renamed = rename.applied_to(&account, 99).unwrap();
         assert_eq!((renamed.name.as_str(), renamed.updated_at), ("Bank B", 99));
     }

@@ -145,23 +145,10 @@ impl SubscriberEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MessageBody {
-    Text {
-        text: String,
-    },
-    Image {
-        url: String,
-    },
-    Location {
-        latitude: f64,
-        longitude: f64,
-        label: String,
-    },
-    Article {
-        title: String,
-        description: String,
-        url: String,
-        image_url: String,
-    },
+    Text { text: String },
+    Image { url: String },
+    Location { latitude: f64, longitude: f64, label: String },
+    Article { title: String, description: String, url: String, image_url: String },
     Event(SubscriberEvent),
 }
 

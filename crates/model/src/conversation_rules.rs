@@ -2,10 +2,145 @@
 //! that a reply goes only while the platform's window is open.
 
 use crate::change::Change;
-use crate::conversation::{limits, Conversation, Delivery, Direction, Message, MessageBody};
+use crate::conversation::{
+    limits, Conversation, ConversationStatus, Delivery, Direction, Message, MessageBody, Subscriber, SubscriberEvent,
+};
 use crate::error::{ErrorCode, Issue, WicketError};
 use crate::mutation::{Actor, World};
 use crate::reply_window::{reply_window, ReplyPolicy};
+use crate::Millis;
+
+/// A message or event from a subscriber, as a platform adapter hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    pub account_id: String,
+    /// `sandbox`, `alipay` or `wechat`.
+    pub platform: String,
+    pub platform_user_id: String,
+    pub display_name: String,
+    /// The platform's id for the message; platforms retry their callbacks.
+    pub platform_msg_id: Option<String>,
+    pub body: MessageBody,
+}
+
+/// Ids for whatever a received message creates, made by the caller.
+#[derive(Debug, Clone)]
+pub struct NewIds {
+    pub subscriber: String,
+    pub conversation: String,
+    pub message: String,
+}
+
+/// What receiving `inbound` changes: the subscriber and conversation made
+/// on first contact, the message, follow state, and a resolved conversation
+/// opened again. A message already received (same platform id) changes
+/// nothing.
+pub fn receive<W: World + ?Sized>(
+    world: &W,
+    inbound: &Inbound,
+    ids: &NewIds,
+    now: Millis,
+) -> Result<Vec<Change>, WicketError> {
+    let account = world
+        .account(&inbound.account_id)
+        .ok_or_else(|| WicketError::not_found(format!("account {}", inbound.account_id)))?;
+    if account.archived {
+        return Err(WicketError::new(ErrorCode::NotFound, "this account is no longer in service"));
+    }
+    check_inbound(&inbound.body)?;
+    let existing = world.subscriber_by_platform_id(&inbound.account_id, &inbound.platform, &inbound.platform_user_id);
+    let mut subscriber = existing.clone().unwrap_or_else(|| Subscriber {
+        id: ids.subscriber.clone(),
+        account_id: inbound.account_id.clone(),
+        platform: inbound.platform.clone(),
+        platform_user_id: inbound.platform_user_id.clone(),
+        display_name: inbound.display_name.clone(),
+        following: false,
+        followed_at: None,
+        tags: Vec::new(),
+        note: String::new(),
+        created_at: now,
+        updated_at: now,
+    });
+    let conversation = world.conversation_of(&subscriber.id);
+    if let (Some(conversation), Some(platform_id)) = (&conversation, &inbound.platform_msg_id) {
+        if world.message_by_platform_id(&conversation.id, platform_id).is_some() {
+            return Ok(Vec::new());
+        }
+    }
+    let mut changes = Vec::new();
+    match &inbound.body {
+        MessageBody::Event(SubscriberEvent::Follow) if !subscriber.following => {
+            subscriber.following = true;
+            subscriber.followed_at = Some(now);
+        }
+        MessageBody::Event(SubscriberEvent::Unfollow) if subscriber.following => subscriber.following = false,
+        _ => {}
+    }
+    if existing.as_ref() != Some(&subscriber) {
+        subscriber.updated_at = now;
+        changes.push(Change::Subscriber(subscriber.clone()));
+    }
+    let conversation = conversation.unwrap_or_else(|| Conversation {
+        id: ids.conversation.clone(),
+        account_id: inbound.account_id.clone(),
+        subscriber_id: subscriber.id.clone(),
+        status: ConversationStatus::Open,
+        assignee: None,
+        labels: Vec::new(),
+        last_activity_at: now,
+        preview: String::new(),
+        created_at: now,
+        updated_at: now,
+    });
+    let message = Message {
+        id: ids.message.clone(),
+        conversation_id: conversation.id.clone(),
+        direction: Direction::Inbound,
+        author: None,
+        body: inbound.body.clone(),
+        client_msg_id: None,
+        platform_msg_id: inbound.platform_msg_id.clone(),
+        delivery: None,
+        created_at: now,
+    };
+    let reopened = match conversation.status {
+        // A new message from the subscriber brings a closed case back.
+        ConversationStatus::Resolved if !matches!(inbound.body, MessageBody::Event(SubscriberEvent::Unfollow)) => {
+            ConversationStatus::Open
+        }
+        status => status,
+    };
+    // The conversation goes first: the message belongs to it.
+    changes.push(Change::Conversation(Conversation {
+        status: reopened,
+        last_activity_at: now.max(conversation.last_activity_at),
+        preview: message.body.preview(),
+        updated_at: now,
+        ..conversation
+    }));
+    changes.push(Change::Message(message));
+    Ok(changes)
+}
+
+/// What a subscriber may send: text within the size limit, an image, a
+/// place, or an event.
+fn check_inbound(body: &MessageBody) -> Result<(), WicketError> {
+    match body {
+        MessageBody::Text { text } if text.trim().is_empty() => {
+            Err(WicketError::invalid(vec![Issue::new("body.text", "message.text.required")]))
+        }
+        MessageBody::Text { text } if text.len() > limits::TEXT_MAX_BYTES => {
+            Err(WicketError::invalid(vec![Issue::new("body.text", "message.text.too_long")
+                .with("max", limits::TEXT_MAX_BYTES)
+                .with("actual", text.len())]))
+        }
+        MessageBody::Article { .. } => {
+            Err(WicketError::invalid(vec![Issue::new("body", "message.article.not_from_subscribers")]))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// A reply or a note written by staff.
 pub(crate) fn send<W: World + ?Sized>(
@@ -21,40 +156,25 @@ pub(crate) fn send<W: World + ?Sized>(
         return if existing.conversation_id == conversation_id && existing.body == *body {
             Ok(Vec::new())
         } else {
-            Err(WicketError::new(
-                ErrorCode::Conflict,
-                format!("message {id} already exists"),
-            ))
+            Err(WicketError::new(ErrorCode::Conflict, format!("message {id} already exists")))
         };
     }
     if id.is_empty() || id.len() > 64 {
-        return Err(WicketError::invalid(vec![Issue::new(
-            "id",
-            "message.id.invalid",
-        )]));
+        return Err(WicketError::invalid(vec![Issue::new("id", "message.id.invalid")]));
     }
     check_body(body)?;
     let conversation = world
         .conversation(conversation_id)
         .ok_or_else(|| WicketError::not_found(format!("conversation {conversation_id}")))?;
     if !note {
-        let account = world.account(&conversation.account_id).ok_or_else(|| {
-            WicketError::not_found(format!("account {}", conversation.account_id))
-        })?;
+        let account = world
+            .account(&conversation.account_id)
+            .ok_or_else(|| WicketError::not_found(format!("account {}", conversation.account_id)))?;
         let policy = ReplyPolicy::for_profile(account.platform);
-        let window = reply_window(
-            &policy,
-            &world.reply_ledger(conversation_id, actor.now),
-            actor.now,
-        );
+        let window = reply_window(&policy, &world.reply_ledger(conversation_id, actor.now), actor.now);
         if !window.open {
-            let reason = window
-                .closed_reason
-                .unwrap_or_else(|| "reply_window.expired".into());
-            let mut error = WicketError::new(
-                ErrorCode::Invalid,
-                format!("the reply window is closed ({reason})"),
-            );
+            let reason = window.closed_reason.unwrap_or_else(|| "reply_window.expired".into());
+            let mut error = WicketError::new(ErrorCode::Invalid, format!("the reply window is closed ({reason})"));
             error.issues.push(Issue::new("body", reason));
             return Err(error);
         }
@@ -62,11 +182,7 @@ pub(crate) fn send<W: World + ?Sized>(
     let message = Message {
         id: id.to_owned(),
         conversation_id: conversation_id.to_owned(),
-        direction: if note {
-            Direction::Note
-        } else {
-            Direction::Outbound
-        },
+        direction: if note { Direction::Note } else { Direction::Outbound },
         author: Some(actor.staff_id.clone()),
         body: body.clone(),
         client_msg_id: Some(id.to_owned()),
@@ -76,18 +192,11 @@ pub(crate) fn send<W: World + ?Sized>(
     };
     let touched = Conversation {
         last_activity_at: actor.now.max(conversation.last_activity_at),
-        preview: if note {
-            conversation.preview.clone()
-        } else {
-            body.preview()
-        },
+        preview: if note { conversation.preview.clone() } else { body.preview() },
         updated_at: actor.now,
         ..conversation
     };
-    Ok(vec![
-        Change::Message(message),
-        Change::Conversation(touched),
-    ])
+    Ok(vec![Change::Message(message), Change::Conversation(touched)])
 }
 
 /// What staff may send: text within the platform's size, https links.
@@ -106,23 +215,14 @@ pub fn check_body(body: &MessageBody) -> Result<(), WicketError> {
             }
         }
         MessageBody::Image { url } => check_url("body.url", url, &mut issues),
-        MessageBody::Article {
-            title,
-            url,
-            image_url,
-            ..
-        } => {
+        MessageBody::Article { title, url, image_url, .. } => {
             if title.trim().is_empty() {
                 issues.push(Issue::new("body.title", "message.article.title_required"));
             }
             check_url("body.url", url, &mut issues);
             check_url("body.image_url", image_url, &mut issues);
         }
-        MessageBody::Location {
-            latitude,
-            longitude,
-            ..
-        } => {
+        MessageBody::Location { latitude, longitude, .. } => {
             if !(-90.0..=90.0).contains(latitude) || !(-180.0..=180.0).contains(longitude) {
                 issues.push(Issue::new("body", "message.location.invalid"));
             }
@@ -153,25 +253,15 @@ pub fn clean_labels(labels: &[String], path: &str) -> Result<Vec<String>, Wicket
             continue;
         }
         if label.chars().count() > limits::LABEL_MAX_CHARS {
-            return Err(WicketError::invalid(vec![Issue::new(
-                path,
-                "conversation.label.too_long",
-            )
-            .with("max", limits::LABEL_MAX_CHARS)]));
+            return Err(WicketError::invalid(vec![
+                Issue::new(path, "conversation.label.too_long").with("max", limits::LABEL_MAX_CHARS)
+            ]));
         }
         clean.push(label.to_owned());
     }
-    let max = if path == "tags" {
-        limits::TAGS_MAX
-    } else {
-        limits::LABELS_MAX
-    };
+    let max = if path == "tags" { limits::TAGS_MAX } else { limits::LABELS_MAX };
     if clean.len() > max {
-        return Err(WicketError::invalid(vec![Issue::new(
-            path,
-            "conversation.labels.too_many",
-        )
-        .with("max", max)]));
+        return Err(WicketError::invalid(vec![Issue::new(path, "conversation.labels.too_many").with("max", max)]));
     }
     Ok(clean)
 }
@@ -179,12 +269,104 @@ pub fn clean_labels(labels: &[String], path: &str) -> Result<Vec<String>, Wicket
 pub fn check_note(note: &str) -> Result<(), WicketError> {
     let length = note.chars().count();
     if length > limits::NOTE_MAX_CHARS {
-        return Err(WicketError::invalid(vec![Issue::new(
-            "note",
-            "subscriber.note.too_long",
-        )
-        .with("max", limits::NOTE_MAX_CHARS)
-        .with("actual", length)]));
+        return Err(WicketError::invalid(vec![Issue::new("note", "subscriber.note.too_long")
+            .with("max", limits::NOTE_MAX_CHARS)
+            .with("actual", length)]));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{NewAccount, PlatformProfile};
+    use crate::mutation::MemoryWorld;
+
+    fn world() -> MemoryWorld {
+        let mut world = MemoryWorld::default();
+        let account = NewAccount {
+            id: "acc".into(),
+            name: "Bank".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#1677ff".into(),
+        };
+        world.absorb([Change::Account(account.normalized().unwrap().into_account(0))]);
+        world
+    }
+
+    fn inbound(platform_msg_id: &str, body: MessageBody) -> Inbound {
+        Inbound {
+            account_id: "acc".into(),
+            platform: "sandbox".into(),
+            platform_user_id: "visitor-1".into(),
+            display_name: "访客".into(),
+            platform_msg_id: Some(platform_msg_id.into()),
+            body,
+        }
+    }
+
+    fn ids(n: u32) -> NewIds {
+        NewIds { subscriber: format!("s{n}"), conversation: format!("c{n}"), message: format!("m{n}") }
+    }
+
+    fn receive_into(world: &mut MemoryWorld, message: &Inbound, n: u32, now: Millis) -> usize {
+        let changes = receive(world, message, &ids(n), now).unwrap();
+        let count = changes.len();
+        world.absorb(changes);
+        count
+    }
+
+    #[test]
+    fn first_contact_makes_a_subscriber_and_a_conversation() {
+        let mut world = world();
+        let count = receive_into(&mut world, &inbound("p1", MessageBody::Text { text: "你好".into() }), 1, 10);
+        assert_eq!(count, 3, "subscriber, message and conversation");
+        assert_eq!(world.conversations["c1"].preview, "你好");
+        receive_into(&mut world, &inbound("p2", MessageBody::Text { text: "在吗".into() }), 2, 20);
+        assert_eq!(world.subscribers.len(), 1, "the same person is one subscriber");
+        assert_eq!(world.conversations.len(), 1, "with one conversation");
+        assert_eq!(world.messages.len(), 2);
+    }
+
+    #[test]
+    fn a_retried_callback_is_stored_once() {
+        let mut world = world();
+        let hello = inbound("p1", MessageBody::Text { text: "你好".into() });
+        receive_into(&mut world, &hello, 1, 10);
+        assert_eq!(receive_into(&mut world, &hello, 2, 11), 0, "the platform's retry changes nothing");
+        assert_eq!(world.messages.len(), 1);
+    }
+
+    #[test]
+    fn follow_and_unfollow_change_the_subscriber() {
+        let mut world = world();
+        receive_into(&mut world, &inbound("p1", MessageBody::Event(SubscriberEvent::Follow)), 1, 10);
+        assert!(world.subscribers["s1"].following);
+        assert_eq!(world.subscribers["s1"].followed_at, Some(10));
+        receive_into(&mut world, &inbound("p2", MessageBody::Event(SubscriberEvent::Unfollow)), 2, 20);
+        assert!(!world.subscribers["s1"].following);
+    }
+
+    #[test]
+    fn a_new_message_reopens_a_resolved_conversation() {
+        let mut world = world();
+        receive_into(&mut world, &inbound("p1", MessageBody::Text { text: "a".into() }), 1, 10);
+        let mut resolved = world.conversations["c1"].clone();
+        resolved.status = ConversationStatus::Resolved;
+        world.absorb([Change::Conversation(resolved)]);
+        receive_into(&mut world, &inbound("p2", MessageBody::Text { text: "b".into() }), 2, 20);
+        assert_eq!(world.conversations["c1"].status, ConversationStatus::Open);
+    }
+
+    #[test]
+    fn empty_or_oversized_text_is_refused() {
+        let world = world();
+        let empty = receive(&world, &inbound("p1", MessageBody::Text { text: " ".into() }), &ids(1), 1).unwrap_err();
+        assert_eq!(empty.issues[0].key, "message.text.required");
+        let big = "字".repeat(700);
+        let err = receive(&world, &inbound("p1", MessageBody::Text { text: big }), &ids(1), 1).unwrap_err();
+        assert_eq!(err.issues[0].key, "message.text.too_long", "2,100 bytes is over the limit");
+    }
 }

@@ -45,11 +45,7 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(path: impl Into<String>, key: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            key: key.into(),
-            params: Vec::new(),
-        }
+        Self { path: path.into(), key: key.into(), params: Vec::new() }
     }
 
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
@@ -58,10 +54,7 @@ impl Issue {
     }
 
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -77,24 +70,12 @@ pub struct WicketError {
 
 impl WicketError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            issues: Vec::new(),
-        }
+        Self { code, message: message.into(), issues: Vec::new() }
     }
 
     pub fn invalid(issues: Vec<Issue>) -> Self {
-        let message = issues
-            .iter()
-            .map(|i| format!("{}: {}", i.path, i.key))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Self {
-            code: ErrorCode::Invalid,
-            message,
-            issues,
-        }
+        let message = issues.iter().map(|i| format!("{}: {}", i.path, i.key)).collect::<Vec<_>>().join("; ");
+        Self { code: ErrorCode::Invalid, message, issues }
     }
 
     pub fn not_found(what: impl std::fmt::Display) -> Self {

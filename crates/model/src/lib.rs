@@ -14,9 +14,7 @@ pub mod rules;
 pub mod staff;
 pub mod sync;
 
-pub use account::{
-    Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount, PlatformProfile,
-};
+pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount, PlatformProfile};
 pub use change::Change;
 pub use error::{ErrorCode, Issue, WicketError};
 pub use mutation::{Actor, MemoryWorld, Mutation, World};

@@ -11,8 +11,7 @@ use specta::Type;
 use crate::account::{Account, AccountId, AccountPatch, NewAccount};
 use crate::change::Change;
 use crate::conversation::{
-    Conversation, ConversationId, ConversationStatus, Message, MessageBody, MessageId, Subscriber,
-    SubscriberId,
+    Conversation, ConversationId, ConversationStatus, Message, MessageBody, MessageId, Subscriber, SubscriberId,
 };
 use crate::conversation_rules;
 use crate::error::{ErrorCode, WicketError};
@@ -88,9 +87,7 @@ impl Mutation {
             | Mutation::AssignConversation { id, .. }
             | Mutation::SetConversationLabels { id, .. }
             | Mutation::UpdateSubscriber { id, .. } => id,
-            Mutation::SendMessage {
-                conversation_id, ..
-            } => conversation_id,
+            Mutation::SendMessage { conversation_id, .. } => conversation_id,
         }
     }
 
@@ -120,6 +117,12 @@ pub trait World {
     fn message(&self, id: &str) -> Option<Message>;
     /// The conversation's history as the reply window needs it.
     fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger;
+    /// The subscriber a platform knows by `platform_user_id`.
+    fn subscriber_by_platform_id(&self, account_id: &str, platform: &str, platform_user_id: &str)
+        -> Option<Subscriber>;
+    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation>;
+    /// An inbound message already received under the platform's id.
+    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message>;
 }
 
 /// Who makes a change, and when.
@@ -131,11 +134,7 @@ pub struct Actor {
 
 /// Works out what `mutation` changes, without changing anything: the new
 /// states to record, or why it is refused.
-pub fn apply<W: World + ?Sized>(
-    world: &W,
-    mutation: &Mutation,
-    actor: &Actor,
-) -> Result<Vec<Change>, WicketError> {
+pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -> Result<Vec<Change>, WicketError> {
     let now = actor.now;
     match mutation {
         Mutation::CreateAccount(new) => {
@@ -146,28 +145,19 @@ pub fn apply<W: World + ?Sized>(
                 return if existing.name == new.name && existing.platform == new.platform {
                     Ok(Vec::new())
                 } else {
-                    Err(WicketError::new(
-                        ErrorCode::Conflict,
-                        format!("account {} already exists", new.id),
-                    ))
+                    Err(WicketError::new(ErrorCode::Conflict, format!("account {} already exists", new.id)))
                 };
             }
             Ok(vec![Change::Account(new.into_account(now))])
         }
         Mutation::UpdateAccount { id, patch } => {
-            let current = world
-                .account(id)
-                .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
-            let next = patch
-                .applied_to(&current, now)
-                .map_err(WicketError::invalid)?;
+            let current = world.account(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let next = patch.applied_to(&current, now).map_err(WicketError::invalid)?;
             Ok(changed(&current, next, Change::Account))
         }
         Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => {
             let archived = matches!(mutation, Mutation::ArchiveAccount { .. });
-            let current = world
-                .account(id)
-                .ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let current = world.account(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let mut next = current.clone();
             if next.archived != archived {
                 next.archived = archived;
@@ -175,41 +165,27 @@ pub fn apply<W: World + ?Sized>(
             }
             Ok(changed(&current, next, Change::Account))
         }
-        Mutation::SendMessage {
-            id,
-            conversation_id,
-            body,
-            note,
-        } => conversation_rules::send(world, id, conversation_id, body, *note, actor),
+        Mutation::SendMessage { id, conversation_id, body, note } => {
+            conversation_rules::send(world, id, conversation_id, body, *note, actor)
+        }
         Mutation::SetConversationStatus { id, status } => {
             let current = conversation(world, id)?;
-            let next = Conversation {
-                status: *status,
-                ..current.clone()
-            };
+            let next = Conversation { status: *status, ..current.clone() };
             Ok(changed_at(&current, next, now, Change::Conversation))
         }
         Mutation::AssignConversation { id, assignee } => {
             let current = conversation(world, id)?;
-            let next = Conversation {
-                assignee: assignee.clone(),
-                ..current.clone()
-            };
+            let next = Conversation { assignee: assignee.clone(), ..current.clone() };
             Ok(changed_at(&current, next, now, Change::Conversation))
         }
         Mutation::SetConversationLabels { id, labels } => {
             let current = conversation(world, id)?;
             let labels = conversation_rules::clean_labels(labels, "labels")?;
-            let next = Conversation {
-                labels,
-                ..current.clone()
-            };
+            let next = Conversation { labels, ..current.clone() };
             Ok(changed_at(&current, next, now, Change::Conversation))
         }
         Mutation::UpdateSubscriber { id, tags, note } => {
-            let current = world
-                .subscriber(id)
-                .ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
             let mut next = current.clone();
             if let Some(tags) = tags {
                 next.tags = conversation_rules::clean_labels(tags, "tags")?;
@@ -224,9 +200,7 @@ pub fn apply<W: World + ?Sized>(
 }
 
 fn conversation<W: World + ?Sized>(world: &W, id: &str) -> Result<Conversation, WicketError> {
-    world
-        .conversation(id)
-        .ok_or_else(|| WicketError::not_found(format!("conversation {id}")))
+    world.conversation(id).ok_or_else(|| WicketError::not_found(format!("conversation {id}")))
 }
 
 fn changed<T: PartialEq>(current: &T, next: T, wrap: fn(T) -> Change) -> Vec<Change> {
@@ -238,12 +212,7 @@ fn changed<T: PartialEq>(current: &T, next: T, wrap: fn(T) -> Change) -> Vec<Cha
 }
 
 /// Like `changed`, stamping `updated_at` when something did change.
-fn changed_at<T: PartialEq + Stamped>(
-    current: &T,
-    mut next: T,
-    now: Millis,
-    wrap: fn(T) -> Change,
-) -> Vec<Change> {
+fn changed_at<T: PartialEq + Stamped>(current: &T, mut next: T, now: Millis, wrap: fn(T) -> Change) -> Vec<Change> {
     if *current == next {
         return Vec::new();
     }
@@ -311,19 +280,31 @@ impl World for MemoryWorld {
     fn message(&self, id: &str) -> Option<Message> {
         self.messages.get(id).cloned()
     }
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
-        let mut history: Vec<&Message> = self
-            .messages
+    fn subscriber_by_platform_id(
+        &self,
+        account_id: &str,
+        platform: &str,
+        platform_user_id: &str,
+    ) -> Option<Subscriber> {
+        self.subscribers
             .values()
-            .filter(|m| m.conversation_id == conversation_id)
-            .collect();
+            .find(|s| s.account_id == account_id && s.platform == platform && s.platform_user_id == platform_user_id)
+            .cloned()
+    }
+    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation> {
+        self.conversations.values().find(|c| c.subscriber_id == subscriber_id).cloned()
+    }
+    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message> {
+        self.messages
+            .values()
+            .find(|m| m.conversation_id == conversation_id && m.platform_msg_id.as_deref() == Some(platform_msg_id))
+            .cloned()
+    }
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
+        let mut history: Vec<&Message> =
+            self.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
         history.sort_by_key(|m| (m.created_at, m.id.clone()));
-        ReplyLedger::from_history(
-            history
-                .into_iter()
-                .map(|m| (m.direction, &m.body, m.created_at)),
-            now,
-        )
+        ReplyLedger::from_history(history.into_iter().map(|m| (m.direction, &m.body, m.created_at)), now)
     }
 }
 
@@ -336,10 +317,7 @@ mod tests {
     const NOW: Millis = 1_767_225_600_000;
 
     fn actor(now: Millis) -> Actor {
-        Actor {
-            staff_id: "staff-1".into(),
-            now,
-        }
+        Actor { staff_id: "staff-1".into(), now }
     }
 
     fn create(id: &str, name: &str) -> Mutation {
@@ -354,11 +332,7 @@ mod tests {
     }
 
     /// Applies and records, as the server does.
-    fn run(
-        world: &mut MemoryWorld,
-        mutation: &Mutation,
-        now: Millis,
-    ) -> Result<usize, WicketError> {
+    fn run(world: &mut MemoryWorld, mutation: &Mutation, now: Millis) -> Result<usize, WicketError> {
         let changes = apply(world, mutation, &actor(now))?;
         let count = changes.len();
         world.absorb(changes);
@@ -371,35 +345,21 @@ mod tests {
         assert_eq!(run(&mut world, &create("a", "Shop"), 1).unwrap(), 1);
         let rename = Mutation::UpdateAccount {
             id: "a".into(),
-            patch: AccountPatch {
-                name: Some("Shop 2".into()),
-                ..Default::default()
-            },
+            patch: AccountPatch { name: Some("Shop 2".into()), ..Default::default() },
         };
         run(&mut world, &rename, 2).unwrap();
         run(&mut world, &Mutation::ArchiveAccount { id: "a".into() }, 3).unwrap();
         let account = &world.accounts["a"];
-        assert_eq!(
-            (account.name.as_str(), account.archived, account.updated_at),
-            ("Shop 2", true, 3)
-        );
+        assert_eq!((account.name.as_str(), account.archived, account.updated_at), ("Shop 2", true, 3));
     }
 
     #[test]
     fn replaying_a_create_changes_nothing() {
         let mut world = MemoryWorld::default();
         run(&mut world, &create("a", "Shop"), 1).unwrap();
-        assert_eq!(
-            run(&mut world, &create("a", "Shop"), 2).unwrap(),
-            0,
-            "a replayed create is a no-op"
-        );
+        assert_eq!(run(&mut world, &create("a", "Shop"), 2).unwrap(), 0, "a replayed create is a no-op");
         let err = run(&mut world, &create("a", "Other"), 2).unwrap_err();
-        assert_eq!(
-            err.code,
-            ErrorCode::Conflict,
-            "a different account under the same id is refused"
-        );
+        assert_eq!(err.code, ErrorCode::Conflict, "a different account under the same id is refused");
     }
 
     #[test]
@@ -408,29 +368,17 @@ mod tests {
         run(&mut world, &create("a", "Shop"), 1).unwrap();
         let bad = Mutation::UpdateAccount {
             id: "a".into(),
-            patch: AccountPatch {
-                name: Some(String::new()),
-                ..Default::default()
-            },
+            patch: AccountPatch { name: Some(String::new()), ..Default::default() },
         };
-        assert_eq!(
-            apply(&world, &bad, &actor(2)).unwrap_err().code,
-            ErrorCode::Invalid
-        );
+        assert_eq!(apply(&world, &bad, &actor(2)).unwrap_err().code, ErrorCode::Invalid);
         let missing = Mutation::ArchiveAccount { id: "nope".into() };
-        assert_eq!(
-            apply(&world, &missing, &actor(2)).unwrap_err().code,
-            ErrorCode::NotFound
-        );
+        assert_eq!(apply(&world, &missing, &actor(2)).unwrap_err().code, ErrorCode::NotFound);
     }
 
     #[test]
     fn mutations_cross_json_by_name_and_args() {
         let json = serde_json::to_value(Mutation::ArchiveAccount { id: "a".into() }).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"name": "archive_account", "args": {"id": "a"}})
-        );
+        assert_eq!(json, serde_json::json!({"name": "archive_account", "args": {"id": "a"}}));
     }
 
     fn world_with_conversation(last_inbound: Option<Millis>) -> MemoryWorld {
@@ -469,9 +417,7 @@ mod tests {
                 conversation_id: "conv".into(),
                 direction: Direction::Inbound,
                 author: None,
-                body: MessageBody::Text {
-                    text: "还款日是哪天？".into(),
-                },
+                body: MessageBody::Text { text: "还款日是哪天？".into() },
                 client_msg_id: None,
                 platform_msg_id: Some("p1".into()),
                 delivery: None,
@@ -498,18 +444,10 @@ mod tests {
             2,
             "the message and its conversation"
         );
-        assert_eq!(
-            run(&mut world, &reply("m1", "每月 5 日"), NOW + 2000).unwrap(),
-            0,
-            "a retry stores nothing"
-        );
+        assert_eq!(run(&mut world, &reply("m1", "每月 5 日"), NOW + 2000).unwrap(), 0, "a retry stores nothing");
         assert_eq!(world.conversations["conv"].preview, "每月 5 日");
         let clash = run(&mut world, &reply("m1", "something else"), NOW + 3000).unwrap_err();
-        assert_eq!(
-            clash.code,
-            ErrorCode::Conflict,
-            "another message under the same id is refused"
-        );
+        assert_eq!(clash.code, ErrorCode::Conflict, "another message under the same id is refused");
     }
 
     #[test]
@@ -529,17 +467,12 @@ mod tests {
         let note = Mutation::SendMessage {
             id: "n1".into(),
             conversation_id: "conv".into(),
-            body: MessageBody::Text {
-                text: "VIP customer".into(),
-            },
+            body: MessageBody::Text { text: "VIP customer".into() },
             note: true,
         };
         run(&mut world, &note, NOW).unwrap();
         assert_eq!(world.messages["n1"].direction, Direction::Note);
-        assert_eq!(
-            world.messages["n1"].delivery, None,
-            "a note is never delivered"
-        );
+        assert_eq!(world.messages["n1"].delivery, None, "a note is never delivered");
     }
 
     #[test]
@@ -551,14 +484,9 @@ mod tests {
         };
         run(&mut world, &labels, NOW).unwrap();
         assert_eq!(world.conversations["conv"].labels, ["账单", "VIP"]);
-        let too_many = Mutation::SetConversationLabels {
-            id: "conv".into(),
-            labels: (0..21).map(|i| i.to_string()).collect(),
-        };
-        assert_eq!(
-            apply(&world, &too_many, &actor(NOW)).unwrap_err().code,
-            ErrorCode::Invalid
-        );
+        let too_many =
+            Mutation::SetConversationLabels { id: "conv".into(), labels: (0..21).map(|i| i.to_string()).collect() };
+        assert_eq!(apply(&world, &too_many, &actor(NOW)).unwrap_err().code, ErrorCode::Invalid);
     }
 
     #[test]
@@ -570,9 +498,6 @@ mod tests {
             body: MessageBody::Event(SubscriberEvent::Follow),
             note: false,
         };
-        assert_eq!(
-            apply(&world, &fake, &actor(NOW)).unwrap_err().issues[0].key,
-            "message.event.not_sendable"
-        );
+        assert_eq!(apply(&world, &fake, &actor(NOW)).unwrap_err().issues[0].key, "message.event.not_sendable");
     }
 }

@@ -123,12 +123,7 @@ pub struct ReplyWindow {
 
 impl ReplyWindow {
     fn closed(reason: &str) -> Self {
-        ReplyWindow {
-            open: false,
-            closes_at: None,
-            replies_left: Some(0),
-            closed_reason: Some(reason.to_owned()),
-        }
+        ReplyWindow { open: false, closes_at: None, replies_left: Some(0), closed_reason: Some(reason.to_owned()) }
     }
 }
 
@@ -148,23 +143,17 @@ pub fn reply_window(policy: &ReplyPolicy, ledger: &ReplyLedger, now: Millis) -> 
             (None, None) => None,
         }
     } else {
-        ledger
-            .last_message_at
-            .map(|m| (m, ledger.replies_since_message))
+        ledger.last_message_at.map(|m| (m, ledger.replies_since_message))
     };
     if let Some((at, used)) = interaction {
-        grants.push(Grant {
-            closes_at: at + message_window,
-            left: policy.message_quota.map(|q| q.saturating_sub(used)),
-        });
+        grants
+            .push(Grant { closes_at: at + message_window, left: policy.message_quota.map(|q| q.saturating_sub(used)) });
     }
     if policy.event_window_seconds > 0 {
         if let Some(at) = ledger.last_event_at {
             grants.push(Grant {
                 closes_at: at + Millis::from(policy.event_window_seconds) * 1000,
-                left: policy
-                    .event_quota
-                    .map(|q| q.saturating_sub(ledger.replies_since_event)),
+                left: policy.event_quota.map(|q| q.saturating_sub(ledger.replies_since_event)),
             });
         }
     }
@@ -185,21 +174,13 @@ pub fn reply_window(policy: &ReplyPolicy, ledger: &ReplyLedger, now: Millis) -> 
         }
     }
     let closes_at = usable.iter().map(|g| g.closes_at).max();
-    let mut replies_left = if usable.iter().any(|g| g.left.is_none()) {
-        None
-    } else {
-        usable.iter().filter_map(|g| g.left).max()
-    };
+    let mut replies_left =
+        if usable.iter().any(|g| g.left.is_none()) { None } else { usable.iter().filter_map(|g| g.left).max() };
     if let Some(cap) = policy.daily_cap {
         let today_left = cap - ledger.replies_today;
         replies_left = Some(replies_left.map_or(today_left, |left| left.min(today_left)));
     }
-    ReplyWindow {
-        open: true,
-        closes_at,
-        replies_left,
-        closed_reason: None,
-    }
+    ReplyWindow { open: true, closes_at, replies_left, closed_reason: None }
 }
 
 fn china_day_start(now: Millis) -> Millis {
@@ -214,23 +195,14 @@ mod tests {
     const T0: Millis = 1_767_225_600_000; // 2026-01-01T00:00:00Z, 08:00 in China
 
     fn text() -> MessageBody {
-        MessageBody::Text {
-            text: "你好".into(),
-        }
+        MessageBody::Text { text: "你好".into() }
     }
 
     fn tap() -> MessageBody {
-        MessageBody::Event(SubscriberEvent::MenuTap {
-            key: "bill".into(),
-            label: "账单".into(),
-        })
+        MessageBody::Event(SubscriberEvent::MenuTap { key: "bill".into(), label: "账单".into() })
     }
 
-    fn window(
-        profile: PlatformProfile,
-        history: &[(Direction, MessageBody, Millis)],
-        now: Millis,
-    ) -> ReplyWindow {
+    fn window(profile: PlatformProfile, history: &[(Direction, MessageBody, Millis)], now: Millis) -> ReplyWindow {
         let ledger = ReplyLedger::from_history(history.iter().map(|(d, b, t)| (*d, b, *t)), now);
         reply_window(&ReplyPolicy::for_profile(profile), &ledger, now)
     }
@@ -238,51 +210,27 @@ mod tests {
     #[test]
     fn nobody_may_be_answered_before_they_interact() {
         let closed = window(PlatformProfile::Wechat, &[], T0);
-        assert_eq!(
-            closed.closed_reason.as_deref(),
-            Some("reply_window.no_interaction")
-        );
+        assert_eq!(closed.closed_reason.as_deref(), Some("reply_window.no_interaction"));
     }
 
     #[test]
     fn wechat_allows_five_replies_within_48_hours_of_a_message() {
         let mut history = vec![(Direction::Inbound, text(), T0)];
         let open = window(PlatformProfile::Wechat, &history, T0 + 1);
-        assert_eq!(
-            (open.open, open.replies_left, open.closes_at),
-            (true, Some(5), Some(T0 + 48 * HOUR))
-        );
+        assert_eq!((open.open, open.replies_left, open.closes_at), (true, Some(5), Some(T0 + 48 * HOUR)));
         let last_moment = window(PlatformProfile::Wechat, &history, T0 + 48 * HOUR - 1);
-        assert!(
-            last_moment.open,
-            "open until the last millisecond of 48 hours"
-        );
+        assert!(last_moment.open, "open until the last millisecond of 48 hours");
         let expired = window(PlatformProfile::Wechat, &history, T0 + 48 * HOUR);
-        assert_eq!(
-            expired.closed_reason.as_deref(),
-            Some("reply_window.expired"),
-            "closed at exactly 48 hours"
-        );
+        assert_eq!(expired.closed_reason.as_deref(), Some("reply_window.expired"), "closed at exactly 48 hours");
         for i in 1..=4 {
             history.push((Direction::Outbound, text(), T0 + i));
         }
-        assert_eq!(
-            window(PlatformProfile::Wechat, &history, T0 + 10).replies_left,
-            Some(1),
-            "the fifth is the last"
-        );
+        assert_eq!(window(PlatformProfile::Wechat, &history, T0 + 10).replies_left, Some(1), "the fifth is the last");
         history.push((Direction::Outbound, text(), T0 + 5));
         let used = window(PlatformProfile::Wechat, &history, T0 + 10);
-        assert_eq!(
-            used.closed_reason.as_deref(),
-            Some("reply_window.quota_used")
-        );
+        assert_eq!(used.closed_reason.as_deref(), Some("reply_window.quota_used"));
         history.push((Direction::Inbound, text(), T0 + 20));
-        assert_eq!(
-            window(PlatformProfile::Wechat, &history, T0 + 21).replies_left,
-            Some(5),
-            "a new message renews it"
-        );
+        assert_eq!(window(PlatformProfile::Wechat, &history, T0 + 21).replies_left, Some(5), "a new message renews it");
     }
 
     #[test]
@@ -290,26 +238,17 @@ mod tests {
         let mut history = vec![(Direction::Inbound, tap(), T0)];
         let open = window(PlatformProfile::Wechat, &history, T0 + 59_999);
         assert_eq!((open.open, open.replies_left), (true, Some(3)));
-        assert!(
-            !window(PlatformProfile::Wechat, &history, T0 + 60_000).open,
-            "closed after one minute"
-        );
+        assert!(!window(PlatformProfile::Wechat, &history, T0 + 60_000).open, "closed after one minute");
         for i in 1..=3 {
             history.push((Direction::Outbound, text(), T0 + i));
         }
-        assert!(
-            !window(PlatformProfile::Wechat, &history, T0 + 10).open,
-            "three replies use it up"
-        );
+        assert!(!window(PlatformProfile::Wechat, &history, T0 + 10).open, "three replies use it up");
     }
 
     #[test]
     fn a_menu_tap_does_not_grant_wechats_message_quota() {
         let history = vec![(Direction::Inbound, tap(), T0)];
-        assert!(
-            !window(PlatformProfile::Wechat, &history, T0 + 2 * 60_000).open,
-            "a tap opens one minute only"
-        );
+        assert!(!window(PlatformProfile::Wechat, &history, T0 + 2 * 60_000).open, "a tap opens one minute only");
     }
 
     #[test]
@@ -327,22 +266,11 @@ mod tests {
             history.push((Direction::Outbound, text(), T0 + 1 + i));
         }
         let capped = window(PlatformProfile::Alipay, &history, T0 + 1000);
-        assert_eq!(
-            capped.closed_reason.as_deref(),
-            Some("reply_window.daily_cap")
-        );
+        assert_eq!(capped.closed_reason.as_deref(), Some("reply_window.daily_cap"));
         // T0 is 08:00 in China; midnight there is 16 hours later.
         let next_day = window(PlatformProfile::Alipay, &history, T0 + 16 * HOUR);
-        assert_eq!(
-            (next_day.open, next_day.replies_left),
-            (true, Some(100)),
-            "the cap resets at midnight, China time"
-        );
-        assert!(
-            window(PlatformProfile::Alipay, &history, T0 + 16 * HOUR - 1)
-                .closed_reason
-                .is_some()
-        );
+        assert_eq!((next_day.open, next_day.replies_left), (true, Some(100)), "the cap resets at midnight, China time");
+        assert!(window(PlatformProfile::Alipay, &history, T0 + 16 * HOUR - 1).closed_reason.is_some());
     }
 
     #[test]
@@ -351,9 +279,6 @@ mod tests {
         for i in 1..=10 {
             history.push((Direction::Note, text(), T0 + i));
         }
-        assert_eq!(
-            window(PlatformProfile::Wechat, &history, T0 + 20).replies_left,
-            Some(5)
-        );
+        assert_eq!(window(PlatformProfile::Wechat, &history, T0 + 20).replies_left, Some(5));
     }
 }

@@ -143,22 +143,13 @@ const HOME_MODULES: HomeModuleRules = HomeModuleRules {
     // and let the API decide (PLATFORM-RULES open item 3).
     advert_items: Bounds { min: 1, max: 5 },
     // ALI-J2 AdvertItem: 996×240.
-    advert_image: ImageSize {
-        width: 996,
-        height: 240,
-    },
+    advert_image: ImageSize { width: 996, height: 240 },
     // ALI-J2 TopicCreateModel: 4–8 items.
     marketing_items: Bounds { min: 4, max: 8 },
     // ALI-J2 TopicItem: 300×300.
-    marketing_item_image: ImageSize {
-        width: 300,
-        height: 300,
-    },
+    marketing_item_image: ImageSize { width: 300, height: 300 },
     // ALI-J2 TopicCreateModel: head image 996×450.
-    marketing_head_image: ImageSize {
-        width: 996,
-        height: 450,
-    },
+    marketing_head_image: ImageSize { width: 996, height: 450 },
 };
 
 /// Rules that are Wicket's own, the same on every platform.
@@ -201,11 +192,7 @@ pub mod wicket {
 }
 
 pub const ALIPAY: PlatformRules = PlatformRules {
-    account_name: LengthRule {
-        min: 2,
-        max: 20,
-        unit: LengthUnit::Chars,
-    },
+    account_name: LengthRule { min: 2, max: 20, unit: LengthUnit::Chars },
     https_only: true,
     menu: MenuRules {
         // ALI-J2 AlipayOpenPublicMenuCreateModel: text menu ≤ 4 top items…
@@ -215,43 +202,20 @@ pub const ALIPAY: PlatformRules = PlatformRules {
         // ALI-J2 ButtonObject: 1–5 sub-buttons.
         max_sub_items: 5,
         // ALI-J2 ButtonObject: text menu name ≤ 9 CJK characters, GBK.
-        top_label: LengthRule {
-            min: 1,
-            max: 18,
-            unit: LengthUnit::GbkBytes,
-        },
+        top_label: LengthRule { min: 1, max: 18, unit: LengthUnit::GbkBytes },
         // ALI-J2 SubButton: ≤ 9 CJK characters, GBK (legacy FWC2014: 12).
-        sub_label: LengthRule {
-            min: 1,
-            max: 18,
-            unit: LengthUnit::GbkBytes,
-        },
+        sub_label: LengthRule { min: 1, max: 18, unit: LengthUnit::GbkBytes },
         // ALI-J2 ButtonObject: action_param ≤ 255 characters…
-        key: LengthRule {
-            min: 1,
-            max: 255,
-            unit: LengthUnit::Chars,
-        },
-        url: LengthRule {
-            min: 1,
-            max: 255,
-            unit: LengthUnit::Chars,
-        },
+        key: LengthRule { min: 1, max: 255, unit: LengthUnit::Chars },
+        url: LengthRule { min: 1, max: 255, unit: LengthUnit::Chars },
         // …with no colon ("不能包含冒号等特殊字符"); a link's URL needs its own.
         key_forbidden_chars: &[':'],
     },
-    home: HomeModuleRules {
-        top_level_only: true,
-        ..HOME_MODULES
-    },
+    home: HomeModuleRules { top_level_only: true, ..HOME_MODULES },
 };
 
 pub const WECHAT: PlatformRules = PlatformRules {
-    account_name: LengthRule {
-        min: 1,
-        max: 30,
-        unit: LengthUnit::Chars,
-    },
+    account_name: LengthRule { min: 1, max: 30, unit: LengthUnit::Chars },
     https_only: true,
     menu: MenuRules {
         // WX-MENU: 1–3 first-level buttons.
@@ -261,29 +225,13 @@ pub const WECHAT: PlatformRules = PlatformRules {
         // WX-MENU (legacy official text, every SDK): 1–5 sub-buttons.
         max_sub_items: 5,
         // WX-MENU: first-level name ≤ 16 bytes (UTF-8).
-        top_label: LengthRule {
-            min: 1,
-            max: 16,
-            unit: LengthUnit::Utf8Bytes,
-        },
+        top_label: LengthRule { min: 1, max: 16, unit: LengthUnit::Utf8Bytes },
         // WX-MENU: sub-button name ≤ 60 bytes (older docs: 40).
-        sub_label: LengthRule {
-            min: 1,
-            max: 60,
-            unit: LengthUnit::Utf8Bytes,
-        },
+        sub_label: LengthRule { min: 1, max: 60, unit: LengthUnit::Utf8Bytes },
         // WX-MENU: key ≤ 128 bytes.
-        key: LengthRule {
-            min: 1,
-            max: 128,
-            unit: LengthUnit::Utf8Bytes,
-        },
+        key: LengthRule { min: 1, max: 128, unit: LengthUnit::Utf8Bytes },
         // WX-MENU: url ≤ 1024 bytes (older docs: 256).
-        url: LengthRule {
-            min: 1,
-            max: 1024,
-            unit: LengthUnit::Utf8Bytes,
-        },
+        url: LengthRule { min: 1, max: 1024, unit: LengthUnit::Utf8Bytes },
         key_forbidden_chars: &[],
     },
     home: HOME_MODULES,
@@ -302,50 +250,22 @@ mod tests {
 
     #[test]
     fn gbk_counts_chinese_as_two_bytes_and_ascii_as_one() {
-        assert_eq!(
-            LengthUnit::GbkBytes.measure("账单"),
-            4,
-            "two CJK characters are 4 GBK bytes"
-        );
-        assert_eq!(
-            LengthUnit::GbkBytes.measure("VIP会员"),
-            7,
-            "3 ASCII + 2 CJK = 7 GBK bytes"
-        );
-        assert_eq!(
-            LengthUnit::Utf8Bytes.measure("VIP会员"),
-            9,
-            "the same text is 9 UTF-8 bytes"
-        );
+        assert_eq!(LengthUnit::GbkBytes.measure("账单"), 4, "two CJK characters are 4 GBK bytes");
+        assert_eq!(LengthUnit::GbkBytes.measure("VIP会员"), 7, "3 ASCII + 2 CJK = 7 GBK bytes");
+        assert_eq!(LengthUnit::Utf8Bytes.measure("VIP会员"), 9, "the same text is 9 UTF-8 bytes");
         assert_eq!(LengthUnit::GbkBytes.measure(""), 0, "empty text is 0 bytes");
     }
 
     #[test]
     fn characters_gbk_cannot_encode_count_as_two() {
-        assert_eq!(
-            LengthUnit::GbkBytes.measure("😀"),
-            2,
-            "an emoji is outside GBK and counts as 2"
-        );
-        assert_eq!(
-            LengthUnit::GbkBytes.measure("한"),
-            2,
-            "a Hangul syllable is outside GBK and counts as 2"
-        );
-        assert_eq!(
-            LengthUnit::Utf8Bytes.measure("😀"),
-            4,
-            "the emoji is 4 UTF-8 bytes"
-        );
+        assert_eq!(LengthUnit::GbkBytes.measure("😀"), 2, "an emoji is outside GBK and counts as 2");
+        assert_eq!(LengthUnit::GbkBytes.measure("한"), 2, "a Hangul syllable is outside GBK and counts as 2");
+        assert_eq!(LengthUnit::Utf8Bytes.measure("😀"), 4, "the emoji is 4 UTF-8 bytes");
     }
 
     #[test]
     fn alipay_counts_nine_chinese_characters_as_its_limit() {
         let rule = ALIPAY.menu.top_label;
-        assert_eq!(
-            rule.unit.measure(&"账".repeat(9)),
-            rule.max,
-            "9 CJK characters are exactly Alipay's limit"
-        );
+        assert_eq!(rule.unit.measure(&"账".repeat(9)), rule.max, "9 CJK characters are exactly Alipay's limit");
     }
 }

@@ -18,6 +18,8 @@ pub enum Role {
 pub enum Permission {
     /// Create, edit and archive public service accounts.
     ManageAccounts,
+    /// Edit, publish and roll back the function view.
+    DesignLayouts,
     /// Reply to subscribers, write notes, triage conversations.
     AnswerSubscribers,
     /// See accounts and follow the change feed.
@@ -29,6 +31,7 @@ impl Role {
         match permission {
             Permission::Read => true,
             Permission::ManageAccounts => matches!(self, Role::Owner | Role::Admin),
+            Permission::DesignLayouts => matches!(self, Role::Owner | Role::Admin | Role::Designer),
             Permission::AnswerSubscribers => {
                 matches!(self, Role::Owner | Role::Admin | Role::Agent)
             }

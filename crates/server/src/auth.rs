@@ -1,9 +1,7 @@
 //! Staff authentication: argon2 password hashes, bearer tokens stored only as
 //! SHA-256, and the extractor every console route uses.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -22,21 +20,12 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| {
-            ApiError::new(
-                wicket_model::ErrorCode::Internal,
-                format!("cannot hash the password: {e}"),
-            )
-        })
+        .map_err(|e| ApiError::new(wicket_model::ErrorCode::Internal, format!("cannot hash the password: {e}")))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -80,24 +69,15 @@ impl Staff {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .ok_or_else(ApiError::unauthorized)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .ok_or_else(ApiError::unauthorized)?;
+        let token = header.strip_prefix("Bearer ").ok_or_else(ApiError::unauthorized)?;
         let token_hash = token_hash(token.trim());
-        let user = state
-            .storage
-            .session(&token_hash, state.clock.now())
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        let user = state.storage.session(&token_hash, state.clock.now()).await?.ok_or_else(ApiError::unauthorized)?;
         Ok(Staff { user, token_hash })
     }
 }
@@ -111,10 +91,7 @@ mod tests {
         let hash = hash_password("correct horse").unwrap();
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong", &hash), "a wrong password fails");
-        assert!(
-            !verify_password("x", "not a hash"),
-            "a broken hash never matches"
-        );
+        assert!(!verify_password("x", "not a hash"), "a broken hash never matches");
     }
 
     #[test]

@@ -36,10 +36,7 @@ impl From<StorageError> for ApiError {
             StorageError::LoginTaken(_) => Self::new(ErrorCode::Conflict, error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");
-                Self::new(
-                    ErrorCode::Internal,
-                    "the server could not complete this request",
-                )
+                Self::new(ErrorCode::Internal, "the server could not complete this request")
             }
         }
     }

@@ -25,33 +25,56 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 use storage::{NewStaff, Storage, StorageError};
 
+/// What the live sockets carry. Staff hear changes and presence; a
+/// subscriber's page hears only that its own conversation changed.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// The feed has moved to `seq`; these conversations changed.
+    Changes {
+        seq: i64,
+        conversations: Vec<String>,
+    },
+    Presence {
+        staff_id: String,
+        display_name: String,
+        conversation_id: String,
+        state: PresenceState,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    Viewing,
+    Typing,
+    Left,
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub clock: Arc<dyn Clock>,
     pub sign_in_limiter: Arc<api::v1::SignInLimiter>,
+    pub live: tokio::sync::broadcast::Sender<LiveEvent>,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            storage,
-            clock,
-            sign_in_limiter: Arc::new(api::v1::sign_in_limiter()),
-        }
+        let (live, _) = tokio::sync::broadcast::channel(1024);
+        Self { storage, clock, sign_in_limiter: Arc::new(api::v1::sign_in_limiter()), live }
+    }
+
+    /// Tells every open socket; nobody listening is fine.
+    pub fn announce(&self, event: LiveEvent) {
+        let _nobody_listening = self.live.send(event);
     }
 
     /// Creates the first owner of a server that has no staff yet.
-    pub async fn create_owner(
-        &self,
-        login: &str,
-        display_name: &str,
-        password: &str,
-    ) -> Result<StaffUser, ApiError> {
+    pub async fn create_owner(&self, login: &str, display_name: &str, password: &str) -> Result<StaffUser, ApiError> {
         let password_hash = auth::hash_password(password)?;
-        self.create_staff(login, display_name, Role::Owner, password_hash)
-            .await
+        self.create_staff(login, display_name, Role::Owner, password_hash).await
     }
 
     pub async fn create_staff(
@@ -63,18 +86,11 @@ impl AppState {
     ) -> Result<StaffUser, ApiError> {
         let login = login.trim();
         if login.is_empty() || login.chars().count() > 64 {
-            return Err(ApiError::new(
-                wicket_model::ErrorCode::Invalid,
-                "a sign-in name has 1 to 64 characters",
-            ));
+            return Err(ApiError::new(wicket_model::ErrorCode::Invalid, "a sign-in name has 1 to 64 characters"));
         }
         let new = NewStaff {
             login: login.to_owned(),
-            display_name: if display_name.trim().is_empty() {
-                login.to_owned()
-            } else {
-                display_name.to_owned()
-            },
+            display_name: if display_name.trim().is_empty() { login.to_owned() } else { display_name.to_owned() },
             role,
             password_hash,
         };
@@ -86,29 +102,19 @@ impl AppState {
         let (token, token_hash) = auth::new_token();
         let now = self.clock.now();
         let expires_at = now + auth::SESSION_DAYS * 24 * 3600 * 1000;
-        self.storage
-            .create_session(&token_hash, &user.id, now, expires_at)
-            .await?;
-        Ok(SignInResponse {
-            token,
-            expires_at,
-            user,
-        })
+        self.storage.create_session(&token_hash, &user.id, now, expires_at).await?;
+        Ok(SignInResponse { token, expires_at, user })
     }
 
     /// Local mode: the console on this computer owns the embedded server. It
     /// signs in as the owner, made on first run with `display_name`.
-    pub async fn local_owner_session(
-        &self,
-        display_name: &str,
-    ) -> Result<SignInResponse, ApiError> {
+    pub async fn local_owner_session(&self, display_name: &str) -> Result<SignInResponse, ApiError> {
         let owners = self.storage.staff_by_role(Role::Owner).await?;
         let owner = match owners.into_iter().next() {
             Some(owner) => owner,
             None => {
                 let hash = auth::unusable_password_hash()?;
-                self.create_staff("owner", display_name, Role::Owner, hash)
-                    .await?
+                self.create_staff("owner", display_name, Role::Owner, hash).await?
             }
         };
         self.open_session(owner).await
@@ -128,9 +134,8 @@ pub struct ServerConfig {
 }
 
 pub fn open_storage(data_dir: &std::path::Path) -> Result<sqlite::SqliteStorage, StorageError> {
-    std::fs::create_dir_all(data_dir).map_err(|e| {
-        StorageError::Database(format!("cannot create {}: {e}", data_dir.display()))
-    })?;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| StorageError::Database(format!("cannot create {}: {e}", data_dir.display())))?;
     sqlite::SqliteStorage::open(&data_dir.join("wicket.sqlite"))
 }
 
@@ -161,22 +166,12 @@ impl RunningServer {
 }
 
 /// Starts a server on `config.listen` (port 0 picks a free one).
-pub async fn start(
-    config: ServerConfig,
-    clock: Arc<dyn Clock>,
-) -> Result<RunningServer, StartError> {
+pub async fn start(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.data_dir)?;
     let state = AppState::new(Arc::new(storage), clock);
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: config.listen,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind {
-        addr: config.listen,
-        source,
-    })?;
+    let listener =
+        TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state.clone());
     let task = tokio::spawn(async move {
@@ -187,12 +182,7 @@ pub async fn start(
             .await
     });
     tracing::info!(%addr, data = %config.data_dir.display(), "wicket-server listening");
-    Ok(RunningServer {
-        addr,
-        state,
-        stop: Some(stop),
-        task,
-    })
+    Ok(RunningServer { addr, state, stop: Some(stop), task })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,8 +190,5 @@ pub enum StartError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
 }

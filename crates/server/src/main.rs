@@ -14,12 +14,7 @@ use wicket_server::{open_storage, AppState, ServerConfig, SystemClock};
 #[command(version, about)]
 struct Cli {
     /// The folder for the server's data (a SQLite database). Created if missing.
-    #[arg(
-        long,
-        env = "WICKET_DATA",
-        default_value = "wicket-data",
-        global = true
-    )]
+    #[arg(long, env = "WICKET_DATA", default_value = "wicket-data", global = true)]
     data: PathBuf,
 
     /// The address to listen on. Use 0.0.0.0:8686 to accept other machines
@@ -54,17 +49,8 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::CreateOwner {
-            login,
-            display_name,
-        }) => create_owner(cli.data, &login, &display_name).await,
-        None => {
-            serve(ServerConfig {
-                data_dir: cli.data,
-                listen: cli.listen,
-            })
-            .await
-        }
+        Some(Command::CreateOwner { login, display_name }) => create_owner(cli.data, &login, &display_name).await,
+        None => serve(ServerConfig { data_dir: cli.data, listen: cli.listen }).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -76,9 +62,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(config: ServerConfig) -> Result<(), String> {
-    let server = wicket_server::start(config, Arc::new(SystemClock))
-        .await
-        .map_err(|e| e.to_string())?;
+    let server = wicket_server::start(config, Arc::new(SystemClock)).await.map_err(|e| e.to_string())?;
     println!("wicket-server listening on {}", server.base_url());
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
@@ -117,18 +101,12 @@ async fn create_owner(data: PathBuf, login: &str, display_name: &str) -> Result<
     let storage = open_storage(&data).map_err(|e| e.to_string())?;
     let state = AppState::new(Arc::new(storage), Arc::new(SystemClock));
     let mut password = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut password)
-        .map_err(|e| format!("cannot read the password: {e}"))?;
+    std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']);
     if password.chars().count() < 8 {
         return Err("the password needs at least 8 characters".into());
     }
-    let owner = state
-        .create_owner(login, display_name, password)
-        .await
-        .map_err(|e| e.0.message)?;
+    let owner = state.create_owner(login, display_name, password).await.map_err(|e| e.0.message)?;
     println!("created owner {} ({})", owner.login, owner.display_name);
     Ok(())
 }

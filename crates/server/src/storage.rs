@@ -3,8 +3,11 @@
 //! meaning of a change is decided by the caller (`apply`), never here.
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subscriber};
+use wicket_model::layout::Layout;
 use wicket_model::sync::{NumberedMutation, PullResponse, PushResponse};
-use wicket_model::{Change, Millis, Mutation, Role, StaffUser, WicketError, World};
+use wicket_model::{Account, Change, Millis, Mutation, Role, StaffUser, WicketError, World};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -27,8 +30,70 @@ pub struct NewStaff {
 
 /// Decides what one mutation changes, reading the world as it stands inside
 /// the storage's transaction: the new states, or why it is refused.
-pub type ApplyFn =
-    dyn Fn(&dyn World, &Mutation) -> std::result::Result<Vec<Change>, WicketError> + Send + Sync;
+pub type ApplyFn = dyn Fn(&dyn World, &Mutation) -> std::result::Result<Vec<Change>, WicketError> + Send + Sync;
+
+/// Decides what an event from outside (a subscriber's message, say) changes,
+/// reading the world inside the storage's transaction.
+pub type DecideFn = Box<dyn FnOnce(&dyn World) -> std::result::Result<Vec<Change>, WicketError> + Send>;
+
+/// A last look at a draft before it is published; it may refuse.
+pub type LayoutCheck = Box<dyn FnOnce(&Layout) -> std::result::Result<(), WicketError> + Send + 'static>;
+
+/// What a recorded decision changed, and the feed position after it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub changes: Vec<Change>,
+    pub last_seq: i64,
+}
+
+/// An account's server draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutDraft {
+    /// 0 before the first save.
+    pub revision: i64,
+    pub layout: Layout,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutVersion {
+    pub version: i64,
+    pub published_by: String,
+    pub published_at: Millis,
+    /// Whether subscribers see this version now.
+    pub live: bool,
+}
+
+/// A save or publish that named a revision that is no longer current.
+#[derive(Debug, Clone)]
+pub enum DraftWrite<T> {
+    Done(T),
+    Stale(LayoutDraft),
+}
+
+/// Which conversations to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConversationFilter {
+    pub account_id: Option<String>,
+    pub status: Option<ConversationStatus>,
+    /// A staff id, or `none` for unassigned.
+    pub assignee: Option<String>,
+    pub label: Option<String>,
+    /// Keyset: conversations whose last activity is before this.
+    pub before: Option<Millis>,
+    pub limit: u32,
+}
+
+/// A page of a conversation's messages, newest first (`before`) or oldest
+/// first (`after`), by (created_at, id).
+#[derive(Debug, Clone, Default)]
+pub struct MessagePage {
+    pub before: Option<(Millis, String)>,
+    pub after: Option<(Millis, String)>,
+    pub limit: u32,
+    pub include_notes: bool,
+}
 
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
@@ -38,13 +103,7 @@ pub trait Storage: Send + Sync + 'static {
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>>;
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>>;
 
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        staff_id: &str,
-        now: Millis,
-        expires_at: Millis,
-    ) -> Result<()>;
+    async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()>;
     /// The staff member of an unexpired session.
     async fn session(&self, token_hash: &str, now: Millis) -> Result<Option<StaffUser>>;
     async fn revoke_session(&self, token_hash: &str) -> Result<()>;
@@ -65,11 +124,64 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Up to `limit` changes after `after`, read in one snapshot with the
     /// client's last processed mutation number.
-    async fn pull(
+    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
+
+    /// Runs `decide` on the world inside one transaction and records what it
+    /// returns in the feed; a refusal changes nothing.
+    async fn record(&self, decide: DecideFn, now: Millis) -> Result<std::result::Result<Recorded, WicketError>>;
+
+    async fn account(&self, id: &str) -> Result<Option<Account>>;
+    /// The feed's newest position.
+    async fn last_seq(&self) -> Result<i64>;
+
+    async fn conversations(&self, filter: ConversationFilter) -> Result<Vec<Conversation>>;
+    async fn conversation(&self, id: &str) -> Result<Option<Conversation>>;
+    /// A subscriber's one conversation.
+    async fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>>;
+    async fn message(&self, id: &str) -> Result<Option<Message>>;
+    async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>>;
+    /// A conversation's messages in the order they were stored, after the
+    /// position `after` (0 for all), without notes; and the new position.
+    async fn messages_after(&self, conversation_id: &str, after: i64, limit: u32) -> Result<(Vec<Message>, i64)>;
+    /// Subscribers of an account whose name, tags or note contain `search`.
+    async fn subscribers(&self, account_id: &str, search: Option<String>, limit: u32) -> Result<Vec<Subscriber>>;
+    async fn subscriber(&self, id: &str) -> Result<Option<Subscriber>>;
+    async fn subscriber_by_platform_id(
         &self,
-        client_id: &str,
-        after: i64,
-        limit: u32,
+        account_id: &str,
+        platform: &str,
+        user_id: &str,
+    ) -> Result<Option<Subscriber>>;
+
+    async fn layout_draft(&self, account_id: &str) -> Result<LayoutDraft>;
+    async fn save_layout_draft(
+        &self,
+        account_id: &str,
+        expected_revision: i64,
+        layout: Layout,
+        staff_id: &str,
         now: Millis,
-    ) -> Result<PullResponse>;
+    ) -> Result<DraftWrite<LayoutDraft>>;
+    /// Publishes the draft at `expected_revision` as the next version and
+    /// makes it live. `check` sees the draft's layout first and may refuse.
+    async fn publish_layout(
+        &self,
+        account_id: &str,
+        expected_revision: i64,
+        staff_id: &str,
+        now: Millis,
+        check: LayoutCheck,
+    ) -> Result<std::result::Result<DraftWrite<i64>, WicketError>>;
+    async fn layout_versions(&self, account_id: &str) -> Result<Vec<LayoutVersion>>;
+    async fn layout_version(&self, account_id: &str, version: i64) -> Result<Option<Layout>>;
+    /// Makes an earlier version live again.
+    async fn set_live_layout(&self, account_id: &str, version: i64, now: Millis) -> Result<bool>;
+    /// What subscribers see: the live version and its layout.
+    async fn live_layout(&self, account_id: &str) -> Result<Option<(i64, Layout)>>;
+
+    /// The sandbox platform's user id behind a visitor cookie.
+    async fn sandbox_visitor(&self, token_hash: &str) -> Result<Option<String>>;
+    async fn create_sandbox_visitor(&self, token_hash: &str, user_id: &str, now: Millis) -> Result<()>;
+    async fn save_media(&self, id: &str, mime: &str, bytes: Vec<u8>, now: Millis) -> Result<()>;
+    async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>>;
 }

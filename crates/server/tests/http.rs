@@ -16,30 +16,16 @@ struct Fixture {
 }
 
 async fn start_at(data: &std::path::Path) -> RunningServer {
-    let config = ServerConfig {
-        data_dir: data.to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-    };
-    wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000)))
-        .await
-        .unwrap()
+    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
+    wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap()
 }
 
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let server = start_at(&data).await;
-    server
-        .state
-        .create_owner("boss", "Boss", "correct horse battery")
-        .await
-        .unwrap();
-    Fixture {
-        _dir: dir,
-        data,
-        server,
-        http: reqwest::Client::new(),
-    }
+    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+    Fixture { _dir: dir, data, server, http: reqwest::Client::new() }
 }
 
 impl Fixture {
@@ -48,53 +34,26 @@ impl Fixture {
     }
 
     async fn sign_in(&self, login: &str, password: &str) -> reqwest::Response {
-        self.http
-            .post(self.url("/sessions"))
-            .json(&json!({"login": login, "password": password}))
-            .send()
-            .await
-            .unwrap()
+        self.http.post(self.url("/sessions")).json(&json!({"login": login, "password": password})).send().await.unwrap()
     }
 
     async fn token(&self) -> String {
-        let body: Value = self
-            .sign_in("boss", "correct horse battery")
-            .await
-            .json()
-            .await
-            .unwrap();
+        let body: Value = self.sign_in("boss", "correct horse battery").await.json().await.unwrap();
         body["token"].as_str().unwrap().to_owned()
     }
 
-    async fn push(
-        &self,
-        token: &str,
-        client: &str,
-        mutations: Vec<(i64, Mutation)>,
-    ) -> PushResponse {
+    async fn push(&self, token: &str, client: &str, mutations: Vec<(i64, Mutation)>) -> PushResponse {
         let request = PushRequest {
             client_id: client.into(),
-            mutations: mutations
-                .into_iter()
-                .map(|(id, mutation)| NumberedMutation { id, mutation })
-                .collect(),
+            mutations: mutations.into_iter().map(|(id, mutation)| NumberedMutation { id, mutation }).collect(),
         };
-        let response = self
-            .http
-            .post(self.url("/push"))
-            .bearer_auth(token)
-            .json(&request)
-            .send()
-            .await
-            .unwrap();
+        let response = self.http.post(self.url("/push")).bearer_auth(token).json(&request).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "push accepted");
         response.json().await.unwrap()
     }
 
     async fn pull(&self, token: &str, client: &str, after: i64, limit: u32) -> PullResponse {
-        let url = self.url(&format!(
-            "/changes?client_id={client}&after={after}&limit={limit}"
-        ));
+        let url = self.url(&format!("/changes?client_id={client}&after={after}&limit={limit}"));
         let response = self.http.get(url).bearer_auth(token).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
@@ -116,54 +75,21 @@ fn create(id: &str, name: &str) -> Mutation {
 async fn sign_in_gives_a_token_that_opens_the_api() {
     let f = fixture().await;
     let wrong = f.sign_in("boss", "nope").await;
-    assert_eq!(
-        wrong.status(),
-        StatusCode::UNAUTHORIZED,
-        "a wrong password is refused"
-    );
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "a wrong password is refused");
     let error: WicketError = wrong.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::Unauthorized);
 
     let no_token = f.http.get(f.url("/me")).send().await.unwrap();
-    assert_eq!(
-        no_token.status(),
-        StatusCode::UNAUTHORIZED,
-        "routes need a token"
-    );
+    assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED, "routes need a token");
 
     let token = f.token().await;
-    let me: Value = f
-        .http
-        .get(f.url("/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = f.http.get(f.url("/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["role"], "owner");
 
-    let out = f
-        .http
-        .delete(f.url("/sessions/current"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let out = f.http.delete(f.url("/sessions/current")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(out.status(), StatusCode::OK);
-    let after = f
-        .http
-        .get(f.url("/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        after.status(),
-        StatusCode::UNAUTHORIZED,
-        "a signed-out token stops working"
-    );
+    let after = f.http.get(f.url("/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "a signed-out token stops working");
 }
 
 #[tokio::test]
@@ -173,24 +99,16 @@ async fn repeated_sign_in_failures_are_rate_limited() {
     for _ in 0..12 {
         statuses.push(f.sign_in("boss", "guess").await.status());
     }
-    assert_eq!(
-        statuses.last(),
-        Some(&StatusCode::TOO_MANY_REQUESTS),
-        "guessing is slowed down: {statuses:?}"
-    );
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "guessing is slowed down: {statuses:?}");
 }
 
 #[tokio::test]
 async fn the_same_change_pushed_twice_applies_once() {
     let f = fixture().await;
     let token = f.token().await;
-    let first = f
-        .push(&token, "c1", vec![(1, create("a", "Noodle House"))])
-        .await;
+    let first = f.push(&token, "c1", vec![(1, create("a", "Noodle House"))]).await;
     assert_eq!(first.last_mutation_id, 1);
-    let again = f
-        .push(&token, "c1", vec![(1, create("a", "Noodle House"))])
-        .await;
+    let again = f.push(&token, "c1", vec![(1, create("a", "Noodle House"))]).await;
     assert_eq!(again.last_mutation_id, 1, "a retry is recognised");
     let pull = f.pull(&token, "c1", 0, 100).await;
     assert_eq!(pull.changes.len(), 1, "one change in the feed, not two");
@@ -201,55 +119,24 @@ async fn the_same_change_pushed_twice_applies_once() {
 async fn a_refused_change_is_reported_and_does_not_block_the_next() {
     let f = fixture().await;
     let token = f.token().await;
-    let response = f
-        .push(
-            &token,
-            "c1",
-            vec![(1, create("a", "")), (2, create("b", "Tea Shop"))],
-        )
-        .await;
+    let response = f.push(&token, "c1", vec![(1, create("a", "")), (2, create("b", "Tea Shop"))]).await;
     assert_eq!(response.last_mutation_id, 2);
     assert_eq!(response.rejected.len(), 1);
-    assert_eq!(
-        (response.rejected[0].id, response.rejected[0].error.code),
-        (1, ErrorCode::Invalid)
-    );
-    let retry = f
-        .push(
-            &token,
-            "c1",
-            vec![(1, create("a", "")), (2, create("b", "Tea Shop"))],
-        )
-        .await;
-    assert_eq!(
-        retry.rejected.len(),
-        1,
-        "a retried push still learns of the refusal"
-    );
+    assert_eq!((response.rejected[0].id, response.rejected[0].error.code), (1, ErrorCode::Invalid));
+    let retry = f.push(&token, "c1", vec![(1, create("a", "")), (2, create("b", "Tea Shop"))]).await;
+    assert_eq!(retry.rejected.len(), 1, "a retried push still learns of the refusal");
 }
 
 #[tokio::test]
 async fn an_agent_cannot_create_accounts() {
     let f = fixture().await;
     let hash = auth::hash_password("agent password").unwrap();
-    f.server
-        .state
-        .create_staff("agent", "Agent", Role::Agent, hash)
-        .await
-        .unwrap();
-    let body: Value = f
-        .sign_in("agent", "agent password")
-        .await
-        .json()
-        .await
-        .unwrap();
+    f.server.state.create_staff("agent", "Agent", Role::Agent, hash).await.unwrap();
+    let body: Value = f.sign_in("agent", "agent password").await.json().await.unwrap();
     let token = body["token"].as_str().unwrap();
     let response = f.push(token, "c2", vec![(1, create("a", "Shop"))]).await;
     assert_eq!(response.rejected[0].error.code, ErrorCode::Forbidden);
-    assert!(
-        f.pull(token, "c2", 0, 10).await.changes.is_empty(),
-        "nothing was created"
-    );
+    assert!(f.pull(token, "c2", 0, 10).await.changes.is_empty(), "nothing was created");
 }
 
 #[tokio::test]
@@ -257,26 +144,11 @@ async fn bad_bodies_get_clear_errors() {
     let f = fixture().await;
     let token = f.token().await;
     let unknown = json!({"client_id": "c", "mutations": [], "extra": true});
-    let response = f
-        .http
-        .post(f.url("/push"))
-        .bearer_auth(&token)
-        .json(&unknown)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown fields are refused"
-    );
+    let response = f.http.post(f.url("/push")).bearer_auth(&token).json(&unknown).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
     let error: WicketError = response.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::Invalid);
-    assert!(
-        error.message.contains("extra"),
-        "the message names the field: {}",
-        error.message
-    );
+    assert!(error.message.contains("extra"), "the message names the field: {}", error.message);
 
     let huge = "x".repeat(2 * 1024 * 1024);
     let response = f
@@ -288,11 +160,7 @@ async fn bad_bodies_get_clear_errors() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "oversized bodies are refused"
-    );
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "oversized bodies are refused");
 }
 
 #[tokio::test]
@@ -314,9 +182,7 @@ async fn replaying_the_feed_in_pages_rebuilds_the_state() {
         pages += 1;
         for entry in page.changes {
             assert!(entry.seq > cursor, "the feed only moves forward");
-            let Change::Account(account) = entry.change else {
-                panic!("only accounts were written")
-            };
+            let Change::Account(account) = entry.change else { panic!("only accounts were written") };
             state.insert(account.id.clone(), account);
         }
         cursor = page.cursor;
@@ -326,42 +192,22 @@ async fn replaying_the_feed_in_pages_rebuilds_the_state() {
     }
     assert_eq!(pages, 5, "31 changes in pages of 7");
     assert_eq!(state.len(), 30);
-    assert!(
-        state["acc3"].archived,
-        "the last state of each account wins"
-    );
+    assert!(state["acc3"].archived, "the last state of each account wins");
 }
 
 #[tokio::test]
 async fn a_restart_loses_nothing() {
     let f = fixture().await;
     let token = f.token().await;
-    f.push(&token, "c1", vec![(1, create("a", "Dumplings"))])
-        .await;
-    let Fixture {
-        _dir,
-        data,
-        server,
-        http,
-    } = f;
+    f.push(&token, "c1", vec![(1, create("a", "Dumplings"))]).await;
+    let Fixture { _dir, data, server, http } = f;
     server.stop().await;
     let server = start_at(&data).await;
-    let f = Fixture {
-        _dir,
-        data,
-        server,
-        http,
-    };
+    let f = Fixture { _dir, data, server, http };
     let pull = f.pull(&token, "c1", 0, 100).await;
     assert_eq!(pull.changes.len(), 1, "the account survived the restart");
     assert_eq!(pull.last_mutation_id, 1, "and so did the client's number");
-    let again = f
-        .push(&token, "c1", vec![(1, create("a", "Dumplings"))])
-        .await;
+    let again = f.push(&token, "c1", vec![(1, create("a", "Dumplings"))]).await;
     assert_eq!(again.last_mutation_id, 1);
-    assert_eq!(
-        f.pull(&token, "c1", 0, 100).await.changes.len(),
-        1,
-        "a retry after restart applies nothing"
-    );
+    assert_eq!(f.pull(&token, "c1", 0, 100).await.changes.len(), 1, "a retry after restart applies nothing");
 }

@@ -15,19 +15,13 @@ use rusqlite_migration::SchemaVersion;
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("cannot open the database at {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Open { path: String, source: rusqlite::Error },
     #[error("cannot set up the database: {0}")]
     Pragma(#[from] rusqlite::Error),
     #[error("the migrations are broken: {0}")]
     Migrations(rusqlite_migration::Error),
     #[error("migration to version {version} failed: {source}")]
-    Migrate {
-        version: usize,
-        source: rusqlite_migration::Error,
-    },
+    Migrate { version: usize, source: rusqlite_migration::Error },
     #[error("the database is at version {found}, newer than this program knows ({known}); update Wicket")]
     TooNew { found: usize, known: usize },
 }
@@ -47,13 +41,9 @@ pub fn open(path: &Path, migrations: &Migrations<'static>) -> Result<Connection,
 
 /// Opens with Wicket's pragmas, without migrating (tests of old versions).
 pub fn open_unmigrated(path: &Path) -> Result<Connection, OpenError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|source| OpenError::Open {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)
+        .map_err(|source| OpenError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -74,15 +64,10 @@ pub fn migrate_to(
     let target = target.unwrap_or(known);
     let current = version(conn, migrations)?;
     if current > known {
-        return Err(OpenError::TooNew {
-            found: current,
-            known,
-        });
+        return Err(OpenError::TooNew { found: current, known });
     }
     for version in current + 1..=target {
-        migrations
-            .to_version(conn, version)
-            .map_err(|source| OpenError::Migrate { version, source })?;
+        migrations.to_version(conn, version).map_err(|source| OpenError::Migrate { version, source })?;
     }
     Ok(())
 }
@@ -100,9 +85,7 @@ pub fn version(conn: &Connection, migrations: &Migrations<'static>) -> Result<us
 pub fn latest_version(migrations: &Migrations<'static>) -> Result<usize, OpenError> {
     // `pending_migrations` on an empty in-memory database is the count of all.
     let empty = Connection::open_in_memory()?;
-    let count = migrations
-        .pending_migrations(&empty)
-        .map_err(OpenError::Migrations)?;
+    let count = migrations.pending_migrations(&empty).map_err(OpenError::Migrations)?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
@@ -118,22 +101,13 @@ mod tests {
         let path = dir.path().join("db.sqlite");
         let set = migrations(&TEST_MIGRATIONS).unwrap();
         let conn = open(&path, &set).unwrap();
-        let mode: String = conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal", "the database runs in WAL mode");
-        let fk: i64 = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .unwrap();
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1, "foreign keys are enforced");
         assert_eq!(version(&conn, &set).unwrap(), 2);
-        let columns: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM pragma_table_info('things')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let columns: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_table_info('things')", [], |r| r.get(0)).unwrap();
         assert_eq!(columns, 2, "both migrations were applied");
     }
 
@@ -145,9 +119,6 @@ mod tests {
         conn.pragma_update(None, "user_version", 9).unwrap();
         drop(conn);
         let set = migrations(&TEST_MIGRATIONS).unwrap();
-        assert!(matches!(
-            open(&path, &set),
-            Err(OpenError::TooNew { found: 9, known: 2 })
-        ));
+        assert!(matches!(open(&path, &set), Err(OpenError::TooNew { found: 9, known: 2 })));
     }
 }

@@ -11,9 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use include_dir::{include_dir, Dir};
 use wicket_model::mutation::{self, Actor, MemoryWorld};
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
-use wicket_model::{
-    Account, AccountListItem, Change, Millis, Mutation, PlatformProfile, StaffUser, WicketError,
-};
+use wicket_model::{Account, AccountListItem, Change, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
@@ -48,9 +46,7 @@ impl Cache {
     /// schema.
     pub fn open(path: &Path) -> Result<Self> {
         let conn = wicket_sqlite::open(path, &migrations()?)?;
-        let cache = Cache {
-            conn: Mutex::new(conn),
-        };
+        let cache = Cache { conn: Mutex::new(conn) };
         cache.client_id()?;
         Ok(cache)
     }
@@ -58,9 +54,7 @@ impl Cache {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (an
         // open transaction rolls back when dropped), so the guard is safe to reuse.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// This installation's id for this workspace, made on first use.
@@ -79,9 +73,7 @@ impl Cache {
     pub fn signed_in_user(&self) -> Result<Option<StaffUser>> {
         let conn = self.conn();
         match get_meta(&conn, "user")? {
-            Some(json) => serde_json::from_str(&json)
-                .map(Some)
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
+            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string())),
             None => Ok(None),
         }
     }
@@ -94,29 +86,21 @@ impl Cache {
     /// Where the next pull starts in the server's change feed.
     pub fn cursor(&self) -> Result<i64> {
         let conn = self.conn();
-        Ok(get_meta(&conn, "cursor")?
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0))
+        Ok(get_meta(&conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
     }
 
     /// The server's clock minus ours, in ms, as of the last pull.
     pub fn clock_offset(&self) -> Result<i64> {
         let conn = self.conn();
-        Ok(get_meta(&conn, "clock_offset")?
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0))
+        Ok(get_meta(&conn, "clock_offset")?.and_then(|c| c.parse().ok()).unwrap_or(0))
     }
 
     /// Keeps a change in the outbox; returns its number. The change is
     /// visible in [`Cache::accounts`] at once.
     pub fn enqueue(&self, mutation: &Mutation, now: Millis) -> Result<i64> {
-        let json =
-            serde_json::to_string(mutation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json = serde_json::to_string(mutation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let conn = self.conn();
-        conn.execute(
-            "INSERT INTO outbox (mutation, created_at) VALUES (?1, ?2)",
-            params![json, now],
-        )?;
+        conn.execute("INSERT INTO outbox (mutation, created_at) VALUES (?1, ?2)", params![json, now])?;
         Ok(conn.last_insert_rowid())
     }
 
@@ -127,15 +111,11 @@ impl Cache {
         let mut stmt = conn.prepare_cached(
             "SELECT id, mutation FROM outbox WHERE state = 'pending' AND id > ?1 ORDER BY id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![after, limit as i64], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-        })?;
+        let rows =
+            stmt.query_map(params![after, limit as i64], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))?;
         rows.map(|row| {
             let (id, json) = row?;
-            Ok(NumberedMutation {
-                id,
-                mutation: decode(&json)?,
-            })
+            Ok(NumberedMutation { id, mutation: decode(&json)? })
         })
         .collect()
     }
@@ -144,11 +124,7 @@ impl Cache {
     pub fn outbox_counts(&self) -> Result<(u32, u32)> {
         let conn = self.conn();
         let count = |state: &str| -> Result<u32> {
-            Ok(conn.query_row(
-                "SELECT count(*) FROM outbox WHERE state = ?1",
-                [state],
-                |r| r.get(0),
-            )?)
+            Ok(conn.query_row("SELECT count(*) FROM outbox WHERE state = ?1", [state], |r| r.get(0))?)
         };
         Ok((count("pending")?, count("rejected")?))
     }
@@ -159,8 +135,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for rejection in rejections {
-            let error = serde_json::to_string(&rejection.error)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let error = serde_json::to_string(&rejection.error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             tx.execute(
                 "UPDATE outbox SET state = 'rejected', rejection = ?2 WHERE id = ?1 AND state = 'pending'",
                 params![rejection.id, error],
@@ -176,32 +151,18 @@ impl Cache {
             "SELECT id, mutation, rejection, created_at FROM outbox WHERE state = 'rejected' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
         })?;
         rows.map(|row| {
             let (id, mutation, error, created_at) = row?;
-            let error =
-                serde_json::from_str(&error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(RejectedChange {
-                id,
-                mutation: decode(&mutation)?,
-                error,
-                created_at,
-            })
+            let error = serde_json::from_str(&error).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(RejectedChange { id, mutation: decode(&mutation)?, error, created_at })
         })
         .collect()
     }
 
     pub fn dismiss_rejected(&self, id: i64) -> Result<()> {
-        self.conn().execute(
-            "DELETE FROM outbox WHERE id = ?1 AND state = 'rejected'",
-            [id],
-        )?;
+        self.conn().execute("DELETE FROM outbox WHERE id = ?1 AND state = 'rejected'", [id])?;
         Ok(())
     }
 
@@ -218,10 +179,7 @@ impl Cache {
         set_meta(&tx, "cursor", &pull.cursor.to_string())?;
         set_meta(&tx, "clock_offset", &(pull.server_time - now).to_string())?;
         if !pull.more {
-            tx.execute(
-                "DELETE FROM outbox WHERE state = 'pending' AND id <= ?1",
-                [pull.last_mutation_id],
-            )?;
+            tx.execute("DELETE FROM outbox WHERE state = 'pending' AND id <= ?1", [pull.last_mutation_id])?;
         }
         tx.commit()?;
         Ok(())
@@ -244,12 +202,9 @@ impl Cache {
             }
         }
         let mut waiting = std::collections::BTreeSet::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?;
+        let mut stmt =
+            conn.prepare_cached("SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
+        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
         for row in rows {
             let (json, created_at) = row?;
             let change = decode(&json)?;
@@ -264,10 +219,7 @@ impl Cache {
             }
             // A change that no longer applies (its account is gone, say) is
             // left for the server to refuse; it shows nothing meanwhile.
-            let actor = Actor {
-                staff_id: String::new(),
-                now: created_at,
-            };
+            let actor = Actor { staff_id: String::new(), now: created_at };
             if let Ok(changed) = mutation::apply(&world, &change, &actor) {
                 for change in &changed {
                     waiting.insert(change.key().1.to_owned());
@@ -278,10 +230,7 @@ impl Cache {
         let book = world.accounts;
         let mut accounts: Vec<_> = book
             .into_values()
-            .map(|account| AccountListItem {
-                waiting: waiting.contains(&account.id),
-                account,
-            })
+            .map(|account| AccountListItem { waiting: waiting.contains(&account.id), account })
             .collect();
         accounts.sort_by(|a, b| {
             (a.account.archived, a.account.created_at, &a.account.id).cmp(&(
@@ -303,9 +252,7 @@ fn decode(json: &str) -> Result<Mutation> {
 }
 
 fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
 fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
@@ -377,11 +324,7 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         id: row.get(0)?,
         name: row.get(1)?,
         platform: PlatformProfile::parse(&platform).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                2,
-                rusqlite::types::Type::Text,
-                platform.into(),
-            )
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, platform.into())
         })?,
         category: row.get(3)?,
         description: row.get(4)?,

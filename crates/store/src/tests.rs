@@ -39,10 +39,7 @@ fn pull(changes: Vec<Account>, cursor: i64, last_mutation_id: i64, more: bool) -
         changes: changes
             .into_iter()
             .enumerate()
-            .map(|(i, a)| FeedEntry {
-                seq: first + i as i64,
-                change: Change::Account(a),
-            })
+            .map(|(i, a)| FeedEntry { seq: first + i as i64, change: Change::Account(a) })
             .collect(),
         cursor,
         more,
@@ -62,34 +59,15 @@ fn migrates_from_empty_and_from_every_earlier_version() {
         let mut conn = wicket_sqlite::open_unmigrated(&path).unwrap();
         wicket_sqlite::migrate_to(&mut conn, &set, Some(start)).unwrap();
         if start >= 1 {
-            conn.execute(
-                "INSERT INTO accounts VALUES ('kept', 'Kept', 'wechat', '', '', '#07c160', 0, 1, 1)",
-                [],
-            )
-            .unwrap();
+            conn.execute("INSERT INTO accounts VALUES ('kept', 'Kept', 'wechat', '', '', '#07c160', 0, 1, 1)", [])
+                .unwrap();
         }
         drop(conn);
         let cache = Cache::open(&path).unwrap();
-        let names: Vec<_> = cache
-            .accounts()
-            .unwrap()
-            .into_iter()
-            .map(|a| a.account.name)
-            .collect();
-        let expected: Vec<String> = if start >= 1 {
-            vec!["Kept".into()]
-        } else {
-            vec![]
-        };
-        assert_eq!(
-            names, expected,
-            "upgrading from version {start} keeps the data"
-        );
-        assert_eq!(
-            cache.pending(0, 10).unwrap(),
-            vec![],
-            "from version {start} the outbox is usable"
-        );
+        let names: Vec<_> = cache.accounts().unwrap().into_iter().map(|a| a.account.name).collect();
+        let expected: Vec<String> = if start >= 1 { vec!["Kept".into()] } else { vec![] };
+        assert_eq!(names, expected, "upgrading from version {start} keeps the data");
+        assert_eq!(cache.pending(0, 10).unwrap(), vec![], "from version {start} the outbox is usable");
     }
 }
 
@@ -110,10 +88,7 @@ fn a_written_change_shows_at_once_and_waits_in_order() {
         .enqueue(
             &Mutation::UpdateAccount {
                 id: "a".into(),
-                patch: AccountPatch {
-                    name: Some("Bank A2".into()),
-                    ..Default::default()
-                },
+                patch: AccountPatch { name: Some("Bank A2".into()), ..Default::default() },
             },
             11,
         )
@@ -121,20 +96,9 @@ fn a_written_change_shows_at_once_and_waits_in_order() {
     assert!(second > first, "mutation numbers grow");
     let accounts = cache.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
-    assert_eq!(
-        accounts[0].account.name, "Bank A2",
-        "waiting changes apply on top, in order"
-    );
-    assert!(
-        accounts[0].waiting,
-        "the account is marked as waiting to sync"
-    );
-    let ids: Vec<_> = cache
-        .pending(0, 10)
-        .unwrap()
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
+    assert_eq!(accounts[0].account.name, "Bank A2", "waiting changes apply on top, in order");
+    assert!(accounts[0].waiting, "the account is marked as waiting to sync");
+    let ids: Vec<_> = cache.pending(0, 10).unwrap().into_iter().map(|m| m.id).collect();
     assert_eq!(ids, vec![first, second]);
     assert_eq!(cache.outbox_counts().unwrap(), (2, 0));
 }
@@ -144,34 +108,13 @@ fn a_pull_that_contains_the_changes_empties_the_outbox() {
     let (_dir, cache) = temp_cache();
     let id = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
     // Mid-way through catching up, the waiting change stays on top.
-    cache
-        .apply_pull(
-            &pull(vec![server_account("b", "Other", 5)], 1, id, true),
-            20,
-        )
-        .unwrap();
-    assert_eq!(
-        cache.outbox_counts().unwrap(),
-        (1, 0),
-        "kept until caught up"
-    );
-    cache
-        .apply_pull(
-            &pull(vec![server_account("a", "Bank A", 12)], 2, id, false),
-            20,
-        )
-        .unwrap();
-    assert_eq!(
-        cache.outbox_counts().unwrap(),
-        (0, 0),
-        "the server's state now holds the change"
-    );
+    cache.apply_pull(&pull(vec![server_account("b", "Other", 5)], 1, id, true), 20).unwrap();
+    assert_eq!(cache.outbox_counts().unwrap(), (1, 0), "kept until caught up");
+    cache.apply_pull(&pull(vec![server_account("a", "Bank A", 12)], 2, id, false), 20).unwrap();
+    assert_eq!(cache.outbox_counts().unwrap(), (0, 0), "the server's state now holds the change");
     let accounts = cache.accounts().unwrap();
     assert_eq!(
-        accounts
-            .iter()
-            .map(|a| (a.account.id.as_str(), a.waiting))
-            .collect::<Vec<_>>(),
+        accounts.iter().map(|a| (a.account.id.as_str(), a.waiting)).collect::<Vec<_>>(),
         [("b", false), ("a", false)]
     );
     assert_eq!(cache.cursor().unwrap(), 2);
@@ -193,33 +136,11 @@ fn a_change_made_after_the_acknowledged_one_stays() {
     let (_dir, cache) = temp_cache();
     let first = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
     cache.enqueue(&create("b", "Bank B"), 11).unwrap();
-    cache
-        .apply_pull(
-            &pull(vec![server_account("a", "Bank A", 10)], 1, first, false),
-            20,
-        )
-        .unwrap();
-    let pending: Vec<_> = cache
-        .pending(0, 10)
-        .unwrap()
-        .into_iter()
-        .map(|m| m.mutation.name())
-        .collect();
-    assert_eq!(
-        pending,
-        ["create_account"],
-        "only the processed change leaves"
-    );
-    let names: Vec<_> = cache
-        .accounts()
-        .unwrap()
-        .into_iter()
-        .map(|a| (a.account.name, a.waiting))
-        .collect();
-    assert_eq!(
-        names,
-        [("Bank A".to_string(), false), ("Bank B".to_string(), true)]
-    );
+    cache.apply_pull(&pull(vec![server_account("a", "Bank A", 10)], 1, first, false), 20).unwrap();
+    let pending: Vec<_> = cache.pending(0, 10).unwrap().into_iter().map(|m| m.mutation.name()).collect();
+    assert_eq!(pending, ["create_account"], "only the processed change leaves");
+    let names: Vec<_> = cache.accounts().unwrap().into_iter().map(|a| (a.account.name, a.waiting)).collect();
+    assert_eq!(names, [("Bank A".to_string(), false), ("Bank B".to_string(), true)]);
 }
 
 #[test]
@@ -227,26 +148,14 @@ fn a_rejected_change_stops_applying_and_is_kept_to_read() {
     let (_dir, cache) = temp_cache();
     let id = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
     let error = WicketError::new(ErrorCode::Forbidden, "agents cannot create accounts");
-    cache
-        .record_rejections(&[Rejection {
-            id,
-            error: error.clone(),
-        }])
-        .unwrap();
-    assert!(
-        cache.accounts().unwrap().is_empty(),
-        "a refused create shows nothing"
-    );
+    cache.record_rejections(&[Rejection { id, error: error.clone() }]).unwrap();
+    assert!(cache.accounts().unwrap().is_empty(), "a refused create shows nothing");
     assert_eq!(cache.outbox_counts().unwrap(), (0, 1));
     let rejected = cache.rejected().unwrap();
     assert_eq!((rejected[0].id, &rejected[0].error), (id, &error));
     // The server counted it as processed; a later pull must not delete it.
     cache.apply_pull(&pull(vec![], 0, id, false), 20).unwrap();
-    assert_eq!(
-        cache.outbox_counts().unwrap(),
-        (0, 1),
-        "kept until dismissed"
-    );
+    assert_eq!(cache.outbox_counts().unwrap(), (0, 1), "kept until dismissed");
     cache.dismiss_rejected(id).unwrap();
     assert_eq!(cache.outbox_counts().unwrap(), (0, 0));
 }
@@ -255,15 +164,7 @@ fn a_rejected_change_stops_applying_and_is_kept_to_read() {
 fn mutation_numbers_are_never_reused() {
     let (_dir, cache) = temp_cache();
     let first = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
-    cache
-        .apply_pull(
-            &pull(vec![server_account("a", "Bank A", 12)], 1, first, false),
-            20,
-        )
-        .unwrap();
+    cache.apply_pull(&pull(vec![server_account("a", "Bank A", 12)], 1, first, false), 20).unwrap();
     let next = cache.enqueue(&create("b", "Bank B"), 30).unwrap();
-    assert!(
-        next > first,
-        "a new change gets a new number after the outbox emptied"
-    );
+    assert!(next > first, "a new change gets a new number after the outbox emptied");
 }

@@ -48,12 +48,7 @@ impl ServerClient {
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .build()
-            .map_err(|e| {
-                WicketError::new(
-                    ErrorCode::Internal,
-                    format!("cannot make an HTTP client: {e}"),
-                )
-            })?;
+            .map_err(|e| WicketError::new(ErrorCode::Internal, format!("cannot make an HTTP client: {e}")))?;
         Ok(Self { http, base })
     }
 
@@ -61,45 +56,21 @@ impl ServerClient {
         &self.base
     }
 
-    pub async fn sign_in(
-        &self,
-        login: &str,
-        password: &str,
-    ) -> Result<SignInResponse, ClientError> {
-        let body = SignInRequest {
-            login: login.to_owned(),
-            password: password.to_owned(),
-        };
-        self.send(self.http.post(self.url("/sessions")).json(&body))
-            .await
+    pub async fn sign_in(&self, login: &str, password: &str) -> Result<SignInResponse, ClientError> {
+        let body = SignInRequest { login: login.to_owned(), password: password.to_owned() };
+        self.send(self.http.post(self.url("/sessions")).json(&body)).await
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), ClientError> {
-        self.send(
-            self.http
-                .delete(self.url("/sessions/current"))
-                .bearer_auth(token),
-        )
-        .await
+        self.send(self.http.delete(self.url("/sessions/current")).bearer_auth(token)).await
     }
 
     pub async fn me(&self, token: &str) -> Result<StaffUser, ClientError> {
-        self.send(self.http.get(self.url("/me")).bearer_auth(token))
-            .await
+        self.send(self.http.get(self.url("/me")).bearer_auth(token)).await
     }
 
-    pub async fn push(
-        &self,
-        token: &str,
-        request: &PushRequest,
-    ) -> Result<PushResponse, ClientError> {
-        self.send(
-            self.http
-                .post(self.url("/push"))
-                .bearer_auth(token)
-                .json(request),
-        )
-        .await
+    pub async fn push(&self, token: &str, request: &PushRequest) -> Result<PushResponse, ClientError> {
+        self.send(self.http.post(self.url("/push")).bearer_auth(token).json(request)).await
     }
 
     pub async fn pull(
@@ -109,51 +80,26 @@ impl ServerClient {
         after: i64,
         limit: u32,
     ) -> Result<PullResponse, ClientError> {
-        let query = [
-            ("client_id", client_id.to_owned()),
-            ("after", after.to_string()),
-            ("limit", limit.to_string()),
-        ];
-        self.send(
-            self.http
-                .get(self.url("/changes"))
-                .bearer_auth(token)
-                .query(&query),
-        )
-        .await
+        let query = [("client_id", client_id.to_owned()), ("after", after.to_string()), ("limit", limit.to_string())];
+        self.send(self.http.get(self.url("/changes")).bearer_auth(token).query(&query)).await
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<T, ClientError> {
-        let response = request
-            .send()
-            .await
-            .map_err(|e| ClientError::Offline(describe(&e)))?;
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
+        let response = request.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| ClientError::Offline(describe(&e)))?;
+        let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map_err(|e| ClientError::Protocol(e.to_string()));
+            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()));
         }
         match serde_json::from_slice::<WicketError>(&bytes) {
             Ok(error) => Err(ClientError::Server(error)),
             // A proxy or gateway in between answered, not Wicket.
-            Err(_) if status.is_server_error() => Err(ClientError::Offline(format!(
-                "the server answered {status}"
-            ))),
-            Err(_) => Err(ClientError::Protocol(format!(
-                "{status}: {}",
-                String::from_utf8_lossy(&bytes)
-            ))),
+            Err(_) if status.is_server_error() => Err(ClientError::Offline(format!("the server answered {status}"))),
+            Err(_) => Err(ClientError::Protocol(format!("{status}: {}", String::from_utf8_lossy(&bytes)))),
         }
     }
 }
@@ -171,16 +117,8 @@ fn describe(error: &reqwest::Error) -> String {
 /// Checks and tidies a server address typed by a person.
 pub fn normalize_url(text: &str) -> Result<String, WicketError> {
     let text = text.trim().trim_end_matches('/');
-    let invalid = || {
-        WicketError::invalid(vec![wicket_model::Issue::new(
-            "server_url",
-            "settings.server_url.invalid",
-        )])
-    };
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .ok_or_else(invalid)?;
+    let invalid = || WicketError::invalid(vec![wicket_model::Issue::new("server_url", "settings.server_url.invalid")]);
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).ok_or_else(invalid)?;
     if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
         return Err(invalid());
     }
@@ -193,21 +131,9 @@ mod tests {
 
     #[test]
     fn server_addresses_are_checked() {
-        assert_eq!(
-            normalize_url(" https://wicket.example.com/ ").unwrap(),
-            "https://wicket.example.com"
-        );
-        assert_eq!(
-            normalize_url("http://127.0.0.1:8686").unwrap(),
-            "http://127.0.0.1:8686"
-        );
-        for bad in [
-            "",
-            "wicket.example.com",
-            "ftp://x",
-            "https://",
-            "https://a b",
-        ] {
+        assert_eq!(normalize_url(" https://wicket.example.com/ ").unwrap(), "https://wicket.example.com");
+        assert_eq!(normalize_url("http://127.0.0.1:8686").unwrap(), "http://127.0.0.1:8686");
+        for bad in ["", "wicket.example.com", "ftp://x", "https://", "https://a b"] {
             assert!(normalize_url(bad).is_err(), "{bad:?} is refused");
         }
     }

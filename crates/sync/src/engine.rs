@@ -51,29 +51,12 @@ enum RoundError {
 impl SyncEngine {
     /// Starts syncing `cache` with the server at once, then whenever nudged
     /// and every few seconds.
-    pub fn start(
-        cache: Arc<Cache>,
-        client: ServerClient,
-        token: String,
-        listener: SyncListener,
-    ) -> Self {
+    pub fn start(cache: Arc<Cache>, client: ServerClient, token: String, listener: SyncListener) -> Self {
         let (pending, rejected) = cache.outbox_counts().unwrap_or((0, 0));
-        let initial = SyncStatus {
-            connection: Connection::Syncing,
-            pending,
-            rejected,
-            last_synced_at: None,
-            last_error: None,
-        };
+        let initial =
+            SyncStatus { connection: Connection::Syncing, pending, rejected, last_synced_at: None, last_error: None };
         let (status, _) = watch::channel(initial);
-        let shared = Arc::new(Shared {
-            cache,
-            client,
-            token,
-            nudge: Notify::new(),
-            status,
-            listener,
-        });
+        let shared = Arc::new(Shared { cache, client, token, nudge: Notify::new(), status, listener });
         let task = tokio::spawn(run(shared.clone()));
         Self { shared, task }
     }
@@ -133,11 +116,7 @@ async fn run(shared: Arc<Shared>) {
                 let counts = counts(&shared).await;
                 tracing::info!(%error, "sync round failed");
                 set_status(&shared, |s| {
-                    s.connection = if signed_out {
-                        Connection::SignedOut
-                    } else {
-                        Connection::Offline
-                    };
+                    s.connection = if signed_out { Connection::SignedOut } else { Connection::Offline };
                     (s.pending, s.rejected) = counts;
                     s.last_error = Some(error.to_string());
                 });
@@ -183,10 +162,7 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
         let Some(last) = mutations.last().map(|m| m.id) else {
             break;
         };
-        let request = PushRequest {
-            client_id: client_id.clone(),
-            mutations,
-        };
+        let request = PushRequest { client_id: client_id.clone(), mutations };
         let response = shared.client.push(&shared.token, &request).await?;
         if !response.rejected.is_empty() {
             let rejected = response.rejected;
@@ -197,10 +173,7 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     }
     loop {
         let cursor = blocking(shared, |cache| cache.cursor()).await?;
-        let page = shared
-            .client
-            .pull(&shared.token, &client_id, cursor, PULL_PAGE)
-            .await?;
+        let page = shared.client.pull(&shared.token, &client_id, cursor, PULL_PAGE).await?;
         let more = page.more;
         let had_changes = !page.changes.is_empty();
         let before = blocking(shared, |cache| cache.outbox_counts()).await?;
@@ -215,13 +188,11 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
 }
 
 async fn counts(shared: &Arc<Shared>) -> (u32, u32) {
-    blocking(shared, |cache| cache.outbox_counts())
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "cannot count the outbox");
-            let status = shared.status.borrow();
-            (status.pending, status.rejected)
-        })
+    blocking(shared, |cache| cache.outbox_counts()).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count the outbox");
+        let status = shared.status.borrow();
+        (status.pending, status.rejected)
+    })
 }
 
 async fn blocking<T, F>(shared: &Arc<Shared>, job: F) -> Result<T, StoreError>
@@ -247,8 +218,6 @@ fn set_status(shared: &Shared, change: impl FnOnce(&mut SyncStatus)) {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }

@@ -11,13 +11,8 @@ use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
 
 async fn start_server(data: &std::path::Path, addr: SocketAddr) -> RunningServer {
-    let config = ServerConfig {
-        data_dir: data.to_owned(),
-        listen: addr,
-    };
-    wicket_server::start(config, Arc::new(SystemClock))
-        .await
-        .unwrap()
+    let config = ServerConfig { data_dir: data.to_owned(), listen: addr };
+    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
 }
 
 fn create(id: &str, name: &str) -> Mutation {
@@ -63,32 +58,14 @@ async fn world() -> (World, RunningServer) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
     let server = start_server(&data, "127.0.0.1:0".parse().unwrap()).await;
-    let token = server
-        .state
-        .local_owner_session("Owner")
-        .await
-        .unwrap()
-        .token;
+    let token = server.state.local_owner_session("Owner").await.unwrap().token;
     let cache = Arc::new(Cache::open(&dir.path().join("cache.sqlite")).unwrap());
-    (
-        World {
-            _dir: dir,
-            data,
-            cache,
-            token,
-        },
-        server,
-    )
+    (World { _dir: dir, data, cache, token }, server)
 }
 
 async fn server_account_count(server: &RunningServer, token: &str) -> usize {
     let client = ServerClient::new(&server.base_url()).unwrap();
-    client
-        .pull(token, "observer", 0, 1000)
-        .await
-        .unwrap()
-        .changes
-        .len()
+    client.pull(token, "observer", 0, 1000).await.unwrap().changes.len()
 }
 
 #[tokio::test]
@@ -99,32 +76,17 @@ async fn a_change_made_while_the_server_is_down_applies_once_when_it_is_back() {
 
     let client = ServerClient::new(&format!("http://{addr}")).unwrap();
     let engine = SyncEngine::start(world.cache.clone(), client, world.token.clone(), quiet());
-    world
-        .cache
-        .enqueue(&create("a", "Noodle House"), 1)
-        .unwrap();
+    world.cache.enqueue(&create("a", "Noodle House"), 1).unwrap();
     engine.nudge();
-    let offline = wait_for(&engine, "offline with one waiting", |s| {
-        s.connection == Connection::Offline && s.pending == 1
-    })
-    .await;
+    let offline =
+        wait_for(&engine, "offline with one waiting", |s| s.connection == Connection::Offline && s.pending == 1).await;
     assert!(offline.last_error.is_some(), "the reason is kept");
-    assert!(
-        world.cache.accounts().unwrap()[0].waiting,
-        "the account shows as waiting"
-    );
+    assert!(world.cache.accounts().unwrap()[0].waiting, "the account shows as waiting");
 
     let server = start_server(&world.data, addr).await;
     engine.nudge();
-    wait_for(&engine, "online with nothing waiting", |s| {
-        s.connection == Connection::Online && s.pending == 0
-    })
-    .await;
-    assert_eq!(
-        server_account_count(&server, &world.token).await,
-        1,
-        "applied exactly once"
-    );
+    wait_for(&engine, "online with nothing waiting", |s| s.connection == Connection::Online && s.pending == 0).await;
+    assert_eq!(server_account_count(&server, &world.token).await, 1, "applied exactly once");
     let accounts = world.cache.accounts().unwrap();
     assert_eq!((accounts.len(), accounts[0].waiting), (1, false));
     engine.stop();
@@ -139,23 +101,13 @@ async fn a_push_whose_answer_was_lost_is_not_applied_twice() {
     // The console pushed, then died before it heard the answer.
     let lost = PushRequest {
         client_id: world.cache.client_id().unwrap(),
-        mutations: vec![NumberedMutation {
-            id,
-            mutation: create("a", "Tea Shop"),
-        }],
+        mutations: vec![NumberedMutation { id, mutation: create("a", "Tea Shop") }],
     };
     client.push(&world.token, &lost).await.unwrap();
     // On the next start it pushes the same change again.
     let engine = SyncEngine::start(world.cache.clone(), client, world.token.clone(), quiet());
-    wait_for(&engine, "synced", |s| {
-        s.connection == Connection::Online && s.pending == 0
-    })
-    .await;
-    assert_eq!(
-        server_account_count(&server, &world.token).await,
-        1,
-        "one account, not two"
-    );
+    wait_for(&engine, "synced", |s| s.connection == Connection::Online && s.pending == 0).await;
+    assert_eq!(server_account_count(&server, &world.token).await, 1, "one account, not two");
     assert_eq!(world.cache.accounts().unwrap().len(), 1);
     engine.stop();
     server.stop().await;
@@ -172,10 +124,7 @@ async fn a_console_catches_up_with_changes_made_elsewhere() {
             client_id: "colleague".into(),
             mutations: chunk
                 .iter()
-                .map(|&i| NumberedMutation {
-                    id: i,
-                    mutation: create(&format!("acc{i}"), &format!("Shop {i}")),
-                })
+                .map(|&i| NumberedMutation { id: i, mutation: create(&format!("acc{i}"), &format!("Shop {i}")) })
                 .collect(),
         };
         client.push(&world.token, &request).await.unwrap();
@@ -185,15 +134,8 @@ async fn a_console_catches_up_with_changes_made_elsewhere() {
     let listener = Arc::new(move |event: SyncEvent| seen.lock().unwrap().push(event));
     let engine = SyncEngine::start(world.cache.clone(), client, world.token.clone(), listener);
     wait_for(&engine, "synced", |s| s.connection == Connection::Online).await;
-    assert_eq!(
-        world.cache.accounts().unwrap().len(),
-        1200,
-        "every change arrived"
-    );
-    assert!(
-        events.lock().unwrap().contains(&SyncEvent::DataChanged),
-        "the UI was told to reload"
-    );
+    assert_eq!(world.cache.accounts().unwrap().len(), 1200, "every change arrived");
+    assert!(events.lock().unwrap().contains(&SyncEvent::DataChanged), "the UI was told to reload");
     engine.stop();
     server.stop().await;
 }
@@ -204,10 +146,7 @@ async fn a_revoked_session_shows_as_signed_out() {
     let client = ServerClient::new(&server.base_url()).unwrap();
     client.sign_out(&world.token).await.unwrap();
     let engine = SyncEngine::start(world.cache.clone(), client, world.token.clone(), quiet());
-    wait_for(&engine, "signed out", |s| {
-        s.connection == Connection::SignedOut
-    })
-    .await;
+    wait_for(&engine, "signed out", |s| s.connection == Connection::SignedOut).await;
     engine.stop();
     server.stop().await;
 }

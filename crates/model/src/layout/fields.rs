@@ -171,10 +171,7 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
                 if literal_start < open {
                     pieces.push(Piece::Text(&text[literal_start..open]));
                 }
-                pieces.push(Piece::Field {
-                    name,
-                    raw: &text[open..end],
-                });
+                pieces.push(Piece::Field { name, raw: &text[open..end] });
                 literal_start = end;
                 cursor = end;
                 continue;
@@ -195,9 +192,7 @@ fn is_field_name(name: &str) -> bool {
         && name.len() <= 64
         && name.split('.').all(|part| {
             part.starts_with(|c: char| c.is_ascii_lowercase())
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         })
 }
 
@@ -210,16 +205,8 @@ mod tests {
         let sample = SampleSubscriber::default();
         for field in TEMPLATE_FIELDS {
             let value = sample.value(field.name);
-            assert!(
-                value.is_some_and(|v| !v.is_empty()),
-                "the default sample has a value for {}",
-                field.name
-            );
-            assert!(
-                is_field_name(field.name),
-                "{} is a well-formed field name",
-                field.name
-            );
+            assert!(value.is_some_and(|v| !v.is_empty()), "the default sample has a value for {}", field.name);
+            assert!(is_field_name(field.name), "{} is a well-formed field name", field.name);
         }
     }
 
@@ -231,11 +218,7 @@ mod tests {
             "您好，张三！尾号 8848",
             "known fields are filled, spaces inside the braces allowed"
         );
-        assert_eq!(
-            fill("无模板的文字", &sample),
-            "无模板的文字",
-            "text without templates is unchanged"
-        );
+        assert_eq!(fill("无模板的文字", &sample), "无模板的文字", "text without templates is unchanged");
         assert_eq!(fill("", &sample), "", "empty text stays empty");
     }
 
@@ -252,24 +235,13 @@ mod tests {
             "{张三}",
             "extra braces around a field stay as literal braces"
         );
-        assert_eq!(
-            fill("{{张三}}", &sample),
-            "{{张三}}",
-            "non-field content between braces is literal"
-        );
+        assert_eq!(fill("{{张三}}", &sample), "{{张三}}", "non-field content between braces is literal");
     }
 
     #[test]
     fn fill_uses_edited_sample_values() {
-        let sample = SampleSubscriber {
-            name: "李四".into(),
-            ..SampleSubscriber::default()
-        };
-        assert_eq!(
-            fill("{{subscriber.name}}", &sample),
-            "李四",
-            "the edited sample name is shown"
-        );
+        let sample = SampleSubscriber { name: "李四".into(), ..SampleSubscriber::default() };
+        assert_eq!(fill("{{subscriber.name}}", &sample), "李四", "the edited sample name is shown");
     }
 
     #[test]
@@ -284,35 +256,15 @@ mod tests {
 
     #[test]
     fn malformed_templates_are_detected() {
-        assert!(
-            has_malformed_template("{{subscriber.name}"),
-            "a missing closing brace is malformed"
-        );
-        assert!(
-            has_malformed_template("{{ }}"),
-            "an empty placeholder is malformed"
-        );
-        assert!(
-            !has_malformed_template("{{subscriber.name}} 元"),
-            "a well-formed field is fine"
-        );
-        assert!(
-            !has_malformed_template("{a} }}"),
-            "single braces and a lone closing pair are fine"
-        );
+        assert!(has_malformed_template("{{subscriber.name}"), "a missing closing brace is malformed");
+        assert!(has_malformed_template("{{ }}"), "an empty placeholder is malformed");
+        assert!(!has_malformed_template("{{subscriber.name}} 元"), "a well-formed field is fine");
+        assert!(!has_malformed_template("{a} }}"), "single braces and a lone closing pair are fine");
     }
 
     #[test]
     fn single_field_recognises_a_text_that_is_only_a_field() {
-        assert_eq!(
-            single_field(" {{statement.amount}} "),
-            Some("statement.amount"),
-            "one field with spaces around"
-        );
-        assert_eq!(
-            single_field("¥{{statement.amount}}"),
-            None,
-            "a field with text around is not a single field"
-        );
+        assert_eq!(single_field(" {{statement.amount}} "), Some("statement.amount"), "one field with spaces around");
+        assert_eq!(single_field("¥{{statement.amount}}"), None, "a field with text around is not a single field");
     }
 }

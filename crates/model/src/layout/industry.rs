@@ -28,20 +28,11 @@ fn module(id: &str, props: impl Into<ModuleKind>) -> Module {
 }
 
 fn layout(modules: Vec<Module>, pages: Vec<Page>, menu: Vec<MenuItem>) -> Layout {
-    Layout {
-        modules,
-        pages,
-        menu: Menu { items: menu },
-        ..Layout::default()
-    }
+    Layout { modules, pages, menu: Menu { items: menu }, ..Layout::default() }
 }
 
 fn page(id: &str, title: &str, modules: Vec<Module>) -> Page {
-    Page {
-        id: id.into(),
-        title: title.into(),
-        modules,
-    }
+    Page { id: id.into(), title: title.into(), modules }
 }
 
 fn entry(label: &str, icon: &str, action: Action) -> GridEntry {
@@ -49,25 +40,15 @@ fn entry(label: &str, icon: &str, action: Action) -> GridEntry {
 }
 
 fn grid(columns: u32, entries: Vec<GridEntry>) -> EntryGridProps {
-    EntryGridProps {
-        title: String::new(),
-        columns,
-        entries,
-    }
+    EntryGridProps { title: String::new(), columns, entries }
 }
 
 fn links(title: &str, links: Vec<LinkItem>) -> LinkListProps {
-    LinkListProps {
-        title: title.into(),
-        links,
-    }
+    LinkListProps { title: title.into(), links }
 }
 
 fn pay(amount_template: &str, description: &str) -> Action {
-    Action::Pay {
-        amount_template: amount_template.into(),
-        description: description.into(),
-    }
+    Action::Pay { amount_template: amount_template.into(), description: description.into() }
 }
 
 fn sub(id: &str, label: &str, action: Action) -> SubMenuItem {
@@ -207,9 +188,7 @@ fn airline() -> LayoutTemplate {
                     ReminderProps {
                         title: "即将出行".into(),
                         text: "{{flight.date}} {{flight.number}}，请提前办理值机".into(),
-                        action: Some(Action::url(
-                            "https://example.com/checkin?uid={{subscriber.id}}",
-                        )),
+                        action: Some(Action::url("https://example.com/checkin?uid={{subscriber.id}}")),
                     },
                 ),
                 module(
@@ -217,18 +196,12 @@ fn airline() -> LayoutTemplate {
                     grid(
                         4,
                         vec![
-                            entry(
-                                "值机",
-                                "checkin",
-                                Action::url("https://example.com/checkin?uid={{subscriber.id}}"),
-                            ),
+                            entry("值机", "checkin", Action::url("https://example.com/checkin?uid={{subscriber.id}}")),
                             entry("航班动态", "flight", Action::keyword("航班动态")),
                             entry(
                                 "登机牌",
                                 "ticket",
-                                Action::url(
-                                    "https://example.com/boarding-pass?uid={{subscriber.id}}",
-                                ),
+                                Action::url("https://example.com/boarding-pass?uid={{subscriber.id}}"),
                             ),
                             entry("里程", "points", Action::page("miles")),
                         ],
@@ -237,17 +210,10 @@ fn airline() -> LayoutTemplate {
                 module(
                     "flight_search",
                     SearchBoxProps {
-                        placeholder: "输入航班号查询动态".into(),
-                        keyword_prefix: "航班 ".into(),
+                        placeholder: "输入航班号查询动态".into(), keyword_prefix: "航班 ".into()
                     },
                 ),
-                module(
-                    "notice",
-                    NoticeProps {
-                        text: "国际航班请提前 3 小时到达机场".into(),
-                        action: None,
-                    },
-                ),
+                module("notice", NoticeProps { text: "国际航班请提前 3 小时到达机场".into(), action: None }),
                 module(
                     "trips",
                     TabsProps {
@@ -271,10 +237,7 @@ fn airline() -> LayoutTemplate {
                                     "history",
                                     links(
                                         "",
-                                        vec![LinkItem::new(
-                                            "查看全部行程",
-                                            Action::url("https://example.com/trips"),
-                                        )],
+                                        vec![LinkItem::new("查看全部行程", Action::url("https://example.com/trips"))],
                                     ),
                                 )],
                             },
@@ -299,10 +262,7 @@ fn airline() -> LayoutTemplate {
                         links(
                             "里程服务",
                             vec![
-                                LinkItem::new(
-                                    "里程兑换",
-                                    Action::url("https://example.com/miles/redeem"),
-                                ),
+                                LinkItem::new("里程兑换", Action::url("https://example.com/miles/redeem")),
                                 LinkItem::new("补登里程", Action::keyword("补登里程")),
                             ],
                         ),
@@ -310,11 +270,7 @@ fn airline() -> LayoutTemplate {
                 ],
             )],
             vec![
-                MenuItem::action(
-                    "checkin",
-                    "值机",
-                    Action::url("https://example.com/checkin?uid={{subscriber.id}}"),
-                ),
+                MenuItem::action("checkin", "值机", Action::url("https://example.com/checkin?uid={{subscriber.id}}")),
                 MenuItem::action("status", "航班动态", Action::keyword("航班动态")),
                 MenuItem::submenu(
                     "mine",
@@ -336,11 +292,7 @@ fn airline() -> LayoutTemplate {
 }
 
 fn fast_food() -> LayoutTemplate {
-    let store = || Action::Map {
-        name: "人民广场店".into(),
-        latitude: 31.2304,
-        longitude: 121.4737,
-    };
+    let store = || Action::Map { name: "人民广场店".into(), latitude: 31.2304, longitude: 121.4737 };
     let advert = |n: u32| AdvertItem {
         image: LayoutImage::new(format!("https://example.com/ads/{n}.jpg"), 996, 240),
         link_url: format!("https://example.com/promo/{n}"),
@@ -354,27 +306,14 @@ fn fast_food() -> LayoutTemplate {
         ),
         layout: layout(
             vec![
-                module(
-                    "adverts",
-                    AdvertCarouselProps {
-                        items: vec![advert(1), advert(2)],
-                    },
-                ),
+                module("adverts", AdvertCarouselProps { items: vec![advert(1), advert(2)] }),
                 module(
                     "entries",
                     grid(
                         4,
                         vec![
-                            entry(
-                                "到店点餐",
-                                "order",
-                                Action::url("https://example.com/order?uid={{subscriber.id}}"),
-                            ),
-                            entry(
-                                "外送",
-                                "delivery",
-                                Action::url("https://example.com/delivery"),
-                            ),
+                            entry("到店点餐", "order", Action::url("https://example.com/order?uid={{subscriber.id}}")),
+                            entry("外送", "delivery", Action::url("https://example.com/delivery")),
                             entry("优惠券", "coupon", Action::page("coupons")),
                             entry("附近门店", "store", store()),
                         ],
@@ -397,8 +336,7 @@ fn fast_food() -> LayoutTemplate {
                                 "member_card",
                                 ProfileCardProps {
                                     title: "{{subscriber.name}}".into(),
-                                    subtitle: "{{subscriber.level}} · 积分 {{points.balance}}"
-                                        .into(),
+                                    subtitle: "{{subscriber.level}} · 积分 {{points.balance}}".into(),
                                     show_avatar: true,
                                     action: Some(Action::page("member")),
                                 },
@@ -430,9 +368,7 @@ fn fast_food() -> LayoutTemplate {
                         module(
                             "coupon_drink",
                             CouponProps {
-                                title: "饮品买一送一".into(),
-                                detail: "会员专享".into(),
-                                action: None,
+                                title: "饮品买一送一".into(), detail: "会员专享".into(), action: None
                             },
                         ),
                     ],
@@ -445,10 +381,7 @@ fn fast_food() -> LayoutTemplate {
                         links(
                             "会员服务",
                             vec![
-                                LinkItem::new(
-                                    "积分商城",
-                                    Action::url("https://example.com/points-mall"),
-                                ),
+                                LinkItem::new("积分商城", Action::url("https://example.com/points-mall")),
                                 LinkItem::new("会员规则", Action::keyword("会员规则")),
                             ],
                         ),
@@ -456,11 +389,7 @@ fn fast_food() -> LayoutTemplate {
                 ),
             ],
             vec![
-                MenuItem::action(
-                    "order",
-                    "点餐",
-                    Action::url("https://example.com/order?uid={{subscriber.id}}"),
-                ),
+                MenuItem::action("order", "点餐", Action::url("https://example.com/order?uid={{subscriber.id}}")),
                 MenuItem::action("coupons", "优惠券", Action::page("coupons")),
                 MenuItem::submenu(
                     "member",
@@ -493,22 +422,12 @@ fn retail() -> LayoutTemplate {
         ),
         layout: layout(
             vec![
-                module(
-                    "search",
-                    SearchBoxProps {
-                        placeholder: "搜索商品".into(),
-                        keyword_prefix: "搜索 ".into(),
-                    },
-                ),
+                module("search", SearchBoxProps { placeholder: "搜索商品".into(), keyword_prefix: "搜索 ".into() }),
                 module(
                     "banner",
                     BannerProps {
                         slides: vec![BannerSlide {
-                            image: LayoutImage::new(
-                                "https://example.com/banners/summer.jpg",
-                                750,
-                                300,
-                            ),
+                            image: LayoutImage::new("https://example.com/banners/summer.jpg", 750, 300),
                             action: Some(Action::url("https://example.com/summer")),
                         }],
                     },
@@ -518,19 +437,10 @@ fn retail() -> LayoutTemplate {
                     MarketingSlotsProps {
                         head: MarketingHead {
                             sub_title: Some("本周精选".into()),
-                            image: Some(LayoutImage::new(
-                                "https://example.com/slots/head.jpg",
-                                996,
-                                450,
-                            )),
+                            image: Some(LayoutImage::new("https://example.com/slots/head.jpg", 996, 450)),
                             link_url: Some("https://example.com/weekly".into()),
                         },
-                        items: vec![
-                            slot(1, "新品上市"),
-                            slot(2, "限时折扣"),
-                            slot(3, "人气榜单"),
-                            slot(4, "会员专享"),
-                        ],
+                        items: vec![slot(1, "新品上市"), slot(2, "限时折扣"), slot(3, "人气榜单"), slot(4, "会员专享")],
                     },
                 ),
                 module(
@@ -538,11 +448,7 @@ fn retail() -> LayoutTemplate {
                     grid(
                         4,
                         vec![
-                            entry(
-                                "全部商品",
-                                "shop",
-                                Action::url("https://example.com/products"),
-                            ),
+                            entry("全部商品", "shop", Action::url("https://example.com/products")),
                             entry("我的订单", "order", orders()),
                             entry("优惠券", "coupon", Action::keyword("优惠券")),
                             entry("联系客服", "chat", Action::OpenConversation),
@@ -551,10 +457,7 @@ fn retail() -> LayoutTemplate {
                 ),
                 module(
                     "order_status",
-                    NoticeProps {
-                        text: "最新订单：{{order.latest_status}}".into(),
-                        action: Some(orders()),
-                    },
+                    NoticeProps { text: "最新订单：{{order.latest_status}}".into(), action: Some(orders()) },
                 ),
                 module(
                     "benefits",
@@ -575,11 +478,7 @@ fn retail() -> LayoutTemplate {
             ],
             Vec::new(),
             vec![
-                MenuItem::action(
-                    "products",
-                    "商品",
-                    Action::url("https://example.com/products"),
-                ),
+                MenuItem::action("products", "商品", Action::url("https://example.com/products")),
                 MenuItem::action("orders", "订单", orders()),
                 MenuItem::submenu(
                     "mine",
@@ -606,10 +505,7 @@ mod tests {
         [
             RuleContext::new(PlatformProfile::Wechat),
             RuleContext::new(PlatformProfile::Alipay),
-            RuleContext {
-                profile: PlatformProfile::Alipay,
-                alipay_chat_switch: true,
-            },
+            RuleContext { profile: PlatformProfile::Alipay, alipay_chat_switch: true },
         ]
     }
 
@@ -638,11 +534,7 @@ mod tests {
         assert_eq!(ids.len(), templates.len(), "template ids are unique");
         for template in &templates {
             for text in [&template.name, &template.description] {
-                assert!(
-                    !text.zh_cn.is_empty() && !text.en.is_empty(),
-                    "{} has Chinese and English text",
-                    template.id
-                );
+                assert!(!text.zh_cn.is_empty() && !text.en.is_empty(), "{} has Chinese and English text", template.id);
             }
         }
     }
@@ -651,12 +543,7 @@ mod tests {
     fn templates_survive_a_json_round_trip() {
         for template in templates() {
             let json = serde_json::to_string(&template.layout).unwrap();
-            assert_eq!(
-                parse_layout(&json),
-                Ok(template.layout),
-                "template {} reads back as written",
-                template.id
-            );
+            assert_eq!(parse_layout(&json), Ok(template.layout), "template {} reads back as written", template.id);
         }
     }
 }

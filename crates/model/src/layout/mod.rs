@@ -15,13 +15,10 @@ mod proptests;
 mod validate_tests;
 
 pub use fields::{
-    fields_used, fill, has_malformed_template, is_known_field, SampleSubscriber, TemplateField,
-    TEMPLATE_FIELDS,
+    fields_used, fill, has_malformed_template, is_known_field, SampleSubscriber, TemplateField, TEMPLATE_FIELDS,
 };
 pub use industry::{templates, LayoutTemplate};
 pub use parse::{parse_layout, LayoutParseError, SCHEMA_VERSION};
-pub use platform_menu::{
-    alipay_menu_json, import_wechat_menu, wechat_menu_json, RESERVED_KEY_PREFIX,
-};
+pub use platform_menu::{alipay_menu_json, import_wechat_menu, wechat_menu_json, RESERVED_KEY_PREFIX};
 pub use types::*;
 pub use validate::{validate, RuleContext};

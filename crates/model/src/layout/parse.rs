@@ -18,20 +18,13 @@ type Migration = fn(Value) -> Result<Value, String>;
 /// one function added here and `SCHEMA_VERSION` raised by one.
 const MIGRATIONS: &[Migration] = &[];
 
-const _: () = assert!(
-    MIGRATIONS.len() + 1 == SCHEMA_VERSION as usize,
-    "one migration per schema version step"
-);
+const _: () = assert!(MIGRATIONS.len() + 1 == SCHEMA_VERSION as usize, "one migration per schema version step");
 
 /// Why a file could not be read as a layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LayoutParseError {
     #[error("the file is not JSON (line {line}, column {column}): {message}")]
-    NotJson {
-        line: u32,
-        column: u32,
-        message: String,
-    },
+    NotJson { line: u32, column: u32, message: String },
     #[error("the file is not a Wicket layout: {reason}")]
     NotALayout { reason: String },
     #[error(
@@ -49,22 +42,16 @@ impl LayoutParseError {
     pub fn issue(&self) -> Issue {
         match self {
             LayoutParseError::NotJson { line, column, .. } => {
-                Issue::new("", "layout.parse.not_json")
-                    .with("line", line)
-                    .with("column", column)
+                Issue::new("", "layout.parse.not_json").with("line", line).with("column", column)
             }
             LayoutParseError::NotALayout { reason } => {
                 Issue::new("", "layout.parse.not_a_layout").with("reason", reason)
             }
             LayoutParseError::TooNew { found, supported } => {
-                Issue::new("schema_version", "layout.parse.too_new")
-                    .with("actual", found)
-                    .with("max", supported)
+                Issue::new("schema_version", "layout.parse.too_new").with("actual", found).with("max", supported)
             }
             LayoutParseError::Migration { from, message } => {
-                Issue::new("schema_version", "layout.parse.migration_failed")
-                    .with("from", from)
-                    .with("reason", message)
+                Issue::new("schema_version", "layout.parse.migration_failed").with("from", from).with("reason", message)
             }
             LayoutParseError::Invalid { path, message } => {
                 Issue::new(path.clone(), "layout.parse.invalid").with("reason", message)
@@ -75,11 +62,7 @@ impl LayoutParseError {
 
 impl From<LayoutParseError> for WicketError {
     fn from(error: LayoutParseError) -> Self {
-        WicketError {
-            code: ErrorCode::Invalid,
-            message: error.to_string(),
-            issues: vec![error.issue()],
-        }
+        WicketError { code: ErrorCode::Invalid, message: error.to_string(), issues: vec![error.issue()] }
     }
 }
 
@@ -92,28 +75,17 @@ pub fn parse_layout(json: &str) -> Result<Layout, LayoutParseError> {
     })?;
     let version = schema_version(&value)?;
     if version > SCHEMA_VERSION {
-        return Err(LayoutParseError::TooNew {
-            found: version,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(LayoutParseError::TooNew { found: version, supported: SCHEMA_VERSION });
     }
     let value = migrate(value, version, MIGRATIONS)?;
-    serde_path_to_error::deserialize(value).map_err(|error| LayoutParseError::Invalid {
-        path: dotted(error.path()),
-        message: error.inner().to_string(),
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|error| LayoutParseError::Invalid { path: dotted(error.path()), message: error.inner().to_string() })
 }
 
 fn schema_version(value: &Value) -> Result<u32, LayoutParseError> {
-    let not_a_layout = |reason: &str| LayoutParseError::NotALayout {
-        reason: reason.to_owned(),
-    };
-    let object = value
-        .as_object()
-        .ok_or_else(|| not_a_layout("it is not a JSON object"))?;
-    let version = object
-        .get("schema_version")
-        .ok_or_else(|| not_a_layout("it has no schema_version"))?;
+    let not_a_layout = |reason: &str| LayoutParseError::NotALayout { reason: reason.to_owned() };
+    let object = value.as_object().ok_or_else(|| not_a_layout("it is not a JSON object"))?;
+    let version = object.get("schema_version").ok_or_else(|| not_a_layout("it has no schema_version"))?;
     match version.as_u64().map(u32::try_from) {
         Some(Ok(version)) if version >= 1 => Ok(version),
         _ => Err(not_a_layout("schema_version is not a version number")),
@@ -125,10 +97,7 @@ fn migrate(mut value: Value, from: u32, chain: &[Migration]) -> Result<Value, La
     let first = usize::try_from(from.saturating_sub(1)).unwrap_or(usize::MAX);
     for (index, step) in chain.iter().enumerate().skip(first) {
         let step_from = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let failed = |message: String| LayoutParseError::Migration {
-            from: step_from,
-            message,
-        };
+        let failed = |message: String| LayoutParseError::Migration { from: step_from, message };
         value = step(value).map_err(failed)?;
         value
             .as_object_mut()
@@ -168,11 +137,7 @@ mod tests {
 
     #[test]
     fn an_empty_current_layout_parses() {
-        assert_eq!(
-            parse(empty_v1()),
-            Ok(Layout::default()),
-            "an empty v1 layout is the default layout"
-        );
+        assert_eq!(parse(empty_v1()), Ok(Layout::default()), "an empty v1 layout is the default layout");
     }
 
     #[test]
@@ -182,15 +147,8 @@ mod tests {
             matches!(error, LayoutParseError::NotJson { line: 2, .. }),
             "a truncated file is not JSON, on line 2: {error:?}"
         );
-        assert_eq!(
-            error.issue().key,
-            "layout.parse.not_json",
-            "the issue key names the problem"
-        );
-        assert!(
-            matches!(parse_layout(""), Err(LayoutParseError::NotJson { .. })),
-            "an empty file is not JSON"
-        );
+        assert_eq!(error.issue().key, "layout.parse.not_json", "the issue key names the problem");
+        assert!(matches!(parse_layout(""), Err(LayoutParseError::NotJson { .. })), "an empty file is not JSON");
     }
 
     #[test]
@@ -205,10 +163,7 @@ mod tests {
             json!({"schema_version": 5_000_000_000u64}),
         ] {
             assert!(
-                matches!(
-                    parse(foreign.clone()),
-                    Err(LayoutParseError::NotALayout { .. })
-                ),
+                matches!(parse(foreign.clone()), Err(LayoutParseError::NotALayout { .. })),
                 "{foreign} is not a Wicket layout"
             );
         }
@@ -222,22 +177,12 @@ mod tests {
         let error = parse(newer).unwrap_err();
         assert_eq!(
             error,
-            LayoutParseError::TooNew {
-                found: SCHEMA_VERSION + 1,
-                supported: SCHEMA_VERSION
-            },
+            LayoutParseError::TooNew { found: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION },
             "a newer file is refused before its content is read"
         );
-        assert!(
-            error.to_string().contains("update Wicket"),
-            "the message tells what to do"
-        );
+        assert!(error.to_string().contains("update Wicket"), "the message tells what to do");
         let wicket: WicketError = error.into();
-        assert_eq!(
-            wicket.code,
-            ErrorCode::Invalid,
-            "it crosses the IPC as an invalid input"
-        );
+        assert_eq!(wicket.code, ErrorCode::Invalid, "it crosses the IPC as an invalid input");
     }
 
     #[test]
@@ -256,14 +201,8 @@ mod tests {
         let error = parse(layout).unwrap_err();
         match &error {
             LayoutParseError::Invalid { path, message } => {
-                assert!(
-                    path.starts_with("modules.1"),
-                    "the path points at the second module: {path}"
-                );
-                assert!(
-                    message.contains("colour"),
-                    "the message names the field: {message}"
-                );
+                assert!(path.starts_with("modules.1"), "the path points at the second module: {path}");
+                assert!(message.contains("colour"), "the message names the field: {message}");
             }
             other => panic!("expected an invalid layout, got {other:?}"),
         }
@@ -274,11 +213,7 @@ mod tests {
         let mut layout = empty_v1();
         layout["menu"] = json!({"items": [{"id": "a", "label": 5, "target": {"kind": "action", "action": {"type": "open_conversation"}}}]});
         let error = parse(layout).unwrap_err();
-        assert_eq!(
-            error.issue().path,
-            "menu.items.0.label",
-            "the issue points at the label: {error:?}"
-        );
+        assert_eq!(error.issue().path, "menu.items.0.label", "the issue points at the label: {error:?}");
     }
 
     #[test]
@@ -294,17 +229,11 @@ mod tests {
     #[test]
     fn the_migration_chain_runs_every_step_from_the_files_version() {
         fn add_a(mut value: Value) -> Result<Value, String> {
-            value["steps"]
-                .as_array_mut()
-                .ok_or("no steps")?
-                .push(json!("1to2"));
+            value["steps"].as_array_mut().ok_or("no steps")?.push(json!("1to2"));
             Ok(value)
         }
         fn add_b(mut value: Value) -> Result<Value, String> {
-            value["steps"]
-                .as_array_mut()
-                .ok_or("no steps")?
-                .push(json!("2to3"));
+            value["steps"].as_array_mut().ok_or("no steps")?.push(json!("2to3"));
             Ok(value)
         }
         let chain: &[Migration] = &[add_a, add_b];
@@ -315,18 +244,11 @@ mod tests {
             "a v1 file goes through both steps and ends at v3"
         );
         let from_v2 = migrate(json!({"schema_version": 2, "steps": []}), 2, chain).unwrap();
-        assert_eq!(
-            from_v2,
-            json!({"schema_version": 3, "steps": ["2to3"]}),
-            "a v2 file skips the first step"
-        );
+        assert_eq!(from_v2, json!({"schema_version": 3, "steps": ["2to3"]}), "a v2 file skips the first step");
         let failed = migrate(json!({"schema_version": 1}), 1, chain).unwrap_err();
         assert_eq!(
             failed,
-            LayoutParseError::Migration {
-                from: 1,
-                message: "no steps".into()
-            },
+            LayoutParseError::Migration { from: 1, message: "no steps".into() },
             "a failing step is reported with the version it started from"
         );
     }

@@ -69,11 +69,7 @@ fn wicket_key(item_id: &str, action: &Action) -> String {
         Action::OpenConversation => CHAT_KEY.to_owned(),
         Action::OpenPage { page_id } => format!("{PAGE_PREFIX}{page_id}"),
         Action::Call { phone } => format!("{CALL_PREFIX}{phone}"),
-        Action::Map {
-            name,
-            latitude,
-            longitude,
-        } => format!("{MAP_PREFIX}{latitude}_{longitude}_{name}"),
+        Action::Map { name, latitude, longitude } => format!("{MAP_PREFIX}{latitude}_{longitude}_{name}"),
         Action::Pay { .. } => format!("{PAY_PREFIX}{item_id}"),
         // Native on both platforms; kept total for safety.
         Action::SendKeyword { keyword } => keyword.clone(),
@@ -137,12 +133,9 @@ pub fn alipay_menu_json(menu: &Menu) -> Value {
 /// Anything that cannot become a Wicket menu is an issue, with its JSON path.
 pub fn import_wechat_menu(json: &str) -> Result<Menu, Vec<Issue>> {
     let value: Value = serde_json::from_str(json).map_err(|error| {
-        vec![Issue::new("", "layout.import.not_json")
-            .with("line", error.line())
-            .with("column", error.column())]
+        vec![Issue::new("", "layout.import.not_json").with("line", error.line()).with("column", error.column())]
     })?;
-    let (path, buttons) =
-        find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
+    let (path, buttons) = find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
     let mut issues = Vec::new();
     let mut items = Vec::new();
     for (index, button) in buttons.iter().enumerate() {
@@ -165,18 +158,10 @@ fn find_buttons(value: &Value) -> Option<(&'static str, &Vec<Value>)> {
     if let Some(buttons) = value.pointer("/menu/button").and_then(Value::as_array) {
         return Some(("menu.button", buttons));
     }
-    value
-        .pointer("/selfmenu_info/button")
-        .and_then(Value::as_array)
-        .map(|buttons| ("selfmenu_info.button", buttons))
+    value.pointer("/selfmenu_info/button").and_then(Value::as_array).map(|buttons| ("selfmenu_info.button", buttons))
 }
 
-fn import_top(
-    button: &Value,
-    index: usize,
-    path: &str,
-    issues: &mut Vec<Issue>,
-) -> Option<MenuItem> {
+fn import_top(button: &Value, index: usize, path: &str, issues: &mut Vec<Issue>) -> Option<MenuItem> {
     let Some(object) = button.as_object() else {
         issues.push(Issue::new(path, "layout.import.not_an_object"));
         return None;
@@ -190,10 +175,8 @@ fn import_top(
         Some(Value::Object(wrapper)) => match wrapper.get("list") {
             Some(Value::Array(list)) => Some((format!("{sub_path}.list"), list)),
             _ => {
-                issues.push(
-                    Issue::new(format!("{sub_path}.list"), "layout.import.field.missing")
-                        .with("field", "list"),
-                );
+                issues
+                    .push(Issue::new(format!("{sub_path}.list"), "layout.import.field.missing").with("field", "list"));
                 return None;
             }
         },
@@ -210,33 +193,17 @@ fn import_top(
                 .iter()
                 .enumerate()
                 .filter_map(|(sub_index, sub)| {
-                    import_sub(
-                        sub,
-                        &format!("{id}_{}", sub_index + 1),
-                        &format!("{sub_path}.{sub_index}"),
-                        issues,
-                    )
+                    import_sub(sub, &format!("{id}_{}", sub_index + 1), &format!("{sub_path}.{sub_index}"), issues)
                 })
                 .collect();
             MenuTarget::Submenu { items }
         }
-        _ => MenuTarget::Action {
-            action: import_action(object, path, issues)?,
-        },
+        _ => MenuTarget::Action { action: import_action(object, path, issues)? },
     };
-    Some(MenuItem {
-        id,
-        label: label?,
-        target,
-    })
+    Some(MenuItem { id, label: label?, target })
 }
 
-fn import_sub(
-    button: &Value,
-    id: &str,
-    path: &str,
-    issues: &mut Vec<Issue>,
-) -> Option<SubMenuItem> {
+fn import_sub(button: &Value, id: &str, path: &str, issues: &mut Vec<Issue>) -> Option<SubMenuItem> {
     let Some(object) = button.as_object() else {
         issues.push(Issue::new(path, "layout.import.not_an_object"));
         return None;
@@ -244,49 +211,30 @@ fn import_sub(
     let label = string_field(object, "name", path, issues);
     let nested = match object.get("sub_button") {
         Some(Value::Array(list)) => !list.is_empty(),
-        Some(Value::Object(wrapper)) => wrapper
-            .get("list")
-            .and_then(Value::as_array)
-            .is_some_and(|list| !list.is_empty()),
+        Some(Value::Object(wrapper)) => {
+            wrapper.get("list").and_then(Value::as_array).is_some_and(|list| !list.is_empty())
+        }
         _ => false,
     };
     if nested {
-        issues.push(Issue::new(
-            format!("{path}.sub_button"),
-            "layout.import.too_deep",
-        ));
+        issues.push(Issue::new(format!("{path}.sub_button"), "layout.import.too_deep"));
         return None;
     }
     let action = import_action(object, path, issues)?;
-    Some(SubMenuItem {
-        id: id.to_owned(),
-        label: label?,
-        action,
-    })
+    Some(SubMenuItem { id: id.to_owned(), label: label?, action })
 }
 
-fn import_action(
-    object: &Map<String, Value>,
-    path: &str,
-    issues: &mut Vec<Issue>,
-) -> Option<Action> {
+fn import_action(object: &Map<String, Value>, path: &str, issues: &mut Vec<Issue>) -> Option<Action> {
     let kind = string_field(object, "type", path, issues)?;
     match kind.as_str() {
         "view" => string_field(object, "url", path, issues).map(Action::url),
         "click" => {
             let key = string_field(object, "key", path, issues)?;
-            decode_key(&key)
-                .map_err(|key_issue| issues.push(Issue::new(format!("{path}.key"), key_issue)))
-                .ok()
+            decode_key(&key).map_err(|key_issue| issues.push(Issue::new(format!("{path}.key"), key_issue))).ok()
         }
         other => {
-            issues.push(
-                Issue::new(
-                    format!("{path}.type"),
-                    "layout.import.button.unsupported_type",
-                )
-                .with("type", other),
-            );
+            issues
+                .push(Issue::new(format!("{path}.type"), "layout.import.button.unsupported_type").with("type", other));
             None
         }
     }
@@ -297,11 +245,7 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
     if !key.starts_with(RESERVED_KEY_PREFIX) {
         return Ok(Action::keyword(key));
     }
-    let non_empty = |rest: &str| {
-        (!rest.is_empty())
-            .then(|| rest.to_owned())
-            .ok_or("layout.import.key.malformed")
-    };
+    let non_empty = |rest: &str| (!rest.is_empty()).then(|| rest.to_owned()).ok_or("layout.import.key.malformed");
     if key == CHAT_KEY {
         Ok(Action::OpenConversation)
     } else if let Some(rest) = key.strip_prefix(PAGE_PREFIX) {
@@ -311,16 +255,10 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
     } else if let Some(rest) = key.strip_prefix(MAP_PREFIX) {
         let mut parts = rest.splitn(3, '_');
         let coordinate = |part: Option<&str>| part.and_then(|text| text.parse::<f64>().ok());
-        match (
-            coordinate(parts.next()),
-            coordinate(parts.next()),
-            parts.next(),
-        ) {
-            (Some(latitude), Some(longitude), Some(name)) if !name.is_empty() => Ok(Action::Map {
-                name: name.to_owned(),
-                latitude,
-                longitude,
-            }),
+        match (coordinate(parts.next()), coordinate(parts.next()), parts.next()) {
+            (Some(latitude), Some(longitude), Some(name)) if !name.is_empty() => {
+                Ok(Action::Map { name: name.to_owned(), latitude, longitude })
+            }
             _ => Err("layout.import.key.malformed"),
         }
     } else if key.starts_with(PAY_PREFIX) {
@@ -330,19 +268,11 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
     }
 }
 
-fn string_field(
-    object: &Map<String, Value>,
-    field: &str,
-    path: &str,
-    issues: &mut Vec<Issue>,
-) -> Option<String> {
+fn string_field(object: &Map<String, Value>, field: &str, path: &str, issues: &mut Vec<Issue>) -> Option<String> {
     match object.get(field).and_then(Value::as_str) {
         Some(text) => Some(text.to_owned()),
         None => {
-            issues.push(
-                Issue::new(format!("{path}.{field}"), "layout.import.field.missing")
-                    .with("field", field),
-            );
+            issues.push(Issue::new(format!("{path}.{field}"), "layout.import.field.missing").with("field", field));
             None
         }
     }
@@ -355,11 +285,7 @@ mod tests {
     fn sample_menu() -> Menu {
         Menu {
             items: vec![
-                MenuItem::action(
-                    "m1",
-                    "官网",
-                    Action::url("https://example.com/?uid={{subscriber.id}}"),
-                ),
+                MenuItem::action("m1", "官网", Action::url("https://example.com/?uid={{subscriber.id}}")),
                 MenuItem::action("m2", "账单", Action::keyword("账单")),
                 MenuItem::submenu(
                     "m3",
@@ -403,18 +329,13 @@ mod tests {
                         SubMenuItem::new(
                             "c2",
                             "门店",
-                            Action::Map {
-                                name: "人民广场店".into(),
-                                latitude: 31.2304,
-                                longitude: 121.4737,
-                            },
+                            Action::Map { name: "人民广场店".into(), latitude: 31.2304, longitude: 121.4737 },
                         ),
                         SubMenuItem::new(
                             "c3",
                             "还款",
                             Action::Pay {
-                                amount_template: "{{statement.amount}}".into(),
-                                description: "还款".into(),
+                                amount_template: "{{statement.amount}}".into(), description: "还款".into()
                             },
                         ),
                         SubMenuItem::new("c4", "在线客服", Action::OpenConversation),
@@ -444,11 +365,7 @@ mod tests {
     fn keyword_and_url_items_survive_a_wechat_round_trip() {
         let menu = sample_menu();
         let exported = wechat_menu_json(&menu).to_string();
-        assert_eq!(
-            import_wechat_menu(&exported),
-            Ok(menu),
-            "export then import gives the same menu"
-        );
+        assert_eq!(import_wechat_menu(&exported), Ok(menu), "export then import gives the same menu");
     }
 
     #[test]
@@ -459,11 +376,7 @@ mod tests {
                 MenuItem::action(
                     "m2",
                     "门店",
-                    Action::Map {
-                        name: "门店_一号".into(),
-                        latitude: -31.25,
-                        longitude: 121.5,
-                    },
+                    Action::Map { name: "门店_一号".into(), latitude: -31.25, longitude: 121.5 },
                 ),
                 MenuItem::submenu(
                     "m3",
@@ -476,11 +389,7 @@ mod tests {
             ],
         };
         let exported = wechat_menu_json(&menu).to_string();
-        assert_eq!(
-            import_wechat_menu(&exported),
-            Ok(menu),
-            "chat, map, call and page keys decode back"
-        );
+        assert_eq!(import_wechat_menu(&exported), Ok(menu), "chat, map, call and page keys decode back");
     }
 
     #[test]
@@ -498,11 +407,7 @@ mod tests {
                     MenuItem::submenu(
                         "m2",
                         "菜单",
-                        vec![SubMenuItem::new(
-                            "m2_1",
-                            "搜索",
-                            Action::url("https://www.soso.com/")
-                        )]
+                        vec![SubMenuItem::new("m2_1", "搜索", Action::url("https://www.soso.com/"))]
                     ),
                 ]
             },
@@ -517,9 +422,7 @@ mod tests {
         let menu = import_wechat_menu(info).unwrap();
         assert_eq!(
             menu.items[0].target,
-            MenuTarget::Submenu {
-                items: vec![SubMenuItem::new("m1_1", "积分", Action::keyword("积分"))]
-            },
+            MenuTarget::Submenu { items: vec![SubMenuItem::new("m1_1", "积分", Action::keyword("积分"))] },
             "the list inside sub_button becomes the submenu"
         );
     }
@@ -533,64 +436,36 @@ mod tests {
             "text"
         ]}"#;
         let issues = import_wechat_menu(json).unwrap_err();
-        let found: Vec<(&str, &str)> = issues
-            .iter()
-            .map(|i| (i.path.as_str(), i.key.as_str()))
-            .collect();
+        let found: Vec<(&str, &str)> = issues.iter().map(|i| (i.path.as_str(), i.key.as_str())).collect();
         assert_eq!(
             found,
             vec![
                 ("button.0.type", "layout.import.button.unsupported_type"),
                 ("button.1.name", "layout.import.field.missing"),
                 ("button.2.sub_button.0.url", "layout.import.field.missing"),
-                (
-                    "button.2.sub_button.1.key",
-                    "layout.import.key.needs_layout"
-                ),
+                ("button.2.sub_button.1.key", "layout.import.key.needs_layout"),
                 ("button.2.sub_button.2.key", "layout.import.key.unknown"),
                 ("button.3", "layout.import.not_an_object"),
             ],
             "every problem is reported at its place"
         );
-        assert_eq!(
-            issues[0].param("type"),
-            Some("miniprogram"),
-            "the unsupported type is named"
-        );
+        assert_eq!(issues[0].param("type"), Some("miniprogram"), "the unsupported type is named");
     }
 
     #[test]
     fn broken_or_foreign_json_is_refused_clearly() {
         let not_json = import_wechat_menu("{button").unwrap_err();
-        assert_eq!(
-            not_json[0].key, "layout.import.not_json",
-            "broken JSON is reported as such"
-        );
+        assert_eq!(not_json[0].key, "layout.import.not_json", "broken JSON is reported as such");
         let foreign = import_wechat_menu(r#"{"type":"text","buttons":[]}"#).unwrap_err();
-        assert_eq!(
-            foreign[0].key, "layout.import.no_buttons",
-            "JSON without a button list is no WeChat menu"
-        );
+        assert_eq!(foreign[0].key, "layout.import.no_buttons", "JSON without a button list is no WeChat menu");
         let nested = import_wechat_menu(r#"{"button":[{"name":"a","sub_button":[{"name":"b","sub_button":[{"type":"click","name":"c","key":"c"}]}]}]}"#).unwrap_err();
-        assert_eq!(
-            nested[0].key, "layout.import.too_deep",
-            "WeChat menus have two levels only"
-        );
+        assert_eq!(nested[0].key, "layout.import.too_deep", "WeChat menus have two levels only");
     }
 
     #[test]
     fn malformed_wicket_keys_are_reported() {
-        for key in [
-            "WICKET_PAGE_",
-            "WICKET_MAP_1_x_店",
-            "WICKET_MAP_1_2",
-            "WICKET_CALL_",
-        ] {
-            assert_eq!(
-                decode_key(key),
-                Err("layout.import.key.malformed"),
-                "{key} is a malformed Wicket key"
-            );
+        for key in ["WICKET_PAGE_", "WICKET_MAP_1_x_店", "WICKET_MAP_1_2", "WICKET_CALL_"] {
+            assert_eq!(decode_key(key), Err("layout.import.key.malformed"), "{key} is a malformed Wicket key");
         }
     }
 }

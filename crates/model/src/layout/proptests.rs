@@ -10,18 +10,9 @@ use super::*;
 use crate::account::PlatformProfile;
 
 const CONTEXTS: [RuleContext; 3] = [
-    RuleContext {
-        profile: PlatformProfile::Wechat,
-        alipay_chat_switch: false,
-    },
-    RuleContext {
-        profile: PlatformProfile::Alipay,
-        alipay_chat_switch: false,
-    },
-    RuleContext {
-        profile: PlatformProfile::Alipay,
-        alipay_chat_switch: true,
-    },
+    RuleContext { profile: PlatformProfile::Wechat, alipay_chat_switch: false },
+    RuleContext { profile: PlatformProfile::Alipay, alipay_chat_switch: false },
+    RuleContext { profile: PlatformProfile::Alipay, alipay_chat_switch: true },
 ];
 
 /// Non-blank text without braces, Chinese and ASCII.
@@ -31,11 +22,7 @@ fn text() -> impl Strategy<Value = String> {
 
 /// Text that may hold known template fields.
 fn template_text() -> impl Strategy<Value = String> {
-    (
-        text(),
-        prop::sample::select(TEMPLATE_FIELDS.to_vec()),
-        text(),
-    )
+    (text(), prop::sample::select(TEMPLATE_FIELDS.to_vec()), text())
         .prop_map(|(before, field, after)| format!("{before}{{{{{}}}}}{after}", field.name))
 }
 
@@ -60,19 +47,10 @@ fn action() -> impl Strategy<Value = Action> {
         url().prop_map(Action::url),
         text().prop_map(Action::keyword),
         phone().prop_map(Action::call),
-        (text(), coordinate(90), coordinate(180)).prop_map(|(name, latitude, longitude)| {
-            Action::Map {
-                name,
-                latitude,
-                longitude,
-            }
-        }),
-        ("[1-9][0-9]{0,5}(\\.[0-9]{2})?", text()).prop_map(|(amount_template, description)| {
-            Action::Pay {
-                amount_template,
-                description,
-            }
-        }),
+        (text(), coordinate(90), coordinate(180))
+            .prop_map(|(name, latitude, longitude)| { Action::Map { name, latitude, longitude } }),
+        ("[1-9][0-9]{0,5}(\\.[0-9]{2})?", text())
+            .prop_map(|(amount_template, description)| { Action::Pay { amount_template, description } }),
         Just(Action::OpenConversation),
         Just(Action::page("p0")),
     ]
@@ -80,62 +58,27 @@ fn action() -> impl Strategy<Value = Action> {
 
 fn leaf() -> impl Strategy<Value = ModuleKind> {
     let kinds: Vec<BoxedStrategy<ModuleKind>> = vec![
-        (
-            template_text(),
-            text(),
-            any::<bool>(),
-            prop::option::of(action()),
-        )
+        (template_text(), text(), any::<bool>(), prop::option::of(action()))
             .prop_map(|(title, subtitle, show_avatar, action)| {
-                ProfileCardProps {
-                    title,
-                    subtitle,
-                    show_avatar,
-                    action,
-                }
-                .into()
+                ProfileCardProps { title, subtitle, show_avatar, action }.into()
             })
             .boxed(),
         (text(), 1..=12u32, prop::option::of(action()))
-            .prop_map(|(title, months, action)| {
-                StatementListProps {
-                    title,
-                    months,
-                    action,
-                }
-                .into()
-            })
+            .prop_map(|(title, months, action)| StatementListProps { title, months, action }.into())
             .boxed(),
         (text(), template_text(), prop::option::of(action()))
-            .prop_map(|(title, text, action)| {
-                ReminderProps {
-                    title,
-                    text,
-                    action,
-                }
-                .into()
-            })
+            .prop_map(|(title, text, action)| ReminderProps { title, text, action }.into())
             .boxed(),
         (text(), 3..=5u32, vec((text(), text(), action()), 1..6))
             .prop_map(|(title, columns, entries)| {
-                let entries = entries
-                    .into_iter()
-                    .map(|(label, icon, action)| GridEntry::new(label, icon, action))
-                    .collect();
-                EntryGridProps {
-                    title,
-                    columns,
-                    entries,
-                }
-                .into()
+                let entries =
+                    entries.into_iter().map(|(label, icon, action)| GridEntry::new(label, icon, action)).collect();
+                EntryGridProps { title, columns, entries }.into()
             })
             .boxed(),
         vec((image(750, 300), prop::option::of(action())), 1..=5)
             .prop_map(|slides| {
-                let slides = slides
-                    .into_iter()
-                    .map(|(image, action)| BannerSlide { image, action })
-                    .collect();
+                let slides = slides.into_iter().map(|(image, action)| BannerSlide { image, action }).collect();
                 BannerProps { slides }.into()
             })
             .boxed(),
@@ -144,56 +87,25 @@ fn leaf() -> impl Strategy<Value = ModuleKind> {
             .boxed(),
         (text(), vec((text(), action()), 1..6))
             .prop_map(|(title, links)| {
-                let links = links
-                    .into_iter()
-                    .map(|(label, action)| LinkItem::new(label, action))
-                    .collect();
+                let links = links.into_iter().map(|(label, action)| LinkItem::new(label, action)).collect();
                 LinkListProps { title, links }.into()
             })
             .boxed(),
         (text(), text(), prop::option::of(action()))
-            .prop_map(|(title, detail, action)| {
-                CouponProps {
-                    title,
-                    detail,
-                    action,
-                }
-                .into()
-            })
+            .prop_map(|(title, detail, action)| CouponProps { title, detail, action }.into())
             .boxed(),
         (text(), text())
             .prop_map(|(label, description)| {
-                PayButtonProps {
-                    label,
-                    amount_template: "{{statement.amount}}".into(),
-                    description,
-                }
-                .into()
+                PayButtonProps { label, amount_template: "{{statement.amount}}".into(), description }.into()
             })
             .boxed(),
         (text(), text())
-            .prop_map(|(placeholder, keyword_prefix)| {
-                SearchBoxProps {
-                    placeholder,
-                    keyword_prefix,
-                }
-                .into()
-            })
+            .prop_map(|(placeholder, keyword_prefix)| SearchBoxProps { placeholder, keyword_prefix }.into())
             .boxed(),
         (text(), phone(), text(), any::<bool>())
-            .prop_map(|(title, phone, hours, chat)| {
-                ContactProps {
-                    title,
-                    phone,
-                    hours,
-                    chat,
-                }
-                .into()
-            })
+            .prop_map(|(title, phone, hours, chat)| ContactProps { title, phone, hours, chat }.into())
             .boxed(),
-        (4..=200u32)
-            .prop_map(|height| SpacerProps { height }.into())
-            .boxed(),
+        (4..=200u32).prop_map(|height| SpacerProps { height }.into()).boxed(),
     ];
     Union::new(kinds)
 }
@@ -203,13 +115,9 @@ fn module_kind() -> impl Strategy<Value = ModuleKind> {
     leaf().prop_recursive(2, 24, 4, |inner| {
         let children = vec(inner.prop_map(|props| Module::new("", props)), 0..4);
         prop_oneof![
-            (text(), children.clone())
-                .prop_map(|(title, children)| GroupProps { title, children }.into()),
+            (text(), children.clone()).prop_map(|(title, children)| GroupProps { title, children }.into()),
             vec((text(), children), 1..=3).prop_map(|tabs| {
-                let tabs = tabs
-                    .into_iter()
-                    .map(|(label, children)| Tab { label, children })
-                    .collect();
+                let tabs = tabs.into_iter().map(|(label, children)| Tab { label, children }).collect();
                 TabsProps { tabs }.into()
             }),
         ]
@@ -221,10 +129,7 @@ fn home_modules() -> impl Strategy<Value = Vec<ModuleKind>> {
     let extension = (text(), url(), 200..=500u32)
         .prop_map(|(name, url, height)| ModuleKind::from(ExtensionAreaProps { name, url, height }));
     let advert = vec((image(996, 240), url()), 1..=5).prop_map(|items| {
-        let items = items
-            .into_iter()
-            .map(|(image, link_url)| AdvertItem { image, link_url })
-            .collect();
+        let items = items.into_iter().map(|(image, link_url)| AdvertItem { image, link_url }).collect();
         ModuleKind::from(AdvertCarouselProps { items })
     });
     let head = prop_oneof![
@@ -235,29 +140,20 @@ fn home_modules() -> impl Strategy<Value = Vec<ModuleKind>> {
             link_url: Some(link_url),
         }),
     ];
-    let marketing =
-        (head, vec((text(), text(), image(300, 300), url()), 4..=8)).prop_map(|(head, items)| {
-            let items = items
-                .into_iter()
-                .map(|(title, sub_title, image, link_url)| MarketingItem {
-                    title,
-                    sub_title,
-                    image,
-                    link_url,
-                })
-                .collect();
-            ModuleKind::from(MarketingSlotsProps { head, items })
-        });
-    (
-        vec(extension, 0..=3),
-        prop::option::of(advert),
-        prop::option::of(marketing),
-    )
-        .prop_map(|(mut all, advert, marketing)| {
+    let marketing = (head, vec((text(), text(), image(300, 300), url()), 4..=8)).prop_map(|(head, items)| {
+        let items = items
+            .into_iter()
+            .map(|(title, sub_title, image, link_url)| MarketingItem { title, sub_title, image, link_url })
+            .collect();
+        ModuleKind::from(MarketingSlotsProps { head, items })
+    });
+    (vec(extension, 0..=3), prop::option::of(advert), prop::option::of(marketing)).prop_map(
+        |(mut all, advert, marketing)| {
             all.extend(advert);
             all.extend(marketing);
             all
-        })
+        },
+    )
 }
 
 fn menu() -> impl Strategy<Value = Menu> {
@@ -266,21 +162,11 @@ fn menu() -> impl Strategy<Value = Menu> {
     let target = prop_oneof![
         action().prop_map(|action| MenuTarget::Action { action }),
         vec((sub_label, action()), 1..=5).prop_map(|items| MenuTarget::Submenu {
-            items: items
-                .into_iter()
-                .map(|(label, action)| SubMenuItem::new("", label, action))
-                .collect()
+            items: items.into_iter().map(|(label, action)| SubMenuItem::new("", label, action)).collect()
         }),
     ];
     vec((top_label, target), 0..=3).prop_map(|items| Menu {
-        items: items
-            .into_iter()
-            .map(|(label, target)| MenuItem {
-                id: String::new(),
-                label,
-                target,
-            })
-            .collect(),
+        items: items.into_iter().map(|(label, target)| MenuItem { id: String::new(), label, target }).collect(),
     })
 }
 
@@ -302,18 +188,9 @@ fn number(modules: &mut [Module], next: &mut usize) {
 }
 
 fn valid_layout() -> impl Strategy<Value = Layout> {
-    (
-        vec(module_kind(), 0..6),
-        home_modules(),
-        vec(vec(module_kind(), 0..3), 0..3),
-        menu(),
-    )
-        .prop_map(|(kinds, home, page_kinds, mut menu)| {
-            let modules = home
-                .into_iter()
-                .chain(kinds)
-                .map(|props| Module::new("", props))
-                .collect();
+    (vec(module_kind(), 0..6), home_modules(), vec(vec(module_kind(), 0..3), 0..3), menu()).prop_map(
+        |(kinds, home, page_kinds, mut menu)| {
+            let modules = home.into_iter().chain(kinds).map(|props| Module::new("", props)).collect();
             // Page p0 always exists: generated actions may open it.
             let pages = std::iter::once(Vec::new())
                 .chain(page_kinds)
@@ -321,17 +198,10 @@ fn valid_layout() -> impl Strategy<Value = Layout> {
                 .map(|(index, kinds)| Page {
                     id: format!("p{index}"),
                     title: format!("页面{index}"),
-                    modules: kinds
-                        .into_iter()
-                        .map(|props| Module::new("", props))
-                        .collect(),
+                    modules: kinds.into_iter().map(|props| Module::new("", props)).collect(),
                 })
                 .collect();
-            let mut layout = Layout {
-                modules,
-                pages,
-                ..Layout::default()
-            };
+            let mut layout = Layout { modules, pages, ..Layout::default() };
             let mut next = 0;
             number(&mut layout.modules, &mut next);
             for page in &mut layout.pages {
@@ -347,7 +217,8 @@ fn valid_layout() -> impl Strategy<Value = Layout> {
             }
             layout.menu = menu;
             layout
-        })
+        },
+    )
 }
 
 /// Keys a layout uses, so arbitrary objects sometimes look like one.
@@ -403,8 +274,7 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(5, 96, 6, move |inner| {
         prop_oneof![
             vec(inner.clone(), 0..6).prop_map(Value::Array),
-            btree_map(string.clone(), inner, 0..6)
-                .prop_map(|map| Value::Object(map.into_iter().collect())),
+            btree_map(string.clone(), inner, 0..6).prop_map(|map| Value::Object(map.into_iter().collect())),
         ]
     })
 }
@@ -419,11 +289,7 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
         }
         Value::Object(map) => {
             for (key, item) in map {
-                pointers(
-                    item,
-                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                pointers(item, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
             }
         }
         _ => {}
@@ -450,28 +316,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<f64>().prop_map(Value::from),
         (0..600u32).prop_map(Value::from),
     ];
-    let text = prop_oneof![
-        "\\PC{0,40}",
-        "[{}a-z._ ]{0,20}",
-        Just(String::new()),
-        Just("WICKET_PAY_x".to_owned())
-    ];
-    (
-        any::<prop::sample::Index>(),
-        text,
-        number,
-        json_value(),
-        any::<bool>(),
-        prop::bool::weighted(0.1),
+    let text = prop_oneof!["\\PC{0,40}", "[{}a-z._ ]{0,20}", Just(String::new()), Just("WICKET_PAY_x".to_owned())];
+    (any::<prop::sample::Index>(), text, number, json_value(), any::<bool>(), prop::bool::weighted(0.1)).prop_map(
+        |(at, text, number, other, duplicate, retype)| Mutation { at, text, number, other, duplicate, retype },
     )
-        .prop_map(|(at, text, number, other, duplicate, retype)| Mutation {
-            at,
-            text,
-            number,
-            other,
-            duplicate,
-            retype,
-        })
 }
 
 impl Mutation {

@@ -26,12 +26,7 @@ pub struct Layout {
 impl Default for Layout {
     /// An empty layout of the current schema version.
     fn default() -> Self {
-        Self {
-            schema_version: SCHEMA_VERSION,
-            modules: Vec::new(),
-            pages: Vec::new(),
-            menu: Menu::default(),
-        }
+        Self { schema_version: SCHEMA_VERSION, modules: Vec::new(), pages: Vec::new(), menu: Menu::default() }
     }
 }
 
@@ -54,10 +49,7 @@ pub struct Module {
 
 impl Module {
     pub fn new(id: impl Into<String>, props: impl Into<ModuleKind>) -> Self {
-        Self {
-            id: id.into(),
-            props: props.into(),
-        }
+        Self { id: id.into(), props: props.into() }
     }
 
     /// The lists of child modules of a container, each with its path below
@@ -171,12 +163,7 @@ impl ModuleKind {
 
     /// Alipay's own home-page modules, each created by its own API.
     pub fn is_alipay_home_module(&self) -> bool {
-        matches!(
-            self,
-            ModuleKind::ExtensionArea(_)
-                | ModuleKind::AdvertCarousel(_)
-                | ModuleKind::MarketingSlots(_)
-        )
+        matches!(self, ModuleKind::ExtensionArea(_) | ModuleKind::AdvertCarousel(_) | ModuleKind::MarketingSlots(_))
     }
 }
 
@@ -222,11 +209,7 @@ pub struct LayoutImage {
 
 impl LayoutImage {
     pub fn new(url: impl Into<String>, width: u32, height: u32) -> Self {
-        Self {
-            url: url.into(),
-            width,
-            height,
-        }
+        Self { url: url.into(), width, height }
     }
 }
 
@@ -265,11 +248,7 @@ pub struct StatementListProps {
 
 impl Default for StatementListProps {
     fn default() -> Self {
-        Self {
-            title: "月度账单".into(),
-            months: 6,
-            action: None,
-        }
+        Self { title: "月度账单".into(), months: 6, action: None }
     }
 }
 
@@ -327,11 +306,7 @@ pub struct GridEntry {
 
 impl GridEntry {
     pub fn new(label: impl Into<String>, icon: impl Into<String>, action: Action) -> Self {
-        Self {
-            label: label.into(),
-            icon: icon.into(),
-            action,
-        }
+        Self { label: label.into(), icon: icon.into(), action }
     }
 }
 
@@ -370,10 +345,7 @@ pub struct NoticeProps {
 
 impl Default for NoticeProps {
     fn default() -> Self {
-        Self {
-            text: "系统维护通知：本周日 2:00–4:00 暂停服务".into(),
-            action: None,
-        }
+        Self { text: "系统维护通知：本周日 2:00–4:00 暂停服务".into(), action: None }
     }
 }
 
@@ -388,8 +360,7 @@ pub struct LinkListProps {
 impl Default for LinkListProps {
     fn default() -> Self {
         Self {
-            title: "常用服务".into(),
-            links: vec![LinkItem::new("常见问题", Action::keyword("常见问题"))],
+            title: "常用服务".into(), links: vec![LinkItem::new("常见问题", Action::keyword("常见问题"))]
         }
     }
 }
@@ -403,10 +374,7 @@ pub struct LinkItem {
 
 impl LinkItem {
     pub fn new(label: impl Into<String>, action: Action) -> Self {
-        Self {
-            label: label.into(),
-            action,
-        }
+        Self { label: label.into(), action }
     }
 }
 
@@ -421,11 +389,7 @@ pub struct CouponProps {
 
 impl Default for CouponProps {
     fn default() -> Self {
-        Self {
-            title: "满 50 减 10".into(),
-            detail: "有效期至本月底".into(),
-            action: None,
-        }
+        Self { title: "满 50 减 10".into(), detail: "有效期至本月底".into(), action: None }
     }
 }
 
@@ -461,10 +425,7 @@ pub struct SearchBoxProps {
 
 impl Default for SearchBoxProps {
     fn default() -> Self {
-        Self {
-            placeholder: "查询账单、额度、积分".into(),
-            keyword_prefix: "查询 ".into(),
-        }
+        Self { placeholder: "查询账单、额度、积分".into(), keyword_prefix: "查询 ".into() }
     }
 }
 
@@ -481,12 +442,7 @@ pub struct ContactProps {
 
 impl Default for ContactProps {
     fn default() -> Self {
-        Self {
-            title: "联系我们".into(),
-            phone: "400-123-4567".into(),
-            hours: "9:00–21:00".into(),
-            chat: true,
-        }
+        Self { title: "联系我们".into(), phone: "400-123-4567".into(), hours: "9:00–21:00".into(), chat: true }
     }
 }
 
@@ -529,12 +485,7 @@ pub struct TabsProps {
 
 impl Default for TabsProps {
     fn default() -> Self {
-        Self {
-            tabs: vec![Tab {
-                label: "全部".into(),
-                children: Vec::new(),
-            }],
-        }
+        Self { tabs: vec![Tab { label: "全部".into(), children: Vec::new() }] }
     }
 }
 
@@ -557,11 +508,7 @@ pub struct ExtensionAreaProps {
 
 impl Default for ExtensionAreaProps {
     fn default() -> Self {
-        Self {
-            name: "会员权益".into(),
-            url: "https://example.com/h5/benefits".into(),
-            height: 300,
-        }
+        Self { name: "会员权益".into(), url: "https://example.com/h5/benefits".into(), height: 300 }
     }
 }
 
@@ -608,10 +555,7 @@ impl Default for MarketingSlotsProps {
             image: LayoutImage::new(format!("https://example.com/slot{n}.png"), 300, 300),
             link_url: format!("https://example.com/slot/{n}"),
         };
-        Self {
-            head: MarketingHead::default(),
-            items: (1..=4).map(item).collect(),
-        }
+        Self { head: MarketingHead::default(), items: (1..=4).map(item).collect() }
     }
 }
 
@@ -672,21 +616,15 @@ impl Action {
     }
 
     pub fn keyword(keyword: impl Into<String>) -> Self {
-        Action::SendKeyword {
-            keyword: keyword.into(),
-        }
+        Action::SendKeyword { keyword: keyword.into() }
     }
 
     pub fn call(phone: impl Into<String>) -> Self {
-        Action::Call {
-            phone: phone.into(),
-        }
+        Action::Call { phone: phone.into() }
     }
 
     pub fn page(page_id: impl Into<String>) -> Self {
-        Action::OpenPage {
-            page_id: page_id.into(),
-        }
+        Action::OpenPage { page_id: page_id.into() }
     }
 }
 
@@ -707,23 +645,11 @@ pub struct MenuItem {
 
 impl MenuItem {
     pub fn action(id: impl Into<String>, label: impl Into<String>, action: Action) -> Self {
-        Self {
-            id: id.into(),
-            label: label.into(),
-            target: MenuTarget::Action { action },
-        }
+        Self { id: id.into(), label: label.into(), target: MenuTarget::Action { action } }
     }
 
-    pub fn submenu(
-        id: impl Into<String>,
-        label: impl Into<String>,
-        items: Vec<SubMenuItem>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            label: label.into(),
-            target: MenuTarget::Submenu { items },
-        }
+    pub fn submenu(id: impl Into<String>, label: impl Into<String>, items: Vec<SubMenuItem>) -> Self {
+        Self { id: id.into(), label: label.into(), target: MenuTarget::Submenu { items } }
     }
 }
 
@@ -747,11 +673,7 @@ pub struct SubMenuItem {
 
 impl SubMenuItem {
     pub fn new(id: impl Into<String>, label: impl Into<String>, action: Action) -> Self {
-        Self {
-            id: id.into(),
-            label: label.into(),
-            action,
-        }
+        Self { id: id.into(), label: label.into(), action }
     }
 }
 
@@ -765,9 +687,6 @@ pub struct LocalizedText {
 
 impl LocalizedText {
     pub fn new(zh_cn: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh_cn: zh_cn.into(),
-            en: en.into(),
-        }
+        Self { zh_cn: zh_cn.into(), en: en.into() }
     }
 }

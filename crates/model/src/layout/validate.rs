@@ -27,10 +27,7 @@ pub struct RuleContext {
 
 impl RuleContext {
     pub fn new(profile: PlatformProfile) -> Self {
-        Self {
-            profile,
-            alipay_chat_switch: false,
-        }
+        Self { profile, alipay_chat_switch: false }
     }
 }
 
@@ -97,11 +94,7 @@ impl<'a> Check<'a> {
         for (index, page) in layout.pages.iter().enumerate() {
             let path = format!("pages.{index}");
             self.id(Ids::Page, &page.id, format!("{path}.id"));
-            self.text(
-                &format!("{path}.title"),
-                &page.title,
-                Some("layout.page.title.required"),
-            );
+            self.text(&format!("{path}.title"), &page.title, Some("layout.page.title.required"));
             self.modules(&page.modules, &format!("{path}.modules"), 1, false);
         }
         if self.module_count > wicket::LAYOUT_MAX_MODULES {
@@ -135,30 +128,16 @@ impl<'a> Check<'a> {
         // Only the module that crosses the line: its children are the same problem.
         if depth == wicket::LAYOUT_MAX_DEPTH + 1 {
             self.push(
-                Issue::new(path, "layout.module.too_deep")
-                    .with("max", wicket::LAYOUT_MAX_DEPTH)
-                    .with("actual", depth),
+                Issue::new(path, "layout.module.too_deep").with("max", wicket::LAYOUT_MAX_DEPTH).with("actual", depth),
             );
         }
         if self.rules.home.top_level_only && module.props.is_alipay_home_module() && !home_top {
-            self.push(
-                Issue::new(path, "layout.module.home_top_level_only")
-                    .with("kind", module.props.name()),
-            );
+            self.push(Issue::new(path, "layout.module.home_top_level_only").with("kind", module.props.name()));
         }
         self.props(&module.props, &format!("{path}.props"), path);
         for (suffix, children) in module.child_lists() {
-            self.count(
-                &format!("{path}.{suffix}"),
-                children.len(),
-                wicket::CONTAINER_CHILDREN,
-            );
-            self.modules(
-                children,
-                &format!("{path}.{suffix}"),
-                depth.saturating_add(1),
-                false,
-            );
+            self.count(&format!("{path}.{suffix}"), children.len(), wicket::CONTAINER_CHILDREN);
+            self.modules(children, &format!("{path}.{suffix}"), depth.saturating_add(1), false);
         }
     }
 
@@ -220,11 +199,7 @@ impl<'a> Check<'a> {
             }
             ModuleKind::PayButton(p) => {
                 self.required_text(&at("label"), &p.label);
-                self.amount(
-                    &at("amount_template"),
-                    &p.amount_template,
-                    "layout.module.required",
-                );
+                self.amount(&at("amount_template"), &p.amount_template, "layout.module.required");
                 self.required_text(&at("description"), &p.description);
             }
             ModuleKind::SearchBox(p) => {
@@ -255,36 +230,22 @@ impl<'a> Check<'a> {
                 self.count(&at("items"), p.items.len(), home.advert_items);
                 for (index, item) in p.items.iter().enumerate() {
                     let item_path = at(&format!("items.{index}"));
-                    self.image(
-                        &format!("{item_path}.image"),
-                        &item.image,
-                        Some(home.advert_image),
-                    );
-                    self.url(
-                        &format!("{item_path}.link_url"),
-                        &item.link_url,
-                        "layout.module.required",
-                    );
+                    self.image(&format!("{item_path}.image"), &item.image, Some(home.advert_image));
+                    self.url(&format!("{item_path}.link_url"), &item.link_url, "layout.module.required");
                 }
             }
             ModuleKind::MarketingSlots(p) => {
                 let head = &p.head;
-                let filled =
-                    |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+                let filled = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
                 let parts = [
                     ("sub_title", filled(&head.sub_title)),
                     ("image", head.image.is_some()),
                     ("link_url", filled(&head.link_url)),
                 ];
-                let missing: Vec<&str> = parts
-                    .iter()
-                    .filter(|(_, set)| !set)
-                    .map(|(name, _)| *name)
-                    .collect();
+                let missing: Vec<&str> = parts.iter().filter(|(_, set)| !set).map(|(name, _)| *name).collect();
                 if !missing.is_empty() && missing.len() < parts.len() {
                     self.push(
-                        Issue::new(at("head"), "layout.marketing.head.incomplete")
-                            .with("missing", missing.join(",")),
+                        Issue::new(at("head"), "layout.marketing.head.incomplete").with("missing", missing.join(",")),
                     );
                 }
                 if let Some(sub_title) = &head.sub_title {
@@ -293,11 +254,7 @@ impl<'a> Check<'a> {
                 if let Some(image) = &head.image {
                     self.image(&at("head.image"), image, Some(home.marketing_head_image));
                 }
-                if let Some(link_url) = head
-                    .link_url
-                    .as_deref()
-                    .filter(|url| !url.trim().is_empty())
-                {
+                if let Some(link_url) = head.link_url.as_deref().filter(|url| !url.trim().is_empty()) {
                     self.url(&at("head.link_url"), link_url, "layout.module.required");
                 }
                 self.count(&at("items"), p.items.len(), home.marketing_items);
@@ -305,16 +262,8 @@ impl<'a> Check<'a> {
                     let item_path = at(&format!("items.{index}"));
                     self.required_text(&format!("{item_path}.title"), &item.title);
                     self.text(&format!("{item_path}.sub_title"), &item.sub_title, None);
-                    self.image(
-                        &format!("{item_path}.image"),
-                        &item.image,
-                        Some(home.marketing_item_image),
-                    );
-                    self.url(
-                        &format!("{item_path}.link_url"),
-                        &item.link_url,
-                        "layout.module.required",
-                    );
+                    self.image(&format!("{item_path}.image"), &item.image, Some(home.marketing_item_image));
+                    self.url(&format!("{item_path}.link_url"), &item.link_url, "layout.module.required");
                 }
             }
         }
@@ -322,12 +271,11 @@ impl<'a> Check<'a> {
 
     fn menu(&mut self, menu: &'a Menu) {
         let menu_rules = self.rules.menu;
-        let max_top =
-            if self.context.profile == PlatformProfile::Alipay && self.context.alipay_chat_switch {
-                menu_rules.max_top_items_with_chat_switch
-            } else {
-                menu_rules.max_top_items
-            };
+        let max_top = if self.context.profile == PlatformProfile::Alipay && self.context.alipay_chat_switch {
+            menu_rules.max_top_items_with_chat_switch
+        } else {
+            menu_rules.max_top_items
+        };
         if menu.items.len() > max_top {
             self.push(
                 Issue::new("menu.items", "layout.menu.too_many_items")
@@ -340,9 +288,7 @@ impl<'a> Check<'a> {
             self.id(Ids::Menu, &item.id, format!("{path}.id"));
             self.menu_label(&format!("{path}.label"), &item.label, menu_rules.top_label);
             match &item.target {
-                MenuTarget::Action { action } => {
-                    self.menu_action(&format!("{path}.target.action"), &item.id, action)
-                }
+                MenuTarget::Action { action } => self.menu_action(&format!("{path}.target.action"), &item.id, action),
                 MenuTarget::Submenu { items } => {
                     let subs_path = format!("{path}.target.items");
                     if items.is_empty() {
@@ -357,11 +303,7 @@ impl<'a> Check<'a> {
                     for (sub_index, sub) in items.iter().enumerate() {
                         let sub_path = format!("{subs_path}.{sub_index}");
                         self.id(Ids::Menu, &sub.id, format!("{sub_path}.id"));
-                        self.menu_label(
-                            &format!("{sub_path}.label"),
-                            &sub.label,
-                            menu_rules.sub_label,
-                        );
+                        self.menu_label(&format!("{sub_path}.label"), &sub.label, menu_rules.sub_label);
                         self.menu_action(&format!("{sub_path}.action"), &sub.id, &sub.action);
                     }
                 }
@@ -427,10 +369,7 @@ impl<'a> Check<'a> {
             );
         }
         if !is_url {
-            if let Some(c) = sent
-                .chars()
-                .find(|c| menu_rules.key_forbidden_chars.contains(c))
-            {
+            if let Some(c) = sent.chars().find(|c| menu_rules.key_forbidden_chars.contains(c)) {
                 self.push(Issue::new(field_path, "layout.menu.key.forbidden_char").with("char", c));
             }
         }
@@ -452,19 +391,12 @@ impl<'a> Check<'a> {
                 self.not_reserved(&at("keyword"), keyword);
             }
             Action::Call { phone } => self.phone(&at("phone"), phone, REQUIRED),
-            Action::Map {
-                name,
-                latitude,
-                longitude,
-            } => {
+            Action::Map { name, latitude, longitude } => {
                 self.text(&at("name"), name, Some(REQUIRED));
                 self.coordinate(&at("latitude"), *latitude, 90.0);
                 self.coordinate(&at("longitude"), *longitude, 180.0);
             }
-            Action::Pay {
-                amount_template,
-                description,
-            } => {
+            Action::Pay { amount_template, description } => {
                 self.amount(&at("amount_template"), amount_template, REQUIRED);
                 self.text(&at("description"), description, Some(REQUIRED));
             }
@@ -473,10 +405,7 @@ impl<'a> Check<'a> {
                 if page_id.trim().is_empty() {
                     self.push(Issue::new(at("page_id"), REQUIRED));
                 } else if !self.pages.contains(page_id.as_str()) {
-                    self.push(
-                        Issue::new(at("page_id"), "layout.action.page.missing")
-                            .with("page_id", page_id),
-                    );
+                    self.push(Issue::new(at("page_id"), "layout.action.page.missing").with("page_id", page_id));
                 }
             }
         }
@@ -501,9 +430,7 @@ impl<'a> Check<'a> {
             Ids::Menu => &mut self.menu_ids,
         };
         if let Some(first) = seen.get(id) {
-            let issue = Issue::new(path, "layout.id.duplicate")
-                .with("id", id)
-                .with("first", first);
+            let issue = Issue::new(path, "layout.id.duplicate").with("id", id).with("first", first);
             self.push(issue);
         } else {
             seen.insert(id, path);
@@ -565,9 +492,7 @@ impl<'a> Check<'a> {
             return;
         }
         let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || "+-() ".contains(c));
+        let allowed = phone.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c));
         if !allowed || !wicket::PHONE_DIGITS.contains(digits) {
             self.push(Issue::new(path, "layout.phone.invalid"));
         }
@@ -586,10 +511,7 @@ impl<'a> Check<'a> {
 
     fn not_reserved(&mut self, path: &str, text: &str) {
         if text.trim_start().starts_with(RESERVED_KEY_PREFIX) {
-            self.push(
-                Issue::new(path, "layout.action.keyword.reserved")
-                    .with("prefix", RESERVED_KEY_PREFIX),
-            );
+            self.push(Issue::new(path, "layout.action.keyword.reserved").with("prefix", RESERVED_KEY_PREFIX));
         }
     }
 
@@ -625,12 +547,7 @@ impl<'a> Check<'a> {
         } else {
             return;
         };
-        self.push(
-            Issue::new(path, key)
-                .with("min", bounds.min)
-                .with("max", bounds.max)
-                .with("actual", count),
-        );
+        self.push(Issue::new(path, key).with("min", bounds.min).with("max", bounds.max).with("actual", count));
     }
 }
 
@@ -654,20 +571,15 @@ fn url_problem(url: &str, https_only: bool) -> Option<&'static str> {
         return Some("layout.url.invalid");
     };
     let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     if !is_scheme {
         return Some("layout.url.invalid");
     }
-    let allowed = scheme.eq_ignore_ascii_case("https")
-        || (!https_only && scheme.eq_ignore_ascii_case("http"));
+    let allowed = scheme.eq_ignore_ascii_case("https") || (!https_only && scheme.eq_ignore_ascii_case("http"));
     if !allowed {
         return Some("layout.url.not_https");
     }
-    let host = rest
-        .strip_prefix("//")
-        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    let host = rest.strip_prefix("//").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
     match host {
         Some(host) if !host.is_empty() => None,
         _ => Some("layout.url.invalid"),
@@ -679,9 +591,7 @@ fn is_amount(text: &str) -> bool {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text, None),
     };
-    let digits = |part: &str, max: usize| {
-        (1..=max).contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit())
-    };
+    let digits = |part: &str, max: usize| (1..=max).contains(&part.len()) && part.chars().all(|c| c.is_ascii_digit());
     digits(whole, 9)
         && fraction.is_none_or(|fraction| digits(fraction, 2))
         && text.chars().any(|c| matches!(c, '1'..='9'))

@@ -1,5 +1,9 @@
 //! The console API, version 1.
 
+mod inbox;
+mod layouts;
+mod live;
+
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -39,6 +43,17 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/push", post(push))
         .route("/changes", get(changes))
+        .route("/live", get(live::live))
+        .route("/templates", get(layouts::templates))
+        .route("/accounts/{account}/layout/draft", get(layouts::draft).put(layouts::save_draft))
+        .route("/accounts/{account}/layout/publish", post(layouts::publish))
+        .route("/accounts/{account}/layout/versions", get(layouts::versions))
+        .route("/accounts/{account}/layout/versions/{version}", get(layouts::version))
+        .route("/accounts/{account}/layout/rollback", post(layouts::roll_back))
+        .route("/conversations", get(inbox::conversations))
+        .route("/conversations/{conversation}/messages", get(inbox::messages).post(inbox::send))
+        .route("/subscribers", get(inbox::subscribers))
+        .route("/subscribers/{subscriber}", get(inbox::subscriber))
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error
@@ -74,9 +89,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection: QueryRejection| {
-                ApiError::new(ErrorCode::Invalid, rejection.body_text())
-            })
+            .map_err(|rejection: QueryRejection| ApiError::new(ErrorCode::Invalid, rejection.body_text()))
     }
 }
 
@@ -87,10 +100,7 @@ struct Health {
 }
 
 async fn health(State(state): State<AppState>) -> Json<Health> {
-    Json(Health {
-        status: "ok",
-        server_time: state.clock.now(),
-    })
+    Json(Health { status: "ok", server_time: state.clock.now() })
 }
 
 async fn sign_in(
@@ -99,20 +109,12 @@ async fn sign_in(
 ) -> Result<Json<SignInResponse>, ApiError> {
     let login = request.login.trim().to_lowercase();
     if state.sign_in_limiter.check_key(&login).is_err() {
-        return Err(ApiError::new(
-            ErrorCode::RateLimited,
-            "too many sign-in attempts; wait a minute and try again",
-        ));
+        return Err(ApiError::new(ErrorCode::RateLimited, "too many sign-in attempts; wait a minute and try again"));
     }
     let found = state.storage.staff_by_login(&login).await?;
     let user = match found {
         Some((user, hash)) if auth::verify_password(&request.password, &hash) => user,
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::Unauthorized,
-                "wrong sign-in name or password",
-            ))
-        }
+        _ => return Err(ApiError::new(ErrorCode::Unauthorized, "wrong sign-in name or password")),
     };
     Ok(Json(state.open_session(user).await?))
 }
@@ -122,10 +124,7 @@ async fn sign_out(State(state): State<AppState>, staff: Staff) -> Result<Json<()
     Ok(Json(()))
 }
 
-async fn sign_out_everywhere(
-    State(state): State<AppState>,
-    staff: Staff,
-) -> Result<Json<()>, ApiError> {
+async fn sign_out_everywhere(State(state): State<AppState>, staff: Staff) -> Result<Json<()>, ApiError> {
     state.storage.revoke_all_sessions(&staff.user.id).await?;
     Ok(Json(()))
 }
@@ -141,48 +140,35 @@ async fn push(
 ) -> Result<Json<PushResponse>, ApiError> {
     check_client_id(&request.client_id)?;
     if request.mutations.len() > MAX_PUSH {
-        return Err(ApiError::new(
-            ErrorCode::Invalid,
-            format!("a push carries at most {MAX_PUSH} changes"),
-        ));
+        return Err(ApiError::new(ErrorCode::Invalid, format!("a push carries at most {MAX_PUSH} changes")));
     }
-    if request
-        .mutations
-        .windows(2)
-        .any(|pair| pair[0].id >= pair[1].id)
-    {
-        return Err(ApiError::new(
-            ErrorCode::Invalid,
-            "changes must be numbered in increasing order",
-        ));
+    if request.mutations.windows(2).any(|pair| pair[0].id >= pair[1].id) {
+        return Err(ApiError::new(ErrorCode::Invalid, "changes must be numbered in increasing order"));
     }
     let role = staff.user.role;
     let now = state.clock.now();
-    let actor = mutation::Actor {
-        staff_id: staff.user.id.clone(),
-        now,
-    };
-    let apply = Arc::new(
-        move |world: &dyn wicket_model::World, change: &wicket_model::Mutation| {
-            if !role.allows(change.permission()) {
-                return Err(WicketError::new(
-                    ErrorCode::Forbidden,
-                    format!("a {} cannot {}", role.as_str(), change.name()),
-                ));
-            }
-            mutation::apply(world, change, &actor)
-        },
-    );
-    let response = state
-        .storage
-        .push(
-            &request.client_id,
-            &staff.user.id,
-            request.mutations,
-            apply,
-            now,
-        )
-        .await?;
+    let actor = mutation::Actor { staff_id: staff.user.id.clone(), now };
+    let apply = Arc::new(move |world: &dyn wicket_model::World, change: &wicket_model::Mutation| {
+        if !role.allows(change.permission()) {
+            return Err(WicketError::new(
+                ErrorCode::Forbidden,
+                format!("a {} cannot {}", role.as_str(), change.name()),
+            ));
+        }
+        mutation::apply(world, change, &actor)
+    });
+    let touched: Vec<String> = request
+        .mutations
+        .iter()
+        .filter(|m| !matches!(m.mutation.permission(), wicket_model::Permission::ManageAccounts))
+        .map(|m| m.mutation.target_id().to_owned())
+        .collect();
+    let before = state.storage.last_seq().await?;
+    let response = state.storage.push(&request.client_id, &staff.user.id, request.mutations, apply, now).await?;
+    let after = state.storage.last_seq().await?;
+    if after > before {
+        state.announce(crate::LiveEvent::Changes { seq: after, conversations: touched });
+    }
     Ok(Json(response))
 }
 
@@ -203,20 +189,12 @@ async fn changes(
     check_client_id(&query.client_id)?;
     let limit = query.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let after = query.after.max(0);
-    Ok(Json(
-        state
-            .storage
-            .pull(&query.client_id, after, limit, state.clock.now())
-            .await?,
-    ))
+    Ok(Json(state.storage.pull(&query.client_id, after, limit, state.clock.now()).await?))
 }
 
 fn check_client_id(client_id: &str) -> Result<(), ApiError> {
     if client_id.is_empty() || client_id.len() > 64 {
-        return Err(ApiError::new(
-            ErrorCode::Invalid,
-            "client_id must have 1 to 64 characters",
-        ));
+        return Err(ApiError::new(ErrorCode::Invalid, "client_id must have 1 to 64 characters"));
     }
     Ok(())
 }

@@ -1,0 +1,429 @@
+//! The built-in sandbox platform: the subscriber web app at `/s/{account}`
+//! and its API. A browser is a subscriber, known by an opaque cookie; this is
+//! the adapter a real platform (Alipay's gateway, WeChat's callbacks) will sit
+//! beside, handing the same `Inbound` messages to the same rules.
+
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use include_dir::{include_dir, Dir};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use wicket_model::conversation::{Message, MessageBody, SubscriberEvent};
+use wicket_model::conversation_rules::{self, Inbound, NewIds};
+use wicket_model::layout::{Layout, SampleSubscriber};
+use wicket_model::{ErrorCode, PlatformProfile, WicketError};
+
+use crate::auth;
+use crate::error::ApiError;
+use crate::{AppState, LiveEvent};
+
+const PLATFORM: &str = "sandbox";
+const COOKIE: &str = "wicket_sandbox";
+/// Images subscribers send, before base64.
+const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+
+static WEB: Dir = include_dir!("$WICKET_WEB_DIR");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/s/{account}", get(page))
+        .route("/s/assets/{*path}", get(asset))
+        .route("/s/media/{id}", get(media))
+        .route("/s/api/{account}/view", get(view))
+        .route("/s/api/{account}/follow", post(follow))
+        .route("/s/api/{account}/unfollow", post(unfollow))
+        .route("/s/api/{account}/events", post(event))
+        .route(
+            "/s/api/{account}/messages",
+            get(messages).post(send).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES * 4 / 3 + 64 * 1024)),
+        )
+        .route("/s/api/{account}/live", get(live))
+}
+
+async fn page(Path(_account): Path<String>) -> Response {
+    match WEB.get_file("subscriber.html") {
+        Some(file) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], file.contents()).into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The subscriber web app is not built into this server: run `make ui`, then build the server again.",
+        )
+            .into_response(),
+    }
+}
+
+async fn asset(Path(path): Path<String>) -> Response {
+    let Some(file) = WEB.get_file(format!("assets/{path}")) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = match path.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    // Asset names carry a content hash: they never change.
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], file.contents())
+        .into_response()
+}
+
+async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (mime, bytes) =
+        state.storage.media(&id).await?.ok_or_else(|| ApiError(WicketError::not_found(format!("image {id}"))))?;
+    Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
+}
+
+/// The browser's sandbox identity, made on its first visit.
+struct Visitor {
+    user_id: String,
+    set_cookie: Option<HeaderValue>,
+}
+
+impl Visitor {
+    fn respond<T: Serialize>(self, body: T) -> Response {
+        let mut response = Json(body).into_response();
+        if let Some(cookie) = self.set_cookie {
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+
+    fn display_name(&self) -> String {
+        let tail: String = self.user_id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        format!("访客 {}", tail.to_uppercase())
+    }
+}
+
+async fn visitor(state: &AppState, headers: &HeaderMap) -> Result<Visitor, ApiError> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
+        .next();
+    if let Some(token) = token {
+        if let Some(user_id) = state.storage.sandbox_visitor(&auth::token_hash(&token)).await? {
+            return Ok(Visitor { user_id, set_cookie: None });
+        }
+    }
+    let (token, token_hash) = auth::new_token();
+    let user_id = format!("sandbox-{}", &token_hash[..16]);
+    state.storage.create_sandbox_visitor(&token_hash, &user_id, state.clock.now()).await?;
+    let cookie = format!("{COOKIE}={token}; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000");
+    let set_cookie = HeaderValue::from_str(&cookie).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(Visitor { user_id, set_cookie: Some(set_cookie) })
+}
+
+#[derive(Serialize)]
+struct AccountView {
+    id: String,
+    name: String,
+    avatar_color: String,
+    platform: PlatformProfile,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct SubscriberView {
+    id: String,
+    display_name: String,
+    following: bool,
+}
+
+#[derive(Serialize)]
+struct View {
+    account: AccountView,
+    layout: Option<Layout>,
+    version: Option<i64>,
+    subscriber: SubscriberView,
+    sample: SampleSubscriber,
+}
+
+async fn open_account(state: &AppState, account: &str) -> Result<wicket_model::Account, ApiError> {
+    match state.storage.account(account).await? {
+        Some(found) if !found.archived => Ok(found),
+        _ => Err(ApiError(WicketError::not_found("this account"))),
+    }
+}
+
+async fn view(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    let live = state.storage.live_layout(&account.id).await?;
+    let known = state.storage.subscriber_by_platform_id(&account.id, PLATFORM, &visitor.user_id).await?;
+    let subscriber = match known {
+        Some(s) => SubscriberView { id: s.id, display_name: s.display_name, following: s.following },
+        None => SubscriberView { id: String::new(), display_name: visitor.display_name(), following: false },
+    };
+    let sample =
+        SampleSubscriber { name: subscriber.display_name.clone(), id: visitor.user_id.clone(), ..Default::default() };
+    let view = View {
+        account: AccountView {
+            id: account.id,
+            name: account.name,
+            avatar_color: account.avatar_color,
+            platform: account.platform,
+            description: account.description,
+        },
+        version: live.as_ref().map(|(v, _)| *v),
+        layout: live.map(|(_, layout)| layout),
+        subscriber,
+        sample,
+    };
+    Ok(visitor.respond(view))
+}
+
+/// Hands a subscriber's message or event to the rules and tells everyone.
+async fn receive(
+    state: &AppState,
+    account: &str,
+    visitor: &Visitor,
+    body: MessageBody,
+    platform_msg_id: Option<String>,
+) -> Result<String, ApiError> {
+    let inbound = Inbound {
+        account_id: account.to_owned(),
+        platform: PLATFORM.into(),
+        platform_user_id: visitor.user_id.clone(),
+        display_name: visitor.display_name(),
+        platform_msg_id: platform_msg_id.clone(),
+        body,
+    };
+    // A message's id follows from its platform id, so a retry finds it again.
+    let message_id = match &platform_msg_id {
+        Some(id) => hex::encode(&Sha256::digest(format!("{}\n{id}", visitor.user_id).as_bytes())[..16]),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    let ids = NewIds {
+        subscriber: uuid::Uuid::new_v4().to_string(),
+        conversation: uuid::Uuid::new_v4().to_string(),
+        message: message_id.clone(),
+    };
+    let now = state.clock.now();
+    let decide =
+        Box::new(move |world: &dyn wicket_model::World| conversation_rules::receive(world, &inbound, &ids, now));
+    let recorded = state.storage.record(decide, now).await?.map_err(ApiError)?;
+    let conversations: Vec<String> = recorded
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            wicket_model::Change::Conversation(conversation) => Some(conversation.id.clone()),
+            _ => None,
+        })
+        .collect();
+    if !recorded.changes.is_empty() {
+        state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
+    }
+    Ok(message_id)
+}
+
+#[derive(Serialize)]
+struct Following {
+    following: bool,
+}
+
+async fn set_following(
+    state: AppState,
+    account: String,
+    headers: HeaderMap,
+    follow: bool,
+) -> Result<Response, ApiError> {
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    let known = state.storage.subscriber_by_platform_id(&account.id, PLATFORM, &visitor.user_id).await?;
+    if known.map(|s| s.following).unwrap_or(false) != follow {
+        let event = if follow { SubscriberEvent::Follow } else { SubscriberEvent::Unfollow };
+        receive(&state, &account.id, &visitor, MessageBody::Event(event), None).await?;
+    }
+    Ok(visitor.respond(Following { following: follow }))
+}
+
+async fn follow(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    set_following(state, account, headers, true).await
+}
+
+async fn unfollow(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    set_following(state, account, headers, false).await
+}
+
+async fn event(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    super::v1::ApiJson(event): super::v1::ApiJson<SubscriberEvent>,
+) -> Result<Response, ApiError> {
+    if matches!(event, SubscriberEvent::Follow | SubscriberEvent::Unfollow) {
+        return Err(ApiError::new(ErrorCode::Invalid, "use /follow and /unfollow"));
+    }
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    receive(&state, &account.id, &visitor, MessageBody::Event(event), None).await?;
+    Ok(visitor.respond(serde_json::json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct After {
+    #[serde(default)]
+    after: i64,
+}
+
+#[derive(Serialize)]
+struct MessagesView {
+    messages: Vec<Message>,
+    cursor: i64,
+}
+
+async fn messages(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    Query(after): Query<After>,
+) -> Result<Response, ApiError> {
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    let conversation = my_conversation(&state, &account.id, &visitor.user_id).await?;
+    let (messages, cursor) = match conversation {
+        Some(id) => state.storage.messages_after(&id, after.after.max(0), 500).await?,
+        None => (Vec::new(), after.after),
+    };
+    Ok(visitor.respond(MessagesView { messages, cursor }))
+}
+
+async fn my_conversation(state: &AppState, account: &str, user_id: &str) -> Result<Option<String>, ApiError> {
+    let Some(subscriber) = state.storage.subscriber_by_platform_id(account, PLATFORM, user_id).await? else {
+        return Ok(None);
+    };
+    Ok(state.storage.conversation_of(&subscriber.id).await?.map(|c| c.id))
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum SendBody {
+    Text { text: String },
+    Image { data_url: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Send {
+    client_msg_id: String,
+    body: SendBody,
+}
+
+#[derive(Serialize)]
+struct SentView {
+    message: Message,
+}
+
+async fn send(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    super::v1::ApiJson(send): super::v1::ApiJson<Send>,
+) -> Result<Response, ApiError> {
+    if send.client_msg_id.is_empty() || send.client_msg_id.len() > 64 {
+        return Err(ApiError::new(ErrorCode::Invalid, "client_msg_id must have 1 to 64 characters"));
+    }
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    let body = match send.body {
+        SendBody::Text { text } => MessageBody::Text { text },
+        SendBody::Image { data_url } => {
+            let (mime, bytes) = decode_image(&data_url)?;
+            let id = hex::encode(Sha256::digest(&bytes));
+            state.storage.save_media(&id, &mime, bytes, state.clock.now()).await?;
+            MessageBody::Image { url: format!("/s/media/{id}") }
+        }
+    };
+    let message_id =
+        receive(&state, &account.id, &visitor, body, Some(format!("sandbox:{}", send.client_msg_id))).await?;
+    let message = state
+        .storage
+        .message(&message_id)
+        .await?
+        .ok_or_else(|| ApiError(WicketError::not_found(format!("message {message_id}"))))?;
+    Ok(visitor.respond(SentView { message }))
+}
+
+fn decode_image(data_url: &str) -> Result<(String, Vec<u8>), ApiError> {
+    let invalid =
+        || ApiError(WicketError::invalid(vec![wicket_model::Issue::new("body.data_url", "message.image.invalid")]));
+    let rest = data_url.strip_prefix("data:").ok_or_else(invalid)?;
+    let (mime, data) = rest.split_once(";base64,").ok_or_else(invalid)?;
+    if !matches!(mime, "image/png" | "image/jpeg" | "image/gif" | "image/webp") {
+        return Err(invalid());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| invalid())?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ApiError(WicketError::invalid(vec![wicket_model::Issue::new(
+            "body.data_url",
+            "message.image.too_large",
+        )
+        .with("max", MAX_IMAGE_BYTES)])));
+    }
+    Ok((mime.to_owned(), bytes))
+}
+
+async fn live(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let account = open_account(&state, &account).await?;
+    let visitor = visitor(&state, &headers).await?;
+    Ok(upgrade.on_upgrade(move |socket| follow_conversation(socket, state, account.id, visitor.user_id)))
+}
+
+/// Says `{"type":"messages"}` whenever this subscriber's conversation changes.
+async fn follow_conversation(mut socket: WebSocket, state: AppState, account: String, user_id: String) {
+    let mut events = state.live.subscribe();
+    let mut mine: Option<String> = None;
+    loop {
+        tokio::select! {
+            event = events.recv() => {
+                let relevant = match event {
+                    Ok(LiveEvent::Changes { conversations, .. }) => {
+                        if mine.is_none() {
+                            mine = my_conversation(&state, &account, &user_id).await.ok().flatten();
+                        }
+                        mine.as_ref().is_some_and(|id| conversations.contains(id))
+                    }
+                    Ok(LiveEvent::Presence { .. }) => false,
+                    // Fell behind: a fetch costs little and misses nothing.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if relevant && socket.send(WsMessage::Text(r#"{"type":"messages"}"#.into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                if !matches!(incoming, Some(Ok(_))) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! The embedded storage: one SQLite file in the server's data folder.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+mod inbox;
+mod layouts;
+mod sandbox;
+mod world;
+
+use async_trait::async_trait;
+use include_dir::{include_dir, Dir};
+use wicket_model::conversation::{Conversation, Message, Subscriber};
+use wicket_model::layout::Layout;
+use wicket_model::sync::{FeedEntry, NumberedMutation, PullResponse, PushResponse, Rejection};
+use wicket_model::{Account, Millis, PlatformProfile, Role, StaffUser, WicketError};
+use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
+
+use crate::storage::{
+    ApplyFn, ConversationFilter, DecideFn, DraftWrite, LayoutCheck, LayoutDraft, LayoutVersion, MessagePage, NewStaff,
+    Recorded, Result, Storage, StorageError,
+};
+use world::{save_change, TxWorld};
+
+static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+
+/// SQLite allows one writer at a time, so the server keeps one connection and
+/// runs every query on the blocking pool, never on the async threads.
+#[derive(Clone)]
+pub struct SqliteStorage {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStorage {
+    pub fn open(path: &Path) -> Result<Self> {
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).map_err(db)?;
+        let conn = wicket_sqlite::open(path, &migrations).map_err(db)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    async fn run<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || job(&mut lock(&conn)))
+            .await
+            .map_err(|e| StorageError::Database(format!("storage task failed: {e}")))?
+    }
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // An open transaction rolls back when dropped, so a panicked holder
+    // cannot leave the connection half-written.
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(super) fn db(e: impl std::fmt::Display) -> StorageError {
+    StorageError::Database(e.to_string())
+}
+
+pub(super) fn sql(e: rusqlite::Error) -> StorageError {
+    StorageError::Database(e.to_string())
+}
+
+const STAFF_COLUMNS: &str = "id, login, display_name, role";
+
+fn staff_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StaffUser> {
+    let role: String = row.get(3)?;
+    Ok(StaffUser {
+        id: row.get(0)?,
+        login: row.get(1)?,
+        display_name: row.get(2)?,
+        role: Role::parse(&role)
+            .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, role.into()))?,
+    })
+}
+
+pub(super) fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    let platform: String = row.get(2)?;
+    Ok(Account {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        platform: PlatformProfile::parse(&platform).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, platform.into())
+        })?,
+        category: row.get(3)?,
+        description: row.get(4)?,
+        avatar_color: row.get(5)?,
+        archived: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+    })
+}
+
+fn last_mutation_id(conn: &Connection, client_id: &str) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT last_mutation_id FROM clients WHERE client_id = ?1", [client_id], |r| r.get(0))
+        .optional()
+        .map_err(sql)?
+        .unwrap_or(0))
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    async fn staff_count(&self) -> Result<u64> {
+        self.run(|conn| conn.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0)).map_err(sql))
+            .await
+            .map(|n| n.max(0) as u64)
+    }
+
+    async fn create_staff(&self, new: NewStaff, now: Millis) -> Result<StaffUser> {
+        self.run(move |conn| {
+            let user = StaffUser {
+                id: uuid::Uuid::new_v4().to_string(),
+                login: new.login.trim().to_owned(),
+                display_name: new.display_name.trim().to_owned(),
+                role: new.role,
+            };
+            let inserted = conn.execute(
+                "INSERT INTO staff (id, login, display_name, role, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (login) DO NOTHING",
+                params![user.id, user.login, user.display_name, user.role.as_str(), new.password_hash, now],
+            );
+            match inserted.map_err(sql)? {
+                0 => Err(StorageError::LoginTaken(user.login)),
+                _ => Ok(user),
+            }
+        })
+        .await
+    }
+
+    async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>> {
+        let login = login.trim().to_owned();
+        self.run(move |conn| {
+            conn.query_row(
+                &format!("SELECT {STAFF_COLUMNS}, password_hash FROM staff WHERE login = ?1"),
+                [login],
+                |row| Ok((staff_from_row(row)?, row.get(4)?)),
+            )
+            .optional()
+            .map_err(sql)
+        })
+        .await
+    }
+
+    async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>> {
+        self.run(move |conn| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE role = ?1 ORDER BY created_at"))
+                .map_err(sql)?;
+            let rows = stmt.query_map([role.as_str()], staff_from_row).map_err(sql)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+        })
+        .await
+    }
+
+    async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()> {
+        let (token_hash, staff_id) = (token_hash.to_owned(), staff_id.to_owned());
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, staff_id, now, expires_at],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str, now: Millis) -> Result<Option<StaffUser>> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |conn| {
+            conn.query_row(
+                "SELECT s.id, s.login, s.display_name, s.role FROM sessions t JOIN staff s ON s.id = t.staff_id
+                 WHERE t.token_hash = ?1 AND t.expires_at > ?2",
+                params![token_hash, now],
+                staff_from_row,
+            )
+            .optional()
+            .map_err(sql)
+        })
+        .await
+    }
+
+    async fn revoke_session(&self, token_hash: &str) -> Result<()> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash]).map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_all_sessions(&self, staff_id: &str) -> Result<()> {
+        let staff_id = staff_id.to_owned();
+        self.run(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE staff_id = ?1", [staff_id]).map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn push(
+        &self,
+        client_id: &str,
+        staff_id: &str,
+        mutations: Vec<NumberedMutation>,
+        apply: Arc<ApplyFn>,
+        now: Millis,
+    ) -> Result<PushResponse> {
+        let (client_id, staff_id) = (client_id.to_owned(), staff_id.to_owned());
+        self.run(move |conn| {
+            let mut rejected = Vec::new();
+            let mut last = last_mutation_id(conn, &client_id)?;
+            for numbered in mutations {
+                if numbered.id <= last {
+                    continue;
+                }
+                // Each mutation commits on its own, with the client's number,
+                // so a crash between two leaves a clean prefix applied.
+                let tx = conn.transaction().map_err(sql)?;
+                let decided = {
+                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+                    let decided = apply(&world, &numbered.mutation);
+                    if let Some(failure) = world.failure.into_inner() {
+                        return Err(failure);
+                    }
+                    decided
+                };
+                match decided {
+                    Ok(changes) => {
+                        for change in &changes {
+                            save_change(&tx, change, now)?;
+                        }
+                    }
+                    Err(error) => {
+                        let json = serde_json::to_string(&error).map_err(db)?;
+                        tx.execute(
+                            "INSERT OR REPLACE INTO rejections (client_id, mutation_id, error) VALUES (?1, ?2, ?3)",
+                            params![client_id, numbered.id, json],
+                        )
+                        .map_err(sql)?;
+                    }
+                }
+                tx.execute(
+                    "INSERT INTO clients (client_id, staff_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id,
+                       staff_id = excluded.staff_id, updated_at = excluded.updated_at",
+                    params![client_id, staff_id, numbered.id, now],
+                )
+                .map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                last = numbered.id;
+            }
+            // Report every refusal this client has on record up to `last`,
+            // so a push whose answer was lost still learns of them.
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT mutation_id, error FROM rejections WHERE client_id = ?1 AND mutation_id <= ?2
+                     ORDER BY mutation_id",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map(params![client_id, last], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(sql)?;
+            for row in rows {
+                let (id, json) = row.map_err(sql)?;
+                let error: WicketError =
+                    serde_json::from_str(&json).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                rejected.push(Rejection { id, error });
+            }
+            Ok(PushResponse { last_mutation_id: last, rejected })
+        })
+        .await
+    }
+
+    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse> {
+        let client_id = client_id.to_owned();
+        self.run(move |conn| {
+            // One read transaction: the changes and the client's number agree.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
+            let last_mutation_id = last_mutation_id(&tx, &client_id)?;
+            let mut changes = Vec::new();
+            {
+                let mut stmt = tx
+                    .prepare_cached("SELECT seq, body FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+                    .map_err(sql)?;
+                let rows = stmt
+                    .query_map(params![after, i64::from(limit) + 1], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .map_err(sql)?;
+                for row in rows {
+                    let (seq, body) = row.map_err(sql)?;
+                    let change = serde_json::from_str(&body).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                    changes.push(FeedEntry { seq, change });
+                }
+            }
+            tx.commit().map_err(sql)?;
+            let more = changes.len() > limit as usize;
+            changes.truncate(limit as usize);
+            let cursor = changes.last().map_or(after, |c| c.seq);
+            Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now })
+        })
+        .await
+    }
+
+    async fn record(&self, decide: DecideFn, now: Millis) -> Result<std::result::Result<Recorded, WicketError>> {
+        self.run(move |conn| {
+            let tx = conn.transaction().map_err(sql)?;
+            let decided = {
+                let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+                let decided = decide(&world);
+                if let Some(failure) = world.failure.into_inner() {
+                    return Err(failure);
+                }
+                decided
+            };
+            let changes = match decided {
+                Ok(changes) => changes,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            for change in &changes {
+                save_change(&tx, change, now)?;
+            }
+            let last_seq = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            Ok(Ok(Recorded { changes, last_seq }))
+        })
+        .await
+    }
+
+    async fn account(&self, id: &str) -> Result<Option<Account>> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.query_row(
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                 FROM accounts WHERE id = ?1",
+                [id],
+                account_from_row,
+            )
+            .optional()
+            .map_err(sql)
+        })
+        .await
+    }
+
+    async fn last_seq(&self) -> Result<i64> {
+        self.run(|conn| conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql))
+            .await
+    }
+
+    async fn conversations(&self, filter: ConversationFilter) -> Result<Vec<Conversation>> {
+        self.run(move |conn| inbox::conversations(conn, &filter)).await
+    }
+
+    async fn conversation(&self, id: &str) -> Result<Option<Conversation>> {
+        let id = id.to_owned();
+        self.run(move |conn| inbox::one(conn, "conversations", &id)).await
+    }
+
+    async fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>> {
+        let subscriber_id = subscriber_id.to_owned();
+        self.run(move |conn| {
+            let body: Option<String> = conn
+                .query_row("SELECT body FROM conversations WHERE subscriber_id = ?1", [subscriber_id], |r| r.get(0))
+                .optional()
+                .map_err(sql)?;
+            body.map(|b| world::decode(&b)).transpose()
+        })
+        .await
+    }
+
+    async fn message(&self, id: &str) -> Result<Option<Message>> {
+        let id = id.to_owned();
+        self.run(move |conn| inbox::one(conn, "messages", &id)).await
+    }
+
+    async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>> {
+        let conversation_id = conversation_id.to_owned();
+        self.run(move |conn| inbox::messages(conn, &conversation_id, &page)).await
+    }
+
+    async fn messages_after(&self, conversation_id: &str, after: i64, limit: u32) -> Result<(Vec<Message>, i64)> {
+        let conversation_id = conversation_id.to_owned();
+        self.run(move |conn| inbox::messages_after(conn, &conversation_id, after, limit)).await
+    }
+
+    async fn subscribers(&self, account_id: &str, search: Option<String>, limit: u32) -> Result<Vec<Subscriber>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| inbox::subscribers(conn, &account_id, search.as_deref(), limit)).await
+    }
+
+    async fn subscriber(&self, id: &str) -> Result<Option<Subscriber>> {
+        let id = id.to_owned();
+        self.run(move |conn| inbox::one(conn, "subscribers", &id)).await
+    }
+
+    async fn subscriber_by_platform_id(
+        &self,
+        account_id: &str,
+        platform: &str,
+        user_id: &str,
+    ) -> Result<Option<Subscriber>> {
+        let (account_id, platform, user_id) = (account_id.to_owned(), platform.to_owned(), user_id.to_owned());
+        self.run(move |conn| {
+            let body: Option<String> = conn
+                .query_row(
+                    "SELECT body FROM subscribers WHERE account_id = ?1 AND platform = ?2 AND platform_user_id = ?3",
+                    params![account_id, platform, user_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            body.map(|b| world::decode(&b)).transpose()
+        })
+        .await
+    }
+
+    async fn layout_draft(&self, account_id: &str) -> Result<LayoutDraft> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| layouts::draft(conn, &account_id)).await
+    }
+
+    async fn save_layout_draft(
+        &self,
+        account_id: &str,
+        expected_revision: i64,
+        layout: Layout,
+        staff_id: &str,
+        now: Millis,
+    ) -> Result<DraftWrite<LayoutDraft>> {
+        let (account_id, staff_id) = (account_id.to_owned(), staff_id.to_owned());
+        self.run(move |conn| layouts::save_draft(conn, &account_id, expected_revision, &layout, &staff_id, now)).await
+    }
+
+    async fn publish_layout(
+        &self,
+        account_id: &str,
+        expected_revision: i64,
+        staff_id: &str,
+        now: Millis,
+        check: LayoutCheck,
+    ) -> Result<std::result::Result<DraftWrite<i64>, WicketError>> {
+        let (account_id, staff_id) = (account_id.to_owned(), staff_id.to_owned());
+        self.run(move |conn| layouts::publish(conn, &account_id, expected_revision, &staff_id, now, check)).await
+    }
+
+    async fn layout_versions(&self, account_id: &str) -> Result<Vec<LayoutVersion>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| layouts::versions(conn, &account_id)).await
+    }
+
+    async fn layout_version(&self, account_id: &str, version: i64) -> Result<Option<Layout>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| layouts::version(conn, &account_id, version)).await
+    }
+
+    async fn set_live_layout(&self, account_id: &str, version: i64, now: Millis) -> Result<bool> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| layouts::roll_back(conn, &account_id, version, now)).await
+    }
+
+    async fn live_layout(&self, account_id: &str) -> Result<Option<(i64, Layout)>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| layouts::live(conn, &account_id)).await
+    }
+
+    async fn sandbox_visitor(&self, token_hash: &str) -> Result<Option<String>> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |conn| sandbox::visitor(conn, &token_hash)).await
+    }
+
+    async fn create_sandbox_visitor(&self, token_hash: &str, user_id: &str, now: Millis) -> Result<()> {
+        let (token_hash, user_id) = (token_hash.to_owned(), user_id.to_owned());
+        self.run(move |conn| sandbox::create_visitor(conn, &token_hash, &user_id, now)).await
+    }
+
+    async fn save_media(&self, id: &str, mime: &str, bytes: Vec<u8>, now: Millis) -> Result<()> {
+        let (id, mime) = (id.to_owned(), mime.to_owned());
+        self.run(move |conn| sandbox::save_media(conn, &id, &mime, &bytes, now)).await
+    }
+
+    async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let id = id.to_owned();
+        self.run(move |conn| sandbox::media(conn, &id)).await
+    }
+}

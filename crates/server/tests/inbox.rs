@@ -1,0 +1,396 @@
+//! The conversation view, layouts, the sandbox platform and the live feed,
+//! over real HTTP and WebSocket on loopback.
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use wicket_model::Role;
+use wicket_server::{auth, ManualClock, RunningServer, ServerConfig};
+
+const T0: i64 = 1_767_225_600_000;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    server: RunningServer,
+    clock: ManualClock,
+    http: reqwest::Client,
+    owner: String,
+}
+
+async fn fixture(platform: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::at(T0);
+    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start(config, Arc::new(clock.clone())).await.unwrap();
+    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+    let http = reqwest::Client::new();
+    let mut f = Fixture { _dir: dir, server, clock, http, owner: String::new() };
+    f.owner = f.sign_in("boss", "correct horse battery").await;
+    let create = json!({"client_id": "setup", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+        "id": "acc", "name": "招商银行信用卡", "platform": platform, "category": "信用卡", "description": "", "avatar_color": "#1677ff"}}}]});
+    let (status, _) = f.call(Method::POST, "/api/v1/push", Some(&f.owner.clone()), Some(create)).await;
+    assert_eq!(status, StatusCode::OK);
+    f
+}
+
+impl Fixture {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url())
+    }
+
+    async fn sign_in(&self, login: &str, password: &str) -> String {
+        let body: Value = self
+            .http
+            .post(self.url("/api/v1/sessions"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["token"].as_str().expect("signed in").to_owned()
+    }
+
+    async fn staff(&self, login: &str, role: Role) -> String {
+        let hash = auth::hash_password("staff password").unwrap();
+        self.server.state.create_staff(login, login, role, hash).await.unwrap();
+        self.sign_in(login, "staff password").await
+    }
+
+    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+}
+
+/// A browser on the sandbox platform, keeping its cookie.
+struct Browser {
+    cookie: Option<String>,
+}
+
+impl Browser {
+    async fn call(&mut self, f: &Fixture, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = f.http.request(method, f.url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        if let Some(set) = response.headers().get("set-cookie") {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = Some(pair);
+        }
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn say(&mut self, f: &Fixture, id: &str, text: &str) -> (StatusCode, Value) {
+        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
+        self.call(f, Method::POST, "/s/api/acc/messages", Some(body)).await
+    }
+}
+
+async fn only_conversation(f: &Fixture) -> String {
+    let (status, body) = f.call(Method::GET, "/api/v1/conversations?account_id=acc", Some(&f.owner), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let conversations = body["conversations"].as_array().unwrap();
+    assert_eq!(conversations.len(), 1, "one conversation per subscriber");
+    conversations[0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn reply(f: &Fixture, conversation: &str, id: &str, text: &str, note: bool) -> (StatusCode, Value) {
+    let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}, "note": note});
+    f.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(&f.owner), Some(body)).await
+}
+
+#[tokio::test]
+async fn a_subscriber_and_staff_talk_through_the_sandbox() {
+    let f = fixture("wechat").await;
+    let mut browser = Browser { cookie: None };
+    let (status, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(view["account"]["name"], "招商银行信用卡");
+    assert!(view["layout"].is_null(), "nothing is published yet");
+    assert!(browser.cookie.is_some(), "the first visit gets a sandbox identity");
+
+    let (status, sent) = browser.say(&f, "m-1", "我的还款日是哪天？").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, again) = browser.say(&f, "m-1", "我的还款日是哪天？").await;
+    assert_eq!(sent["message"]["id"], again["message"]["id"], "the same client id is one message");
+
+    let conversation = only_conversation(&f).await;
+    let (status, _) = reply(&f, &conversation, "r-1", "每月 5 日", false).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = reply(&f, &conversation, "r-1", "每月 5 日", false).await;
+    assert_eq!(status, StatusCode::OK, "a retried reply is accepted");
+    reply(&f, &conversation, "n-1", "VIP, be kind", true).await;
+
+    let (_, page) = browser.call(&f, Method::GET, "/s/api/acc/messages?after=0", None).await;
+    let texts: Vec<&str> =
+        page["messages"].as_array().unwrap().iter().filter_map(|m| m["body"]["text"].as_str()).collect();
+    assert_eq!(texts, ["我的还款日是哪天？", "每月 5 日"], "one question, one reply, and never the note");
+    let cursor = page["cursor"].as_i64().unwrap();
+    let (_, later) = browser.call(&f, Method::GET, &format!("/s/api/acc/messages?after={cursor}"), None).await;
+    assert!(later["messages"].as_array().unwrap().is_empty(), "nothing new after the cursor");
+
+    let (_, staff_view) =
+        f.call(Method::GET, &format!("/api/v1/conversations/{conversation}/messages"), Some(&f.owner), None).await;
+    assert_eq!(staff_view["messages"].as_array().unwrap().len(), 3, "staff see the note too");
+}
+
+#[tokio::test]
+async fn wechat_replies_follow_the_window_across_its_edges() {
+    let f = fixture("wechat").await;
+    let mut browser = Browser { cookie: None };
+    let tap = json!({"event": "menu_tap", "key": "bill", "label": "账单"});
+    browser.call(&f, Method::POST, "/s/api/acc/events", Some(tap)).await;
+    let conversation = only_conversation(&f).await;
+    f.clock.advance(59_000);
+    for i in 1..=3 {
+        let (status, body) = reply(&f, &conversation, &format!("r{i}"), "您好", false).await;
+        assert_eq!(status, StatusCode::OK, "reply {i} within a minute of a menu tap: {body}");
+    }
+    let (status, body) = reply(&f, &conversation, "r4", "您好", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fourth reply is refused");
+    assert_eq!(body["issues"][0]["key"], "reply_window.quota_used");
+
+    browser.say(&f, "m-1", "还在吗").await;
+    f.clock.advance(48 * 3_600_000 - 1);
+    let (status, _) = reply(&f, &conversation, "r5", "在的", false).await;
+    assert_eq!(status, StatusCode::OK, "open until the last millisecond of 48 hours");
+    f.clock.advance(1);
+    let (status, body) = reply(&f, &conversation, "r6", "在的", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["issues"][0]["key"], "reply_window.expired", "closed at exactly 48 hours");
+    let (status, _) = reply(&f, &conversation, "n1", "follow up by phone", true).await;
+    assert_eq!(status, StatusCode::OK, "notes are never limited");
+}
+
+#[tokio::test]
+async fn alipay_replies_stop_at_100_a_day() {
+    let f = fixture("alipay").await;
+    let mut browser = Browser { cookie: None };
+    browser.say(&f, "m-1", "你好").await;
+    let conversation = only_conversation(&f).await;
+    for i in 0..100 {
+        let (status, _) = reply(&f, &conversation, &format!("r{i}"), "好的", false).await;
+        assert_eq!(status, StatusCode::OK, "reply {i}");
+    }
+    let (status, body) = reply(&f, &conversation, "r100", "好的", false).await;
+    assert_eq!(
+        (status, body["issues"][0]["key"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reply_window.daily_cap"))
+    );
+}
+
+#[tokio::test]
+async fn layouts_save_with_revisions_publish_and_roll_back() {
+    let f = fixture("wechat").await;
+    let (_, templates) = f.call(Method::GET, "/api/v1/templates", Some(&f.owner), None).await;
+    let layout = templates[0]["layout"].clone();
+    let path = "/api/v1/accounts/acc/layout/draft";
+    let save = |revision: &str, layout: Value| {
+        let request = f
+            .http
+            .put(f.url(path))
+            .bearer_auth(&f.owner)
+            .header("if-match", revision)
+            .json(&json!({ "layout": layout }));
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, saved) = save("0", layout.clone()).await;
+    assert_eq!((status, saved["revision"].as_i64()), (StatusCode::OK, Some(1)));
+    let (status, stale) = save("0", layout.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a save based on an old revision is a conflict");
+    assert_eq!(stale["current"]["revision"], 1, "the conflict carries the current draft");
+
+    let (status, published) =
+        f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 1}))).await;
+    assert_eq!((status, published["version"].as_i64()), (StatusCode::OK, Some(1)));
+
+    let mut broken = layout.clone();
+    broken["menu"]["items"][0]["label"] = json!("一个非常长的菜单名称");
+    let (_, saved) = save("1", broken).await;
+    assert!(!saved["issues"].as_array().unwrap().is_empty(), "the draft is kept, with its problems listed");
+    let (status, refused) =
+        f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 2}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a layout that breaks a rule is not published");
+    assert_eq!(refused["issues"][0]["path"], "menu.items.0.label");
+
+    let (status, bad_file) = save("2", json!({"schema_version": 1, "modules": "nope"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a broken document is refused");
+    assert_eq!(bad_file["code"], "invalid");
+
+    save("2", layout.clone()).await;
+    f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 3}))).await;
+    let (_, versions) = f.call(Method::GET, "/api/v1/accounts/acc/layout/versions", Some(&f.owner), None).await;
+    let live: Vec<(i64, bool)> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["version"].as_i64().unwrap(), v["live"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(live, [(2, true), (1, false)]);
+    let (status, _) =
+        f.call(Method::POST, "/api/v1/accounts/acc/layout/rollback", Some(&f.owner), Some(json!({"version": 1}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut browser = Browser { cookie: None };
+    let (_, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    assert_eq!(view["version"], 1, "subscribers see the version rolled back to");
+}
+
+/// Every console route, with who may call it.
+fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [Role])> {
+    const EVERYONE: &[Role] = &[Role::Owner, Role::Admin, Role::Designer, Role::Agent];
+    const DESIGNERS: &[Role] = &[Role::Owner, Role::Admin, Role::Designer];
+    const AGENTS: &[Role] = &[Role::Owner, Role::Admin, Role::Agent];
+    vec![
+        (Method::GET, "/api/v1/me", None, EVERYONE),
+        (Method::GET, "/api/v1/changes?client_id=x", None, EVERYONE),
+        (Method::POST, "/api/v1/push", Some(json!({"client_id": "m", "mutations": []})), EVERYONE),
+        (Method::GET, "/api/v1/templates", None, EVERYONE),
+        (Method::GET, "/api/v1/accounts/acc/layout/draft", None, DESIGNERS),
+        (Method::GET, "/api/v1/accounts/acc/layout/versions", None, DESIGNERS),
+        (Method::POST, "/api/v1/accounts/acc/layout/rollback", Some(json!({"version": 9})), DESIGNERS),
+        (Method::POST, "/api/v1/accounts/acc/layout/publish", Some(json!({"revision": 0})), DESIGNERS),
+        (Method::GET, "/api/v1/conversations", None, AGENTS),
+        (Method::GET, "/api/v1/subscribers?account_id=acc", None, AGENTS),
+        (Method::GET, "/api/v1/subscribers/nobody", None, AGENTS),
+        (Method::GET, "/api/v1/conversations/none/messages", None, AGENTS),
+        (
+            Method::POST,
+            "/api/v1/conversations/none/messages",
+            Some(json!({"client_msg_id": "x", "body": {"type": "text", "text": "hi"}})),
+            AGENTS,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_checks_the_token_and_the_role() {
+    let f = fixture("wechat").await;
+    let mut tokens = vec![(Role::Owner, f.owner.clone())];
+    for (login, role) in [("admin", Role::Admin), ("designer", Role::Designer), ("agent", Role::Agent)] {
+        tokens.push((role, f.staff(login, role).await));
+    }
+    for (method, path, body, allowed) in routes() {
+        let (status, _) = f.call(method.clone(), path, None, body.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} without a token");
+        let (status, _) = f.call(method.clone(), path, Some("not-a-token"), body.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path} with a bad token");
+        for (role, token) in &tokens {
+            let (status, answer) = f.call(method.clone(), path, Some(token), body.clone()).await;
+            if allowed.contains(role) {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{method} {path} as {role:?} is allowed, got {status} {answer}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} as {role:?}");
+            }
+        }
+    }
+}
+
+async fn next_event<S>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next()).await;
+    let frame = frame.expect("an event within 10 s").expect("the socket is open").unwrap();
+    serde_json::from_str(frame.to_text().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn staff_hear_about_new_messages_live() {
+    let f = fixture("wechat").await;
+    let url = format!("ws://{}/api/v1/live", f.server.addr);
+    let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    request.headers_mut().insert("authorization", format!("Bearer {}", f.owner).parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("the live feed opens");
+    let hello = next_event(&mut socket).await;
+    assert_eq!(hello["type"], "changes", "the socket starts by saying where the feed is");
+    let start = hello["seq"].as_i64().unwrap();
+
+    let mut browser = Browser { cookie: None };
+    browser.say(&f, "m-1", "你好").await;
+    let event = next_event(&mut socket).await;
+    assert_eq!(event["type"], "changes");
+    assert!(event["seq"].as_i64().unwrap() > start, "the feed moved on");
+    assert_eq!(event["conversations"].as_array().unwrap().len(), 1, "and says which conversation changed");
+
+    let no_token = tokio_tungstenite::connect_async(format!("ws://{}/api/v1/live", f.server.addr)).await;
+    assert!(no_token.is_err(), "the live feed needs a token");
+}
+
+#[tokio::test]
+async fn the_feed_replayed_while_writes_race_ends_at_the_same_state() {
+    let f = fixture("wechat").await;
+    let writer = {
+        let http = f.http.clone();
+        let url = f.url("/api/v1/push");
+        let token = f.owner.clone();
+        tokio::spawn(async move {
+            for i in 0..40 {
+                let body = json!({"client_id": "racer", "mutations": [{"id": i + 1, "mutation": {"name": "create_account", "args": {
+                    "id": format!("race-{i}"), "name": format!("Shop {i}"), "platform": "wechat", "category": "", "description": "", "avatar_color": "#07c160"}}}]});
+                http.post(&url).bearer_auth(&token).json(&body).send().await.unwrap();
+            }
+        })
+    };
+    let mut seen = std::collections::BTreeMap::new();
+    let mut cursor = 0;
+    let mut last_seq = 0;
+    loop {
+        let (_, page) = f
+            .call(
+                Method::GET,
+                &format!("/api/v1/changes?client_id=reader&after={cursor}&limit=3"),
+                Some(&f.owner),
+                None,
+            )
+            .await;
+        for entry in page["changes"].as_array().unwrap() {
+            let seq = entry["seq"].as_i64().unwrap();
+            assert!(seq > last_seq, "no change is seen twice or out of order");
+            last_seq = seq;
+            seen.insert(entry["change"]["data"]["id"].as_str().unwrap().to_owned(), entry["change"].clone());
+        }
+        cursor = page["cursor"].as_i64().unwrap();
+        if !page["more"].as_bool().unwrap() && writer.is_finished() {
+            let (_, tail) = f
+                .call(Method::GET, &format!("/api/v1/changes?client_id=reader&after={cursor}"), Some(&f.owner), None)
+                .await;
+            if tail["changes"].as_array().unwrap().is_empty() {
+                break;
+            }
+        }
+    }
+    writer.await.unwrap();
+    let (_, full) = f.call(Method::GET, "/api/v1/changes?client_id=fresh&after=0", Some(&f.owner), None).await;
+    let mut replayed = std::collections::BTreeMap::new();
+    for entry in full["changes"].as_array().unwrap() {
+        replayed.insert(entry["change"]["data"]["id"].as_str().unwrap().to_owned(), entry["change"].clone());
+    }
+    assert_eq!(seen.len(), 41, "every account, the first one included");
+    assert_eq!(seen, replayed, "a replay that raced the writes ends where a fresh one does");
+}
