@@ -24,6 +24,7 @@ help:
 	@echo "make test   run every test: Rust, UI unit, end to end"
 	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
 	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
+	@echo "make bench-server  measure inbound-message throughput and latency (release build)"
 
 # ---- What the build needs -------------------------------------------------
 
@@ -113,3 +114,10 @@ test-ui:
 
 test-e2e: app tauri-driver
 	$(CARGO) test -p wicket-e2e -- --test-threads=1
+
+# ---- Benchmarks (figures, never pass/fail) -----------------------------------
+
+.PHONY: bench-server
+bench-server: deps ui
+	$(CARGO) build --release -p wicket-server -p wicket-bench
+	./target/release/inbound-load --connections 16 --messages 200

@@ -1,0 +1,101 @@
+//! Shared pieces of the benchmarks: latency statistics and a server process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Latencies of one run, and its wall-clock time.
+pub struct Run {
+    pub name: String,
+    pub latencies: Vec<Duration>,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn throughput(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        if sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+        sorted[rank.min(sorted.len() - 1)]
+    }
+
+    pub fn print(&self, baseline: Option<&Run>) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let ratio =
+            baseline.map(|b| format!("{:.2}", self.throughput() / b.throughput())).unwrap_or_else(|| "—".into());
+        println!(
+            "{:<28} {:>8} {:>12.0} {:>9.2} {:>9.2} {:>9.2} {:>10}",
+            self.name,
+            self.latencies.len(),
+            self.throughput(),
+            ms(self.percentile(50.0)),
+            ms(self.percentile(99.0)),
+            ms(self.percentile(100.0)),
+            ratio
+        );
+    }
+}
+
+pub fn print_header() {
+    println!(
+        "{:<28} {:>8} {:>12} {:>9} {:>9} {:>9} {:>10}",
+        "run", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "vs health"
+    );
+}
+
+/// A `wicket-server` process on a free loopback port, stopped by its pid.
+pub struct ServerProcess {
+    child: Child,
+    pub base_url: String,
+    _data: tempfile::TempDir,
+}
+
+impl ServerProcess {
+    pub fn start(binary: &Path, owner_password: &str) -> ServerProcess {
+        let data = tempfile::tempdir().expect("a temp folder");
+        let mut setup = Command::new(binary)
+            .arg("--data")
+            .arg(data.path())
+            .args(["create-owner", "--login", "owner"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
+        use std::io::Write;
+        setup.stdin.take().expect("stdin").write_all(format!("{owner_password}\n").as_bytes()).expect("password sent");
+        assert!(setup.wait().expect("create-owner ends").success(), "the owner was created");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let child = Command::new(binary)
+            .arg("--data")
+            .arg(data.path())
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the server did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ServerProcess { child, base_url: format!("http://127.0.0.1:{port}"), _data: data }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn default_server_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release/wicket-server")
+}
