@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk imagemagick librsvg2-bin dbus
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk imagemagick librsvg2-bin dbus chromium jq curl
 TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
 
 .PHONY: help
@@ -88,7 +88,7 @@ server: deps
 # ---- Tests -----------------------------------------------------------------
 
 .PHONY: test lint test-rust test-ui test-e2e check-bindings
-test: deps tauri-driver ui lint test-rust check-bindings test-ui test-e2e
+test: deps tauri-driver ui lint test-rust check-bindings test-ui test-web test-e2e
 	@echo "make test: all passed"
 
 lint:
@@ -102,15 +102,20 @@ test-rust:
 # The Rust tests regenerate the UI's bindings; a difference means the
 # committed TypeScript no longer matches the Rust types.
 check-bindings:
-	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts); \
+	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts ui/src/shared/model.ts); \
 	if [ -n "$$changed" ]; then \
-	  echo "ui/src/platform/bindings.ts changed when regenerated from the Rust types:" >&2; \
-	  git --no-pager diff --stat -- ui/src/platform/bindings.ts >&2; \
+	  echo "The TypeScript generated from the Rust types changed when regenerated:" >&2; \
+	  git --no-pager diff --stat -- ui/src/platform/bindings.ts ui/src/shared/model.ts >&2; \
 	  echo "Run 'make bindings' and commit the result." >&2; exit 1; \
 	fi
 
 test-ui:
 	cd ui && $(NPM) test
+
+# The subscriber web app in Debian's Chromium, against a real server binary
+# (which embeds the web app built by `make ui`).
+test-web: app
+	cd ui && $(NPM) run test:web
 
 test-e2e: app tauri-driver
 	$(CARGO) test -p wicket-e2e -- --test-threads=1
