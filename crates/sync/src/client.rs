@@ -56,6 +56,15 @@ impl ServerClient {
         &self.base
     }
 
+    /// The live feed's address (`ws://` or `wss://`).
+    pub fn live_url(&self) -> String {
+        let socket_base = match self.base.strip_prefix("https://") {
+            Some(rest) => format!("wss://{rest}"),
+            None => format!("ws://{}", self.base.trim_start_matches("http://")),
+        };
+        format!("{socket_base}/api/v1/live")
+    }
+
     pub async fn sign_in(&self, login: &str, password: &str) -> Result<SignInResponse, ClientError> {
         let body = SignInRequest { login: login.to_owned(), password: password.to_owned() };
         self.send(self.http.post(self.url("/sessions")).json(&body)).await

@@ -14,8 +14,21 @@ use crate::client::{ClientError, ServerClient};
 /// How many outbox entries go in one push, and feed entries in one pull.
 const PUSH_BATCH: usize = 100;
 const PULL_PAGE: u32 = 500;
-/// With no nudge, look for others' changes this often (until the live feed).
-const POLL_EVERY: Duration = Duration::from_secs(5);
+/// How often to look for others' changes when nothing says there are any.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncOptions {
+    /// While the live feed is down.
+    pub poll_every: Duration,
+    /// While the live feed is up (it nudges on every change; this is a
+    /// safety net).
+    pub poll_every_live: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self { poll_every: Duration::from_secs(5), poll_every_live: Duration::from_secs(60) }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyncEvent {
@@ -26,11 +39,14 @@ pub enum SyncEvent {
 
 pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;
 
-struct Shared {
-    cache: Arc<Cache>,
-    client: ServerClient,
-    token: String,
-    nudge: Notify,
+pub(crate) struct Shared {
+    pub(crate) options: SyncOptions,
+    /// Whether the live feed is connected.
+    pub(crate) live: std::sync::atomic::AtomicBool,
+    pub(crate) cache: Arc<Cache>,
+    pub(crate) client: ServerClient,
+    pub(crate) token: String,
+    pub(crate) nudge: Notify,
     status: watch::Sender<SyncStatus>,
     listener: SyncListener,
 }
@@ -38,6 +54,7 @@ struct Shared {
 pub struct SyncEngine {
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    live: JoinHandle<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,13 +69,33 @@ impl SyncEngine {
     /// Starts syncing `cache` with the server at once, then whenever nudged
     /// and every few seconds.
     pub fn start(cache: Arc<Cache>, client: ServerClient, token: String, listener: SyncListener) -> Self {
+        Self::start_with(cache, client, token, listener, SyncOptions::default())
+    }
+
+    pub fn start_with(
+        cache: Arc<Cache>,
+        client: ServerClient,
+        token: String,
+        listener: SyncListener,
+        options: SyncOptions,
+    ) -> Self {
         let (pending, rejected) = cache.outbox_counts().unwrap_or((0, 0));
         let initial =
             SyncStatus { connection: Connection::Syncing, pending, rejected, last_synced_at: None, last_error: None };
         let (status, _) = watch::channel(initial);
-        let shared = Arc::new(Shared { cache, client, token, nudge: Notify::new(), status, listener });
+        let shared = Arc::new(Shared {
+            options,
+            live: std::sync::atomic::AtomicBool::new(false),
+            cache,
+            client,
+            token,
+            nudge: Notify::new(),
+            status,
+            listener,
+        });
         let task = tokio::spawn(run(shared.clone()));
-        Self { shared, task }
+        let live = tokio::spawn(crate::live::follow(shared.clone()));
+        Self { shared, task, live }
     }
 
     /// Asks for a round now (after a local write, or when staff ask).
@@ -78,12 +115,27 @@ impl SyncEngine {
     /// Stops the loop. Nothing is lost: the outbox stays in the cache.
     pub fn stop(&self) {
         self.task.abort();
+        self.live.abort();
     }
 }
 
 impl Drop for SyncEngine {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop();
+    }
+}
+
+impl Shared {
+    fn poll_every(&self) -> Duration {
+        if self.live.load(std::sync::atomic::Ordering::Relaxed) {
+            self.options.poll_every_live
+        } else {
+            self.options.poll_every
+        }
+    }
+
+    pub(crate) fn cursor(&self) -> i64 {
+        self.cache.cursor().unwrap_or(0)
     }
 }
 
@@ -108,7 +160,7 @@ async fn run(shared: Arc<Shared>) {
                 if counts.0 > 0 {
                     Duration::ZERO
                 } else {
-                    POLL_EVERY
+                    shared.poll_every()
                 }
             }
             Err(error) => {
@@ -140,7 +192,7 @@ async fn run(shared: Arc<Shared>) {
     }
 }
 
-fn new_backoff() -> impl Iterator<Item = Duration> {
+pub(crate) fn new_backoff() -> impl Iterator<Item = Duration> {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(500))
         .with_max_delay(Duration::from_secs(30))

@@ -6,6 +6,7 @@
 
 pub mod client;
 mod engine;
+mod live;
 
 pub use client::{normalize_url, ClientError, ServerClient};
-pub use engine::{SyncEngine, SyncEvent, SyncListener};
+pub use engine::{SyncEngine, SyncEvent, SyncListener, SyncOptions};

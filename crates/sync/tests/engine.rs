@@ -150,3 +150,30 @@ async fn a_revoked_session_shows_as_signed_out() {
     engine.stop();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_live_feed_brings_a_colleagues_change_without_polling() {
+    let (world, server) = world().await;
+    let client = ServerClient::new(&server.base_url()).unwrap();
+    // Polling so rarely that only the live feed can explain a quick arrival.
+    let options =
+        wicket_sync::SyncOptions { poll_every: Duration::from_secs(3600), poll_every_live: Duration::from_secs(3600) };
+    let engine = SyncEngine::start_with(world.cache.clone(), client.clone(), world.token.clone(), quiet(), options);
+    wait_for(&engine, "the first round", |s| s.connection == Connection::Online).await;
+    // Give the socket a moment to open (its arrival is what is tested).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    for id in 1.. {
+        let colleague = PushRequest {
+            client_id: "colleague".into(),
+            mutations: vec![NumberedMutation { id, mutation: create(&format!("live-{id}"), "Live Shop") }],
+        };
+        client.push(&world.token, &colleague).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if world.cache.accounts().unwrap().iter().any(|a| a.account.id.starts_with("live-")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the live feed did not bring the change");
+    }
+    engine.stop();
+    server.stop().await;
+}
