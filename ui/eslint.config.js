@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // bindings.ts is generated from the Rust types by tauri-specta.
-  { ignores: ['dist', 'node_modules', 'src/platform/bindings.ts'] },
+  { ignores: ['dist', 'dist-web', 'node_modules', 'test-results', 'playwright-report', 'src/platform/bindings.ts'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended, reactHooks.configs.flat.recommended],
@@ -15,6 +15,13 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Nothing from a subscriber or a layout is ever rendered as HTML.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never render HTML: use text.' },
+        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Never render HTML: use text.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Never render HTML: use text.' },
+      ],
       // Only src/platform/ talks to Tauri: everything else goes through its index.
       'no-restricted-imports': [
         'error',
@@ -31,8 +38,24 @@ export default tseslint.config(
     files: ['src/platform/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  // The renderer and the subscriber web app run outside Tauri: no platform, no console.
   {
-    files: ['vite.config.ts', 'eslint.config.js'],
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/subscriber/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tauri-apps/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
+            { group: ['**/platform', '**/platform/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
+            { group: ['**/console', '**/console/*'], message: 'The console embeds the renderer, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['vite.config.ts', 'vite.subscriber.config.ts', 'playwright.config.ts', 'e2e-web/**/*.ts', 'eslint.config.js'],
     languageOptions: { globals: globals.node },
   },
 );
