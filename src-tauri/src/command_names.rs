@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "create_account",
     "update_account",
     "set_archived",
+    "open_subscriber_page",
     "sync_status",
     "sync_now",
     "rejected_changes",

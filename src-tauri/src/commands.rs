@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 use wicket_console::{Console, RejectedChange, Session};
 use wicket_model::sync::SyncStatus;
 use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, WicketError};
@@ -74,6 +75,18 @@ pub async fn update_account(console: State<'_, Arc<Console>>, id: String, patch:
 #[specta::specta]
 pub async fn set_archived(console: State<'_, Arc<Console>>, id: String, archived: bool) -> Result<()> {
     console.set_archived(id, archived).await
+}
+
+/// Opens the account's subscriber web app in the system browser; returns
+/// its address, which the console also shows.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_subscriber_page(app: AppHandle, console: State<'_, Arc<Console>>, id: String) -> Result<String> {
+    let url = console.subscriber_page_url(&id).await?;
+    app.opener().open_url(&url, None::<&str>).map_err(|e| {
+        WicketError::new(wicket_model::ErrorCode::Internal, format!("cannot open a browser for {url}: {e}"))
+    })?;
+    Ok(url)
 }
 
 #[tauri::command]

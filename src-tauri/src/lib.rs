@@ -37,6 +37,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::create_account,
             commands::update_account,
             commands::set_archived,
+            commands::open_subscriber_page,
             commands::sync_status,
             commands::sync_now,
             commands::rejected_changes,
@@ -90,6 +91,7 @@ pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

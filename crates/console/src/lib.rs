@@ -225,6 +225,28 @@ impl Console {
         self.write(change).await
     }
 
+    /// Where subscribers see an account: the sandbox web app of the server
+    /// this workspace syncs with (the embedded one in local mode).
+    pub async fn subscriber_page_url(&self, account_id: &str) -> Result<String, WicketError> {
+        let team_url = match &*self.workspace.lock().await {
+            Some(ws) => ws.server_url.clone(),
+            None => return Err(WicketError::new(ErrorCode::Unauthorized, "sign in to continue")),
+        };
+        let known = self.accounts().await?.into_iter().find(|item| item.account.id == account_id);
+        match known {
+            None => return Err(WicketError::not_found(format!("account {account_id}"))),
+            Some(item) if item.waiting => {
+                return Err(WicketError::new(ErrorCode::Offline, "the account is not on the server yet"))
+            }
+            Some(_) => {}
+        }
+        let base = match team_url {
+            Some(url) => url,
+            None => self.local_server_url().await?,
+        };
+        Ok(format!("{base}/s/{account_id}"))
+    }
+
     pub async fn sync_status(&self) -> SyncStatus {
         match &*self.workspace.lock().await {
             Some(ws) => ws.engine.status(),

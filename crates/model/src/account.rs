@@ -11,7 +11,7 @@ use crate::Millis;
 pub type AccountId = String;
 
 /// Which platform's rules an account follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformProfile {
     /// An Alipay 生活号 (public service account).
@@ -38,9 +38,10 @@ impl PlatformProfile {
 }
 
 /// A public service account as every part of Wicket sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    #[schema(value_type = String)]
     pub id: AccountId,
     pub name: String,
     pub platform: PlatformProfile,
@@ -49,14 +50,17 @@ pub struct Account {
     /// `#rrggbb`, the colour of the account's avatar in the console.
     pub avatar_color: String,
     pub archived: bool,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
+    #[schema(value_type = i64)]
     pub updated_at: Millis,
 }
 
 /// What staff fill in to create an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
+    #[schema(value_type = String)]
     pub id: AccountId,
     pub name: String,
     pub platform: PlatformProfile,
@@ -66,7 +70,7 @@ pub struct NewAccount {
 }
 
 /// An edit of an account's details; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
     pub name: Option<String>,
@@ -76,7 +80,7 @@ pub struct AccountPatch {
 }
 
 /// What staff fill in on the "new account" form; the console adds the id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountDraft {
     pub name: String,
@@ -100,7 +104,7 @@ impl AccountDraft {
 }
 
 /// An account as the console lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct AccountListItem {
     pub account: Account,
     /// Changes to it are kept on this computer and not yet accepted by the server.

@@ -7,7 +7,7 @@ use specta::Type;
 use crate::account::Account;
 use crate::conversation::{Conversation, Message, Subscriber};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Change {
     Account(Account),

@@ -11,10 +11,12 @@ pub type ConversationId = String;
 pub type MessageId = String;
 
 /// Someone who follows (or followed) a public service account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subscriber {
+    #[schema(value_type = String)]
     pub id: SubscriberId,
+    #[schema(value_type = String)]
     pub account_id: AccountId,
     /// Which platform vouches for this person (`sandbox`, `alipay`, `wechat`).
     pub platform: String,
@@ -22,15 +24,18 @@ pub struct Subscriber {
     pub platform_user_id: String,
     pub display_name: String,
     pub following: bool,
+    #[schema(value_type = Option<i64>)]
     pub followed_at: Option<Millis>,
     pub tags: Vec<String>,
     /// Staff's private note; never shown to the subscriber.
     pub note: String,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
+    #[schema(value_type = i64)]
     pub updated_at: Millis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {
     Open,
@@ -58,25 +63,31 @@ impl ConversationStatus {
 }
 
 /// One conversation per (account, subscriber).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Conversation {
+    #[schema(value_type = String)]
     pub id: ConversationId,
+    #[schema(value_type = String)]
     pub account_id: AccountId,
+    #[schema(value_type = String)]
     pub subscriber_id: SubscriberId,
     pub status: ConversationStatus,
     /// The staff member who answers it, if anyone.
     pub assignee: Option<String>,
     pub labels: Vec<String>,
     /// The newest message or event, for sorting the inbox.
+    #[schema(value_type = i64)]
     pub last_activity_at: Millis,
     /// The start of the newest message, as text, for the inbox list.
     pub preview: String,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
+    #[schema(value_type = i64)]
     pub updated_at: Millis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// From the subscriber (or the platform on their behalf).
@@ -107,7 +118,7 @@ impl Direction {
 }
 
 /// What a subscriber did that was not a message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SubscriberEvent {
     Follow,
@@ -142,7 +153,7 @@ impl SubscriberEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MessageBody {
     Text { text: String },
@@ -176,7 +187,7 @@ impl MessageBody {
 
 /// Where an outbound message is, as far as the server knows. `queued` and
 /// `sending` exist only in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Delivery {
     Sent,
@@ -185,10 +196,12 @@ pub enum Delivery {
     Failed { reason: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Message {
+    #[schema(value_type = String)]
     pub id: MessageId,
+    #[schema(value_type = String)]
     pub conversation_id: ConversationId,
     pub direction: Direction,
     /// The staff member who wrote an outbound message or a note.
@@ -200,6 +213,7 @@ pub struct Message {
     pub platform_msg_id: Option<String>,
     /// Outbound messages only.
     pub delivery: Option<Delivery>,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
 }
 

@@ -8,7 +8,7 @@ use specta::Type;
 
 /// What went wrong, as far as a caller needs to act on it. A code exists only
 /// where some caller branches on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input broke a rule; `issues` says which.
@@ -33,7 +33,7 @@ pub enum ErrorCode {
 }
 
 /// One problem with one field, found by validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct Issue {
     /// Where the problem is, as a dotted path (`name`, `menu.0.label`).
     pub path: String,
@@ -59,7 +59,7 @@ impl Issue {
 }
 
 /// An error as callers see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema, thiserror::Error)]
 #[error("{code:?}: {message}")]
 pub struct WicketError {
     pub code: ErrorCode,

@@ -19,41 +19,50 @@ use crate::reply_window::ReplyLedger;
 use crate::staff::Permission;
 use crate::Millis;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Mutation {
     CreateAccount(NewAccount),
     UpdateAccount {
+        #[schema(value_type = String)]
         id: AccountId,
         patch: AccountPatch,
     },
     ArchiveAccount {
+        #[schema(value_type = String)]
         id: AccountId,
     },
     RestoreAccount {
+        #[schema(value_type = String)]
         id: AccountId,
     },
     /// A reply to the subscriber, or a private note. `id` is made by the
     /// console, so the same message sent twice is stored once.
     SendMessage {
+        #[schema(value_type = String)]
         id: MessageId,
+        #[schema(value_type = String)]
         conversation_id: ConversationId,
         body: MessageBody,
         note: bool,
     },
     SetConversationStatus {
+        #[schema(value_type = String)]
         id: ConversationId,
         status: ConversationStatus,
     },
     AssignConversation {
+        #[schema(value_type = String)]
         id: ConversationId,
         assignee: Option<String>,
     },
     SetConversationLabels {
+        #[schema(value_type = String)]
         id: ConversationId,
         labels: Vec<String>,
     },
     UpdateSubscriber {
+        #[schema(value_type = String)]
         id: SubscriberId,
         tags: Option<Vec<String>>,
         note: Option<String>,

@@ -17,7 +17,7 @@ const DAY: Millis = 24 * HOUR;
 
 /// An account's reply rules; defaults come from its platform profile and
 /// staff may adjust them per account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyPolicy {
     /// Hours after a subscriber's message (or, with
@@ -62,11 +62,13 @@ impl ReplyPolicy {
 }
 
 /// What the window depends on, read from a conversation's history.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct ReplyLedger {
     /// The subscriber's newest message.
+    #[schema(value_type = Option<i64>)]
     pub last_message_at: Option<Millis>,
     /// The newest menu tap, follow, scan or entry.
+    #[schema(value_type = Option<i64>)]
     pub last_event_at: Option<Millis>,
     pub replies_since_message: u32,
     pub replies_since_event: u32,
@@ -109,10 +111,11 @@ impl ReplyLedger {
 }
 
 /// Whether staff may reply now, until when, and how many times.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct ReplyWindow {
     pub open: bool,
     /// When the window closes, if it is open.
+    #[schema(value_type = Option<i64>)]
     pub closes_at: Option<Millis>,
     /// Replies left; `None` when the platform does not count.
     pub replies_left: Option<u32>,

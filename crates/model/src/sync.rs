@@ -14,7 +14,7 @@ use crate::staff::StaffUser;
 /// One installation of the console (per workspace).
 pub type ClientId = String;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberedMutation {
     /// 1, 2, 3, … per client, never reused.
@@ -22,36 +22,37 @@ pub struct NumberedMutation {
     pub mutation: Mutation,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    #[schema(value_type = String)]
     pub client_id: ClientId,
     pub mutations: Vec<NumberedMutation>,
 }
 
 /// A mutation the server refused for good (invalid, not allowed, …). It still
 /// counts as processed, so it never blocks the ones behind it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rejection {
     pub id: i64,
     pub error: WicketError,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PushResponse {
     /// The highest mutation number the server has processed for this client.
     pub last_mutation_id: i64,
     pub rejected: Vec<Rejection>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeedEntry {
     /// The global, monotonic position of this change.
     pub seq: i64,
     pub change: Change,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PullResponse {
     pub changes: Vec<FeedEntry>,
     /// Where the next pull starts.
@@ -65,14 +66,14 @@ pub struct PullResponse {
     pub server_time: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub login: String,
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SignInResponse {
     pub token: String,
     pub expires_at: i64,
@@ -80,7 +81,7 @@ pub struct SignInResponse {
 }
 
 /// The state of the console's connection, as the UI shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Connection {
     Online,
@@ -90,7 +91,7 @@ pub enum Connection {
     SignedOut,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct SyncStatus {
     pub connection: Connection,
     /// Changes written locally and not yet accepted by the server.

@@ -27,7 +27,7 @@ use storage::{NewStaff, Storage, StorageError};
 
 /// What the live sockets carry. Staff hear changes and presence; a
 /// subscriber's page hears only that its own conversation changed.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     /// The feed has moved to `seq`; these conversations changed.
@@ -43,7 +43,7 @@ pub enum LiveEvent {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceState {
     Viewing,

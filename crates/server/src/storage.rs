@@ -47,19 +47,21 @@ pub struct Recorded {
 }
 
 /// An account's server draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LayoutDraft {
     /// 0 before the first save.
     pub revision: i64,
     pub layout: Layout,
     pub updated_by: Option<String>,
+    #[schema(value_type = Option<i64>)]
     pub updated_at: Option<Millis>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LayoutVersion {
     pub version: i64,
     pub published_by: String,
+    #[schema(value_type = i64)]
     pub published_at: Millis,
     /// Whether subscribers see this version now.
     pub live: bool,

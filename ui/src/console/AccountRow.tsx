@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { setArchived, updateAccount, type AccountListItem, type Issue } from '../platform';
+import { openSubscriberPage, setArchived, updateAccount, type AccountListItem, type Issue } from '../platform';
 import { Avatar } from './Avatar';
 import { asAppError, describeError, fieldOf, translateIssue } from './errors';
 import { useAccountCheck } from './useAccountCheck';
@@ -41,6 +41,10 @@ export function AccountRow({ item, onChanged, onError }: Props) {
       renameButton.current?.focus();
     }
   }, [editing]);
+
+  const onOpenPage = () => {
+    openSubscriberPage(account.id).catch((error: unknown) => onError(describeError(t, asAppError(error))));
+  };
 
   const startRename = () => {
     setName(account.name);
@@ -161,6 +165,16 @@ export function AccountRow({ item, onChanged, onError }: Props) {
             onClick={startRename}
           >
             {t('accounts.rename')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="account-open-page"
+            disabled={busy || waiting || account.archived}
+            title={waiting ? t('accounts.openPageWaiting') : t('accounts.openPageHint')}
+            onClick={onOpenPage}
+          >
+            {t('accounts.openPage')}
           </button>
           <button type="button" className="btn btn-small" data-testid="account-archive" disabled={busy} onClick={onArchive}>
             {account.archived ? t('accounts.restore') : t('accounts.archive')}

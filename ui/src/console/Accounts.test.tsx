@@ -55,6 +55,20 @@ describe('accounts screen', () => {
     expect(m.setArchived).toHaveBeenCalledWith('acc-3', false);
   });
 
+  it('opens the subscriber page of a synced account, and says why it cannot', async () => {
+    m.listAccounts.mockResolvedValue([coffee, books]);
+    render(<AccountsScreen version={0} />);
+    const [waiting, synced] = (await screen.findAllByTestId('account-row')) as [HTMLElement, HTMLElement];
+    const waitingButton = within(waiting).getByTestId('account-open-page') as HTMLButtonElement;
+    expect(waitingButton.disabled).toBe(true); // not on the server yet
+    await userEvent.click(within(synced).getByTestId('account-open-page'));
+    expect(m.openSubscriberPage).toHaveBeenCalledWith('acc-2');
+
+    m.openSubscriberPage.mockRejectedValue(new AppError('internal', 'no browser'));
+    await userEvent.click(within(synced).getByTestId('account-open-page'));
+    expect((await screen.findByTestId('account-action-error')).textContent).not.toBe('');
+  });
+
   it('shows an empty state when there are no accounts', async () => {
     m.listAccounts.mockResolvedValue([]);
     render(<AccountsScreen version={0} />);

@@ -16,6 +16,11 @@ export const commands = {
 	createAccount: (draft: AccountDraft) => typedError<AccountListItem, WicketError>(__TAURI_INVOKE("create_account", { draft })),
 	updateAccount: (id: string, patch: AccountPatch) => typedError<null, WicketError>(__TAURI_INVOKE("update_account", { id, patch })),
 	setArchived: (id: string, archived: boolean) => typedError<null, WicketError>(__TAURI_INVOKE("set_archived", { id, archived })),
+	/**
+	 *  Opens the account's subscriber web app in the system browser; returns
+	 *  its address, which the console also shows.
+	 */
+	openSubscriberPage: (id: string) => typedError<string, WicketError>(__TAURI_INVOKE("open_subscriber_page", { id })),
 	syncStatus: () => typedError<SyncStatus, WicketError>(__TAURI_INVOKE("sync_status")),
 	syncNow: () => typedError<null, WicketError>(__TAURI_INVOKE("sync_now")),
 	rejectedChanges: () => typedError<RejectedChange[], WicketError>(__TAURI_INVOKE("rejected_changes")),

@@ -99,6 +99,8 @@ export const createAccount = (draft: AccountDraft): Promise<AccountListItem> => 
 export const updateAccount = (id: string, patch: AccountPatch): Promise<null> =>
   call(() => commands.updateAccount(id, patch));
 export const setArchived = (id: string, archived: boolean): Promise<null> => call(() => commands.setArchived(id, archived));
+/** Opens the account's subscriber web app in the browser; resolves to its address. */
+export const openSubscriberPage = (id: string): Promise<string> => call(() => commands.openSubscriberPage(id));
 
 export const syncStatus = (): Promise<SyncStatus> => call(() => commands.syncStatus());
 export const syncNow = (): Promise<null> => call(() => commands.syncNow());

@@ -47,6 +47,7 @@ export const platformMocks = {
   createAccount: vi.fn(),
   updateAccount: vi.fn(),
   setArchived: vi.fn(),
+  openSubscriberPage: vi.fn(),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   rejectedChanges: vi.fn(),
@@ -72,6 +73,7 @@ export function resetPlatformMocks(): void {
   m.createAccount.mockImplementation(async () => accountItem());
   m.updateAccount.mockResolvedValue(null);
   m.setArchived.mockResolvedValue(null);
+  m.openSubscriberPage.mockResolvedValue('http://127.0.0.1:9/s/acc');
   m.syncStatus.mockResolvedValue(onlineStatus);
   m.syncNow.mockResolvedValue(null);
   m.rejectedChanges.mockResolvedValue([]);

@@ -41,7 +41,7 @@ pub fn is_known_field(name: &str) -> bool {
 }
 
 /// The values the phone mock shows for each field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleSubscriber {
     pub name: String,

@@ -8,7 +8,7 @@ use specta::Type;
 
 use super::types::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LayoutTemplate {
     pub id: String,

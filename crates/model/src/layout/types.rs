@@ -12,7 +12,7 @@ use specta::Type;
 use super::parse::SCHEMA_VERSION;
 
 /// A whole function view: the home page's modules, extra pages, the menu.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Layout {
     pub schema_version: u32,
@@ -30,7 +30,7 @@ impl Default for Layout {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     pub id: String,
@@ -40,7 +40,7 @@ pub struct Page {
 
 /// One module of a page. `id` is unique in the layout, so the designer can
 /// select, move and undo by id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Module {
     pub id: String,
@@ -69,7 +69,7 @@ impl Module {
 }
 
 /// What a module is, with its properties. In JSON: `{"kind": "notice", …}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ModuleKind {
     ProfileCard(ProfileCardProps),
@@ -199,7 +199,7 @@ into_module_kind! {
 
 /// An image by https URL, with the pixel size the merchant declares (the
 /// rules check sizes where a platform requires one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LayoutImage {
     pub url: String,
@@ -214,7 +214,7 @@ impl LayoutImage {
 }
 
 /// User info: name, level, masked card number, through `{{field}}` templates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileCardProps {
     pub title: String,
@@ -237,7 +237,7 @@ impl Default for ProfileCardProps {
 
 /// The last months' statements; the subscriber's own figures come from the
 /// server (the mock shows the sample's).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatementListProps {
     pub title: String,
@@ -253,7 +253,7 @@ impl Default for StatementListProps {
 }
 
 /// A highlighted reminder, e.g. repayment due.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderProps {
     pub title: String,
@@ -272,7 +272,7 @@ impl Default for ReminderProps {
 }
 
 /// Icon entries in a grid: card management, inquiry, …
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryGridProps {
     /// May be empty.
@@ -295,7 +295,7 @@ impl Default for EntryGridProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GridEntry {
     pub label: String,
@@ -311,7 +311,7 @@ impl GridEntry {
 }
 
 /// An image carousel of the merchant's own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BannerProps {
     pub slides: Vec<BannerSlide>,
@@ -328,7 +328,7 @@ impl Default for BannerProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BannerSlide {
     pub image: LayoutImage,
@@ -336,7 +336,7 @@ pub struct BannerSlide {
 }
 
 /// One line of news.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeProps {
     pub text: String,
@@ -349,7 +349,7 @@ impl Default for NoticeProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkListProps {
     /// May be empty.
@@ -365,7 +365,7 @@ impl Default for LinkListProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkItem {
     pub label: String,
@@ -378,7 +378,7 @@ impl LinkItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CouponProps {
     pub title: String,
@@ -394,7 +394,7 @@ impl Default for CouponProps {
 }
 
 /// A button that starts a payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PayButtonProps {
     pub label: String,
@@ -415,7 +415,7 @@ impl Default for PayButtonProps {
 
 /// An inquiry box: what the subscriber types is sent into the conversation
 /// as a keyword, after `keyword_prefix`, so auto-replies can answer it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchBoxProps {
     pub placeholder: String,
@@ -429,7 +429,7 @@ impl Default for SearchBoxProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactProps {
     pub title: String,
@@ -446,7 +446,7 @@ impl Default for ContactProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpacerProps {
     /// In px.
@@ -459,11 +459,12 @@ impl Default for SpacerProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupProps {
     /// May be empty.
     pub title: String,
+    #[schema(no_recursion)]
     pub children: Vec<Module>,
 }
 
@@ -477,7 +478,7 @@ impl Default for GroupProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TabsProps {
     pub tabs: Vec<Tab>,
@@ -489,15 +490,16 @@ impl Default for TabsProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tab {
     pub label: String,
+    #[schema(no_recursion)]
     pub children: Vec<Module>,
 }
 
 /// Alipay's extension area (扩展区): an https h5 page shown in a frame.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionAreaProps {
     pub name: String,
@@ -513,7 +515,7 @@ impl Default for ExtensionAreaProps {
 }
 
 /// Alipay's advert carousel (广告位).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdvertCarouselProps {
     pub items: Vec<AdvertItem>,
@@ -530,7 +532,7 @@ impl Default for AdvertCarouselProps {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdvertItem {
     pub image: LayoutImage,
@@ -538,7 +540,7 @@ pub struct AdvertItem {
 }
 
 /// Alipay's marketing slots (营销位).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketingSlotsProps {
     /// Alipay takes the head's three fields all together or not at all; they
@@ -559,7 +561,7 @@ impl Default for MarketingSlotsProps {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketingHead {
     pub sub_title: Option<String>,
@@ -567,7 +569,7 @@ pub struct MarketingHead {
     pub link_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketingItem {
     pub title: String,
@@ -578,7 +580,7 @@ pub struct MarketingItem {
 }
 
 /// What a tap does. In JSON: `{"type": "open_url", "url": …}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// An https web page; may hold templates (`{{subscriber.id}}`).
@@ -629,13 +631,13 @@ impl Action {
 }
 
 /// The account's bottom menu.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Menu {
     pub items: Vec<MenuItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
     pub id: String,
@@ -656,14 +658,14 @@ impl MenuItem {
 /// A top-level item either acts or opens a submenu, never both (both
 /// platforms say so). In JSON: `{"kind": "action", "action": …}` or
 /// `{"kind": "submenu", "items": […]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MenuTarget {
     Action { action: Action },
     Submenu { items: Vec<SubMenuItem> },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubMenuItem {
     pub id: String,
@@ -678,7 +680,7 @@ impl SubMenuItem {
 }
 
 /// Text in the two languages the console speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     pub zh_cn: String,

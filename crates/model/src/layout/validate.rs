@@ -17,7 +17,7 @@ use crate::error::Issue;
 use crate::rules::{self, wicket, Bounds, ImageSize, LengthRule, PlatformRules};
 
 /// What the rules depend on besides the layout itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleContext {
     pub profile: PlatformProfile,

@@ -7,17 +7,18 @@ use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
 use include_dir::{include_dir, Dir};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
 use wicket_model::conversation::{Message, MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
 use wicket_model::layout::{Layout, SampleSubscriber};
 use wicket_model::{ErrorCode, PlatformProfile, WicketError};
 
+use crate::api::openapi::{Invalid, NotFound, TooLarge};
 use crate::auth;
 use crate::error::ApiError;
 use crate::{AppState, LiveEvent};
@@ -29,23 +30,35 @@ const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 static WEB: Dir = include_dir!("$WICKET_WEB_DIR");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/s/{account}", get(page))
-        .route("/s/assets/{*path}", get(asset))
-        .route("/s/media/{id}", get(media))
-        .route("/s/api/{account}/view", get(view))
-        .route("/s/api/{account}/follow", post(follow))
-        .route("/s/api/{account}/unfollow", post(unfollow))
-        .route("/s/api/{account}/events", post(event))
-        .route(
-            "/s/api/{account}/messages",
-            get(messages).post(send).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES * 4 / 3 + 64 * 1024)),
-        )
-        .route("/s/api/{account}/live", get(live))
+/// The largest body `send` takes: an image as a base64 data URL, and the rest.
+const MAX_SEND_BYTES: usize = MAX_IMAGE_BYTES * 4 / 3 + 64 * 1024;
+
+route_table! {
+    GET "/s/{account}" => page;
+    GET "/s/assets/{*path}" => asset;
+    GET "/s/media/{id}" => media;
+    GET "/s/api/{account}/view" => view;
+    POST "/s/api/{account}/follow" => follow;
+    POST "/s/api/{account}/unfollow" => unfollow;
+    POST "/s/api/{account}/events" => event;
+    GET "/s/api/{account}/messages" => messages;
+    POST "/s/api/{account}/messages" => send, layer = DefaultBodyLimit::max(MAX_SEND_BYTES);
+    GET "/s/api/{account}/live" => live;
 }
 
-async fn page(Path(_account): Path<String>) -> Response {
+/// The subscriber web app, for one account.
+#[utoipa::path(
+    get,
+    path = "/s/{account}",
+    tag = "sandbox",
+    operation_id = "sandbox_page",
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The web app's page; it calls the `/s/api/{account}/…` routes.", body = String, content_type = "text/html"),
+        (status = 503, description = "The web app was not built into this server.", body = String, content_type = "text/plain"),
+    ),
+)]
+pub(super) async fn page(Path(_account): Path<String>) -> Response {
     match WEB.get_file("subscriber.html") {
         Some(file) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], file.contents()).into_response(),
         None => (
@@ -57,7 +70,31 @@ async fn page(Path(_account): Path<String>) -> Response {
     }
 }
 
-async fn asset(Path(path): Path<String>) -> Response {
+/// A file of the subscriber web app (scripts, styles, images, fonts).
+#[utoipa::path(
+    get,
+    path = "/s/assets/{path}",
+    tag = "sandbox",
+    operation_id = "sandbox_asset",
+    params(("path" = String, Path, description = "The file's path under `assets/`; it may contain `/`.")),
+    responses(
+        (
+            status = 200,
+            description = "The file, with a content type from its extension; names carry a content hash, so it is cached for a year.",
+            content(
+                ("text/javascript"),
+                ("text/css"),
+                ("image/svg+xml"),
+                ("image/png"),
+                ("font/woff2"),
+                ("application/octet-stream"),
+            ),
+            headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`")),
+        ),
+        (status = 404, description = "No such file (an empty body)."),
+    ),
+)]
+pub(super) async fn asset(Path(path): Path<String>) -> Response {
     let Some(file) = WEB.get_file(format!("assets/{path}")) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -74,7 +111,28 @@ async fn asset(Path(path): Path<String>) -> Response {
         .into_response()
 }
 
-async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// An image a subscriber sent, by its id (the SHA-256 of its bytes).
+#[utoipa::path(
+    get,
+    path = "/s/media/{id}",
+    tag = "sandbox",
+    operation_id = "sandbox_media",
+    params(("id" = String, Path, description = "The image's id, as in a message's `/s/media/{id}` URL.")),
+    responses(
+        (
+            status = 200,
+            description = "The image, with the content type it was sent with.",
+            content(
+                ("image/png"),
+                ("image/jpeg"),
+                ("image/gif"),
+                ("image/webp"),
+            ),
+        ),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub(super) async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let (mime, bytes) =
         state.storage.media(&id).await?.ok_or_else(|| ApiError(WicketError::not_found(format!("image {id}"))))?;
     Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
@@ -122,7 +180,8 @@ async fn visitor(state: &AppState, headers: &HeaderMap) -> Result<Visitor, ApiEr
     Ok(Visitor { user_id, set_cookie: Some(set_cookie) })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxAccount)]
 struct AccountView {
     id: String,
     name: String,
@@ -131,17 +190,23 @@ struct AccountView {
     description: String,
 }
 
-#[derive(Serialize)]
+/// The browser's subscriber; `id` is empty until they first follow or write.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxSubscriber)]
 struct SubscriberView {
     id: String,
     display_name: String,
     following: bool,
 }
 
-#[derive(Serialize)]
+/// What the subscriber web app shows.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxView)]
 struct View {
     account: AccountView,
+    /// The live layout; none before the first publish.
     layout: Option<Layout>,
+    /// The live layout's version.
     version: Option<i64>,
     subscriber: SubscriberView,
     sample: SampleSubscriber,
@@ -154,7 +219,20 @@ async fn open_account(state: &AppState, account: &str) -> Result<wicket_model::A
     }
 }
 
-async fn view(
+/// The account and its live layout, as this browser's subscriber sees it.
+#[utoipa::path(
+    get,
+    path = "/s/api/{account}/view",
+    tag = "sandbox",
+    operation_id = "sandbox_view",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The view.", body = View, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub(super) async fn view(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -229,7 +307,8 @@ async fn receive(
     Ok(message_id)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxFollowing)]
 struct Following {
     following: bool,
 }
@@ -250,7 +329,20 @@ async fn set_following(
     Ok(visitor.respond(Following { following: follow }))
 }
 
-async fn follow(
+/// Follows the account, as the platform's follow event would.
+#[utoipa::path(
+    post,
+    path = "/s/api/{account}/follow",
+    tag = "sandbox",
+    operation_id = "sandbox_follow",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "Following (again, or already).", body = Following, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub(super) async fn follow(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -258,7 +350,20 @@ async fn follow(
     set_following(state, account, headers, true).await
 }
 
-async fn unfollow(
+/// Unfollows the account.
+#[utoipa::path(
+    post,
+    path = "/s/api/{account}/unfollow",
+    tag = "sandbox",
+    operation_id = "sandbox_unfollow",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "Not following (any more, or already not).", body = Following, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub(super) async fn unfollow(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -266,7 +371,25 @@ async fn unfollow(
     set_following(state, account, headers, false).await
 }
 
-async fn event(
+/// Something the subscriber did that is not a message (entering, scanning,
+/// tapping the menu, a module's keyword). Follows go to `/follow` and
+/// `/unfollow`.
+#[utoipa::path(
+    post,
+    path = "/s/api/{account}/events",
+    tag = "sandbox",
+    operation_id = "sandbox_event",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    request_body = SubscriberEvent,
+    responses(
+        (status = 200, description = "Received. The body is `{}`.", body = Object, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
+pub(super) async fn event(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -281,20 +404,39 @@ async fn event(
     Ok(visitor.respond(serde_json::json!({})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct After {
+#[into_params(parameter_in = Query)]
+pub(super) struct After {
+    /// The `cursor` of the previous answer; 0 (the default) for the whole conversation.
     #[serde(default)]
     after: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxMessages)]
 struct MessagesView {
+    /// The conversation's messages in the order they were stored (at most 500; notes left out).
     messages: Vec<Message>,
+    /// Where the next fetch starts.
     cursor: i64,
 }
 
-async fn messages(
+/// The subscriber's conversation with the account, after a cursor.
+#[utoipa::path(
+    get,
+    path = "/s/api/{account}/messages",
+    tag = "sandbox",
+    operation_id = "sandbox_messages",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id."), After),
+    responses(
+        (status = 200, description = "The messages after `after`.", body = MessagesView, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 400, description = "A malformed query (a plain-text answer).", body = String, content_type = "text/plain"),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub(super) async fn messages(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -317,26 +459,52 @@ async fn my_conversation(state: &AppState, account: &str, user_id: &str) -> Resu
     Ok(state.storage.conversation_of(&subscriber.id).await?.map(|c| c.id))
 }
 
-#[derive(Deserialize)]
+/// What a subscriber may send.
+#[derive(Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[schema(as = SandboxSendBody)]
 enum SendBody {
-    Text { text: String },
-    Image { data_url: String },
+    Text {
+        text: String,
+    },
+    /// A PNG, JPEG, GIF or WebP image of at most 2 MiB, as a `data:image/…;base64,…` URL.
+    Image {
+        data_url: String,
+    },
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Send {
+#[schema(as = SandboxSend)]
+pub(super) struct Send {
+    /// Made by the web app: the same id twice stores one message.
     client_msg_id: String,
     body: SendBody,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = SandboxSent)]
 struct SentView {
     message: Message,
 }
 
-async fn send(
+/// Sends a message to the account, as the subscriber.
+#[utoipa::path(
+    post,
+    path = "/s/api/{account}/messages",
+    tag = "sandbox",
+    operation_id = "sandbox_send",
+    security((), ("wicket_sandbox" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    request_body = Send,
+    responses(
+        (status = 200, description = "The message as stored (the same one again for a repeated `client_msg_id`).", body = SentView, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
+pub(super) async fn send(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -385,7 +553,34 @@ fn decode_image(data_url: &str) -> Result<(String, Vec<u8>), ApiError> {
     Ok((mime.to_owned(), bytes))
 }
 
-async fn live(
+/// The subscriber's live socket, a WebSocket.
+///
+/// A GET that upgrades to a WebSocket (`101 Switching Protocols`). The
+/// server sends the JSON text frame `{"type": "messages"}` whenever this
+/// subscriber's conversation changes (or when it may have: after falling
+/// behind); the web app then fetches `/s/api/{account}/messages` after its
+/// cursor. What the browser sends is ignored.
+#[utoipa::path(
+    get,
+    path = "/s/api/{account}/live",
+    tag = "sandbox",
+    operation_id = "sandbox_live",
+    security((), ("wicket_sandbox" = [])),
+    params(
+        ("account" = String, Path, description = "The account's id."),
+        ("Connection" = String, Header, description = "`Upgrade`"),
+        ("Upgrade" = String, Header, description = "`websocket`"),
+        ("Sec-WebSocket-Version" = String, Header, description = "`13`"),
+        ("Sec-WebSocket-Key" = String, Header, description = "The WebSocket handshake key."),
+    ),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol: the server sends `{\"type\": \"messages\"}` frames."),
+        (status = 400, description = "Not a WebSocket handshake (a plain-text answer).", body = String, content_type = "text/plain"),
+        (status = 404, response = NotFound),
+        (status = 426, description = "The connection cannot be upgraded (a plain-text answer).", body = String, content_type = "text/plain"),
+    ),
+)]
+pub(super) async fn live(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,

@@ -4,11 +4,13 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, MessageBody, Subscriber};
 use wicket_model::mutation::{self, Actor};
 use wicket_model::{Mutation, Permission, WicketError};
 
 use super::{ApiJson, ApiQuery};
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{ConversationFilter, MessagePage};
@@ -16,22 +18,43 @@ use crate::{AppState, LiveEvent};
 
 const MAX_PAGE: u32 = 200;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ConversationQuery {
+    /// Only this account's conversations.
     account_id: Option<String>,
+    /// Only conversations in this state.
     status: Option<ConversationStatus>,
+    /// Only conversations assigned to this staff member; `me` for the caller.
     assignee: Option<String>,
+    /// Only conversations with this label.
     label: Option<String>,
+    /// Only conversations last active before this time (ms since the epoch), for the next page.
     before: Option<i64>,
+    /// The most conversations to return, 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Conversations {
     conversations: Vec<Conversation>,
 }
 
+/// The inbox: conversations, most recently active first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/conversations",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(ConversationQuery),
+    responses(
+        (status = 200, description = "One page of conversations.", body = Conversations),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn conversations(
     State(state): State<AppState>,
     staff: Staff,
@@ -53,20 +76,38 @@ pub async fn conversations(
     Ok(Json(Conversations { conversations: state.storage.conversations(filter).await? }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MessageQuery {
     /// Keyset: messages older than (before_at, before_id), newest page first.
     before_at: Option<i64>,
+    /// With `before_at`: the id of the oldest message already shown.
     before_id: Option<String>,
+    /// The most messages to return, 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Messages {
     messages: Vec<Message>,
 }
 
+/// A conversation's messages and notes, newest page first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/conversations/{conversation}/messages",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(("conversation" = String, Path, description = "The conversation's id."), MessageQuery),
+    responses(
+        (status = 200, description = "One page of messages, notes included.", body = Messages),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn messages(
     State(state): State<AppState>,
     staff: Staff,
@@ -86,23 +127,42 @@ pub async fn messages(
     Ok(Json(Messages { messages: state.storage.messages(&conversation, page).await? }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SendMessage)]
 pub struct Send {
     /// Made by the sender: the same id twice stores one message.
     client_msg_id: String,
     body: MessageBody,
+    /// A private note between staff instead of a reply.
     #[serde(default)]
     note: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Sent {
     message: Message,
 }
 
 /// Sends a reply (or adds a note) now, through the same rules as a pushed
 /// change.
+#[utoipa::path(
+    post,
+    path = "/api/v1/conversations/{conversation}/messages",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(("conversation" = String, Path, description = "The conversation's id.")),
+    request_body = Send,
+    responses(
+        (status = 200, description = "The message as stored (the same one again for a repeated `client_msg_id`).", body = Sent),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn send(
     State(state): State<AppState>,
     staff: Staff,
@@ -128,19 +188,37 @@ pub async fn send(
     Ok(Json(Sent { message }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SubscriberQuery {
+    /// The account whose subscribers to list.
     account_id: String,
+    /// Only subscribers whose name, tags or note contain this text.
     search: Option<String>,
+    /// The most subscribers to return, 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Subscribers {
     subscribers: Vec<Subscriber>,
 }
 
+/// An account's subscribers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(SubscriberQuery),
+    responses(
+        (status = 200, description = "Matching subscribers.", body = Subscribers),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn subscribers(
     State(state): State<AppState>,
     staff: Staff,
@@ -151,6 +229,20 @@ pub async fn subscribers(
     Ok(Json(Subscribers { subscribers: state.storage.subscribers(&query.account_id, query.search, limit).await? }))
 }
 
+/// One subscriber.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers/{subscriber}",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(("subscriber" = String, Path, description = "The subscriber's id.")),
+    responses(
+        (status = 200, description = "The subscriber.", body = Subscriber),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn subscriber(
     State(state): State<AppState>,
     staff: Staff,

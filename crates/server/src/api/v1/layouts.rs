@@ -6,20 +6,35 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use wicket_model::layout::{self, Layout, LayoutTemplate, RuleContext};
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
 use super::ApiJson;
+use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{DraftWrite, LayoutDraft, LayoutVersion};
 use crate::AppState;
 
+/// The starting layouts the designer offers, for common industries.
+#[utoipa::path(
+    get,
+    path = "/api/v1/templates",
+    tag = "layouts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every template.", body = Vec<LayoutTemplate>),
+        (status = 401, response = Unauthorized),
+    ),
+)]
 pub async fn templates(_staff: Staff) -> Json<Vec<LayoutTemplate>> {
     Json(layout::templates())
 }
 
-#[derive(Serialize)]
+/// The server's draft of an account's layout, with its revision and what
+/// publishing it would refuse.
+#[derive(Serialize, ToSchema)]
 pub struct DraftView {
     #[serde(flatten)]
     draft: LayoutDraft,
@@ -41,6 +56,21 @@ fn view(draft: LayoutDraft, context: &RuleContext) -> DraftView {
     DraftView { draft, issues }
 }
 
+/// The account's layout draft, with its revision (for `If-Match`) and its
+/// problems.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/layout/draft",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The draft (revision 0 and an empty layout before the first save).", body = DraftView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn draft(
     State(state): State<AppState>,
     staff: Staff,
@@ -51,9 +81,12 @@ pub async fn draft(
     Ok(Json(view(state.storage.layout_draft(&account).await?, &context)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveDraft {
+    /// The whole layout document. Its rules are checked on publish, so an
+    /// unfinished draft can be saved; it must still be a layout.
+    #[schema(value_type = Layout)]
     layout: serde_json::Value,
 }
 
@@ -70,15 +103,47 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::new(ErrorCode::Invalid, "If-Match must be a revision number"))
 }
 
+/// A stale save or publish: the error, with the draft as it is now.
+#[derive(Serialize, ToSchema)]
+pub struct DraftConflict {
+    /// Always `conflict`.
+    code: ErrorCode,
+    message: String,
+    /// The current draft, to merge with and save again.
+    current: DraftView,
+}
+
 fn conflict(current: LayoutDraft, context: &RuleContext) -> Response {
-    let body = serde_json::json!({
-        "code": ErrorCode::Conflict,
-        "message": "someone saved this layout meanwhile",
-        "current": view(current, context),
-    });
+    let body = DraftConflict {
+        code: ErrorCode::Conflict,
+        message: "someone saved this layout meanwhile".into(),
+        current: view(current, context),
+    };
     (StatusCode::CONFLICT, Json(body)).into_response()
 }
 
+/// Saves the account's layout draft, if nobody saved it since the revision
+/// named in `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/accounts/{account}/layout/draft",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(
+        ("account" = String, Path, description = "The account's id."),
+        ("If-Match" = String, Header, description = "The revision the edit started from, as a number (quoted or not)."),
+    ),
+    request_body = SaveDraft,
+    responses(
+        (status = 200, description = "Saved: the new draft, with its new revision and its problems.", body = DraftView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Someone saved the draft meanwhile: the current draft comes with the error.", body = DraftConflict),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn save_draft(
     State(state): State<AppState>,
     staff: Staff,
@@ -100,17 +165,38 @@ pub async fn save_draft(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publish {
+    /// The draft revision to publish.
     revision: i64,
 }
 
-#[derive(Serialize)]
+/// The version subscribers now see.
+#[derive(Serialize, ToSchema)]
 pub struct Published {
     version: i64,
 }
 
+/// Publishes the draft as a new version that subscribers see at once, if it
+/// is still at `revision` and breaks no rule of the account's platform.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{account}/layout/publish",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    request_body = Publish,
+    responses(
+        (status = 200, description = "Published: the new version number.", body = Published),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, description = "The draft changed since `revision`: the current draft comes with the error.", body = DraftConflict),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn publish(
     State(state): State<AppState>,
     staff: Staff,
@@ -136,6 +222,19 @@ pub async fn publish(
     })
 }
 
+/// The account's published versions, and which one is live.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/layout/versions",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "Every published version.", body = Vec<LayoutVersion>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+)]
 pub async fn versions(
     State(state): State<AppState>,
     staff: Staff,
@@ -145,6 +244,24 @@ pub async fn versions(
     Ok(Json(state.storage.layout_versions(&account).await?))
 }
 
+/// One published version's layout.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/layout/versions/{version}",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(
+        ("account" = String, Path, description = "The account's id."),
+        ("version" = i64, Path, description = "The version number."),
+    ),
+    responses(
+        (status = 200, description = "The layout as published.", body = Layout),
+        (status = 400, description = "`version` is not a number (a plain-text answer from the router).", body = String, content_type = "text/plain"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn version(
     State(state): State<AppState>,
     staff: Staff,
@@ -155,12 +272,30 @@ pub async fn version(
     found.map(Json).ok_or_else(|| ApiError(WicketError::not_found(format!("version {version}"))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RollBack {
+    /// A version published before.
     version: i64,
 }
 
+/// Makes an earlier published version the one subscribers see.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{account}/layout/rollback",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    request_body = RollBack,
+    responses(
+        (status = 200, description = "That version is live again.", body = Published),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
 pub async fn roll_back(
     State(state): State<AppState>,
     staff: Staff,

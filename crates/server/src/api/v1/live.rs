@@ -8,10 +8,44 @@ use axum::response::Response;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::api::openapi::Unauthorized;
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::{AppState, LiveEvent, PresenceState};
 
+/// The staff live feed, a WebSocket.
+///
+/// A GET that upgrades to a WebSocket (`101 Switching Protocols`). Every
+/// message is a JSON text frame.
+///
+/// The server says `LiveEvent`s: first `{"type": "changes", "seq": N,
+/// "conversations": []}` with the feed's newest position, then a `changes`
+/// event whenever the feed moves (pull `/api/v1/changes` to catch up; the
+/// listed conversations changed) and a `presence` event whenever a staff
+/// member views, types in or leaves a conversation. A console that falls
+/// behind gets a `changes` event with the newest position.
+///
+/// The console may say `FromConsole`: `{"type": "presence",
+/// "conversation_id": …, "state": "viewing" | "typing" | "left"}`, which the
+/// server relays to every staff socket. Anything else is ignored.
+#[utoipa::path(
+    get,
+    path = "/api/v1/live",
+    tag = "live",
+    security(("bearer" = [])),
+    params(
+        ("Connection" = String, Header, description = "`Upgrade`"),
+        ("Upgrade" = String, Header, description = "`websocket`"),
+        ("Sec-WebSocket-Version" = String, Header, description = "`13`"),
+        ("Sec-WebSocket-Key" = String, Header, description = "The WebSocket handshake key."),
+    ),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol: the server sends `LiveEvent` JSON frames, the console may send `FromConsole` JSON frames."),
+        (status = 400, description = "Not a WebSocket handshake (a plain-text answer).", body = String, content_type = "text/plain"),
+        (status = 401, response = Unauthorized),
+        (status = 426, description = "The connection cannot be upgraded (a plain-text answer).", body = String, content_type = "text/plain"),
+    ),
+)]
 pub async fn live(
     State(state): State<AppState>,
     staff: Staff,
@@ -21,10 +55,11 @@ pub async fn live(
     Ok(upgrade.on_upgrade(move |socket| serve(socket, state, staff, seq)))
 }
 
-/// What a console may say on the socket.
-#[derive(Deserialize)]
+/// What a console may say on the live socket.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-enum FromConsole {
+pub(crate) enum FromConsole {
+    /// This staff member is viewing, typing in or has left a conversation.
     Presence { conversation_id: String, state: PresenceState },
 }
 

@@ -1,8 +1,8 @@
 //! The console API, version 1.
 
-mod inbox;
-mod layouts;
-mod live;
+pub(super) mod inbox;
+pub(super) mod layouts;
+pub(super) mod live;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -10,14 +10,15 @@ use std::sync::Arc;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::Json;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
 use wicket_model::{mutation, ErrorCode, StaffUser, WicketError};
 
+use super::openapi::{Invalid, Null, RateLimited, TooLarge, Unauthorized};
 use crate::auth::{self, Staff};
 use crate::error::ApiError;
 use crate::AppState;
@@ -35,25 +36,28 @@ pub const MAX_PULL: u32 = 1000;
 /// The most mutations one push may carry.
 pub const MAX_PUSH: usize = 500;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/sessions", post(sign_in).delete(sign_out_everywhere))
-        .route("/sessions/current", delete(sign_out))
-        .route("/me", get(me))
-        .route("/push", post(push))
-        .route("/changes", get(changes))
-        .route("/live", get(live::live))
-        .route("/templates", get(layouts::templates))
-        .route("/accounts/{account}/layout/draft", get(layouts::draft).put(layouts::save_draft))
-        .route("/accounts/{account}/layout/publish", post(layouts::publish))
-        .route("/accounts/{account}/layout/versions", get(layouts::versions))
-        .route("/accounts/{account}/layout/versions/{version}", get(layouts::version))
-        .route("/accounts/{account}/layout/rollback", post(layouts::roll_back))
-        .route("/conversations", get(inbox::conversations))
-        .route("/conversations/{conversation}/messages", get(inbox::messages).post(inbox::send))
-        .route("/subscribers", get(inbox::subscribers))
-        .route("/subscribers/{subscriber}", get(inbox::subscriber))
+route_table! {
+    GET "/health" => health;
+    GET "/openapi.json" => super::openapi::openapi_json;
+    POST "/sessions" => sign_in;
+    DELETE "/sessions" => sign_out_everywhere;
+    DELETE "/sessions/current" => sign_out;
+    GET "/me" => me;
+    POST "/push" => push;
+    GET "/changes" => changes;
+    GET "/live" => live::live;
+    GET "/templates" => layouts::templates;
+    GET "/accounts/{account}/layout/draft" => layouts::draft;
+    PUT "/accounts/{account}/layout/draft" => layouts::save_draft;
+    POST "/accounts/{account}/layout/publish" => layouts::publish;
+    GET "/accounts/{account}/layout/versions" => layouts::versions;
+    GET "/accounts/{account}/layout/versions/{version}" => layouts::version;
+    POST "/accounts/{account}/layout/rollback" => layouts::roll_back;
+    GET "/conversations" => inbox::conversations;
+    GET "/conversations/{conversation}/messages" => inbox::messages;
+    POST "/conversations/{conversation}/messages" => inbox::send;
+    GET "/subscribers" => inbox::subscribers;
+    GET "/subscribers/{subscriber}" => inbox::subscriber;
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error
@@ -93,17 +97,40 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-#[derive(Serialize)]
-struct Health {
+#[derive(Serialize, ToSchema)]
+pub(super) struct Health {
+    /// Always `ok`.
     status: &'static str,
+    /// The server's clock, in milliseconds since the Unix epoch.
     server_time: i64,
 }
 
-async fn health(State(state): State<AppState>) -> Json<Health> {
+/// Whether the server is up, and its clock.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "meta",
+    responses((status = 200, description = "The server is up.", body = Health)),
+)]
+pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
     Json(Health { status: "ok", server_time: state.clock.now() })
 }
 
-async fn sign_in(
+/// Signs a staff member in: a bearer token for every other console route.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in; send `Authorization: Bearer <token>` from now on.", body = SignInResponse),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+        (status = 429, response = RateLimited),
+    ),
+)]
+pub(super) async fn sign_in(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> Result<Json<SignInResponse>, ApiError> {
@@ -119,21 +146,72 @@ async fn sign_in(
     Ok(Json(state.open_session(user).await?))
 }
 
-async fn sign_out(State(state): State<AppState>, staff: Staff) -> Result<Json<()>, ApiError> {
+/// Signs this session out: its token stops working.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed out. The body is `null`.", body = Null),
+        (status = 401, response = Unauthorized),
+    ),
+)]
+pub(super) async fn sign_out(State(state): State<AppState>, staff: Staff) -> Result<Json<()>, ApiError> {
     state.storage.revoke_session(&staff.token_hash).await?;
     Ok(Json(()))
 }
 
-async fn sign_out_everywhere(State(state): State<AppState>, staff: Staff) -> Result<Json<()>, ApiError> {
+/// Signs the staff member out of every session they have.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every session of this staff member is signed out. The body is `null`.", body = Null),
+        (status = 401, response = Unauthorized),
+    ),
+)]
+pub(super) async fn sign_out_everywhere(State(state): State<AppState>, staff: Staff) -> Result<Json<()>, ApiError> {
     state.storage.revoke_all_sessions(&staff.user.id).await?;
     Ok(Json(()))
 }
 
-async fn me(staff: Staff) -> Json<StaffUser> {
+/// The signed-in staff member.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Who is signed in, with their role.", body = StaffUser),
+        (status = 401, response = Unauthorized),
+    ),
+)]
+pub(super) async fn me(staff: Staff) -> Json<StaffUser> {
     Json(staff.user)
 }
 
-async fn push(
+/// Applies a console's numbered mutations, each exactly once and in order.
+///
+/// A mutation the server refuses for good (invalid, or not allowed for the
+/// staff member's role) still counts as processed: it is listed in
+/// `rejected` with its error, and the ones behind it are applied.
+#[utoipa::path(
+    post,
+    path = "/api/v1/push",
+    tag = "sync",
+    security(("bearer" = [])),
+    request_body(content = PushRequest, description = "At most 500 mutations, numbered in increasing order."),
+    responses(
+        (status = 200, description = "Processed up to `last_mutation_id`.", body = PushResponse),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
+    ),
+)]
+pub(super) async fn push(
     State(state): State<AppState>,
     staff: Staff,
     ApiJson(request): ApiJson<PushRequest>,
@@ -172,16 +250,33 @@ async fn push(
     Ok(Json(response))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ChangesQuery {
+#[into_params(parameter_in = Query)]
+pub(super) struct ChangesQuery {
+    /// The console installation, 1 to 64 characters.
     client_id: String,
+    /// The cursor of the previous pull; 0 (the default) starts from the beginning.
     #[serde(default)]
     after: i64,
+    /// The most changes to return, 1 to 1000 (the default).
     limit: Option<u32>,
 }
 
-async fn changes(
+/// Reads the change feed after a cursor.
+#[utoipa::path(
+    get,
+    path = "/api/v1/changes",
+    tag = "sync",
+    security(("bearer" = [])),
+    params(ChangesQuery),
+    responses(
+        (status = 200, description = "The changes after `after`, the next cursor, and whether more follow.", body = PullResponse),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = Invalid),
+    ),
+)]
+pub(super) async fn changes(
     State(state): State<AppState>,
     _staff: Staff,
     ApiQuery(query): ApiQuery<ChangesQuery>,
