@@ -11,8 +11,13 @@ use std::sync::{Mutex, MutexGuard};
 use include_dir::{include_dir, Dir};
 use wicket_model::mutation::{self, Actor, MemoryWorld};
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
-use wicket_model::{Account, AccountListItem, Change, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
+use wicket_model::{Account, AccountListItem, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
+
+mod inbox;
+mod ingest;
+mod overlay;
+pub mod search;
 
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
@@ -45,7 +50,8 @@ impl Cache {
     /// Opens (or creates) the cache at `path` and brings it to the latest
     /// schema.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = wicket_sqlite::open(path, &migrations()?)?;
+        let mut conn = wicket_sqlite::open(path, &migrations()?)?;
+        ingest::backfill_search(&mut conn)?;
         let cache = Cache { conn: Mutex::new(conn) };
         cache.client_id()?;
         Ok(cache)
@@ -174,7 +180,7 @@ impl Cache {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for entry in &pull.changes {
-            store_change(&tx, &entry.change)?;
+            ingest::store_change(&tx, &entry.change)?;
         }
         set_meta(&tx, "cursor", &pull.cursor.to_string())?;
         set_meta(&tx, "clock_offset", &(pull.server_time - now).to_string())?;
@@ -247,15 +253,15 @@ fn migrations() -> Result<wicket_sqlite::Migrations<'static>> {
     Ok(wicket_sqlite::migrations(&MIGRATIONS)?)
 }
 
-fn decode(json: &str) -> Result<Mutation> {
+pub(crate) fn decode(json: &str) -> Result<Mutation> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("outbox entry: {e}")))
 }
 
-fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
-fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -263,62 +269,11 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn store_change(conn: &Connection, change: &Change) -> Result<()> {
-    match change {
-        Change::Account(account) => upsert_account(conn, account)?,
-        Change::Subscriber(s) => {
-            conn.execute(
-                "INSERT INTO subscribers (id, account_id, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                params![s.id, s.account_id, to_json(s)?],
-            )?;
-        }
-        Change::Conversation(c) => {
-            conn.execute(
-                "INSERT INTO conversations (id, account_id, last_activity_at, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, body = excluded.body",
-                params![c.id, c.account_id, c.last_activity_at, to_json(c)?],
-            )?;
-        }
-        Change::Message(m) => {
-            conn.execute(
-                "INSERT INTO messages (id, conversation_id, created_at, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                params![m.id, m.conversation_id, m.created_at, to_json(m)?],
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn upsert_account(conn: &Connection, account: &Account) -> Result<()> {
-    conn.execute(
-        "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
-           category = excluded.category, description = excluded.description,
-           avatar_color = excluded.avatar_color, archived = excluded.archived,
-           created_at = excluded.created_at, updated_at = excluded.updated_at",
-        params![
-            account.id,
-            account.name,
-            account.platform.as_str(),
-            account.category,
-            account.description,
-            account.avatar_color,
-            account.archived,
-            account.created_at,
-            account.updated_at
-        ],
-    )?;
-    Ok(())
-}
-
-fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+pub(crate) fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     let platform: String = row.get(2)?;
     Ok(Account {
         id: row.get(0)?,

@@ -1,6 +1,6 @@
 use super::*;
 use wicket_model::sync::FeedEntry;
-use wicket_model::{AccountPatch, ErrorCode, NewAccount};
+use wicket_model::{AccountPatch, Change, ErrorCode, NewAccount};
 
 fn temp_cache() -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();
