@@ -7,6 +7,7 @@ pub mod change;
 pub mod conversation;
 pub mod conversation_rules;
 pub mod error;
+pub mod inbox;
 pub mod layout;
 pub mod mutation;
 pub mod reply_window;

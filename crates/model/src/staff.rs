@@ -22,6 +22,8 @@ pub enum Permission {
     DesignLayouts,
     /// Reply to subscribers, write notes, triage conversations.
     AnswerSubscribers,
+    /// Add staff, change their roles, sign them out.
+    ManageStaff,
     /// See accounts and follow the change feed.
     Read,
 }
@@ -30,7 +32,7 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::Read => true,
-            Permission::ManageAccounts => matches!(self, Role::Owner | Role::Admin),
+            Permission::ManageAccounts | Permission::ManageStaff => matches!(self, Role::Owner | Role::Admin),
             Permission::DesignLayouts => matches!(self, Role::Owner | Role::Admin | Role::Designer),
             Permission::AnswerSubscribers => {
                 matches!(self, Role::Owner | Role::Admin | Role::Agent)
@@ -78,5 +80,14 @@ mod tests {
             .filter(|r| r.allows(Permission::ManageAccounts))
             .collect();
         assert_eq!(allowed, [Role::Owner, Role::Admin]);
+    }
+
+    #[test]
+    fn only_owners_and_admins_manage_staff() {
+        let allowed: Vec<_> = [Role::Owner, Role::Admin, Role::Designer, Role::Agent]
+            .into_iter()
+            .filter(|r| r.allows(Permission::ManageStaff))
+            .collect();
+        assert_eq!(allowed, [Role::Owner, Role::Admin], "designers and agents cannot manage staff");
     }
 }

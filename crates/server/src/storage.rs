@@ -28,6 +28,22 @@ pub struct NewStaff {
     pub password_hash: String,
 }
 
+/// What an administrator changes about a staff member; `None` keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct StaffUpdate {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffUpdated {
+    Done(StaffUser),
+    NotFound,
+    /// The change would leave no owner.
+    LastOwner,
+}
+
 /// Decides what one mutation changes, reading the world as it stands inside
 /// the storage's transaction: the new states, or why it is refused.
 pub type ApplyFn = dyn Fn(&dyn World, &Mutation) -> std::result::Result<Vec<Change>, WicketError> + Send + Sync;
@@ -104,6 +120,13 @@ pub trait Storage: Send + Sync + 'static {
     /// The staff member and their password hash.
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>>;
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>>;
+    /// Every staff member, oldest first.
+    async fn list_staff(&self) -> Result<Vec<StaffUser>>;
+    async fn staff_by_id(&self, id: &str) -> Result<Option<StaffUser>>;
+    /// Changes a staff member's name, role or password hash in one
+    /// transaction. Refuses to leave the server without an owner; a new
+    /// password signs them out everywhere.
+    async fn update_staff(&self, id: &str, update: StaffUpdate) -> Result<StaffUpdated>;
 
     async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()>;
     /// The staff member of an unexpired session.

@@ -261,7 +261,14 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [Role])> {
     const EVERYONE: &[Role] = &[Role::Owner, Role::Admin, Role::Designer, Role::Agent];
     const DESIGNERS: &[Role] = &[Role::Owner, Role::Admin, Role::Designer];
     const AGENTS: &[Role] = &[Role::Owner, Role::Admin, Role::Agent];
+    const ADMINS: &[Role] = &[Role::Owner, Role::Admin];
     vec![
+        (Method::GET, "/api/v1/staff", None, ADMINS),
+        (Method::POST, "/api/v1/staff", Some(json!({"login": "x", "role": "agent", "password": "p"})), ADMINS),
+        (Method::PATCH, "/api/v1/staff/nobody", Some(json!({"display_name": "x"})), ADMINS),
+        (Method::DELETE, "/api/v1/staff/nobody/sessions", None, ADMINS),
+        (Method::PUT, "/api/v1/accounts/acc/layout/draft", Some(json!({"layout": {}})), DESIGNERS),
+        (Method::GET, "/api/v1/accounts/acc/layout/versions/1", None, DESIGNERS),
         (Method::GET, "/api/v1/me", None, EVERYONE),
         (Method::GET, "/api/v1/changes?client_id=x", None, EVERYONE),
         (Method::POST, "/api/v1/push", Some(json!({"client_id": "m", "mutations": []})), EVERYONE),

@@ -45,6 +45,10 @@ use super::{sandbox, v1};
         v1::inbox::send,
         v1::inbox::subscribers,
         v1::inbox::subscriber,
+        v1::staff::list,
+        v1::staff::create,
+        v1::staff::update,
+        v1::staff::sign_out_staff,
         sandbox::page,
         sandbox::asset,
         sandbox::media,
@@ -78,6 +82,7 @@ use super::{sandbox, v1};
         (name = "live", description = "The staff WebSocket: feed positions and presence."),
         (name = "layouts", description = "Layout drafts, publishing, versions and rolling back."),
         (name = "inbox", description = "Conversations, messages and subscribers, for staff."),
+        (name = "staff", description = "Staff members and their roles, for owners and administrators."),
         (name = "sandbox", description = "The built-in sandbox platform: the subscriber web app and its API."),
     ),
 )]

@@ -18,7 +18,7 @@ use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 use crate::storage::{
     ApplyFn, ConversationFilter, DecideFn, DraftWrite, LayoutCheck, LayoutDraft, LayoutVersion, MessagePage, NewStaff,
-    Recorded, Result, Storage, StorageError,
+    Recorded, Result, StaffUpdate, StaffUpdated, Storage, StorageError,
 };
 use world::{save_change, TxWorld};
 
@@ -152,6 +152,64 @@ impl Storage for SqliteStorage {
                 .map_err(sql)?;
             let rows = stmt.query_map([role.as_str()], staff_from_row).map_err(sql)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+        })
+        .await
+    }
+
+    async fn list_staff(&self) -> Result<Vec<StaffUser>> {
+        self.run(move |conn| {
+            let mut stmt =
+                conn.prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY created_at, rowid")).map_err(sql)?;
+            let rows = stmt.query_map([], staff_from_row).map_err(sql)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+        })
+        .await
+    }
+
+    async fn staff_by_id(&self, id: &str) -> Result<Option<StaffUser>> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [id], staff_from_row)
+                .optional()
+                .map_err(sql)
+        })
+        .await
+    }
+
+    async fn update_staff(&self, id: &str, update: StaffUpdate) -> Result<StaffUpdated> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let tx = conn.transaction().map_err(sql)?;
+            let current = tx
+                .query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [&id], staff_from_row)
+                .optional()
+                .map_err(sql)?;
+            let Some(mut user) = current else { return Ok(StaffUpdated::NotFound) };
+            if let Some(role) = update.role {
+                if user.role == Role::Owner && role != Role::Owner {
+                    let owners: i64 = tx
+                        .query_row("SELECT count(*) FROM staff WHERE role = 'owner'", [], |r| r.get(0))
+                        .map_err(sql)?;
+                    if owners <= 1 {
+                        return Ok(StaffUpdated::LastOwner);
+                    }
+                }
+                user.role = role;
+            }
+            if let Some(name) = update.display_name {
+                user.display_name = name.trim().to_owned();
+            }
+            tx.execute(
+                "UPDATE staff SET display_name = ?2, role = ?3 WHERE id = ?1",
+                params![user.id, user.display_name, user.role.as_str()],
+            )
+            .map_err(sql)?;
+            if let Some(hash) = update.password_hash {
+                tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![user.id, hash]).map_err(sql)?;
+                tx.execute("DELETE FROM sessions WHERE staff_id = ?1", [&user.id]).map_err(sql)?;
+            }
+            tx.commit().map_err(sql)?;
+            Ok(StaffUpdated::Done(user))
         })
         .await
     }

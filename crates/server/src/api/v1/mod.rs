@@ -3,6 +3,7 @@
 pub(super) mod inbox;
 pub(super) mod layouts;
 pub(super) mod live;
+pub(super) mod staff;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -58,6 +59,10 @@ route_table! {
     POST "/conversations/{conversation}/messages" => inbox::send;
     GET "/subscribers" => inbox::subscribers;
     GET "/subscribers/{subscriber}" => inbox::subscriber;
+    GET "/staff" => staff::list;
+    POST "/staff" => staff::create;
+    PATCH "/staff/{staff}" => staff::update;
+    DELETE "/staff/{staff}/sessions" => staff::sign_out_staff;
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error

@@ -1,0 +1,119 @@
+//! The inbox as the console shows it: the cached conversations and messages
+//! with the staff member's own waiting changes on top. These types cross to
+//! the UI; the cache fills them, the console adds what only it knows (whether
+//! the sync engine is online, so a waiting reply is "sending" or "queued").
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::account::{Account, PlatformProfile};
+use crate::conversation::{Conversation, ConversationStatus, Message, Subscriber};
+use crate::reply_window::ReplyWindow;
+use crate::Millis;
+
+/// Whose conversations the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxScope {
+    /// Assigned to the signed-in staff member.
+    Mine,
+    /// Assigned to nobody.
+    Unassigned,
+    All,
+}
+
+/// What the conversation list shows; a saved view is one of these with a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
+pub struct InboxFilter {
+    /// One account, or every account of the workspace.
+    pub account_id: Option<String>,
+    pub scope: InboxScope,
+    pub status: Option<ConversationStatus>,
+    pub label: Option<String>,
+}
+
+/// One row of the conversation list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ConversationListItem {
+    pub conversation: Conversation,
+    pub subscriber_name: String,
+    pub account_name: String,
+    pub platform: PlatformProfile,
+    /// Inbound messages newer than what this staff member last read here.
+    pub unread: u32,
+    /// A change of this staff member's to it is still waiting to sync.
+    pub waiting: bool,
+}
+
+/// Where a message is on its way to the subscriber, as staff see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// Kept in the outbox; the console is offline.
+    Queued,
+    /// Kept in the outbox; the console is online and sending it.
+    Sending,
+    Sent,
+    Delivered,
+    Read,
+    /// Refused (by the server, or the reply window closed): see `failure`.
+    Failed,
+}
+
+/// A message in a thread, with its delivery state when it is outbound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ThreadMessage {
+    pub message: Message,
+    /// Outbound messages only; notes and inbound messages have none.
+    pub state: Option<MessageState>,
+    /// Why it failed, as an i18n key or the server's message.
+    pub failure: Option<String>,
+}
+
+/// A position in a thread, for keyset paging towards older messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
+pub struct MessageCursor {
+    pub created_at: Millis,
+    pub id: String,
+}
+
+/// One page of a thread, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct MessagePage {
+    pub messages: Vec<ThreadMessage>,
+    /// Where the next older page starts; `None` at the start of the thread.
+    pub older: Option<MessageCursor>,
+}
+
+/// A run of text in a search snippet; `hit` runs are what matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// What a search found: a message, or a subscriber by name or note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct SearchHit {
+    pub conversation_id: String,
+    /// The message to jump to; `None` when the subscriber matched.
+    pub message_id: Option<String>,
+    pub subscriber_name: String,
+    pub snippet: Vec<SnippetPart>,
+    pub created_at: Millis,
+}
+
+/// Everything the thread's header and the subscriber sidebar show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ThreadInfo {
+    pub conversation: Conversation,
+    pub subscriber: Subscriber,
+    pub account: Account,
+    /// The reply window as of now, from the cache, corrected for the
+    /// server's clock.
+    pub window: ReplyWindow,
+    /// The subscriber's other conversations, newest first.
+    pub earlier: Vec<Conversation>,
+}
