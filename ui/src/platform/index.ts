@@ -5,12 +5,20 @@ import type {
   AccountDraft,
   AccountListItem,
   AccountPatch,
+  ConversationListItem,
+  ConversationStatus,
   ErrorCode,
+  InboxFilter,
   Issue,
   Language,
+  MessageCursor,
+  MessagePage,
   RejectedChange,
+  SearchHit,
   Session,
   SyncStatus,
+  ThreadInfo,
+  ThreadMessage,
   WicketError,
 } from './bindings';
 
@@ -20,7 +28,26 @@ export type {
   AccountListItem,
   AccountPatch,
   Connection,
+  Conversation,
+  ConversationListItem,
+  ConversationStatus,
+  Delivery,
+  Direction,
   ErrorCode,
+  InboxFilter,
+  InboxScope,
+  Message,
+  MessageBody,
+  MessageCursor,
+  MessagePage,
+  MessageState,
+  ReplyWindow,
+  SearchHit,
+  SnippetPart,
+  Subscriber,
+  SubscriberEvent,
+  ThreadInfo,
+  ThreadMessage,
   Issue,
   Language,
   Mode,
@@ -107,6 +134,30 @@ export const syncNow = (): Promise<null> => call(() => commands.syncNow());
 export const rejectedChanges = (): Promise<RejectedChange[]> => call(() => commands.rejectedChanges());
 export const dismissRejected = (id: number): Promise<null> => call(() => commands.dismissRejected(id));
 
+// The inbox (Conversations screen): the cache's conversations and messages with
+// this staff member's waiting changes on top.
+export const listConversations = (filter: InboxFilter): Promise<ConversationListItem[]> =>
+  call(() => commands.listConversations(filter));
+/** One page of a thread, oldest first; `before` is the `older` cursor of the page after it, or null for the latest. */
+export const conversationMessages = (conversationId: string, before: MessageCursor | null, limit: number): Promise<MessagePage> =>
+  call(() => commands.conversationMessages(conversationId, before, limit));
+export const threadInfo = (conversationId: string): Promise<ThreadInfo> => call(() => commands.threadInfo(conversationId));
+/** Sends a reply (or keeps a private note); the same clientId twice stores one message. */
+export const sendReply = (conversationId: string, text: string, note: boolean, clientId: string): Promise<ThreadMessage> =>
+  call(() => commands.sendReply(conversationId, text, note, clientId));
+/** Puts a failed reply back in the outbox, so it is really sent again. */
+export const retryMessage = (messageId: string): Promise<null> => call(() => commands.retryMessage(messageId));
+export const setConversationStatus = (ids: string[], status: ConversationStatus): Promise<null> =>
+  call(() => commands.setConversationStatus(ids, status));
+export const assignConversations = (ids: string[], assignee: string | null): Promise<null> =>
+  call(() => commands.assignConversations(ids, assignee));
+export const setConversationLabels = (id: string, labels: string[]): Promise<null> =>
+  call(() => commands.setConversationLabels(id, labels));
+export const loadDraft = (conversationId: string): Promise<string> => call(() => commands.loadDraft(conversationId));
+export const saveDraft = (conversationId: string, text: string): Promise<null> => call(() => commands.saveDraft(conversationId, text));
+export const markRead = (conversationId: string): Promise<null> => call(() => commands.markRead(conversationId));
+export const searchMessages = (query: string): Promise<SearchHit[]> => call(() => commands.searchMessages(query));
+
 export const language = (): Promise<Language> => call(() => commands.language());
 export const setLanguage = (lang: Language): Promise<null> => call(() => commands.setLanguage(lang));
 
@@ -139,4 +190,9 @@ export function onSyncStatus(cb: (status: SyncStatus) => void): Unsubscribe {
 /** Calls cb whenever the core says the account list changed. */
 export function onAccountsChanged(cb: () => void): Unsubscribe {
   return subscribe(() => events.accountsChangedEvent.listen(() => cb()));
+}
+
+/** Calls cb whenever the core says the inbox changed (a pull, or this console's own write). */
+export function onInboxChanged(cb: () => void): Unsubscribe {
+  return subscribe(() => events.inboxChangedEvent.listen(() => cb()));
 }

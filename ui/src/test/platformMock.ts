@@ -6,7 +6,16 @@
 //   }));
 import { act } from '@testing-library/react';
 import { vi } from 'vitest';
-import type { AccountListItem, Session, SyncStatus } from '../platform';
+import type {
+  AccountListItem,
+  ConversationListItem,
+  Message,
+  ReplyWindow,
+  Session,
+  SyncStatus,
+  ThreadInfo,
+  ThreadMessage,
+} from '../platform';
 
 export const localSession: Session = {
   mode: 'local',
@@ -34,8 +43,92 @@ export function accountItem(overrides: Partial<AccountListItem['account']> = {},
   };
 }
 
+export const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/** A row of the conversation list. */
+export function conversationItem(
+  id: string,
+  overrides: Partial<ConversationListItem['conversation']> = {},
+  extra: Partial<Omit<ConversationListItem, 'conversation'>> = {},
+): ConversationListItem {
+  return {
+    subscriber_name: `Subscriber ${id}`,
+    account_name: '街角咖啡',
+    platform: 'alipay',
+    unread: 0,
+    waiting: false,
+    ...extra,
+    conversation: {
+      id,
+      account_id: 'acc-1',
+      subscriber_id: `sub-${id}`,
+      status: 'open',
+      assignee: null,
+      labels: [],
+      last_activity_at: NOW - 60_000,
+      preview: `Hello from ${id}`,
+      created_at: NOW - 3_600_000,
+      updated_at: NOW - 60_000,
+      ...overrides,
+    },
+  };
+}
+
+/** A message in a thread; inbound text unless told otherwise. */
+export function threadMessage(
+  id: string,
+  overrides: Partial<Message> = {},
+  state: ThreadMessage['state'] = null,
+  failure: string | null = null,
+): ThreadMessage {
+  return {
+    state,
+    failure,
+    message: {
+      id,
+      conversation_id: 'c1',
+      direction: 'inbound',
+      author: null,
+      body: { type: 'text', text: `message ${id}` },
+      client_msg_id: null,
+      platform_msg_id: null,
+      delivery: null,
+      created_at: NOW - 120_000,
+      ...overrides,
+    },
+  };
+}
+
+export const openWindow: ReplyWindow = { open: true, closes_at: NOW + (5 * 60 + 12) * 60_000, replies_left: 3, closed_reason: null };
+
+/** What the thread header and the sidebar show. */
+export function threadInfoFor(id: string, overrides: Partial<ThreadInfo> = {}): ThreadInfo {
+  const item = conversationItem(id);
+  return {
+    conversation: item.conversation,
+    subscriber: {
+      id: item.conversation.subscriber_id,
+      account_id: 'acc-1',
+      platform: 'sandbox',
+      platform_user_id: `p-${id}`,
+      display_name: item.subscriber_name,
+      following: true,
+      followed_at: NOW - 86_400_000,
+      tags: ['VIP'],
+      note: 'Prefers oat milk',
+      created_at: NOW - 86_400_000,
+      updated_at: NOW - 86_400_000,
+    },
+    account: accountItem().account,
+    window: openWindow,
+    earlier: [],
+    ...overrides,
+  };
+}
+
 const syncListeners = new Set<(s: SyncStatus) => void>();
 const accountListeners = new Set<() => void>();
+const inboxListeners = new Set<() => void>();
 
 export const platformMocks = {
   session: vi.fn(),
@@ -56,12 +149,26 @@ export const platformMocks = {
   setLanguage: vi.fn(),
   onSyncStatus: vi.fn(),
   onAccountsChanged: vi.fn(),
+  listConversations: vi.fn(),
+  conversationMessages: vi.fn(),
+  threadInfo: vi.fn(),
+  sendReply: vi.fn(),
+  retryMessage: vi.fn(),
+  setConversationStatus: vi.fn(),
+  assignConversations: vi.fn(),
+  setConversationLabels: vi.fn(),
+  loadDraft: vi.fn(),
+  saveDraft: vi.fn(),
+  markRead: vi.fn(),
+  searchMessages: vi.fn(),
+  onInboxChanged: vi.fn(),
 };
 
 /** Puts every stand-in back to a quiet, signed-in, online default. */
 export function resetPlatformMocks(): void {
   syncListeners.clear();
   accountListeners.clear();
+  inboxListeners.clear();
   const m = platformMocks;
   for (const fn of Object.values(m)) fn.mockReset();
   m.session.mockResolvedValue(localSession);
@@ -87,6 +194,36 @@ export function resetPlatformMocks(): void {
   m.onAccountsChanged.mockImplementation((cb: () => void) => {
     accountListeners.add(cb);
     return () => accountListeners.delete(cb);
+  });
+  m.listConversations.mockResolvedValue([]);
+  m.conversationMessages.mockResolvedValue({ messages: [], older: null });
+  m.threadInfo.mockImplementation(async (id: string) => threadInfoFor(id));
+  m.sendReply.mockImplementation(async (conversationId: string, text: string, note: boolean, clientId: string) =>
+    threadMessage(`sent-${clientId}`, {
+      conversation_id: conversationId,
+      direction: note ? 'note' : 'outbound',
+      body: { type: 'text', text },
+      client_msg_id: clientId,
+    }, note ? null : 'queued'),
+  );
+  m.retryMessage.mockResolvedValue(null);
+  m.setConversationStatus.mockResolvedValue(null);
+  m.assignConversations.mockResolvedValue(null);
+  m.setConversationLabels.mockResolvedValue(null);
+  m.loadDraft.mockResolvedValue('');
+  m.saveDraft.mockResolvedValue(null);
+  m.markRead.mockResolvedValue(null);
+  m.searchMessages.mockResolvedValue([]);
+  m.onInboxChanged.mockImplementation((cb: () => void) => {
+    inboxListeners.add(cb);
+    return () => inboxListeners.delete(cb);
+  });
+}
+
+/** As if the core said the inbox changed. */
+export function emitInboxChanged(): void {
+  act(() => {
+    for (const cb of inboxListeners) cb();
   });
 }
 
