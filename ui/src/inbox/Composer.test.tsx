@@ -1,0 +1,145 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createRef, useState } from 'react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError, type ReplyWindow, type ThreadMessage } from '../platform';
+import { NOW, openWindow, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
+import { Composer, type ComposerMode } from './Composer';
+
+vi.mock('../platform', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../platform')>()),
+  ...(await import('../test/platformMock')).platformMocks,
+}));
+
+beforeEach(() => {
+  resetPlatformMocks();
+  // The fixtures' reply window is reckoned from NOW.
+  vi.spyOn(Date, 'now').mockReturnValue(NOW);
+});
+
+function Harness({ id = 'c1', window = openWindow, onSent = vi.fn() }: { id?: string; window?: ReplyWindow | null; onSent?: (m: ThreadMessage) => void }) {
+  const [mode, setMode] = useState<ComposerMode>('reply');
+  return (
+    <Composer
+      key={id}
+      conversationId={id}
+      mode={mode}
+      onModeChange={setMode}
+      window={window}
+      subscriberName="王芳"
+      accountName="街角咖啡"
+      assignedToOther={false}
+      textareaRef={createRef<HTMLTextAreaElement>()}
+      onSent={onSent}
+      onError={vi.fn()}
+    />
+  );
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const input = () => screen.getByTestId('composer-input') as HTMLTextAreaElement;
+
+describe('composer', () => {
+  it('sends one message with one clientId when Enter is pressed twice on a slow network', async () => {
+    const pending = deferred<ThreadMessage>();
+    m.sendReply.mockReturnValue(pending.promise);
+    const onSent = vi.fn();
+    render(<Harness onSent={onSent} />);
+    await waitFor(() => expect(m.loadDraft).toHaveBeenCalledWith('c1'));
+
+    await userEvent.type(input(), '您好，订单已发货');
+    await userEvent.keyboard('{Enter}{Enter}');
+    await userEvent.keyboard('{Enter}');
+
+    expect(m.sendReply).toHaveBeenCalledTimes(1);
+    const [conversationId, text, note, clientId] = m.sendReply.mock.calls[0] as [string, string, boolean, string];
+    expect([conversationId, text, note]).toEqual(['c1', '您好，订单已发货', false]);
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await act(async () => pending.resolve(threadMessage('m-new', { client_msg_id: clientId }, 'queued')));
+    await waitFor(() => expect(input().value).toBe(''));
+    expect(onSent).toHaveBeenCalledTimes(1);
+    expect(m.saveDraft).toHaveBeenLastCalledWith('c1', '');
+    expect(m.sendReply).toHaveBeenCalledTimes(1);
+  });
+
+  it('reuses the clientId when the same text is sent again after a failed call', async () => {
+    m.sendReply.mockRejectedValueOnce(new AppError('offline', 'down'));
+    render(<Harness />);
+    await userEvent.type(input(), 'hello{Enter}');
+    await waitFor(() => expect(m.sendReply).toHaveBeenCalledTimes(1));
+    expect(input().value).toBe('hello'); // nothing typed is lost
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(m.sendReply).toHaveBeenCalledTimes(2));
+    const first = m.sendReply.mock.calls[0]?.[3];
+    const second = m.sendReply.mock.calls[1]?.[3];
+    expect(second).toBe(first);
+  });
+
+  it('Shift+Enter breaks the line instead of sending', async () => {
+    render(<Harness />);
+    await userEvent.type(input(), 'line one{Shift>}{Enter}{/Shift}line two');
+    expect(input().value).toBe('line one\nline two');
+    expect(m.sendReply).not.toHaveBeenCalled();
+  });
+
+  it('saves the draft while typing, flushes it on switch, and restores it', async () => {
+    m.loadDraft.mockImplementation(async (id: string) => (id === 'c2' ? '上次没写完的回复' : ''));
+    const { rerender } = render(<Harness id="c1" />);
+    await waitFor(() => expect(m.loadDraft).toHaveBeenCalledWith('c1'));
+    await userEvent.type(input(), 'draft text');
+    await waitFor(() => expect(m.saveDraft).toHaveBeenLastCalledWith('c1', 'draft text'));
+
+    // Typing and switching at once: the unsaved text is flushed on the switch, not lost.
+    await userEvent.type(input(), '!');
+    rerender(<Harness id="c2" />);
+    expect(m.saveDraft).toHaveBeenLastCalledWith('c1', 'draft text!');
+    await waitFor(() => expect(input().value).toBe('上次没写完的回复'));
+  });
+
+  it('shows the window as time and replies left', async () => {
+    render(<Harness />);
+    expect(screen.getByTestId('reply-window').textContent).toBe('回复窗口将在 5 小时 12 分钟 后关闭 · 还可回复 3 条');
+  });
+
+  it('disables replies when the window is closed, says why, and still allows a note', async () => {
+    render(<Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />);
+    expect(screen.getByTestId('window-closed').textContent).toContain('无法回复：回复窗口已过期。');
+    expect(screen.getByTestId('window-closed').textContent).toContain('群发');
+    await userEvent.type(input(), 'too late{Enter}');
+    expect(m.sendReply).not.toHaveBeenCalled();
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true);
+
+    await userEvent.click(screen.getByTestId('mode-note'));
+    expect(screen.queryByTestId('window-closed')).toBeNull();
+    await userEvent.click(input());
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(m.sendReply).toHaveBeenCalledTimes(1));
+    expect(m.sendReply.mock.calls[0]?.slice(0, 3)).toEqual(['c1', 'too late', true]);
+  });
+
+  it('closes the window on the client when its time has passed', async () => {
+    render(<Harness window={{ ...openWindow, closes_at: NOW - 1 }} />);
+    expect(screen.getByTestId('window-closed').textContent).toContain('回复窗口已过期');
+  });
+
+  it('opens canned replies on /, searches them fuzzily and inserts with the name filled in', async () => {
+    render(<Harness />);
+    await userEvent.type(input(), '/grt');
+    const options = screen.getAllByTestId('canned-option');
+    expect(options[0]?.textContent).toContain('/greeting');
+    await userEvent.keyboard('{Enter}');
+    expect(input().value).toBe('王芳，您好！感谢联系街角咖啡，请问有什么可以帮您？');
+    expect(screen.queryByTestId('canned-picker')).toBeNull();
+    expect(m.sendReply).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,293 @@
+import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { loadDraft, saveDraft, sendReply, type ReplyWindow, type ThreadMessage } from '../platform';
+import { asAppError, describeError } from '../console/errors';
+import { cannedReplies, searchCanned, slashQuery, type Canned } from './canned';
+import { durationLeft } from './time';
+
+export type ComposerMode = 'reply' | 'note';
+
+/** How long typing may go unsaved; every change is saved at most this long after it. */
+export const DRAFT_DEBOUNCE_MS = 250;
+const WINDOW_TICK_MS = 30_000;
+
+type Props = {
+  conversationId: string;
+  mode: ComposerMode;
+  onModeChange: (mode: ComposerMode) => void;
+  /** The reply window from threadInfo; null while it loads. */
+  window: ReplyWindow | null;
+  subscriberName: string;
+  accountName: string;
+  /** Assigned to someone else: replying is allowed, but the composer says so. */
+  assignedToOther: boolean;
+  textareaRef: RefObject<HTMLTextAreaElement | null>;
+  onSent: (message: ThreadMessage) => void;
+  onError: (message: string) => void;
+};
+
+/** The window as of `now`: a window whose closing time has passed is closed, even before the cache says so. */
+function windowAt(window: ReplyWindow | null, now: number): { open: boolean; reason: string | null; left: number | null; replies: number | null } {
+  if (!window) return { open: true, reason: null, left: null, replies: null };
+  if (!window.open) return { open: false, reason: window.closed_reason ?? 'reply_window.expired', left: null, replies: null };
+  if (window.closes_at !== null && window.closes_at <= now) return { open: false, reason: 'reply_window.expired', left: null, replies: null };
+  return { open: true, reason: null, left: window.closes_at === null ? null : window.closes_at - now, replies: window.replies_left };
+}
+
+/**
+ * Reply or private note, with the draft kept in the cache as you type. The
+ * parent keys it by conversation: unmounting flushes the draft.
+ */
+export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, textareaRef, onSent, onError }: Props) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  const [caret, setCaret] = useState(0);
+  const [pickerIndex, setPickerIndex] = useState(0);
+  const [pickerDismissed, setPickerDismissed] = useState<number | null>(null);
+  const touched = useRef(false);
+  const textRef = useRef('');
+  const unsaved = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const inFlight = useRef(false);
+  // The message being sent: its clientId is reused until the send resolves,
+  // and again if the same text is sent after a failure, so it is stored once.
+  const outgoing = useRef<{ clientId: string; text: string; note: boolean } | null>(null);
+  const caretAfterInsert = useRef<number | null>(null);
+
+  // Saves what is typed and not yet saved, at once. Kept in a ref so the
+  // debounce timer and the unmount clean-up always call the latest one.
+  const flush = useRef(() => {});
+  useEffect(() => {
+    flush.current = () => {
+      if (timer.current !== null) {
+        clearTimeout(timer.current);
+        timer.current = null;
+      }
+      const pending = unsaved.current;
+      if (pending === null) return;
+      unsaved.current = null;
+      saveDraft(conversationId, pending).catch((e: unknown) => onError(t('inbox.composer.draftFailed', { reason: describeError(t, asAppError(e)) })));
+    };
+  });
+
+  useEffect(() => {
+    let live = true;
+    loadDraft(conversationId).then(
+      (draft) => {
+        // Typing that started before the draft arrived wins.
+        if (!live || touched.current) return;
+        textRef.current = draft;
+        setText(draft);
+      },
+      () => undefined,
+    );
+    const save = flush;
+    return () => {
+      live = false;
+      save.current();
+    };
+  }, [conversationId]);
+
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), WINDOW_TICK_MS);
+    return () => clearInterval(id);
+  }, []);
+
+  useEffect(() => {
+    const at = caretAfterInsert.current;
+    const el = textareaRef.current;
+    if (at === null || !el) return;
+    caretAfterInsert.current = null;
+    el.focus();
+    el.setSelectionRange(at, at);
+  }, [text, textareaRef]);
+
+  const state = windowAt(window, now);
+  const replyBlocked = mode === 'reply' && !state.open;
+
+  const canned = useMemo(() => cannedReplies(t, { subscriberName, accountName }), [t, subscriberName, accountName]);
+  const slash = slashQuery(text, caret);
+  const pickerOpen = slash !== null && pickerDismissed !== slash.start;
+  const matches = pickerOpen ? searchCanned(canned, slash.query).slice(0, 6) : [];
+  const activeIndex = Math.min(pickerIndex, Math.max(0, matches.length - 1));
+
+  const change = (value: string, at: number) => {
+    touched.current = true;
+    textRef.current = value;
+    setText(value);
+    setCaret(at);
+    setPickerIndex(0);
+    unsaved.current = value;
+    if (timer.current !== null) clearTimeout(timer.current);
+    timer.current = setTimeout(() => flush.current(), DRAFT_DEBOUNCE_MS);
+  };
+
+  const onChange = (event: ChangeEvent<HTMLTextAreaElement>) => {
+    const at = event.target.selectionStart ?? event.target.value.length;
+    if (pickerDismissed !== null && slashQuery(event.target.value, at)?.start !== pickerDismissed) setPickerDismissed(null);
+    change(event.target.value, at);
+  };
+
+  const insertCanned = (item: Canned) => {
+    if (!slash) return;
+    const value = text.slice(0, slash.start) + item.text + text.slice(caret);
+    const at = slash.start + item.text.length;
+    caretAfterInsert.current = at;
+    change(value, at);
+  };
+
+  const send = () => {
+    if (inFlight.current) return; // a second Enter while the first is on its way
+    const raw = textRef.current;
+    const body = raw.trim();
+    if (body.length === 0) return;
+    const note = mode === 'note';
+    if (!note && !state.open) return;
+    const prev = outgoing.current;
+    const current = prev && prev.text === body && prev.note === note ? prev : { clientId: crypto.randomUUID(), text: body, note };
+    outgoing.current = current;
+    inFlight.current = true;
+    setSending(true);
+    sendReply(conversationId, body, note, current.clientId)
+      .then(
+        (message) => {
+          outgoing.current = null;
+          // Only what was sent is cleared: anything typed meanwhile stays.
+          if (textRef.current === raw) {
+            if (timer.current !== null) clearTimeout(timer.current);
+            timer.current = null;
+            unsaved.current = null;
+            textRef.current = '';
+            setText('');
+            setCaret(0);
+            saveDraft(conversationId, '').catch(() => undefined);
+          }
+          onSent(message);
+        },
+        (e: unknown) => onError(t('inbox.composer.sendFailed', { reason: describeError(t, asAppError(e)) })),
+      )
+      .finally(() => {
+        inFlight.current = false;
+        setSending(false);
+      });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (pickerOpen && matches.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setPickerIndex((activeIndex + step + matches.length) % matches.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        const item = matches[activeIndex];
+        if (item) insertCanned(item);
+        return;
+      }
+    }
+    if (pickerOpen && event.key === 'Escape' && slash) {
+      event.preventDefault();
+      event.stopPropagation();
+      setPickerDismissed(slash.start);
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+
+  const windowLine = state.open
+    ? [
+        state.left !== null ? t('inbox.window.closesIn', { time: durationLeft(state.left, t) }) : window ? t('inbox.window.openNoLimit') : null,
+        state.replies !== null ? t('inbox.window.repliesLeft', { count: state.replies }) : null,
+      ]
+        .filter((part): part is string => part !== null)
+        .join(' · ')
+    : null;
+
+  return (
+    <div className={`ib-composer${mode === 'note' ? ' is-note' : ''}`} data-testid="composer">
+      <div className="ib-composer-head">
+        <div className="ib-mode" role="group" aria-label={t('inbox.composer.modeLabel')}>
+          <button type="button" className={`ib-mode-btn${mode === 'reply' ? ' is-active' : ''}`} aria-pressed={mode === 'reply'} data-testid="mode-reply" onClick={() => onModeChange('reply')}>
+            {t('inbox.composer.reply')}
+          </button>
+          <button type="button" className={`ib-mode-btn${mode === 'note' ? ' is-active' : ''}`} aria-pressed={mode === 'note'} data-testid="mode-note" onClick={() => onModeChange('note')}>
+            {t('inbox.composer.note')}
+          </button>
+        </div>
+        {mode === 'reply' && windowLine && (
+          <span className="ib-window muted" data-testid="reply-window">
+            {windowLine}
+          </span>
+        )}
+        {mode === 'note' && <span className="ib-window muted">{t('inbox.composer.noteHint')}</span>}
+      </div>
+      {mode === 'reply' && !state.open && (
+        <div className="ib-window-closed" role="status" data-testid="window-closed">
+          <strong>{t(state.reason ?? 'reply_window.expired', { defaultValue: state.reason ?? '' })}</strong>
+          <span>{t('inbox.window.broadcastHint')}</span>
+        </div>
+      )}
+      {mode === 'reply' && state.open && assignedToOther && (
+        <p className="ib-assigned-other" data-testid="assigned-other">
+          {t('inbox.composer.assignedToOther')}
+        </p>
+      )}
+      <div className="ib-composer-box">
+        {pickerOpen && (
+          <div className="ib-canned" role="listbox" aria-label={t('inbox.canned.label')} data-testid="canned-picker">
+            {matches.length === 0 && <p className="ib-canned-empty muted">{t('inbox.canned.none')}</p>}
+            {matches.map((item, i) => (
+              <button
+                type="button"
+                role="option"
+                aria-selected={i === activeIndex}
+                key={item.code}
+                className={`ib-canned-item${i === activeIndex ? ' is-active' : ''}`}
+                data-testid="canned-option"
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => insertCanned(item)}
+              >
+                <span className="ib-canned-title">
+                  <code>/{item.code}</code> {item.title}
+                </span>
+                <span className="ib-canned-text muted">{item.text}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        <textarea
+          ref={textareaRef}
+          className="ib-textarea"
+          data-testid="composer-input"
+          aria-label={mode === 'note' ? t('inbox.composer.notePlaceholder') : t('inbox.composer.replyPlaceholder')}
+          placeholder={mode === 'note' ? t('inbox.composer.notePlaceholder') : t('inbox.composer.replyPlaceholder')}
+          value={text}
+          rows={3}
+          onChange={onChange}
+          onKeyDown={onKeyDown}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+        />
+        <div className="ib-composer-foot">
+          <span className="muted ib-composer-hint">{t('inbox.composer.hint')}</span>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="composer-send"
+            disabled={sending || replyBlocked || text.trim().length === 0}
+            title={replyBlocked && state.reason ? t(state.reason, { defaultValue: state.reason }) : undefined}
+            onClick={send}
+          >
+            {sending ? t('inbox.composer.sending') : mode === 'note' ? t('inbox.composer.addNote') : t('inbox.composer.send')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
