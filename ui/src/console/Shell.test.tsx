@@ -88,6 +88,15 @@ describe('shell', () => {
     expect(screen.getByTestId('nav-designer').getAttribute('aria-current')).toBe('page');
   });
 
+  it('opens the conversations screen: the inbox, not a placeholder', async () => {
+    renderShell();
+    await userEvent.click(screen.getByTestId('nav-conversations'));
+    expect(screen.getByTestId('screen-title').textContent).toBe('会话');
+    expect(await screen.findByTestId('inbox-empty')).toBeTruthy();
+    expect(m.listConversations).toHaveBeenCalled();
+    expect(screen.getByTestId('thread-empty').textContent).toContain('请选择一个会话');
+  });
+
   it('shows the user, the mode in settings, and signs out', async () => {
     const onSignedOut = renderShell();
     expect(screen.getByTestId('user-name').textContent).toBe('李梅');

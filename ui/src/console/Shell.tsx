@@ -12,6 +12,7 @@ import {
   type StaffUser,
   type SyncStatus,
 } from '../platform';
+import { InboxScreen } from '../inbox/Inbox';
 import { AccountsScreen } from './Accounts';
 import { asAppError, describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -91,6 +92,9 @@ export function Shell({ session, user, onSignedOut }: Props) {
     case 'accounts':
       body = <AccountsScreen version={accountsVersion} />;
       break;
+    case 'conversations':
+      body = <InboxScreen user={user} />;
+      break;
     case 'settings':
       body = <SettingsScreen session={session} user={user} onError={showError} />;
       break;
@@ -150,7 +154,7 @@ export function Shell({ session, user, onSignedOut }: Props) {
           </div>
         )}
         {rejectedCount > 0 && rejected.length > 0 && <RejectedBanner changes={rejected} onDismiss={onDismiss} />}
-        <main className="content">{body}</main>
+        <main className={screen === 'conversations' ? 'content content-flush' : 'content'}>{body}</main>
       </div>
     </div>
   );

@@ -1,0 +1,181 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationStatus, ThreadInfo } from '../platform';
+import { Avatar } from '../console/Avatar';
+import { dateTime } from './time';
+
+export const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
+
+type HeaderProps = {
+  info: ThreadInfo | null;
+  subscriberName: string;
+  accountName: string;
+  me: string;
+  busy: boolean;
+  onStatus: (status: ConversationStatus) => void;
+  onAssign: (assignee: string | null) => void;
+  onLabels: (labels: string[]) => void;
+};
+
+/** The thread's header: who, status, assignee and labels. */
+export function ThreadHeader({ info, subscriberName, accountName, me, busy, onStatus, onAssign, onLabels }: HeaderProps) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState('');
+  const conversation = info?.conversation ?? null;
+  const labels = conversation?.labels ?? [];
+  const mine = conversation?.assignee === me;
+
+  const addLabel = (event: FormEvent) => {
+    event.preventDefault();
+    const value = label.trim();
+    if (!value || labels.includes(value)) return;
+    onLabels([...labels, value]);
+    setLabel('');
+  };
+
+  return (
+    <header className="ib-thread-head" data-testid="thread-header">
+      <div className="ib-thread-title">
+        <h2 data-testid="thread-title">{subscriberName}</h2>
+        <span className="muted">{accountName}</span>
+      </div>
+      {conversation && (
+        <div className="ib-thread-tools">
+          <label className="ib-inline-field">
+            <span className="visually-hidden">{t('inbox.header.status')}</span>
+            <select
+              data-testid="thread-status"
+              value={conversation.status}
+              disabled={busy}
+              onChange={(e) => onStatus(e.target.value as ConversationStatus)}
+            >
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`inbox.status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {mine ? (
+            <button type="button" className="btn btn-small" data-testid="thread-unassign" disabled={busy} onClick={() => onAssign(null)}>
+              {t('inbox.header.unassign')}
+            </button>
+          ) : (
+            <button type="button" className="btn btn-small btn-primary" data-testid="thread-assign-me" disabled={busy} onClick={() => onAssign(me)}>
+              {t('inbox.header.assignMe')}
+            </button>
+          )}
+          <span className="muted ib-assignee" data-testid="thread-assignee">
+            {conversation.assignee === null ? t('inbox.header.unassigned') : mine ? t('inbox.header.assignedYou') : t('inbox.header.assignedOther')}
+          </span>
+        </div>
+      )}
+      {conversation && (
+        <div className="ib-labels-edit">
+          {labels.map((l) => (
+            <span key={l} className="ib-label" data-testid="thread-label">
+              {l}
+              <button type="button" className="ib-label-remove" aria-label={t('inbox.header.removeLabel', { label: l })} onClick={() => onLabels(labels.filter((x) => x !== l))}>
+                ×
+              </button>
+            </span>
+          ))}
+          <form onSubmit={addLabel} className="ib-label-form">
+            <input
+              className="ib-label-input"
+              data-testid="thread-label-input"
+              value={label}
+              maxLength={20}
+              placeholder={t('inbox.header.addLabel')}
+              aria-label={t('inbox.header.addLabel')}
+              onChange={(e) => setLabel(e.target.value)}
+            />
+          </form>
+        </div>
+      )}
+    </header>
+  );
+}
+
+type SidebarProps = {
+  info: ThreadInfo | null;
+  onOpenConversation: (id: string) => void;
+};
+
+/** Who the subscriber is, and what they talked about before. */
+export function SubscriberSidebar({ info, onOpenConversation }: SidebarProps) {
+  const { t, i18n } = useTranslation();
+  if (!info) {
+    return (
+      <aside className="ib-sidebar" aria-label={t('inbox.sidebar.label')}>
+        <p className="muted">{t('inbox.thread.loading')}</p>
+      </aside>
+    );
+  }
+  const { subscriber, account, earlier } = info;
+  return (
+    <aside className="ib-sidebar" aria-label={t('inbox.sidebar.label')} data-testid="subscriber-sidebar">
+      <div className="ib-sidebar-who">
+        <Avatar name={subscriber.display_name} color="#8a919f" size="lg" />
+        <div>
+          <h3 className="ib-sidebar-name" data-testid="sidebar-name">
+            {subscriber.display_name}
+          </h3>
+          <span className={`badge badge-${account.platform}`}>{t(`platform.${account.platform}`)}</span>
+        </div>
+      </div>
+      <dl className="ib-facts">
+        <dt>{t('inbox.sidebar.account')}</dt>
+        <dd>{account.name}</dd>
+        <dt>{t('inbox.sidebar.platform')}</dt>
+        <dd>{t(`inbox.subscriberPlatform.${subscriber.platform}`, { defaultValue: subscriber.platform })}</dd>
+        <dt>{t('inbox.sidebar.following')}</dt>
+        <dd data-testid="sidebar-following">
+          {subscriber.following
+            ? subscriber.followed_at !== null
+              ? t('inbox.sidebar.followingSince', { date: dateTime(subscriber.followed_at, i18n.language) })
+              : t('inbox.sidebar.yes')
+            : t('inbox.sidebar.notFollowing')}
+        </dd>
+      </dl>
+      <section className="ib-sidebar-section">
+        <h4>{t('inbox.sidebar.tags')}</h4>
+        {subscriber.tags.length === 0 ? (
+          <p className="muted">{t('inbox.sidebar.noTags')}</p>
+        ) : (
+          <div className="ib-labels">
+            {subscriber.tags.map((tag) => (
+              <span key={tag} className="ib-label">
+                {tag}
+              </span>
+            ))}
+          </div>
+        )}
+      </section>
+      <section className="ib-sidebar-section">
+        <h4>{t('inbox.sidebar.note')}</h4>
+        <p className={subscriber.note ? 'ib-sidebar-note' : 'muted'} data-testid="sidebar-note">
+          {subscriber.note || t('inbox.sidebar.noNote')}
+        </p>
+      </section>
+      <section className="ib-sidebar-section">
+        <h4>{t('inbox.sidebar.earlier')}</h4>
+        {earlier.length === 0 ? (
+          <p className="muted">{t('inbox.sidebar.noEarlier')}</p>
+        ) : (
+          <ul className="ib-earlier">
+            {earlier.map((c) => (
+              <li key={c.id}>
+                <button type="button" className="ib-earlier-item" onClick={() => onOpenConversation(c.id)}>
+                  <span className={`ib-status ib-status-${c.status}`}>{t(`inbox.status.${c.status}`)}</span>
+                  <span className="ib-earlier-preview">{c.preview}</span>
+                  <span className="muted ib-earlier-date">{dateTime(c.last_activity_at, i18n.language)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </aside>
+  );
+}
