@@ -25,6 +25,7 @@ help:
 	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
 	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
 	@echo "make bench-server  measure inbound-message throughput and latency (release build)"
+	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
 
 # ---- What the build needs -------------------------------------------------
 
@@ -126,3 +127,10 @@ test-e2e: app tauri-driver
 bench-server: deps ui
 	$(CARGO) build --release -p wicket-server -p wicket-bench
 	./target/release/inbound-load --connections 16 --messages 200
+
+# The console's inbox cache: ingest vs a raw bulk insert, opening a thread,
+# search. BENCH_INBOX_ARGS="--messages 200000 --conversations 4000" for a quick run.
+.PHONY: bench-inbox
+bench-inbox:
+	$(CARGO) build --release -p wicket-bench --bin inbox-bench
+	nice ./target/release/inbox-bench $(BENCH_INBOX_ARGS)

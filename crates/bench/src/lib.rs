@@ -1,5 +1,7 @@
 //! Shared pieces of the benchmarks: latency statistics and a server process.
 
+pub mod inbox_corpus;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

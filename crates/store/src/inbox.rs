@@ -35,7 +35,7 @@ impl Cache {
         let mut stmt = conn.prepare_cached(
             "SELECT c.body, a.name, a.platform, coalesce(json_extract(s.body, '$.display_name'), ''),
                (SELECT count(*) FROM messages m
-                 WHERE m.conversation_id = c.id AND m.direction = 'inbound'
+                 WHERE m.conversation_id = c.id AND m.direction = 'inbound' AND m.is_event = 0
                    AND m.created_at > coalesce((SELECT read_at FROM read_marks r WHERE r.conversation_id = c.id),
                                                -9223372036854775808))
              FROM conversations c

@@ -18,6 +18,7 @@ mod inbox;
 mod ingest;
 mod overlay;
 pub mod search;
+mod world;
 
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 

@@ -14,8 +14,10 @@ ALTER TABLE messages ADD COLUMN direction TEXT GENERATED ALWAYS AS (json_extract
 -- order, and having it in the index spares a sort.
 DROP INDEX messages_by_conversation;
 CREATE INDEX messages_by_thread ON messages (conversation_id, created_at, id);
--- Unread counts look at inbound messages only.
-CREATE INDEX messages_inbound ON messages (conversation_id, created_at) WHERE direction = 'inbound';
+-- Unread counts look at what subscribers wrote: inbound messages, not their
+-- follow / menu-tap events.
+ALTER TABLE messages ADD COLUMN is_event INTEGER GENERATED ALWAYS AS (json_extract(body, '$.body.type') = 'event') VIRTUAL;
+CREATE INDEX messages_unread ON messages (conversation_id, created_at) WHERE direction = 'inbound' AND is_event = 0;
 
 -- Until when this staff member has read a conversation (one cache per user).
 CREATE TABLE read_marks (
