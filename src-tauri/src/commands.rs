@@ -6,6 +6,10 @@ use std::sync::Arc;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use wicket_console::{Console, RejectedChange, Session};
+use wicket_model::conversation::ConversationStatus;
+use wicket_model::inbox::{
+    ConversationListItem, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo, ThreadMessage,
+};
 use wicket_model::sync::SyncStatus;
 use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, WicketError};
 
@@ -124,4 +128,100 @@ pub fn language(app: AppHandle) -> Result<Language> {
 #[specta::specta]
 pub fn set_language(app: AppHandle, language: Language) -> Result<()> {
     settings::set_language(&app, language)
+}
+
+// ---- The conversation view ----------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_conversations(
+    console: State<'_, Arc<Console>>,
+    filter: InboxFilter,
+) -> Result<Vec<ConversationListItem>> {
+    console.conversations(filter).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn conversation_messages(
+    console: State<'_, Arc<Console>>,
+    conversation_id: String,
+    before: Option<MessageCursor>,
+    limit: u32,
+) -> Result<MessagePage> {
+    console.conversation_messages(conversation_id, before, limit).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn thread_info(console: State<'_, Arc<Console>>, conversation_id: String) -> Result<ThreadInfo> {
+    console.thread_info(conversation_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_reply(
+    console: State<'_, Arc<Console>>,
+    conversation_id: String,
+    text: String,
+    note: bool,
+    client_id: String,
+) -> Result<ThreadMessage> {
+    console.send_reply(conversation_id, text, note, client_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_message(console: State<'_, Arc<Console>>, message_id: String) -> Result<()> {
+    console.retry_message(message_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_conversation_status(
+    console: State<'_, Arc<Console>>,
+    ids: Vec<String>,
+    status: ConversationStatus,
+) -> Result<()> {
+    console.set_conversation_status(ids, status).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn assign_conversations(
+    console: State<'_, Arc<Console>>,
+    ids: Vec<String>,
+    assignee: Option<String>,
+) -> Result<()> {
+    console.assign_conversations(ids, assignee).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_conversation_labels(console: State<'_, Arc<Console>>, id: String, labels: Vec<String>) -> Result<()> {
+    console.set_conversation_labels(id, labels).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_draft(console: State<'_, Arc<Console>>, conversation_id: String) -> Result<String> {
+    console.load_draft(conversation_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(console: State<'_, Arc<Console>>, conversation_id: String, text: String) -> Result<()> {
+    console.save_draft(conversation_id, text).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_read(console: State<'_, Arc<Console>>, conversation_id: String) -> Result<()> {
+    console.mark_read(conversation_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_messages(console: State<'_, Arc<Console>>, query: String) -> Result<Vec<SearchHit>> {
+    console.search_messages(query).await
 }

@@ -24,6 +24,11 @@ pub struct SyncStatusEvent(pub SyncStatus);
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct AccountsChangedEvent;
 
+/// Conversations or messages in the cache changed: the inbox should read
+/// them again.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct InboxChangedEvent;
+
 /// The typed command and event set; also the source of the UI's bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -44,8 +49,20 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::dismiss_rejected,
             commands::language,
             commands::set_language,
+            commands::list_conversations,
+            commands::conversation_messages,
+            commands::thread_info,
+            commands::send_reply,
+            commands::retry_message,
+            commands::set_conversation_status,
+            commands::assign_conversations,
+            commands::set_conversation_labels,
+            commands::load_draft,
+            commands::save_draft,
+            commands::mark_read,
+            commands::search_messages,
         ])
-        .events(collect_events![SyncStatusEvent, AccountsChangedEvent])
+        .events(collect_events![SyncStatusEvent, AccountsChangedEvent, InboxChangedEvent])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
@@ -101,7 +118,9 @@ pub fn run() {
             let listener = Arc::new(move |event: SyncEvent| {
                 let sent = match event {
                     SyncEvent::Status(status) => SyncStatusEvent(status).emit(&handle),
-                    SyncEvent::DataChanged => AccountsChangedEvent.emit(&handle),
+                    SyncEvent::DataChanged => {
+                        AccountsChangedEvent.emit(&handle).and_then(|()| InboxChangedEvent.emit(&handle))
+                    }
                 };
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "cannot send an event to the window");

@@ -3,6 +3,7 @@
 //! workspace's cache, runs the sync engine, and turns what staff do into
 //! changes in the outbox. The Tauri commands are one-line calls into it.
 
+mod inbox;
 mod secrets;
 
 use std::path::{Path, PathBuf};
@@ -305,16 +306,22 @@ impl Console {
     /// asks the engine to send it.
     async fn write(&self, change: Mutation) -> Result<(), WicketError> {
         let cache = self.cache().await?;
-        let accounts = blocking(&cache, |c| c.accounts()).await?;
-        let world = mutation::MemoryWorld {
-            accounts: accounts.into_iter().map(|item| (item.account.id.clone(), item.account)).collect(),
-            ..Default::default()
-        };
+        let probe = change.clone();
+        let world = blocking(&cache, move |c| c.world_for(&probe, now_ms())).await?;
         let now = now_ms();
-        let staff_id = self.workspace.lock().await.as_ref().map(|ws| ws.user.id.clone()).unwrap_or_default();
-        mutation::apply(&world, &change, &mutation::Actor { staff_id, now })?;
-        blocking(&cache, move |c| c.enqueue(&change, now)).await?;
+        let staff_id = self.staff_id().await;
+        let changes = mutation::apply(&world, &change, &mutation::Actor { staff_id, now })?;
+        // A change that changes nothing (the same reply sent twice, a status
+        // set to what it is) is not queued: the server would store nothing.
+        if !changes.is_empty() {
+            blocking(&cache, move |c| c.enqueue(&change, now)).await?;
+        }
         self.refresh().await
+    }
+
+    /// The signed-in staff member's id; empty when nobody is.
+    async fn staff_id(&self) -> String {
+        self.workspace.lock().await.as_ref().map(|ws| ws.user.id.clone()).unwrap_or_default()
     }
 
     /// Tells the UI the cache changed and the engine there is work.
@@ -437,5 +444,7 @@ fn now_ms() -> i64 {
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
+#[cfg(test)]
+mod inbox_tests;
 #[cfg(test)]
 mod tests;

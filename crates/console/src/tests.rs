@@ -3,7 +3,7 @@ use std::time::Duration;
 use super::*;
 use wicket_model::PlatformProfile;
 
-fn quiet() -> SyncListener {
+pub(crate) fn quiet() -> SyncListener {
     Arc::new(|_| {})
 }
 
@@ -21,7 +21,7 @@ fn draft(name: &str) -> AccountDraft {
     }
 }
 
-async fn until_synced(console: &Console) -> SyncStatus {
+pub(crate) async fn until_synced(console: &Console) -> SyncStatus {
     tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             let status = console.sync_status().await;

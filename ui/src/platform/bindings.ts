@@ -27,11 +27,24 @@ export const commands = {
 	dismissRejected: (id: number) => typedError<null, WicketError>(__TAURI_INVOKE("dismiss_rejected", { id })),
 	language: () => typedError<Language, WicketError>(__TAURI_INVOKE("language")),
 	setLanguage: (language: Language) => typedError<null, WicketError>(__TAURI_INVOKE("set_language", { language })),
+	listConversations: (filter: InboxFilter) => typedError<ConversationListItem[], WicketError>(__TAURI_INVOKE("list_conversations", { filter })),
+	conversationMessages: (conversationId: string, before: MessageCursor | null, limit: number) => typedError<MessagePage, WicketError>(__TAURI_INVOKE("conversation_messages", { conversationId, before, limit })),
+	threadInfo: (conversationId: string) => typedError<ThreadInfo, WicketError>(__TAURI_INVOKE("thread_info", { conversationId })),
+	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
+	retryMessage: (messageId: string) => typedError<null, WicketError>(__TAURI_INVOKE("retry_message", { messageId })),
+	setConversationStatus: (ids: string[], status: ConversationStatus) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_status", { ids, status })),
+	assignConversations: (ids: string[], assignee: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("assign_conversations", { ids, assignee })),
+	setConversationLabels: (id: string, labels: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_labels", { id, labels })),
+	loadDraft: (conversationId: string) => typedError<string, WicketError>(__TAURI_INVOKE("load_draft", { conversationId })),
+	saveDraft: (conversationId: string, text: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_draft", { conversationId, text })),
+	markRead: (conversationId: string) => typedError<null, WicketError>(__TAURI_INVOKE("mark_read", { conversationId })),
+	searchMessages: (query: string) => typedError<SearchHit[], WicketError>(__TAURI_INVOKE("search_messages", { query })),
 };
 
 /** Events */
 export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
+	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
 
@@ -82,6 +95,51 @@ export type Connection = "online" | "offline" | "syncing" |
 /**  The server refused the session: staff must sign in again. */
 "signed_out";
 
+/**  One conversation per (account, subscriber). */
+export type Conversation = {
+	id: string,
+	account_id: string,
+	subscriber_id: string,
+	status: ConversationStatus,
+	/**  The staff member who answers it, if anyone. */
+	assignee: string | null,
+	labels: string[],
+	/**  The newest message or event, for sorting the inbox. */
+	last_activity_at: number,
+	/**  The start of the newest message, as text, for the inbox list. */
+	preview: string,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  One row of the conversation list. */
+export type ConversationListItem = {
+	conversation: Conversation,
+	subscriber_name: string,
+	account_name: string,
+	platform: PlatformProfile,
+	/**  Inbound messages newer than what this staff member last read here. */
+	unread: number,
+	/**  A change of this staff member's to it is still waiting to sync. */
+	waiting: boolean,
+};
+
+export type ConversationStatus = "open" | "pending" | "resolved";
+
+/**
+ *  Where an outbound message is, as far as the server knows. `queued` and
+ *  `sending` exist only in the console.
+ */
+export type Delivery = { state: "sent" } | { state: "delivered" } | { state: "read" } | { state: "failed"; reason: string };
+
+export type Direction = 
+/**  From the subscriber (or the platform on their behalf). */
+"inbound" | 
+/**  From staff to the subscriber. */
+"outbound" | 
+/**  A private note between staff; never sent. */
+"note";
+
 /**
  *  What went wrong, as far as a caller needs to act on it. A code exists only
  *  where some caller branches on it.
@@ -106,6 +164,28 @@ export type ErrorCode =
 /**  A bug or an unexpected state; the message has details for a report. */
 "internal";
 
+/**
+ *  Conversations or messages in the cache changed: the inbox should read
+ *  them again.
+ */
+export type InboxChangedEvent = null;
+
+/**  What the conversation list shows; a saved view is one of these with a name. */
+export type InboxFilter = {
+	/**  One account, or every account of the workspace. */
+	account_id: string | null,
+	scope: InboxScope,
+	status: ConversationStatus | null,
+	label: string | null,
+};
+
+/**  Whose conversations the list shows. */
+export type InboxScope = 
+/**  Assigned to the signed-in staff member. */
+"mine" | 
+/**  Assigned to nobody. */
+"unassigned" | "all";
+
 /**  One problem with one field, found by validation. */
 export type Issue = {
 	/**  Where the problem is, as a dotted path (`name`, `menu.0.label`). */
@@ -117,6 +197,48 @@ export type Issue = {
 };
 
 export type Language = "zh-CN" | "en";
+
+export type Message = {
+	id: string,
+	conversation_id: string,
+	direction: Direction,
+	/**  The staff member who wrote an outbound message or a note. */
+	author: string | null,
+	body: MessageBody,
+	/**  The console's id for an outbound message: the same id twice is one message. */
+	client_msg_id: string | null,
+	/**  The platform's id for an inbound message: platforms retry callbacks. */
+	platform_msg_id: string | null,
+	/**  Outbound messages only. */
+	delivery: Delivery | null,
+	created_at: number,
+};
+
+export type MessageBody = ({ type: "text"; text: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; title?: never; url?: never } | ({ type: "image"; url: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; text?: never; title?: never } | ({ type: "location"; latitude: number | null; longitude: number | null; label: string }) & { description?: never; image_url?: never; text?: never; title?: never; url?: never } | ({ type: "article"; title: string; description: string; url: string; image_url: string }) & { label?: never; latitude?: never; longitude?: never; text?: never } | {
+	type: "event",
+} & SubscriberEvent;
+
+/**  A position in a thread, for keyset paging towards older messages. */
+export type MessageCursor = {
+	created_at: number,
+	id: string,
+};
+
+/**  One page of a thread, oldest first. */
+export type MessagePage = {
+	messages: ThreadMessage[],
+	/**  Where the next older page starts; `None` at the start of the thread. */
+	older: MessageCursor | null,
+};
+
+/**  Where a message is on its way to the subscriber, as staff see it. */
+export type MessageState = 
+/**  Kept in the outbox; the console is offline. */
+"queued" | 
+/**  Kept in the outbox; the console is online and sending it. */
+"sending" | "sent" | "delivered" | "read" | 
+/**  Refused (by the server, or the reply window closed): see `failure`. */
+"failed";
 
 /**  Whether the console works on this computer alone or with a team server. */
 export type Mode = 
@@ -141,7 +263,31 @@ export type RejectedChange = {
 	created_at: number,
 };
 
+/**  Whether staff may reply now, until when, and how many times. */
+export type ReplyWindow = {
+	open: boolean,
+	/**  When the window closes, if it is open. */
+	closes_at: number | null,
+	/**  Replies left; `None` when the platform does not count. */
+	replies_left: number | null,
+	/**
+	 *  Why it is closed, as an i18n key: `reply_window.no_interaction`,
+	 *  `reply_window.expired`, `reply_window.quota_used`, `reply_window.daily_cap`.
+	 */
+	closed_reason: string | null,
+};
+
 export type Role = "owner" | "admin" | "designer" | "agent";
+
+/**  What a search found: a message, or a subscriber by name or note. */
+export type SearchHit = {
+	conversation_id: string,
+	/**  The message to jump to; `None` when the subscriber matched. */
+	message_id: string | null,
+	subscriber_name: string,
+	snippet: SnippetPart[],
+	created_at: number,
+};
 
 /**  Who is signed in, where. */
 export type Session = {
@@ -152,6 +298,12 @@ export type Session = {
 	user: StaffUser | null,
 };
 
+/**  A run of text in a search snippet; `hit` runs are what matched. */
+export type SnippetPart = {
+	text: string,
+	hit: boolean,
+};
+
 /**  A signed-in staff member as the console shows them. */
 export type StaffUser = {
 	id: string,
@@ -159,6 +311,33 @@ export type StaffUser = {
 	display_name: string,
 	role: Role,
 };
+
+/**  Someone who follows (or followed) a public service account. */
+export type Subscriber = {
+	id: string,
+	account_id: string,
+	/**  Which platform vouches for this person (`sandbox`, `alipay`, `wechat`). */
+	platform: string,
+	/**  The platform's id for them (an OpenID, an Alipay user id, …). */
+	platform_user_id: string,
+	display_name: string,
+	following: boolean,
+	followed_at: number | null,
+	tags: string[],
+	/**  Staff's private note; never shown to the subscriber. */
+	note: string,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  What a subscriber did that was not a message. */
+export type SubscriberEvent = { event: "follow" } | { event: "unfollow" } | 
+/**  Opened the account (Alipay's `enter`). */
+{ event: "enter" } | 
+/**  Scanned a parameter QR code. */
+{ event: "scan"; scene: string } | { event: "menu_tap"; key: string; label: string } | 
+/**  A keyword sent by a module or menu action. */
+{ event: "keyword"; keyword: string };
 
 export type SyncStatus = {
 	connection: Connection,
@@ -174,6 +353,29 @@ export type SyncStatus = {
 
 /**  The sync state changed (online, offline, syncing, changes waiting). */
 export type SyncStatusEvent = SyncStatus;
+
+/**  Everything the thread's header and the subscriber sidebar show. */
+export type ThreadInfo = {
+	conversation: Conversation,
+	subscriber: Subscriber,
+	account: Account,
+	/**
+	 *  The reply window as of now, from the cache, corrected for the
+	 *  server's clock.
+	 */
+	window: ReplyWindow,
+	/**  The subscriber's other conversations, newest first. */
+	earlier: Conversation[],
+};
+
+/**  A message in a thread, with its delivery state when it is outbound. */
+export type ThreadMessage = {
+	message: Message,
+	/**  Outbound messages only; notes and inbound messages have none. */
+	state: MessageState | null,
+	/**  Why it failed, as an i18n key or the server's message. */
+	failure: string | null,
+};
 
 /**  An error as callers see it. */
 export type WicketError = {

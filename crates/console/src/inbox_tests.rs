@@ -1,0 +1,174 @@
+//! The conversation view through the console, against a real server on
+//! loopback and a subscriber on its sandbox platform.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_model::conversation::ConversationStatus;
+use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
+use wicket_model::PlatformProfile;
+
+use super::*;
+use crate::tests::{quiet, until_synced};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn everything() -> InboxFilter {
+    InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None }
+}
+
+async fn start_server(data: &Path, listen: std::net::SocketAddr) -> RunningServer {
+    let config = ServerConfig { data_dir: data.to_owned(), listen };
+    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
+}
+
+/// A subscriber's browser on the sandbox platform, keeping its cookie.
+struct Subscriber {
+    base: String,
+    account: String,
+    cookie: Option<String>,
+    http: reqwest::Client,
+}
+
+impl Subscriber {
+    async fn call(&mut self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/s/api/{}/{path}", self.base, self.account);
+        let mut request = self.http.request(method, url);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        if let Some(set) = response.headers().get("set-cookie") {
+            self.cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_owned());
+        }
+        assert!(response.status().is_success(), "the sandbox accepts {path}");
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    async fn say(&mut self, id: &str, text: &str) {
+        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
+        self.call(reqwest::Method::POST, "messages", Some(body)).await;
+    }
+
+    /// The staff replies this subscriber has received.
+    async fn replies(&mut self) -> Vec<String> {
+        let answer = self.call(reqwest::Method::GET, "messages", None).await;
+        answer["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["direction"] == "outbound")
+            .map(|m| m["body"]["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Some(found) = check().await {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting until {what}"))
+}
+
+#[tokio::test]
+async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let addr = server.addr;
+    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+    let account = AccountDraft {
+        name: "招商银行信用卡".into(),
+        platform: PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    };
+    let account = console.create_account(account).await.unwrap().account.id;
+    until_synced(&console).await;
+
+    let mut subscriber = Subscriber { base: server.base_url(), account, cookie: None, http: reqwest::Client::new() };
+    subscriber.call(reqwest::Method::POST, "follow", None).await;
+    subscriber.say("s-1", "请问我的还款日是哪天？").await;
+
+    let item = eventually("the subscriber's message reaches the inbox", async || {
+        let list = console.conversations(everything()).await.unwrap();
+        list.into_iter().find(|c| c.conversation.preview.contains("还款日"))
+    })
+    .await;
+    assert_eq!(item.unread, 1, "the new message is unread");
+    let conversation = item.conversation.id.clone();
+    let info = console.thread_info(conversation.clone()).await.unwrap();
+    assert!(info.window.open, "the subscriber just wrote: the reply window is open");
+    assert_eq!(info.window.replies_left, Some(5), "WeChat allows 5 replies after a message");
+    console.mark_read(conversation.clone()).await.unwrap();
+    let list = console.conversations(everything()).await.unwrap();
+    assert_eq!(list[0].unread, 0, "read once opened");
+
+    // Enter pressed twice: the same client id twice is one reply.
+    for _ in 0..2 {
+        console.send_reply(conversation.clone(), "每月 5 日".into(), false, "reply-1".into()).await.unwrap();
+    }
+    until_synced(&console).await;
+    assert_eq!(subscriber.replies().await, ["每月 5 日"], "the subscriber got the reply once");
+
+    // Offline: the reply is kept, shown as queued, and goes once when the server is back.
+    server.stop().await;
+    let queued = eventually("the console sees the server is gone", async || {
+        let sent = console.send_reply(conversation.clone(), "还有问题吗？".into(), false, "reply-2".into()).await;
+        let sent = sent.unwrap();
+        (console.sync_status().await.connection != Connection::Online).then_some(sent)
+    })
+    .await;
+    let page = console.conversation_messages(conversation.clone(), None, 50).await.unwrap();
+    let last = page.messages.last().unwrap();
+    assert_eq!(last.message.id, "reply-2");
+    assert_eq!(last.state, Some(MessageState::Queued), "an offline reply is queued: {queued:?}");
+    let preview = console.conversations(everything()).await.unwrap()[0].conversation.preview.clone();
+    assert_eq!(preview, "还有问题吗？", "the list shows the queued reply at once");
+    console.save_draft(conversation.clone(), "half a sentence".into()).await.unwrap();
+
+    let server = start_server(server_dir.path(), addr).await;
+    console.sync_now().await;
+    until_synced(&console).await;
+    assert_eq!(subscriber.replies().await, ["每月 5 日", "还有问题吗？"], "the queued reply arrived once");
+    let page = console.conversation_messages(conversation.clone(), None, 50).await.unwrap();
+    let states: Vec<_> = page.messages.iter().filter_map(|m| m.state).collect();
+    assert_eq!(states, [MessageState::Sent, MessageState::Sent], "both replies are sent, none doubled");
+    assert_eq!(console.load_draft(conversation.clone()).await.unwrap(), "half a sentence", "the draft is kept");
+
+    // Triage and search work from the cache.
+    console.set_conversation_status(vec![conversation.clone()], ConversationStatus::Resolved).await.unwrap();
+    let open = InboxFilter { status: Some(ConversationStatus::Open), ..everything() };
+    assert!(console.conversations(open).await.unwrap().is_empty(), "a resolved conversation leaves the open view");
+    let hits = console.search_messages("还款".into()).await.unwrap();
+    assert_eq!(hits.len(), 1, "a two-character Chinese word is found");
+    assert!(hits[0].snippet.iter().any(|part| part.hit && part.text == "还款"), "the hit is marked");
+    until_synced(&console).await;
+    console.shutdown().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reply_outside_the_window_is_refused_before_it_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+    console.start_local("Owner").await.unwrap();
+    let unknown = console.send_reply("nowhere".into(), "hi".into(), false, "r-1".into()).await.unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::NotFound, "a conversation that is not cached is refused");
+    assert_eq!(console.sync_status().await.pending, 0, "nothing was queued");
+    let retry = console.retry_message("never-failed".into()).await.unwrap_err();
+    assert_eq!(retry.code, ErrorCode::NotFound, "only a failed reply can be retried");
+    console.shutdown().await;
+}
