@@ -249,3 +249,60 @@ pub fn create_owner(data: &Path, login: &str, password: &str) {
     child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("the password is sent");
     assert!(child.wait().expect("create-owner ends").success(), "the owner was created");
 }
+
+/// chromedriver (Debian's `chromium-driver`) on a free port, for the
+/// subscriber web app in Chromium.
+pub fn start_chromedriver(log_dir: &Path) -> (Process, u16) {
+    let port = free_port();
+    let mut command = Command::new("chromedriver");
+    command.arg(format!("--port={port}"));
+    let driver = Process::spawn("chromedriver", &mut command, log_dir);
+    wait_for_port(port, &driver);
+    (driver, port)
+}
+
+/// A headless Chromium session with the flags this machine needs: no GPU,
+/// no sandbox (root), and none of the browser's own network traffic.
+pub async fn open_chromium(driver_port: u16, profile: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "chrome".into());
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=390,844", format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let mut builder = ClientBuilder::native();
+    builder.capabilities(capabilities);
+    let url = format!("http://127.0.0.1:{driver_port}");
+    match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
+        Ok(Ok(client)) => client,
+        Ok(Err(e)) => panic!("no Chromium session: {e}"),
+        Err(_) => panic!("Chromium did not start in time"),
+    }
+}
+
+/// The `textContent` of the first element matching `css`. WebKitWebDriver
+/// reports no text for rows a virtualised list positions with transforms,
+/// though they are on screen; the DOM's own text is what they show.
+pub async fn content_of(client: &Client, css: &str) -> Option<String> {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;";
+    let value = client.execute(script, vec![serde_json::Value::from(css)]).await.ok()?;
+    value.as_str().map(str::to_owned)
+}
+
+/// The `textContent` of every element matching `css`, in document order.
+pub async fn contents_of(client: &Client, css: &str) -> Vec<String> {
+    let script = "return Array.from(document.querySelectorAll(arguments[0]), (e) => e.textContent);";
+    match client.execute(script, vec![serde_json::Value::from(css)]).await {
+        Ok(serde_json::Value::Array(items)) => {
+            items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
+        _ => Vec::new(),
+    }
+}

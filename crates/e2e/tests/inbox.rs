@@ -1,0 +1,157 @@
+//! A shift in the conversation view, end to end: the real desktop app under
+//! Xvfb (tauri-driver + WebKitWebDriver) and the subscriber web app in
+//! Debian's Chromium (chromedriver), both against a real `wicket-server`
+//! process that the test stops and restarts.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use wicket_e2e::*;
+
+const PASSWORD: &str = "team password 1";
+
+/// Creates an account through the console API, as a colleague would.
+async fn create_account(base: &str, name: &str) -> String {
+    let http = reqwest::Client::new();
+    let session: serde_json::Value = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let id = "acc-e2e-inbox".to_owned();
+    let push = serde_json::json!({
+        "client_id": "e2e-colleague",
+        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": id, "name": name, "platform": "wechat", "category": "信用卡",
+            "description": "", "avatar_color": "#1677ff"}}}]
+    });
+    let answer = http.post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
+    assert!(answer.status().is_success(), "the account is created");
+    id
+}
+
+/// Texts of the chat bubbles in the subscriber's browser from one side.
+async fn bubbles(browser: &Client, direction: &str) -> Vec<String> {
+    let css = format!("[data-testid=\"chat-message\"][data-direction=\"{direction}\"]");
+    let mut texts = Vec::new();
+    for element in browser.find_all(Locator::Css(&css)).await.unwrap_or_default() {
+        texts.push(element.text().await.unwrap_or_default());
+    }
+    texts
+}
+
+/// The delivery state of the console's outbound message with this text.
+async fn state_of(console: &Client, text: &str) -> Option<String> {
+    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
+        if (m.textContent.includes(arguments[0])) {
+          const s = m.querySelector('[data-testid="message-state"]');
+          return s ? s.getAttribute('data-state') : null;
+        }
+      }
+      return null;"#;
+    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
+    value.as_str().map(str::to_owned)
+}
+
+async fn send_from_console(console: &Client, text: &str) {
+    let input = find(console, "composer-input").await;
+    input.send_keys(text).await.unwrap();
+    input.send_keys("\u{E007}").await.unwrap(); // Enter
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
+    let app = built("WICKET_APP", "wicket");
+    let logs = tempfile::tempdir().unwrap();
+    let (_xvfb, display) = start_xvfb(logs.path());
+    let server_data = tempfile::tempdir().unwrap();
+    create_owner(server_data.path(), "manager", PASSWORD);
+    let port = free_port();
+    let mut server = start_server(server_data.path(), port, logs.path(), 0);
+    let base = format!("http://127.0.0.1:{port}");
+    let account = create_account(&base, "招商银行信用卡").await;
+
+    // The subscriber, in Chromium: follows and asks a question.
+    let (_chromedriver, chrome_port) = start_chromedriver(logs.path());
+    let profile = tempfile::tempdir().unwrap();
+    let browser = open_chromium(chrome_port, profile.path()).await;
+    browser.goto(&format!("{base}/s/{account}")).await.unwrap();
+    find(&browser, "follow-button").await.click().await.unwrap();
+    click(&browser, "view-switch-chat").await;
+    type_into(&browser, "chat-input", "请问我的还款日是哪天？").await;
+    click(&browser, "chat-send").await;
+
+    // Staff, in the desktop app: the question arrives live.
+    let home = tempfile::tempdir().unwrap();
+    let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
+    let console = open_app(driver_port, &app, &driver).await;
+    type_into(&console, "team-url", &base).await;
+    type_into(&console, "team-login", "manager").await;
+    type_into(&console, "team-password", PASSWORD).await;
+    click(&console, "team-sign-in").await;
+    click(&console, "nav-conversations").await;
+    eventually("the question is in the inbox", Duration::from_secs(30), || async {
+        content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("还款日"))
+    })
+    .await;
+    type_into(&browser, "chat-input", "我在等你们的回复").await;
+    click(&browser, "chat-send").await;
+    eventually("a second message arrives live", Duration::from_secs(30), || async {
+        content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("等你们"))
+    })
+    .await;
+    click(&console, "conversation-row").await;
+    find(&console, "thread-header").await;
+    send_from_console(&console, "您好，还款日是每月 5 日").await;
+    eventually("the reply reaches the subscriber", Duration::from_secs(30), || async {
+        bubbles(&browser, "outbound").await.iter().any(|t| t.contains("每月 5 日"))
+    })
+    .await;
+    eventually("the reply shows as sent", Duration::from_secs(30), || async {
+        state_of(&console, "每月 5 日").await.is_some_and(|s| s != "queued" && s != "sending")
+    })
+    .await;
+    screenshot(&console, &display, "inbox-thread-zh-CN").await;
+
+    // The server goes away: the next reply is queued, and shown so.
+    server.stop();
+    send_from_console(&console, "还有其他问题吗？").await;
+    eventually("the reply waits while the server is down", Duration::from_secs(30), || async {
+        state_of(&console, "其他问题").await.as_deref() == Some("queued")
+    })
+    .await;
+    screenshot(&console, &display, "inbox-queued-zh-CN").await;
+
+    // The server is back: the reply goes, once.
+    let _server = start_server(server_data.path(), port, logs.path(), 1);
+    click(&console, "sync-status").await;
+    eventually("the queued reply is sent", Duration::from_secs(60), || async {
+        state_of(&console, "其他问题").await.is_some_and(|s| s != "queued" && s != "sending")
+    })
+    .await;
+    eventually("the subscriber sees it", Duration::from_secs(30), || async {
+        bubbles(&browser, "outbound").await.iter().filter(|t| t.contains("其他问题")).count() == 1
+    })
+    .await;
+    let replies = bubbles(&browser, "outbound").await;
+    assert_eq!(replies.len(), 2, "each reply reached the subscriber exactly once: {replies:?}");
+    screenshot(&console, &display, "inbox-delivered-zh-CN").await;
+
+    // Search in Chinese, with the hit marked.
+    type_into(&console, "inbox-search", "还款").await;
+    eventually("the search finds the question", Duration::from_secs(20), || async {
+        count(&console, &testid("search-hit")).await >= 1
+    })
+    .await;
+    let marked = content_of(&console, "[data-testid=\"search-snippet\"] mark").await.unwrap_or_default();
+    assert_eq!(marked, "还款", "the matched word is highlighted");
+    screenshot(&console, &display, "inbox-search-zh-CN").await;
+
+    console.close().await.unwrap();
+    browser.close().await.unwrap();
+}
