@@ -3,9 +3,10 @@
 //! meaning of a change is decided by the caller (`apply`), never here.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subscriber};
 use wicket_model::layout::Layout;
+pub use wicket_model::layout::{LayoutDraft, LayoutVersion};
 use wicket_model::sync::{NumberedMutation, PullResponse, PushResponse};
 use wicket_model::{Account, Change, Millis, Mutation, Role, StaffUser, WicketError, World};
 
@@ -60,27 +61,6 @@ pub type LayoutCheck = Box<dyn FnOnce(&Layout) -> std::result::Result<(), Wicket
 pub struct Recorded {
     pub changes: Vec<Change>,
     pub last_seq: i64,
-}
-
-/// An account's server draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LayoutDraft {
-    /// 0 before the first save.
-    pub revision: i64,
-    pub layout: Layout,
-    pub updated_by: Option<String>,
-    #[schema(value_type = Option<i64>)]
-    pub updated_at: Option<Millis>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LayoutVersion {
-    pub version: i64,
-    pub published_by: String,
-    #[schema(value_type = i64)]
-    pub published_at: Millis,
-    /// Whether subscribers see this version now.
-    pub live: bool,
 }
 
 /// A save or publish that named a revision that is no longer current.

@@ -224,6 +224,13 @@ async fn layouts_save_with_revisions_publish_and_roll_back() {
     let (status, published) =
         f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 1}))).await;
     assert_eq!((status, published["version"].as_i64()), (StatusCode::OK, Some(1)));
+    let (status, again) =
+        f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 1}))).await;
+    assert_eq!(
+        (status, again["version"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "publishing the same revision again (a retry after a lost answer) gives the same version"
+    );
 
     let mut broken = layout.clone();
     broken["menu"]["items"][0]["label"] = json!("一个非常长的菜单名称");

@@ -2,6 +2,7 @@
 //! schema versions, the `{{field}}` templates, the rules that check it for a
 //! platform profile, the industry templates, and the platforms' menu JSON.
 
+mod designer;
 mod fields;
 mod industry;
 mod parse;
@@ -14,6 +15,9 @@ mod proptests;
 #[cfg(test)]
 mod validate_tests;
 
+pub use designer::{
+    catalog, CatalogEntry, DesignerDraft, LayoutConflict, LayoutDraft, LayoutSyncState, LayoutVersion, PublishState,
+};
 pub use fields::{
     fields_used, fill, has_malformed_template, is_known_field, SampleSubscriber, TemplateField, TEMPLATE_FIELDS,
 };

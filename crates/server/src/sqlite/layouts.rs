@@ -69,6 +69,17 @@ pub(super) fn publish(
     if current.revision != expected || current.revision == 0 {
         return Ok(Ok(DraftWrite::Stale(current)));
     }
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT version FROM layout_versions WHERE account_id = ?1 AND from_revision = ?2",
+            params![account_id, expected],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
+    if let Some(version) = already {
+        return Ok(Ok(DraftWrite::Done(version)));
+    }
     if let Err(refused) = check(&current.layout) {
         return Ok(Err(refused));
     }
@@ -81,8 +92,9 @@ pub(super) fn publish(
         .map_err(sql)?;
     let json = serde_json::to_string(&current.layout).map_err(db)?;
     tx.execute(
-        "INSERT INTO layout_versions (account_id, version, layout, published_by, published_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![account_id, version, json, staff_id, now],
+        "INSERT INTO layout_versions (account_id, version, layout, published_by, published_at, from_revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![account_id, version, json, staff_id, now, expected],
     )
     .map_err(sql)?;
     set_live(&tx, account_id, version, now)?;
