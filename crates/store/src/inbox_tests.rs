@@ -402,3 +402,27 @@ fn every_earlier_version_upgrades_and_its_messages_become_searchable() {
         assert_eq!(message_ids(&again, "还款"), expected, "indexed once: reopening adds no second row");
     }
 }
+
+#[test]
+fn a_waiting_subscriber_edit_shows_at_once_and_leaves_with_the_pull_that_holds_it() {
+    let (_dir, cache) = inbox();
+    let tags =
+        Mutation::UpdateSubscriber { id: "s1".into(), tags: Some(vec!["VIP".into(), "账单".into()]), note: None };
+    let note = Mutation::UpdateSubscriber { id: "s1".into(), tags: None, note: Some("换了新卡".into()) };
+    cache.enqueue(&tags, T0 + 10).unwrap();
+    cache.enqueue(&note, T0 + 11).unwrap();
+    let shown = cache.thread("c1", T0 + 20).unwrap().unwrap().subscriber;
+    assert_eq!(shown.tags, ["VIP", "账单"], "the waiting tags are shown at once");
+    assert_eq!(shown.note, "换了新卡", "the later note-only edit keeps the earlier tags");
+    let world = cache.world_for(&note, T0 + 20).unwrap();
+    assert_eq!(world.subscribers["s1"].note, "换了新卡", "a next edit is checked against the waiting ones");
+
+    // The server took both: the pull holds them and the outbox empties.
+    let mut taken = subscriber("s1", "bank", "张三", "换了新卡");
+    taken.tags = vec!["VIP".into(), "账单".into()];
+    let mut page = pull(vec![Change::Subscriber(taken.clone())]);
+    page.last_mutation_id = 2;
+    cache.apply_pull(&page, T0 + 30).unwrap();
+    assert_eq!(cache.outbox_counts().unwrap(), (0, 0), "nothing is left waiting");
+    assert_eq!(cache.thread("c1", T0 + 40).unwrap().unwrap().subscriber, taken, "the pulled state, unchanged");
+}

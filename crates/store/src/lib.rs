@@ -14,6 +14,7 @@ use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
 use wicket_model::{Account, AccountListItem, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
+mod canned;
 mod inbox;
 mod ingest;
 mod overlay;
@@ -33,6 +34,8 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub use canned::CannedSave;
 
 /// A change the server refused, kept until staff dismiss it.
 #[derive(Debug, Clone, PartialEq)]
