@@ -3,8 +3,10 @@
 //! workspace's cache, runs the sync engine, and turns what staff do into
 //! changes in the outbox. The Tauri commands are one-line calls into it.
 
+mod canned;
 mod inbox;
 mod secrets;
+mod subscribers;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,0 +1,94 @@
+//! Staff's own facts about a subscriber: tags and the private note. They are
+//! changes like any other, so they go through the outbox and show at once.
+
+use wicket_model::{Mutation, WicketError};
+
+use crate::Console;
+
+impl Console {
+    /// Sets the subscriber's tags and/or private note; `None` leaves that
+    /// one as it is.
+    pub async fn update_subscriber(
+        &self,
+        id: String,
+        tags: Option<Vec<String>>,
+        note: Option<String>,
+    ) -> Result<(), WicketError> {
+        if tags.is_none() && note.is_none() {
+            return Ok(());
+        }
+        self.write(Mutation::UpdateSubscriber { id, tags, note }).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use wicket_model::inbox::{InboxFilter, InboxScope};
+    use wicket_model::{AccountDraft, ErrorCode, PlatformProfile};
+
+    use crate::tests::{quiet, until_synced};
+    use crate::{Console, TokenStore};
+
+    /// A subscriber following `account` on the sandbox platform and writing once.
+    async fn subscriber_writes(base: &str, account: &str, text: &str) {
+        let http = reqwest::Client::new();
+        let url = |path: &str| format!("{base}/s/api/{account}/{path}");
+        let followed = http.post(url("follow")).send().await.unwrap();
+        assert!(followed.status().is_success(), "the sandbox takes the follow");
+        let cookie = followed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let body = serde_json::json!({"client_msg_id": "s-1", "body": {"type": "text", "text": text}});
+        let said = http.post(url("messages")).header("cookie", cookie).json(&body).send().await.unwrap();
+        assert!(said.status().is_success(), "the sandbox takes the message");
+    }
+
+    #[tokio::test]
+    async fn tags_and_the_private_note_show_at_once_and_reach_the_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+        console.start_local("Owner").await.unwrap();
+        let account = AccountDraft {
+            name: "街角咖啡".into(),
+            platform: PlatformProfile::Alipay,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#1677ff".into(),
+        };
+        let account = console.create_account(account).await.unwrap().account.id;
+        until_synced(&console).await;
+        let page = console.subscriber_page_url(&account).await.unwrap();
+        let base = page.split("/s/").next().unwrap().to_owned();
+        subscriber_writes(&base, &account, "还有燕麦拿铁吗？").await;
+        let all = InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None };
+        let conversation = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                console.sync_now().await;
+                if let Some(item) = console.conversations(all.clone()).await.unwrap().into_iter().next() {
+                    return item.conversation;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the subscriber's message reached the inbox");
+
+        let subscriber = conversation.subscriber_id.clone();
+        let tags = Some(vec!["VIP".into(), " 燕麦 ".into(), "VIP".into()]);
+        console.update_subscriber(subscriber.clone(), tags, None).await.unwrap();
+        console.update_subscriber(subscriber.clone(), None, Some("只喝燕麦奶".into())).await.unwrap();
+        let shown = console.thread_info(conversation.id.clone()).await.unwrap().subscriber;
+        assert_eq!(shown.tags, ["VIP", "燕麦"], "shown at once, tidied as the server will");
+        assert_eq!(shown.note, "只喝燕麦奶", "the note shows at once, the tags kept");
+
+        let too_long = console.update_subscriber(subscriber.clone(), None, Some("字".repeat(2001))).await.unwrap_err();
+        assert_eq!(too_long.issues[0].key, "subscriber.note.too_long", "refused on its field before it is queued");
+        let unknown = console.update_subscriber("nobody".into(), None, Some("x".into())).await.unwrap_err();
+        assert_eq!(unknown.code, ErrorCode::NotFound);
+
+        until_synced(&console).await;
+        let after_sync = console.thread_info(conversation.id).await.unwrap().subscriber;
+        assert_eq!((after_sync.tags, after_sync.note), (shown.tags, shown.note), "the server kept both edits");
+        console.shutdown().await;
+    }
+}
