@@ -6,12 +6,14 @@ use std::sync::Arc;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use wicket_console::{Console, RejectedChange, Session};
+use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
     ConversationListItem, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo, ThreadMessage,
 };
+use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
 use wicket_model::sync::SyncStatus;
-use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, WicketError};
+use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, PlatformProfile, WicketError};
 
 use crate::settings::{self, Language};
 
@@ -224,4 +226,142 @@ pub async fn mark_read(console: State<'_, Arc<Console>>, conversation_id: String
 #[specta::specta]
 pub async fn search_messages(console: State<'_, Arc<Console>>, query: String) -> Result<Vec<SearchHit>> {
     console.search_messages(query).await
+}
+
+/// This workspace's canned replies, kept on this computer only.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_canned_replies(console: State<'_, Arc<Console>>) -> Result<Vec<CannedReply>> {
+    console.canned_replies().await
+}
+
+/// Creates (`draft.id` null) or changes a canned reply.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_canned_reply(console: State<'_, Arc<Console>>, draft: CannedReplyDraft) -> Result<CannedReply> {
+    console.save_canned_reply(draft).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_canned_reply(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
+    console.delete_canned_reply(id).await
+}
+
+/// Sets a subscriber's tags and/or private note (null leaves one as it is).
+#[tauri::command]
+#[specta::specta]
+pub async fn update_subscriber(
+    console: State<'_, Arc<Console>>,
+    id: String,
+    tags: Option<Vec<String>>,
+    note: Option<String>,
+) -> Result<()> {
+    console.update_subscriber(id, tags, note).await
+}
+
+// ---- The designer -----------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+pub fn module_catalog() -> Result<Vec<CatalogEntry>> {
+    Ok(Console::module_catalog())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn layout_templates() -> Result<Vec<LayoutTemplate>> {
+    Ok(Console::layout_templates())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_layout(console: State<'_, Arc<Console>>, account_id: String) -> Result<DesignerDraft> {
+    console.open_layout(account_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_layout(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    layout: Layout,
+) -> Result<DesignerDraft> {
+    console.save_layout(account_id, layout).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_layout_conflict(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    layout: Layout,
+) -> Result<DesignerDraft> {
+    console.resolve_layout_conflict(account_id, layout).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn publish_layout(console: State<'_, Arc<Console>>, account_id: String) -> Result<DesignerDraft> {
+    console.publish_layout(account_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn layout_versions(console: State<'_, Arc<Console>>, account_id: String) -> Result<Vec<LayoutVersion>> {
+    console.layout_versions(account_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn layout_version(console: State<'_, Arc<Console>>, account_id: String, version: i64) -> Result<Layout> {
+    console.layout_version(account_id, version).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rollback_layout(console: State<'_, Arc<Console>>, account_id: String, version: i64) -> Result<()> {
+    console.rollback_layout(account_id, version).await
+}
+
+/// `path` comes from the native open dialog (or a test).
+#[tauri::command]
+#[specta::specta]
+pub fn import_layout_file(path: String) -> Result<Layout> {
+    Console::import_layout_file(std::path::Path::new(&path))
+}
+
+/// `path` comes from the native save dialog (or a test).
+#[tauri::command]
+#[specta::specta]
+pub fn export_layout_file(path: String, layout: Layout) -> Result<()> {
+    Console::export_layout_file(std::path::Path::new(&path), &layout)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn export_menu(layout: Layout, platform: PlatformProfile) -> Result<String> {
+    Console::export_menu(&layout, platform)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn import_wechat_menu(json: String) -> Result<Menu> {
+    Console::import_wechat_menu(&json)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_designer_history(console: State<'_, Arc<Console>>, account_id: String) -> Result<Option<String>> {
+    console.designer_history(account_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_designer_history(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    history: String,
+) -> Result<()> {
+    console.save_designer_history(account_id, history).await
 }

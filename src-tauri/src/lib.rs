@@ -29,6 +29,11 @@ pub struct AccountsChangedEvent;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct InboxChangedEvent;
 
+/// An account's layout draft changed on its way to the server (saved, in
+/// conflict, published, rolled back): the designer should read it again.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct LayoutChangedEvent(pub String);
+
 /// The typed command and event set; also the source of the UI's bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -61,8 +66,27 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::save_draft,
             commands::mark_read,
             commands::search_messages,
+            commands::list_canned_replies,
+            commands::save_canned_reply,
+            commands::delete_canned_reply,
+            commands::update_subscriber,
+            commands::module_catalog,
+            commands::layout_templates,
+            commands::open_layout,
+            commands::save_layout,
+            commands::resolve_layout_conflict,
+            commands::publish_layout,
+            commands::layout_versions,
+            commands::layout_version,
+            commands::rollback_layout,
+            commands::import_layout_file,
+            commands::export_layout_file,
+            commands::export_menu,
+            commands::import_wechat_menu,
+            commands::load_designer_history,
+            commands::save_designer_history,
         ])
-        .events(collect_events![SyncStatusEvent, AccountsChangedEvent, InboxChangedEvent])
+        .events(collect_events![SyncStatusEvent, AccountsChangedEvent, InboxChangedEvent, LayoutChangedEvent])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
@@ -109,6 +133,8 @@ pub fn run() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -121,6 +147,7 @@ pub fn run() {
                     SyncEvent::DataChanged => {
                         AccountsChangedEvent.emit(&handle).and_then(|()| InboxChangedEvent.emit(&handle))
                     }
+                    SyncEvent::LayoutChanged(account_id) => LayoutChangedEvent(account_id).emit(&handle),
                 };
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "cannot send an event to the window");

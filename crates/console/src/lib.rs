@@ -5,6 +5,7 @@
 
 mod canned;
 mod inbox;
+mod layouts;
 mod secrets;
 mod subscribers;
 
@@ -71,6 +72,9 @@ struct Workspace {
     user: StaffUser,
     cache: Arc<Cache>,
     engine: SyncEngine,
+    /// For what only the server can answer (published versions).
+    client: ServerClient,
+    token: String,
 }
 
 pub struct Console {
@@ -367,9 +371,10 @@ impl Console {
         cache: Arc<Cache>,
     ) -> Result<Session, WicketError> {
         let client = ServerClient::new(&base_url)?;
-        let engine = SyncEngine::start(cache.clone(), client, token, self.listener.clone());
+        let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), self.listener.clone());
         let session = Session { mode, server_url: server_url.clone(), user: Some(user.clone()) };
-        let previous = self.workspace.lock().await.replace(Workspace { key, mode, server_url, user, cache, engine });
+        let workspace = Workspace { key, mode, server_url, user, cache, engine, client, token };
+        let previous = self.workspace.lock().await.replace(workspace);
         if let Some(previous) = previous {
             previous.engine.stop();
         }
@@ -448,5 +453,7 @@ fn now_ms() -> i64 {
 
 #[cfg(test)]
 mod inbox_tests;
+#[cfg(test)]
+mod layout_tests;
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,7 @@ use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 mod canned;
 mod inbox;
 mod ingest;
+mod layouts;
 mod overlay;
 pub mod search;
 mod world;
@@ -36,6 +37,7 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub use canned::CannedSave;
+pub use layouts::{conflict_from, StoredDraft};
 
 /// A change the server refused, kept until staff dismiss it.
 #[derive(Debug, Clone, PartialEq)]

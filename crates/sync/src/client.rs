@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
 use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
 use wicket_model::{ErrorCode, StaffUser, WicketError};
 
@@ -93,12 +95,96 @@ impl ServerClient {
         self.send(self.http.get(self.url("/changes")).bearer_auth(token).query(&query)).await
     }
 
+    pub async fn layout_draft(&self, token: &str, account_id: &str) -> Result<LayoutDraft, ClientError> {
+        let answer: DraftAnswer = self
+            .send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/draft"))).bearer_auth(token))
+            .await?;
+        Ok(answer.draft)
+    }
+
+    /// Saves `layout` over the server's draft at revision `base`. Someone's
+    /// newer save comes back as `Stale` with the draft as it is now.
+    pub async fn save_layout_draft(
+        &self,
+        token: &str,
+        account_id: &str,
+        base: i64,
+        layout: &Layout,
+    ) -> Result<DraftWrite<LayoutDraft>, ClientError> {
+        let request = self
+            .http
+            .put(self.url(&format!("/accounts/{account_id}/layout/draft")))
+            .bearer_auth(token)
+            .header(reqwest::header::IF_MATCH, base.to_string())
+            .json(&serde_json::json!({ "layout": layout }));
+        match self.send_revisioned::<DraftAnswer>(request).await? {
+            DraftWrite::Done(answer) => Ok(DraftWrite::Done(answer.draft)),
+            DraftWrite::Stale(current) => Ok(DraftWrite::Stale(current)),
+        }
+    }
+
+    /// Publishes the draft at `revision`; the new version's number.
+    pub async fn publish_layout(
+        &self,
+        token: &str,
+        account_id: &str,
+        revision: i64,
+    ) -> Result<DraftWrite<i64>, ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/accounts/{account_id}/layout/publish")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "revision": revision }));
+        match self.send_revisioned::<Published>(request).await? {
+            DraftWrite::Done(published) => Ok(DraftWrite::Done(published.version)),
+            DraftWrite::Stale(current) => Ok(DraftWrite::Stale(current)),
+        }
+    }
+
+    pub async fn layout_versions(&self, token: &str, account_id: &str) -> Result<Vec<LayoutVersion>, ClientError> {
+        self.send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/versions"))).bearer_auth(token)).await
+    }
+
+    pub async fn layout_version(&self, token: &str, account_id: &str, version: i64) -> Result<Layout, ClientError> {
+        let path = format!("/accounts/{account_id}/layout/versions/{version}");
+        self.send(self.http.get(self.url(&path)).bearer_auth(token)).await
+    }
+
+    pub async fn roll_back_layout(&self, token: &str, account_id: &str, version: i64) -> Result<(), ClientError> {
+        let request = self
+            .http
+            .post(self.url(&format!("/accounts/{account_id}/layout/rollback")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "version": version }));
+        let _published: Published = self.send(request).await?;
+        Ok(())
+    }
+
+    /// Like `send`, reading a 409 as the server's current draft.
+    async fn send_revisioned<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<DraftWrite<T>, ClientError> {
+        let response = request.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        if response.status() == reqwest::StatusCode::CONFLICT {
+            let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+            let conflict: ConflictAnswer =
+                serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
+            return Ok(DraftWrite::Stale(conflict.current.draft));
+        }
+        self.read(response).await.map(DraftWrite::Done)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
 
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, ClientError> {
         let response = request.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        self.read(response).await
+    }
+
+    async fn read<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, ClientError> {
         let status = response.status();
         let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         if status.is_success() {
@@ -111,6 +197,31 @@ impl ServerClient {
             Err(_) => Err(ClientError::Protocol(format!("{status}: {}", String::from_utf8_lossy(&bytes)))),
         }
     }
+}
+
+/// A write that named a revision: done, or refused because the server's
+/// draft moved on (with the draft as it is now).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftWrite<T> {
+    Done(T),
+    Stale(LayoutDraft),
+}
+
+/// The server's draft answer: the draft, and its problems (read elsewhere).
+#[derive(Deserialize)]
+struct DraftAnswer {
+    #[serde(flatten)]
+    draft: LayoutDraft,
+}
+
+#[derive(Deserialize)]
+struct ConflictAnswer {
+    current: DraftAnswer,
+}
+
+#[derive(Deserialize)]
+struct Published {
+    version: i64,
 }
 
 fn describe(error: &reqwest::Error) -> String {

@@ -35,6 +35,9 @@ pub enum SyncEvent {
     Status(SyncStatus),
     /// The cache changed: lists should be read again.
     DataChanged,
+    /// An account's layout draft changed on its way to the server (saved,
+    /// in conflict, published).
+    LayoutChanged(String),
 }
 
 pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;
@@ -48,7 +51,7 @@ pub(crate) struct Shared {
     pub(crate) token: String,
     pub(crate) nudge: Notify,
     status: watch::Sender<SyncStatus>,
-    listener: SyncListener,
+    pub(crate) listener: SyncListener,
 }
 
 pub struct SyncEngine {
@@ -58,7 +61,7 @@ pub struct SyncEngine {
 }
 
 #[derive(Debug, thiserror::Error)]
-enum RoundError {
+pub(crate) enum RoundError {
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]
@@ -236,6 +239,7 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
             break;
         }
     }
+    changed |= crate::layouts::sync_layouts(shared).await?;
     Ok(changed)
 }
 
@@ -247,7 +251,7 @@ async fn counts(shared: &Arc<Shared>) -> (u32, u32) {
     })
 }
 
-async fn blocking<T, F>(shared: &Arc<Shared>, job: F) -> Result<T, StoreError>
+pub(crate) async fn blocking<T, F>(shared: &Arc<Shared>, job: F) -> Result<T, StoreError>
 where
     T: Send + 'static,
     F: FnOnce(&Cache) -> Result<T, StoreError> + Send + 'static,

@@ -6,7 +6,8 @@
 
 pub mod client;
 mod engine;
+mod layouts;
 mod live;
 
-pub use client::{normalize_url, ClientError, ServerClient};
+pub use client::{normalize_url, ClientError, DraftWrite, ServerClient};
 pub use engine::{SyncEngine, SyncEvent, SyncListener, SyncOptions};

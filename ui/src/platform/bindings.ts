@@ -39,12 +39,37 @@ export const commands = {
 	saveDraft: (conversationId: string, text: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_draft", { conversationId, text })),
 	markRead: (conversationId: string) => typedError<null, WicketError>(__TAURI_INVOKE("mark_read", { conversationId })),
 	searchMessages: (query: string) => typedError<SearchHit[], WicketError>(__TAURI_INVOKE("search_messages", { query })),
+	/**  This workspace's canned replies, kept on this computer only. */
+	listCannedReplies: () => typedError<CannedReply[], WicketError>(__TAURI_INVOKE("list_canned_replies")),
+	/**  Creates (`draft.id` null) or changes a canned reply. */
+	saveCannedReply: (draft: CannedReplyDraft) => typedError<CannedReply, WicketError>(__TAURI_INVOKE("save_canned_reply", { draft })),
+	deleteCannedReply: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_canned_reply", { id })),
+	/**  Sets a subscriber's tags and/or private note (null leaves one as it is). */
+	updateSubscriber: (id: string, tags: string[] | null, note: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("update_subscriber", { id, tags, note })),
+	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
+	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
+	openLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("open_layout", { accountId })),
+	saveLayout: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("save_layout", { accountId, layout })),
+	resolveLayoutConflict: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("resolve_layout_conflict", { accountId, layout })),
+	publishLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("publish_layout", { accountId })),
+	layoutVersions: (accountId: string) => typedError<LayoutVersion[], WicketError>(__TAURI_INVOKE("layout_versions", { accountId })),
+	layoutVersion: (accountId: string, version: number) => typedError<Layout, WicketError>(__TAURI_INVOKE("layout_version", { accountId, version })),
+	rollbackLayout: (accountId: string, version: number) => typedError<null, WicketError>(__TAURI_INVOKE("rollback_layout", { accountId, version })),
+	/**  `path` comes from the native open dialog (or a test). */
+	importLayoutFile: (path: string) => typedError<Layout, WicketError>(__TAURI_INVOKE("import_layout_file", { path })),
+	/**  `path` comes from the native save dialog (or a test). */
+	exportLayoutFile: (path: string, layout: Layout) => typedError<null, WicketError>(__TAURI_INVOKE("export_layout_file", { path, layout })),
+	exportMenu: (layout: Layout, platform: PlatformProfile) => typedError<string, WicketError>(__TAURI_INVOKE("export_menu", { layout, platform })),
+	importWechatMenu: (json: string) => typedError<Menu, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
+	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
+	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),
 };
 
 /** Events */
 export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
+	layoutChangedEvent: makeEvent<LayoutChangedEvent, LayoutChangedEvent>("layout-changed-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
 
@@ -90,10 +115,81 @@ export type AccountPatch = {
 /**  The cache changed: lists on screen should be read again. */
 export type AccountsChangedEvent = null;
 
+/**  What a tap does. In JSON: `{"type": "open_url", "url": …}`. */
+export type Action = 
+/**  An https web page; may hold templates (`{{subscriber.id}}`). */
+{ type: "open_url"; url: string } | 
+/**  Send a keyword into the conversation, where auto-replies answer it. */
+{ type: "send_keyword"; keyword: string } | { type: "call"; phone: string } | 
+/**  A place; Alipay's menu searches the map for `name`. */
+{ type: "map"; name: string; latitude: number | null; longitude: number | null } | 
+/**  Start a payment. `amount_template` as in [`PayButtonProps`]. */
+{ type: "pay"; amount_template: string; description: string } | 
+/**  Switch to the conversation view. */
+{ type: "open_conversation" } | { type: "open_page"; page_id: string };
+
+/**  Alipay's advert carousel (广告位). */
+export type AdvertCarouselProps = {
+	items: AdvertItem[],
+};
+
+export type AdvertItem = {
+	image: LayoutImage,
+	link_url: string,
+};
+
+/**  An image carousel of the merchant's own. */
+export type BannerProps = {
+	slides: BannerSlide[],
+};
+
+export type BannerSlide = {
+	image: LayoutImage,
+	action: Action | null,
+};
+
+/**  A canned reply as kept in the cache. */
+export type CannedReply = {
+	id: string,
+	/**  Typed after `/` in the composer; unique, case-insensitively. */
+	shortcut: string,
+	title: string,
+	body: string,
+	updated_at: number,
+};
+
+/**  What staff fill in: `id` is None for a new canned reply. */
+export type CannedReplyDraft = {
+	id: string | null,
+	shortcut: string,
+	title: string,
+	body: string,
+};
+
+/**  A module kind as the palette offers it, with the sample it inserts. */
+export type CatalogEntry = {
+	/**  The `kind` tag (`profile_card`, …). */
+	kind: string,
+	sample: ModuleKind,
+	/**  `group` and `tabs` hold other modules. */
+	container: boolean,
+	/**  Alipay's own home-page modules (extension area, advert, marketing slots). */
+	alipay_only: boolean,
+};
+
 /**  The state of the console's connection, as the UI shows it. */
 export type Connection = "online" | "offline" | "syncing" | 
 /**  The server refused the session: staff must sign in again. */
 "signed_out";
+
+export type ContactProps = {
+	title: string,
+	phone: string,
+	/**  Opening hours; may be empty. */
+	hours: string,
+	/**  Also offer "chat with staff" (opens the conversation view). */
+	chat: boolean,
+};
 
 /**  One conversation per (account, subscriber). */
 export type Conversation = {
@@ -126,11 +222,33 @@ export type ConversationListItem = {
 
 export type ConversationStatus = "open" | "pending" | "resolved";
 
+export type CouponProps = {
+	title: string,
+	/**  Terms, validity; may be empty. */
+	detail: string,
+	action: Action | null,
+};
+
 /**
  *  Where an outbound message is, as far as the server knows. `queued` and
  *  `sending` exist only in the console.
  */
 export type Delivery = { state: "sent" } | { state: "delivered" } | { state: "read" } | { state: "failed"; reason: string };
+
+/**  An account's draft as the designer opens it. */
+export type DesignerDraft = {
+	account_id: string,
+	platform: PlatformProfile,
+	layout: Layout,
+	/**  The server revision this draft is based on; 0 before its first save. */
+	base_revision: number,
+	sync: LayoutSyncState,
+	conflict: LayoutConflict | null,
+	publish: PublishState | null,
+	/**  What publishing would refuse, under the account's platform rules. */
+	issues: Issue[],
+	updated_at: number,
+};
 
 export type Direction = 
 /**  From the subscriber (or the platform on their behalf). */
@@ -139,6 +257,14 @@ export type Direction =
 "outbound" | 
 /**  A private note between staff; never sent. */
 "note";
+
+/**  Icon entries in a grid: card management, inquiry, … */
+export type EntryGridProps = {
+	/**  May be empty. */
+	title: string,
+	columns: number,
+	entries: GridEntry[],
+};
 
 /**
  *  What went wrong, as far as a caller needs to act on it. A code exists only
@@ -163,6 +289,27 @@ export type ErrorCode =
 "storage" | 
 /**  A bug or an unexpected state; the message has details for a report. */
 "internal";
+
+/**  Alipay's extension area (扩展区): an https h5 page shown in a frame. */
+export type ExtensionAreaProps = {
+	name: string,
+	url: string,
+	/**  In px. */
+	height: number,
+};
+
+export type GridEntry = {
+	label: string,
+	/**  A name from the renderer's icon set (`card`, `search`, `chat`, …). */
+	icon: string,
+	action: Action,
+};
+
+export type GroupProps = {
+	/**  May be empty. */
+	title: string,
+	children: Module[],
+};
 
 /**
  *  Conversations or messages in the cache changed: the inbox should read
@@ -197,6 +344,124 @@ export type Issue = {
 };
 
 export type Language = "zh-CN" | "en";
+
+/**  A whole function view: the home page's modules, extra pages, the menu. */
+export type Layout = {
+	schema_version: number,
+	/**  The home page, top to bottom. */
+	modules: Module[],
+	/**  Extra pages that an `open_page` action opens. */
+	pages: Page[],
+	menu: Menu,
+};
+
+/**
+ *  An account's layout draft changed on its way to the server (saved, in
+ *  conflict, published, rolled back): the designer should read it again.
+ */
+export type LayoutChangedEvent = string;
+
+/**  The server's draft when a save found it changed by someone else. */
+export type LayoutConflict = {
+	theirs: Layout,
+	their_revision: number,
+	updated_by: string | null,
+	updated_at: number | null,
+};
+
+/**
+ *  An image by https URL, with the pixel size the merchant declares (the
+ *  rules check sizes where a platform requires one).
+ */
+export type LayoutImage = {
+	url: string,
+	width: number,
+	height: number,
+};
+
+/**  Where a draft stands with the server. */
+export type LayoutSyncState = 
+/**  The server has exactly this draft. */
+"saved" | 
+/**  Kept on this computer; it goes when the server can be reached. */
+"waiting" | 
+/**  Someone saved the server's draft meanwhile: staff choose. */
+"conflict";
+
+export type LayoutTemplate = {
+	id: string,
+	name: LocalizedText,
+	description: LocalizedText,
+	layout: Layout,
+};
+
+/**  A published version, as the history lists it. */
+export type LayoutVersion = {
+	version: number,
+	published_by: string,
+	published_at: number,
+	/**  Whether subscribers see this version now. */
+	live: boolean,
+};
+
+export type LinkItem = {
+	label: string,
+	action: Action,
+};
+
+export type LinkListProps = {
+	/**  May be empty. */
+	title: string,
+	links: LinkItem[],
+};
+
+/**  Text in the two languages the console speaks. */
+export type LocalizedText = {
+	zh_cn: string,
+	en: string,
+};
+
+export type MarketingHead = {
+	sub_title: string | null,
+	image: LayoutImage | null,
+	link_url: string | null,
+};
+
+export type MarketingItem = {
+	title: string,
+	/**  May be empty. */
+	sub_title: string,
+	image: LayoutImage,
+	link_url: string,
+};
+
+/**  Alipay's marketing slots (营销位). */
+export type MarketingSlotsProps = {
+	/**
+	 *  Alipay takes the head's three fields all together or not at all; they
+	 *  are separate here so a half-filled form can be saved and pointed at.
+	 */
+	head: MarketingHead,
+	items: MarketingItem[],
+};
+
+/**  The account's bottom menu. */
+export type Menu = {
+	items: MenuItem[],
+};
+
+export type MenuItem = {
+	id: string,
+	label: string,
+	target: MenuTarget,
+};
+
+/**
+ *  A top-level item either acts or opens a submenu, never both (both
+ *  platforms say so). In JSON: `{"kind": "action", "action": …}` or
+ *  `{"kind": "submenu", "items": […]}`.
+ */
+export type MenuTarget = { kind: "action"; action: Action } | { kind: "submenu"; items: SubMenuItem[] };
 
 export type Message = {
 	id: string,
@@ -245,12 +510,94 @@ export type Mode =
 /**  The embedded server on this computer; no set-up. */
 "local" | "team";
 
+/**
+ *  One module of a page. `id` is unique in the layout, so the designer can
+ *  select, move and undo by id.
+ */
+export type Module = {
+	id: string,
+	props: ModuleKind,
+};
+
+/**  What a module is, with its properties. In JSON: `{"kind": "notice", …}`. */
+export type ModuleKind = {
+	kind: "profile_card",
+} & ProfileCardProps | {
+	kind: "statement_list",
+} & StatementListProps | {
+	kind: "reminder",
+} & ReminderProps | {
+	kind: "entry_grid",
+} & EntryGridProps | {
+	kind: "banner",
+} & BannerProps | {
+	kind: "notice",
+} & NoticeProps | {
+	kind: "link_list",
+} & LinkListProps | {
+	kind: "coupon",
+} & CouponProps | {
+	kind: "pay_button",
+} & PayButtonProps | {
+	kind: "search_box",
+} & SearchBoxProps | {
+	kind: "contact",
+} & ContactProps | {
+	kind: "spacer",
+} & SpacerProps | {
+	kind: "group",
+} & GroupProps | {
+	kind: "tabs",
+} & TabsProps | {
+	kind: "extension_area",
+} & ExtensionAreaProps | {
+	kind: "advert_carousel",
+} & AdvertCarouselProps | {
+	kind: "marketing_slots",
+} & MarketingSlotsProps;
+
+/**  One line of news. */
+export type NoticeProps = {
+	text: string,
+	action: Action | null,
+};
+
+export type Page = {
+	id: string,
+	title: string,
+	modules: Module[],
+};
+
+/**  A button that starts a payment. */
+export type PayButtonProps = {
+	label: string,
+	/**  A decimal amount (`25.00`) or one `{{field}}` (`{{statement.amount}}`). */
+	amount_template: string,
+	description: string,
+};
+
 /**  Which platform's rules an account follows. */
 export type PlatformProfile = 
 /**  An Alipay 生活号 (public service account). */
 "alipay" | 
 /**  A WeChat official account (公众号). */
 "wechat";
+
+/**  User info: name, level, masked card number, through `{{field}}` templates. */
+export type ProfileCardProps = {
+	title: string,
+	/**  May be empty. */
+	subtitle: string,
+	show_avatar: boolean,
+	action: Action | null,
+};
+
+/**  A publish asked for, and how it went. */
+export type PublishState = 
+/**  Waiting for the draft to reach the server, or for the server. */
+{ state: "queued" } | { state: "published"; version: number } | 
+/**  The server refused it (its rules, or its role check). */
+{ state: "failed"; error: WicketError };
 
 /**  A change the server refused, as the console lists it. */
 export type RejectedChange = {
@@ -261,6 +608,13 @@ export type RejectedChange = {
 	target: string,
 	error: WicketError,
 	created_at: number,
+};
+
+/**  A highlighted reminder, e.g. repayment due. */
+export type ReminderProps = {
+	title: string,
+	text: string,
+	action: Action | null,
 };
 
 /**  Whether staff may reply now, until when, and how many times. */
@@ -278,6 +632,16 @@ export type ReplyWindow = {
 };
 
 export type Role = "owner" | "admin" | "designer" | "agent";
+
+/**
+ *  An inquiry box: what the subscriber types is sent into the conversation
+ *  as a keyword, after `keyword_prefix`, so auto-replies can answer it.
+ */
+export type SearchBoxProps = {
+	placeholder: string,
+	/**  May be empty. */
+	keyword_prefix: string,
+};
 
 /**  What a search found: a message, or a subscriber by name or note. */
 export type SearchHit = {
@@ -304,12 +668,34 @@ export type SnippetPart = {
 	hit: boolean,
 };
 
+export type SpacerProps = {
+	/**  In px. */
+	height: number,
+};
+
 /**  A signed-in staff member as the console shows them. */
 export type StaffUser = {
 	id: string,
 	login: string,
 	display_name: string,
 	role: Role,
+};
+
+/**
+ *  The last months' statements; the subscriber's own figures come from the
+ *  server (the mock shows the sample's).
+ */
+export type StatementListProps = {
+	title: string,
+	months: number,
+	/**  What tapping a statement does. */
+	action: Action | null,
+};
+
+export type SubMenuItem = {
+	id: string,
+	label: string,
+	action: Action,
 };
 
 /**  Someone who follows (or followed) a public service account. */
@@ -353,6 +739,15 @@ export type SyncStatus = {
 
 /**  The sync state changed (online, offline, syncing, changes waiting). */
 export type SyncStatusEvent = SyncStatus;
+
+export type Tab = {
+	label: string,
+	children: Module[],
+};
+
+export type TabsProps = {
+	tabs: Tab[],
+};
 
 /**  Everything the thread's header and the subscriber sidebar show. */
 export type ThreadInfo = {

@@ -65,9 +65,13 @@ pub struct LayoutConflict {
 pub enum PublishState {
     /// Waiting for the draft to reach the server, or for the server.
     Queued,
-    Published { version: i64 },
+    Published {
+        version: i64,
+    },
     /// The server refused it (its rules, or its role check).
-    Failed { error: WicketError },
+    Failed {
+        error: WicketError,
+    },
 }
 
 /// An account's draft as the designer opens it.
