@@ -1,6 +1,6 @@
 // One component per module kind. Every text is React text (never HTML), every
 // template is filled from the sample, every tap goes through the context's act.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   AdvertCarouselProps,
@@ -44,7 +44,11 @@ export function ModuleList({ modules, path }: { modules: readonly Module[]; path
   );
 }
 
-function ModuleView({ module, path }: { module: Module; path: string }) {
+/**
+ * One module. Memoised on the module object and its path: an editor that keeps
+ * unchanged modules' identity re-renders only what changed.
+ */
+const ModuleView = memo(function ModuleView({ module, path }: { module: Module; path: string }) {
   const { issues } = useRenderer();
   const own = issuesAt(issues, path);
   const kind = (module.props as { kind: string }).kind;
@@ -59,7 +63,7 @@ function ModuleView({ module, path }: { module: Module; path: string }) {
       <ModuleBody props={module.props} path={path} />
     </div>
   );
-}
+});
 
 function ModuleBody({ props, path }: { props: ModuleKind; path: string }) {
   switch (props.kind) {
