@@ -196,3 +196,84 @@ export function onAccountsChanged(cb: () => void): Unsubscribe {
 export function onInboxChanged(cb: () => void): Unsubscribe {
   return subscribe(() => events.inboxChangedEvent.listen(() => cb()));
 }
+
+// The designer (function view layouts): the local draft, autosave, publish and
+// versions, files, and the undo history kept across restarts.
+import type {
+  CatalogEntry,
+  DesignerDraft,
+  Layout,
+  LayoutTemplate,
+  LayoutVersion,
+  Menu,
+  PlatformProfile,
+} from './bindings';
+import { open as dialogOpen, save as dialogSave } from '@tauri-apps/plugin-dialog';
+
+export type {
+  CatalogEntry,
+  DesignerDraft,
+  LayoutConflict,
+  LayoutSyncState,
+  LayoutTemplate,
+  LayoutVersion,
+  LocalizedText,
+  PublishState,
+} from './bindings';
+
+/** Every module kind with sample props, in palette order (offline). */
+export const moduleCatalog = (): Promise<CatalogEntry[]> => call(() => commands.moduleCatalog());
+/** The industry starting layouts, names in both languages (offline). */
+export const layoutTemplates = (): Promise<LayoutTemplate[]> => call(() => commands.layoutTemplates());
+/** The account's local draft: from the server's draft, or empty on first open; works offline. */
+export const openLayout = (accountId: string): Promise<DesignerDraft> => call(() => commands.openLayout(accountId));
+/** Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues. */
+export const saveLayout = (accountId: string, layout: Layout): Promise<DesignerDraft> => call(() => commands.saveLayout(accountId, layout));
+/** The layout the person chose in a conflict becomes the draft on top of the server's revision. */
+export const resolveLayoutConflict = (accountId: string, layout: Layout): Promise<DesignerDraft> =>
+  call(() => commands.resolveLayoutConflict(accountId, layout));
+/** Publishes the draft (queued when offline); AppError 'invalid' with issues when the rules say no. */
+export const publishLayout = (accountId: string): Promise<DesignerDraft> => call(() => commands.publishLayout(accountId));
+/** Published versions, newest first (needs the server: AppError 'offline' otherwise). */
+export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
+export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
+export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));
+/** A layout read from a file; AppError 'invalid' for a broken or foreign file. */
+export const importLayoutFile = (path: string): Promise<Layout> => call(() => commands.importLayoutFile(path));
+export const exportLayoutFile = (path: string, layout: Layout): Promise<null> => call(() => commands.exportLayoutFile(path, layout));
+/** The menu as the platform's own API takes it (pretty JSON). */
+export const exportMenu = (layout: Layout, platform: PlatformProfile): Promise<string> => call(() => commands.exportMenu(layout, platform));
+/** A WeChat `menu/create` (or `menu/get`) body read into a menu. */
+export const importWechatMenu = (json: string): Promise<Menu> => call(() => commands.importWechatMenu(json));
+export const loadDesignerHistory = (accountId: string): Promise<string | null> => call(() => commands.loadDesignerHistory(accountId));
+export const saveDesignerHistory = (accountId: string, history: string): Promise<null> =>
+  call(() => commands.saveDesignerHistory(accountId, history));
+
+/** Calls cb with the account id whenever the core says its layout changed (server saved, conflict, published). */
+export function onLayoutChanged(cb: (accountId: string) => void): Unsubscribe {
+  return subscribe(() => events.layoutChangedEvent.listen((event) => cb(event.payload)));
+}
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** The native "open file" dialog; the chosen path, or null when cancelled. */
+export async function pickOpenPath(filters: FileFilter[]): Promise<string | null> {
+  try {
+    const picked = await dialogOpen({ multiple: false, directory: false, filters });
+    return typeof picked === 'string' ? picked : null;
+  } catch (e) {
+    throw AppError.from(e);
+  }
+}
+
+/** The native "save file" dialog; the chosen path, or null when cancelled. */
+export async function pickSavePath(defaultName: string, filters: FileFilter[] = []): Promise<string | null> {
+  try {
+    return (await dialogSave({ defaultPath: defaultName, filters })) ?? null;
+  } catch (e) {
+    throw AppError.from(e);
+  }
+}
