@@ -1,7 +1,9 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, Session, StaffUser } from '../platform';
 import { currentLanguage, LANGUAGES } from '../i18n';
+import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
+import { CannedRepliesSettings } from './CannedRepliesSettings';
 import { asAppError, describeError } from './errors';
 import { useChangeLanguage } from './language';
 
@@ -12,6 +14,7 @@ export function SettingsScreen({ session, user, onError }: Props) {
   const id = useId();
   const changeLanguage = useChangeLanguage();
   const active = currentLanguage();
+  const [notifications, setNotifications] = useState(notificationsEnabled);
 
   const choose = (lng: Language) => {
     if (lng === active) return;
@@ -39,6 +42,25 @@ export function SettingsScreen({ session, user, onError }: Props) {
           ))}
         </div>
       </section>
+
+      <section className="card settings-card" aria-labelledby={`${id}-notify`}>
+        <h2 id={`${id}-notify`}>{t('settings.notifications.title')}</h2>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={notifications}
+            data-testid="settings-notifications"
+            onChange={(e) => {
+              setNotificationsEnabled(e.target.checked);
+              setNotifications(e.target.checked);
+            }}
+          />
+          <span>{t('settings.notifications.label')}</span>
+        </label>
+        <p className="muted">{t('settings.notifications.hint')}</p>
+      </section>
+
+      <CannedRepliesSettings onError={onError} />
 
       <section className="card settings-card" aria-labelledby={`${id}-mode`}>
         <h2 id={`${id}-mode`}>{t('settings.workspace')}</h2>

@@ -12,6 +12,7 @@ import {
   type StaffUser,
   type SyncStatus,
 } from '../platform';
+import { useInboxAlerts } from '../inbox/alerts';
 import { InboxScreen } from '../inbox/Inbox';
 import { AccountsScreen } from './Accounts';
 import { asAppError, describeError } from './errors';
@@ -35,6 +36,8 @@ export function Shell({ session, user, onSignedOut }: Props) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<ScreenId>('accounts');
   const [status, setStatus] = useState<SyncStatus | null>(null);
+  // The unread count in the title and notifications, whichever screen is shown.
+  useInboxAlerts(user.id);
   const [rejected, setRejected] = useState<RejectedChange[]>([]);
   const [accountsVersion, setAccountsVersion] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);

@@ -132,14 +132,65 @@ describe('composer', () => {
     expect(screen.getByTestId('window-closed').textContent).toContain('回复窗口已过期');
   });
 
-  it('opens canned replies on /, searches them fuzzily and inserts with the name filled in', async () => {
+  it('opens the stored canned replies on /, searches them fuzzily and inserts at the cursor with the name filled in', async () => {
+    m.listCannedReplies.mockResolvedValue([
+      { id: 'r1', shortcut: 'greeting', title: '问候', body: '{{subscriber.name}}，您好！感谢联系{{account.name}}。', updated_at: NOW },
+      { id: 'r2', shortcut: 'hours', title: '营业时间', body: '每天 9 点开门。', updated_at: NOW },
+    ]);
     render(<Harness />);
-    await userEvent.type(input(), '/grt');
-    const options = screen.getAllByTestId('canned-option');
+    await userEvent.type(input(), '订单已收到\n/grt');
+    const options = await screen.findAllByTestId('canned-option');
     expect(options[0]?.textContent).toContain('/greeting');
+    expect(options[0]?.textContent).toContain('王芳，您好！');
     await userEvent.keyboard('{Enter}');
-    expect(input().value).toBe('王芳，您好！感谢联系街角咖啡，请问有什么可以帮您？');
+    expect(input().value).toBe('订单已收到\n王芳，您好！感谢联系街角咖啡。');
     expect(screen.queryByTestId('canned-picker')).toBeNull();
     expect(m.sendReply).not.toHaveBeenCalled();
+  });
+
+  it('offers the built-in starters in the UI language when there are no canned replies', async () => {
+    const saved: unknown[] = [];
+    m.saveCannedReply.mockImplementation(async (draft: { shortcut: string; title: string; body: string }) => {
+      saved.push(draft);
+      return { id: draft.shortcut, ...draft, updated_at: NOW };
+    });
+    m.listCannedReplies.mockResolvedValueOnce([]).mockImplementation(async () =>
+      (saved as { shortcut: string; title: string; body: string }[]).map((d) => ({ id: d.shortcut, ...d, updated_at: NOW })),
+    );
+    render(<Harness />);
+    await userEvent.type(input(), '/');
+    await userEvent.click(await screen.findByTestId('canned-add-starters'));
+    await waitFor(() => expect(screen.getAllByTestId('canned-option').length).toBeGreaterThan(0));
+    expect(saved).toHaveLength(7);
+    expect(saved[0]).toEqual({
+      id: null,
+      shortcut: 'greeting',
+      title: '问候',
+      body: '{{subscriber.name}}，您好！感谢联系{{account.name}}，请问有什么可以帮您？',
+    });
+  });
+
+  it('asks for its own placeholders before inserting, and inserts nothing when cancelled', async () => {
+    m.listCannedReplies.mockResolvedValue([
+      { id: 'r1', shortcut: 'ship', title: '发货', body: '{{subscriber.name}}，订单 {{order}} 已由 {{carrier}} 发出。', updated_at: NOW },
+    ]);
+    render(<Harness />);
+    await userEvent.type(input(), '/ship');
+    await screen.findAllByTestId('canned-option');
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByTestId('canned-fill')).toBeTruthy();
+    expect(screen.getByTestId('canned-fill-insert')).toHaveProperty('disabled', true);
+    await userEvent.type(screen.getByTestId('canned-fill-order'), 'A-1024');
+    await userEvent.type(screen.getByTestId('canned-fill-carrier'), '顺丰{Enter}');
+    expect(input().value).toBe('王芳，订单 A-1024 已由 顺丰 发出。');
+    expect(screen.queryByTestId('canned-fill')).toBeNull();
+
+    await userEvent.clear(input());
+    await userEvent.type(input(), '/ship');
+    await screen.findAllByTestId('canned-option');
+    await userEvent.keyboard('{Enter}');
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByTestId('canned-fill')).toBeNull();
+    expect(input().value).toBe('/ship');
   });
 });

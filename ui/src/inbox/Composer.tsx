@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadDraft, saveDraft, sendReply, type ReplyWindow, type ThreadMessage } from '../platform';
+import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type ReplyWindow, type ThreadMessage } from '../platform';
 import { asAppError, describeError } from '../console/errors';
-import { cannedReplies, searchCanned, slashQuery, type Canned } from './canned';
+import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from './canned';
+import { PlaceholderForm } from './PlaceholderForm';
 import { durationLeft } from './time';
 
 export type ComposerMode = 'reply' | 'note';
@@ -55,6 +56,11 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   // and again if the same text is sent after a failure, so it is stored once.
   const outgoing = useRef<{ clientId: string; text: string; note: boolean } | null>(null);
   const caretAfterInsert = useRef<number | null>(null);
+  // The workspace's canned replies; null until read.
+  const [stored, setStored] = useState<CannedReply[] | null>(null);
+  const [addingStarters, setAddingStarters] = useState(false);
+  // A canned reply with placeholders the agent fills in before it is inserted.
+  const [filling, setFilling] = useState<{ item: Canned; start: number; end: number; names: string[] } | null>(null);
 
   // Saves what is typed and not yet saved, at once. Kept in a ref so the
   // debounce timer and the unmount clean-up always call the latest one.
@@ -107,9 +113,43 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   const state = windowAt(window, now);
   const replyBlocked = mode === 'reply' && !state.open;
 
-  const canned = useMemo(() => cannedReplies(t, { subscriberName, accountName }), [t, subscriberName, accountName]);
+  const canned = useMemo(() => asCanned(stored ?? []), [stored]);
   const slash = slashQuery(text, caret);
-  const pickerOpen = slash !== null && pickerDismissed !== slash.start;
+  const pickerOpen = slash !== null && pickerDismissed !== slash.start && filling === null;
+
+  // Read when the picker opens, so replies edited in Settings meanwhile are there.
+  const reportError = useRef(onError);
+  useEffect(() => {
+    reportError.current = onError;
+  });
+  useEffect(() => {
+    if (!pickerOpen) return undefined;
+    let live = true;
+    listCannedReplies().then(
+      (replies) => {
+        if (live) setStored(replies);
+      },
+      (e: unknown) => {
+        if (live) reportError.current(t('inbox.canned.loadFailed', { reason: describeError(t, asAppError(e)) }));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [pickerOpen, t]);
+
+  const addStarters = async () => {
+    setAddingStarters(true);
+    try {
+      for (const draft of starterDrafts(t)) await saveCannedReply(draft);
+      setStored(await listCannedReplies());
+    } catch (e: unknown) {
+      onError(t('inbox.canned.startersFailed', { reason: describeError(t, asAppError(e)) }));
+    } finally {
+      setAddingStarters(false);
+      textareaRef.current?.focus();
+    }
+  };
   const matches = pickerOpen ? searchCanned(canned, slash.query).slice(0, 6) : [];
   const activeIndex = Math.min(pickerIndex, Math.max(0, matches.length - 1));
 
@@ -130,12 +170,34 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
     change(event.target.value, at);
   };
 
-  const insertCanned = (item: Canned) => {
-    if (!slash) return;
-    const value = text.slice(0, slash.start) + item.text + text.slice(caret);
-    const at = slash.start + item.text.length;
+  // Replaces the typed `/shortcut` (start..end) with the reply, at the cursor.
+  const insertAt = (start: number, end: number, inserted: string) => {
+    const value = text.slice(0, start) + inserted + text.slice(end);
+    const at = start + inserted.length;
     caretAfterInsert.current = at;
     change(value, at);
+  };
+
+  const vars = { subscriberName, accountName };
+  const insertCanned = (item: Canned) => {
+    if (!slash) return;
+    const names = placeholdersOf(item.text);
+    if (names.length > 0) {
+      setFilling({ item, start: slash.start, end: caret, names });
+      return;
+    }
+    insertAt(slash.start, caret, fillVariables(item.text, vars));
+  };
+
+  const finishFilling = (values: Record<string, string> | null) => {
+    const current = filling;
+    setFilling(null);
+    if (!current) return;
+    if (values === null) {
+      textareaRef.current?.focus();
+      return;
+    }
+    insertAt(current.start, current.end, fillVariables(current.item.text, vars, values));
   };
 
   const send = () => {
@@ -240,9 +302,26 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
         </p>
       )}
       <div className="ib-composer-box">
+        {filling && <PlaceholderForm title={filling.item.title} names={filling.names} onDone={finishFilling} />}
         {pickerOpen && (
           <div className="ib-canned" role="listbox" aria-label={t('inbox.canned.label')} data-testid="canned-picker">
-            {matches.length === 0 && <p className="ib-canned-empty muted">{t('inbox.canned.none')}</p>}
+            {stored !== null && stored.length === 0 ? (
+              <div className="ib-canned-empty">
+                <p className="muted">{t('inbox.canned.empty')}</p>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid="canned-add-starters"
+                  disabled={addingStarters}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => void addStarters()}
+                >
+                  {t('inbox.canned.addStarters')}
+                </button>
+              </div>
+            ) : (
+              stored !== null && matches.length === 0 && <p className="ib-canned-empty muted">{t('inbox.canned.none')}</p>
+            )}
             {matches.map((item, i) => (
               <button
                 type="button"
@@ -257,7 +336,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
                 <span className="ib-canned-title">
                   <code>/{item.code}</code> {item.title}
                 </span>
-                <span className="ib-canned-text muted">{item.text}</span>
+                <span className="ib-canned-text muted">{fillVariables(item.text, vars)}</span>
               </button>
             ))}
           </div>

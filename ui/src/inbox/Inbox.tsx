@@ -10,6 +10,7 @@ import {
   setConversationLabels,
   setConversationStatus,
   threadInfo,
+  updateSubscriber,
   type AccountListItem,
   type ConversationListItem,
   type ConversationStatus,
@@ -573,7 +574,16 @@ export function InboxScreen({ user }: { user: StaffUser }) {
 
       {openId !== null && (
         <section className="ib-col ib-col-side">
-          <SubscriberSidebar info={currentInfo} onOpenConversation={(id) => open(id)} />
+          <SubscriberSidebar
+            key={openId}
+            info={currentInfo}
+            onOpenConversation={(id) => open(id)}
+            onUpdate={async (tags, note) => {
+              if (!currentInfo) return;
+              await updateSubscriber(currentInfo.subscriber.id, tags, note);
+              reload();
+            }}
+          />
         </section>
       )}
 

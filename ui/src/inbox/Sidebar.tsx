@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, ThreadInfo } from '../platform';
 import { Avatar } from '../console/Avatar';
+import { SubscriberNote, SubscriberTags } from './SubscriberFacts';
 import { dateTime } from './time';
 
 export const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
@@ -100,10 +101,12 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, onSt
 type SidebarProps = {
   info: ThreadInfo | null;
   onOpenConversation: (id: string) => void;
+  /** Sets the subscriber's tags and/or note (null leaves one as it is); rejects with the reason. */
+  onUpdate: (tags: string[] | null, note: string | null) => Promise<void>;
 };
 
 /** Who the subscriber is, and what they talked about before. */
-export function SubscriberSidebar({ info, onOpenConversation }: SidebarProps) {
+export function SubscriberSidebar({ info, onOpenConversation, onUpdate }: SidebarProps) {
   const { t, i18n } = useTranslation();
   if (!info) {
     return (
@@ -138,26 +141,8 @@ export function SubscriberSidebar({ info, onOpenConversation }: SidebarProps) {
             : t('inbox.sidebar.notFollowing')}
         </dd>
       </dl>
-      <section className="ib-sidebar-section">
-        <h4>{t('inbox.sidebar.tags')}</h4>
-        {subscriber.tags.length === 0 ? (
-          <p className="muted">{t('inbox.sidebar.noTags')}</p>
-        ) : (
-          <div className="ib-labels">
-            {subscriber.tags.map((tag) => (
-              <span key={tag} className="ib-label">
-                {tag}
-              </span>
-            ))}
-          </div>
-        )}
-      </section>
-      <section className="ib-sidebar-section">
-        <h4>{t('inbox.sidebar.note')}</h4>
-        <p className={subscriber.note ? 'ib-sidebar-note' : 'muted'} data-testid="sidebar-note">
-          {subscriber.note || t('inbox.sidebar.noNote')}
-        </p>
-      </section>
+      <SubscriberTags tags={subscriber.tags} onChange={(tags) => onUpdate(tags, null)} />
+      <SubscriberNote note={subscriber.note} onSave={(note) => onUpdate(null, note)} />
       <section className="ib-sidebar-section">
         <h4>{t('inbox.sidebar.earlier')}</h4>
         {earlier.length === 0 ? (

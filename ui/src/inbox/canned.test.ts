@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../i18n';
-import { CANNED_CODES, cannedReplies, fuzzyScore, searchCanned, slashQuery } from './canned';
+import { CANNED_CODES, cannedReplies, fillVariables, fuzzyScore, placeholdersOf, searchCanned, slashQuery, starterDrafts } from './canned';
 import { durationLeft } from './time';
 
 describe('canned replies', () => {
@@ -31,6 +31,29 @@ describe('canned replies', () => {
     expect(slashQuery('Hi\n/th', 6)).toEqual({ start: 3, query: 'th' });
     expect(slashQuery('and/or', 6)).toBeNull();
     expect(slashQuery('/gre eting', 10)).toBeNull();
+  });
+});
+
+describe('canned reply variables', () => {
+  const vars = { subscriberName: 'Ann', accountName: 'Moon Books' };
+
+  it('fill the subscriber and the account, and ask for the others once each', () => {
+    const text = 'Hi {{subscriber.name}}, order {{ order }} from {{account.name}} ships on {{date}}; {{order}} again.';
+    expect(placeholdersOf(text)).toEqual(['order', 'date']);
+    expect(fillVariables(text, vars)).toBe('Hi Ann, order {{ order }} from Moon Books ships on {{date}}; {{order}} again.');
+    expect(fillVariables(text, vars, { order: 'A-1', date: 'Monday' })).toBe('Hi Ann, order A-1 from Moon Books ships on Monday; A-1 again.');
+    expect(placeholdersOf('No variables here')).toEqual([]);
+  });
+
+  it('make starters in the UI language with the variables kept for later', async () => {
+    await i18n.changeLanguage('en');
+    const starters = starterDrafts(i18n.t.bind(i18n));
+    expect(starters.map((d) => d.shortcut)).toEqual([...CANNED_CODES]);
+    expect(starters[0]?.body).toContain('{{subscriber.name}}');
+    expect(starters[0]?.body).toContain('{{account.name}}');
+    expect(starters.every((d) => d.id === null && d.title.length > 0 && !d.title.includes('canned.'))).toBe(true);
+    await i18n.changeLanguage('zh-CN');
+    expect(starterDrafts(i18n.t.bind(i18n))[0]?.title).toBe('问候');
   });
 });
 

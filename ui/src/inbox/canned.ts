@@ -1,12 +1,18 @@
-// Canned replies. A small built-in set for now, translated through i18n
-// (keys `canned.<code>.title` / `canned.<code>.text`); the texts may use
-// `{{subscriber.name}}` and `{{account.name}}`, which i18next fills in.
-// A later version keeps the workspace's own canned replies in the cache.
+// Canned replies: the workspace's own, kept in the cache on this computer
+// (see listCannedReplies), found by fuzzy search after `/`. A small built-in
+// set in both languages (keys `canned.<code>.title` / `canned.<code>.text`)
+// is offered as starters when there are none yet.
+//
+// Texts may use `{{subscriber.name}}` and `{{account.name}}`, filled in on
+// insert; any other `{{placeholder}}` is asked of the agent first.
+
+import type { CannedReply, CannedReplyDraft } from '../platform';
 
 export const CANNED_CODES = ['greeting', 'thanks', 'hours', 'shipping', 'refund', 'later', 'closing'] as const;
 export type CannedCode = (typeof CANNED_CODES)[number];
 
-export type Canned = { code: CannedCode; title: string; text: string };
+/** A canned reply as the picker shows it: `code` is its shortcut. */
+export type Canned = { code: string; title: string; text: string };
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 
@@ -18,6 +24,43 @@ export function cannedReplies(t: T, vars: { subscriberName: string; accountName:
     title: t(`canned.${code}.title`),
     text: t(`canned.${code}.text`, values),
   }));
+}
+
+/** The built-in set as new canned replies in the reader's language, variables kept as `{{…}}`. */
+export function starterDrafts(t: T): CannedReplyDraft[] {
+  return cannedReplies(t, { subscriberName: '{{subscriber.name}}', accountName: '{{account.name}}' }).map((item) => ({
+    id: null,
+    shortcut: item.code,
+    title: item.title,
+    body: item.text,
+  }));
+}
+
+/** Stored canned replies as the picker searches them. */
+export function asCanned(replies: CannedReply[]): Canned[] {
+  return replies.map((reply) => ({ code: reply.shortcut, title: reply.title, text: reply.body }));
+}
+
+const VARIABLE = /\{\{\s*([^{}]+?)\s*\}\}/g;
+
+/** The placeholders of `text` the agent must fill in: every `{{name}}` but the two filled automatically, once each. */
+export function placeholdersOf(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(VARIABLE)) {
+    const name = match[1] ?? '';
+    if (name !== 'subscriber.name' && name !== 'account.name' && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** `text` with its variables replaced: the two automatic ones and those in `values`; others stay as they are. */
+export function fillVariables(text: string, vars: { subscriberName: string; accountName: string }, values: Record<string, string> = {}): string {
+  return text.replace(VARIABLE, (whole, raw: string) => {
+    const name = raw.trim();
+    if (name === 'subscriber.name') return vars.subscriberName;
+    if (name === 'account.name') return vars.accountName;
+    return Object.prototype.hasOwnProperty.call(values, name) ? (values[name] ?? whole) : whole;
+  });
 }
 
 /**

@@ -1,8 +1,12 @@
 // The one door between the console and the Rust core. Screens import from
 // here only; this module alone knows about Tauri and the generated bindings.
+import { getCurrentWindow } from '@tauri-apps/api/window';
+import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
 import { commands, events } from './bindings';
 import type {
   AccountDraft,
+  CannedReply,
+  CannedReplyDraft,
   AccountListItem,
   AccountPatch,
   ConversationListItem,
@@ -25,6 +29,8 @@ import type {
 export type {
   Account,
   AccountDraft,
+  CannedReply,
+  CannedReplyDraft,
   AccountListItem,
   AccountPatch,
   Connection,
@@ -157,6 +163,39 @@ export const loadDraft = (conversationId: string): Promise<string> => call(() =>
 export const saveDraft = (conversationId: string, text: string): Promise<null> => call(() => commands.saveDraft(conversationId, text));
 export const markRead = (conversationId: string): Promise<null> => call(() => commands.markRead(conversationId));
 export const searchMessages = (query: string): Promise<SearchHit[]> => call(() => commands.searchMessages(query));
+
+// Canned replies: kept in this workspace's cache on this computer (not synced).
+export const listCannedReplies = (): Promise<CannedReply[]> => call(() => commands.listCannedReplies());
+/** Creates (`draft.id` null) or changes a canned reply; per-field issues come back as an `invalid` AppError. */
+export const saveCannedReply = (draft: CannedReplyDraft): Promise<CannedReply> => call(() => commands.saveCannedReply(draft));
+export const deleteCannedReply = (id: string): Promise<null> => call(() => commands.deleteCannedReply(id));
+/** Sets a subscriber's tags and/or private note (null leaves that one as it is); shown at once, sent through the outbox. */
+export const updateSubscriber = (id: string, tags: string[] | null, note: string | null): Promise<null> =>
+  call(() => commands.updateSubscriber(id, tags, note));
+
+/**
+ * Shows a desktop notification. Never throws: a machine without a
+ * notification service, or a refused permission, just shows none.
+ */
+export async function notify(title: string, body: string): Promise<void> {
+  try {
+    let granted = await isPermissionGranted();
+    if (!granted) granted = (await requestPermission()) === 'granted';
+    if (granted) sendNotification({ title, body });
+  } catch {
+    // Nothing to show it with; the unread count in the title still tells.
+  }
+}
+
+/** Sets the window's title (the document's outside Tauri). Never throws. */
+export async function setWindowTitle(text: string): Promise<void> {
+  if (typeof document !== 'undefined') document.title = text;
+  try {
+    await getCurrentWindow().setTitle(text);
+  } catch {
+    // Not inside Tauri (a plain browser, the tests): the document title is all there is.
+  }
+}
 
 export const language = (): Promise<Language> => call(() => commands.language());
 export const setLanguage = (lang: Language): Promise<null> => call(() => commands.setLanguage(lang));

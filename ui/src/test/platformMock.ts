@@ -162,6 +162,12 @@ export const platformMocks = {
   markRead: vi.fn(),
   searchMessages: vi.fn(),
   onInboxChanged: vi.fn(),
+  listCannedReplies: vi.fn(),
+  saveCannedReply: vi.fn(),
+  deleteCannedReply: vi.fn(),
+  updateSubscriber: vi.fn(),
+  notify: vi.fn(),
+  setWindowTitle: vi.fn(),
 };
 
 /** Puts every stand-in back to a quiet, signed-in, online default. */
@@ -214,6 +220,18 @@ export function resetPlatformMocks(): void {
   m.saveDraft.mockResolvedValue(null);
   m.markRead.mockResolvedValue(null);
   m.searchMessages.mockResolvedValue([]);
+  m.listCannedReplies.mockResolvedValue([]);
+  m.saveCannedReply.mockImplementation(async (draft: { id: string | null; shortcut: string; title: string; body: string }) => ({
+    id: draft.id ?? `canned-${draft.shortcut}`,
+    shortcut: draft.shortcut,
+    title: draft.title,
+    body: draft.body,
+    updated_at: NOW,
+  }));
+  m.deleteCannedReply.mockResolvedValue(null);
+  m.updateSubscriber.mockResolvedValue(null);
+  m.notify.mockResolvedValue(undefined);
+  m.setWindowTitle.mockResolvedValue(undefined);
   m.onInboxChanged.mockImplementation((cb: () => void) => {
     inboxListeners.add(cb);
     return () => inboxListeners.delete(cb);

@@ -1,0 +1,166 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asAppError, describeError } from '../console/errors';
+
+/** Tags are at most this long (the core's LABEL_MAX_CHARS); the core says so too. */
+const TAG_MAX_CHARS = 20;
+
+type TagsProps = {
+  tags: string[];
+  /** Saves the whole new list; rejects with the reason. */
+  onChange: (tags: string[]) => Promise<void>;
+};
+
+/** The subscriber's tags, added and removed in place. */
+export function SubscriberTags({ tags, onChange }: TagsProps) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const save = (next: string[]) => {
+    setBusy(true);
+    setError(null);
+    return onChange(next)
+      .then(
+        () => true,
+        (e: unknown) => {
+          setError(describeError(t, asAppError(e)));
+          return false;
+        },
+      )
+      .finally(() => setBusy(false));
+  };
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const tag = draft.trim();
+    if (!tag) return;
+    if (tags.includes(tag)) {
+      setDraft('');
+      return;
+    }
+    void save([...tags, tag]).then((saved) => {
+      if (saved) setDraft('');
+    });
+  };
+
+  return (
+    <section className="ib-sidebar-section">
+      <h4>{t('inbox.sidebar.tags')}</h4>
+      {tags.length === 0 && <p className="muted">{t('inbox.sidebar.noTags')}</p>}
+      <div className="ib-labels-edit">
+        {tags.map((tag) => (
+          <span key={tag} className="ib-label" data-testid="sidebar-tag">
+            {tag}
+            <button
+              type="button"
+              className="ib-label-remove"
+              disabled={busy}
+              aria-label={t('inbox.sidebar.removeTag', { tag })}
+              onClick={() => void save(tags.filter((x) => x !== tag))}
+            >
+              ×
+            </button>
+          </span>
+        ))}
+        <form onSubmit={add} className="ib-label-form">
+          <input
+            className="ib-label-input"
+            data-testid="sidebar-tag-input"
+            value={draft}
+            maxLength={TAG_MAX_CHARS}
+            disabled={busy}
+            placeholder={t('inbox.sidebar.addTag')}
+            aria-label={t('inbox.sidebar.addTag')}
+            aria-invalid={error !== null}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+        </form>
+      </div>
+      {error && (
+        <p className="field-error" role="alert" data-testid="sidebar-tags-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+type NoteProps = {
+  note: string;
+  onSave: (note: string) => Promise<void>;
+};
+
+/** Staff's private note on the subscriber; never shown to them. */
+export function SubscriberNote({ note, onSave }: NoteProps) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (editing === null) return;
+    setBusy(true);
+    setError(null);
+    onSave(editing.trim())
+      .then(
+        () => setEditing(null),
+        (e: unknown) => setError(describeError(t, asAppError(e))),
+      )
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <section className="ib-sidebar-section">
+      <div className="ib-sidebar-section-head">
+        <h4>{t('inbox.sidebar.note')}</h4>
+        {editing === null && (
+          <button type="button" className="btn btn-link" data-testid="sidebar-note-edit" onClick={() => setEditing(note)}>
+            {t('inbox.sidebar.editNote')}
+          </button>
+        )}
+      </div>
+      {editing === null ? (
+        <p className={note ? 'ib-sidebar-note' : 'muted'} data-testid="sidebar-note">
+          {note || t('inbox.sidebar.noNote')}
+        </p>
+      ) : (
+        <form className="ib-note-form" onSubmit={save}>
+          <textarea
+            autoFocus
+            rows={4}
+            data-testid="sidebar-note-input"
+            aria-label={t('inbox.sidebar.note')}
+            aria-invalid={error !== null}
+            value={editing}
+            onChange={(e) => setEditing(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                setEditing(null);
+                setError(null);
+              }
+            }}
+          />
+          {error && (
+            <p className="field-error" role="alert" data-testid="sidebar-note-error">
+              {error}
+            </p>
+          )}
+          <div className="ib-note-actions">
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => (setEditing(null), setError(null))}>
+              {t('inbox.sidebar.cancel')}
+            </button>
+            <button type="submit" className="btn btn-small btn-primary" data-testid="sidebar-note-save" disabled={busy}>
+              {t('inbox.sidebar.saveNote')}
+            </button>
+          </div>
+          <p className="muted ib-note-hint">{t('inbox.sidebar.noteHint')}</p>
+        </form>
+      )}
+    </section>
+  );
+}
