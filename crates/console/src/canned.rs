@@ -93,7 +93,7 @@ mod tests {
         let edited =
             console.save_canned_reply(draft(Some(&hours.id), "Hours", "Hours", "We open at 9.")).await.unwrap();
         assert_eq!(edited.id, hours.id, "an edit keeps the id");
-        assert_eq!(console.canned_replies().await.unwrap(), [edited.clone()], "edited in place");
+        assert_eq!(console.canned_replies().await.unwrap(), [edited], "edited in place");
 
         console.delete_canned_reply(hours.id.clone()).await.unwrap();
         assert!(console.canned_replies().await.unwrap().is_empty());
