@@ -215,3 +215,21 @@ describe('search', () => {
     });
   });
 });
+
+describe('subscriber sidebar', () => {
+  it('saves tags and the private note for the open conversation’s subscriber and reads the thread again', async () => {
+    await renderInbox();
+    await userEvent.click(screen.getAllByTestId('conversation-row')[0]!);
+    await screen.findByTestId('subscriber-sidebar');
+    const reads = m.threadInfo.mock.calls.length;
+    await userEvent.type(screen.getByTestId('sidebar-tag-input'), '常客{Enter}');
+    await waitFor(() => expect(m.updateSubscriber).toHaveBeenCalledWith('sub-c1', ['VIP', '常客'], null));
+    await waitFor(() => expect(m.threadInfo.mock.calls.length).toBeGreaterThan(reads));
+
+    await userEvent.click(screen.getByTestId('sidebar-note-edit'));
+    await userEvent.clear(screen.getByTestId('sidebar-note-input'));
+    await userEvent.type(screen.getByTestId('sidebar-note-input'), '只喝燕麦奶');
+    await userEvent.click(screen.getByTestId('sidebar-note-save'));
+    await waitFor(() => expect(m.updateSubscriber).toHaveBeenLastCalledWith('sub-c1', null, '只喝燕麦奶'));
+  });
+});
