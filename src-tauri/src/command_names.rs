@@ -49,4 +49,5 @@ pub const COMMANDS: &[&str] = &[
     "import_wechat_menu",
     "load_designer_history",
     "save_designer_history",
+    "default_account_settings",
 ];

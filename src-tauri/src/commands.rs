@@ -13,6 +13,7 @@ use wicket_model::inbox::{
 };
 use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
 use wicket_model::sync::SyncStatus;
+use wicket_model::account::AccountSettings;
 use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, PlatformProfile, WicketError};
 
 use crate::settings::{self, Language};
@@ -75,6 +76,13 @@ pub async fn create_account(console: State<'_, Arc<Console>>, draft: AccountDraf
 #[specta::specta]
 pub async fn update_account(console: State<'_, Arc<Console>>, id: String, patch: AccountPatch) -> Result<()> {
     console.update_account(id, patch).await
+}
+
+/// The platform's own rules, which an account follows until staff adjust them.
+#[tauri::command]
+#[specta::specta]
+pub fn default_account_settings(platform: PlatformProfile) -> Result<AccountSettings> {
+    Ok(AccountSettings::defaults_for(platform))
 }
 
 #[tauri::command]

@@ -47,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::create_account,
             commands::update_account,
             commands::set_archived,
+            commands::default_account_settings,
             commands::open_subscriber_page,
             commands::sync_status,
             commands::sync_now,

@@ -157,6 +157,7 @@ pub fn accounts() -> Vec<Account> {
         archived: false,
         created_at: START,
         updated_at: START,
+        settings: None,
     };
     vec![
         account("bank", "招商银行信用卡", PlatformProfile::Alipay),

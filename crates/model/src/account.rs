@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::Issue;
+use crate::reply_window::ReplyPolicy;
 use crate::rules::{self, wicket, LengthRule};
 use crate::Millis;
 
@@ -54,6 +55,96 @@ pub struct Account {
     pub created_at: Millis,
     #[schema(value_type = i64)]
     pub updated_at: Millis,
+    /// Rules staff adjusted for this account; `None` follows its platform.
+    #[serde(default)]
+    pub settings: Option<AccountSettings>,
+}
+
+impl Account {
+    /// The rules in force: the adjusted ones, or the platform's.
+    pub fn settings(&self) -> AccountSettings {
+        self.settings.unwrap_or_else(|| AccountSettings::defaults_for(self.platform))
+    }
+
+    pub fn reply_policy(&self) -> ReplyPolicy {
+        self.settings().reply
+    }
+}
+
+/// Per-account rules staff may adjust; the defaults are the platform's
+/// (PLATFORM-RULES §2 and §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    pub reply: ReplyPolicy,
+    pub broadcast: BroadcastCap,
+}
+
+/// How many broadcasts reach one subscriber in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BroadcastCap {
+    pub max: u32,
+    pub period: BroadcastPeriod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BroadcastPeriod {
+    Day,
+    Week,
+    /// A calendar month.
+    Month,
+}
+
+/// Bounds on what staff may set, so a typo cannot open a window for a year.
+mod setting_limits {
+    pub const WINDOW_HOURS: (u32, u32) = (1, 168);
+    pub const EVENT_WINDOW_SECONDS: (u32, u32) = (0, 86_400);
+    pub const QUOTA: (u32, u32) = (1, 1_000);
+    pub const DAILY_CAP: (u32, u32) = (1, 10_000);
+    pub const BROADCASTS: (u32, u32) = (1, 100);
+}
+
+impl AccountSettings {
+    pub fn defaults_for(profile: PlatformProfile) -> Self {
+        let broadcast = match profile {
+            // WX-MASS: a service account reaches each subscriber at most 4
+            // times a calendar month.
+            PlatformProfile::Wechat => BroadcastCap { max: 4, period: BroadcastPeriod::Month },
+            // Alipay publishes no current cap; its 2014 服务窗 text said once
+            // a week (FWC2014 §5.2.4), kept as the cautious default.
+            PlatformProfile::Alipay => BroadcastCap { max: 1, period: BroadcastPeriod::Week },
+        };
+        Self { reply: ReplyPolicy::for_profile(profile), broadcast }
+    }
+
+    /// Every value outside its bounds, with its path under `settings`.
+    pub fn check(&self, issues: &mut Vec<Issue>) {
+        use setting_limits::*;
+        let mut within = |path: &str, value: u32, (min, max): (u32, u32)| {
+            if value < min || value > max {
+                issues.push(
+                    Issue::new(format!("settings.{path}"), "account.settings.out_of_range")
+                        .with("min", min)
+                        .with("max", max),
+                );
+            }
+        };
+        let reply = &self.reply;
+        within("reply.message_window_hours", reply.message_window_hours, WINDOW_HOURS);
+        within("reply.event_window_seconds", reply.event_window_seconds, EVENT_WINDOW_SECONDS);
+        if let Some(quota) = reply.message_quota {
+            within("reply.message_quota", quota, QUOTA);
+        }
+        if let Some(quota) = reply.event_quota {
+            within("reply.event_quota", quota, QUOTA);
+        }
+        if let Some(cap) = reply.daily_cap {
+            within("reply.daily_cap", cap, DAILY_CAP);
+        }
+        within("broadcast.max", self.broadcast.max, BROADCASTS);
+    }
 }
 
 /// What staff fill in to create an account.
@@ -77,6 +168,8 @@ pub struct AccountPatch {
     pub category: Option<String>,
     pub description: Option<String>,
     pub avatar_color: Option<String>,
+    /// New rules; the platform's defaults to go back to them.
+    pub settings: Option<AccountSettings>,
 }
 
 /// What staff fill in on the "new account" form; the console adds the id.
@@ -154,13 +247,18 @@ impl NewAccount {
             archived: false,
             created_at: now,
             updated_at: now,
+            settings: None,
         }
     }
 }
 
 impl AccountPatch {
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.category.is_none() && self.description.is_none() && self.avatar_color.is_none()
+        self.name.is_none()
+            && self.category.is_none()
+            && self.description.is_none()
+            && self.avatar_color.is_none()
+            && self.settings.is_none()
     }
 
     /// Applies the patch to a copy of `account`, checking every changed field.
@@ -188,6 +286,12 @@ impl AccountPatch {
         if let Some(color) = &self.avatar_color {
             next.avatar_color = color.trim().to_ascii_lowercase();
             check_color(&next.avatar_color, &mut issues);
+        }
+        if let Some(settings) = self.settings {
+            settings.check(&mut issues);
+            // The platform's own rules are kept as "none adjusted", so the
+            // account follows them if Wicket's defaults are corrected later.
+            next.settings = (settings != AccountSettings::defaults_for(next.platform)).then_some(settings);
         }
         if !issues.is_empty() {
             return Err(issues);
@@ -285,5 +389,35 @@ mod tests {
         let rename = AccountPatch { name: Some("Bank B".into()), ..Default::default() };
         let renamed = rename.applied_to(&account, 99).unwrap();
         assert_eq!((renamed.name.as_str(), renamed.updated_at), ("Bank B", 99));
+    }
+
+    #[test]
+    fn settings_default_to_the_platform_and_can_be_adjusted_within_bounds() {
+        let account = new_account("Bank", PlatformProfile::Wechat).normalized().unwrap().into_account(10);
+        assert_eq!(account.reply_policy().message_quota, Some(5), "WeChat: 5 replies after a message");
+        assert_eq!(account.settings().broadcast, BroadcastCap { max: 4, period: BroadcastPeriod::Month });
+
+        let mut adjusted = account.settings();
+        adjusted.reply.message_quota = Some(3);
+        let patch = AccountPatch { settings: Some(adjusted), ..Default::default() };
+        let next = patch.applied_to(&account, 20).unwrap();
+        assert_eq!(next.reply_policy().message_quota, Some(3), "staff may lower the quota");
+
+        let back = AccountPatch {
+            settings: Some(AccountSettings::defaults_for(PlatformProfile::Wechat)),
+            ..Default::default()
+        };
+        assert_eq!(
+            back.applied_to(&next, 30).unwrap().settings,
+            None,
+            "the platform's rules are stored as none adjusted"
+        );
+
+        let mut wild = account.settings();
+        wild.reply.message_window_hours = 24 * 365;
+        wild.broadcast.max = 0;
+        let issues = AccountPatch { settings: Some(wild), ..Default::default() }.applied_to(&account, 40).unwrap_err();
+        let paths: Vec<_> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["settings.reply.message_window_hours", "settings.broadcast.max"], "each bad value is named");
     }
 }

@@ -7,7 +7,7 @@ use crate::conversation::{
 };
 use crate::error::{ErrorCode, Issue, WicketError};
 use crate::mutation::{Actor, World};
-use crate::reply_window::{reply_window, ReplyPolicy};
+use crate::reply_window::reply_window;
 use crate::Millis;
 
 /// A message or event from a subscriber, as a platform adapter hands it over.
@@ -170,7 +170,7 @@ pub(crate) fn send<W: World + ?Sized>(
         let account = world
             .account(&conversation.account_id)
             .ok_or_else(|| WicketError::not_found(format!("account {}", conversation.account_id)))?;
-        let policy = ReplyPolicy::for_profile(account.platform);
+        let policy = account.reply_policy();
         let window = reply_window(&policy, &world.reply_ledger(conversation_id, actor.now), actor.now);
         if !window.open {
             let reason = window.closed_reason.unwrap_or_else(|| "reply_window.expired".into());

@@ -181,6 +181,43 @@ async fn wechat_replies_follow_the_window_across_its_edges() {
 }
 
 #[tokio::test]
+async fn an_account_with_adjusted_reply_rules_is_held_to_them() {
+    let f = fixture("wechat").await;
+    let settings = json!({
+        "reply": {"message_window_hours": 24, "message_quota": 2, "event_window_seconds": 60, "event_quota": 3,
+                  "events_open_message_window": false, "daily_cap": null},
+        "broadcast": {"max": 4, "period": "month"}
+    });
+    let update = json!({"client_id": "settings", "mutations": [{"id": 1, "mutation": {"name": "update_account",
+        "args": {"id": "acc", "patch": {"name": null, "category": null, "description": null, "avatar_color": null,
+                 "settings": settings}}}}]});
+    let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(update)).await;
+    assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
+
+    let mut browser = Browser { cookie: None };
+    browser.say(&f, "m-1", "你好").await;
+    let conversation = only_conversation(&f).await;
+    for i in 1..=2 {
+        let (status, body) = reply(&f, &conversation, &format!("r{i}"), "您好", false).await;
+        assert_eq!(status, StatusCode::OK, "reply {i} of the adjusted 2: {body}");
+    }
+    let (status, body) = reply(&f, &conversation, "r3", "您好", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the adjusted quota of 2 holds, not WeChat's 5");
+    assert_eq!(body["issues"][0]["key"], "reply_window.quota_used");
+
+    let wild = json!({"client_id": "settings", "mutations": [{"id": 2, "mutation": {"name": "update_account",
+        "args": {"id": "acc", "patch": {"name": null, "category": null, "description": null, "avatar_color": null,
+                 "settings": {"reply": {"message_window_hours": 9999, "message_quota": 2, "event_window_seconds": 60,
+                   "event_quota": 3, "events_open_message_window": false, "daily_cap": null},
+                   "broadcast": {"max": 4, "period": "month"}}}}}}]});
+    let (_, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(wild)).await;
+    assert_eq!(
+        pushed["rejected"][0]["error"]["issues"][0]["path"], "settings.reply.message_window_hours",
+        "a window of 9999 hours is refused with the field named"
+    );
+}
+
+#[tokio::test]
 async fn alipay_replies_stop_at_100_a_day() {
     let f = fixture("alipay").await;
     let mut browser = Browser { cookie: None };

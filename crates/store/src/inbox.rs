@@ -7,7 +7,7 @@ use wicket_model::inbox::{
     ConversationListItem, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState, SearchHit, SnippetPart,
     ThreadInfo, ThreadMessage,
 };
-use wicket_model::reply_window::{reply_window, ReplyPolicy};
+use wicket_model::reply_window::reply_window;
 use wicket_model::{Millis, Mutation, PlatformProfile, WicketError};
 use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
@@ -142,7 +142,7 @@ impl Cache {
             return Ok(None);
         };
         // The same policy and ledger the model checks a reply against.
-        let policy = ReplyPolicy::for_profile(account.platform);
+        let policy = account.reply_policy();
         let ledger = wicket_model::World::reply_ledger(world, conversation_id, server_now);
         let window = reply_window(&policy, &ledger, server_now);
         let earlier = other_conversations(&conn, &subscriber.id, conversation_id)?;

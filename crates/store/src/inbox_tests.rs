@@ -25,6 +25,7 @@ fn account(id: &str, name: &str, platform: PlatformProfile) -> Change {
         archived: false,
         created_at: 1,
         updated_at: 1,
+        settings: None,
     })
 }
 

@@ -99,12 +99,13 @@ pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(json: &str) -> Result<
 
 pub(crate) fn upsert_account(conn: &Connection, account: &Account) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO accounts
+           (id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
            category = excluded.category, description = excluded.description,
            avatar_color = excluded.avatar_color, archived = excluded.archived,
-           created_at = excluded.created_at, updated_at = excluded.updated_at",
+           created_at = excluded.created_at, updated_at = excluded.updated_at, settings = excluded.settings",
     )?
     .execute(params![
         account.id,
@@ -115,7 +116,8 @@ pub(crate) fn upsert_account(conn: &Connection, account: &Account) -> Result<()>
         account.avatar_color,
         account.archived,
         account.created_at,
-        account.updated_at
+        account.updated_at,
+        account.settings.map(|settings| to_json(&settings)).transpose()?
     ])?;
     Ok(())
 }

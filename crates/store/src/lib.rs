@@ -204,7 +204,7 @@ impl Cache {
         let mut world = MemoryWorld::default();
         {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
                  FROM accounts",
             )?;
             let rows = stmt.query_map([], account_from_row)?;
@@ -293,6 +293,14 @@ pub(crate) fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Acco
         archived: row.get(6)?,
         created_at: row.get(7)?,
         updated_at: row.get(8)?,
+        settings: match row.get::<_, Option<String>>(9)? {
+            Some(json) => {
+                Some(serde_json::from_str(&json).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
+                })?)
+            }
+            None => None,
+        },
     })
 }
 

@@ -137,15 +137,14 @@ fn load_ledger_histories(
         *entry = (*entry).min(at);
     }
     for (conversation_id, since) in earliest {
-        let Some(platform) = world
+        let Some(policy) = world
             .conversations
             .get(conversation_id)
             .and_then(|c| world.accounts.get(&c.account_id))
-            .map(|account| account.platform)
+            .map(|account| account.reply_policy())
         else {
             continue;
         };
-        let policy = ReplyPolicy::for_profile(platform);
         for message in ledger_tail(conn, conversation_id, &policy, since)? {
             world.messages.insert(message.id.clone(), message);
         }
@@ -205,7 +204,7 @@ pub(crate) fn message(conn: &Connection, id: &str) -> Result<Option<Message>> {
 pub(crate) fn account(conn: &Connection, id: &str) -> Result<Option<Account>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+            "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
              FROM accounts WHERE id = ?1",
         )?
         .query_row([id], account_from_row)

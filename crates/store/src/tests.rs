@@ -30,6 +30,7 @@ fn server_account(id: &str, name: &str, at: Millis) -> Account {
         archived: false,
         created_at: at,
         updated_at: at,
+        settings: None,
     }
 }
 
@@ -59,8 +60,12 @@ fn migrates_from_empty_and_from_every_earlier_version() {
         let mut conn = wicket_sqlite::open_unmigrated(&path).unwrap();
         wicket_sqlite::migrate_to(&mut conn, &set, Some(start)).unwrap();
         if start >= 1 {
-            conn.execute("INSERT INTO accounts VALUES ('kept', 'Kept', 'wechat', '', '', '#07c160', 0, 1, 1)", [])
-                .unwrap();
+            conn.execute(
+                "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at,
+                   updated_at) VALUES ('kept', 'Kept', 'wechat', '', '', '#07c160', 0, 1, 1)",
+                [],
+            )
+            .unwrap();
         }
         drop(conn);
         let cache = Cache::open(&path).unwrap();

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { openSubscriberPage, setArchived, updateAccount, type AccountListItem, type Issue } from '../platform';
+import { AccountSettingsDialog } from './AccountSettingsDialog';
 import { Avatar } from './Avatar';
 import { asAppError, describeError, fieldOf, translateIssue } from './errors';
 import { useAccountCheck } from './useAccountCheck';
@@ -19,6 +20,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
   const [name, setName] = useState(account.name);
   const [saveIssues, setSaveIssues] = useState<Issue[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [showSettings, setShowSettings] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
 
@@ -64,7 +66,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
       return;
     }
     setBusy(true);
-    updateAccount(account.id, { name, category: null, description: null, avatar_color: null })
+    updateAccount(account.id, { name, category: null, description: null, avatar_color: null, settings: null })
       .then(
         () => {
           stopRename();
@@ -176,10 +178,21 @@ export function AccountRow({ item, onChanged, onError }: Props) {
           >
             {t('accounts.openPage')}
           </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="account-settings-open"
+            disabled={busy}
+            title={t('accounts.rulesHint')}
+            onClick={() => setShowSettings(true)}
+          >
+            {t('accounts.rules')}
+          </button>
           <button type="button" className="btn btn-small" data-testid="account-archive" disabled={busy} onClick={onArchive}>
             {account.archived ? t('accounts.restore') : t('accounts.archive')}
           </button>
         </div>
+        {showSettings && <AccountSettingsDialog account={account} onClose={() => setShowSettings(false)} onSaved={onChanged} />}
       </td>
     </tr>
   );

@@ -85,7 +85,13 @@ describe('accounts screen', () => {
     await userEvent.clear(input);
     await userEvent.type(input, '街角咖啡馆{Enter}');
     await waitFor(() =>
-      expect(m.updateAccount).toHaveBeenCalledWith('acc-1', { name: '街角咖啡馆', category: null, description: null, avatar_color: null }),
+      expect(m.updateAccount).toHaveBeenCalledWith('acc-1', {
+        name: '街角咖啡馆',
+        category: null,
+        description: null,
+        avatar_color: null,
+        settings: null,
+      }),
     );
   });
 

@@ -16,6 +16,8 @@ export const commands = {
 	createAccount: (draft: AccountDraft) => typedError<AccountListItem, WicketError>(__TAURI_INVOKE("create_account", { draft })),
 	updateAccount: (id: string, patch: AccountPatch) => typedError<null, WicketError>(__TAURI_INVOKE("update_account", { id, patch })),
 	setArchived: (id: string, archived: boolean) => typedError<null, WicketError>(__TAURI_INVOKE("set_archived", { id, archived })),
+	/**  The platform's own rules, which an account follows until staff adjust them. */
+	defaultAccountSettings: (platform: PlatformProfile) => typedError<AccountSettings, WicketError>(__TAURI_INVOKE("default_account_settings", { platform })),
 	/**
 	 *  Opens the account's subscriber web app in the system browser; returns
 	 *  its address, which the console also shows.
@@ -86,6 +88,8 @@ export type Account = {
 	archived: boolean,
 	created_at: number,
 	updated_at: number,
+	/**  Rules staff adjusted for this account; `None` follows its platform. */
+	settings?: AccountSettings | null,
 };
 
 /**  What staff fill in on the "new account" form; the console adds the id. */
@@ -110,6 +114,17 @@ export type AccountPatch = {
 	category: string | null,
 	description: string | null,
 	avatar_color: string | null,
+	/**  New rules; the platform's defaults to go back to them. */
+	settings: AccountSettings | null,
+};
+
+/**
+ *  Per-account rules staff may adjust; the defaults are the platform's
+ *  (PLATFORM-RULES §2 and §3).
+ */
+export type AccountSettings = {
+	reply: ReplyPolicy,
+	broadcast: BroadcastCap,
 };
 
 /**  The cache changed: lists on screen should be read again. */
@@ -147,6 +162,16 @@ export type BannerSlide = {
 	image: LayoutImage,
 	action: Action | null,
 };
+
+/**  How many broadcasts reach one subscriber in a period. */
+export type BroadcastCap = {
+	max: number,
+	period: BroadcastPeriod,
+};
+
+export type BroadcastPeriod = "day" | "week" | 
+/**  A calendar month. */
+"month";
 
 /**  A canned reply as kept in the cache. */
 export type CannedReply = {
@@ -615,6 +640,30 @@ export type ReminderProps = {
 	title: string,
 	text: string,
 	action: Action | null,
+};
+
+/**
+ *  An account's reply rules; defaults come from its platform profile and
+ *  staff may adjust them per account.
+ */
+export type ReplyPolicy = {
+	/**
+	 *  Hours after a subscriber's message (or, with
+	 *  `events_open_message_window`, any interaction) that staff may reply.
+	 */
+	message_window_hours: number,
+	/**  Replies allowed within that window; `None` for no count. */
+	message_quota: number | null,
+	/**
+	 *  Seconds after a menu tap, follow or scan that staff may reply; 0 when
+	 *  such events open no window of their own.
+	 */
+	event_window_seconds: number,
+	event_quota: number | null,
+	/**  Alipay: entering the account or tapping a menu opens the same 48 hours. */
+	events_open_message_window: boolean,
+	/**  Replies per subscriber per calendar day (China time); `None` for no cap. */
+	daily_cap: number | null,
 };
 
 /**  Whether staff may reply now, until when, and how many times. */

@@ -5,6 +5,7 @@ import { isPermissionGranted, requestPermission, sendNotification } from '@tauri
 import { commands, events } from './bindings';
 import type {
   AccountDraft,
+  AccountSettings,
   CannedReply,
   CannedReplyDraft,
   AccountListItem,
@@ -29,6 +30,10 @@ import type {
 export type {
   Account,
   AccountDraft,
+  AccountSettings,
+  BroadcastCap,
+  BroadcastPeriod,
+  ReplyPolicy,
   CannedReply,
   CannedReplyDraft,
   AccountListItem,
@@ -132,6 +137,9 @@ export const createAccount = (draft: AccountDraft): Promise<AccountListItem> => 
 export const updateAccount = (id: string, patch: AccountPatch): Promise<null> =>
   call(() => commands.updateAccount(id, patch));
 export const setArchived = (id: string, archived: boolean): Promise<null> => call(() => commands.setArchived(id, archived));
+/** The platform's own reply and broadcast rules, which an account follows until staff adjust them. */
+export const defaultAccountSettings = (platform: PlatformProfile): Promise<AccountSettings> =>
+  call(() => commands.defaultAccountSettings(platform));
 /** Opens the account's subscriber web app in the browser; resolves to its address. */
 export const openSubscriberPage = (id: string): Promise<string> => call(() => commands.openSubscriberPage(id));
 

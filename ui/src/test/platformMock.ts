@@ -8,6 +8,8 @@ import { act } from '@testing-library/react';
 import { vi } from 'vitest';
 import type {
   AccountListItem,
+  CatalogEntry,
+  DesignerDraft,
   ConversationListItem,
   Message,
   ReplyWindow,
@@ -16,6 +18,7 @@ import type {
   ThreadInfo,
   ThreadMessage,
 } from '../platform';
+import type { Layout } from '../shared/model';
 
 export const localSession: Session = {
   mode: 'local',
@@ -129,6 +132,24 @@ export function threadInfoFor(id: string, overrides: Partial<ThreadInfo> = {}): 
 const syncListeners = new Set<(s: SyncStatus) => void>();
 const accountListeners = new Set<() => void>();
 const inboxListeners = new Set<() => void>();
+const layoutListeners = new Set<(accountId: string) => void>();
+
+export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
+
+/** A designer draft of a layout: saved, no conflict, nothing published, no issues. */
+export function designerDraft(layout: Layout, overrides: Partial<DesignerDraft> = {}): DesignerDraft {
+  return { account_id: 'acc-1', platform: 'alipay', layout, base_revision: 1, sync: 'saved', conflict: null, publish: null, issues: [], updated_at: NOW, ...overrides };
+}
+
+/** A few palette entries, as the core's catalog gives them. */
+export function sampleCatalog(): CatalogEntry[] {
+  return [
+    { kind: 'notice', sample: { kind: 'notice', text: '系统维护通知', action: null }, container: false, alipay_only: false },
+    { kind: 'spacer', sample: { kind: 'spacer', height: 16 }, container: false, alipay_only: false },
+    { kind: 'group', sample: { kind: 'group', title: '分组', children: [] }, container: true, alipay_only: false },
+    { kind: 'extension_area', sample: { kind: 'extension_area', name: '会员权益', url: 'https://example.com/h5', height: 300 }, container: false, alipay_only: true },
+  ];
+}
 
 export const platformMocks = {
   session: vi.fn(),
@@ -140,6 +161,7 @@ export const platformMocks = {
   createAccount: vi.fn(),
   updateAccount: vi.fn(),
   setArchived: vi.fn(),
+  defaultAccountSettings: vi.fn(),
   openSubscriberPage: vi.fn(),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
@@ -162,6 +184,24 @@ export const platformMocks = {
   markRead: vi.fn(),
   searchMessages: vi.fn(),
   onInboxChanged: vi.fn(),
+  moduleCatalog: vi.fn(),
+  layoutTemplates: vi.fn(),
+  openLayout: vi.fn(),
+  saveLayout: vi.fn(),
+  resolveLayoutConflict: vi.fn(),
+  publishLayout: vi.fn(),
+  layoutVersions: vi.fn(),
+  layoutVersion: vi.fn(),
+  rollbackLayout: vi.fn(),
+  importLayoutFile: vi.fn(),
+  exportLayoutFile: vi.fn(),
+  exportMenu: vi.fn(),
+  importWechatMenu: vi.fn(),
+  loadDesignerHistory: vi.fn(),
+  saveDesignerHistory: vi.fn(),
+  onLayoutChanged: vi.fn(),
+  pickOpenPath: vi.fn(),
+  pickSavePath: vi.fn(),
   listCannedReplies: vi.fn(),
   saveCannedReply: vi.fn(),
   deleteCannedReply: vi.fn(),
@@ -186,6 +226,17 @@ export function resetPlatformMocks(): void {
   m.createAccount.mockImplementation(async () => accountItem());
   m.updateAccount.mockResolvedValue(null);
   m.setArchived.mockResolvedValue(null);
+  m.defaultAccountSettings.mockResolvedValue({
+    reply: {
+      message_window_hours: 48,
+      message_quota: null,
+      event_window_seconds: 0,
+      event_quota: null,
+      events_open_message_window: true,
+      daily_cap: 100,
+    },
+    broadcast: { max: 1, period: 'week' },
+  });
   m.openSubscriberPage.mockResolvedValue('http://127.0.0.1:9/s/acc');
   m.syncStatus.mockResolvedValue(onlineStatus);
   m.syncNow.mockResolvedValue(null);
@@ -236,6 +287,28 @@ export function resetPlatformMocks(): void {
     inboxListeners.add(cb);
     return () => inboxListeners.delete(cb);
   });
+  layoutListeners.clear();
+  m.moduleCatalog.mockResolvedValue(sampleCatalog());
+  m.layoutTemplates.mockResolvedValue([]);
+  m.openLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId }));
+  m.saveLayout.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId, sync: 'waiting' }));
+  m.resolveLayoutConflict.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId }));
+  m.publishLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId, publish: { state: 'queued' } }));
+  m.layoutVersions.mockResolvedValue([]);
+  m.layoutVersion.mockResolvedValue(EMPTY_LAYOUT);
+  m.rollbackLayout.mockResolvedValue(null);
+  m.importLayoutFile.mockResolvedValue(EMPTY_LAYOUT);
+  m.exportLayoutFile.mockResolvedValue(null);
+  m.exportMenu.mockResolvedValue('{"button":[]}');
+  m.importWechatMenu.mockResolvedValue({ items: [] });
+  m.loadDesignerHistory.mockResolvedValue(null);
+  m.saveDesignerHistory.mockResolvedValue(null);
+  m.onLayoutChanged.mockImplementation((cb: (accountId: string) => void) => {
+    layoutListeners.add(cb);
+    return () => layoutListeners.delete(cb);
+  });
+  m.pickOpenPath.mockResolvedValue(null);
+  m.pickSavePath.mockResolvedValue(null);
 }
 
 /** As if the core said the inbox changed. */
@@ -256,5 +329,12 @@ export function emitSyncStatus(status: SyncStatus): void {
 export function emitAccountsChanged(): void {
   act(() => {
     for (const cb of accountListeners) cb();
+  });
+}
+
+/** As if the core said an account's layout changed (saved on the server, conflict, published). */
+export function emitLayoutChanged(accountId: string): void {
+  act(() => {
+    for (const cb of layoutListeners) cb(accountId);
   });
 }

@@ -91,6 +91,14 @@ pub(super) fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Acco
         archived: row.get(6)?,
         created_at: row.get(7)?,
         updated_at: row.get(8)?,
+        settings: match row.get::<_, Option<String>>(9)? {
+            Some(json) => {
+                Some(serde_json::from_str(&json).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
+                })?)
+            }
+            None => None,
+        },
     })
 }
 
@@ -394,7 +402,7 @@ impl Storage for SqliteStorage {
         let id = id.to_owned();
         self.run(move |conn| {
             conn.query_row(
-                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
                  FROM accounts WHERE id = ?1",
                 [id],
                 account_from_row,

@@ -38,7 +38,7 @@ impl World for TxWorld<'_> {
         let found = self
             .tx
             .query_row(
-                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at
+                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
                  FROM accounts WHERE id = ?1",
                 [id],
                 account_from_row,
@@ -132,11 +132,12 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
     match change {
         Change::Account(account) => {
             conn.execute(
-                "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO accounts
+                   (id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category,
                    description = excluded.description, avatar_color = excluded.avatar_color,
-                   archived = excluded.archived, updated_at = excluded.updated_at",
+                   archived = excluded.archived, updated_at = excluded.updated_at, settings = excluded.settings",
                 params![
                     account.id,
                     account.name,
@@ -146,7 +147,8 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
                     account.avatar_color,
                     account.archived,
                     account.created_at,
-                    account.updated_at
+                    account.updated_at,
+                    account.settings.map(|settings| serde_json::to_string(&settings)).transpose().map_err(db)?
                 ],
             )
             .map_err(sql)?;
