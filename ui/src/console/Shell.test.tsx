@@ -82,9 +82,17 @@ describe('shell', () => {
 
   it('navigates to a coming screen and shows an honest empty state', async () => {
     renderShell();
+    await userEvent.click(screen.getByTestId('nav-broadcasts'));
+    expect(screen.getByTestId('placeholder-broadcasts').textContent).toContain('后续版本');
+    expect(screen.getByTestId('nav-broadcasts').getAttribute('aria-current')).toBe('page');
+  });
+
+  it('opens the designer: with no account yet, it says where to make one', async () => {
+    renderShell();
     await userEvent.click(screen.getByTestId('nav-designer'));
     expect(screen.getByTestId('screen-title').textContent).toBe('设计器');
-    expect(screen.getByTestId('placeholder-designer').textContent).toContain('后续版本');
+    expect((await screen.findByTestId('designer-no-accounts')).textContent).toContain('账号');
+    expect(screen.queryByTestId('placeholder-designer')).toBeNull();
     expect(screen.getByTestId('nav-designer').getAttribute('aria-current')).toBe('page');
   });
 

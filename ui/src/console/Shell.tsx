@@ -13,6 +13,7 @@ import {
   type SyncStatus,
 } from '../platform';
 import { useInboxAlerts } from '../inbox/alerts';
+import { DesignerScreen } from '../designer/Designer';
 import { InboxScreen } from '../inbox/Inbox';
 import { AccountsScreen } from './Accounts';
 import { asAppError, describeError } from './errors';
@@ -94,6 +95,9 @@ export function Shell({ session, user, onSignedOut }: Props) {
   switch (screen) {
     case 'accounts':
       body = <AccountsScreen version={accountsVersion} />;
+      break;
+    case 'designer':
+      body = <DesignerScreen />;
       break;
     case 'conversations':
       body = <InboxScreen user={user} />;

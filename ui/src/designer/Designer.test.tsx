@@ -1,0 +1,214 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../platform';
+import type { Layout } from '../shared/model';
+import { accountItem, designerDraft, emitLayoutChanged, EMPTY_LAYOUT, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import { DesignerScreen } from './Designer';
+import { serializeHistory, initialState, reducer } from './state';
+
+vi.mock('../platform', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../platform')>()),
+  ...(await import('../test/platformMock')).platformMocks,
+}));
+
+const notices: Layout = {
+  schema_version: 1,
+  modules: [
+    { id: 'n1', props: { kind: 'notice', text: '第一条', action: null } },
+    { id: 'n2', props: { kind: 'notice', text: '', action: null } },
+  ],
+  pages: [],
+  menu: { items: [{ id: 'bill', label: '账单', target: { kind: 'action', action: { type: 'send_keyword', keyword: '账单' } } }] },
+};
+
+beforeEach(() => {
+  resetPlatformMocks();
+  window.localStorage.clear();
+  m.listAccounts.mockResolvedValue([accountItem()]);
+});
+
+async function renderDesigner(layout: Layout = notices, overrides: Parameters<typeof designerDraft>[1] = {}) {
+  m.openLayout.mockResolvedValue(designerDraft(layout, overrides));
+  render(<DesignerScreen />);
+  await screen.findByTestId('designer');
+  await waitFor(() => expect(screen.getAllByTestId('outline-item').length + (layout.modules.length === 0 ? 1 : 0)).toBeGreaterThan(0));
+}
+
+const outlineIds = () => screen.queryAllByTestId('outline-item').map((row) => row.getAttribute('data-module-id'));
+const designer = () => screen.getByTestId('designer');
+
+describe('designer', () => {
+  it('opens the chosen account’s draft with the phone, palette, outline and menu editor', async () => {
+    await renderDesigner();
+    expect(m.openLayout).toHaveBeenCalledWith('acc-1');
+    expect(m.loadDesignerHistory).toHaveBeenCalledWith('acc-1');
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+    const phone = screen.getByTestId('phone');
+    expect(within(phone).getByText('第一条')).toBeTruthy();
+    expect(within(phone).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['账单']);
+    expect(screen.getByTestId('menu-editor')).toBeTruthy();
+    expect(screen.getAllByTestId('palette-item').length).toBe(4);
+  });
+
+  it('shows an issue inline next to its field, and the counts', async () => {
+    const issue = { path: 'modules.1.props.text', key: 'layout.module.required', params: [] as [string, string][] };
+    await renderDesigner(notices, { issues: [issue] });
+    expect(screen.getByTestId('issue-count').textContent).toBe('1 个问题');
+    // The phone outlines the module the issue names.
+    expect(screen.getByTestId('phone').querySelector('[data-module-id="n2"]')?.getAttribute('data-issue')).toBe('layout.module.required');
+
+    await userEvent.click(screen.getAllByTestId('outline-item')[1]!);
+    const inspector = screen.getByTestId('inspector');
+    const field = inspector.querySelector<HTMLTextAreaElement>('[data-field="text"]')!;
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    const inline = field.parentElement!.querySelector('[data-testid="field-issue"]');
+    expect(inline?.textContent).toBe('此项必填。');
+    expect(within(inspector).getByTestId('inspector-issues').textContent).toBe('1 个问题');
+
+    // The other module has none.
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    expect(within(screen.getByTestId('inspector')).queryAllByTestId('field-issue')).toHaveLength(0);
+  });
+
+  it('filters the palette by what is typed in its search', async () => {
+    await renderDesigner();
+    await userEvent.type(screen.getByTestId('palette-search'), '扩展');
+    expect(screen.getAllByTestId('palette-item').map((b) => b.getAttribute('data-kind'))).toEqual(['extension_area']);
+    await userEvent.clear(screen.getByTestId('palette-search'));
+    await userEvent.type(screen.getByTestId('palette-search'), 'zzz');
+    expect(screen.queryAllByTestId('palette-item')).toHaveLength(0);
+  });
+
+  it('adds from the palette after the selection, and Ctrl+Z / Ctrl+Shift+Z undo and redo it', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    await userEvent.click(screen.getAllByTestId('palette-item').find((b) => b.getAttribute('data-kind') === 'spacer')!);
+    expect(outlineIds()).toEqual(['n1', 'spacer', 'n2']);
+
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true, shiftKey: true });
+    expect(outlineIds()).toEqual(['n1', 'spacer', 'n2']);
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    fireEvent.keyDown(designer(), { key: 'y', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'spacer', 'n2']);
+  });
+
+  it('typing in a field is one undo step, and the phone follows every keystroke', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[1]!);
+    const field = screen.getByTestId('inspector').querySelector<HTMLTextAreaElement>('[data-field="text"]')!;
+    await userEvent.type(field, 'hello');
+    expect(within(screen.getByTestId('phone')).getByText('hello')).toBeTruthy();
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(within(screen.getByTestId('phone')).queryByText('hello')).toBeNull();
+    expect(screen.getByTestId('undo')).toHaveProperty('disabled', true);
+  });
+
+  it('autosaves the layout (debounced) and keeps the undo history', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    fireEvent.keyDown(designer(), { key: 'Delete' });
+    expect(outlineIds()).toEqual(['n2']);
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(1));
+    expect(m.saveLayout.mock.calls[0]![1].modules.map((x: { id: string }) => x.id)).toEqual(['n2']);
+    await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('已保存在本机 · 等待同步'));
+    await waitFor(() => expect(m.saveDesignerHistory).toHaveBeenCalled(), { timeout: 2000 });
+    const stored = JSON.parse(m.saveDesignerHistory.mock.calls.at(-1)![1] as string) as { past: Layout[] };
+    expect(stored.past).toHaveLength(1);
+  });
+
+  it('restores the undo history saved last time', async () => {
+    const before = reducer(initialState(notices), { type: 'remove', id: 'n2' });
+    m.loadDesignerHistory.mockResolvedValue(serializeHistory(before, null));
+    await renderDesigner(before.layout);
+    expect(outlineIds()).toEqual(['n1']);
+    await userEvent.click(screen.getByTestId('undo'));
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+  });
+
+  it('duplicates (Ctrl+D), copies and pastes (Ctrl+C / Ctrl+V) with fresh ids, and moves with Alt+arrows', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    fireEvent.keyDown(designer(), { key: 'd', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n1-2', 'n2']);
+    fireEvent.keyDown(designer(), { key: 'c', ctrlKey: true });
+    fireEvent.keyDown(designer(), { key: 'v', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n1-2', 'n1-3', 'n2']);
+    fireEvent.keyDown(designer(), { key: 'ArrowDown', altKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n1-2', 'n2', 'n1-3']);
+    expect(JSON.parse(window.localStorage.getItem('wicket.designer.clipboard') ?? '[]')).toHaveLength(1);
+  });
+
+  it('a tap in the phone selects the module and says what the action would do', async () => {
+    await renderDesigner();
+    await userEvent.click(within(screen.getByTestId('phone')).getByText('账单'));
+    expect(screen.getByTestId('toast').textContent).toBe('将发送关键词“账单”');
+    await userEvent.click(within(screen.getByTestId('phone')).getByText('第一条'));
+    expect(screen.getByTestId('inspector')).toBeTruthy();
+    expect(screen.getAllByTestId('outline-item')[0]!.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('replaces the layout from a template after confirming, as one undo step', async () => {
+    m.layoutTemplates.mockResolvedValue([
+      { id: 'coffee', name: { zh_cn: '咖啡店', en: 'Coffee shop' }, description: { zh_cn: '点单与会员', en: 'Orders and members' }, layout: { ...EMPTY_LAYOUT, modules: [{ id: 'hello', props: { kind: 'spacer', height: 8 } }] } },
+    ]);
+    await renderDesigner();
+    await userEvent.click(screen.getByTestId('templates'));
+    await userEvent.click(await screen.findByText('咖啡店'));
+    expect(screen.getByTestId('template-confirm-text').textContent).toContain('咖啡店');
+    await userEvent.click(screen.getByTestId('template-confirm'));
+    expect(outlineIds()).toEqual(['hello']);
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+  });
+
+  it('shows what publishing refused, and the published version', async () => {
+    m.publishLayout.mockRejectedValueOnce(new AppError('invalid', 'invalid', [{ path: 'menu.items', key: 'layout.menu.too_many_items', params: [['max', '3'], ['actual', '4']] }]));
+    await renderDesigner();
+    await userEvent.click(screen.getByTestId('publish'));
+    expect((await screen.findByTestId('issues-dialog')).textContent).toContain('此平台主菜单最多 3 个（现有 4 个）');
+    await userEvent.click(within(screen.getByTestId('issues-dialog')).getByText('关闭'));
+
+    m.publishLayout.mockResolvedValueOnce(designerDraft(notices, { publish: { state: 'published', version: 7 } }));
+    await userEvent.click(screen.getByTestId('publish'));
+    expect((await screen.findByTestId('publish-state')).textContent).toBe('已发布版本 7');
+  });
+
+  it('imports a WeChat menu; on an error nothing changes', async () => {
+    m.importWechatMenu.mockRejectedValueOnce(new AppError('invalid', 'not a menu'));
+    await renderDesigner();
+    await userEvent.click(screen.getByTestId('menu-import'));
+    await userEvent.type(screen.getByTestId('import-menu-text'), 'nonsense');
+    await userEvent.click(screen.getByTestId('import-menu-run'));
+    expect(await screen.findByTestId('import-menu-error')).toBeTruthy();
+    expect(screen.getByTestId('undo')).toHaveProperty('disabled', true);
+
+    m.importWechatMenu.mockResolvedValueOnce({ items: [{ id: 'w1', label: '官网', target: { kind: 'action', action: { type: 'open_url', url: 'https://example.com' } } }] });
+    await userEvent.click(screen.getByTestId('import-menu-run'));
+    await waitFor(() => expect(screen.queryByTestId('import-menu-dialog')).toBeNull());
+    expect(within(screen.getByTestId('phone')).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['官网']);
+  });
+
+  it('on a conflict shows a banner and both versions, and keeps mine only when asked', async () => {
+    const theirs: Layout = { ...notices, modules: [notices.modules[0]!] };
+    await renderDesigner(notices, { sync: 'conflict', conflict: { theirs, their_revision: 5, updated_by: '王芳', updated_at: null } });
+    expect(screen.getByTestId('conflict-banner').textContent).toContain('王芳');
+    const dialog = await screen.findByTestId('conflict-dialog');
+    expect(m.resolveLayoutConflict).not.toHaveBeenCalled();
+    await userEvent.click(within(dialog).getByTestId('keep-mine'));
+    await waitFor(() => expect(m.resolveLayoutConflict).toHaveBeenCalledWith('acc-1', notices));
+  });
+
+  it('follows the core’s layout events for its account only', async () => {
+    await renderDesigner();
+    m.openLayout.mockClear();
+    emitLayoutChanged('other');
+    expect(m.openLayout).not.toHaveBeenCalled();
+    m.openLayout.mockResolvedValue(designerDraft(notices, { publish: { state: 'queued' } }));
+    emitLayoutChanged('acc-1');
+    await waitFor(() => expect(screen.getByTestId('publish-state').textContent).toBe('发布已排队'));
+    await act(async () => undefined);
+  });
+});
