@@ -23,6 +23,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // `npx vitest bench --run`: the designer's edit benchmark.
+    benchmark: { include: ['bench/**/*-bench.ts'] },
     restoreMocks: true,
   },
 });
