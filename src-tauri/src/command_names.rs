@@ -50,4 +50,6 @@ pub const COMMANDS: &[&str] = &[
     "load_designer_history",
     "save_designer_history",
     "default_account_settings",
+    "set_presence",
+    "presence",
 ];

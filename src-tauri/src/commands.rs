@@ -6,14 +6,14 @@ use std::sync::Arc;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use wicket_console::{Console, RejectedChange, Session};
+use wicket_model::account::AccountSettings;
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
     ConversationListItem, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo, ThreadMessage,
 };
 use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
-use wicket_model::sync::SyncStatus;
-use wicket_model::account::AccountSettings;
+use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, PlatformProfile, WicketError};
 
 use crate::settings::{self, Language};
@@ -228,6 +228,23 @@ pub async fn save_draft(console: State<'_, Arc<Console>>, conversation_id: Strin
 #[specta::specta]
 pub async fn mark_read(console: State<'_, Arc<Console>>, conversation_id: String) -> Result<()> {
     console.mark_read(conversation_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_presence(
+    console: State<'_, Arc<Console>>,
+    conversation_id: Option<String>,
+    typing: bool,
+) -> Result<()> {
+    console.set_presence(conversation_id, typing).await;
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn presence(console: State<'_, Arc<Console>>) -> Result<PresenceSnapshot> {
+    Ok(console.presence().await)
 }
 
 #[tauri::command]

@@ -12,7 +12,7 @@ use specta::Type;
 use tauri::{Manager, RunEvent, WindowEvent};
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
 use wicket_console::{Console, SyncEvent};
-use wicket_model::sync::SyncStatus;
+use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 
 pub use command_names::COMMANDS;
 
@@ -28,6 +28,10 @@ pub struct AccountsChangedEvent;
 /// them again.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct InboxChangedEvent;
+
+/// Who views or types in which conversation changed (or became unknown).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct PresenceEvent(pub PresenceSnapshot);
 
 /// An account's layout draft changed on its way to the server (saved, in
 /// conflict, published, rolled back): the designer should read it again.
@@ -67,6 +71,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::save_draft,
             commands::mark_read,
             commands::search_messages,
+            commands::set_presence,
+            commands::presence,
             commands::list_canned_replies,
             commands::save_canned_reply,
             commands::delete_canned_reply,
@@ -87,7 +93,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::load_designer_history,
             commands::save_designer_history,
         ])
-        .events(collect_events![SyncStatusEvent, AccountsChangedEvent, InboxChangedEvent, LayoutChangedEvent])
+        .events(collect_events![
+            SyncStatusEvent,
+            AccountsChangedEvent,
+            InboxChangedEvent,
+            LayoutChangedEvent,
+            PresenceEvent
+        ])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
@@ -149,6 +161,7 @@ pub fn run() {
                         AccountsChangedEvent.emit(&handle).and_then(|()| InboxChangedEvent.emit(&handle))
                     }
                     SyncEvent::LayoutChanged(account_id) => LayoutChangedEvent(account_id).emit(&handle),
+                    SyncEvent::Presence(snapshot) => PresenceEvent(snapshot).emit(&handle),
                 };
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "cannot send an event to the window");

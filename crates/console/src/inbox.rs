@@ -5,7 +5,7 @@ use wicket_model::conversation::{ConversationStatus, MessageBody};
 use wicket_model::inbox::{
     ConversationListItem, InboxFilter, MessageCursor, MessagePage, MessageState, SearchHit, ThreadInfo, ThreadMessage,
 };
-use wicket_model::sync::Connection;
+use wicket_model::sync::{Connection, PresenceSnapshot};
 use wicket_model::{ErrorCode, Mutation, WicketError};
 
 use crate::{blocking, now_ms, Console};
@@ -126,5 +126,21 @@ impl Console {
     pub async fn search_messages(&self, query: String) -> Result<Vec<SearchHit>, WicketError> {
         let cache = self.cache().await?;
         blocking(&cache, move |c| c.search(&query, SEARCH_LIMIT)).await
+    }
+
+    /// Tells colleagues which conversation is open here (`None`: none) and
+    /// whether a reply is being typed. Presence is online-only.
+    pub async fn set_presence(&self, conversation_id: Option<String>, typing: bool) {
+        if let Some(ws) = &*self.workspace.lock().await {
+            ws.engine.set_presence(conversation_id, typing);
+        }
+    }
+
+    /// Who views or types where; unknown while the live feed is down.
+    pub async fn presence(&self) -> PresenceSnapshot {
+        match &*self.workspace.lock().await {
+            Some(ws) => ws.engine.presence(),
+            None => PresenceSnapshot { live: false, entries: Vec::new() },
+        }
     }
 }

@@ -103,3 +103,57 @@ pub struct SyncStatus {
     /// Why the last attempt failed, when it did.
     pub last_error: Option<String>,
 }
+
+/// What the live sockets carry. Staff hear changes and presence; a
+/// subscriber's page hears only that its own conversation changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// The feed has moved to `seq`; these conversations changed.
+    Changes {
+        seq: i64,
+        conversations: Vec<String>,
+    },
+    Presence {
+        staff_id: String,
+        display_name: String,
+        conversation_id: String,
+        state: PresenceState,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    Viewing,
+    Typing,
+    Left,
+}
+
+/// What a console may say on the live socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FromConsole {
+    /// This staff member is viewing, typing in or has left a conversation.
+    Presence { conversation_id: String, state: PresenceState },
+}
+
+/// A colleague in a conversation, as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Presence {
+    pub conversation_id: String,
+    pub staff_id: String,
+    pub display_name: String,
+    /// `viewing` or `typing`; someone who left is no longer listed.
+    pub state: PresenceState,
+}
+
+/// Who is where, as far as the live feed says. Presence is an online-only
+/// signal: while the feed is down it is unknown, not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct PresenceSnapshot {
+    /// Whether the live feed is connected (otherwise `entries` is empty
+    /// because nothing is known).
+    pub live: bool,
+    pub entries: Vec<Presence>,
+}

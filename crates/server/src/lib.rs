@@ -25,31 +25,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 use storage::{NewStaff, Storage, StorageError};
 
-/// What the live sockets carry. Staff hear changes and presence; a
-/// subscriber's page hears only that its own conversation changed.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum LiveEvent {
-    /// The feed has moved to `seq`; these conversations changed.
-    Changes {
-        seq: i64,
-        conversations: Vec<String>,
-    },
-    Presence {
-        staff_id: String,
-        display_name: String,
-        conversation_id: String,
-        state: PresenceState,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PresenceState {
-    Viewing,
-    Typing,
-    Left,
-}
+pub use wicket_model::sync::{LiveEvent, PresenceState};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -58,12 +34,23 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub sign_in_limiter: Arc<api::v1::SignInLimiter>,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// Set when the server stops: live sockets close, so consoles see the
+    /// server go (graceful shutdown waits for requests, not for sockets).
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
         let (live, _) = tokio::sync::broadcast::channel(1024);
-        Self { storage, clock, sign_in_limiter: Arc::new(api::v1::sign_in_limiter()), live }
+        let (closing, _) = tokio::sync::watch::channel(false);
+        Self { storage, clock, sign_in_limiter: Arc::new(api::v1::sign_in_limiter()), live, closing }
+    }
+
+    /// Resolves when the server is stopping.
+    pub async fn closing(&self) {
+        let mut closing = self.closing.subscribe();
+        // An error means the state is gone, which is closing too.
+        let _closed = closing.wait_for(|closing| *closing).await;
     }
 
     /// Tells every open socket; nobody listening is fine.
@@ -154,6 +141,7 @@ impl RunningServer {
 
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
+        self.state.closing.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

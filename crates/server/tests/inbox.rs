@@ -393,6 +393,55 @@ async fn staff_hear_about_new_messages_live() {
     assert!(no_token.is_err(), "the live feed needs a token");
 }
 
+async fn live_socket(
+    f: &Fixture,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!("ws://{}/api/v1/live", f.server.addr);
+    let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("the live feed opens");
+    assert_eq!(next_event(&mut socket).await["type"], "changes", "each socket starts with the feed's position");
+    socket
+}
+
+#[tokio::test]
+async fn colleagues_see_who_views_and_types_and_see_them_leave_when_their_socket_drops() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    let f = fixture("wechat").await;
+    let agent = f.staff("xiaoli", Role::Agent).await;
+    let mut watcher = live_socket(&f, &f.owner).await;
+    let mut colleague = live_socket(&f, &agent).await;
+
+    let say = |conversation: &str, state: &str| {
+        Frame::Text(json!({"type": "presence", "conversation_id": conversation, "state": state}).to_string().into())
+    };
+    colleague.send(say("conv-1", "viewing")).await.unwrap();
+    let seen = next_event(&mut watcher).await;
+    assert_eq!((seen["type"].as_str(), seen["state"].as_str()), (Some("presence"), Some("viewing")));
+    assert_eq!(seen["display_name"], "xiaoli", "the colleague is named");
+    colleague.send(say("conv-1", "typing")).await.unwrap();
+    assert_eq!(next_event(&mut watcher).await["state"], "typing");
+
+    colleague.send(say("conv-2", "viewing")).await.unwrap();
+    let left = next_event(&mut watcher).await;
+    assert_eq!(
+        (left["conversation_id"].as_str(), left["state"].as_str()),
+        (Some("conv-1"), Some("left")),
+        "moving on leaves the first"
+    );
+    assert_eq!(next_event(&mut watcher).await["conversation_id"], "conv-2");
+
+    drop(colleague);
+    let gone = next_event(&mut watcher).await;
+    assert_eq!(
+        (gone["conversation_id"].as_str(), gone["state"].as_str()),
+        (Some("conv-2"), Some("left")),
+        "a dropped socket is announced as leaving, so nobody is shown there for ever"
+    );
+}
+
 #[tokio::test]
 async fn the_feed_replayed_while_writes_race_ends_at_the_same_state() {
     let f = fixture("wechat").await;

@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
-use wicket_model::sync::{Connection, PushRequest, SyncStatus};
+use wicket_model::sync::{Connection, FromConsole, PresenceSnapshot, PresenceState, PushRequest, SyncStatus};
 use wicket_store::{Cache, StoreError};
 
 use crate::client::{ClientError, ServerClient};
@@ -38,6 +38,8 @@ pub enum SyncEvent {
     /// An account's layout draft changed on its way to the server (saved,
     /// in conflict, published).
     LayoutChanged(String),
+    /// Who views or types where, as the live feed says.
+    Presence(PresenceSnapshot),
 }
 
 pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;
@@ -52,6 +54,11 @@ pub(crate) struct Shared {
     pub(crate) nudge: Notify,
     status: watch::Sender<SyncStatus>,
     pub(crate) listener: SyncListener,
+    /// Colleagues' presence, from the live feed.
+    pub(crate) presence: std::sync::Mutex<crate::live::PresenceBook>,
+    /// Where this console said it is, said again after a reconnect.
+    pub(crate) here: std::sync::Mutex<Option<FromConsole>>,
+    presence_out: mpsc::UnboundedSender<FromConsole>,
 }
 
 pub struct SyncEngine {
@@ -86,6 +93,7 @@ impl SyncEngine {
         let initial =
             SyncStatus { connection: Connection::Syncing, pending, rejected, last_synced_at: None, last_error: None };
         let (status, _) = watch::channel(initial);
+        let (presence_out, outgoing) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             options,
             live: std::sync::atomic::AtomicBool::new(false),
@@ -95,15 +103,47 @@ impl SyncEngine {
             nudge: Notify::new(),
             status,
             listener,
+            presence: std::sync::Mutex::new(Default::default()),
+            here: std::sync::Mutex::new(None),
+            presence_out,
         });
         let task = tokio::spawn(run(shared.clone()));
-        let live = tokio::spawn(crate::live::follow(shared.clone()));
+        let live = tokio::spawn(crate::live::follow(shared.clone(), outgoing));
         Self { shared, task, live }
     }
 
     /// Asks for a round now (after a local write, or when staff ask).
     pub fn nudge(&self) {
         self.shared.nudge.notify_one();
+    }
+
+    /// Tells colleagues which conversation this staff member has open
+    /// (`None`: none) and whether they are typing. Online only: while the
+    /// live feed is down it is said on reconnecting.
+    pub fn set_presence(&self, conversation_id: Option<String>, typing: bool) {
+        let mut here = self.shared.here.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let said = match (conversation_id, here.take()) {
+            (Some(conversation_id), _) => {
+                let state = if typing { PresenceState::Typing } else { PresenceState::Viewing };
+                let said = FromConsole::Presence { conversation_id, state };
+                *here = Some(said.clone());
+                said
+            }
+            (None, Some(FromConsole::Presence { conversation_id, .. })) => {
+                FromConsole::Presence { conversation_id, state: PresenceState::Left }
+            }
+            (None, None) => return,
+        };
+        // A closed channel means the engine is stopping; nothing to tell.
+        let _stopping = self.shared.presence_out.send(said);
+    }
+
+    /// Colleagues' presence as last heard; unknown (`live: false`) while the
+    /// live feed is down.
+    pub fn presence(&self) -> PresenceSnapshot {
+        let live = self.shared.live.load(std::sync::atomic::Ordering::Relaxed);
+        let book = self.shared.presence.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        PresenceSnapshot { live, entries: if live { book.values().cloned().collect() } else { Vec::new() } }
     }
 
     pub fn status(&self) -> SyncStatus {

@@ -1,45 +1,38 @@
 //! The live feed: a WebSocket on which the server says where its change feed
-//! is. When that is past the cache's cursor, the engine is nudged to pull.
-//! It reconnects with jittered backoff; while it is down the engine polls.
+//! is (when that is past the cache's cursor, the engine is nudged to pull)
+//! and relays presence — which colleague views or types in which
+//! conversation. It reconnects with jittered backoff; while it is down the
+//! engine polls and presence is unknown.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use serde::Deserialize;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
+use wicket_model::sync::{FromConsole, LiveEvent, Presence, PresenceSnapshot, PresenceState};
 
-use crate::engine::{new_backoff, Shared};
+use crate::engine::{new_backoff, Shared, SyncEvent};
 
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum LiveEvent {
-    Changes {
-        seq: i64,
-    },
-    #[serde(other)]
-    Other,
-}
+/// Colleagues by (conversation, staff member), as last announced.
+pub(crate) type PresenceBook = BTreeMap<(String, String), Presence>;
 
-pub(crate) async fn follow(shared: Arc<Shared>) {
+pub(crate) async fn follow(shared: Arc<Shared>, mut outgoing: mpsc::UnboundedReceiver<FromConsole>) {
     let mut backoff = new_backoff();
     loop {
         match connect(&shared).await {
-            Ok(mut socket) => {
+            Ok(socket) => {
                 backoff = new_backoff();
                 shared.live.store(true, Ordering::Relaxed);
-                while let Some(Ok(frame)) = socket.next().await {
-                    let Message::Text(text) = frame else { continue };
-                    if let Ok(LiveEvent::Changes { seq }) = serde_json::from_str::<LiveEvent>(&text) {
-                        if seq > shared.cursor() {
-                            shared.nudge.notify_one();
-                        }
-                    }
-                }
+                publish_presence(&shared, true);
+                serve(&shared, socket, &mut outgoing).await;
                 shared.live.store(false, Ordering::Relaxed);
+                lock(&shared).clear();
+                publish_presence(&shared, false);
                 tracing::info!("live feed closed; reconnecting");
             }
             Err(e) => tracing::debug!(error = %e, "live feed unavailable"),
@@ -48,7 +41,70 @@ pub(crate) async fn follow(shared: Arc<Shared>) {
     }
 }
 
+async fn serve(shared: &Arc<Shared>, socket: Socket, outgoing: &mut mpsc::UnboundedReceiver<FromConsole>) {
+    let (mut sink, mut stream) = socket.split();
+    // Say again where this console is, for colleagues who joined meanwhile.
+    let here = shared.here.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    if let Some(said) = here {
+        if send(&mut sink, &said).await.is_err() {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            frame = stream.next() => {
+                let Some(Ok(frame)) = frame else { return };
+                let Message::Text(text) = frame else { continue };
+                match serde_json::from_str::<LiveEvent>(&text) {
+                    Ok(LiveEvent::Changes { seq, .. }) => {
+                        if seq > shared.cursor() {
+                            shared.nudge.notify_one();
+                        }
+                    }
+                    Ok(LiveEvent::Presence { staff_id, display_name, conversation_id, state }) => {
+                        let key = (conversation_id.clone(), staff_id.clone());
+                        {
+                            let mut book = lock(shared);
+                            if state == PresenceState::Left {
+                                book.remove(&key);
+                            } else {
+                                book.insert(key, Presence { conversation_id, staff_id, display_name, state });
+                            }
+                        }
+                        publish_presence(shared, true);
+                    }
+                    Err(e) => tracing::debug!(error = %e, "an unknown live event"),
+                }
+            }
+            said = outgoing.recv() => {
+                let Some(said) = said else { return };
+                if send(&mut sink, &said).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn send(
+    sink: &mut futures_util::stream::SplitSink<Socket, Message>,
+    said: &FromConsole,
+) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+    let text = serde_json::to_string(said).unwrap_or_default();
+    sink.send(Message::Text(text.into())).await
+}
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, PresenceBook> {
+    // A panic while holding it leaves a map, never a torn one.
+    shared.presence.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn publish_presence(shared: &Shared, live: bool) {
+    let entries = lock(shared).values().cloned().collect();
+    (shared.listener)(SyncEvent::Presence(PresenceSnapshot { live, entries }));
+}
 
 async fn connect(shared: &Shared) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
     let mut request = shared.client.live_url().into_client_request()?;

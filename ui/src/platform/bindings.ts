@@ -41,6 +41,8 @@ export const commands = {
 	saveDraft: (conversationId: string, text: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_draft", { conversationId, text })),
 	markRead: (conversationId: string) => typedError<null, WicketError>(__TAURI_INVOKE("mark_read", { conversationId })),
 	searchMessages: (query: string) => typedError<SearchHit[], WicketError>(__TAURI_INVOKE("search_messages", { query })),
+	setPresence: (conversationId: string | null, typing: boolean) => typedError<null, WicketError>(__TAURI_INVOKE("set_presence", { conversationId, typing })),
+	presence: () => typedError<PresenceSnapshot, WicketError>(__TAURI_INVOKE("presence")),
 	/**  This workspace's canned replies, kept on this computer only. */
 	listCannedReplies: () => typedError<CannedReply[], WicketError>(__TAURI_INVOKE("list_canned_replies")),
 	/**  Creates (`draft.id` null) or changes a canned reply. */
@@ -72,6 +74,7 @@ export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
 	layoutChangedEvent: makeEvent<LayoutChangedEvent, LayoutChangedEvent>("layout-changed-event"),
+	presenceEvent: makeEvent<PresenceEvent, PresenceEvent>("presence-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
 
@@ -607,6 +610,33 @@ export type PlatformProfile =
 "alipay" | 
 /**  A WeChat official account (公众号). */
 "wechat";
+
+/**  A colleague in a conversation, as the console shows it. */
+export type Presence = {
+	conversation_id: string,
+	staff_id: string,
+	display_name: string,
+	/**  `viewing` or `typing`; someone who left is no longer listed. */
+	state: PresenceState,
+};
+
+/**  Who views or types in which conversation changed (or became unknown). */
+export type PresenceEvent = PresenceSnapshot;
+
+/**
+ *  Who is where, as far as the live feed says. Presence is an online-only
+ *  signal: while the feed is down it is unknown, not empty.
+ */
+export type PresenceSnapshot = {
+	/**
+	 *  Whether the live feed is connected (otherwise `entries` is empty
+	 *  because nothing is known).
+	 */
+	live: boolean,
+	entries: Presence[],
+};
+
+export type PresenceState = "viewing" | "typing" | "left";
 
 /**  User info: name, level, masked card number, through `{{field}}` templates. */
 export type ProfileCardProps = {

@@ -619,6 +619,7 @@ async fn follow_conversation(mut socket: WebSocket, state: AppState, account: St
                     return;
                 }
             }
+            () = state.closing() => return,
         }
     }
 }

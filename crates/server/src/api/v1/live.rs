@@ -5,8 +5,8 @@
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
+pub(crate) use wicket_model::sync::FromConsole;
 
 use crate::api::openapi::Unauthorized;
 use crate::auth::Staff;
@@ -55,15 +55,22 @@ pub async fn live(
     Ok(upgrade.on_upgrade(move |socket| serve(socket, state, staff, seq)))
 }
 
-/// What a console may say on the live socket.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum FromConsole {
-    /// This staff member is viewing, typing in or has left a conversation.
-    Presence { conversation_id: String, state: PresenceState },
+async fn serve(socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
+    let mut here: Option<String> = None;
+    relay(socket, &state, &staff, seq, &mut here).await;
+    // However the socket ended, colleagues stop seeing this staff member
+    // where they last were.
+    if let Some(conversation_id) = here {
+        state.announce(LiveEvent::Presence {
+            staff_id: staff.user.id.clone(),
+            display_name: staff.user.display_name.clone(),
+            conversation_id,
+            state: PresenceState::Left,
+        });
+    }
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
+async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64, here: &mut Option<String>) {
     let mut events = state.live.subscribe();
     let hello = LiveEvent::Changes { seq, conversations: Vec::new() };
     if send(&mut socket, &hello).await.is_err() {
@@ -89,6 +96,17 @@ async fn serve(mut socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if let Ok(FromConsole::Presence { conversation_id, state: presence }) = serde_json::from_str(&text) {
+                        if let Some(previous) = here.take().filter(|previous| *previous != conversation_id) {
+                            state.announce(LiveEvent::Presence {
+                                staff_id: staff.user.id.clone(),
+                                display_name: staff.user.display_name.clone(),
+                                conversation_id: previous,
+                                state: PresenceState::Left,
+                            });
+                        }
+                        if presence != PresenceState::Left {
+                            *here = Some(conversation_id.clone());
+                        }
                         state.announce(LiveEvent::Presence {
                             staff_id: staff.user.id.clone(),
                             display_name: staff.user.display_name.clone(),
@@ -102,6 +120,7 @@ async fn serve(mut socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
                     return;
                 }
             },
+            () = state.closing() => return,
         }
     }
 }
