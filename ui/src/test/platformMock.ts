@@ -10,8 +10,6 @@ import type {
   AccountListItem,
   CatalogEntry,
   DesignerDraft,
-  CatalogEntry,
-  DesignerDraft,
   ConversationListItem,
   Message,
   ReplyWindow,
@@ -20,7 +18,6 @@ import type {
   ThreadInfo,
   ThreadMessage,
 } from '../platform';
-import type { Layout } from '../shared/model';
 import type { Layout } from '../shared/model';
 
 export const localSession: Session = {
@@ -153,24 +150,6 @@ export function sampleCatalog(): CatalogEntry[] {
     { kind: 'extension_area', sample: { kind: 'extension_area', name: '会员权益', url: 'https://example.com/h5', height: 300 }, container: false, alipay_only: true },
   ];
 }
-const layoutListeners = new Set<(accountId: string) => void>();
-
-export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
-
-/** A designer draft of a layout: saved, no conflict, nothing published, no issues. */
-export function designerDraft(layout: Layout, overrides: Partial<DesignerDraft> = {}): DesignerDraft {
-  return { account_id: 'acc-1', platform: 'alipay', layout, base_revision: 1, sync: 'saved', conflict: null, publish: null, issues: [], updated_at: NOW, ...overrides };
-}
-
-/** A few palette entries, as the core's catalog gives them. */
-export function sampleCatalog(): CatalogEntry[] {
-  return [
-    { kind: 'notice', sample: { kind: 'notice', text: '系统维护通知', action: null }, container: false, alipay_only: false },
-    { kind: 'spacer', sample: { kind: 'spacer', height: 16 }, container: false, alipay_only: false },
-    { kind: 'group', sample: { kind: 'group', title: '分组', children: [] }, container: true, alipay_only: false },
-    { kind: 'extension_area', sample: { kind: 'extension_area', name: '会员权益', url: 'https://example.com/h5', height: 300 }, container: false, alipay_only: true },
-  ];
-}
 
 export const platformMocks = {
   session: vi.fn(),
@@ -205,24 +184,6 @@ export const platformMocks = {
   markRead: vi.fn(),
   searchMessages: vi.fn(),
   onInboxChanged: vi.fn(),
-  moduleCatalog: vi.fn(),
-  layoutTemplates: vi.fn(),
-  openLayout: vi.fn(),
-  saveLayout: vi.fn(),
-  resolveLayoutConflict: vi.fn(),
-  publishLayout: vi.fn(),
-  layoutVersions: vi.fn(),
-  layoutVersion: vi.fn(),
-  rollbackLayout: vi.fn(),
-  importLayoutFile: vi.fn(),
-  exportLayoutFile: vi.fn(),
-  exportMenu: vi.fn(),
-  importWechatMenu: vi.fn(),
-  loadDesignerHistory: vi.fn(),
-  saveDesignerHistory: vi.fn(),
-  onLayoutChanged: vi.fn(),
-  pickOpenPath: vi.fn(),
-  pickSavePath: vi.fn(),
   moduleCatalog: vi.fn(),
   layoutTemplates: vi.fn(),
   openLayout: vi.fn(),
@@ -348,28 +309,6 @@ export function resetPlatformMocks(): void {
   });
   m.pickOpenPath.mockResolvedValue(null);
   m.pickSavePath.mockResolvedValue(null);
-  layoutListeners.clear();
-  m.moduleCatalog.mockResolvedValue(sampleCatalog());
-  m.layoutTemplates.mockResolvedValue([]);
-  m.openLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId }));
-  m.saveLayout.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId, sync: 'waiting' }));
-  m.resolveLayoutConflict.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId }));
-  m.publishLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId, publish: { state: 'queued' } }));
-  m.layoutVersions.mockResolvedValue([]);
-  m.layoutVersion.mockResolvedValue(EMPTY_LAYOUT);
-  m.rollbackLayout.mockResolvedValue(null);
-  m.importLayoutFile.mockResolvedValue(EMPTY_LAYOUT);
-  m.exportLayoutFile.mockResolvedValue(null);
-  m.exportMenu.mockResolvedValue('{"button":[]}');
-  m.importWechatMenu.mockResolvedValue({ items: [] });
-  m.loadDesignerHistory.mockResolvedValue(null);
-  m.saveDesignerHistory.mockResolvedValue(null);
-  m.onLayoutChanged.mockImplementation((cb: (accountId: string) => void) => {
-    layoutListeners.add(cb);
-    return () => layoutListeners.delete(cb);
-  });
-  m.pickOpenPath.mockResolvedValue(null);
-  m.pickSavePath.mockResolvedValue(null);
 }
 
 /** As if the core said the inbox changed. */
@@ -390,13 +329,6 @@ export function emitSyncStatus(status: SyncStatus): void {
 export function emitAccountsChanged(): void {
   act(() => {
     for (const cb of accountListeners) cb();
-  });
-}
-
-/** As if the core said an account's layout changed (saved on the server, conflict, published). */
-export function emitLayoutChanged(accountId: string): void {
-  act(() => {
-    for (const cb of layoutListeners) cb(accountId);
   });
 }
 
