@@ -140,6 +140,11 @@ pub trait Storage: Send + Sync + 'static {
     async fn last_seq(&self) -> Result<i64>;
 
     async fn conversations(&self, filter: ConversationFilter) -> Result<Vec<Conversation>>;
+    /// For each conversation, the subscriber's messages newer than what
+    /// `staff_id` has read there.
+    async fn unread_counts(&self, staff_id: &str, conversation_ids: Vec<String>) -> Result<Vec<u32>>;
+    /// `staff_id` has read `conversation_id` up to `at`; a mark never moves back.
+    async fn mark_read(&self, staff_id: &str, conversation_id: &str, at: Millis) -> Result<()>;
     async fn conversation(&self, id: &str) -> Result<Option<Conversation>>;
     /// A subscriber's one conversation.
     async fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>>;

@@ -181,6 +181,35 @@ async fn wechat_replies_follow_the_window_across_its_edges() {
 }
 
 #[tokio::test]
+async fn unread_counts_are_per_staff_member() {
+    let f = fixture("wechat").await;
+    let agent = f.staff("xiaoli", Role::Agent).await;
+    let mut browser = Browser { cookie: None };
+    browser.call(&f, Method::POST, "/s/api/acc/follow", None).await;
+    browser.say(&f, "m-1", "你好").await;
+    browser.say(&f, "m-2", "在吗").await;
+    let conversation = only_conversation(&f).await;
+    let unread = |token: String| {
+        let f = &f;
+        async move {
+            let (_, body) = f.call(Method::GET, "/api/v1/conversations", Some(&token), None).await;
+            body["unread"][0].as_u64().unwrap()
+        }
+    };
+    assert_eq!(unread(f.owner.clone()).await, 2, "two messages, the follow event not counted");
+    let path = format!("/api/v1/conversations/{conversation}/read");
+    let (status, _) = f.call(Method::POST, &path, Some(&f.owner), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(unread(f.owner.clone()).await, 0, "read by the owner");
+    assert_eq!(unread(agent.clone()).await, 2, "still unread for the agent");
+    f.clock.advance(1000);
+    browser.say(&f, "m-3", "还有一个问题").await;
+    assert_eq!(unread(f.owner.clone()).await, 1, "a newer message is unread again");
+    let (status, _) = f.call(Method::POST, "/api/v1/conversations/nope/read", Some(&f.owner), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn an_account_with_adjusted_reply_rules_is_held_to_them() {
     let f = fixture("wechat").await;
     let settings = json!({
@@ -325,6 +354,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [Role])> {
         (Method::GET, "/api/v1/subscribers?account_id=acc", None, AGENTS),
         (Method::GET, "/api/v1/subscribers/nobody", None, AGENTS),
         (Method::GET, "/api/v1/conversations/none/messages", None, AGENTS),
+        (Method::POST, "/api/v1/conversations/none/read", None, AGENTS),
         (
             Method::POST,
             "/api/v1/conversations/none/messages",

@@ -14,6 +14,26 @@ fn bodies<T: serde::de::DeserializeOwned>(conn: &Connection, query: &str, args: 
     rows.map(|row| decode(&row.map_err(sql)?)).collect()
 }
 
+pub(super) fn unread_counts(conn: &Connection, staff_id: &str, conversation_ids: &[String]) -> Result<Vec<u32>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT count(*) FROM messages m
+             WHERE m.conversation_id = ?2 AND m.direction = 'inbound'
+               AND json_extract(m.body, '$.body.type') <> 'event'
+               AND m.created_at > coalesce(
+                 (SELECT read_at FROM read_marks WHERE staff_id = ?1 AND conversation_id = ?2), -9223372036854775808)",
+        )
+        .map_err(sql)?;
+    conversation_ids
+        .iter()
+        .map(|id| {
+            let count: i64 =
+                stmt.query_row(wicket_sqlite::rusqlite::params![staff_id, id], |r| r.get(0)).map_err(sql)?;
+            Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        })
+        .collect()
+}
+
 pub(super) fn conversations(conn: &Connection, filter: &ConversationFilter) -> Result<Vec<Conversation>> {
     let mut query = String::from("SELECT body FROM conversations WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();

@@ -422,6 +422,25 @@ impl Storage for SqliteStorage {
         self.run(move |conn| inbox::conversations(conn, &filter)).await
     }
 
+    async fn unread_counts(&self, staff_id: &str, conversation_ids: Vec<String>) -> Result<Vec<u32>> {
+        let staff_id = staff_id.to_owned();
+        self.run(move |conn| inbox::unread_counts(conn, &staff_id, &conversation_ids)).await
+    }
+
+    async fn mark_read(&self, staff_id: &str, conversation_id: &str, at: Millis) -> Result<()> {
+        let (staff_id, conversation_id) = (staff_id.to_owned(), conversation_id.to_owned());
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO read_marks (staff_id, conversation_id, read_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (staff_id, conversation_id) DO UPDATE SET read_at = max(read_at, excluded.read_at)",
+                params![staff_id, conversation_id, at],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn conversation(&self, id: &str) -> Result<Option<Conversation>> {
         let id = id.to_owned();
         self.run(move |conn| inbox::one(conn, "conversations", &id)).await

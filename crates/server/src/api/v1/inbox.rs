@@ -10,7 +10,7 @@ use wicket_model::mutation::{self, Actor};
 use wicket_model::{Mutation, Permission, WicketError};
 
 use super::{ApiJson, ApiQuery};
-use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound, Null, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{ConversationFilter, MessagePage};
@@ -39,6 +39,9 @@ pub struct ConversationQuery {
 #[derive(Serialize, ToSchema)]
 pub struct Conversations {
     conversations: Vec<Conversation>,
+    /// For each conversation in the same order: the subscriber's messages
+    /// the caller has not read yet (see `POST …/read`).
+    unread: Vec<u32>,
 }
 
 /// The inbox: conversations, most recently active first.
@@ -73,7 +76,39 @@ pub async fn conversations(
         before: query.before,
         limit: query.limit.unwrap_or(50).clamp(1, MAX_PAGE),
     };
-    Ok(Json(Conversations { conversations: state.storage.conversations(filter).await? }))
+    let conversations = state.storage.conversations(filter).await?;
+    let ids = conversations.iter().map(|c| c.id.clone()).collect();
+    let unread = state.storage.unread_counts(&staff.user.id, ids).await?;
+    Ok(Json(Conversations { conversations, unread }))
+}
+
+/// Marks a conversation as read by the caller, up to now.
+#[utoipa::path(
+    post,
+    path = "/api/v1/conversations/{conversation}/read",
+    tag = "inbox",
+    security(("bearer" = [])),
+    params(("conversation" = String, Path, description = "The conversation's id.")),
+    responses(
+        (status = 200, description = "Read up to now, for this staff member only. The body is `null`.", body = Null),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(conversation): Path<String>,
+) -> Result<Json<()>, ApiError> {
+    staff.require(Permission::AnswerSubscribers)?;
+    state
+        .storage
+        .conversation(&conversation)
+        .await?
+        .ok_or_else(|| ApiError(WicketError::not_found(format!("conversation {conversation}"))))?;
+    state.storage.mark_read(&staff.user.id, &conversation, state.clock.now()).await?;
+    Ok(Json(()))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -57,6 +57,7 @@ route_table! {
     GET "/conversations" => inbox::conversations;
     GET "/conversations/{conversation}/messages" => inbox::messages;
     POST "/conversations/{conversation}/messages" => inbox::send;
+    POST "/conversations/{conversation}/read" => inbox::mark_read;
     GET "/subscribers" => inbox::subscribers;
     GET "/subscribers/{subscriber}" => inbox::subscriber;
     GET "/staff" => staff::list;
