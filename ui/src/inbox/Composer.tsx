@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type ReplyWindow, type ThreadMessage } from '../platform';
+import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type Presence, type ReplyWindow, type ThreadMessage } from '../platform';
 import { asAppError, describeError } from '../console/errors';
 import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from './canned';
 import { PlaceholderForm } from './PlaceholderForm';
+import { ComposerPresence } from './Presence';
 import { durationLeft } from './time';
+import { useTypingPresence } from './usePresence';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -22,6 +24,8 @@ type Props = {
   accountName: string;
   /** Assigned to someone else: replying is allowed, but the composer says so. */
   assignedToOther: boolean;
+  /** Colleagues viewing or typing in this conversation (never oneself); empty when none or unknown. */
+  colleagues?: readonly Presence[];
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   onSent: (message: ThreadMessage) => void;
   onError: (message: string) => void;
@@ -39,8 +43,10 @@ function windowAt(window: ReplyWindow | null, now: number): { open: boolean; rea
  * Reply or private note, with the draft kept in the cache as you type. The
  * parent keys it by conversation: unmounting flushes the draft.
  */
-export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, textareaRef, onSent, onError }: Props) {
+export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, colleagues = [], textareaRef, onSent, onError }: Props) {
   const { t } = useTranslation();
+  // Colleagues see that a reply or note is being typed here.
+  const typing = useTypingPresence(conversationId);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [now, setNow] = useState(() => Date.now());
@@ -155,6 +161,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
 
   const change = (value: string, at: number) => {
     touched.current = true;
+    typing.typed();
     textRef.current = value;
     setText(value);
     setCaret(at);
@@ -225,6 +232,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
             setText('');
             setCaret(0);
             saveDraft(conversationId, '').catch(() => undefined);
+            typing.stopped();
           }
           onSent(message);
         },
@@ -296,6 +304,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
           <span>{t('inbox.window.broadcastHint')}</span>
         </div>
       )}
+      <ComposerPresence people={colleagues} />
       {mode === 'reply' && state.open && assignedToOther && (
         <p className="ib-assigned-other" data-testid="assigned-other">
           {t('inbox.composer.assignedToOther')}

@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationListItem } from '../platform';
+import type { ConversationListItem, Presence } from '../platform';
 import { ClockIcon } from './ClockIcon';
+import { RowPresence } from './Presence';
 import { relativeTime } from './time';
 
 export const ROW_HEIGHT = 84;
@@ -12,13 +13,15 @@ type Props = {
   openId: string | null;
   checked: ReadonlySet<string>;
   now: number;
+  /** Colleagues viewing or typing, per conversation (never oneself); null while that is unknown (offline). */
+  presence?: ReadonlyMap<string, readonly Presence[]> | null;
   onOpen: (id: string) => void;
   /** A click on a checkbox (or a Ctrl/Shift+click on a row): range when shift is held. */
   onCheck: (id: string, range: boolean) => void;
 };
 
 /** The conversations, newest activity first, drawn only where they are on screen. */
-export function ConversationList({ items, openId, checked, now, onOpen, onCheck }: Props) {
+export function ConversationList({ items, openId, checked, now, presence = null, onOpen, onCheck }: Props) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   // No React Compiler in this build; the virtualizer re-renders this component itself.
@@ -81,6 +84,7 @@ export function ConversationList({ items, openId, checked, now, onOpen, onCheck 
                   <span className="ib-conv-name" data-testid="conversation-name">
                     {item.subscriber_name}
                   </span>
+                  {presence && <RowPresence people={presence.get(c.id) ?? []} />}
                   <span className="ib-conv-time muted">{relativeTime(c.last_activity_at, now, i18n.language, t)}</span>
                 </div>
                 <div className="ib-conv-line">

@@ -9,6 +9,7 @@ import {
   searchMessages,
   setConversationLabels,
   setConversationStatus,
+  setPresence,
   threadInfo,
   updateSubscriber,
   type AccountListItem,
@@ -28,6 +29,7 @@ import { loadSavedViews, sameFilter, storeSavedViews, type SavedView } from './s
 import { SearchResults } from './SearchResults';
 import { STATUSES, SubscriberSidebar, ThreadHeader } from './Sidebar';
 import { Thread, type JumpTarget } from './Thread';
+import { colleaguesIn, usePresence } from './usePresence';
 import './inbox.css';
 
 export const DEFAULT_FILTER: InboxFilter = { account_id: null, scope: 'all', status: 'open', label: null };
@@ -72,6 +74,24 @@ export function InboxScreen({ user }: { user: StaffUser }) {
 
   const showError = useCallback((message: string) => setNotice(message), []);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const colleagues = usePresence(me);
+
+  // Colleagues see which conversation is open here. Opening another one says
+  // so (the server announces leaving the previous one); closing it, or leaving
+  // the screen, says "none".
+  const saidOpen = useRef<string | null>(null);
+  useEffect(() => {
+    if (openId !== null) setPresence(openId, false).catch(() => undefined);
+    else if (saidOpen.current !== null) setPresence(null, false).catch(() => undefined);
+    saidOpen.current = openId;
+  }, [openId]);
+  useEffect(
+    () => () => {
+      if (saidOpen.current !== null) setPresence(null, false).catch(() => undefined);
+      saidOpen.current = null;
+    },
+    [],
+  );
 
   useEffect(() => onInboxChanged(reload), [reload]);
   useEffect(() => {
@@ -311,7 +331,7 @@ export function InboxScreen({ user }: { user: StaffUser }) {
         x: () => openId !== null && toggleCheck(openId, false),
         '/': () => searchRef.current?.focus(),
         '?': () => setSheet(true),
-        Escape: () => setChecked(new Set()),
+        Escape: () => (checked.size > 0 ? setChecked(new Set()) : setOpenId(null)),
       };
       const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
       const action = run[event.key === '?' ? '?' : key];
@@ -530,7 +550,15 @@ export function InboxScreen({ user }: { user: StaffUser }) {
             )}
           </div>
         ) : (
-          <ConversationList items={list} openId={openId} checked={checked} now={now} onOpen={(id) => open(id)} onCheck={toggleCheck} />
+          <ConversationList
+            items={list}
+            openId={openId}
+            checked={checked}
+            now={now}
+            presence={colleagues?.live ? colleagues.byConversation : null}
+            onOpen={(id) => open(id)}
+            onCheck={toggleCheck}
+          />
         )}
       </section>
 
@@ -550,9 +578,11 @@ export function InboxScreen({ user }: { user: StaffUser }) {
               accountName={accountName}
               me={me}
               busy={busy}
+              presence={colleagues && { live: colleagues.live, people: colleaguesIn(colleagues, openId) }}
               onStatus={(status) => setStatus([openId], status)}
               onAssign={(who) => assign([openId], who)}
               onLabels={(next) => setLabels(openId, next)}
+              onClose={() => setOpenId(null)}
             />
             <Thread key={openId} conversationId={openId} version={version} subscriberName={subscriberName} me={me} jump={jump} onError={showError} />
             <Composer
@@ -564,6 +594,7 @@ export function InboxScreen({ user }: { user: StaffUser }) {
               subscriberName={subscriberName}
               accountName={accountName}
               assignedToOther={assignee !== null && assignee !== me}
+              colleagues={colleaguesIn(colleagues, openId)}
               textareaRef={replyRef}
               onSent={reload}
               onError={showError}

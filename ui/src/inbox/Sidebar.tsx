@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationStatus, ThreadInfo } from '../platform';
+import type { ConversationStatus, Presence, ThreadInfo } from '../platform';
 import { Avatar } from '../console/Avatar';
+import { ThreadPresence } from './Presence';
 import { SubscriberNote, SubscriberTags } from './SubscriberFacts';
 import { dateTime } from './time';
 
@@ -13,13 +14,16 @@ type HeaderProps = {
   accountName: string;
   me: string;
   busy: boolean;
+  /** Colleagues viewing or typing here (never oneself); null until presence is known. */
+  presence: { live: boolean; people: readonly Presence[] } | null;
   onStatus: (status: ConversationStatus) => void;
   onAssign: (assignee: string | null) => void;
   onLabels: (labels: string[]) => void;
+  onClose: () => void;
 };
 
-/** The thread's header: who, status, assignee and labels. */
-export function ThreadHeader({ info, subscriberName, accountName, me, busy, onStatus, onAssign, onLabels }: HeaderProps) {
+/** The thread's header: who, status, assignee and labels, and which colleagues are here too. */
+export function ThreadHeader({ info, subscriberName, accountName, me, busy, presence, onStatus, onAssign, onLabels, onClose }: HeaderProps) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
   const conversation = info?.conversation ?? null;
@@ -71,6 +75,10 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, onSt
           </span>
         </div>
       )}
+      <button type="button" className="ib-thread-close" data-testid="thread-close" aria-label={t('inbox.header.close')} title={t('inbox.header.close')} onClick={onClose}>
+        ×
+      </button>
+      {presence && <ThreadPresence live={presence.live} people={presence.people} />}
       {conversation && (
         <div className="ib-labels-edit">
           {labels.map((l) => (

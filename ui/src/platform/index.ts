@@ -18,6 +18,7 @@ import type {
   Language,
   MessageCursor,
   MessagePage,
+  PresenceSnapshot,
   RejectedChange,
   SearchHit,
   Session,
@@ -63,6 +64,9 @@ export type {
   Language,
   Mode,
   PlatformProfile,
+  Presence,
+  PresenceSnapshot,
+  PresenceState,
   RejectedChange,
   Role,
   Session,
@@ -171,6 +175,11 @@ export const loadDraft = (conversationId: string): Promise<string> => call(() =>
 export const saveDraft = (conversationId: string, text: string): Promise<null> => call(() => commands.saveDraft(conversationId, text));
 export const markRead = (conversationId: string): Promise<null> => call(() => commands.markRead(conversationId));
 export const searchMessages = (query: string): Promise<SearchHit[]> => call(() => commands.searchMessages(query));
+/** Tells colleagues which conversation is open here (null: none) and whether a reply or note is being typed. */
+export const setPresence = (conversationId: string | null, typing: boolean): Promise<null> =>
+  call(() => commands.setPresence(conversationId, typing));
+/** Who views or types where, self included; `live: false` means unknown (the live feed is down). */
+export const presence = (): Promise<PresenceSnapshot> => call(() => commands.presence());
 
 // Canned replies: kept in this workspace's cache on this computer (not synced).
 export const listCannedReplies = (): Promise<CannedReply[]> => call(() => commands.listCannedReplies());
@@ -242,6 +251,11 @@ export function onAccountsChanged(cb: () => void): Unsubscribe {
 /** Calls cb whenever the core says the inbox changed (a pull, or this console's own write). */
 export function onInboxChanged(cb: () => void): Unsubscribe {
   return subscribe(() => events.inboxChangedEvent.listen(() => cb()));
+}
+
+/** Calls cb with every new presence snapshot (who views or types where, or that it became unknown). */
+export function onPresence(cb: (snapshot: PresenceSnapshot) => void): Unsubscribe {
+  return subscribe(() => events.presenceEvent.listen((event) => cb(event.payload)));
 }
 
 // The designer (function view layouts): the local draft, autosave, publish and

@@ -12,6 +12,7 @@ import type {
   DesignerDraft,
   ConversationListItem,
   Message,
+  PresenceSnapshot,
   ReplyWindow,
   Session,
   SyncStatus,
@@ -133,6 +134,7 @@ const syncListeners = new Set<(s: SyncStatus) => void>();
 const accountListeners = new Set<() => void>();
 const inboxListeners = new Set<() => void>();
 const layoutListeners = new Set<(accountId: string) => void>();
+const presenceListeners = new Set<(snapshot: PresenceSnapshot) => void>();
 
 export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
 
@@ -184,6 +186,9 @@ export const platformMocks = {
   markRead: vi.fn(),
   searchMessages: vi.fn(),
   onInboxChanged: vi.fn(),
+  setPresence: vi.fn(),
+  presence: vi.fn(),
+  onPresence: vi.fn(),
   moduleCatalog: vi.fn(),
   layoutTemplates: vi.fn(),
   openLayout: vi.fn(),
@@ -287,6 +292,13 @@ export function resetPlatformMocks(): void {
     inboxListeners.add(cb);
     return () => inboxListeners.delete(cb);
   });
+  presenceListeners.clear();
+  m.setPresence.mockResolvedValue(null);
+  m.presence.mockResolvedValue({ live: true, entries: [] } satisfies PresenceSnapshot);
+  m.onPresence.mockImplementation((cb: (snapshot: PresenceSnapshot) => void) => {
+    presenceListeners.add(cb);
+    return () => presenceListeners.delete(cb);
+  });
   layoutListeners.clear();
   m.moduleCatalog.mockResolvedValue(sampleCatalog());
   m.layoutTemplates.mockResolvedValue([]);
@@ -336,5 +348,12 @@ export function emitAccountsChanged(): void {
 export function emitLayoutChanged(accountId: string): void {
   act(() => {
     for (const cb of layoutListeners) cb(accountId);
+  });
+}
+
+/** As if the core announced who views or types where (or that it became unknown). */
+export function emitPresence(snapshot: PresenceSnapshot): void {
+  act(() => {
+    for (const cb of presenceListeners) cb(snapshot);
   });
 }
