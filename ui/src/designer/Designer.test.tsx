@@ -119,6 +119,40 @@ describe('designer', () => {
     expect(stored.past).toHaveLength(1);
   });
 
+  it('saves an undo that lands while the previous save is still on its way', async () => {
+    await renderDesigner();
+    let finishFirst: () => void = () => undefined;
+    m.saveLayout.mockImplementationOnce(
+      (accountId: string, layout: Layout) =>
+        new Promise((resolve) => {
+          finishFirst = () => resolve(designerDraft(layout, { account_id: accountId }));
+        }),
+    );
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    fireEvent.keyDown(designer(), { key: 'Delete' });
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(1));
+    // The delete's save has not answered yet when the person undoes it.
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+    await act(async () => finishFirst());
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(2));
+    const last = m.saveLayout.mock.calls[1]![1] as Layout;
+    expect(last.modules.map((x) => x.id)).toEqual(['n1', 'n2']);
+  });
+
+  it('an undo and a redo within the autosave pause leave the redone layout saved, not the one between', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    fireEvent.keyDown(designer(), { key: 'Delete' });
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(1));
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true, shiftKey: true });
+    expect(outlineIds()).toEqual(['n2']);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const saves = m.saveLayout.mock.calls.map((call) => (call[1] as Layout).modules.map((x) => x.id));
+    expect(saves.at(-1)).toEqual(['n2']);
+  });
+
   it('restores the undo history saved last time', async () => {
     const before = reducer(initialState(notices), { type: 'remove', id: 'n2' });
     m.loadDesignerHistory.mockResolvedValue(serializeHistory(before, null));

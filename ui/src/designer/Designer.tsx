@@ -229,14 +229,18 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
     const layout = pending.current;
     if (layout === null) return Promise.resolve();
     pending.current = null;
+    // What was last asked for, not last confirmed: an undo that lands while
+    // a save is on its way must still be saved after it.
+    saved.current = layout;
     setSaving(true);
     return saveLayout(accountId, layout).then(
       (next) => {
-        saved.current = layout;
         setSaving(false);
         applyDraft(next);
       },
       (e: unknown) => {
+        // Not kept: the next change saves the whole layout again.
+        if (saved.current === layout) saved.current = null;
         setSaving(false);
         setNotice(t('designer.saveFailed', { reason: describeError(t, asAppError(e)) }));
       },
@@ -254,7 +258,15 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
 
   // Autosave every change (debounced), and the history with it.
   useEffect(() => {
-    if (!loaded.current || state.layout === saved.current) return;
+    if (!loaded.current) return;
+    if (state.layout === saved.current) {
+      // Back at what was last saved (an undo and a redo within the debounce):
+      // the step in between must not be saved after it.
+      pending.current = null;
+      if (saveTimer.current) clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      return;
+    }
     pending.current = state.layout;
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => void flushSave(), SAVE_DEBOUNCE_MS);

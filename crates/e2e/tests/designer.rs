@@ -1,0 +1,238 @@
+//! The designer, end to end: the real desktop app under Xvfb, a real
+//! `wicket-server` process that the test stops and restarts, and the
+//! subscriber web app in Debian's Chromium showing what was published.
+
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use wicket_e2e::*;
+
+const PASSWORD: &str = "team password 1";
+
+async fn create_account(base: &str) -> String {
+    let http = reqwest::Client::new();
+    let session: serde_json::Value = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let id = "acc-e2e-designer".to_owned();
+    let push = serde_json::json!({
+        "client_id": "e2e-colleague",
+        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": id, "name": "麦当劳", "platform": "wechat", "category": "餐饮",
+            "description": "", "avatar_color": "#fa8c16"}}}]
+    });
+    let answer = http.post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
+    assert!(answer.status().is_success(), "the account is created");
+    id
+}
+
+/// Drags `from` and drops it over `to`, moving in steps as a hand does, so
+/// the drag-and-drop library sees a real drag.
+async fn drag(client: &Client, from: &Element, to: &Element, to_y: f64) {
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: from.clone(), duration: None, x: 0.0, y: 0.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: Some(Duration::from_millis(50)), x: 12.0, y: 0.0 });
+    for step in 0..6 {
+        let y = to_y * f64::from(step + 1) / 6.0;
+        mouse = mouse.then(PointerAction::MoveToElement {
+            element: to.clone(),
+            duration: Some(Duration::from_millis(60)),
+            x: 0.0,
+            y,
+        });
+    }
+    mouse = mouse
+        .then(PointerAction::Pause { duration: Duration::from_millis(150) })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(mouse).await.expect("the drag is performed");
+    client.release_actions().await.expect("the pointer is released");
+}
+
+async fn palette_item(client: &Client, kind: &str) -> Element {
+    let css = format!("[data-testid=\"palette-item\"][data-kind=\"{kind}\"]");
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(&css)).await.expect("the palette item")
+}
+
+/// The modules on the phone, top to bottom, by their kind.
+async fn phone_modules(client: &Client) -> Vec<String> {
+    let script = r#"return Array.from(document.querySelectorAll('[data-testid="phone"] [data-module-id]'),
+        (e) => e.getAttribute('data-kind') || e.className);"#;
+    match client.execute(script, vec![]).await {
+        Ok(serde_json::Value::Array(items)) => {
+            items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+async fn set_field(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    // Select all and type over it, as a person does: a controlled input
+    // ignores WebDriver's clear.
+    field.send_keys("\u{E009}a\u{E000}").await.unwrap();
+    field.send_keys("\u{E003}").await.unwrap();
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    field.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
+    let app = built("WICKET_APP", "wicket");
+    let logs = tempfile::tempdir().unwrap();
+    let (_xvfb, display) = start_xvfb(logs.path());
+    let server_data = tempfile::tempdir().unwrap();
+    create_owner(server_data.path(), "manager", PASSWORD);
+    let port = free_port();
+    let mut server = start_server(server_data.path(), port, logs.path(), 0);
+    let base = format!("http://127.0.0.1:{port}");
+    let account = create_account(&base).await;
+
+    let home = tempfile::tempdir().unwrap();
+    let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
+    let client = open_app(driver_port, &app, &driver).await;
+    type_into(&client, "team-url", &base).await;
+    type_into(&client, "team-login", "manager").await;
+    type_into(&client, "team-password", PASSWORD).await;
+    click(&client, "team-sign-in").await;
+    click(&client, "nav-designer").await;
+    find(&client, "canvas").await;
+    screenshot(&client, &display, "designer-empty").await;
+
+    // Three modules dragged from the palette onto the phone.
+    for kind in ["profile_card", "notice", "entry_grid"] {
+        let before = phone_modules(&client).await.len();
+        let item = palette_item(&client, kind).await;
+        let phone = find(&client, "phone").await;
+        drag(&client, &item, &phone, 150.0).await;
+        eventually(&format!("the {kind} is on the phone"), Duration::from_secs(10), || async {
+            phone_modules(&client).await.len() > before
+        })
+        .await;
+    }
+    assert_eq!(phone_modules(&client).await.len(), 3, "three modules on the phone");
+    screenshot(&client, &display, "designer-three-modules").await;
+
+    // Nothing selected: the inspector is the menu editor. A main item with a submenu.
+    click_empty_phone(&client).await;
+    click(&client, "menu-add").await;
+    let label = "[data-testid=\"menu-item-editor\"] .dz-menu-row input[data-field$=\"label\"]";
+    set_field(&client, label, "点餐").await;
+    let submenu = client
+        .find(Locator::Css("[data-testid=\"menu-item-editor\"] .dz-segmented input[type=\"radio\"]:not(:checked)"))
+        .await
+        .unwrap();
+    submenu.click().await.unwrap();
+    eventually("the item becomes a submenu", Duration::from_secs(10), || async {
+        count(&client, "[data-testid=\"menu-item-editor\"] .dz-submenu").await == 1
+    })
+    .await;
+    let add_sub = client.find(Locator::Css("[data-testid=\"menu-item-editor\"] .dz-submenu > button")).await.unwrap();
+    add_sub.click().await.unwrap();
+    eventually("the phone shows the menu item", Duration::from_secs(10), || async {
+        contents_of(&client, &testid("menu-item")).await == ["点餐"]
+    })
+    .await;
+    click(&client, "menu-item").await;
+    eventually("its submenu opens on the phone", Duration::from_secs(10), || async {
+        count(&client, &testid("submenu-item")).await == 2
+    })
+    .await;
+    screenshot(&client, &display, "designer-menu").await;
+
+    // A label over WeChat's 16 bytes is shown as a problem inline, then fixed.
+    // (Latin text here: WebDriver types Chinese through the input method,
+    // whose pending composition would answer an undo by typing again.)
+    set_field(&client, label, "Breakfast and lunch").await;
+    leave_field(&client, label).await;
+    eventually("the rule is shown next to the field", Duration::from_secs(10), || async {
+        count(&client, "[data-testid=\"menu-item-editor\"] [data-testid=\"field-issue\"]").await > 0
+    })
+    .await;
+    let problems = content_of(&client, &testid("issue-count")).await.unwrap_or_default();
+    assert!(problems.chars().any(|c| c.is_ascii_digit()), "the toolbar counts the problem: {problems:?}");
+    screenshot(&client, &display, "designer-rule-error").await;
+    set_field(&client, label, "Order").await;
+    leave_field(&client, label).await;
+    eventually("the problem is gone once fixed", Duration::from_secs(10), || async {
+        count(&client, "[data-testid=\"menu-item-editor\"] [data-testid=\"field-issue\"]").await == 0
+    })
+    .await;
+
+    // Undo brings the long label (and its problem) back; redo fixes it again.
+    click(&client, "undo").await;
+    eventually("undo restores the long label", Duration::from_secs(10), || async {
+        contents_of(&client, &testid("menu-item")).await == ["Breakfast and lunch"]
+    })
+    .await;
+    click(&client, "redo").await;
+    eventually("redo restores the fix", Duration::from_secs(10), || async {
+        contents_of(&client, &testid("menu-item")).await == ["Order"]
+    })
+    .await;
+    eventually("the draft reaches the server", Duration::from_secs(30), || async {
+        content_of(&client, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
+    })
+    .await;
+
+    // Published while the server is away: queued, then sent once it is back.
+    server.stop();
+    click(&client, "publish").await;
+    eventually("the publish waits", Duration::from_secs(20), || async {
+        attr_of(&client, &testid("publish-state"), "class").await.is_some_and(|c| c.contains("dz-publish-queued"))
+    })
+    .await;
+    screenshot(&client, &display, "designer-publish-queued").await;
+    let _server = start_server(server_data.path(), port, logs.path(), 1);
+    click(&client, "sync-status").await;
+    eventually("the layout is published as version 1", Duration::from_secs(60), || async {
+        attr_of(&client, &testid("publish-state"), "class").await.is_some_and(|c| c.contains("dz-publish-published"))
+    })
+    .await;
+    let published = content_of(&client, &testid("publish-state")).await.unwrap_or_default();
+    assert!(published.contains('1'), "version 1: {published:?}");
+    client.close().await.unwrap();
+    drop(driver);
+
+    // The subscriber web app shows exactly that.
+    let (_chromedriver, chrome_port) = start_chromedriver(logs.path());
+    let profile = tempfile::tempdir().unwrap();
+    let browser = open_chromium(chrome_port, profile.path()).await;
+    browser.goto(&format!("{base}/s/{account}")).await.unwrap();
+    find(&browser, "function-view").await;
+    eventually("the subscriber sees the three modules", Duration::from_secs(20), || async {
+        count(&browser, "[data-testid=\"function-view\"] [data-module-id]").await == 3
+    })
+    .await;
+    assert_eq!(contents_of(&browser, &testid("menu-item")).await, ["Order"], "and the menu as published");
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(workspace_root().join("artifacts/e2e/designer-published-subscriber.png"), png).unwrap();
+    browser.close().await.unwrap();
+}
+
+/// Tabs out of a field: typing there is one undo step, which leaving ends.
+async fn leave_field(client: &Client, css: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    field.send_keys("\u{E004}").await.unwrap();
+}
+
+/// Clicks the phone below its modules, which selects nothing.
+async fn click_empty_phone(client: &Client) {
+    let phone = find(client, "phone").await;
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: phone, duration: None, x: 0.0, y: 200.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(mouse).await.expect("the click is performed");
+    client.release_actions().await.expect("the pointer is released");
+    find(client, "menu-editor").await;
+}
