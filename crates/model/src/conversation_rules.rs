@@ -199,7 +199,8 @@ pub(crate) fn send<W: World + ?Sized>(
     Ok(vec![Change::Message(message), Change::Conversation(touched)])
 }
 
-/// What staff may send: text within the platform's size, https links.
+/// What staff may send: text within the platform's size, https links, and
+/// images on this server (`/s/media/{sha256}`).
 pub fn check_body(body: &MessageBody) -> Result<(), WicketError> {
     let mut issues = Vec::new();
     match body {
@@ -214,6 +215,8 @@ pub fn check_body(body: &MessageBody) -> Result<(), WicketError> {
                 );
             }
         }
+        // A staff image is uploaded to the server first and named by its own path.
+        MessageBody::Image { url } if crate::media::is_media_path(url) => {}
         MessageBody::Image { url } => check_url("body.url", url, &mut issues),
         MessageBody::Article { title, url, image_url, .. } => {
             if title.trim().is_empty() {
@@ -358,6 +361,17 @@ mod tests {
         world.absorb([Change::Conversation(resolved)]);
         receive_into(&mut world, &inbound("p2", MessageBody::Text { text: "b".into() }), 2, 20);
         assert_eq!(world.conversations["c1"].status, ConversationStatus::Open);
+    }
+
+    #[test]
+    fn staff_images_are_this_servers_media_or_https() {
+        let image = |url: String| check_body(&MessageBody::Image { url });
+        assert!(image(crate::media::media_path(&"0f".repeat(32))).is_ok(), "an uploaded image's own path");
+        assert!(image("https://cdn.example.com/a.png".into()).is_ok(), "an https image");
+        for bad in [format!("/s/media/{}", "0f".repeat(31)), "/s/media/../secret".into(), "http://x/a.png".into()] {
+            let err = image(bad.clone()).unwrap_err();
+            assert_eq!(err.issues[0].key, "message.url.not_https", "{bad} is refused");
+        }
     }
 
     #[test]

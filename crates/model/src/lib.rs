@@ -10,6 +10,7 @@ pub mod conversation_rules;
 pub mod error;
 pub mod inbox;
 pub mod layout;
+pub mod media;
 pub mod mutation;
 pub mod reply_window;
 pub mod rules;
