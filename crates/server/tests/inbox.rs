@@ -283,6 +283,7 @@ async fn layouts_save_with_revisions_publish_and_roll_back() {
     };
     let (status, saved) = save("0", layout.clone()).await;
     assert_eq!((status, saved["revision"].as_i64()), (StatusCode::OK, Some(1)));
+    assert_eq!(saved["updated_by"], "Boss", "the saver is named, not given as an id");
     let (status, stale) = save("0", layout.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "a save based on an old revision is a conflict");
     assert_eq!(stale["current"]["revision"], 1, "the conflict carries the current draft");
@@ -355,6 +356,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, &'static [Role])> {
         (Method::GET, "/api/v1/subscribers/nobody", None, AGENTS),
         (Method::GET, "/api/v1/conversations/none/messages", None, AGENTS),
         (Method::POST, "/api/v1/conversations/none/read", None, AGENTS),
+        (Method::POST, "/api/v1/media", None, AGENTS),
         (
             Method::POST,
             "/api/v1/conversations/none/messages",

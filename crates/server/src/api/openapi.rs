@@ -44,6 +44,7 @@ use super::{sandbox, v1};
         v1::inbox::messages,
         v1::inbox::send,
         v1::inbox::mark_read,
+        v1::media::upload,
         v1::inbox::subscribers,
         v1::inbox::subscriber,
         v1::staff::list,

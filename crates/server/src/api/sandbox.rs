@@ -25,8 +25,8 @@ use crate::{AppState, LiveEvent};
 
 const PLATFORM: &str = "sandbox";
 const COOKIE: &str = "wicket_sandbox";
-/// Images subscribers send, before base64.
-const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Images subscribers send, before base64: the same limit as staff images.
+const MAX_IMAGE_BYTES: usize = wicket_model::media::MAX_IMAGE_BYTES;
 
 static WEB: Dir = include_dir!("$WICKET_WEB_DIR");
 

@@ -3,6 +3,7 @@
 pub(super) mod inbox;
 pub(super) mod layouts;
 pub(super) mod live;
+pub(super) mod media;
 pub(super) mod staff;
 
 use std::num::NonZeroU32;
@@ -58,6 +59,7 @@ route_table! {
     GET "/conversations/{conversation}/messages" => inbox::messages;
     POST "/conversations/{conversation}/messages" => inbox::send;
     POST "/conversations/{conversation}/read" => inbox::mark_read;
+    POST "/media" => media::upload, layer = axum::extract::DefaultBodyLimit::max(wicket_model::media::MAX_IMAGE_BYTES);
     GET "/subscribers" => inbox::subscribers;
     GET "/subscribers/{subscriber}" => inbox::subscriber;
     GET "/staff" => staff::list;
