@@ -18,6 +18,7 @@ mod canned;
 mod inbox;
 mod ingest;
 mod layouts;
+mod media;
 mod overlay;
 pub mod search;
 mod world;
@@ -38,6 +39,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub use canned::CannedSave;
 pub use layouts::{conflict_from, StoredDraft};
+pub use media::PendingMedia;
 
 /// A change the server refused, kept until staff dismiss it.
 #[derive(Debug, Clone, PartialEq)]
