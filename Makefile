@@ -25,6 +25,7 @@ help:
 	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
 	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
 	@echo "make bench-server  measure inbound-message throughput and latency (release build)"
+	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
 
 # ---- What the build needs -------------------------------------------------
@@ -130,6 +131,11 @@ bench-server: deps ui
 
 # The console's inbox cache: ingest vs a raw bulk insert, opening a thread,
 # search. BENCH_INBOX_ARGS="--messages 200000 --conversations 4000" for a quick run.
+# An edit reaching the phone mock in the app's own webview, 200 modules.
+.PHONY: bench-designer
+bench-designer: app tauri-driver
+	$(CARGO) run -p wicket-e2e --bin designer-webview-bench
+
 .PHONY: bench-inbox
 bench-inbox:
 	$(CARGO) build --release -p wicket-bench --bin inbox-bench

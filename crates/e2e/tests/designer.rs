@@ -11,6 +11,39 @@ use wicket_e2e::*;
 
 const PASSWORD: &str = "team password 1";
 
+async fn token(base: &str) -> String {
+    let session: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["token"].as_str().unwrap().to_owned()
+}
+
+/// A colleague, on another computer, saves the server's draft with one notice more.
+async fn colleague_saves(base: &str, account: &str) {
+    let http = reqwest::Client::new();
+    let token = token(base).await;
+    let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
+    let current: serde_json::Value = http.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let mut layout = current["layout"].clone();
+    let notice = serde_json::json!({"id": "colleague-notice", "props": {"kind": "notice", "text": "同事加的公告", "action": null}});
+    layout["modules"].as_array_mut().unwrap().push(notice);
+    let saved = http
+        .put(&url)
+        .bearer_auth(&token)
+        .header("if-match", current["revision"].to_string())
+        .json(&serde_json::json!({"layout": layout}))
+        .send()
+        .await
+        .unwrap();
+    assert!(saved.status().is_success(), "the colleague's save is taken");
+}
+
 async fn create_account(base: &str) -> String {
     let http = reqwest::Client::new();
     let session: serde_json::Value = http
@@ -184,6 +217,26 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     })
     .await;
 
+    // The conversation view of the mock: the sample subscriber's thread.
+    click(&client, "view-chat").await;
+    find(&client, "chat-sample").await;
+    screenshot(&client, &display, "designer-conversation-view").await;
+    click(&client, "view-function").await;
+
+    // A colleague saves the server's draft meanwhile: my next edit is kept, theirs too, and I choose.
+    colleague_saves(&base, &account).await;
+    set_field(&client, label, "Order now").await;
+    leave_field(&client, label).await;
+    find(&client, "conflict-banner").await;
+    find(&client, "keep-mine").await;
+    screenshot(&client, &display, "designer-conflict").await;
+    click(&client, "keep-mine").await;
+    eventually("my choice is saved over their revision", Duration::from_secs(30), || async {
+        count(&client, &testid("conflict-banner")).await == 0
+            && content_of(&client, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
+    })
+    .await;
+
     // Published while the server is away: queued, then sent once it is back.
     server.stop();
     click(&client, "publish").await;
@@ -213,7 +266,7 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
         count(&browser, "[data-testid=\"function-view\"] [data-module-id]").await == 3
     })
     .await;
-    assert_eq!(contents_of(&browser, &testid("menu-item")).await, ["Order"], "and the menu as published");
+    assert_eq!(contents_of(&browser, &testid("menu-item")).await, ["Order now"], "and the menu as published");
     let png = browser.screenshot().await.unwrap();
     std::fs::write(workspace_root().join("artifacts/e2e/designer-published-subscriber.png"), png).unwrap();
     browser.close().await.unwrap();

@@ -315,6 +315,7 @@ async fn layouts_save_with_revisions_publish_and_roll_back() {
     save("2", layout.clone()).await;
     f.call(Method::POST, "/api/v1/accounts/acc/layout/publish", Some(&f.owner), Some(json!({"revision": 3}))).await;
     let (_, versions) = f.call(Method::GET, "/api/v1/accounts/acc/layout/versions", Some(&f.owner), None).await;
+    assert_eq!(versions[0]["published_by"], "Boss", "the publisher is named");
     let live: Vec<(i64, bool)> = versions
         .as_array()
         .unwrap()

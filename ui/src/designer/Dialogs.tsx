@@ -250,7 +250,7 @@ export function ChangeList({ changes }: { changes: Change[] }) {
 
 /** Published versions: compare one with the draft, roll back to it. */
 export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { accountId: string; draft: Layout; onClose: () => void; onRolledBack: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [versions, setVersions] = useState<LayoutVersion[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<{ version: number; layout: Layout } | null>(null);
@@ -306,7 +306,7 @@ export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { acc
               <button type="button" className={`dz-version${chosen?.version === v.version ? ' is-on' : ''}`} onClick={() => open(v.version)} data-testid="version-item">
                 <span className="dz-version-n">{t('designer.history.version', { n: v.version })}</span>
                 {v.live && <span className="badge badge-alipay">{t('designer.history.live')}</span>}
-                <span className="muted">{t('designer.history.by', { name: v.published_by, when: new Date(v.published_at).toLocaleString() })}</span>
+                <span className="muted">{t('designer.history.by', { name: v.published_by, when: new Date(v.published_at).toLocaleString(i18n.language) })}</span>
               </button>
             </li>
           ))}
@@ -354,7 +354,7 @@ function MiniPhone({ layout, sample, label }: { layout: Layout; sample: SampleSu
 
 /** Someone else saved the draft meanwhile: both side by side, and a choice — nothing is overwritten silently. */
 export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { draft: DesignerDraft; mine: Layout; sample: SampleSubscriber; onResolve: (layout: Layout) => void; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const conflict = draft.conflict!;
   const theirs = conflict.theirs;
   const ids = useMemo(() => conflictingModules(mine, theirs), [mine, theirs]);
@@ -383,7 +383,7 @@ export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { dr
         </>
       }
     >
-      <p>{t('designer.conflict.body', { who, when: conflict.updated_at ? new Date(conflict.updated_at).toLocaleString() : '' })}</p>
+      <p>{t('designer.conflict.body', { who, when: conflict.updated_at ? new Date(conflict.updated_at).toLocaleString(i18n.language) : '' })}</p>
       <div className="dz-side-by-side">
         <MiniPhone layout={theirs} sample={sample} label={t('designer.conflict.theirsLabel', { who })} />
         <MiniPhone layout={mine} sample={sample} label={t('designer.conflict.mineLabel')} />

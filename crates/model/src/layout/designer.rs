@@ -96,6 +96,7 @@ pub struct LayoutDraft {
     /// 0 before the first save.
     pub revision: i64,
     pub layout: Layout,
+    /// Who saved it last, by name.
     pub updated_by: Option<String>,
     #[schema(value_type = Option<i64>)]
     pub updated_at: Option<Millis>,
@@ -105,6 +106,7 @@ pub struct LayoutDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct LayoutVersion {
     pub version: i64,
+    /// Who published it, by name.
     pub published_by: String,
     #[schema(value_type = i64)]
     pub published_at: Millis,

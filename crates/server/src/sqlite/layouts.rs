@@ -11,7 +11,9 @@ use crate::storage::{DraftWrite, LayoutCheck, LayoutDraft, LayoutVersion, Result
 pub(super) fn draft(conn: &Connection, account_id: &str) -> Result<LayoutDraft> {
     let found = conn
         .query_row(
-            "SELECT revision, layout, updated_by, updated_at FROM layout_drafts WHERE account_id = ?1",
+            // People are shown by name; an id only if they were removed.
+            "SELECT d.revision, d.layout, coalesce(s.display_name, d.updated_by), d.updated_at
+             FROM layout_drafts d LEFT JOIN staff s ON s.id = d.updated_by WHERE d.account_id = ?1",
             [account_id],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)),
         )
@@ -47,13 +49,10 @@ pub(super) fn save_draft(
         params![account_id, revision, json, staff_id, now],
     )
     .map_err(sql)?;
+    // Read back as every answer shows it (the saver by name).
+    let saved = draft(&tx, account_id)?;
     tx.commit().map_err(sql)?;
-    Ok(DraftWrite::Done(LayoutDraft {
-        revision,
-        layout: layout.clone(),
-        updated_by: Some(staff_id.to_owned()),
-        updated_at: Some(now),
-    }))
+    Ok(DraftWrite::Done(saved))
 }
 
 pub(super) fn publish(
@@ -115,8 +114,9 @@ fn set_live(conn: &Connection, account_id: &str, version: i64, now: Millis) -> R
 pub(super) fn versions(conn: &Connection, account_id: &str) -> Result<Vec<LayoutVersion>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT v.version, v.published_by, v.published_at, coalesce(l.version = v.version, 0)
+            "SELECT v.version, coalesce(s.display_name, v.published_by), v.published_at, coalesce(l.version = v.version, 0)
              FROM layout_versions v LEFT JOIN layout_live l ON l.account_id = v.account_id
+               LEFT JOIN staff s ON s.id = v.published_by
              WHERE v.account_id = ?1 ORDER BY v.version DESC",
         )
         .map_err(sql)?;
