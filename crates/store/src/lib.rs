@@ -134,6 +134,11 @@ impl Cache {
         .collect()
     }
 
+    /// The number of the newest change in the outbox (0 when empty).
+    pub fn last_outbox_id(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT coalesce(max(id), 0) FROM outbox", [], |r| r.get(0))?)
+    }
+
     /// Counts of waiting and refused changes, for the sync indicator.
     pub fn outbox_counts(&self) -> Result<(u32, u32)> {
         let conn = self.conn();

@@ -95,6 +95,18 @@ impl ServerClient {
         self.send(self.http.get(self.url("/changes")).bearer_auth(token).query(&query)).await
     }
 
+    /// Uploads an image for a reply; the server answers its id (the SHA-256
+    /// of the bytes) and path. Uploading the same bytes again is harmless.
+    pub async fn upload_media(&self, token: &str, mime: &str, bytes: Vec<u8>) -> Result<UploadedMedia, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/media"))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, mime)
+            .body(bytes);
+        self.send(request).await
+    }
+
     pub async fn layout_draft(&self, token: &str, account_id: &str) -> Result<LayoutDraft, ClientError> {
         let answer: DraftAnswer = self
             .send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/draft"))).bearer_auth(token))
@@ -205,6 +217,13 @@ impl ServerClient {
 pub enum DraftWrite<T> {
     Done(T),
     Stale(LayoutDraft),
+}
+
+/// An image the server has: its id and the path it is served at.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct UploadedMedia {
+    pub id: String,
+    pub url: String,
 }
 
 /// The server's draft answer: the draft, and its problems (read elsewhere).

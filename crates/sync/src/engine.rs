@@ -244,16 +244,23 @@ pub(crate) fn new_backoff() -> impl Iterator<Item = Duration> {
         .build()
 }
 
-/// One exchange: push everything waiting, then pull until caught up.
+/// One exchange: upload waiting images, push everything waiting, then pull
+/// until caught up.
 /// Returns whether the cache changed.
 async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     let mut changed = false;
     let client_id = blocking(shared, |cache| cache.client_id()).await?;
+    // Images first: the replies that show them are pushed below. A reply is
+    // kept after its image, so every change up to `upto` has its image
+    // uploaded by now; later ones wait for the next round.
+    let upto = blocking(shared, |cache| cache.last_outbox_id()).await?;
+    crate::media::upload_pending_media(shared).await?;
     // Pushed changes stay in the outbox (applied on top) until the pull
     // below shows them in the server's state, so nothing flickers back.
     let mut after = 0;
     loop {
-        let mutations = blocking(shared, move |cache| cache.pending(after, PUSH_BATCH)).await?;
+        let mut mutations = blocking(shared, move |cache| cache.pending(after, PUSH_BATCH)).await?;
+        mutations.retain(|m| m.id <= upto);
         let Some(last) = mutations.last().map(|m| m.id) else {
             break;
         };

@@ -8,6 +8,7 @@ pub mod client;
 mod engine;
 mod layouts;
 mod live;
+mod media;
 
-pub use client::{normalize_url, ClientError, DraftWrite, ServerClient};
+pub use client::{normalize_url, ClientError, DraftWrite, ServerClient, UploadedMedia};
 pub use engine::{SyncEngine, SyncEvent, SyncListener, SyncOptions};
