@@ -6,6 +6,7 @@
 mod canned;
 mod inbox;
 mod layouts;
+mod media;
 mod secrets;
 mod subscribers;
 
@@ -455,5 +456,7 @@ fn now_ms() -> i64 {
 mod inbox_tests;
 #[cfg(test)]
 mod layout_tests;
+#[cfg(test)]
+mod media_tests;
 #[cfg(test)]
 mod tests;

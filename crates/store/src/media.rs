@@ -17,13 +17,14 @@ pub struct PendingMedia {
 }
 
 impl Cache {
-    /// Keeps an image until it is uploaded. The same image twice is kept once.
-    pub fn keep_media(&self, media: &PendingMedia, now: Millis) -> Result<()> {
-        self.conn().execute(
+    /// Keeps an image until it is uploaded. The same image twice is kept
+    /// once; returns whether it was not waiting already.
+    pub fn keep_media(&self, media: &PendingMedia, now: Millis) -> Result<bool> {
+        let inserted = self.conn().execute(
             "INSERT OR IGNORE INTO pending_media (id, mime, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![media.id, media.mime, media.bytes, now],
         )?;
-        Ok(())
+        Ok(inserted > 0)
     }
 
     /// The ids of the images waiting, oldest first. The bytes are read one
@@ -68,9 +69,9 @@ mod tests {
         let path = dir.path().join("cache.sqlite");
         {
             let cache = Cache::open(&path).unwrap();
-            cache.keep_media(&image("b"), 2).unwrap();
-            cache.keep_media(&image("a"), 1).unwrap();
-            cache.keep_media(&image("a"), 3).unwrap();
+            assert!(cache.keep_media(&image("b"), 2).unwrap(), "a new image is kept");
+            assert!(cache.keep_media(&image("a"), 1).unwrap());
+            assert!(!cache.keep_media(&image("a"), 3).unwrap(), "the same image again was waiting already");
         }
         let cache = Cache::open(&path).unwrap();
         assert_eq!(cache.pending_media_ids().unwrap(), ["a", "b"], "kept across reopening, once each, oldest first");

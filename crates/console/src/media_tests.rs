@@ -1,0 +1,156 @@
+//! Images sent from the console, against a real server on loopback and a
+//! subscriber on its sandbox platform.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
+use wicket_model::PlatformProfile;
+
+use super::*;
+use crate::tests::{quiet, until_synced};
+
+const PASSWORD: &str = "correct horse battery";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR an image staff attach";
+
+async fn start_server(data: &Path, listen: std::net::SocketAddr) -> RunningServer {
+    let config = ServerConfig { data_dir: data.to_owned(), listen };
+    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
+}
+
+/// Calls the sandbox API as one subscriber's browser (by its cookie).
+async fn sandbox(
+    http: &reqwest::Client,
+    cookie: &mut Option<String>,
+    base: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let mut request = match body {
+        Some(body) => http.post(format!("{base}{path}")).json(&body),
+        None => http.get(format!("{base}{path}")),
+    };
+    if let Some(cookie) = cookie.as_ref() {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    if let Some(set) = response.headers().get("set-cookie") {
+        *cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_owned());
+    }
+    assert!(response.status().is_success(), "the sandbox accepts {path}");
+    response.json().await.unwrap_or(Value::Null)
+}
+
+async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            if let Some(found) = check().await {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting until {what}"))
+}
+
+#[tokio::test]
+async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_received_once() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let (addr, base) = (server.addr, server.base_url());
+    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+    console.sign_in(&base, "boss", PASSWORD).await.unwrap();
+    assert_eq!(console.media_base_url().await.as_deref(), Some(base.as_str()), "images come from the synced server");
+    let account = AccountDraft {
+        name: "招商银行信用卡".into(),
+        platform: PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    };
+    let account = console.create_account(account).await.unwrap().account.id;
+    until_synced(&console).await;
+
+    let (http, mut cookie) = (reqwest::Client::new(), None);
+    let messages = format!("/s/api/{account}/messages");
+    let hello = json!({"client_msg_id": "s-1", "body": {"type": "text", "text": "能发一张截图吗？"}});
+    sandbox(&http, &mut cookie, &base, &messages, Some(hello)).await;
+    let everything = InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None };
+    let conversation = eventually("the subscriber's message reaches the inbox", async || {
+        console.conversations(everything.clone()).await.unwrap().into_iter().next().map(|c| c.conversation.id)
+    })
+    .await;
+
+    let image_path = dir.path().join("screenshot.jpg"); // a PNG named .jpg: the bytes decide
+    std::fs::write(&image_path, PNG).unwrap();
+    let id = hex::encode(Sha256::digest(PNG));
+
+    server.stop().await;
+    eventually("the console sees the server is gone", async || {
+        console.sync_now().await;
+        (console.sync_status().await.connection != Connection::Online).then_some(())
+    })
+    .await;
+    let queued = console.send_image(conversation.clone(), image_path.clone(), "img-1".into()).await.unwrap();
+    assert_eq!(queued.state, Some(MessageState::Queued), "an image sent offline shows at once as queued");
+    assert_eq!(
+        queued.message.body,
+        wicket_model::conversation::MessageBody::Image { url: format!("/s/media/{id}") },
+        "it names the image by its content address"
+    );
+    // Sending it again (a second click) is one message.
+    console.send_image(conversation.clone(), image_path, "img-1".into()).await.unwrap();
+    assert_eq!(console.sync_status().await.pending, 1, "one reply waits in the outbox");
+
+    let server = start_server(server_dir.path(), addr).await;
+    console.sync_now().await;
+    until_synced(&console).await;
+    let page = sandbox(&http, &mut cookie, &base, &messages, None).await;
+    let images: Vec<&Value> =
+        page["messages"].as_array().unwrap().iter().filter(|m| m["body"]["type"] == "image").collect();
+    assert_eq!(images.len(), 1, "the subscriber received the image once: {page}");
+    assert_eq!(images[0]["body"]["url"], format!("/s/media/{id}"));
+    let served = http.get(format!("{base}/s/media/{id}")).send().await.unwrap();
+    assert_eq!(served.status(), reqwest::StatusCode::OK, "the image reached the server with its reply");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let state = console.conversation_messages(conversation, None, 50).await.unwrap().messages.last().unwrap().state;
+    assert_eq!(state, Some(MessageState::Sent), "and the console shows it sent");
+    console.shutdown().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_sendable_image_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+    console.start_local("Owner").await.unwrap();
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, "not a picture, whatever the name says").unwrap();
+    let huge = dir.path().join("huge.png");
+    let mut bytes = PNG.to_vec();
+    bytes.resize(wicket_model::media::MAX_IMAGE_BYTES + 1, 0);
+    std::fs::write(&huge, bytes).unwrap();
+    let cases = [
+        (dir.path().join("missing.png"), "message.image.unreadable"),
+        (dir.path().to_owned(), "message.image.unreadable"),
+        (text, "message.image.not_image"),
+        (huge, "message.image.too_large"),
+    ];
+    for (path, key) in cases {
+        let refused = console.send_image("c-1".into(), path.clone(), "img-1".into()).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Invalid, "{} is refused", path.display());
+        assert_eq!(refused.issues[0].key, key, "{} says why", path.display());
+    }
+    let image = dir.path().join("ok.png");
+    std::fs::write(&image, PNG).unwrap();
+    let unknown = console.send_image("nowhere".into(), image, "img-2".into()).await.unwrap_err();
+    assert_eq!(unknown.code, ErrorCode::NotFound, "a real image to an unknown conversation is refused too");
+    assert_eq!(console.sync_status().await.pending, 0, "nothing was queued");
+    let cache = console.cache().await.unwrap();
+    let waiting = blocking(&cache, |c| c.pending_media_ids()).await.unwrap();
+    assert!(waiting.is_empty(), "and no image was left waiting: {waiting:?}");
+    console.shutdown().await;
+}
