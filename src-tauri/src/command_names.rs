@@ -22,6 +22,8 @@ pub const COMMANDS: &[&str] = &[
     "conversation_messages",
     "thread_info",
     "send_reply",
+    "send_image",
+    "media_base_url",
     "retry_message",
     "set_conversation_status",
     "assign_conversations",

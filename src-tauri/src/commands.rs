@@ -180,6 +180,25 @@ pub async fn send_reply(
     console.send_reply(conversation_id, text, note, client_id).await
 }
 
+/// Sends the image file at `path` (picked by staff) as a reply.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_image(
+    console: State<'_, Arc<Console>>,
+    conversation_id: String,
+    path: String,
+    client_id: String,
+) -> Result<ThreadMessage> {
+    console.send_image(conversation_id, path.into(), client_id).await
+}
+
+/// The server that serves message images (`/s/media/…`); none when signed out.
+#[tauri::command]
+#[specta::specta]
+pub async fn media_base_url(console: State<'_, Arc<Console>>) -> Result<Option<String>> {
+    Ok(console.media_base_url().await)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_message(console: State<'_, Arc<Console>>, message_id: String) -> Result<()> {

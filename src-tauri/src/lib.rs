@@ -63,6 +63,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::conversation_messages,
             commands::thread_info,
             commands::send_reply,
+            commands::send_image,
+            commands::media_base_url,
             commands::retry_message,
             commands::set_conversation_status,
             commands::assign_conversations,

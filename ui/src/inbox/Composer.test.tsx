@@ -17,7 +17,17 @@ beforeEach(() => {
   vi.spyOn(Date, 'now').mockReturnValue(NOW);
 });
 
-function Harness({ id = 'c1', window = openWindow, onSent = vi.fn() }: { id?: string; window?: ReplyWindow | null; onSent?: (m: ThreadMessage) => void }) {
+function Harness({
+  id = 'c1',
+  window = openWindow,
+  onSent = vi.fn(),
+  onError = vi.fn(),
+}: {
+  id?: string;
+  window?: ReplyWindow | null;
+  onSent?: (m: ThreadMessage) => void;
+  onError?: (message: string) => void;
+}) {
   const [mode, setMode] = useState<ComposerMode>('reply');
   return (
     <Composer
@@ -31,7 +41,7 @@ function Harness({ id = 'c1', window = openWindow, onSent = vi.fn() }: { id?: st
       assignedToOther={false}
       textareaRef={createRef<HTMLTextAreaElement>()}
       onSent={onSent}
-      onError={vi.fn()}
+      onError={onError}
     />
   );
 }
@@ -192,5 +202,50 @@ describe('composer', () => {
     await userEvent.keyboard('{Escape}');
     expect(screen.queryByTestId('canned-fill')).toBeNull();
     expect(input().value).toBe('/ship');
+  });
+
+  it('attaches an image: one send per pick, each with a fresh clientId, and nothing when the dialog is cancelled', async () => {
+    const onSent = vi.fn();
+    m.pickOpenPath.mockResolvedValueOnce('/home/me/receipt.png').mockResolvedValueOnce(null).mockResolvedValueOnce('/home/me/map.webp');
+    render(<Harness onSent={onSent} />);
+    await userEvent.click(screen.getByTestId('composer-attach-image'));
+    await waitFor(() => expect(m.sendImage).toHaveBeenCalledTimes(1));
+    expect(m.pickOpenPath).toHaveBeenCalledWith([{ name: '图片', extensions: ['png', 'jpg', 'jpeg', 'gif', 'webp'] }]);
+    const [conversationId, path, clientId] = m.sendImage.mock.calls[0] as [string, string, string];
+    expect([conversationId, path]).toEqual(['c1', '/home/me/receipt.png']);
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor(() => expect(onSent).toHaveBeenCalledTimes(1));
+
+    await userEvent.click(screen.getByTestId('composer-attach-image'));
+    await waitFor(() => expect(m.pickOpenPath).toHaveBeenCalledTimes(2));
+    expect(m.sendImage).toHaveBeenCalledTimes(1); // cancelled: nothing sent
+
+    await userEvent.click(input());
+    await userEvent.keyboard('{Alt>}a{/Alt}');
+    await waitFor(() => expect(m.sendImage).toHaveBeenCalledTimes(2));
+    expect(m.sendImage.mock.calls[1]?.[1]).toBe('/home/me/map.webp');
+    expect(m.sendImage.mock.calls[1]?.[2]).not.toBe(clientId);
+    expect(input().value).toBe(''); // Alt+A types nothing
+  });
+
+  it('says why a picked file was refused', async () => {
+    const onError = vi.fn();
+    m.pickOpenPath.mockResolvedValue('/home/me/notes.png');
+    m.sendImage.mockRejectedValue(new AppError('invalid', 'refused', [{ path: 'path', key: 'message.image.not_image', params: [] }]));
+    render(<Harness onError={onError} />);
+    await userEvent.click(screen.getByTestId('composer-attach-image'));
+    await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    expect(onError.mock.calls[0]?.[0]).toBe('图片未发出：这个文件不是 PNG、JPEG、GIF 或 WebP 图片（与文件名无关）。');
+    expect((screen.getByTestId('composer-attach-image') as HTMLButtonElement).disabled).toBe(false); // staff may pick another
+  });
+
+  it('offers no image while the reply window is closed, nor in a note', async () => {
+    render(<Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />);
+    expect((screen.getByTestId('composer-attach-image') as HTMLButtonElement).disabled).toBe(true);
+    await userEvent.click(input());
+    await userEvent.keyboard('{Alt>}a{/Alt}');
+    await userEvent.click(screen.getByTestId('mode-note'));
+    expect(screen.queryByTestId('composer-attach-image')).toBeNull();
+    expect(m.pickOpenPath).not.toHaveBeenCalled();
   });
 });

@@ -6,6 +6,7 @@ import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, star
 import { PlaceholderForm } from './PlaceholderForm';
 import { ComposerPresence } from './Presence';
 import { durationLeft } from './time';
+import { useImageAttach } from './useImageAttach';
 import { useTypingPresence } from './usePresence';
 
 export type ComposerMode = 'reply' | 'note';
@@ -67,6 +68,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   const [addingStarters, setAddingStarters] = useState(false);
   // A canned reply with placeholders the agent fills in before it is inserted.
   const [filling, setFilling] = useState<{ item: Canned; start: number; end: number; names: string[] } | null>(null);
+  const image = useImageAttach(conversationId, onSent, onError);
 
   // Saves what is typed and not yet saved, at once. Kept in a ref so the
   // debounce timer and the unmount clean-up always call the latest one.
@@ -265,6 +267,11 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
       setPickerDismissed(slash.start);
       return;
     }
+    if (event.altKey && event.code === 'KeyA' && mode === 'reply') {
+      event.preventDefault();
+      if (!replyBlocked) void image.attach();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -364,6 +371,19 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
         />
         <div className="ib-composer-foot">
           <span className="muted ib-composer-hint">{t('inbox.composer.hint')}</span>
+          {mode === 'reply' && (
+            <button
+              type="button"
+              className="btn btn-small ib-attach"
+              data-testid="composer-attach-image"
+              aria-label={t('inbox.composer.attachImage')}
+              title={replyBlocked && state.reason ? t(state.reason, { defaultValue: state.reason }) : t('inbox.composer.attachImage')}
+              disabled={image.busy || replyBlocked}
+              onClick={() => void image.attach()}
+            >
+              <span aria-hidden="true">🖼</span>
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-primary"

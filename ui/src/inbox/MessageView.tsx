@@ -11,6 +11,19 @@ export function safeImageSrc(url: string): string | null {
   return httpsUrl(url);
 }
 
+/** The server's own path for an uploaded image: `/s/media/` and a SHA-256. */
+const MEDIA_PATH = /^\/s\/media\/[0-9a-f]{64}$/;
+
+/**
+ * Where a message image is loaded from: the server's own `/s/media/…` images
+ * from the server the console syncs with (`mediaBase`), anything else only as
+ * `safeImageSrc` allows. Null: not shown.
+ */
+export function messageImageSrc(url: string, mediaBase: string | null): string | null {
+  if (MEDIA_PATH.test(url)) return mediaBase && /^https?:\/\/[^/?#\s]+$/.test(mediaBase) ? `${mediaBase}${url}` : null;
+  return safeImageSrc(url);
+}
+
 function hostOf(url: string): string | null {
   const safe = httpsUrl(url);
   return safe ? new URL(safe).host : null;
@@ -37,13 +50,13 @@ export function EventText({ event, name }: { event: SubscriberEvent; name: strin
   }
 }
 
-function Body({ body }: { body: Exclude<MessageBody, { type: 'event' }> }) {
+function Body({ body, mediaBase }: { body: Exclude<MessageBody, { type: 'event' }>; mediaBase: string | null }) {
   const { t } = useTranslation();
   switch (body.type) {
     case 'text':
       return <div className="ib-text">{body.text}</div>;
     case 'image': {
-      const src = safeImageSrc(body.url);
+      const src = messageImageSrc(body.url, mediaBase);
       return src ? (
         <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" />
       ) : (
@@ -110,10 +123,12 @@ type Props = {
   highlighted: boolean;
   me: string;
   onRetry: (messageId: string) => Promise<void>;
+  /** The server that serves `/s/media/…` images; null when unknown. */
+  mediaBase?: string | null;
 };
 
 /** One message of a thread: an event line, a bubble, or a private note. */
-export function MessageView({ item, subscriberName, highlighted, me, onRetry }: Props) {
+export function MessageView({ item, subscriberName, highlighted, me, onRetry, mediaBase = null }: Props) {
   const { t, i18n } = useTranslation();
   const [retrying, setRetrying] = useState(false);
   const { message } = item;
@@ -152,7 +167,7 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry }: 
             <span className="ib-note-label">{t('inbox.note.label')}</span>
             {author && <span className="muted">{author}</span>}
           </div>
-          <Body body={body} />
+          <Body body={body} mediaBase={mediaBase} />
           <div className="ib-meta">{clockTime(message.created_at, i18n.language)}</div>
         </div>
       </div>
@@ -163,7 +178,7 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry }: 
   return (
     <div className={`ib-row ${out ? 'ib-row-out' : 'ib-row-in'}${highlighted ? ' is-highlighted' : ''}`} {...marks}>
       <div className={`ib-bubble ${out ? 'ib-bubble-out' : 'ib-bubble-in'}${state === 'failed' ? ' is-failed' : ''}`}>
-        <Body body={body} />
+        <Body body={body} mediaBase={mediaBase} />
         <div className="ib-meta">
           {out && author && <span>{author}</span>}
           <span>{clockTime(message.created_at, i18n.language)}</span>

@@ -22,6 +22,28 @@ function renderThread(jump: JumpTarget | null = null, onError = vi.fn()) {
 const messageIds = () => screen.getAllByTestId('thread-message').map((el) => el.getAttribute('data-message-id'));
 
 describe('thread', () => {
+  it("draws the server's own images from the server it syncs with, a queued one marked queued", async () => {
+    const id = 'ab'.repeat(32);
+    m.mediaBaseUrl.mockResolvedValue('http://127.0.0.1:8686');
+    m.conversationMessages.mockResolvedValue({
+      older: null,
+      messages: [
+        threadMessage('in', { body: { type: 'image', url: `/s/media/${'cd'.repeat(32)}` } }),
+        threadMessage('out', { direction: 'outbound', author: 'u1', body: { type: 'image', url: `/s/media/${id}` } }, 'queued'),
+        threadMessage('odd', { body: { type: 'image', url: '/s/media/../../etc/passwd' } }),
+      ],
+    });
+    renderThread();
+    await waitFor(() => expect(screen.getAllByRole('img')).toHaveLength(2));
+    const [inbound, outbound] = screen.getAllByRole('img');
+    expect(inbound?.getAttribute('src')).toBe(`http://127.0.0.1:8686/s/media/${'cd'.repeat(32)}`);
+    expect(outbound?.getAttribute('src')).toBe(`http://127.0.0.1:8686/s/media/${id}`);
+    const queued = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'out');
+    expect(queued && within(queued).getByTestId('message-state').getAttribute('data-state')).toBe('queued');
+    const odd = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'odd');
+    expect(odd?.querySelector('img')).toBeNull(); // not exactly a media path: not shown
+  });
+
   it('loads the latest page and draws every kind of body', async () => {
     m.conversationMessages.mockResolvedValue({
       older: null,

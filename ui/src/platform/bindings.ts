@@ -33,6 +33,10 @@ export const commands = {
 	conversationMessages: (conversationId: string, before: MessageCursor | null, limit: number) => typedError<MessagePage, WicketError>(__TAURI_INVOKE("conversation_messages", { conversationId, before, limit })),
 	threadInfo: (conversationId: string) => typedError<ThreadInfo, WicketError>(__TAURI_INVOKE("thread_info", { conversationId })),
 	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
+	/**  Sends the image file at `path` (picked by staff) as a reply. */
+	sendImage: (conversationId: string, path: string, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_image", { conversationId, path, clientId })),
+	/**  The server that serves message images (`/s/media/…`); none when signed out. */
+	mediaBaseUrl: () => typedError<string | null, WicketError>(__TAURI_INVOKE("media_base_url")),
 	retryMessage: (messageId: string) => typedError<null, WicketError>(__TAURI_INVOKE("retry_message", { messageId })),
 	setConversationStatus: (ids: string[], status: ConversationStatus) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_status", { ids, status })),
 	assignConversations: (ids: string[], assignee: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("assign_conversations", { ids, assignee })),
@@ -426,6 +430,7 @@ export type LayoutTemplate = {
 /**  A published version, as the history lists it. */
 export type LayoutVersion = {
 	version: number,
+	/**  Who published it, by name. */
 	published_by: string,
 	published_at: number,
 	/**  Whether subscribers see this version now. */

@@ -163,6 +163,11 @@ export const threadInfo = (conversationId: string): Promise<ThreadInfo> => call(
 /** Sends a reply (or keeps a private note); the same clientId twice stores one message. */
 export const sendReply = (conversationId: string, text: string, note: boolean, clientId: string): Promise<ThreadMessage> =>
   call(() => commands.sendReply(conversationId, text, note, clientId));
+/** Sends the image file at `path` as a reply; AppError 'invalid' (with the reason) for a file that is not a sendable image. */
+export const sendImage = (conversationId: string, path: string, clientId: string): Promise<ThreadMessage> =>
+  call(() => commands.sendImage(conversationId, path, clientId));
+/** The server that serves message images (`/s/media/…`); null when signed out. */
+export const mediaBaseUrl = (): Promise<string | null> => call(() => commands.mediaBaseUrl());
 /** Puts a failed reply back in the outbox, so it is really sent again. */
 export const retryMessage = (messageId: string): Promise<null> => call(() => commands.retryMessage(messageId));
 export const setConversationStatus = (ids: string[], status: ConversationStatus): Promise<null> =>

@@ -178,6 +178,8 @@ export const platformMocks = {
   threadInfo: vi.fn(),
   sendReply: vi.fn(),
   retryMessage: vi.fn(),
+  sendImage: vi.fn(),
+  mediaBaseUrl: vi.fn(),
   setConversationStatus: vi.fn(),
   assignConversations: vi.fn(),
   setConversationLabels: vi.fn(),
@@ -269,6 +271,10 @@ export function resetPlatformMocks(): void {
     }, note ? null : 'queued'),
   );
   m.retryMessage.mockResolvedValue(null);
+  m.sendImage.mockImplementation(async (conversationId: string, _path: string, clientId: string) =>
+    threadMessage(`sent-${clientId}`, { conversation_id: conversationId, direction: 'outbound', client_msg_id: clientId, body: { type: 'image', url: `/s/media/${'0'.repeat(64)}` } }, 'queued'),
+  );
+  m.mediaBaseUrl.mockResolvedValue('http://127.0.0.1:8686');
   m.setConversationStatus.mockResolvedValue(null);
   m.assignConversations.mockResolvedValue(null);
   m.setConversationLabels.mockResolvedValue(null);
