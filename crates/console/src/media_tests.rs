@@ -103,7 +103,11 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     );
     // Sending it again (a second click) is one message.
     console.send_image(conversation.clone(), image_path, "img-1".into()).await.unwrap();
-    assert_eq!(console.sync_status().await.pending, 1, "one reply waits in the outbox");
+    let cache = console.cache().await.unwrap();
+    let (waiting, _) = blocking(&cache, |c| c.outbox_counts()).await.unwrap();
+    assert_eq!(waiting, 1, "one reply waits in the outbox");
+    let images = blocking(&cache, |c| c.pending_media_ids()).await.unwrap();
+    assert_eq!(images, std::slice::from_ref(&id), "and its image, once");
 
     let server = start_server(server_dir.path(), addr).await;
     console.sync_now().await;
@@ -148,8 +152,9 @@ async fn a_file_that_is_not_a_sendable_image_is_refused_and_nothing_is_written()
     std::fs::write(&image, PNG).unwrap();
     let unknown = console.send_image("nowhere".into(), image, "img-2".into()).await.unwrap_err();
     assert_eq!(unknown.code, ErrorCode::NotFound, "a real image to an unknown conversation is refused too");
-    assert_eq!(console.sync_status().await.pending, 0, "nothing was queued");
     let cache = console.cache().await.unwrap();
+    let (queued, _) = blocking(&cache, |c| c.outbox_counts()).await.unwrap();
+    assert_eq!(queued, 0, "nothing was queued");
     let waiting = blocking(&cache, |c| c.pending_media_ids()).await.unwrap();
     assert!(waiting.is_empty(), "and no image was left waiting: {waiting:?}");
     console.shutdown().await;
