@@ -19,7 +19,7 @@ describe('subscriber app', () => {
     expect(screen.getByTestId('function-view').textContent).toContain('张三');
     expect(screen.getAllByTestId('menu-item')).toHaveLength(3);
     expect(screen.getByTestId('view-switch-function').getAttribute('aria-selected')).toBe('true');
-    expect(document.title).toBe('招商银行信用卡');
+    await waitFor(() => expect(document.title).toBe('招商银行信用卡'));
   });
 
   it('shows an empty state when nothing is published', async () => {
