@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEv
 import { useTranslation } from 'react-i18next';
 import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type Presence, type ReplyWindow, type ThreadMessage } from '../platform';
 import { asAppError, describeError } from '../console/errors';
+import { ImageIcon } from './ImageIcon';
 import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from './canned';
 import { PlaceholderForm } from './PlaceholderForm';
 import { ComposerPresence } from './Presence';
@@ -381,7 +382,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
               disabled={image.busy || replyBlocked}
               onClick={() => void image.attach()}
             >
-              <span aria-hidden="true">🖼</span>
+              <ImageIcon />
             </button>
           )}
           <button
