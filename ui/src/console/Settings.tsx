@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language, Session, StaffUser } from '../platform';
 import { currentLanguage, LANGUAGES } from '../i18n';
 import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
+import { sendKey, setSendKey, type SendKey } from '../inbox/sendKey';
 import { CannedRepliesSettings } from './CannedRepliesSettings';
 import { asAppError, describeError } from './errors';
 import { useChangeLanguage } from './language';
@@ -15,6 +16,7 @@ export function SettingsScreen({ session, user, onError }: Props) {
   const changeLanguage = useChangeLanguage();
   const active = currentLanguage();
   const [notifications, setNotifications] = useState(notificationsEnabled);
+  const [sending, setSending] = useState<SendKey>(sendKey);
 
   const choose = (lng: Language) => {
     if (lng === active) return;
@@ -58,6 +60,26 @@ export function SettingsScreen({ session, user, onError }: Props) {
           <span>{t('settings.notifications.label')}</span>
         </label>
         <p className="muted">{t('settings.notifications.hint')}</p>
+      </section>
+
+      <section className="card settings-card" aria-labelledby={`${id}-send`}>
+        <h2 id={`${id}-send`}>{t('settings.sendKey.title')}</h2>
+        {(['enter', 'mod_enter'] as const).map((choice) => (
+          <label key={choice} className="choice">
+            <input
+              type="radio"
+              name={`${id}-send-key`}
+              value={choice}
+              checked={sending === choice}
+              data-testid={`settings-send-${choice}`}
+              onChange={() => {
+                setSendKey(choice);
+                setSending(choice);
+              }}
+            />
+            <span>{t(`settings.sendKey.${choice}`)}</span>
+          </label>
+        ))}
       </section>
 
       <CannedRepliesSettings onError={onError} />

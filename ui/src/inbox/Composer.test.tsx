@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError, type ReplyWindow, type ThreadMessage } from '../platform';
 import { NOW, openWindow, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
 import { Composer, type ComposerMode } from './Composer';
+import { setSendKey } from './sendKey';
 
 vi.mock('../platform', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../platform')>()),
@@ -59,6 +60,24 @@ function deferred<T>() {
 const input = () => screen.getByTestId('composer-input') as HTMLTextAreaElement;
 
 describe('composer', () => {
+  it('with Ctrl+Enter chosen in Settings, Enter breaks the line and Ctrl+Enter sends', async () => {
+    setSendKey('mod_enter');
+    try {
+      m.sendReply.mockResolvedValue(threadMessage('m-new', {}, 'queued'));
+      render(<Harness />);
+      await waitFor(() => expect(m.loadDraft).toHaveBeenCalledWith('c1'));
+      expect(screen.getByText('Ctrl+Enter 发送 · Enter 换行')).toBeTruthy();
+      await userEvent.type(input(), '第一行{Enter}第二行');
+      expect(m.sendReply).not.toHaveBeenCalled();
+      expect(input().value).toBe('第一行\n第二行');
+      await userEvent.keyboard('{Control>}{Enter}{/Control}');
+      await waitFor(() => expect(m.sendReply).toHaveBeenCalledTimes(1));
+      expect((m.sendReply.mock.calls[0] as [string, string])[1]).toBe('第一行\n第二行');
+    } finally {
+      setSendKey('enter');
+    }
+  });
+
   it('sends one message with one clientId when Enter is pressed twice on a slow network', async () => {
     const pending = deferred<ThreadMessage>();
     m.sendReply.mockReturnValue(pending.promise);

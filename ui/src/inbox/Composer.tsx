@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEv
 import { useTranslation } from 'react-i18next';
 import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type Presence, type ReplyWindow, type ThreadMessage } from '../platform';
 import { asAppError, describeError } from '../console/errors';
+import { isSendKey, sendKey } from './sendKey';
 import { ImageIcon } from './ImageIcon';
 import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from './canned';
 import { PlaceholderForm } from './PlaceholderForm';
@@ -273,7 +274,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
       if (!replyBlocked) void image.attach();
       return;
     }
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (isSendKey(event, sendKey())) {
       event.preventDefault();
       send();
     }
@@ -371,7 +372,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         />
         <div className="ib-composer-foot">
-          <span className="muted ib-composer-hint">{t('inbox.composer.hint')}</span>
+          <span className="muted ib-composer-hint">{t(sendKey() === 'enter' ? 'inbox.composer.hint' : 'inbox.composer.hintModEnter')}</span>
           {mode === 'reply' && (
             <button
               type="button"
