@@ -12,7 +12,7 @@ import {
   type DragMoveEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asAppError, describeError } from '../console/errors';
 import {
@@ -56,6 +56,8 @@ const ACCOUNT_KEY = 'wicket.designer.account';
 const CLIPBOARD_KEY = 'wicket.designer.clipboard';
 
 const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
+/** Constant, so the sensors (and every draggable's listeners with them) keep their identity across renders. */
+const POINTER_OPTIONS = { activationConstraint: { distance: 4 } };
 
 let memoryClipboard: Module[] | null = null;
 
@@ -193,7 +195,8 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
   const pending = useRef<Layout | null>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const historyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const historyText = useRef<string | null>(null);
+  // What the history would store: serialised only when it is written, not on every keystroke.
+  const historyWanted = useRef<{ state: typeof state; sample: SampleSubscriber } | null>(null);
   const dropRef = useRef<Drop | null>(null);
   const canvasRef = useRef<CanvasHandle>(null);
   const outlineRef = useRef<OutlineHandle>(null);
@@ -250,10 +253,10 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
   const flushHistory = useCallback(() => {
     if (historyTimer.current) clearTimeout(historyTimer.current);
     historyTimer.current = null;
-    const text = historyText.current;
-    if (text === null) return;
-    historyText.current = null;
-    saveDesignerHistory(accountId, text).catch(() => undefined);
+    const wanted = historyWanted.current;
+    if (wanted === null) return;
+    historyWanted.current = null;
+    saveDesignerHistory(accountId, serializeHistory(wanted.state, wanted.sample)).catch(() => undefined);
   }, [accountId]);
 
   // Autosave every change (debounced), and the history with it.
@@ -274,7 +277,7 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
 
   useEffect(() => {
     if (!loaded.current) return;
-    historyText.current = serializeHistory(state, sample);
+    historyWanted.current = { state, sample };
     if (historyTimer.current) clearTimeout(historyTimer.current);
     historyTimer.current = setTimeout(flushHistory, HISTORY_DEBOUNCE_MS);
     // The history changes with the layout; the typing marker does not matter.
@@ -320,7 +323,12 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
     return { slot: rootSlot, index: rootModules.length };
   }, [layout, state.selected, rootSlot, rootModules.length]);
 
-  const addKind = useCallback((entry: CatalogEntry) => dispatch({ type: 'insert', modules: [moduleOfKind(entry.kind, entry.sample)], at: insertPlace() }), [insertPlace]);
+  // Stable (the palette need not re-render on every edit): reads the newest place when called.
+  const insertPlaceRef = useRef(insertPlace);
+  useLayoutEffect(() => {
+    insertPlaceRef.current = insertPlace;
+  }, [insertPlace]);
+  const addKind = useCallback((entry: CatalogEntry) => dispatch({ type: 'insert', modules: [moduleOfKind(entry.kind, entry.sample)], at: insertPlaceRef.current() }), []);
   const select = useCallback((id: string | null) => dispatch({ type: 'select', id }), []);
   const moveBy = useCallback((id: string, delta: -1 | 1) => dispatch({ type: 'move_by', id, delta }), []);
   const duplicate = useCallback((id: string) => dispatch({ type: 'duplicate', id }), []);
@@ -372,7 +380,7 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
   };
 
   // Drag and drop: one computation gives the indicator and the drop.
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor));
   const collision = useCallback<CollisionDetection>((args) => {
     const hits = pointerWithin(args);
     return hits.length > 0 ? hits : rectIntersection(args);
@@ -498,15 +506,13 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
   };
 
   // An issue's path → the module it is about (the longest module path it starts with).
-  const moduleByPath = useMemo(() => {
-    const map = new Map<string, string>();
-    walk(layout, (at) => {
-      map.set(at.path, at.module.id);
-    });
-    return map;
-  }, [layout]);
+  // Built when an issue is followed, not on every edit.
   const goToIssue = (issue: Issue) => {
     setDialog(null);
+    const moduleByPath = new Map<string, string>();
+    walk(layout, (at) => {
+      moduleByPath.set(at.path, at.module.id);
+    });
     const parts = issue.path.split('.');
     for (let n = parts.length; n > 0; n--) {
       const id = moduleByPath.get(parts.slice(0, n).join('.'));

@@ -18,7 +18,7 @@ type Props = {
 };
 
 /** The module kinds, searchable and grouped; drag one onto the phone, or Enter to add it after the selection. */
-export function Palette({ catalog, onAdd }: Props) {
+export const Palette = memo(function Palette({ catalog, onAdd }: Props) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const needle = query.trim().toLowerCase();
@@ -58,7 +58,7 @@ export function Palette({ catalog, onAdd }: Props) {
       ))}
     </section>
   );
-}
+});
 
 const PaletteItem = memo(function PaletteItem({ entry, onAdd }: { entry: CatalogEntry; onAdd: (entry: CatalogEntry) => void }) {
   const { t } = useTranslation();
