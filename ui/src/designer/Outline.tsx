@@ -1,5 +1,5 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { forwardRef, memo, useImperativeHandle, useMemo, useRef, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Issue, Module } from '../shared/model';
 import type { Indicator, OutlineRow } from './drop';
@@ -94,12 +94,17 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
     return counts;
   }, [rows, issues]);
 
-  const focusRow = (index: number) => {
-    const node = listRef.current?.querySelector<HTMLElement>(`[data-row="${index}"]`);
-    node?.focus();
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>, index: number) => {
+  // Stable, so the memoised rows do not all re-render on every edit: reads the newest rows when called.
+  const latest = useRef({ rows, onSelect, onMoveBy, onRemove });
+  useLayoutEffect(() => {
+    latest.current = { rows, onSelect, onMoveBy, onRemove };
+  }, [rows, onSelect, onMoveBy, onRemove]);
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLElement>, index: number) => {
+    const { rows, onSelect, onMoveBy, onRemove } = latest.current;
+    const focusRow = (index: number) => {
+      const node = listRef.current?.querySelector<HTMLElement>(`[data-row="${index}"]`);
+      node?.focus();
+    };
     const row = rows[index]!;
     if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
       if (row.kind !== 'module') return;
@@ -125,9 +130,10 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
       event.stopPropagation();
       onRemove(row.id);
     }
-  };
+  }, []);
 
-  const listBox = listRef.current?.getBoundingClientRect();
+  // Measured only while a drop indicator is shown (a drag): a forced layout otherwise.
+  const listBox = indicator ? listRef.current?.getBoundingClientRect() : undefined;
   const toLocal = (top: number) => (listBox ? top - listBox.top + (listRef.current?.scrollTop ?? 0) : top);
 
   return (
@@ -144,7 +150,12 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
           {rows.map((row, index) => (
             <OutlineItem
               key={row.kind === 'tab' ? `${row.id}#${row.tab ?? 0}` : row.id}
-              row={row}
+              rowKind={row.kind}
+              id={row.id}
+              moduleKind={row.module.props.kind}
+              depth={row.depth}
+              label={row.label}
+              tab={row.tab ?? 0}
               index={index}
               selected={row.kind === 'module' && row.id === selected}
               issues={row.kind === 'module' ? (issueCount.get(row.id) ?? 0) : 0}
@@ -170,15 +181,26 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
   );
 });
 
+/** One row; its props are plain values (the rows are rebuilt on every edit), so memo holds for the unchanged ones. */
 const OutlineItem = memo(function OutlineItem({
-  row,
+  rowKind,
+  id,
+  moduleKind: kind,
+  depth,
+  label,
+  tab,
   index,
   selected,
   issues,
   onSelect,
   onKeyDown,
 }: {
-  row: Row;
+  rowKind: Row['kind'];
+  id: string;
+  moduleKind: string;
+  depth: number;
+  label: string;
+  tab: number;
   index: number;
   selected: boolean;
   issues: number;
@@ -186,37 +208,37 @@ const OutlineItem = memo(function OutlineItem({
   onKeyDown: (event: KeyboardEvent<HTMLElement>, index: number) => void;
 }) {
   const { t } = useTranslation();
+  const data = useMemo(() => ({ type: 'module', id }), [id]);
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
-    id: `module:${row.id}${row.kind === 'tab' ? `#${row.tab ?? 0}` : ''}`,
-    data: { type: 'module', id: row.id },
-    disabled: row.kind === 'tab',
+    id: `module:${id}${rowKind === 'tab' ? `#${tab}` : ''}`,
+    data,
+    disabled: rowKind === 'tab',
   });
-  const kind = row.module.props.kind;
-  const name = row.kind === 'tab' ? row.label || t('designer.outline.tab', { n: (row.tab ?? 0) + 1 }) : t(`designer.kind.${kind}.name`);
+  const name = rowKind === 'tab' ? label || t('designer.outline.tab', { n: tab + 1 }) : t(`designer.kind.${kind}.name`);
   return (
     <li
       ref={setNodeRef}
-      {...(row.kind === 'module' ? attributes : {})}
-      {...(row.kind === 'module' ? listeners : {})}
+      {...(rowKind === 'module' ? attributes : {})}
+      {...(rowKind === 'module' ? listeners : {})}
       role="treeitem"
-      aria-level={row.depth + 1}
+      aria-level={depth + 1}
       aria-selected={selected}
       tabIndex={selected || index === 0 ? 0 : -1}
-      className={`dz-outline-item${selected ? ' is-selected' : ''}${isDragging ? ' is-dragging' : ''}${row.kind === 'tab' ? ' is-tab' : ''}`}
-      style={{ paddingLeft: 8 + row.depth * 16 }}
+      className={`dz-outline-item${selected ? ' is-selected' : ''}${isDragging ? ' is-dragging' : ''}${rowKind === 'tab' ? ' is-tab' : ''}`}
+      style={{ paddingLeft: 8 + depth * 16 }}
       data-row={index}
-      data-testid={row.kind === 'module' ? 'outline-item' : 'outline-tab'}
-      data-module-id={row.id}
-      onClick={() => onSelect(row.id)}
+      data-testid={rowKind === 'module' ? 'outline-item' : 'outline-tab'}
+      data-module-id={id}
+      onClick={() => onSelect(id)}
       onKeyDown={(e) => {
         // Space picks the module up (dnd-kit's keyboard drag); everything else is the tree's.
-        if (e.key === ' ' && row.kind === 'module') listeners?.onKeyDown?.(e);
+        if (e.key === ' ' && rowKind === 'module') listeners?.onKeyDown?.(e);
         else onKeyDown(e, index);
       }}
     >
-      {row.kind === 'module' ? <KindIcon kind={kind} /> : <span className="dz-tab-mark" aria-hidden="true" />}
+      {rowKind === 'module' ? <KindIcon kind={kind} /> : <span className="dz-tab-mark" aria-hidden="true" />}
       <span className="dz-outline-name">{name}</span>
-      {row.kind === 'module' && <span className="dz-outline-id">{row.id}</span>}
+      {rowKind === 'module' && <span className="dz-outline-id">{id}</span>}
       {issues > 0 && (
         <span className="dz-issue-dot" title={t('designer.issues.count', { count: issues })}>
           {issues}
