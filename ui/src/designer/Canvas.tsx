@@ -1,5 +1,5 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BottomMenu, FunctionView } from '../renderer';
 import type { Action, Issue, Layout, SampleSubscriber } from '../shared/model';
@@ -116,14 +116,6 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
   const onMenuAction = useCallback((action: Action, label: string) => onAction(action, label), [onAction]);
   const onBack = useCallback(() => onPage(null), [onPage]);
 
-  const located = useMemo(() => {
-    const map = new Map<string, Located>();
-    walk(layout, (at) => {
-      map.set(at.module.id, at);
-    });
-    return map;
-  }, [layout]);
-
   useImperativeHandle(
     ref,
     () => ({
@@ -136,6 +128,11 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
       measure: () => {
         const content = contentRef.current;
         if (!content || view !== 'function') return null;
+        // Built here (a drag measures), not on every edit.
+        const located = new Map<string, Located>();
+        walk(layout, (at) => {
+          located.set(at.module.id, at);
+        });
         const origin = content.getBoundingClientRect();
         const modules: CanvasModule[] = [];
         content.querySelectorAll<HTMLElement>('[data-module-id]').forEach((node) => {
@@ -164,7 +161,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
         return { root: { slot: rootSlot, box: { top: 0, left: 0, right: origin.width / scale, bottom: origin.height / scale }, count }, modules };
       },
     }),
-    [located, layout, page, scale, view],
+    [layout, page, scale, view],
   );
 
   // The selected module's box, for its outline and its tools.
@@ -175,7 +172,9 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
       return;
     }
     const node = content.querySelector<HTMLElement>(`[data-module-id="${cssEscape(selected)}"]`);
-    setSelBox(node ? toBox(node.getBoundingClientRect(), content.getBoundingClientRect(), scale) : null);
+    const next = node ? toBox(node.getBoundingClientRect(), content.getBoundingClientRect(), scale) : null;
+    // The same box (an edit that moved nothing): no second render of the phone.
+    setSelBox((prev) => (prev && next && prev.top === next.top && prev.bottom === next.bottom && prev.left === next.left && prev.right === next.right ? prev : next));
   }, [layout, selected, page, view, scale, device]);
 
   const emptyLabel = JSON.stringify(t('designer.canvas.dropHere'));

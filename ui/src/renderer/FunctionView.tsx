@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Action, Issue, Layout, SampleSubscriber } from '../shared/model';
 import { RendererContext, type RenderContext } from './context';
@@ -19,8 +19,11 @@ export interface FunctionViewProps {
   onBack?: () => void;
 }
 
-/** The function view as a phone shows it. Everything is text: nothing is ever rendered as HTML. */
-export function FunctionView({ layout, sample, page, onAction, issues, onBack }: FunctionViewProps) {
+/**
+ * The function view as a phone shows it. Everything is text: nothing is ever rendered as HTML.
+ * Memoised: a host that re-renders for its own reasons (the designer's selection box) does not walk the modules again.
+ */
+export const FunctionView = memo(function FunctionView({ layout, sample, page, onAction, issues, onBack }: FunctionViewProps) {
   const { t } = useTranslation();
   const act = useCallback((action: Action, label: string) => onAction(fillAction(action, sample), fill(label, sample)), [onAction, sample]);
   const ctx = useMemo<RenderContext>(() => ({ sample, issues, act, raw: onAction }), [sample, issues, act, onAction]);
@@ -51,4 +54,4 @@ export function FunctionView({ layout, sample, page, onAction, issues, onBack }:
       </div>
     </RendererContext.Provider>
   );
-}
+});
