@@ -306,3 +306,46 @@ pub async fn contents_of(client: &Client, css: &str) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+/// A staff member's bearer token from the server's API, as a colleague's
+/// console would have it.
+pub async fn api_token(base: &str, login: &str, password: &str) -> String {
+    let session: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({"login": login, "password": password}))
+        .send()
+        .await
+        .expect("the server answers sign-in")
+        .json()
+        .await
+        .expect("a session");
+    session["token"].as_str().expect("signed in").to_owned()
+}
+
+/// Creates a WeChat account through the push API, as a colleague's console
+/// does; returns its id.
+pub async fn create_account_as_colleague(base: &str, token: &str, id: &str, name: &str) -> String {
+    let push = serde_json::json!({
+        "client_id": format!("colleague-{id}"),
+        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": id, "name": name, "platform": "wechat", "category": "",
+            "description": "", "avatar_color": "#1677ff"}}}]
+    });
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/api/v1/push"))
+        .bearer_auth(token)
+        .json(&push)
+        .send()
+        .await
+        .expect("the server answers the push");
+    assert!(answer.status().is_success(), "the account {name} is created");
+    id.to_owned()
+}
+
+/// Signs the app in to the team server at `base` through its sign-in screen.
+pub async fn sign_in_to_team(client: &Client, base: &str, login: &str, password: &str) {
+    type_into(client, "team-url", base).await;
+    type_into(client, "team-login", login).await;
+    type_into(client, "team-password", password).await;
+    click(client, "team-sign-in").await;
+}

@@ -11,23 +11,10 @@ use wicket_e2e::*;
 
 const PASSWORD: &str = "team password 1";
 
-async fn token(base: &str) -> String {
-    let session: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    session["token"].as_str().unwrap().to_owned()
-}
-
 /// A colleague, on another computer, saves the server's draft with one notice more.
 async fn colleague_saves(base: &str, account: &str) {
     let http = reqwest::Client::new();
-    let token = token(base).await;
+    let token = api_token(base, "manager", PASSWORD).await;
     let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
     let current: serde_json::Value = http.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let mut layout = current["layout"].clone();
@@ -42,30 +29,6 @@ async fn colleague_saves(base: &str, account: &str) {
         .await
         .unwrap();
     assert!(saved.status().is_success(), "the colleague's save is taken");
-}
-
-async fn create_account(base: &str) -> String {
-    let http = reqwest::Client::new();
-    let session: serde_json::Value = http
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap();
-    let id = "acc-e2e-designer".to_owned();
-    let push = serde_json::json!({
-        "client_id": "e2e-colleague",
-        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": id, "name": "麦当劳", "platform": "wechat", "category": "餐饮",
-            "description": "", "avatar_color": "#fa8c16"}}}]
-    });
-    let answer = http.post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
-    assert!(answer.status().is_success(), "the account is created");
-    id
 }
 
 /// Drags `from` and drops it over `to`, moving in steps as a hand does, so
@@ -128,15 +91,13 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     let port = free_port();
     let mut server = start_server(server_data.path(), port, logs.path(), 0);
     let base = format!("http://127.0.0.1:{port}");
-    let account = create_account(&base).await;
+    let token = api_token(&base, "manager", PASSWORD).await;
+    let account = create_account_as_colleague(&base, &token, "acc-e2e-designer", "麦当劳").await;
 
     let home = tempfile::tempdir().unwrap();
     let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
     let client = open_app(driver_port, &app, &driver).await;
-    type_into(&client, "team-url", &base).await;
-    type_into(&client, "team-login", "manager").await;
-    type_into(&client, "team-password", PASSWORD).await;
-    click(&client, "team-sign-in").await;
+    sign_in_to_team(&client, &base, "manager", PASSWORD).await;
     click(&client, "nav-designer").await;
     find(&client, "canvas").await;
     screenshot(&client, &display, "designer-empty").await;

@@ -126,20 +126,11 @@ async fn local_mode_and_a_team_server_that_goes_away() {
 
     // The server holds exactly one account: applied once, not twice.
     let http = reqwest::Client::new();
+    let token = api_token(&format!("http://127.0.0.1:{port}"), "manager", "team password 1").await;
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    let session: serde_json::Value = http
-        .post(format!("{base}/sessions"))
-        .json(&serde_json::json!({"login": "manager", "password": "team password 1"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap();
     let feed: wicket_model::sync::PullResponse = http
         .get(format!("{base}/changes?client_id=e2e-check&after=0"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()

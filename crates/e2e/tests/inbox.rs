@@ -10,31 +10,6 @@ use wicket_e2e::*;
 
 const PASSWORD: &str = "team password 1";
 
-/// Creates an account through the console API, as a colleague would.
-async fn create_account(base: &str, name: &str) -> String {
-    let http = reqwest::Client::new();
-    let session: serde_json::Value = http
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({"login": "manager", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap();
-    let id = "acc-e2e-inbox".to_owned();
-    let push = serde_json::json!({
-        "client_id": "e2e-colleague",
-        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": id, "name": name, "platform": "wechat", "category": "信用卡",
-            "description": "", "avatar_color": "#1677ff"}}}]
-    });
-    let answer = http.post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
-    assert!(answer.status().is_success(), "the account is created");
-    id
-}
-
 /// Texts of the chat bubbles in the subscriber's browser from one side.
 async fn bubbles(browser: &Client, direction: &str) -> Vec<String> {
     let css = format!("[data-testid=\"chat-message\"][data-direction=\"{direction}\"]");
@@ -74,7 +49,8 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     let port = free_port();
     let mut server = start_server(server_data.path(), port, logs.path(), 0);
     let base = format!("http://127.0.0.1:{port}");
-    let account = create_account(&base, "招商银行信用卡").await;
+    let token = api_token(&base, "manager", PASSWORD).await;
+    let account = create_account_as_colleague(&base, &token, "acc-e2e-inbox", "招商银行信用卡").await;
 
     // The subscriber, in Chromium: follows and asks a question.
     let (_chromedriver, chrome_port) = start_chromedriver(logs.path());
@@ -90,10 +66,7 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     let home = tempfile::tempdir().unwrap();
     let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
     let console = open_app(driver_port, &app, &driver).await;
-    type_into(&console, "team-url", &base).await;
-    type_into(&console, "team-login", "manager").await;
-    type_into(&console, "team-password", PASSWORD).await;
-    click(&console, "team-sign-in").await;
+    sign_in_to_team(&console, &base, "manager", PASSWORD).await;
     click(&console, "nav-conversations").await;
     eventually("the question is in the inbox", Duration::from_secs(30), || async {
         content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("还款日"))

@@ -101,7 +101,9 @@ async fn measure(client: &Client, account: &str, modules: usize) -> (Vec<f64>, V
     client.execute(&select, vec![]).await.expect("the module is selected");
     find(client, "inspector").await;
     let answer = client.execute_async(MEASURE, vec![json!(target), json!(EDITS)]).await.expect("the edits are timed");
-    let list = |key: &str| -> Vec<f64> { answer[key].as_array().expect("a list of times").iter().filter_map(Value::as_f64).collect() };
+    let list = |key: &str| -> Vec<f64> {
+        answer[key].as_array().expect("a list of times").iter().filter_map(Value::as_f64).collect()
+    };
     (list("times"), list("scripts"))
 }
 
@@ -131,28 +133,19 @@ async fn main() {
     let port = free_port();
     let _server = start_server(data.path(), port, logs.path(), 0);
     let base = format!("http://127.0.0.1:{port}");
-    let session: Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"login": "bench", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
+    let token = api_token(&base, "bench", PASSWORD).await;
     account_with_layout(&base, &token, "small", 10).await;
     account_with_layout(&base, &token, "large", 200).await;
 
     let home = tempfile::tempdir().unwrap();
     let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
     let client = open_app(driver_port, &app, &driver).await;
-    type_into(&client, "team-url", &base).await;
-    type_into(&client, "team-login", "bench").await;
-    type_into(&client, "team-password", PASSWORD).await;
-    click(&client, "team-sign-in").await;
+    sign_in_to_team(&client, &base, "bench", PASSWORD).await;
     click(&client, "nav-designer").await;
     find(&client, "canvas").await;
+    if let Ok(pre) = std::env::var("BENCH_PRE") {
+        client.execute(&pre, vec![]).await.expect("pre script");
+    }
 
     println!("An edit in the inspector until the phone mock has repainted, in the app's webview (WebKitGTK, Xvfb):");
     let floor = client.execute_async(FRAMES, vec![json!(EDITS)]).await.expect("the frames are timed");
