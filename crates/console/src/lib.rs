@@ -459,4 +459,6 @@ mod layout_tests;
 #[cfg(test)]
 mod media_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

@@ -1,58 +1,16 @@
 //! Images sent from the console, against a real server on loopback and a
 //! subscriber on its sandbox platform.
 
-use std::time::Duration;
-
-use serde_json::{json, Value};
+use serde_json::Value;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
 use wicket_model::PlatformProfile;
 
 use super::*;
+use crate::test_support::{eventually, start_server, Subscriber};
 use crate::tests::{quiet, until_synced};
 
 const PASSWORD: &str = "correct horse battery";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR an image staff attach";
-
-async fn start_server(data: &Path, listen: std::net::SocketAddr) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
-
-/// Calls the sandbox API as one subscriber's browser (by its cookie).
-async fn sandbox(
-    http: &reqwest::Client,
-    cookie: &mut Option<String>,
-    base: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Value {
-    let mut request = match body {
-        Some(body) => http.post(format!("{base}{path}")).json(&body),
-        None => http.get(format!("{base}{path}")),
-    };
-    if let Some(cookie) = cookie.as_ref() {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await.unwrap();
-    if let Some(set) = response.headers().get("set-cookie") {
-        *cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_owned());
-    }
-    assert!(response.status().is_success(), "the sandbox accepts {path}");
-    response.json().await.unwrap_or(Value::Null)
-}
-
-async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            if let Some(found) = check().await {
-                return found;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out waiting until {what}"))
-}
 
 #[tokio::test]
 async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_received_once() {
@@ -74,10 +32,8 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     let account = console.create_account(account).await.unwrap().account.id;
     until_synced(&console).await;
 
-    let (http, mut cookie) = (reqwest::Client::new(), None);
-    let messages = format!("/s/api/{account}/messages");
-    let hello = json!({"client_msg_id": "s-1", "body": {"type": "text", "text": "能发一张截图吗？"}});
-    sandbox(&http, &mut cookie, &base, &messages, Some(hello)).await;
+    let mut subscriber = Subscriber { base: base.clone(), account, cookie: None, http: reqwest::Client::new() };
+    subscriber.say("s-1", "能发一张截图吗？").await;
     let everything = InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None };
     let conversation = eventually("the subscriber's message reaches the inbox", async || {
         console.conversations(everything.clone()).await.unwrap().into_iter().next().map(|c| c.conversation.id)
@@ -112,12 +68,12 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     let server = start_server(server_dir.path(), addr).await;
     console.sync_now().await;
     until_synced(&console).await;
-    let page = sandbox(&http, &mut cookie, &base, &messages, None).await;
+    let page = subscriber.call(reqwest::Method::GET, "messages", None).await;
     let images: Vec<&Value> =
         page["messages"].as_array().unwrap().iter().filter(|m| m["body"]["type"] == "image").collect();
     assert_eq!(images.len(), 1, "the subscriber received the image once: {page}");
     assert_eq!(images[0]["body"]["url"], format!("/s/media/{id}"));
-    let served = http.get(format!("{base}/s/media/{id}")).send().await.unwrap();
+    let served = subscriber.http.get(format!("{base}/s/media/{id}")).send().await.unwrap();
     assert_eq!(served.status(), reqwest::StatusCode::OK, "the image reached the server with its reply");
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
     let state = console.conversation_messages(conversation, None, 50).await.unwrap().messages.last().unwrap().state;
