@@ -142,6 +142,18 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     })
     .await;
     screenshot(&client, &display, "designer-menu").await;
+    // The same screen in English: every string goes through the i18n layer.
+    click(&client, "language-switch").await;
+    eventually("the designer is in English", Duration::from_secs(10), || async {
+        content_of(&client, &testid("publish")).await.is_some_and(|t| t.is_ascii() && !t.trim().is_empty())
+    })
+    .await;
+    screenshot(&client, &display, "designer-menu-en").await;
+    click(&client, "language-switch").await;
+    eventually("the designer is in Chinese again", Duration::from_secs(10), || async {
+        content_of(&client, &testid("publish")).await.is_some_and(|t| !t.is_ascii())
+    })
+    .await;
 
     // A label over WeChat's 16 bytes is shown as a problem inline, then fixed.
     // (Latin text here: WebDriver types Chinese through the input method,

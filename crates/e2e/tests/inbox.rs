@@ -124,6 +124,12 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     let marked = content_of(&console, "[data-testid=\"search-snippet\"] mark").await.unwrap_or_default();
     assert_eq!(marked, "还款", "the matched word is highlighted");
     screenshot(&console, &display, "inbox-search-zh-CN").await;
+    click(&console, "language-switch").await;
+    eventually("the inbox is in English", Duration::from_secs(10), || async {
+        content_of(&console, &testid("nav-conversations")).await.is_some_and(|t| t.is_ascii())
+    })
+    .await;
+    screenshot(&console, &display, "inbox-search-en").await;
 
     console.close().await.unwrap();
     browser.close().await.unwrap();
