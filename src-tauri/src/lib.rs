@@ -137,7 +137,29 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder().export(specta_typescript::Typescript::default().header(header), path).map_err(|e| e.to_string())
 }
 
+/// Which WebKitGTK rendering path the window uses. Without a GPU (no DRM
+/// render node), WebKit's accelerated compositing runs through a software GL
+/// (Mesa's llvmpipe): measured with `make bench-designer` on such a machine,
+/// an edit on a 200-module layout then cost two extra frames, and none on
+/// WebKit's plain CPU path. So on a machine without a render node Wicket takes
+/// the CPU path; with a GPU, WebKit keeps its own choice. Setting WebKit's
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` yourself always wins.
+#[cfg(target_os = "linux")]
+fn choose_rendering_path() {
+    let already_chosen = std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some();
+    let has_render_node = std::fs::read_dir("/dev/dri")
+        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+        .unwrap_or(false);
+    if !already_chosen && !has_render_node {
+        // Before any thread or WebKit starts: nothing else reads the
+        // environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    choose_rendering_path();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -28,6 +28,9 @@ pub(crate) async fn follow(shared: Arc<Shared>, mut outgoing: mpsc::UnboundedRec
             Ok(socket) => {
                 backoff = new_backoff();
                 shared.live.store(true, Ordering::Relaxed);
+                // The server is reachable again: send what waits now rather
+                // than when the engine's own backoff ends.
+                shared.nudge.notify_one();
                 publish_presence(&shared, true);
                 serve(&shared, socket, &mut outgoing).await;
                 shared.live.store(false, Ordering::Relaxed);
