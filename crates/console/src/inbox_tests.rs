@@ -3,13 +3,10 @@
 
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
-use wicket_model::PlatformProfile;
 
 use super::*;
-use crate::test_support::{eventually, start_server, Subscriber};
+use crate::test_support::{eventually, start_server, team_with_account, Subscriber, Team};
 use crate::tests::{quiet, until_synced};
-
-const PASSWORD: &str = "correct horse battery";
 
 fn everything() -> InboxFilter {
     InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None }
@@ -17,22 +14,8 @@ fn everything() -> InboxFilter {
 
 #[tokio::test]
 async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
-    let addr = server.addr;
-    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
-    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
-    let account = AccountDraft {
-        name: "招商银行信用卡".into(),
-        platform: PlatformProfile::Wechat,
-        category: String::new(),
-        description: String::new(),
-        avatar_color: "#1677ff".into(),
-    };
-    let account = console.create_account(account).await.unwrap().account.id;
-    until_synced(&console).await;
+    let Team { server_dir, server, addr, console_dir: _console_dir, console, account } =
+        team_with_account("招商银行信用卡").await;
 
     let mut subscriber = Subscriber { base: server.base_url(), account, cookie: None, http: reqwest::Client::new() };
     subscriber.call(reqwest::Method::POST, "follow", None).await;

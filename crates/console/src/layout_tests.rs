@@ -8,9 +8,9 @@ use wicket_model::layout::{LayoutSyncState, Module, NoticeProps, PublishState};
 use wicket_model::PlatformProfile;
 
 use super::*;
-use crate::tests::{quiet, until_synced};
+use crate::tests::until_synced;
 
-const PASSWORD: &str = "correct horse battery";
+use crate::test_support::{team_with_account, Team, PASSWORD};
 
 fn with_notices(titles: &[&str]) -> wicket_model::layout::Layout {
     let modules = titles
@@ -41,23 +41,8 @@ type DesignerDraftView = wicket_model::layout::DesignerDraft;
 
 #[tokio::test]
 async fn a_draft_is_saved_published_offline_and_a_colleagues_save_is_never_overwritten() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: server_dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
-    let addr = server.addr;
-    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
-    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
-    let account = AccountDraft {
-        name: "麦当劳".into(),
-        platform: PlatformProfile::Wechat,
-        category: String::new(),
-        description: String::new(),
-        avatar_color: "#fa8c16".into(),
-    };
-    let account = console.create_account(account).await.unwrap().account.id;
-    until_synced(&console).await;
+    let Team { server_dir, server, addr, console_dir: _console_dir, console, account } =
+        team_with_account("麦当劳").await;
 
     let opened = console.open_layout(account.clone()).await.unwrap();
     assert!(opened.layout.modules.is_empty(), "a new account starts with an empty layout");

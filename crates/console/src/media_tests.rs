@@ -3,34 +3,19 @@
 
 use serde_json::Value;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
-use wicket_model::PlatformProfile;
 
 use super::*;
-use crate::test_support::{eventually, start_server, Subscriber};
+use crate::test_support::{eventually, start_server, team_with_account, Subscriber, Team};
 use crate::tests::{quiet, until_synced};
 
-const PASSWORD: &str = "correct horse battery";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR an image staff attach";
 
 #[tokio::test]
 async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_received_once() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
-    let (addr, base) = (server.addr, server.base_url());
-    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
-    console.sign_in(&base, "boss", PASSWORD).await.unwrap();
+    let Team { server_dir, server, addr, console_dir: dir, console, account } =
+        team_with_account("招商银行信用卡").await;
+    let base = server.base_url();
     assert_eq!(console.media_base_url().await.as_deref(), Some(base.as_str()), "images come from the synced server");
-    let account = AccountDraft {
-        name: "招商银行信用卡".into(),
-        platform: PlatformProfile::Wechat,
-        category: String::new(),
-        description: String::new(),
-        avatar_color: "#1677ff".into(),
-    };
-    let account = console.create_account(account).await.unwrap().account.id;
-    until_synced(&console).await;
 
     let mut subscriber = Subscriber { base: base.clone(), account, cookie: None, http: reqwest::Client::new() };
     subscriber.say("s-1", "能发一张截图吗？").await;

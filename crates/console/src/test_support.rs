@@ -70,3 +70,37 @@ pub(crate) async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Op
     .await
     .unwrap_or_else(|_| panic!("timed out waiting until {what}"))
 }
+
+/// The owner's password on the test servers.
+pub(crate) const PASSWORD: &str = "correct horse battery";
+
+/// A team server on loopback with its owner, a console signed in to it from
+/// a fresh data folder, and one synced WeChat account.
+pub(crate) struct Team {
+    pub(crate) server_dir: tempfile::TempDir,
+    pub(crate) server: RunningServer,
+    pub(crate) addr: std::net::SocketAddr,
+    pub(crate) console_dir: tempfile::TempDir,
+    pub(crate) console: crate::Console,
+    pub(crate) account: String,
+}
+
+pub(crate) async fn team_with_account(name: &str) -> Team {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+    let console_dir = tempfile::tempdir().unwrap();
+    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+    let console = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+    let draft = wicket_model::AccountDraft {
+        name: name.into(),
+        platform: wicket_model::PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    };
+    let account = console.create_account(draft).await.unwrap().account.id;
+    crate::tests::until_synced(&console).await;
+    Team { addr: server.addr, server_dir, server, console_dir, console, account }
+}
