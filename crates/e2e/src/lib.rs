@@ -353,3 +353,31 @@ pub async fn sign_in_to_team(client: &Client, base: &str, login: &str, password:
     type_into(client, "team-password", password).await;
     click(client, "team-sign-in").await;
 }
+
+/// A team's `wicket-server` process with its owner, on a free loopback port,
+/// that a test can stop and start again on the same data and port.
+pub struct TeamServer {
+    pub data: tempfile::TempDir,
+    pub port: u16,
+    pub base: String,
+    pub process: Process,
+}
+
+impl TeamServer {
+    pub fn start(log_dir: &Path, owner: &str, password: &str) -> Self {
+        let data = tempfile::tempdir().expect("a data folder");
+        create_owner(data.path(), owner, password);
+        let port = free_port();
+        let process = start_server(data.path(), port, log_dir, 0);
+        Self { base: format!("http://127.0.0.1:{port}"), data, port, process }
+    }
+
+    pub fn stop(&mut self) {
+        self.process.stop();
+    }
+
+    /// The same server again, after `stop`.
+    pub fn restart(&mut self, log_dir: &Path) {
+        self.process = start_server(self.data.path(), self.port, log_dir, 1);
+    }
+}

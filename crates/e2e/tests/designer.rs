@@ -86,11 +86,8 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     let app = built("WICKET_APP", "wicket");
     let logs = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(logs.path());
-    let server_data = tempfile::tempdir().unwrap();
-    create_owner(server_data.path(), "manager", PASSWORD);
-    let port = free_port();
-    let mut server = start_server(server_data.path(), port, logs.path(), 0);
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = TeamServer::start(logs.path(), "manager", PASSWORD);
+    let base = server.base.clone();
     let token = api_token(&base, "manager", PASSWORD).await;
     let account = create_account_as_colleague(&base, &token, "acc-e2e-designer", "麦当劳").await;
 
@@ -218,7 +215,7 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     })
     .await;
     screenshot(&client, &display, "designer-publish-queued").await;
-    let _server = start_server(server_data.path(), port, logs.path(), 1);
+    server.restart(logs.path());
     click(&client, "sync-status").await;
     eventually("the layout is published as version 1", Duration::from_secs(60), || async {
         attr_of(&client, &testid("publish-state"), "class").await.is_some_and(|c| c.contains("dz-publish-published"))

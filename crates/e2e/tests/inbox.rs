@@ -44,11 +44,8 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     let app = built("WICKET_APP", "wicket");
     let logs = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(logs.path());
-    let server_data = tempfile::tempdir().unwrap();
-    create_owner(server_data.path(), "manager", PASSWORD);
-    let port = free_port();
-    let mut server = start_server(server_data.path(), port, logs.path(), 0);
-    let base = format!("http://127.0.0.1:{port}");
+    let mut server = TeamServer::start(logs.path(), "manager", PASSWORD);
+    let base = server.base.clone();
     let token = api_token(&base, "manager", PASSWORD).await;
     let account = create_account_as_colleague(&base, &token, "acc-e2e-inbox", "招商银行信用卡").await;
 
@@ -101,7 +98,7 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     screenshot(&console, &display, "inbox-queued-zh-CN").await;
 
     // The server is back: the reply goes, once.
-    let _server = start_server(server_data.path(), port, logs.path(), 1);
+    server.restart(logs.path());
     click(&console, "sync-status").await;
     eventually("the queued reply is sent", Duration::from_secs(60), || async {
         state_of(&console, "其他问题").await.is_some_and(|s| s != "queued" && s != "sending")
