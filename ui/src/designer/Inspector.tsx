@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { translateIssue } from '../console/errors';
 import type { Issue, Module, ModuleKind, Page } from '../shared/model';
 import { newListItem } from './catalog';
-import { ActionField, IconField, ImageField, IssueList, ListField, NumberField, SwitchField, TextField, issuesExactly, type FieldContext, type OnEdit } from './fields';
+import { ActionField, IconField, ImageField, IssueList, ListField, NumberField, SwitchField, TextField, issuesExactly, setIn, type FieldContext, type OnEdit } from './fields';
 import { KindIcon } from './Palette';
 
 type Props = {
@@ -23,18 +23,6 @@ const REQUIRED_ACTION = /(^|\.)(entries|links)\.\d+\.action$/;
 const NULLABLE_TEXT = new Set(['head.sub_title', 'head.link_url']);
 const isImage = (v: unknown): v is { url: string; width: number; height: number } =>
   typeof v === 'object' && v !== null && 'url' in v && 'width' in v && 'height' in v && Object.keys(v).length === 3;
-
-function setIn(value: unknown, parts: string[], next: unknown): unknown {
-  if (parts.length === 0) return next;
-  const [head, ...rest] = parts as [string, ...string[]];
-  if (Array.isArray(value)) {
-    const copy = value.slice();
-    copy[Number(head)] = setIn(copy[Number(head)], rest, next);
-    return copy;
-  }
-  const record = (value ?? {}) as Record<string, unknown>;
-  return { ...record, [head]: setIn(record[head], rest, next) };
-}
 
 /** The selected module's properties as a form, walked from the props object; issues next to their fields. */
 export const Inspector = memo(function Inspector({ module, path, issues, pages, onChange, onEndTyping }: Props) {

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlatformProfile } from '../platform';
 import type { Issue, Menu, MenuItem, Page, SubMenuItem } from '../shared/model';
-import { ActionField, IssueList, TextField, issuesExactly, issuesUnder, type FieldContext } from './fields';
+import { ActionField, IssueList, TextField, issuesExactly, issuesUnder, setIn, type FieldContext } from './fields';
 
 /** The platform's menu limits, for the counters (the core's issues are what decide). */
 export const MENU_LIMITS: Record<PlatformProfile, { top: number; sub: number; topLabel: number; subLabel: number; unit: 'utf8' | 'gbk' }> = {
@@ -41,18 +41,6 @@ type Props = {
   onImport: () => void;
   children?: ReactNode;
 };
-
-function setIn(value: unknown, parts: string[], next: unknown): unknown {
-  if (parts.length === 0) return next;
-  const [head, ...rest] = parts as [string, ...string[]];
-  if (Array.isArray(value)) {
-    const copy = value.slice();
-    copy[Number(head)] = setIn(copy[Number(head)], rest, next);
-    return copy;
-  }
-  const record = (value ?? {}) as Record<string, unknown>;
-  return { ...record, [head]: setIn(record[head], rest, next) };
-}
 
 /** The bottom menu: main items and sub-items, drag to reorder, counts against the platform. */
 export function MenuEditor({ menu, platform, issues, pages, onChange, onEndTyping, onExport, onImport, children }: Props) {

@@ -332,3 +332,16 @@ export function move<T>(items: readonly T[], from: number, to: number): T[] {
   if (item !== undefined) next.splice(Math.max(0, Math.min(to, next.length)), 0, item);
   return next;
 }
+
+/** A copy of `value` with the part at `parts` (property names and array indexes) replaced by `next`. */
+export function setIn(value: unknown, parts: string[], next: unknown): unknown {
+  if (parts.length === 0) return next;
+  const [head, ...rest] = parts as [string, ...string[]];
+  if (Array.isArray(value)) {
+    const copy = value.slice();
+    copy[Number(head)] = setIn(copy[Number(head)], rest, next);
+    return copy;
+  }
+  const record = (value ?? {}) as Record<string, unknown>;
+  return { ...record, [head]: setIn(record[head], rest, next) };
+}
