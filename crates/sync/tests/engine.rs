@@ -1,10 +1,13 @@
 //! The sync engine against a real server on loopback.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use wicket_model::sync::{Connection, NumberedMutation, PushRequest, SyncStatus};
+use common::{quiet, wait_for};
+use wicket_model::sync::{Connection, NumberedMutation, PushRequest};
 use wicket_model::{Mutation, NewAccount, PlatformProfile};
 use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::Cache;
@@ -24,27 +27,6 @@ fn create(id: &str, name: &str) -> Mutation {
         description: String::new(),
         avatar_color: "#1677ff".into(),
     })
-}
-
-async fn wait_for(engine: &SyncEngine, what: &str, ok: impl Fn(&SyncStatus) -> bool) -> SyncStatus {
-    let mut watch = engine.watch();
-    let found = tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            let status = watch.borrow_and_update().clone();
-            if ok(&status) {
-                return status;
-            }
-            if watch.changed().await.is_err() {
-                panic!("the engine stopped while waiting for {what}");
-            }
-        }
-    })
-    .await;
-    found.unwrap_or_else(|_| panic!("timed out waiting for {what}; status {:?}", engine.status()))
-}
-
-fn quiet() -> Arc<dyn Fn(SyncEvent) + Send + Sync> {
-    Arc::new(|_| {})
 }
 
 struct World {

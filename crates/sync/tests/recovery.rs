@@ -2,6 +2,8 @@
 //! against a real server on loopback: the console must end with exactly the
 //! server's state, with nothing lost and nothing applied twice.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -10,13 +12,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::{quiet, wait_for};
 use wicket_model::conversation::{Conversation, ConversationStatus, MessageBody};
 use wicket_model::inbox::{InboxFilter, InboxScope};
-use wicket_model::sync::{Connection, NumberedMutation, PushRequest, SyncStatus};
+use wicket_model::sync::{Connection, NumberedMutation, PushRequest};
 use wicket_model::{Change, Mutation, NewAccount, PlatformProfile};
 use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::Cache;
-use wicket_sync::{ServerClient, SyncEngine, SyncEvent, SyncOptions};
+use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
 
 const ACCOUNT: &str = "shop";
 
@@ -25,30 +28,9 @@ async fn start_server(data: &Path) -> RunningServer {
     wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
 }
 
-fn quiet() -> Arc<dyn Fn(SyncEvent) + Send + Sync> {
-    Arc::new(|_| {})
-}
-
 /// Syncs only when nudged (or at start), so a test decides when rounds run.
 fn on_demand() -> SyncOptions {
     SyncOptions { poll_every: Duration::from_secs(3600), poll_every_live: Duration::from_secs(3600) }
-}
-
-async fn wait_for(engine: &SyncEngine, what: &str, ok: impl Fn(&SyncStatus) -> bool) -> SyncStatus {
-    let mut watch = engine.watch();
-    let found = tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
-            let status = watch.borrow_and_update().clone();
-            if ok(&status) {
-                return status;
-            }
-            if watch.changed().await.is_err() {
-                panic!("the engine stopped while waiting for {what}");
-            }
-        }
-    })
-    .await;
-    found.unwrap_or_else(|_| panic!("timed out waiting for {what}; status {:?}", engine.status()))
 }
 
 /// A colleague's console: another client id, numbering its own mutations.
