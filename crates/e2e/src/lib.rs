@@ -166,13 +166,28 @@ pub fn testid(id: &str) -> String {
 
 /// The element with `data-testid` = `id`, waiting for it to appear.
 pub async fn find(client: &Client, id: &str) -> Element {
-    let css = testid(id);
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(&css))
-        .await
-        .unwrap_or_else(|e| panic!("{id} did not appear: {e}"))
+    find_css(client, &testid(id)).await
+}
+
+/// The first element matching `css`, waiting for it to appear: a click
+/// re-renders asynchronously, and a fast machine asks before React commits.
+pub async fn find_css(client: &Client, css: &str) -> Element {
+    match client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
+        Ok(element) => element,
+        Err(e) => panic!("{css} did not appear: {e:?}\nthe page showed: {}", page_text(client).await),
+    }
+}
+
+/// What the page shows as text, shortened: a failure on a CI machine
+/// nobody can look at says where the app was.
+pub async fn page_text(client: &Client) -> String {
+    let script = "return document.body ? document.body.innerText : '';";
+    let text = match client.execute(script, vec![]).await {
+        Ok(serde_json::Value::String(text)) => text,
+        other => format!("(unreadable: {other:?})"),
+    };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.chars().take(1500).collect()
 }
 
 pub async fn click(client: &Client, id: &str) {

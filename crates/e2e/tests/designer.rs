@@ -72,12 +72,12 @@ async fn phone_modules(client: &Client) -> Vec<String> {
 }
 
 async fn set_field(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    let field = find_css(client, css).await;
     // Select all and type over it, as a person does: a controlled input
     // ignores WebDriver's clear.
     field.send_keys("\u{E009}a\u{E000}").await.unwrap();
     field.send_keys("\u{E003}").await.unwrap();
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    let field = find_css(client, css).await;
     field.send_keys(text).await.unwrap();
 }
 
@@ -118,16 +118,14 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     click(&client, "menu-add").await;
     let label = "[data-testid=\"menu-item-editor\"] .dz-menu-row input[data-field$=\"label\"]";
     set_field(&client, label, "点餐").await;
-    let submenu = client
-        .find(Locator::Css("[data-testid=\"menu-item-editor\"] .dz-segmented input[type=\"radio\"]:not(:checked)"))
-        .await
-        .unwrap();
+    let submenu =
+        find_css(&client, "[data-testid=\"menu-item-editor\"] .dz-segmented input[type=\"radio\"]:not(:checked)").await;
     submenu.click().await.unwrap();
     eventually("the item becomes a submenu", Duration::from_secs(10), || async {
         count(&client, "[data-testid=\"menu-item-editor\"] .dz-submenu").await == 1
     })
     .await;
-    let add_sub = client.find(Locator::Css("[data-testid=\"menu-item-editor\"] .dz-submenu > button")).await.unwrap();
+    let add_sub = find_css(&client, "[data-testid=\"menu-item-editor\"] .dz-submenu > button").await;
     add_sub.click().await.unwrap();
     eventually("the phone shows the menu item", Duration::from_secs(10), || async {
         contents_of(&client, &testid("menu-item")).await == ["点餐"]
@@ -244,7 +242,7 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
 
 /// Tabs out of a field: typing there is one undo step, which leaving ends.
 async fn leave_field(client: &Client, css: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} is there: {e}"));
+    let field = find_css(client, css).await;
     field.send_keys("\u{E004}").await.unwrap();
 }
 
