@@ -48,6 +48,7 @@ pub const COMMANDS: &[&str] = &[
     "import_layout_file",
     "export_layout_file",
     "export_menu",
+    "export_menu_file",
     "import_wechat_menu",
     "load_designer_history",
     "save_designer_history",

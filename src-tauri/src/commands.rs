@@ -388,6 +388,13 @@ pub fn export_menu(layout: Layout, platform: PlatformProfile) -> Result<String> 
     Console::export_menu(&layout, platform)
 }
 
+/// `path` comes from the native save dialog (or a test).
+#[tauri::command]
+#[specta::specta]
+pub fn export_menu_file(path: String, layout: Layout, platform: PlatformProfile) -> Result<()> {
+    Console::export_menu_file(std::path::Path::new(&path), &layout, platform)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn import_wechat_menu(json: String) -> Result<Menu> {

@@ -91,6 +91,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::import_layout_file,
             commands::export_layout_file,
             commands::export_menu,
+            commands::export_menu_file,
             commands::import_wechat_menu,
             commands::load_designer_history,
             commands::save_designer_history,

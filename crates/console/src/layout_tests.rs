@@ -144,3 +144,30 @@ fn a_broken_or_foreign_layout_file_is_refused_and_a_good_one_round_trips() {
     assert!(wechat.contains("\"button\""), "the WeChat menu body has its buttons");
     assert!(Console::import_wechat_menu("[1, 2]").is_err(), "a foreign menu is refused");
 }
+
+#[test]
+fn a_menu_file_holds_the_platforms_format_and_a_failed_save_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut layout = with_notices(&[]);
+    layout.menu.items.push(wicket_model::layout::MenuItem::action(
+        "order",
+        "点餐",
+        wicket_model::layout::Action::SendKeyword { keyword: "点餐".into() },
+    ));
+    for platform in [PlatformProfile::Wechat, PlatformProfile::Alipay] {
+        let file = dir.path().join(format!("menu-{platform:?}.json"));
+        Console::export_menu_file(&file, &layout, platform).unwrap();
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(written, Console::export_menu(&layout, platform).unwrap(), "the file is the export, byte for byte");
+        assert!(written.contains("点餐"), "with the menu's label");
+    }
+    let wechat = std::fs::read_to_string(dir.path().join("menu-Wechat.json")).unwrap();
+    assert_eq!(Console::import_wechat_menu(&wechat).unwrap().items.len(), 1, "a saved WeChat menu reads back");
+
+    let nowhere = dir.path().join("no such folder").join("menu.json");
+    let error = Console::export_menu_file(&nowhere, &layout, PlatformProfile::Wechat).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Storage);
+    assert!(error.message.contains("menu.json"), "the message names the file: {}", error.message);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "nothing half-written is left behind: {names:?}");
+}

@@ -161,9 +161,12 @@ impl Console {
     pub fn export_layout_file(path: &Path, layout: &Layout) -> Result<(), WicketError> {
         let json = serde_json::to_string_pretty(layout)
             .map_err(|e| WicketError::new(ErrorCode::Internal, format!("cannot write the layout: {e}")))?;
-        let partial = path.with_extension("json.partial");
-        let written = std::fs::write(&partial, json).and_then(|()| std::fs::rename(&partial, path));
-        written.map_err(|e| WicketError::new(ErrorCode::Storage, format!("cannot save {}: {e}", path.display())))
+        write_whole(path, &json)
+    }
+
+    /// Writes the menu in a platform's own format to a file, whole or not at all.
+    pub fn export_menu_file(path: &Path, layout: &Layout, platform: PlatformProfile) -> Result<(), WicketError> {
+        write_whole(path, &Self::export_menu(layout, platform)?)
     }
 
     /// The menu in a platform's own format, for its console or API.
@@ -261,4 +264,17 @@ fn designer_draft(draft: StoredDraft, platform: PlatformProfile) -> DesignerDraf
         issues,
         updated_at: draft.updated_at,
     }
+}
+
+/// Writes beside the target and renames over it: a crash or a full disk
+/// leaves the old file or none, never half of one.
+fn write_whole(path: &Path, text: &str) -> Result<(), WicketError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let written = std::fs::write(&partial, text).and_then(|()| std::fs::rename(&partial, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        WicketError::new(ErrorCode::Storage, format!("cannot save {}: {e}", path.display()))
+    })
 }

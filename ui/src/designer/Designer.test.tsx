@@ -245,4 +245,29 @@ describe('designer', () => {
     await waitFor(() => expect(screen.getByTestId('publish-state').textContent).toBe('发布已排队'));
     await act(async () => undefined);
   });
+
+  it('saves the exported menu through the native save dialog, and says where or why not', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getByTestId('menu-export'));
+    const dialog = await screen.findByTestId('export-menu-dialog');
+    await waitFor(() => expect((within(dialog).getByTestId('export-menu-json') as HTMLTextAreaElement).value).toContain('button'));
+
+    // Cancelled: nothing written, nothing said.
+    await userEvent.click(within(dialog).getByTestId('export-menu-save'));
+    await waitFor(() => expect(m.pickSavePath).toHaveBeenCalledTimes(1));
+    expect(m.exportMenuFile).not.toHaveBeenCalled();
+    expect(within(dialog).queryByTestId('export-menu-saved')).toBeNull();
+
+    m.pickSavePath.mockResolvedValueOnce('/home/staff/menu-alipay.json');
+    await userEvent.click(within(dialog).getByTestId('export-menu-save'));
+    expect((await within(dialog).findByTestId('export-menu-saved')).textContent).toContain('/home/staff/menu-alipay.json');
+    expect(m.pickSavePath).toHaveBeenLastCalledWith('menu-alipay.json', expect.any(Array));
+    expect(m.exportMenuFile).toHaveBeenCalledWith('/home/staff/menu-alipay.json', notices, 'alipay');
+
+    m.pickSavePath.mockResolvedValueOnce('/read-only/menu-alipay.json');
+    m.exportMenuFile.mockRejectedValueOnce(new AppError('storage', 'cannot save /read-only/menu-alipay.json: permission denied'));
+    await userEvent.click(within(dialog).getByTestId('export-menu-save'));
+    expect((await within(dialog).findByTestId('export-menu-error')).textContent).toContain('菜单未能保存');
+    expect(within(dialog).queryByTestId('export-menu-saved')).toBeNull();
+  });
 });

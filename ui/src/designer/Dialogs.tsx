@@ -4,9 +4,11 @@ import { Dialog } from '../console/Dialog';
 import { asAppError, describeError, translateIssue } from '../console/errors';
 import {
   exportMenu,
+  exportMenuFile,
   importWechatMenu,
   layoutVersion,
   layoutVersions,
+  pickSavePath,
   rollbackLayout,
   type DesignerDraft,
   type LayoutTemplate,
@@ -102,11 +104,14 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
   const [json, setJson] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const [savedTo, setSavedTo] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     exportMenu(layout, target).then(
       (text) => {
         if (!live) return;
+        // Another platform's file: what was saved before no longer applies.
+        setSavedTo(null);
         setJson(text);
         setError(null);
       },
@@ -120,14 +125,23 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
       live = false;
     };
   }, [layout, target, t]);
+  // The native save dialog, then the core writes the file whole: a webview
+  // download would land nowhere a merchant's staff could find it.
   const save = () => {
     if (json === null) return;
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `menu-${target}.json`;
-    link.click();
-    URL.revokeObjectURL(url);
+    pickSavePath(`menu-${target}.json`, [{ name: t('designer.exportMenu.filter'), extensions: ['json'] }])
+      .then((path) => (path === null ? null : exportMenuFile(path, layout, target).then(() => path)))
+      .then(
+        (path) => {
+          if (path === null) return;
+          setError(null);
+          setSavedTo(path);
+        },
+        (e: unknown) => {
+          setSavedTo(null);
+          setError(t('designer.exportMenu.saveFailed', { reason: describeError(t, asAppError(e)) }));
+        },
+      );
   };
   return (
     <Frame
@@ -137,7 +151,7 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
       testId="export-menu-dialog"
       footer={
         <>
-          <button type="button" className="btn" disabled={json === null} onClick={save}>
+          <button type="button" className="btn" disabled={json === null} onClick={save} data-testid="export-menu-save">
             {t('designer.exportMenu.save')}
           </button>
           <button
@@ -163,8 +177,13 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
       </div>
       <p className="muted dz-hint">{t(`designer.exportMenu.hint.${target}`)}</p>
       {error && (
-        <p className="form-error" role="alert">
+        <p className="form-error" role="alert" data-testid="export-menu-error">
           {error}
+        </p>
+      )}
+      {savedTo && (
+        <p className="muted dz-hint" role="status" data-testid="export-menu-saved">
+          {t('designer.exportMenu.saved', { path: savedTo })}
         </p>
       )}
       <textarea className="dz-code" readOnly value={json ?? ''} aria-label={t('designer.exportMenu.json')} data-testid="export-menu-json" rows={14} />

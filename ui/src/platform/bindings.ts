@@ -68,6 +68,8 @@ export const commands = {
 	/**  `path` comes from the native save dialog (or a test). */
 	exportLayoutFile: (path: string, layout: Layout) => typedError<null, WicketError>(__TAURI_INVOKE("export_layout_file", { path, layout })),
 	exportMenu: (layout: Layout, platform: PlatformProfile) => typedError<string, WicketError>(__TAURI_INVOKE("export_menu", { layout, platform })),
+	/**  `path` comes from the native save dialog (or a test). */
+	exportMenuFile: (path: string, layout: Layout, platform: PlatformProfile) => typedError<null, WicketError>(__TAURI_INVOKE("export_menu_file", { path, layout, platform })),
 	importWechatMenu: (json: string) => typedError<Menu, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
 	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
 	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),

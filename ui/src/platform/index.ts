@@ -309,6 +309,7 @@ export const importLayoutFile = (path: string): Promise<Layout> => call(() => co
 export const exportLayoutFile = (path: string, layout: Layout): Promise<null> => call(() => commands.exportLayoutFile(path, layout));
 /** The menu as the platform's own API takes it (pretty JSON). */
 export const exportMenu = (layout: Layout, platform: PlatformProfile): Promise<string> => call(() => commands.exportMenu(layout, platform));
+export const exportMenuFile = (path: string, layout: Layout, platform: PlatformProfile): Promise<null> => call(() => commands.exportMenuFile(path, layout, platform));
 /** A WeChat `menu/create` (or `menu/get`) body read into a menu. */
 export const importWechatMenu = (json: string): Promise<Menu> => call(() => commands.importWechatMenu(json));
 export const loadDesignerHistory = (accountId: string): Promise<string | null> => call(() => commands.loadDesignerHistory(accountId));

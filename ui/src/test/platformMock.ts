@@ -203,6 +203,7 @@ export const platformMocks = {
   importLayoutFile: vi.fn(),
   exportLayoutFile: vi.fn(),
   exportMenu: vi.fn(),
+  exportMenuFile: vi.fn(),
   importWechatMenu: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
@@ -318,6 +319,7 @@ export function resetPlatformMocks(): void {
   m.importLayoutFile.mockResolvedValue(EMPTY_LAYOUT);
   m.exportLayoutFile.mockResolvedValue(null);
   m.exportMenu.mockResolvedValue('{"button":[]}');
+  m.exportMenuFile.mockResolvedValue(null);
   m.importWechatMenu.mockResolvedValue({ items: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);
