@@ -55,4 +55,8 @@ pub const COMMANDS: &[&str] = &[
     "default_account_settings",
     "set_presence",
     "presence",
+    "team",
+    "add_staff",
+    "change_staff",
+    "sign_out_staff",
 ];

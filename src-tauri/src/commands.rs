@@ -14,7 +14,9 @@ use wicket_model::inbox::{
 };
 use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
-use wicket_model::{AccountDraft, AccountListItem, AccountPatch, Issue, PlatformProfile, WicketError};
+use wicket_model::{
+    AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
+};
 
 use crate::settings::{self, Language};
 
@@ -415,4 +417,28 @@ pub async fn save_designer_history(
     history: String,
 ) -> Result<()> {
     console.save_designer_history(account_id, history).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn team(console: State<'_, Arc<Console>>) -> Result<Vec<StaffUser>> {
+    console.team().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_staff(console: State<'_, Arc<Console>>, staff: NewStaff) -> Result<StaffUser> {
+    console.add_staff(staff).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_staff(console: State<'_, Arc<Console>>, id: String, change: StaffChange) -> Result<StaffUser> {
+    console.change_staff(id, change).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out_staff(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
+    console.sign_out_staff(id).await
 }

@@ -95,6 +95,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::import_wechat_menu,
             commands::load_designer_history,
             commands::save_designer_history,
+            commands::team,
+            commands::add_staff,
+            commands::change_staff,
+            commands::sign_out_staff,
         ])
         .events(collect_events![
             SyncStatusEvent,

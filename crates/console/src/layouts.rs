@@ -12,7 +12,7 @@ use wicket_model::layout::{
 };
 use wicket_model::{ErrorCode, Issue, PlatformProfile, WicketError};
 use wicket_store::StoredDraft;
-use wicket_sync::{ClientError, ServerClient, SyncEvent};
+use wicket_sync::{ClientError, SyncEvent};
 
 use crate::{blocking, now_ms, Console};
 
@@ -201,14 +201,6 @@ impl Console {
             .find(|item| item.account.id == account_id)
             .map(|item| item.account.platform)
             .ok_or_else(|| WicketError::not_found(format!("account {account_id}")))
-    }
-
-    /// The server client and token of the signed-in workspace.
-    async fn server(&self) -> Result<(ServerClient, String), WicketError> {
-        match &*self.workspace.lock().await {
-            Some(ws) => Ok((ws.client.clone(), ws.token.clone())),
-            None => Err(WicketError::new(ErrorCode::Unauthorized, "sign in to continue")),
-        }
     }
 
     async fn nudge(&self) {

@@ -9,6 +9,7 @@ mod layouts;
 mod media;
 mod secrets;
 mod subscribers;
+mod team;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +20,8 @@ use specta::Type;
 use tokio::sync::Mutex;
 use wicket_model::sync::{Connection, SyncStatus};
 use wicket_model::{
-    mutation, AccountDraft, AccountListItem, AccountPatch, ErrorCode, Issue, Mutation, StaffUser, WicketError,
+    mutation, AccountDraft, AccountListItem, AccountPatch, ErrorCode, Issue, Mutation, Permission, StaffUser,
+    WicketError,
 };
 use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::{Cache, StoreError};
@@ -45,6 +47,16 @@ pub struct Session {
     pub server_url: Option<String>,
     /// None until someone signs in.
     pub user: Option<StaffUser>,
+    /// What the signed-in role may do (from the model's one table), so
+    /// the console shows only what the server would allow.
+    pub permissions: Vec<Permission>,
+}
+
+impl Session {
+    fn new(mode: Mode, server_url: Option<String>, user: Option<StaffUser>) -> Self {
+        let permissions = user.as_ref().map(|u| u.role.permissions()).unwrap_or_default();
+        Self { mode, server_url, user, permissions }
+    }
 }
 
 /// Which workspace to reopen at start: what the settings remember.
@@ -115,12 +127,12 @@ impl Console {
             }
         };
         let Some(token) = self.tokens.load(&key) else {
-            return Ok(Session { mode, server_url, user: None });
+            return Ok(Session::new(mode, server_url, None));
         };
         let cache = self.open_cache(&key).await?;
         let user = blocking(&cache, |c| c.signed_in_user()).await?;
         let Some(user) = user else {
-            return Ok(Session { mode, server_url, user: None });
+            return Ok(Session::new(mode, server_url, None));
         };
         let base_url = match &server_url {
             Some(url) => url.clone(),
@@ -129,10 +141,19 @@ impl Console {
         self.open_workspace(key, mode, server_url, base_url, user, token, cache).await
     }
 
+    /// The server client and token of the signed-in workspace, for what
+    /// lives on the server only (versions, the team).
+    pub(crate) async fn server(&self) -> Result<(ServerClient, String), WicketError> {
+        match &*self.workspace.lock().await {
+            Some(ws) => Ok((ws.client.clone(), ws.token.clone())),
+            None => Err(WicketError::new(ErrorCode::Unauthorized, "sign in to continue")),
+        }
+    }
+
     pub async fn session(&self) -> Session {
         match &*self.workspace.lock().await {
-            Some(ws) => Session { mode: ws.mode, server_url: ws.server_url.clone(), user: Some(ws.user.clone()) },
-            None => Session { mode: Mode::Local, server_url: None, user: None },
+            Some(ws) => Session::new(ws.mode, ws.server_url.clone(), Some(ws.user.clone())),
+            None => Session::new(Mode::Local, None, None),
         }
     }
 
@@ -373,7 +394,7 @@ impl Console {
     ) -> Result<Session, WicketError> {
         let client = ServerClient::new(&base_url)?;
         let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), self.listener.clone());
-        let session = Session { mode, server_url: server_url.clone(), user: Some(user.clone()) };
+        let session = Session::new(mode, server_url.clone(), Some(user.clone()));
         let workspace = Workspace { key, mode, server_url, user, cache, engine, client, token };
         let previous = self.workspace.lock().await.replace(workspace);
         if let Some(previous) = previous {
@@ -458,6 +479,8 @@ mod inbox_tests;
 mod layout_tests;
 #[cfg(test)]
 mod media_tests;
+#[cfg(test)]
+mod team_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

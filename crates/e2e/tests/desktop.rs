@@ -138,5 +138,34 @@ async fn local_mode_and_a_team_server_that_goes_away() {
         .await
         .unwrap();
     assert_eq!(feed.changes.len(), 1, "the account reached the server exactly once");
+
+    // The owner adds a colleague in Settings → Team; she signs in as an agent.
+    click(&client, "nav-settings").await;
+    find(&client, "settings-team").await;
+    eventually("the team is listed", Duration::from_secs(20), || async {
+        count(&client, &testid("team-row")).await == 1
+    })
+    .await;
+    click(&client, "team-add").await;
+    type_into(&client, "team-new-login", "lina").await;
+    type_into(&client, "team-new-display_name", "Li Na").await;
+    type_into(&client, "team-new-password", "short").await;
+    click(&client, "team-add-save").await;
+    find(&client, "team-error-password").await;
+    type_into(&client, "team-new-password", "agent password 1").await;
+    click(&client, "team-add-save").await;
+    eventually("the colleague is on the team", Duration::from_secs(20), || async {
+        count(&client, &testid("team-row")).await == 2
+    })
+    .await;
+    let scroll = "document.querySelector('[data-testid=\"settings-team\"]').scrollIntoView()";
+    client.execute(scroll, vec![]).await.unwrap();
+    let window_scrolled = client.execute("return window.scrollY", vec![]).await.unwrap();
+    assert_eq!(window_scrolled, serde_json::json!(0), "the screen scrolls inside the shell, never the window");
+    screenshot(&client, &display, "settings-team").await;
+    let agent = api_token(&format!("http://127.0.0.1:{port}"), "lina", "agent password 1").await;
+    let me: serde_json::Value =
+        http.get(format!("{base}/me")).bearer_auth(&agent).send().await.unwrap().json().await.unwrap();
+    assert_eq!((me["display_name"].as_str(), me["role"].as_str()), (Some("Li Na"), Some("agent")));
     client.close().await.unwrap();
 }

@@ -21,7 +21,7 @@ pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatc
 pub use change::Change;
 pub use error::{ErrorCode, Issue, WicketError};
 pub use mutation::{Actor, MemoryWorld, Mutation, World};
-pub use staff::{Permission, Role, StaffUser};
+pub use staff::{NewStaff, Permission, Role, StaffChange, StaffUser};
 
 /// Milliseconds since the Unix epoch. A plain number so that it crosses JSON
 /// and TypeScript unchanged.

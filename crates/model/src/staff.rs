@@ -28,7 +28,25 @@ pub enum Permission {
     Read,
 }
 
+impl Permission {
+    pub const ALL: [Permission; 5] = [
+        Permission::ManageAccounts,
+        Permission::DesignLayouts,
+        Permission::AnswerSubscribers,
+        Permission::ManageStaff,
+        Permission::Read,
+    ];
+}
+
 impl Role {
+    /// Every role, the most powerful first (as the console lists them).
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Designer, Role::Agent];
+
+    /// What this role may do: the console hides the rest, the server refuses it.
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL.into_iter().filter(|p| self.allows(*p)).collect()
+    }
+
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::Read => true,
@@ -58,6 +76,40 @@ impl Role {
             _ => None,
         }
     }
+}
+
+/// The shortest password a staff member may have (as `create-owner` asks).
+pub const PASSWORD_MIN_CHARS: usize = 8;
+/// The longest name shown to colleagues.
+pub const DISPLAY_NAME_MAX_CHARS: usize = 40;
+/// The longest sign-in name.
+pub const LOGIN_MAX_CHARS: usize = 64;
+
+/// A staff member to add: what an owner or administrator fills in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    /// The sign-in name, 1 to 64 characters, unique (case does not count).
+    pub login: String,
+    /// Shown to colleagues; the sign-in name when empty.
+    #[serde(default)]
+    pub display_name: String,
+    pub role: Role,
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// A change to a staff member; what is absent stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// A new password; it signs the staff member out everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// A signed-in staff member as the console shows them.

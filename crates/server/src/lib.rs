@@ -72,8 +72,12 @@ impl AppState {
         password_hash: String,
     ) -> Result<StaffUser, ApiError> {
         let login = login.trim();
-        if login.is_empty() || login.chars().count() > 64 {
-            return Err(ApiError::new(wicket_model::ErrorCode::Invalid, "a sign-in name has 1 to 64 characters"));
+        if login.is_empty() || login.chars().count() > wicket_model::staff::LOGIN_MAX_CHARS {
+            let issue = wicket_model::Issue::new("login", "staff.login.length")
+                .with("max", wicket_model::staff::LOGIN_MAX_CHARS as i64);
+            let mut error = wicket_model::WicketError::invalid(vec![issue]);
+            error.message = "a sign-in name has 1 to 64 characters".into();
+            return Err(error.into());
         }
         let new = NewStaff {
             login: login.to_owned(),

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
 use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
-use wicket_model::{ErrorCode, StaffUser, WicketError};
+use wicket_model::{ErrorCode, NewStaff, StaffChange, StaffUser, WicketError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -170,6 +170,24 @@ impl ServerClient {
             .json(&serde_json::json!({ "version": version }));
         let _published: Published = self.send(request).await?;
         Ok(())
+    }
+
+    /// The team's staff (owners and administrators only).
+    pub async fn staff(&self, token: &str) -> Result<Vec<StaffUser>, ClientError> {
+        self.send(self.http.get(self.url("/staff")).bearer_auth(token)).await
+    }
+
+    pub async fn add_staff(&self, token: &str, new: &NewStaff) -> Result<StaffUser, ClientError> {
+        self.send(self.http.post(self.url("/staff")).bearer_auth(token).json(new)).await
+    }
+
+    pub async fn change_staff(&self, token: &str, id: &str, change: &StaffChange) -> Result<StaffUser, ClientError> {
+        self.send(self.http.patch(self.url(&format!("/staff/{id}"))).bearer_auth(token).json(change)).await
+    }
+
+    /// Ends every session of a staff member (a lost laptop, say).
+    pub async fn sign_out_staff(&self, token: &str, id: &str) -> Result<(), ClientError> {
+        self.send(self.http.delete(self.url(&format!("/staff/{id}/sessions"))).bearer_auth(token)).await
     }
 
     /// Like `send`, reading a 409 as the server's current draft.

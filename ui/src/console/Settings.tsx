@@ -5,6 +5,7 @@ import { currentLanguage, LANGUAGES } from '../i18n';
 import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
 import { sendKey, setSendKey, type SendKey } from '../inbox/sendKey';
 import { CannedRepliesSettings } from './CannedRepliesSettings';
+import { TeamSettings } from './TeamSettings';
 import { asAppError, describeError } from './errors';
 import { useChangeLanguage } from './language';
 
@@ -83,6 +84,8 @@ export function SettingsScreen({ session, user, onError }: Props) {
       </section>
 
       <CannedRepliesSettings onError={onError} />
+
+      {session.permissions.includes('manage_staff') && <TeamSettings session={session} me={user} />}
 
       <section className="card settings-card" aria-labelledby={`${id}-mode`}>
         <h2 id={`${id}-mode`}>{t('settings.workspace')}</h2>

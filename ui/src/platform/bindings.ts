@@ -73,6 +73,10 @@ export const commands = {
 	importWechatMenu: (json: string) => typedError<Menu, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
 	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
 	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),
+	team: () => typedError<StaffUser[], WicketError>(__TAURI_INVOKE("team")),
+	addStaff: (staff: NewStaff) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("add_staff", { staff })),
+	changeStaff: (id: string, change: StaffChange) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("change_staff", { id, change })),
+	signOutStaff: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("sign_out_staff", { id })),
 };
 
 /** Events */
@@ -591,6 +595,17 @@ export type ModuleKind = {
 	kind: "marketing_slots",
 } & MarketingSlotsProps;
 
+/**  A staff member to add: what an owner or administrator fills in. */
+export type NewStaff = {
+	/**  The sign-in name, 1 to 64 characters, unique (case does not count). */
+	login: string,
+	/**  Shown to colleagues; the sign-in name when empty. */
+	display_name?: string,
+	role: Role,
+	/**  At least 8 characters. */
+	password: string,
+};
+
 /**  One line of news. */
 export type NoticeProps = {
 	text: string,
@@ -610,6 +625,18 @@ export type PayButtonProps = {
 	amount_template: string,
 	description: string,
 };
+
+export type Permission = 
+/**  Create, edit and archive public service accounts. */
+"manage_accounts" | 
+/**  Edit, publish and roll back the function view. */
+"design_layouts" | 
+/**  Reply to subscribers, write notes, triage conversations. */
+"answer_subscribers" | 
+/**  Add staff, change their roles, sign them out. */
+"manage_staff" | 
+/**  See accounts and follow the change feed. */
+"read";
 
 /**  Which platform's rules an account follows. */
 export type PlatformProfile = 
@@ -746,6 +773,11 @@ export type Session = {
 	server_url: string | null,
 	/**  None until someone signs in. */
 	user: StaffUser | null,
+	/**
+	 *  What the signed-in role may do (from the model's one table), so
+	 *  the console shows only what the server would allow.
+	 */
+	permissions: Permission[],
 };
 
 /**  A run of text in a search snippet; `hit` runs are what matched. */
@@ -757,6 +789,14 @@ export type SnippetPart = {
 export type SpacerProps = {
 	/**  In px. */
 	height: number,
+};
+
+/**  A change to a staff member; what is absent stays as it is. */
+export type StaffChange = {
+	display_name?: string | null,
+	role?: Role | null,
+	/**  A new password; it signs the staff member out everywhere. */
+	password?: string | null,
 };
 
 /**  A signed-in staff member as the console shows them. */

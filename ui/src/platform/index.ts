@@ -6,6 +6,9 @@ import { commands, events } from './bindings';
 import type {
   AccountDraft,
   AccountSettings,
+  NewStaff,
+  StaffChange,
+  StaffUser,
   CannedReply,
   CannedReplyDraft,
   AccountListItem,
@@ -68,8 +71,11 @@ export type {
   PresenceSnapshot,
   PresenceState,
   RejectedChange,
+  NewStaff,
+  Permission,
   Role,
   Session,
+  StaffChange,
   StaffUser,
   SyncStatus,
   WicketError,
@@ -301,6 +307,11 @@ export const resolveLayoutConflict = (accountId: string, layout: Layout): Promis
 /** Publishes the draft (queued when offline); AppError 'invalid' with issues when the rules say no. */
 export const publishLayout = (accountId: string): Promise<DesignerDraft> => call(() => commands.publishLayout(accountId));
 /** Published versions, newest first (needs the server: AppError 'offline' otherwise). */
+// The team (owners and administrators): on the server only, so these need a connection.
+export const team = (): Promise<StaffUser[]> => call(() => commands.team());
+export const addStaff = (staff: NewStaff): Promise<StaffUser> => call(() => commands.addStaff(staff));
+export const changeStaff = (id: string, change: StaffChange): Promise<StaffUser> => call(() => commands.changeStaff(id, change));
+export const signOutStaff = (id: string): Promise<null> => call(() => commands.signOutStaff(id));
 export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
 export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
 export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));

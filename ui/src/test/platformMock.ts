@@ -12,9 +12,11 @@ import type {
   DesignerDraft,
   ConversationListItem,
   Message,
+  NewStaff,
   PresenceSnapshot,
   ReplyWindow,
   Session,
+  StaffChange,
   SyncStatus,
   ThreadInfo,
   ThreadMessage,
@@ -25,6 +27,7 @@ export const localSession: Session = {
   mode: 'local',
   server_url: null,
   user: { id: 'u1', login: 'mei', display_name: '李梅', role: 'owner' },
+  permissions: ['manage_accounts', 'design_layouts', 'answer_subscribers', 'manage_staff', 'read'],
 };
 
 export const onlineStatus: SyncStatus = { connection: 'online', pending: 0, rejected: 0, last_synced_at: null, last_error: null };
@@ -204,6 +207,10 @@ export const platformMocks = {
   exportLayoutFile: vi.fn(),
   exportMenu: vi.fn(),
   exportMenuFile: vi.fn(),
+  team: vi.fn(),
+  addStaff: vi.fn(),
+  changeStaff: vi.fn(),
+  signOutStaff: vi.fn(),
   importWechatMenu: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
@@ -320,6 +327,10 @@ export function resetPlatformMocks(): void {
   m.exportLayoutFile.mockResolvedValue(null);
   m.exportMenu.mockResolvedValue('{"button":[]}');
   m.exportMenuFile.mockResolvedValue(null);
+  m.team.mockResolvedValue([localSession.user!]);
+  m.addStaff.mockImplementation(async (staff: NewStaff) => ({ id: `u-${staff.login}`, login: staff.login, display_name: staff.display_name || staff.login, role: staff.role }));
+  m.changeStaff.mockImplementation(async (id: string, change: StaffChange) => ({ id, login: id, display_name: id, role: change.role ?? 'agent' }));
+  m.signOutStaff.mockResolvedValue(null);
   m.importWechatMenu.mockResolvedValue({ items: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);

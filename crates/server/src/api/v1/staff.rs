@@ -4,9 +4,8 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
-use utoipa::ToSchema;
-use wicket_model::{ErrorCode, Issue, Permission, Role, StaffUser, WicketError};
+use wicket_model::staff::{DISPLAY_NAME_MAX_CHARS, PASSWORD_MIN_CHARS};
+use wicket_model::{ErrorCode, Issue, NewStaff, Permission, Role, StaffChange, StaffUser, WicketError};
 
 use super::ApiJson;
 use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound, Null, Unauthorized};
@@ -14,32 +13,6 @@ use crate::auth::{self, Staff};
 use crate::error::ApiError;
 use crate::storage::{StaffUpdate, StaffUpdated};
 use crate::AppState;
-
-/// The shortest password a staff member may have (as `create-owner` asks).
-pub const PASSWORD_MIN_CHARS: usize = 8;
-const DISPLAY_NAME_MAX_CHARS: usize = 40;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewStaffRequest {
-    /// The sign-in name, 1 to 64 characters, unique (case does not count).
-    login: String,
-    /// Shown to colleagues; the sign-in name when empty.
-    #[serde(default)]
-    display_name: String,
-    role: Role,
-    /// At least 8 characters.
-    password: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffChange {
-    display_name: Option<String>,
-    role: Option<Role>,
-    /// A new password; it signs the staff member out everywhere.
-    password: Option<String>,
-}
 
 /// Every staff member of this server.
 #[utoipa::path(
@@ -64,7 +37,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Json<Ve
     path = "/api/v1/staff",
     tag = "staff",
     security(("bearer" = [])),
-    request_body = NewStaffRequest,
+    request_body = NewStaff,
     responses(
         (status = 200, description = "The new staff member.", body = StaffUser),
         (status = 401, response = Unauthorized),
@@ -76,7 +49,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Json<Ve
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    ApiJson(request): ApiJson<NewStaffRequest>,
+    ApiJson(request): ApiJson<NewStaff>,
 ) -> Result<Json<StaffUser>, ApiError> {
     staff.require(Permission::ManageStaff)?;
     may_grant(&staff, request.role)?;
