@@ -77,8 +77,10 @@ async fn set_field(client: &Client, css: &str, text: &str) {
     // ignores WebDriver's clear.
     field.send_keys("\u{E009}a\u{E000}").await.unwrap();
     field.send_keys("\u{E003}").await.unwrap();
-    let field = find_css(client, css).await;
-    field.send_keys(text).await.unwrap();
+    if !text.is_empty() {
+        let field = find_css(client, css).await;
+        field.send_keys(text).await.unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -113,8 +115,34 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     assert_eq!(phone_modules(&client).await.len(), 3, "three modules on the phone");
     screenshot(&client, &display, "designer-three-modules").await;
 
-    // Nothing selected: the inspector is the menu editor. A main item with a submenu.
+    // Nothing selected: the inspector holds the menu and the pages. A page
+    // that a menu item or an entry can open, named, then back to home.
     click_empty_phone(&client).await;
+    click(&client, "page-add").await;
+    let page_title = "[data-testid=\"page-row\"] input[data-field=\"title\"]";
+    set_field(&client, page_title, "").await;
+    leave_field(&client, page_title).await;
+    eventually("an untitled page is a problem", Duration::from_secs(10), || async {
+        count(&client, "[data-testid=\"page-row\"] [data-testid=\"field-issue\"]").await == 1
+    })
+    .await;
+    set_field(&client, page_title, "Points").await;
+    leave_field(&client, page_title).await;
+    eventually("the picker shows the named page", Duration::from_secs(10), || async {
+        let picked = "const s = document.querySelector('[data-testid=\"page-picker\"]'); return s.options[s.selectedIndex].textContent;";
+        client.execute(picked, vec![]).await.ok() == Some(serde_json::json!("Points"))
+            && count(&client, "[data-testid=\"page-row\"] [data-testid=\"field-issue\"]").await == 0
+    })
+    .await;
+    assert!(phone_modules(&client).await.is_empty(), "the new page is empty on the phone");
+    screenshot(&client, &display, "designer-pages").await;
+    find_css(&client, "[data-testid=\"page-picker\"] option[value=\"\"]").await.click().await.unwrap();
+    eventually("the phone is back on home", Duration::from_secs(10), || async {
+        phone_modules(&client).await.len() == 3
+    })
+    .await;
+
+    // A main item with a submenu.
     click(&client, "menu-add").await;
     let label = "[data-testid=\"menu-item-editor\"] .dz-menu-row input[data-field$=\"label\"]";
     set_field(&client, label, "点餐").await;

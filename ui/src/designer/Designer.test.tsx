@@ -270,4 +270,39 @@ describe('designer', () => {
     expect((await within(dialog).findByTestId('export-menu-error')).textContent).toContain('菜单未能保存');
     expect(within(dialog).queryByTestId('export-menu-saved')).toBeNull();
   });
+
+  it('adds a page, names it, shows it on the phone, and a menu item can open it; deleting asks first and undo brings it back', async () => {
+    await renderDesigner();
+    const pagesEditor = screen.getByTestId('pages-editor');
+    await userEvent.click(within(pagesEditor).getByTestId('page-add'));
+    const row = within(pagesEditor).getByTestId('page-row');
+    expect(row.getAttribute('data-page-id')).toBe('page-1');
+    // The phone now shows the new (empty) page, and the picker says so.
+    expect((screen.getByTestId('page-picker') as HTMLSelectElement).value).toBe('page-1');
+    expect(screen.getByTestId('phone').querySelector('[data-module-id="n1"]')).toBeNull();
+
+    const title = row.querySelector<HTMLInputElement>('input[data-field="title"]')!;
+    await userEvent.clear(title);
+    await userEvent.type(title, '积分商城');
+    expect(Array.from((screen.getByTestId('page-picker') as HTMLSelectElement).options, (o) => o.textContent)).toEqual(['首页', '积分商城']);
+
+    // A menu item's "open page" action offers it.
+    const action = screen.getByTestId('menu-editor').querySelector<HTMLSelectElement>('select[data-field$="action.type"]')!;
+    await userEvent.selectOptions(action, 'open_page');
+    const pagePick = screen.getByTestId('menu-editor').querySelector<HTMLSelectElement>('select[data-field$="page_id"]')!;
+    expect(Array.from(pagePick.options, (o) => o.textContent)).toContain('积分商城');
+
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalled());
+    const savedLayout = m.saveLayout.mock.calls.at(-1)![1] as Layout;
+    expect(savedLayout.pages).toEqual([{ id: 'page-1', title: '积分商城', modules: [] }]);
+
+    await userEvent.click(within(row).getByTestId('page-remove'));
+    expect(within(pagesEditor).getAllByTestId('page-row')).toHaveLength(1);
+    await userEvent.click(within(row).getByTestId('page-confirm-remove'));
+    expect(within(pagesEditor).queryAllByTestId('page-row')).toHaveLength(0);
+    expect((screen.getByTestId('page-picker') as HTMLSelectElement).value).toBe('');
+    expect(screen.getByTestId('phone').querySelector('[data-module-id="n1"]')).not.toBeNull();
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(within(screen.getByTestId('pages-editor')).getAllByTestId('page-row')).toHaveLength(1);
+  });
 });

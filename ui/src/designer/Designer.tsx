@@ -44,9 +44,10 @@ import { ConflictDialog, ExportMenuDialog, HistoryDrawer, ImportMenuDialog, Issu
 import { canvasDrop, outlineDrop, type Drop, type Indicator } from './drop';
 import { Inspector } from './Inspector';
 import { MenuEditor } from './MenuEditor';
+import { PagesEditor } from './Pages';
 import { Outline, type OutlineHandle } from './Outline';
 import { KindIcon, Palette } from './Palette';
-import { initialState, parseHistory, placeAfter, reducer, serializeHistory } from './state';
+import { freshPageId, initialState, parseHistory, placeAfter, reducer, serializeHistory } from './state';
 import { listAt, locate, subtreeIds, walk, type Slot } from './tree';
 import './designer.css';
 
@@ -179,7 +180,8 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [sample, setSample] = useState<SampleSubscriber>(DEFAULT_SAMPLE);
-  const [page, setPage] = useState<string | null>(null);
+  // The page picked to show; a page undone away falls back to home (`page` below).
+  const [pagePicked, setPage] = useState<string | null>(null);
   const [device, setDevice] = useState<DeviceId>('small');
   const [view, setView] = useState<PhoneView>('function');
   const [dialog, setDialog] = useState<DialogName>(null);
@@ -311,6 +313,7 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
 
   const layout = state.layout;
   const issues = useMemo(() => draft?.issues ?? [], [draft?.issues]);
+  const page = pagePicked !== null && layout.pages.some((p) => p.id === pagePicked) ? pagePicked : null;
   const rootSlot = useMemo<Slot>(() => ({ parent: null, page }), [page]);
   const rootModules = useMemo(() => listAt(layout, rootSlot) ?? [], [layout, rootSlot]);
   const rootPath = page === null ? 'modules' : `pages.${layout.pages.findIndex((p) => p.id === page)}.modules`;
@@ -338,6 +341,13 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
     if (state.selected !== null) dispatch({ type: 'set_props', id: state.selected, props, field, now: Date.now() });
   }, [state.selected]);
   const onMenu = useCallback((menu: Menu, field: string) => dispatch({ type: 'set_menu', menu, field, now: Date.now() }), []);
+  const addPage = () => {
+    const id = freshPageId(layout);
+    dispatch({ type: 'add_page', id, title: t('designer.pages.newTitle', { n: layout.pages.length + 1 }) });
+    setPage(id);
+  };
+  const renamePage = useCallback((id: string, title: string) => dispatch({ type: 'rename_page', id, title, now: Date.now() }), []);
+  const removePage = useCallback((id: string) => dispatch({ type: 'remove_page', id }), []);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (dialog !== null) return;
@@ -680,6 +690,7 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
               <Inspector key={selected.module.id} module={selected.module} path={selected.path} issues={issues} pages={layout.pages} onChange={onProps} onEndTyping={endTyping} />
             ) : (
               <MenuEditor menu={layout.menu} platform={platform} issues={issues} pages={layout.pages} onChange={onMenu} onEndTyping={endTyping} onExport={() => setDialog('exportMenu')} onImport={() => setDialog('importMenu')}>
+                <PagesEditor pages={layout.pages} issues={issues} shown={page} onShow={setPage} onAdd={addPage} onRename={renamePage} onRemove={removePage} onEndTyping={endTyping} />
                 <SampleEditor sample={sample} onChange={setSample} />
               </MenuEditor>
             )}

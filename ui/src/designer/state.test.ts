@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { everyKindLayout } from '../renderer/fixtures';
 import type { Layout, Module, ModuleKind } from '../shared/model';
-import { COALESCE_MS, HISTORY_LIMIT, initialState, parseHistory, placeAfter, reducer, serializeHistory, type DesignerAction, type DesignerState } from './state';
+import { COALESCE_MS, HISTORY_LIMIT, freshPageId, initialState, parseHistory, placeAfter, reducer, serializeHistory, type DesignerAction, type DesignerState } from './state';
 import { allIds, locate, HOME } from './tree';
 
 const notice = (id: string, text = id): Module => ({ id, props: { kind: 'notice', text, action: null } });
@@ -247,5 +247,42 @@ describe('history', () => {
     expect(parseHistory('nonsense')).toBeNull();
     expect(parseHistory('{"version":2}')).toBeNull();
     expect(parseHistory(null)).toBeNull();
+  });
+});
+
+describe('pages', () => {
+  it('adds, renames and removes a page, each one step that undo takes back', () => {
+    const start = initialState(layoutOf(notice('a')));
+    const added = run(start, { type: 'add_page', id: freshPageId(start.layout), title: '积分商城' });
+    expect(added.layout.pages).toEqual([{ id: 'page-1', title: '积分商城', modules: [] }]);
+    expect(added.past).toHaveLength(1);
+    expect(added.layout.modules).toBe(start.layout.modules);
+
+    // Typing a title is one step keeping the last value.
+    let s = added;
+    for (const [i, title] of ['积', '积分', '积分兑换'].entries()) s = run(s, { type: 'rename_page', id: 'page-1', title, now: 50_000 + i * 200 });
+    expect(s.past).toHaveLength(2);
+    expect(s.layout.pages[0]!.title).toBe('积分兑换');
+    expect(run(s, { type: 'undo' }).layout.pages[0]!.title).toBe('积分商城');
+
+    // A page with modules goes with them; undo brings both back.
+    s = run(s, { type: 'end_typing' }, { type: 'insert', modules: [notice('p')], at: { slot: { parent: null, page: 'page-1' }, index: 0 } });
+    expect(s.selected).toBe('p');
+    const removed = run(s, { type: 'remove_page', id: 'page-1' });
+    expect(removed.layout.pages).toEqual([]);
+    expect(removed.selected).toBeNull();
+    const back = run(removed, { type: 'undo' });
+    expect(back.layout.pages[0]!.modules.map((m) => m.id)).toEqual(['p']);
+  });
+
+  it('what changes nothing is no step, and a new page never takes a used id', () => {
+    const start = initialState({ ...layoutOf(), pages: [{ id: 'page-2', title: 'x', modules: [] }] });
+    expect(run(start, { type: 'rename_page', id: 'page-2', title: 'x' })).toBe(start);
+    expect(run(start, { type: 'rename_page', id: 'nope', title: 'y' })).toBe(start);
+    expect(run(start, { type: 'remove_page', id: 'nope' })).toBe(start);
+    expect(run(start, { type: 'add_page', id: 'page-2', title: 'again' })).toBe(start);
+    expect(freshPageId(start.layout)).toBe('page-3');
+    const two = run(start, { type: 'add_page', id: freshPageId(start.layout), title: 'y' });
+    expect(freshPageId(two.layout)).toBe('page-4');
   });
 });

@@ -49,6 +49,12 @@ export type DesignerAction =
   /** Props of one module; `field` (a path such as `entries.0.label`) with `now` joins typing into one step. */
   | { type: 'set_props'; id: string; props: ModuleKind; field?: string; now?: number }
   | { type: 'set_menu'; menu: Menu; field?: string; now?: number }
+  /** A page a menu item or an entry can open; the caller names it (`freshPageId`). */
+  | { type: 'add_page'; id: string; title: string }
+  /** A page's title; typing joins one step as in a field. */
+  | { type: 'rename_page'; id: string; title: string; now?: number }
+  /** A page and its modules; what opened it then shows as a problem to fix. */
+  | { type: 'remove_page'; id: string }
   /** A whole new layout (template, import, conflict resolution): one step. */
   | { type: 'replace'; layout: Layout }
   | { type: 'end_typing' }
@@ -148,6 +154,23 @@ export function reducer(state: DesignerState, action: DesignerAction): DesignerS
       if (deepEqual(state.layout.menu, action.menu)) return state;
       return edit(state, { ...state.layout, menu: action.menu }, action.field === undefined ? undefined : `menu:${action.field}`, action.now);
     }
+    case 'add_page': {
+      if (state.layout.pages.some((p) => p.id === action.id)) return state;
+      const pages = [...state.layout.pages, { id: action.id, title: action.title, modules: [] }];
+      return commit(state, { ...state.layout, pages }, null);
+    }
+    case 'rename_page': {
+      const page = state.layout.pages.find((p) => p.id === action.id);
+      if (!page || page.title === action.title) return state;
+      const pages = state.layout.pages.map((p) => (p === page ? { ...p, title: action.title } : p));
+      return edit(state, { ...state.layout, pages }, `page:${action.id}:title`, action.now);
+    }
+    case 'remove_page': {
+      const pages = state.layout.pages.filter((p) => p.id !== action.id);
+      if (pages.length === state.layout.pages.length) return state;
+      const layout = { ...state.layout, pages };
+      return commit(state, layout, keepSelection(layout, state.selected));
+    }
     case 'replace': {
       if (deepEqual(state.layout, action.layout)) return state;
       return commit(state, action.layout, keepSelection(action.layout, state.selected));
@@ -177,6 +200,12 @@ export function reducer(state: DesignerState, action: DesignerAction): DesignerS
       };
     }
   }
+}
+
+/** An id no page of `layout` has yet: `page-1`, `page-2`, … */
+export function freshPageId(layout: Layout): string {
+  const taken = new Set(layout.pages.map((p) => p.id));
+  for (let n = layout.pages.length + 1; ; n++) if (!taken.has(`page-${n}`)) return `page-${n}`;
 }
 
 /** What `saveDesignerHistory` keeps: the steps and the sample subscriber. */
