@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "language",
     "set_language",
     "list_conversations",
+    "attention",
     "conversation_messages",
     "thread_info",
     "send_reply",

@@ -10,7 +10,8 @@ use wicket_model::account::AccountSettings;
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
-    ConversationListItem, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo, ThreadMessage,
+    ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo,
+    ThreadMessage,
 };
 use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
@@ -149,8 +150,15 @@ pub fn set_language(app: AppHandle, language: Language) -> Result<()> {
 pub async fn list_conversations(
     console: State<'_, Arc<Console>>,
     filter: InboxFilter,
-) -> Result<Vec<ConversationListItem>> {
-    console.conversations(filter).await
+    limit: u32,
+) -> Result<ConversationPage> {
+    console.conversation_page(filter, limit).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn attention(console: State<'_, Arc<Console>>) -> Result<Vec<ConversationListItem>> {
+    console.attention().await
 }
 
 #[tauri::command]

@@ -60,6 +60,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::language,
             commands::set_language,
             commands::list_conversations,
+            commands::attention,
             commands::conversation_messages,
             commands::thread_info,
             commands::send_reply,

@@ -3,7 +3,8 @@
 
 use wicket_model::conversation::{ConversationStatus, MessageBody};
 use wicket_model::inbox::{
-    ConversationListItem, InboxFilter, MessageCursor, MessagePage, MessageState, SearchHit, ThreadInfo, ThreadMessage,
+    ConversationListItem, ConversationPage, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState,
+    SearchHit, ThreadInfo, ThreadMessage,
 };
 use wicket_model::sync::{Connection, PresenceSnapshot};
 use wicket_model::{ErrorCode, Mutation, WicketError};
@@ -12,6 +13,10 @@ use crate::{blocking, now_ms, Console};
 
 /// The most messages one page of a thread may ask for.
 const PAGE_MAX: u32 = 200;
+/// The longest page of the conversation list.
+const LIST_MAX: u32 = 100_000;
+/// The most unread conversations of each kind the alerts look at.
+const ATTENTION_MAX: usize = 1_000;
 /// The most hits a search returns; the inbox shows the newest.
 const SEARCH_LIMIT: usize = 50;
 
@@ -20,6 +25,32 @@ impl Console {
         let cache = self.cache().await?;
         let me = self.staff_id().await;
         blocking(&cache, move |c| c.conversations(&filter, &me)).await
+    }
+
+    /// The first `limit` conversations of the list; the inbox asks for a
+    /// longer page as staff scroll down it.
+    pub async fn conversation_page(&self, filter: InboxFilter, limit: u32) -> Result<ConversationPage, WicketError> {
+        let cache = self.cache().await?;
+        let me = self.staff_id().await;
+        let limit = limit.clamp(1, LIST_MAX) as usize;
+        blocking(&cache, move |c| c.conversation_page(&filter, &me, limit)).await
+    }
+
+    /// What concerns the signed-in staff member now: their conversations
+    /// and unassigned ones with unread messages (for the window title and
+    /// desktop notifications), without reading the whole inbox.
+    pub async fn attention(&self) -> Result<Vec<ConversationListItem>, WicketError> {
+        let cache = self.cache().await?;
+        let me = self.staff_id().await;
+        blocking(&cache, move |c| {
+            let mut items = Vec::new();
+            for scope in [InboxScope::Mine, InboxScope::Unassigned] {
+                let filter = InboxFilter { account_id: None, scope, status: None, label: None, unread_only: true };
+                items.extend(c.conversation_page(&filter, &me, ATTENTION_MAX)?.items);
+            }
+            Ok(items)
+        })
+        .await
     }
 
     /// One page of a thread, oldest first; waiting replies show as

@@ -9,7 +9,7 @@ use crate::test_support::{eventually, start_server, team_with_account, Subscribe
 use crate::tests::{quiet, until_synced};
 
 fn everything() -> InboxFilter {
-    InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None }
+    InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false }
 }
 
 #[tokio::test]
@@ -28,12 +28,17 @@ async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
     .await;
     assert_eq!(item.unread, 1, "the new message is unread");
     let conversation = item.conversation.id.clone();
+    let attention: Vec<_> = console.attention().await.unwrap().into_iter().map(|c| c.conversation.id).collect();
+    assert_eq!(attention, std::slice::from_ref(&conversation), "an unassigned unread conversation concerns me");
+    let page = console.conversation_page(everything(), 1).await.unwrap();
+    assert_eq!((page.items.len(), page.more), (1, false), "one conversation, one page");
     let info = console.thread_info(conversation.clone()).await.unwrap();
     assert!(info.window.open, "the subscriber just wrote: the reply window is open");
     assert_eq!(info.window.replies_left, Some(5), "WeChat allows 5 replies after a message");
     console.mark_read(conversation.clone()).await.unwrap();
     let list = console.conversations(everything()).await.unwrap();
     assert_eq!(list[0].unread, 0, "read once opened");
+    assert!(console.attention().await.unwrap().is_empty(), "read, it no longer asks for attention");
 
     // Enter pressed twice: the same client id twice is one reply.
     for _ in 0..2 {

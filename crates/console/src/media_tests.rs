@@ -19,7 +19,8 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
 
     let mut subscriber = Subscriber { base: base.clone(), account, cookie: None, http: reqwest::Client::new() };
     subscriber.say("s-1", "能发一张截图吗？").await;
-    let everything = InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None };
+    let everything =
+        InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false };
     let conversation = eventually("the subscriber's message reaches the inbox", async || {
         console.conversations(everything.clone()).await.unwrap().into_iter().next().map(|c| c.conversation.id)
     })

@@ -60,7 +60,8 @@ mod tests {
         let page = console.subscriber_page_url(&account).await.unwrap();
         let base = page.split("/s/").next().unwrap().to_owned();
         subscriber_writes(&base, &account, "还有燕麦拿铁吗？").await;
-        let all = InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None };
+        let all =
+            InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false };
         let conversation = tokio::time::timeout(Duration::from_secs(30), async {
             loop {
                 console.sync_now().await;

@@ -31,6 +31,17 @@ pub struct InboxFilter {
     pub scope: InboxScope,
     pub status: Option<ConversationStatus>,
     pub label: Option<String>,
+    /// Only conversations with messages this staff member has not read.
+    #[serde(default)]
+    pub unread_only: bool,
+}
+
+/// The first conversations of a list, newest activity first; `more` says
+/// the list goes on (the console asks for a longer page as staff scroll).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationListItem>,
+    pub more: bool,
 }
 
 /// One row of the conversation list.

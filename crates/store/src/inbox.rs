@@ -4,8 +4,8 @@
 
 use wicket_model::conversation::{Conversation, Delivery, Direction, Message, Subscriber};
 use wicket_model::inbox::{
-    ConversationListItem, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState, SearchHit, SnippetPart,
-    ThreadInfo, ThreadMessage,
+    ConversationListItem, ConversationPage, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState,
+    SearchHit, SnippetPart, ThreadInfo, ThreadMessage,
 };
 use wicket_model::reply_window::reply_window;
 use wicket_model::{Millis, Mutation, PlatformProfile, WicketError};
@@ -17,14 +17,22 @@ use crate::search;
 use crate::{decode, get_meta, Cache, Result, StoreError};
 
 impl Cache {
-    /// The conversation list: those `filter` selects, newest activity first,
-    /// with waiting changes applied (a status change moves a conversation
-    /// between lists at once). `me` is the signed-in staff member's id.
+    /// The whole conversation list `filter` selects (see `conversation_page`).
     pub fn conversations(&self, filter: &InboxFilter, me: &str) -> Result<Vec<ConversationListItem>> {
+        Ok(self.conversation_page(filter, me, usize::MAX)?.items)
+    }
+
+    /// The first `limit` conversations `filter` selects, newest activity
+    /// first, with waiting changes applied (a status change moves a
+    /// conversation between lists at once). `me` is the signed-in staff
+    /// member's id. Only those rows are read: a long inbox costs what the
+    /// screen shows, not what the cache holds.
+    pub fn conversation_page(&self, filter: &InboxFilter, me: &str, limit: usize) -> Result<ConversationPage> {
         let conn = self.conn();
         let overlay = overlay::build(&conn, Scope::Every, None)?;
-        // The query selects by the pulled state; conversations with waiting
-        // changes are always read and filtered again after the overlay.
+        // Conversations with waiting changes are read whole and filtered
+        // after the overlay; the rest by their pulled state, in the index's
+        // order, as far as the page goes.
         let touched = serde_json::to_string(&overlay.world.conversations.keys().collect::<Vec<_>>())
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let scope = match filter.scope {
@@ -32,40 +40,60 @@ impl Cache {
             InboxScope::Unassigned => "unassigned",
             InboxScope::All => "all",
         };
-        let mut stmt = conn.prepare_cached(
-            "SELECT c.body, a.name, a.platform, coalesce(json_extract(s.body, '$.display_name'), ''),
+        let columns = "SELECT c.body, a.name, a.platform, coalesce(json_extract(s.body, '$.display_name'), ''),
                (SELECT count(*) FROM messages m
                  WHERE m.conversation_id = c.id AND m.direction = 'inbound' AND m.is_event = 0
                    AND m.created_at > coalesce((SELECT read_at FROM read_marks r WHERE r.conversation_id = c.id),
                                                -9223372036854775808))
              FROM conversations c
              JOIN accounts a ON a.id = c.account_id
-             LEFT JOIN subscribers s ON s.id = c.subscriber_id
-             WHERE c.id IN (SELECT value FROM json_each(?1))
-                OR ((?2 IS NULL OR c.account_id = ?2)
-                    AND (?3 IS NULL OR c.status = ?3)
-                    AND (?4 = 'all' OR (?4 = 'mine' AND c.assignee = ?5) OR (?4 = 'unassigned' AND c.assignee IS NULL))
-                    AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.body, '$.labels') WHERE value = ?6)))
-             ORDER BY c.last_activity_at DESC",
-        )?;
-        let rows = stmt.query_map(
-            params![touched, filter.account_id, filter.status.map(|s| s.as_str()), scope, me, filter.label],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, u32>(4)?,
-                ))
-            },
-        )?;
-        let mut items = Vec::new();
-        for row in rows {
-            let (body, account_name, platform, subscriber_name, unread) = row?;
+             LEFT JOIN subscribers s ON s.id = c.subscriber_id";
+        let read_row = |row: &wicket_sqlite::rusqlite::Row<'_>| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, u32>(4)?,
+            ))
+        };
+        let mut rows = Vec::new();
+        let mut stmt = conn.prepare_cached(&format!("{columns} WHERE c.id IN (SELECT value FROM json_each(?1))"))?;
+        for row in stmt.query_map(params![touched], read_row)? {
+            rows.push(row?);
+        }
+        // Unread needs activity after the read mark: a cheap test on the
+        // conversation row before looking for such a message.
+        let mut stmt = conn.prepare_cached(&format!(
+            "{columns}
+             WHERE c.id NOT IN (SELECT value FROM json_each(?1))
+               AND (?2 IS NULL OR c.account_id = ?2)
+               AND (?3 IS NULL OR c.status = ?3)
+               AND (?4 = 'all' OR (?4 = 'mine' AND c.assignee = ?5) OR (?4 = 'unassigned' AND c.assignee IS NULL))
+               AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.body, '$.labels') WHERE value = ?6))
+               AND (?7 = 0 OR (c.last_activity_at > coalesce(
+                     (SELECT read_at FROM read_marks r WHERE r.conversation_id = c.id), -9223372036854775808)
+                   AND EXISTS (SELECT 1 FROM messages m
+                     WHERE m.conversation_id = c.id AND m.direction = 'inbound' AND m.is_event = 0
+                       AND m.created_at > coalesce((SELECT read_at FROM read_marks r WHERE r.conversation_id = c.id),
+                                                   -9223372036854775808))))
+             ORDER BY c.last_activity_at DESC, c.id DESC
+             LIMIT ?8"
+        ))?;
+        // One row more than asked tells whether the list goes on.
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        let status = filter.status.map(|s| s.as_str());
+        let args = params![touched, filter.account_id, status, scope, me, filter.label, filter.unread_only, fetch];
+        let mut untouched = 0usize;
+        for row in stmt.query_map(args, read_row)? {
+            rows.push(row?);
+            untouched += 1;
+        }
+        let mut items = Vec::with_capacity(rows.len());
+        for (body, account_name, platform, subscriber_name, unread) in rows {
             let pulled: Conversation = decode_body(&body)?;
             let conversation = overlay.world.conversations.get(&pulled.id).cloned().unwrap_or(pulled);
-            if !selects(filter, me, &conversation) {
+            if !selects(filter, me, &conversation) || (filter.unread_only && unread == 0) {
                 continue;
             }
             let platform = PlatformProfile::parse(&platform)
@@ -83,7 +111,9 @@ impl Cache {
             (b.conversation.last_activity_at, &b.conversation.id)
                 .cmp(&(a.conversation.last_activity_at, &a.conversation.id))
         });
-        Ok(items)
+        let more = untouched > limit || items.len() > limit;
+        items.truncate(limit);
+        Ok(ConversationPage { items, more })
     }
 
     /// One page of a thread, oldest first: at most `limit` pulled messages

@@ -123,7 +123,7 @@ fn inbox() -> (tempfile::TempDir, Cache) {
 }
 
 fn filter(scope: InboxScope) -> InboxFilter {
-    InboxFilter { account_id: None, scope, status: None, label: None }
+    InboxFilter { account_id: None, scope, status: None, label: None, unread_only: false }
 }
 
 fn ids(cache: &Cache, filter: &InboxFilter) -> Vec<String> {
@@ -173,6 +173,46 @@ fn unread_counts_inbound_messages_after_the_read_mark() {
     assert_eq!(unread("c1"), 0, "a read mark never moves back");
     cache.apply_pull(&pull(vec![message("m5", "c1", Direction::Inbound, "还在吗", T0 + 50)]), T0).unwrap();
     assert_eq!(unread("c1"), 1, "a newer message is unread");
+}
+
+#[test]
+fn the_list_comes_in_pages_that_a_waiting_change_still_orders() {
+    let (_dir, cache) = inbox();
+    let page = |limit: usize| {
+        let page = cache.conversation_page(&filter(InboxScope::All), ME, limit).unwrap();
+        (page.items.into_iter().map(|item| item.conversation.id).collect::<Vec<_>>(), page.more)
+    };
+    assert_eq!(page(2), (vec!["c2".to_owned(), "c1".to_owned()], true), "the newest two, and more to come");
+    assert_eq!(page(3), (vec!["c2".to_owned(), "c1".to_owned(), "c3".to_owned()], false), "the whole list");
+    assert_eq!(page(0), (vec![], true));
+    // A reply waiting in the oldest conversation makes it the newest at once,
+    // however short the page.
+    cache.enqueue(&reply("r1", "c3", "您好"), T0 + 100).unwrap();
+    assert_eq!(page(1), (vec!["c3".to_owned()], true));
+    assert_eq!(page(3).0, ["c3", "c2", "c1"]);
+}
+
+#[test]
+fn unread_only_lists_exactly_the_conversations_with_unread_messages() {
+    let (_dir, cache) = inbox();
+    let unread_only = InboxFilter { unread_only: true, ..filter(InboxScope::All) };
+    let with_unread: Vec<String> = cache
+        .conversations(&filter(InboxScope::All), ME)
+        .unwrap()
+        .into_iter()
+        .filter(|item| item.unread > 0)
+        .map(|item| item.conversation.id)
+        .collect();
+    assert!(with_unread.contains(&"c1".to_owned()), "the fixture has an unread conversation");
+    assert_eq!(ids(&cache, &unread_only), with_unread, "the same as counting");
+    cache.mark_read("c1", T0).unwrap();
+    assert!(!ids(&cache, &unread_only).contains(&"c1".to_owned()), "read, it leaves the list");
+    // Activity after the read mark that is not a subscriber's message (my
+    // reply) does not make it unread.
+    cache.enqueue(&reply("r2", "c1", "好的"), T0 + 200).unwrap();
+    assert!(!ids(&cache, &unread_only).contains(&"c1".to_owned()));
+    cache.apply_pull(&pull(vec![message("m9", "c1", Direction::Inbound, "谢谢", T0 + 300)]), T0).unwrap();
+    assert!(ids(&cache, &unread_only).contains(&"c1".to_owned()), "a new message brings it back");
 }
 
 #[test]

@@ -123,7 +123,7 @@ async fn feed_entries_after(server: &RunningServer, token: &str, mut cursor: i64
 }
 
 fn everything() -> InboxFilter {
-    InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None }
+    InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false }
 }
 
 /// A thread's message ids from the cache, oldest first, read page by page.

@@ -102,6 +102,7 @@ describe('shell', () => {
     expect(screen.getByTestId('screen-title').textContent).toBe('会话');
     expect(await screen.findByTestId('inbox-empty')).toBeTruthy();
     expect(m.listConversations).toHaveBeenCalled();
+    expect(m.attention).toHaveBeenCalled();
     expect(screen.getByTestId('thread-empty').textContent).toContain('请选择一个会话');
   });
 

@@ -18,10 +18,16 @@ type Props = {
   onOpen: (id: string) => void;
   /** A click on a checkbox (or a Ctrl/Shift+click on a row): range when shift is held. */
   onCheck: (id: string, range: boolean) => void;
+  /** The list goes on past `items`; `onMore` asks for a longer page. */
+  more?: boolean;
+  onMore?: () => void;
 };
 
+/** How close to the last row read the next page is asked for. */
+const LOOKAHEAD = 30;
+
 /** The conversations, newest activity first, drawn only where they are on screen. */
-export function ConversationList({ items, openId, checked, now, presence = null, onOpen, onCheck }: Props) {
+export function ConversationList({ items, openId, checked, now, presence = null, onOpen, onCheck, more = false, onMore }: Props) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   // No React Compiler in this build; the virtualizer re-renders this component itself.
@@ -39,6 +45,12 @@ export function ConversationList({ items, openId, checked, now, presence = null,
   useEffect(() => {
     if (openIndex >= 0) virtualizer.scrollToIndex(openIndex, { align: 'auto' });
   }, [openIndex, virtualizer]);
+
+  const lastShown = virtualizer.getVirtualItems().at(-1)?.index ?? -1;
+  const nearEnd = more && lastShown >= items.length - LOOKAHEAD;
+  useEffect(() => {
+    if (nearEnd) onMore?.();
+  }, [nearEnd, items.length, onMore]);
 
   const onRowClick = (event: MouseEvent, id: string) => {
     if (event.shiftKey || event.metaKey || event.ctrlKey) {

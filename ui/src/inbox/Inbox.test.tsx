@@ -2,8 +2,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLayout } from '../test/layout';
-import { conversationItem, emitInboxChanged, localSession, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
-import { DEFAULT_FILTER, InboxScreen } from './Inbox';
+import { conversationItem, emitInboxChanged, listPage, localSession, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
+import { DEFAULT_FILTER, InboxScreen, LIST_PAGE } from './Inbox';
 
 vi.mock('../platform', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../platform')>()),
@@ -24,7 +24,7 @@ const items = [
 ];
 
 async function renderInbox() {
-  m.listConversations.mockResolvedValue(items);
+  m.listConversations.mockResolvedValue(listPage(items));
   render(<InboxScreen user={user} />);
   await screen.findAllByTestId('conversation-row');
 }
@@ -49,20 +49,49 @@ describe('conversation list', () => {
 
   it('asks the core for the list with each filter', async () => {
     await renderInbox();
-    expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER);
+    expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER, LIST_PAGE);
 
     await userEvent.click(screen.getByTestId('scope-mine'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
 
     await userEvent.selectOptions(screen.getByTestId('filter-status'), 'resolved');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine', status: 'resolved' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine', status: 'resolved' }, LIST_PAGE));
 
     await userEvent.selectOptions(screen.getByTestId('filter-status'), '');
     await userEvent.selectOptions(screen.getByTestId('filter-label'), '退款');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'mine', status: null, label: '退款' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'mine', status: null, label: '退款' }, LIST_PAGE));
 
     await userEvent.click(screen.getByTestId('scope-unassigned'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'unassigned', status: null, label: '退款' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'unassigned', status: null, label: '退款' }, LIST_PAGE));
+  });
+
+  it('reads a longer page when the list goes on past its end, and no further once it ends', async () => {
+    const fourth = conversationItem('c4', {}, { subscriber_name: '赵六' });
+    m.listConversations.mockImplementation(async (_filter, limit: number) => (limit === LIST_PAGE ? listPage(items, true) : listPage([...items, fourth], false)));
+    render(<InboxScreen user={user} />);
+    await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(4));
+    expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER, 2 * LIST_PAGE);
+    const calls = m.listConversations.mock.calls.length;
+    emitInboxChanged();
+    await waitFor(() => expect(m.listConversations.mock.calls.length).toBe(calls + 1));
+    expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER, 2 * LIST_PAGE);
+
+    // Another filter starts again at one page.
+    await userEvent.click(screen.getByTestId('scope-mine'));
+    await waitFor(() => expect(m.listConversations).toHaveBeenCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
+  });
+
+  it('shows only unread conversations when asked, and a saved view keeps that', async () => {
+    await renderInbox();
+    await userEvent.click(screen.getByTestId('filter-unread'));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE));
+    expect(screen.getByTestId('filter-unread').getAttribute('aria-pressed')).toBe('true');
+    await userEvent.click(screen.getByTestId('save-view'));
+    await userEvent.type(screen.getByTestId('view-name'), '未读{Enter}');
+    await userEvent.click(screen.getByTestId('filter-unread'));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: false }, LIST_PAGE));
+    await userEvent.selectOptions(screen.getByTestId('saved-views'), '未读');
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE));
   });
 
   it('keeps a saved view and applies it again', async () => {
@@ -74,12 +103,12 @@ describe('conversation list', () => {
 
     await userEvent.click(screen.getByTestId('scope-all'));
     await userEvent.selectOptions(screen.getByTestId('saved-views'), '我的待处理');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
   });
 
   it('reads the list again when the core says the inbox changed', async () => {
     await renderInbox();
-    m.listConversations.mockResolvedValue([conversationItem('c9', {}, { subscriber_name: '新订阅者' })]);
+    m.listConversations.mockResolvedValue(listPage([conversationItem('c9', {}, { subscriber_name: '新订阅者' })]));
     emitInboxChanged();
     expect(await screen.findByText('新订阅者')).toBeTruthy();
   });
@@ -176,7 +205,7 @@ describe('keyboard', () => {
     expect(shown[0]?.textContent).toContain('显示：未分配');
     await userEvent.keyboard('{Enter}');
     expect(screen.queryByTestId('command-palette')).toBeNull();
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'unassigned' }));
+    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'unassigned' }, LIST_PAGE));
   });
 });
 

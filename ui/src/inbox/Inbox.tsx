@@ -35,6 +35,8 @@ import './inbox.css';
 export const DEFAULT_FILTER: InboxFilter = { account_id: null, scope: 'all', status: 'open', label: null };
 const SCOPES: readonly InboxScope[] = ['mine', 'unassigned', 'all'];
 export const SEARCH_DEBOUNCE_MS = 250;
+/** Conversations read per page of the list; scrolling near the end reads the next. */
+export const LIST_PAGE = 200;
 
 function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -49,6 +51,11 @@ export function InboxScreen({ user }: { user: StaffUser }) {
   const me = user.id;
   const [filter, setFilter] = useState<InboxFilter>(DEFAULT_FILTER);
   const [items, setItems] = useState<ConversationListItem[] | null>(null);
+  const [more, setMore] = useState(false);
+  // How long a page of the list to read, for the filter it was asked for;
+  // another filter starts again at one page.
+  const [asked, setAsked] = useState<{ filter: InboxFilter; limit: number }>({ filter: DEFAULT_FILTER, limit: LIST_PAGE });
+  const limit = asked.filter === filter ? asked.limit : LIST_PAGE;
   const [listError, setListError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [openId, setOpenId] = useState<string | null>(null);
@@ -114,10 +121,12 @@ export function InboxScreen({ user }: { user: StaffUser }) {
   // The list: read again when the filter changes or the inbox changed.
   useEffect(() => {
     let live = true;
-    listConversations(filter).then(
-      (list) => {
+    listConversations(filter, limit).then(
+      (page) => {
         if (!live) return;
+        const list = page.items;
         setItems(list);
+        setMore(page.more);
         setListError(null);
         setNow(Date.now());
         setSeenLabels((prev) => {
@@ -133,7 +142,12 @@ export function InboxScreen({ user }: { user: StaffUser }) {
     return () => {
       live = false;
     };
-  }, [filter, version, t]);
+  }, [filter, limit, version, t]);
+
+  // Scrolled (or moved) near the end of what is read: read a longer page.
+  const readMore = useCallback(() => {
+    setAsked((prev) => ({ filter, limit: (prev.filter === filter ? prev.limit : LIST_PAGE) + LIST_PAGE }));
+  }, [filter]);
 
   // The open conversation's header, window and subscriber.
   useEffect(() => {
@@ -174,6 +188,7 @@ export function InboxScreen({ user }: { user: StaffUser }) {
 
   const move = (step: 1 | -1) => {
     if (list.length === 0) return;
+    if (step === 1 && more && openId === list[list.length - 1]?.conversation.id) readMore();
     const index = openId === null ? -1 : list.findIndex((item) => item.conversation.id === openId);
     const nextIndex = index < 0 ? (step === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, index + step));
     const next = list[nextIndex];
@@ -418,6 +433,15 @@ export function InboxScreen({ user }: { user: StaffUser }) {
                   </option>
                 ))}
               </select>
+              <button
+                type="button"
+                className={`btn btn-small ib-unread-toggle${filter.unread_only ? ' is-active' : ''}`}
+                aria-pressed={filter.unread_only === true}
+                data-testid="filter-unread"
+                onClick={() => changeFilter({ unread_only: !filter.unread_only })}
+              >
+                {t('inbox.filter.unread')}
+              </button>
               {accounts.length > 1 && (
                 <select
                   aria-label={t('inbox.filter.account')}
@@ -558,6 +582,8 @@ export function InboxScreen({ user }: { user: StaffUser }) {
             presence={colleagues?.live ? colleagues.byConversation : null}
             onOpen={(id) => open(id)}
             onCheck={toggleCheck}
+            more={more}
+            onMore={readMore}
           />
         )}
       </section>

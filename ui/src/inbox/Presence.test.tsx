@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
 import type { Presence, PresenceSnapshot } from '../platform';
 import { fakeLayout } from '../test/layout';
-import { conversationItem, emitPresence, localSession, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import { conversationItem, emitPresence, listPage, localSession, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
 import { InboxScreen } from './Inbox';
 import { initials, joinNames } from './Presence';
 import { groupPresence, TYPING_IDLE_MS, TYPING_THROTTLE_MS, useTypingPresence } from './usePresence';
@@ -40,7 +40,7 @@ const entry = (conversation_id: string, staff_id: string, display_name: string, 
 const live = (...entries: Presence[]): PresenceSnapshot => ({ live: true, entries });
 
 async function renderInbox() {
-  m.listConversations.mockResolvedValue(items);
+  m.listConversations.mockResolvedValue(listPage(items));
   const view = render(<InboxScreen user={user} />);
   await screen.findAllByTestId('conversation-row');
   // The first presence read has answered.

@@ -37,7 +37,7 @@ describe('inbox alerts', () => {
   });
 
   it('keep the unread total in the title and notify of a new message while the window is in the background', async () => {
-    m.listConversations.mockResolvedValue([
+    m.attention.mockResolvedValue([
       conversationItem('c1', { assignee: ME }, { unread: 1 }),
       conversationItem('c2', { assignee: 'someone-else' }, { unread: 4 }),
     ]);
@@ -45,7 +45,7 @@ describe('inbox alerts', () => {
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (1)'));
     expect(m.notify).not.toHaveBeenCalled();
 
-    m.listConversations.mockResolvedValue([
+    m.attention.mockResolvedValue([
       conversationItem('c1', { assignee: ME }, { unread: 2, subscriber_name: '王芳' }),
       conversationItem('c2', { assignee: 'someone-else' }, { unread: 6 }),
       conversationItem('c3', {}, { unread: 1, subscriber_name: 'Ann' }),
@@ -68,19 +68,19 @@ describe('inbox alerts', () => {
   });
 
   it('stay quiet while the window has focus or when turned off', async () => {
-    m.listConversations.mockResolvedValue([conversationItem('c1', {}, { unread: 0 })]);
+    m.attention.mockResolvedValue([conversationItem('c1', {}, { unread: 0 })]);
     renderHook(() => useInboxAlerts(ME));
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket'));
 
     vi.mocked(document.hasFocus).mockReturnValue(true);
-    m.listConversations.mockResolvedValue([conversationItem('c1', {}, { unread: 1 })]);
+    m.attention.mockResolvedValue([conversationItem('c1', {}, { unread: 1 })]);
     emitInboxChanged();
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (1)'));
 
     vi.mocked(document.hasFocus).mockReturnValue(false);
     setNotificationsEnabled(false);
     expect(notificationsEnabled()).toBe(false);
-    m.listConversations.mockResolvedValue([conversationItem('c1', {}, { unread: 2 })]);
+    m.attention.mockResolvedValue([conversationItem('c1', {}, { unread: 2 })]);
     emitInboxChanged();
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (2)'));
     expect(m.notify).not.toHaveBeenCalled();

@@ -4,22 +4,12 @@
 // the background.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  conversationMessages,
-  listConversations,
-  notify,
-  onInboxChanged,
-  setWindowTitle,
-  type ConversationListItem,
-  type InboxFilter,
-  type MessageBody,
-} from '../platform';
+import { attention, conversationMessages, notify, onInboxChanged, setWindowTitle, type ConversationListItem, type MessageBody } from '../platform';
 
 export const APP_TITLE = 'Wicket';
 /** The notification setting is kept in this browser profile (localStorage), per computer rather than per workspace. */
 const NOTIFY_KEY = 'wicket.notifications';
 const PREVIEW_MAX = 120;
-const EVERY_CONVERSATION: InboxFilter = { account_id: null, scope: 'all', status: null, label: null };
 
 export function notificationsEnabled(): boolean {
   try {
@@ -89,7 +79,8 @@ export function useInboxAlerts(me: string): void {
       try {
         do {
           again = false;
-          const list = await listConversations(EVERY_CONVERSATION);
+          // Only what concerns me and is unread: never the whole inbox.
+          const list = await attention();
           if (!live) return;
           const mine = list.filter((item) => concernsMe(item, me));
           void setWindowTitle(windowTitle(mine.reduce((sum, item) => sum + item.unread, 0)));

@@ -15,7 +15,8 @@ function isFilter(value: unknown): value is InboxFilter {
     (v.scope === 'mine' || v.scope === 'unassigned' || v.scope === 'all') &&
     (v.status === null || v.status === 'open' || v.status === 'pending' || v.status === 'resolved') &&
     (v.label === null || typeof v.label === 'string') &&
-    (v.account_id === null || typeof v.account_id === 'string')
+    (v.account_id === null || typeof v.account_id === 'string') &&
+    (v.unread_only === undefined || typeof v.unread_only === 'boolean')
   );
 }
 
@@ -42,5 +43,11 @@ export function storeSavedViews(views: SavedView[]): void {
 }
 
 export function sameFilter(a: InboxFilter, b: InboxFilter): boolean {
-  return a.scope === b.scope && a.status === b.status && a.label === b.label && a.account_id === b.account_id;
+  return (
+    a.scope === b.scope &&
+    a.status === b.status &&
+    a.label === b.label &&
+    a.account_id === b.account_id &&
+    (a.unread_only ?? false) === (b.unread_only ?? false)
+  );
 }

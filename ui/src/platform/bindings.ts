@@ -29,7 +29,8 @@ export const commands = {
 	dismissRejected: (id: number) => typedError<null, WicketError>(__TAURI_INVOKE("dismiss_rejected", { id })),
 	language: () => typedError<Language, WicketError>(__TAURI_INVOKE("language")),
 	setLanguage: (language: Language) => typedError<null, WicketError>(__TAURI_INVOKE("set_language", { language })),
-	listConversations: (filter: InboxFilter) => typedError<ConversationListItem[], WicketError>(__TAURI_INVOKE("list_conversations", { filter })),
+	listConversations: (filter: InboxFilter, limit: number) => typedError<ConversationPage, WicketError>(__TAURI_INVOKE("list_conversations", { filter, limit })),
+	attention: () => typedError<ConversationListItem[], WicketError>(__TAURI_INVOKE("attention")),
 	conversationMessages: (conversationId: string, before: MessageCursor | null, limit: number) => typedError<MessagePage, WicketError>(__TAURI_INVOKE("conversation_messages", { conversationId, before, limit })),
 	threadInfo: (conversationId: string) => typedError<ThreadInfo, WicketError>(__TAURI_INVOKE("thread_info", { conversationId })),
 	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
@@ -258,6 +259,15 @@ export type ConversationListItem = {
 	waiting: boolean,
 };
 
+/**
+ *  The first conversations of a list, newest activity first; `more` says
+ *  the list goes on (the console asks for a longer page as staff scroll).
+ */
+export type ConversationPage = {
+	items: ConversationListItem[],
+	more: boolean,
+};
+
 export type ConversationStatus = "open" | "pending" | "resolved";
 
 export type CouponProps = {
@@ -362,6 +372,8 @@ export type InboxFilter = {
 	scope: InboxScope,
 	status: ConversationStatus | null,
 	label: string | null,
+	/**  Only conversations with messages this staff member has not read. */
+	unread_only?: boolean,
 };
 
 /**  Whose conversations the list shows. */

@@ -14,6 +14,7 @@ import type {
   AccountListItem,
   AccountPatch,
   ConversationListItem,
+  ConversationPage,
   ConversationStatus,
   ErrorCode,
   InboxFilter,
@@ -45,6 +46,7 @@ export type {
   Connection,
   Conversation,
   ConversationListItem,
+  ConversationPage,
   ConversationStatus,
   Delivery,
   Direction,
@@ -160,8 +162,11 @@ export const dismissRejected = (id: number): Promise<null> => call(() => command
 
 // The inbox (Conversations screen): the cache's conversations and messages with
 // this staff member's waiting changes on top.
-export const listConversations = (filter: InboxFilter): Promise<ConversationListItem[]> =>
-  call(() => commands.listConversations(filter));
+/** The first `limit` conversations of the list; `more` says it goes on. */
+export const listConversations = (filter: InboxFilter, limit: number): Promise<ConversationPage> =>
+  call(() => commands.listConversations(filter, limit));
+/** Mine and unassigned conversations with unread messages (the title count, notifications). */
+export const attention = (): Promise<ConversationListItem[]> => call(() => commands.attention());
 /** One page of a thread, oldest first; `before` is the `older` cursor of the page after it, or null for the latest. */
 export const conversationMessages = (conversationId: string, before: MessageCursor | null, limit: number): Promise<MessagePage> =>
   call(() => commands.conversationMessages(conversationId, before, limit));

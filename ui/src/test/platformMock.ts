@@ -11,6 +11,7 @@ import type {
   CatalogEntry,
   DesignerDraft,
   ConversationListItem,
+  ConversationPage,
   Message,
   NewStaff,
   PresenceSnapshot,
@@ -29,6 +30,11 @@ export const localSession: Session = {
   user: { id: 'u1', login: 'mei', display_name: '李梅', role: 'owner' },
   permissions: ['manage_accounts', 'design_layouts', 'answer_subscribers', 'manage_staff', 'read'],
 };
+
+/** A page of the conversation list, as the core answers `listConversations`. */
+export function listPage(items: ConversationListItem[], more = false): ConversationPage {
+  return { items, more };
+}
 
 export const onlineStatus: SyncStatus = { connection: 'online', pending: 0, rejected: 0, last_synced_at: null, last_error: null };
 
@@ -177,6 +183,7 @@ export const platformMocks = {
   onSyncStatus: vi.fn(),
   onAccountsChanged: vi.fn(),
   listConversations: vi.fn(),
+  attention: vi.fn(),
   conversationMessages: vi.fn(),
   threadInfo: vi.fn(),
   sendReply: vi.fn(),
@@ -267,7 +274,8 @@ export function resetPlatformMocks(): void {
     accountListeners.add(cb);
     return () => accountListeners.delete(cb);
   });
-  m.listConversations.mockResolvedValue([]);
+  m.listConversations.mockResolvedValue(listPage([]));
+  m.attention.mockResolvedValue([]);
   m.conversationMessages.mockResolvedValue({ messages: [], older: null });
   m.threadInfo.mockImplementation(async (id: string) => threadInfoFor(id));
   m.sendReply.mockImplementation(async (conversationId: string, text: string, note: boolean, clientId: string) =>

@@ -108,9 +108,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scope: wicket_model::inbox::InboxScope::All,
         status: None,
         label: None,
+        unread_only: false,
     };
+    // The baseline: the whole list, as the console read it before pages.
     let lists = time_each(&[(); 5], |_| cache.conversations(&all, "staff-1").map(|_| ()))?;
     report(&format!("list every conversation ({})", args.conversations), &lists);
+    let pages = time_each(&[(); 20], |_| cache.conversation_page(&all, "staff-1", 200).map(|_| ()))?;
+    report("the list's first page (200)", &pages);
+    let mut attention = 0;
+    let unread = time_each(&[(); 20], |_| {
+        attention = 0;
+        for scope in [wicket_model::inbox::InboxScope::Mine, wicket_model::inbox::InboxScope::Unassigned] {
+            let filter = wicket_model::inbox::InboxFilter { scope, unread_only: true, ..all.clone() };
+            attention += cache.conversation_page(&filter, "staff-1", 1_000)?.items.len();
+        }
+        Ok(())
+    })?;
+    report(&format!("attention: mine + unassigned unread ({attention})"), &unread);
+    println!(
+        "first page vs whole list: {:.1}x faster (medians)",
+        median(&lists).as_secs_f64() / median(&pages).as_secs_f64().max(1e-9)
+    );
     println!();
     println!("opened conversations held {:.1} messages on average", rows as f64 / opens.len().max(1) as f64);
     println!("cache file: {:.0} MB (raw copy: {:.0} MB)", file_mb(&store_path), file_mb(&raw_path));
@@ -232,6 +250,12 @@ fn time_each<T>(
         times.push(started.elapsed());
     }
     Ok(times)
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
 }
 
 fn report(label: &str, times: &[Duration]) {
