@@ -39,6 +39,7 @@ pub const COMMANDS: &[&str] = &[
     "update_subscriber",
     "module_catalog",
     "layout_templates",
+    "template_fields",
     "open_layout",
     "save_layout",
     "resolve_layout_conflict",

@@ -13,7 +13,7 @@ use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo,
     ThreadMessage,
 };
-use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu};
+use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu, TemplateField};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::{
     AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
@@ -326,6 +326,12 @@ pub fn module_catalog() -> Result<Vec<CatalogEntry>> {
 #[specta::specta]
 pub fn layout_templates() -> Result<Vec<LayoutTemplate>> {
     Ok(Console::layout_templates())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn template_fields() -> Result<Vec<TemplateField>> {
+    Ok(Console::template_fields())
 }
 
 #[tauri::command]

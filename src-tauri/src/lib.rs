@@ -82,6 +82,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::update_subscriber,
             commands::module_catalog,
             commands::layout_templates,
+            commands::template_fields,
             commands::open_layout,
             commands::save_layout,
             commands::resolve_layout_conflict,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use wicket_model::layout::{
     self, catalog, CatalogEntry, DesignerDraft, Layout, LayoutDraft, LayoutSyncState, LayoutTemplate, LayoutVersion,
-    Menu, PublishState, RuleContext,
+    Menu, PublishState, RuleContext, TemplateField,
 };
 use wicket_model::{ErrorCode, Issue, PlatformProfile, WicketError};
 use wicket_store::StoredDraft;
@@ -29,6 +29,11 @@ impl Console {
 
     pub fn layout_templates() -> Vec<LayoutTemplate> {
         layout::templates()
+    }
+
+    /// The `{{field}}`s a module's text may show, for the designer's picker.
+    pub fn template_fields() -> Vec<TemplateField> {
+        layout::TEMPLATE_FIELDS.to_vec()
     }
 
     /// The account's draft as kept here. The first open takes the server's

@@ -305,4 +305,24 @@ describe('designer', () => {
     fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
     expect(within(screen.getByTestId('pages-editor')).getAllByTestId('page-row')).toHaveLength(1);
   });
+
+  it('inserts a subscriber field at the cursor of a module text, as one undo step', async () => {
+    await renderDesigner();
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    const inspector = screen.getByTestId('inspector');
+    const text = inspector.querySelector<HTMLTextAreaElement>('[data-field="text"]')!;
+    text.focus();
+    text.setSelectionRange(1, 1);
+    const picker = await within(inspector).findByTestId('field-picker');
+    expect(Array.from((picker as HTMLSelectElement).options, (o) => o.textContent)).toContain('用户姓名 · {{subscriber.name}}');
+    await userEvent.selectOptions(picker, 'subscriber.name');
+    expect(text.value).toBe('第{{subscriber.name}}一条');
+    // The phone fills it from the sample subscriber.
+    expect(within(screen.getByTestId('phone')).getByText(/第.+一条/).textContent).not.toContain('{{');
+    fireEvent.keyDown(designer(), { key: 'z', ctrlKey: true });
+    expect(inspector.querySelector<HTMLTextAreaElement>('[data-field="text"]')!.value).toBe('第一条');
+    // Menu labels take no fields (the platforms show them as typed).
+    fireEvent.keyDown(designer(), { key: 'Escape' });
+    expect(screen.getByTestId('menu-editor').querySelector('[data-testid="field-picker"]')).toBeNull();
+  });
 });

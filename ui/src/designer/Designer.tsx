@@ -22,6 +22,7 @@ import {
   loadDesignerHistory,
   moduleCatalog,
   layoutTemplates,
+  templateFields,
   onLayoutChanged,
   openLayout,
   pickOpenPath,
@@ -34,6 +35,7 @@ import {
   type CatalogEntry,
   type DesignerDraft,
   type LayoutTemplate,
+  type TemplateField,
 } from '../platform';
 import { DEFAULT_SAMPLE } from '../renderer';
 import '../renderer/renderer.css';
@@ -109,6 +111,7 @@ export function DesignerScreen() {
   });
   const [catalog, setCatalog] = useState<CatalogEntry[]>([]);
   const [templates, setTemplates] = useState<LayoutTemplate[]>([]);
+  const [fields, setFields] = useState<TemplateField[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -123,6 +126,11 @@ export function DesignerScreen() {
     );
     layoutTemplates().then(
       (list) => live && setTemplates(list),
+      () => undefined,
+    );
+    // Without them the inspector simply offers no picker; typing works.
+    templateFields().then(
+      (list) => live && setFields(list),
       () => undefined,
     );
     return () => {
@@ -163,6 +171,7 @@ export function DesignerScreen() {
           onAccount={choose}
           catalog={catalog}
           templates={templates}
+          fields={fields}
         />
       )}
     </div>
@@ -172,7 +181,21 @@ export function DesignerScreen() {
 type DialogName = 'templates' | 'exportMenu' | 'importMenu' | 'conflict' | 'issues' | 'publishIssues' | null;
 type Dragging = { label: string; kind: string; excluded: ReadonlySet<string>; entry: CatalogEntry | null; id: string | null };
 
-function Workspace({ account, accounts, onAccount, catalog, templates }: { account: AccountListItem; accounts: AccountListItem[]; onAccount: (id: string) => void; catalog: CatalogEntry[]; templates: LayoutTemplate[] }) {
+function Workspace({
+  account,
+  accounts,
+  onAccount,
+  catalog,
+  templates,
+  fields,
+}: {
+  account: AccountListItem;
+  accounts: AccountListItem[];
+  onAccount: (id: string) => void;
+  catalog: CatalogEntry[];
+  templates: LayoutTemplate[];
+  fields: TemplateField[];
+}) {
   const { t } = useTranslation();
   const accountId = account.account.id;
   const [state, dispatch] = useReducer(reducer, EMPTY_LAYOUT, initialState);
@@ -687,7 +710,7 @@ function Workspace({ account, accounts, onAccount, catalog, templates }: { accou
           </div>
           <div className="dz-right">
             {selected ? (
-              <Inspector key={selected.module.id} module={selected.module} path={selected.path} issues={issues} pages={layout.pages} onChange={onProps} onEndTyping={endTyping} />
+              <Inspector key={selected.module.id} module={selected.module} path={selected.path} issues={issues} pages={layout.pages} templateFields={fields} onChange={onProps} onEndTyping={endTyping} />
             ) : (
               <MenuEditor menu={layout.menu} platform={platform} issues={issues} pages={layout.pages} onChange={onMenu} onEndTyping={endTyping} onExport={() => setDialog('exportMenu')} onImport={() => setDialog('importMenu')}>
                 <PagesEditor pages={layout.pages} issues={issues} shown={page} onShow={setPage} onAdd={addPage} onRename={renamePage} onRemove={removePage} onEndTyping={endTyping} />

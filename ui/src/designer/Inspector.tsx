@@ -1,6 +1,7 @@
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateIssue } from '../console/errors';
+import type { TemplateField } from '../platform';
 import type { Issue, Module, ModuleKind, Page } from '../shared/model';
 import { newListItem } from './catalog';
 import { ActionField, IconField, ImageField, IssueList, ListField, NumberField, SwitchField, TextField, issuesExactly, setIn, type FieldContext, type OnEdit } from './fields';
@@ -12,6 +13,8 @@ type Props = {
   path: string;
   issues: readonly Issue[];
   pages: readonly Page[];
+  /** The `{{field}}`s a module's text may show (the picker next to each text). */
+  templateFields?: readonly TemplateField[];
   onChange: (props: ModuleKind, field: string) => void;
   onEndTyping: () => void;
 };
@@ -25,7 +28,7 @@ const isImage = (v: unknown): v is { url: string; width: number; height: number 
   typeof v === 'object' && v !== null && 'url' in v && 'width' in v && 'height' in v && Object.keys(v).length === 3;
 
 /** The selected module's properties as a form, walked from the props object; issues next to their fields. */
-export const Inspector = memo(function Inspector({ module, path, issues, pages, onChange, onEndTyping }: Props) {
+export const Inspector = memo(function Inspector({ module, path, issues, pages, templateFields, onChange, onEndTyping }: Props) {
   const { t } = useTranslation();
   const props = module.props;
   const propsPath = `${path}.props`;
@@ -38,7 +41,7 @@ export const Inspector = memo(function Inspector({ module, path, issues, pages, 
   const fields: ReactNode[] = [];
   for (const [key, value] of Object.entries(props)) {
     if (key === 'kind' || key === 'children') continue;
-    const ctx: FieldContext = { issuePath: `${propsPath}.${key}`, field: key, issues, onEndTyping, pages };
+    const ctx: FieldContext = { issuePath: `${propsPath}.${key}`, field: key, issues, onEndTyping, pages, templateFields };
     fields.push(<Field key={key} name={key} value={value} ctx={ctx} onEdit={edit} kind={props.kind} />);
   }
 

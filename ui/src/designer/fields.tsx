@@ -1,9 +1,10 @@
 // Form parts the inspector and the menu editor share: a field with its
 // issues, the action picker, an image, and a list editor.
-import { useId, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateIssue } from '../console/errors';
 import { hasIcon } from '../renderer/icons';
+import type { TemplateField } from '../platform';
 import type { Action, Issue, LayoutImage, Page } from '../shared/model';
 
 export const ICONS = ['card', 'pay', 'bill', 'points', 'installment', 'chat', 'checkin', 'flight', 'ticket', 'order', 'delivery', 'coupon', 'store', 'shop', 'search', 'phone', 'map', 'gift', 'user', 'home', 'notice'].filter(hasIcon);
@@ -32,6 +33,8 @@ export interface FieldContext {
   issues: readonly Issue[];
   onEndTyping: () => void;
   pages: readonly Page[];
+  /** The `{{field}}`s this text may show; with them, a picker inserts one at the cursor. */
+  templateFields?: readonly TemplateField[];
 }
 
 export function IssueList({ issues }: { issues: readonly Issue[] }) {
@@ -55,9 +58,11 @@ export function FieldLabel({ name }: { name: string }) {
 
 export function TextField({ name, value, ctx, onEdit, multiline, nullable, hint }: { name: string; value: string | null; ctx: FieldContext; onEdit: OnEdit; multiline?: boolean; nullable?: boolean; hint?: ReactNode }) {
   const id = useId();
+  const input = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const own = issuesExactly(ctx.issues, ctx.issuePath);
   const common = {
     id,
+    ref: input,
     value: value ?? '',
     'aria-invalid': own.length > 0 ? true : undefined,
     'data-field': ctx.field,
@@ -66,13 +71,51 @@ export function TextField({ name, value, ctx, onEdit, multiline, nullable, hint 
   };
   return (
     <div className="field dz-field">
-      <label htmlFor={id}>
-        <FieldLabel name={name} />
-      </label>
+      <div className="dz-field-head">
+        <label htmlFor={id}>
+          <FieldLabel name={name} />
+        </label>
+        {ctx.templateFields && ctx.templateFields.length > 0 && (
+          <FieldPicker
+          fields={ctx.templateFields}
+          onPick={(name) => {
+            // At the cursor (or over the selection), as one step; the cursor
+            // lands after it so typing goes on.
+            const text = value ?? '';
+            const element = input.current;
+            const start = element?.selectionStart ?? text.length;
+            const end = element?.selectionEnd ?? text.length;
+            const inserted = `{{${name}}}`;
+            onEdit(text.slice(0, start) + inserted + text.slice(end), ctx.field);
+            ctx.onEndTyping();
+            requestAnimationFrame(() => {
+              element?.focus();
+              element?.setSelectionRange(start + inserted.length, start + inserted.length);
+            });
+          }}
+          />
+        )}
+      </div>
       {multiline ? <textarea rows={2} {...common} /> : <input type="text" {...common} />}
       {hint && <span className="dz-field-hint">{hint}</span>}
       <IssueList issues={own} />
     </div>
+  );
+}
+
+/** "Insert a field": the subscriber data a module's text may show, by its name in the reader's language. */
+function FieldPicker({ fields, onPick }: { fields: readonly TemplateField[]; onPick: (name: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
+  return (
+    <select className="dz-field-picker" value="" aria-label={t('designer.fieldPicker.label')} data-testid="field-picker" onChange={(e) => e.target.value && onPick(e.target.value)}>
+      <option value="">{t('designer.fieldPicker.placeholder')}</option>
+      {fields.map((field) => (
+        <option key={field.name} value={field.name}>
+          {zh ? field.zh_cn : field.en} · {`{{${field.name}}}`}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -194,11 +237,20 @@ function defaultAction(type: Action['type'], pages: readonly Page[]): Action {
   }
 }
 
+const TEMPLATED_ACTION_FIELDS = new Set(['url', 'amount_template', 'description']);
+
 /** What a tap does: a type and its parameters. `nullable`: "nothing" is a choice. */
 export function ActionField({ name, value, ctx, onEdit, nullable }: { name: string; value: Action | null; ctx: FieldContext; onEdit: OnEdit; nullable: boolean }) {
   const { t } = useTranslation();
   const id = useId();
-  const at = (sub: string): FieldContext => ({ ...ctx, issuePath: `${ctx.issuePath}.${sub}`, field: `${ctx.field}.${sub}` });
+  // A field's value reaches a link, a payment's amount or its description;
+  // a keyword, a phone number or a place is sent as typed.
+  const at = (sub: string): FieldContext => ({
+    ...ctx,
+    issuePath: `${ctx.issuePath}.${sub}`,
+    field: `${ctx.field}.${sub}`,
+    templateFields: TEMPLATED_ACTION_FIELDS.has(sub) ? ctx.templateFields : undefined,
+  });
   const own = issuesExactly(ctx.issues, ctx.issuePath);
   return (
     <fieldset className="dz-fieldset dz-action" data-testid="action-picker">

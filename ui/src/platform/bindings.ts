@@ -57,6 +57,7 @@ export const commands = {
 	updateSubscriber: (id: string, tags: string[] | null, note: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("update_subscriber", { id, tags, note })),
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
+	templateFields: () => typedError<TemplateField[], WicketError>(__TAURI_INVOKE("template_fields")),
 	openLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("open_layout", { accountId })),
 	saveLayout: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("save_layout", { accountId, layout })),
 	resolveLayoutConflict: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("resolve_layout_conflict", { accountId, layout })),
@@ -885,6 +886,13 @@ export type Tab = {
 
 export type TabsProps = {
 	tabs: Tab[],
+};
+
+/**  One field a template may name, with what the designer's picker calls it. */
+export type TemplateField = {
+	name: string,
+	zh_cn: string,
+	en: string,
 };
 
 /**  Everything the thread's header and the subscriber sidebar show. */

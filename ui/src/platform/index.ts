@@ -282,6 +282,7 @@ import type {
   Layout,
   LayoutTemplate,
   LayoutVersion,
+  TemplateField,
   Menu,
   PlatformProfile,
 } from './bindings';
@@ -294,6 +295,7 @@ export type {
   LayoutSyncState,
   LayoutTemplate,
   LayoutVersion,
+  TemplateField,
   LocalizedText,
   PublishState,
 } from './bindings';
@@ -302,6 +304,7 @@ export type {
 export const moduleCatalog = (): Promise<CatalogEntry[]> => call(() => commands.moduleCatalog());
 /** The industry starting layouts, names in both languages (offline). */
 export const layoutTemplates = (): Promise<LayoutTemplate[]> => call(() => commands.layoutTemplates());
+export const templateFields = (): Promise<TemplateField[]> => call(() => commands.templateFields());
 /** The account's local draft: from the server's draft, or empty on first open; works offline. */
 export const openLayout = (accountId: string): Promise<DesignerDraft> => call(() => commands.openLayout(accountId));
 /** Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues. */

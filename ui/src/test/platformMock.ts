@@ -203,6 +203,7 @@ export const platformMocks = {
   onPresence: vi.fn(),
   moduleCatalog: vi.fn(),
   layoutTemplates: vi.fn(),
+  templateFields: vi.fn(),
   openLayout: vi.fn(),
   saveLayout: vi.fn(),
   resolveLayoutConflict: vi.fn(),
@@ -324,6 +325,10 @@ export function resetPlatformMocks(): void {
   layoutListeners.clear();
   m.moduleCatalog.mockResolvedValue(sampleCatalog());
   m.layoutTemplates.mockResolvedValue([]);
+  m.templateFields.mockResolvedValue([
+    { name: 'subscriber.name', zh_cn: '用户姓名', en: 'Subscriber name' },
+    { name: 'statement.amount', zh_cn: '本期应还', en: 'Statement amount' },
+  ]);
   m.openLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId }));
   m.saveLayout.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId, sync: 'waiting' }));
   m.resolveLayoutConflict.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId }));

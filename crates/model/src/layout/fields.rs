@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// One field a template may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// One field a template may name, with what the designer's picker calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 pub struct TemplateField {
     pub name: &'static str,
     pub zh_cn: &'static str,
