@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deleteCannedReply, listCannedReplies, saveCannedReply, type CannedReply, type CannedReplyDraft, type Issue } from '../platform';
+import { deleteCannedReply, listCannedReplies, saveCannedReply, type CannedReply, type CannedReplyDraft } from '../platform';
 import { starterDrafts } from '../inbox/canned';
-import { asAppError, describeError, fieldOf, translateIssue } from './errors';
+import { asAppError, describeError, translateIssue } from './errors';
+import { useFieldForm } from './useFieldForm';
 
 type Field = 'shortcut' | 'title' | 'body';
 const FIELDS: readonly Field[] = ['shortcut', 'title', 'body'];
@@ -116,32 +117,22 @@ function CannedEditor({ draft: initial, onCancel, onSaved }: EditorProps) {
   const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState(initial);
-  const [issues, setIssues] = useState<Issue[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useFieldForm(FIELDS, (e) => describeError(t, asAppError(e)));
+  const { failure, saving } = form;
 
   const edit = (field: Field, value: string) => {
     setDraft((d) => ({ ...d, [field]: value }));
     // An issue goes once its field is edited; the next save says if it is still there.
-    setIssues((list) => list.filter((issue) => fieldOf(issue.path) !== field));
+    form.clearField(field);
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
-    setFailure(null);
-    saveCannedReply(draft)
-      .then(onSaved, (e: unknown) => {
-        const error = asAppError(e);
-        const own = error.issues.filter((issue) => (FIELDS as readonly string[]).includes(fieldOf(issue.path)));
-        setIssues(own);
-        if (own.length === 0) setFailure(describeError(t, error));
-      })
-      .finally(() => setSaving(false));
+    form.submit(() => saveCannedReply(draft), onSaved);
   };
 
   const errorFor = (field: Field) => {
-    const list = issues.filter((issue) => fieldOf(issue.path) === field);
+    const list = form.issuesFor(field);
     if (list.length === 0) return null;
     return (
       <p className="field-error" id={`${id}-${field}-error`} data-testid={`canned-error-${field}`}>
@@ -149,7 +140,7 @@ function CannedEditor({ draft: initial, onCancel, onSaved }: EditorProps) {
       </p>
     );
   };
-  const invalid = (field: Field) => issues.some((issue) => fieldOf(issue.path) === field);
+  const invalid = (field: Field) => form.issuesFor(field).length > 0;
   const describedBy = (field: Field) => (invalid(field) ? `${id}-${field}-error` : undefined);
 
   return (

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { addStaff, changeStaff, signOutStaff, team, type AppError, type Issue, type NewStaff, type Role, type Session, type StaffUser } from '../platform';
-import { asAppError, describeError, fieldOf, translateIssue } from './errors';
+import { addStaff, changeStaff, signOutStaff, team, type Issue, type NewStaff, type Role, type Session, type StaffUser } from '../platform';
+import { asAppError, describeError, translateIssue } from './errors';
+import { useFieldForm } from './useFieldForm';
 
 type Field = 'login' | 'display_name' | 'password';
 const FIELDS: readonly string[] = ['login', 'display_name', 'password'];
@@ -185,15 +186,8 @@ export function TeamSettings({ session, me }: Props) {
   );
 }
 
-/** The issues of a refusal that belong to one of the form's fields, and what is left. */
-function splitIssues(error: AppError): { own: Issue[]; rest: boolean } {
-  const own = error.issues.filter((issue) => FIELDS.includes(fieldOf(issue.path)));
-  return { own, rest: own.length === 0 };
-}
-
-function FieldIssues({ issues, field, id }: { issues: Issue[]; field: Field; id: string }) {
+function FieldIssues({ list, field, id }: { list: Issue[]; field: Field; id: string }) {
   const { t } = useTranslation();
-  const list = issues.filter((issue) => fieldOf(issue.path) === field);
   if (list.length === 0) return null;
   return (
     <p className="field-error" id={id} data-testid={`team-error-${field}`}>
@@ -206,27 +200,18 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
   const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState<NewStaff>(EMPTY);
-  const [issues, setIssues] = useState<Issue[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useFieldForm(FIELDS, (e) => teamError(t, e, 'add'));
+  const { failure, saving } = form;
 
   const edit = (field: Field, value: string) => {
     setDraft((d) => ({ ...d, [field]: value }));
-    setIssues((list) => list.filter((issue) => fieldOf(issue.path) !== field));
+    form.clearField(field);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
-    setFailure(null);
-    addStaff(draft)
-      .then(onAdded, (e: unknown) => {
-        const { own, rest } = splitIssues(asAppError(e));
-        setIssues(own);
-        if (rest) setFailure(teamError(t, e, 'add'));
-      })
-      .finally(() => setSaving(false));
+    form.submit(() => addStaff(draft), onAdded);
   };
-  const invalid = (field: Field) => issues.some((issue) => fieldOf(issue.path) === field);
+  const invalid = (field: Field) => form.issuesFor(field).length > 0;
   const input = (field: Field, label: string, type = 'text', autoFocus = false) => (
     <div className="field">
       <label htmlFor={`${id}-${field}`}>{label}</label>
@@ -241,7 +226,7 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
         aria-describedby={invalid(field) ? `${id}-${field}-error` : undefined}
         onChange={(e) => edit(field, e.target.value)}
       />
-      <FieldIssues issues={issues} field={field} id={`${id}-${field}-error`} />
+      <FieldIssues list={form.issuesFor(field)} field={field} id={`${id}-${field}-error`} />
     </div>
   );
 
@@ -286,20 +271,12 @@ function PasswordForm({ member, onCancel, onSaved }: { member: StaffUser; onCanc
   const { t } = useTranslation();
   const id = useId();
   const [password, setPassword] = useState('');
-  const [issues, setIssues] = useState<Issue[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useFieldForm(FIELDS, (e) => teamError(t, e, 'change'));
+  const { failure, saving } = form;
+  const issues = form.issuesFor('password');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
-    setFailure(null);
-    changeStaff(member.id, { password })
-      .then(onSaved, (e: unknown) => {
-        const { own, rest } = splitIssues(asAppError(e));
-        setIssues(own);
-        if (rest) setFailure(teamError(t, e, 'change'));
-      })
-      .finally(() => setSaving(false));
+    form.submit(() => changeStaff(member.id, { password }), onSaved);
   };
   return (
     <form className="team-password-form" data-testid="team-password-form" onSubmit={submit} noValidate>
@@ -316,10 +293,10 @@ function PasswordForm({ member, onCancel, onSaved }: { member: StaffUser; onCanc
           aria-describedby={issues.length > 0 ? `${id}-password-error` : undefined}
           onChange={(e) => {
             setPassword(e.target.value);
-            setIssues([]);
+            form.clearField('password');
           }}
         />
-        <FieldIssues issues={issues} field="password" id={`${id}-password-error`} />
+        <FieldIssues list={issues} field="password" id={`${id}-password-error`} />
         <p className="muted field-hint">{t('settings.team.passwordSignsOut')}</p>
       </div>
       {failure && (
