@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { deleteCannedReply, listCannedReplies, saveCannedReply, type CannedReply, type CannedReplyDraft } from '../platform';
 import { starterDrafts } from '../inbox/canned';
 import { asAppError, describeError, translateIssue } from './errors';
+import { FormFooter } from './FormFooter';
 import { useFieldForm } from './useFieldForm';
 
 type Field = 'shortcut' | 'title' | 'body';
@@ -190,19 +191,7 @@ function CannedEditor({ draft: initial, onCancel, onSaved }: EditorProps) {
           })}</p>
         {errorFor('body')}
       </div>
-      {failure && (
-        <p className="form-error" role="alert" data-testid="canned-failure">
-          {failure}
-        </p>
-      )}
-      <div className="canned-editor-actions">
-        <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
-          {t('settings.canned.cancel')}
-        </button>
-        <button type="submit" className="btn btn-small btn-primary" data-testid="canned-save" disabled={saving}>
-          {t('settings.canned.save')}
-        </button>
-      </div>
+      <FormFooter failure={failure} failureTestId="canned-failure" saving={saving} cancelLabel={t('settings.canned.cancel')} saveLabel={t('settings.canned.save')} saveTestId="canned-save" onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addStaff, changeStaff, signOutStaff, team, type Issue, type NewStaff, type Role, type Session, type StaffUser } from '../platform';
 import { asAppError, describeError, translateIssue } from './errors';
+import { FormFooter } from './FormFooter';
 import { useFieldForm } from './useFieldForm';
 
 type Field = 'login' | 'display_name' | 'password';
@@ -250,19 +251,7 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
         </div>
         {input('password', t('settings.team.password'), 'password')}
       </div>
-      {failure && (
-        <p className="form-error" role="alert" data-testid="team-add-failure">
-          {failure}
-        </p>
-      )}
-      <div className="canned-editor-actions">
-        <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
-          {t('settings.team.cancel')}
-        </button>
-        <button type="submit" className="btn btn-small btn-primary" data-testid="team-add-save" disabled={saving}>
-          {t('settings.team.addSave')}
-        </button>
-      </div>
+      <FormFooter failure={failure} failureTestId="team-add-failure" saving={saving} cancelLabel={t('settings.team.cancel')} saveLabel={t('settings.team.addSave')} saveTestId="team-add-save" onCancel={onCancel} />
     </form>
   );
 }
@@ -299,19 +288,7 @@ function PasswordForm({ member, onCancel, onSaved }: { member: StaffUser; onCanc
         <FieldIssues list={issues} field="password" id={`${id}-password-error`} />
         <p className="muted field-hint">{t('settings.team.passwordSignsOut')}</p>
       </div>
-      {failure && (
-        <p className="form-error" role="alert">
-          {failure}
-        </p>
-      )}
-      <div className="canned-editor-actions">
-        <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
-          {t('settings.team.cancel')}
-        </button>
-        <button type="submit" className="btn btn-small btn-primary" data-testid="team-password-save" disabled={saving}>
-          {t('settings.team.savePassword')}
-        </button>
-      </div>
+      <FormFooter failure={failure} saving={saving} cancelLabel={t('settings.team.cancel')} saveLabel={t('settings.team.savePassword')} saveTestId="team-password-save" onCancel={onCancel} />
     </form>
   );
 }
