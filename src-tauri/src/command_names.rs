@@ -36,6 +36,7 @@ pub const COMMANDS: &[&str] = &[
     "list_canned_replies",
     "save_canned_reply",
     "delete_canned_reply",
+    "list_subscribers",
     "update_subscriber",
     "module_catalog",
     "layout_templates",

@@ -10,8 +10,8 @@ use wicket_model::account::AccountSettings;
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
-    ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, ThreadInfo,
-    ThreadMessage,
+    ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, SubscriberFilter,
+    SubscriberPage, ThreadInfo, ThreadMessage,
 };
 use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu, TemplateField};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
@@ -303,6 +303,16 @@ pub async fn delete_canned_reply(console: State<'_, Arc<Console>>, id: String) -
 }
 
 /// Sets a subscriber's tags and/or private note (null leaves one as it is).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_subscribers(
+    console: State<'_, Arc<Console>>,
+    filter: SubscriberFilter,
+    limit: u32,
+) -> Result<SubscriberPage> {
+    console.subscribers(filter, limit).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn update_subscriber(

@@ -79,6 +79,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::list_canned_replies,
             commands::save_canned_reply,
             commands::delete_canned_reply,
+            commands::list_subscribers,
             commands::update_subscriber,
             commands::module_catalog,
             commands::layout_templates,

@@ -1,11 +1,22 @@
 //! Staff's own facts about a subscriber: tags and the private note. They are
 //! changes like any other, so they go through the outbox and show at once.
 
+use wicket_model::inbox::{SubscriberFilter, SubscriberPage};
 use wicket_model::{Mutation, WicketError};
 
-use crate::Console;
+use crate::{blocking, Console};
+
+/// The longest page of the subscriber list.
+const LIST_MAX: u32 = 10_000;
 
 impl Console {
+    /// The subscribers `filter` finds, from the cache (works offline).
+    pub async fn subscribers(&self, filter: SubscriberFilter, limit: u32) -> Result<SubscriberPage, WicketError> {
+        let cache = self.cache().await?;
+        let limit = limit.clamp(1, LIST_MAX) as usize;
+        blocking(&cache, move |c| c.subscriber_page(&filter, limit)).await
+    }
+
     /// Sets the subscriber's tags and/or private note; `None` leaves that
     /// one as it is.
     pub async fn update_subscriber(
@@ -25,7 +36,7 @@ impl Console {
 mod tests {
     use std::time::Duration;
 
-    use wicket_model::inbox::{InboxFilter, InboxScope};
+    use wicket_model::inbox::{InboxFilter, InboxScope, SubscriberFilter};
     use wicket_model::{AccountDraft, ErrorCode, PlatformProfile};
 
     use crate::tests::{quiet, until_synced};
@@ -81,6 +92,10 @@ mod tests {
         let shown = console.thread_info(conversation.id.clone()).await.unwrap().subscriber;
         assert_eq!(shown.tags, ["VIP", "燕麦"], "shown at once, tidied as the server will");
         assert_eq!(shown.note, "只喝燕麦奶", "the note shows at once, the tags kept");
+        let by_tag = SubscriberFilter { text: "燕麦".into(), ..SubscriberFilter::default() };
+        let found = console.subscribers(by_tag, 50).await.unwrap();
+        assert_eq!(found.items.len(), 1, "the subscribers screen finds them by the new tag at once");
+        assert_eq!(found.items[0].conversation_id.as_deref(), Some(conversation.id.as_str()));
 
         let too_long = console.update_subscriber(subscriber.clone(), None, Some("字".repeat(2001))).await.unwrap_err();
         assert_eq!(too_long.issues[0].key, "subscriber.note.too_long", "refused on its field before it is queued");

@@ -57,6 +57,51 @@ pub struct ConversationListItem {
     pub waiting: bool,
 }
 
+/// What the subscriber list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriberFilter {
+    /// One account, or every account of the workspace.
+    pub account_id: Option<String>,
+    /// Found in the name, a tag or the private note, case aside; empty: everyone.
+    pub text: String,
+    /// Only those following the account now.
+    pub following_only: bool,
+}
+
+impl SubscriberFilter {
+    /// Whether `subscriber` is one the list shows: the one rule, for the
+    /// cache's query and anything that checks a row again.
+    pub fn selects(&self, subscriber: &Subscriber) -> bool {
+        let text = self.text.trim().to_lowercase();
+        let found = text.is_empty()
+            || subscriber.display_name.to_lowercase().contains(&text)
+            || subscriber.note.to_lowercase().contains(&text)
+            || subscriber.tags.iter().any(|tag| tag.to_lowercase().contains(&text));
+        found
+            && (!self.following_only || subscriber.following)
+            && self.account_id.as_ref().is_none_or(|id| *id == subscriber.account_id)
+    }
+}
+
+/// One row of the subscriber list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct SubscriberListItem {
+    pub subscriber: Subscriber,
+    pub account_name: String,
+    pub platform: PlatformProfile,
+    /// Their most recent conversation, to open from the list.
+    pub conversation_id: Option<String>,
+    pub last_activity_at: Option<Millis>,
+}
+
+/// The first subscribers of a list, most recently followed first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct SubscriberPage {
+    pub items: Vec<SubscriberListItem>,
+    pub more: bool,
+}
+
 /// Where a message is on its way to the subscriber, as staff see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]

@@ -5,7 +5,7 @@
 use wicket_model::conversation::{Conversation, Delivery, Direction, Message, Subscriber};
 use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState,
-    SearchHit, SnippetPart, ThreadInfo, ThreadMessage,
+    SearchHit, SnippetPart, SubscriberFilter, SubscriberListItem, SubscriberPage, ThreadInfo, ThreadMessage,
 };
 use wicket_model::reply_window::reply_window;
 use wicket_model::{Millis, Mutation, PlatformProfile, WicketError};
@@ -114,6 +114,62 @@ impl Cache {
         let more = untouched > limit || items.len() > limit;
         items.truncate(limit);
         Ok(ConversationPage { items, more })
+    }
+
+    /// The first `limit` subscribers `filter` selects, most recently
+    /// followed (or first seen) first, with staff's waiting tags and notes
+    /// applied, each with their latest conversation.
+    pub fn subscriber_page(&self, filter: &SubscriberFilter, limit: usize) -> Result<SubscriberPage> {
+        let conn = self.conn();
+        let overlay = overlay::build(&conn, Scope::Every, None)?;
+        // The filter is the model's, on the row as staff see it (a tag
+        // added offline finds its subscriber at once): every row of the
+        // account is read, and only the page gets its conversation.
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.body, a.name, a.platform FROM subscribers s JOIN accounts a ON a.id = s.account_id
+             WHERE ?1 IS NULL OR s.account_id = ?1
+             ORDER BY coalesce(json_extract(s.body, '$.followed_at'), json_extract(s.body, '$.created_at')) DESC, s.id",
+        )?;
+        let rows = stmt.query_map(params![filter.account_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })?;
+        let mut items = Vec::new();
+        let mut more = false;
+        for row in rows {
+            let (body, account_name, platform) = row?;
+            let pulled: Subscriber = decode_body(&body)?;
+            let subscriber = overlay.world.subscribers.get(&pulled.id).cloned().unwrap_or(pulled);
+            if !filter.selects(&subscriber) {
+                continue;
+            }
+            if items.len() == limit {
+                more = true;
+                break;
+            }
+            let platform = PlatformProfile::parse(&platform)
+                .ok_or_else(|| StoreError::Corrupt(format!("account platform {platform}")))?;
+            items.push(SubscriberListItem {
+                subscriber,
+                account_name,
+                platform,
+                conversation_id: None,
+                last_activity_at: None,
+            });
+        }
+        let mut latest = conn.prepare_cached(
+            "SELECT id, last_activity_at FROM conversations WHERE subscriber_id = ?1
+             ORDER BY last_activity_at DESC LIMIT 1",
+        )?;
+        for item in &mut items {
+            let found = latest
+                .query_row(params![item.subscriber.id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
+                .optional()?;
+            if let Some((id, at)) = found {
+                item.conversation_id = Some(id);
+                item.last_activity_at = Some(at);
+            }
+        }
+        Ok(SubscriberPage { items, more })
     }
 
     /// One page of a thread, oldest first: at most `limit` pulled messages

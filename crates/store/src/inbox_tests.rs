@@ -216,6 +216,40 @@ fn unread_only_lists_exactly_the_conversations_with_unread_messages() {
 }
 
 #[test]
+fn subscribers_are_found_by_name_tag_or_note_with_waiting_changes_applied() {
+    let (_dir, cache) = inbox();
+    let find = |filter: &SubscriberFilter| -> Vec<String> {
+        let page = cache.subscriber_page(filter, 50).unwrap();
+        page.items.into_iter().map(|item| item.subscriber.id).collect()
+    };
+    let everyone = SubscriberFilter::default();
+    assert_eq!(find(&everyone).len(), 3);
+    assert_eq!(
+        find(&SubscriberFilter { text: "张".into(), ..everyone.clone() }),
+        ["s1"],
+        "a Chinese substring of the name"
+    );
+    assert_eq!(find(&SubscriberFilter { text: "账单".into(), ..everyone.clone() }), ["s1"], "in the private note");
+    assert_eq!(find(&SubscriberFilter { text: "ALICE".into(), ..everyone.clone() }), ["s2"], "case aside");
+    assert_eq!(find(&SubscriberFilter { account_id: Some("air".into()), ..everyone.clone() }), ["s3"]);
+
+    // A tag added offline finds its subscriber before it is synced.
+    let tagged = SubscriberFilter { text: "常旅客".into(), ..everyone.clone() };
+    assert!(find(&tagged).is_empty());
+    let tag = Mutation::UpdateSubscriber { id: "s3".into(), tags: Some(vec!["常旅客".into()]), note: None };
+    cache.enqueue(&tag, T0 + 10).unwrap();
+    let page = cache.subscriber_page(&tagged, 50).unwrap();
+    assert_eq!(page.items.len(), 1);
+    let item = &page.items[0];
+    assert_eq!((item.subscriber.id.as_str(), item.account_name.as_str()), ("s3", "Sky Airline"));
+    assert_eq!(item.subscriber.tags, ["常旅客"], "shown with the waiting tag");
+    assert_eq!(item.conversation_id.as_deref(), Some("c3"), "with their latest conversation to open");
+
+    let first = cache.subscriber_page(&everyone, 2).unwrap();
+    assert_eq!((first.items.len(), first.more), (2, true), "a page, and more to come");
+}
+
+#[test]
 fn a_queued_reply_shows_at_once_and_updates_the_preview() {
     let (_dir, cache) = inbox();
     cache.enqueue(&reply("r1", "c1", "已为您查询，请稍候"), T0 + 10).unwrap();

@@ -54,6 +54,7 @@ export const commands = {
 	saveCannedReply: (draft: CannedReplyDraft) => typedError<CannedReply, WicketError>(__TAURI_INVOKE("save_canned_reply", { draft })),
 	deleteCannedReply: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_canned_reply", { id })),
 	/**  Sets a subscriber's tags and/or private note (null leaves one as it is). */
+	listSubscribers: (filter: SubscriberFilter, limit: number) => typedError<SubscriberPage, WicketError>(__TAURI_INVOKE("list_subscribers", { filter, limit })),
 	updateSubscriber: (id: string, tags: string[] | null, note: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("update_subscriber", { id, tags, note })),
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
@@ -863,6 +864,32 @@ export type SubscriberEvent = { event: "follow" } | { event: "unfollow" } |
 { event: "scan"; scene: string } | { event: "menu_tap"; key: string; label: string } | 
 /**  A keyword sent by a module or menu action. */
 { event: "keyword"; keyword: string };
+
+/**  What the subscriber list shows. */
+export type SubscriberFilter = {
+	/**  One account, or every account of the workspace. */
+	account_id: string | null,
+	/**  Found in the name, a tag or the private note, case aside; empty: everyone. */
+	text: string,
+	/**  Only those following the account now. */
+	following_only: boolean,
+};
+
+/**  One row of the subscriber list. */
+export type SubscriberListItem = {
+	subscriber: Subscriber,
+	account_name: string,
+	platform: PlatformProfile,
+	/**  Their most recent conversation, to open from the list. */
+	conversation_id: string | null,
+	last_activity_at: number | null,
+};
+
+/**  The first subscribers of a list, most recently followed first. */
+export type SubscriberPage = {
+	items: SubscriberListItem[],
+	more: boolean,
+};
 
 export type SyncStatus = {
 	connection: Connection,
