@@ -128,6 +128,37 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     .await;
     screenshot(&console, &display, "inbox-search-en").await;
 
+    // The subscriber in Subscribers: found by name, tagged, and back to the
+    // conversation from there. The tag reaches the server.
+    click(&console, "nav-subscribers").await;
+    eventually("the subscriber is listed", Duration::from_secs(20), || async {
+        count(&console, &testid("subscriber-row")).await == 1
+    })
+    .await;
+    click(&console, "subscriber-row").await;
+    let tag = find(&console, "sidebar-tag-input").await;
+    tag.send_keys("VIP").await.unwrap();
+    tag.send_keys("\u{E007}").await.unwrap(); // Enter
+    eventually("the row shows the tag", Duration::from_secs(20), || async {
+        contents_of(&console, "[data-testid=\"subscriber-row\"] .ib-label").await == ["VIP"]
+    })
+    .await;
+    screenshot(&console, &display, "subscribers-en").await;
+    let http = reqwest::Client::new();
+    eventually("the tag reaches the server", Duration::from_secs(30), || async {
+        let url = format!("{base}/api/v1/subscribers?account_id={account}&search=VIP");
+        let Ok(answer) = http.get(&url).bearer_auth(&token).send().await else { return false };
+        let found: serde_json::Value = answer.json().await.unwrap_or_default();
+        found["subscribers"].as_array().is_some_and(|list| list.len() == 1)
+    })
+    .await;
+    click(&console, "subscriber-open-conversation").await;
+    eventually("the conversation opens in the inbox", Duration::from_secs(20), || async {
+        content_of(&console, &testid("sidebar-name")).await.is_some()
+            && count(&console, &testid("thread-header")).await == 1
+    })
+    .await;
+
     console.close().await.unwrap();
     browser.close().await.unwrap();
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 
-export type ComingScreen = 'designer' | 'broadcasts' | 'subscribers';
+export type ComingScreen = 'broadcasts';
 
 /** An honest empty state for a screen that is not built yet. */
 export function Placeholder({ screen }: { screen: ComingScreen }) {

@@ -2,13 +2,17 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
-import { accountItem, emitAccountsChanged, emitSyncStatus, localSession, onlineStatus, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import { accountItem, emitAccountsChanged, emitSyncStatus, localSession, onlineStatus, platformMocks as m, resetPlatformMocks, subscriberItem } from '../test/platformMock';
+import { fakeLayout } from '../test/layout';
 import { Shell } from './Shell';
 
 vi.mock('../platform', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../platform')>()),
   ...(await import('../test/platformMock')).platformMocks,
 }));
+
+// The subscriber list is virtualised: give it room to draw rows.
+fakeLayout();
 
 beforeEach(() => resetPlatformMocks());
 
@@ -104,6 +108,18 @@ describe('shell', () => {
     expect(m.listConversations).toHaveBeenCalled();
     expect(m.attention).toHaveBeenCalled();
     expect(screen.getByTestId('thread-empty').textContent).toContain('请选择一个会话');
+  });
+
+  it('opens the subscribers screen, and a subscriber’s conversation in the inbox from there', async () => {
+    m.listSubscribers.mockResolvedValue({ items: [subscriberItem('s1', { display_name: '张三' })], more: false });
+    renderShell();
+    await userEvent.click(screen.getByTestId('nav-subscribers'));
+    expect(screen.getByTestId('screen-title').textContent).toBe('粉丝');
+    expect(screen.queryByTestId('placeholder-subscribers')).toBeNull();
+    await userEvent.click(await screen.findByTestId('subscriber-row'));
+    await userEvent.click(screen.getByTestId('subscriber-open-conversation'));
+    expect(screen.getByTestId('screen-title').textContent).toBe('会话');
+    await waitFor(() => expect(m.threadInfo).toHaveBeenCalledWith('c-s1'));
   });
 
   it('shows the user, the mode in settings, and signs out', async () => {

@@ -21,6 +21,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { Placeholder } from './Placeholder';
 import { RejectedBanner } from './RejectedBanner';
 import { SettingsScreen } from './Settings';
+import { SubscribersScreen } from './Subscribers';
 import { SyncIndicator } from './SyncIndicator';
 
 export const SCREENS = ['accounts', 'designer', 'conversations', 'broadcasts', 'subscribers', 'settings'] as const;
@@ -36,6 +37,8 @@ type Props = {
 export function Shell({ session, user, onSignedOut }: Props) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<ScreenId>('accounts');
+  // A conversation another screen asked the inbox to open (Subscribers → "open conversation").
+  const [opening, setOpening] = useState<string | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   // The unread count in the title and notifications, whichever screen is shown.
   useInboxAlerts(user.id);
@@ -100,7 +103,17 @@ export function Shell({ session, user, onSignedOut }: Props) {
       body = <DesignerScreen />;
       break;
     case 'conversations':
-      body = <InboxScreen user={user} />;
+      body = <InboxScreen key={opening ?? ''} user={user} initialOpenId={opening} />;
+      break;
+    case 'subscribers':
+      body = (
+        <SubscribersScreen
+          onOpenConversation={(id) => {
+            setOpening(id);
+            setScreen('conversations');
+          }}
+        />
+      );
       break;
     case 'settings':
       body = <SettingsScreen session={session} user={user} onError={showError} />;
@@ -125,7 +138,10 @@ export function Shell({ session, user, onSignedOut }: Props) {
                   className={`nav-item${id === screen ? ' is-active' : ''}`}
                   data-testid={`nav-${id}`}
                   aria-current={id === screen ? 'page' : undefined}
-                  onClick={() => setScreen(id)}
+                  onClick={() => {
+                    setOpening(null);
+                    setScreen(id);
+                  }}
                 >
                   <span className={`nav-icon nav-icon-${id}`} aria-hidden="true" />
                   {t(`nav.${id}`)}
@@ -161,7 +177,7 @@ export function Shell({ session, user, onSignedOut }: Props) {
           </div>
         )}
         {rejectedCount > 0 && rejected.length > 0 && <RejectedBanner changes={rejected} onDismiss={onDismiss} />}
-        <main className={screen === 'conversations' ? 'content content-flush' : 'content'}>{body}</main>
+        <main className={screen === 'conversations' || screen === 'subscribers' ? 'content content-flush' : 'content'}>{body}</main>
       </div>
     </div>
   );

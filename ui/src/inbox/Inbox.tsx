@@ -46,7 +46,7 @@ function isTextField(target: EventTarget | null): boolean {
 }
 
 /** The Conversations screen: list, thread with composer, and the subscriber beside it. */
-export function InboxScreen({ user }: { user: StaffUser }) {
+export function InboxScreen({ user, initialOpenId = null }: { user: StaffUser; initialOpenId?: string | null }) {
   const { t } = useTranslation();
   const me = user.id;
   const [filter, setFilter] = useState<InboxFilter>(DEFAULT_FILTER);
@@ -58,7 +58,7 @@ export function InboxScreen({ user }: { user: StaffUser }) {
   const limit = asked.filter === filter ? asked.limit : LIST_PAGE;
   const [listError, setListError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(initialOpenId);
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const [anchor, setAnchor] = useState<string | null>(null);
   const [mode, setMode] = useState<ComposerMode>('reply');

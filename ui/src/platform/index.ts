@@ -9,6 +9,8 @@ import type {
   NewStaff,
   StaffChange,
   StaffUser,
+  SubscriberFilter,
+  SubscriberPage,
   CannedReply,
   CannedReplyDraft,
   AccountListItem,
@@ -79,6 +81,9 @@ export type {
   Session,
   StaffChange,
   StaffUser,
+  SubscriberFilter,
+  SubscriberListItem,
+  SubscriberPage,
   SyncStatus,
   WicketError,
 } from './bindings';
@@ -203,6 +208,8 @@ export const listCannedReplies = (): Promise<CannedReply[]> => call(() => comman
 export const saveCannedReply = (draft: CannedReplyDraft): Promise<CannedReply> => call(() => commands.saveCannedReply(draft));
 export const deleteCannedReply = (id: string): Promise<null> => call(() => commands.deleteCannedReply(id));
 /** Sets a subscriber's tags and/or private note (null leaves that one as it is); shown at once, sent through the outbox. */
+/** Subscribers from the cache, by name, tag or note; `more` says the list goes on. */
+export const listSubscribers = (filter: SubscriberFilter, limit: number): Promise<SubscriberPage> => call(() => commands.listSubscribers(filter, limit));
 export const updateSubscriber = (id: string, tags: string[] | null, note: string | null): Promise<null> =>
   call(() => commands.updateSubscriber(id, tags, note));
 

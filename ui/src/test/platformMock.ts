@@ -18,6 +18,7 @@ import type {
   ReplyWindow,
   Session,
   StaffChange,
+  SubscriberListItem,
   SyncStatus,
   ThreadInfo,
   ThreadMessage,
@@ -81,6 +82,31 @@ export function conversationItem(
       last_activity_at: NOW - 60_000,
       preview: `Hello from ${id}`,
       created_at: NOW - 3_600_000,
+      updated_at: NOW - 60_000,
+      ...overrides,
+    },
+  };
+}
+
+/** A row of the subscriber list. */
+export function subscriberItem(id: string, overrides: Partial<SubscriberListItem['subscriber']> = {}, extra: Partial<Omit<SubscriberListItem, 'subscriber'>> = {}): SubscriberListItem {
+  return {
+    account_name: '街角咖啡',
+    platform: 'alipay',
+    conversation_id: `c-${id}`,
+    last_activity_at: NOW - 60_000,
+    ...extra,
+    subscriber: {
+      id,
+      account_id: 'acc-1',
+      platform: 'sandbox',
+      platform_user_id: `user-${id}`,
+      display_name: `Subscriber ${id}`,
+      following: true,
+      followed_at: NOW - 86_400_000,
+      tags: [],
+      note: '',
+      created_at: NOW - 86_400_000,
       updated_at: NOW - 60_000,
       ...overrides,
     },
@@ -228,6 +254,7 @@ export const platformMocks = {
   listCannedReplies: vi.fn(),
   saveCannedReply: vi.fn(),
   deleteCannedReply: vi.fn(),
+  listSubscribers: vi.fn(),
   updateSubscriber: vi.fn(),
   notify: vi.fn(),
   setWindowTitle: vi.fn(),
@@ -309,6 +336,7 @@ export function resetPlatformMocks(): void {
   }));
   m.deleteCannedReply.mockResolvedValue(null);
   m.updateSubscriber.mockResolvedValue(null);
+  m.listSubscribers.mockResolvedValue({ items: [], more: false });
   m.notify.mockResolvedValue(undefined);
   m.setWindowTitle.mockResolvedValue(undefined);
   m.onInboxChanged.mockImplementation((cb: () => void) => {
