@@ -325,4 +325,36 @@ describe('designer', () => {
     fireEvent.keyDown(designer(), { key: 'Escape' });
     expect(screen.getByTestId('menu-editor').querySelector('[data-testid="field-picker"]')).toBeNull();
   });
+
+  it('folds a container in the outline (its problems still counted), and opens it when its child is selected on the phone', async () => {
+    const grouped: Layout = {
+      ...notices,
+      modules: [
+        { id: 'g1', props: { kind: 'group', title: '账单', children: [{ id: 'inner', props: { kind: 'notice', text: '里面', action: null } }] } },
+        { id: 'n1', props: { kind: 'notice', text: '外面', action: null } },
+      ],
+    };
+    const issue = { path: 'modules.0.props.children.0.props.text', key: 'layout.module.required', params: [] as [string, string][] };
+    await renderDesigner(grouped, { issues: [issue] });
+    expect(outlineIds()).toEqual(['g1', 'inner', 'n1']);
+    const groupRow = () => screen.getAllByTestId('outline-item').find((r) => r.getAttribute('data-module-id') === 'g1')!;
+    expect(groupRow().getAttribute('aria-expanded')).toBe('true');
+    expect(groupRow().querySelector('.dz-issue-dot')).toBeNull();
+
+    await userEvent.click(within(groupRow()).getByTestId('outline-toggle'));
+    expect(outlineIds()).toEqual(['g1', 'n1']);
+    expect(groupRow().getAttribute('aria-expanded')).toBe('false');
+    expect(groupRow().querySelector('.dz-issue-dot')?.textContent).toBe('1');
+    expect(screen.getByTestId('menu-editor')).toBeTruthy();
+
+    // The keyboard: right opens, left closes.
+    fireEvent.keyDown(groupRow(), { key: 'ArrowRight' });
+    expect(outlineIds()).toEqual(['g1', 'inner', 'n1']);
+    fireEvent.keyDown(groupRow(), { key: 'ArrowLeft' });
+    expect(outlineIds()).toEqual(['g1', 'n1']);
+
+    // Selected on the phone, the hidden child shows in the outline again.
+    await userEvent.click(screen.getByTestId('phone').querySelector('[data-module-id="inner"]')!);
+    expect(outlineIds()).toEqual(['g1', 'inner', 'n1']);
+  });
 });

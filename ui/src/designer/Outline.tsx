@@ -1,5 +1,5 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Issue, Module } from '../shared/model';
 import type { Indicator, OutlineRow } from './drop';
@@ -11,13 +11,27 @@ export interface OutlineHandle {
   measure: () => { rows: OutlineRow[]; box: { top: number; bottom: number; left: number; right: number } } | null;
 }
 
-type Row = Omit<OutlineRow, 'box'> & { module: Module; label: string; tab?: number; path: string };
+type Row = Omit<OutlineRow, 'box'> & { module: Module; label: string; tab?: number; path: string; container: boolean; expanded: boolean };
 
-function flatten(modules: Module[], slot: Slot, path: string, depth: number, out: Row[]): void {
+/** The rows on screen: a collapsed container's children are left out (a drop on it still goes in, first). */
+/** The containers around module `id`, outermost first; null when it is not in `modules`. */
+function containersOf(modules: Module[], id: string): string[] | null {
+  for (const module of modules) {
+    if (module.id === id) return [];
+    for (const list of childLists(module)) {
+      const inner = containersOf(list.modules, id);
+      if (inner) return [module.id, ...inner];
+    }
+  }
+  return null;
+}
+
+function flatten(modules: Module[], slot: Slot, path: string, depth: number, collapsed: ReadonlySet<string>, out: Row[]): void {
   modules.forEach((module, index) => {
     const here = `${path}.${index}`;
     const lists = childLists(module);
     const isGroup = module.props.kind === 'group';
+    const expanded = !collapsed.has(module.id);
     out.push({
       kind: 'module',
       id: module.id,
@@ -28,13 +42,16 @@ function flatten(modules: Module[], slot: Slot, path: string, depth: number, out
       module,
       label: module.id,
       path: here,
+      container: lists.length > 0,
+      expanded,
     });
+    if (!expanded) return;
     for (const [tabIndex, list] of lists.entries()) {
       if (module.props.kind === 'tabs') {
-        out.push({ kind: 'tab', id: module.id, slot, index, into: list.slot, depth: depth + 1, module, label: list.label ?? '', tab: tabIndex, path: `${here}.props.tabs.${tabIndex}` });
-        flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 2, out);
+        out.push({ kind: 'tab', id: module.id, slot, index, into: list.slot, depth: depth + 1, module, label: list.label ?? '', tab: tabIndex, path: `${here}.props.tabs.${tabIndex}`, container: false, expanded: true });
+        flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 2, collapsed, out);
       } else {
-        flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 1, out);
+        flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 1, collapsed, out);
       }
     }
   });
@@ -56,11 +73,27 @@ type Props = {
 export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modules, root, rootPath, selected, issues, indicator, onSelect, onMoveBy, onRemove }, ref) {
   const { t } = useTranslation();
   const listRef = useRef<HTMLUListElement | null>(null);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  // A module selected elsewhere (on the phone) is never hidden: when the
+  // selection changes, the containers around it open.
+  const [shownSelection, setShownSelection] = useState<string | null>(null);
+  if (selected !== shownSelection) {
+    setShownSelection(selected);
+    const around = selected === null ? null : containersOf(modules, selected);
+    if (around && around.some((id) => collapsed.has(id))) setCollapsed(new Set([...collapsed].filter((id) => !around.includes(id))));
+  }
+  const toggle = useCallback((id: string) => {
+    setCollapsed((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
   const rows = useMemo(() => {
     const out: Row[] = [];
-    flatten(modules, root, rootPath, 0, out);
+    flatten(modules, root, rootPath, 0, collapsed, out);
     return out;
-  }, [modules, root, rootPath]);
+  }, [modules, root, rootPath, collapsed]);
   const { setNodeRef } = useDroppable({ id: 'outline' });
 
   useImperativeHandle(
@@ -88,19 +121,22 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
     const counts = new Map<string, number>();
     for (const row of rows) {
       if (row.kind !== 'module') continue;
-      const n = issues.filter((i) => i.path === row.path || (i.path.startsWith(`${row.path}.`) && !/^\.props\.(children|tabs\.\d+\.children)\.\d+/.test(i.path.slice(row.path.length)))).length;
+      // Collapsed, a container counts what it hides too.
+      const n = issues.filter(
+        (i) => i.path === row.path || (i.path.startsWith(`${row.path}.`) && (!row.expanded || !/^\.props\.(children|tabs\.\d+\.children)\.\d+/.test(i.path.slice(row.path.length)))),
+      ).length;
       if (n > 0) counts.set(row.id, n);
     }
     return counts;
   }, [rows, issues]);
 
   // Stable, so the memoised rows do not all re-render on every edit: reads the newest rows when called.
-  const latest = useRef({ rows, onSelect, onMoveBy, onRemove });
+  const latest = useRef({ rows, onSelect, onMoveBy, onRemove, toggle });
   useLayoutEffect(() => {
-    latest.current = { rows, onSelect, onMoveBy, onRemove };
-  }, [rows, onSelect, onMoveBy, onRemove]);
+    latest.current = { rows, onSelect, onMoveBy, onRemove, toggle };
+  }, [rows, onSelect, onMoveBy, onRemove, toggle]);
   const onKeyDown = useCallback((event: KeyboardEvent<HTMLElement>, index: number) => {
-    const { rows, onSelect, onMoveBy, onRemove } = latest.current;
+    const { rows, onSelect, onMoveBy, onRemove, toggle } = latest.current;
     const focusRow = (index: number) => {
       const node = listRef.current?.querySelector<HTMLElement>(`[data-row="${index}"]`);
       node?.focus();
@@ -111,6 +147,12 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
       event.preventDefault();
       event.stopPropagation();
       onMoveBy(row.id, event.key === 'ArrowUp' ? -1 : 1);
+      return;
+    }
+    // As in every tree: right opens a container, left closes it.
+    if ((event.key === 'ArrowRight' && row.container && !row.expanded) || (event.key === 'ArrowLeft' && row.container && row.expanded)) {
+      event.preventDefault();
+      toggle(row.id);
       return;
     }
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -159,6 +201,9 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
               index={index}
               selected={row.kind === 'module' && row.id === selected}
               issues={row.kind === 'module' ? (issueCount.get(row.id) ?? 0) : 0}
+              container={row.container}
+              expanded={row.expanded}
+              onToggle={toggle}
               onSelect={onSelect}
               onKeyDown={onKeyDown}
             />
@@ -192,6 +237,9 @@ const OutlineItem = memo(function OutlineItem({
   index,
   selected,
   issues,
+  container,
+  expanded,
+  onToggle,
   onSelect,
   onKeyDown,
 }: {
@@ -204,6 +252,9 @@ const OutlineItem = memo(function OutlineItem({
   index: number;
   selected: boolean;
   issues: number;
+  container: boolean;
+  expanded: boolean;
+  onToggle: (id: string) => void;
   onSelect: (id: string) => void;
   onKeyDown: (event: KeyboardEvent<HTMLElement>, index: number) => void;
 }) {
@@ -223,6 +274,7 @@ const OutlineItem = memo(function OutlineItem({
       role="treeitem"
       aria-level={depth + 1}
       aria-selected={selected}
+      aria-expanded={container ? expanded : undefined}
       tabIndex={selected || index === 0 ? 0 : -1}
       className={`dz-outline-item${selected ? ' is-selected' : ''}${isDragging ? ' is-dragging' : ''}${rowKind === 'tab' ? ' is-tab' : ''}`}
       style={{ paddingLeft: 8 + depth * 16 }}
@@ -236,6 +288,24 @@ const OutlineItem = memo(function OutlineItem({
         else onKeyDown(e, index);
       }}
     >
+      {container ? (
+        <button
+          type="button"
+          className="dz-outline-toggle"
+          tabIndex={-1}
+          aria-label={t(expanded ? 'designer.outline.collapse' : 'designer.outline.expand', { name })}
+          data-testid="outline-toggle"
+          onPointerDown={(e) => e.stopPropagation()}
+          onClick={(e) => {
+            e.stopPropagation();
+            onToggle(id);
+          }}
+        >
+          {expanded ? '▾' : '▸'}
+        </button>
+      ) : (
+        <span className="dz-outline-toggle-space" aria-hidden="true" />
+      )}
       {rowKind === 'module' ? <KindIcon kind={kind} /> : <span className="dz-tab-mark" aria-hidden="true" />}
       <span className="dz-outline-name">{name}</span>
       {rowKind === 'module' && <span className="dz-outline-id">{id}</span>}
