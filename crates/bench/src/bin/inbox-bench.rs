@@ -125,6 +125,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     })?;
     report(&format!("attention: mine + unassigned unread ({attention})"), &unread);
+    let everyone = wicket_model::inbox::SubscriberFilter::default();
+    let subscribers = time_each(&[(); 20], |_| cache.subscriber_page(&everyone, 200).map(|_| ()))?;
+    report(&format!("subscribers: first page of {}", args.conversations), &subscribers);
+    let mut found = 0;
+    let by_name = wicket_model::inbox::SubscriberFilter { text: "张".into(), ..everyone.clone() };
+    let searched = time_each(&[(); 20], |_| {
+        found = cache.subscriber_page(&by_name, 200)?.items.len();
+        Ok(())
+    })?;
+    report(&format!("subscribers: 张 in name, tag or note ({found})"), &searched);
     println!(
         "first page vs whole list: {:.1}x faster (medians)",
         median(&lists).as_secs_f64() / median(&pages).as_secs_f64().max(1e-9)
