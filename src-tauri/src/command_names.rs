@@ -25,6 +25,7 @@ pub const COMMANDS: &[&str] = &[
     "send_reply",
     "send_image",
     "media_base_url",
+    "waiting_image",
     "retry_message",
     "set_conversation_status",
     "assign_conversations",

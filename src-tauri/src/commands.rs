@@ -203,6 +203,13 @@ pub async fn send_image(
 }
 
 /// The server that serves message images (`/s/media/…`); none when signed out.
+/// A queued image still only on this computer, as a `data:` URL.
+#[tauri::command]
+#[specta::specta]
+pub async fn waiting_image(console: State<'_, Arc<Console>>, url: String) -> Result<Option<String>> {
+    console.waiting_image(url).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn media_base_url(console: State<'_, Arc<Console>>) -> Result<Option<String>> {

@@ -66,6 +66,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::send_reply,
             commands::send_image,
             commands::media_base_url,
+            commands::waiting_image,
             commands::retry_message,
             commands::set_conversation_status,
             commands::assign_conversations,

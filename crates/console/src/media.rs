@@ -5,17 +5,18 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use wicket_model::conversation::MessageBody;
 use wicket_model::inbox::ThreadMessage;
 use wicket_model::media::{self, MAX_IMAGE_BYTES};
 use wicket_model::{ErrorCode, Issue, Mutation, WicketError};
-
-/// The newest messages looked through for the one just sent.
-const RECENT: u32 = 200;
 use wicket_store::PendingMedia;
 
 use crate::{blocking, internal, now_ms, Console};
+
+/// The newest messages looked through for the one just sent.
+const RECENT: u32 = 200;
 
 impl Console {
     /// Sends the image at `path` as a reply. The file must be a PNG, JPEG,
@@ -57,6 +58,18 @@ impl Console {
             .rev()
             .find(|m| m.message.id == client_id)
             .ok_or_else(|| WicketError::new(ErrorCode::Internal, "the image did not appear in the thread"))
+    }
+
+    /// An image staff sent that is still only on this computer (queued
+    /// offline), as a `data:` URL the thread can show; `None` once the
+    /// server has it (or for any other address).
+    pub async fn waiting_image(&self, url: String) -> Result<Option<String>, WicketError> {
+        let Some(id) = media::media_id_of(&url).map(str::to_owned) else { return Ok(None) };
+        let cache = self.cache().await?;
+        let kept = blocking(&cache, move |c| c.pending_media(&id)).await?;
+        Ok(kept.map(|image| {
+            format!("data:{};base64,{}", image.mime, base64::engine::general_purpose::STANDARD.encode(&image.bytes))
+        }))
     }
 
     /// Where the images of messages (`/s/media/…`) are served: the server

@@ -1,6 +1,7 @@
 //! Images sent from the console, against a real server on loopback and a
 //! subscriber on its sandbox platform.
 
+use base64::Engine as _;
 use serde_json::Value;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
 
@@ -50,6 +51,14 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     assert_eq!(waiting, 1, "one reply waits in the outbox");
     let images = blocking(&cache, |c| c.pending_media_ids()).await.unwrap();
     assert_eq!(images, std::slice::from_ref(&id), "and its image, once");
+    let shown = console.waiting_image(format!("/s/media/{id}")).await.unwrap().expect("a local copy to show");
+    let encoded = shown.strip_prefix("data:image/png;base64,").expect("a PNG data URL, typed by its bytes");
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD.decode(encoded).unwrap(),
+        PNG,
+        "the queued image shows offline"
+    );
+    assert_eq!(console.waiting_image("https://example.com/x.png".into()).await.unwrap(), None);
 
     let server = start_server(server_dir.path(), addr).await;
     console.sync_now().await;
@@ -64,6 +73,11 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
     let state = console.conversation_messages(conversation, None, 50).await.unwrap().messages.last().unwrap().state;
     assert_eq!(state, Some(MessageState::Sent), "and the console shows it sent");
+    assert_eq!(
+        console.waiting_image(format!("/s/media/{id}")).await.unwrap(),
+        None,
+        "uploaded, it comes from the server"
+    );
     console.shutdown().await;
     server.stop().await;
 }

@@ -43,7 +43,12 @@ pub fn is_media_id(id: &str) -> bool {
 
 /// Whether `url` is exactly the server's own path for an image id.
 pub fn is_media_path(url: &str) -> bool {
-    url.strip_prefix(MEDIA_PREFIX).is_some_and(is_media_id)
+    media_id_of(url).is_some()
+}
+
+/// The image id in the server's own path for it, if `url` is one.
+pub fn media_id_of(url: &str) -> Option<&str> {
+    url.strip_prefix(MEDIA_PREFIX).filter(|id| is_media_id(id))
 }
 
 #[cfg(test)]

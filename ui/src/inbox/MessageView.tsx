@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MessageBody, MessageState, SubscriberEvent, ThreadMessage } from '../platform';
+import { waitingImage, type MessageBody, type MessageState, type SubscriberEvent, type ThreadMessage } from '../platform';
 import { httpsUrl } from '../renderer';
 import { ClockIcon } from './ClockIcon';
 import { clockTime } from './time';
@@ -50,19 +50,36 @@ export function EventText({ event, name }: { event: SubscriberEvent; name: strin
   }
 }
 
+/**
+ * An image in the thread, from the server; one that cannot load from there
+ * (sent offline and still queued) shows from this computer's copy.
+ */
+function ThreadImage({ url, mediaBase }: { url: string; mediaBase: string | null }) {
+  const { t } = useTranslation();
+  const [local, setLocal] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  const src = local ?? messageImageSrc(url, mediaBase);
+  const onError = () => {
+    if (local !== null || !MEDIA_PATH.test(url)) {
+      setFailed(true);
+      return;
+    }
+    waitingImage(url).then(
+      (copy) => (copy ? setLocal(copy) : setFailed(true)),
+      () => setFailed(true),
+    );
+  };
+  if (!src || failed) return <span className="muted">{t('inbox.body.imageUnavailable')}</span>;
+  return <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" onError={onError} data-testid="thread-image" />;
+}
+
 function Body({ body, mediaBase }: { body: Exclude<MessageBody, { type: 'event' }>; mediaBase: string | null }) {
   const { t } = useTranslation();
   switch (body.type) {
     case 'text':
       return <div className="ib-text">{body.text}</div>;
-    case 'image': {
-      const src = messageImageSrc(body.url, mediaBase);
-      return src ? (
-        <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" />
-      ) : (
-        <span className="muted">{t('inbox.body.imageUnavailable')}</span>
-      );
-    }
+    case 'image':
+      return <ThreadImage url={body.url} mediaBase={mediaBase} />;
     case 'location':
       return (
         <div className="ib-location">

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageCursor, ThreadMessage } from '../platform';
@@ -42,6 +42,18 @@ describe('thread', () => {
     expect(queued && within(queued).getByTestId('message-state').getAttribute('data-state')).toBe('queued');
     const odd = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'odd');
     expect(odd?.querySelector('img')).toBeNull(); // not exactly a media path: not shown
+
+    // Offline the server's copy does not load: the queued image shows from this computer.
+    const local = 'data:image/png;base64,iVBORw0KGgo=';
+    m.waitingImage.mockResolvedValueOnce(local);
+    fireEvent.error(outbound!);
+    await waitFor(() => expect(outbound?.getAttribute('src')).toBe(local));
+    expect(m.waitingImage).toHaveBeenCalledWith(`/s/media/${id}`);
+    // One the server has and that cannot load says so.
+    fireEvent.error(inbound!);
+    const inboundRow = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'in')!;
+    await waitFor(() => expect(inboundRow.querySelector('img')).toBeNull());
+    expect(inboundRow.textContent).toContain('无法显示的图片');
   });
 
   it('loads the latest page and draws every kind of body', async () => {

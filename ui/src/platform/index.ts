@@ -184,6 +184,8 @@ export const sendImage = (conversationId: string, path: string, clientId: string
   call(() => commands.sendImage(conversationId, path, clientId));
 /** The server that serves message images (`/s/media/…`); null when signed out. */
 export const mediaBaseUrl = (): Promise<string | null> => call(() => commands.mediaBaseUrl());
+/** A queued image still only on this computer, as a `data:` URL; null once the server has it. */
+export const waitingImage = (url: string): Promise<string | null> => call(() => commands.waitingImage(url));
 /** Puts a failed reply back in the outbox, so it is really sent again. */
 export const retryMessage = (messageId: string): Promise<null> => call(() => commands.retryMessage(messageId));
 export const setConversationStatus = (ids: string[], status: ConversationStatus): Promise<null> =>

@@ -216,6 +216,7 @@ export const platformMocks = {
   retryMessage: vi.fn(),
   sendImage: vi.fn(),
   mediaBaseUrl: vi.fn(),
+  waitingImage: vi.fn(),
   setConversationStatus: vi.fn(),
   assignConversations: vi.fn(),
   setConversationLabels: vi.fn(),
@@ -319,6 +320,7 @@ export function resetPlatformMocks(): void {
     threadMessage(`sent-${clientId}`, { conversation_id: conversationId, direction: 'outbound', client_msg_id: clientId, body: { type: 'image', url: `/s/media/${'0'.repeat(64)}` } }, 'queued'),
   );
   m.mediaBaseUrl.mockResolvedValue('http://127.0.0.1:8686');
+  m.waitingImage.mockResolvedValue(null);
   m.setConversationStatus.mockResolvedValue(null);
   m.assignConversations.mockResolvedValue(null);
   m.setConversationLabels.mockResolvedValue(null);
