@@ -144,6 +144,14 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
 
     // A main item with a submenu.
     click(&client, "menu-add").await;
+    // One CI run found no new item after this click and could not be
+    // reproduced here; if it happens again the log says what the page
+    // showed, and the click is given once more before the test decides.
+    let added = "[data-testid=\"menu-item-editor\"]";
+    if !appears_within(&client, added, Duration::from_secs(5)).await {
+        eprintln!("the first click on menu-add added no item; the page showed: {}", page_text(&client).await);
+        click(&client, "menu-add").await;
+    }
     let label = "[data-testid=\"menu-item-editor\"] .dz-menu-row input[data-field$=\"label\"]";
     set_field(&client, label, "点餐").await;
     let submenu =
@@ -266,6 +274,10 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     let png = browser.screenshot().await.unwrap();
     std::fs::write(workspace_root().join("artifacts/e2e/designer-published-subscriber.png"), png).unwrap();
     browser.close().await.unwrap();
+}
+
+async fn appears_within(client: &Client, css: &str, timeout: Duration) -> bool {
+    client.wait().at_most(timeout).for_element(Locator::Css(css)).await.is_ok()
 }
 
 /// Tabs out of a field: typing there is one undo step, which leaving ends.
