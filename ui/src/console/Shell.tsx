@@ -100,10 +100,10 @@ export function Shell({ session, user, onSignedOut }: Props) {
       body = <AccountsScreen version={accountsVersion} />;
       break;
     case 'designer':
-      body = <DesignerScreen />;
+      body = <DesignerScreen canDesign={session.permissions.includes('design_layouts')} />;
       break;
     case 'conversations':
-      body = <InboxScreen key={opening ?? ''} user={user} initialOpenId={opening} />;
+      body = <InboxScreen key={opening ?? ''} user={user} initialOpenId={opening} canAnswer={session.permissions.includes('answer_subscribers')} />;
       break;
     case 'subscribers':
       body = (

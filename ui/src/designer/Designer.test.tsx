@@ -357,4 +357,24 @@ describe('designer', () => {
     await userEvent.click(screen.getByTestId('phone').querySelector('[data-module-id="inner"]')!);
     expect(outlineIds()).toEqual(['g1', 'inner', 'n1']);
   });
+
+  it('for a role without design rights, shows the layout and changes nothing', async () => {
+    m.openLayout.mockResolvedValue(designerDraft(notices));
+    render(<DesignerScreen canDesign={false} />);
+    await screen.findByTestId('designer');
+    await waitFor(() => expect(outlineIds()).toEqual(['n1', 'n2']));
+    expect(screen.getByTestId('designer-read-only').textContent).toContain('只供查看');
+    expect(screen.getByTestId('publish')).toHaveProperty('disabled', true);
+    expect(screen.getByTestId('templates')).toHaveProperty('disabled', true);
+
+    await userEvent.click(screen.getAllByTestId('outline-item')[0]!);
+    expect(screen.getByTestId('inspector')).toBeTruthy();
+    fireEvent.keyDown(designer(), { key: 'Delete' });
+    expect(outlineIds()).toEqual(['n1', 'n2']);
+    const field = screen.getByTestId('inspector').querySelector<HTMLTextAreaElement>('[data-field="text"]')!;
+    await userEvent.type(field, 'x');
+    expect(field.value).toBe('第一条');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(m.saveLayout).not.toHaveBeenCalled();
+  });
 });

@@ -49,7 +49,7 @@ import { MenuEditor } from './MenuEditor';
 import { PagesEditor } from './Pages';
 import { Outline, type OutlineHandle } from './Outline';
 import { KindIcon, Palette } from './Palette';
-import { freshPageId, initialState, parseHistory, placeAfter, reducer, serializeHistory } from './state';
+import { freshPageId, initialState, parseHistory, placeAfter, readOnlyReducer, reducer, serializeHistory } from './state';
 import { listAt, locate, subtreeIds, walk, type Slot } from './tree';
 import './designer.css';
 
@@ -99,7 +99,8 @@ function sameIssues(a: Issue[], b: Issue[]): boolean {
 }
 
 /** The Designer screen: pick an account, then lay out its function view. */
-export function DesignerScreen() {
+/** `canDesign`: the signed-in role may edit and publish (the model's permission table says). */
+export function DesignerScreen({ canDesign = true }: { canDesign?: boolean }) {
   const { t } = useTranslation();
   const [accounts, setAccounts] = useState<AccountListItem[] | null>(null);
   const [accountId, setAccountId] = useState<string | null>(() => {
@@ -172,6 +173,7 @@ export function DesignerScreen() {
           catalog={catalog}
           templates={templates}
           fields={fields}
+          readOnly={!canDesign}
         />
       )}
     </div>
@@ -188,6 +190,7 @@ function Workspace({
   catalog,
   templates,
   fields,
+  readOnly,
 }: {
   account: AccountListItem;
   accounts: AccountListItem[];
@@ -195,10 +198,11 @@ function Workspace({
   catalog: CatalogEntry[];
   templates: LayoutTemplate[];
   fields: TemplateField[];
+  readOnly: boolean;
 }) {
   const { t } = useTranslation();
   const accountId = account.account.id;
-  const [state, dispatch] = useReducer(reducer, EMPTY_LAYOUT, initialState);
+  const [state, dispatch] = useReducer(readOnly ? readOnlyReducer : reducer, EMPTY_LAYOUT, initialState);
   const [draft, setDraft] = useState<DesignerDraft | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -585,17 +589,17 @@ function Workspace({
         </label>
         <span className={`badge badge-${platform}`}>{t(`platform.${platform}`)}</span>
         <span className="dz-divider" />
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => dispatch({ type: 'undo' })} disabled={state.past.length === 0} data-testid="undo" title={t('designer.undoHint')}>
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => dispatch({ type: 'undo' })} disabled={readOnly || state.past.length === 0} data-testid="undo" title={t('designer.undoHint')}>
           {t('designer.undo')}
         </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => dispatch({ type: 'redo' })} disabled={state.future.length === 0} data-testid="redo" title={t('designer.redoHint')}>
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => dispatch({ type: 'redo' })} disabled={readOnly || state.future.length === 0} data-testid="redo" title={t('designer.redoHint')}>
           {t('designer.redo')}
         </button>
         <span className="dz-divider" />
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setDialog('templates')} data-testid="templates">
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => setDialog('templates')} disabled={readOnly} data-testid="templates">
           {t('designer.templates.open')}
         </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={importFile} data-testid="import-file">
+        <button type="button" className="btn btn-ghost btn-small" onClick={importFile} disabled={readOnly} data-testid="import-file">
           {t('designer.file.import')}
         </button>
         <button type="button" className="btn btn-ghost btn-small" onClick={exportFile} data-testid="export-file">
@@ -620,11 +624,16 @@ function Workspace({
                 : t('designer.publish.failed', { reason: describeError(t, publishState.error) })}
           </span>
         )}
-        <button type="button" className="btn btn-primary" onClick={publish} disabled={publishing || draft === null} data-testid="publish">
+        <button type="button" className="btn btn-primary" onClick={publish} disabled={readOnly || publishing || draft === null} data-testid="publish">
           {publishing ? t('designer.publish.busy') : t('designer.publish.button')}
         </button>
       </div>
 
+      {readOnly && (
+        <div className="dz-banner" role="status" data-testid="designer-read-only">
+          <span>{t('designer.readOnly')}</span>
+        </div>
+      )}
       {draft?.conflict && (
         <div className="dz-banner" role="alert" data-testid="conflict-banner">
           <span>{t('designer.conflict.banner', { who: draft.conflict.updated_by ?? t('designer.conflict.someone') })}</span>

@@ -208,6 +208,14 @@ export function freshPageId(layout: Layout): string {
   for (let n = layout.pages.length + 1; ; n++) if (!taken.has(`page-${n}`)) return `page-${n}`;
 }
 
+/**
+ * The designer for a role without design rights: the layout can be looked
+ * at and its modules selected, nothing changed (the server would refuse it).
+ */
+export function readOnlyReducer(state: DesignerState, action: DesignerAction): DesignerState {
+  return action.type === 'load' || action.type === 'select' || action.type === 'end_typing' ? reducer(state, action) : state;
+}
+
 /** What `saveDesignerHistory` keeps: the steps and the sample subscriber. */
 export interface StoredHistory<S> {
   version: 1;

@@ -23,7 +23,9 @@ function Harness({
   window = openWindow,
   onSent = vi.fn(),
   onError = vi.fn(),
+  canAnswer = true,
 }: {
+  canAnswer?: boolean;
   id?: string;
   window?: ReplyWindow | null;
   onSent?: (m: ThreadMessage) => void;
@@ -40,6 +42,7 @@ function Harness({
       subscriberName="王芳"
       accountName="街角咖啡"
       assignedToOther={false}
+      canAnswer={canAnswer}
       textareaRef={createRef<HTMLTextAreaElement>()}
       onSent={onSent}
       onError={onError}
@@ -99,6 +102,17 @@ describe('composer', () => {
     expect(onSent).toHaveBeenCalledTimes(1);
     expect(m.saveDraft).toHaveBeenLastCalledWith('c1', '');
     expect(m.sendReply).toHaveBeenCalledTimes(1);
+  });
+
+  it('for a role that does not answer subscribers, says so and sends neither a reply nor a note', async () => {
+    render(<Harness canAnswer={false} />);
+    await waitFor(() => expect(m.loadDraft).toHaveBeenCalledWith('c1'));
+    expect(screen.getByTestId('role-blocked').textContent).toContain('不能回复粉丝');
+    await userEvent.type(input(), '您好{Enter}');
+    await userEvent.click(screen.getByTestId('mode-note'));
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByTestId('composer-send')).toHaveProperty('disabled', true);
+    expect(m.sendReply).not.toHaveBeenCalled();
   });
 
   it('reuses the clientId when the same text is sent again after a failed call', async () => {

@@ -27,6 +27,8 @@ type Props = {
   accountName: string;
   /** Assigned to someone else: replying is allowed, but the composer says so. */
   assignedToOther: boolean;
+  /** The signed-in role may answer subscribers (reply, note); the server refuses it otherwise. */
+  canAnswer?: boolean;
   /** Colleagues viewing or typing in this conversation (never oneself); empty when none or unknown. */
   colleagues?: readonly Presence[];
   textareaRef: RefObject<HTMLTextAreaElement | null>;
@@ -46,7 +48,7 @@ function windowAt(window: ReplyWindow | null, now: number): { open: boolean; rea
  * Reply or private note, with the draft kept in the cache as you type. The
  * parent keys it by conversation: unmounting flushes the draft.
  */
-export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, colleagues = [], textareaRef, onSent, onError }: Props) {
+export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, canAnswer = true, colleagues = [], textareaRef, onSent, onError }: Props) {
   const { t } = useTranslation();
   // Colleagues see that a reply or note is being typed here.
   const typing = useTypingPresence(conversationId);
@@ -121,7 +123,8 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   }, [text, textareaRef]);
 
   const state = windowAt(window, now);
-  const replyBlocked = mode === 'reply' && !state.open;
+  // A role that may not answer writes nothing here; a closed window blocks replies, not notes.
+  const replyBlocked = !canAnswer || (mode === 'reply' && !state.open);
 
   const canned = useMemo(() => asCanned(stored ?? []), [stored]);
   const slash = slashQuery(text, caret);
@@ -217,7 +220,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
     const body = raw.trim();
     if (body.length === 0) return;
     const note = mode === 'note';
-    if (!note && !state.open) return;
+    if (replyBlocked) return;
     const prev = outgoing.current;
     const current = prev && prev.text === body && prev.note === note ? prev : { clientId: crypto.randomUUID(), text: body, note };
     outgoing.current = current;
@@ -311,6 +314,11 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
         <div className="ib-window-closed" role="status" data-testid="window-closed">
           <strong>{t(state.reason ?? 'reply_window.expired', { defaultValue: state.reason ?? '' })}</strong>
           <span>{t('inbox.window.broadcastHint')}</span>
+        </div>
+      )}
+      {!canAnswer && (
+        <div className="ib-window-closed" role="status" data-testid="role-blocked">
+          <strong>{t('inbox.composer.roleBlocked')}</strong>
         </div>
       )}
       <ComposerPresence people={colleagues} />

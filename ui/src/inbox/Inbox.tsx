@@ -46,7 +46,16 @@ function isTextField(target: EventTarget | null): boolean {
 }
 
 /** The Conversations screen: list, thread with composer, and the subscriber beside it. */
-export function InboxScreen({ user, initialOpenId = null }: { user: StaffUser; initialOpenId?: string | null }) {
+export function InboxScreen({
+  user,
+  initialOpenId = null,
+  canAnswer = true,
+}: {
+  user: StaffUser;
+  initialOpenId?: string | null;
+  /** The signed-in role may reply and write notes (the model's permission table says). */
+  canAnswer?: boolean;
+}) {
   const { t } = useTranslation();
   const me = user.id;
   const [filter, setFilter] = useState<InboxFilter>(DEFAULT_FILTER);
@@ -620,6 +629,7 @@ export function InboxScreen({ user, initialOpenId = null }: { user: StaffUser; i
               subscriberName={subscriberName}
               accountName={accountName}
               assignedToOther={assignee !== null && assignee !== me}
+              canAnswer={canAnswer}
               colleagues={colleaguesIn(colleagues, openId)}
               textareaRef={replyRef}
               onSent={reload}
