@@ -21,11 +21,16 @@ fn draft(name: &str) -> AccountDraft {
     }
 }
 
+/// Waits until nothing waits: the outbox in the cache is empty (the engine's
+/// status alone can still be the one from before the last change was queued)
+/// and the engine says so too, online.
 pub(crate) async fn until_synced(console: &Console) -> SyncStatus {
+    let cache = console.cache().await.expect("signed in");
     tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             let status = console.sync_status().await;
-            if status.connection == Connection::Online && status.pending == 0 {
+            let (waiting, _) = blocking(&cache, |c| c.outbox_counts()).await.expect("the outbox is readable");
+            if waiting == 0 && status.connection == Connection::Online && status.pending == 0 {
                 return status;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
