@@ -24,8 +24,6 @@ pub const COMMANDS: &[&str] = &[
     "thread_info",
     "send_reply",
     "send_image",
-    "media_base_url",
-    "waiting_image",
     "retry_message",
     "set_conversation_status",
     "assign_conversations",

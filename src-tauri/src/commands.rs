@@ -202,20 +202,6 @@ pub async fn send_image(
     console.send_image(conversation_id, path.into(), client_id).await
 }
 
-/// The server that serves message images (`/s/media/…`); none when signed out.
-/// A queued image still only on this computer, as a `data:` URL.
-#[tauri::command]
-#[specta::specta]
-pub async fn waiting_image(console: State<'_, Arc<Console>>, url: String) -> Result<Option<String>> {
-    console.waiting_image(url).await
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn media_base_url(console: State<'_, Arc<Console>>) -> Result<Option<String>> {
-    Ok(console.media_base_url().await)
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_message(console: State<'_, Arc<Console>>, message_id: String) -> Result<()> {

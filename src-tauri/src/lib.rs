@@ -3,6 +3,7 @@
 
 mod command_names;
 mod commands;
+mod media_protocol;
 mod settings;
 
 use std::sync::Arc;
@@ -65,8 +66,6 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::thread_info,
             commands::send_reply,
             commands::send_image,
-            commands::media_base_url,
-            commands::waiting_image,
             commands::retry_message,
             commands::set_conversation_status,
             commands::assign_conversations,
@@ -182,6 +181,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(media_protocol::MEDIA_SCHEME, media_protocol::handle)
         .setup(move |app| {
             builder.mount_events(app);
             let data_dir = app.path().app_data_dir()?;

@@ -5,7 +5,6 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use wicket_model::conversation::MessageBody;
 use wicket_model::inbox::ThreadMessage;
@@ -17,6 +16,8 @@ use crate::{blocking, internal, now_ms, Console};
 
 /// The newest messages looked through for the one just sent.
 const RECENT: u32 = 200;
+/// How much of the server's images a workspace keeps for offline use.
+const MEDIA_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl Console {
     /// Sends the image at `path` as a reply. The file must be a PNG, JPEG,
@@ -60,22 +61,37 @@ impl Console {
             .ok_or_else(|| WicketError::new(ErrorCode::Internal, "the image did not appear in the thread"))
     }
 
-    /// An image staff sent that is still only on this computer (queued
-    /// offline), as a `data:` URL the thread can show; `None` once the
-    /// server has it (or for any other address).
-    pub async fn waiting_image(&self, url: String) -> Result<Option<String>, WicketError> {
-        let Some(id) = media::media_id_of(&url).map(str::to_owned) else { return Ok(None) };
+    /// An image of a thread, by its id: staff's own still waiting to be
+    /// uploaded, one kept from earlier, or else fetched from the server now
+    /// and kept (so it shows offline next time). `None` when it is none of
+    /// these: offline and never seen, or not an image the server has. The
+    /// bytes are checked against the id: a server can't swap one image for another.
+    pub async fn media(&self, id: String) -> Result<Option<PendingMedia>, WicketError> {
+        if !media::is_media_id(&id) {
+            return Ok(None);
+        }
         let cache = self.cache().await?;
-        let kept = blocking(&cache, move |c| c.pending_media(&id)).await?;
-        Ok(kept.map(|image| {
-            format!("data:{};base64,{}", image.mime, base64::engine::general_purpose::STANDARD.encode(&image.bytes))
-        }))
-    }
-
-    /// Where the images of messages (`/s/media/…`) are served: the server
-    /// this workspace syncs with; `None` when nobody is signed in.
-    pub async fn media_base_url(&self) -> Option<String> {
-        self.workspace.lock().await.as_ref().map(|ws| ws.client.base_url().to_owned())
+        let wanted = id.clone();
+        if let Some(found) = blocking(&cache, move |c| c.shown_media(&wanted, now_ms())).await? {
+            return Ok(Some(found));
+        }
+        let (client, _token) = self.server().await?;
+        let bytes = match client.fetch_media(&id).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::debug!(image = %id, error = %e, "an image could not be fetched");
+                return Ok(None);
+            }
+        };
+        let Some(mime) = media::image_type(&bytes) else { return Ok(None) };
+        if hex::encode(Sha256::digest(&bytes)) != id {
+            tracing::warn!(image = %id, "the server sent other bytes than the image's id says");
+            return Ok(None);
+        }
+        let image = PendingMedia { id, mime: mime.to_owned(), bytes };
+        let kept = image.clone();
+        blocking(&cache, move |c| c.cache_media(&kept, now_ms(), MEDIA_CACHE_BYTES)).await?;
+        Ok(Some(image))
     }
 }
 

@@ -10,13 +10,13 @@ use crate::test_support::{eventually, start_server, team_with_account, Subscribe
 use crate::tests::{quiet, until_synced};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR an image staff attach";
+const GIF: &[u8] = b"GIF89a a subscriber's picture";
 
 #[tokio::test]
 async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_received_once() {
     let Team { server_dir, server, addr, console_dir: dir, console, account } =
         team_with_account("招商银行信用卡").await;
     let base = server.base_url();
-    assert_eq!(console.media_base_url().await.as_deref(), Some(base.as_str()), "images come from the synced server");
 
     let mut subscriber = Subscriber { base: base.clone(), account, cookie: None, http: reqwest::Client::new() };
     subscriber.say("s-1", "能发一张截图吗？").await;
@@ -51,14 +51,10 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     assert_eq!(waiting, 1, "one reply waits in the outbox");
     let images = blocking(&cache, |c| c.pending_media_ids()).await.unwrap();
     assert_eq!(images, std::slice::from_ref(&id), "and its image, once");
-    let shown = console.waiting_image(format!("/s/media/{id}")).await.unwrap().expect("a local copy to show");
-    let encoded = shown.strip_prefix("data:image/png;base64,").expect("a PNG data URL, typed by its bytes");
-    assert_eq!(
-        base64::engine::general_purpose::STANDARD.decode(encoded).unwrap(),
-        PNG,
-        "the queued image shows offline"
-    );
-    assert_eq!(console.waiting_image("https://example.com/x.png".into()).await.unwrap(), None);
+    let shown = console.media(id.clone()).await.unwrap().expect("the queued image shows offline, from this computer");
+    assert_eq!((shown.mime.as_str(), shown.bytes.as_slice()), ("image/png", PNG), "typed by its bytes");
+    assert_eq!(console.media("0".repeat(64)).await.unwrap(), None, "offline and never seen: nothing to show");
+    assert_eq!(console.media("../../etc/passwd".into()).await.unwrap(), None, "only image ids");
 
     let server = start_server(server_dir.path(), addr).await;
     console.sync_now().await;
@@ -73,13 +69,19 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
     let state = console.conversation_messages(conversation, None, 50).await.unwrap().messages.last().unwrap().state;
     assert_eq!(state, Some(MessageState::Sent), "and the console shows it sent");
-    assert_eq!(
-        console.waiting_image(format!("/s/media/{id}")).await.unwrap(),
-        None,
-        "uploaded, it comes from the server"
-    );
-    console.shutdown().await;
+    // The subscriber's own image: fetched from the server once, then shown offline too.
+    let image = format!("data:image/gif;base64,{}", base64::engine::general_purpose::STANDARD.encode(GIF));
+    let body = serde_json::json!({"client_msg_id": "s-img", "body": {"type": "image", "data_url": image}});
+    subscriber.call(reqwest::Method::POST, "messages", Some(body)).await;
+    let theirs = hex::encode(Sha256::digest(GIF));
+    let fetched =
+        eventually("the subscriber's image can be fetched", async || console.media(theirs.clone()).await.unwrap())
+            .await;
+    assert_eq!((fetched.mime.as_str(), fetched.bytes.as_slice()), ("image/gif", GIF));
     server.stop().await;
+    let offline = console.media(theirs).await.unwrap().expect("kept for offline use");
+    assert_eq!(offline.bytes, GIF);
+    console.shutdown().await;
 }
 
 #[tokio::test]

@@ -39,6 +39,20 @@ async fn send_from_console(console: &Client, text: &str) {
     input.send_keys("\u{E007}").await.unwrap(); // Enter
 }
 
+/// A 1×1 PNG, as a subscriber's picture.
+const ONE_PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d,
+    0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Thread images the webview has decoded (loaded, with a size).
+async fn loaded_images(client: &fantoccini::Client) -> usize {
+    let script = r#"return Array.from(document.querySelectorAll('[data-testid="thread-image"]')).filter((i) => i.complete && i.naturalWidth > 0).length;"#;
+    client.execute(script, vec![]).await.ok().and_then(|v| v.as_u64()).unwrap_or(0) as usize
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     let app = built("WICKET_APP", "wicket");
@@ -86,6 +100,15 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
         state_of(&console, "每月 5 日").await.is_some_and(|s| s != "queued" && s != "sending")
     })
     .await;
+    // The subscriber sends a picture: the console shows it through its own
+    // image protocol (the core fetches it once and keeps it).
+    let picture = logs.path().join("picture.png");
+    std::fs::write(&picture, ONE_PIXEL_PNG).unwrap();
+    find(&browser, "chat-image-input").await.send_keys(&picture.to_string_lossy()).await.unwrap();
+    eventually("the picture shows in the console's thread", Duration::from_secs(30), || async {
+        loaded_images(&console).await >= 1
+    })
+    .await;
     screenshot(&console, &display, "inbox-thread-zh-CN").await;
 
     // The server goes away: the next reply is queued, and shown so.
@@ -96,6 +119,12 @@ async fn staff_answer_a_subscriber_through_a_server_that_goes_away() {
     })
     .await;
     screenshot(&console, &display, "inbox-queued-zh-CN").await;
+    // Away and back while the server is down: the picture still shows.
+    click(&console, "nav-accounts").await;
+    click(&console, "nav-conversations").await;
+    click(&console, "conversation-row").await;
+    eventually("the picture shows offline", Duration::from_secs(30), || async { loaded_images(&console).await >= 1 })
+        .await;
 
     // The server is back: the reply goes, once.
     server.restart(logs.path());

@@ -2,7 +2,7 @@ use super::*;
 use wicket_model::sync::FeedEntry;
 use wicket_model::{AccountPatch, Change, ErrorCode, NewAccount};
 
-fn temp_cache() -> (tempfile::TempDir, Cache) {
+pub(crate) fn temp_cache() -> (tempfile::TempDir, Cache) {
     let dir = tempfile::tempdir().unwrap();
     let cache = Cache::open(&dir.path().join("cache.sqlite")).unwrap();
     (dir, cache)

@@ -107,6 +107,22 @@ impl ServerClient {
         self.send(request).await
     }
 
+    /// The bytes of an image the server serves at `/s/media/{id}` (public:
+    /// subscribers' own pages show them too).
+    pub async fn fetch_media(&self, id: &str) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}{}", self.base, wicket_model::media::media_path(id));
+        let response = self.http.get(url).send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        if status.is_success() {
+            return Ok(bytes.to_vec());
+        }
+        match serde_json::from_slice::<WicketError>(&bytes) {
+            Ok(error) => Err(ClientError::Server(error)),
+            Err(_) => Err(ClientError::Offline(format!("the server answered {status}"))),
+        }
+    }
+
     pub async fn layout_draft(&self, token: &str, account_id: &str) -> Result<LayoutDraft, ClientError> {
         let answer: DraftAnswer = self
             .send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/draft"))).bearer_auth(token))

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { waitingImage, type MessageBody, type MessageState, type SubscriberEvent, type ThreadMessage } from '../platform';
+import { mediaSrc, type MessageBody, type MessageState, type SubscriberEvent, type ThreadMessage } from '../platform';
 import { httpsUrl } from '../renderer';
 import { ClockIcon } from './ClockIcon';
 import { clockTime } from './time';
@@ -12,15 +12,17 @@ export function safeImageSrc(url: string): string | null {
 }
 
 /** The server's own path for an uploaded image: `/s/media/` and a SHA-256. */
-const MEDIA_PATH = /^\/s\/media\/[0-9a-f]{64}$/;
+const MEDIA_PATH = /^\/s\/media\/([0-9a-f]{64})$/;
 
 /**
  * Where a message image is loaded from: the server's own `/s/media/…` images
- * from the server the console syncs with (`mediaBase`), anything else only as
- * `safeImageSrc` allows. Null: not shown.
+ * through the core (which keeps them for offline use and shows staff's
+ * queued ones from the outbox), anything else only as `safeImageSrc` allows.
+ * Null: not shown.
  */
-export function messageImageSrc(url: string, mediaBase: string | null): string | null {
-  if (MEDIA_PATH.test(url)) return mediaBase && /^https?:\/\/[^/?#\s]+$/.test(mediaBase) ? `${mediaBase}${url}` : null;
+export function messageImageSrc(url: string): string | null {
+  const media = MEDIA_PATH.exec(url);
+  if (media) return mediaSrc(media[1]!);
   return safeImageSrc(url);
 }
 
@@ -50,36 +52,22 @@ export function EventText({ event, name }: { event: SubscriberEvent; name: strin
   }
 }
 
-/**
- * An image in the thread, from the server; one that cannot load from there
- * (sent offline and still queued) shows from this computer's copy.
- */
-function ThreadImage({ url, mediaBase }: { url: string; mediaBase: string | null }) {
+/** An image in the thread; one that cannot be shown (offline and never seen, say) says so. */
+function ThreadImage({ url }: { url: string }) {
   const { t } = useTranslation();
-  const [local, setLocal] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
-  const src = local ?? messageImageSrc(url, mediaBase);
-  const onError = () => {
-    if (local !== null || !MEDIA_PATH.test(url)) {
-      setFailed(true);
-      return;
-    }
-    waitingImage(url).then(
-      (copy) => (copy ? setLocal(copy) : setFailed(true)),
-      () => setFailed(true),
-    );
-  };
+  const src = messageImageSrc(url);
   if (!src || failed) return <span className="muted">{t('inbox.body.imageUnavailable')}</span>;
-  return <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" onError={onError} data-testid="thread-image" />;
+  return <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" onError={() => setFailed(true)} data-testid="thread-image" />;
 }
 
-function Body({ body, mediaBase }: { body: Exclude<MessageBody, { type: 'event' }>; mediaBase: string | null }) {
+function Body({ body }: { body: Exclude<MessageBody, { type: 'event' }> }) {
   const { t } = useTranslation();
   switch (body.type) {
     case 'text':
       return <div className="ib-text">{body.text}</div>;
     case 'image':
-      return <ThreadImage url={body.url} mediaBase={mediaBase} />;
+      return <ThreadImage url={body.url} />;
     case 'location':
       return (
         <div className="ib-location">
@@ -141,11 +129,10 @@ type Props = {
   me: string;
   onRetry: (messageId: string) => Promise<void>;
   /** The server that serves `/s/media/…` images; null when unknown. */
-  mediaBase?: string | null;
 };
 
 /** One message of a thread: an event line, a bubble, or a private note. */
-export function MessageView({ item, subscriberName, highlighted, me, onRetry, mediaBase = null }: Props) {
+export function MessageView({ item, subscriberName, highlighted, me, onRetry }: Props) {
   const { t, i18n } = useTranslation();
   const [retrying, setRetrying] = useState(false);
   const { message } = item;
@@ -184,7 +171,7 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry, me
             <span className="ib-note-label">{t('inbox.note.label')}</span>
             {author && <span className="muted">{author}</span>}
           </div>
-          <Body body={body} mediaBase={mediaBase} />
+          <Body body={body} />
           <div className="ib-meta">{clockTime(message.created_at, i18n.language)}</div>
         </div>
       </div>
@@ -195,7 +182,7 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry, me
   return (
     <div className={`ib-row ${out ? 'ib-row-out' : 'ib-row-in'}${highlighted ? ' is-highlighted' : ''}`} {...marks}>
       <div className={`ib-bubble ${out ? 'ib-bubble-out' : 'ib-bubble-in'}${state === 'failed' ? ' is-failed' : ''}`}>
-        <Body body={body} mediaBase={mediaBase} />
+        <Body body={body} />
         <div className="ib-meta">
           {out && author && <span>{author}</span>}
           <span>{clockTime(message.created_at, i18n.language)}</span>

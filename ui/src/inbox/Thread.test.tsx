@@ -22,9 +22,8 @@ function renderThread(jump: JumpTarget | null = null, onError = vi.fn()) {
 const messageIds = () => screen.getAllByTestId('thread-message').map((el) => el.getAttribute('data-message-id'));
 
 describe('thread', () => {
-  it("draws the server's own images from the server it syncs with, a queued one marked queued", async () => {
+  it("draws the server's own images through the core (kept for offline use), a queued one marked queued", async () => {
     const id = 'ab'.repeat(32);
-    m.mediaBaseUrl.mockResolvedValue('http://127.0.0.1:8686');
     m.conversationMessages.mockResolvedValue({
       older: null,
       messages: [
@@ -36,20 +35,14 @@ describe('thread', () => {
     renderThread();
     await waitFor(() => expect(screen.getAllByRole('img')).toHaveLength(2));
     const [inbound, outbound] = screen.getAllByRole('img');
-    expect(inbound?.getAttribute('src')).toBe(`http://127.0.0.1:8686/s/media/${'cd'.repeat(32)}`);
-    expect(outbound?.getAttribute('src')).toBe(`http://127.0.0.1:8686/s/media/${id}`);
+    expect(inbound?.getAttribute('src')).toBe(`wicket-media://localhost/${'cd'.repeat(32)}`);
+    expect(outbound?.getAttribute('src')).toBe(`wicket-media://localhost/${id}`);
     const queued = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'out');
     expect(queued && within(queued).getByTestId('message-state').getAttribute('data-state')).toBe('queued');
     const odd = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'odd');
     expect(odd?.querySelector('img')).toBeNull(); // not exactly a media path: not shown
 
-    // Offline the server's copy does not load: the queued image shows from this computer.
-    const local = 'data:image/png;base64,iVBORw0KGgo=';
-    m.waitingImage.mockResolvedValueOnce(local);
-    fireEvent.error(outbound!);
-    await waitFor(() => expect(outbound?.getAttribute('src')).toBe(local));
-    expect(m.waitingImage).toHaveBeenCalledWith(`/s/media/${id}`);
-    // One the server has and that cannot load says so.
+    // One that cannot be shown (offline and never seen) says so.
     fireEvent.error(inbound!);
     const inboundRow = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'in')!;
     await waitFor(() => expect(inboundRow.querySelector('img')).toBeNull());

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { conversationMessages, retryMessage, type MessageCursor, type ThreadMessage } from '../platform';
 import { asAppError, describeError } from '../console/errors';
 import { MessageView } from './MessageView';
-import { useMediaBase } from './useMediaBase';
 import { dayKey, dayLabel } from './time';
 
 export const PAGE_SIZE = 50;
@@ -61,7 +60,6 @@ type State = {
 /** The messages of one conversation: latest page first, older pages as you scroll up. */
 export function Thread({ conversationId, version, subscriberName, me, jump, onError }: Props) {
   const { t, i18n } = useTranslation();
-  const mediaBase = useMediaBase();
   const [state, setState] = useState<State>({ messages: [], older: null, loaded: false });
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [atEnd, setAtEnd] = useState(true);
@@ -245,7 +243,7 @@ export function Thread({ conversationId, version, subscriberName, me, jump, onEr
                     <span>{dayLabel(row.at, now, i18n.language, t)}</span>
                   </div>
                 ) : (
-                  <MessageView item={row.item} subscriberName={subscriberName} highlighted={highlight === row.key} me={me} onRetry={onRetry} mediaBase={mediaBase} />
+                  <MessageView item={row.item} subscriberName={subscriberName} highlighted={highlight === row.key} me={me} onRetry={onRetry} />
                 )}
               </div>
             );

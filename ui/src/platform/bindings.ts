@@ -36,12 +36,6 @@ export const commands = {
 	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
 	/**  Sends the image file at `path` (picked by staff) as a reply. */
 	sendImage: (conversationId: string, path: string, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_image", { conversationId, path, clientId })),
-	mediaBaseUrl: () => typedError<string | null, WicketError>(__TAURI_INVOKE("media_base_url")),
-	/**
-	 *  The server that serves message images (`/s/media/…`); none when signed out.
-	 *  A queued image still only on this computer, as a `data:` URL.
-	 */
-	waitingImage: (url: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("waiting_image", { url })),
 	retryMessage: (messageId: string) => typedError<null, WicketError>(__TAURI_INVOKE("retry_message", { messageId })),
 	setConversationStatus: (ids: string[], status: ConversationStatus) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_status", { ids, status })),
 	assignConversations: (ids: string[], assignee: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("assign_conversations", { ids, assignee })),

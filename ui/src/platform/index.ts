@@ -1,5 +1,6 @@
 // The one door between the console and the Rust core. Screens import from
 // here only; this module alone knows about Tauri and the generated bindings.
+import { convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
 import { commands, events } from './bindings';
@@ -87,6 +88,9 @@ export type {
   SyncStatus,
   WicketError,
 } from './bindings';
+
+/** The URI scheme the core serves thread images on (src-tauri's media_protocol). */
+const MEDIA_SCHEME = 'wicket-media';
 
 type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
 
@@ -183,9 +187,8 @@ export const sendReply = (conversationId: string, text: string, note: boolean, c
 export const sendImage = (conversationId: string, path: string, clientId: string): Promise<ThreadMessage> =>
   call(() => commands.sendImage(conversationId, path, clientId));
 /** The server that serves message images (`/s/media/…`); null when signed out. */
-export const mediaBaseUrl = (): Promise<string | null> => call(() => commands.mediaBaseUrl());
-/** A queued image still only on this computer, as a `data:` URL; null once the server has it. */
-export const waitingImage = (url: string): Promise<string | null> => call(() => commands.waitingImage(url));
+/** Where the webview reads a thread's image: the core serves it (waiting, kept, or fetched once and kept). */
+export const mediaSrc = (id: string): string => convertFileSrc(id, MEDIA_SCHEME);
 /** Puts a failed reply back in the outbox, so it is really sent again. */
 export const retryMessage = (messageId: string): Promise<null> => call(() => commands.retryMessage(messageId));
 export const setConversationStatus = (ids: string[], status: ConversationStatus): Promise<null> =>

@@ -215,8 +215,7 @@ export const platformMocks = {
   sendReply: vi.fn(),
   retryMessage: vi.fn(),
   sendImage: vi.fn(),
-  mediaBaseUrl: vi.fn(),
-  waitingImage: vi.fn(),
+  mediaSrc: vi.fn(),
   setConversationStatus: vi.fn(),
   assignConversations: vi.fn(),
   setConversationLabels: vi.fn(),
@@ -319,8 +318,7 @@ export function resetPlatformMocks(): void {
   m.sendImage.mockImplementation(async (conversationId: string, _path: string, clientId: string) =>
     threadMessage(`sent-${clientId}`, { conversation_id: conversationId, direction: 'outbound', client_msg_id: clientId, body: { type: 'image', url: `/s/media/${'0'.repeat(64)}` } }, 'queued'),
   );
-  m.mediaBaseUrl.mockResolvedValue('http://127.0.0.1:8686');
-  m.waitingImage.mockResolvedValue(null);
+  m.mediaSrc.mockImplementation((id: string) => `wicket-media://localhost/${id}`);
   m.setConversationStatus.mockResolvedValue(null);
   m.assignConversations.mockResolvedValue(null);
   m.setConversationLabels.mockResolvedValue(null);
