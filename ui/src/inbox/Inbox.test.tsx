@@ -182,6 +182,21 @@ describe('keyboard', () => {
     expect(screen.getByTestId('shortcut-sheet').textContent).toContain('键盘快捷键');
   });
 
+  it('Shift+E resolves the open conversation and opens the next, or the one before at the end', async () => {
+    await renderInbox();
+    await userEvent.keyboard('j');
+    expect(openRowId()).toBe('c1');
+    await userEvent.keyboard('{Shift>}E{/Shift}');
+    expect(m.setConversationStatus).toHaveBeenLastCalledWith(['c1'], 'resolved');
+    await waitFor(() => expect(openRowId()).toBe('c2'));
+    expect(m.markRead).toHaveBeenLastCalledWith('c2');
+    await userEvent.keyboard('j');
+    expect(openRowId()).toBe('c3');
+    await userEvent.keyboard('{Shift>}E{/Shift}');
+    expect(m.setConversationStatus).toHaveBeenLastCalledWith(['c3'], 'resolved');
+    await waitFor(() => expect(openRowId()).toBe('c2'));
+  });
+
   it('N focuses the composer in note mode, R in reply mode', async () => {
     await renderInbox();
     await userEvent.keyboard('j');

@@ -309,10 +309,25 @@ export function InboxScreen({
     storeSavedViews(next);
   };
 
+  // Shift+E: resolve the open conversation and go on to the next one (the one
+  // before it when it was the last), as agents work down a queue.
+  const resolveAndNext = () => {
+    if (openId === null || checked.size > 0) {
+      setStatus(targets(), 'resolved');
+      return;
+    }
+    const index = list.findIndex((item) => item.conversation.id === openId);
+    const next = index < 0 ? undefined : (list[index + 1] ?? list[index - 1]);
+    setStatus([openId], 'resolved');
+    if (next) open(next.conversation.id);
+    else setOpenId(null);
+  };
+
   const commands: Command[] = [
     { id: 'next', label: t('inbox.shortcuts.next'), keys: 'J', run: () => move(1) },
     { id: 'previous', label: t('inbox.shortcuts.previous'), keys: 'K', run: () => move(-1) },
     { id: 'resolve', label: t('inbox.shortcuts.resolve'), keys: 'E', disabled: targets().length === 0, run: () => setStatus(targets(), 'resolved') },
+    { id: 'resolve-next', label: t('inbox.shortcuts.resolveNext'), keys: 'Shift+E', disabled: openId === null, run: resolveAndNext },
     { id: 'reopen', label: t('inbox.palette.reopen'), disabled: targets().length === 0, run: () => setStatus(targets(), 'open') },
     { id: 'pending', label: t('inbox.palette.pending'), disabled: targets().length === 0, run: () => setStatus(targets(), 'pending') },
     { id: 'assign', label: t('inbox.shortcuts.assignMe'), keys: 'A', disabled: targets().length === 0, run: () => assign(targets(), me) },
@@ -358,6 +373,11 @@ export function InboxScreen({
         Escape: () => (checked.size > 0 ? setChecked(new Set()) : setOpenId(null)),
       };
       const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+      if (event.shiftKey && key === 'e') {
+        event.preventDefault();
+        resolveAndNext();
+        return;
+      }
       const action = run[event.key === '?' ? '?' : key];
       if (action) {
         event.preventDefault();

@@ -76,6 +76,7 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'J / Alt+↓', action: 'next' },
   { keys: 'K / Alt+↑', action: 'previous' },
   { keys: 'E', action: 'resolve' },
+  { keys: 'Shift+E', action: 'resolveNext' },
   { keys: 'A', action: 'assignMe' },
   { keys: 'R', action: 'reply' },
   { keys: 'N', action: 'note' },
