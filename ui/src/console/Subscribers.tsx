@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SubscriberNote, SubscriberTags } from '../inbox/SubscriberFacts';
+import { SubscriberNote, SubscriberProfile, SubscriberTags } from '../inbox/SubscriberFacts';
 import { dateTime } from '../inbox/time';
 import {
   listAccounts,
@@ -227,37 +227,16 @@ function SubscriberDetail({ item, onOpenConversation, onUpdate }: DetailProps) {
   const s = item.subscriber;
   return (
     <div className="subs-detail" data-testid="subscriber-detail">
-      <div className="ib-sidebar-who">
-        <Avatar name={s.display_name} color="#8a919f" size="lg" />
-        <div>
-          <h2 className="ib-sidebar-name" data-testid="subscriber-detail-name">
-            {s.display_name}
-          </h2>
-          <span className={`badge badge-${item.platform}`}>{t(`platform.${item.platform}`)}</span>
-        </div>
-      </div>
-      <dl className="ib-facts">
-        <dt>{t('inbox.sidebar.account')}</dt>
-        <dd>{item.account_name}</dd>
-        <dt>{t('inbox.sidebar.platform')}</dt>
-        <dd>{t(`inbox.subscriberPlatform.${s.platform}`, { defaultValue: s.platform })}</dd>
+      <SubscriberProfile subscriber={s} accountName={item.account_name} platform={item.platform} nameTestId="subscriber-detail-name">
         <dt>{t('subscribers.platformUserId')}</dt>
         <dd className="subs-mono">{s.platform_user_id}</dd>
-        <dt>{t('inbox.sidebar.following')}</dt>
-        <dd>
-          {s.following
-            ? s.followed_at !== null
-              ? t('inbox.sidebar.followingSince', { date: dateTime(s.followed_at, i18n.language) })
-              : t('inbox.sidebar.yes')
-            : t('inbox.sidebar.notFollowing')}
-        </dd>
         {item.last_activity_at !== null && (
           <>
             <dt>{t('subscribers.lastActivity')}</dt>
             <dd>{dateTime(item.last_activity_at, i18n.language)}</dd>
           </>
         )}
-      </dl>
+      </SubscriberProfile>
       <SubscriberTags tags={s.tags} onChange={(tags) => onUpdate(tags, null)} />
       <SubscriberNote note={s.note} onSave={(note) => onUpdate(null, note)} />
       {item.conversation_id ? (

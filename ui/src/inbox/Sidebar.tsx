@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationStatus, Presence, ThreadInfo } from '../platform';
-import { Avatar } from '../console/Avatar';
 import { ThreadPresence } from './Presence';
-import { SubscriberNote, SubscriberTags } from './SubscriberFacts';
+import { SubscriberNote, SubscriberProfile, SubscriberTags } from './SubscriberFacts';
 import { dateTime } from './time';
 
 export const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
@@ -126,29 +125,7 @@ export function SubscriberSidebar({ info, onOpenConversation, onUpdate }: Sideba
   const { subscriber, account, earlier } = info;
   return (
     <aside className="ib-sidebar" aria-label={t('inbox.sidebar.label')} data-testid="subscriber-sidebar">
-      <div className="ib-sidebar-who">
-        <Avatar name={subscriber.display_name} color="#8a919f" size="lg" />
-        <div>
-          <h3 className="ib-sidebar-name" data-testid="sidebar-name">
-            {subscriber.display_name}
-          </h3>
-          <span className={`badge badge-${account.platform}`}>{t(`platform.${account.platform}`)}</span>
-        </div>
-      </div>
-      <dl className="ib-facts">
-        <dt>{t('inbox.sidebar.account')}</dt>
-        <dd>{account.name}</dd>
-        <dt>{t('inbox.sidebar.platform')}</dt>
-        <dd>{t(`inbox.subscriberPlatform.${subscriber.platform}`, { defaultValue: subscriber.platform })}</dd>
-        <dt>{t('inbox.sidebar.following')}</dt>
-        <dd data-testid="sidebar-following">
-          {subscriber.following
-            ? subscriber.followed_at !== null
-              ? t('inbox.sidebar.followingSince', { date: dateTime(subscriber.followed_at, i18n.language) })
-              : t('inbox.sidebar.yes')
-            : t('inbox.sidebar.notFollowing')}
-        </dd>
-      </dl>
+      <SubscriberProfile subscriber={subscriber} accountName={account.name} platform={account.platform} nameTestId="sidebar-name" />
       <SubscriberTags tags={subscriber.tags} onChange={(tags) => onUpdate(tags, null)} />
       <SubscriberNote note={subscriber.note} onSave={(note) => onUpdate(null, note)} />
       <section className="ib-sidebar-section">

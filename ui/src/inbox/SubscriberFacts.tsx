@@ -1,6 +1,51 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Avatar } from '../console/Avatar';
 import { asAppError, describeError } from '../console/errors';
+import type { PlatformProfile, Subscriber } from '../platform';
+import { dateTime } from './time';
+
+type ProfileProps = {
+  subscriber: Subscriber;
+  accountName: string;
+  platform: PlatformProfile;
+  nameTestId: string;
+  /** More facts, as `<dt>`/`<dd>` pairs after the usual ones. */
+  children?: ReactNode;
+};
+
+/** Who the subscriber is: name and platform, the account, and whether they follow it (the inbox sidebar and the Subscribers screen). */
+export function SubscriberProfile({ subscriber, accountName, platform, nameTestId, children }: ProfileProps) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <div className="ib-sidebar-who">
+        <Avatar name={subscriber.display_name} color="#8a919f" size="lg" />
+        <div>
+          <h3 className="ib-sidebar-name" data-testid={nameTestId}>
+            {subscriber.display_name}
+          </h3>
+          <span className={`badge badge-${platform}`}>{t(`platform.${platform}`)}</span>
+        </div>
+      </div>
+      <dl className="ib-facts">
+        <dt>{t('inbox.sidebar.account')}</dt>
+        <dd>{accountName}</dd>
+        <dt>{t('inbox.sidebar.platform')}</dt>
+        <dd>{t(`inbox.subscriberPlatform.${subscriber.platform}`, { defaultValue: subscriber.platform })}</dd>
+        <dt>{t('inbox.sidebar.following')}</dt>
+        <dd data-testid="sidebar-following">
+          {subscriber.following
+            ? subscriber.followed_at !== null
+              ? t('inbox.sidebar.followingSince', { date: dateTime(subscriber.followed_at, i18n.language) })
+              : t('inbox.sidebar.yes')
+            : t('inbox.sidebar.notFollowing')}
+        </dd>
+        {children}
+      </dl>
+    </>
+  );
+}
 
 /** Tags are at most this long (the core's LABEL_MAX_CHARS); the core says so too. */
 const TAG_MAX_CHARS = 20;
