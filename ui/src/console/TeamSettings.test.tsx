@@ -82,6 +82,18 @@ describe('the team in Settings', () => {
     await waitFor(() => expect(screen.getByTestId('team-notice').textContent).toContain('已为 小李 设置新密码'));
     expect(screen.queryByTestId('team-password-form')).toBeNull();
 
+    // A new display name, saved and said.
+    m.changeStaff.mockResolvedValueOnce({ ...agent, display_name: '李小红' });
+    await userEvent.click(within(rowOf('xiaoli')).getByTestId('team-rename'));
+    const name = screen.getByTestId('team-name-input') as HTMLInputElement;
+    expect(name.value).toBe('小李');
+    await userEvent.clear(name);
+    await userEvent.type(name, '李小红');
+    await userEvent.click(screen.getByTestId('team-name-save'));
+    expect(m.changeStaff).toHaveBeenLastCalledWith('u2', { display_name: '李小红' });
+    await waitFor(() => expect(screen.getByTestId('team-notice').textContent).toBe('已改名为 李小红。'));
+    expect(screen.queryByTestId('team-name-form')).toBeNull();
+
     // Signing out asks once more; nobody signs themself out from here.
     expect(within(rowOf('mei')).queryByTestId('team-sign-out')).toBeNull();
     await userEvent.click(within(rowOf('xiaoli')).getByTestId('team-sign-out'));

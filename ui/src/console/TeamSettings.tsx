@@ -41,7 +41,9 @@ export function TeamSettings({ session, me }: Props) {
   const [adding, setAdding] = useState(false);
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [passwordFor, setPasswordFor] = useState<string | null>(null);
+  // The member whose name or password is being changed, and which.
+  const [editing, setEditing] = useState<{ id: string; field: MemberField } | null>(null);
+  const toggleEdit = (id: string, field: MemberField) => setEditing((e) => (e?.id === id && e.field === field ? null : { id, field }));
   const [confirmSignOut, setConfirmSignOut] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -124,7 +126,10 @@ export function TeamSettings({ session, me }: Props) {
                     ))}
                   </select>
                   <div className="team-row-actions">
-                    <button type="button" className="btn btn-small btn-ghost" data-testid="team-password" disabled={busy || locked} onClick={() => setPasswordFor(passwordFor === member.id ? null : member.id)}>
+                    <button type="button" className="btn btn-small btn-ghost" data-testid="team-rename" disabled={busy || locked} onClick={() => toggleEdit(member.id, 'display_name')}>
+                      {t('settings.team.rename')}
+                    </button>
+                    <button type="button" className="btn btn-small btn-ghost" data-testid="team-password" disabled={busy || locked} onClick={() => toggleEdit(member.id, 'password')}>
                       {t('settings.team.newPassword')}
                     </button>
                     {!isMe &&
@@ -148,13 +153,20 @@ export function TeamSettings({ session, me }: Props) {
                       ))}
                   </div>
                 </div>
-                {passwordFor === member.id && (
-                  <PasswordForm
+                {editing?.id === member.id && (
+                  <MemberForm
+                    key={editing.field}
                     member={member}
-                    onCancel={() => setPasswordFor(null)}
-                    onSaved={() => {
-                      setPasswordFor(null);
-                      setNotice(t('settings.team.passwordChanged', { name: member.display_name }));
+                    field={editing.field}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(changed) => {
+                      setEditing(null);
+                      setNotice(
+                        editing.field === 'password'
+                          ? t('settings.team.passwordChanged', { name: member.display_name })
+                          : t('settings.team.renamed', { name: changed.display_name }),
+                      );
+                      reload();
                     }}
                   />
                 )}
@@ -256,39 +268,51 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
   );
 }
 
-function PasswordForm({ member, onCancel, onSaved }: { member: StaffUser; onCancel: () => void; onSaved: () => void }) {
+/** What a member's own form changes: their name as colleagues see it, or their password. */
+type MemberField = 'display_name' | 'password';
+
+function MemberForm({ member, field, onCancel, onSaved }: { member: StaffUser; field: MemberField; onCancel: () => void; onSaved: (changed: StaffUser) => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [password, setPassword] = useState('');
+  const password = field === 'password';
+  const [value, setValue] = useState(password ? '' : member.display_name);
   const form = useFieldForm(FIELDS, (e) => teamError(t, e, 'change'));
   const { failure, saving } = form;
-  const issues = form.issuesFor('password');
+  const issues = form.issuesFor(field);
+  const testId = password ? 'team-password' : 'team-name';
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    form.submit(() => changeStaff(member.id, { password }), onSaved);
+    form.submit(() => changeStaff(member.id, password ? { password: value } : { display_name: value }), onSaved);
   };
   return (
-    <form className="team-password-form" data-testid="team-password-form" onSubmit={submit} noValidate>
+    <form className="team-password-form" data-testid={`${testId}-form`} onSubmit={submit} noValidate>
       <div className="field">
-        <label htmlFor={`${id}-password`}>{t('settings.team.newPasswordFor', { name: member.display_name })}</label>
+        <label htmlFor={`${id}-value`}>{t(password ? 'settings.team.newPasswordFor' : 'settings.team.renameFor', { name: member.display_name })}</label>
         <input
-          id={`${id}-password`}
-          data-testid="team-password-input"
-          type="password"
-          autoComplete="new-password"
+          id={`${id}-value`}
+          data-testid={`${testId}-input`}
+          type={password ? 'password' : 'text'}
+          autoComplete={password ? 'new-password' : 'off'}
           autoFocus
-          value={password}
+          value={value}
           aria-invalid={issues.length > 0}
-          aria-describedby={issues.length > 0 ? `${id}-password-error` : undefined}
+          aria-describedby={issues.length > 0 ? `${id}-error` : undefined}
           onChange={(e) => {
-            setPassword(e.target.value);
-            form.clearField('password');
+            setValue(e.target.value);
+            form.clearField(field);
           }}
         />
-        <FieldIssues list={issues} field="password" id={`${id}-password-error`} />
-        <p className="muted field-hint">{t('settings.team.passwordSignsOut')}</p>
+        <FieldIssues list={issues} field={field} id={`${id}-error`} />
+        {password && <p className="muted field-hint">{t('settings.team.passwordSignsOut')}</p>}
       </div>
-      <FormFooter failure={failure} saving={saving} cancelLabel={t('settings.team.cancel')} saveLabel={t('settings.team.savePassword')} saveTestId="team-password-save" onCancel={onCancel} />
+      <FormFooter
+        failure={failure}
+        saving={saving}
+        cancelLabel={t('settings.team.cancel')}
+        saveLabel={t(password ? 'settings.team.savePassword' : 'settings.team.saveName')}
+        saveTestId={`${testId}-save`}
+        onCancel={onCancel}
+      />
     </form>
   );
 }
