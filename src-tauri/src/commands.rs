@@ -13,7 +13,7 @@ use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, SubscriberFilter,
     SubscriberPage, ThreadInfo, ThreadMessage,
 };
-use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, Menu, TemplateField};
+use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, MenuImport, TemplateField};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::{
     AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
@@ -416,7 +416,7 @@ pub fn export_menu_file(path: String, layout: Layout, platform: PlatformProfile)
 
 #[tauri::command]
 #[specta::specta]
-pub fn import_wechat_menu(json: String) -> Result<Menu> {
+pub fn import_wechat_menu(json: String) -> Result<MenuImport> {
     Console::import_wechat_menu(&json)
 }
 

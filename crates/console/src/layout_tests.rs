@@ -162,7 +162,7 @@ fn a_menu_file_holds_the_platforms_format_and_a_failed_save_leaves_nothing() {
         assert!(written.contains("点餐"), "with the menu's label");
     }
     let wechat = std::fs::read_to_string(dir.path().join("menu-Wechat.json")).unwrap();
-    assert_eq!(Console::import_wechat_menu(&wechat).unwrap().items.len(), 1, "a saved WeChat menu reads back");
+    assert_eq!(Console::import_wechat_menu(&wechat).unwrap().menu.items.len(), 1, "a saved WeChat menu reads back");
 
     let nowhere = dir.path().join("no such folder").join("menu.json");
     let error = Console::export_menu_file(&nowhere, &layout, PlatformProfile::Wechat).unwrap_err();

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use wicket_model::layout::{
     self, catalog, CatalogEntry, DesignerDraft, Layout, LayoutDraft, LayoutSyncState, LayoutTemplate, LayoutVersion,
-    Menu, PublishState, RuleContext, TemplateField,
+    MenuImport, PublishState, RuleContext, TemplateField,
 };
 use wicket_model::{ErrorCode, Issue, PlatformProfile, WicketError};
 use wicket_store::StoredDraft;
@@ -184,8 +184,9 @@ impl Console {
             .map_err(|e| WicketError::new(ErrorCode::Internal, format!("cannot write the menu: {e}")))
     }
 
-    /// A WeChat `menu/create` body, as the menu editor takes it in.
-    pub fn import_wechat_menu(json: &str) -> Result<Menu, WicketError> {
+    /// A WeChat menu (`menu/create`, `menu/get`, …), as the menu editor takes
+    /// it in, with notices of what it had that the menu does not keep.
+    pub fn import_wechat_menu(json: &str) -> Result<MenuImport, WicketError> {
         layout::import_wechat_menu(json).map_err(WicketError::invalid)
     }
 

@@ -110,6 +110,9 @@ pub struct MenuRules {
     pub url: LengthRule,
     /// Characters an event key may not hold.
     pub key_forbidden_chars: &'static [char],
+    /// Whether the menu shows WeChat's own button types: its event buttons
+    /// (scan, photo, location), mini programs, materials and articles.
+    pub wechat_buttons: bool,
 }
 
 /// Alipay's home-page modules (PLATFORM-RULES §7). WeChat has no such API;
@@ -210,6 +213,8 @@ pub const ALIPAY: PlatformRules = PlatformRules {
         url: LengthRule { min: 1, max: 255, unit: LengthUnit::Chars },
         // …with no colon ("不能包含冒号等特殊字符"); a link's URL needs its own.
         key_forbidden_chars: &[':'],
+        // ALI-J2 ButtonObject: action_type is out, link, tel, map or consumption.
+        wechat_buttons: false,
     },
     home: HomeModuleRules { top_level_only: true, ..HOME_MODULES },
 };
@@ -233,6 +238,8 @@ pub const WECHAT: PlatformRules = PlatformRules {
         // WX-MENU: url ≤ 1024 bytes (older docs: 256).
         url: LengthRule { min: 1, max: 1024, unit: LengthUnit::Utf8Bytes },
         key_forbidden_chars: &[],
+        // WX-MENU, WX-CMENU: the API's button types.
+        wechat_buttons: true,
     },
     home: HOME_MODULES,
 };

@@ -11,6 +11,8 @@ mod types;
 mod validate;
 
 #[cfg(test)]
+mod menu_import_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod validate_tests;
@@ -23,6 +25,6 @@ pub use fields::{
 };
 pub use industry::{templates, LayoutTemplate};
 pub use parse::{parse_layout, LayoutParseError, SCHEMA_VERSION};
-pub use platform_menu::{alipay_menu_json, import_wechat_menu, wechat_menu_json, RESERVED_KEY_PREFIX};
+pub use platform_menu::{alipay_menu_json, import_wechat_menu, wechat_menu_json, MenuImport, RESERVED_KEY_PREFIX};
 pub use types::*;
 pub use validate::{validate, RuleContext};

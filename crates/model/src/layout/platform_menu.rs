@@ -10,9 +10,11 @@
 //! the published layout). Validation checks these keys against each
 //! platform's limits, since they are what gets sent.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use specta::Type;
 
-use super::types::{Action, Menu, MenuItem, MenuTarget, SubMenuItem};
+use super::types::{Action, Menu, MenuItem, MenuTarget, SubMenuItem, WechatEvent};
 use crate::error::Issue;
 
 /// Keywords may not start with this: a key that does is Wicket's own.
@@ -23,19 +25,50 @@ const CALL_PREFIX: &str = "WICKET_CALL_";
 const MAP_PREFIX: &str = "WICKET_MAP_";
 const PAY_PREFIX: &str = "WICKET_PAY_";
 
-/// A leaf of WeChat's menu.
+/// A leaf of WeChat's menu (PLATFORM-RULES §1.1).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum WechatLeaf {
     /// `type: view` with this `url`.
     View(String),
     /// `type: click` with this `key`.
     Click(String),
+    /// An event button (`scancode_push`, …) with this `key`.
+    Event(WechatEvent, String),
+    /// `type: miniprogram`; `url` is for clients without mini programs.
+    MiniProgram { appid: String, pagepath: String, url: String },
+    /// `media_id`, `view_limited`, `article_id` or `article_view_limited`:
+    /// the `type`, the name of the field with the id, and the id.
+    Material { kind: &'static str, field: &'static str, id: String },
+}
+
+impl WechatLeaf {
+    /// The button's fields besides `name`, as WeChat takes them.
+    fn fields(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            WechatLeaf::View(url) => vec![("type", "view"), ("url", url)],
+            WechatLeaf::Click(key) => vec![("type", "click"), ("key", key)],
+            WechatLeaf::Event(event, key) => vec![("type", event.name()), ("key", key)],
+            WechatLeaf::MiniProgram { appid, pagepath, url } => {
+                vec![("type", "miniprogram"), ("url", url), ("appid", appid), ("pagepath", pagepath)]
+            }
+            WechatLeaf::Material { kind, field, id } => vec![("type", kind), (field, id)],
+        }
+    }
 }
 
 pub(crate) fn wechat_leaf(item_id: &str, action: &Action) -> WechatLeaf {
+    let material = |kind, field, id: &String| WechatLeaf::Material { kind, field, id: id.clone() };
     match action {
         Action::OpenUrl { url } => WechatLeaf::View(url.clone()),
         Action::SendKeyword { keyword } => WechatLeaf::Click(keyword.clone()),
+        Action::WechatEvent { event, key } => WechatLeaf::Event(*event, key.clone()),
+        Action::MiniProgram { appid, pagepath, url } => {
+            WechatLeaf::MiniProgram { appid: appid.clone(), pagepath: pagepath.clone(), url: url.clone() }
+        }
+        Action::SendMedia { media_id } => material("media_id", "media_id", media_id),
+        Action::OpenMedia { media_id } => material("view_limited", "media_id", media_id),
+        Action::SendArticle { article_id } => material("article_id", "article_id", article_id),
+        Action::OpenArticle { article_id } => material("article_view_limited", "article_id", article_id),
         other => WechatLeaf::Click(wicket_key(item_id, other)),
     }
 }
@@ -53,12 +86,18 @@ impl AlipayLeaf {
     }
 }
 
+/// WeChat's own button types have no Alipay counterpart (validation says
+/// so); they map to the nearest: a mini program to its web page, the rest to
+/// an event carrying their key or id.
 pub(crate) fn alipay_leaf(item_id: &str, action: &Action) -> AlipayLeaf {
     let (action_type, param) = match action {
-        Action::OpenUrl { url } => ("link", url.clone()),
+        Action::OpenUrl { url } | Action::MiniProgram { url, .. } => ("link", url.clone()),
         Action::SendKeyword { keyword } => ("out", keyword.clone()),
         Action::Call { phone } => ("tel", phone.clone()),
         Action::Map { name, .. } => ("map", name.clone()),
+        Action::WechatEvent { key, .. } => ("out", key.clone()),
+        Action::SendMedia { media_id } | Action::OpenMedia { media_id } => ("out", media_id.clone()),
+        Action::SendArticle { article_id } | Action::OpenArticle { article_id } => ("out", article_id.clone()),
         other => ("out", wicket_key(item_id, other)),
     };
     AlipayLeaf { action_type, param }
@@ -71,19 +110,25 @@ fn wicket_key(item_id: &str, action: &Action) -> String {
         Action::Call { phone } => format!("{CALL_PREFIX}{phone}"),
         Action::Map { name, latitude, longitude } => format!("{MAP_PREFIX}{latitude}_{longitude}_{name}"),
         Action::Pay { .. } => format!("{PAY_PREFIX}{item_id}"),
-        // Native on both platforms; kept total for safety.
+        // Native on the platforms; kept total for safety.
         Action::SendKeyword { keyword } => keyword.clone(),
-        Action::OpenUrl { url } => url.clone(),
+        Action::OpenUrl { url } | Action::MiniProgram { url, .. } => url.clone(),
+        Action::WechatEvent { key, .. } => key.clone(),
+        Action::SendMedia { media_id } | Action::OpenMedia { media_id } => media_id.clone(),
+        Action::SendArticle { article_id } | Action::OpenArticle { article_id } => article_id.clone(),
     }
 }
 
 /// The body of WeChat's `POST /cgi-bin/menu/create`.
 pub fn wechat_menu_json(menu: &Menu) -> Value {
     let wechat_button = |id: &str, label: &str, action: &Action| -> Value {
-        match wechat_leaf(id, action) {
-            WechatLeaf::View(url) => json!({"type": "view", "name": label, "url": url}),
-            WechatLeaf::Click(key) => json!({"type": "click", "name": label, "key": key}),
+        let leaf = wechat_leaf(id, action);
+        let mut button = Map::new();
+        button.insert("name".to_owned(), Value::from(label));
+        for (field, value) in leaf.fields() {
+            button.insert(field.to_owned(), Value::from(value));
         }
+        Value::Object(button)
     };
     let buttons: Vec<Value> = menu
         .items
@@ -125,117 +170,211 @@ pub fn alipay_menu_json(menu: &Menu) -> Value {
     json!({ "type": "text", "button": buttons })
 }
 
+/// A WeChat menu read in, with what the reading left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(deny_unknown_fields)]
+pub struct MenuImport {
+    pub menu: Menu,
+    /// What the menu had that Wicket does not keep (a personalized menu's
+    /// `matchrule`, the personalized menus beside a default one, fields a
+    /// button does not use), each at its JSON path, for the merchant to read
+    /// before the menu is used. Empty when nothing was left out.
+    pub notices: Vec<Issue>,
+}
+
 /// Reads a WeChat menu, as `menu/create` takes it (`{"button": […]}`),
-/// `menu/get` gives it (`{"menu": {"button": […]}}`; personalized menus
-/// beside it are left out) or `get_current_selfmenu_info` does
-/// (`{"selfmenu_info": {"button": […]}}`, submenus as `{"list": […]}`).
+/// `addconditionalmenu` does (`matchrule` beside the buttons: left out, with
+/// a notice), `menu/get` gives it (`{"menu": {"button": […]}}`; personalized
+/// menus beside it are left out, with a notice) or
+/// `get_current_selfmenu_info` does (`{"selfmenu_info": {"button": […]}}`,
+/// submenus as `{"list": […]}`). Every button type of WeChat's API is read.
 /// Item ids are `m1`, `m2`, … and `m1_1`, `m1_2`, … for submenu items.
 /// Anything that cannot become a Wicket menu is an issue, with its JSON path.
-pub fn import_wechat_menu(json: &str) -> Result<Menu, Vec<Issue>> {
+pub fn import_wechat_menu(json: &str) -> Result<MenuImport, Vec<Issue>> {
     let value: Value = serde_json::from_str(json).map_err(|error| {
         vec![Issue::new("", "layout.import.not_json").with("line", error.line()).with("column", error.column())]
     })?;
-    let (path, buttons) = find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
-    let mut issues = Vec::new();
+    let (path, holder) = find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
+    let mut reader = Reader::default();
+    if let Some(rule) = holder.get("matchrule").filter(|rule| !rule.is_null()) {
+        let at = if path == "button" { "matchrule".to_owned() } else { format!("{}.matchrule", parent(path)) };
+        reader.notices.push(Issue::new(at, "layout.import.matchrule.dropped").with("rule", rule.to_string()));
+    }
+    let personalized = value.get("conditionalmenu").and_then(Value::as_array).map_or(0, Vec::len);
+    if path != "button" && personalized > 0 {
+        reader
+            .notices
+            .push(Issue::new("conditionalmenu", "layout.import.conditional.dropped").with("count", personalized));
+    }
+    let buttons = holder.get("button").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let mut items = Vec::new();
     for (index, button) in buttons.iter().enumerate() {
-        let path = format!("{path}.{index}");
-        if let Some(item) = import_top(button, index, &path, &mut issues) {
+        if let Some(item) = reader.top(button, index, &format!("{path}.{index}")) {
             items.push(item);
         }
     }
-    if issues.is_empty() {
-        Ok(Menu { items })
+    if reader.issues.is_empty() {
+        Ok(MenuImport { menu: Menu { items }, notices: reader.notices })
     } else {
-        Err(issues)
+        Err(reader.issues)
     }
 }
 
-fn find_buttons(value: &Value) -> Option<(&'static str, &Vec<Value>)> {
-    if let Some(buttons) = value.get("button").and_then(Value::as_array) {
-        return Some(("button", buttons));
+/// The JSON path of the button list, and the object that holds it.
+fn find_buttons(value: &Value) -> Option<(&'static str, &Value)> {
+    let has_buttons = |holder: &Value| holder.get("button").is_some_and(Value::is_array);
+    if has_buttons(value) {
+        return Some(("button", value));
     }
-    if let Some(buttons) = value.pointer("/menu/button").and_then(Value::as_array) {
-        return Some(("menu.button", buttons));
+    if let Some(menu) = value.get("menu").filter(|menu| has_buttons(menu)) {
+        return Some(("menu.button", menu));
     }
-    value.pointer("/selfmenu_info/button").and_then(Value::as_array).map(|buttons| ("selfmenu_info.button", buttons))
+    value.get("selfmenu_info").filter(|info| has_buttons(info)).map(|info| ("selfmenu_info.button", info))
 }
 
-fn import_top(button: &Value, index: usize, path: &str, issues: &mut Vec<Issue>) -> Option<MenuItem> {
-    let Some(object) = button.as_object() else {
-        issues.push(Issue::new(path, "layout.import.not_an_object"));
-        return None;
-    };
-    let id = format!("m{}", index + 1);
-    let label = string_field(object, "name", path, issues);
-    let sub_path = format!("{path}.sub_button");
-    let subs = match object.get("sub_button") {
-        Some(Value::Array(list)) => Some((sub_path, list)),
-        // `get_current_selfmenu_info` wraps the list.
-        Some(Value::Object(wrapper)) => match wrapper.get("list") {
-            Some(Value::Array(list)) => Some((format!("{sub_path}.list"), list)),
-            _ => {
-                issues
-                    .push(Issue::new(format!("{sub_path}.list"), "layout.import.field.missing").with("field", "list"));
+fn parent(path: &str) -> &str {
+    path.rsplit_once('.').map_or("", |(parent, _)| parent)
+}
+
+#[derive(Default)]
+struct Reader {
+    issues: Vec<Issue>,
+    notices: Vec<Issue>,
+}
+
+impl Reader {
+    fn top(&mut self, button: &Value, index: usize, path: &str) -> Option<MenuItem> {
+        let Some(object) = button.as_object() else {
+            self.issues.push(Issue::new(path, "layout.import.not_an_object"));
+            return None;
+        };
+        let id = format!("m{}", index + 1);
+        let label = self.string(object, "name", path);
+        let sub_path = format!("{path}.sub_button");
+        let subs = match object.get("sub_button") {
+            Some(Value::Array(list)) => Some((sub_path, list)),
+            // `get_current_selfmenu_info` wraps the list.
+            Some(Value::Object(wrapper)) => match wrapper.get("list") {
+                Some(Value::Array(list)) => Some((format!("{sub_path}.list"), list)),
+                _ => {
+                    self.issues.push(
+                        Issue::new(format!("{sub_path}.list"), "layout.import.field.missing").with("field", "list"),
+                    );
+                    return None;
+                }
+            },
+            Some(Value::Null) | None => None,
+            Some(_) => {
+                self.issues.push(Issue::new(sub_path, "layout.import.not_an_array"));
                 return None;
             }
-        },
-        Some(Value::Null) | None => None,
-        Some(_) => {
-            issues.push(Issue::new(sub_path, "layout.import.not_an_array"));
+        };
+        // `menu/get` gives every leaf an empty `sub_button`.
+        let target = match subs {
+            Some((sub_path, list)) if !list.is_empty() => {
+                // "type and sub_button are mutually exclusive": a type beside
+                // a submenu is left out, and said so.
+                self.ignored(object, path, &[]);
+                let items = list
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(sub_index, sub)| {
+                        self.sub(sub, &format!("{id}_{}", sub_index + 1), &format!("{sub_path}.{sub_index}"))
+                    })
+                    .collect();
+                MenuTarget::Submenu { items }
+            }
+            _ => {
+                let (action, used) = self.action(object, path)?;
+                self.ignored(object, path, used);
+                MenuTarget::Action { action }
+            }
+        };
+        Some(MenuItem { id, label: label?, target })
+    }
+
+    fn sub(&mut self, button: &Value, id: &str, path: &str) -> Option<SubMenuItem> {
+        let Some(object) = button.as_object() else {
+            self.issues.push(Issue::new(path, "layout.import.not_an_object"));
+            return None;
+        };
+        let label = self.string(object, "name", path);
+        let nested = match object.get("sub_button") {
+            Some(Value::Array(list)) => !list.is_empty(),
+            Some(Value::Object(wrapper)) => {
+                wrapper.get("list").and_then(Value::as_array).is_some_and(|list| !list.is_empty())
+            }
+            _ => false,
+        };
+        if nested {
+            self.issues.push(Issue::new(format!("{path}.sub_button"), "layout.import.too_deep"));
             return None;
         }
-    };
-    // `menu/get` gives every leaf an empty `sub_button`.
-    let target = match subs {
-        Some((sub_path, list)) if !list.is_empty() => {
-            let items = list
-                .iter()
-                .enumerate()
-                .filter_map(|(sub_index, sub)| {
-                    import_sub(sub, &format!("{id}_{}", sub_index + 1), &format!("{sub_path}.{sub_index}"), issues)
-                })
-                .collect();
-            MenuTarget::Submenu { items }
-        }
-        _ => MenuTarget::Action { action: import_action(object, path, issues)? },
-    };
-    Some(MenuItem { id, label: label?, target })
-}
-
-fn import_sub(button: &Value, id: &str, path: &str, issues: &mut Vec<Issue>) -> Option<SubMenuItem> {
-    let Some(object) = button.as_object() else {
-        issues.push(Issue::new(path, "layout.import.not_an_object"));
-        return None;
-    };
-    let label = string_field(object, "name", path, issues);
-    let nested = match object.get("sub_button") {
-        Some(Value::Array(list)) => !list.is_empty(),
-        Some(Value::Object(wrapper)) => {
-            wrapper.get("list").and_then(Value::as_array).is_some_and(|list| !list.is_empty())
-        }
-        _ => false,
-    };
-    if nested {
-        issues.push(Issue::new(format!("{path}.sub_button"), "layout.import.too_deep"));
-        return None;
+        let (action, used) = self.action(object, path)?;
+        self.ignored(object, path, used);
+        Some(SubMenuItem { id: id.to_owned(), label: label?, action })
     }
-    let action = import_action(object, path, issues)?;
-    Some(SubMenuItem { id: id.to_owned(), label: label?, action })
-}
 
-fn import_action(object: &Map<String, Value>, path: &str, issues: &mut Vec<Issue>) -> Option<Action> {
-    let kind = string_field(object, "type", path, issues)?;
-    match kind.as_str() {
-        "view" => string_field(object, "url", path, issues).map(Action::url),
-        "click" => {
-            let key = string_field(object, "key", path, issues)?;
-            decode_key(&key).map_err(|key_issue| issues.push(Issue::new(format!("{path}.key"), key_issue))).ok()
+    /// The button's action, and the fields it was read from besides `type`.
+    fn action(&mut self, object: &Map<String, Value>, path: &str) -> Option<(Action, &'static [&'static str])> {
+        let kind = self.string(object, "type", path)?;
+        let mut field = |name: &str| self.string(object, name, path);
+        let read = match kind.as_str() {
+            "view" => (Action::url(field("url")?), &["url"][..]),
+            "click" => {
+                let key = field("key")?;
+                let action = decode_key(&key)
+                    .map_err(|key_issue| self.issues.push(Issue::new(format!("{path}.key"), key_issue)))
+                    .ok()?;
+                (action, &["key"][..])
+            }
+            "miniprogram" => {
+                let (url, appid, pagepath) = (field("url"), field("appid"), field("pagepath"));
+                (
+                    Action::MiniProgram { appid: appid?, pagepath: pagepath?, url: url? },
+                    &["url", "appid", "pagepath"][..],
+                )
+            }
+            "media_id" => (Action::SendMedia { media_id: field("media_id")? }, &["media_id"][..]),
+            "view_limited" => (Action::OpenMedia { media_id: field("media_id")? }, &["media_id"][..]),
+            "article_id" => (Action::SendArticle { article_id: field("article_id")? }, &["article_id"][..]),
+            "article_view_limited" => (Action::OpenArticle { article_id: field("article_id")? }, &["article_id"][..]),
+            other => match WechatEvent::from_name(other) {
+                Some(event) => (Action::WechatEvent { event, key: field("key")? }, &["key"][..]),
+                None => {
+                    self.issues.push(
+                        Issue::new(format!("{path}.type"), "layout.import.button.unsupported_type").with("type", other),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(read)
+    }
+
+    /// A notice for each field of the button that Wicket does not keep:
+    /// not its `name`, its (empty) `sub_button`, its `type` when it acts, nor
+    /// the fields its type uses.
+    fn ignored(&mut self, object: &Map<String, Value>, path: &str, used: &[&str]) {
+        let acts = !used.is_empty();
+        for field in object.keys() {
+            let kept =
+                field == "name" || field == "sub_button" || (acts && field == "type") || used.contains(&field.as_str());
+            if !kept {
+                self.notices
+                    .push(Issue::new(format!("{path}.{field}"), "layout.import.field.ignored").with("field", field));
+            }
         }
-        other => {
-            issues
-                .push(Issue::new(format!("{path}.type"), "layout.import.button.unsupported_type").with("type", other));
-            None
+    }
+
+    fn string(&mut self, object: &Map<String, Value>, field: &str, path: &str) -> Option<String> {
+        match object.get(field).and_then(Value::as_str) {
+            Some(text) => Some(text.to_owned()),
+            None => {
+                self.issues
+                    .push(Issue::new(format!("{path}.{field}"), "layout.import.field.missing").with("field", field));
+                None
+            }
         }
     }
 }
@@ -265,16 +404,6 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
         Err("layout.import.key.needs_layout")
     } else {
         Err("layout.import.key.unknown")
-    }
-}
-
-fn string_field(object: &Map<String, Value>, field: &str, path: &str, issues: &mut Vec<Issue>) -> Option<String> {
-    match object.get(field).and_then(Value::as_str) {
-        Some(text) => Some(text.to_owned()),
-        None => {
-            issues.push(Issue::new(format!("{path}.{field}"), "layout.import.field.missing").with("field", field));
-            None
-        }
     }
 }
 
@@ -365,7 +494,11 @@ mod tests {
     fn keyword_and_url_items_survive_a_wechat_round_trip() {
         let menu = sample_menu();
         let exported = wechat_menu_json(&menu).to_string();
-        assert_eq!(import_wechat_menu(&exported), Ok(menu), "export then import gives the same menu");
+        assert_eq!(
+            import_wechat_menu(&exported).map(|import| import.menu),
+            Ok(menu),
+            "export then import gives the same menu"
+        );
     }
 
     #[test]
@@ -389,7 +522,11 @@ mod tests {
             ],
         };
         let exported = wechat_menu_json(&menu).to_string();
-        assert_eq!(import_wechat_menu(&exported), Ok(menu), "chat, map, call and page keys decode back");
+        assert_eq!(
+            import_wechat_menu(&exported).map(|import| import.menu),
+            Ok(menu),
+            "chat, map, call and page keys decode back"
+        );
     }
 
     #[test]
@@ -398,7 +535,7 @@ mod tests {
             {"type":"click","name":"今日歌曲","key":"V1001_TODAY_MUSIC","sub_button":[]},
             {"name":"菜单","sub_button":[{"type":"view","name":"搜索","url":"https://www.soso.com/","sub_button":[]}]}
         ],"menuid":208396938},"conditionalmenu":[]}"#;
-        let menu = import_wechat_menu(menu_get).unwrap();
+        let menu = import_wechat_menu(menu_get).unwrap().menu;
         assert_eq!(
             menu,
             Menu {
@@ -419,7 +556,7 @@ mod tests {
     fn selfmenu_info_with_list_wrapped_submenus_is_read() {
         let info = r#"{"is_menu_open":1,"selfmenu_info":{"button":[
             {"name":"更多","sub_button":{"list":[{"type":"click","name":"积分","key":"积分"}]}}]}}"#;
-        let menu = import_wechat_menu(info).unwrap();
+        let menu = import_wechat_menu(info).unwrap().menu;
         assert_eq!(
             menu.items[0].target,
             MenuTarget::Submenu { items: vec![SubMenuItem::new("m1_1", "积分", Action::keyword("积分"))] },
@@ -430,7 +567,7 @@ mod tests {
     #[test]
     fn what_cannot_be_imported_is_reported_with_paths() {
         let json = r#"{"button":[
-            {"type":"miniprogram","name":"小程序","url":"https://a.example","appid":"wx1","pagepath":"p"},
+            {"type":"text","name":"欢迎语","value":"你好"},
             {"type":"click","key":"x"},
             {"name":"更多","sub_button":[{"type":"view","name":"无链接"},{"type":"click","name":"付","key":"WICKET_PAY_m3_2"},{"type":"click","name":"?","key":"WICKET_NEW"}]},
             "text"
@@ -449,7 +586,7 @@ mod tests {
             ],
             "every problem is reported at its place"
         );
-        assert_eq!(issues[0].param("type"), Some("miniprogram"), "the unsupported type is named");
+        assert_eq!(issues[0].param("type"), Some("text"), "the unsupported type is named");
     }
 
     #[test]

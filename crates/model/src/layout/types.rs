@@ -610,6 +610,81 @@ pub enum Action {
     OpenPage {
         page_id: String,
     },
+    /// WeChat's menu only: one of its event buttons (scan, photo, location).
+    /// The client does the work (opens the scanner, the camera, the map) and
+    /// pushes an event carrying `key` to the server.
+    WechatEvent {
+        event: WechatEvent,
+        key: String,
+    },
+    /// WeChat's menu only (`miniprogram`): opens the mini program's page;
+    /// clients without mini programs open `url` instead.
+    MiniProgram {
+        appid: String,
+        pagepath: String,
+        url: String,
+    },
+    /// WeChat's menu only (`media_id`): sends a permanent material.
+    SendMedia {
+        media_id: String,
+    },
+    /// WeChat's menu only (`view_limited`): opens an image-text material.
+    OpenMedia {
+        media_id: String,
+    },
+    /// WeChat's menu only (`article_id`): sends a published article.
+    SendArticle {
+        article_id: String,
+    },
+    /// WeChat's menu only (`article_view_limited`): opens a published article.
+    OpenArticle {
+        article_id: String,
+    },
+}
+
+/// WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WechatEvent {
+    /// Scans a code and shows what it read.
+    ScancodePush,
+    /// Scans a code and waits for the account's answer.
+    ScancodeWaitmsg,
+    /// Takes a photo with the camera.
+    PicSysphoto,
+    /// Takes a photo or picks one from the album.
+    PicPhotoOrAlbum,
+    /// Picks a photo from WeChat's album.
+    PicWeixin,
+    /// Picks a place on the map.
+    LocationSelect,
+}
+
+impl WechatEvent {
+    pub const ALL: [WechatEvent; 6] = [
+        WechatEvent::ScancodePush,
+        WechatEvent::ScancodeWaitmsg,
+        WechatEvent::PicSysphoto,
+        WechatEvent::PicPhotoOrAlbum,
+        WechatEvent::PicWeixin,
+        WechatEvent::LocationSelect,
+    ];
+
+    /// The button `type`, as WeChat names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            WechatEvent::ScancodePush => "scancode_push",
+            WechatEvent::ScancodeWaitmsg => "scancode_waitmsg",
+            WechatEvent::PicSysphoto => "pic_sysphoto",
+            WechatEvent::PicPhotoOrAlbum => "pic_photo_or_album",
+            WechatEvent::PicWeixin => "pic_weixin",
+            WechatEvent::LocationSelect => "location_select",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<WechatEvent> {
+        WechatEvent::ALL.into_iter().find(|event| event.name() == name)
+    }
 }
 
 impl Action {
@@ -627,6 +702,20 @@ impl Action {
 
     pub fn page(page_id: impl Into<String>) -> Self {
         Action::OpenPage { page_id: page_id.into() }
+    }
+
+    /// A button type only WeChat's menu has (an event button, a mini
+    /// program, a material or an article); its WeChat `type`.
+    pub fn wechat_only_type(&self) -> Option<&'static str> {
+        Some(match self {
+            Action::WechatEvent { event, .. } => event.name(),
+            Action::MiniProgram { .. } => "miniprogram",
+            Action::SendMedia { .. } => "media_id",
+            Action::OpenMedia { .. } => "view_limited",
+            Action::SendArticle { .. } => "article_id",
+            Action::OpenArticle { .. } => "article_view_limited",
+            _ => return None,
+        })
     }
 }
 

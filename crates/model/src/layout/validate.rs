@@ -168,7 +168,7 @@ impl<'a> Check<'a> {
                     let entry_path = at(&format!("entries.{index}"));
                     self.required_text(&format!("{entry_path}.label"), &entry.label);
                     self.required_text(&format!("{entry_path}.icon"), &entry.icon);
-                    self.action(&format!("{entry_path}.action"), &entry.action);
+                    self.module_action(&format!("{entry_path}.action"), &entry.action);
                 }
             }
             ModuleKind::Banner(p) => {
@@ -189,7 +189,7 @@ impl<'a> Check<'a> {
                 for (index, link) in p.links.iter().enumerate() {
                     let link_path = at(&format!("links.{index}"));
                     self.required_text(&format!("{link_path}.label"), &link.label);
-                    self.action(&format!("{link_path}.action"), &link.action);
+                    self.module_action(&format!("{link_path}.action"), &link.action);
                 }
             }
             ModuleKind::Coupon(p) => {
@@ -336,15 +336,21 @@ impl<'a> Check<'a> {
     /// for it (see `platform_menu`).
     fn menu_action(&mut self, path: &str, item_id: &str, action: &Action) {
         self.action(path, action);
+        let menu_rules = self.rules.menu;
+        if let Some(kind) = action.wechat_only_type().filter(|_| !menu_rules.wechat_buttons) {
+            self.push(Issue::new(path, "layout.rule.wechat_only").with("type", kind));
+            return;
+        }
         let field_path = match leaf_field(action) {
             Some(field) => format!("{path}.{field}"),
             None => path.to_owned(),
         };
-        let menu_rules = self.rules.menu;
         let (is_url, sent) = match self.context.profile {
             PlatformProfile::Wechat => match wechat_leaf(item_id, action) {
-                WechatLeaf::View(url) => (true, url),
-                WechatLeaf::Click(key) => (false, key),
+                WechatLeaf::View(url) | WechatLeaf::MiniProgram { url, .. } => (true, url),
+                WechatLeaf::Click(key) | WechatLeaf::Event(_, key) => (false, key),
+                // WeChat gives no limit for a material's or an article's id.
+                WechatLeaf::Material { .. } => return,
             },
             PlatformProfile::Alipay => {
                 let leaf = alipay_leaf(item_id, action);
@@ -377,7 +383,16 @@ impl<'a> Check<'a> {
 
     fn optional_action(&mut self, path: &str, action: &Option<Action>) {
         if let Some(action) = action {
-            self.action(path, action);
+            self.module_action(path, action);
+        }
+    }
+
+    /// A module's action: the page is a web page, where WeChat's own menu
+    /// buttons (scan, photo, mini program, …) do nothing.
+    fn module_action(&mut self, path: &str, action: &Action) {
+        self.action(path, action);
+        if let Some(kind) = action.wechat_only_type() {
+            self.push(Issue::new(path, "layout.rule.menu_only").with("type", kind));
         }
     }
 
@@ -401,6 +416,21 @@ impl<'a> Check<'a> {
                 self.text(&at("description"), description, Some(REQUIRED));
             }
             Action::OpenConversation => {}
+            Action::WechatEvent { key, .. } => {
+                self.text(&at("key"), key, Some(REQUIRED));
+                self.not_reserved(&at("key"), key);
+            }
+            Action::MiniProgram { appid, pagepath, url } => {
+                self.required(&at("appid"), appid, REQUIRED);
+                self.required(&at("pagepath"), pagepath, REQUIRED);
+                self.url(&at("url"), url, REQUIRED);
+            }
+            Action::SendMedia { media_id } | Action::OpenMedia { media_id } => {
+                self.required(&at("media_id"), media_id, REQUIRED);
+            }
+            Action::SendArticle { article_id } | Action::OpenArticle { article_id } => {
+                self.required(&at("article_id"), article_id, REQUIRED);
+            }
             Action::OpenPage { page_id } => {
                 if page_id.trim().is_empty() {
                     self.push(Issue::new(at("page_id"), REQUIRED));
@@ -434,6 +464,13 @@ impl<'a> Check<'a> {
             self.push(issue);
         } else {
             seen.insert(id, path);
+        }
+    }
+
+    /// Text the platform takes as it is (an id, a path): only that it is there.
+    fn required(&mut self, path: &str, text: &str, key: &str) {
+        if text.trim().is_empty() {
+            self.push(Issue::new(path, key));
         }
     }
 
@@ -558,6 +595,8 @@ fn leaf_field(action: &Action) -> Option<&'static str> {
         Action::SendKeyword { .. } => Some("keyword"),
         Action::Call { .. } => Some("phone"),
         Action::Map { .. } => Some("name"),
+        Action::WechatEvent { .. } => Some("key"),
+        Action::MiniProgram { .. } => Some("url"),
         _ => None,
     }
 }
