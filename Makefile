@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk imagemagick librsvg2-bin dbus chromium chromium-driver jq curl
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus chromium chromium-driver jq curl
 TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
 
 .PHONY: help
@@ -101,13 +101,13 @@ lint:
 test-rust:
 	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)
 
-# The Rust tests regenerate the UI's bindings; a difference means the
-# committed TypeScript no longer matches the Rust types.
+# The Rust tests regenerate the UI's bindings and its list of issue keys; a
+# difference means the committed files no longer match the Rust side.
 check-bindings:
-	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts ui/src/shared/model.ts); \
+	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json); \
 	if [ -n "$$changed" ]; then \
 	  echo "The TypeScript generated from the Rust types changed when regenerated:" >&2; \
-	  git --no-pager diff --stat -- ui/src/platform/bindings.ts ui/src/shared/model.ts >&2; \
+	  git --no-pager diff --stat -- ui/src/platform/bindings.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json >&2; \
 	  echo "Run 'make bindings' and commit the result." >&2; exit 1; \
 	fi
 

@@ -16,6 +16,8 @@ fn export_typescript_bindings() {
     export_shared_types(&shared).expect("the shared types export");
     let text = std::fs::read_to_string(shared).unwrap();
     assert!(!text.contains("@tauri-apps"), "the shared types carry no Tauri code");
+    let issue_keys = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/shared/issue-keys.json");
+    std::fs::write(issue_keys, wicket_model::issue_keys::issue_keys_json()).expect("the issue keys export");
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod conversation_rules;
 pub mod error;
 pub mod inbox;
+pub mod issue_keys;
 pub mod layout;
 pub mod media;
 pub mod mutation;

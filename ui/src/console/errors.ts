@@ -15,10 +15,16 @@ export function isAccountField(value: string): value is AccountField {
   return (ACCOUNT_FIELDS as readonly string[]).includes(value);
 }
 
+/** Params whose value is itself a name to translate: a length's unit, a module's kind. */
+const TRANSLATED_PARAMS: Record<string, string> = { unit: 'issue.unit', kind: 'designer.kind' };
+
 /** An issue in the reader's language; an unknown key is shown as the key itself. */
 export function translateIssue(t: TFunction, issue: Issue): string {
   const params: Record<string, string> = {};
-  for (const [name, value] of issue.params) params[name] = value;
+  for (const [name, value] of issue.params) {
+    const table = TRANSLATED_PARAMS[name];
+    params[name] = table ? t(`${table}.${value}`, { defaultValue: value }) : value;
+  }
   const text = t(`issue.${issue.key}`, { ...params, defaultValue: issue.key });
   return typeof text === 'string' && text.length > 0 ? text : issue.key;
 }

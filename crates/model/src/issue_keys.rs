@@ -1,0 +1,280 @@
+//! Every issue key the Rust side can send to the UI, with the names of the
+//! params it carries. The UI shows an issue as `issue.<key>` of its language
+//! files, filled with those params; `make bindings` writes this list to
+//! `ui/src/shared/issue-keys.json` and a UI test checks that both languages
+//! have every key with every param. A test here reads the workspace's sources
+//! and fails on a key that is sent but not listed, or listed but never sent.
+
+use crate::rules::LengthUnit;
+
+/// One key the UI has to translate, and the params its text may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueKey {
+    pub key: &'static str,
+    pub params: &'static [&'static str],
+}
+
+const fn k(key: &'static str, params: &'static [&'static str]) -> IssueKey {
+    IssueKey { key, params }
+}
+
+const MAX_ACTUAL: &[&str] = &["max", "actual"];
+const LENGTH: &[&str] = &["max", "actual", "unit"];
+const RANGE: &[&str] = &["min", "max", "actual"];
+
+/// The keys, grouped by where they come from.
+pub const ISSUE_KEYS: &[IssueKey] = &[
+    // Accounts (`account.rs`).
+    k("account.name.required", &[]),
+    k("account.name.too_short", &["min", "actual"]),
+    k("account.name.too_long", MAX_ACTUAL),
+    k("account.name.control_chars", &[]),
+    k("account.category.too_long", MAX_ACTUAL),
+    k("account.description.too_long", MAX_ACTUAL),
+    k("account.avatar_color.invalid", &[]),
+    k("account.id.invalid", &[]),
+    k("account.settings.out_of_range", &["min", "max"]),
+    // Canned replies (`canned.rs`).
+    k("canned.title.required", &[]),
+    k("canned.title.too_long", MAX_ACTUAL),
+    k("canned.body.required", &[]),
+    k("canned.body.too_long", MAX_ACTUAL),
+    k("canned.shortcut.required", &[]),
+    k("canned.shortcut.too_long", MAX_ACTUAL),
+    k("canned.shortcut.invalid_chars", &[]),
+    k("canned.shortcut.taken", &["shortcut"]),
+    // Conversations, messages and the reply window (`conversation_rules.rs`,
+    // `reply_window.rs`, the server's and the console's media).
+    k("conversation.label.too_long", &["max"]),
+    k("conversation.labels.too_many", &["max"]),
+    k("subscriber.note.too_long", MAX_ACTUAL),
+    k("message.text.required", &[]),
+    k("message.text.too_long", MAX_ACTUAL),
+    k("message.article.not_from_subscribers", &[]),
+    k("message.article.title_required", &[]),
+    k("message.location.invalid", &[]),
+    k("message.event.not_sendable", &[]),
+    k("message.url.not_https", &[]),
+    k("message.url.too_long", &["max"]),
+    k("message.id.invalid", &[]),
+    k("message.image.invalid", &[]),
+    k("message.image.too_large", &["max"]),
+    k("message.image.unreadable", &[]),
+    k("message.image.not_image", &[]),
+    k("reply_window.no_interaction", &[]),
+    k("reply_window.expired", &[]),
+    k("reply_window.quota_used", &[]),
+    k("reply_window.daily_cap", &[]),
+    // Layouts (`layout/validate.rs`).
+    k("layout.schema_version.unsupported", &["expected", "actual"]),
+    k("layout.pages.too_many", MAX_ACTUAL),
+    k("layout.page.title.required", &[]),
+    k("layout.modules.too_many", MAX_ACTUAL),
+    k("layout.extension_area.too_many", MAX_ACTUAL),
+    k("layout.module.too_deep", MAX_ACTUAL),
+    k("layout.module.home_top_level_only", &["kind"]),
+    k("layout.module.required", &[]),
+    k("layout.marketing.head.incomplete", &["missing"]),
+    k("layout.menu.too_many_items", MAX_ACTUAL),
+    k("layout.menu.submenu.empty", &[]),
+    k("layout.menu.submenu.too_many_items", MAX_ACTUAL),
+    k("layout.menu.label.required", &[]),
+    k("layout.menu.label.too_long", LENGTH),
+    k("layout.menu.url.too_long", LENGTH),
+    k("layout.menu.key.too_long", LENGTH),
+    k("layout.menu.key.forbidden_char", &["char"]),
+    k("layout.template.not_allowed", &[]),
+    k("layout.template.unknown_field", &["field"]),
+    k("layout.template.malformed", &[]),
+    k("layout.action.required", &[]),
+    k("layout.action.page.missing", &["page_id"]),
+    k("layout.action.keyword.reserved", &["prefix"]),
+    k("layout.rule.wechat_only", &["type"]),
+    k("layout.rule.menu_only", &["type"]),
+    k("layout.id.required", &[]),
+    k("layout.id.too_long", MAX_ACTUAL),
+    k("layout.id.duplicate", &["id", "first"]),
+    k("layout.image.wrong_size", &["width", "height", "actual_width", "actual_height"]),
+    k("layout.phone.invalid", &[]),
+    k("layout.amount.invalid", &[]),
+    k("layout.value.out_of_range", RANGE),
+    k("layout.items.too_few", RANGE),
+    k("layout.items.too_many", RANGE),
+    k("layout.url.invalid", &[]),
+    k("layout.url.not_https", &[]),
+    // Layout files (`layout/parse.rs`, the console's import).
+    k("layout.parse.not_json", &["line", "column"]),
+    k("layout.parse.not_a_layout", &["reason"]),
+    k("layout.parse.too_new", &["actual", "max"]),
+    k("layout.parse.migration_failed", &["from", "reason"]),
+    k("layout.parse.invalid", &["reason"]),
+    k("layout.file.unreadable", &["reason"]),
+    k("layout.file.invalid", &[]),
+    // A platform's menu brought in (`layout/platform_menu.rs`).
+    k("layout.import.not_json", &["line", "column"]),
+    k("layout.import.no_buttons", &[]),
+    k("layout.import.matchrule.dropped", &["rule"]),
+    k("layout.import.conditional.dropped", &["count"]),
+    k("layout.import.not_an_object", &[]),
+    k("layout.import.not_an_array", &[]),
+    k("layout.import.too_deep", &[]),
+    k("layout.import.field.missing", &["field"]),
+    k("layout.import.field.ignored", &["field"]),
+    k("layout.import.button.unsupported_type", &["type"]),
+    k("layout.import.key.malformed", &[]),
+    k("layout.import.key.needs_layout", &[]),
+    k("layout.import.key.unknown", &[]),
+    // Staff, sign-in and settings (server and console).
+    k("staff.login.length", &["max"]),
+    k("staff.password.too_short", &["min"]),
+    k("staff.display_name.empty", &[]),
+    k("staff.display_name.too_long", &["max"]),
+    k("sign_in.display_name.too_long", &["max"]),
+    k("settings.server_url.invalid", &[]),
+];
+
+/// The values of the `unit` param (`LengthUnit::as_str`), which the UI
+/// translates too.
+pub fn length_units() -> Vec<&'static str> {
+    // A new unit fails to compile here until it is listed.
+    let listed = |unit: LengthUnit| match unit {
+        LengthUnit::Chars | LengthUnit::Utf8Bytes | LengthUnit::GbkBytes => unit.as_str(),
+    };
+    [LengthUnit::Chars, LengthUnit::Utf8Bytes, LengthUnit::GbkBytes].into_iter().map(listed).collect()
+}
+
+/// The list as the UI reads it: `{"keys": {key: [params]}, "units": [...]}`.
+pub fn issue_keys_json() -> String {
+    let keys: serde_json::Map<String, serde_json::Value> =
+        ISSUE_KEYS.iter().map(|k| (k.key.to_owned(), serde_json::json!(k.params))).collect();
+    let value = serde_json::json!({ "keys": keys, "units": length_units() });
+    let mut text = serde_json::to_string_pretty(&value).expect("plain JSON");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    /// The sources that build the console and the server, without tests.
+    fn sources() -> Vec<(PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("src-tauri/src")];
+        for entry in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != "e2e" && name != "bench" {
+                dirs.push(entry.path().join("src"));
+            }
+        }
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if name != "tests" {
+                        dirs.push(path);
+                    }
+                } else if name.ends_with(".rs") && !name.ends_with("tests.rs") && name != "issue_keys.rs" {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    // A file's unit tests come last, after `#[cfg(test)]`.
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("").to_owned();
+                    files.push((path, code));
+                }
+            }
+        }
+        files
+    }
+
+    /// Every string literal in `code` that is shaped like a key of one of
+    /// the `namespaces` (`a.b` or longer, lower case), with where it starts.
+    fn key_literals(code: &str, namespaces: &BTreeSet<&str>) -> Vec<(usize, String)> {
+        // Every quote is tried as an opening one, so an escaped quote or a
+        // `'"'` elsewhere cannot hide a key.
+        // Two-part keys exist only in some namespaces (`reply_window.expired`);
+        // elsewhere `subscriber.name` or `settings.json` are no keys.
+        let short: BTreeSet<&str> = ISSUE_KEYS
+            .iter()
+            .filter(|k| k.key.split('.').count() == 2)
+            .filter_map(|k| k.key.split('.').next())
+            .collect();
+        let quotes: Vec<usize> = code.match_indices('"').map(|(at, _)| at).collect();
+        quotes
+            .windows(2)
+            .filter_map(|pair| {
+                let literal = &code[pair[0] + 1..pair[1]];
+                let parts: Vec<&str> = literal.split('.').collect();
+                let long_enough = parts.len() >= 3 || (parts.len() == 2 && short.contains(parts[0]));
+                let shaped = long_enough
+                    && parts.iter().all(|part| {
+                        !part.is_empty()
+                            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    });
+                (shaped && namespaces.contains(parts[0])).then(|| (pair[0], literal.to_owned()))
+            })
+            .collect()
+    }
+
+    /// `.with("name"` calls right after a key, up to the end of its statement,
+    /// block or match arm.
+    fn params_after(code: &str, at: usize) -> Vec<String> {
+        let tail = &code[at..];
+        let end = [";", "}", "=>"].iter().filter_map(|stop| tail.find(stop)).min().unwrap_or(tail.len());
+        let statement = &tail[..end.min(400)];
+        statement.split(".with(\"").skip(1).filter_map(|call| call.split('"').next()).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_key_the_sources_send_is_listed_and_every_listed_key_is_sent() {
+        let listed: BTreeMap<&str, &[&str]> = ISSUE_KEYS.iter().map(|k| (k.key, k.params)).collect();
+        assert_eq!(listed.len(), ISSUE_KEYS.len(), "no key is listed twice");
+        let namespaces: BTreeSet<&str> = ISSUE_KEYS.iter().filter_map(|k| k.key.split('.').next()).collect();
+        let mut sent = BTreeSet::new();
+        let mut problems = Vec::new();
+        for (path, code) in sources() {
+            for (at, key) in key_literals(&code, &namespaces) {
+                match listed.get(key.as_str()) {
+                    None => problems.push(format!("{}: `{key}` is sent but not in ISSUE_KEYS", path.display())),
+                    Some(params) => {
+                        for param in params_after(&code, at) {
+                            if !params.contains(&param.as_str()) {
+                                problems.push(format!(
+                                    "{}: `{key}` is sent with param `{param}` that ISSUE_KEYS does not list",
+                                    path.display()
+                                ));
+                            }
+                        }
+                    }
+                }
+                sent.insert(key);
+            }
+        }
+        for key in listed.keys() {
+            if !sent.contains(*key) {
+                problems.push(format!("`{key}` is in ISSUE_KEYS but no source sends it"));
+            }
+        }
+        assert!(problems.is_empty(), "issue keys out of step with the sources:\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_scan_sees_keys_and_their_params() {
+        let namespaces = BTreeSet::from(["layout"]);
+        let code = r#"x.push(Issue::new("", "layout.import.not_json").with("line", 1).with("column", 2)); "a.b.c"; "layout.json""#;
+        let keys = key_literals(code, &namespaces);
+        assert_eq!(keys.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["layout.import.not_json"]);
+        assert_eq!(params_after(code, keys[0].0), ["line", "column"]);
+    }
+
+    #[test]
+    fn the_json_lists_every_key_with_its_params_and_every_unit() {
+        let value: serde_json::Value = serde_json::from_str(&issue_keys_json()).unwrap();
+        assert_eq!(value["keys"].as_object().unwrap().len(), ISSUE_KEYS.len());
+        assert_eq!(value["keys"]["layout.import.not_json"], serde_json::json!(["line", "column"]));
+        assert_eq!(value["units"], serde_json::json!(["chars", "utf8_bytes", "gbk_bytes"]));
+    }
+}
