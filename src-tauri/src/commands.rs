@@ -13,7 +13,9 @@ use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, SubscriberFilter,
     SubscriberPage, ThreadInfo, ThreadMessage,
 };
-use wicket_model::layout::{CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, MenuImport, TemplateField};
+use wicket_model::layout::{
+    CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, MenuImport, TemplateField,
+};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::{
     AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
@@ -101,7 +103,12 @@ pub async fn set_archived(console: State<'_, Arc<Console>>, id: String, archived
 pub async fn open_subscriber_page(app: AppHandle, console: State<'_, Arc<Console>>, id: String) -> Result<String> {
     let url = console.subscriber_page_url(&id).await?;
     app.opener().open_url(&url, None::<&str>).map_err(|e| {
-        WicketError::new(wicket_model::ErrorCode::Internal, format!("cannot open a browser for {url}: {e}"))
+        // The launcher's own words are English and technical: the UI says it
+        // in the staff's language and offers the address to copy.
+        let mut error =
+            WicketError::new(wicket_model::ErrorCode::Internal, format!("cannot open a browser for {url}: {e}"));
+        error.issues.push(Issue::new("url", "account.subscriber_page.no_browser").with("url", &url));
+        error
     })?;
     Ok(url)
 }
@@ -349,8 +356,9 @@ pub async fn save_layout(
     console: State<'_, Arc<Console>>,
     account_id: String,
     layout: Layout,
+    edited_on: i64,
 ) -> Result<DesignerDraft> {
-    console.save_layout(account_id, layout).await
+    console.save_layout(account_id, layout, edited_on).await
 }
 
 #[tauri::command]

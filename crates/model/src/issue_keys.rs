@@ -34,6 +34,8 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("account.avatar_color.invalid", &[]),
     k("account.id.invalid", &[]),
     k("account.settings.out_of_range", &["min", "max"]),
+    // No browser opened for the subscriber page (the desktop app's command).
+    k("account.subscriber_page.no_browser", &["url"]),
     // Canned replies (`canned.rs`).
     k("canned.title.required", &[]),
     k("canned.title.too_long", MAX_ACTUAL),

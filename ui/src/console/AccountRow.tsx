@@ -4,6 +4,7 @@ import { openSubscriberPage, setArchived, updateAccount, type AccountListItem, t
 import { AccountSettingsDialog } from './AccountSettingsDialog';
 import { Avatar } from './Avatar';
 import { asAppError, describeError, fieldOf, translateIssue } from './errors';
+import { addressNotOpened, SubscriberPageFallback } from './SubscriberPageFallback';
 import { useAccountCheck } from './useAccountCheck';
 
 type Props = {
@@ -21,6 +22,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
   const [saveIssues, setSaveIssues] = useState<Issue[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
+  const [notOpened, setNotOpened] = useState<string | null>(null);
   const renameButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
 
@@ -45,7 +47,12 @@ export function AccountRow({ item, onChanged, onError }: Props) {
   }, [editing]);
 
   const onOpenPage = () => {
-    openSubscriberPage(account.id).catch((error: unknown) => onError(describeError(t, asAppError(error))));
+    openSubscriberPage(account.id).catch((e: unknown) => {
+      const error = asAppError(e);
+      const url = addressNotOpened(error);
+      if (url) setNotOpened(url);
+      else onError(describeError(t, error));
+    });
   };
 
   const startRename = () => {
@@ -192,6 +199,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
             {account.archived ? t('accounts.restore') : t('accounts.archive')}
           </button>
         </div>
+        {notOpened && <SubscriberPageFallback url={notOpened} onClose={() => setNotOpened(null)} />}
         {showSettings && <AccountSettingsDialog account={account} onClose={() => setShowSettings(false)} onSaved={onChanged} />}
       </td>
     </tr>
