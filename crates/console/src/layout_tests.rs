@@ -10,7 +10,7 @@ use wicket_model::PlatformProfile;
 use super::*;
 use crate::tests::until_synced;
 
-use crate::test_support::{team_with_account, Team, PASSWORD};
+use crate::test_support::{start_server, team_with_account, Team, PASSWORD};
 
 fn with_notices(titles: &[&str]) -> wicket_model::layout::Layout {
     let modules = titles
@@ -46,7 +46,7 @@ async fn a_draft_is_saved_published_offline_and_a_colleagues_save_is_never_overw
 
     let opened = console.open_layout(account.clone()).await.unwrap();
     assert!(opened.layout.modules.is_empty(), "a new account starts with an empty layout");
-    let saved = console.save_layout(account.clone(), with_notices(&["欢迎"])).await.unwrap();
+    let saved = console.save_layout(account.clone(), with_notices(&["欢迎"]), opened.loaded_revision).await.unwrap();
     assert_eq!(saved.sync, LayoutSyncState::Waiting, "an edit is kept here and waits for the server");
     until_draft(&console, &account, "the server has the draft", |d| d.sync == LayoutSyncState::Saved).await;
 
@@ -73,7 +73,7 @@ async fn a_draft_is_saved_published_offline_and_a_colleagues_save_is_never_overw
         .await
         .unwrap();
     assert!(colleague.status().is_success(), "the colleague saves revision 2");
-    console.save_layout(account.clone(), with_notices(&["我的公告"])).await.unwrap();
+    console.save_layout(account.clone(), with_notices(&["我的公告"]), opened.loaded_revision).await.unwrap();
     until_draft(&console, &account, "the clash is seen", |d| d.sync == LayoutSyncState::Conflict).await;
     let clash = console.open_layout(account.clone()).await.unwrap();
     assert_eq!(clash.layout, with_notices(&["我的公告"]), "my edit is kept");
@@ -113,12 +113,150 @@ async fn a_draft_is_saved_published_offline_and_a_colleagues_save_is_never_overw
             )
         })
         .collect();
-    console.save_layout(account.clone(), broken).await.unwrap();
+    let shown = console.open_layout(account.clone()).await.unwrap().loaded_revision;
+    console.save_layout(account.clone(), broken, shown).await.unwrap();
     let invalid = console.publish_layout(account.clone()).await.unwrap_err();
     assert_eq!(invalid.code, ErrorCode::Invalid, "WeChat allows three main menu items");
     assert!(!invalid.issues.is_empty(), "the problems come with the refusal");
     until_synced(&console).await;
     console.shutdown().await;
+    server.stop().await;
+}
+
+/// A colleague's console: saves the server's draft over HTTP, naming the
+/// revision it read, as their designer would.
+struct Colleague {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Colleague {
+    async fn sign_in(server: &wicket_server::RunningServer) -> Colleague {
+        let http = reqwest::Client::new();
+        let base = format!("{}/api/v1", server.base_url());
+        let session: serde_json::Value = http
+            .post(format!("{base}/sessions"))
+            .json(&serde_json::json!({"login": "boss", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Colleague { http, base, token: session["token"].as_str().unwrap().to_owned() }
+    }
+
+    async fn draft(&self, account: &str) -> (i64, wicket_model::layout::Layout) {
+        let draft: wicket_model::layout::LayoutDraft = self
+            .http
+            .get(format!("{}/accounts/{account}/layout/draft", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (draft.revision, draft.layout)
+    }
+
+    /// Saves on top of whatever the server has now; returns the new revision.
+    async fn save(&self, account: &str, layout: &wicket_model::layout::Layout) -> i64 {
+        let (revision, _) = self.draft(account).await;
+        let saved = self
+            .http
+            .put(format!("{}/accounts/{account}/layout/draft", self.base))
+            .bearer_auth(&self.token)
+            .header("if-match", revision.to_string())
+            .json(&serde_json::json!({ "layout": layout }))
+            .send()
+            .await
+            .unwrap();
+        assert!(saved.status().is_success(), "the colleague's save is taken: {}", saved.status());
+        revision + 1
+    }
+}
+
+#[tokio::test]
+async fn a_colleagues_save_is_never_overwritten_when_the_designer_is_reopened_or_the_app_restarted() {
+    let Team { server_dir, server, addr, console_dir, console, account } = team_with_account("招商银行信用卡").await;
+    let colleague = Colleague::sign_in(&server).await;
+
+    // I design revision 1 and the designer shows "synced".
+    let opened = console.open_layout(account.clone()).await.unwrap();
+    console.save_layout(account.clone(), with_notices(&["欢迎"]), opened.loaded_revision).await.unwrap();
+    until_draft(&console, &account, "my draft is on the server", |d| d.sync == LayoutSyncState::Saved).await;
+    let shown = console.open_layout(account.clone()).await.unwrap();
+
+    // Reopened: a colleague saved revision 2; the cache takes it while the
+    // designer (opened before) still shows mine.
+    let theirs = with_notices(&["欢迎", "同事的模块"]);
+    assert_eq!(colleague.save(&account, &theirs).await, 2);
+    until_draft(&console, &account, "the cache takes the colleague's revision", |d| d.layout == theirs).await;
+    let reopened = console.open_layout(account.clone()).await.unwrap();
+    assert_eq!(
+        (reopened.loaded_revision, reopened.loaded_by.as_deref()),
+        (2, Some("Boss")),
+        "the designer is told whose layout it now shows"
+    );
+    // An edit made on what was shown before is kept beside theirs, not saved over it.
+    let stale =
+        console.save_layout(account.clone(), with_notices(&["欢迎", "我的模块"]), shown.loaded_revision).await.unwrap();
+    assert_eq!(stale.sync, LayoutSyncState::Conflict, "an edit on a replaced layout is a conflict");
+    assert_eq!(stale.conflict.as_ref().map(|c| &c.theirs), Some(&theirs), "their layout is kept beside mine");
+    console.sync_now().await;
+    assert_eq!(colleague.draft(&account).await, (2, theirs.clone()), "the server still has the colleague's save");
+    let merged = with_notices(&["欢迎", "同事的模块", "我的模块"]);
+    let resolved = console.resolve_layout_conflict(account.clone(), merged.clone()).await.unwrap();
+    assert_eq!(resolved.loaded_revision, 2, "the choice builds on their revision");
+    until_draft(&console, &account, "the merged draft is saved", |d| d.sync == LayoutSyncState::Saved).await;
+    assert_eq!(colleague.draft(&account).await, (3, merged.clone()), "the merge is revision 3");
+
+    // Restarted: the app closes with an edit made offline on revision 3 still
+    // waiting; a colleague saves revision 4 meanwhile; after the restart the
+    // edit meets their save as a conflict.
+    server.stop().await;
+    let offline = with_notices(&["欢迎", "同事的模块", "我的模块", "离线的修改"]);
+    let waiting = console.save_layout(account.clone(), offline.clone(), resolved.loaded_revision).await.unwrap();
+    assert_eq!(waiting.sync, LayoutSyncState::Waiting, "offline, the edit waits on this computer");
+    console.shutdown().await;
+    let server = start_server(server_dir.path(), addr).await;
+    let later = with_notices(&["同事的新版本"]);
+    assert_eq!(colleague.save(&account, &later).await, 4);
+
+    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+    let restarted = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+    let last = crate::LastWorkspace::Team { server_url: server.base_url(), login: "boss".into() };
+    restarted.restore(&last).await.unwrap();
+    until_draft(&restarted, &account, "the waiting edit meets the colleague's save", |d| {
+        d.sync == LayoutSyncState::Conflict
+    })
+    .await;
+    let clash = restarted.open_layout(account.clone()).await.unwrap();
+    assert_eq!(clash.layout, offline, "the offline edit survived the restart");
+    assert_eq!(clash.conflict.map(|c| (c.their_revision, c.theirs)), Some((4, later.clone())));
+    assert_eq!(colleague.draft(&account).await, (4, later), "the server keeps the colleague's revision 4");
+
+    // Restarted with nothing waiting: the cache shows the old layout at once,
+    // takes the colleague's newer one in the background and says so.
+    let chosen = restarted.resolve_layout_conflict(account.clone(), offline.clone()).await.unwrap();
+    until_draft(&restarted, &account, "my choice is saved", |d| d.sync == LayoutSyncState::Saved).await;
+    restarted.shutdown().await;
+    let newest = with_notices(&["再一次"]);
+    assert_eq!(colleague.save(&account, &newest).await, 6);
+    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+    let again = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+    again.restore(&last).await.unwrap();
+    let first_look = again.open_layout(account.clone()).await.unwrap();
+    until_draft(&again, &account, "the restarted console takes revision 6", |d| d.layout == newest).await;
+    let fresh = again.open_layout(account.clone()).await.unwrap();
+    assert!(fresh.loaded_revision > first_look.loaded_revision.max(chosen.loaded_revision), "the designer reloads");
+    let stale = again.save_layout(account.clone(), with_notices(&["旧的"]), first_look.loaded_revision).await.unwrap();
+    assert_eq!(stale.sync, LayoutSyncState::Conflict, "an edit on the layout shown before the restart is a conflict");
+    again.sync_now().await;
+    assert_eq!(colleague.draft(&account).await, (6, newest), "and the server keeps revision 6");
+    again.shutdown().await;
     server.stop().await;
 }
 

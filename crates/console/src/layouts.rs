@@ -72,11 +72,19 @@ impl Console {
         Ok(designer_draft(draft, platform))
     }
 
-    /// Keeps an edit; the sync engine saves it on the server.
-    pub async fn save_layout(&self, account_id: String, layout: Layout) -> Result<DesignerDraft, WicketError> {
+    /// Keeps an edit made on the layout of revision `edited_on` (the draft's
+    /// `loaded_revision` the designer showed); the sync engine saves it on
+    /// the server. An edit on a layout the cache has since replaced with a
+    /// colleague's becomes a conflict.
+    pub async fn save_layout(
+        &self,
+        account_id: String,
+        layout: Layout,
+        edited_on: i64,
+    ) -> Result<DesignerDraft, WicketError> {
         let platform = self.account_platform(&account_id).await?;
         let cache = self.cache().await?;
-        let draft = blocking(&cache, move |c| c.save_layout_draft(&account_id, &layout, now_ms())).await?;
+        let draft = blocking(&cache, move |c| c.save_layout_draft(&account_id, &layout, edited_on, now_ms())).await?;
         self.nudge().await;
         Ok(designer_draft(draft, platform))
     }
@@ -256,6 +264,8 @@ fn designer_draft(draft: StoredDraft, platform: PlatformProfile) -> DesignerDraf
         platform,
         layout: draft.layout,
         base_revision: draft.base_revision,
+        loaded_revision: draft.loaded_revision,
+        loaded_by: draft.loaded_by,
         sync,
         conflict: draft.conflict,
         publish: draft.publish,

@@ -246,6 +246,41 @@ describe('designer', () => {
     await act(async () => undefined);
   });
 
+  it('shows a colleague’s newer layout the core took, and every later save names the revision it was made on', async () => {
+    await renderDesigner(notices, { loaded_revision: 3 });
+    const theirs: Layout = { ...notices, modules: [...notices.modules, { id: 'c1', props: { kind: 'notice', text: '同事的公告', action: null } }] };
+    m.openLayout.mockResolvedValue(designerDraft(theirs, { base_revision: 4, loaded_revision: 4, loaded_by: '王芳' }));
+    emitLayoutChanged('acc-1');
+    await waitFor(() => expect(outlineIds()).toEqual(['n1', 'n2', 'c1']));
+    expect(screen.getByTestId('designer-notice').textContent).toContain('王芳');
+    expect(m.saveLayout).not.toHaveBeenCalled();
+
+    // The next edit builds on their layout, and says so.
+    await userEvent.click(within(screen.getByTestId('phone')).getByText('同事的公告'));
+    fireEvent.keyDown(designer(), { key: 'd', ctrlKey: true });
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(1));
+    const [, saved, editedOn] = m.saveLayout.mock.calls[0]! as [string, Layout, number];
+    expect(editedOn).toBe(4);
+    expect(saved.modules.filter((x) => x.props.kind === 'notice' && x.props.text === '同事的公告').length).toBe(2);
+  });
+
+  it('an edit still waiting when a colleague’s layout arrives is saved on the old revision, and the conflict is shown', async () => {
+    await renderDesigner(notices, { loaded_revision: 3 });
+    await userEvent.click(within(screen.getByTestId('phone')).getByText('第一条'));
+    fireEvent.keyDown(designer(), { key: 'd', ctrlKey: true });
+    const theirs: Layout = { ...notices, modules: [notices.modules[0]!] };
+    m.saveLayout.mockImplementation(async (_id: string, layout: Layout) =>
+      designerDraft(layout, { sync: 'conflict', loaded_revision: 4, conflict: { theirs, their_revision: 4, updated_by: '王芳', updated_at: null } }),
+    );
+    m.openLayout.mockResolvedValue(designerDraft(theirs, { base_revision: 4, loaded_revision: 4, loaded_by: '王芳' }));
+    emitLayoutChanged('acc-1');
+    await waitFor(() => expect(m.saveLayout).toHaveBeenCalledTimes(1));
+    expect(m.saveLayout.mock.calls[0]![2]).toBe(3);
+    expect((m.saveLayout.mock.calls[0]![1] as Layout).modules.length).toBe(3);
+    await screen.findByTestId('conflict-dialog');
+    expect(outlineIds().length).toBe(3);
+  });
+
   it('saves the exported menu through the native save dialog, and says where or why not', async () => {
     await renderDesigner();
     await userEvent.click(screen.getByTestId('menu-export'));

@@ -221,6 +221,11 @@ function Workspace({
   const [outlineIndicator, setOutlineIndicator] = useState<Indicator | null>(null);
   const loaded = useRef(false);
   const saved = useRef<Layout | null>(null);
+  // The revision whose layout the reducer was loaded with: every save names
+  // it, so the core can tell an edit made on a layout it has since replaced.
+  const shownRevision = useRef(0);
+  // The newest layout, for core events that arrive between renders.
+  const current = useRef<Layout>(EMPTY_LAYOUT);
   const pending = useRef<Layout | null>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const historyTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -242,6 +247,7 @@ function Workspace({
         if (!live) return;
         const stored = parseHistory<SampleSubscriber>(historyJson);
         saved.current = opened.layout;
+        shownRevision.current = opened.loaded_revision;
         loaded.current = true;
         dispatch({ type: 'load', layout: opened.layout, past: stored?.past, future: stored?.future });
         if (stored?.sample) setSample({ ...DEFAULT_SAMPLE, ...stored.sample });
@@ -265,10 +271,12 @@ function Workspace({
     // a save is on its way must still be saved after it.
     saved.current = layout;
     setSaving(true);
-    return saveLayout(accountId, layout).then(
+    return saveLayout(accountId, layout, shownRevision.current).then(
       (next) => {
         setSaving(false);
         applyDraft(next);
+        // Made on a layout a colleague's save has replaced: both are kept.
+        if (next.conflict) setDialog((d) => d ?? 'conflict');
       },
       (e: unknown) => {
         // Not kept: the next change saves the whole layout again.
@@ -322,7 +330,10 @@ function Workspace({
     [flushSave, flushHistory],
   );
 
-  // The core says the draft changed elsewhere: its state (sync, conflict, publish), never our layout.
+  // The core says the draft changed elsewhere: its state (sync, conflict,
+  // publish), and a colleague's newer layout the cache took. That layout is
+  // shown when nothing typed here waits; otherwise what waits is saved, and
+  // the core keeps it beside theirs as a conflict.
   useEffect(
     () =>
       onLayoutChanged((id) => {
@@ -330,15 +341,36 @@ function Workspace({
         openLayout(accountId).then(
           (next) => {
             applyDraft(next);
-            if (next.conflict) setDialog((d) => d ?? 'conflict');
+            if (next.conflict) {
+              setDialog((d) => d ?? 'conflict');
+              return;
+            }
+            if (next.loaded_revision <= shownRevision.current) return;
+            const unsaved = pending.current !== null || current.current !== saved.current;
+            if (unsaved) {
+              void flushSave();
+              return;
+            }
+            saved.current = next.layout;
+            shownRevision.current = next.loaded_revision;
+            dispatch({ type: 'load', layout: next.layout });
+            setNotice(
+              t('designer.colleagueSaveShown', {
+                who: next.loaded_by ?? t('designer.conflict.someone'),
+                revision: next.loaded_revision,
+              }),
+            );
           },
           () => undefined,
         );
       }),
-    [accountId, applyDraft],
+    [accountId, applyDraft, flushSave, t],
   );
 
   const layout = state.layout;
+  useLayoutEffect(() => {
+    current.current = layout;
+  }, [layout]);
   const issues = useMemo(() => draft?.issues ?? [], [draft?.issues]);
   const page = pagePicked !== null && layout.pages.some((p) => p.id === pagePicked) ? pagePicked : null;
   const rootSlot = useMemo<Slot>(() => ({ parent: null, page }), [page]);
@@ -534,6 +566,7 @@ function Workspace({
     resolveLayoutConflict(accountId, chosen).then(
       (next) => {
         saved.current = next.layout;
+        shownRevision.current = next.loaded_revision;
         applyDraft(next);
         dispatch({ type: 'replace', layout: next.layout });
         setDialog(null);

@@ -58,7 +58,7 @@ export const commands = {
 	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
 	templateFields: () => typedError<TemplateField[], WicketError>(__TAURI_INVOKE("template_fields")),
 	openLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("open_layout", { accountId })),
-	saveLayout: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("save_layout", { accountId, layout })),
+	saveLayout: (accountId: string, layout: Layout, editedOn: number) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("save_layout", { accountId, layout, editedOn })),
 	resolveLayoutConflict: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("resolve_layout_conflict", { accountId, layout })),
 	publishLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("publish_layout", { accountId })),
 	layoutVersions: (accountId: string) => typedError<LayoutVersion[], WicketError>(__TAURI_INVOKE("layout_versions", { accountId })),
@@ -71,7 +71,7 @@ export const commands = {
 	exportMenu: (layout: Layout, platform: PlatformProfile) => typedError<string, WicketError>(__TAURI_INVOKE("export_menu", { layout, platform })),
 	/**  `path` comes from the native save dialog (or a test). */
 	exportMenuFile: (path: string, layout: Layout, platform: PlatformProfile) => typedError<null, WicketError>(__TAURI_INVOKE("export_menu_file", { path, layout, platform })),
-	importWechatMenu: (json: string) => typedError<Menu, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
+	importWechatMenu: (json: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
 	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
 	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),
 	team: () => typedError<StaffUser[], WicketError>(__TAURI_INVOKE("team")),
@@ -155,7 +155,26 @@ export type Action =
 /**  Start a payment. `amount_template` as in [`PayButtonProps`]. */
 { type: "pay"; amount_template: string; description: string } | 
 /**  Switch to the conversation view. */
-{ type: "open_conversation" } | { type: "open_page"; page_id: string };
+{ type: "open_conversation" } | { type: "open_page"; page_id: string } | 
+/**
+ *  WeChat's menu only: one of its event buttons (scan, photo, location).
+ *  The client does the work (opens the scanner, the camera, the map) and
+ *  pushes an event carrying `key` to the server.
+ */
+{ type: "wechat_event"; event: WechatEvent; key: string } | 
+/**
+ *  WeChat's menu only (`miniprogram`): opens the mini program's page;
+ *  clients without mini programs open `url` instead.
+ */
+{ type: "mini_program"; appid: string; pagepath: string; url: string } | 
+/**  WeChat's menu only (`media_id`): sends a permanent material. */
+{ type: "send_media"; media_id: string } | 
+/**  WeChat's menu only (`view_limited`): opens an image-text material. */
+{ type: "open_media"; media_id: string } | 
+/**  WeChat's menu only (`article_id`): sends a published article. */
+{ type: "send_article"; article_id: string } | 
+/**  WeChat's menu only (`article_view_limited`): opens a published article. */
+{ type: "open_article"; article_id: string };
 
 /**  Alipay's advert carousel (广告位). */
 export type AdvertCarouselProps = {
@@ -290,6 +309,14 @@ export type DesignerDraft = {
 	layout: Layout,
 	/**  The server revision this draft is based on; 0 before its first save. */
 	base_revision: number,
+	/**
+	 *  The revision whose layout this computer last took whole (opened, a
+	 *  colleague's newer save, a resolved conflict). The designer names it
+	 *  with every edit: an edit on an older one becomes a conflict.
+	 */
+	loaded_revision: number,
+	/**  Who saved that revision, when it was a colleague. */
+	loaded_by: string | null,
 	sync: LayoutSyncState,
 	conflict: LayoutConflict | null,
 	publish: PublishState | null,
@@ -499,6 +526,18 @@ export type MarketingSlotsProps = {
 /**  The account's bottom menu. */
 export type Menu = {
 	items: MenuItem[],
+};
+
+/**  A WeChat menu read in, with what the reading left out. */
+export type MenuImport = {
+	menu: Menu,
+	/**
+	 *  What the menu had that Wicket does not keep (a personalized menu's
+	 *  `matchrule`, the personalized menus beside a default one, fields a
+	 *  button does not use), each at its JSON path, for the merchant to read
+	 *  before the menu is used. Empty when nothing was left out.
+	 */
+	notices: Issue[],
 };
 
 export type MenuItem = {
@@ -942,6 +981,21 @@ export type ThreadMessage = {
 	/**  Why it failed, as an i18n key or the server's message. */
 	failure: string | null,
 };
+
+/**  WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …). */
+export type WechatEvent = 
+/**  Scans a code and shows what it read. */
+"scancode_push" | 
+/**  Scans a code and waits for the account's answer. */
+"scancode_waitmsg" | 
+/**  Takes a photo with the camera. */
+"pic_sysphoto" | 
+/**  Takes a photo or picks one from the album. */
+"pic_photo_or_album" | 
+/**  Picks a photo from WeChat's album. */
+"pic_weixin" | 
+/**  Picks a place on the map. */
+"location_select";
 
 /**  An error as callers see it. */
 export type WicketError = {

@@ -295,7 +295,7 @@ import type {
   LayoutTemplate,
   LayoutVersion,
   TemplateField,
-  Menu,
+  MenuImport,
   PlatformProfile,
 } from './bindings';
 import { open as dialogOpen, save as dialogSave } from '@tauri-apps/plugin-dialog';
@@ -319,8 +319,13 @@ export const layoutTemplates = (): Promise<LayoutTemplate[]> => call(() => comma
 export const templateFields = (): Promise<TemplateField[]> => call(() => commands.templateFields());
 /** The account's local draft: from the server's draft, or empty on first open; works offline. */
 export const openLayout = (accountId: string): Promise<DesignerDraft> => call(() => commands.openLayout(accountId));
-/** Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues. */
-export const saveLayout = (accountId: string, layout: Layout): Promise<DesignerDraft> => call(() => commands.saveLayout(accountId, layout));
+/**
+ * Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues.
+ * `editedOn` is the `loaded_revision` of the layout the edit was made on: an edit on a layout the cache
+ * has since replaced with a colleague's comes back as a conflict.
+ */
+export const saveLayout = (accountId: string, layout: Layout, editedOn: number): Promise<DesignerDraft> =>
+  call(() => commands.saveLayout(accountId, layout, editedOn));
 /** The layout the person chose in a conflict becomes the draft on top of the server's revision. */
 export const resolveLayoutConflict = (accountId: string, layout: Layout): Promise<DesignerDraft> =>
   call(() => commands.resolveLayoutConflict(accountId, layout));
@@ -341,8 +346,8 @@ export const exportLayoutFile = (path: string, layout: Layout): Promise<null> =>
 /** The menu as the platform's own API takes it (pretty JSON). */
 export const exportMenu = (layout: Layout, platform: PlatformProfile): Promise<string> => call(() => commands.exportMenu(layout, platform));
 export const exportMenuFile = (path: string, layout: Layout, platform: PlatformProfile): Promise<null> => call(() => commands.exportMenuFile(path, layout, platform));
-/** A WeChat `menu/create` (or `menu/get`) body read into a menu. */
-export const importWechatMenu = (json: string): Promise<Menu> => call(() => commands.importWechatMenu(json));
+/** A WeChat `menu/create` (or `menu/get`) body read into a menu, with notices of what it had that the menu does not keep. */
+export const importWechatMenu = (json: string): Promise<MenuImport> => call(() => commands.importWechatMenu(json));
 export const loadDesignerHistory = (accountId: string): Promise<string | null> => call(() => commands.loadDesignerHistory(accountId));
 export const saveDesignerHistory = (accountId: string, history: string): Promise<null> =>
   call(() => commands.saveDesignerHistory(accountId, history));

@@ -15,7 +15,26 @@ export type Action =
 /**  Start a payment. `amount_template` as in [`PayButtonProps`]. */
 { type: "pay"; amount_template: string; description: string } | 
 /**  Switch to the conversation view. */
-{ type: "open_conversation" } | { type: "open_page"; page_id: string };
+{ type: "open_conversation" } | { type: "open_page"; page_id: string } | 
+/**
+ *  WeChat's menu only: one of its event buttons (scan, photo, location).
+ *  The client does the work (opens the scanner, the camera, the map) and
+ *  pushes an event carrying `key` to the server.
+ */
+{ type: "wechat_event"; event: WechatEvent; key: string } | 
+/**
+ *  WeChat's menu only (`miniprogram`): opens the mini program's page;
+ *  clients without mini programs open `url` instead.
+ */
+{ type: "mini_program"; appid: string; pagepath: string; url: string } | 
+/**  WeChat's menu only (`media_id`): sends a permanent material. */
+{ type: "send_media"; media_id: string } | 
+/**  WeChat's menu only (`view_limited`): opens an image-text material. */
+{ type: "open_media"; media_id: string } | 
+/**  WeChat's menu only (`article_id`): sends a published article. */
+{ type: "send_article"; article_id: string } | 
+/**  WeChat's menu only (`article_view_limited`): opens a published article. */
+{ type: "open_article"; article_id: string };
 
 /**  Alipay's advert carousel (广告位). */
 export type AdvertCarouselProps = {
@@ -423,6 +442,21 @@ export type Tab = {
 export type TabsProps = {
 	tabs: Tab[],
 };
+
+/**  WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …). */
+export type WechatEvent = 
+/**  Scans a code and shows what it read. */
+"scancode_push" | 
+/**  Scans a code and waits for the account's answer. */
+"scancode_waitmsg" | 
+/**  Takes a photo with the camera. */
+"pic_sysphoto" | 
+/**  Takes a photo or picks one from the album. */
+"pic_photo_or_album" | 
+/**  Picks a photo from WeChat's album. */
+"pic_weixin" | 
+/**  Picks a place on the map. */
+"location_select";
 
 /**  An error as callers see it. */
 export type WicketError = {

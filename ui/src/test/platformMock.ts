@@ -175,7 +175,7 @@ export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [],
 
 /** A designer draft of a layout: saved, no conflict, nothing published, no issues. */
 export function designerDraft(layout: Layout, overrides: Partial<DesignerDraft> = {}): DesignerDraft {
-  return { account_id: 'acc-1', platform: 'alipay', layout, base_revision: 1, sync: 'saved', conflict: null, publish: null, issues: [], updated_at: NOW, ...overrides };
+  return { account_id: 'acc-1', platform: 'alipay', layout, base_revision: 1, loaded_revision: 1, loaded_by: null, sync: 'saved', conflict: null, publish: null, issues: [], updated_at: NOW, ...overrides };
 }
 
 /** A few palette entries, as the core's catalog gives them. */
@@ -372,7 +372,7 @@ export function resetPlatformMocks(): void {
   m.addStaff.mockImplementation(async (staff: NewStaff) => ({ id: `u-${staff.login}`, login: staff.login, display_name: staff.display_name || staff.login, role: staff.role }));
   m.changeStaff.mockImplementation(async (id: string, change: StaffChange) => ({ id, login: id, display_name: id, role: change.role ?? 'agent' }));
   m.signOutStaff.mockResolvedValue(null);
-  m.importWechatMenu.mockResolvedValue({ items: [] });
+  m.importWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);
   m.onLayoutChanged.mockImplementation((cb: (accountId: string) => void) => {

@@ -82,6 +82,12 @@ pub struct DesignerDraft {
     pub layout: Layout,
     /// The server revision this draft is based on; 0 before its first save.
     pub base_revision: i64,
+    /// The revision whose layout this computer last took whole (opened, a
+    /// colleague's newer save, a resolved conflict). The designer names it
+    /// with every edit: an edit on an older one becomes a conflict.
+    pub loaded_revision: i64,
+    /// Who saved that revision, when it was a colleague.
+    pub loaded_by: Option<String>,
     pub sync: LayoutSyncState,
     pub conflict: Option<LayoutConflict>,
     pub publish: Option<PublishState>,
