@@ -52,6 +52,7 @@ use super::{sandbox, v1};
         v1::staff::update,
         v1::staff::sign_out_staff,
         sandbox::page,
+        sandbox::favicon,
         sandbox::asset,
         sandbox::media,
         sandbox::view,

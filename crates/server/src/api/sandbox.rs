@@ -35,6 +35,7 @@ const MAX_SEND_BYTES: usize = MAX_IMAGE_BYTES * 4 / 3 + 64 * 1024;
 
 route_table! {
     GET "/s/{account}" => page;
+    GET "/favicon.ico" => favicon;
     GET "/s/assets/{*path}" => asset;
     GET "/s/media/{id}" => media;
     GET "/s/api/{account}/view" => view;
@@ -68,6 +69,29 @@ pub(super) async fn page(Path(_account): Path<String>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// Wicket's icon, which browsers ask for beside the subscriber web app.
+static FAVICON: &[u8] = include_bytes!("../../../../icons/icon.ico");
+
+/// The site's icon: Wicket's, the desktop app's own.
+#[utoipa::path(
+    get,
+    path = "/favicon.ico",
+    tag = "sandbox",
+    operation_id = "sandbox_favicon",
+    responses(
+        (
+            status = 200,
+            description = "Wicket's icon, cached for a day.",
+            content(("image/x-icon")),
+            headers(("Cache-Control" = String, description = "`public, max-age=86400`")),
+        ),
+    ),
+)]
+pub(super) async fn favicon() -> Response {
+    ([(header::CONTENT_TYPE, "image/x-icon"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON)
+        .into_response()
 }
 
 /// A file of the subscriber web app (scripts, styles, images, fonts).

@@ -1,0 +1,21 @@
+//! The site icon browsers ask for beside the subscriber web app.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use wicket_server::{ManualClock, ServerConfig};
+
+#[tokio::test]
+async fn favicon_is_wickets_icon() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
+
+    let response = reqwest::get(format!("{}/favicon.ico", server.base_url())).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "a browser's request for the icon is answered");
+    assert_eq!(response.headers()["content-type"], "image/x-icon");
+    let body = response.bytes().await.unwrap();
+    let icon = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../icons/icon.ico")).unwrap();
+    assert_eq!(&body[..], &icon[..], "the icon is the app's own (icons/icon.ico)");
+    assert_eq!(&body[..4], &[0, 0, 1, 0], "an ICO file");
+}
