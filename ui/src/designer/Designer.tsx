@@ -44,6 +44,7 @@ import { Canvas, DEVICES, type CanvasHandle, type DeviceId, type PhoneView } fro
 import { moduleOfKind } from './catalog';
 import { ConflictDialog, ExportMenuDialog, HistoryDrawer, ImportMenuDialog, IssuesDialog, TemplatesDialog } from './Dialogs';
 import { canvasDrop, outlineDrop, type Drop, type Indicator } from './drop';
+import { useDesignerDndAccessibility } from './dndAccessibility';
 import { Inspector } from './Inspector';
 import { MenuEditor } from './MenuEditor';
 import { PagesEditor } from './Pages';
@@ -450,6 +451,7 @@ function Workspace({
 
   // Drag and drop: one computation gives the indicator and the drop.
   const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor));
+  const dndAccessibility = useDesignerDndAccessibility(current);
   const collision = useCallback<CollisionDetection>((args) => {
     const hits = pointerWithin(args);
     return hits.length > 0 ? hits : rectIntersection(args);
@@ -684,7 +686,7 @@ function Workspace({
         </div>
       )}
 
-      <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={endDrag}>
+      <DndContext sensors={sensors} accessibility={dndAccessibility} collisionDetection={collision} onDragStart={onDragStart} onDragMove={onDragMove} onDragEnd={onDragEnd} onDragCancel={endDrag}>
         <div className="dz-columns">
           <div className="dz-left">
             <Palette catalog={catalog} onAdd={addKind} />

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlatformProfile } from '../platform';
 import type { Issue, Menu, MenuItem, Page, SubMenuItem } from '../shared/model';
+import { useMenuDndAccessibility } from './dndAccessibility';
 import { ActionField, IssueList, TextField, issuesExactly, issuesUnder, setIn, type FieldContext } from './fields';
 
 /** The platform's menu limits, for the counters (the core's issues are what decide). */
@@ -47,6 +48,7 @@ export function MenuEditor({ menu, platform, issues, pages, onChange, onEndTypin
   const { t } = useTranslation();
   const limits = MENU_LIMITS[platform];
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const dndAccessibility = useMenuDndAccessibility(menu);
   const edit = (value: unknown, field: string) => onChange(setIn(menu, field.split('.'), value) as Menu, field);
   const ctxAt = (field: string): FieldContext => ({ issuePath: `menu.${field}`, field, issues, onEndTyping, pages });
   const topIssues = issuesExactly(issues, 'menu.items');
@@ -93,7 +95,7 @@ export function MenuEditor({ menu, platform, issues, pages, onChange, onEndTypin
         {t('designer.menu.count', { count: menu.items.length, max: limits.top, platform: t(`platform.${platform}`) })}
       </p>
       <IssueList issues={topIssues} />
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+      <DndContext sensors={sensors} accessibility={dndAccessibility} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
         <SortableContext items={menu.items.map((i) => `top|${i.id}`)} strategy={verticalListSortingStrategy}>
           <ol className="dz-menu-items">
             {menu.items.map((item, index) => (
