@@ -12,13 +12,13 @@ use wicket_e2e::*;
 const PASSWORD: &str = "team password 1";
 
 /// A colleague, on another computer, saves the server's draft with one notice more.
-async fn colleague_saves(base: &str, account: &str) {
+async fn colleague_saves(base: &str, account: &str, id: &str, text: &str) {
     let http = reqwest::Client::new();
     let token = api_token(base, "manager", PASSWORD).await;
     let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
     let current: serde_json::Value = http.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let mut layout = current["layout"].clone();
-    let notice = serde_json::json!({"id": "colleague-notice", "props": {"kind": "notice", "text": "同事加的公告", "action": null}});
+    let notice = serde_json::json!({"id": id, "props": {"kind": "notice", "text": text, "action": null}});
     layout["modules"].as_array_mut().unwrap().push(notice);
     let saved = http
         .put(&url)
@@ -228,7 +228,7 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     click(&client, "view-function").await;
 
     // A colleague saves the server's draft meanwhile: my next edit is kept, theirs too, and I choose.
-    colleague_saves(&base, &account).await;
+    colleague_saves(&base, &account, "colleague-notice", "同事加的公告").await;
     set_field(&client, label, "Order now").await;
     leave_field(&client, label).await;
     find(&client, "conflict-banner").await;
@@ -240,6 +240,41 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
             && content_of(&client, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
     })
     .await;
+
+    // A colleague saves again while I look at another screen; back in the
+    // designer, their layout is what I see and what my next edit builds on.
+    click(&client, "nav-accounts").await;
+    colleague_saves(&base, &account, "colleague-notice-2", "同事的第二条公告").await;
+    click(&client, "nav-designer").await;
+    eventually("the reopened designer shows the colleague's save", Duration::from_secs(30), || async {
+        content_of(&client, &testid("phone")).await.is_some_and(|p| p.contains("同事的第二条公告"))
+    })
+    .await;
+    let said = content_of(&client, &testid("designer-info")).await.unwrap_or_default();
+    assert!(said.contains("Team Owner"), "the designer says whose save it shows: {said:?}");
+    screenshot(&client, &display, "designer-colleague-reopened").await;
+    click_empty_phone(&client).await;
+    set_field(&client, label, "Order today").await;
+    leave_field(&client, label).await;
+    eventually("my edit on their layout is saved", Duration::from_secs(30), || async {
+        content_of(&client, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
+            && count(&client, &testid("conflict-banner")).await == 0
+    })
+    .await;
+    let draft: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}/api/v1/accounts/{account}/layout/draft"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = draft["layout"].to_string();
+    assert!(
+        text.contains("colleague-notice-2") && text.contains("Order today"),
+        "the server keeps the colleague's module beside my edit: {text}"
+    );
 
     // Published while the server is away: queued, then sent once it is back.
     server.stop();
@@ -266,11 +301,11 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     let browser = open_chromium(chrome_port, profile.path()).await;
     browser.goto(&format!("{base}/s/{account}")).await.unwrap();
     find(&browser, "function-view").await;
-    eventually("the subscriber sees the three modules", Duration::from_secs(20), || async {
-        count(&browser, "[data-testid=\"function-view\"] [data-module-id]").await == 3
+    eventually("the subscriber sees my three modules and the colleague's", Duration::from_secs(20), || async {
+        count(&browser, "[data-testid=\"function-view\"] [data-module-id]").await == 4
     })
     .await;
-    assert_eq!(contents_of(&browser, &testid("menu-item")).await, ["Order now"], "and the menu as published");
+    assert_eq!(contents_of(&browser, &testid("menu-item")).await, ["Order today"], "and the menu as published");
     let png = browser.screenshot().await.unwrap();
     std::fs::write(workspace_root().join("artifacts/e2e/designer-published-subscriber.png"), png).unwrap();
     browser.close().await.unwrap();

@@ -219,7 +219,7 @@ describe('designer', () => {
     expect(await screen.findByTestId('import-menu-error')).toBeTruthy();
     expect(screen.getByTestId('undo')).toHaveProperty('disabled', true);
 
-    m.importWechatMenu.mockResolvedValueOnce({ items: [{ id: 'w1', label: '官网', target: { kind: 'action', action: { type: 'open_url', url: 'https://example.com' } } }] });
+    m.importWechatMenu.mockResolvedValueOnce({ menu: { items: [{ id: 'w1', label: '官网', target: { kind: 'action', action: { type: 'open_url', url: 'https://example.com' } } }] }, notices: [] });
     await userEvent.click(screen.getByTestId('import-menu-run'));
     await waitFor(() => expect(screen.queryByTestId('import-menu-dialog')).toBeNull());
     expect(within(screen.getByTestId('phone')).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['官网']);
@@ -252,7 +252,7 @@ describe('designer', () => {
     m.openLayout.mockResolvedValue(designerDraft(theirs, { base_revision: 4, loaded_revision: 4, loaded_by: '王芳' }));
     emitLayoutChanged('acc-1');
     await waitFor(() => expect(outlineIds()).toEqual(['n1', 'n2', 'c1']));
-    expect(screen.getByTestId('designer-notice').textContent).toContain('王芳');
+    expect(screen.getByTestId('designer-info').textContent).toContain('王芳');
     expect(m.saveLayout).not.toHaveBeenCalled();
 
     // The next edit builds on their layout, and says so.

@@ -207,6 +207,8 @@ function Workspace({
   const [draft, setDraft] = useState<DesignerDraft | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // News that is not a failure (a colleague's newer layout shown).
+  const [info, setInfo] = useState<string | null>(null);
   const [sample, setSample] = useState<SampleSubscriber>(DEFAULT_SAMPLE);
   // The page picked to show; a page undone away falls back to home (`page` below).
   const [pagePicked, setPage] = useState<string | null>(null);
@@ -355,7 +357,7 @@ function Workspace({
             saved.current = next.layout;
             shownRevision.current = next.loaded_revision;
             dispatch({ type: 'load', layout: next.layout });
-            setNotice(
+            setInfo(
               t('designer.colleagueSaveShown', {
                 who: next.loaded_by ?? t('designer.conflict.someone'),
                 revision: next.loaded_revision,
@@ -674,6 +676,14 @@ function Workspace({
           <span>{t('designer.conflict.banner', { who: draft.conflict.updated_by ?? t('designer.conflict.someone') })}</span>
           <button type="button" className="btn btn-small" onClick={() => setDialog('conflict')}>
             {t('designer.conflict.review')}
+          </button>
+        </div>
+      )}
+      {info && (
+        <div className="notice notice-info dz-notice" role="status" data-testid="designer-info">
+          <span>{info}</span>
+          <button type="button" className="btn btn-link" onClick={() => setInfo(null)}>
+            {t('rejected.dismiss')}
           </button>
         </div>
       )}
