@@ -64,6 +64,19 @@ export function describeAction(t: (key: string, options?: Record<string, unknown
       return t('designer.toast.chat');
     case 'open_page':
       return t('designer.toast.page', { page: pageTitle(action.page_id) ?? action.page_id, label });
+    // WeChat's own buttons: WeChat does the work, a preview can only say what.
+    case 'wechat_event':
+      return t(`designer.toast.event.${action.event}`, { key: action.key });
+    case 'mini_program':
+      return t('designer.toast.miniProgram', { appid: action.appid, pagepath: action.pagepath });
+    case 'send_media':
+      return t('designer.toast.sendMedia', { id: action.media_id });
+    case 'open_media':
+      return t('designer.toast.openMedia', { id: action.media_id });
+    case 'send_article':
+      return t('designer.toast.sendArticle', { id: action.article_id });
+    case 'open_article':
+      return t('designer.toast.openArticle', { id: action.article_id });
   }
 }
 

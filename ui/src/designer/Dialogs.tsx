@@ -191,24 +191,36 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
   );
 }
 
-/** A WeChat menu pasted or read from a file; on an error nothing changes. */
+/**
+ * A WeChat menu pasted or read from a file; on an error nothing changes. When
+ * the core left something out (a personalized menu's rule, fields Wicket does
+ * not keep), the dialog says what before the menu is used.
+ */
 export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [read, setRead] = useState<{ menu: Menu; notices: Issue[] } | null>(null);
   const run = () => {
     setBusy(true);
+    setError(null);
+    setRead(null);
     importWechatMenu(text).then(
-      (menu) => {
+      ({ menu, notices }) => {
         setBusy(false);
-        onImport(menu);
+        if (notices.length === 0) onImport(menu);
+        else setRead({ menu, notices });
       },
       (e: unknown) => {
         setBusy(false);
         setError(describeError(t, asAppError(e)));
       },
     );
+  };
+  const edit = (next: string) => {
+    setText(next);
+    setRead(null);
   };
   return (
     <Frame
@@ -221,9 +233,15 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
           <button type="button" className="btn" onClick={onClose}>
             {t('designer.dialog.cancel')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={busy || text.trim() === ''} onClick={run} data-testid="import-menu-run">
-            {t('designer.importMenu.run')}
-          </button>
+          {read ? (
+            <button type="button" className="btn btn-primary" onClick={() => onImport(read.menu)} data-testid="import-menu-use">
+              {t('designer.importMenu.use')}
+            </button>
+          ) : (
+            <button type="button" className="btn btn-primary" disabled={busy || text.trim() === ''} onClick={run} data-testid="import-menu-run">
+              {t('designer.importMenu.run')}
+            </button>
+          )}
         </>
       }
     >
@@ -236,15 +254,28 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
           accept=".json,application/json"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) file.text().then(setText, () => setError(t('designer.importMenu.unreadable')));
+            if (file) file.text().then(edit, () => setError(t('designer.importMenu.unreadable')));
           }}
         />
       </div>
-      <textarea className="dz-code" value={text} onChange={(e) => setText(e.target.value)} aria-label={t('designer.importMenu.paste')} placeholder={t('designer.importMenu.paste')} rows={12} data-testid="import-menu-text" />
+      <textarea className="dz-code" value={text} onChange={(e) => edit(e.target.value)} aria-label={t('designer.importMenu.paste')} placeholder={t('designer.importMenu.paste')} rows={12} data-testid="import-menu-text" />
       {error && (
         <p className="form-error" role="alert" data-testid="import-menu-error">
           {error}
         </p>
+      )}
+      {read && (
+        <div className="dz-import-notices" role="status" data-testid="import-menu-notices">
+          <p>{t('designer.importMenu.notices', { count: read.menu.items.length })}</p>
+          <ul>
+            {read.notices.map((notice, i) => (
+              <li key={i} data-issue-key={notice.key}>
+                {translateIssue(t, notice)}
+                {notice.path && <code className="dz-import-path">{notice.path}</code>}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </Frame>
   );

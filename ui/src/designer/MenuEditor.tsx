@@ -6,13 +6,16 @@ import { useTranslation } from 'react-i18next';
 import type { PlatformProfile } from '../platform';
 import type { Issue, Menu, MenuItem, Page, SubMenuItem } from '../shared/model';
 import { useMenuDndAccessibility } from './dndAccessibility';
-import { ActionField, IssueList, TextField, issuesExactly, issuesUnder, setIn, type FieldContext } from './fields';
+import { ACTION_TYPES, ActionField, IssueList, TextField, WECHAT_MENU_ACTION_TYPES, issuesExactly, issuesUnder, setIn, type FieldContext } from './fields';
 
 /** The platform's menu limits, for the counters (the core's issues are what decide). */
 export const MENU_LIMITS: Record<PlatformProfile, { top: number; sub: number; topLabel: number; subLabel: number; unit: 'utf8' | 'gbk' }> = {
   wechat: { top: 3, sub: 5, topLabel: 16, subLabel: 60, unit: 'utf8' },
   alipay: { top: 4, sub: 5, topLabel: 18, subLabel: 18, unit: 'gbk' },
 };
+
+/** What a menu item may do on each platform: WeChat's menu has its own buttons besides Wicket's actions. */
+export const MENU_ACTION_TYPES: Record<PlatformProfile, typeof ACTION_TYPES> = { wechat: WECHAT_MENU_ACTION_TYPES, alipay: ACTION_TYPES };
 
 /** A label's length as the platform counts it: UTF-8 bytes (WeChat) or GBK bytes (Alipay: a CJK character is 2). */
 export function labelLength(text: string, unit: 'utf8' | 'gbk'): number {
@@ -100,7 +103,7 @@ export function MenuEditor({ menu, platform, issues, pages, onChange, onEndTypin
           <ol className="dz-menu-items">
             {menu.items.map((item, index) => (
               <Sortable key={item.id} id={`top|${item.id}`} label={t('designer.menu.dragItem', { label: item.label })}>
-                <MenuItemEditor item={item} index={index} menu={menu} limits={limits} ctxAt={ctxAt} edit={edit} onChange={onChange} issues={issues} />
+                <MenuItemEditor item={item} index={index} menu={menu} platform={platform} ctxAt={ctxAt} edit={edit} onChange={onChange} issues={issues} />
               </Sortable>
             ))}
           </ol>
@@ -139,7 +142,7 @@ function MenuItemEditor({
   item,
   index,
   menu,
-  limits,
+  platform,
   ctxAt,
   edit,
   onChange,
@@ -148,13 +151,15 @@ function MenuItemEditor({
   item: MenuItem;
   index: number;
   menu: Menu;
-  limits: (typeof MENU_LIMITS)[PlatformProfile];
+  platform: PlatformProfile;
   ctxAt: (field: string) => FieldContext;
   edit: (value: unknown, field: string) => void;
   onChange: (menu: Menu, field: string) => void;
   issues: readonly Issue[];
 }) {
   const { t } = useTranslation();
+  const limits = MENU_LIMITS[platform];
+  const types = MENU_ACTION_TYPES[platform];
   const base = `items.${index}`;
   const length = labelLength(item.label, limits.unit);
   const target = item.target;
@@ -186,7 +191,7 @@ function MenuItemEditor({
       </div>
       <IssueList issues={issuesExactly(issues, `menu.${base}.target`)} />
       {target.kind === 'action' ? (
-        <ActionField name="action" value={target.action} ctx={ctxAt(`${base}.target.action`)} onEdit={edit} nullable={false} />
+        <ActionField name="action" value={target.action} ctx={ctxAt(`${base}.target.action`)} onEdit={edit} nullable={false} types={types} />
       ) : (
         <div className="dz-submenu">
           <p className={`dz-counter${target.items.length > limits.sub ? ' is-over' : ''}`}>{t('designer.menu.subCount', { count: target.items.length, max: limits.sub })}</p>
@@ -208,7 +213,7 @@ function MenuItemEditor({
                         ✕
                       </button>
                     </div>
-                    <ActionField name="action" value={sub.action} ctx={ctxAt(`${subBase}.action`)} onEdit={edit} nullable={false} />
+                    <ActionField name="action" value={sub.action} ctx={ctxAt(`${subBase}.action`)} onEdit={edit} nullable={false} types={types} />
                   </Sortable>
                 );
               })}

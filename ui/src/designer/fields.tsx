@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { translateIssue } from '../console/errors';
 import { hasIcon } from '../renderer/icons';
 import type { TemplateField } from '../platform';
-import type { Action, Issue, LayoutImage, Page } from '../shared/model';
+import type { Action, Issue, LayoutImage, Page, WechatEvent } from '../shared/model';
 
 export const ICONS = ['card', 'pay', 'bill', 'points', 'installment', 'chat', 'checkin', 'flight', 'ticket', 'order', 'delivery', 'coupon', 'store', 'shop', 'search', 'phone', 'map', 'gift', 'user', 'home', 'notice'].filter(hasIcon);
 
@@ -218,6 +218,12 @@ export function ImageField({ name, value, ctx, onEdit, nullable }: { name: strin
 
 export const ACTION_TYPES: readonly Action['type'][] = ['open_url', 'send_keyword', 'call', 'map', 'pay', 'open_conversation', 'open_page'];
 
+/** WeChat's own menu buttons (its event buttons, mini programs, materials, articles): only its menu has them. */
+export const WECHAT_MENU_ACTION_TYPES: readonly Action['type'][] = [...ACTION_TYPES, 'wechat_event', 'mini_program', 'send_media', 'open_media', 'send_article', 'open_article'];
+
+/** WeChat's event buttons, in the order its documentation lists them. */
+export const WECHAT_EVENTS: readonly WechatEvent[] = ['scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select'];
+
 function defaultAction(type: Action['type'], pages: readonly Page[]): Action {
   switch (type) {
     case 'open_url':
@@ -234,15 +240,29 @@ function defaultAction(type: Action['type'], pages: readonly Page[]): Action {
       return { type };
     case 'open_page':
       return { type, page_id: pages[0]?.id ?? '' };
+    case 'wechat_event':
+      return { type, event: 'scancode_push', key: '' };
+    case 'mini_program':
+      return { type, appid: '', pagepath: '', url: 'https://' };
+    case 'send_media':
+    case 'open_media':
+      return { type, media_id: '' };
+    case 'send_article':
+    case 'open_article':
+      return { type, article_id: '' };
   }
 }
 
 const TEMPLATED_ACTION_FIELDS = new Set(['url', 'amount_template', 'description']);
 
-/** What a tap does: a type and its parameters. `nullable`: "nothing" is a choice. */
-export function ActionField({ name, value, ctx, onEdit, nullable }: { name: string; value: Action | null; ctx: FieldContext; onEdit: OnEdit; nullable: boolean }) {
+/**
+ * What a tap does: a type and its parameters. `nullable`: "nothing" is a choice.
+ * `types`: the choices (the menu of a WeChat account has more); the current one is always shown.
+ */
+export function ActionField({ name, value, ctx, onEdit, nullable, types = ACTION_TYPES }: { name: string; value: Action | null; ctx: FieldContext; onEdit: OnEdit; nullable: boolean; types?: readonly Action['type'][] }) {
   const { t } = useTranslation();
   const id = useId();
+  const choices = value && !types.includes(value.type) ? [...types, value.type] : types;
   // A field's value reaches a link, a payment's amount or its description;
   // a keyword, a phone number or a place is sent as typed.
   const at = (sub: string): FieldContext => ({
@@ -273,7 +293,7 @@ export function ActionField({ name, value, ctx, onEdit, nullable }: { name: stri
           }}
         >
           {nullable && <option value="">{t('designer.action.none')}</option>}
-          {ACTION_TYPES.map((type) => (
+          {choices.map((type) => (
             <option key={type} value={type}>
               {t(`designer.action.${type}`)}
             </option>
@@ -298,6 +318,32 @@ export function ActionField({ name, value, ctx, onEdit, nullable }: { name: stri
           <TextField name="description" value={value.description} ctx={at('description')} onEdit={onEdit} />
         </>
       )}
+      {value?.type === 'wechat_event' && (
+        <>
+          <div className="field dz-field">
+            <label htmlFor={`${id}-event`}>
+              <FieldLabel name="event" />
+            </label>
+            <select id={`${id}-event`} value={value.event} data-field={`${ctx.field}.event`} onChange={(e) => onEdit(e.target.value, `${ctx.field}.event`)}>
+              {WECHAT_EVENTS.map((event) => (
+                <option key={event} value={event}>
+                  {t(`designer.action.event.${event}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField name="key" value={value.key} ctx={at('key')} onEdit={onEdit} hint={t('designer.action.keyHint')} />
+        </>
+      )}
+      {value?.type === 'mini_program' && (
+        <>
+          <TextField name="appid" value={value.appid} ctx={at('appid')} onEdit={onEdit} />
+          <TextField name="pagepath" value={value.pagepath} ctx={at('pagepath')} onEdit={onEdit} />
+          <TextField name="url" value={value.url} ctx={at('url')} onEdit={onEdit} hint={t('designer.action.miniProgramUrlHint')} />
+        </>
+      )}
+      {(value?.type === 'send_media' || value?.type === 'open_media') && <TextField name="media_id" value={value.media_id} ctx={at('media_id')} onEdit={onEdit} />}
+      {(value?.type === 'send_article' || value?.type === 'open_article') && <TextField name="article_id" value={value.article_id} ctx={at('article_id')} onEdit={onEdit} />}
       {value?.type === 'open_page' && (
         <div className="field dz-field">
           <label htmlFor={`${id}-page`}>

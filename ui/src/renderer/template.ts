@@ -118,5 +118,13 @@ export function fillAction(action: Action, sample: SampleSubscriber): Action {
       return action;
     case 'open_page':
       return action;
+    // WeChat's own buttons: the platform takes them as they are.
+    case 'wechat_event':
+    case 'mini_program':
+    case 'send_media':
+    case 'open_media':
+    case 'send_article':
+    case 'open_article':
+      return action;
   }
 }

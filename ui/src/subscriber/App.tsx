@@ -125,6 +125,19 @@ function AccountPage({ api, data, opener }: { api: SubscriberApi; data: ViewResp
         case 'pay':
           setSheet({ kind: 'pay', amount: action.amount_template, description: action.description });
           return;
+        // The web page of a mini program stands in for it, as in WeChat's
+        // old clients.
+        case 'mini_program':
+          openUrl(action.url);
+          return;
+        // WeChat's own menu buttons: WeChat's client does their work, the
+        // menu_tap event already says which was tapped.
+        case 'wechat_event':
+        case 'send_media':
+        case 'open_media':
+        case 'send_article':
+        case 'open_article':
+          return;
       }
     },
     [openUrl, postEvent],
