@@ -104,7 +104,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
 
   return (
     <tr data-testid="account-row" data-account-id={account.id} className={account.archived ? 'is-archived' : undefined}>
-      <td>
+      <td className="col-account">
         <div className="account-cell">
           <Avatar name={editing ? name : account.name} color={account.avatar_color} />
           {editing ? (
@@ -135,10 +135,14 @@ export function AccountRow({ item, onChanged, onError }: Props) {
             </form>
           ) : (
             <div className="account-title">
-              <span className="account-name" data-testid="account-name-text">
+              <span className="account-name" data-testid="account-name-text" title={account.name}>
                 {account.name}
               </span>
-              {account.description && <span className="account-description muted">{account.description}</span>}
+              {account.description && (
+                <span className="account-description muted" title={account.description}>
+                  {account.description}
+                </span>
+              )}
             </div>
           )}
         </div>
@@ -148,7 +152,9 @@ export function AccountRow({ item, onChanged, onError }: Props) {
           {t(`platform.${account.platform}`)}
         </span>
       </td>
-      <td className="account-category">{account.category || <span className="muted">{t('accounts.noCategory')}</span>}</td>
+      <td className="account-category" title={account.category || undefined}>
+        {account.category || <span className="muted">{t('accounts.noCategory')}</span>}
+      </td>
       <td>
         <div className="badges">
           {waiting && (

@@ -81,11 +81,13 @@ export function AccountsScreen({ version }: { version: number }) {
       {items !== null && items.length > 0 && visible.length === 0 && <p className="muted card card-pad">{t('accounts.allArchived')}</p>}
 
       {visible.length > 0 && (
-        <div className="card table-card">
+        <div className="card table-card accounts-table">
           <table className="table">
             <thead>
               <tr>
-                <th scope="col">{t('accounts.columns.account')}</th>
+                <th scope="col" className="col-account">
+                  {t('accounts.columns.account')}
+                </th>
                 <th scope="col">{t('accounts.columns.platform')}</th>
                 <th scope="col">{t('accounts.columns.category')}</th>
                 <th scope="col">{t('accounts.columns.status')}</th>
