@@ -407,26 +407,35 @@ proptest! {
     }
 
     #[test]
-    fn keyword_and_url_menus_survive_a_wechat_round_trip(
-        items in vec(("[a-z\u{4e00}-\u{9fa5}]{1,5}", prop::option::of(vec(("[a-z\u{4e00}-\u{9fa5}]{1,9}", any::<bool>(), text()), 1..=5)), any::<bool>(), text()), 0..=3)
+    fn wechat_menus_of_every_button_type_survive_a_round_trip(
+        items in vec(("[a-z\u{4e00}-\u{9fa5}]{1,5}", prop::option::of(vec(("[a-z\u{4e00}-\u{9fa5}]{1,9}", 0..11usize, text()), 1..=5)), 0..11usize, text()), 0..=3)
     ) {
-        let leaf = |is_url: bool, value: String| if is_url { Action::url(format!("https://example.com/{value}")) } else { Action::keyword(value) };
+        // Keywords and links, each of WeChat's event buttons, a mini program,
+        // materials and articles.
+        let leaf = |kind: usize, value: String| match kind {
+            0 => Action::url(format!("https://example.com/{value}")),
+            1 => Action::keyword(value),
+            2..=7 => Action::WechatEvent { event: WechatEvent::ALL[kind - 2], key: value },
+            8 => Action::MiniProgram { appid: format!("wx{value}"), pagepath: format!("pages/{value}"), url: format!("https://example.com/{value}") },
+            9 => if value.len() % 2 == 0 { Action::SendMedia { media_id: value } } else { Action::OpenMedia { media_id: value } },
+            _ => if value.len() % 2 == 0 { Action::SendArticle { article_id: value } } else { Action::OpenArticle { article_id: value } },
+        };
         let menu = Menu {
             items: items
                 .into_iter()
                 .enumerate()
-                .map(|(index, (label, subs, is_url, value))| {
+                .map(|(index, (label, subs, kind, value))| {
                     let id = format!("m{}", index + 1);
                     match subs {
                         Some(subs) => {
                             let subs = subs
                                 .into_iter()
                                 .enumerate()
-                                .map(|(sub_index, (label, is_url, value))| SubMenuItem::new(format!("{id}_{}", sub_index + 1), label, leaf(is_url, value)))
+                                .map(|(sub_index, (label, kind, value))| SubMenuItem::new(format!("{id}_{}", sub_index + 1), label, leaf(kind, value)))
                                 .collect();
                             MenuItem::submenu(id, label, subs)
                         }
-                        None => MenuItem::action(id, label, leaf(is_url, value)),
+                        None => MenuItem::action(id, label, leaf(kind, value)),
                     }
                 })
                 .collect(),
