@@ -136,7 +136,7 @@ export function AccountRow({ item, onChanged, onError }: Props) {
           ) : (
             <div className="account-title">
               <span className="account-name" data-testid="account-name-text" title={account.name}>
-                {account.name}
+                <bdi>{account.name}</bdi>
               </span>
               {account.description && (
                 <span className="account-description muted" title={account.description}>

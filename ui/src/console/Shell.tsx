@@ -161,7 +161,7 @@ export function Shell({ session, user, onSignedOut }: Props) {
             {status && <SyncIndicator status={status} onError={showError} />}
             <LanguageSwitch onError={showError} />
             <span className="topbar-user" title={t('topbar.signedInAs', { name: user.display_name })} data-testid="user-name">
-              {user.display_name}
+              <bdi>{user.display_name}</bdi>
             </span>
             <button type="button" className="btn btn-ghost" data-testid="sign-out" onClick={onSignOut}>
               {t('topbar.signOut')}

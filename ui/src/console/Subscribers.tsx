@@ -189,10 +189,10 @@ function SubscriberList({ items, selected, more, onMore, onSelect }: { items: Su
               <Avatar name={s.display_name} color={s.following ? '#1677ff' : '#8a919f'} />
               <div className="subs-row-text">
                 <span className="subs-row-name" data-testid="subscriber-name">
-                  {s.display_name}
+                  <bdi>{s.display_name}</bdi>
                 </span>
                 <span className="muted subs-row-meta">
-                  {item.account_name}
+                  <bdi>{item.account_name}</bdi>
                   {' · '}
                   {s.following
                     ? s.followed_at !== null

@@ -101,7 +101,7 @@ export function TeamSettings({ session, me }: Props) {
               <li key={member.id} className="team-row" data-testid="team-row" data-login={member.login}>
                 <div className="team-row-main">
                   <div className="team-row-name">
-                    <span>{member.display_name}</span>
+                    <bdi>{member.display_name}</bdi>
                     <span className="muted">
                       {member.login}
                       {isMe ? ` · ${t('settings.team.you')}` : ''}

@@ -94,14 +94,14 @@ export function ConversationList({ items, openId, checked, now, presence = null,
               <div className="ib-conv-body">
                 <div className="ib-conv-line">
                   <span className="ib-conv-name" data-testid="conversation-name">
-                    {item.subscriber_name}
+                    <bdi>{item.subscriber_name}</bdi>
                   </span>
                   {presence && <RowPresence people={presence.get(c.id) ?? []} />}
                   <span className="ib-conv-time muted">{relativeTime(c.last_activity_at, now, i18n.language, t)}</span>
                 </div>
                 <div className="ib-conv-line">
                   <span className="ib-conv-preview" data-testid="conversation-preview">
-                    {c.preview}
+                    <bdi>{c.preview}</bdi>
                   </span>
                   {item.unread > 0 && (
                     <span className="ib-unread" data-testid="conversation-unread" aria-label={t('inbox.list.unread', { count: item.unread })}>
@@ -111,13 +111,15 @@ export function ConversationList({ items, openId, checked, now, presence = null,
                 </div>
                 <div className="ib-conv-line ib-conv-tags">
                   <span className={`ib-account-dot ib-account-${item.platform}`} aria-hidden="true" />
-                  <span className="ib-conv-account muted">{item.account_name}</span>
+                  <span className="ib-conv-account muted">
+                    <bdi>{item.account_name}</bdi>
+                  </span>
                   <span className={`ib-status ib-status-${c.status}`} data-testid="conversation-status">
                     {t(`inbox.status.${c.status}`)}
                   </span>
                   {c.labels.slice(0, 3).map((label) => (
                     <span key={label} className="ib-label ib-label-small">
-                      {label}
+                      <bdi>{label}</bdi>
                     </span>
                   ))}
                   {item.waiting && (

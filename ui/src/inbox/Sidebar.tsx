@@ -138,7 +138,9 @@ export function SubscriberSidebar({ info, onOpenConversation, onUpdate }: Sideba
               <li key={c.id}>
                 <button type="button" className="ib-earlier-item" onClick={() => onOpenConversation(c.id)}>
                   <span className={`ib-status ib-status-${c.status}`}>{t(`inbox.status.${c.status}`)}</span>
-                  <span className="ib-earlier-preview">{c.preview}</span>
+                  <span className="ib-earlier-preview">
+                    <bdi>{c.preview}</bdi>
+                  </span>
                   <span className="muted ib-earlier-date">{dateTime(c.last_activity_at, i18n.language)}</span>
                 </button>
               </li>

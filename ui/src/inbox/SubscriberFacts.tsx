@@ -23,7 +23,7 @@ export function SubscriberProfile({ subscriber, accountName, platform, nameTestI
         <Avatar name={subscriber.display_name} color="#8a919f" size="lg" />
         <div>
           <h3 className="ib-sidebar-name" data-testid={nameTestId}>
-            {subscriber.display_name}
+            <bdi>{subscriber.display_name}</bdi>
           </h3>
           <span className={`badge badge-${platform}`}>{t(`platform.${platform}`)}</span>
         </div>
