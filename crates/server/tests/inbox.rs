@@ -527,3 +527,29 @@ async fn the_feed_replayed_while_writes_race_ends_at_the_same_state() {
     assert_eq!(seen.len(), 41, "every account, the first one included");
     assert_eq!(seen, replayed, "a replay that raced the writes ends where a fresh one does");
 }
+
+#[tokio::test]
+async fn the_subscriber_page_fills_template_fields_from_the_visitor_never_the_sample_subscriber() {
+    let f = fixture("alipay").await;
+    let mut browser = Browser { cookie: None };
+    let (status, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let sample = &view["sample"];
+    assert_eq!(sample["name"], view["subscriber"]["display_name"], "the visitor's own name");
+    assert!(
+        sample["name"].as_str().unwrap().starts_with("访客 "),
+        "a visitor's name, not the designer's 张三: {sample}"
+    );
+    assert!(sample["id"].as_str().unwrap().starts_with("sandbox-"), "the visitor's own id: {sample}");
+    let designer_sample = serde_json::to_value(wicket_model::layout::SampleSubscriber::default()).unwrap();
+    for (field, value) in sample.as_object().unwrap() {
+        if field != "name" && field != "id" {
+            assert_eq!(
+                value, "",
+                "`{field}` is unknown for a visitor, so empty (the designer shows {})",
+                designer_sample[field]
+            );
+        }
+    }
+    assert!(!view.to_string().contains("8848"), "no sample card number reaches the page");
+}

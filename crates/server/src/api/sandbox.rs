@@ -269,8 +269,24 @@ pub(super) async fn view(
         Some(s) => SubscriberView { id: s.id, display_name: s.display_name, following: s.following },
         None => SubscriberView { id: String::new(), display_name: visitor.display_name(), following: false },
     };
-    let sample =
-        SampleSubscriber { name: subscriber.display_name.clone(), id: visitor.user_id.clone(), ..Default::default() };
+    // Template fields show what the server knows of this visitor, never the
+    // designer's sample subscriber: what it does not know stays empty.
+    let sample = SampleSubscriber {
+        name: subscriber.display_name.clone(),
+        id: visitor.user_id.clone(),
+        level: String::new(),
+        card_last4: String::new(),
+        card_masked_number: String::new(),
+        statement_month: String::new(),
+        statement_amount: String::new(),
+        statement_min_payment: String::new(),
+        statement_due_date: String::new(),
+        points_balance: String::new(),
+        coupons_count: String::new(),
+        flight_number: String::new(),
+        flight_date: String::new(),
+        order_latest_status: String::new(),
+    };
     let view = View {
         account: AccountView {
             id: account.id,
