@@ -408,7 +408,7 @@ proptest! {
 
     #[test]
     fn wechat_menus_of_every_button_type_survive_a_round_trip(
-        items in vec(("[a-z\u{4e00}-\u{9fa5}]{1,5}", prop::option::of(vec(("[a-z\u{4e00}-\u{9fa5}]{1,9}", 0..11usize, text()), 1..=5)), 0..11usize, text()), 0..=3)
+        items in vec(("[a-z\u{4e00}-\u{9fa5}]{1,5}", prop::option::of(vec(("[a-z\u{4e00}-\u{9fa5}]{1,9}", 0..13usize, text()), 1..=5)), 0..13usize, text()), 0..=3)
     ) {
         // Keywords and links, each of WeChat's event buttons, a mini program,
         // materials and articles.
@@ -417,8 +417,10 @@ proptest! {
             1 => Action::keyword(value),
             2..=7 => Action::WechatEvent { event: WechatEvent::ALL[kind - 2], key: value },
             8 => Action::MiniProgram { appid: format!("wx{value}"), pagepath: format!("pages/{value}"), url: format!("https://example.com/{value}") },
-            9 => if value.len() % 2 == 0 { Action::SendMedia { media_id: value } } else { Action::OpenMedia { media_id: value } },
-            _ => if value.len() % 2 == 0 { Action::SendArticle { article_id: value } } else { Action::OpenArticle { article_id: value } },
+            9 => Action::SendMedia { media_id: value },
+            10 => Action::OpenMedia { media_id: value },
+            11 => Action::SendArticle { article_id: value },
+            _ => Action::OpenArticle { article_id: value },
         };
         let menu = Menu {
             items: items
