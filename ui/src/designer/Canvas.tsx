@@ -177,7 +177,9 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
     [layout, page, scale, view],
   );
 
-  // The selected module's box, for its outline and its tools.
+  // The selected module's box, for its outline and its tools. The tools sit
+  // inside that box (its top right corner): above it they would cover the
+  // module before it, below it the one after.
   useLayoutEffect(() => {
     const content = contentRef.current;
     if (!content || selected === null || view !== 'function') {
@@ -240,7 +242,7 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
                     <div className="dz-selection" style={{ top: selBox.top - 2, left: selBox.left - 2, width: selBox.right - selBox.left + 4, height: selBox.bottom - selBox.top + 4 }} data-testid="selection-box" aria-hidden="true" />
                   )}
                   {selBox && selected !== null && (
-                    <SelectionTools id={selected} top={Math.max(0, selBox.top - 30)} right={size.width - selBox.right} onMoveBy={onMoveBy} onDuplicate={onDuplicate} onRemove={onRemove} />
+                    <SelectionTools id={selected} top={selBox.top + 4} right={size.width - selBox.right + 4} onMoveBy={onMoveBy} onDuplicate={onDuplicate} onRemove={onRemove} />
                   )}
                   {indicator &&
                     (indicator.kind === 'line' ? (
@@ -270,7 +272,7 @@ function SelectionTools({ id, top, right, onMoveBy, onDuplicate, onRemove }: { i
   const { t } = useTranslation();
   const { attributes, listeners, setNodeRef } = useDraggable({ id: `canvas:${id}`, data: { type: 'module', id } });
   return (
-    <div className="dz-tools" style={{ top, right }} onClickCapture={(e) => e.stopPropagation()}>
+    <div className="dz-tools" style={{ top, right }} data-testid="selection-tools" onClickCapture={(e) => e.stopPropagation()}>
       <button type="button" ref={setNodeRef} className="dz-tool dz-grip" {...attributes} {...listeners} aria-label={t('designer.canvas.drag')} title={t('designer.canvas.drag')} data-testid="drag-handle">
         <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">
           <path d="M4 2h1v1H4zM7 2h1v1H7zM4 5.5h1v1H4zM7 5.5h1v1H7zM4 9h1v1H4zM7 9h1v1H7z" fill="currentColor" />

@@ -48,6 +48,7 @@ import { useDesignerDndAccessibility } from './dndAccessibility';
 import { Inspector } from './Inspector';
 import { MenuEditor } from './MenuEditor';
 import { PagesEditor } from './Pages';
+import { ToolbarActions } from './ToolbarActions';
 import { Outline, type OutlineHandle } from './Outline';
 import { KindIcon, Palette } from './Palette';
 import { freshPageId, initialState, parseHistory, placeAfter, readOnlyReducer, reducer, serializeHistory } from './state';
@@ -610,6 +611,16 @@ function Workspace({
 
   const syncState = draft?.sync ?? 'waiting';
   const publishState = draft?.publish ?? null;
+  // The toolbar's status texts: cut with an ellipsis where the toolbar is narrow, whole in their tooltips.
+  const saveText = saving ? t('designer.save.saving') : t(`designer.save.${syncState}`);
+  const publishText =
+    publishState === null
+      ? ''
+      : publishState.state === 'published'
+        ? t('designer.publish.published', { n: publishState.version })
+        : publishState.state === 'queued'
+          ? t('designer.publish.queued')
+          : t('designer.publish.failed', { reason: describeError(t, publishState.error) });
 
   return (
     <div className="dz" data-testid="designer" tabIndex={-1} onKeyDown={onKeyDown}>
@@ -633,32 +644,24 @@ function Workspace({
           {t('designer.redo')}
         </button>
         <span className="dz-divider" />
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setDialog('templates')} disabled={readOnly} data-testid="templates">
-          {t('designer.templates.open')}
-        </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={importFile} disabled={readOnly} data-testid="import-file">
-          {t('designer.file.import')}
-        </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={exportFile} data-testid="export-file">
-          {t('designer.file.export')}
-        </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setHistoryOpen((o) => !o)} data-testid="history" aria-expanded={historyOpen}>
-          {t('designer.history.open')}
-        </button>
+        <ToolbarActions
+          actions={[
+            { id: 'templates', label: t('designer.templates.open'), onClick: () => setDialog('templates'), disabled: readOnly },
+            { id: 'import-file', label: t('designer.file.import'), onClick: importFile, disabled: readOnly },
+            { id: 'export-file', label: t('designer.file.export'), onClick: exportFile },
+            { id: 'history', label: t('designer.history.open'), onClick: () => setHistoryOpen((o) => !o), expanded: historyOpen },
+          ]}
+        />
         <span className="dz-grow" />
-        <span className={`dz-save dz-save-${saving ? 'saving' : syncState}`} data-testid="save-state" role="status">
-          {saving ? t('designer.save.saving') : t(`designer.save.${syncState}`)}
+        <span className={`dz-save dz-save-${saving ? 'saving' : syncState}`} data-testid="save-state" role="status" title={saveText}>
+          <span className="dz-status-text">{saveText}</span>
         </span>
         <button type="button" className={`dz-issues-button${issues.length > 0 ? ' has-issues' : ''}`} onClick={() => setDialog('issues')} data-testid="issue-count">
           {issues.length > 0 ? t('designer.issues.count', { count: issues.length }) : t('designer.issues.none')}
         </button>
         {publishState && (
-          <span className={`dz-publish-state dz-publish-${publishState.state}`} data-testid="publish-state">
-            {publishState.state === 'published'
-              ? t('designer.publish.published', { n: publishState.version })
-              : publishState.state === 'queued'
-                ? t('designer.publish.queued')
-                : t('designer.publish.failed', { reason: describeError(t, publishState.error) })}
+          <span className={`dz-publish-state dz-publish-${publishState.state}`} data-testid="publish-state" title={publishText}>
+            {publishText}
           </span>
         )}
         <button type="button" className="btn btn-primary" onClick={publish} disabled={readOnly || publishing || draft === null} data-testid="publish">
