@@ -61,4 +61,6 @@ pub const COMMANDS: &[&str] = &[
     "add_staff",
     "change_staff",
     "sign_out_staff",
+    "desktop_settings",
+    "set_desktop_settings",
 ];

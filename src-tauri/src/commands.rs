@@ -147,7 +147,22 @@ pub fn language(app: AppHandle) -> Result<Language> {
 #[tauri::command]
 #[specta::specta]
 pub fn set_language(app: AppHandle, language: Language) -> Result<()> {
-    settings::set_language(&app, language)
+    settings::set_language(&app, language)?;
+    crate::app_menu::install(&app, language);
+    Ok(())
+}
+
+/// How Wicket lives on this computer (start at login).
+#[tauri::command]
+#[specta::specta]
+pub fn desktop_settings(app: AppHandle) -> Result<settings::DesktopSettings> {
+    settings::desktop_settings(&app)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_desktop_settings(app: AppHandle, desktop: settings::DesktopSettings) -> Result<settings::DesktopSettings> {
+    settings::set_desktop_settings(&app, desktop)
 }
 
 // ---- The conversation view ----------------------------------------------

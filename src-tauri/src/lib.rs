@@ -1,6 +1,7 @@
 //! The Wicket desktop app: Tauri set-up, the window, plugins, and commands
 //! that call `wicket-console`. No business logic lives here.
 
+mod app_menu;
 mod command_names;
 mod commands;
 mod media_protocol;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::{Manager, RunEvent, WindowEvent};
+use tauri::{Manager, RunEvent};
 use tauri_specta::{collect_commands, collect_events, Builder, Event};
 use wicket_console::{Console, SyncEvent};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
@@ -102,13 +103,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_staff,
             commands::change_staff,
             commands::sign_out_staff,
+            commands::desktop_settings,
+            commands::set_desktop_settings,
         ])
         .events(collect_events![
             SyncStatusEvent,
             AccountsChangedEvent,
             InboxChangedEvent,
             LayoutChangedEvent,
-            PresenceEvent
+            PresenceEvent,
+            app_menu::MenuCommandEvent
         ])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
@@ -176,7 +180,26 @@ pub fn run() {
         .init();
     let builder = specta_builder();
     let app = tauri::Builder::default()
+        // First: a second launch hands over to the running window instead of
+        // starting another sync engine and embedded server on the same cache.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
@@ -208,18 +231,12 @@ pub fn run() {
                 tracing::warn!(error = %e, "cannot reopen the last workspace; showing sign-in");
             }
             app.manage(console);
-            if let Some(window) = app.get_webview_window("main") {
-                settings::restore_window(&window);
-            }
+            app.manage(app_menu::Zoom(std::sync::Mutex::new(1.0)));
+            let language = settings::language(app.handle()).unwrap_or(settings::Language::ZhCn);
+            app_menu::install(app.handle(), language);
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_) | WindowEvent::CloseRequested { .. }) {
-                if let Some(window) = window.app_handle().get_webview_window(window.label()) {
-                    settings::remember_window(&window);
-                }
-            }
-        })
+        .on_menu_event(app_menu::on_event)
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
         Ok(app) => app,

@@ -1,10 +1,11 @@
 //! The console's settings, kept by tauri-plugin-store in `settings.json`:
 //! the UI language, the last workspace (server URL and sign-in name, never a
-//! token) and the window's size and place.
+//! token). The window's size and place are tauri-plugin-window-state's.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::{AppHandle, Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_store::StoreExt;
 use wicket_console::{LastWorkspace, Mode, Session};
 use wicket_model::{ErrorCode, WicketError};
@@ -64,45 +65,28 @@ pub fn last_workspace<R: Runtime>(app: &AppHandle<R>) -> LastWorkspace {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct WindowState {
-    x: i32,
-    y: i32,
-    width: u32,
-    height: u32,
-    maximized: bool,
+/// How Wicket lives on this computer. Start at login is the operating
+/// system's own setting (tauri-plugin-autostart), read from it each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct DesktopSettings {
+    pub start_at_login: bool,
 }
 
-pub fn restore_window<R: Runtime>(window: &WebviewWindow<R>) {
-    let Ok(store) = store(window.app_handle()) else {
-        return;
-    };
-    let Some(state) = store.get("window").and_then(|v| serde_json::from_value::<WindowState>(v).ok()) else {
-        return;
-    };
-    if state.width >= 640 && state.height >= 480 {
-        let _ = window.set_size(PhysicalSize::new(state.width, state.height));
-        let _ = window.set_position(PhysicalPosition::new(state.x, state.y));
-    }
-    if state.maximized {
-        let _ = window.maximize();
-    }
+pub fn desktop_settings<R: Runtime>(app: &AppHandle<R>) -> Result<DesktopSettings, WicketError> {
+    let start_at_login = app.autolaunch().is_enabled().map_err(autostart_error)?;
+    Ok(DesktopSettings { start_at_login })
 }
 
-pub fn remember_window<R: Runtime>(window: &WebviewWindow<R>) {
-    let (Ok(position), Ok(size), Ok(maximized)) = (window.outer_position(), window.inner_size(), window.is_maximized())
-    else {
-        return;
-    };
-    let Ok(store) = store(window.app_handle()) else {
-        return;
-    };
-    let mut state = WindowState { x: position.x, y: position.y, width: size.width, height: size.height, maximized };
-    if maximized {
-        // Keep the size to return to when un-maximized.
-        if let Some(previous) = store.get("window").and_then(|v| serde_json::from_value::<WindowState>(v).ok()) {
-            state = WindowState { maximized: true, ..previous };
-        }
-    }
-    store.set("window", serde_json::json!(state));
+pub fn set_desktop_settings<R: Runtime>(
+    app: &AppHandle<R>,
+    wanted: DesktopSettings,
+) -> Result<DesktopSettings, WicketError> {
+    let autolaunch = app.autolaunch();
+    let done = if wanted.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
+    done.map_err(autostart_error)?;
+    desktop_settings(app)
+}
+
+fn autostart_error(e: tauri_plugin_autostart::Error) -> WicketError {
+    WicketError::new(ErrorCode::Storage, format!("cannot change starting at login: {e}"))
 }

@@ -46,3 +46,14 @@ fn the_capability_grants_exactly_the_registered_commands() {
         .collect();
     assert_eq!(invoked, listed, "the registered commands are the ones command_names.rs lists");
 }
+
+#[test]
+fn the_application_menu_has_its_words_in_both_languages() {
+    for language in [settings::Language::En, settings::Language::ZhCn] {
+        let words = app_menu::Words::new(language);
+        for key in app_menu::KEYS {
+            assert_ne!(words.get(key), *key, "appMenu.{key} is in the {language:?} language file");
+        }
+    }
+    assert_eq!(app_menu::Words::new(settings::Language::ZhCn).get("edit"), "编辑", "the Chinese menu reads Chinese");
+}

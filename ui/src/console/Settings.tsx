@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Language, Session, StaffUser } from '../platform';
+import { desktopSettings, setDesktopSettings, type DesktopSettings, type Language, type Session, type StaffUser } from '../platform';
 import { currentLanguage, LANGUAGES } from '../i18n';
 import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
 import { sendKey, setSendKey, type SendKey } from '../inbox/sendKey';
@@ -18,6 +18,23 @@ export function SettingsScreen({ session, user, onError }: Props) {
   const active = currentLanguage();
   const [notifications, setNotifications] = useState(notificationsEnabled);
   const [sending, setSending] = useState<SendKey>(sendKey);
+  // Null until the operating system has said (and where it cannot say).
+  const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    desktopSettings().then(
+      (d) => live && setDesktop(d),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const changeDesktop = (next: DesktopSettings) => {
+    setDesktopSettings(next).then(setDesktop, (e: unknown) => onError(describeError(t, asAppError(e))));
+  };
 
   const choose = (lng: Language) => {
     if (lng === active) return;
@@ -82,6 +99,22 @@ export function SettingsScreen({ session, user, onError }: Props) {
           </label>
         ))}
       </section>
+
+      {desktop && (
+        <section className="card settings-card" aria-labelledby={`${id}-desktop`}>
+          <h2 id={`${id}-desktop`}>{t('settings.desktop.title')}</h2>
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={desktop.start_at_login}
+              data-testid="settings-start-at-login"
+              onChange={(e) => changeDesktop({ ...desktop, start_at_login: e.target.checked })}
+            />
+            <span>{t('settings.desktop.startAtLogin')}</span>
+          </label>
+          <p className="muted">{t('settings.desktop.startAtLoginHint')}</p>
+        </section>
+      )}
 
       <CannedRepliesSettings onError={onError} />
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   dismissRejected,
@@ -15,9 +15,11 @@ import {
 import { useInboxAlerts } from '../inbox/alerts';
 import { DesignerScreen } from '../designer/Designer';
 import { InboxScreen } from '../inbox/Inbox';
+import { ShortcutSheet } from '../inbox/Palette';
 import { AccountsScreen } from './Accounts';
 import { asAppError, describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useMenuCommands } from './menuCommands';
 import { Placeholder } from './Placeholder';
 import { RejectedBanner } from './RejectedBanner';
 import { SettingsScreen } from './Settings';
@@ -45,6 +47,9 @@ export function Shell({ session, user, onSignedOut }: Props) {
   const [rejected, setRejected] = useState<RejectedChange[]>([]);
   const [accountsVersion, setAccountsVersion] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  // Help → Keyboard shortcuts in the application menu.
+  const [shortcuts, setShortcuts] = useState(false);
+  useMenuCommands(useCallback(() => setShortcuts(true), []));
 
   useEffect(() => {
     let live = true;
@@ -179,6 +184,7 @@ export function Shell({ session, user, onSignedOut }: Props) {
         {rejectedCount > 0 && rejected.length > 0 && <RejectedBanner changes={rejected} onDismiss={onDismiss} />}
         <main className={screen === 'conversations' || screen === 'subscribers' ? 'content content-flush' : 'content'}>{body}</main>
       </div>
+      {shortcuts && <ShortcutSheet onClose={() => setShortcuts(false)} />}
     </div>
   );
 }

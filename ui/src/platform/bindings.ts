@@ -78,6 +78,9 @@ export const commands = {
 	addStaff: (staff: NewStaff) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("add_staff", { staff })),
 	changeStaff: (id: string, change: StaffChange) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("change_staff", { id, change })),
 	signOutStaff: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("sign_out_staff", { id })),
+	/**  How Wicket lives on this computer (start at login). */
+	desktopSettings: () => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("desktop_settings")),
+	setDesktopSettings: (desktop: DesktopSettings) => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("set_desktop_settings", { desktop })),
 };
 
 /** Events */
@@ -85,6 +88,7 @@ export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
 	layoutChangedEvent: makeEvent<LayoutChangedEvent, LayoutChangedEvent>("layout-changed-event"),
+	menuCommandEvent: makeEvent<MenuCommandEvent, MenuCommandEvent>("menu-command-event"),
 	presenceEvent: makeEvent<PresenceEvent, PresenceEvent>("presence-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
@@ -325,6 +329,14 @@ export type DesignerDraft = {
 	updated_at: number,
 };
 
+/**
+ *  How Wicket lives on this computer. Start at login is the operating
+ *  system's own setting (tauri-plugin-autostart), read from it each time.
+ */
+export type DesktopSettings = {
+	start_at_login: boolean,
+};
+
 export type Direction = 
 /**  From the subscriber (or the platform on their behalf). */
 "inbound" | 
@@ -527,6 +539,12 @@ export type MarketingSlotsProps = {
 export type Menu = {
 	items: MenuItem[],
 };
+
+/**
+ *  A menu choice the window carries out itself: undo and redo (the
+ *  designer has its own history), and opening the shortcut sheet.
+ */
+export type MenuCommandEvent = "undo" | "redo" | "shortcuts";
 
 /**  A WeChat menu read in, with what the reading left out. */
 export type MenuImport = {

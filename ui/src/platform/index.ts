@@ -6,6 +6,8 @@ import { isPermissionGranted, requestPermission, sendNotification } from '@tauri
 import { commands, events } from './bindings';
 import type {
   AccountDraft,
+  DesktopSettings,
+  MenuCommandEvent,
   AccountSettings,
   NewStaff,
   StaffChange,
@@ -38,6 +40,8 @@ import type {
 export type {
   Account,
   AccountDraft,
+  DesktopSettings,
+  MenuCommandEvent,
   AccountSettings,
   BroadcastCap,
   BroadcastPeriod,
@@ -356,6 +360,16 @@ export const saveDesignerHistory = (accountId: string, history: string): Promise
 export function onLayoutChanged(cb: (accountId: string) => void): Unsubscribe {
   return subscribe(() => events.layoutChangedEvent.listen((event) => cb(event.payload)));
 }
+
+/** A choice in the application menu that the window carries out (undo, redo, the shortcut sheet). */
+export function onMenuCommand(cb: (command: MenuCommandEvent) => void): Unsubscribe {
+  return subscribe(() => events.menuCommandEvent.listen((event) => cb(event.payload)));
+}
+
+/** How Wicket lives on this computer: start at login (the operating system's own setting). */
+export const desktopSettings = (): Promise<DesktopSettings> => call(() => commands.desktopSettings());
+export const setDesktopSettings = (desktop: DesktopSettings): Promise<DesktopSettings> =>
+  call(() => commands.setDesktopSettings(desktop));
 
 export interface FileFilter {
   name: string;

@@ -7,6 +7,8 @@
 import { act } from '@testing-library/react';
 import { vi } from 'vitest';
 import type {
+  DesktopSettings,
+  MenuCommandEvent,
   AccountListItem,
   CatalogEntry,
   DesignerDraft,
@@ -169,6 +171,7 @@ const syncListeners = new Set<(s: SyncStatus) => void>();
 const accountListeners = new Set<() => void>();
 const inboxListeners = new Set<() => void>();
 const layoutListeners = new Set<(accountId: string) => void>();
+const menuListeners = new Set<(command: MenuCommandEvent) => void>();
 const presenceListeners = new Set<(snapshot: PresenceSnapshot) => void>();
 
 export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
@@ -249,6 +252,9 @@ export const platformMocks = {
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
   onLayoutChanged: vi.fn(),
+  onMenuCommand: vi.fn(),
+  desktopSettings: vi.fn(),
+  setDesktopSettings: vi.fn(),
   pickOpenPath: vi.fn(),
   pickSavePath: vi.fn(),
   listCannedReplies: vi.fn(),
@@ -381,6 +387,12 @@ export function resetPlatformMocks(): void {
   });
   m.pickOpenPath.mockResolvedValue(null);
   m.pickSavePath.mockResolvedValue(null);
+  m.onMenuCommand.mockImplementation((cb: (command: MenuCommandEvent) => void) => {
+    menuListeners.add(cb);
+    return () => menuListeners.delete(cb);
+  });
+  m.desktopSettings.mockResolvedValue({ start_at_login: false });
+  m.setDesktopSettings.mockImplementation(async (d: DesktopSettings) => d);
 }
 
 /** As if the core said the inbox changed. */
@@ -405,6 +417,13 @@ export function emitAccountsChanged(): void {
 }
 
 /** As if the core said an account's layout changed (saved on the server, conflict, published). */
+/** As if staff chose an item of the application menu that the window carries out. */
+export function emitMenuCommand(command: MenuCommandEvent): void {
+  act(() => {
+    for (const cb of menuListeners) cb(command);
+  });
+}
+
 export function emitLayoutChanged(accountId: string): void {
   act(() => {
     for (const cb of layoutListeners) cb(accountId);
