@@ -73,7 +73,8 @@ pub const KEYS: &[&str] = &[
 
 pub fn build<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Result<Menu<R>> {
     let w = Words::new(language);
-    let item = |id: &str, key: &str, accelerator: Option<&str>| MenuItem::with_id(app, id, w.get(key), true, accelerator);
+    let item =
+        |id: &str, key: &str, accelerator: Option<&str>| MenuItem::with_id(app, id, w.get(key), true, accelerator);
     let edit = Submenu::with_items(
         app,
         w.get("edit"),
