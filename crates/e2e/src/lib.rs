@@ -96,10 +96,17 @@ pub fn wait_for_port(port: u16, process: &Process) {
 
 /// A virtual X display of 1280×800.
 pub fn start_xvfb(log_dir: &Path) -> (Process, String) {
+    start_xvfb_sized(log_dir, 1280, 800)
+}
+
+/// A virtual X display of `width`×`height`, for a test that sizes the
+/// window itself (up to the screen's size).
+pub fn start_xvfb_sized(log_dir: &Path, width: u32, height: u32) -> (Process, String) {
     // Display numbers are picked from the pid so parallel runs do not meet.
     let display = format!(":{}", 100 + std::process::id() % 400);
+    let screen = format!("{width}x{height}x24");
     let mut command = Command::new("Xvfb");
-    command.args([display.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+    command.args([display.as_str(), "-screen", "0", screen.as_str(), "-nolisten", "tcp"]);
     let xvfb = Process::spawn("xvfb", &mut command, log_dir);
     let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
     let deadline = Instant::now() + Duration::from_secs(15);
