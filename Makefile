@@ -27,6 +27,7 @@ help:
 	@echo "make bench-server  measure inbound-message throughput and latency (release build)"
 	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
+	@echo "make package  build the console's Debian package (release) in target/release/bundle/deb/"
 
 # ---- What the build needs -------------------------------------------------
 
@@ -75,6 +76,23 @@ app: deps ui
 bindings:
 	$(CARGO) test -p wicket-desktop $(CARGO_FEATURES) --lib export_typescript_bindings
 
+# ---- Packages ----------------------------------------------------------------
+
+# Tauri's bundler comes with the UI's npm packages (@tauri-apps/cli ships
+# its binary there); the Debian package declares WebKitGTK, the tray library
+# and the fonts it needs (src-tauri/tauri.conf.json).
+TAURI_CLI := ui/node_modules/.bin/tauri
+
+.PHONY: package package-debug
+package: deps ui
+	$(CARGO) build --release -p wicket-desktop $(CARGO_FEATURES)
+	$(TAURI_CLI) bundle --bundles deb --features custom-protocol
+	@ls target/release/bundle/deb/*.deb
+
+# The same package from the debug build the tests already made.
+package-debug: app
+	$(TAURI_CLI) bundle --debug --bundles deb --features custom-protocol
+
 # ---- Run -------------------------------------------------------------------
 
 .PHONY: run server
@@ -119,7 +137,7 @@ test-ui:
 test-web: app
 	cd ui && $(NPM) run test:web
 
-test-e2e: app tauri-driver
+test-e2e: app tauri-driver package-debug
 	$(CARGO) test -p wicket-e2e -- --test-threads=1
 
 # ---- Benchmarks (figures, never pass/fail) -----------------------------------

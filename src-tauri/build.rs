@@ -1,8 +1,6 @@
 include!("src/command_names.rs");
 
 fn main() {
-    let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("the Tauri configuration is valid");
 }

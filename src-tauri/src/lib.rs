@@ -237,7 +237,7 @@ pub fn run() {
             Ok(())
         })
         .on_menu_event(app_menu::on_event)
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,
         Err(e) => {

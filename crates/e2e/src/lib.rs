@@ -119,6 +119,12 @@ pub fn start_xvfb_sized(log_dir: &Path, width: u32, height: u32) -> (Process, St
 
 /// tauri-driver on a free port, with the app's data kept in `home`.
 pub fn start_tauri_driver(display: &str, home: &Path, log_dir: &Path) -> (Process, u16) {
+    start_tauri_driver_with(display, home, log_dir, &[])
+}
+
+/// As [`start_tauri_driver`], with more environment for the app (a private
+/// D-Bus session, say).
+pub fn start_tauri_driver_with(display: &str, home: &Path, log_dir: &Path, env: &[(&str, &str)]) -> (Process, u16) {
     let port = free_port();
     let native_port = free_port();
     let mut command = Command::new(tauri_driver());
@@ -130,7 +136,8 @@ pub fn start_tauri_driver(display: &str, home: &Path, log_dir: &Path) -> (Proces
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("WICKET_TOKEN_STORE", "file")
         .env("NO_AT_BRIDGE", "1")
-        .env("RUST_LOG", "info");
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied());
     let driver = Process::spawn("tauri-driver", &mut command, log_dir);
     wait_for_port(port, &driver);
     (driver, port)
