@@ -256,25 +256,28 @@ async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     click_empty_phone(&client).await;
     set_field(&client, label, "Order today").await;
     leave_field(&client, label).await;
-    eventually("my edit on their layout is saved", Duration::from_secs(30), || async {
-        content_of(&client, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
-            && count(&client, &testid("conflict-banner")).await == 0
+    eventually("the phone shows my edit", Duration::from_secs(10), || async {
+        contents_of(&client, &testid("menu-item")).await == ["Order today"]
     })
     .await;
-    let draft: serde_json::Value = reqwest::Client::new()
-        .get(format!("{base}/api/v1/accounts/{account}/layout/draft"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let text = draft["layout"].to_string();
+    // Saved on the server on top of their revision: no conflict, their module kept.
+    let http = reqwest::Client::new();
+    let draft_url = format!("{base}/api/v1/accounts/{account}/layout/draft");
+    let mut text = String::new();
+    for _ in 0..300 {
+        let draft: serde_json::Value =
+            http.get(&draft_url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        text = draft["layout"].to_string();
+        if text.contains("Order today") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         text.contains("colleague-notice-2") && text.contains("Order today"),
         "the server keeps the colleague's module beside my edit: {text}"
     );
+    assert_eq!(count(&client, &testid("conflict-banner")).await, 0, "an edit on the layout shown is no conflict");
 
     // Published while the server is away: queued, then sent once it is back.
     server.stop();
