@@ -266,7 +266,7 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
       )}
       {read && (
         <div className="dz-import-notices" role="status" data-testid="import-menu-notices">
-          <p>{t('designer.importMenu.notices', { count: read.menu.items.length })}</p>
+          <p>{t('designer.importMenu.notices', { items: read.menu.items.length })}</p>
           <ul>
             {read.notices.map((notice, i) => (
               <li key={i} data-issue-key={notice.key}>
