@@ -66,11 +66,25 @@ impl From<LayoutParseError> for WicketError {
     }
 }
 
+/// The column of a JSON error in characters, as a person counts them in
+/// their editor: serde_json counts bytes, so each Chinese character before
+/// the error would add three.
+pub(crate) fn char_column(text: &str, error: &serde_json::Error) -> usize {
+    let Some(line) = error.line().checked_sub(1).and_then(|n| text.split('\n').nth(n)) else {
+        return error.column();
+    };
+    let mut end = error.column().min(line.len());
+    while !line.is_char_boundary(end) {
+        end += 1;
+    }
+    line[..end].chars().count()
+}
+
 /// Reads a layout file, migrating an older schema version.
 pub fn parse_layout(json: &str) -> Result<Layout, LayoutParseError> {
     let value: Value = serde_json::from_str(json).map_err(|error| LayoutParseError::NotJson {
         line: u32::try_from(error.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(error.column()).unwrap_or(u32::MAX),
+        column: u32::try_from(char_column(json, &error)).unwrap_or(u32::MAX),
         message: error.to_string(),
     })?;
     let version = schema_version(&value)?;
@@ -251,5 +265,16 @@ mod tests {
             LayoutParseError::Migration { from: 1, message: "no steps".into() },
             "a failing step is reported with the version it started from"
         );
+    }
+
+    #[test]
+    fn a_json_error_is_placed_in_characters_not_bytes() {
+        let text = "{\n  \"name\": \"招商银行\" \"x\": 1\n}";
+        let LayoutParseError::NotJson { line, column, .. } = parse_layout(text).unwrap_err() else {
+            panic!("broken JSON is reported as such");
+        };
+        let ascii = parse_layout("{\n  \"name\": \"abcd\" \"x\": 1\n}").unwrap_err();
+        let LayoutParseError::NotJson { column: ascii_column, .. } = ascii else { panic!("broken JSON") };
+        assert_eq!((line, column), (2, ascii_column), "four Chinese characters count as four, as in an editor");
     }
 }

@@ -192,7 +192,8 @@ pub struct MenuImport {
 /// Anything that cannot become a Wicket menu is an issue, with its JSON path.
 pub fn import_wechat_menu(json: &str) -> Result<MenuImport, Vec<Issue>> {
     let value: Value = serde_json::from_str(json).map_err(|error| {
-        vec![Issue::new("", "layout.import.not_json").with("line", error.line()).with("column", error.column())]
+        let column = super::parse::char_column(json, &error);
+        vec![Issue::new("", "layout.import.not_json").with("line", error.line()).with("column", column)]
     })?;
     let (path, holder) = find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
     let mut reader = Reader::default();
