@@ -88,6 +88,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("layout.template.not_allowed", &[]),
     k("layout.template.unknown_field", &["field"]),
     k("layout.template.malformed", &[]),
+    k("layout.text.too_long", MAX_ACTUAL),
     k("layout.action.required", &[]),
     k("layout.action.page.missing", &["page_id"]),
     k("layout.action.keyword.reserved", &["prefix"]),

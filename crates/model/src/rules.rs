@@ -174,6 +174,33 @@ pub mod wicket {
     pub const LAYOUT_MAX_PAGES: usize = 20;
     /// Ids of modules, pages and menu items.
     pub const LAYOUT_ID_MAX_CHARS: usize = 64;
+    /// The longest text a layout's field may hold, in characters, by the
+    /// field's name: checked when a layout is read (a file, a save on the
+    /// server) and again by validation, so no draft holds a text long
+    /// enough to stall the server or a designer that scans it. Generous:
+    /// the platforms' own, shorter limits (menu labels, keys, links) are
+    /// checked on top.
+    pub const LAYOUT_TEXT_MAX_CHARS: &[(&str, usize)] = &[
+        // Links: above WeChat's 1024 bytes, so that rule names the problem.
+        ("url", 2048),
+        ("link_url", 2048),
+        ("pagepath", 2048),
+        // Running text: a notice, a reminder, a description.
+        ("text", 1000),
+        ("description", 1000),
+        ("detail", 1000),
+    ];
+    /// Every other text of a layout: titles, labels, names, keywords, keys,
+    /// ids, phone numbers.
+    pub const LAYOUT_OTHER_TEXT_MAX_CHARS: usize = 256;
+
+    /// The longest text the layout field `field` may hold, in characters.
+    pub fn layout_text_max_chars(field: &str) -> usize {
+        LAYOUT_TEXT_MAX_CHARS
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or(LAYOUT_OTHER_TEXT_MAX_CHARS, |(_, max)| *max)
+    }
     /// Columns of an entry grid (a phone is too narrow for more).
     pub const ENTRY_GRID_COLUMNS: Bounds = Bounds { min: 3, max: 5 };
     /// Entries in one grid, links in one list.

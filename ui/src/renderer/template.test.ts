@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLE, fill, fillAction, fillUrl, httpsHost, httpsUrl } from './template';
+import { DEFAULT_SAMPLE, fill, fillAction, fillUrl, httpsHost, httpsUrl, templatePieces } from './template';
 
 describe('templates (mirroring fields.rs)', () => {
   it('replaces known fields, spaces inside the braces allowed', () => {
@@ -43,5 +43,41 @@ describe('templates (mirroring fields.rs)', () => {
       longitude: 1,
     });
     expect(fillAction({ type: 'open_page', page_id: 'x' }, DEFAULT_SAMPLE)).toEqual({ type: 'open_page', page_id: 'x' });
+  });
+});
+
+describe('template scanning', () => {
+  // A draft title of nothing but braces, or a placeholder opened over and
+  // over and never closed, must not freeze the designer: the work per
+  // character stays the same from 100 kB to 1 MB, a few looks at most.
+  it('takes linear work on texts built to make it quadratic', () => {
+    const shapes: Array<[string, string]> = [
+      ['{', ''],
+      ['{{ ', ''],
+      ['{{a', ''],
+      ['{{subscriber', '}}'],
+      ['{{   ', ' }}'],
+    ];
+    for (const [unit, tail] of shapes) {
+      const perChar: number[] = [];
+      for (const size of [100_000, 1_000_000]) {
+        const text = unit.repeat(size / unit.length) + tail;
+        const counter = { steps: 0 };
+        expect(templatePieces(text, counter).length, `${unit} x ${size}`).toBeGreaterThan(0);
+        expect(counter.steps, `${JSON.stringify(unit)} x ${size}: steps per character`).toBeLessThanOrEqual(3 * text.length);
+        perChar.push(counter.steps / text.length);
+      }
+      expect(perChar[1], `${JSON.stringify(unit)}: work per character from 100 kB to 1 MB`).toBeLessThanOrEqual(perChar[0] * 1.1);
+    }
+  });
+
+  it('splits a text into literal runs and placeholders', () => {
+    expect(templatePieces('a {{ card.last4 }}{{x}b')).toEqual([
+      { text: 'a ' },
+      { name: 'card.last4', raw: '{{ card.last4 }}' },
+      { text: '{{x}b' },
+    ]);
+    expect(templatePieces('{{a}}}')).toEqual([{ name: 'a', raw: '{{a}}' }, { text: '}' }]);
+    expect(templatePieces('{{ a b }} {{a\u3000}}')).toEqual([{ text: '{{ a b }} ' }, { name: 'a', raw: '{{a\u3000}}' }]);
   });
 });

@@ -49,34 +49,96 @@ function isFieldName(name: string): boolean {
   return name.length > 0 && name.length <= 64 && name.split('.').every((part) => /^[a-z][a-z0-9_]*$/.test(part));
 }
 
+/** A literal run of a text, or a `{{ name }}` placeholder (`name` trimmed, `raw` as written). */
+export type TemplatePiece = { text: string } | { name: string; raw: string };
+
+/** Counts the characters a scan looks at, for the test that keeps it linear. */
+export interface ScanCounter {
+  steps: number;
+}
+
+const WHITESPACE = /\s/;
+
+function isNameChar(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '_' || c === '.';
+}
+
+/**
+ * The placeholder whose body starts at `start` (just after `{{`): its trimmed
+ * name and the index after its `}}`, if the body up to the first `}}` is a
+ * field name with spaces around. Gives up at the first character that rules
+ * that out (a `{`, a lone `}`, a space inside the name, anything else), so it
+ * never reads past where the caller's scan would find the next `{{`.
+ */
+function placeholder(text: string, start: number, counter: ScanCounter): { name: string; end: number } | null {
+  let nameStart = -1;
+  let nameEnd = -1;
+  for (let at = start; at < text.length; at++) {
+    counter.steps++;
+    const c = text[at];
+    if (c === '}') {
+      if (text[at + 1] !== '}') return null;
+      const name = nameStart < 0 ? '' : text.slice(nameStart, nameEnd < 0 ? at : nameEnd);
+      return isFieldName(name) ? { name, end: at + 2 } : null;
+    }
+    if (WHITESPACE.test(c)) {
+      if (nameStart >= 0 && nameEnd < 0) nameEnd = at;
+    } else if (isNameChar(c)) {
+      if (nameEnd >= 0) return null; // A space inside the name.
+      if (nameStart < 0) nameStart = at;
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Splits a text into literal runs and placeholders; a `{{` whose content is
+ * no field name stays literal. One pass (as the Rust `pieces`): no character
+ * is looked at by more than two attempts, so `{{{{…` or `{{ ` over and over
+ * take linear work; `counter` counts the looks.
+ */
+export function templatePieces(text: string, counter: ScanCounter = { steps: 0 }): TemplatePiece[] {
+  const pieces: TemplatePiece[] = [];
+  let literalStart = 0;
+  let cursor = 0;
+  while (cursor + 1 < text.length) {
+    counter.steps++;
+    if (text[cursor] !== '{' || text[cursor + 1] !== '{') {
+      cursor++;
+      continue;
+    }
+    const open = cursor;
+    const found = placeholder(text, open + 2, counter);
+    if (found === null) {
+      cursor = open + 1;
+      continue;
+    }
+    if (literalStart < open) pieces.push({ text: text.slice(literalStart, open) });
+    pieces.push({ name: found.name, raw: text.slice(open, found.end) });
+    literalStart = found.end;
+    cursor = found.end;
+  }
+  if (literalStart < text.length) pieces.push({ text: text.slice(literalStart) });
+  return pieces;
+}
+
 /**
  * Replaces every known `{{field}}` with the sample's value (passed through
  * `encode`, e.g. for a URL). Same scan as the Rust `pieces`.
  */
 export function fill(text: string, sample: SampleSubscriber, encode: (value: string) => string = (v) => v): string {
   let out = '';
-  let literalStart = 0;
-  let cursor = 0;
-  for (;;) {
-    const open = text.indexOf('{{', cursor);
-    if (open < 0) break;
-    const bodyStart = open + 2;
-    const close = text.indexOf('}}', bodyStart);
-    if (close >= 0) {
-      const name = text.slice(bodyStart, close).trim();
-      if (isFieldName(name)) {
-        const end = close + 2;
-        out += text.slice(literalStart, open);
-        const value = fieldValue(sample, name);
-        out += value === undefined ? text.slice(open, end) : encode(value);
-        literalStart = end;
-        cursor = end;
-        continue;
-      }
+  for (const piece of templatePieces(text)) {
+    if ('text' in piece) {
+      out += piece.text;
+    } else {
+      const value = fieldValue(sample, piece.name);
+      out += value === undefined ? piece.raw : encode(value);
     }
-    cursor = open + 1;
   }
-  return out + text.slice(literalStart);
+  return out;
 }
 
 /** A URL with its fields filled, each value URL-encoded. */

@@ -158,32 +158,76 @@ enum Piece<'a> {
 /// Splits a text into literal runs and `{{ name }}` placeholders. A `{{`
 /// whose content is no field name stays literal.
 fn pieces(text: &str) -> Vec<Piece<'_>> {
+    pieces_counted(text, &mut 0)
+}
+
+/// `pieces` in one pass, counting in `steps` every byte or character it
+/// looks at. A placeholder is read only as far as the first character that
+/// cannot be in one, and no `{` can, so no byte is read by more than two
+/// attempts: `{{{{…` or `{{ ` over and over take linear work, not quadratic.
+fn pieces_counted<'a>(text: &'a str, steps: &mut usize) -> Vec<Piece<'a>> {
+    let bytes = text.as_bytes();
     let mut pieces = Vec::new();
     let mut literal_start = 0;
     let mut cursor = 0;
-    while let Some(found) = text[cursor..].find("{{") {
-        let open = cursor + found;
-        let body_start = open + 2;
-        if let Some(body_len) = text[body_start..].find("}}") {
-            let name = text[body_start..body_start + body_len].trim();
-            if is_field_name(name) {
-                let end = body_start + body_len + 2;
-                if literal_start < open {
-                    pieces.push(Piece::Text(&text[literal_start..open]));
-                }
-                pieces.push(Piece::Field { name, raw: &text[open..end] });
-                literal_start = end;
-                cursor = end;
-                continue;
-            }
+    while cursor + 1 < bytes.len() {
+        *steps += 1;
+        if bytes[cursor] != b'{' || bytes[cursor + 1] != b'{' {
+            cursor += 1;
+            continue;
         }
-        // `{` is one byte, so this stays on a character boundary.
-        cursor = open + 1;
+        let open = cursor;
+        if let Some((name, end)) = placeholder(text, open + 2, steps) {
+            if literal_start < open {
+                pieces.push(Piece::Text(&text[literal_start..open]));
+            }
+            pieces.push(Piece::Field { name, raw: &text[open..end] });
+            literal_start = end;
+            cursor = end;
+        } else {
+            // `{` is one byte, so this stays on a character boundary.
+            cursor = open + 1;
+        }
     }
     if literal_start < text.len() {
         pieces.push(Piece::Text(&text[literal_start..]));
     }
     pieces
+}
+
+/// The placeholder whose body starts at byte `start` (just after `{{`): its
+/// trimmed name and the byte after its `}}`, if the body up to the first
+/// `}}` is a field name with spaces around. Gives up at the first character
+/// that rules that out (a `{`, a lone `}`, a space inside the name, any
+/// other character), so it never reads past where the caller's scan would
+/// find the next `{{`.
+fn placeholder<'a>(text: &'a str, start: usize, steps: &mut usize) -> Option<(&'a str, usize)> {
+    let mut name_start = None;
+    let mut name_end = None;
+    for (offset, c) in text.get(start..)?.char_indices() {
+        *steps += 1;
+        let at = start + offset;
+        if c == '}' {
+            if text.as_bytes().get(at + 1) != Some(&b'}') {
+                return None;
+            }
+            let name = name_start.map_or("", |from| &text[from..name_end.unwrap_or(at)]);
+            return is_field_name(name).then_some((name, at + 2));
+        }
+        if c.is_whitespace() {
+            if name_start.is_some() && name_end.is_none() {
+                name_end = Some(at);
+            }
+        } else if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' {
+            if name_end.is_some() {
+                return None; // A space inside the name.
+            }
+            name_start.get_or_insert(at);
+        } else {
+            return None;
+        }
+    }
+    None
 }
 
 /// `word(.word)*` in lower-case ASCII, digits and `_`.
@@ -266,5 +310,68 @@ mod tests {
     fn single_field_recognises_a_text_that_is_only_a_field() {
         assert_eq!(single_field(" {{statement.amount}} "), Some("statement.amount"), "one field with spaces around");
         assert_eq!(single_field("¥{{statement.amount}}"), None, "a field with text around is not a single field");
+    }
+
+    /// Work done on a text that is nothing but opening braces, or a
+    /// placeholder opened again and again and never closed: at most a few
+    /// looks per byte, so a long title cannot stall whoever scans it.
+    #[test]
+    fn scanning_is_linear_in_the_length_of_the_text() {
+        let shapes: [(&str, &str); 5] = [("{", ""), ("{{ ", ""), ("{{a", ""), ("{{subscriber", "}}"), ("{{   ", " }}")];
+        for (unit, tail) in shapes {
+            let mut per_byte = Vec::new();
+            for size in [100_000, 1_000_000] {
+                let text = format!("{}{tail}", unit.repeat(size / unit.len()));
+                let mut steps = 0;
+                let pieces = pieces_counted(&text, &mut steps);
+                assert!(!pieces.is_empty(), "the text is scanned");
+                assert!(
+                    steps <= 3 * text.len(),
+                    "{unit:?} x {size}: {steps} steps for {} bytes, more than 3 a byte",
+                    text.len()
+                );
+                per_byte.push(steps as f64 / text.len() as f64);
+            }
+            assert!(
+                per_byte[1] <= per_byte[0] * 1.1,
+                "{unit:?}: work per byte stays the same from 100 kB to 1 MB ({per_byte:?})"
+            );
+        }
+    }
+
+    /// The scan before it was made linear, kept to check the new one against.
+    fn reference_pieces(text: &str) -> Vec<Piece<'_>> {
+        let mut pieces = Vec::new();
+        let mut literal_start = 0;
+        let mut cursor = 0;
+        while let Some(found) = text[cursor..].find("{{") {
+            let open = cursor + found;
+            let body_start = open + 2;
+            if let Some(body_len) = text[body_start..].find("}}") {
+                let name = text[body_start..body_start + body_len].trim();
+                if is_field_name(name) {
+                    let end = body_start + body_len + 2;
+                    if literal_start < open {
+                        pieces.push(Piece::Text(&text[literal_start..open]));
+                    }
+                    pieces.push(Piece::Field { name, raw: &text[open..end] });
+                    literal_start = end;
+                    cursor = end;
+                    continue;
+                }
+            }
+            cursor = open + 1;
+        }
+        if literal_start < text.len() {
+            pieces.push(Piece::Text(&text[literal_start..]));
+        }
+        pieces
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_linear_scan_splits_every_text_as_before(text in "[{} a._Z9\u{3000}\u{4e00}\n]{0,40}") {
+            proptest::prop_assert_eq!(pieces(&text), reference_pieces(&text));
+        }
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::types::Layout;
 use crate::error::{ErrorCode, Issue, WicketError};
+use crate::rules::wicket;
 
 /// The schema version this Wicket writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,6 +36,8 @@ pub enum LayoutParseError {
     Migration { from: u32, message: String },
     #[error("the layout is invalid at `{path}`: {message}")]
     Invalid { path: String, message: String },
+    #[error("the text at `{path}` is too long: at most {max} characters (it has {actual})")]
+    TooLong { path: String, max: usize, actual: usize },
 }
 
 impl LayoutParseError {
@@ -56,6 +59,7 @@ impl LayoutParseError {
             LayoutParseError::Invalid { path, message } => {
                 Issue::new(path.clone(), "layout.parse.invalid").with("reason", message)
             }
+            LayoutParseError::TooLong { path, max, actual } => too_long(path, *max, *actual),
         }
     }
 }
@@ -92,8 +96,50 @@ pub fn parse_layout(json: &str) -> Result<Layout, LayoutParseError> {
         return Err(LayoutParseError::TooNew { found: version, supported: SCHEMA_VERSION });
     }
     let value = migrate(value, version, MIGRATIONS)?;
+    if let Some((path, max, actual)) = overlong_texts(&value).into_iter().next() {
+        return Err(LayoutParseError::TooLong { path, max, actual });
+    }
     serde_path_to_error::deserialize(value)
         .map_err(|error| LayoutParseError::Invalid { path: dotted(error.path()), message: error.inner().to_string() })
+}
+
+/// The issue of a layout text longer than `rules::wicket` allows.
+pub(crate) fn too_long(path: &str, max: usize, actual: usize) -> Issue {
+    Issue::new(path, "layout.text.too_long").with("max", max).with("actual", actual)
+}
+
+/// Every text of a layout document longer than its field allows
+/// (`rules::wicket::layout_text_max_chars`), as `(path, max, actual)`. A text in a list counts as its list's field.
+pub(crate) fn overlong_texts(value: &Value) -> Vec<(String, usize, usize)> {
+    fn walk(value: &Value, field: &str, path: &mut Vec<String>, found: &mut Vec<(String, usize, usize)>) {
+        match value {
+            Value::String(text) => {
+                let max = wicket::layout_text_max_chars(field);
+                let actual = text.chars().count();
+                if actual > max {
+                    found.push((path.join("."), max, actual));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    path.push(index.to_string());
+                    walk(item, field, path, found);
+                    path.pop();
+                }
+            }
+            Value::Object(object) => {
+                for (key, item) in object {
+                    path.push(key.clone());
+                    walk(item, key, path, found);
+                    path.pop();
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, "", &mut Vec::new(), &mut found);
+    found
 }
 
 fn schema_version(value: &Value) -> Result<u32, LayoutParseError> {
@@ -276,5 +322,38 @@ mod tests {
         let ascii = parse_layout("{\n  \"name\": \"abcd\" \"x\": 1\n}").unwrap_err();
         let LayoutParseError::NotJson { column: ascii_column, .. } = ascii else { panic!("broken JSON") };
         assert_eq!((line, column), (2, ascii_column), "four Chinese characters count as four, as in an editor");
+    }
+
+    #[test]
+    fn a_text_over_its_fields_bound_is_refused_with_its_path_and_figures() {
+        let mut layout = empty_v1();
+        let long_title = "{".repeat(1_000_000);
+        layout["modules"] = json!([{"id": "m1", "props": {"kind": "notice", "text": "x", "action": null}},
+                                   {"id": "m2", "props": {"kind": "group", "title": long_title, "children": []}}]);
+        let error = parse(layout).unwrap_err();
+        assert_eq!(
+            error,
+            LayoutParseError::TooLong {
+                path: "modules.1.props.title".into(),
+                max: wicket::LAYOUT_OTHER_TEXT_MAX_CHARS,
+                actual: 1_000_000
+            },
+            "a 1 MB title is refused before it is read as a layout"
+        );
+        let issue = error.issue();
+        assert_eq!(issue.key, "layout.text.too_long", "the issue names the problem");
+        assert_eq!(issue.path, "modules.1.props.title", "and where it is");
+        let wicket: WicketError = error.into();
+        assert_eq!(wicket.code, ErrorCode::Invalid, "it crosses as an invalid input");
+
+        let mut layout = empty_v1();
+        let text = "通".repeat(wicket::layout_text_max_chars("text"));
+        layout["modules"] = json!([{"id": "m1", "props": {"kind": "notice", "text": text, "action": null}}]);
+        assert!(parse(layout.clone()).is_ok(), "a text at its bound, counted in characters, is read");
+        layout["modules"][0]["props"]["text"] = json!(format!("{text}。"));
+        assert!(
+            matches!(parse(layout), Err(LayoutParseError::TooLong { max: 1000, actual: 1001, .. })),
+            "one character more is refused"
+        );
     }
 }

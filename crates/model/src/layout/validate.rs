@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::fields::{fields_used, has_malformed_template, is_known_field, single_field};
-use super::parse::SCHEMA_VERSION;
+use super::parse::{overlong_texts, too_long, SCHEMA_VERSION};
 use super::platform_menu::{alipay_leaf, wechat_leaf, WechatLeaf, RESERVED_KEY_PREFIX};
 use super::types::{Action, Layout, LayoutImage, Menu, MenuTarget, Module, ModuleKind};
 use crate::account::PlatformProfile;
@@ -44,6 +44,12 @@ pub fn validate(layout: &Layout, context: &RuleContext) -> Vec<Issue> {
         module_count: 0,
         extension_areas: Vec::new(),
     };
+    // Texts over Wicket's bound first: the server refuses to save them.
+    if let Ok(value) = serde_json::to_value(layout) {
+        for (path, max, actual) in overlong_texts(&value) {
+            check.push(too_long(&path, max, actual));
+        }
+    }
     check.layout(layout);
     check.issues
 }

@@ -654,3 +654,24 @@ fn every_problem_is_reported_at_once_in_document_order() {
         "module, nested and menu problems come together, in order"
     );
 }
+
+#[test]
+fn texts_over_wickets_bound_are_reported_inline_at_their_paths() {
+    let layout = with_modules(vec![Module::new(
+        "r",
+        ReminderProps {
+            title: "{".repeat(1_000_000),
+            text: "还".repeat(crate::rules::wicket::layout_text_max_chars("text")),
+            action: Some(Action::url(format!("https://example.com/{}", "a".repeat(2100)))),
+        },
+    )]);
+    let issues = validate(&layout, &WECHAT);
+    let long: Vec<&Issue> = issues.iter().filter(|issue| issue.key == "layout.text.too_long").collect();
+    assert_eq!(
+        long.iter().map(|issue| issue.path.as_str()).collect::<Vec<_>>(),
+        vec!["modules.0.props.action.url", "modules.0.props.title"],
+        "the 1 MB title and the long link are over their bounds, a text at its bound is not"
+    );
+    assert_eq!(long[1].param("max"), Some("256"), "the title's bound is named");
+    assert_eq!(long[1].param("actual"), Some("1000000"), "and its length");
+}
