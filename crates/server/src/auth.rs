@@ -29,6 +29,39 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// `hash_password` on the blocking pool: argon2 takes tens of milliseconds
+/// of CPU, which must not stall the async workers.
+pub async fn hash_password_off_thread(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::new(wicket_model::ErrorCode::Internal, format!("cannot hash the password: {e}")))?
+}
+
+/// Checks a sign-in's password on the blocking pool. With no hash (no such
+/// staff member) it checks against a fixed hash of the same strength, so an
+/// unknown name costs what a known one does and answers as slowly.
+pub async fn check_password_off_thread(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        verify_password(&password, &hash) && known
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The argon2id hash (default parameters, as `hash_password` makes) of a
+/// password nobody has: what unknown sign-in names are checked against.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$d2lja2V0LWR1bW15LXNhbHQ$8nQ0S1yUqf3+1Vf6m6P0bQ0m1m4mVnQ3kKzXo8pQw2c";
+
+/// The form of a sign-in name that sign-in and uniqueness compare: trimmed
+/// and case-folded over all of Unicode ("ÉLODIE" and "élodie" are one name,
+/// as are "STRASSE" and "straße").
+pub fn login_key(login: &str) -> String {
+    login.trim().to_uppercase().to_lowercase()
+}
+
 /// A hash that no password matches, for accounts that sign in otherwise
 /// (the owner of a local-mode console) and for timing-safe misses.
 pub fn unusable_password_hash() -> Result<String, ApiError> {
@@ -92,6 +125,24 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong", &hash), "a wrong password fails");
         assert!(!verify_password("x", "not a hash"), "a broken hash never matches");
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password("anything").unwrap();
+        let (real, dummy) = (PasswordHash::new(&real).unwrap(), PasswordHash::new(DUMMY_HASH).unwrap());
+        assert_eq!(real.algorithm, dummy.algorithm);
+        assert_eq!(real.params, dummy.params, "the same memory, time and parallelism");
+        assert_eq!(real.hash.map(|h| h.len()), dummy.hash.map(|h| h.len()));
+        assert!(!verify_password("", DUMMY_HASH));
+    }
+
+    #[test]
+    fn sign_in_names_fold_case_over_unicode() {
+        assert_eq!(login_key(" ÉLODIE "), login_key("élodie"));
+        assert_eq!(login_key("STRASSE"), login_key("straße"));
+        assert_eq!(login_key("ΟΔΥΣΣΕΥΣ"), login_key("οδυσσευς"));
+        assert_ne!(login_key("elodie"), login_key("élodie"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod limits;
 pub mod sqlite;
 pub mod storage;
 
@@ -32,7 +33,8 @@ pub use wicket_model::sync::{LiveEvent, PresenceState};
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub clock: Arc<dyn Clock>,
-    pub sign_in_limiter: Arc<api::v1::SignInLimiter>,
+    pub sign_in_limiter: Arc<limits::SignInLimits>,
+    pub options: Arc<ServerOptions>,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
@@ -43,7 +45,19 @@ impl AppState {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
         let (live, _) = tokio::sync::broadcast::channel(1024);
         let (closing, _) = tokio::sync::watch::channel(false);
-        Self { storage, clock, sign_in_limiter: Arc::new(api::v1::sign_in_limiter()), live, closing }
+        Self {
+            storage,
+            clock,
+            sign_in_limiter: Arc::new(limits::SignInLimits::default()),
+            options: Arc::new(ServerOptions::default()),
+            live,
+            closing,
+        }
+    }
+
+    pub fn with_options(mut self, options: ServerOptions) -> Self {
+        self.options = Arc::new(options);
+        self
     }
 
     /// Resolves when the server is stopping.
@@ -60,7 +74,7 @@ impl AppState {
 
     /// Creates the first owner of a server that has no staff yet.
     pub async fn create_owner(&self, login: &str, display_name: &str, password: &str) -> Result<StaffUser, ApiError> {
-        let password_hash = auth::hash_password(password)?;
+        let password_hash = auth::hash_password_off_thread(password.to_owned()).await?;
         self.create_staff(login, display_name, Role::Owner, password_hash).await
     }
 
@@ -157,15 +171,45 @@ impl RunningServer {
     }
 }
 
+/// How a server faces the network; the defaults suit local mode and a
+/// server that browsers reach directly.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// A reverse proxy sits in front: the caller's address is the last
+    /// `X-Forwarded-For` entry and `X-Forwarded-Proto: https` means https.
+    pub trust_proxy: bool,
+    /// Browsers reach the server over https (a proxy terminates TLS): the
+    /// sandbox's cookie is `Secure` whatever the request says.
+    pub https: bool,
+    /// Serve the built-in sandbox platform (the subscriber web app and its
+    /// API under `/s/…`); off, its routes answer 404.
+    pub sandbox_platform: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self { trust_proxy: false, https: false, sandbox_platform: true }
+    }
+}
+
 /// Starts a server on `config.listen` (port 0 picks a free one).
 pub async fn start(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<RunningServer, StartError> {
+    start_with(config, clock, ServerOptions::default()).await
+}
+
+/// `start`, with how the server faces the network.
+pub async fn start_with(
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+    options: ServerOptions,
+) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.data_dir)?;
-    let state = AppState::new(Arc::new(storage), clock);
+    let state = AppState::new(Arc::new(storage), clock).with_options(options);
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = router(state.clone());
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -110,6 +110,21 @@ fn last_mutation_id(conn: &Connection, client_id: &str) -> Result<i64> {
         .unwrap_or(0))
 }
 
+/// The staff member whose sign-in name is `login` up to Unicode case, with
+/// their password hash. A team's staff list is short: it is read whole.
+fn login_row(conn: &Connection, login: &str) -> Result<Option<(StaffUser, String)>> {
+    let key = crate::auth::login_key(login);
+    let mut stmt = conn.prepare(&format!("SELECT {STAFF_COLUMNS}, password_hash FROM staff")).map_err(sql)?;
+    let mut rows = stmt.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let user = staff_from_row(row).map_err(sql)?;
+        if crate::auth::login_key(&user.login) == key {
+            return Ok(Some((user, row.get(4).map_err(sql)?)));
+        }
+    }
+    Ok(None)
+}
+
 #[async_trait]
 impl Storage for SqliteStorage {
     async fn staff_count(&self) -> Result<u64> {
@@ -126,14 +141,23 @@ impl Storage for SqliteStorage {
                 display_name: new.display_name.trim().to_owned(),
                 role: new.role,
             };
-            let inserted = conn.execute(
+            let tx = conn.transaction().map_err(sql)?;
+            // Names differ in more than case, over all of Unicode (the
+            // column's NOCASE folds only ASCII).
+            if login_row(&tx, &user.login)?.is_some() {
+                return Err(StorageError::LoginTaken(user.login));
+            }
+            let inserted = tx.execute(
                 "INSERT INTO staff (id, login, display_name, role, password_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (login) DO NOTHING",
                 params![user.id, user.login, user.display_name, user.role.as_str(), new.password_hash, now],
             );
             match inserted.map_err(sql)? {
                 0 => Err(StorageError::LoginTaken(user.login)),
-                _ => Ok(user),
+                _ => {
+                    tx.commit().map_err(sql)?;
+                    Ok(user)
+                }
             }
         })
         .await
@@ -141,16 +165,7 @@ impl Storage for SqliteStorage {
 
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>> {
         let login = login.trim().to_owned();
-        self.run(move |conn| {
-            conn.query_row(
-                &format!("SELECT {STAFF_COLUMNS}, password_hash FROM staff WHERE login = ?1"),
-                [login],
-                |row| Ok((staff_from_row(row)?, row.get(4)?)),
-            )
-            .optional()
-            .map_err(sql)
-        })
-        .await
+        self.run(move |conn| login_row(conn, &login)).await
     }
 
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>> {
@@ -349,6 +364,10 @@ impl Storage for SqliteStorage {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
             let last_mutation_id = last_mutation_id(&tx, &client_id)?;
             let mut changes = Vec::new();
+            // Bounded by bytes as well as by count: a page ends before the
+            // change that would take it past `PULL_MAX_BYTES`, never empty.
+            let mut bytes = 0;
+            let mut full = false;
             {
                 let mut stmt = tx
                     .prepare_cached("SELECT seq, body FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")
@@ -360,12 +379,17 @@ impl Storage for SqliteStorage {
                     .map_err(sql)?;
                 for row in rows {
                     let (seq, body) = row.map_err(sql)?;
+                    bytes += body.len();
+                    if bytes > wicket_model::sync::PULL_MAX_BYTES && !changes.is_empty() {
+                        full = true;
+                        break;
+                    }
                     let change = serde_json::from_str(&body).map_err(|e| StorageError::Corrupt(e.to_string()))?;
                     changes.push(FeedEntry { seq, change });
                 }
             }
             tx.commit().map_err(sql)?;
-            let more = changes.len() > limit as usize;
+            let more = full || changes.len() > limit as usize;
             changes.truncate(limit as usize);
             let cursor = changes.last().map_or(after, |c| c.seq);
             Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now })

@@ -6,14 +6,14 @@ pub(super) mod live;
 pub(super) mod media;
 pub(super) mod staff;
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,15 +23,8 @@ use wicket_model::{mutation, ErrorCode, StaffUser, WicketError};
 use super::openapi::{Invalid, Null, RateLimited, TooLarge, Unauthorized};
 use crate::auth::{self, Staff};
 use crate::error::ApiError;
+use crate::limits::{self, ClientAddr};
 use crate::AppState;
-
-/// Sign-in attempts per sign-in name: a burst of 10, then one every 6 s.
-pub type SignInLimiter = DefaultKeyedRateLimiter<String>;
-
-pub fn sign_in_limiter() -> SignInLimiter {
-    let per_minute = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN);
-    RateLimiter::keyed(Quota::per_minute(per_minute))
-}
 
 /// The most changes one pull returns.
 pub const MAX_PULL: u32 = 1000;
@@ -140,18 +133,33 @@ pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
 )]
 pub(super) async fn sign_in(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(request): ApiJson<SignInRequest>,
-) -> Result<Json<SignInResponse>, ApiError> {
-    let login = request.login.trim().to_lowercase();
-    if state.sign_in_limiter.check_key(&login).is_err() {
-        return Err(ApiError::new(ErrorCode::RateLimited, "too many sign-in attempts; wait a minute and try again"));
+) -> Result<Response, ApiError> {
+    // Capped before anything keeps it: a name longer than any login is wrong.
+    let login: String = request.login.trim().chars().take(wicket_model::staff::LOGIN_MAX_CHARS + 1).collect();
+    let key = auth::login_key(&login);
+    if let Err(wait) = state.sign_in_limiter.check(&key, addr) {
+        let error = ApiError::new(ErrorCode::RateLimited, "too many sign-in attempts; wait a minute and try again");
+        let mut response = error.into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, limits::retry_after(wait));
+        return Ok(response);
     }
-    let found = state.storage.staff_by_login(&login).await?;
-    let user = match found {
-        Some((user, hash)) if auth::verify_password(&request.password, &hash) => user,
-        _ => return Err(ApiError::new(ErrorCode::Unauthorized, "wrong sign-in name or password")),
+    let found = match login.chars().count() > wicket_model::staff::LOGIN_MAX_CHARS {
+        true => None,
+        false => state.storage.staff_by_login(&login).await?,
     };
-    Ok(Json(state.open_session(user).await?))
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    // Unknown names are checked against a dummy hash: the same work, the
+    // same wait, so the answer's timing does not tell which names exist.
+    let matches = auth::check_password_off_thread(request.password, hash).await;
+    match user {
+        Some(user) if matches => Ok(Json(state.open_session(user).await?).into_response()),
+        _ => Err(ApiError::new(ErrorCode::Unauthorized, "wrong sign-in name or password")),
+    }
 }
 
 /// Signs this session out: its token stops working.

@@ -55,7 +55,7 @@ pub async fn create(
     may_grant(&staff, request.role)?;
     check_display_name(&request.display_name)?;
     check_password(&request.password)?;
-    let hash = auth::hash_password(&request.password)?;
+    let hash = auth::hash_password_off_thread(request.password.clone()).await?;
     Ok(Json(state.create_staff(&request.login, &request.display_name, request.role, hash).await?))
 }
 
@@ -98,7 +98,7 @@ pub async fn update(
     let password_hash = match &change.password {
         Some(password) => {
             check_password(password)?;
-            Some(auth::hash_password(password)?)
+            Some(auth::hash_password_off_thread(password.clone()).await?)
         }
         None => None,
     };
