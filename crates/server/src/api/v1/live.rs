@@ -2,9 +2,13 @@
 //! (the feed's newest position) and relays presence — who is viewing or
 //! typing in which conversation.
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
+use governor::{Quota, RateLimiter};
 use tokio::sync::broadcast::error::RecvError;
 pub(crate) use wicket_model::sync::FromConsole;
 
@@ -27,7 +31,11 @@ use crate::{AppState, LiveEvent, PresenceState};
 ///
 /// The console may say `FromConsole`: `{"type": "presence",
 /// "conversation_id": …, "state": "viewing" | "typing" | "left"}`, which the
-/// server relays to every staff socket. Anything else is ignored.
+/// server relays to every staff socket. Anything else is ignored, as are
+/// presence updates beyond a few a second or with a malformed conversation id.
+/// A message or frame over 4 KiB closes the socket (code 1009), and so does
+/// the session ending — signed out, expired, or the password changed (code
+/// 1008, within about a second).
 #[utoipa::path(
     get,
     path = "/api/v1/live",
@@ -52,7 +60,25 @@ pub async fn live(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let seq = state.storage.last_seq().await?;
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, state, staff, seq)))
+    Ok(upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| serve(socket, state, staff, seq)))
+}
+
+/// The largest message (and frame) a console may send: a presence update
+/// is under 200 bytes.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024;
+/// How often a socket checks that its session still stands.
+const SESSION_CHECK: Duration = Duration::from_secs(1);
+/// Presence updates per socket: a burst of 20, then five a second.
+const PRESENCE_PER_SECOND: u32 = 5;
+const PRESENCE_BURST: u32 = 20;
+
+/// A conversation id as the server makes them: 1 to 64 letters, digits,
+/// `-`, `_`, `.` or `:`.
+fn valid_conversation_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
 async fn serve(socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
@@ -76,6 +102,11 @@ async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64,
     if send(&mut socket, &hello).await.is_err() {
         return;
     }
+    let presence_quota = Quota::per_second(NonZeroU32::new(PRESENCE_PER_SECOND).unwrap_or(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::new(PRESENCE_BURST).unwrap_or(NonZeroU32::MIN));
+    let presence_limit = RateLimiter::direct(presence_quota);
+    let mut session_check = tokio::time::interval(SESSION_CHECK);
+    session_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -95,34 +126,56 @@ async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64,
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    if let Ok(FromConsole::Presence { conversation_id, state: presence }) = serde_json::from_str(&text) {
-                        if let Some(previous) = here.take().filter(|previous| *previous != conversation_id) {
-                            state.announce(LiveEvent::Presence {
-                                staff_id: staff.user.id.clone(),
-                                display_name: staff.user.display_name.clone(),
-                                conversation_id: previous,
-                                state: PresenceState::Left,
-                            });
-                        }
-                        if presence != PresenceState::Left {
-                            *here = Some(conversation_id.clone());
-                        }
+                    let Ok(FromConsole::Presence { conversation_id, state: presence }) = serde_json::from_str(&text) else {
+                        continue;
+                    };
+                    if !valid_conversation_id(&conversation_id) || presence_limit.check().is_err() {
+                        continue;
+                    }
+                    if let Some(previous) = here.take().filter(|previous| *previous != conversation_id) {
                         state.announce(LiveEvent::Presence {
                             staff_id: staff.user.id.clone(),
                             display_name: staff.user.display_name.clone(),
-                            conversation_id,
-                            state: presence,
+                            conversation_id: previous,
+                            state: PresenceState::Left,
                         });
                     }
+                    if presence != PresenceState::Left {
+                        *here = Some(conversation_id.clone());
+                    }
+                    state.announce(LiveEvent::Presence {
+                        staff_id: staff.user.id.clone(),
+                        display_name: staff.user.display_name.clone(),
+                        conversation_id,
+                        state: presence,
+                    });
                 }
                 Some(Ok(_)) => {}
+                // Over the size limits, or broken: the socket ends here.
                 Some(Err(_)) | None => {
+                    let _ = socket.send(close(close_code::SIZE, "message too large or malformed")).await;
                     return;
                 }
             },
+            _ = session_check.tick() => {
+                // Signed out (here or everywhere), expired, password changed:
+                // the session is gone, and so is the socket.
+                match state.storage.session(&staff.token_hash, state.clock.now()).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        let _ = socket.send(close(close_code::POLICY, "the session has ended")).await;
+                        return;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot check a live socket's session"),
+                }
+            }
             () = state.closing() => return,
         }
     }
+}
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame { code, reason: reason.into() }))
 }
 
 async fn send(socket: &mut WebSocket, event: &LiveEvent) -> Result<(), axum::Error> {
