@@ -229,4 +229,27 @@ pub mod limits {
     pub const TAGS_MAX: usize = 20;
     pub const NOTE_MAX_CHARS: usize = 2000;
     pub const URL_MAX_BYTES: usize = 1024;
+
+    // What a subscriber's message or event may carry, field by field: the
+    // platforms' own limits where they publish one (PLATFORM-RULES), else
+    // Wicket's. A menu tap's key and label follow the account's platform
+    // (`rules::MenuRules`: WeChat's key ≤ 128 bytes, labels ≤ 60 bytes).
+
+    /// A parameter QR code's scene: WeChat's `scene_str` has 1–64 characters.
+    pub const SCENE_MAX_CHARS: usize = 64;
+    /// A keyword a module or the search box sends goes in as a text would.
+    pub const KEYWORD_MAX_BYTES: usize = TEXT_MAX_BYTES;
+    /// The label of a place a subscriber sends (WeChat's `Label`, an
+    /// address): no published limit; Wicket's own.
+    pub const LOCATION_LABEL_MAX_CHARS: usize = 256;
+    /// The platform's id for the subscriber: a WeChat OpenID has 28
+    /// characters, an Alipay user id 16 digits; Wicket allows room.
+    pub const PLATFORM_USER_ID_MAX_BYTES: usize = 128;
+    /// The name the platform gives for the subscriber.
+    pub const DISPLAY_NAME_MAX_CHARS: usize = 64;
+    /// The platform's id for a message: WeChat's `MsgId` is a 64-bit
+    /// number, its `clientmsgid` ≤ 64 bytes.
+    pub const PLATFORM_MSG_ID_MAX_BYTES: usize = 64;
+    /// `sandbox`, `alipay` or `wechat`.
+    pub const PLATFORM_NAME_MAX_BYTES: usize = 16;
 }

@@ -8,6 +8,7 @@ use crate::conversation::{
 use crate::error::{ErrorCode, Issue, WicketError};
 use crate::mutation::{Actor, World};
 use crate::reply_window::reply_window;
+use crate::rules::{self, LengthRule, LengthUnit, PlatformRules};
 use crate::Millis;
 
 /// A message or event from a subscriber, as a platform adapter hands it over.
@@ -47,7 +48,7 @@ pub fn receive<W: World + ?Sized>(
     if account.archived {
         return Err(WicketError::new(ErrorCode::NotFound, "this account is no longer in service"));
     }
-    check_inbound(&inbound.body)?;
+    check_inbound(inbound, rules::for_profile(account.platform))?;
     let existing = world.subscriber_by_platform_id(&inbound.account_id, &inbound.platform, &inbound.platform_user_id);
     let mut subscriber = existing.clone().unwrap_or_else(|| Subscriber {
         id: ids.subscriber.clone(),
@@ -124,21 +125,75 @@ pub fn receive<W: World + ?Sized>(
 }
 
 /// What a subscriber may send: text within the size limit, an image, a
-/// place, or an event.
-fn check_inbound(body: &MessageBody) -> Result<(), WicketError> {
-    match body {
+/// place, or an event; and every string it carries within its bound
+/// (`limits`, and the account's platform for a menu tap), so nothing of any
+/// length reaches the messages and the change feed.
+fn check_inbound(inbound: &Inbound, rules: &PlatformRules) -> Result<(), WicketError> {
+    let mut issues = Vec::new();
+    match &inbound.body {
         MessageBody::Text { text } if text.trim().is_empty() => {
-            Err(WicketError::invalid(vec![Issue::new("body.text", "message.text.required")]))
+            issues.push(Issue::new("body.text", "message.text.required"));
         }
         MessageBody::Text { text } if text.len() > limits::TEXT_MAX_BYTES => {
-            Err(WicketError::invalid(vec![Issue::new("body.text", "message.text.too_long")
-                .with("max", limits::TEXT_MAX_BYTES)
-                .with("actual", text.len())]))
+            issues.push(
+                Issue::new("body.text", "message.text.too_long")
+                    .with("max", limits::TEXT_MAX_BYTES)
+                    .with("actual", text.len()),
+            );
         }
-        MessageBody::Article { .. } => {
-            Err(WicketError::invalid(vec![Issue::new("body", "message.article.not_from_subscribers")]))
+        MessageBody::Text { .. } => {}
+        MessageBody::Article { .. } => issues.push(Issue::new("body", "message.article.not_from_subscribers")),
+        MessageBody::Image { url } => within("body.url", url, bytes(limits::URL_MAX_BYTES), &mut issues),
+        MessageBody::Location { label, .. } => {
+            within("body.label", label, chars(limits::LOCATION_LABEL_MAX_CHARS), &mut issues);
         }
-        _ => Ok(()),
+        MessageBody::Event(event) => match event {
+            SubscriberEvent::Follow | SubscriberEvent::Unfollow | SubscriberEvent::Enter => {}
+            SubscriberEvent::Scan { scene } => {
+                within("body.scene", scene, chars(limits::SCENE_MAX_CHARS), &mut issues);
+            }
+            SubscriberEvent::MenuTap { key, label } => {
+                let menu = rules.menu;
+                let label_rule = if menu.sub_label.max >= menu.top_label.max { menu.sub_label } else { menu.top_label };
+                within("body.key", key, menu.key, &mut issues);
+                within("body.label", label, label_rule, &mut issues);
+            }
+            SubscriberEvent::Keyword { keyword } => {
+                within("body.keyword", keyword, bytes(limits::KEYWORD_MAX_BYTES), &mut issues);
+            }
+        },
+    }
+    within("platform", &inbound.platform, bytes(limits::PLATFORM_NAME_MAX_BYTES), &mut issues);
+    within("platform_user_id", &inbound.platform_user_id, bytes(limits::PLATFORM_USER_ID_MAX_BYTES), &mut issues);
+    within("display_name", &inbound.display_name, chars(limits::DISPLAY_NAME_MAX_CHARS), &mut issues);
+    if let Some(id) = &inbound.platform_msg_id {
+        within("platform_msg_id", id, bytes(limits::PLATFORM_MSG_ID_MAX_BYTES), &mut issues);
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(WicketError::invalid(issues))
+    }
+}
+
+fn bytes(max: usize) -> LengthRule {
+    LengthRule { min: 0, max, unit: LengthUnit::Utf8Bytes }
+}
+
+fn chars(max: usize) -> LengthRule {
+    LengthRule { min: 0, max, unit: LengthUnit::Chars }
+}
+
+/// A string a subscriber's message carries, within `rule`'s maximum.
+fn within(path: &str, text: &str, rule: LengthRule, issues: &mut Vec<Issue>) {
+    let length = rule.unit.measure(text);
+    if length > rule.max {
+        issues.push(
+            Issue::new(path, "message.field.too_long")
+                .with("max", rule.max)
+                .with("actual", length)
+                .with("unit", rule.unit.as_str()),
+        );
     }
 }
 
@@ -382,5 +437,79 @@ mod tests {
         let big = "字".repeat(700);
         let err = receive(&world, &inbound("p1", MessageBody::Text { text: big }), &ids(1), 1).unwrap_err();
         assert_eq!(err.issues[0].key, "message.text.too_long", "2,100 bytes is over the limit");
+    }
+
+    #[test]
+    fn every_string_a_subscriber_sends_is_bounded_at_its_limit() {
+        let world = world();
+        let accepted = |message: &Inbound| receive(&world, message, &ids(1), 1).map(|_| ()).map_err(|e| e.issues);
+        let event = |event: SubscriberEvent| inbound("p1", MessageBody::Event(event));
+        let menu_tap = |key: String, label: String| event(SubscriberEvent::MenuTap { key, label });
+        // At the limit: WeChat's key of 128 bytes, a sub-label of 60 bytes.
+        let at_limit = [
+            menu_tap("k".repeat(128), "菜".repeat(20)),
+            event(SubscriberEvent::Scan { scene: "场".repeat(64) }),
+            event(SubscriberEvent::Keyword { keyword: format!("{}ab", "查".repeat(682)) }),
+            inbound("p1", MessageBody::Location { latitude: 1.0, longitude: 1.0, label: "路".repeat(256) }),
+        ];
+        for message in &at_limit {
+            assert_eq!(accepted(message), Ok(()), "{:?} is at its limit", message.body.preview());
+        }
+        let mut long_sender = inbound(&"p".repeat(65), MessageBody::Event(SubscriberEvent::Enter));
+        long_sender.platform_user_id = "u".repeat(129);
+        long_sender.display_name = "名".repeat(65);
+        let over = [
+            (menu_tap("k".repeat(129), "菜单".into()), vec![("body.key", "129", "utf8_bytes")]),
+            (
+                menu_tap("键".repeat(43), "菜".repeat(21)),
+                vec![("body.key", "129", "utf8_bytes"), ("body.label", "63", "utf8_bytes")],
+            ),
+            (event(SubscriberEvent::Scan { scene: "场".repeat(65) }), vec![("body.scene", "65", "chars")]),
+            (
+                event(SubscriberEvent::Keyword { keyword: "k".repeat(1 << 20) }),
+                vec![("body.keyword", "1048576", "utf8_bytes")],
+            ),
+            (
+                inbound("p1", MessageBody::Location { latitude: 1.0, longitude: 1.0, label: "路".repeat(257) }),
+                vec![("body.label", "257", "chars")],
+            ),
+            (
+                inbound("p1", MessageBody::Image { url: format!("/s/media/{}", "a".repeat(1100)) }),
+                vec![("body.url", "1109", "utf8_bytes")],
+            ),
+            (
+                long_sender,
+                vec![
+                    ("platform_user_id", "129", "utf8_bytes"),
+                    ("display_name", "65", "chars"),
+                    ("platform_msg_id", "65", "utf8_bytes"),
+                ],
+            ),
+        ];
+        for (message, expected) in over {
+            let issues = accepted(&message).unwrap_err();
+            let found: Vec<(&str, &str, &str)> = issues
+                .iter()
+                .map(|issue| {
+                    assert_eq!(issue.key, "message.field.too_long", "{issue:?}");
+                    (issue.path.as_str(), issue.param("actual").unwrap(), issue.param("unit").unwrap())
+                })
+                .collect();
+            assert_eq!(found, expected, "each over-long string is named with its length and unit");
+        }
+    }
+
+    #[test]
+    fn a_menu_tap_on_alipay_follows_alipays_limits() {
+        let mut world = world();
+        let mut account = world.accounts["acc"].clone();
+        account.platform = PlatformProfile::Alipay;
+        world.absorb([Change::Account(account)]);
+        let tap =
+            |key: String, label: String| inbound("p1", MessageBody::Event(SubscriberEvent::MenuTap { key, label }));
+        assert!(receive(&world, &tap("k".repeat(255), "账".repeat(9)), &ids(1), 1).is_ok(), "255 characters, 9 CJK");
+        let issues = receive(&world, &tap("k".repeat(256), "账".repeat(10)), &ids(1), 1).unwrap_err().issues;
+        let found: Vec<(&str, Option<&str>)> = issues.iter().map(|i| (i.path.as_str(), i.param("max"))).collect();
+        assert_eq!(found, vec![("body.key", Some("255")), ("body.label", Some("18"))], "Alipay's figures apply");
     }
 }

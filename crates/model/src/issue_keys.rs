@@ -52,6 +52,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("subscriber.note.too_long", MAX_ACTUAL),
     k("message.text.required", &[]),
     k("message.text.too_long", MAX_ACTUAL),
+    k("message.field.too_long", LENGTH),
     k("message.article.not_from_subscribers", &[]),
     k("message.article.title_required", &[]),
     k("message.location.invalid", &[]),

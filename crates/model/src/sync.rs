@@ -45,6 +45,11 @@ pub struct PushResponse {
     pub rejected: Vec<Rejection>,
 }
 
+/// About the most bytes of changes (as JSON) one pull page carries, besides
+/// its count limit: a page stops at the first change that would go past it,
+/// but always holds at least one, so the cursor always advances.
+pub const PULL_MAX_BYTES: usize = 1 << 20;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeedEntry {
     /// The global, monotonic position of this change.

@@ -127,8 +127,9 @@ pub trait Storage: Send + Sync + 'static {
         now: Millis,
     ) -> Result<PushResponse>;
 
-    /// Up to `limit` changes after `after`, read in one snapshot with the
-    /// client's last processed mutation number.
+    /// Up to `limit` changes after `after`, and no more of them than fit in
+    /// `sync::PULL_MAX_BYTES` of JSON (but at least one), read in one
+    /// snapshot with the client's last processed mutation number.
     async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
 
     /// Runs `decide` on the world inside one transaction and records what it
