@@ -35,6 +35,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub sign_in_limiter: Arc<limits::SignInLimits>,
     pub options: Arc<ServerOptions>,
+    pub sandbox_limits: Arc<limits::SandboxLimits>,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
@@ -50,12 +51,14 @@ impl AppState {
             clock,
             sign_in_limiter: Arc::new(limits::SignInLimits::default()),
             options: Arc::new(ServerOptions::default()),
+            sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
             live,
             closing,
         }
     }
 
     pub fn with_options(mut self, options: ServerOptions) -> Self {
+        self.sandbox_limits = Arc::new(limits::SandboxLimits::new(&options));
         self.options = Arc::new(options);
         self
     }
@@ -184,11 +187,28 @@ pub struct ServerOptions {
     /// Serve the built-in sandbox platform (the subscriber web app and its
     /// API under `/s/…`); off, its routes answer 404.
     pub sandbox_platform: bool,
+    /// Requests one address may make to `/s/api/…` a minute (and at once).
+    pub sandbox_requests_per_minute: u32,
+    /// Request bodies one address may send to `/s/api/…`, in KiB a minute.
+    pub sandbox_kib_per_minute: u32,
+    /// Image bytes one sandbox visitor may send an hour.
+    pub sandbox_visitor_image_bytes_per_hour: u32,
+    /// Subscribers' images stop being accepted once the server stores this
+    /// many bytes of images.
+    pub media_total_bytes: u64,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        Self { trust_proxy: false, https: false, sandbox_platform: true }
+        Self {
+            trust_proxy: false,
+            https: false,
+            sandbox_platform: true,
+            sandbox_requests_per_minute: 120,
+            sandbox_kib_per_minute: 16 * 1024,
+            sandbox_visitor_image_bytes_per_hour: 20 * 1024 * 1024,
+            media_total_bytes: 1024 * 1024 * 1024,
+        }
     }
 }
 

@@ -91,6 +91,19 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
         self.limiter.check_key(key).map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
+    /// `check` for `n` cells at once; more than the burst always waits.
+    pub fn check_n(&self, key: &K, n: NonZeroU32) -> Result<(), Duration> {
+        if self.limiter.len() > EVICT_ABOVE {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
+        match self.limiter.check_key_n(key, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until.wait_time_from(DefaultClock::default().now())),
+            Err(_insufficient) => Err(Duration::from_secs(60)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.limiter.len()
     }
@@ -144,5 +157,43 @@ impl SignInLimits {
     /// How many (name, address) pairs are tracked.
     pub fn tracked(&self) -> usize {
         self.per_login.len()
+    }
+}
+
+/// The public sandbox endpoints: requests and request bytes per address, and
+/// image bytes per visitor.
+pub struct SandboxLimits {
+    requests: Keyed<ClientAddr>,
+    kib: Keyed<ClientAddr>,
+    image_bytes: Keyed<String>,
+}
+
+impl SandboxLimits {
+    pub fn new(options: &crate::ServerOptions) -> Self {
+        let per_hour = NonZeroU32::new(options.sandbox_visitor_image_bytes_per_hour).unwrap_or(NonZeroU32::MIN);
+        let hourly = Quota::with_period(Duration::from_secs(3600) / per_hour.get())
+            .unwrap_or(Quota::per_second(per_hour))
+            .allow_burst(per_hour);
+        Self {
+            requests: Keyed::new(quota(options.sandbox_requests_per_minute, options.sandbox_requests_per_minute)),
+            kib: Keyed::new(quota(options.sandbox_kib_per_minute, options.sandbox_kib_per_minute)),
+            image_bytes: Keyed::new(hourly),
+        }
+    }
+
+    /// One request from `addr` with a body of `body_bytes`.
+    pub fn check_request(&self, addr: ClientAddr, body_bytes: u64) -> Result<(), Duration> {
+        self.requests.check(&addr)?;
+        let kib = u32::try_from(body_bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+        match NonZeroU32::new(kib) {
+            None => Ok(()),
+            Some(kib) => self.kib.check_n(&addr, kib),
+        }
+    }
+
+    /// An image of `bytes` from the sandbox visitor `user_id`.
+    pub fn check_image(&self, user_id: &str, bytes: usize) -> Result<(), Duration> {
+        let n = NonZeroU32::new(u32::try_from(bytes).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MIN);
+        self.image_bytes.check_n(&user_id.to_owned(), n)
     }
 }

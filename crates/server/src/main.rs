@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use wicket_server::{open_storage, AppState, ServerConfig, SystemClock};
+use wicket_server::{open_storage, AppState, ServerConfig, ServerOptions, SystemClock};
 
 /// Wicket's server: stores published layouts, subscribers and conversations,
 /// applies the consoles' changes exactly once, and serves the change feed.
@@ -21,6 +21,21 @@ struct Cli {
     /// (behind TLS: put a reverse proxy in front).
     #[arg(long, env = "WICKET_LISTEN", default_value = "127.0.0.1:8686")]
     listen: SocketAddr,
+
+    /// Turn the built-in sandbox platform off: the subscriber web app and its
+    /// API under /s/ answer 404 (images staff send are still served).
+    #[arg(long, env = "WICKET_NO_SANDBOX_PLATFORM")]
+    no_sandbox_platform: bool,
+
+    /// A reverse proxy sits in front: take the caller's address from the last
+    /// X-Forwarded-For entry.
+    #[arg(long, env = "WICKET_TRUST_PROXY")]
+    trust_proxy: bool,
+
+    /// Browsers reach the server over https (a proxy terminates TLS): the
+    /// sandbox's cookie is Secure.
+    #[arg(long, env = "WICKET_HTTPS")]
+    https: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -50,7 +65,15 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::CreateOwner { login, display_name }) => create_owner(cli.data, &login, &display_name).await,
-        None => serve(ServerConfig { data_dir: cli.data, listen: cli.listen }).await,
+        None => {
+            let options = ServerOptions {
+                trust_proxy: cli.trust_proxy,
+                https: cli.https,
+                sandbox_platform: !cli.no_sandbox_platform,
+                ..ServerOptions::default()
+            };
+            serve(ServerConfig { data_dir: cli.data, listen: cli.listen }, options).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -61,8 +84,8 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(config: ServerConfig) -> Result<(), String> {
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.map_err(|e| e.to_string())?;
+async fn serve(config: ServerConfig, options: ServerOptions) -> Result<(), String> {
+    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.map_err(|e| e.to_string())?;
     println!("wicket-server listening on {}", server.base_url());
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");

@@ -195,4 +195,6 @@ pub trait Storage: Send + Sync + 'static {
     async fn create_sandbox_visitor(&self, token_hash: &str, user_id: &str, now: Millis) -> Result<()>;
     async fn save_media(&self, id: &str, mime: &str, bytes: Vec<u8>, now: Millis) -> Result<()>;
     async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>>;
+    /// The bytes of every stored image together.
+    async fn media_bytes(&self) -> Result<u64>;
 }

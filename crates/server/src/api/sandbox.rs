@@ -183,25 +183,50 @@ impl Visitor {
     }
 }
 
-async fn visitor(state: &AppState, headers: &HeaderMap) -> Result<Visitor, ApiError> {
+/// The browser's sandbox identity. Its id follows from the cookie's token,
+/// so reading needs no stored row: `write` stores the visitor (the first
+/// follow, event or message does), and a browser with no cookie gets one.
+async fn visitor(state: &AppState, headers: &HeaderMap, write: bool) -> Result<Visitor, ApiError> {
     let token = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
-        .next();
-    if let Some(token) = token {
-        if let Some(user_id) = state.storage.sandbox_visitor(&auth::token_hash(&token)).await? {
-            return Ok(Visitor { user_id, set_cookie: None });
+        .find(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()));
+    let (token_hash, set_cookie) = match token {
+        Some(token) => (auth::token_hash(&token), None),
+        None => {
+            let (token, token_hash) = auth::new_token();
+            let secure = if is_https(state, headers) { "; Secure" } else { "" };
+            let cookie = format!("{COOKIE}={token}; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}");
+            let set_cookie =
+                HeaderValue::from_str(&cookie).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            (token_hash, Some(set_cookie))
         }
-    }
-    let (token, token_hash) = auth::new_token();
-    let user_id = format!("sandbox-{}", &token_hash[..16]);
-    state.storage.create_sandbox_visitor(&token_hash, &user_id, state.clock.now()).await?;
-    let cookie = format!("{COOKIE}={token}; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000");
-    let set_cookie = HeaderValue::from_str(&cookie).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    Ok(Visitor { user_id, set_cookie: Some(set_cookie) })
+    };
+    let user_id = match state.storage.sandbox_visitor(&token_hash).await? {
+        Some(user_id) => user_id,
+        None => {
+            let user_id = format!("sandbox-{}", &token_hash[..16]);
+            if write {
+                state.storage.create_sandbox_visitor(&token_hash, &user_id, state.clock.now()).await?;
+            }
+            user_id
+        }
+    };
+    Ok(Visitor { user_id, set_cookie })
+}
+
+/// Whether the browser reached the server over https: a flag says so, or
+/// the reverse proxy in front (`X-Forwarded-Proto: https`).
+fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
+    state.options.https
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -262,7 +287,7 @@ pub(super) async fn view(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
+    let visitor = visitor(&state, &headers, false).await?;
     let live = state.storage.live_layout(&account.id).await?;
     let known = state.storage.subscriber_by_platform_id(&account.id, PLATFORM, &visitor.user_id).await?;
     let subscriber = match known {
@@ -360,7 +385,7 @@ async fn set_following(
     follow: bool,
 ) -> Result<Response, ApiError> {
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
+    let visitor = visitor(&state, &headers, true).await?;
     let known = state.storage.subscriber_by_platform_id(&account.id, PLATFORM, &visitor.user_id).await?;
     if known.map(|s| s.following).unwrap_or(false) != follow {
         let event = if follow { SubscriberEvent::Follow } else { SubscriberEvent::Unfollow };
@@ -439,7 +464,7 @@ pub(super) async fn event(
         return Err(ApiError::new(ErrorCode::Invalid, "use /follow and /unfollow"));
     }
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
+    let visitor = visitor(&state, &headers, true).await?;
     receive(&state, &account.id, &visitor, MessageBody::Event(event), None).await?;
     Ok(visitor.respond(serde_json::json!({})))
 }
@@ -483,7 +508,7 @@ pub(super) async fn messages(
     Query(after): Query<After>,
 ) -> Result<Response, ApiError> {
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
+    let visitor = visitor(&state, &headers, false).await?;
     let conversation = my_conversation(&state, &account.id, &visitor.user_id).await?;
     let (messages, cursor) = match conversation {
         Some(id) => state.storage.messages_after(&id, after.after.max(0), 500).await?,
@@ -554,11 +579,12 @@ pub(super) async fn send(
         return Err(ApiError::new(ErrorCode::Invalid, "client_msg_id must have 1 to 64 characters"));
     }
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
+    let visitor = visitor(&state, &headers, true).await?;
     let body = match send.body {
         SendBody::Text { text } => MessageBody::Text { text },
         SendBody::Image { data_url } => {
             let (mime, bytes) = decode_image(&data_url)?;
+            check_image_quota(&state, &visitor, bytes.len()).await?;
             let id = hex::encode(Sha256::digest(&bytes));
             state.storage.save_media(&id, &mime, bytes, state.clock.now()).await?;
             MessageBody::Image { url: format!("/s/media/{id}") }
@@ -583,6 +609,10 @@ fn decode_image(data_url: &str) -> Result<(String, Vec<u8>), ApiError> {
         return Err(invalid());
     }
     let bytes = base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| invalid())?;
+    if bytes.len() <= MAX_IMAGE_BYTES && wicket_model::media::image_type(&bytes) != Some(mime) {
+        // The bytes must be the kind of image the URL says, as staff uploads.
+        return Err(invalid());
+    }
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(ApiError(WicketError::invalid(vec![wicket_model::Issue::new(
             "body.data_url",
@@ -591,6 +621,66 @@ fn decode_image(data_url: &str) -> Result<(String, Vec<u8>), ApiError> {
         .with("max", MAX_IMAGE_BYTES)])));
     }
     Ok((mime.to_owned(), bytes))
+}
+
+/// A visitor's images are bounded an hour, and all images together.
+async fn check_image_quota(state: &AppState, visitor: &Visitor, bytes: usize) -> Result<(), ApiError> {
+    let quota = || ApiError::new(ErrorCode::RateLimited, "too many images for now; try again later");
+    if state.sandbox_limits.check_image(&visitor.user_id, bytes).is_err() {
+        return Err(quota());
+    }
+    if state.storage.media_bytes().await?.saturating_add(bytes as u64) > state.options.media_total_bytes {
+        return Err(quota());
+    }
+    Ok(())
+}
+
+/// The sandbox platform's gate: off, its routes answer 404 (images stay:
+/// staff replies show them); `/s/api/…` is limited per address; every
+/// answer carries the security headers.
+pub(super) async fn guard(
+    State(state): State<AppState>,
+    addr: crate::limits::ClientAddr,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let always_served = path.starts_with("/s/media/") || path == "/favicon.ico";
+    if !state.options.sandbox_platform && !always_served {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    if path.starts_with("/s/api/") {
+        let body_bytes = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        if let Err(wait) = state.sandbox_limits.check_request(addr, body_bytes) {
+            let mut response =
+                ApiError::new(ErrorCode::RateLimited, "too many requests; wait a little and try again").into_response();
+            response.headers_mut().insert(header::RETRY_AFTER, crate::limits::retry_after(wait));
+            return with_security_headers(response, &path);
+        }
+    }
+    with_security_headers(next.run(request).await, &path)
+}
+
+/// The subscriber page may load only its own scripts, styles, images and
+/// sockets, and no other site may frame it; the API and images allow nothing.
+fn with_security_headers(mut response: Response, path: &str) -> Response {
+    let csp = if path.starts_with("/s/api/") || path.starts_with("/s/media/") {
+        "default-src 'none'; frame-ancestors 'none'; sandbox"
+    } else {
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
 /// The subscriber's live socket, a WebSocket.
@@ -627,8 +717,11 @@ pub(super) async fn live(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let account = open_account(&state, &account).await?;
-    let visitor = visitor(&state, &headers).await?;
-    Ok(upgrade.on_upgrade(move |socket| follow_conversation(socket, state, account.id, visitor.user_id)))
+    let visitor = visitor(&state, &headers, false).await?;
+    Ok(upgrade
+        .max_message_size(4 * 1024)
+        .max_frame_size(4 * 1024)
+        .on_upgrade(move |socket| follow_conversation(socket, state, account.id, visitor.user_id)))
 }
 
 /// Says `{"type":"messages"}` whenever this subscriber's conversation changes.

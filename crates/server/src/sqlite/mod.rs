@@ -596,4 +596,12 @@ impl Storage for SqliteStorage {
         let id = id.to_owned();
         self.run(move |conn| sandbox::media(conn, &id)).await
     }
+
+    async fn media_bytes(&self) -> Result<u64> {
+        self.run(|conn| {
+            conn.query_row("SELECT coalesce(sum(length(bytes)), 0) FROM media", [], |r| r.get::<_, i64>(0)).map_err(sql)
+        })
+        .await
+        .map(|n| n.max(0) as u64)
+    }
 }
