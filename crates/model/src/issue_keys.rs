@@ -135,6 +135,8 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("staff.display_name.too_long", &["max"]),
     k("sign_in.display_name.too_long", &["max"]),
     k("settings.server_url.invalid", &[]),
+    // A console's client id used by another staff member (the server's sync).
+    k("sync.client_id.taken", &[]),
 ];
 
 /// The values of the `unit` param (`LengthUnit::as_str`), which the UI

@@ -34,6 +34,10 @@ impl From<StorageError> for ApiError {
     fn from(error: StorageError) -> Self {
         match error {
             StorageError::LoginTaken(_) => Self::new(ErrorCode::Conflict, error.to_string()),
+            StorageError::ClientTaken(_) => {
+                let issue = wicket_model::Issue::new("client_id", "sync.client_id.taken");
+                Self(WicketError { code: ErrorCode::Forbidden, message: error.to_string(), issues: vec![issue] })
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 Self::new(ErrorCode::Internal, "the server could not complete this request")

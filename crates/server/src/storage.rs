@@ -18,6 +18,11 @@ pub enum StorageError {
     Corrupt(String),
     #[error("a staff member with the sign-in name {0:?} already exists")]
     LoginTaken(String),
+    /// A client id is its first user's: the first staff member whose
+    /// changes the server recorded under it. Nobody else pushes or pulls
+    /// with it, so nobody can skip or read another console's numbering.
+    #[error("the client id {0:?} belongs to another staff member's console")]
+    ClientTaken(String),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -117,7 +122,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Applies the mutations this client has not had processed yet, in order,
     /// each with its effects and the client's new last number in one
     /// transaction. Mutations already processed are skipped; refusals are
-    /// recorded and reported again on a retry.
+    /// recorded and reported again on a retry. The first staff member whose
+    /// changes are recorded under `client_id` owns it; anyone else gets
+    /// `ClientTaken` and nothing is applied.
     async fn push(
         &self,
         client_id: &str,
@@ -130,7 +137,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Up to `limit` changes after `after`, and no more of them than fit in
     /// `sync::PULL_MAX_BYTES` of JSON (but at least one), read in one
     /// snapshot with the client's last processed mutation number.
-    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
+    /// `ClientTaken` when another staff member owns `client_id`.
+    async fn pull(&self, client_id: &str, staff_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
 
     /// Runs `decide` on the world inside one transaction and records what it
     /// returns in the feed; a refusal changes nothing.

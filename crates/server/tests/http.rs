@@ -211,3 +211,43 @@ async fn a_restart_loses_nothing() {
     assert_eq!(again.last_mutation_id, 1);
     assert_eq!(f.pull(&token, "c1", 0, 100).await.changes.len(), 1, "a retry after restart applies nothing");
 }
+
+#[tokio::test]
+async fn a_client_id_belongs_to_the_first_staff_member_who_used_it() {
+    let f = fixture().await;
+    let boss = f.token().await;
+    let hash = auth::hash_password("agent password 1").unwrap();
+    f.server.state.create_staff("agent", "Agent", Role::Admin, hash).await.unwrap();
+    let body: Value = f.sign_in("agent", "agent password 1").await.json().await.unwrap();
+    let agent = body["token"].as_str().unwrap().to_owned();
+
+    let first = f.push(&boss, "boss-laptop", vec![(1, create("a", "Noodle House"))]).await;
+    assert_eq!(first.last_mutation_id, 1, "the boss's console is the first to use its id");
+
+    // The colleague names the boss's client id: a push would skip the
+    // boss's next numbers, a pull would read them.
+    let request = PushRequest {
+        client_id: "boss-laptop".into(),
+        mutations: vec![NumberedMutation { id: 50, mutation: create("b", "Tea Corner") }],
+    };
+    let pushed = f.http.post(f.url("/push")).bearer_auth(&agent).json(&request).send().await.unwrap();
+    assert_eq!(pushed.status(), StatusCode::FORBIDDEN, "another staff member's client id is refused for a push");
+    let error: WicketError = pushed.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::Forbidden);
+    assert_eq!(error.issues[0].key, "sync.client_id.taken", "the refusal names the reason: {error:?}");
+    let pulled = f.http.get(f.url("/changes?client_id=boss-laptop&after=0")).bearer_auth(&agent).send().await.unwrap();
+    assert_eq!(pulled.status(), StatusCode::FORBIDDEN, "and for a pull");
+    let error: WicketError = pulled.json().await.unwrap();
+    assert_eq!(error.issues[0].key, "sync.client_id.taken");
+
+    // Nothing the colleague sent under it counted: the boss numbers on.
+    let next = f.push(&boss, "boss-laptop", vec![(2, create("c", "Dumpling Bar"))]).await;
+    assert_eq!((next.last_mutation_id, next.rejected.len()), (2, 0), "the boss's change 2 is applied, not skipped");
+    let feed = f.pull(&boss, "boss-laptop", 0, 100).await;
+    assert_eq!(feed.changes.len(), 2, "only the boss's two accounts exist");
+    assert_eq!(feed.last_mutation_id, 2);
+
+    // The colleague's own console id is theirs.
+    let own = f.push(&agent, "agent-desktop", vec![(1, create("d", "Rice Shop"))]).await;
+    assert_eq!((own.last_mutation_id, own.rejected.len()), (1, 0), "the colleague's own client id works: {own:?}");
+}

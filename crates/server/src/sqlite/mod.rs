@@ -125,6 +125,18 @@ fn login_row(conn: &Connection, login: &str) -> Result<Option<(StaffUser, String
     Ok(None)
 }
 
+/// Refuses a client id that another staff member's changes were recorded under.
+fn check_client_owner(conn: &Connection, client_id: &str, staff_id: &str) -> Result<()> {
+    let owner: Option<String> = conn
+        .query_row("SELECT staff_id FROM clients WHERE client_id = ?1", [client_id], |r| r.get(0))
+        .optional()
+        .map_err(sql)?;
+    match owner {
+        Some(owner) if owner != staff_id => Err(StorageError::ClientTaken(client_id.to_owned())),
+        _ => Ok(()),
+    }
+}
+
 #[async_trait]
 impl Storage for SqliteStorage {
     async fn staff_count(&self) -> Result<u64> {
@@ -293,6 +305,7 @@ impl Storage for SqliteStorage {
     ) -> Result<PushResponse> {
         let (client_id, staff_id) = (client_id.to_owned(), staff_id.to_owned());
         self.run(move |conn| {
+            check_client_owner(conn, &client_id, &staff_id)?;
             let mut rejected = Vec::new();
             let mut last = last_mutation_id(conn, &client_id)?;
             for numbered in mutations {
@@ -328,7 +341,7 @@ impl Storage for SqliteStorage {
                 tx.execute(
                     "INSERT INTO clients (client_id, staff_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id,
-                       staff_id = excluded.staff_id, updated_at = excluded.updated_at",
+                       updated_at = excluded.updated_at",
                     params![client_id, staff_id, numbered.id, now],
                 )
                 .map_err(sql)?;
@@ -357,11 +370,12 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn pull(&self, client_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse> {
-        let client_id = client_id.to_owned();
+    async fn pull(&self, client_id: &str, staff_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse> {
+        let (client_id, staff_id) = (client_id.to_owned(), staff_id.to_owned());
         self.run(move |conn| {
             // One read transaction: the changes and the client's number agree.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
+            check_client_owner(&tx, &client_id, &staff_id)?;
             let last_mutation_id = last_mutation_id(&tx, &client_id)?;
             let mut changes = Vec::new();
             // Bounded by bytes as well as by count: a page ends before the

@@ -223,6 +223,7 @@ pub(super) async fn me(staff: Staff) -> Json<StaffUser> {
     responses(
         (status = 200, description = "Processed up to `last_mutation_id`.", body = PushResponse),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "`client_id` belongs to another staff member's console (`forbidden`, issue `sync.client_id.taken`): the first staff member whose changes the server recorded under it owns it.", body = WicketError),
         (status = 413, response = TooLarge),
         (status = 422, response = Invalid),
     ),
@@ -289,18 +290,20 @@ pub(super) struct ChangesQuery {
     responses(
         (status = 200, description = "The changes after `after`, the next cursor, and whether more follow.", body = PullResponse),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "`client_id` belongs to another staff member's console (`forbidden`, issue `sync.client_id.taken`).", body = WicketError),
         (status = 422, response = Invalid),
     ),
 )]
 pub(super) async fn changes(
     State(state): State<AppState>,
-    _staff: Staff,
+    staff: Staff,
     ApiQuery(query): ApiQuery<ChangesQuery>,
 ) -> Result<Json<PullResponse>, ApiError> {
     check_client_id(&query.client_id)?;
     let limit = query.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let after = query.after.max(0);
-    Ok(Json(state.storage.pull(&query.client_id, after, limit, state.clock.now()).await?))
+    let pulled = state.storage.pull(&query.client_id, &staff.user.id, after, limit, state.clock.now()).await?;
+    Ok(Json(pulled))
 }
 
 fn check_client_id(client_id: &str) -> Result<(), ApiError> {
