@@ -69,6 +69,13 @@ pub struct PullResponse {
     pub last_mutation_id: i64,
     /// The server's clock, for the console's clock offset.
     pub server_time: i64,
+    /// The server's newest feed position as of this pull. A console whose
+    /// cursor is beyond it synced with this server before its data was
+    /// restored from an older backup, whose feed now reissues the positions
+    /// in between: it starts again from the beginning. Absent from servers
+    /// that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

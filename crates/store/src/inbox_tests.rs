@@ -81,6 +81,7 @@ fn pull(changes: Vec<Change>) -> PullResponse {
         more: false,
         last_mutation_id: 0,
         server_time: T0,
+        newest: None,
     }
 }
 

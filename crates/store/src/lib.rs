@@ -103,6 +103,25 @@ impl Cache {
         Ok(get_meta(&conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0))
     }
 
+    /// Forgets everything pulled from the server and sets the cursor back to
+    /// the start, for a server whose feed is behind this cache's cursor (its
+    /// data restored from an older backup): the next pulls bring its state
+    /// whole. What was written here stays: the outbox, drafts, read marks,
+    /// canned replies, layout drafts and media.
+    pub fn reset_pulled_state(&self) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for table in ["accounts", "subscribers", "conversations", "messages"] {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        for index in ["message_search", "subscriber_search"] {
+            tx.execute(&format!("INSERT INTO {index} ({index}) VALUES ('delete-all')"), [])?;
+        }
+        set_meta(&tx, "cursor", "0")?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The server's clock minus ours, in ms, as of the last pull.
     pub fn clock_offset(&self) -> Result<i64> {
         let conn = self.conn();

@@ -255,6 +255,14 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     // uploaded by now; later ones wait for the next round.
     let upto = blocking(shared, |cache| cache.last_outbox_id()).await?;
     crate::media::upload_pending_media(shared).await?;
+    // A server restored from an older backup is noticed before this push
+    // adds to its feed, which could bring its newest position up to ours.
+    let waiting = !blocking(shared, |cache| cache.pending(0, 1)).await?.is_empty();
+    let cursor = blocking(shared, |cache| cache.cursor()).await?;
+    if waiting && cursor > 0 {
+        let page = shared.client.pull(&shared.token, &client_id, cursor, 1).await?;
+        changed |= restart_if_behind(shared, cursor, page.newest).await?;
+    }
     // Pushed changes stay in the outbox (applied on top) until the pull
     // below shows them in the server's state, so nothing flickers back.
     let mut after = 0;
@@ -276,6 +284,10 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     loop {
         let cursor = blocking(shared, |cache| cache.cursor()).await?;
         let page = shared.client.pull(&shared.token, &client_id, cursor, PULL_PAGE).await?;
+        if restart_if_behind(shared, cursor, page.newest).await? {
+            changed = true;
+            continue;
+        }
         let more = page.more;
         let had_changes = !page.changes.is_empty();
         let before = blocking(shared, |cache| cache.outbox_counts()).await?;
@@ -288,6 +300,20 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     }
     changed |= crate::layouts::sync_layouts(shared).await?;
     Ok(changed)
+}
+
+/// When the server's newest feed position is behind `cursor`, its data was
+/// restored from an older backup: its feed reissues the positions between,
+/// which this console would skip for good. Forgets the pulled state so the
+/// next pulls start from the beginning; the outbox stays and is applied on
+/// top as ever. Returns whether it did.
+async fn restart_if_behind(shared: &Arc<Shared>, cursor: i64, newest: Option<i64>) -> Result<bool, RoundError> {
+    let Some(newest) = newest.filter(|newest| cursor > *newest) else {
+        return Ok(false);
+    };
+    tracing::warn!(cursor, newest, "the server's feed is behind this console: syncing again from the start");
+    blocking(shared, |cache| cache.reset_pulled_state()).await?;
+    Ok(true)
 }
 
 async fn counts(shared: &Arc<Shared>) -> (u32, u32) {

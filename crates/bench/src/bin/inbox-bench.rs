@@ -172,6 +172,7 @@ fn pull(changes: Vec<Change>, first_seq: i64) -> PullResponse {
         more: true,
         last_mutation_id: 0,
         server_time: inbox_corpus::START,
+        newest: None,
     }
 }
 

@@ -376,6 +376,8 @@ impl Storage for SqliteStorage {
             // One read transaction: the changes and the client's number agree.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
             check_client_owner(&tx, &client_id, &staff_id)?;
+            let newest: i64 =
+                tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
             let last_mutation_id = last_mutation_id(&tx, &client_id)?;
             let mut changes = Vec::new();
             // Bounded by bytes as well as by count: a page ends before the
@@ -406,7 +408,7 @@ impl Storage for SqliteStorage {
             let more = full || changes.len() > limit as usize;
             changes.truncate(limit as usize);
             let cursor = changes.last().map_or(after, |c| c.seq);
-            Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now })
+            Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now, newest: Some(newest) })
         })
         .await
     }
