@@ -61,6 +61,9 @@ pub const COMMANDS: &[&str] = &[
     "add_staff",
     "change_staff",
     "sign_out_staff",
+    "update_setup",
+    "check_for_update",
+    "install_update",
     "desktop_settings",
     "set_desktop_settings",
 ];

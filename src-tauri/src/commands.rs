@@ -22,6 +22,7 @@ use wicket_model::{
 };
 
 use crate::settings::{self, Language};
+use crate::updates::{UpdateError, UpdateOffer, UpdateSetup};
 
 type Result<T> = std::result::Result<T, WicketError>;
 
@@ -481,4 +482,25 @@ pub async fn change_staff(console: State<'_, Arc<Console>>, id: String, change: 
 #[specta::specta]
 pub async fn sign_out_staff(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
     console.sign_out_staff(id).await
+}
+
+/// The console's version and whether updates are set up.
+#[tauri::command]
+#[specta::specta]
+pub fn update_setup(app: AppHandle) -> UpdateSetup {
+    crate::updates::setup(&app)
+}
+
+/// Asks the configured update server for a newer version; offers it, never installs it.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_for_update(app: AppHandle) -> std::result::Result<Option<UpdateOffer>, UpdateError> {
+    crate::updates::check(&app).await
+}
+
+/// Downloads the offered update, installs it only if its signature verifies, then restarts.
+#[tauri::command]
+#[specta::specta]
+pub async fn install_update(app: AppHandle) -> std::result::Result<(), UpdateError> {
+    crate::updates::install(&app).await
 }

@@ -6,6 +6,7 @@ mod command_names;
 mod commands;
 mod media_protocol;
 mod settings;
+mod updates;
 
 use std::sync::Arc;
 
@@ -103,6 +104,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_staff,
             commands::change_staff,
             commands::sign_out_staff,
+            commands::update_setup,
+            commands::check_for_update,
+            commands::install_update,
             commands::desktop_settings,
             commands::set_desktop_settings,
         ])
@@ -203,6 +207,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(media_protocol::MEDIA_SCHEME, media_protocol::handle)
         .setup(move |app| {

@@ -6,6 +6,7 @@ import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
 import { sendKey, setSendKey, type SendKey } from '../inbox/sendKey';
 import { CannedRepliesSettings } from './CannedRepliesSettings';
 import { TeamSettings } from './TeamSettings';
+import { UpdatesSettings } from './Updates';
 import { asAppError, describeError } from './errors';
 import { useChangeLanguage } from './language';
 
@@ -119,6 +120,8 @@ export function SettingsScreen({ session, user, onError }: Props) {
       <CannedRepliesSettings onError={onError} />
 
       {session.permissions.includes('manage_staff') && <TeamSettings session={session} me={user} />}
+
+      <UpdatesSettings />
 
       <section className="card settings-card" aria-labelledby={`${id}-mode`}>
         <h2 id={`${id}-mode`}>{t('settings.workspace')}</h2>

@@ -78,6 +78,12 @@ export const commands = {
 	addStaff: (staff: NewStaff) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("add_staff", { staff })),
 	changeStaff: (id: string, change: StaffChange) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("change_staff", { id, change })),
 	signOutStaff: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("sign_out_staff", { id })),
+	/**  The console's version and whether updates are set up. */
+	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
+	/**  Asks the configured update server for a newer version; offers it, never installs it. */
+	checkForUpdate: () => typedError<UpdateOffer | null, UpdateError>(__TAURI_INVOKE("check_for_update")),
+	/**  Downloads the offered update, installs it only if its signature verifies, then restarts. */
+	installUpdate: () => typedError<null, UpdateError>(__TAURI_INVOKE("install_update")),
 	/**  How Wicket lives on this computer (start at login). */
 	desktopSettings: () => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("desktop_settings")),
 	setDesktopSettings: (desktop: DesktopSettings) => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("set_desktop_settings", { desktop })),
@@ -998,6 +1004,43 @@ export type ThreadMessage = {
 	state: MessageState | null,
 	/**  Why it failed, as an i18n key or the server's message. */
 	failure: string | null,
+};
+
+/**  A failed check or install: what kind, and the details for a report. */
+export type UpdateError = {
+	problem: UpdateProblem,
+	detail: string,
+};
+
+/**  An update the staff may install. */
+export type UpdateOffer = {
+	version: string,
+	/**  The release notes, as the manifest gives them. */
+	notes: string | null,
+	/**  When it was published (RFC 3339). */
+	date: string | null,
+};
+
+/**  Why a check or an install did not go through; the UI words each one. */
+export type UpdateProblem = 
+/**  No endpoint or no public key is configured. */
+"not_set_up" | 
+/**  The update server could not be reached or did not answer. */
+"network" | 
+/**  The server's answer is not a usable update manifest. */
+"bad_manifest" | 
+/**  The package or its signature does not verify against the key. */
+"bad_signature" | 
+/**  Install was asked for with no update offered. */
+"nothing_offered" | 
+/**  The verified package could not be installed. */
+"install_failed";
+
+/**  What the Updates section shows before any check. */
+export type UpdateSetup = {
+	current_version: string,
+	/**  Whether an endpoint and a public key are configured. */
+	configured: boolean,
 };
 
 /**  WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …). */

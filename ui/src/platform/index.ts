@@ -4,6 +4,7 @@ import { convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
 import { commands, events } from './bindings';
+import type { UpdateError, UpdateOffer, UpdateProblem, UpdateSetup } from './bindings';
 import type {
   AccountDraft,
   DesktopSettings,
@@ -394,3 +395,45 @@ export async function pickSavePath(defaultName: string, filters: FileFilter[] = 
     throw AppError.from(e);
   }
 }
+
+export type { UpdateOffer, UpdateProblem, UpdateSetup };
+
+/** A failed update check or install (src-tauri/src/updates.rs): what kind, and details for a report. */
+export class UpdateFailure extends Error {
+  readonly problem: UpdateProblem | 'internal';
+  readonly detail: string;
+
+  constructor(problem: UpdateProblem | 'internal', detail: string) {
+    super(detail);
+    this.name = 'UpdateFailure';
+    this.problem = problem;
+    this.detail = detail;
+  }
+
+  static from(value: unknown): UpdateFailure {
+    if (value instanceof UpdateFailure) return value;
+    if (typeof value === 'object' && value !== null && 'problem' in value && typeof value.problem === 'string') {
+      const detail = 'detail' in value && typeof value.detail === 'string' ? value.detail : '';
+      return new UpdateFailure(value.problem as UpdateProblem, detail);
+    }
+    return new UpdateFailure('internal', value instanceof Error ? value.message : String(value));
+  }
+}
+
+async function updateCall<T>(run: () => Promise<Result<T, UpdateError>>): Promise<T> {
+  let result: Result<T, UpdateError>;
+  try {
+    result = await run();
+  } catch (e) {
+    throw UpdateFailure.from(e);
+  }
+  if (result.status === 'ok') return result.data;
+  throw UpdateFailure.from(result.error);
+}
+
+/** The console's version and whether an update server is configured. */
+export const updateSetup = (): Promise<UpdateSetup> => commands.updateSetup();
+/** Asks the update server for a newer version: the offer, or null when up to date. Never installs. */
+export const checkForUpdate = (): Promise<UpdateOffer | null> => updateCall(() => commands.checkForUpdate());
+/** Installs the offered update if its signature verifies, then restarts. */
+export const installUpdate = (): Promise<null> => updateCall(() => commands.installUpdate());
