@@ -19,6 +19,32 @@ const LONG_NAME: &str = "WonderfulBreakfastCoffeeRoaste";
 const DESIGNED: &str = "acc-layout-designed";
 const LONG_NOTE: &str = "Call back before Wednesday about the instalment plan; move the statement day to the 5th. Order https://shop.example.com/orders/2024/000123456789012345678901234567890?ref=official-account-spring-campaign";
 
+/// A full WeChat bottom menu: three main items, each with sub-items of
+/// WeChat's own kinds, as a merchant's menu import leaves it.
+fn full_menu() -> Value {
+    let keyword = |k: &str| json!({"type": "send_keyword", "keyword": k});
+    let sub = |id: &str, label: &str, action: Value| json!({"id": id, "label": label, "action": action});
+    let event = |e: &str, k: &str| json!({"type": "wechat_event", "event": e, "key": k});
+    json!({"items": [
+        {"id": "order", "label": "点餐", "target": {"kind": "submenu", "items": [
+            sub("order-1", "到店点餐", json!({"type": "open_url", "url": "https://example.com/order?uid={{subscriber.id}}"})),
+            sub("order-2", "今日歌曲", keyword("V1001_TODAY_MUSIC")),
+        ]}},
+        {"id": "scan", "label": "扫码", "target": {"kind": "submenu", "items": [
+            sub("scan-1", "扫码推事件", event("scancode_push", "rselfmenu_0_1")),
+            sub("scan-2", "拍照或相册发图", event("pic_photo_or_album", "rselfmenu_1_1")),
+            sub("scan-3", "发送位置", event("location_select", "rselfmenu_2_0")),
+        ]}},
+        {"id": "service", "label": "服务", "target": {"kind": "submenu", "items": [
+            sub("service-1", "搜索", json!({"type": "open_url", "url": "https://www.soso.com/"})),
+            sub("service-2", "小程序", json!({"type": "mini_program", "appid": "wx286b93c14bbf93aa",
+                "pagepath": "pages/lunar/index", "url": "https://mp.weixin.qq.com"})),
+            sub("service-3", "图片", json!({"type": "send_media", "media_id": "MEDIA_ID1"})),
+            sub("service-4", "赞一下我们", keyword("V1001_GOOD")),
+        ]}},
+    ]})
+}
+
 /// An account created through the push API, as a colleague's console does.
 async fn create_account(base: &str, token: &str, id: &str, name: &str, platform: &str) {
     let push = json!({
@@ -51,7 +77,8 @@ async fn subscriber_writes(base: &str, account: &str, text: &str) {
     assert!(sent.status().is_success(), "the subscriber's message is taken");
 }
 
-/// The server's draft of `account` becomes one of the designer's templates.
+/// The server's draft of `account` becomes one of the designer's templates,
+/// with a full bottom menu.
 async fn draft_from_template(base: &str, token: &str, account: &str) {
     let http = reqwest::Client::new();
     let templates: Value =
@@ -60,11 +87,13 @@ async fn draft_from_template(base: &str, token: &str, account: &str) {
     let template = list.iter().find(|t| t["id"].as_str().is_some_and(|id| id.contains("food"))).unwrap_or(&list[0]);
     let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
     let current: Value = http.get(&url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let mut layout = template["layout"].clone();
+    layout["menu"] = full_menu();
     let saved = http
         .put(&url)
         .bearer_auth(token)
         .header("if-match", current["revision"].to_string())
-        .json(&json!({"layout": template["layout"]}))
+        .json(&json!({"layout": layout}))
         .send()
         .await
         .unwrap();
@@ -151,6 +180,34 @@ const DESIGNER: &str = r#"const bar = document.querySelector('.dz-toolbar');
     return { wrapped: rows, publishTop: publish.top, firstTop: first.top, publishRight: publish.right,
       barRight: bar.getBoundingClientRect().right, status, tools: tools !== null, covered, insideSelection,
       published: (document.querySelector('[data-testid="publish-state"]') || {}).className || null };"#;
+
+/// The designer's right-hand inspector: how far its content is wider than
+/// it, what sticks out (to name the culprit), and where the menu editor's
+/// import and export buttons are against its box.
+const INSPECTOR: &str = r#"const panel = document.querySelector('.dz-right');
+    const box = panel.getBoundingClientRect();
+    const left = box.left + panel.clientLeft;
+    const right = left + panel.clientWidth;
+    const out = (e) => { const r = e.getBoundingClientRect();
+      return r.width > 0 && (r.left < left - 0.5 || r.right > right + 0.5) && getComputedStyle(e).position !== 'fixed'; };
+    const name = (e) => { const r = e.getBoundingClientRect(); return `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.left)}..${Math.round(r.right)}`; };
+    const outside = Array.from(panel.querySelectorAll('*')).filter(out).slice(0, 6).map(name);
+    // What reaches furthest right, its own box or its content (the culprit's name for the report).
+    const reach = (e) => Math.max(e.getBoundingClientRect().right, e.getBoundingClientRect().left + e.scrollWidth);
+    const past = (e) => reach(e) > right + 0.5 && getComputedStyle(e).position !== 'fixed';
+    const wide = Array.from(panel.querySelectorAll('*')).filter((e) => past(e) && !Array.from(e.children).some(past))
+      .sort((a, b) => reach(b) - reach(a)).slice(0, 4).map((e) => `${name(e)} reaches ${Math.round(reach(e))}`);
+    const buttons = ['menu-import', 'menu-export'].map((id) => {
+      const b = panel.querySelector('[data-testid="' + id + '"]');
+      if (!b) return { id, inside: false };
+      const r = b.getBoundingClientRect();
+      return { id, text: b.textContent, left: r.left, right: r.right,
+        inside: r.width > 0 && r.left >= left - 0.5 && r.right <= right + 0.5 && b.scrollWidth <= b.clientWidth };
+    });
+    return { overflow: panel.scrollWidth - panel.clientWidth, scrollLeft: panel.scrollLeft, left, right, outside, wide, buttons,
+      editor: panel.querySelector('[data-testid="menu-editor"]') !== null,
+      items: panel.querySelectorAll('[data-testid="menu-item-editor"]').length,
+      subItems: panel.querySelectorAll('.dz-submenu .dz-menu-item').length };"#;
 
 const MORE_MENU: &str = r#"const menu = document.querySelector('[role="menu"]');
     if (!menu) return { items: 0, outside: null };
@@ -292,6 +349,10 @@ async fn every_screen_fits_960_1280_and_1920_pixels_in_both_languages() {
                 failures.push(format!("designer at {at}: the module tools cover another module: {designer}"));
             }
             check_content(&client, &at, "designer", &mut failures).await;
+            let inspector = probe(&client, INSPECTOR, vec![]).await;
+            if num(&inspector["overflow"]) != 0.0 || inspector["outside"] != json!([]) {
+                failures.push(format!("designer at {at}: the module's inspector scrolls sideways: {inspector}"));
+            }
             shot(&client, &display, &format!("designer-{width}-{lang}"), width).await;
             // Where the toolbar is narrow, the folded commands are one click away.
             if width < 1920 {
@@ -306,6 +367,22 @@ async fn every_screen_fits_960_1280_and_1920_pixels_in_both_languages() {
                 })
                 .await;
             }
+
+            // The menu editor, nothing selected, the full menu in it: no
+            // row or button of the inspector leaves it sideways.
+            deselect(&client).await;
+            let inspector = probe(&client, INSPECTOR, vec![]).await;
+            if inspector["items"] != json!(3) || inspector["subItems"] != json!(9) {
+                failures.push(format!("designer at {at}: the menu editor lacks the full menu: {inspector}"));
+            }
+            if num(&inspector["overflow"]) != 0.0 || inspector["outside"] != json!([]) {
+                failures.push(format!("designer at {at}: the menu editor scrolls sideways: {inspector}"));
+            }
+            let buttons = inspector["buttons"].as_array().cloned().unwrap_or_default();
+            if buttons.len() != 2 || buttons.iter().any(|b| b["inside"] != json!(true)) {
+                failures.push(format!("designer at {at}: import or export is not whole in the inspector: {inspector}"));
+            }
+            shot(&client, &display, &format!("designer-menu-{width}-{lang}"), width).await;
 
             // Inbox: the long note stays in the sidebar; the filter selects are whole.
             click(&client, "nav-conversations").await;
@@ -373,6 +450,15 @@ async fn select_module(client: &Client, id: &str) {
     }
     find_css(client, &format!("[data-testid=\"outline-item\"][data-module-id=\"{id}\"]")).await.click().await.unwrap();
     find(client, "selection-tools").await;
+}
+
+/// Leaves the module selected, as Escape does: the inspector shows the menu editor.
+async fn deselect(client: &Client) {
+    find(client, "designer").await.send_keys("\u{E00C}").await.expect("Escape is pressed");
+    eventually("the menu editor shows", Duration::from_secs(10), || async {
+        count(client, &testid("menu-editor")).await == 1 && count(client, &testid("selection-tools")).await == 0
+    })
+    .await;
 }
 
 /// Opens the bank's conversation (its subscriber asked about the due date).

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../console/Dialog';
 import { asAppError, describeError, translateIssue } from '../console/errors';
@@ -202,6 +202,8 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [read, setRead] = useState<{ menu: Menu; notices: Issue[] } | null>(null);
+  const [fileName, setFileName] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const run = () => {
     setBusy(true);
     setError(null);
@@ -246,17 +248,37 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
       }
     >
       <p className="muted dz-hint">{t('designer.importMenu.hint')}</p>
-      <div className="field">
-        <label htmlFor="dz-import-file">{t('designer.importMenu.file')}</label>
-        <input
-          id="dz-import-file"
-          type="file"
-          accept=".json,application/json"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) file.text().then(edit, () => setError(t('designer.importMenu.unreadable')));
-          }}
-        />
+      <div className="field dz-file-field" role="group" aria-labelledby="dz-import-file-label">
+        <span id="dz-import-file-label" className="dz-file-label">
+          {t('designer.importMenu.file')}
+        </span>
+        {/* The webview's own file input speaks its own language ("Choose File"): it stays hidden, driven by a translated button. */}
+        <div className="dz-file-picker">
+          <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()} aria-describedby="dz-import-file-name" data-testid="import-menu-choose">
+            {t('designer.importMenu.choose')}
+          </button>
+          <span id="dz-import-file-name" className={`dz-file-name${fileName ? '' : ' muted'}`} title={fileName ?? undefined} data-testid="import-menu-file-name">
+            {fileName ?? t('designer.importMenu.noFile')}
+          </span>
+          <input
+            ref={fileInput}
+            type="file"
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-hidden="true"
+            accept=".json,application/json"
+            data-testid="import-menu-file"
+            onChange={(e) => {
+              const input = e.target;
+              const file = input.files?.[0];
+              if (!file) return;
+              setFileName(file.name);
+              file.text().then(edit, () => setError(t('designer.importMenu.unreadable')));
+              // The same file chosen again (after an edit on disk) reads again.
+              input.value = '';
+            }}
+          />
+        </div>
       </div>
       <textarea className="dz-code" value={text} onChange={(e) => edit(e.target.value)} aria-label={t('designer.importMenu.paste')} placeholder={t('designer.importMenu.paste')} rows={12} data-testid="import-menu-text" />
       {error && (

@@ -56,3 +56,65 @@ describe('importing a WeChat menu that the core refuses', () => {
     expect(await importText('{"button": []}')).toBe('菜单名称超出平台限制：最多 16 字节（GBK）（现有 20）。');
   });
 });
+
+describe('choosing the menu’s file', () => {
+  const menuFile = '{"button": [{"type": "click", "name": "今日歌曲", "key": "V1001_TODAY_MUSIC"}]}';
+
+  /** The dialog's file picker as the staff sees it: the button, the name shown, the hidden input. */
+  function picker() {
+    render(<ImportMenuDialog onImport={vi.fn()} onClose={vi.fn()} />);
+    return {
+      button: screen.getByTestId('import-menu-choose'),
+      name: screen.getByTestId('import-menu-file-name'),
+      input: screen.getByTestId<HTMLInputElement>('import-menu-file'),
+    };
+  }
+
+  it('is a translated button in Chinese, not the webview’s “Choose File”', () => {
+    const { button, name, input } = picker();
+    expect(button.textContent).toBe('选择文件…');
+    expect(name.textContent).toBe('未选择文件');
+    expect(screen.getByRole('group', { name: '从文件' }).contains(button)).toBe(true);
+    expect(screen.getByRole('button', { name: '选择文件…', description: '未选择文件' })).toBe(button);
+    expect(document.body.textContent).not.toMatch(/Choose File|no file selected/i);
+    // The input is out of the tab order and of the accessibility tree; the button is what is reached.
+    expect(input.classList.contains('visually-hidden')).toBe(true);
+    expect(input.getAttribute('aria-hidden')).toBe('true');
+    expect(input.tabIndex).toBe(-1);
+    expect(input.type).toBe('file');
+  });
+
+  it('is translated in English too', async () => {
+    await i18n.changeLanguage('en');
+    try {
+      const { button, name } = picker();
+      expect(button.textContent).toBe('Choose a file…');
+      expect(name.textContent).toBe('No file chosen');
+      expect(screen.getByRole('group', { name: 'From a file' }).contains(button)).toBe(true);
+      expect(document.body.textContent).not.toMatch(/Choose File|no file selected/);
+    } finally {
+      await i18n.changeLanguage('zh-CN');
+    }
+  });
+
+  it('opens the file chooser from the keyboard', async () => {
+    const { button, input } = picker();
+    const opened = vi.spyOn(input, 'click').mockImplementation(() => undefined);
+    button.focus();
+    expect(document.activeElement).toBe(button);
+    await userEvent.keyboard('{Enter}');
+    expect(opened).toHaveBeenCalledTimes(1);
+    await userEvent.keyboard(' ');
+    expect(opened).toHaveBeenCalledTimes(2);
+  });
+
+  it('loads the chosen file’s text and shows its name', async () => {
+    const { input, name, button } = picker();
+    await userEvent.upload(input, new File([menuFile], 'menu.json', { type: 'application/json' }));
+    await vi.waitFor(() => expect(screen.getByTestId<HTMLTextAreaElement>('import-menu-text').value).toBe(menuFile));
+    expect(name.textContent).toBe('menu.json');
+    expect(screen.getByRole('button', { name: '选择文件…', description: 'menu.json' })).toBe(button);
+    await userEvent.click(screen.getByTestId('import-menu-run'));
+    expect(m.importWechatMenu).toHaveBeenCalledWith(menuFile);
+  });
+});

@@ -113,13 +113,14 @@ export function MenuEditor({ menu, platform, issues, pages, onChange, onEndTypin
         <button type="button" className="btn btn-small" onClick={addItem} data-testid="menu-add">
           {t('designer.menu.add')}
         </button>
-        <span className="dz-spacer" />
-        <button type="button" className="btn btn-small" onClick={onImport} data-testid="menu-import">
-          {t('designer.menu.import')}
-        </button>
-        <button type="button" className="btn btn-small" onClick={onExport} data-testid="menu-export">
-          {t('designer.menu.export')}
-        </button>
+        <span className="dz-menu-transfer">
+          <button type="button" className="btn btn-small" onClick={onImport} data-testid="menu-import">
+            {t('designer.menu.import')}
+          </button>
+          <button type="button" className="btn btn-small" onClick={onExport} data-testid="menu-export">
+            {t('designer.menu.export')}
+          </button>
+        </span>
       </div>
       {children}
     </section>
