@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
 use crate::settings::Language;
+use crate::words::Words;
 
 /// A menu choice the window carries out itself: undo and redo (the
 /// designer has its own history), and opening the shortcut sheet.
@@ -28,26 +29,12 @@ pub struct Zoom(pub Mutex<f64>);
 const ZOOM_STEP: f64 = 0.1;
 const ZOOM_RANGE: (f64, f64) = (0.5, 2.0);
 
-const EN: &str = include_str!("../../ui/src/i18n/en.json");
-const ZH_CN: &str = include_str!("../../ui/src/i18n/zh-CN.json");
+/// The menu's words, under `appMenu` in the language files.
+pub struct MenuWords(pub Words);
 
-/// The menu's words in `language`, from the UI's `appMenu` strings.
-pub struct Words(serde_json::Value);
-
-impl Words {
-    pub fn new(language: Language) -> Words {
-        let file = match language {
-            Language::En => EN,
-            Language::ZhCn => ZH_CN,
-        };
-        let all: serde_json::Value = serde_json::from_str(file).unwrap_or_default();
-        Words(all.get("appMenu").cloned().unwrap_or_default())
-    }
-
-    /// A word by key; the key itself if a language file lacks it (a test
-    /// checks both have every one).
+impl MenuWords {
     pub fn get(&self, key: &str) -> String {
-        self.0.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_owned()
+        self.0.get(&format!("appMenu.{key}"))
     }
 }
 
@@ -72,7 +59,7 @@ pub const KEYS: &[&str] = &[
 ];
 
 pub fn build<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Result<Menu<R>> {
-    let w = Words::new(language);
+    let w = MenuWords(Words::new(language));
     let item =
         |id: &str, key: &str, accelerator: Option<&str>| MenuItem::with_id(app, id, w.get(key), true, accelerator);
     let edit = Submenu::with_items(
@@ -121,7 +108,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, language: Language) -> tauri::Resul
 /// widgets, not inside the webview, so on Linux they are plain items that
 /// ask WebKit to run its own editing command; elsewhere the native ones work.
 #[cfg(target_os = "linux")]
-fn clipboard_item<R: Runtime>(app: &AppHandle<R>, w: &Words, key: &str) -> tauri::Result<MenuItem<R>> {
+fn clipboard_item<R: Runtime>(app: &AppHandle<R>, w: &MenuWords, key: &str) -> tauri::Result<MenuItem<R>> {
     let accelerator = match key {
         "cut" => "CmdOrCtrl+X",
         "copy" => "CmdOrCtrl+C",
@@ -132,7 +119,7 @@ fn clipboard_item<R: Runtime>(app: &AppHandle<R>, w: &Words, key: &str) -> tauri
 }
 
 #[cfg(not(target_os = "linux"))]
-fn clipboard_item<R: Runtime>(app: &AppHandle<R>, w: &Words, key: &str) -> tauri::Result<PredefinedMenuItem<R>> {
+fn clipboard_item<R: Runtime>(app: &AppHandle<R>, w: &MenuWords, key: &str) -> tauri::Result<PredefinedMenuItem<R>> {
     let text = Some(w.get(key));
     match key {
         "cut" => PredefinedMenuItem::cut(app, text.as_deref()),

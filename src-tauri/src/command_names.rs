@@ -66,4 +66,6 @@ pub const COMMANDS: &[&str] = &[
     "install_update",
     "desktop_settings",
     "set_desktop_settings",
+    "set_unread",
+    "notify_new_message",
 ];

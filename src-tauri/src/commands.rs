@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 use wicket_console::{Console, RejectedChange, Session};
 use wicket_model::account::AccountSettings;
@@ -150,7 +150,30 @@ pub fn language(app: AppHandle) -> Result<Language> {
 pub fn set_language(app: AppHandle, language: Language) -> Result<()> {
     settings::set_language(&app, language)?;
     crate::app_menu::install(&app, language);
+    crate::tray::show(&app, |_| ());
     Ok(())
+}
+
+/// The unread count that concerns me, for the tray and the taskbar badge.
+#[tauri::command]
+#[specta::specta]
+pub fn set_unread(app: AppHandle, count: u32) -> Result<()> {
+    crate::tray::show(&app, |shown| shown.unread = count);
+    if let Some(window) = app.get_webview_window("main") {
+        // Only some desktops have a badge (Unity's launcher API); elsewhere the tray and title tell.
+        if let Err(e) = window.set_badge_count((count > 0).then_some(i64::from(count))) {
+            tracing::debug!(error = %e, "no taskbar badge here");
+        }
+    }
+    Ok(())
+}
+
+/// A desktop notification of a new message that opens its conversation when
+/// clicked; none while notifications are paused. Returns whether one was shown.
+#[tauri::command]
+#[specta::specta]
+pub fn notify_new_message(app: AppHandle, title: String, body: String, conversation_id: String) -> Result<bool> {
+    Ok(crate::notifications::new_message(&app, &title, &body, conversation_id))
 }
 
 /// How Wicket lives on this computer (start at login).

@@ -5,8 +5,11 @@ mod app_menu;
 mod command_names;
 mod commands;
 mod media_protocol;
+mod notifications;
 mod settings;
+mod tray;
 mod updates;
+mod words;
 
 use std::sync::Arc;
 
@@ -40,6 +43,23 @@ pub struct PresenceEvent(pub PresenceSnapshot);
 /// conflict, published, rolled back): the designer should read it again.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct LayoutChangedEvent(pub String);
+
+/// How Wicket lives on this computer changed outside Settings (the tray
+/// paused notifications): Settings should show it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct DesktopSettingsEvent(pub settings::DesktopSettings);
+
+/// Tells the window the desktop settings as they are now.
+pub(crate) fn announce_desktop_settings<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    match settings::desktop_settings(app) {
+        Ok(now) => {
+            if let Err(e) = DesktopSettingsEvent(now).emit(app) {
+                tracing::warn!(error = %e, "cannot send an event to the window");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e.message, "cannot read the desktop settings"),
+    }
+}
 
 /// The typed command and event set; also the source of the UI's bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
@@ -109,6 +129,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::install_update,
             commands::desktop_settings,
             commands::set_desktop_settings,
+            commands::set_unread,
+            commands::notify_new_message,
         ])
         .events(collect_events![
             SyncStatusEvent,
@@ -116,7 +138,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             InboxChangedEvent,
             LayoutChangedEvent,
             PresenceEvent,
-            app_menu::MenuCommandEvent
+            app_menu::MenuCommandEvent,
+            DesktopSettingsEvent,
+            notifications::OpenConversationEvent
         ])
         .typ::<wicket_model::ErrorCode>()
         .dangerously_cast_bigints_to_number()
@@ -217,7 +241,10 @@ pub fn run() {
             let handle = app.handle().clone();
             let listener = Arc::new(move |event: SyncEvent| {
                 let sent = match event {
-                    SyncEvent::Status(status) => SyncStatusEvent(status).emit(&handle),
+                    SyncEvent::Status(status) => {
+                        tray::show(&handle, |shown| shown.sync = Some(status.clone()));
+                        SyncStatusEvent(status).emit(&handle)
+                    }
                     SyncEvent::DataChanged => {
                         AccountsChangedEvent.emit(&handle).and_then(|()| InboxChangedEvent.emit(&handle))
                     }
@@ -239,9 +266,13 @@ pub fn run() {
             app.manage(app_menu::Zoom(std::sync::Mutex::new(1.0)));
             let language = settings::language(app.handle()).unwrap_or(settings::Language::ZhCn);
             app_menu::install(app.handle(), language);
+            if let Err(e) = tray::install(app.handle(), language) {
+                tracing::warn!(error = %e, "cannot put Wicket in the tray; closing the window quits");
+            }
             Ok(())
         })
         .on_menu_event(app_menu::on_event)
+        .on_window_event(tray::on_window_event)
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,

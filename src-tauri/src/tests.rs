@@ -48,12 +48,14 @@ fn the_capability_grants_exactly_the_registered_commands() {
 }
 
 #[test]
-fn the_application_menu_has_its_words_in_both_languages() {
+fn the_application_menu_and_the_tray_have_their_words_in_both_languages() {
     for language in [settings::Language::En, settings::Language::ZhCn] {
-        let words = app_menu::Words::new(language);
-        for key in app_menu::KEYS {
-            assert_ne!(words.get(key), *key, "appMenu.{key} is in the {language:?} language file");
+        let words = words::Words::new(language);
+        for key in app_menu::KEYS.iter().map(|k| format!("appMenu.{k}")).chain(tray::KEYS.iter().map(|k| k.to_string()))
+        {
+            assert_ne!(words.get(&key), key, "{key} is in the {language:?} language file");
         }
     }
-    assert_eq!(app_menu::Words::new(settings::Language::ZhCn).get("edit"), "编辑", "the Chinese menu reads Chinese");
+    let zh = app_menu::MenuWords(words::Words::new(settings::Language::ZhCn));
+    assert_eq!(zh.get("edit"), "编辑", "the Chinese menu reads Chinese");
 }

@@ -1,8 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { desktopSettings, setDesktopSettings, type DesktopSettings, type Language, type Session, type StaffUser } from '../platform';
+import { desktopSettings, onDesktopSettings, setDesktopSettings, type DesktopSettings, type Language, type Session, type StaffUser } from '../platform';
 import { currentLanguage, LANGUAGES } from '../i18n';
-import { notificationsEnabled, setNotificationsEnabled } from '../inbox/alerts';
 import { sendKey, setSendKey, type SendKey } from '../inbox/sendKey';
 import { CannedRepliesSettings } from './CannedRepliesSettings';
 import { TeamSettings } from './TeamSettings';
@@ -17,7 +16,6 @@ export function SettingsScreen({ session, user, onError }: Props) {
   const id = useId();
   const changeLanguage = useChangeLanguage();
   const active = currentLanguage();
-  const [notifications, setNotifications] = useState(notificationsEnabled);
   const [sending, setSending] = useState<SendKey>(sendKey);
   // Null until the operating system has said (and where it cannot say).
   const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
@@ -28,8 +26,10 @@ export function SettingsScreen({ session, user, onError }: Props) {
       (d) => live && setDesktop(d),
       () => undefined,
     );
+    const off = onDesktopSettings((d) => setDesktop(d));
     return () => {
       live = false;
+      off();
     };
   }, []);
 
@@ -64,22 +64,21 @@ export function SettingsScreen({ session, user, onError }: Props) {
         </div>
       </section>
 
-      <section className="card settings-card" aria-labelledby={`${id}-notify`}>
-        <h2 id={`${id}-notify`}>{t('settings.notifications.title')}</h2>
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={notifications}
-            data-testid="settings-notifications"
-            onChange={(e) => {
-              setNotificationsEnabled(e.target.checked);
-              setNotifications(e.target.checked);
-            }}
-          />
-          <span>{t('settings.notifications.label')}</span>
-        </label>
-        <p className="muted">{t('settings.notifications.hint')}</p>
-      </section>
+      {desktop && (
+        <section className="card settings-card" aria-labelledby={`${id}-notify`}>
+          <h2 id={`${id}-notify`}>{t('settings.notifications.title')}</h2>
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={desktop.notifications}
+              data-testid="settings-notifications"
+              onChange={(e) => changeDesktop({ ...desktop, notifications: e.target.checked })}
+            />
+            <span>{t('settings.notifications.label')}</span>
+          </label>
+          <p className="muted">{t('settings.notifications.hint')}</p>
+        </section>
+      )}
 
       <section className="card settings-card" aria-labelledby={`${id}-send`}>
         <h2 id={`${id}-send`}>{t('settings.sendKey.title')}</h2>
@@ -114,6 +113,19 @@ export function SettingsScreen({ session, user, onError }: Props) {
             <span>{t('settings.desktop.startAtLogin')}</span>
           </label>
           <p className="muted">{t('settings.desktop.startAtLoginHint')}</p>
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={desktop.has_tray && desktop.close_to_tray}
+              disabled={!desktop.has_tray}
+              data-testid="settings-close-to-tray"
+              onChange={(e) => changeDesktop({ ...desktop, close_to_tray: e.target.checked })}
+            />
+            <span>{t('settings.desktop.closeToTray')}</span>
+          </label>
+          <p className="muted" data-testid="settings-tray-hint">
+            {desktop.has_tray ? t('settings.desktop.closeToTrayHint') : t('settings.desktop.noTray')}
+          </p>
         </section>
       )}
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import {
   dismissRejected,
   onAccountsChanged,
+  onOpenConversation,
   onSyncStatus,
   rejectedChanges,
   signOut,
@@ -61,10 +62,16 @@ export function Shell({ session, user, onSignedOut }: Props) {
     );
     const offStatus = onSyncStatus((s) => setStatus(s));
     const offAccounts = onAccountsChanged(() => setAccountsVersion((v) => v + 1));
+    // A clicked notification opens its conversation, whichever screen is shown.
+    const offOpen = onOpenConversation((id) => {
+      setOpening(id);
+      setScreen('conversations');
+    });
     return () => {
       live = false;
       offStatus();
       offAccounts();
+      offOpen();
     };
   }, []);
 

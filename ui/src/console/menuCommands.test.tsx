@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { emitMenuCommand, localSession, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import { emitDesktopSettings, emitMenuCommand, emitOpenConversation, localSession, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
 import { runHistoryCommand } from './menuCommands';
 import { Shell } from './Shell';
 import { SettingsScreen } from './Settings';
@@ -54,7 +54,7 @@ describe('settings: this computer', () => {
     const box = (await screen.findByTestId('settings-start-at-login')) as HTMLInputElement;
     expect(box.checked).toBe(false);
     await userEvent.click(box);
-    await waitFor(() => expect(m.setDesktopSettings).toHaveBeenCalledWith({ start_at_login: true }));
+    await waitFor(() => expect(m.setDesktopSettings).toHaveBeenCalledWith({ start_at_login: true, notifications: true, close_to_tray: true, has_tray: true }));
     await waitFor(() => expect((screen.getByTestId('settings-start-at-login') as HTMLInputElement).checked).toBe(true));
   });
 
@@ -65,5 +65,33 @@ describe('settings: this computer', () => {
     await userEvent.click(await screen.findByTestId('settings-start-at-login'));
     await waitFor(() => expect(errors.length).toBe(1));
     expect((screen.getByTestId('settings-start-at-login') as HTMLInputElement).checked).toBe(false);
+  });
+});
+
+describe('the tray and notifications', () => {
+  it('Settings follows notifications paused from the tray, and keeps closing-to-tray', async () => {
+    render(<SettingsScreen session={localSession} user={localSession.user!} onError={() => undefined} />);
+    const box = (await screen.findByTestId('settings-notifications')) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    emitDesktopSettings({ start_at_login: false, notifications: false, close_to_tray: true, has_tray: true });
+    await waitFor(() => expect((screen.getByTestId('settings-notifications') as HTMLInputElement).checked).toBe(false));
+    await userEvent.click(screen.getByTestId('settings-close-to-tray'));
+    await waitFor(() =>
+      expect(m.setDesktopSettings).toHaveBeenLastCalledWith({ start_at_login: false, notifications: false, close_to_tray: false, has_tray: true }),
+    );
+  });
+
+  it('without a tray, closing quits and Settings says so', async () => {
+    m.desktopSettings.mockResolvedValue({ start_at_login: false, notifications: true, close_to_tray: true, has_tray: false });
+    render(<SettingsScreen session={localSession} user={localSession.user!} onError={() => undefined} />);
+    const box = (await screen.findByTestId('settings-close-to-tray')) as HTMLInputElement;
+    expect([box.checked, box.disabled]).toEqual([false, true]);
+    expect(screen.getByTestId('settings-tray-hint').textContent).toContain('没有托盘');
+  });
+
+  it('a clicked notification opens its conversation in the inbox', async () => {
+    render(<Shell session={localSession} user={localSession.user!} onSignedOut={() => undefined} />);
+    emitOpenConversation('conv-42');
+    await waitFor(() => expect(screen.getByTestId('nav-conversations').getAttribute('aria-current')).toBe('page'));
   });
 });

@@ -1,7 +1,7 @@
 import { renderHook, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { conversationItem, emitInboxChanged, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
-import { newlyUnread, notificationsEnabled, previewOf, setNotificationsEnabled, useInboxAlerts, windowTitle } from './alerts';
+import { newlyUnread, previewOf, useInboxAlerts, windowTitle } from './alerts';
 
 vi.mock('../platform', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../platform')>()),
@@ -59,15 +59,16 @@ describe('inbox alerts', () => {
     }));
     emitInboxChanged();
     await waitFor(() => expect(m.notify).toHaveBeenCalledTimes(2));
-    expect(m.notify).toHaveBeenCalledWith('王芳', '还款日是哪天？');
-    expect(m.notify).toHaveBeenCalledWith('Ann', 'hello');
+    expect(m.notify).toHaveBeenCalledWith('王芳', '还款日是哪天？', expect.any(String));
+    expect(m.notify).toHaveBeenCalledWith('Ann', 'hello', expect.any(String));
     expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (3)');
+    expect(m.setUnread).toHaveBeenLastCalledWith(3);
 
     unmount();
     expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket');
   });
 
-  it('stay quiet while the window has focus or when turned off', async () => {
+  it('stay quiet while the window has focus (pausing is the core’s, also from the tray)', async () => {
     m.attention.mockResolvedValue([conversationItem('c1', {}, { unread: 0 })]);
     renderHook(() => useInboxAlerts(ME));
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket'));
@@ -77,12 +78,12 @@ describe('inbox alerts', () => {
     emitInboxChanged();
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (1)'));
 
+    expect(m.notify).not.toHaveBeenCalled();
     vi.mocked(document.hasFocus).mockReturnValue(false);
-    setNotificationsEnabled(false);
-    expect(notificationsEnabled()).toBe(false);
     m.attention.mockResolvedValue([conversationItem('c1', {}, { unread: 2 })]);
     emitInboxChanged();
     await waitFor(() => expect(m.setWindowTitle).toHaveBeenLastCalledWith('Wicket (2)'));
-    expect(m.notify).not.toHaveBeenCalled();
+    expect(m.notify).toHaveBeenCalledWith(expect.any(String), expect.any(String), 'c1');
+    expect(m.setUnread).toHaveBeenLastCalledWith(2);
   });
 });

@@ -1,31 +1,14 @@
 // Telling staff about new messages: the unread count of their conversations
-// (theirs and unassigned ones) in the window title, and a desktop
-// notification when one of those gets a new message while the window is in
-// the background.
+// (theirs and unassigned ones) in the window title, the tray and the taskbar
+// badge, and a desktop notification (which opens the conversation when
+// clicked) when one of those gets a new message while the window is in the
+// background.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { attention, conversationMessages, notify, onInboxChanged, setWindowTitle, type ConversationListItem, type MessageBody } from '../platform';
+import { attention, conversationMessages, notify, onInboxChanged, setUnread, setWindowTitle, type ConversationListItem, type MessageBody } from '../platform';
 
 export const APP_TITLE = 'Wicket';
-/** The notification setting is kept in this browser profile (localStorage), per computer rather than per workspace. */
-const NOTIFY_KEY = 'wicket.notifications';
 const PREVIEW_MAX = 120;
-
-export function notificationsEnabled(): boolean {
-  try {
-    return localStorage.getItem(NOTIFY_KEY) !== 'off';
-  } catch {
-    return true;
-  }
-}
-
-export function setNotificationsEnabled(on: boolean): void {
-  try {
-    localStorage.setItem(NOTIFY_KEY, on ? 'on' : 'off');
-  } catch {
-    // Storage refused (private mode): the setting lasts this session only.
-  }
-}
 
 /** "Wicket (3)", or "Wicket" when nothing is unread. */
 export function windowTitle(unread: number): string {
@@ -83,11 +66,14 @@ export function useInboxAlerts(me: string): void {
           const list = await attention();
           if (!live) return;
           const mine = list.filter((item) => concernsMe(item, me));
-          void setWindowTitle(windowTitle(mine.reduce((sum, item) => sum + item.unread, 0)));
+          const unread = mine.reduce((sum, item) => sum + item.unread, 0);
+          void setWindowTitle(windowTitle(unread));
+          void setUnread(unread);
           const previous = known.current;
           known.current = new Map(list.map((item) => [item.conversation.id, item.unread]));
           // The first reading only sets the baseline: what was unread before is not news.
-          if (previous === null || document.hasFocus() || !notificationsEnabled()) continue;
+          // Paused notifications are the core's to hold back (the tray can pause them too).
+          if (previous === null || document.hasFocus()) continue;
           for (const item of newlyUnread(previous, list, me)) await announce(item);
         } while (again && live);
       } catch {
@@ -106,7 +92,7 @@ export function useInboxAlerts(me: string): void {
       } catch {
         body = undefined;
       }
-      await notify(item.subscriber_name || t('inbox.notify.someone'), previewOf(body, fallback));
+      await notify(item.subscriber_name || t('inbox.notify.someone'), previewOf(body, fallback), item.conversation.id);
     };
     void check();
     const off = onInboxChanged(() => void check());
@@ -114,6 +100,7 @@ export function useInboxAlerts(me: string): void {
       live = false;
       off();
       void setWindowTitle(APP_TITLE);
+      void setUnread(0);
     };
   }, [me]);
 }

@@ -87,14 +87,23 @@ export const commands = {
 	/**  How Wicket lives on this computer (start at login). */
 	desktopSettings: () => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("desktop_settings")),
 	setDesktopSettings: (desktop: DesktopSettings) => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("set_desktop_settings", { desktop })),
+	/**  The unread count that concerns me, for the tray and the taskbar badge. */
+	setUnread: (count: number) => typedError<null, WicketError>(__TAURI_INVOKE("set_unread", { count })),
+	/**
+	 *  A desktop notification of a new message that opens its conversation when
+	 *  clicked; none while notifications are paused. Returns whether one was shown.
+	 */
+	notifyNewMessage: (title: string, body: string, conversationId: string) => typedError<boolean, WicketError>(__TAURI_INVOKE("notify_new_message", { title, body, conversationId })),
 };
 
 /** Events */
 export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
+	desktopSettingsEvent: makeEvent<DesktopSettingsEvent, DesktopSettingsEvent>("desktop-settings-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
 	layoutChangedEvent: makeEvent<LayoutChangedEvent, LayoutChangedEvent>("layout-changed-event"),
 	menuCommandEvent: makeEvent<MenuCommandEvent, MenuCommandEvent>("menu-command-event"),
+	openConversationEvent: makeEvent<OpenConversationEvent, OpenConversationEvent>("open-conversation-event"),
 	presenceEvent: makeEvent<PresenceEvent, PresenceEvent>("presence-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
@@ -337,11 +346,24 @@ export type DesignerDraft = {
 
 /**
  *  How Wicket lives on this computer. Start at login is the operating
- *  system's own setting (tauri-plugin-autostart), read from it each time.
+ *  system's own setting (tauri-plugin-autostart), read from it each time;
+ *  the rest is kept in the settings file.
  */
 export type DesktopSettings = {
 	start_at_login: boolean,
+	/**  Desktop notifications of new messages (also paused from the tray). */
+	notifications: boolean,
+	/**  Closing the window keeps Wicket in the tray (where there is one). */
+	close_to_tray: boolean,
+	/**  Whether this desktop shows a tray icon at all (not a setting). */
+	has_tray: boolean,
 };
+
+/**
+ *  How Wicket lives on this computer changed outside Settings (the tray
+ *  paused notifications): Settings should show it.
+ */
+export type DesktopSettingsEvent = DesktopSettings;
 
 export type Direction = 
 /**  From the subscriber (or the platform on their behalf). */
@@ -686,6 +708,9 @@ export type NoticeProps = {
 	text: string,
 	action: Action | null,
 };
+
+/**  Staff clicked a notification: the window should open this conversation. */
+export type OpenConversationEvent = string;
 
 export type Page = {
 	id: string,

@@ -2,7 +2,7 @@
 // here only; this module alone knows about Tauri and the generated bindings.
 import { convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
-import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
+import { isPermissionGranted, requestPermission } from '@tauri-apps/plugin-notification';
 import { commands, events } from './bindings';
 import type { UpdateError, UpdateOffer, UpdateProblem, UpdateSetup } from './bindings';
 import type {
@@ -224,16 +224,28 @@ export const updateSubscriber = (id: string, tags: string[] | null, note: string
   call(() => commands.updateSubscriber(id, tags, note));
 
 /**
- * Shows a desktop notification. Never throws: a machine without a
- * notification service, or a refused permission, just shows none.
+ * Shows a desktop notification of a new message in `conversationId`; a click
+ * on it opens that conversation (see onOpenConversation) where the desktop
+ * reports clicks. The core shows none while notifications are paused. Never
+ * throws: a machine without a notification service, or a refused
+ * permission, just shows none.
  */
-export async function notify(title: string, body: string): Promise<void> {
+export async function notify(title: string, body: string, conversationId: string): Promise<void> {
   try {
     let granted = await isPermissionGranted();
     if (!granted) granted = (await requestPermission()) === 'granted';
-    if (granted) sendNotification({ title, body });
+    if (granted) await commands.notifyNewMessage(title, body, conversationId);
   } catch {
     // Nothing to show it with; the unread count in the title still tells.
+  }
+}
+
+/** The unread count that concerns me, for the tray and the taskbar badge. Never throws. */
+export async function setUnread(count: number): Promise<void> {
+  try {
+    await commands.setUnread(count);
+  } catch {
+    // Not inside Tauri (the tests): the title carries the count.
   }
 }
 
@@ -360,6 +372,16 @@ export const saveDesignerHistory = (accountId: string, history: string): Promise
 /** Calls cb with the account id whenever the core says its layout changed (server saved, conflict, published). */
 export function onLayoutChanged(cb: (accountId: string) => void): Unsubscribe {
   return subscribe(() => events.layoutChangedEvent.listen((event) => cb(event.payload)));
+}
+
+/** Staff clicked a new-message notification: open this conversation. */
+export function onOpenConversation(cb: (conversationId: string) => void): Unsubscribe {
+  return subscribe(() => events.openConversationEvent.listen((event) => cb(event.payload)));
+}
+
+/** The desktop settings changed outside Settings (notifications paused from the tray). */
+export function onDesktopSettings(cb: (desktop: DesktopSettings) => void): Unsubscribe {
+  return subscribe(() => events.desktopSettingsEvent.listen((event) => cb(event.payload)));
 }
 
 /** A choice in the application menu that the window carries out (undo, redo, the shortcut sheet). */

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-const { notification, setTitle } = vi.hoisted(() => ({
-  notification: { isPermissionGranted: vi.fn(), requestPermission: vi.fn(), sendNotification: vi.fn() },
+const { notification, setTitle, commands } = vi.hoisted(() => ({
+  notification: { isPermissionGranted: vi.fn(), requestPermission: vi.fn() },
   setTitle: vi.fn(),
+  commands: { notifyNewMessage: vi.fn() },
 }));
 
-vi.mock('./bindings', () => ({ commands: {}, events: {} }));
+vi.mock('./bindings', () => ({ commands, events: {} }));
 vi.mock('@tauri-apps/plugin-notification', () => notification);
 vi.mock('@tauri-apps/api/window', () => ({ getCurrentWindow: () => ({ setTitle }) }));
 
@@ -19,17 +20,18 @@ describe('desktop notifications and the window title', () => {
   it('notify once permission is granted, asking for it first', async () => {
     notification.isPermissionGranted.mockResolvedValue(false);
     notification.requestPermission.mockResolvedValue('granted');
-    await notify('王芳', '在吗？');
-    expect(notification.sendNotification).toHaveBeenCalledWith({ title: '王芳', body: '在吗？' });
+    commands.notifyNewMessage.mockResolvedValue({ status: 'ok', data: true });
+    await notify('王芳', '在吗？', 'c1');
+    expect(commands.notifyNewMessage).toHaveBeenCalledWith('王芳', '在吗？', 'c1');
   });
 
   it('never throw, on a machine without a notification service or with permission refused', async () => {
     notification.isPermissionGranted.mockRejectedValue(new Error('org.freedesktop.Notifications was not provided'));
-    await expect(notify('a', 'b')).resolves.toBeUndefined();
+    await expect(notify('a', 'b', 'c1')).resolves.toBeUndefined();
     notification.isPermissionGranted.mockResolvedValue(false);
     notification.requestPermission.mockResolvedValue('denied');
-    await notify('a', 'b');
-    expect(notification.sendNotification).not.toHaveBeenCalled();
+    await notify('a', 'b', 'c1');
+    expect(commands.notifyNewMessage).not.toHaveBeenCalled();
   });
 
   it('set the title, in the document too, even outside Tauri', async () => {

@@ -67,7 +67,7 @@ describe('template scanning', () => {
         expect(counter.steps, `${JSON.stringify(unit)} x ${size}: steps per character`).toBeLessThanOrEqual(3 * text.length);
         perChar.push(counter.steps / text.length);
       }
-      expect(perChar[1], `${JSON.stringify(unit)}: work per character from 100 kB to 1 MB`).toBeLessThanOrEqual(perChar[0] * 1.1);
+      expect(perChar[1]!, `${JSON.stringify(unit)}: work per character from 100 kB to 1 MB`).toBeLessThanOrEqual(perChar[0]! * 1.1);
     }
   });
 

@@ -75,7 +75,7 @@ function placeholder(text: string, start: number, counter: ScanCounter): { name:
   let nameEnd = -1;
   for (let at = start; at < text.length; at++) {
     counter.steps++;
-    const c = text[at];
+    const c = text.charAt(at);
     if (c === '}') {
       if (text[at + 1] !== '}') return null;
       const name = nameStart < 0 ? '' : text.slice(nameStart, nameEnd < 0 ? at : nameEnd);

@@ -172,6 +172,8 @@ const accountListeners = new Set<() => void>();
 const inboxListeners = new Set<() => void>();
 const layoutListeners = new Set<(accountId: string) => void>();
 const menuListeners = new Set<(command: MenuCommandEvent) => void>();
+const openListeners = new Set<(conversationId: string) => void>();
+const desktopListeners = new Set<(desktop: DesktopSettings) => void>();
 const presenceListeners = new Set<(snapshot: PresenceSnapshot) => void>();
 
 export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
@@ -253,6 +255,9 @@ export const platformMocks = {
   saveDesignerHistory: vi.fn(),
   onLayoutChanged: vi.fn(),
   onMenuCommand: vi.fn(),
+  onOpenConversation: vi.fn(),
+  onDesktopSettings: vi.fn(),
+  setUnread: vi.fn(),
   desktopSettings: vi.fn(),
   setDesktopSettings: vi.fn(),
   pickOpenPath: vi.fn(),
@@ -391,7 +396,16 @@ export function resetPlatformMocks(): void {
     menuListeners.add(cb);
     return () => menuListeners.delete(cb);
   });
-  m.desktopSettings.mockResolvedValue({ start_at_login: false });
+  m.onOpenConversation.mockImplementation((cb: (conversationId: string) => void) => {
+    openListeners.add(cb);
+    return () => openListeners.delete(cb);
+  });
+  m.onDesktopSettings.mockImplementation((cb: (desktop: DesktopSettings) => void) => {
+    desktopListeners.add(cb);
+    return () => desktopListeners.delete(cb);
+  });
+  m.setUnread.mockResolvedValue(undefined);
+  m.desktopSettings.mockResolvedValue({ start_at_login: false, notifications: true, close_to_tray: true, has_tray: true });
   m.setDesktopSettings.mockImplementation(async (d: DesktopSettings) => d);
 }
 
@@ -417,6 +431,20 @@ export function emitAccountsChanged(): void {
 }
 
 /** As if the core said an account's layout changed (saved on the server, conflict, published). */
+/** As if staff clicked a new-message notification. */
+export function emitOpenConversation(conversationId: string): void {
+  act(() => {
+    for (const cb of openListeners) cb(conversationId);
+  });
+}
+
+/** As if the tray changed the desktop settings. */
+export function emitDesktopSettings(desktop: DesktopSettings): void {
+  act(() => {
+    for (const cb of desktopListeners) cb(desktop);
+  });
+}
+
 /** As if staff chose an item of the application menu that the window carries out. */
 export function emitMenuCommand(command: MenuCommandEvent): void {
   act(() => {
