@@ -50,6 +50,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("conversation.label.too_long", &["max"]),
     k("conversation.labels.too_many", &["max"]),
     k("subscriber.note.too_long", MAX_ACTUAL),
+    k("subscriber.note.conflict", &[]),
     k("message.text.required", &[]),
     k("message.text.too_long", MAX_ACTUAL),
     k("message.field.too_long", LENGTH),

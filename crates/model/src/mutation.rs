@@ -14,7 +14,7 @@ use crate::conversation::{
     Conversation, ConversationId, ConversationStatus, Message, MessageBody, MessageId, Subscriber, SubscriberId,
 };
 use crate::conversation_rules;
-use crate::error::{ErrorCode, WicketError};
+use crate::error::{ErrorCode, Issue, WicketError};
 use crate::reply_window::ReplyLedger;
 use crate::staff::Permission;
 use crate::Millis;
@@ -56,16 +56,48 @@ pub enum Mutation {
         id: ConversationId,
         assignee: Option<String>,
     },
+    /// The whole list of labels, as consoles before label deltas sent it.
+    /// Still accepted from them; two of them editing at once keep the last
+    /// list, which is why consoles now send `EditConversationLabels`.
     SetConversationLabels {
         #[schema(value_type = String)]
         id: ConversationId,
         labels: Vec<String>,
     },
+    /// Tags and note as whole values, as consoles before tag deltas and the
+    /// note's compare-and-set sent them. Still accepted from them.
     UpdateSubscriber {
         #[schema(value_type = String)]
         id: SubscriberId,
         tags: Option<Vec<String>>,
         note: Option<String>,
+    },
+    /// Labels added to and removed from a conversation, applied as set
+    /// operations to whatever labels it has when the change arrives, so two
+    /// colleagues (or a console replaying offline work) both keep theirs.
+    EditConversationLabels {
+        #[schema(value_type = String)]
+        id: ConversationId,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    /// Tags added to and removed from a subscriber, as set operations.
+    EditSubscriberTags {
+        #[schema(value_type = String)]
+        id: SubscriberId,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    /// The subscriber's private note, replacing `base`: the note as it was
+    /// when this edit began. If a colleague changed it meanwhile the change
+    /// is refused as a conflict, and the console keeps both texts for staff
+    /// to choose. The text itself is the revision: when it still reads
+    /// `base`, nothing a colleague wrote is lost by replacing it.
+    SetSubscriberNote {
+        #[schema(value_type = String)]
+        id: SubscriberId,
+        note: String,
+        base: String,
     },
 }
 
@@ -81,7 +113,10 @@ impl Mutation {
             | Mutation::SetConversationStatus { .. }
             | Mutation::AssignConversation { .. }
             | Mutation::SetConversationLabels { .. }
-            | Mutation::UpdateSubscriber { .. } => Permission::AnswerSubscribers,
+            | Mutation::UpdateSubscriber { .. }
+            | Mutation::EditConversationLabels { .. }
+            | Mutation::EditSubscriberTags { .. }
+            | Mutation::SetSubscriberNote { .. } => Permission::AnswerSubscribers,
         }
     }
 
@@ -95,8 +130,22 @@ impl Mutation {
             | Mutation::SetConversationStatus { id, .. }
             | Mutation::AssignConversation { id, .. }
             | Mutation::SetConversationLabels { id, .. }
-            | Mutation::UpdateSubscriber { id, .. } => id,
+            | Mutation::UpdateSubscriber { id, .. }
+            | Mutation::EditConversationLabels { id, .. }
+            | Mutation::EditSubscriberTags { id, .. }
+            | Mutation::SetSubscriberNote { id, .. } => id,
             Mutation::SendMessage { conversation_id, .. } => conversation_id,
+        }
+    }
+
+    /// The subscriber this change is about, for changes to a subscriber
+    /// rather than to a conversation or an account.
+    pub fn subscriber_id(&self) -> Option<&str> {
+        match self {
+            Mutation::UpdateSubscriber { id, .. }
+            | Mutation::EditSubscriberTags { id, .. }
+            | Mutation::SetSubscriberNote { id, .. } => Some(id),
+            _ => None,
         }
     }
 
@@ -113,6 +162,9 @@ impl Mutation {
             Mutation::AssignConversation { .. } => "assign_conversation",
             Mutation::SetConversationLabels { .. } => "set_conversation_labels",
             Mutation::UpdateSubscriber { .. } => "update_subscriber",
+            Mutation::EditConversationLabels { .. } => "edit_conversation_labels",
+            Mutation::EditSubscriberTags { .. } => "edit_subscriber_tags",
+            Mutation::SetSubscriberNote { .. } => "set_subscriber_note",
         }
     }
 }
@@ -205,7 +257,47 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
             }
             Ok(changed_at(&current, next, now, Change::Subscriber))
         }
+        Mutation::EditConversationLabels { id, add, remove } => {
+            let current = conversation(world, id)?;
+            let labels = edited_set(&current.labels, add, remove, "labels")?;
+            let next = Conversation { labels, ..current.clone() };
+            Ok(changed_at(&current, next, now, Change::Conversation))
+        }
+        Mutation::EditSubscriberTags { id, add, remove } => {
+            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let tags = edited_set(&current.tags, add, remove, "tags")?;
+            let next = Subscriber { tags, ..current.clone() };
+            Ok(changed_at(&current, next, now, Change::Subscriber))
+        }
+        Mutation::SetSubscriberNote { id, note, base } => {
+            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            conversation_rules::check_note(note)?;
+            // The same note sent again (a replay, or two people writing the
+            // same words) changes nothing and loses nothing.
+            if current.note == *note {
+                return Ok(Vec::new());
+            }
+            if current.note != *base {
+                let mut error = WicketError::new(
+                    ErrorCode::Conflict,
+                    "a colleague changed the subscriber's note after this edit began; both texts are kept",
+                );
+                error.issues.push(Issue::new("note", "subscriber.note.conflict"));
+                return Err(error);
+            }
+            let next = Subscriber { note: note.clone(), ..current.clone() };
+            Ok(changed_at(&current, next, now, Change::Subscriber))
+        }
     }
+}
+
+/// `current` with `remove` taken out and then `add` put in (each trimmed;
+/// new ones at the end, in their order), checked as a whole list is.
+fn edited_set(current: &[String], add: &[String], remove: &[String], path: &str) -> Result<Vec<String>, WicketError> {
+    let removed: Vec<&str> = remove.iter().map(|r| r.trim()).collect();
+    let mut next: Vec<String> = current.iter().filter(|item| !removed.contains(&item.trim())).cloned().collect();
+    next.extend(add.iter().cloned());
+    conversation_rules::clean_labels(&next, path)
 }
 
 fn conversation<W: World + ?Sized>(world: &W, id: &str) -> Result<Conversation, WicketError> {
@@ -496,6 +588,109 @@ mod tests {
         let too_many =
             Mutation::SetConversationLabels { id: "conv".into(), labels: (0..21).map(|i| i.to_string()).collect() };
         assert_eq!(apply(&world, &too_many, &actor(NOW)).unwrap_err().code, ErrorCode::Invalid);
+    }
+
+    fn add_labels(labels: &[&str]) -> Mutation {
+        Mutation::EditConversationLabels {
+            id: "conv".into(),
+            add: labels.iter().map(|l| l.to_string()).collect(),
+            remove: vec![],
+        }
+    }
+
+    #[test]
+    fn labels_added_by_two_consoles_both_survive_in_either_order() {
+        let base = world_with_conversation(None);
+        for (first, second) in [("账单", "VIP"), ("VIP", "账单")] {
+            let mut world = base.clone();
+            // Both consoles made their change on a conversation with no labels.
+            run(&mut world, &add_labels(&[first]), NOW).unwrap();
+            run(&mut world, &add_labels(&[second]), NOW + 1).unwrap();
+            assert_eq!(world.conversations["conv"].labels, [first, second], "neither addition overwrote the other");
+        }
+        let mut world = base.clone();
+        let whole = |labels: &[&str]| Mutation::SetConversationLabels {
+            id: "conv".into(),
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+        };
+        run(&mut world, &whole(&["账单"]), NOW).unwrap();
+        run(&mut world, &whole(&["VIP"]), NOW + 1).unwrap();
+        assert_eq!(
+            world.conversations["conv"].labels,
+            ["VIP"],
+            "an old console's whole list is still accepted as it was"
+        );
+    }
+
+    #[test]
+    fn a_removal_takes_out_only_its_own_label_and_replays_change_nothing() {
+        let mut world = world_with_conversation(None);
+        run(&mut world, &add_labels(&[" 账单 ", "VIP", "催收"]), NOW).unwrap();
+        let remove = Mutation::EditConversationLabels { id: "conv".into(), add: vec![], remove: vec!["VIP".into()] };
+        run(&mut world, &remove, NOW + 1).unwrap();
+        assert_eq!(world.conversations["conv"].labels, ["账单", "催收"]);
+        assert_eq!(run(&mut world, &remove, NOW + 2).unwrap(), 0, "removing a label that is gone changes nothing");
+        assert_eq!(
+            run(&mut world, &add_labels(&["账单"]), NOW + 3).unwrap(),
+            0,
+            "adding a label it has changes nothing"
+        );
+        let twenty: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+        let too_many = Mutation::EditConversationLabels { id: "conv".into(), add: twenty, remove: vec![] };
+        assert_eq!(apply(&world, &too_many, &actor(NOW)).unwrap_err().issues[0].key, "conversation.labels.too_many");
+    }
+
+    #[test]
+    fn tags_added_by_two_agents_both_survive() {
+        let mut world = world_with_conversation(None);
+        let tag = |add: &str, remove: &str| Mutation::EditSubscriberTags {
+            id: "sub".into(),
+            add: if add.is_empty() { vec![] } else { vec![add.into()] },
+            remove: if remove.is_empty() { vec![] } else { vec![remove.into()] },
+        };
+        run(&mut world, &tag("VIP", ""), NOW).unwrap();
+        run(&mut world, &tag("燕麦", ""), NOW + 1).unwrap();
+        run(&mut world, &tag("常客", "VIP"), NOW + 2).unwrap();
+        assert_eq!(world.subscribers["sub"].tags, ["燕麦", "常客"]);
+    }
+
+    #[test]
+    fn a_note_written_over_a_colleagues_is_a_conflict_not_an_overwrite() {
+        let mut world = world_with_conversation(None);
+        let note = |note: &str, base: &str| Mutation::SetSubscriberNote {
+            id: "sub".into(),
+            note: note.into(),
+            base: base.into(),
+        };
+        // Both agents opened the empty note; the first to arrive wins.
+        run(&mut world, &note("只喝燕麦奶", ""), NOW).unwrap();
+        let late = apply(&world, &note("周五来取货", ""), &actor(NOW + 1)).unwrap_err();
+        assert_eq!(late.code, ErrorCode::Conflict);
+        assert_eq!(late.issues[0].key, "subscriber.note.conflict");
+        assert_eq!(world.subscribers["sub"].note, "只喝燕麦奶", "the first agent's note is not overwritten");
+        assert_eq!(
+            run(&mut world, &note("只喝燕麦奶", ""), NOW + 2).unwrap(),
+            0,
+            "a replay of the same note is no conflict"
+        );
+        run(&mut world, &note("只喝燕麦奶；周五来取货", "只喝燕麦奶"), NOW + 3).unwrap();
+        assert_eq!(world.subscribers["sub"].note, "只喝燕麦奶；周五来取货", "an edit of the note as it is goes in");
+        let long = apply(&world, &note(&"字".repeat(2001), "只喝燕麦奶；周五来取货"), &actor(NOW)).unwrap_err();
+        assert_eq!(long.issues[0].key, "subscriber.note.too_long");
+    }
+
+    #[test]
+    fn delta_mutations_cross_json_by_name() {
+        let json =
+            serde_json::to_value(Mutation::SetSubscriberNote { id: "s".into(), note: "b".into(), base: "a".into() })
+                .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"name": "set_subscriber_note", "args": {"id": "s", "note": "b", "base": "a"}})
+        );
+        let edit = Mutation::EditSubscriberTags { id: "s".into(), add: vec!["x".into()], remove: vec![] };
+        assert_eq!(edit.subscriber_id(), Some("s"));
+        assert_eq!(edit.name(), "edit_subscriber_tags");
     }
 
     #[test]
