@@ -330,3 +330,37 @@ fn the_new_actions_keep_their_json_shape_in_a_layout() {
     assert!(json.contains(r#"{"type":"wechat_event","event":"scancode_waitmsg","key":"rselfmenu_0_0"}"#), "{json}");
     assert_eq!(parse_layout(&json), Ok(layout), "a layout with them reads back");
 }
+
+/// Found by the `menu_import` fuzz target: a 258-character event key was
+/// imported, and the layout holding the menu could then not be saved.
+#[test]
+fn texts_longer_than_a_layout_holds_are_refused_at_import() {
+    let menu = |name: &str, key: &str, url: &str| {
+        format!(
+            r#"{{"button":[{{"name":"{name}","sub_button":[
+                {{"type":"pic_weixin","name":"相册","key":"{key}"}},
+                {{"type":"miniprogram","name":"商城","url":"{url}","appid":"wx1","pagepath":"pages/index"}}]}}]}}"#
+        )
+    };
+    let url = |chars: usize| format!("https://example.com/{}", "a".repeat(chars - 20));
+    let fits = import_wechat_menu(&menu(&"名".repeat(256), &"k".repeat(256), &url(2048)));
+    let layout = Layout { menu: fits.expect("texts at the layout's bounds are read").menu, ..Layout::default() };
+    assert_eq!(
+        parse_layout(&serde_json::to_string(&layout).unwrap()),
+        Ok(layout),
+        "and the layout holding them reads back"
+    );
+
+    let issues = import_wechat_menu(&menu(&"名".repeat(257), &"k".repeat(258), &url(2049))).unwrap_err();
+    let found: Vec<(&str, &str, Option<&str>)> =
+        issues.iter().map(|i| (i.path.as_str(), i.key.as_str(), i.param("actual"))).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("button.0.name", "layout.text.too_long", Some("257")),
+            ("button.0.sub_button.0.key", "layout.text.too_long", Some("258")),
+            ("button.0.sub_button.1.url", "layout.text.too_long", Some("2049")),
+        ],
+        "each overlong text is named at its place in the WeChat JSON"
+    );
+}

@@ -16,6 +16,7 @@ use specta::Type;
 
 use super::types::{Action, Menu, MenuItem, MenuTarget, SubMenuItem, WechatEvent};
 use crate::error::Issue;
+use crate::rules::wicket;
 
 /// Keywords may not start with this: a key that does is Wicket's own.
 pub const RESERVED_KEY_PREFIX: &str = "WICKET_";
@@ -368,9 +369,19 @@ impl Reader {
         }
     }
 
+    /// A text field of the button. It becomes a layout text (`name` the
+    /// label, `key` a key or keyword, …) whose field of the same name has
+    /// the same bound, so what is read here can be saved in a layout.
     fn string(&mut self, object: &Map<String, Value>, field: &str, path: &str) -> Option<String> {
         match object.get(field).and_then(Value::as_str) {
-            Some(text) => Some(text.to_owned()),
+            Some(text) => {
+                let (max, actual) = (wicket::layout_text_max_chars(field), text.chars().count());
+                if actual > max {
+                    self.issues.push(super::parse::too_long(&format!("{path}.{field}"), max, actual));
+                    return None;
+                }
+                Some(text.to_owned())
+            }
             None => {
                 self.issues
                     .push(Issue::new(format!("{path}.{field}"), "layout.import.field.missing").with("field", field));
