@@ -1,0 +1,99 @@
+//! WeChat official-account (公众号 / 服务号) callback protocol, with no I/O and no server code.
+//!
+//! The server's WeChat adapter, the WeChat double and the fuzz targets all use this crate.
+//!
+//! # One callback, step by step
+//! ```
+//! use wicket_wechat::{check_timestamp, parse_inbound, text_reply, Inbound, KeySlot, WechatCrypto,
+//!                     DEFAULT_REPLAY_WINDOW_SECS};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // From the account's settings (Token, EncodingAESKey, AppID); keep the old key during a rotation.
+//! let crypto = WechatCrypto::new("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")?;
+//! # let now = 1409659813;
+//! # let (timestamp, nonce) = ("1409659813", "1372623149");
+//! # let msg_signature = "477715d11cdb4164915debcba66cb864d751f3e6";
+//! # let body = br#"<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>"#;
+//!
+//! // GET verification: answer `echostr` unchanged when the signature matches.
+//! # let sig = wicket_wechat::signature::signature("QDG6eK", timestamp, nonce);
+//! assert_eq!(crypto.verify_url(&sig, timestamp, nonce, "echo")?, "echo");
+//!
+//! // POST in safe mode: a fresh timestamp, then msg_signature, AES and AppID, then the XML.
+//! check_timestamp(timestamp, now, DEFAULT_REPLAY_WINDOW_SECS)?;
+//! let opened = crypto.decrypt_message(msg_signature, timestamp, nonce, body)?;
+//! let message = parse_inbound(opened.xml.as_bytes())?;
+//! assert_eq!(message.dedup_key(), "msg:4561255354251345929");
+//! if let Inbound::Text { content } = &message.kind {
+//!     // A passive reply, sealed with the key that opened the message (or answer "success").
+//!     let reply = text_reply(&message.from_user_name, &message.to_user_name, now, content);
+//!     let _body = crypto.encrypt_reply(&reply, now, nonce, opened.key);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Plain mode skips the decryption: check `signature` with [`WechatCrypto::verify_signature`] and
+//! parse the body with [`parse_inbound`]. Compatible mode sends both; use the encrypted part.
+//!
+//! Every refusal is a typed error ([`CryptoError`], [`XmlError`], [`ReplayError`], [`KeyError`])
+//! whose message says what was wrong without echoing secrets.
+
+pub mod crypto;
+pub mod message;
+pub mod replay;
+pub mod signature;
+pub mod xml;
+
+pub use crypto::{
+    parse_envelope, parse_reply_envelope, CryptoError, Decrypted, Envelope, KeyError, KeySlot, ReplyEnvelope,
+    WechatCrypto,
+};
+pub use message::{
+    parse_inbound, text_reply, Event, Inbound, InboundMessage, ScanCode, SelectedLocation, SentPictures, EMPTY_REPLY,
+};
+pub use replay::{check_timestamp, ReplayError, DEFAULT_REPLAY_WINDOW_SECS};
+pub use xml::{XmlError, MAX_BODY_BYTES, MAX_XML_BYTES};
+
+/// Entry point for fuzzing the callback path with arbitrary bytes. It must never panic; it also
+/// checks that sealing the input and opening it again gives the input back.
+pub fn fuzz_callback(data: &[u8]) {
+    const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    let Ok(crypto) = WechatCrypto::new("pamtest", KEY, "wxb11529c136998cb6") else {
+        return;
+    };
+    let _ = parse_inbound(data);
+    if let Ok(envelope) = parse_envelope(data) {
+        let _ = crypto.decrypt_unsigned(&envelope.encrypt);
+    }
+    let text = String::from_utf8_lossy(data);
+    let _ = crypto.decrypt_unsigned(&text);
+    if data.len() <= MAX_XML_BYTES {
+        let sealed = crypto.encrypt_reply(&text, 1409304348, "xxxxxx", KeySlot::Current);
+        let envelope = parse_reply_envelope(sealed.as_bytes()).expect("a reply envelope Wicket wrote is readable");
+        let opened = crypto
+            .decrypt_message(&envelope.msg_signature, "1409304348", "xxxxxx", sealed.as_bytes())
+            .expect("a reply Wicket sealed opens again");
+        assert_eq!(opened.xml, text, "sealing and opening returns the same message");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzz_entry_point_survives_hostile_inputs() {
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\xff\xfe\x00",
+            b"<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>",
+            b"<xml><Encrypt>jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==</Encrypt></xml>",
+            b"<!DOCTYPE x [<!ENTITY a \"b\">]><xml>&a;</xml>",
+            b"<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><CreateTime>99999999999999999999</CreateTime><MsgType>text</MsgType></xml>",
+            b"<xml><MsgType>event</MsgType><Event>CLICK</Event>",
+            b"]]><![CDATA[",
+        ];
+        for input in inputs {
+            fuzz_callback(input);
+        }
+    }
+}
