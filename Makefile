@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus chromium chromium-driver jq curl
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus trayer xdotool chromium chromium-driver jq curl
 TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
 
 .PHONY: help

@@ -45,15 +45,44 @@ pub struct Tray<R: Runtime> {
     shown: Mutex<Shown>,
 }
 
-/// Whether the desktop shows tray icons: a StatusNotifierItem host is on the
-/// session bus (GNOME with its extension, KDE, Xfce, …).
+/// Whether the desktop shows tray icons: a StatusNotifierItem host on the
+/// session bus (GNOME with its extension, KDE, Xfce, …), or else an XEmbed
+/// system tray on the X screen (older panels, trayer), which the indicator
+/// library falls back to.
 #[cfg(target_os = "linux")]
 pub fn desktop_has_tray() -> bool {
+    has_status_notifier_host() || has_xembed_tray()
+}
+
+#[cfg(target_os = "linux")]
+fn has_status_notifier_host() -> bool {
     let Ok(bus) = dbus::blocking::Connection::new_session() else { return false };
     let proxy = bus.with_proxy("org.freedesktop.DBus", "/org/freedesktop/DBus", std::time::Duration::from_millis(500));
     let owned: Result<(bool,), _> =
         proxy.method_call("org.freedesktop.DBus", "NameHasOwner", ("org.kde.StatusNotifierWatcher",));
     owned.is_ok_and(|(has,)| has)
+}
+
+/// The freedesktop system tray protocol: a tray owns the selection
+/// `_NET_SYSTEM_TRAY_S<screen>` of the default screen.
+#[cfg(target_os = "linux")]
+fn has_xembed_tray() -> bool {
+    use std::ffi::CString;
+    let Ok(xlib) = x11_dl::xlib::Xlib::open() else { return false };
+    // SAFETY: the display is opened, used and closed here only; every pointer
+    // passed to Xlib lives until its call returns.
+    unsafe {
+        let display = (xlib.XOpenDisplay)(std::ptr::null());
+        if display.is_null() {
+            return false;
+        }
+        let screen = (xlib.XDefaultScreen)(display);
+        let name = CString::new(format!("_NET_SYSTEM_TRAY_S{screen}")).unwrap_or_default();
+        let atom = (xlib.XInternAtom)(display, name.as_ptr(), 0);
+        let owner = (xlib.XGetSelectionOwner)(display, atom);
+        (xlib.XCloseDisplay)(display);
+        owner != 0
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -3,6 +3,8 @@
 //! process is started here on loopback ports picked here, and stopped by its
 //! own process id.
 
+pub mod x11;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -115,6 +117,25 @@ pub fn start_xvfb_sized(log_dir: &Path, width: u32, height: u32) -> (Process, St
         std::thread::sleep(Duration::from_millis(50));
     }
     (xvfb, display)
+}
+
+/// A private D-Bus session bus, so what the app says on the bus (the
+/// single-instance hand-over, the tray, notifications) is the test's own
+/// and never reaches a desktop session.
+pub fn start_session_bus(log_dir: &Path) -> (Process, String) {
+    let socket = log_dir.join("bus");
+    let address = format!("unix:path={}", socket.display());
+    let bus = Process::spawn(
+        "dbus-daemon",
+        Command::new("dbus-daemon").args(["--session", "--nofork", "--nopidfile", "--address", &address]),
+        log_dir,
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !socket.exists() {
+        assert!(Instant::now() < deadline, "the session bus did not start: {}", bus.log_text());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (bus, address)
 }
 
 /// tauri-driver on a free port, with the app's data kept in `home`.

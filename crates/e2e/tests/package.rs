@@ -75,24 +75,6 @@ impl Drop for Installed {
     }
 }
 
-/// A private D-Bus session bus, so the single-instance hand-over is the
-/// test's own and never reaches a desktop session's Wicket.
-fn session_bus(log_dir: &Path) -> (Process, String) {
-    let socket = log_dir.join("bus");
-    let address = format!("unix:path={}", socket.display());
-    let bus = Process::spawn(
-        "dbus-daemon",
-        Command::new("dbus-daemon").args(["--session", "--nofork", "--nopidfile", "--address", &address]),
-        log_dir,
-    );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !socket.exists() {
-        assert!(Instant::now() < deadline, "the session bus did not start: {}", bus.log_text());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (bus, address)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_debian_package_installs_runs_signs_in_locally_and_uninstalls() {
     let deb = built_package();
@@ -112,7 +94,7 @@ async fn the_debian_package_installs_runs_signs_in_locally_and_uninstalls() {
 
     let logs = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(logs.path());
-    let (_bus, bus) = session_bus(logs.path());
+    let (_bus, bus) = start_session_bus(logs.path());
     let home = tempfile::tempdir().unwrap();
     let env = [("DBUS_SESSION_BUS_ADDRESS", bus.as_str())];
     let (driver, driver_port) = start_tauri_driver_with(&display, home.path(), logs.path(), &env);
