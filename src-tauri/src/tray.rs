@@ -26,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "sync.offline",
     "sync.syncing",
     "sync.signed_out",
+    "sync.incompatible",
     "sync.pending",
 ];
 
@@ -160,6 +161,7 @@ pub fn sync_line(w: &Words, sync: Option<&SyncStatus>) -> String {
         Connection::Offline => w.get("sync.offline"),
         Connection::Syncing => w.get("sync.syncing"),
         Connection::SignedOut => w.get("sync.signed_out"),
+        Connection::Incompatible => w.get("sync.incompatible"),
     };
     if sync.pending > 0 {
         format!("{state} · {}", w.format("sync.pending", &[("count", sync.pending.to_string())]))

@@ -115,8 +115,6 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("layout.parse.invalid", &["reason"]),
     k("layout.file.unreadable", &["reason"]),
     k("layout.file.invalid", &[]),
-    // A file path the native dialog did not return (the console's files).
-    k("file.not_chosen", &[]),
     // A platform's menu brought in (`layout/platform_menu.rs`).
     k("layout.import.not_json", &["line", "column"]),
     k("layout.import.no_buttons", &[]),
@@ -138,9 +136,14 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("staff.display_name.too_long", &["max"]),
     k("sign_in.display_name.too_long", &["max"]),
     k("settings.server_url.invalid", &[]),
-    k("sign_in.server_url.plain_http", &["host"]),
     // A console's client id used by another staff member (the server's sync).
     k("sync.client_id.taken", &[]),
+    // A pushed change the server cannot judge (from a newer console), one
+    // whose number it saw with other content, and a console and server that
+    // speak different versions of the sync protocol.
+    k("sync.mutation.unreadable", &[]),
+    k("sync.mutation.number_reused", &[]),
+    k("sync.protocol.mismatch", &["console", "server"]),
 ];
 
 /// The values of the `unit` param (`LengthUnit::as_str`), which the UI

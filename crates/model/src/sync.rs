@@ -14,6 +14,18 @@ use crate::staff::StaffUser;
 /// One installation of the console (per workspace).
 pub type ClientId = String;
 
+/// The version of this sync protocol. The console sends it with every
+/// request in [`PROTOCOL_HEADER`] and the server answers with its own, so a
+/// console and a server that cannot understand each other say so plainly
+/// (issue `sync.protocol.mismatch`) instead of retrying for ever. Raised
+/// only when an older side could no longer read what a newer one says.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The oldest console protocol this server still serves.
+pub const MIN_CONSOLE_PROTOCOL: u32 = 1;
+/// The header that carries [`PROTOCOL_VERSION`] both ways. A request
+/// without it comes from a console that predates it: version 1.
+pub const PROTOCOL_HEADER: &str = "wicket-protocol";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberedMutation {
@@ -101,6 +113,9 @@ pub enum Connection {
     Syncing,
     /// The server refused the session: staff must sign in again.
     SignedOut,
+    /// This console and the server speak different versions of the sync
+    /// protocol: one of them has to be updated. `last_error` says which.
+    Incompatible,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]

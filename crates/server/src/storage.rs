@@ -7,7 +7,7 @@ use serde::Deserialize;
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subscriber};
 use wicket_model::layout::Layout;
 pub use wicket_model::layout::{LayoutDraft, LayoutVersion};
-use wicket_model::sync::{NumberedMutation, PullResponse, PushResponse};
+use wicket_model::sync::{PullResponse, PushResponse};
 use wicket_model::{Account, Change, Millis, Mutation, Role, StaffUser, WicketError, World};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,25 @@ pub enum StaffUpdated {
     NotFound,
     /// The change would leave no owner.
     LastOwner,
+}
+
+/// One numbered mutation of a push, read on its own: the mutation, or why
+/// the server cannot read it (refused alone, the rest go on).
+#[derive(Debug, Clone)]
+pub struct PushedMutation {
+    pub id: i64,
+    /// [`mutation_digest`] of what the console sent under this number.
+    pub digest: String,
+    pub mutation: std::result::Result<Mutation, WicketError>,
+}
+
+/// The SHA-256 (hex) of a mutation's JSON with its keys in order: the same
+/// change sent again has the same digest, another change under the same
+/// number a different one.
+pub fn mutation_digest(json: &serde_json::Value) -> String {
+    use sha2::Digest;
+    let text = serde_json::to_string(json).unwrap_or_default();
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
 /// Decides what one mutation changes, reading the world as it stands inside
@@ -120,16 +139,22 @@ pub trait Storage: Send + Sync + 'static {
     async fn revoke_all_sessions(&self, staff_id: &str) -> Result<()>;
 
     /// Applies the mutations this client has not had processed yet, in order,
-    /// each with its effects and the client's new last number in one
-    /// transaction. Mutations already processed are skipped; refusals are
-    /// recorded and reported again on a retry. The first staff member whose
-    /// changes are recorded under `client_id` owns it; anyone else gets
-    /// `ClientTaken` and nothing is applied.
+    /// each with its effects, its digest and the client's new last number in
+    /// one transaction; a mutation that could not be read is refused alone.
+    /// Mutations already processed are skipped; refusals are recorded and
+    /// reported again on a retry. A number processed before whose recorded
+    /// digest differs is refused with `sync.mutation.number_reused`, not
+    /// recorded, and ends the push there (the console numbers it and the
+    /// rest again). The answer is acknowledged only once it is on disk: the
+    /// push's last commit is synced (`synchronous=FULL`), which makes every
+    /// earlier commit of the write-ahead log durable with it. The first
+    /// staff member whose changes are recorded under `client_id` owns it;
+    /// anyone else gets `ClientTaken` and nothing is applied.
     async fn push(
         &self,
         client_id: &str,
         staff_id: &str,
-        mutations: Vec<NumberedMutation>,
+        mutations: Vec<PushedMutation>,
         apply: std::sync::Arc<ApplyFn>,
         now: Millis,
     ) -> Result<PushResponse>;
@@ -205,17 +230,4 @@ pub trait Storage: Send + Sync + 'static {
     async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>>;
     /// The bytes of every stored image together.
     async fn media_bytes(&self) -> Result<u64>;
-
-    /// Deletes sessions expired by `now`, and the sync records (last
-    /// mutation number, refusals) of clients that pushed nothing since
-    /// `clients_idle_before`.
-    async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<Purged>;
-}
-
-/// What one purge deleted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Purged {
-    pub sessions: u64,
-    pub clients: u64,
-    pub rejections: u64,
 }

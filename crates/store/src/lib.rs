@@ -118,8 +118,22 @@ impl Cache {
             tx.execute(&format!("INSERT INTO {index} ({index}) VALUES ('delete-all')"), [])?;
         }
         set_meta(&tx, "cursor", "0")?;
+        tx.execute("DELETE FROM meta WHERE key = 'unreadable_by'", [])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Notes, before the page is taken, that a pull passes over changes
+    /// that the console of `version` cannot read (a newer server's): a
+    /// console of another version pulls everything again.
+    pub fn note_unreadable(&self, version: &str) -> Result<()> {
+        set_meta(&self.conn(), "unreadable_by", version)
+    }
+
+    /// The console version whose pulls passed over changes it could not
+    /// read, if one did since the pulled state was last forgotten.
+    pub fn unreadable_by(&self) -> Result<Option<String>> {
+        get_meta(&self.conn(), "unreadable_by")
     }
 
     /// The server's clock minus ours, in ms, as of the last pull.
@@ -151,6 +165,52 @@ impl Cache {
             Ok(NumberedMutation { id, mutation: decode(&json)? })
         })
         .collect()
+    }
+
+    /// Notes that changes `first..=last` are being offered to the server
+    /// under their numbers: from now on a pull that reports them processed
+    /// takes them out of the outbox.
+    pub fn mark_sent(&self, first: i64, last: i64) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET sent = 1 WHERE state = 'pending' AND sent = 0 AND id BETWEEN ?1 AND ?2",
+            params![first, last],
+        )?;
+        Ok(())
+    }
+
+    /// Takes the server's last processed number for this client: changes
+    /// written from now on are numbered after it, even when this cache's own
+    /// count went back (lost to a power cut, restored, copied).
+    pub fn note_server_last(&self, last_mutation_id: i64) -> Result<()> {
+        raise_outbox_sequence(&self.conn(), last_mutation_id)
+    }
+
+    /// Numbers the waiting changes from `from` on again, in their order,
+    /// after everything this cache and the server (`server_last`) have
+    /// numbered, for a server that processed `from` before with other
+    /// content. They count as not sent. Returns the newest number.
+    pub fn renumber_from(&self, from: i64, server_last: i64) -> Result<i64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        raise_outbox_sequence(&tx, server_last)?;
+        let mut next: i64 = tx.query_row(
+            "SELECT max((SELECT coalesce(max(id), 0) FROM outbox),
+                        (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'outbox'))",
+            [],
+            |r| r.get(0),
+        )?;
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT id FROM outbox WHERE state = 'pending' AND id >= ?1 ORDER BY id")?;
+            let rows = stmt.query_map([from], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in ids {
+            next += 1;
+            tx.execute("UPDATE outbox SET id = ?1, sent = 0 WHERE id = ?2", params![next, id])?;
+        }
+        raise_outbox_sequence(&tx, next)?;
+        tx.commit()?;
+        Ok(next)
     }
 
     /// The number of the newest change in the outbox (0 when empty).
@@ -216,9 +276,15 @@ impl Cache {
         }
         set_meta(&tx, "cursor", &pull.cursor.to_string())?;
         set_meta(&tx, "clock_offset", &(pull.server_time - now).to_string())?;
+        // Only what was sent under its number can be what the server
+        // processed under it; the rest is sent first.
         if !pull.more {
-            tx.execute("DELETE FROM outbox WHERE state = 'pending' AND id <= ?1", [pull.last_mutation_id])?;
+            tx.execute(
+                "DELETE FROM outbox WHERE state = 'pending' AND sent = 1 AND id <= ?1",
+                [pull.last_mutation_id],
+            )?;
         }
+        raise_outbox_sequence(&tx, pull.last_mutation_id)?;
         tx.commit()?;
         Ok(())
     }
@@ -289,6 +355,16 @@ pub(crate) fn decode(json: &str) -> Result<Mutation> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("outbox entry: {e}")))
 }
 
+/// Makes the outbox number new changes after `at_least` (SQLite keeps an
+/// AUTOINCREMENT table's highest number in `sqlite_sequence`).
+fn raise_outbox_sequence(conn: &Connection, at_least: i64) -> Result<()> {
+    let raised = conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'outbox'", [at_least])?;
+    if raised == 0 {
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?1)", [at_least])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
@@ -330,5 +406,7 @@ pub(crate) fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Acco
     })
 }
 
+#[cfg(test)]
+mod outbox_tests;
 #[cfg(test)]
 mod tests;

@@ -113,6 +113,7 @@ fn a_written_change_shows_at_once_and_waits_in_order() {
 fn a_pull_that_contains_the_changes_empties_the_outbox() {
     let (_dir, cache) = temp_cache();
     let id = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
+    cache.mark_sent(id, id).unwrap();
     // Mid-way through catching up, the waiting change stays on top.
     cache.apply_pull(&pull(vec![server_account("b", "Other", 5)], 1, id, true), 20).unwrap();
     assert_eq!(cache.outbox_counts().unwrap(), (1, 0), "kept until caught up");
@@ -141,7 +142,8 @@ fn applying_the_same_pull_twice_changes_nothing() {
 fn a_change_made_after_the_acknowledged_one_stays() {
     let (_dir, cache) = temp_cache();
     let first = cache.enqueue(&create("a", "Bank A"), 10).unwrap();
-    cache.enqueue(&create("b", "Bank B"), 11).unwrap();
+    let second = cache.enqueue(&create("b", "Bank B"), 11).unwrap();
+    cache.mark_sent(first, second).unwrap();
     cache.apply_pull(&pull(vec![server_account("a", "Bank A", 10)], 1, first, false), 20).unwrap();
     let pending: Vec<_> = cache.pending(0, 10).unwrap().into_iter().map(|m| m.mutation.name()).collect();
     assert_eq!(pending, ["create_account"], "only the processed change leaves");

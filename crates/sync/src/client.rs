@@ -6,8 +6,11 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
-use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
-use wicket_model::{ErrorCode, NewStaff, StaffChange, StaffUser, WicketError};
+use wicket_model::sync::{
+    FeedEntry, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse, PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+};
+use wicket_model::{ErrorCode, Issue, NewStaff, StaffChange, StaffUser, WicketError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -20,6 +23,21 @@ pub enum ClientError {
     /// The server answered with something this console cannot read.
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
+    /// This console and the server speak different versions of the sync
+    /// protocol (`server`: the server's, when it said it).
+    #[error("{}", incompatible_message(*console, *server))]
+    Incompatible { console: u32, server: Option<u32> },
+}
+
+fn incompatible_message(console: u32, server: Option<u32>) -> String {
+    match server {
+        Some(server) => format!(
+            "this console speaks sync protocol {console} and the server {server}: update Wicket where it is older"
+        ),
+        None => format!(
+            "the server's answers cannot be read by this console (sync protocol {console}): update Wicket where it is older"
+        ),
+    }
 }
 
 impl ClientError {
@@ -28,6 +46,16 @@ impl ClientError {
             ClientError::Server(error) => error,
             ClientError::Offline(message) => WicketError::new(ErrorCode::Offline, message),
             ClientError::Protocol(message) => WicketError::new(ErrorCode::Internal, message),
+            ClientError::Incompatible { console, server } => {
+                let server_said = server.map_or_else(|| "?".to_owned(), |v| v.to_string());
+                let issue =
+                    Issue::new("server", "sync.protocol.mismatch").with("console", console).with("server", server_said);
+                WicketError {
+                    code: ErrorCode::Conflict,
+                    message: incompatible_message(console, server),
+                    issues: vec![issue],
+                }
+            }
         }
     }
 
@@ -46,7 +74,10 @@ impl ServerClient {
     /// A client for the server at `base_url` (`http://` or `https://`).
     pub fn new(base_url: &str) -> Result<Self, WicketError> {
         let base = normalize_url(base_url)?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(PROTOCOL_HEADER, reqwest::header::HeaderValue::from(PROTOCOL_VERSION));
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .build()
@@ -91,8 +122,39 @@ impl ServerClient {
         after: i64,
         limit: u32,
     ) -> Result<PullResponse, ClientError> {
+        Ok(self.pull_page(token, client_id, after, limit).await?.response)
+    }
+
+    /// A page of the change feed, read change by change: a change this
+    /// console cannot read (a kind from a newer server) is left out and
+    /// counted, so it never holds back the ones behind it; the cursor
+    /// passes over it.
+    pub async fn pull_page(
+        &self,
+        token: &str,
+        client_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<PulledPage, ClientError> {
         let query = [("client_id", client_id.to_owned()), ("after", after.to_string()), ("limit", limit.to_string())];
-        self.send(self.http.get(self.url("/changes")).bearer_auth(token).query(&query)).await
+        let request = self.http.get(self.url("/changes")).bearer_auth(token).query(&query);
+        let response = request.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
+        let server = protocol_of(&response);
+        let mut page: serde_json::Value = self.read(response).await?;
+        let mut unreadable = Vec::new();
+        if let Some(serde_json::Value::Array(entries)) = page.get_mut("changes") {
+            entries.retain(|entry| match serde_json::from_value::<FeedEntry>(entry.clone()) {
+                Ok(_) => true,
+                Err(error) => {
+                    let seq = entry.get("seq").and_then(serde_json::Value::as_i64).unwrap_or_default();
+                    tracing::warn!(seq, %error, "a change this console cannot read is passed over");
+                    unreadable.push(seq);
+                    false
+                }
+            });
+        }
+        let response = serde_json::from_value(page).map_err(|e| unreadable_answer(server, &e))?;
+        Ok(PulledPage { response, unreadable })
     }
 
     /// Uploads an image for a reply; the server answers its id (the SHA-256
@@ -232,17 +294,37 @@ impl ServerClient {
 
     async fn read<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, ClientError> {
         let status = response.status();
+        let server = protocol_of(&response);
+        let other_protocol = server.is_some_and(|server| server != PROTOCOL_VERSION);
+        let incompatible = || ClientError::Incompatible { console: PROTOCOL_VERSION, server };
         let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()));
+            return serde_json::from_slice(&bytes).map_err(|e| unreadable_answer(server, &e));
         }
         match serde_json::from_slice::<WicketError>(&bytes) {
+            Ok(error) if error.issues.iter().any(|issue| issue.key == "sync.protocol.mismatch") => {
+                let said = error.issues.iter().find_map(|issue| issue.param("server")?.parse().ok());
+                Err(ClientError::Incompatible { console: PROTOCOL_VERSION, server: said.or(server) })
+            }
             Ok(error) => Err(ClientError::Server(error)),
+            Err(_) if other_protocol => Err(incompatible()),
+            // A proxy in between refused the size (Wicket's own refusal is JSON).
+            Err(_) if status == reqwest::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ClientError::Server(WicketError::new(ErrorCode::TooLarge, format!("the server answered {status}"))))
+            }
             // A proxy or gateway in between answered, not Wicket.
             Err(_) if status.is_server_error() => Err(ClientError::Offline(format!("the server answered {status}"))),
             Err(_) => Err(ClientError::Protocol(format!("{status}: {}", String::from_utf8_lossy(&bytes)))),
         }
     }
+}
+
+/// A page of the change feed and the positions of the changes in it that
+/// this console could not read (left out of `response`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PulledPage {
+    pub response: PullResponse,
+    pub unreadable: Vec<i64>,
 }
 
 /// A write that named a revision: done, or refused because the server's
@@ -275,6 +357,23 @@ struct ConflictAnswer {
 #[derive(Deserialize)]
 struct Published {
     version: i64,
+}
+
+/// The server's sync protocol, when it says it (servers that predate the
+/// header speak version 1).
+fn protocol_of(response: &reqwest::Response) -> Option<u32> {
+    response.headers().get(PROTOCOL_HEADER)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// An answer this console cannot read: a server of another protocol
+/// version, or else a bug on one side.
+fn unreadable_answer(server: Option<u32>, error: &serde_json::Error) -> ClientError {
+    match server {
+        Some(server) if server != PROTOCOL_VERSION => {
+            ClientError::Incompatible { console: PROTOCOL_VERSION, server: Some(server) }
+        }
+        _ => ClientError::Protocol(error.to_string()),
+    }
 }
 
 fn describe(error: &reqwest::Error) -> String {

@@ -6,14 +6,23 @@ use std::time::Duration;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinHandle;
-use wicket_model::sync::{Connection, FromConsole, PresenceSnapshot, PresenceState, PushRequest, SyncStatus};
+use wicket_model::sync::{
+    Connection, FromConsole, PresenceSnapshot, PresenceState, PushRequest, Rejection, SyncStatus,
+};
+use wicket_model::ErrorCode;
 use wicket_store::{Cache, StoreError};
 
-use crate::client::{ClientError, ServerClient};
+use crate::client::{ClientError, PulledPage, ServerClient};
 
 /// How many outbox entries go in one push, and feed entries in one pull.
 const PUSH_BATCH: usize = 100;
 const PULL_PAGE: u32 = 500;
+/// How often a console that cannot speak with its server looks again (the
+/// server may have been updated meanwhile); a nudge looks at once.
+const INCOMPATIBLE_RECHECK: Duration = Duration::from_secs(600);
+/// This console's version: pulls that passed over changes it could not read
+/// are taken again whole by another version.
+const CONSOLE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// How often to look for others' changes when nothing says there are any.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncOptions {
@@ -190,11 +199,17 @@ async fn run(shared: Arc<Shared>) {
             Ok(changed) => {
                 backoff = new_backoff();
                 let counts = counts(&shared).await;
+                // Changes from a newer server were passed over: sync goes
+                // on, and the status says plainly that an update is due.
+                let unreadable = blocking(&shared, |cache| cache.unreadable_by()).await.ok().flatten().is_some();
                 set_status(&shared, |s| {
-                    s.connection = Connection::Online;
+                    s.connection = if unreadable { Connection::Incompatible } else { Connection::Online };
                     (s.pending, s.rejected) = counts;
                     s.last_synced_at = Some(now_ms());
-                    s.last_error = None;
+                    s.last_error = unreadable.then(|| {
+                        "the server sends changes this version of Wicket cannot read: update Wicket on this computer"
+                            .to_owned()
+                    });
                 });
                 if changed {
                     (shared.listener)(SyncEvent::DataChanged);
@@ -208,10 +223,17 @@ async fn run(shared: Arc<Shared>) {
             }
             Err(error) => {
                 let signed_out = matches!(&error, RoundError::Client(e) if e.is_unauthorized());
+                let incompatible = matches!(&error, RoundError::Client(ClientError::Incompatible { .. }));
                 let counts = counts(&shared).await;
                 tracing::info!(%error, "sync round failed");
                 set_status(&shared, |s| {
-                    s.connection = if signed_out { Connection::SignedOut } else { Connection::Offline };
+                    s.connection = if signed_out {
+                        Connection::SignedOut
+                    } else if incompatible {
+                        Connection::Incompatible
+                    } else {
+                        Connection::Offline
+                    };
                     (s.pending, s.rejected) = counts;
                     s.last_error = Some(error.to_string());
                 });
@@ -219,6 +241,8 @@ async fn run(shared: Arc<Shared>) {
                 (shared.listener)(SyncEvent::DataChanged);
                 if signed_out {
                     Duration::MAX
+                } else if incompatible {
+                    INCOMPATIBLE_RECHECK
                 } else {
                     backoff.next().unwrap_or(Duration::from_secs(30))
                 }
@@ -250,6 +274,13 @@ pub(crate) fn new_backoff() -> impl Iterator<Item = Duration> {
 async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     let mut changed = false;
     let client_id = blocking(shared, |cache| cache.client_id()).await?;
+    // Another version of this console passed over changes it could not
+    // read: this one may read them, so it pulls everything again.
+    if blocking(shared, |cache| cache.unreadable_by()).await?.is_some_and(|by| by != CONSOLE_VERSION) {
+        tracing::info!("changes an earlier version could not read were passed over: syncing again from the start");
+        blocking(shared, |cache| cache.reset_pulled_state()).await?;
+        changed = true;
+    }
     // Images first: the replies that show them are pushed below. A reply is
     // kept after its image, so every change up to `upto` has its image
     // uploaded by now; later ones wait for the next round.
@@ -266,27 +297,75 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     // Pushed changes stay in the outbox (applied on top) until the pull
     // below shows them in the server's state, so nothing flickers back.
     let mut after = 0;
+    let mut batch = PUSH_BATCH;
     loop {
-        let mut mutations = blocking(shared, move |cache| cache.pending(after, PUSH_BATCH)).await?;
+        let mut mutations = blocking(shared, move |cache| cache.pending(after, batch)).await?;
         mutations.retain(|m| m.id <= upto);
-        let Some(last) = mutations.last().map(|m| m.id) else {
+        let (Some(first), Some(last)) = (mutations.first().map(|m| m.id), mutations.last().map(|m| m.id)) else {
             break;
         };
+        blocking(shared, move |cache| cache.mark_sent(first, last)).await?;
+        let count = mutations.len();
         let request = PushRequest { client_id: client_id.clone(), mutations };
-        let response = shared.client.push(&shared.token, &request).await?;
-        if !response.rejected.is_empty() {
-            let rejected = response.rejected;
+        let response = match shared.client.push(&shared.token, &request).await {
+            Ok(response) => response,
+            // Refused whole for what it carries (too large, or a server
+            // that reads a push whole and cannot read one of its changes):
+            // halved until the change at fault is alone, which is kept as
+            // refused with the server's reason; the ones behind it go on.
+            Err(ClientError::Server(error)) if matches!(error.code, ErrorCode::TooLarge | ErrorCode::Invalid) => {
+                if count > 1 {
+                    batch = count / 2;
+                    continue;
+                }
+                tracing::warn!(id = last, error = %error.message, "the server refuses this change whole: kept as refused");
+                let rejected = vec![Rejection { id: last, error }];
+                blocking(shared, move |cache| cache.record_rejections(&rejected)).await?;
+                changed = true;
+                after = last;
+                batch = PUSH_BATCH;
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let server_last = response.last_mutation_id;
+        blocking(shared, move |cache| cache.note_server_last(server_last)).await?;
+        // A number the server processed before with other content: this
+        // cache's numbering went back (a power cut, a restored or copied
+        // cache). That change and every one after it are numbered again
+        // after the server's last, and go in the next round, in order.
+        let reused = response.rejected.iter().find(|r| is_reused_number(r)).map(|r| r.id);
+        let rejected: Vec<Rejection> = response
+            .rejected
+            .into_iter()
+            .filter(|r| (first..=last).contains(&r.id) && reused.is_none_or(|reused| r.id < reused))
+            .collect();
+        if !rejected.is_empty() {
             blocking(shared, move |cache| cache.record_rejections(&rejected)).await?;
             changed = true;
+        }
+        if let Some(from) = reused {
+            tracing::warn!(
+                from,
+                server_last,
+                "the server processed this number before for another change: numbering again"
+            );
+            blocking(shared, move |cache| cache.renumber_from(from, server_last)).await?;
+            changed = true;
+            break;
         }
         after = last;
     }
     loop {
         let cursor = blocking(shared, |cache| cache.cursor()).await?;
-        let page = shared.client.pull(&shared.token, &client_id, cursor, PULL_PAGE).await?;
+        let PulledPage { response: page, unreadable } =
+            shared.client.pull_page(&shared.token, &client_id, cursor, PULL_PAGE).await?;
         if restart_if_behind(shared, cursor, page.newest).await? {
             changed = true;
             continue;
+        }
+        if !unreadable.is_empty() {
+            blocking(shared, |cache| cache.note_unreadable(CONSOLE_VERSION)).await?;
         }
         let more = page.more;
         let had_changes = !page.changes.is_empty();
@@ -300,6 +379,11 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
     }
     changed |= crate::layouts::sync_layouts(shared).await?;
     Ok(changed)
+}
+
+/// The server's refusal of a number it processed before with other content.
+fn is_reused_number(rejection: &Rejection) -> bool {
+    rejection.error.issues.iter().any(|issue| issue.key == "sync.mutation.number_reused")
 }
 
 /// When the server's newest feed position is behind `cursor`, its data was

@@ -10,5 +10,5 @@ mod layouts;
 mod live;
 mod media;
 
-pub use client::{normalize_url, ClientError, DraftWrite, ServerClient, UploadedMedia};
+pub use client::{normalize_url, ClientError, DraftWrite, PulledPage, ServerClient, UploadedMedia};
 pub use engine::{SyncEngine, SyncEvent, SyncListener, SyncOptions};

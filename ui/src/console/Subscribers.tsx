@@ -7,8 +7,7 @@ import {
   listAccounts,
   listSubscribers,
   onInboxChanged,
-  editSubscriberTags,
-  setSubscriberNote,
+  updateSubscriber,
   type AccountListItem,
   type SubscriberFilter,
   type SubscriberListItem,
@@ -129,12 +128,8 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
             key={current.subscriber.id}
             item={current}
             onOpenConversation={onOpenConversation}
-            onTags={async (add, remove) => {
-              await editSubscriberTags(current.subscriber.id, add, remove);
-              setVersion((v) => v + 1);
-            }}
-            onNote={async (note, base) => {
-              await setSubscriberNote(current.subscriber.id, note, base);
+            onUpdate={async (tags, note) => {
+              await updateSubscriber(current.subscriber.id, tags, note);
               setVersion((v) => v + 1);
             }}
           />
@@ -224,11 +219,10 @@ function SubscriberList({ items, selected, more, onMore, onSelect }: { items: Su
 type DetailProps = {
   item: SubscriberListItem;
   onOpenConversation: (conversationId: string) => void;
-  onTags: (add: string[], remove: string[]) => Promise<void>;
-  onNote: (note: string, base: string) => Promise<void>;
+  onUpdate: (tags: string[] | null, note: string | null) => Promise<void>;
 };
 
-function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailProps) {
+function SubscriberDetail({ item, onOpenConversation, onUpdate }: DetailProps) {
   const { t, i18n } = useTranslation();
   const s = item.subscriber;
   return (
@@ -243,8 +237,8 @@ function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailPr
           </>
         )}
       </SubscriberProfile>
-      <SubscriberTags tags={s.tags} onEdit={onTags} />
-      <SubscriberNote note={s.note} onSave={onNote} />
+      <SubscriberTags tags={s.tags} onChange={(tags) => onUpdate(tags, null)} />
+      <SubscriberNote note={s.note} onSave={(note) => onUpdate(null, note)} />
       {item.conversation_id ? (
         <button type="button" className="btn btn-primary" onClick={() => onOpenConversation(item.conversation_id!)} data-testid="subscriber-open-conversation">
           {t('subscribers.openConversation')}

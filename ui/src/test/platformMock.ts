@@ -163,7 +163,6 @@ export function threadInfoFor(id: string, overrides: Partial<ThreadInfo> = {}): 
     account: accountItem().account,
     window: openWindow,
     earlier: [],
-    note_conflicts: [],
     ...overrides,
   };
 }
@@ -224,7 +223,7 @@ export const platformMocks = {
   mediaSrc: vi.fn(),
   setConversationStatus: vi.fn(),
   assignConversations: vi.fn(),
-  editConversationLabels: vi.fn(),
+  setConversationLabels: vi.fn(),
   loadDraft: vi.fn(),
   saveDraft: vi.fn(),
   markRead: vi.fn(),
@@ -267,9 +266,7 @@ export const platformMocks = {
   saveCannedReply: vi.fn(),
   deleteCannedReply: vi.fn(),
   listSubscribers: vi.fn(),
-  editSubscriberTags: vi.fn(),
-  setSubscriberNote: vi.fn(),
-  keepMyNote: vi.fn(),
+  updateSubscriber: vi.fn(),
   notify: vi.fn(),
   setWindowTitle: vi.fn(),
 };
@@ -335,7 +332,7 @@ export function resetPlatformMocks(): void {
   m.mediaSrc.mockImplementation((id: string) => `wicket-media://localhost/${id}`);
   m.setConversationStatus.mockResolvedValue(null);
   m.assignConversations.mockResolvedValue(null);
-  m.editConversationLabels.mockResolvedValue(null);
+  m.setConversationLabels.mockResolvedValue(null);
   m.loadDraft.mockResolvedValue('');
   m.saveDraft.mockResolvedValue(null);
   m.markRead.mockResolvedValue(null);
@@ -349,9 +346,7 @@ export function resetPlatformMocks(): void {
     updated_at: NOW,
   }));
   m.deleteCannedReply.mockResolvedValue(null);
-  m.editSubscriberTags.mockResolvedValue(null);
-  m.setSubscriberNote.mockResolvedValue(null);
-  m.keepMyNote.mockResolvedValue(null);
+  m.updateSubscriber.mockResolvedValue(null);
   m.listSubscribers.mockResolvedValue({ items: [], more: false });
   m.notify.mockResolvedValue(undefined);
   m.setWindowTitle.mockResolvedValue(undefined);

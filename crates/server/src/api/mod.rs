@@ -43,7 +43,7 @@ pub const V1_PREFIX: &str = "/api/v1";
 
 pub fn routes(state: AppState) -> Router {
     Router::new()
-        .nest(V1_PREFIX, v1::routes())
+        .nest(V1_PREFIX, v1::routes().layer(axum::middleware::from_fn(v1::protocol)))
         .merge(sandbox::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::guard)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 mod inbox;
 mod layouts;
-mod purge;
 mod sandbox;
 mod world;
 
@@ -13,13 +12,13 @@ use async_trait::async_trait;
 use include_dir::{include_dir, Dir};
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::layout::Layout;
-use wicket_model::sync::{FeedEntry, NumberedMutation, PullResponse, PushResponse, Rejection};
+use wicket_model::sync::{FeedEntry, PullResponse, PushResponse, Rejection};
 use wicket_model::{Account, Millis, PlatformProfile, Role, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 use crate::storage::{
     ApplyFn, ConversationFilter, DecideFn, DraftWrite, LayoutCheck, LayoutDraft, LayoutVersion, MessagePage, NewStaff,
-    Recorded, Result, StaffUpdate, StaffUpdated, Storage, StorageError,
+    PushedMutation, Recorded, Result, StaffUpdate, StaffUpdated, Storage, StorageError,
 };
 use world::{save_change, TxWorld};
 
@@ -124,6 +123,98 @@ fn login_row(conn: &Connection, login: &str) -> Result<Option<(StaffUser, String
         }
     }
     Ok(None)
+}
+
+/// Applies one mutation (or records its refusal) with its digest and the
+/// client's new last number, in one transaction: a crash between two
+/// mutations leaves a clean prefix applied.
+fn process(
+    conn: &mut Connection,
+    client_id: &str,
+    staff_id: &str,
+    pushed: &PushedMutation,
+    apply: &ApplyFn,
+    now: Millis,
+) -> Result<()> {
+    let tx = conn.transaction().map_err(sql)?;
+    let decided = match &pushed.mutation {
+        Ok(mutation) => {
+            let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+            let decided = apply(&world, mutation);
+            if let Some(failure) = world.failure.into_inner() {
+                return Err(failure);
+            }
+            decided
+        }
+        Err(unreadable) => Err(unreadable.clone()),
+    };
+    match decided {
+        Ok(changes) => {
+            for change in &changes {
+                save_change(&tx, change, now)?;
+            }
+        }
+        Err(error) => {
+            let json = serde_json::to_string(&error).map_err(db)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO rejections (client_id, mutation_id, error) VALUES (?1, ?2, ?3)",
+                params![client_id, pushed.id, json],
+            )
+            .map_err(sql)?;
+        }
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO mutation_digests (client_id, mutation_id, digest) VALUES (?1, ?2, ?3)",
+        params![client_id, pushed.id, pushed.digest],
+    )
+    .map_err(sql)?;
+    tx.execute(
+        "INSERT INTO clients (client_id, staff_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id,
+           updated_at = excluded.updated_at",
+        params![client_id, staff_id, pushed.id, now],
+    )
+    .map_err(sql)?;
+    tx.commit().map_err(sql)
+}
+
+/// The refusal of a mutation whose number this client used before for
+/// other content (its recorded digest differs), or `None` when it is the
+/// same mutation sent again, or was processed before digests were kept.
+fn reused_number(conn: &Connection, client_id: &str, pushed: &PushedMutation, last: i64) -> Result<Option<Rejection>> {
+    let seen: Option<String> = conn
+        .query_row(
+            "SELECT digest FROM mutation_digests WHERE client_id = ?1 AND mutation_id = ?2",
+            params![client_id, pushed.id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
+    if seen.is_none_or(|seen| seen == pushed.digest) {
+        return Ok(None);
+    }
+    tracing::warn!(
+        client_id,
+        mutation_id = pushed.id,
+        last_mutation_id = last,
+        "a console sent another change under a number already processed (its numbering went back); refused, to be numbered again"
+    );
+    let issue = wicket_model::Issue::new("id", "sync.mutation.number_reused");
+    let message =
+        format!("change number {} was processed before with other content; number it again after {last}", pushed.id);
+    Ok(Some(Rejection {
+        id: pushed.id,
+        error: WicketError { code: wicket_model::ErrorCode::Conflict, message, issues: vec![issue] },
+    }))
+}
+
+/// Runs `job` with every commit synced to disk (`synchronous=FULL`), then
+/// goes back to the default (`NORMAL`), whatever `job` returned.
+fn durable<T>(conn: &mut Connection, job: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
+    let done = job(conn);
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+    done
 }
 
 /// Refuses a client id that another staff member's changes were recorded under.
@@ -300,7 +391,7 @@ impl Storage for SqliteStorage {
         &self,
         client_id: &str,
         staff_id: &str,
-        mutations: Vec<NumberedMutation>,
+        mutations: Vec<PushedMutation>,
         apply: Arc<ApplyFn>,
         now: Millis,
     ) -> Result<PushResponse> {
@@ -309,48 +400,31 @@ impl Storage for SqliteStorage {
             check_client_owner(conn, &client_id, &staff_id)?;
             let mut rejected = Vec::new();
             let mut last = last_mutation_id(conn, &client_id)?;
-            for numbered in mutations {
-                if numbered.id <= last {
+            // The last commit of this push is synced to disk, and the WAL
+            // holds every earlier one before it: once answered, nothing
+            // processed here is lost to a power cut.
+            let final_new = mutations.iter().rposition(|m| m.id > last);
+            for (index, pushed) in mutations.into_iter().enumerate() {
+                if pushed.id <= last {
+                    if let Some(reused) = reused_number(conn, &client_id, &pushed, last)? {
+                        // Numbers only increase within a push, so nothing of
+                        // it was applied: the console numbers this one and
+                        // the rest again, in order.
+                        rejected.push(reused);
+                        break;
+                    }
                     continue;
                 }
-                // Each mutation commits on its own, with the client's number,
-                // so a crash between two leaves a clean prefix applied.
-                let tx = conn.transaction().map_err(sql)?;
-                let decided = {
-                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
-                    let decided = apply(&world, &numbered.mutation);
-                    if let Some(failure) = world.failure.into_inner() {
-                        return Err(failure);
-                    }
-                    decided
-                };
-                match decided {
-                    Ok(changes) => {
-                        for change in &changes {
-                            save_change(&tx, change, now)?;
-                        }
-                    }
-                    Err(error) => {
-                        let json = serde_json::to_string(&error).map_err(db)?;
-                        tx.execute(
-                            "INSERT OR REPLACE INTO rejections (client_id, mutation_id, error) VALUES (?1, ?2, ?3)",
-                            params![client_id, numbered.id, json],
-                        )
-                        .map_err(sql)?;
-                    }
+                if Some(index) == final_new {
+                    durable(conn, |conn| process(conn, &client_id, &staff_id, &pushed, &*apply, now))?;
+                } else {
+                    process(conn, &client_id, &staff_id, &pushed, &*apply, now)?;
                 }
-                tx.execute(
-                    "INSERT INTO clients (client_id, staff_id, last_mutation_id, updated_at) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id,
-                       updated_at = excluded.updated_at",
-                    params![client_id, staff_id, numbered.id, now],
-                )
-                .map_err(sql)?;
-                tx.commit().map_err(sql)?;
-                last = numbered.id;
+                last = pushed.id;
             }
             // Report every refusal this client has on record up to `last`,
-            // so a push whose answer was lost still learns of them.
+            // so a push whose answer was lost still learns of them (a
+            // reused number's refusal, not recorded, comes first).
             let mut stmt = conn
                 .prepare_cached(
                     "SELECT mutation_id, error FROM rejections WHERE client_id = ?1 AND mutation_id <= ?2
@@ -621,8 +695,27 @@ impl Storage for SqliteStorage {
         .await
         .map(|n| n.max(0) as u64)
     }
+}
 
-    async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<crate::storage::Purged> {
-        self.run(move |conn| purge::purge(conn, now, clients_idle_before)).await
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_durable_job_commits_with_full_sync_and_the_rest_stays_normal() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).unwrap();
+        let mut conn = wicket_sqlite::open(&dir.path().join("server.sqlite"), &migrations).unwrap();
+        assert_eq!(synchronous(&conn), 1, "ordinary commits are NORMAL");
+        let inside = durable(&mut conn, |conn| Ok(synchronous(conn))).unwrap();
+        assert_eq!(inside, 2, "the acknowledged commit is FULL: synced before the answer");
+        assert_eq!(synchronous(&conn), 1, "and back to NORMAL after it");
+        let failed: Result<()> = durable(&mut conn, |_| Err(StorageError::Database("refused".into())));
+        assert!(failed.is_err());
+        assert_eq!(synchronous(&conn), 1, "back to NORMAL after a failure too");
     }
 }

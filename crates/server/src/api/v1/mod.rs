@@ -24,6 +24,7 @@ use super::openapi::{Invalid, Null, RateLimited, TooLarge, Unauthorized};
 use crate::auth::{self, Staff};
 use crate::error::ApiError;
 use crate::limits::{self, ClientAddr};
+use crate::storage::PushedMutation;
 use crate::AppState;
 
 /// The most changes one pull returns.
@@ -211,9 +212,15 @@ pub(super) async fn me(staff: Staff) -> Json<StaffUser> {
 
 /// Applies a console's numbered mutations, each exactly once and in order.
 ///
-/// A mutation the server refuses for good (invalid, or not allowed for the
-/// staff member's role) still counts as processed: it is listed in
-/// `rejected` with its error, and the ones behind it are applied.
+/// Each mutation is judged on its own: one the server refuses for good
+/// (invalid, not allowed for the staff member's role, or of a kind this
+/// server cannot read, issue `sync.mutation.unreadable`) still counts as
+/// processed: it is listed in `rejected` with its error, and the ones behind
+/// it are applied. A number the server processed before with other content
+/// (the console's numbering went back: a restored or copied cache) is
+/// refused with issue `sync.mutation.number_reused` and not recorded; the
+/// mutations after it in the push are left for the console to number again
+/// after `last_mutation_id`.
 #[utoipa::path(
     post,
     path = "/api/v1/push",
@@ -231,7 +238,7 @@ pub(super) async fn me(staff: Staff) -> Json<StaffUser> {
 pub(super) async fn push(
     State(state): State<AppState>,
     staff: Staff,
-    ApiJson(request): ApiJson<PushRequest>,
+    ApiJson(request): ApiJson<PushBody>,
 ) -> Result<Json<PushResponse>, ApiError> {
     check_client_id(&request.client_id)?;
     if request.mutations.len() > MAX_PUSH {
@@ -252,19 +259,79 @@ pub(super) async fn push(
         }
         mutation::apply(world, change, &actor)
     });
-    let touched: Vec<String> = request
-        .mutations
+    let mutations: Vec<PushedMutation> = request.mutations.into_iter().map(PushBodyEntry::judge).collect();
+    let touched: Vec<String> = mutations
         .iter()
-        .filter(|m| !matches!(m.mutation.permission(), wicket_model::Permission::ManageAccounts))
-        .map(|m| m.mutation.target_id().to_owned())
+        .filter_map(|m| m.mutation.as_ref().ok())
+        .filter(|m| !matches!(m.permission(), wicket_model::Permission::ManageAccounts))
+        .map(|m| m.target_id().to_owned())
         .collect();
     let before = state.storage.last_seq().await?;
-    let response = state.storage.push(&request.client_id, &staff.user.id, request.mutations, apply, now).await?;
+    let response = state.storage.push(&request.client_id, &staff.user.id, mutations, apply, now).await?;
     let after = state.storage.last_seq().await?;
     if after > before {
         state.announce(crate::LiveEvent::Changes { seq: after, conversations: touched });
     }
     Ok(Json(response))
+}
+
+/// A push as it arrives: each mutation is read on its own, so one this
+/// server cannot read (a kind from a newer console) is refused alone.
+#[derive(Deserialize)]
+pub(super) struct PushBody {
+    client_id: String,
+    mutations: Vec<PushBodyEntry>,
+}
+
+#[derive(Deserialize)]
+struct PushBodyEntry {
+    id: i64,
+    mutation: serde_json::Value,
+}
+
+impl PushBodyEntry {
+    /// The mutation, or why it cannot be read, with the digest of what was
+    /// sent (its JSON with keys in order, so the same change sent again has
+    /// the same digest).
+    fn judge(self) -> PushedMutation {
+        let digest = crate::storage::mutation_digest(&self.mutation);
+        let mutation = serde_json::from_value(self.mutation).map_err(|e| {
+            let issue = wicket_model::Issue::new("mutation", "sync.mutation.unreadable");
+            WicketError {
+                code: ErrorCode::Invalid,
+                message: format!(
+                    "the server cannot read this change ({e}); it may come from a newer version of Wicket than the server's"
+                ),
+                issues: vec![issue],
+            }
+        });
+        PushedMutation { id: self.id, digest, mutation }
+    }
+}
+
+/// Every answer of the console API says the server's sync protocol, and a
+/// console that says one this server cannot serve is refused at once with
+/// `sync.protocol.mismatch` (409), before anything is read or applied, so
+/// it shows one plain message instead of retrying for ever.
+pub(super) async fn protocol(request: Request, next: axum::middleware::Next) -> Response {
+    use wicket_model::sync::{MIN_CONSOLE_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION};
+    let said = request.headers().get(PROTOCOL_HEADER).map(|value| value.to_str().ok().and_then(|v| v.parse().ok()));
+    let mut response = match said {
+        Some(Some(version)) if (MIN_CONSOLE_PROTOCOL..=PROTOCOL_VERSION).contains(&version) => next.run(request).await,
+        None => next.run(request).await,
+        Some(console) => {
+            let console = console.map_or_else(|| "?".to_owned(), |v: u32| v.to_string());
+            let issue = wicket_model::Issue::new("console", "sync.protocol.mismatch")
+                .with("console", &console)
+                .with("server", PROTOCOL_VERSION);
+            let message = format!(
+                "this console speaks sync protocol {console} and this server {PROTOCOL_VERSION}: update the older one"
+            );
+            ApiError(WicketError { code: ErrorCode::Conflict, message, issues: vec![issue] }).into_response()
+        }
+    };
+    response.headers_mut().insert(PROTOCOL_HEADER, header::HeaderValue::from(PROTOCOL_VERSION));
+    response
 }
 
 #[derive(Deserialize, IntoParams)]
