@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
-use wicket_console::{Console, RejectedChange, Session};
+use wicket_console::{ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session};
 use wicket_model::account::AccountSettings;
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
@@ -48,7 +49,11 @@ pub async fn sign_in(
     server_url: String,
     login: String,
     password: String,
+    allow_plain_http: bool,
 ) -> Result<Session> {
+    if !allow_plain_http {
+        wicket_console::refuse_plain_http(&server_url)?;
+    }
     let session = console.sign_in(&server_url, &login, &password).await?;
     settings::remember_workspace(&app, &session)?;
     Ok(session)
@@ -236,16 +241,18 @@ pub async fn send_reply(
     console.send_reply(conversation_id, text, note, client_id).await
 }
 
-/// Sends the image file at `path` (picked by staff) as a reply.
+/// Sends the image file at `path` (from `pick_open_path` in this run) as a reply.
 #[tauri::command]
 #[specta::specta]
 pub async fn send_image(
     console: State<'_, Arc<Console>>,
+    files: State<'_, ChosenFiles>,
     conversation_id: String,
     path: String,
     client_id: String,
 ) -> Result<ThreadMessage> {
-    console.send_image(conversation_id, path.into(), client_id).await
+    let path = files.check(&path, FileUse::Read)?;
+    console.send_image(conversation_id, path, client_id).await
 }
 
 #[tauri::command]
@@ -276,8 +283,13 @@ pub async fn assign_conversations(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_conversation_labels(console: State<'_, Arc<Console>>, id: String, labels: Vec<String>) -> Result<()> {
-    console.set_conversation_labels(id, labels).await
+pub async fn edit_conversation_labels(
+    console: State<'_, Arc<Console>>,
+    id: String,
+    add: Vec<String>,
+    remove: Vec<String>,
+) -> Result<()> {
+    console.edit_conversation_labels(id, add, remove).await
 }
 
 #[tauri::command]
@@ -354,13 +366,32 @@ pub async fn list_subscribers(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn update_subscriber(
+pub async fn edit_subscriber_tags(
     console: State<'_, Arc<Console>>,
     id: String,
-    tags: Option<Vec<String>>,
-    note: Option<String>,
+    add: Vec<String>,
+    remove: Vec<String>,
 ) -> Result<()> {
-    console.update_subscriber(id, tags, note).await
+    console.edit_subscriber_tags(id, add, remove).await
+}
+
+/// `base` is the note as it read when the edit began.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_subscriber_note(
+    console: State<'_, Arc<Console>>,
+    id: String,
+    note: String,
+    base: String,
+) -> Result<()> {
+    console.set_subscriber_note(id, note, base).await
+}
+
+/// Resolves a note conflict with the note typed here.
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_my_note(console: State<'_, Arc<Console>>, conflict: i64) -> Result<()> {
+    console.keep_my_note(conflict).await
 }
 
 // ---- The designer -----------------------------------------------------------
@@ -434,18 +465,18 @@ pub async fn rollback_layout(console: State<'_, Arc<Console>>, account_id: Strin
     console.rollback_layout(account_id, version).await
 }
 
-/// `path` comes from the native open dialog (or a test).
+/// `path` must come from `pick_open_path` in this run.
 #[tauri::command]
 #[specta::specta]
-pub fn import_layout_file(path: String) -> Result<Layout> {
-    Console::import_layout_file(std::path::Path::new(&path))
+pub fn import_layout_file(files: State<'_, ChosenFiles>, path: String) -> Result<Layout> {
+    Console::import_layout_file(&files.check(&path, FileUse::Read)?)
 }
 
-/// `path` comes from the native save dialog (or a test).
+/// `path` must come from `pick_save_path` in this run.
 #[tauri::command]
 #[specta::specta]
-pub fn export_layout_file(path: String, layout: Layout) -> Result<()> {
-    Console::export_layout_file(std::path::Path::new(&path), &layout)
+pub fn export_layout_file(files: State<'_, ChosenFiles>, path: String, layout: Layout) -> Result<()> {
+    Console::export_layout_file(&files.check(&path, FileUse::Write)?, &layout)
 }
 
 #[tauri::command]
@@ -454,11 +485,75 @@ pub fn export_menu(layout: Layout, platform: PlatformProfile) -> Result<String> 
     Console::export_menu(&layout, platform)
 }
 
-/// `path` comes from the native save dialog (or a test).
+/// `path` must come from `pick_save_path` in this run.
 #[tauri::command]
 #[specta::specta]
-pub fn export_menu_file(path: String, layout: Layout, platform: PlatformProfile) -> Result<()> {
-    Console::export_menu_file(std::path::Path::new(&path), &layout, platform)
+pub fn export_menu_file(
+    files: State<'_, ChosenFiles>,
+    path: String,
+    layout: Layout,
+    platform: PlatformProfile,
+) -> Result<()> {
+    Console::export_menu_file(&files.check(&path, FileUse::Write)?, &layout, platform)
+}
+
+/// The native "open file" dialog: the chosen path (which the file commands
+/// then accept for reading), or none when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_open_path(
+    app: AppHandle,
+    files: State<'_, ChosenFiles>,
+    filters: Vec<FileFilter>,
+) -> Result<Option<String>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    file_dialog(&app, &filters).pick_file(move |picked| {
+        let _closed = tx.send(picked);
+    });
+    chosen_path(&files, rx.await, FileUse::Read)
+}
+
+/// The native "save file" dialog: the chosen path (which the file commands
+/// then accept for writing), or none when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_save_path(
+    app: AppHandle,
+    files: State<'_, ChosenFiles>,
+    default_name: String,
+    filters: Vec<FileFilter>,
+) -> Result<Option<String>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    file_dialog(&app, &filters).set_file_name(default_name).save_file(move |picked| {
+        let _closed = tx.send(picked);
+    });
+    chosen_path(&files, rx.await, FileUse::Write)
+}
+
+fn file_dialog(app: &AppHandle, filters: &[FileFilter]) -> tauri_plugin_dialog::FileDialogBuilder<tauri::Wry> {
+    let mut dialog = app.dialog().file();
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    for filter in filters {
+        let extensions: Vec<&str> = filter.extensions.iter().map(String::as_str).collect();
+        dialog = dialog.add_filter(&filter.name, &extensions);
+    }
+    dialog
+}
+
+/// Records what the dialog returned as chosen for `use_`.
+fn chosen_path(
+    files: &ChosenFiles,
+    picked: std::result::Result<Option<tauri_plugin_dialog::FilePath>, tokio::sync::oneshot::error::RecvError>,
+    use_: FileUse,
+) -> Result<Option<String>> {
+    let Ok(Some(picked)) = picked else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| {
+        WicketError::new(wicket_model::ErrorCode::Internal, format!("the file dialog returned no usable path: {e}"))
+    })?;
+    files.chosen(&path, use_);
+    Ok(Some(path.to_string_lossy().into_owned()))
 }
 
 #[tauri::command]

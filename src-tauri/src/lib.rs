@@ -91,7 +91,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::retry_message,
             commands::set_conversation_status,
             commands::assign_conversations,
-            commands::set_conversation_labels,
+            commands::edit_conversation_labels,
             commands::load_draft,
             commands::save_draft,
             commands::mark_read,
@@ -102,7 +102,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::save_canned_reply,
             commands::delete_canned_reply,
             commands::list_subscribers,
-            commands::update_subscriber,
+            commands::edit_subscriber_tags,
+            commands::set_subscriber_note,
+            commands::keep_my_note,
             commands::module_catalog,
             commands::layout_templates,
             commands::template_fields,
@@ -117,6 +119,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::export_layout_file,
             commands::export_menu,
             commands::export_menu_file,
+            commands::pick_open_path,
+            commands::pick_save_path,
             commands::import_wechat_menu,
             commands::load_designer_history,
             commands::save_designer_history,
@@ -263,6 +267,7 @@ pub fn run() {
                 tracing::warn!(error = %e, "cannot reopen the last workspace; showing sign-in");
             }
             app.manage(console);
+            app.manage(wicket_console::ChosenFiles::default());
             app.manage(app_menu::Zoom(std::sync::Mutex::new(1.0)));
             let language = settings::language(app.handle()).unwrap_or(settings::Language::ZhCn);
             app_menu::install(app.handle(), language);

@@ -133,8 +133,19 @@ impl Console {
         Ok(())
     }
 
-    pub async fn set_conversation_labels(&self, id: String, labels: Vec<String>) -> Result<(), WicketError> {
-        self.write(Mutation::SetConversationLabels { id, labels }).await
+    /// Adds and removes labels: set operations on whatever labels the
+    /// conversation has when the change reaches the server, so a colleague's
+    /// labels (or ones written offline elsewhere) stay.
+    pub async fn edit_conversation_labels(
+        &self,
+        id: String,
+        add: Vec<String>,
+        remove: Vec<String>,
+    ) -> Result<(), WicketError> {
+        if add.is_empty() && remove.is_empty() {
+            return Ok(());
+        }
+        self.write(Mutation::EditConversationLabels { id, add, remove }).await
     }
 
     pub async fn load_draft(&self, conversation_id: String) -> Result<String, WicketError> {

@@ -4,9 +4,11 @@
 //! changes in the outbox. The Tauri commands are one-line calls into it.
 
 mod canned;
+mod chosen_files;
 mod inbox;
 mod layouts;
 mod media;
+mod plain_http;
 mod secrets;
 mod subscribers;
 mod team;
@@ -27,6 +29,8 @@ use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::{Cache, StoreError};
 use wicket_sync::{ServerClient, SyncEngine};
 
+pub use chosen_files::{ChosenFiles, FileFilter, FileUse};
+pub use plain_http::refuse_plain_http;
 pub use secrets::TokenStore;
 pub use wicket_sync::{SyncEvent, SyncListener};
 
@@ -203,8 +207,13 @@ impl Console {
             return Ok(());
         };
         ws.engine.stop();
-        if let (Some(url), Some(token)) = (&ws.server_url, self.tokens.load(&ws.key)) {
-            if let Ok(client) = ServerClient::new(url) {
+        let url = match &ws.server_url {
+            Some(url) => Some(url.clone()),
+            // Local mode ends its session on the embedded server too.
+            None => self.local_server.lock().await.as_ref().map(RunningServer::base_url),
+        };
+        if let (Some(url), Some(token)) = (url, self.tokens.load(&ws.key)) {
+            if let Ok(client) = ServerClient::new(&url) {
                 // Offline, the server's session simply expires.
                 if let Err(e) = client.sign_out(&token).await {
                     tracing::info!(error = %e, "could not end the session on the server");
@@ -474,11 +483,15 @@ fn now_ms() -> i64 {
 }
 
 #[cfg(test)]
+mod deltas_tests;
+#[cfg(test)]
 mod inbox_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]
 mod media_tests;
+#[cfg(test)]
+mod session_tests;
 #[cfg(test)]
 mod team_tests;
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use wicket_model::inbox::{SubscriberFilter, SubscriberPage};
 use wicket_model::{Mutation, WicketError};
 
-use crate::{blocking, Console};
+use crate::{blocking, now_ms, Console};
 
 /// The longest page of the subscriber list.
 const LIST_MAX: u32 = 10_000;
@@ -17,18 +17,39 @@ impl Console {
         blocking(&cache, move |c| c.subscriber_page(&filter, limit)).await
     }
 
-    /// Sets the subscriber's tags and/or private note; `None` leaves that
-    /// one as it is.
-    pub async fn update_subscriber(
+    /// Adds and removes tags: set operations on whatever tags the subscriber
+    /// has when the change reaches the server, so colleagues' tags stay.
+    pub async fn edit_subscriber_tags(
         &self,
         id: String,
-        tags: Option<Vec<String>>,
-        note: Option<String>,
+        add: Vec<String>,
+        remove: Vec<String>,
     ) -> Result<(), WicketError> {
-        if tags.is_none() && note.is_none() {
+        if add.is_empty() && remove.is_empty() {
             return Ok(());
         }
-        self.write(Mutation::UpdateSubscriber { id, tags, note }).await
+        self.write(Mutation::EditSubscriberTags { id, add, remove }).await
+    }
+
+    /// Replaces the private note `base` (as it read when the edit began)
+    /// with `note`. If a colleague changed it meanwhile the server refuses it
+    /// as a conflict and the thread shows both texts.
+    pub async fn set_subscriber_note(&self, id: String, note: String, base: String) -> Result<(), WicketError> {
+        self.write(Mutation::SetSubscriberNote { id, note, base }).await
+    }
+
+    /// Resolves a note conflict with the note typed here: it replaces the
+    /// note as it now reads, and the refused change goes.
+    pub async fn keep_my_note(&self, conflict: i64) -> Result<(), WicketError> {
+        let cache = self.cache().await?;
+        let Some((subscriber, mine)) = blocking(&cache, move |c| c.note_conflict(conflict)).await? else {
+            return Err(WicketError::not_found(format!("note conflict {conflict}")));
+        };
+        let probe = Mutation::SetSubscriberNote { id: subscriber.clone(), note: String::new(), base: String::new() };
+        let world = blocking(&cache, move |c| c.world_for(&probe, now_ms())).await?;
+        let base = world.subscribers.get(&subscriber).map(|s| s.note.clone()).unwrap_or_default();
+        self.write(Mutation::SetSubscriberNote { id: subscriber, note: mine.mine, base }).await?;
+        self.dismiss_rejected(conflict).await
     }
 }
 
@@ -86,9 +107,9 @@ mod tests {
         .expect("the subscriber's message reached the inbox");
 
         let subscriber = conversation.subscriber_id.clone();
-        let tags = Some(vec!["VIP".into(), " 燕麦 ".into(), "VIP".into()]);
-        console.update_subscriber(subscriber.clone(), tags, None).await.unwrap();
-        console.update_subscriber(subscriber.clone(), None, Some("只喝燕麦奶".into())).await.unwrap();
+        let tags = vec!["VIP".into(), " 燕麦 ".into(), "VIP".into()];
+        console.edit_subscriber_tags(subscriber.clone(), tags, vec![]).await.unwrap();
+        console.set_subscriber_note(subscriber.clone(), "只喝燕麦奶".into(), String::new()).await.unwrap();
         let shown = console.thread_info(conversation.id.clone()).await.unwrap().subscriber;
         assert_eq!(shown.tags, ["VIP", "燕麦"], "shown at once, tidied as the server will");
         assert_eq!(shown.note, "只喝燕麦奶", "the note shows at once, the tags kept");
@@ -97,9 +118,10 @@ mod tests {
         assert_eq!(found.items.len(), 1, "the subscribers screen finds them by the new tag at once");
         assert_eq!(found.items[0].conversation_id.as_deref(), Some(conversation.id.as_str()));
 
-        let too_long = console.update_subscriber(subscriber.clone(), None, Some("字".repeat(2001))).await.unwrap_err();
+        let too_long =
+            console.set_subscriber_note(subscriber.clone(), "字".repeat(2001), "只喝燕麦奶".into()).await.unwrap_err();
         assert_eq!(too_long.issues[0].key, "subscriber.note.too_long", "refused on its field before it is queued");
-        let unknown = console.update_subscriber("nobody".into(), None, Some("x".into())).await.unwrap_err();
+        let unknown = console.set_subscriber_note("nobody".into(), "x".into(), String::new()).await.unwrap_err();
         assert_eq!(unknown.code, ErrorCode::NotFound);
 
         until_synced(&console).await;

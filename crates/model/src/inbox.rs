@@ -172,4 +172,21 @@ pub struct ThreadInfo {
     pub window: ReplyWindow,
     /// The subscriber's other conversations, newest first.
     pub earlier: Vec<Conversation>,
+    /// Notes written here that the server refused because a colleague
+    /// changed the note first, oldest first. Each keeps the text typed here
+    /// until staff keep it or let it go; the colleague's is `subscriber.note`.
+    pub note_conflicts: Vec<NoteConflict>,
+}
+
+/// A note of this console's refused because the note had changed since the
+/// edit began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct NoteConflict {
+    /// The refused change, to keep or dismiss.
+    pub id: i64,
+    /// What was typed here.
+    pub mine: String,
+    /// The note as it was when the edit began.
+    pub base: String,
+    pub created_at: Millis,
 }

@@ -115,6 +115,8 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("layout.parse.invalid", &["reason"]),
     k("layout.file.unreadable", &["reason"]),
     k("layout.file.invalid", &[]),
+    // A file path the native dialog did not return (the console's files).
+    k("file.not_chosen", &[]),
     // A platform's menu brought in (`layout/platform_menu.rs`).
     k("layout.import.not_json", &["line", "column"]),
     k("layout.import.no_buttons", &[]),
@@ -136,6 +138,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("staff.display_name.too_long", &["max"]),
     k("sign_in.display_name.too_long", &["max"]),
     k("settings.server_url.invalid", &[]),
+    k("sign_in.server_url.plain_http", &["host"]),
     // A console's client id used by another staff member (the server's sync).
     k("sync.client_id.taken", &[]),
     // A pushed change the server cannot judge (from a newer console), one

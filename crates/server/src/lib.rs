@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod limits;
+pub mod purge;
 pub mod sqlite;
 pub mod storage;
 
@@ -229,6 +230,7 @@ pub async fn start_with(
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
+    purge::spawn(state.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -230,4 +230,17 @@ pub trait Storage: Send + Sync + 'static {
     async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>>;
     /// The bytes of every stored image together.
     async fn media_bytes(&self) -> Result<u64>;
+
+    /// Deletes sessions expired by `now`, and the sync records (last
+    /// mutation number, refusals) of clients that pushed nothing since
+    /// `clients_idle_before`.
+    async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<Purged>;
+}
+
+/// What one purge deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub clients: u64,
+    pub rejections: u64,
 }

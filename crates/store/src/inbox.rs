@@ -5,7 +5,8 @@
 use wicket_model::conversation::{Conversation, Delivery, Direction, Message, Subscriber};
 use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, InboxScope, MessageCursor, MessagePage, MessageState,
-    SearchHit, SnippetPart, SubscriberFilter, SubscriberListItem, SubscriberPage, ThreadInfo, ThreadMessage,
+    NoteConflict, SearchHit, SnippetPart, SubscriberFilter, SubscriberListItem, SubscriberPage, ThreadInfo,
+    ThreadMessage,
 };
 use wicket_model::reply_window::reply_window;
 use wicket_model::{Millis, Mutation, PlatformProfile, WicketError};
@@ -232,7 +233,31 @@ impl Cache {
         let ledger = wicket_model::World::reply_ledger(world, conversation_id, server_now);
         let window = reply_window(&policy, &ledger, server_now);
         let earlier = other_conversations(&conn, &subscriber.id, conversation_id)?;
-        Ok(Some(ThreadInfo { subscriber: subscriber.clone(), account: account.clone(), conversation, window, earlier }))
+        let note_conflicts = note_conflicts(&conn, &subscriber.id)?;
+        Ok(Some(ThreadInfo {
+            subscriber: subscriber.clone(),
+            account: account.clone(),
+            conversation,
+            window,
+            earlier,
+            note_conflicts,
+        }))
+    }
+
+    /// The refused note `id` of a note conflict, if it is one.
+    pub fn note_conflict(&self, id: i64) -> Result<Option<(String, NoteConflict)>> {
+        let conn = self.conn();
+        let subscriber: Option<String> = conn
+            .query_row(
+                "SELECT json_extract(mutation, '$.args.id') FROM outbox
+                 WHERE id = ?1 AND state = 'rejected' AND json_extract(mutation, '$.name') = 'set_subscriber_note'",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(subscriber) = subscriber else { return Ok(None) };
+        let conflict = note_conflicts(&conn, &subscriber)?.into_iter().find(|c| c.id == id);
+        Ok(conflict.map(|c| (subscriber, c)))
     }
 
     /// Messages (text, article titles, place names) and subscribers (name,
@@ -464,3 +489,35 @@ fn has_hit(snippet: &[SnippetPart]) -> bool {
 #[cfg(test)]
 #[path = "inbox_tests.rs"]
 mod tests;
+
+/// The subscriber's notes refused as conflicts, oldest first.
+fn note_conflicts(conn: &Connection, subscriber_id: &str) -> Result<Vec<NoteConflict>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, mutation, rejection, created_at FROM outbox
+         WHERE state = 'rejected' AND json_extract(mutation, '$.name') = 'set_subscriber_note'
+           AND json_extract(mutation, '$.args.id') = ?1
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([subscriber_id], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, Millis>(3)?,
+        ))
+    })?;
+    let mut conflicts = Vec::new();
+    for row in rows {
+        let (id, mutation, rejection, created_at) = row?;
+        let Some(rejection) = rejection else { continue };
+        let error: WicketError =
+            serde_json::from_str(&rejection).map_err(|e| StoreError::Corrupt(format!("outbox rejection: {e}")))?;
+        if error.code != wicket_model::ErrorCode::Conflict {
+            continue;
+        }
+        if let Mutation::SetSubscriberNote { note, base, .. } = decode(&mutation)? {
+            conflicts.push(NoteConflict { id, mine: note, base, created_at });
+        }
+    }
+    Ok(conflicts)
+}

@@ -503,3 +503,133 @@ fn a_waiting_subscriber_edit_shows_at_once_and_leaves_with_the_pull_that_holds_i
     assert_eq!(cache.outbox_counts().unwrap(), (0, 0), "nothing is left waiting");
     assert_eq!(cache.thread("c1", T0 + 40).unwrap().unwrap().subscriber, taken, "the pulled state, unchanged");
 }
+
+#[test]
+fn waiting_label_and_tag_deltas_apply_on_top_of_a_colleagues_pulled_edits() {
+    let (_dir, cache) = inbox();
+    // Offline here: a label and a tag added, on c1 (labelled 账单) and s1.
+    let label = Mutation::EditConversationLabels { id: "c1".into(), add: vec!["VIP".into()], remove: vec![] };
+    let tag = Mutation::EditSubscriberTags { id: "s1".into(), add: vec!["常客".into()], remove: vec![] };
+    cache.enqueue(&label, T0 + 10).unwrap();
+    cache.enqueue(&tag, T0 + 11).unwrap();
+    let shown = cache.thread("c1", T0 + 20).unwrap().unwrap();
+    assert_eq!(shown.conversation.labels, ["账单", "VIP"], "the waiting label shows at once");
+    assert_eq!(shown.subscriber.tags, ["常客"], "the waiting tag shows at once");
+
+    // Meanwhile a colleague's console added its own, which this pull brings.
+    let mut c1 = cache.thread("c1", T0 + 20).unwrap().unwrap().conversation;
+    c1.labels = vec!["账单".into(), "催收".into()];
+    let mut s1 = subscriber("s1", "bank", "张三", "VIP 客户，常问账单");
+    s1.tags = vec!["燕麦".into()];
+    cache.apply_pull(&pull(vec![Change::Conversation(c1), Change::Subscriber(s1)]), T0 + 30).unwrap();
+    let shown = cache.thread("c1", T0 + 40).unwrap().unwrap();
+    assert_eq!(shown.conversation.labels, ["账单", "催收", "VIP"], "the colleague's label and mine, neither lost");
+    assert_eq!(shown.subscriber.tags, ["燕麦", "常客"], "the colleague's tag and mine");
+    let found = cache.subscriber_page(&SubscriberFilter { text: "常客".into(), ..SubscriberFilter::default() }, 10);
+    assert_eq!(found.unwrap().items.len(), 1, "the subscribers screen finds the waiting tag too");
+}
+
+#[test]
+fn a_waiting_note_edit_shows_at_once_and_a_later_edit_builds_on_it() {
+    let (_dir, cache) = inbox();
+    let first =
+        Mutation::SetSubscriberNote {
+            id: "s1".into(), note: "换了新卡".into(), base: "VIP 客户，常问账单".into()
+        };
+    cache.enqueue(&first, T0 + 10).unwrap();
+    assert_eq!(cache.thread("c1", T0 + 20).unwrap().unwrap().subscriber.note, "换了新卡");
+    let second =
+        Mutation::SetSubscriberNote {
+            id: "s1".into(), note: "换了新卡，周五取".into(), base: "换了新卡".into()
+        };
+    let world = cache.world_for(&second, T0 + 20).unwrap();
+    assert_eq!(world.subscribers["s1"].note, "换了新卡", "a next edit is checked against the waiting one");
+}
+
+fn scoped(changes: Vec<Change>, cursor: i64, scope: &[ChangeKind]) -> PullResponse {
+    PullResponse { cursor, scope: Some(scope.to_vec()), ..pull(changes) }
+}
+
+fn account_ids(cache: &Cache) -> Vec<String> {
+    let mut ids: Vec<String> = cache.accounts().unwrap().into_iter().map(|item| item.account.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_role_that_leaves_the_inbox_drops_its_conversations_and_keeps_its_own_writing() {
+    let (_dir, cache) = inbox();
+    cache.save_draft("c1", "您好，关于您的账单", T0).unwrap();
+    let image = PendingMedia { id: "img".into(), mime: "image/png".into(), bytes: b"a thread image".to_vec() };
+    cache.cache_media(&image, T0, 1 << 20).unwrap();
+    cache.enqueue(&reply("r1", "c1", "稍等"), T0).unwrap();
+    assert_eq!(cache.feed_scope().unwrap(), ChangeKind::ALL, "a cache pulled before scopes holds every kind");
+
+    // Demoted to designer: the next page comes from a feed of accounts only.
+    let page = scoped(vec![account("shop", "新店", PlatformProfile::Alipay)], 20, &[ChangeKind::Account]);
+    assert_eq!(cache.apply_pull(&page, T0).unwrap(), PullTaken::Narrowed);
+    assert!(ids(&cache, &filter(InboxScope::All)).is_empty(), "no conversation is left");
+    let subscribers = cache.subscriber_page(&SubscriberFilter::default(), 50).unwrap();
+    assert!(subscribers.items.is_empty(), "no subscriber, nor their notes");
+    let thread: Vec<String> =
+        cache.messages("c1", None, 50).unwrap().messages.into_iter().map(|m| m.message.id).collect();
+    assert!(!thread.contains(&"m1".to_string()), "no pulled message is left: {thread:?}");
+    assert!(cache.search("还款", 50).unwrap().is_empty(), "messages are no longer found");
+    assert!(cache.search("VIP", 50).unwrap().is_empty(), "nor subscribers by their notes");
+    assert_eq!(cache.shown_media("img", T0).unwrap(), None, "images seen in threads go too");
+    assert_eq!(account_ids(&cache), ["air", "bank", "shop"], "accounts stay, and the new page is taken");
+    assert_eq!(cache.cursor().unwrap(), 20, "accounts go on from where they were");
+    assert_eq!(cache.draft("c1").unwrap(), "您好，关于您的账单", "what staff wrote here stays");
+    assert_eq!(cache.outbox_counts().unwrap(), (1, 0), "the waiting reply stays for the server to judge");
+    assert_eq!(cache.feed_scope().unwrap(), [ChangeKind::Account]);
+
+    // Promoted again: the feed carries conversations this cache never
+    // received, some of them behind its cursor.
+    let page = scoped(vec![account("late", "后来的店", PlatformProfile::Alipay)], 30, &ChangeKind::ALL);
+    assert_eq!(cache.apply_pull(&page, T0).unwrap(), PullTaken::Widened);
+    assert_eq!(cache.cursor().unwrap(), 0, "it pulls again from the start");
+    assert!(!account_ids(&cache).contains(&"late".to_string()), "the page is not taken; the pulls from 0 bring it");
+    let again = vec![
+        account("bank", "招商银行信用卡", PlatformProfile::Wechat),
+        Change::Subscriber(subscriber("s1", "bank", "张三", "VIP 客户，常问账单")),
+        Change::Conversation(conversation("c1", "bank", "s1", ConversationStatus::Open)),
+        message("m1", "c1", Direction::Inbound, "请问我的还款日是哪天？", T0),
+    ];
+    assert_eq!(cache.apply_pull(&scoped(again, 30, &ChangeKind::ALL), T0).unwrap(), PullTaken::Page);
+    assert_eq!(ids(&cache, &filter(InboxScope::All)), ["c1"], "its conversations are back");
+    assert_eq!(message_ids(&cache, "还款"), ["m1"], "and found again");
+}
+
+#[test]
+fn a_note_refused_as_a_conflict_keeps_both_texts_in_the_thread() {
+    let (_dir, cache) = inbox();
+    let mine =
+        Mutation::SetSubscriberNote {
+            id: "s1".into(), note: "换了新卡".into(), base: "VIP 客户，常问账单".into()
+        };
+    let id = cache.enqueue(&mine, T0 + 10).unwrap();
+    let tags = Mutation::EditSubscriberTags { id: "s1".into(), add: vec!["x".into()], remove: vec![] };
+    let refused_otherwise = cache.enqueue(&tags, T0 + 11).unwrap();
+    // A colleague's note reached the server first.
+    let theirs = subscriber("s1", "bank", "张三", "周五来取卡");
+    cache.apply_pull(&pull(vec![Change::Subscriber(theirs)]), T0 + 20).unwrap();
+    let conflict = WicketError::new(ErrorCode::Conflict, "changed meanwhile");
+    cache
+        .record_rejections(&[
+            Rejection { id, error: conflict },
+            Rejection { id: refused_otherwise, error: WicketError::invalid(vec![]) },
+        ])
+        .unwrap();
+    let thread = cache.thread("c1", T0 + 30).unwrap().unwrap();
+    assert_eq!(thread.subscriber.note, "周五来取卡", "the colleague's note is the note");
+    assert_eq!(thread.note_conflicts.len(), 1, "only the conflict is a note conflict");
+    let shown = &thread.note_conflicts[0];
+    assert_eq!(
+        (shown.id, shown.mine.as_str(), shown.base.as_str()),
+        (id, "换了新卡", "VIP 客户，常问账单"),
+        "mine is kept"
+    );
+    assert_eq!(cache.note_conflict(id).unwrap().map(|(s, _)| s).as_deref(), Some("s1"));
+    assert_eq!(cache.note_conflict(refused_otherwise).unwrap(), None);
+    assert!(cache.thread("c2", T0 + 30).unwrap().unwrap().note_conflicts.is_empty(), "another subscriber has none");
+}

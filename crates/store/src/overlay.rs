@@ -29,8 +29,10 @@ impl Scope<'_> {
     fn includes(&self, change: &Mutation) -> bool {
         match (self, change) {
             (Scope::Every, _) => true,
-            (Scope::Conversation { subscriber_id, .. }, Mutation::UpdateSubscriber { id, .. }) => id == subscriber_id,
-            (Scope::Conversation { id, .. }, other) => other.target_id() == *id,
+            (Scope::Conversation { id, subscriber_id }, change) => match change.subscriber_id() {
+                Some(subscriber) => subscriber == *subscriber_id,
+                None => change.target_id() == *id,
+            },
         }
     }
 }
@@ -52,9 +54,9 @@ pub(crate) fn build(conn: &Connection, scope: Scope<'_>, window_at: Option<Milli
     let mut conversation_ids = BTreeSet::new();
     let mut subscriber_ids = BTreeSet::new();
     for (change, _) in &changes {
-        match change {
-            Mutation::UpdateSubscriber { id, .. } => subscriber_ids.insert(id.clone()),
-            other => conversation_ids.insert(other.target_id().to_owned()),
+        match change.subscriber_id() {
+            Some(id) => subscriber_ids.insert(id.to_owned()),
+            None => conversation_ids.insert(change.target_id().to_owned()),
         };
     }
     if let Scope::Conversation { id, .. } = scope {
@@ -78,7 +80,7 @@ pub(crate) fn build(conn: &Connection, scope: Scope<'_>, window_at: Option<Milli
     let staff_id = signed_in_staff_id(conn)?;
     let mut waiting = BTreeSet::new();
     for (change, created_at) in &changes {
-        if !matches!(change, Mutation::UpdateSubscriber { .. }) {
+        if change.subscriber_id().is_none() {
             waiting.insert(change.target_id().to_owned());
         }
         // A change that no longer applies (the window closed meanwhile, say)
@@ -98,7 +100,7 @@ fn pending_inbox_changes(conn: &Connection) -> Result<Vec<(Mutation, Millis)>> {
         "SELECT mutation, created_at FROM outbox
          WHERE state = 'pending' AND json_extract(mutation, '$.name') IN
            ('send_message', 'set_conversation_status', 'assign_conversation', 'set_conversation_labels',
-            'update_subscriber')
+            'update_subscriber', 'edit_conversation_labels', 'edit_subscriber_tags', 'set_subscriber_note')
          ORDER BY id",
     )?;
     let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Millis>(1)?)))?;

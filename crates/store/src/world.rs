@@ -26,17 +26,17 @@ impl Cache {
             });
         }
         let conn = self.conn();
-        let conversation = match change {
-            Mutation::UpdateSubscriber { id, .. } => conversation_of(&conn, id)?,
-            other => overlay::conversation(&conn, other.target_id())?,
+        let conversation = match change.subscriber_id() {
+            Some(id) => conversation_of(&conn, id)?,
+            None => overlay::conversation(&conn, change.target_id())?,
         };
         let Some(conversation) = conversation else {
             // Nothing of it is cached: the change is refused as "not found",
             // unless it is about a subscriber with no conversation yet.
             let mut world = MemoryWorld::default();
-            if let Mutation::UpdateSubscriber { id, .. } = change {
+            if let Some(id) = change.subscriber_id() {
                 if let Some(subscriber) = overlay::subscriber(&conn, id)? {
-                    world.subscribers.insert(id.clone(), subscriber);
+                    world.subscribers.insert(id.to_owned(), subscriber);
                 }
             }
             return Ok(world);

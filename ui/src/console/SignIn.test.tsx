@@ -46,6 +46,23 @@ describe('sign-in', () => {
     await waitFor(() => expect(screen.getByTestId('sign-in-error').textContent).toBe('TLS handshake failed'));
   });
 
+  it('warns before signing in to a plain http server elsewhere, and goes on only when asked', async () => {
+    const warning = new AppError('invalid', 'plain http', [{ path: 'server_url', key: 'sign_in.server_url.plain_http', params: [['host', '192.168.1.20']] }]);
+    m.signIn.mockRejectedValueOnce(warning);
+    const onSignedIn = vi.fn();
+    render(<SignIn onSignedIn={onSignedIn} />);
+    await fillTeam();
+    expect(m.signIn).toHaveBeenLastCalledWith('https://wicket.example.com', 'mei', 'wrong');
+    const shown = await screen.findByTestId('sign-in-plain-http');
+    expect(shown.textContent).toContain('192.168.1.20 使用未加密的 http:// 连接');
+    expect(screen.queryByTestId('sign-in-error')).toBeNull();
+    expect(onSignedIn).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByTestId('sign-in-plain-http-anyway'));
+    expect(m.signIn).toHaveBeenLastCalledWith('https://wicket.example.com', 'mei', 'wrong', true);
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalled());
+  });
+
   it('starts local mode with the typed name', async () => {
     const onSignedIn = vi.fn();
     render(<SignIn onSignedIn={onSignedIn} />);

@@ -14,6 +14,9 @@ export function signInErrorText(t: TFunction, error: AppError): string {
 }
 
 type Pending = 'local' | 'team' | null;
+
+/** The core's refusal of a plain-http team server that is not this computer, until staff choose to go on. */
+const PLAIN_HTTP = 'sign_in.server_url.plain_http';
 type Failure = { where: 'local' | 'team'; text: string } | null;
 
 /** First screen: work locally, or sign in to a team server. */
@@ -26,10 +29,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState<Pending>(null);
   const [failure, setFailure] = useState<Failure>(null);
+  // The host of a plain-http team server that is not this computer: staff are warned before the password goes.
+  const [plainHttp, setPlainHttp] = useState<string | null>(null);
 
   const run = (where: 'local' | 'team', action: () => Promise<Session>) => {
     setPending(where);
     setFailure(null);
+    setPlainHttp(null);
     action().then(
       (session) => {
         setPending(null);
@@ -37,7 +43,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
       },
       (e: unknown) => {
         setPending(null);
-        setFailure({ where, text: signInErrorText(t, asAppError(e)) });
+        const error = asAppError(e);
+        const warning = error.issues.find((issue) => issue.key === PLAIN_HTTP);
+        if (warning) setPlainHttp(warning.params.find(([name]) => name === 'host')?.[1] ?? '');
+        else setFailure({ where, text: signInErrorText(t, error) });
       },
     );
   };
@@ -50,6 +59,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     event.preventDefault();
     run('team', () => signIn(url.trim(), login.trim(), password));
   };
+  const onTeamOverPlainHttp = () => run('team', () => signIn(url.trim(), login.trim(), password, true));
 
   const errorFor = (where: 'local' | 'team') =>
     failure?.where === where ? (
@@ -124,6 +134,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
               />
             </div>
             {errorFor('team')}
+            {plainHttp !== null && (
+              <div className="form-warning" role="alert" data-testid="sign-in-plain-http">
+                <p>{t('signIn.team.plainHttp', { host: plainHttp })}</p>
+                <button type="button" className="btn btn-small" data-testid="sign-in-plain-http-anyway" disabled={pending !== null} onClick={onTeamOverPlainHttp}>
+                  {t('signIn.team.plainHttpAnyway')}
+                </button>
+              </div>
+            )}
             <div className="card-actions">
               <button
                 type="submit"

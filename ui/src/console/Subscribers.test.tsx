@@ -56,7 +56,7 @@ describe('the subscribers screen', () => {
 
     const calls = m.listSubscribers.mock.calls.length;
     await userEvent.type(within(detail).getByTestId('sidebar-tag-input'), '常客{Enter}');
-    expect(m.updateSubscriber).toHaveBeenCalledWith('s1', ['VIP', '常客'], null);
+    expect(m.editSubscriberTags).toHaveBeenCalledWith('s1', ['常客'], []);
     await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBeGreaterThan(calls));
 
     await userEvent.click(within(detail).getByTestId('subscriber-open-conversation'));

@@ -7,7 +7,8 @@ import {
   listAccounts,
   listSubscribers,
   onInboxChanged,
-  updateSubscriber,
+  editSubscriberTags,
+  setSubscriberNote,
   type AccountListItem,
   type SubscriberFilter,
   type SubscriberListItem,
@@ -128,8 +129,12 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
             key={current.subscriber.id}
             item={current}
             onOpenConversation={onOpenConversation}
-            onUpdate={async (tags, note) => {
-              await updateSubscriber(current.subscriber.id, tags, note);
+            onTags={async (add, remove) => {
+              await editSubscriberTags(current.subscriber.id, add, remove);
+              setVersion((v) => v + 1);
+            }}
+            onNote={async (note, base) => {
+              await setSubscriberNote(current.subscriber.id, note, base);
               setVersion((v) => v + 1);
             }}
           />
@@ -219,10 +224,11 @@ function SubscriberList({ items, selected, more, onMore, onSelect }: { items: Su
 type DetailProps = {
   item: SubscriberListItem;
   onOpenConversation: (conversationId: string) => void;
-  onUpdate: (tags: string[] | null, note: string | null) => Promise<void>;
+  onTags: (add: string[], remove: string[]) => Promise<void>;
+  onNote: (note: string, base: string) => Promise<void>;
 };
 
-function SubscriberDetail({ item, onOpenConversation, onUpdate }: DetailProps) {
+function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailProps) {
   const { t, i18n } = useTranslation();
   const s = item.subscriber;
   return (
@@ -237,8 +243,8 @@ function SubscriberDetail({ item, onOpenConversation, onUpdate }: DetailProps) {
           </>
         )}
       </SubscriberProfile>
-      <SubscriberTags tags={s.tags} onChange={(tags) => onUpdate(tags, null)} />
-      <SubscriberNote note={s.note} onSave={(note) => onUpdate(null, note)} />
+      <SubscriberTags tags={s.tags} onEdit={onTags} />
+      <SubscriberNote note={s.note} onSave={onNote} />
       {item.conversation_id ? (
         <button type="button" className="btn btn-primary" onClick={() => onOpenConversation(item.conversation_id!)} data-testid="subscriber-open-conversation">
           {t('subscribers.openConversation')}

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLayout } from '../test/layout';
-import { conversationItem, emitInboxChanged, listPage, localSession, platformMocks as m, resetPlatformMocks, threadMessage } from '../test/platformMock';
+import { conversationItem, emitInboxChanged, listPage, localSession, NOW, platformMocks as m, resetPlatformMocks, threadInfoFor, threadMessage } from '../test/platformMock';
 import { DEFAULT_FILTER, InboxScreen, LIST_PAGE } from './Inbox';
 
 vi.mock('../platform', async (importOriginal) => ({
@@ -261,19 +261,33 @@ describe('search', () => {
 });
 
 describe('subscriber sidebar', () => {
+  it('shows a note refused as a conflict with both texts, and keeps mine or theirs', async () => {
+    const conflict = { id: 41, mine: '周五来取货', base: '', created_at: NOW };
+    m.threadInfo.mockImplementation(async (id: string) => threadInfoFor(id, { note_conflicts: [conflict] }));
+    await renderInbox();
+    await userEvent.click(screen.getAllByTestId('conversation-row')[0]!);
+    const notice = await screen.findByTestId('note-conflict');
+    expect(within(notice).getByTestId('note-conflict-mine').textContent).toBe('周五来取货');
+    expect(within(notice).getByTestId('note-conflict-theirs').textContent).toBe('Prefers oat milk');
+    await userEvent.click(within(notice).getByTestId('note-conflict-mine-keep'));
+    await waitFor(() => expect(m.keepMyNote).toHaveBeenCalledWith(41));
+    await userEvent.click(within(screen.getByTestId('note-conflict')).getByTestId('note-conflict-theirs-keep'));
+    await waitFor(() => expect(m.dismissRejected).toHaveBeenCalledWith(41));
+  });
+
   it('saves tags and the private note for the open conversation’s subscriber and reads the thread again', async () => {
     await renderInbox();
     await userEvent.click(screen.getAllByTestId('conversation-row')[0]!);
     await screen.findByTestId('subscriber-sidebar');
     const reads = m.threadInfo.mock.calls.length;
     await userEvent.type(screen.getByTestId('sidebar-tag-input'), '常客{Enter}');
-    await waitFor(() => expect(m.updateSubscriber).toHaveBeenCalledWith('sub-c1', ['VIP', '常客'], null));
+    await waitFor(() => expect(m.editSubscriberTags).toHaveBeenCalledWith('sub-c1', ['常客'], []));
     await waitFor(() => expect(m.threadInfo.mock.calls.length).toBeGreaterThan(reads));
 
     await userEvent.click(screen.getByTestId('sidebar-note-edit'));
     await userEvent.clear(screen.getByTestId('sidebar-note-input'));
     await userEvent.type(screen.getByTestId('sidebar-note-input'), '只喝燕麦奶');
     await userEvent.click(screen.getByTestId('sidebar-note-save'));
-    await waitFor(() => expect(m.updateSubscriber).toHaveBeenLastCalledWith('sub-c1', null, '只喝燕麦奶'));
+    await waitFor(() => expect(m.setSubscriberNote).toHaveBeenLastCalledWith('sub-c1', '只喝燕麦奶', 'Prefers oat milk'));
   });
 });

@@ -2,16 +2,19 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   assignConversations,
+  dismissRejected,
+  editConversationLabels,
+  editSubscriberTags,
+  keepMyNote,
   listAccounts,
   listConversations,
   markRead,
   onInboxChanged,
   searchMessages,
-  setConversationLabels,
   setConversationStatus,
   setPresence,
+  setSubscriberNote,
   threadInfo,
-  updateSubscriber,
   type AccountListItem,
   type ConversationListItem,
   type ConversationStatus,
@@ -225,7 +228,7 @@ export function InboxScreen({
   const assign = (ids: string[], assignee: string | null) => {
     if (ids.length > 0) act(() => assignConversations(ids, assignee), ids.length > 1 || checked.size > 0);
   };
-  const setLabels = (id: string, labels: string[]) => act(() => setConversationLabels(id, labels));
+  const editLabels = (id: string, add: string[], remove: string[]) => act(() => editConversationLabels(id, add, remove));
 
   const toggleCheck = (id: string, range: boolean) => {
     setChecked((prev) => {
@@ -636,7 +639,7 @@ export function InboxScreen({
               presence={colleagues && { live: colleagues.live, people: colleaguesIn(colleagues, openId) }}
               onStatus={(status) => setStatus([openId], status)}
               onAssign={(who) => assign([openId], who)}
-              onLabels={(next) => setLabels(openId, next)}
+              onLabels={(add, remove) => editLabels(openId, add, remove)}
               onClose={() => setOpenId(null)}
             />
             <Thread key={openId} conversationId={openId} version={version} subscriberName={subscriberName} me={me} jump={jump} onError={showError} />
@@ -665,9 +668,22 @@ export function InboxScreen({
             key={openId}
             info={currentInfo}
             onOpenConversation={(id) => open(id)}
-            onUpdate={async (tags, note) => {
+            onTags={async (add, remove) => {
               if (!currentInfo) return;
-              await updateSubscriber(currentInfo.subscriber.id, tags, note);
+              await editSubscriberTags(currentInfo.subscriber.id, add, remove);
+              reload();
+            }}
+            onNote={async (note, base) => {
+              if (!currentInfo) return;
+              await setSubscriberNote(currentInfo.subscriber.id, note, base);
+              reload();
+            }}
+            onKeepMine={async (conflict) => {
+              await keepMyNote(conflict.id);
+              reload();
+            }}
+            onKeepTheirs={async (conflict) => {
+              await dismissRejected(conflict.id);
               reload();
             }}
           />

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationStatus, Presence, ThreadInfo } from '../platform';
+import type { ConversationStatus, NoteConflict, Presence, ThreadInfo } from '../platform';
 import { ThreadPresence } from './Presence';
-import { SubscriberNote, SubscriberProfile, SubscriberTags } from './SubscriberFacts';
+import { NoteConflictNotice, SubscriberNote, SubscriberProfile, SubscriberTags } from './SubscriberFacts';
 import { dateTime } from './time';
 
 export const STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
@@ -17,7 +17,8 @@ type HeaderProps = {
   presence: { live: boolean; people: readonly Presence[] } | null;
   onStatus: (status: ConversationStatus) => void;
   onAssign: (assignee: string | null) => void;
-  onLabels: (labels: string[]) => void;
+  /** Adds and removes labels (set operations, so colleagues' labels stay). */
+  onLabels: (add: string[], remove: string[]) => void;
   onClose: () => void;
 };
 
@@ -33,7 +34,7 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, pres
     event.preventDefault();
     const value = label.trim();
     if (!value || labels.includes(value)) return;
-    onLabels([...labels, value]);
+    onLabels([value], []);
     setLabel('');
   };
 
@@ -83,7 +84,7 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, pres
           {labels.map((l) => (
             <span key={l} className="ib-label" data-testid="thread-label">
               {l}
-              <button type="button" className="ib-label-remove" aria-label={t('inbox.header.removeLabel', { label: l })} onClick={() => onLabels(labels.filter((x) => x !== l))}>
+              <button type="button" className="ib-label-remove" aria-label={t('inbox.header.removeLabel', { label: l })} onClick={() => onLabels([], [l])}>
                 ×
               </button>
             </span>
@@ -108,12 +109,17 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, pres
 type SidebarProps = {
   info: ThreadInfo | null;
   onOpenConversation: (id: string) => void;
-  /** Sets the subscriber's tags and/or note (null leaves one as it is); rejects with the reason. */
-  onUpdate: (tags: string[] | null, note: string | null) => Promise<void>;
+  /** Adds and removes the subscriber's tags; rejects with the reason. */
+  onTags: (add: string[], remove: string[]) => Promise<void>;
+  /** Saves the note over `base`, the note as the edit began; rejects with the reason. */
+  onNote: (note: string, base: string) => Promise<void>;
+  /** Resolves a note conflict: the note typed here, or the colleague's. */
+  onKeepMine: (conflict: NoteConflict) => Promise<void>;
+  onKeepTheirs: (conflict: NoteConflict) => Promise<void>;
 };
 
 /** Who the subscriber is, and what they talked about before. */
-export function SubscriberSidebar({ info, onOpenConversation, onUpdate }: SidebarProps) {
+export function SubscriberSidebar({ info, onOpenConversation, onTags, onNote, onKeepMine, onKeepTheirs }: SidebarProps) {
   const { t, i18n } = useTranslation();
   if (!info) {
     return (
@@ -126,8 +132,11 @@ export function SubscriberSidebar({ info, onOpenConversation, onUpdate }: Sideba
   return (
     <aside className="ib-sidebar" aria-label={t('inbox.sidebar.label')} data-testid="subscriber-sidebar">
       <SubscriberProfile subscriber={subscriber} accountName={account.name} platform={account.platform} nameTestId="sidebar-name" />
-      <SubscriberTags tags={subscriber.tags} onChange={(tags) => onUpdate(tags, null)} />
-      <SubscriberNote note={subscriber.note} onSave={(note) => onUpdate(null, note)} />
+      <SubscriberTags tags={subscriber.tags} onEdit={onTags} />
+      <SubscriberNote note={subscriber.note} onSave={onNote} />
+      {info.note_conflicts.map((conflict) => (
+        <NoteConflictNotice key={conflict.id} theirs={subscriber.note} conflict={conflict} onKeepMine={onKeepMine} onKeepTheirs={onKeepTheirs} />
+      ))}
       <section className="ib-sidebar-section">
         <h4>{t('inbox.sidebar.earlier')}</h4>
         {earlier.length === 0 ? (

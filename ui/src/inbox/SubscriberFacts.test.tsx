@@ -7,14 +7,14 @@ import { SubscriberNote, SubscriberTags } from './SubscriberFacts';
 describe('subscriber tags and note in the sidebar', () => {
   it('add and remove tags, with the reason shown when the core refuses', async () => {
     const onChange = vi.fn().mockResolvedValue(undefined);
-    const { rerender } = render(<SubscriberTags tags={['VIP']} onChange={onChange} />);
+    const { rerender } = render(<SubscriberTags tags={['VIP']} onEdit={onChange} />);
     await userEvent.type(screen.getByTestId('sidebar-tag-input'), ' 燕麦 {Enter}');
-    expect(onChange).toHaveBeenLastCalledWith(['VIP', '燕麦']);
+    expect(onChange).toHaveBeenLastCalledWith(['燕麦'], []);
     await waitFor(() => expect((screen.getByTestId('sidebar-tag-input') as HTMLInputElement).value).toBe(''));
 
-    rerender(<SubscriberTags tags={['VIP', '燕麦']} onChange={onChange} />);
+    rerender(<SubscriberTags tags={['VIP', '燕麦']} onEdit={onChange} />);
     await userEvent.click(screen.getByRole('button', { name: '移除标签 VIP' }));
-    expect(onChange).toHaveBeenLastCalledWith(['燕麦']);
+    expect(onChange).toHaveBeenLastCalledWith([], ['VIP']);
 
     onChange.mockRejectedValueOnce(new AppError('invalid', 'tags', [{ path: 'tags', key: 'conversation.labels.too_many', params: [['max', '20']] }]));
     await userEvent.type(screen.getByTestId('sidebar-tag-input'), '太多{Enter}');
@@ -36,6 +36,6 @@ describe('subscriber tags and note in the sidebar', () => {
     onSave.mockResolvedValueOnce(undefined);
     await userEvent.click(screen.getByTestId('sidebar-note-save'));
     await waitFor(() => expect(screen.queryByTestId('sidebar-note-input')).toBeNull());
-    expect(onSave).toHaveBeenLastCalledWith('只喝燕麦奶，少冰');
+    expect(onSave).toHaveBeenLastCalledWith('只喝燕麦奶，少冰', '只喝燕麦奶');
   });
 });

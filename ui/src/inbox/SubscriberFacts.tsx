@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Avatar } from '../console/Avatar';
 import { asAppError, describeError } from '../console/errors';
-import type { PlatformProfile, Subscriber } from '../platform';
+import type { NoteConflict, PlatformProfile, Subscriber } from '../platform';
 import { dateTime } from './time';
 
 type ProfileProps = {
@@ -52,21 +52,21 @@ const TAG_MAX_CHARS = 20;
 
 type TagsProps = {
   tags: string[];
-  /** Saves the whole new list; rejects with the reason. */
-  onChange: (tags: string[]) => Promise<void>;
+  /** Adds and removes tags (set operations on the subscriber's tags as they are then); rejects with the reason. */
+  onEdit: (add: string[], remove: string[]) => Promise<void>;
 };
 
 /** The subscriber's tags, added and removed in place. */
-export function SubscriberTags({ tags, onChange }: TagsProps) {
+export function SubscriberTags({ tags, onEdit }: TagsProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const save = (next: string[]) => {
+  const save = (add: string[], remove: string[]) => {
     setBusy(true);
     setError(null);
-    return onChange(next)
+    return onEdit(add, remove)
       .then(
         () => true,
         (e: unknown) => {
@@ -85,7 +85,7 @@ export function SubscriberTags({ tags, onChange }: TagsProps) {
       setDraft('');
       return;
     }
-    void save([...tags, tag]).then((saved) => {
+    void save([tag], []).then((saved) => {
       if (saved) setDraft('');
     });
   };
@@ -103,7 +103,7 @@ export function SubscriberTags({ tags, onChange }: TagsProps) {
               className="ib-label-remove"
               disabled={busy}
               aria-label={t('inbox.sidebar.removeTag', { tag })}
-              onClick={() => void save(tags.filter((x) => x !== tag))}
+              onClick={() => void save([], [tag])}
             >
               ×
             </button>
@@ -134,13 +134,16 @@ export function SubscriberTags({ tags, onChange }: TagsProps) {
 
 type NoteProps = {
   note: string;
-  onSave: (note: string) => Promise<void>;
+  /** Saves `note` over `base`, the note as it read when the edit began; rejects with the reason. */
+  onSave: (note: string, base: string) => Promise<void>;
 };
 
 /** Staff's private note on the subscriber; never shown to them. */
 export function SubscriberNote({ note, onSave }: NoteProps) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<string | null>(null);
+  // The note as it read when the edit began: a colleague's change since then is a conflict, not overwritten.
+  const [base, setBase] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -149,7 +152,7 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
     if (editing === null) return;
     setBusy(true);
     setError(null);
-    onSave(editing.trim())
+    onSave(editing.trim(), base)
       .then(
         () => setEditing(null),
         (e: unknown) => setError(describeError(t, asAppError(e))),
@@ -162,7 +165,7 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
       <div className="ib-sidebar-section-head">
         <h4>{t('inbox.sidebar.note')}</h4>
         {editing === null && (
-          <button type="button" className="btn btn-link" data-testid="sidebar-note-edit" onClick={() => setEditing(note)}>
+          <button type="button" className="btn btn-link" data-testid="sidebar-note-edit" onClick={() => (setEditing(note), setBase(note))}>
             {t('inbox.sidebar.editNote')}
           </button>
         )}
@@ -207,5 +210,53 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
         </form>
       )}
     </section>
+  );
+}
+
+type ConflictProps = {
+  /** The note as it reads now (the colleague's). */
+  theirs: string;
+  conflict: NoteConflict;
+  onKeepMine: (conflict: NoteConflict) => Promise<void>;
+  onKeepTheirs: (conflict: NoteConflict) => Promise<void>;
+};
+
+/** A note typed here that a colleague's reached the server before: both texts, and a choice between them. */
+export function NoteConflictNotice({ theirs, conflict, onKeepMine, onKeepTheirs }: ConflictProps) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choose = (keep: (conflict: NoteConflict) => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    keep(conflict)
+      .catch((e: unknown) => setError(describeError(t, asAppError(e))))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="ib-note-conflict" role="alert" data-testid="note-conflict">
+      <p className="ib-note-conflict-title">{t('inbox.sidebar.noteConflict.title')}</p>
+      <p className="muted">{t('inbox.sidebar.noteConflict.mine')}</p>
+      <p className="ib-sidebar-note" data-testid="note-conflict-mine">
+        {conflict.mine || t('inbox.sidebar.noNote')}
+      </p>
+      <p className="muted">{t('inbox.sidebar.noteConflict.theirs')}</p>
+      <p className="ib-sidebar-note" data-testid="note-conflict-theirs">
+        {theirs || t('inbox.sidebar.noNote')}
+      </p>
+      {error && (
+        <p className="field-error" data-testid="note-conflict-error">
+          {error}
+        </p>
+      )}
+      <div className="ib-note-actions">
+        <button type="button" className="btn btn-small btn-ghost" data-testid="note-conflict-theirs-keep" disabled={busy} onClick={() => choose(onKeepTheirs)}>
+          {t('inbox.sidebar.noteConflict.keepTheirs')}
+        </button>
+        <button type="button" className="btn btn-small btn-primary" data-testid="note-conflict-mine-keep" disabled={busy} onClick={() => choose(onKeepMine)}>
+          {t('inbox.sidebar.noteConflict.keepMine')}
+        </button>
+      </div>
+    </div>
   );
 }

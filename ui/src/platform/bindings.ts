@@ -9,7 +9,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	session: () => typedError<Session, WicketError>(__TAURI_INVOKE("session")),
 	startLocal: (displayName: string) => typedError<Session, WicketError>(__TAURI_INVOKE("start_local", { displayName })),
-	signIn: (serverUrl: string, login: string, password: string) => typedError<Session, WicketError>(__TAURI_INVOKE("sign_in", { serverUrl, login, password })),
+	signIn: (serverUrl: string, login: string, password: string, allowPlainHttp: boolean) => typedError<Session, WicketError>(__TAURI_INVOKE("sign_in", { serverUrl, login, password, allowPlainHttp })),
 	signOut: () => typedError<null, WicketError>(__TAURI_INVOKE("sign_out")),
 	listAccounts: () => typedError<AccountListItem[], WicketError>(__TAURI_INVOKE("list_accounts")),
 	checkAccount: (draft: AccountDraft) => typedError<Issue[], WicketError>(__TAURI_INVOKE("check_account", { draft })),
@@ -34,12 +34,12 @@ export const commands = {
 	conversationMessages: (conversationId: string, before: MessageCursor | null, limit: number) => typedError<MessagePage, WicketError>(__TAURI_INVOKE("conversation_messages", { conversationId, before, limit })),
 	threadInfo: (conversationId: string) => typedError<ThreadInfo, WicketError>(__TAURI_INVOKE("thread_info", { conversationId })),
 	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
-	/**  Sends the image file at `path` (picked by staff) as a reply. */
+	/**  Sends the image file at `path` (from `pick_open_path` in this run) as a reply. */
 	sendImage: (conversationId: string, path: string, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_image", { conversationId, path, clientId })),
 	retryMessage: (messageId: string) => typedError<null, WicketError>(__TAURI_INVOKE("retry_message", { messageId })),
 	setConversationStatus: (ids: string[], status: ConversationStatus) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_status", { ids, status })),
 	assignConversations: (ids: string[], assignee: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("assign_conversations", { ids, assignee })),
-	setConversationLabels: (id: string, labels: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_labels", { id, labels })),
+	editConversationLabels: (id: string, add: string[], remove: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("edit_conversation_labels", { id, add, remove })),
 	loadDraft: (conversationId: string) => typedError<string, WicketError>(__TAURI_INVOKE("load_draft", { conversationId })),
 	saveDraft: (conversationId: string, text: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_draft", { conversationId, text })),
 	markRead: (conversationId: string) => typedError<null, WicketError>(__TAURI_INVOKE("mark_read", { conversationId })),
@@ -53,7 +53,11 @@ export const commands = {
 	deleteCannedReply: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_canned_reply", { id })),
 	/**  Sets a subscriber's tags and/or private note (null leaves one as it is). */
 	listSubscribers: (filter: SubscriberFilter, limit: number) => typedError<SubscriberPage, WicketError>(__TAURI_INVOKE("list_subscribers", { filter, limit })),
-	updateSubscriber: (id: string, tags: string[] | null, note: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("update_subscriber", { id, tags, note })),
+	editSubscriberTags: (id: string, add: string[], remove: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("edit_subscriber_tags", { id, add, remove })),
+	/**  `base` is the note as it read when the edit began. */
+	setSubscriberNote: (id: string, note: string, base: string) => typedError<null, WicketError>(__TAURI_INVOKE("set_subscriber_note", { id, note, base })),
+	/**  Resolves a note conflict with the note typed here. */
+	keepMyNote: (conflict: number) => typedError<null, WicketError>(__TAURI_INVOKE("keep_my_note", { conflict })),
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
 	templateFields: () => typedError<TemplateField[], WicketError>(__TAURI_INVOKE("template_fields")),
@@ -64,13 +68,23 @@ export const commands = {
 	layoutVersions: (accountId: string) => typedError<LayoutVersion[], WicketError>(__TAURI_INVOKE("layout_versions", { accountId })),
 	layoutVersion: (accountId: string, version: number) => typedError<Layout, WicketError>(__TAURI_INVOKE("layout_version", { accountId, version })),
 	rollbackLayout: (accountId: string, version: number) => typedError<null, WicketError>(__TAURI_INVOKE("rollback_layout", { accountId, version })),
-	/**  `path` comes from the native open dialog (or a test). */
+	/**  `path` must come from `pick_open_path` in this run. */
 	importLayoutFile: (path: string) => typedError<Layout, WicketError>(__TAURI_INVOKE("import_layout_file", { path })),
-	/**  `path` comes from the native save dialog (or a test). */
+	/**  `path` must come from `pick_save_path` in this run. */
 	exportLayoutFile: (path: string, layout: Layout) => typedError<null, WicketError>(__TAURI_INVOKE("export_layout_file", { path, layout })),
 	exportMenu: (layout: Layout, platform: PlatformProfile) => typedError<string, WicketError>(__TAURI_INVOKE("export_menu", { layout, platform })),
-	/**  `path` comes from the native save dialog (or a test). */
+	/**  `path` must come from `pick_save_path` in this run. */
 	exportMenuFile: (path: string, layout: Layout, platform: PlatformProfile) => typedError<null, WicketError>(__TAURI_INVOKE("export_menu_file", { path, layout, platform })),
+	/**
+	 *  The native "open file" dialog: the chosen path (which the file commands
+	 *  then accept for reading), or none when cancelled.
+	 */
+	pickOpenPath: (filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_open_path", { filters })),
+	/**
+	 *  The native "save file" dialog: the chosen path (which the file commands
+	 *  then accept for writing), or none when cancelled.
+	 */
+	pickSavePath: (defaultName: string, filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_save_path", { defaultName, filters })),
 	importWechatMenu: (json: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
 	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
 	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),
@@ -418,6 +432,15 @@ export type ExtensionAreaProps = {
 	height: number,
 };
 
+/**
+ *  A kind of file the dialog offers: its name in the staff's language and
+ *  its extensions without the dot.
+ */
+export type FileFilter = {
+	name: string,
+	extensions: string[],
+};
+
 export type GridEntry = {
 	label: string,
 	/**  A name from the renderer's icon set (`card`, `search`, `chat`, …). */
@@ -706,6 +729,20 @@ export type NewStaff = {
 	role: Role,
 	/**  At least 8 characters. */
 	password: string,
+};
+
+/**
+ *  A note of this console's refused because the note had changed since the
+ *  edit began.
+ */
+export type NoteConflict = {
+	/**  The refused change, to keep or dismiss. */
+	id: number,
+	/**  What was typed here. */
+	mine: string,
+	/**  The note as it was when the edit began. */
+	base: string,
+	created_at: number,
 };
 
 /**  One line of news. */
@@ -1025,6 +1062,12 @@ export type ThreadInfo = {
 	window: ReplyWindow,
 	/**  The subscriber's other conversations, newest first. */
 	earlier: Conversation[],
+	/**
+	 *  Notes written here that the server refused because a colleague
+	 *  changed the note first, oldest first. Each keeps the text typed here
+	 *  until staff keep it or let it go; the colleague's is `subscriber.note`.
+	 */
+	note_conflicts: NoteConflict[],
 };
 
 /**  A message in a thread, with its delivery state when it is outbound. */

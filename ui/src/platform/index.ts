@@ -152,8 +152,12 @@ async function call<T>(run: () => Promise<Result<T, WicketError>>): Promise<T> {
 
 export const session = (): Promise<Session> => call(() => commands.session());
 export const startLocal = (displayName: string): Promise<Session> => call(() => commands.startLocal(displayName));
-export const signIn = (serverUrl: string, login: string, password: string): Promise<Session> =>
-  call(() => commands.signIn(serverUrl, login, password));
+/**
+ * Signs in to a team server. A plain `http://` server that is not this computer is refused with the issue
+ * `sign_in.server_url.plain_http` unless `allowPlainHttp` says staff were warned and chose to go on.
+ */
+export const signIn = (serverUrl: string, login: string, password: string, allowPlainHttp = false): Promise<Session> =>
+  call(() => commands.signIn(serverUrl, login, password, allowPlainHttp));
 export const signOut = (): Promise<null> => call(() => commands.signOut());
 
 export const listAccounts = (): Promise<AccountListItem[]> => call(() => commands.listAccounts());
@@ -200,8 +204,9 @@ export const setConversationStatus = (ids: string[], status: ConversationStatus)
   call(() => commands.setConversationStatus(ids, status));
 export const assignConversations = (ids: string[], assignee: string | null): Promise<null> =>
   call(() => commands.assignConversations(ids, assignee));
-export const setConversationLabels = (id: string, labels: string[]): Promise<null> =>
-  call(() => commands.setConversationLabels(id, labels));
+/** Adds and removes labels; applied to whatever labels the conversation has by then, so colleagues' labels stay. */
+export const editConversationLabels = (id: string, add: string[], remove: string[]): Promise<null> =>
+  call(() => commands.editConversationLabels(id, add, remove));
 export const loadDraft = (conversationId: string): Promise<string> => call(() => commands.loadDraft(conversationId));
 export const saveDraft = (conversationId: string, text: string): Promise<null> => call(() => commands.saveDraft(conversationId, text));
 export const markRead = (conversationId: string): Promise<null> => call(() => commands.markRead(conversationId));
@@ -217,11 +222,19 @@ export const listCannedReplies = (): Promise<CannedReply[]> => call(() => comman
 /** Creates (`draft.id` null) or changes a canned reply; per-field issues come back as an `invalid` AppError. */
 export const saveCannedReply = (draft: CannedReplyDraft): Promise<CannedReply> => call(() => commands.saveCannedReply(draft));
 export const deleteCannedReply = (id: string): Promise<null> => call(() => commands.deleteCannedReply(id));
-/** Sets a subscriber's tags and/or private note (null leaves that one as it is); shown at once, sent through the outbox. */
 /** Subscribers from the cache, by name, tag or note; `more` says the list goes on. */
 export const listSubscribers = (filter: SubscriberFilter, limit: number): Promise<SubscriberPage> => call(() => commands.listSubscribers(filter, limit));
-export const updateSubscriber = (id: string, tags: string[] | null, note: string | null): Promise<null> =>
-  call(() => commands.updateSubscriber(id, tags, note));
+/** Adds and removes a subscriber's tags (set operations, so colleagues' tags stay); shown at once, sent through the outbox. */
+export const editSubscriberTags = (id: string, add: string[], remove: string[]): Promise<null> =>
+  call(() => commands.editSubscriberTags(id, add, remove));
+/**
+ * Replaces the private note `base` (the note as it read when the edit began) with `note`. If a colleague
+ * changed it meanwhile, the thread shows both texts (`ThreadInfo.note_conflicts`) instead of overwriting theirs.
+ */
+export const setSubscriberNote = (id: string, note: string, base: string): Promise<null> =>
+  call(() => commands.setSubscriberNote(id, note, base));
+/** Resolves a note conflict with the note typed here; `dismissRejected(conflict.id)` keeps the colleague's instead. */
+export const keepMyNote = (conflict: number): Promise<null> => call(() => commands.keepMyNote(conflict));
 
 /**
  * Shows a desktop notification of a new message in `conversationId`; a click
@@ -315,7 +328,6 @@ import type {
   MenuImport,
   PlatformProfile,
 } from './bindings';
-import { open as dialogOpen, save as dialogSave } from '@tauri-apps/plugin-dialog';
 
 export type {
   CatalogEntry,
@@ -327,6 +339,8 @@ export type {
   TemplateField,
   LocalizedText,
   PublishState,
+  FileFilter,
+  NoteConflict,
 } from './bindings';
 
 /** Every module kind with sample props, in palette order (offline). */
@@ -394,29 +408,15 @@ export const desktopSettings = (): Promise<DesktopSettings> => call(() => comman
 export const setDesktopSettings = (desktop: DesktopSettings): Promise<DesktopSettings> =>
   call(() => commands.setDesktopSettings(desktop));
 
-export interface FileFilter {
-  name: string;
-  extensions: string[];
-}
+/**
+ * The native "open file" dialog, opened by the core; the chosen path, or null when cancelled. The file
+ * commands read only a path this returned in this run.
+ */
+export const pickOpenPath = (filters: FileFilter[]): Promise<string | null> => call(() => commands.pickOpenPath(filters));
 
-/** The native "open file" dialog; the chosen path, or null when cancelled. */
-export async function pickOpenPath(filters: FileFilter[]): Promise<string | null> {
-  try {
-    const picked = await dialogOpen({ multiple: false, directory: false, filters });
-    return typeof picked === 'string' ? picked : null;
-  } catch (e) {
-    throw AppError.from(e);
-  }
-}
-
-/** The native "save file" dialog; the chosen path, or null when cancelled. */
-export async function pickSavePath(defaultName: string, filters: FileFilter[] = []): Promise<string | null> {
-  try {
-    return (await dialogSave({ defaultPath: defaultName, filters })) ?? null;
-  } catch (e) {
-    throw AppError.from(e);
-  }
-}
+/** The native "save file" dialog, opened by the core; the file commands write only a path this returned. */
+export const pickSavePath = (defaultName: string, filters: FileFilter[] = []): Promise<string | null> =>
+  call(() => commands.pickSavePath(defaultName, filters));
 
 export type { UpdateOffer, UpdateProblem, UpdateSetup };
 

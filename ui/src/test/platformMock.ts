@@ -163,6 +163,7 @@ export function threadInfoFor(id: string, overrides: Partial<ThreadInfo> = {}): 
     account: accountItem().account,
     window: openWindow,
     earlier: [],
+    note_conflicts: [],
     ...overrides,
   };
 }
@@ -223,7 +224,7 @@ export const platformMocks = {
   mediaSrc: vi.fn(),
   setConversationStatus: vi.fn(),
   assignConversations: vi.fn(),
-  setConversationLabels: vi.fn(),
+  editConversationLabels: vi.fn(),
   loadDraft: vi.fn(),
   saveDraft: vi.fn(),
   markRead: vi.fn(),
@@ -266,7 +267,9 @@ export const platformMocks = {
   saveCannedReply: vi.fn(),
   deleteCannedReply: vi.fn(),
   listSubscribers: vi.fn(),
-  updateSubscriber: vi.fn(),
+  editSubscriberTags: vi.fn(),
+  setSubscriberNote: vi.fn(),
+  keepMyNote: vi.fn(),
   notify: vi.fn(),
   setWindowTitle: vi.fn(),
 };
@@ -332,7 +335,7 @@ export function resetPlatformMocks(): void {
   m.mediaSrc.mockImplementation((id: string) => `wicket-media://localhost/${id}`);
   m.setConversationStatus.mockResolvedValue(null);
   m.assignConversations.mockResolvedValue(null);
-  m.setConversationLabels.mockResolvedValue(null);
+  m.editConversationLabels.mockResolvedValue(null);
   m.loadDraft.mockResolvedValue('');
   m.saveDraft.mockResolvedValue(null);
   m.markRead.mockResolvedValue(null);
@@ -346,7 +349,9 @@ export function resetPlatformMocks(): void {
     updated_at: NOW,
   }));
   m.deleteCannedReply.mockResolvedValue(null);
-  m.updateSubscriber.mockResolvedValue(null);
+  m.editSubscriberTags.mockResolvedValue(null);
+  m.setSubscriberNote.mockResolvedValue(null);
+  m.keepMyNote.mockResolvedValue(null);
   m.listSubscribers.mockResolvedValue({ items: [], more: false });
   m.notify.mockResolvedValue(undefined);
   m.setWindowTitle.mockResolvedValue(undefined);

@@ -405,7 +405,9 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
         non_empty(rest).map(Action::call)
     } else if let Some(rest) = key.strip_prefix(MAP_PREFIX) {
         let mut parts = rest.splitn(3, '_');
-        let coordinate = |part: Option<&str>| part.and_then(|text| text.parse::<f64>().ok());
+        // `NaN` and `inf` parse too, but are no place, and JSON cannot hold them.
+        let coordinate =
+            |part: Option<&str>| part.and_then(|text| text.parse::<f64>().ok()).filter(|value| value.is_finite());
         match (coordinate(parts.next()), coordinate(parts.next()), parts.next()) {
             (Some(latitude), Some(longitude), Some(name)) if !name.is_empty() => {
                 Ok(Action::Map { name: name.to_owned(), latitude, longitude })

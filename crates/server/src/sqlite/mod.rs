@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 mod inbox;
 mod layouts;
+mod purge;
 mod sandbox;
 mod world;
 
@@ -694,6 +695,10 @@ impl Storage for SqliteStorage {
         })
         .await
         .map(|n| n.max(0) as u64)
+    }
+
+    async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<crate::storage::Purged> {
+        self.run(move |conn| purge::purge(conn, now, clients_idle_before)).await
     }
 }
 
