@@ -5,6 +5,7 @@
 
 mod canned;
 mod chosen_files;
+mod housekeeping;
 mod inbox;
 mod layouts;
 mod media;
@@ -92,6 +93,8 @@ struct Workspace {
     /// For what only the server can answer (published versions).
     client: ServerClient,
     token: String,
+    /// Purges old refusals from the cache while the workspace is open.
+    _housekeeping: housekeeping::Housekeeping,
 }
 
 pub struct Console {
@@ -404,7 +407,8 @@ impl Console {
         let client = ServerClient::new(&base_url)?;
         let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), self.listener.clone());
         let session = Session::new(mode, server_url.clone(), Some(user.clone()));
-        let workspace = Workspace { key, mode, server_url, user, cache, engine, client, token };
+        let _housekeeping = housekeeping::start(cache.clone());
+        let workspace = Workspace { key, mode, server_url, user, cache, engine, client, token, _housekeeping };
         let previous = self.workspace.lock().await.replace(workspace);
         if let Some(previous) = previous {
             previous.engine.stop();

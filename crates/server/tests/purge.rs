@@ -33,6 +33,8 @@ async fn expired_sessions_and_idle_clients_are_purged_and_the_rest_stays() {
         )
         .unwrap();
         db.execute("INSERT INTO rejections (client_id, mutation_id, error) VALUES (?1, 3, '{}')", [client]).unwrap();
+        db.execute("INSERT INTO mutation_digests (client_id, mutation_id, digest) VALUES (?1, 7, 'd')", [client])
+            .unwrap();
     }
 
     let now = T0 + 2 * DAY;
@@ -56,4 +58,7 @@ async fn expired_sessions_and_idle_clients_are_purged_and_the_rest_stays() {
     );
     assert_eq!(count(&db, "SELECT count(*) FROM rejections WHERE client_id = 'busy'"), 1, "with its refusals");
     assert_eq!(count(&db, "SELECT count(*) FROM clients"), 1);
+    let digests = count(&db, "SELECT count(*) FROM mutation_digests WHERE client_id = 'idle'");
+    assert_eq!(digests, 0, "the idle console's mutation digests go with it");
+    assert_eq!(count(&db, "SELECT count(*) FROM mutation_digests WHERE client_id = 'busy'"), 1);
 }

@@ -20,6 +20,7 @@ mod ingest;
 mod layouts;
 mod media;
 mod overlay;
+mod retention;
 pub mod search;
 mod world;
 
@@ -40,6 +41,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub use canned::CannedSave;
 pub use layouts::{conflict_from, StoredDraft};
 pub use media::PendingMedia;
+pub use retention::REJECTED_RETENTION_MS;
 
 /// A change the server refused, kept until staff dismiss it.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,6 +16,13 @@ pub(super) fn purge(conn: &mut Connection, now: Millis, clients_idle_before: Mil
             params![clients_idle_before],
         )
         .map_err(sql)?;
+    // What their mutations said goes with them: the console's numbers start
+    // afresh for this server, which has forgotten them all.
+    tx.execute(
+        "DELETE FROM mutation_digests WHERE client_id IN (SELECT client_id FROM clients WHERE updated_at < ?1)",
+        params![clients_idle_before],
+    )
+    .map_err(sql)?;
     let clients = tx.execute("DELETE FROM clients WHERE updated_at < ?1", [clients_idle_before]).map_err(sql)?;
     tx.commit().map_err(sql)?;
     Ok(Purged { sessions: sessions as u64, clients: clients as u64, rejections: rejections as u64 })
