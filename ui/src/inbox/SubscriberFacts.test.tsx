@@ -38,4 +38,19 @@ describe('subscriber tags and note in the sidebar', () => {
     await waitFor(() => expect(screen.queryByTestId('sidebar-note-input')).toBeNull());
     expect(onSave).toHaveBeenLastCalledWith('只喝燕麦奶，少冰', '只喝燕麦奶');
   });
+
+  it('shows a colleague’s note that arrived during the edit, keeps mine in the box, and saves over theirs only when asked again', async () => {
+    const conflict = new AppError('conflict', 'changed meanwhile', [{ path: 'note', key: 'subscriber.note.conflict', params: [] }]);
+    const onSave = vi.fn().mockRejectedValueOnce(conflict).mockResolvedValueOnce(undefined);
+    const { rerender } = render(<SubscriberNote note="" onSave={onSave} />);
+    await userEvent.click(screen.getByTestId('sidebar-note-edit'));
+    await userEvent.type(screen.getByTestId('sidebar-note-input'), '周五来取货');
+    rerender(<SubscriberNote note="只喝燕麦奶" onSave={onSave} />);
+    await userEvent.click(screen.getByTestId('sidebar-note-save'));
+    expect(onSave).toHaveBeenLastCalledWith('周五来取货', '');
+    expect((await screen.findByTestId('sidebar-note-theirs')).textContent).toBe('只喝燕麦奶');
+    expect((screen.getByTestId('sidebar-note-input') as HTMLTextAreaElement).value).toBe('周五来取货');
+    await userEvent.click(screen.getByTestId('sidebar-note-save'));
+    expect(onSave).toHaveBeenLastCalledWith('周五来取货', '只喝燕麦奶');
+  });
 });

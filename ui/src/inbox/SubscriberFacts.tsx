@@ -145,6 +145,8 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
   // The note as it read when the edit began: a colleague's change since then is a conflict, not overwritten.
   const [base, setBase] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // A colleague's note that arrived while this edit was open: shown beside it, and saving again replaces it knowingly.
+  const [theirs, setTheirs] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const save = (event: FormEvent) => {
@@ -154,8 +156,15 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
     setError(null);
     onSave(editing.trim(), base)
       .then(
-        () => setEditing(null),
-        (e: unknown) => setError(describeError(t, asAppError(e))),
+        () => (setEditing(null), setTheirs(null)),
+        (e: unknown) => {
+          const failure = asAppError(e);
+          setError(describeError(t, failure));
+          if (failure.issues.some((issue) => issue.key === 'subscriber.note.conflict')) {
+            setTheirs(note);
+            setBase(note);
+          }
+        },
       )
       .finally(() => setBusy(false));
   };
@@ -197,6 +206,14 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
             <p className="field-error" role="alert" data-testid="sidebar-note-error">
               {error}
             </p>
+          )}
+          {theirs !== null && (
+            <>
+              <p className="muted">{t('inbox.sidebar.noteConflict.theirs')}</p>
+              <p className="ib-sidebar-note" data-testid="sidebar-note-theirs">
+                {theirs || t('inbox.sidebar.noNote')}
+              </p>
+            </>
           )}
           <div className="ib-note-actions">
             <button type="button" className="btn btn-small btn-ghost" onClick={() => (setEditing(null), setError(null))}>
