@@ -6,6 +6,7 @@ use specta::Type;
 
 use crate::account::Account;
 use crate::conversation::{Conversation, Message, Subscriber};
+use crate::staff::{Permission, Role};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
@@ -16,14 +17,87 @@ pub enum Change {
     Message(Message),
 }
 
+/// What a change is about, as the feed stores it and as a feed's scope
+/// lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Account,
+    Subscriber,
+    Conversation,
+    Message,
+}
+
+impl ChangeKind {
+    pub const ALL: [ChangeKind; 4] =
+        [ChangeKind::Account, ChangeKind::Subscriber, ChangeKind::Conversation, ChangeKind::Message];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Account => "account",
+            ChangeKind::Subscriber => "subscriber",
+            ChangeKind::Conversation => "conversation",
+            ChangeKind::Message => "message",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        ChangeKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// What a staff member must be allowed to do to receive changes of this
+    /// kind: what the routes reading the same things require. Subscribers
+    /// (their notes), conversations and messages (private notes too) are
+    /// the inbox's; accounts are everyone's.
+    pub fn permission(self) -> Permission {
+        match self {
+            ChangeKind::Account => Permission::Read,
+            ChangeKind::Subscriber | ChangeKind::Conversation | ChangeKind::Message => Permission::AnswerSubscribers,
+        }
+    }
+
+    /// The kinds of change `role` receives from the feed and hears of on the
+    /// live socket, in `ALL`'s order.
+    pub fn visible_to(role: Role) -> Vec<ChangeKind> {
+        ChangeKind::ALL.into_iter().filter(|kind| role.allows(kind.permission())).collect()
+    }
+}
+
 impl Change {
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            Change::Account(_) => ChangeKind::Account,
+            Change::Subscriber(_) => ChangeKind::Subscriber,
+            Change::Conversation(_) => ChangeKind::Conversation,
+            Change::Message(_) => ChangeKind::Message,
+        }
+    }
+
     /// The kind and id of the thing, as the feed stores them.
     pub fn key(&self) -> (&'static str, &str) {
-        match self {
-            Change::Account(a) => ("account", &a.id),
-            Change::Subscriber(s) => ("subscriber", &s.id),
-            Change::Conversation(c) => ("conversation", &c.id),
-            Change::Message(m) => ("message", &m.id),
+        let id = match self {
+            Change::Account(a) => &a.id,
+            Change::Subscriber(s) => &s.id,
+            Change::Conversation(c) => &c.id,
+            Change::Message(m) => &m.id,
+        };
+        (self.kind().as_str(), id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_designer_receives_accounts_and_no_conversation_data() {
+        assert_eq!(
+            ChangeKind::visible_to(Role::Designer),
+            [ChangeKind::Account],
+            "no subscribers, conversations or messages"
+        );
+        for role in [Role::Owner, Role::Admin, Role::Agent] {
+            assert_eq!(ChangeKind::visible_to(role), ChangeKind::ALL, "{role:?} answers subscribers and sees it all");
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod staff;
 pub mod sync;
 
 pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount, PlatformProfile};
-pub use change::Change;
+pub use change::{Change, ChangeKind};
 pub use error::{ErrorCode, Issue, WicketError};
 pub use mutation::{Actor, MemoryWorld, Mutation, World};
 pub use staff::{NewStaff, Permission, Role, StaffChange, StaffUser};

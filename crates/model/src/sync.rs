@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::change::Change;
+use crate::change::{Change, ChangeKind};
 use crate::error::WicketError;
 use crate::mutation::Mutation;
-use crate::staff::StaffUser;
+use crate::staff::{Role, StaffUser};
 
 /// One installation of the console (per workspace).
 pub type ClientId = String;
@@ -88,6 +88,21 @@ pub struct PullResponse {
     /// that predate it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest: Option<i64>,
+    /// The kinds of change this feed carries for the staff member's role
+    /// (`ChangeKind::visible_to`); the others are left out and the cursor
+    /// passes over them. A console whose cache was pulled under another
+    /// scope (the role changed) drops the kinds it no longer receives and,
+    /// when it receives new ones, pulls again from the beginning. Absent
+    /// from servers that predate it, which sent every kind.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "known_kinds")]
+    pub scope: Option<Vec<ChangeKind>>,
+}
+
+/// A scope as this version reads it: kinds it does not know (from a newer
+/// server) are left out, as their changes are, rather than failing the pull.
+fn known_kinds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<ChangeKind>>, D::Error> {
+    let names: Option<Vec<String>> = Option::deserialize(deserializer)?;
+    Ok(names.map(|names| names.iter().filter_map(|name| ChangeKind::parse(name)).collect()))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -147,6 +162,28 @@ pub enum LiveEvent {
         conversation_id: String,
         state: PresenceState,
     },
+    /// This staff member's role changed to `role`: what the feed carries
+    /// may have changed with it, so the console pulls now.
+    Role {
+        role: Role,
+    },
+}
+
+impl LiveEvent {
+    /// The event as a staff member with `role` may hear it: conversation
+    /// ids and presence (who is in which conversation) go only to roles
+    /// that receive conversations (`ChangeKind::visible_to`); `None` when
+    /// nothing of it is theirs.
+    pub fn for_role(&self, role: Role) -> Option<LiveEvent> {
+        let sees_conversations = role.allows(ChangeKind::Conversation.permission());
+        match self {
+            LiveEvent::Changes { seq, .. } if !sees_conversations => {
+                Some(LiveEvent::Changes { seq: *seq, conversations: Vec::new() })
+            }
+            LiveEvent::Presence { .. } if !sees_conversations => None,
+            event => Some(event.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -183,4 +220,43 @@ pub struct PresenceSnapshot {
     /// because nothing is known).
     pub live: bool,
     pub entries: Vec<Presence>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_with_a_kind_from_a_newer_server_still_reads() {
+        let json = r#"{"changes": [], "cursor": 3, "more": false, "last_mutation_id": 0, "server_time": 1,
+            "scope": ["account", "broadcast", "message"]}"#;
+        let pull: PullResponse = serde_json::from_str(json).unwrap();
+        assert_eq!(pull.scope, Some(vec![ChangeKind::Account, ChangeKind::Message]), "the unknown kind is left out");
+        let old: PullResponse = serde_json::from_str(
+            r#"{"changes": [], "cursor": 3, "more": false, "last_mutation_id": 0, "server_time": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(old.scope, None, "a server without scopes");
+    }
+
+    #[test]
+    fn a_designer_hears_that_the_feed_moved_but_not_where_or_who() {
+        let changes = LiveEvent::Changes { seq: 7, conversations: vec!["c1".into()] };
+        let presence = LiveEvent::Presence {
+            staff_id: "s1".into(),
+            display_name: "Li".into(),
+            conversation_id: "c1".into(),
+            state: PresenceState::Typing,
+        };
+        assert_eq!(
+            changes.for_role(Role::Designer),
+            Some(LiveEvent::Changes { seq: 7, conversations: Vec::new() }),
+            "the position, without the conversations"
+        );
+        assert_eq!(presence.for_role(Role::Designer), None, "nobody's presence in a conversation");
+        for role in [Role::Owner, Role::Admin, Role::Agent] {
+            assert_eq!(changes.for_role(role).as_ref(), Some(&changes), "{role:?} hears which conversations");
+            assert_eq!(presence.for_role(role).as_ref(), Some(&presence), "{role:?} hears presence");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subs
 use wicket_model::layout::Layout;
 pub use wicket_model::layout::{LayoutDraft, LayoutVersion};
 use wicket_model::sync::{PullResponse, PushResponse};
-use wicket_model::{Account, Change, Millis, Mutation, Role, StaffUser, WicketError, World};
+use wicket_model::{Account, Change, ChangeKind, Millis, Mutation, Role, StaffUser, WicketError, World};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -159,11 +159,21 @@ pub trait Storage: Send + Sync + 'static {
         now: Millis,
     ) -> Result<PushResponse>;
 
-    /// Up to `limit` changes after `after`, and no more of them than fit in
-    /// `sync::PULL_MAX_BYTES` of JSON (but at least one), read in one
-    /// snapshot with the client's last processed mutation number.
-    /// `ClientTaken` when another staff member owns `client_id`.
-    async fn pull(&self, client_id: &str, staff_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse>;
+    /// Up to `limit` changes of the kinds in `scope` after `after`, and no
+    /// more of them than fit in `sync::PULL_MAX_BYTES` of JSON (but at
+    /// least one), read in one snapshot with the client's last processed
+    /// mutation number. Changes of other kinds are passed over: the cursor
+    /// of a page that ends the feed is its newest position. `ClientTaken`
+    /// when another staff member owns `client_id`.
+    async fn pull(
+        &self,
+        client_id: &str,
+        staff_id: &str,
+        scope: &[ChangeKind],
+        after: i64,
+        limit: u32,
+        now: Millis,
+    ) -> Result<PullResponse>;
 
     /// Runs `decide` on the world inside one transaction and records what it
     /// returns in the feed; a refusal changes nothing.

@@ -438,6 +438,167 @@ async fn live_socket(
     socket
 }
 
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn presence_frame(conversation: &str, state: &str) -> tokio_tungstenite::tungstenite::Message {
+    let said = json!({"type": "presence", "conversation_id": conversation, "state": state});
+    tokio_tungstenite::tungstenite::Message::Text(said.to_string().into())
+}
+
+/// Says `state` in `conversation` on a socket of `token`'s own and waits
+/// until the server has handled it: an inbox role hears its own presence
+/// back; any other role's socket is closed by an oversized frame sent
+/// after it, which the server reads only once the presence is handled.
+async fn say_presence_and_wait(f: &Fixture, token: &str, conversation: &str) {
+    use futures_util::SinkExt;
+    let mut socket = live_socket(f, token).await;
+    socket.send(presence_frame(conversation, "viewing")).await.unwrap();
+    let (_, me) = f.call(Method::GET, "/api/v1/me", Some(token), None).await;
+    if me["role"] == "designer" {
+        let oversized = tokio_tungstenite::tungstenite::Message::Text("x".repeat(64 * 1024).into());
+        let _closing = socket.send(oversized).await;
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next()).await {}
+    } else {
+        let echo = next_event(&mut socket).await;
+        assert_eq!((echo["type"].as_str(), echo["state"].as_str()), (Some("presence"), Some("viewing")));
+    }
+}
+
+/// What a staff socket heard up to and including the `changes` event at
+/// `seq`: presence events as "name state", and the conversations named by
+/// `changes` events.
+async fn heard_until(socket: &mut Socket, seq: i64) -> (Vec<String>, Vec<String>) {
+    let (mut presence, mut conversations) = (Vec::new(), Vec::new());
+    loop {
+        let event = next_event(socket).await;
+        match event["type"].as_str() {
+            Some("presence") => presence.push(format!(
+                "{} {}",
+                event["display_name"].as_str().unwrap(),
+                event["state"].as_str().unwrap()
+            )),
+            Some("changes") => {
+                let named = event["conversations"].as_array().unwrap();
+                conversations.extend(named.iter().map(|id| id.as_str().unwrap().to_owned()));
+                if event["seq"].as_i64().unwrap() >= seq {
+                    return (presence, conversations);
+                }
+            }
+            _ => panic!("an unexpected event {event}"),
+        }
+    }
+}
+
+/// The authorization matrix of the change feed and the live socket: what
+/// each role receives, by the permission the routes reading the same things
+/// require (a designer gets accounts, never a message, private note or
+/// subscriber note, nor who is in which conversation).
+#[tokio::test]
+async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read() {
+    const INBOX: &[&str] = &["account", "conversation", "message", "subscriber"];
+    const ACCOUNTS: &[&str] = &["account"];
+    let expected: [(Role, &[&str]); 4] =
+        [(Role::Owner, INBOX), (Role::Admin, INBOX), (Role::Designer, ACCOUNTS), (Role::Agent, INBOX)];
+    let f = fixture("wechat").await;
+    let mut tokens = vec![(Role::Owner, f.owner.clone())];
+    for (login, role) in [("admin", Role::Admin), ("designer", Role::Designer), ("agent", Role::Agent)] {
+        tokens.push((role, f.staff(login, role).await));
+    }
+    let mut sockets = Vec::new();
+    for (role, token) in &tokens {
+        sockets.push((*role, live_socket(&f, token).await));
+    }
+
+    // A subscriber writes; staff add a private note and a note on the subscriber.
+    let mut browser = Browser { cookie: None };
+    browser.say(&f, "m-1", "我的卡被冻结了").await;
+    let conversation = only_conversation(&f).await;
+    let (status, _) = reply(&f, &conversation, "n-1", "内部备注：核实身份后再解冻", true).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, subscribers) = f.call(Method::GET, "/api/v1/subscribers?account_id=acc", Some(&f.owner), None).await;
+    let subscriber = subscribers["subscribers"][0]["id"].as_str().expect("the subscriber is listed").to_owned();
+    let note = json!({"client_id": "boss-console", "mutations": [{"id": 1, "mutation": {"name": "update_subscriber",
+        "args": {"id": subscriber, "tags": null, "note": "私密：VIP 客户"}}}]});
+    let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(note)).await;
+    assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
+
+    // An agent and a designer each say they view the conversation, on
+    // sockets of their own; then the subscriber writes again.
+    say_presence_and_wait(&f, &f.staff("agent-2", Role::Agent).await, &conversation).await;
+    say_presence_and_wait(&f, &f.staff("designer-2", Role::Designer).await, &conversation).await;
+    browser.say(&f, "m-2", "还在吗").await;
+    let newest = f.server.state.storage.last_seq().await.unwrap();
+
+    for (((role, token), (socket_role, socket)), (expected_role, kinds)) in
+        tokens.iter().zip(sockets.iter_mut()).zip(expected)
+    {
+        assert_eq!((*role, *socket_role), (expected_role, expected_role), "one row per role");
+        let (status, feed) =
+            f.call(Method::GET, &format!("/api/v1/changes?client_id={role:?}"), Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{role:?} follows the feed");
+        let mut received: Vec<&str> =
+            feed["changes"].as_array().unwrap().iter().map(|c| c["change"]["kind"].as_str().unwrap()).collect();
+        received.sort();
+        received.dedup();
+        assert_eq!(received, *kinds, "the kinds of change {role:?} pulls");
+        let mut scope: Vec<&str> = feed["scope"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        scope.sort();
+        assert_eq!(scope, *kinds, "the pull says its scope to {role:?}");
+        assert_eq!(feed["cursor"], newest, "{role:?}'s cursor ends at the feed's newest position");
+        let inbox = kinds.contains(&"message");
+        let text = feed.to_string();
+        for secret in ["冻结", "内部备注", "私密：VIP"] {
+            assert_eq!(text.contains(secret), inbox, "{secret} in {role:?}'s feed");
+        }
+
+        let (presence, conversations) = heard_until(socket, newest).await;
+        if inbox {
+            assert_eq!(
+                presence,
+                ["agent-2 viewing", "agent-2 left"],
+                "{role:?} hears the agent, and only the agent, view the conversation and leave as its socket closes"
+            );
+            assert!(conversations.contains(&conversation), "{role:?} hears which conversation changed");
+        } else {
+            assert!(presence.is_empty(), "{role:?} hears nobody's presence: {presence:?}");
+            assert!(conversations.is_empty(), "{role:?} hears that the feed moved, not where: {conversations:?}");
+        }
+    }
+}
+
+/// A role change reaches an open socket: it says the new role, and relays
+/// by it from then on.
+#[tokio::test]
+async fn a_live_socket_follows_its_staff_members_role() {
+    let f = fixture("wechat").await;
+    let agent = f.staff("xiaoli", Role::Agent).await;
+    let (_, me) = f.call(Method::GET, "/api/v1/me", Some(&agent), None).await;
+    let path = format!("/api/v1/staff/{}", me["id"].as_str().unwrap());
+    let mut socket = live_socket(&f, &agent).await;
+    let mut browser = Browser { cookie: None };
+
+    let (status, _) = f.call(Method::PATCH, &path, Some(&f.owner), Some(json!({"role": "designer"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let told = next_event(&mut socket).await;
+    assert_eq!((told["type"].as_str(), told["role"].as_str()), (Some("role"), Some("designer")), "{told}");
+    browser.say(&f, "m-1", "你好").await;
+    let conversation = only_conversation(&f).await;
+    say_presence_and_wait(&f, &f.owner, &conversation).await;
+    browser.say(&f, "m-2", "在吗").await;
+    let newest = f.server.state.storage.last_seq().await.unwrap();
+    let (presence, conversations) = heard_until(&mut socket, newest).await;
+    assert!(presence.is_empty() && conversations.is_empty(), "as a designer: {presence:?} {conversations:?}");
+
+    let (status, _) = f.call(Method::PATCH, &path, Some(&f.owner), Some(json!({"role": "agent"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let told = next_event(&mut socket).await;
+    assert_eq!((told["type"].as_str(), told["role"].as_str()), (Some("role"), Some("agent")), "{told}");
+    browser.say(&f, "m-3", "人呢").await;
+    let newest = f.server.state.storage.last_seq().await.unwrap();
+    let (_, conversations) = heard_until(&mut socket, newest).await;
+    assert_eq!(conversations, [conversation], "as an agent again, it hears which conversation changed");
+}
+
 #[tokio::test]
 async fn colleagues_see_who_views_and_types_and_see_them_leave_when_their_socket_drops() {
     use futures_util::SinkExt;

@@ -1,7 +1,9 @@
 use wicket_model::conversation::{ConversationStatus, Delivery, Direction, MessageBody, Subscriber, SubscriberEvent};
 use wicket_model::error::{ErrorCode, Issue};
 use wicket_model::sync::{FeedEntry, PullResponse, Rejection};
-use wicket_model::{Account, Change, StaffUser};
+use wicket_model::{Account, Change, ChangeKind, StaffUser};
+
+use crate::{PendingMedia, PullTaken};
 
 use super::*;
 
@@ -82,6 +84,7 @@ fn pull(changes: Vec<Change>) -> PullResponse {
         last_mutation_id: 0,
         server_time: T0,
         newest: None,
+        scope: None,
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use include_dir::{include_dir, Dir};
 use wicket_model::mutation::{self, Actor, MemoryWorld};
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
-use wicket_model::{Account, AccountListItem, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
+use wicket_model::{Account, AccountListItem, ChangeKind, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 mod canned;
@@ -113,11 +113,8 @@ impl Cache {
     pub fn reset_pulled_state(&self) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for table in ["accounts", "subscribers", "conversations", "messages"] {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
-        for index in ["message_search", "subscriber_search"] {
-            tx.execute(&format!("INSERT INTO {index} ({index}) VALUES ('delete-all')"), [])?;
+        for kind in ChangeKind::ALL {
+            forget_kind(&tx, kind)?;
         }
         set_meta(&tx, "cursor", "0")?;
         tx.execute("DELETE FROM meta WHERE key = 'unreadable_by'", [])?;
@@ -136,6 +133,12 @@ impl Cache {
     /// read, if one did since the pulled state was last forgotten.
     pub fn unreadable_by(&self) -> Result<Option<String>> {
         get_meta(&self.conn(), "unreadable_by")
+    }
+
+    /// The kinds of change the pulled state holds: the scope of the feed it
+    /// was pulled under (every kind before feeds had scopes).
+    pub fn feed_scope(&self) -> Result<Vec<ChangeKind>> {
+        feed_scope(&self.conn())
     }
 
     /// The server's clock minus ours, in ms, as of the last pull.
@@ -270,9 +273,36 @@ impl Cache {
     /// Once the console has caught up (`more` is false), the waiting changes
     /// the server reports as processed are part of the pulled state and leave
     /// the outbox; until then they stay on top, so nothing flickers.
-    pub fn apply_pull(&self, pull: &PullResponse, now: Millis) -> Result<()> {
+    ///
+    /// A page pulled under another scope than the cache's (the staff
+    /// member's role changed) first drops every kind the new scope leaves
+    /// out, with its search index and the thread images kept for it. When
+    /// the new scope adds kinds, the page is not taken: the cursor goes back
+    /// to the start, so the next pulls bring the kinds the cache never
+    /// received (the outbox stays, applied on top as ever).
+    pub fn apply_pull(&self, pull: &PullResponse, now: Millis) -> Result<PullTaken> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut scope = pull.scope.clone().unwrap_or_else(|| ChangeKind::ALL.to_vec());
+        scope.sort();
+        scope.dedup();
+        let held = feed_scope(&tx)?;
+        let mut taken = PullTaken::Page;
+        if held != scope {
+            for kind in held.iter().filter(|kind| !scope.contains(kind)) {
+                forget_kind(&tx, *kind)?;
+                if *kind == ChangeKind::Message {
+                    tx.execute("DELETE FROM media_cache", [])?;
+                }
+            }
+            set_meta(&tx, "feed_scope", &to_json(&scope)?)?;
+            taken = PullTaken::Narrowed;
+            if scope.iter().any(|kind| !held.contains(kind)) {
+                set_meta(&tx, "cursor", "0")?;
+                tx.commit()?;
+                return Ok(PullTaken::Widened);
+            }
+        }
         for entry in &pull.changes {
             ingest::store_change(&tx, &entry.change)?;
         }
@@ -288,7 +318,7 @@ impl Cache {
         }
         raise_outbox_sequence(&tx, pull.last_mutation_id)?;
         tx.commit()?;
-        Ok(())
+        Ok(taken)
     }
 
     /// Every account: the pulled state with the waiting changes applied on
@@ -347,6 +377,48 @@ impl Cache {
         });
         Ok(accounts)
     }
+}
+
+/// What [`Cache::apply_pull`] did with a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PullTaken {
+    /// Taken into the cache.
+    Page,
+    /// Taken, after the kinds the page's narrower scope leaves out were
+    /// dropped from the cache.
+    Narrowed,
+    /// Not taken: the page's scope holds kinds the cache never received,
+    /// so the cursor went back to the start (and kinds left out were
+    /// dropped). Pull again.
+    Widened,
+}
+
+/// The kinds the pulled state holds (see [`Cache::feed_scope`]).
+fn feed_scope(conn: &Connection) -> Result<Vec<ChangeKind>> {
+    match get_meta(conn, "feed_scope")? {
+        Some(json) => {
+            let mut scope: Vec<ChangeKind> =
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("feed scope: {e}")))?;
+            scope.sort();
+            Ok(scope)
+        }
+        None => Ok(ChangeKind::ALL.to_vec()),
+    }
+}
+
+/// Deletes every pulled thing of `kind`, with its search index.
+fn forget_kind(conn: &Connection, kind: ChangeKind) -> Result<()> {
+    let (table, index) = match kind {
+        ChangeKind::Account => ("accounts", None),
+        ChangeKind::Subscriber => ("subscribers", Some("subscriber_search")),
+        ChangeKind::Conversation => ("conversations", None),
+        ChangeKind::Message => ("messages", Some("message_search")),
+    };
+    conn.execute(&format!("DELETE FROM {table}"), [])?;
+    if let Some(index) = index {
+        conn.execute(&format!("INSERT INTO {index} ({index}) VALUES ('delete-all')"), [])?;
+    }
+    Ok(())
 }
 
 fn migrations() -> Result<wicket_sqlite::Migrations<'static>> {

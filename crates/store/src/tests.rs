@@ -47,6 +47,7 @@ fn pull(changes: Vec<Account>, cursor: i64, last_mutation_id: i64, more: bool) -
         last_mutation_id,
         server_time: 1_000,
         newest: None,
+        scope: None,
     }
 }
 

@@ -10,7 +10,7 @@ use wicket_model::sync::{
     Connection, FromConsole, PresenceSnapshot, PresenceState, PushRequest, Rejection, SyncStatus,
 };
 use wicket_model::ErrorCode;
-use wicket_store::{Cache, StoreError};
+use wicket_store::{Cache, PullTaken, StoreError};
 
 use crate::client::{ClientError, PulledPage, ServerClient};
 
@@ -370,9 +370,15 @@ async fn round(shared: &Arc<Shared>) -> Result<bool, RoundError> {
         let more = page.more;
         let had_changes = !page.changes.is_empty();
         let before = blocking(shared, |cache| cache.outbox_counts()).await?;
-        blocking(shared, move |cache| cache.apply_pull(&page, now_ms())).await?;
+        let taken = blocking(shared, move |cache| cache.apply_pull(&page, now_ms())).await?;
         let after = blocking(shared, |cache| cache.outbox_counts()).await?;
-        changed |= had_changes || before != after;
+        changed |= had_changes || before != after || taken != PullTaken::Page;
+        // The role changed and the feed now carries kinds this cache never
+        // received: the cache went back to the start; pull from there.
+        if taken == PullTaken::Widened {
+            tracing::info!("the feed's scope widened (the role changed): syncing again from the start");
+            continue;
+        }
         if !more {
             break;
         }

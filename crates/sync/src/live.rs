@@ -15,6 +15,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 use wicket_model::sync::{FromConsole, LiveEvent, Presence, PresenceSnapshot, PresenceState};
+use wicket_model::ChangeKind;
 
 use crate::engine::{new_backoff, Shared, SyncEvent};
 
@@ -75,6 +76,16 @@ async fn serve(shared: &Arc<Shared>, socket: Socket, outgoing: &mut mpsc::Unboun
                             }
                         }
                         publish_presence(shared, true);
+                    }
+                    // The role changed: pull now (the feed's scope says
+                    // what the cache keeps), and forget who is in which
+                    // conversation when the new role sees none.
+                    Ok(LiveEvent::Role { role }) => {
+                        if !role.allows(ChangeKind::Conversation.permission()) {
+                            lock(shared).clear();
+                            publish_presence(shared, true);
+                        }
+                        shared.nudge.notify_one();
                     }
                     Err(e) => tracing::debug!(error = %e, "an unknown live event"),
                 }

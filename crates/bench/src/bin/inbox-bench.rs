@@ -173,6 +173,7 @@ fn pull(changes: Vec<Change>, first_seq: i64) -> PullResponse {
         last_mutation_id: 0,
         server_time: inbox_corpus::START,
         newest: None,
+        scope: None,
     }
 }
 

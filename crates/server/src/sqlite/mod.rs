@@ -14,7 +14,7 @@ use include_dir::{include_dir, Dir};
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::layout::Layout;
 use wicket_model::sync::{FeedEntry, PullResponse, PushResponse, Rejection};
-use wicket_model::{Account, Millis, PlatformProfile, Role, StaffUser, WicketError};
+use wicket_model::{Account, ChangeKind, Millis, PlatformProfile, Role, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 use crate::storage::{
@@ -446,10 +446,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn pull(&self, client_id: &str, staff_id: &str, after: i64, limit: u32, now: Millis) -> Result<PullResponse> {
-        let (client_id, staff_id) = (client_id.to_owned(), staff_id.to_owned());
+    async fn pull(
+        &self,
+        client_id: &str,
+        staff_id: &str,
+        scope: &[ChangeKind],
+        after: i64,
+        limit: u32,
+        now: Millis,
+    ) -> Result<PullResponse> {
+        let (client_id, staff_id, scope) = (client_id.to_owned(), staff_id.to_owned(), scope.to_vec());
         self.run(move |conn| {
-            // One read transaction: the changes and the client's number agree.
+            // One read transaction: the changes, the newest position and the
+            // client's number agree.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
             check_client_owner(&tx, &client_id, &staff_id)?;
             let newest: i64 =
@@ -461,11 +470,18 @@ impl Storage for SqliteStorage {
             let mut bytes = 0;
             let mut full = false;
             {
+                // The kinds in scope, as a JSON array the query reads with
+                // `json_each`, so the statement is the same for every role.
+                let kinds = serde_json::to_string(&scope).map_err(|e| StorageError::Database(e.to_string()))?;
                 let mut stmt = tx
-                    .prepare_cached("SELECT seq, body FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+                    .prepare_cached(
+                        "SELECT seq, body FROM changes
+                         WHERE seq > ?1 AND kind IN (SELECT value FROM json_each(?3))
+                         ORDER BY seq LIMIT ?2",
+                    )
                     .map_err(sql)?;
                 let rows = stmt
-                    .query_map(params![after, i64::from(limit) + 1], |r| {
+                    .query_map(params![after, i64::from(limit) + 1, kinds], |r| {
                         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
                     })
                     .map_err(sql)?;
@@ -483,8 +499,22 @@ impl Storage for SqliteStorage {
             tx.commit().map_err(sql)?;
             let more = full || changes.len() > limit as usize;
             changes.truncate(limit as usize);
-            let cursor = changes.last().map_or(after, |c| c.seq);
-            Ok(PullResponse { changes, cursor, more, last_mutation_id, server_time: now, newest: Some(newest) })
+            // A page that ends the feed ends at its newest position, past
+            // the changes out of scope after the last one in scope (never
+            // back: a cursor beyond the newest position must stay visible).
+            let cursor = match changes.last() {
+                Some(last) if more => last.seq,
+                _ => after.max(newest),
+            };
+            Ok(PullResponse {
+                changes,
+                cursor,
+                more,
+                last_mutation_id,
+                server_time: now,
+                newest: Some(newest),
+                scope: Some(scope),
+            })
         })
         .await
     }

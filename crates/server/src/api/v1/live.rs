@@ -11,6 +11,7 @@ use axum::response::Response;
 use governor::{Quota, RateLimiter};
 use tokio::sync::broadcast::error::RecvError;
 pub(crate) use wicket_model::sync::FromConsole;
+use wicket_model::ChangeKind;
 
 use crate::api::openapi::Unauthorized;
 use crate::auth::Staff;
@@ -29,10 +30,19 @@ use crate::{AppState, LiveEvent, PresenceState};
 /// member views, types in or leaves a conversation. A console that falls
 /// behind gets a `changes` event with the newest position.
 ///
+/// What a socket carries follows the staff member's role: a role that does
+/// not answer subscribers (a designer) hears `changes` events without their
+/// conversations and no `presence`. When the role changes while the socket
+/// is open, the server says `{"type": "role", "role": …}` (within about a
+/// second) and relays by the new role from then on; the console pulls, and
+/// the pull's `scope` says what its cache now holds.
+///
 /// The console may say `FromConsole`: `{"type": "presence",
 /// "conversation_id": …, "state": "viewing" | "typing" | "left"}`, which the
-/// server relays to every staff socket. Anything else is ignored, as are
-/// presence updates beyond a few a second or with a malformed conversation id.
+/// server relays to every staff socket whose role sees conversations (a
+/// role that does not is in none, and its presence is ignored). Anything
+/// else is ignored, as are presence updates beyond a few a second or with a
+/// malformed conversation id.
 /// A message or frame over 4 KiB closes the socket (code 1009), and so does
 /// the session ending — signed out, expired, or the password changed (code
 /// 1008, within about a second).
@@ -86,7 +96,12 @@ async fn serve(socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
     relay(socket, &state, &staff, seq, &mut here).await;
     // However the socket ended, colleagues stop seeing this staff member
     // where they last were.
-    if let Some(conversation_id) = here {
+    leave(&state, &staff, &mut here);
+}
+
+/// Tells colleagues this staff member left the conversation they were in.
+fn leave(state: &AppState, staff: &Staff, here: &mut Option<String>) {
+    if let Some(conversation_id) = here.take() {
         state.announce(LiveEvent::Presence {
             staff_id: staff.user.id.clone(),
             display_name: staff.user.display_name.clone(),
@@ -98,6 +113,9 @@ async fn serve(socket: WebSocket, state: AppState, staff: Staff, seq: i64) {
 
 async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64, here: &mut Option<String>) {
     let mut events = state.live.subscribe();
+    // What this socket relays follows the staff member's role as it is now,
+    // read again with every session check.
+    let mut role = staff.user.role;
     let hello = LiveEvent::Changes { seq, conversations: Vec::new() };
     if send(&mut socket, &hello).await.is_err() {
         return;
@@ -111,6 +129,7 @@ async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64,
         tokio::select! {
             event = events.recv() => match event {
                 Ok(event) => {
+                    let Some(event) = event.for_role(role) else { continue };
                     if send(&mut socket, &event).await.is_err() {
                         return;
                     }
@@ -129,7 +148,9 @@ async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64,
                     let Ok(FromConsole::Presence { conversation_id, state: presence }) = serde_json::from_str(&text) else {
                         continue;
                     };
-                    if !valid_conversation_id(&conversation_id) || presence_limit.check().is_err() {
+                    // Only a role that sees conversations is in one.
+                    let in_inbox = role.allows(ChangeKind::Conversation.permission());
+                    if !in_inbox || !valid_conversation_id(&conversation_id) || presence_limit.check().is_err() {
                         continue;
                     }
                     if let Some(previous) = here.take().filter(|previous| *previous != conversation_id) {
@@ -161,6 +182,17 @@ async fn relay(mut socket: WebSocket, state: &AppState, staff: &Staff, seq: i64,
                 // Signed out (here or everywhere), expired, password changed:
                 // the session is gone, and so is the socket.
                 match state.storage.session(&staff.token_hash, state.clock.now()).await {
+                    Ok(Some(user)) if user.role != role => {
+                        role = user.role;
+                        if !role.allows(ChangeKind::Conversation.permission()) {
+                            leave(state, staff, here);
+                        }
+                        // The console pulls, and the feed's new scope tells
+                        // it what to drop and what to fetch.
+                        if send(&mut socket, &LiveEvent::Role { role }).await.is_err() {
+                            return;
+                        }
+                    }
                     Ok(Some(_)) => {}
                     Ok(None) => {
                         let _ = socket.send(close(close_code::POLICY, "the session has ended")).await;

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
-use wicket_model::{mutation, ErrorCode, StaffUser, WicketError};
+use wicket_model::{mutation, ChangeKind, ErrorCode, StaffUser, WicketError};
 
 use super::openapi::{Invalid, Null, RateLimited, TooLarge, Unauthorized};
 use crate::auth::{self, Staff};
@@ -355,7 +355,7 @@ pub(super) struct ChangesQuery {
     security(("bearer" = [])),
     params(ChangesQuery),
     responses(
-        (status = 200, description = "The changes after `after`, the next cursor, and whether more follow.", body = PullResponse),
+        (status = 200, description = "The changes after `after` that the staff member's role may read (`scope`: a designer receives accounts, not subscribers, conversations or messages), the next cursor, and whether more follow.", body = PullResponse),
         (status = 401, response = Unauthorized),
         (status = 403, description = "`client_id` belongs to another staff member's console (`forbidden`, issue `sync.client_id.taken`).", body = WicketError),
         (status = 422, response = Invalid),
@@ -369,7 +369,10 @@ pub(super) async fn changes(
     check_client_id(&query.client_id)?;
     let limit = query.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let after = query.after.max(0);
-    let pulled = state.storage.pull(&query.client_id, &staff.user.id, after, limit, state.clock.now()).await?;
+    // The feed carries what the role may read, as the routes do: no
+    // subscribers, conversations or messages for a role outside the inbox.
+    let scope = ChangeKind::visible_to(staff.user.role);
+    let pulled = state.storage.pull(&query.client_id, &staff.user.id, &scope, after, limit, state.clock.now()).await?;
     Ok(Json(pulled))
 }
 
