@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use wicket_server::{ManualClock, RunningServer, ServerConfig};
+use wicket_server::{ManualClock, RunningServer, ServerConfig, ServerOptions};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -404,4 +404,36 @@ fn is_type(name: &str, value: &Value) -> bool {
         "object" => value.is_object(),
         _ => false,
     }
+}
+
+/// Found by schemathesis (`make test-api`, status-code conformance): the
+/// sandbox's API answers 429 when one address sends too much, and no
+/// operation said so, so a client built from the document had no answer
+/// for it.
+#[tokio::test]
+async fn the_sandbox_apis_rate_limit_is_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let options = ServerOptions { sandbox_requests_per_minute: 1, ..ServerOptions::default() };
+    let server =
+        wicket_server::start_with(config, Arc::new(ManualClock::at(1_700_000_000_000)), options).await.unwrap();
+    let f = Fixture { _dir: dir, server, http: reqwest::Client::new() };
+    let document = f.document().await;
+    let mut api = Client { f: &f, document: document.clone(), token: None, cookie: None };
+    let view = "/s/api/{account}/view";
+    assert_eq!(api.call("GET", view, "/s/api/nope/view", None).await.0, 404, "the first request is let through");
+    let (status, answer) = api.call("GET", view, "/s/api/nope/view", None).await;
+    assert_eq!((status, answer["code"].as_str()), (429, Some("rate_limited")), "the second is over the limit");
+
+    let sandbox_api: Vec<_> =
+        operations(&document).into_iter().filter(|(_, path)| path.starts_with("/s/api/")).collect();
+    assert!(sandbox_api.len() >= 7, "the sandbox's API is documented: {sandbox_api:?}");
+    for (method, path) in sandbox_api {
+        assert_eq!(
+            operation(&document, &method, &path)["responses"]["429"]["$ref"],
+            "#/components/responses/RateLimited",
+            "{method} {path} documents 429"
+        );
+    }
+    f.server.stop().await;
 }

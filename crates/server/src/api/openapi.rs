@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use axum::Json;
 use utoipa::openapi::schema::{AdditionalProperties, Object, Schema};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::RefOr;
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 use wicket_model::WicketError;
 
@@ -77,7 +77,7 @@ use super::{sandbox, v1};
         ),
         responses(Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Invalid, RateLimited),
     ),
-    modifiers(&SecuritySchemes, &TagsIntoStrictVariants),
+    modifiers(&SecuritySchemes, &TagsIntoStrictVariants, &SandboxRateLimit),
     tags(
         (name = "meta", description = "The server itself and this document."),
         (name = "sessions", description = "Staff sign-in and sessions."),
@@ -149,6 +149,38 @@ impl Modify for TagsIntoStrictVariants {
                 if let Some(merged) = with_tag(variant, &strict) {
                     *variant = RefOr::T(Schema::Object(merged));
                 }
+            }
+        }
+    }
+}
+
+/// Every route of the sandbox's API may answer 429 (`rate_limited`, with
+/// `Retry-After`): `sandbox::guard` limits requests and bytes per address in
+/// front of all of them, so the handlers' own lists do not show it.
+struct SandboxRateLimit;
+
+impl Modify for SandboxRateLimit {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/s/api/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("RateLimited")));
             }
         }
     }
