@@ -8,9 +8,11 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod limits;
+pub mod platform;
 pub mod purge;
 pub mod sqlite;
 pub mod storage;
+pub mod wechat;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub options: Arc<ServerOptions>,
     pub sandbox_limits: Arc<limits::SandboxLimits>,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// The platform adapters (sandbox, WeChat) behind one boundary.
+    pub platforms: Arc<platform::Platforms>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
     closing: tokio::sync::watch::Sender<bool>,
@@ -54,12 +58,14 @@ impl AppState {
             options: Arc::new(ServerOptions::default()),
             sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
             live,
+            platforms: Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(wechat::DEFAULT_API_BASE))),
             closing,
         }
     }
 
     pub fn with_options(mut self, options: ServerOptions) -> Self {
         self.sandbox_limits = Arc::new(limits::SandboxLimits::new(&options));
+        self.platforms = Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(&options.wechat_api_base)));
         self.options = Arc::new(options);
         self
     }
@@ -197,6 +203,11 @@ pub struct ServerOptions {
     /// Subscribers' images stop being accepted once the server stores this
     /// many bytes of images.
     pub media_total_bytes: u64,
+    /// WeChat's API (`https://api.weixin.qq.com`); tests point it at the double.
+    pub wechat_api_base: String,
+    /// The file holding the key that seals platform secrets; by default
+    /// beside the data folder (`<data>.secrets-key`), made on first start.
+    pub secrets_key_file: Option<PathBuf>,
 }
 
 impl Default for ServerOptions {
@@ -209,6 +220,8 @@ impl Default for ServerOptions {
             sandbox_kib_per_minute: 16 * 1024,
             sandbox_visitor_image_bytes_per_hour: 20 * 1024 * 1024,
             media_total_bytes: 1024 * 1024 * 1024,
+            wechat_api_base: wechat::DEFAULT_API_BASE.into(),
+            secrets_key_file: None,
         }
     }
 }
@@ -225,12 +238,17 @@ pub async fn start_with(
     options: ServerOptions,
 ) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.data_dir)?;
+    let key_file =
+        options.secrets_key_file.clone().unwrap_or_else(|| wechat::secrets::default_key_path(&config.data_dir));
+    let secrets_key = wechat::secrets::SecretsKey::load_or_create(&key_file)?;
     let state = AppState::new(Arc::new(storage), clock).with_options(options);
+    state.platforms.wechat.set_key(secrets_key);
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
     purge::spawn(state.clone());
+    platform::outbound::spawn(state.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -247,6 +265,8 @@ pub async fn start_with(
 pub enum StartError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Secrets(#[from] wechat::secrets::SecretsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }

@@ -37,6 +37,17 @@ struct Cli {
     #[arg(long, env = "WICKET_HTTPS")]
     https: bool,
 
+    /// WeChat's API. Tests and demonstrations point it at the WeChat double.
+    #[arg(long, env = "WICKET_WECHAT_API_BASE", default_value = wicket_server::wechat::DEFAULT_API_BASE)]
+    wechat_api_base: String,
+
+    /// The file holding the key that seals platform secrets (WeChat's
+    /// AppSecret, Token, EncodingAESKey) in the database. Made on first start
+    /// (mode 0600) if missing; by default beside the data folder,
+    /// `<data>.secrets-key`, so a copy of the folder does not carry the key.
+    #[arg(long, env = "WICKET_SECRETS_KEY_FILE")]
+    secrets_key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -70,6 +81,8 @@ async fn main() -> std::process::ExitCode {
                 trust_proxy: cli.trust_proxy,
                 https: cli.https,
                 sandbox_platform: !cli.no_sandbox_platform,
+                wechat_api_base: cli.wechat_api_base,
+                secrets_key_file: cli.secrets_key_file,
                 ..ServerOptions::default()
             };
             serve(ServerConfig { data_dir: cli.data, listen: cli.listen }, options).await

@@ -245,6 +245,9 @@ pub trait Storage: Send + Sync + 'static {
     /// mutation number, refusals) of clients that pushed nothing since
     /// `clients_idle_before`.
     async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<Purged>;
+
+    /// Where the platform adapters keep connections and sends.
+    fn platforms(&self) -> &dyn crate::platform::store::PlatformStore;
 }
 
 /// What one purge deleted.

@@ -28,6 +28,7 @@ macro_rules! route_table {
 pub mod openapi;
 pub mod sandbox;
 pub mod v1;
+pub mod wechat;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .nest(V1_PREFIX, v1::routes().layer(axum::middleware::from_fn(v1::protocol)))
         .merge(sandbox::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::guard)))
+        .merge(wechat::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -55,5 +57,6 @@ pub fn routes(state: AppState) -> Router {
 pub fn route_list() -> Vec<(&'static str, String)> {
     let v1 = v1::ROUTES.iter().map(|(method, path)| (*method, format!("{V1_PREFIX}{path}")));
     let sandbox = sandbox::ROUTES.iter().map(|(method, path)| (*method, (*path).to_owned()));
-    v1.chain(sandbox).map(|(method, path)| (method, path.replace("{*", "{"))).collect()
+    let wechat = wechat::ROUTES.iter().map(|(method, path)| (*method, (*path).to_owned()));
+    v1.chain(sandbox).chain(wechat).map(|(method, path)| (method, path.replace("{*", "{"))).collect()
 }

@@ -12,7 +12,7 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 use wicket_model::WicketError;
 
-use super::{sandbox, v1};
+use super::{sandbox, v1, wechat};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +62,11 @@ use super::{sandbox, v1};
         sandbox::messages,
         sandbox::send,
         sandbox::live,
+        v1::wechat::connection,
+        v1::wechat::connect,
+        v1::wechat::test,
+        wechat::verify,
+        wechat::callback,
     ),
     components(
         schemas(
@@ -87,6 +92,7 @@ use super::{sandbox, v1};
         (name = "inbox", description = "Conversations, messages and subscribers, for staff."),
         (name = "staff", description = "Staff members and their roles, for owners and administrators."),
         (name = "sandbox", description = "The built-in sandbox platform: the subscriber web app and its API."),
+        (name = "wechat", description = "WeChat official accounts: the connection (owners and administrators) and WeChat's callbacks."),
     ),
 )]
 pub struct ApiDoc;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use wicket_model::conversation::{Message, MessageBody, SubscriberEvent};
-use wicket_model::conversation_rules::{self, Inbound, NewIds};
+use wicket_model::conversation_rules::Inbound;
 use wicket_model::layout::{Layout, SampleSubscriber};
 use wicket_model::{ErrorCode, PlatformProfile, WicketError};
 
@@ -349,27 +349,7 @@ async fn receive(
         Some(id) => hex::encode(&Sha256::digest(format!("{}\n{id}", visitor.user_id).as_bytes())[..16]),
         None => uuid::Uuid::new_v4().to_string(),
     };
-    let ids = NewIds {
-        subscriber: uuid::Uuid::new_v4().to_string(),
-        conversation: uuid::Uuid::new_v4().to_string(),
-        message: message_id.clone(),
-    };
-    let now = state.clock.now();
-    let decide =
-        Box::new(move |world: &dyn wicket_model::World| conversation_rules::receive(world, &inbound, &ids, now));
-    let recorded = state.storage.record(decide, now).await?.map_err(ApiError)?;
-    let conversations: Vec<String> = recorded
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            wicket_model::Change::Conversation(conversation) => Some(conversation.id.clone()),
-            _ => None,
-        })
-        .collect();
-    if !recorded.changes.is_empty() {
-        state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
-    }
-    Ok(message_id)
+    Ok(crate::platform::receive(state, inbound, message_id).await?.message_id)
 }
 
 #[derive(Serialize, ToSchema)]

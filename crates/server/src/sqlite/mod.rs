@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 mod inbox;
 mod layouts;
+mod platform;
 mod purge;
 mod sandbox;
 mod world;
@@ -729,6 +730,10 @@ impl Storage for SqliteStorage {
 
     async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<crate::storage::Purged> {
         self.run(move |conn| purge::purge(conn, now, clients_idle_before)).await
+    }
+
+    fn platforms(&self) -> &dyn crate::platform::store::PlatformStore {
+        self
     }
 }
 

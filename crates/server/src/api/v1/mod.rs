@@ -5,6 +5,7 @@ pub(super) mod layouts;
 pub(super) mod live;
 pub(super) mod media;
 pub(super) mod staff;
+pub(super) mod wechat;
 
 use std::sync::Arc;
 
@@ -60,6 +61,9 @@ route_table! {
     POST "/staff" => staff::create;
     PATCH "/staff/{staff}" => staff::update;
     DELETE "/staff/{staff}/sessions" => staff::sign_out_staff;
+    GET "/accounts/{account}/wechat" => wechat::connection;
+    PUT "/accounts/{account}/wechat" => wechat::connect;
+    POST "/accounts/{account}/wechat/test" => wechat::test;
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error

@@ -1,0 +1,257 @@
+//! An account's WeChat connection, for owners and administrators: AppID,
+//! secrets (sent in, never back: masked), message mode, the callback URL to
+//! paste into WeChat's console, the connection's state, and a test that
+//! fetches an access token.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wicket_model::{ErrorCode, Issue, Permission, WicketError};
+
+use super::ApiJson;
+use crate::api::openapi::{Forbidden, Invalid, NotFound, Unauthorized};
+use crate::auth::Staff;
+use crate::error::ApiError;
+use crate::wechat::api::CallError;
+use crate::wechat::secrets::mask;
+use crate::wechat::{Connection, ConnectionError, ConnectionState, Mode, Secrets};
+use crate::AppState;
+
+/// A connection as the console sees it: secrets masked.
+#[derive(Serialize, ToSchema)]
+#[schema(as = WechatConnection)]
+pub struct ConnectionView {
+    app_id: String,
+    /// The last four characters, the rest masked.
+    app_secret: String,
+    token: String,
+    encoding_aes_key: String,
+    /// The EncodingAESKey before the last change is still accepted.
+    has_previous_key: bool,
+    mode: Mode,
+    /// The path of the callback URL to paste into WeChat's console, after this server's address.
+    callback_path: String,
+    state: ConnectionState,
+}
+
+impl ConnectionView {
+    fn of(connection: &Connection) -> Self {
+        Self {
+            app_id: connection.app_id.clone(),
+            app_secret: mask(&connection.secrets.app_secret),
+            token: mask(&connection.secrets.token),
+            encoding_aes_key: mask(&connection.secrets.encoding_aes_key),
+            has_previous_key: connection.secrets.previous_encoding_aes_key.is_some(),
+            mode: connection.mode,
+            callback_path: format!("/wechat/{}", connection.account_id),
+            state: connection.state.clone(),
+        }
+    }
+}
+
+/// What the console sends. A secret left out keeps the one stored (all are
+/// needed the first time). `Debug` shows no secret.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = WechatConnect)]
+pub struct Connect {
+    /// `wx` and 16 hexadecimal characters.
+    app_id: String,
+    app_secret: Option<String>,
+    /// 3 to 32 letters or digits, as WeChat's console allows.
+    token: Option<String>,
+    /// 43 letters or digits.
+    encoding_aes_key: Option<String>,
+    mode: Mode,
+}
+
+impl std::fmt::Debug for Connect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connect").field("app_id", &self.app_id).field("mode", &self.mode).finish_non_exhaustive()
+    }
+}
+
+/// What WeChat answered to the test.
+#[derive(Serialize, ToSchema)]
+#[schema(as = WechatTest)]
+pub struct TestAnswer {
+    ok: bool,
+    /// WeChat's error code, when it refused.
+    errcode: Option<i64>,
+    /// What WeChat (or the network) said.
+    message: String,
+    token_valid_until: Option<i64>,
+}
+
+fn connection_error(e: ConnectionError) -> ApiError {
+    match e {
+        ConnectionError::Storage(e) => e.into(),
+        other => {
+            tracing::error!(error = %other, "WeChat connection");
+            ApiError::new(ErrorCode::Internal, other.to_string())
+        }
+    }
+}
+
+async fn account_exists(state: &AppState, account: &str) -> Result<(), ApiError> {
+    match state.storage.account(account).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError(WicketError::not_found(format!("account {account}")))),
+    }
+}
+
+async fn current(state: &AppState, account: &str) -> Result<Option<Connection>, ApiError> {
+    state.platforms.wechat.connection(state, account).await.map_err(connection_error)
+}
+
+/// The account's WeChat connection (secrets masked).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/wechat",
+    tag = "wechat",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The connection.", body = ConnectionView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn connection(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<ConnectionView>, ApiError> {
+    staff.require(Permission::ManageAccounts)?;
+    account_exists(&state, &account).await?;
+    let found = current(&state, &account).await?;
+    found
+        .map(|c| Json(ConnectionView::of(&c)))
+        .ok_or_else(|| ApiError(WicketError::not_found("this account's WeChat connection".to_string())))
+}
+
+fn check(connect: &Connect, existing: Option<&Connection>) -> Result<Secrets, ApiError> {
+    let mut issues = Vec::new();
+    let app_id_ok = connect.app_id.len() == 18
+        && connect.app_id.starts_with("wx")
+        && connect.app_id[2..].bytes().all(|b| b.is_ascii_hexdigit());
+    if !app_id_ok {
+        issues.push(Issue::new("app_id", "wechat.app_id.invalid"));
+    }
+    let pick = |given: &Option<String>, stored: Option<&String>, path: &str, issues: &mut Vec<Issue>| match given
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        Some(value) => value.to_owned(),
+        None => match stored {
+            Some(value) => value.clone(),
+            None => {
+                issues.push(Issue::new(path, "wechat.secret.required"));
+                String::new()
+            }
+        },
+    };
+    let stored = existing.map(|c| &c.secrets);
+    let app_secret = pick(&connect.app_secret, stored.map(|s| &s.app_secret), "app_secret", &mut issues);
+    let token = pick(&connect.token, stored.map(|s| &s.token), "token", &mut issues);
+    let key = pick(&connect.encoding_aes_key, stored.map(|s| &s.encoding_aes_key), "encoding_aes_key", &mut issues);
+    if !app_secret.is_empty() && (app_secret.len() > 64 || !app_secret.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        issues.push(Issue::new("app_secret", "wechat.app_secret.invalid"));
+    }
+    if !token.is_empty() && (!(3..=32).contains(&token.len()) || !token.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        issues.push(Issue::new("token", "wechat.token.invalid"));
+    }
+    if !key.is_empty() && (key.len() != 43 || !key.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        issues.push(Issue::new("encoding_aes_key", "wechat.encoding_aes_key.invalid"));
+    }
+    if !issues.is_empty() {
+        return Err(ApiError(WicketError::invalid(issues)));
+    }
+    // A new EncodingAESKey keeps the one before it: WeChat may still send with it.
+    let previous_encoding_aes_key = match stored {
+        Some(old) if old.encoding_aes_key != key => Some(old.encoding_aes_key.clone()),
+        Some(old) => old.previous_encoding_aes_key.clone(),
+        None => None,
+    };
+    Ok(Secrets { app_secret, token, encoding_aes_key: key, previous_encoding_aes_key })
+}
+
+/// Connects the account to WeChat, or changes its connection.
+#[utoipa::path(
+    put,
+    path = "/api/v1/accounts/{account}/wechat",
+    tag = "wechat",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    request_body = Connect,
+    responses(
+        (status = 200, description = "The connection as saved (secrets masked).", body = ConnectionView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    ),
+)]
+pub async fn connect(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+    ApiJson(connect): ApiJson<Connect>,
+) -> Result<Json<ConnectionView>, ApiError> {
+    staff.require(Permission::ManageAccounts)?;
+    account_exists(&state, &account).await?;
+    let existing = current(&state, &account).await?;
+    let secrets = check(&connect, existing.as_ref())?;
+    let connection = Connection {
+        account_id: account.clone(),
+        app_id: connect.app_id.clone(),
+        mode: connect.mode,
+        secrets,
+        state: existing.map(|c| c.state).unwrap_or_default(),
+    };
+    state.platforms.wechat.save(&state, &connection).await.map_err(connection_error)?;
+    tracing::info!(account = %account, app_id = %connection.app_id, mode = ?connection.mode, "WeChat connection saved");
+    Ok(Json(ConnectionView::of(&connection)))
+}
+
+/// Tests the connection: fetches an access token and says what WeChat answered.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{account}/wechat/test",
+    tag = "wechat",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "WeChat's answer (`ok` false when it refused or could not be reached).", body = TestAnswer),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn test(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<TestAnswer>, ApiError> {
+    staff.require(Permission::ManageAccounts)?;
+    account_exists(&state, &account).await?;
+    let connection = current(&state, &account)
+        .await?
+        .ok_or_else(|| ApiError(WicketError::not_found("this account's WeChat connection".to_string())))?;
+    let answer = match state.platforms.wechat.test(&state, &connection).await {
+        Ok(until) => TestAnswer {
+            ok: true,
+            errcode: None,
+            message: "WeChat gave an access token".into(),
+            token_valid_until: Some(until),
+        },
+        Err(CallError::Refused { errcode, errmsg }) => {
+            TestAnswer { ok: false, errcode: Some(errcode), message: errmsg, token_valid_until: None }
+        }
+        Err(other) => TestAnswer { ok: false, errcode: None, message: other.to_string(), token_valid_until: None },
+    };
+    Ok(Json(answer))
+}

@@ -1,0 +1,197 @@
+//! WeChat's callbacks: `GET /wechat/{account}` (the URL check, `echostr`)
+//! and `POST /wechat/{account}` (every message and event). Each is checked
+//! by `wicket_wechat` (replay window, signature, AES and AppID, bounded XML);
+//! a refused request is logged without secrets and changes nothing. An
+//! accepted message is stored durably, once however often WeChat retries,
+//! before "success" answers WeChat (which waits 5 s); slower work comes after.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use wicket_model::conversation_rules::Inbound;
+use wicket_wechat::{CallbackQuery, DEFAULT_REPLAY_WINDOW_SECS, EMPTY_REPLY};
+
+use crate::platform;
+use crate::wechat::{self, Connection, PLATFORM};
+use crate::AppState;
+
+route_table! {
+    GET "/wechat/{account}" => verify;
+    POST "/wechat/{account}" => callback, layer = DefaultBodyLimit::max(wicket_wechat::MAX_BODY_BYTES);
+}
+
+/// The query WeChat adds to the callback URL.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub(super) struct WechatQuery {
+    /// SHA-1 of the sorted Token, timestamp and nonce.
+    signature: Option<String>,
+    /// Unix seconds; refused outside the replay window (5 minutes).
+    timestamp: Option<String>,
+    nonce: Option<String>,
+    /// The URL check's challenge, answered unchanged (GET only).
+    echostr: Option<String>,
+    /// `aes` when the body is encrypted (safe and compatible modes).
+    encrypt_type: Option<String>,
+    /// SHA-1 over Token, timestamp, nonce and the ciphertext (encrypted bodies).
+    msg_signature: Option<String>,
+    /// The subscriber's OpenID (WeChat adds it; not trusted: the signed body says who).
+    #[allow(dead_code)]
+    openid: Option<String>,
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
+async fn connection_of(state: &AppState, account: &str) -> Result<Connection, Response> {
+    match state.platforms.wechat.connection(state, account).await {
+        Ok(Some(connection)) => Ok(connection),
+        Ok(None) => Err(plain(StatusCode::NOT_FOUND, "this account is not connected to WeChat")),
+        Err(e) => {
+            tracing::error!(account = %account, error = %e, "cannot open the account's WeChat connection");
+            Err(plain(StatusCode::INTERNAL_SERVER_ERROR, "the server cannot read this connection"))
+        }
+    }
+}
+
+fn refuse(state: &AppState, account: &str, why: String) -> Response {
+    // `why` comes from wicket_wechat's errors, which never echo secrets.
+    tracing::warn!(account = %account, reason = %why, "refused a WeChat callback");
+    state.platforms.wechat.note_refusal(account, state.clock.now(), format!("refused a callback: {why}"));
+    plain(StatusCode::FORBIDDEN, "refused")
+}
+
+/// WeChat's check of the callback URL: `echostr` back when the signature matches the Token.
+#[utoipa::path(
+    get,
+    path = "/wechat/{account}",
+    tag = "wechat",
+    operation_id = "wechat_verify",
+    params(("account" = String, Path, description = "The account's id."), WechatQuery),
+    responses(
+        (status = 200, description = "`echostr`, unchanged.", body = String, content_type = "text/plain"),
+        (status = 403, description = "The signature does not match the account's Token (`refused`).", body = String, content_type = "text/plain"),
+        (status = 404, description = "The account is not connected to WeChat.", body = String, content_type = "text/plain"),
+    ),
+)]
+pub(super) async fn verify(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    Query(query): Query<WechatQuery>,
+) -> Response {
+    let connection = match connection_of(&state, &account).await {
+        Ok(connection) => connection,
+        Err(response) => return response,
+    };
+    let crypto = match connection.crypto() {
+        Ok(crypto) => crypto,
+        Err(e) => return refuse(&state, &account, format!("the stored EncodingAESKey is unusable: {e}")),
+    };
+    let (Some(signature), Some(timestamp), Some(nonce), Some(echostr)) =
+        (&query.signature, &query.timestamp, &query.nonce, &query.echostr)
+    else {
+        return refuse(&state, &account, "the URL check lacks signature, timestamp, nonce or echostr".into());
+    };
+    match crypto.verify_url(signature, timestamp, nonce, echostr) {
+        Ok(echo) => {
+            let echo = echo.to_owned();
+            let now = state.clock.now();
+            state.platforms.wechat.update_state(&state, &account, |s| s.last_callback_at = Some(now)).await;
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], echo).into_response()
+        }
+        Err(e) => refuse(&state, &account, e.to_string()),
+    }
+}
+
+/// A message or event from WeChat, in the account's message mode.
+#[utoipa::path(
+    post,
+    path = "/wechat/{account}",
+    tag = "wechat",
+    operation_id = "wechat_callback",
+    params(("account" = String, Path, description = "The account's id."), WechatQuery),
+    request_body(content = String, description = "WeChat's XML: plaintext, or the `<Encrypt>` envelope.", content_type = "text/xml"),
+    responses(
+        (status = 200, description = "Stored (or stored before: a retry): `success`.", body = String, content_type = "text/plain"),
+        (status = 403, description = "Refused: outside the replay window, a wrong signature, a body that does not decrypt or names another AppID, an unencrypted body in safe mode, or XML that cannot be read. Nothing was stored.", body = String, content_type = "text/plain"),
+        (status = 404, description = "The account is not connected to WeChat.", body = String, content_type = "text/plain"),
+        (status = 413, description = "The body is larger than WeChat sends.", body = String, content_type = "text/plain"),
+        (status = 503, description = "The message could not be stored; WeChat sends it again.", body = String, content_type = "text/plain"),
+    ),
+)]
+pub(super) async fn callback(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    Query(query): Query<WechatQuery>,
+    body: Bytes,
+) -> Response {
+    let connection = match connection_of(&state, &account).await {
+        Ok(connection) => connection,
+        Err(response) => return response,
+    };
+    let crypto = match connection.crypto() {
+        Ok(crypto) => crypto,
+        Err(e) => return refuse(&state, &account, format!("the stored EncodingAESKey is unusable: {e}")),
+    };
+    let callback_query = CallbackQuery {
+        signature: query.signature.as_deref(),
+        timestamp: query.timestamp.as_deref(),
+        nonce: query.nonce.as_deref(),
+        encrypt_type: query.encrypt_type.as_deref(),
+        msg_signature: query.msg_signature.as_deref(),
+    };
+    let now = state.clock.now();
+    let opened = match crypto.open_callback(
+        connection.mode.into(),
+        &callback_query,
+        &body,
+        now.div_euclid(1000),
+        DEFAULT_REPLAY_WINDOW_SECS,
+    ) {
+        Ok(opened) => opened,
+        Err(e) => return refuse(&state, &account, e.to_string()),
+    };
+    let message = opened.message;
+    match wechat::to_body(&message.kind) {
+        Some(body) => {
+            let inbound = Inbound {
+                account_id: account.clone(),
+                platform: PLATFORM.into(),
+                platform_user_id: message.from_user_name.clone(),
+                display_name: wechat::display_name(&message.from_user_name),
+                platform_msg_id: Some(wechat::platform_msg_id(&message)),
+                body,
+            };
+            let id = wechat::message_id(&account, &message);
+            match platform::receive(&state, inbound, id).await {
+                Ok(received) if !received.new => {
+                    tracing::debug!(account = %account, key = %message.dedup_key(), "a callback WeChat sent again");
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // Not "success": WeChat sends it again.
+                    tracing::warn!(account = %account, error = %e.0.message, "a WeChat message could not be stored");
+                    let status = if e.0.code == wicket_model::ErrorCode::Invalid {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    };
+                    return plain(status, "not stored");
+                }
+            }
+        }
+        None => {
+            tracing::info!(account = %account, kind = ?message.kind, "a WeChat platform report, not a subscriber's message")
+        }
+    }
+    // The connection's state is slow work: after the answer.
+    let later = state.clone();
+    tokio::spawn(async move {
+        later.platforms.wechat.update_state(&later, &account, |s| s.last_callback_at = Some(now)).await;
+    });
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], EMPTY_REPLY).into_response()
+}

@@ -1,0 +1,195 @@
+//! The platform boundary: every super-app platform (the built-in sandbox,
+//! WeChat, Alipay next) sits behind it.
+//!
+//! - Inbound: an adapter turns its platform's request into an [`Inbound`]
+//!   and hands it to [`receive`], the one storage path for subscribers'
+//!   messages and events (the same rules, the same feed, the same live
+//!   announcement), so the inbox never knows which platform spoke.
+//! - Outbound: a staff reply is recorded by the console's own routes; the
+//!   [`outbound`] dispatcher reads it from the change feed and hands it to
+//!   the [`Platform`] of the subscriber's platform. Adding a platform adds an
+//!   adapter and one line in [`Platforms::for_platform`]; no handler changes.
+
+pub mod outbound;
+pub mod store;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use wicket_model::conversation::{Message, Subscriber};
+use wicket_model::conversation_rules::{self, Inbound, NewIds};
+use wicket_model::layout::Layout;
+use wicket_model::Account;
+
+use crate::error::ApiError;
+use crate::{AppState, LiveEvent};
+
+/// What came of handing a reply to a platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// The platform accepted it.
+    Sent,
+    /// The platform refused it for good: `reason` is an issue key the
+    /// console translates (`wechat.send.window_closed`, …).
+    Refused { reason: String },
+    /// Not sent, for a reason that may pass (a busy platform, no network
+    /// before the request left): try again later.
+    Retry { reason: String },
+    /// The request left and no answer came back: it may have arrived.
+    /// Never sent again without a person deciding.
+    Unknown,
+}
+
+/// A platform's refusal or failure outside sending a reply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PlatformError {
+    /// An issue key the console translates.
+    pub key: String,
+    /// What the platform said, for people (never a secret).
+    pub message: String,
+}
+
+/// One page of an account's followers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowerPage {
+    pub user_ids: Vec<String>,
+    /// Where the next page starts; `None` at the end.
+    pub next: Option<String>,
+    pub total: u64,
+}
+
+/// A staff reply on its way to a subscriber.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub account: Account,
+    pub subscriber: Subscriber,
+    pub message: Message,
+}
+
+/// What Wicket asks of a platform.
+#[async_trait]
+pub trait Platform: Send + Sync + 'static {
+    /// The platform's name on subscribers (`Subscriber::platform`).
+    fn name(&self) -> &'static str;
+    /// Delivers a staff reply to its subscriber.
+    async fn send_reply(&self, state: &AppState, reply: &Reply) -> SendOutcome;
+    /// Publishes a layout's menu as the account's live menu.
+    async fn publish_menu(&self, state: &AppState, account: &Account, layout: &Layout) -> Result<(), PlatformError>;
+    /// A page of the account's followers, from `next` (the start when `None`).
+    async fn followers(
+        &self,
+        state: &AppState,
+        account: &Account,
+        next: Option<&str>,
+    ) -> Result<FollowerPage, PlatformError>;
+    /// Uploads an image for a reply; the platform's id for it.
+    async fn upload_media(
+        &self,
+        state: &AppState,
+        account: &Account,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, PlatformError>;
+}
+
+/// The built-in sandbox: its subscribers read their conversation from this
+/// server (the subscriber web app), so storing a reply delivers it and its
+/// menu is the published layout itself.
+pub struct SandboxPlatform;
+
+#[async_trait]
+impl Platform for SandboxPlatform {
+    fn name(&self) -> &'static str {
+        "sandbox"
+    }
+
+    async fn send_reply(&self, _state: &AppState, _reply: &Reply) -> SendOutcome {
+        SendOutcome::Sent
+    }
+
+    async fn publish_menu(&self, _: &AppState, _: &Account, _: &Layout) -> Result<(), PlatformError> {
+        Ok(())
+    }
+
+    async fn followers(
+        &self,
+        state: &AppState,
+        account: &Account,
+        _: Option<&str>,
+    ) -> Result<FollowerPage, PlatformError> {
+        let all = state
+            .storage
+            .subscribers(&account.id, None, 10_000)
+            .await
+            .map_err(|e| PlatformError { key: "platform.unavailable".into(), message: e.to_string() })?;
+        let user_ids: Vec<String> =
+            all.into_iter().filter(|s| s.platform == self.name() && s.following).map(|s| s.platform_user_id).collect();
+        Ok(FollowerPage { total: user_ids.len() as u64, user_ids, next: None })
+    }
+
+    async fn upload_media(&self, _: &AppState, _: &Account, _: &str, _: Vec<u8>) -> Result<String, PlatformError> {
+        // Staff images are already this server's media (`/s/media/{id}`).
+        Ok(String::new())
+    }
+}
+
+/// Every platform adapter this server runs.
+pub struct Platforms {
+    pub sandbox: Arc<SandboxPlatform>,
+    pub wechat: Arc<crate::wechat::WechatPlatform>,
+}
+
+impl Platforms {
+    pub fn new(wechat: crate::wechat::WechatPlatform) -> Self {
+        Self { sandbox: Arc::new(SandboxPlatform), wechat: Arc::new(wechat) }
+    }
+
+    /// The adapter that speaks for subscribers of `platform`.
+    pub fn for_platform(&self, platform: &str) -> Option<Arc<dyn Platform>> {
+        match platform {
+            "sandbox" => Some(self.sandbox.clone()),
+            "wechat" => Some(self.wechat.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// What [`receive`] stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub message_id: String,
+    /// False when the platform sent it before (a retried callback).
+    pub new: bool,
+}
+
+/// The one path a subscriber's message or event takes into Wicket: the
+/// conversation rules decide inside one storage transaction (a message
+/// already received under its platform id changes nothing), the feed records
+/// it, and the staff's live sockets hear of it. `message_id` is the adapter's
+/// id for the message; deriving it from the platform's id makes a retry find
+/// the same row.
+pub async fn receive(state: &AppState, inbound: Inbound, message_id: String) -> Result<Received, ApiError> {
+    let ids = NewIds {
+        subscriber: uuid::Uuid::new_v4().to_string(),
+        conversation: uuid::Uuid::new_v4().to_string(),
+        message: message_id.clone(),
+    };
+    let now = state.clock.now();
+    let decide =
+        Box::new(move |world: &dyn wicket_model::World| conversation_rules::receive(world, &inbound, &ids, now));
+    let recorded = state.storage.record(decide, now).await?.map_err(ApiError)?;
+    let conversations: Vec<String> = recorded
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            wicket_model::Change::Conversation(conversation) => Some(conversation.id.clone()),
+            _ => None,
+        })
+        .collect();
+    let new = recorded.changes.iter().any(|c| matches!(c, wicket_model::Change::Message(_)));
+    if !recorded.changes.is_empty() {
+        state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
+    }
+    Ok(Received { message_id, new })
+}

@@ -1,0 +1,172 @@
+//! The outbound dispatcher: staff replies to subscribers of a platform other
+//! than the sandbox go out through that platform's adapter.
+//!
+//! Replies are recorded by the console's routes as they always were (push,
+//! or `POST /conversations/{id}/messages`); the dispatcher finds them in the
+//! change feed, queues each once ever (`platform_sends`, keyed by message
+//! id), and sends. A send is marked `sending` durably before its request
+//! leaves, so a server stopped mid-request finds it there and shows its
+//! outcome as unknown instead of sending it twice: the platforms' send APIs
+//! have no idempotency key. A refusal becomes the message's `failed` state
+//! with the platform's reason as an issue key.
+
+use std::time::Duration;
+
+use wicket_model::conversation::Delivery;
+use wicket_model::{Change, Millis};
+
+use super::{Reply, SendOutcome};
+use crate::platform::store::{QueuedSend, SendState};
+use crate::storage::StorageError;
+use crate::{AppState, LiveEvent};
+
+/// Attempts a transient failure gets before the reply is marked failed.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// The issue key of a reply that left and got no answer.
+pub const OUTCOME_UNKNOWN: &str = "platform.send.outcome_unknown";
+/// The issue key of a reply the platform kept refusing for passing reasons.
+pub const UNAVAILABLE: &str = "platform.send.unavailable";
+
+/// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s, 8 s…
+pub fn backoff(attempts: u32) -> Millis {
+    1000 * (1i64 << attempts.min(6))
+}
+
+/// Runs the dispatcher until the server stops.
+pub fn spawn(state: AppState) {
+    let _detached = tokio::spawn(async move {
+        let mut events = state.live.subscribe();
+        if let Err(e) = abandon_in_flight(&state).await {
+            tracing::error!(error = %e, "cannot check the replies in flight when the server stopped");
+        }
+        loop {
+            let wait = match run_once(&state).await {
+                Ok(wait) => wait,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbound replies: storage failure; trying again shortly");
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                _ = events.recv() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = state.closing() => return,
+            }
+        }
+    });
+}
+
+async fn abandon_in_flight(state: &AppState) -> Result<(), StorageError> {
+    let now = state.clock.now();
+    for id in state.storage.platforms().abandon_in_flight(now).await? {
+        tracing::warn!(message = %id, "a reply was being sent when the server stopped: its outcome is unknown");
+        mark_failed(state, &id, OUTCOME_UNKNOWN).await?;
+    }
+    Ok(())
+}
+
+/// Queues new replies and sends those due; how long until the next is due.
+pub async fn run_once(state: &AppState) -> Result<Duration, StorageError> {
+    let store = state.storage.platforms();
+    store.queue_outbound(state.clock.now()).await?;
+    loop {
+        let due = store.due_sends(state.clock.now(), 32).await?;
+        if due.is_empty() {
+            break;
+        }
+        for send in due {
+            deliver(state, send).await?;
+        }
+    }
+    let now = state.clock.now();
+    let wait = match store.next_send_at().await? {
+        Some(at) => Duration::from_millis((at - now).clamp(10, 60_000) as u64),
+        None => Duration::from_secs(60),
+    };
+    Ok(wait)
+}
+
+async fn deliver(state: &AppState, send: QueuedSend) -> Result<(), StorageError> {
+    let store = state.storage.platforms();
+    let now = state.clock.now();
+    let Some(reply) = reply_of(state, &send).await? else {
+        store.set_send_state(&send.message_id, SendState::Failed, send.attempts, now, Some("gone".into()), now).await?;
+        return Ok(());
+    };
+    let Some(platform) = state.platforms.for_platform(&reply.subscriber.platform) else {
+        store
+            .set_send_state(&send.message_id, SendState::Failed, send.attempts, now, Some("no adapter".into()), now)
+            .await?;
+        return mark_failed(state, &send.message_id, UNAVAILABLE).await;
+    };
+    let attempts = send.attempts + 1;
+    if !store.set_send_state(&send.message_id, SendState::Sending, attempts, now, None, now).await? {
+        return Ok(());
+    }
+    let outcome = platform.send_reply(state, &reply).await;
+    let now = state.clock.now();
+    match outcome {
+        SendOutcome::Sent => {
+            store.set_send_state(&send.message_id, SendState::Sent, attempts, now, None, now).await?;
+        }
+        SendOutcome::Refused { reason } => {
+            tracing::info!(message = %send.message_id, %reason, "the platform refused a reply");
+            store.set_send_state(&send.message_id, SendState::Failed, attempts, now, Some(reason.clone()), now).await?;
+            mark_failed(state, &send.message_id, &reason).await?;
+        }
+        SendOutcome::Retry { reason } if attempts < MAX_ATTEMPTS => {
+            tracing::info!(message = %send.message_id, %reason, attempts, "a reply will be sent again");
+            let next = now + backoff(attempts - 1);
+            store.set_send_state(&send.message_id, SendState::Pending, attempts, next, Some(reason), now).await?;
+        }
+        SendOutcome::Retry { reason } => {
+            tracing::warn!(message = %send.message_id, %reason, attempts, "a reply could not be sent");
+            store.set_send_state(&send.message_id, SendState::Failed, attempts, now, Some(reason), now).await?;
+            mark_failed(state, &send.message_id, UNAVAILABLE).await?;
+        }
+        SendOutcome::Unknown => {
+            tracing::warn!(message = %send.message_id, "a reply left without an answer: its outcome is unknown");
+            store.set_send_state(&send.message_id, SendState::Unknown, attempts, now, None, now).await?;
+            mark_failed(state, &send.message_id, OUTCOME_UNKNOWN).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn reply_of(state: &AppState, send: &QueuedSend) -> Result<Option<Reply>, StorageError> {
+    let Some(message) = state.storage.message(&send.message_id).await? else { return Ok(None) };
+    let Some(conversation) = state.storage.conversation(&message.conversation_id).await? else { return Ok(None) };
+    let Some(subscriber) = state.storage.subscriber(&conversation.subscriber_id).await? else { return Ok(None) };
+    let Some(account) = state.storage.account(&conversation.account_id).await? else { return Ok(None) };
+    Ok(Some(Reply { account, subscriber, message }))
+}
+
+/// The message's state becomes `failed` with `reason`, in the feed.
+async fn mark_failed(state: &AppState, message_id: &str, reason: &str) -> Result<(), StorageError> {
+    let id = message_id.to_owned();
+    let reason = reason.to_owned();
+    let decide = Box::new(move |world: &dyn wicket_model::World| {
+        Ok(match world.message(&id) {
+            Some(mut message) => {
+                message.delivery = Some(Delivery::Failed { reason });
+                vec![Change::Message(message)]
+            }
+            None => Vec::new(),
+        })
+    });
+    let now = state.clock.now();
+    if let Ok(recorded) = state.storage.record(decide, now).await? {
+        let conversations = recorded
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Message(m) => Some(m.conversation_id.clone()),
+                _ => None,
+            })
+            .collect();
+        if !recorded.changes.is_empty() {
+            state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,500 @@
+//! The WeChat official-account adapter: an account's connection (AppID,
+//! secrets sealed at rest, message mode), its callbacks turned into Wicket's
+//! messages and events, and replies through the customer-service API.
+//! The protocol itself (signatures, AES, XML) is `wicket_wechat`'s.
+
+pub mod api;
+pub mod secrets;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use wicket_model::conversation::{MessageBody, SubscriberEvent};
+use wicket_model::layout::Layout;
+use wicket_model::{Account, Millis};
+use wicket_wechat::{Event, Inbound, InboundMessage, MessageMode, WechatCrypto};
+
+use crate::platform::store::StoredConnection;
+use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome};
+use crate::storage::StorageError;
+use crate::AppState;
+use api::{CallError, Credentials, WechatApi};
+use secrets::{SecretsError, SecretsKey};
+
+pub const PLATFORM: &str = "wechat";
+/// WeChat's API, unless `--wechat-api-base` points elsewhere (the double).
+pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+
+/// The message mode chosen in WeChat's console (消息加解密方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = WechatMode)]
+pub enum Mode {
+    Plain,
+    Compatible,
+    Safe,
+}
+
+impl From<Mode> for MessageMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Plain => MessageMode::Plain,
+            Mode::Compatible => MessageMode::Compatible,
+            Mode::Safe => MessageMode::Safe,
+        }
+    }
+}
+
+/// What is stored in the clear.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Settings {
+    app_id: String,
+    mode: Mode,
+}
+
+/// What is sealed. `Debug` shows none of it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Secrets {
+    pub app_secret: String,
+    pub token: String,
+    pub encoding_aes_key: String,
+    /// The key before the last change: WeChat may still send with it.
+    pub previous_encoding_aes_key: Option<String>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secrets")
+            .field("app_secret", &secrets::mask(&self.app_secret))
+            .field("token", &secrets::mask(&self.token))
+            .field("encoding_aes_key", &secrets::mask(&self.encoding_aes_key))
+            .field("previous_encoding_aes_key", &self.previous_encoding_aes_key.as_deref().map(secrets::mask))
+            .finish()
+    }
+}
+
+/// How the connection is doing, as the console shows it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = WechatConnectionState)]
+pub struct ConnectionState {
+    /// When WeChat's last accepted callback arrived (ms since the epoch).
+    #[schema(value_type = Option<i64>)]
+    pub last_callback_at: Option<Millis>,
+    /// The last thing that went wrong: a refused callback or a refused call (never a secret).
+    pub last_error: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub last_error_at: Option<Millis>,
+    /// Until when the cached access token works.
+    #[schema(value_type = Option<i64>)]
+    pub token_valid_until: Option<Millis>,
+}
+
+/// An account's WeChat connection, opened.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub account_id: String,
+    pub app_id: String,
+    pub mode: Mode,
+    pub secrets: Secrets,
+    pub state: ConnectionState,
+}
+
+impl Connection {
+    pub fn crypto(&self) -> Result<WechatCrypto, wicket_wechat::KeyError> {
+        let crypto = WechatCrypto::new(&self.secrets.token, &self.secrets.encoding_aes_key, &self.app_id)?;
+        match &self.secrets.previous_encoding_aes_key {
+            Some(previous) => crypto.with_previous_key(previous),
+            None => Ok(crypto),
+        }
+    }
+
+    pub fn credentials(&self) -> Credentials {
+        Credentials { app_id: self.app_id.clone(), app_secret: self.secrets.app_secret.clone() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error("this server has no secrets key, so it cannot keep platform secrets")]
+    NoKey,
+    #[error("the stored connection cannot be read: {0}")]
+    Corrupt(String),
+}
+
+/// The WeChat adapter.
+pub struct WechatPlatform {
+    key: OnceLock<SecretsKey>,
+    pub api: WechatApi,
+    /// The last refused callback per account, kept in memory only: a forged
+    /// request writes nothing.
+    refusals: Mutex<HashMap<String, (Millis, String)>>,
+}
+
+impl WechatPlatform {
+    pub fn new(api_base: &str) -> Self {
+        Self { key: OnceLock::new(), api: WechatApi::new(api_base), refusals: Mutex::new(HashMap::new()) }
+    }
+
+    /// Sets the secrets key (once, at start).
+    pub fn set_key(&self, key: SecretsKey) {
+        let _already_set = self.key.set(key);
+    }
+
+    fn key(&self) -> Result<&SecretsKey, ConnectionError> {
+        self.key.get().ok_or(ConnectionError::NoKey)
+    }
+
+    pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {
+        let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(None) };
+        if stored.platform != PLATFORM {
+            return Ok(None);
+        }
+        let settings: Settings =
+            serde_json::from_str(&stored.settings).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
+        let opened = self.key()?.open(account_id, &stored.sealed)?;
+        let secrets: Secrets = serde_json::from_slice(&opened).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
+        let mut connection_state: ConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
+        if let Some((at, error)) = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).get(account_id) {
+            if connection_state.last_error_at.is_none_or(|known| *at > known) {
+                connection_state.last_error = Some(error.clone());
+                connection_state.last_error_at = Some(*at);
+            }
+        }
+        Ok(Some(Connection {
+            account_id: account_id.to_owned(),
+            app_id: settings.app_id,
+            mode: settings.mode,
+            secrets,
+            state: connection_state,
+        }))
+    }
+
+    pub async fn save(&self, state: &AppState, connection: &Connection) -> Result<(), ConnectionError> {
+        let settings = serde_json::to_string(&Settings { app_id: connection.app_id.clone(), mode: connection.mode })
+            .map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
+        let secrets = serde_json::to_vec(&connection.secrets).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
+        let sealed = self.key()?.seal(&connection.account_id, &secrets);
+        let stored = StoredConnection {
+            account_id: connection.account_id.clone(),
+            platform: PLATFORM.into(),
+            settings,
+            sealed,
+            state: serde_json::to_string(&connection.state).unwrap_or_else(|_| "{}".into()),
+            updated_at: state.clock.now(),
+        };
+        state.storage.platforms().save_connection(stored).await?;
+        self.api.forget(&connection.account_id);
+        Ok(())
+    }
+
+    /// Changes the state the console shows; failures are logged only.
+    pub async fn update_state(&self, state: &AppState, account_id: &str, change: impl FnOnce(&mut ConnectionState)) {
+        let result = async {
+            let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(()) };
+            let mut current: ConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
+            change(&mut current);
+            let json = serde_json::to_string(&current).unwrap_or_else(|_| "{}".into());
+            state.storage.platforms().save_connection_state(account_id, json).await
+        };
+        if let Err(e) = result.await {
+            tracing::warn!(account = %account_id, error = %e, "cannot keep the WeChat connection's state");
+        }
+    }
+
+    /// Remembers a refused callback (in memory only).
+    pub fn note_refusal(&self, account_id: &str, at: Millis, error: String) {
+        self.refusals.lock().unwrap_or_else(|p| p.into_inner()).insert(account_id.to_owned(), (at, error));
+    }
+
+    /// Fetches a fresh access token: what WeChat answered.
+    pub async fn test(&self, state: &AppState, connection: &Connection) -> Result<Millis, CallError> {
+        let now = state.clock.now();
+        self.api.forget(&connection.account_id);
+        let result = self.api.token(&connection.account_id, &connection.credentials(), now, None).await;
+        let recorded = result.clone();
+        self.update_state(state, &connection.account_id, move |s| match recorded {
+            Ok((_, until)) => s.token_valid_until = Some(until),
+            Err(e) => {
+                s.last_error = Some(e.to_string());
+                s.last_error_at = Some(now);
+            }
+        })
+        .await;
+        result.map(|(_, until)| until)
+    }
+
+    async fn call(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, CallError> {
+        let now = state.clock.now();
+        let result = self.api.call(&connection.account_id, &connection.credentials(), now, path, body).await;
+        if let Ok((_, until)) = self.api.token(&connection.account_id, &connection.credentials(), now, None).await {
+            if connection.state.token_valid_until != Some(until) {
+                self.update_state(state, &connection.account_id, |s| s.token_valid_until = Some(until)).await;
+            }
+        }
+        result
+    }
+}
+
+/// The issue key of a WeChat refusal of a customer-service message.
+pub fn refusal_key(errcode: i64) -> &'static str {
+    match errcode {
+        45015 => "wechat.send.window_closed",
+        45047 => "wechat.send.quota",
+        48001 => "wechat.send.not_authorised",
+        45009 => "wechat.send.daily_limit",
+        _ => "wechat.send.refused",
+    }
+}
+
+fn outcome_of(result: Result<serde_json::Value, CallError>) -> SendOutcome {
+    match result {
+        Ok(_) => SendOutcome::Sent,
+        // -1: "system busy": nothing was done.
+        Err(CallError::Refused { errcode: -1, errmsg }) => SendOutcome::Retry { reason: format!("-1 {errmsg}") },
+        Err(CallError::Refused { errcode, errmsg }) if api::is_token_error(errcode) => {
+            SendOutcome::Retry { reason: format!("{errcode} {errmsg}") }
+        }
+        Err(CallError::Refused { errcode, .. }) => SendOutcome::Refused { reason: refusal_key(errcode).into() },
+        Err(CallError::NotSent(why)) => SendOutcome::Retry { reason: why },
+        Err(CallError::NoAnswer(_)) => SendOutcome::Unknown,
+    }
+}
+
+#[async_trait]
+impl Platform for WechatPlatform {
+    fn name(&self) -> &'static str {
+        PLATFORM
+    }
+
+    async fn send_reply(&self, state: &AppState, reply: &Reply) -> SendOutcome {
+        let connection = match self.connection(state, &reply.account.id).await {
+            Ok(Some(connection)) => connection,
+            Ok(None) => return SendOutcome::Refused { reason: "wechat.connection.missing".into() },
+            Err(e) => return SendOutcome::Retry { reason: e.to_string() },
+        };
+        let to = reply.subscriber.platform_user_id.clone();
+        let body = match &reply.message.body {
+            MessageBody::Text { text } => json!({"touser": to, "msgtype": "text", "text": {"content": text}}),
+            MessageBody::Article { title, description, url, image_url } => json!({
+                "touser": to,
+                "msgtype": "news",
+                "news": {"articles": [{"title": title, "description": description, "url": url, "picurl": image_url}]},
+            }),
+            MessageBody::Image { url } => {
+                let Some(id) = url.strip_prefix("/s/media/") else {
+                    return SendOutcome::Refused { reason: "wechat.send.unsupported".into() };
+                };
+                let media = match state.storage.media(id).await {
+                    Ok(Some(media)) => media,
+                    Ok(None) => return SendOutcome::Refused { reason: "wechat.send.unsupported".into() },
+                    Err(e) => return SendOutcome::Retry { reason: e.to_string() },
+                };
+                let now = state.clock.now();
+                let uploaded = self
+                    .api
+                    .upload_image(&connection.account_id, &connection.credentials(), now, &media.0, media.1)
+                    .await;
+                match uploaded {
+                    Ok(media_id) => json!({"touser": to, "msgtype": "image", "image": {"media_id": media_id}}),
+                    Err(e) => return outcome_of(Err(e)),
+                }
+            }
+            MessageBody::Location { .. } | MessageBody::Event(_) => {
+                return SendOutcome::Refused { reason: "wechat.send.unsupported".into() };
+            }
+        };
+        let result = self.call(state, &connection, "/cgi-bin/message/custom/send", &body).await;
+        if let Err(e) = &result {
+            let now = state.clock.now();
+            let error = e.to_string();
+            self.update_state(state, &connection.account_id, move |s| {
+                s.last_error = Some(error);
+                s.last_error_at = Some(now);
+            })
+            .await;
+        }
+        outcome_of(result)
+    }
+
+    async fn publish_menu(&self, state: &AppState, account: &Account, layout: &Layout) -> Result<(), PlatformError> {
+        let connection = self.require(state, account).await?;
+        let menu = wechat_menu(layout);
+        self.call(state, &connection, "/cgi-bin/menu/create", &menu).await.map(|_| ()).map_err(platform_error)
+    }
+
+    async fn followers(
+        &self,
+        state: &AppState,
+        account: &Account,
+        next: Option<&str>,
+    ) -> Result<FollowerPage, PlatformError> {
+        let connection = self.require(state, account).await?;
+        let now = state.clock.now();
+        let query = [("next_openid", next.unwrap_or(""))];
+        let answer = self
+            .api
+            .get(&connection.account_id, &connection.credentials(), now, "/cgi-bin/user/get", &query)
+            .await
+            .map_err(platform_error)?;
+        let user_ids = answer["data"]["openid"]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let next = answer["next_openid"].as_str().filter(|n| !n.is_empty()).map(str::to_owned);
+        Ok(FollowerPage { user_ids, next, total: answer["total"].as_u64().unwrap_or(0) })
+    }
+
+    async fn upload_media(
+        &self,
+        state: &AppState,
+        account: &Account,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, PlatformError> {
+        let connection = self.require(state, account).await?;
+        let now = state.clock.now();
+        self.api
+            .upload_image(&connection.account_id, &connection.credentials(), now, mime, bytes)
+            .await
+            .map_err(platform_error)
+    }
+}
+
+impl WechatPlatform {
+    async fn require(&self, state: &AppState, account: &Account) -> Result<Connection, PlatformError> {
+        match self.connection(state, &account.id).await {
+            Ok(Some(connection)) => Ok(connection),
+            Ok(None) => Err(PlatformError {
+                key: "wechat.connection.missing".into(),
+                message: "this account is not connected to WeChat".into(),
+            }),
+            Err(e) => Err(PlatformError { key: "platform.unavailable".into(), message: e.to_string() }),
+        }
+    }
+}
+
+fn platform_error(e: CallError) -> PlatformError {
+    let key = match &e {
+        CallError::Refused { errcode, .. } => refusal_key(*errcode),
+        _ => "platform.unavailable",
+    };
+    PlatformError { key: key.into(), message: e.to_string() }
+}
+
+/// A layout's menu as WeChat's menu JSON.
+fn wechat_menu(layout: &Layout) -> serde_json::Value {
+    wicket_model::layout::wechat_menu_json(&layout.menu)
+}
+
+/// The name WeChat does not give: "微信用户" and the OpenID's last four characters.
+pub fn display_name(open_id: &str) -> String {
+    let tail: String = open_id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("微信用户 {}", tail.to_uppercase())
+}
+
+/// The platform's id a callback lands once under, within the model's bound.
+pub fn platform_msg_id(message: &InboundMessage) -> String {
+    let key = message.dedup_key();
+    if key.len() <= wicket_model::conversation::limits::PLATFORM_MSG_ID_MAX_BYTES {
+        key
+    } else {
+        format!("h:{}", &hex::encode(Sha256::digest(key.as_bytes()))[..60])
+    }
+}
+
+/// Wicket's id for a callback's message: the same callback, the same id.
+pub fn message_id(account_id: &str, message: &InboundMessage) -> String {
+    let seed = format!("{PLATFORM}\n{account_id}\n{}\n{}", message.from_user_name, message.dedup_key());
+    hex::encode(&Sha256::digest(seed.as_bytes())[..16])
+}
+
+fn clip(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let mut end = max_bytes.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+fn line(text: String) -> MessageBody {
+    MessageBody::Text { text: clip(&text, wicket_model::conversation::limits::TEXT_MAX_BYTES) }
+}
+
+fn coordinate(text: &str) -> f64 {
+    text.trim().parse().unwrap_or(0.0)
+}
+
+fn menu_tap(key: &str) -> MessageBody {
+    // WeChat sends the button's key (or URL), not its label.
+    MessageBody::Event(SubscriberEvent::MenuTap { key: clip(key, 128), label: clip(key, 60) })
+}
+
+/// A callback as a Wicket message or event. Kinds Wicket has no shape for
+/// become a line saying what arrived ("[voice] …", "[unsupported message:
+/// …]"): nothing is dropped. `None` for the platform's own reports (a mass
+/// send's result), which are no subscriber's message.
+pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
+    Some(match kind {
+        Inbound::Text { content } => line(content.clone()),
+        Inbound::Image { pic_url, .. } => MessageBody::Image { url: clip(pic_url, 1024) },
+        Inbound::Voice { recognition, .. } => match recognition.as_deref().filter(|r| !r.trim().is_empty()) {
+            Some(words) => line(format!("[voice] {words}")),
+            None => line("[voice]".into()),
+        },
+        Inbound::Video { .. } => line("[video]".into()),
+        Inbound::ShortVideo { .. } => line("[short video]".into()),
+        Inbound::Location { latitude, longitude, label, .. } => MessageBody::Location {
+            latitude: coordinate(latitude),
+            longitude: coordinate(longitude),
+            label: label.chars().take(256).collect(),
+        },
+        Inbound::Link { title, url, .. } => line(format!("[link] {title} {url}")),
+        Inbound::Event(event) => match event {
+            Event::Subscribe { .. } => MessageBody::Event(SubscriberEvent::Follow),
+            Event::Unsubscribe => MessageBody::Event(SubscriberEvent::Unfollow),
+            Event::Scan { scene, .. } => {
+                MessageBody::Event(SubscriberEvent::Scan { scene: scene.chars().take(64).collect() })
+            }
+            Event::Location { latitude, longitude, .. } => MessageBody::Location {
+                latitude: coordinate(latitude),
+                longitude: coordinate(longitude),
+                label: String::new(),
+            },
+            Event::Click { key } => menu_tap(key),
+            Event::View { url, .. } => menu_tap(url),
+            Event::ScancodePush(scan) | Event::ScancodeWaitmsg(scan) => menu_tap(&scan.key),
+            Event::PicSysphoto(pictures) | Event::PicPhotoOrAlbum(pictures) | Event::PicWeixin(pictures) => {
+                menu_tap(&pictures.key)
+            }
+            Event::LocationSelect(place) => MessageBody::Location {
+                latitude: coordinate(&place.latitude),
+                longitude: coordinate(&place.longitude),
+                label: place.label.chars().take(256).collect(),
+            },
+            Event::ViewMiniprogram { page_path, .. } => menu_tap(page_path),
+            Event::MassSendJobFinish { .. } => return None,
+        },
+        Inbound::Unsupported { msg_type, event, .. } => match event {
+            Some(event) => line(format!("[unsupported message: {msg_type} {event}]")),
+            None => line(format!("[unsupported message: {msg_type}]")),
+        },
+    })
+}

@@ -1,0 +1,375 @@
+//! WeChat end to end: Wicket's server and the WeChat double on loopback.
+//! The double pushes signed, encrypted callbacks as WeChat does and records
+//! the API calls Wicket makes; nothing here reaches the real WeChat.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_model::conversation::{Delivery, Message};
+use wicket_server::platform::store::SendState;
+use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_wechat::{KeySlot, WechatCrypto};
+use wicket_wechat_double::{AccountSpec, Callback, Double, Mode, RunningDouble};
+
+const APP_ID: &str = "wx5823bf96d3bd56c7";
+const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
+const TOKEN: &str = "QDG6eKtoken";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+/// Every test's logs, to check that no secret is ever written.
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buffer
+    })
+    .clone()
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Fixture {
+    server: RunningServer,
+    double: RunningDouble,
+    http: reqwest::Client,
+    token: String,
+    account: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    async fn start(mode: Mode) -> Self {
+        logs();
+        let dir = tempfile::tempdir().unwrap();
+        let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let options = ServerOptions {
+            wechat_api_base: double.base_url(),
+            secrets_key_file: Some(dir.path().join("secrets.key")),
+            ..ServerOptions::default()
+        };
+        let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+        let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+        let token = server.state.open_session(owner).await.unwrap().token;
+        let mut fixture =
+            Fixture { server, double, http: reqwest::Client::new(), token, account: "noodles".into(), _dir: dir };
+        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": "noodles", "name": "Noodle House", "platform": "wechat", "category": "Food", "description": "",
+            "avatar_color": "#fa8c16"}}}]});
+        let (status, pushed) = fixture.call("POST", "/api/v1/push", Some(create)).await;
+        assert_eq!(status, 200, "{pushed}");
+        let wicket_mode = match mode {
+            Mode::Plain => "plain",
+            Mode::Compatible => "compatible",
+            Mode::Safe => "safe",
+        };
+        let connect = json!({"app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
+            "encoding_aes_key": AES_KEY, "mode": wicket_mode});
+        let (status, saved) = fixture.call("PUT", "/api/v1/accounts/noodles/wechat", Some(connect)).await;
+        assert_eq!(status, 200, "{saved}");
+        fixture
+            .double
+            .add_account(AccountSpec {
+                appid: APP_ID.into(),
+                secret: APP_SECRET.into(),
+                token: TOKEN.into(),
+                encoding_aes_key: Some(AES_KEY.into()),
+                mode,
+                callback_url: Some(format!("{}/wechat/noodles", fixture.server.base_url())),
+                original_id: Some("gh_noodles".into()),
+            })
+            .unwrap();
+        let fans: Vec<String> = (1..=9).map(|n| format!("oFan{n}")).collect();
+        fixture.double.add_followers(APP_ID, &fans).unwrap();
+        fixture.account = "noodles".into();
+        fixture
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.server.base_url());
+        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Every message the feed holds, in order.
+    async fn feed_messages(&self) -> Vec<Message> {
+        let (status, pulled) = self.call("GET", "/api/v1/changes?client_id=reader", None).await;
+        assert_eq!(status, 200, "{pulled}");
+        pulled["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["change"]["kind"] == "message")
+            .map(|c| serde_json::from_value(c["change"]["data"].clone()).unwrap_or_else(|e| panic!("{e}: {c}")))
+            .collect()
+    }
+
+    async fn conversation(&self) -> String {
+        let (_, inbox) = self.call("GET", "/api/v1/conversations", None).await;
+        inbox["conversations"][0]["id"].as_str().expect("a conversation").to_owned()
+    }
+
+    async fn reply(&self, conversation: &str, id: &str, text: &str) {
+        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
+        let (status, sent) =
+            self.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+        assert_eq!(status, 200, "{sent}");
+    }
+
+    /// Waits (bounded) until the reply's send is no longer pending or in flight.
+    async fn settled(&self, message_id: &str) -> SendState {
+        for _ in 0..200 {
+            let send = self.server.state.storage.platforms().send(message_id).await.unwrap();
+            if let Some(send) = send {
+                if !matches!(send.state, SendState::Pending | SendState::Sending) {
+                    return send.state;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the reply {message_id} was never settled");
+    }
+
+    async fn message(&self, id: &str) -> Message {
+        self.server.state.storage.message(id).await.unwrap().expect("the message is stored")
+    }
+}
+
+fn feed_change_json(message: &Message) -> String {
+    serde_json::to_string(&message.body).unwrap()
+}
+
+#[tokio::test]
+async fn a_safe_mode_message_lands_once_and_a_reply_goes_out_once() {
+    let f = Fixture::start(Mode::Safe).await;
+    let mut live = f.server.state.live.subscribe();
+    let report =
+        f.double.send_callback(APP_ID, "oFan1", Callback::Text { content: "还有位子吗".into() }).await.unwrap();
+    assert!(report.delivered, "Wicket accepted the callback: {report:?}");
+    assert_eq!(report.tries.len(), 1, "answered at the first try");
+    assert!(
+        matches!(live.try_recv(), Ok(wicket_server::LiveEvent::Changes { .. })),
+        "the staff's live feed heard of it"
+    );
+
+    let inbound: Vec<Message> = f.feed_messages().await;
+    assert_eq!(inbound.len(), 1, "one message in the feed: {inbound:?}");
+    assert_eq!(feed_change_json(&inbound[0]), r#"{"type":"text","text":"还有位子吗"}"#);
+    let subscriber = f.server.state.storage.subscriber_by_platform_id("noodles", "wechat", "oFan1").await.unwrap();
+    assert!(subscriber.is_some(), "the OpenID is a subscriber of the account");
+
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "r1", "有的，欢迎光临").await;
+    assert_eq!(f.settled("r1").await, SendState::Sent);
+    let sent = f.double.sent(APP_ID).unwrap();
+    assert_eq!(sent.len(), 1, "exactly one customer-service message: {sent:?}");
+    assert_eq!((sent[0].touser.as_str(), sent[0].msgtype.as_str()), ("oFan1", "text"));
+    assert_eq!(sent[0].body["text"]["content"], "有的，欢迎光临");
+    assert_eq!(f.message("r1").await.delivery, Some(Delivery::Sent));
+    f.server.stop().await;
+}
+
+/// A safe-mode callback as WeChat builds it, for `body_xml`, signed with `crypto`.
+fn sealed_callback(crypto: &WechatCrypto, body_xml: &str, timestamp: i64, nonce: &str) -> (String, String) {
+    let envelope = crypto.encrypt_reply(body_xml, timestamp, nonce, KeySlot::Current);
+    let parsed = wicket_wechat::parse_reply_envelope(envelope.as_bytes()).unwrap();
+    let query = format!("timestamp={timestamp}&nonce={nonce}&encrypt_type=aes&msg_signature={}", parsed.msg_signature);
+    (query, envelope)
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn text_xml(from: &str, msg_id: &str, text: &str) -> String {
+    format!(
+        "<xml><ToUserName><![CDATA[gh_noodles]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName>\
+         <CreateTime>{}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>\
+         <MsgId>{msg_id}</MsgId></xml>",
+        now_secs()
+    )
+}
+
+async fn post_callback(f: &Fixture, query: &str, body: String) -> u16 {
+    let url = format!("{}/wechat/{}?{query}", f.server.base_url(), f.account);
+    f.http.post(url).body(body).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn a_callback_wechat_retries_lands_once() {
+    let f = Fixture::start(Mode::Safe).await;
+    let crypto = WechatCrypto::new(TOKEN, AES_KEY, APP_ID).unwrap();
+    let xml = text_xml("oFan2", "6001", "first");
+    // WeChat tries three times (a new nonce each time) when it hears nothing within 5 s.
+    for nonce in ["n1", "n2", "n3"] {
+        let (query, body) = sealed_callback(&crypto, &xml, now_secs(), nonce);
+        assert_eq!(post_callback(&f, &query, body).await, 200, "each try is answered success");
+    }
+    let messages = f.feed_messages().await;
+    assert_eq!(messages.len(), 1, "the message landed once: {messages:?}");
+    let filter = wicket_server::storage::ConversationFilter { limit: 10, ..Default::default() };
+    let stored = f.server.state.storage.conversations(filter).await.unwrap();
+    assert_eq!(stored.len(), 1, "one conversation");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn forged_callbacks_are_refused_and_change_nothing() {
+    let f = Fixture::start(Mode::Safe).await;
+    let before = f.server.state.storage.last_seq().await.unwrap();
+    let xml = text_xml("oFan3", "7001", "forged");
+    let good = WechatCrypto::new(TOKEN, AES_KEY, APP_ID).unwrap();
+
+    // A signature made with another Token.
+    let other_token = WechatCrypto::new("notTheToken", AES_KEY, APP_ID).unwrap();
+    let (query, body) = sealed_callback(&other_token, &xml, now_secs(), "f1");
+    assert_eq!(post_callback(&f, &query, body).await, 403, "a bad signature is refused");
+
+    // A genuine request replayed after the window (an hour old).
+    let (query, body) = sealed_callback(&good, &xml, now_secs() - 3600, "f2");
+    assert_eq!(post_callback(&f, &query, body).await, 403, "a stale timestamp is refused");
+
+    // Encrypted with the right key and Token but for another AppID.
+    let other_app = WechatCrypto::new(TOKEN, AES_KEY, "wx0000000000000000").unwrap();
+    let (query, body) = sealed_callback(&other_app, &xml, now_secs(), "f3");
+    assert_eq!(post_callback(&f, &query, body).await, 403, "another AppID is refused");
+
+    // Plaintext with a good plain signature: safe mode takes no unencrypted body.
+    let ts = now_secs().to_string();
+    let signature = wicket_wechat::signature::signature(TOKEN, &ts, "f4");
+    let query = format!("signature={signature}&timestamp={ts}&nonce=f4");
+    assert_eq!(post_callback(&f, &query, xml.clone()).await, 403, "an unencrypted body in safe mode is refused");
+
+    assert_eq!(f.server.state.storage.last_seq().await.unwrap(), before, "the feed did not move");
+    assert!(f.feed_messages().await.is_empty(), "no message was stored");
+    let (_, connection) = f.call("GET", "/api/v1/accounts/noodles/wechat", None).await;
+    assert!(
+        connection["state"]["last_error"].as_str().is_some_and(|e| e.starts_with("refused a callback")),
+        "the console sees why: {connection}"
+    );
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_url_check_answers_echostr_and_follows_are_kept() {
+    let f = Fixture::start(Mode::Plain).await;
+    let check = f.double.verify_url(APP_ID).await.unwrap();
+    assert!(check.verified, "the URL check passed: {check:?}");
+
+    let followed = f.double.send_callback(APP_ID, "oFan4", Callback::Subscribe { scene: None }).await.unwrap();
+    assert!(followed.delivered, "{followed:?}");
+    let subscriber = f.server.state.storage.subscriber_by_platform_id("noodles", "wechat", "oFan4").await.unwrap();
+    assert!(subscriber.expect("a follow creates the subscriber").following);
+    let left = f.double.send_callback(APP_ID, "oFan4", Callback::Unsubscribe).await.unwrap();
+    assert!(left.delivered, "{left:?}");
+    let subscriber = f.server.state.storage.subscriber_by_platform_id("noodles", "wechat", "oFan4").await.unwrap();
+    assert!(!subscriber.unwrap().following, "an unfollow marks them");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reply_after_the_window_fails_with_wechats_reason() {
+    let f = Fixture::start(Mode::Compatible).await;
+    f.double.send_callback(APP_ID, "oFan5", Callback::Text { content: "hello".into() }).await.unwrap();
+    // 49 hours pass at WeChat: its 48-hour window is closed.
+    f.double.advance_clock(49 * 3600);
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "late", "sorry for the wait").await;
+    assert_eq!(f.settled("late").await, SendState::Failed);
+    assert_eq!(
+        f.message("late").await.delivery,
+        Some(Delivery::Failed { reason: "wechat.send.window_closed".into() }),
+        "45015 becomes the message's state, with a reason the console translates"
+    );
+    assert!(f.double.sent(APP_ID).unwrap().is_empty(), "nothing was delivered");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_token_that_expires_mid_run_loses_nothing() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan6", Callback::Text { content: "a".into() }).await.unwrap();
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "t1", "one").await;
+    assert_eq!(f.settled("t1").await, SendState::Sent);
+    f.double.expire_tokens(APP_ID).unwrap();
+    f.reply(&conversation, "t2", "two").await;
+    f.reply(&conversation, "t3", "three").await;
+    assert_eq!(f.settled("t2").await, SendState::Sent);
+    assert_eq!(f.settled("t3").await, SendState::Sent);
+    let texts: Vec<String> =
+        f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(texts, ["one", "two", "three"], "every reply went out once, in order");
+    let refused = f.double.calls().iter().filter(|c| c.errcode == 42001).count();
+    assert_eq!(refused, 1, "the expired token was refused once, then replaced");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_answers_or_logs() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan7", Callback::Text { content: "hi".into() }).await.unwrap();
+    let (status, connection) = f.call("GET", "/api/v1/accounts/noodles/wechat", None).await;
+    assert_eq!(status, 200);
+    let (status, tested) = f.call("POST", "/api/v1/accounts/noodles/wechat/test", None).await;
+    assert_eq!((status, &tested["ok"]), (200, &json!(true)), "{tested}");
+    // A key rotation keeps the old key; the answer says so, and shows neither.
+    let rotated =
+        json!({"app_id": APP_ID, "mode": "safe", "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"});
+    let (status, after) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["has_previous_key"], true, "the previous EncodingAESKey is kept");
+    assert_eq!(connection["app_secret"], "••••••••4f50", "masked");
+    let answers = format!("{connection}{tested}{after}");
+    let logged = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    for secret in [APP_SECRET, TOKEN, AES_KEY, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"] {
+        assert!(!answers.contains(secret), "an answer shows a secret: {answers}");
+        assert!(!logged.contains(secret), "the log shows a secret");
+    }
+    assert!(logged.contains("WeChat connection saved"), "the log was captured");
+    // And the database holds only ciphertext.
+    let db = std::fs::read(f._dir.path().join("data").join("wicket.sqlite")).unwrap();
+    let wal = std::fs::read(f._dir.path().join("data").join("wicket.sqlite-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(!bytes.windows(APP_SECRET.len()).any(|w| w == APP_SECRET.as_bytes()), "the AppSecret is sealed");
+        assert!(!bytes.windows(AES_KEY.len()).any(|w| w == AES_KEY.as_bytes()), "the EncodingAESKey is sealed");
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn only_owners_and_administrators_see_the_connection() {
+    let f = Fixture::start(Mode::Plain).await;
+    let hash = wicket_server::auth::hash_password_off_thread("agent password".into()).await.unwrap();
+    let agent = f.server.state.create_staff("agent", "Agent", wicket_model::Role::Agent, hash).await.unwrap();
+    let agent_token = f.server.state.open_session(agent).await.unwrap().token;
+    let url = format!("{}/api/v1/accounts/noodles/wechat", f.server.base_url());
+    let status = f.http.get(url).bearer_auth(agent_token).send().await.unwrap().status().as_u16();
+    assert_eq!(status, 403, "an agent may not read the connection");
+    f.server.stop().await;
+}
