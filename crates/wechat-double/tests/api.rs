@@ -451,6 +451,27 @@ async fn the_http_controls_drive_the_double_from_another_process() {
     assert_eq!(errcode(&late), 45015, "the clock moved 48 h over HTTP");
     let menu = f.get("/_double/accounts/wxother/menu").await;
     assert_eq!(menu, json!({"menu": null, "published": 0}));
+    let check: Value =
+        f.http.post(f.url("/_double/accounts/wxother/verify-url")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(check["verified"], false, "the receiver answers success, not the echostr");
+    let patch = json!({"user_page_size": 1, "callback_url": "not a url"});
+    let changed = f.http.patch(f.url("/_double/accounts/wxother")).json(&patch).send().await.unwrap();
+    assert_eq!(changed.status(), 200);
+    f.http.post(f.url("/_double/accounts/wxother/followers")).json(&json!({"openids": ["o2"]})).send().await.unwrap();
+    let page = f.get(&format!("/cgi-bin/user/get?access_token={token}")).await;
+    assert_eq!((page["count"].clone(), page["total"].clone()), (json!(1), json!(2)), "pages of one follower");
+    let report: Value = f
+        .http
+        .post(f.url("/_double/accounts/wxother/callbacks"))
+        .json(&json!({"openid": "o2", "message": {"type": "click", "key": "K"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["delivered"], false);
+    assert!(report["tries"][0]["outcome"].as_str().unwrap().contains("is not a URL"), "{report}");
 }
 
 #[test]
