@@ -112,7 +112,7 @@ fn is_status(k: u64) -> bool {
 fn status_of(k: u64) -> ConversationStatus {
     const CYCLE: [ConversationStatus; 3] =
         [ConversationStatus::Pending, ConversationStatus::Resolved, ConversationStatus::Open];
-    let notes_up_to_k = (k + 2) / 3;
+    let notes_up_to_k = k.div_ceil(3);
     CYCLE[((k - notes_up_to_k - 1) % 3) as usize]
 }
 
