@@ -69,6 +69,23 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("reply_window.expired", &[]),
     k("reply_window.quota_used", &[]),
     k("reply_window.daily_cap", &[]),
+    // Platform adapters (the server's `platform/` and `wechat/`): a reply's
+    // failed state, a connection's form.
+    k("wechat.send.window_closed", &[]),
+    k("wechat.send.quota", &[]),
+    k("wechat.send.not_authorised", &[]),
+    k("wechat.send.daily_limit", &[]),
+    k("wechat.send.refused", &[]),
+    k("wechat.send.unsupported", &[]),
+    k("wechat.connection.missing", &[]),
+    k("wechat.app_id.invalid", &[]),
+    k("wechat.secret.required", &[]),
+    k("wechat.app_secret.invalid", &[]),
+    k("wechat.token.invalid", &[]),
+    k("wechat.encoding_aes_key.invalid", &[]),
+    k("platform.send.outcome_unknown", &[]),
+    k("platform.send.unavailable", &[]),
+    k("platform.call.unavailable", &[]),
     // Layouts (`layout/validate.rs`).
     k("layout.schema_version.unsupported", &["expected", "actual"]),
     k("layout.pages.too_many", MAX_ACTUAL),

@@ -122,7 +122,7 @@ impl Platform for SandboxPlatform {
             .storage
             .subscribers(&account.id, None, 10_000)
             .await
-            .map_err(|e| PlatformError { key: "platform.unavailable".into(), message: e.to_string() })?;
+            .map_err(|e| PlatformError { key: "platform.call.unavailable".into(), message: e.to_string() })?;
         let user_ids: Vec<String> =
             all.into_iter().filter(|s| s.platform == self.name() && s.following).map(|s| s.platform_user_id).collect();
         Ok(FollowerPage { total: user_ids.len() as u64, user_ids, next: None })

@@ -383,7 +383,7 @@ impl WechatPlatform {
                 key: "wechat.connection.missing".into(),
                 message: "this account is not connected to WeChat".into(),
             }),
-            Err(e) => Err(PlatformError { key: "platform.unavailable".into(), message: e.to_string() }),
+            Err(e) => Err(PlatformError { key: "platform.call.unavailable".into(), message: e.to_string() }),
         }
     }
 }
@@ -391,7 +391,7 @@ impl WechatPlatform {
 fn platform_error(e: CallError) -> PlatformError {
     let key = match &e {
         CallError::Refused { errcode, .. } => refusal_key(*errcode),
-        _ => "platform.unavailable",
+        _ => "platform.call.unavailable",
     };
     PlatformError { key: key.into(), message: e.to_string() }
 }
