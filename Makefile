@@ -15,8 +15,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus trayer xdotool chromium chromium-driver jq curl
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus trayer xdotool chromium chromium-driver jq curl python3-venv
 TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
+CARGO_FUZZ := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/cargo-fuzz
 
 .PHONY: help
 help:
@@ -28,6 +29,7 @@ help:
 	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
 	@echo "make package  build the console's Debian package (release) in target/release/bundle/deb/"
+	@echo "make fuzz   fuzz the parsers (libFuzzer) and the server's API (schemathesis) for longer"
 
 # ---- What the build needs -------------------------------------------------
 
@@ -108,7 +110,7 @@ server: deps
 # ---- Tests -----------------------------------------------------------------
 
 .PHONY: test lint test-rust test-ui test-e2e check-bindings
-test: deps tauri-driver ui lint test-rust check-bindings test-ui test-web test-e2e
+test: deps tauri-driver ui lint test-rust check-bindings test-ui test-web test-fuzz test-api test-e2e
 	@echo "make test: all passed"
 
 lint:
@@ -139,6 +141,74 @@ test-web: app
 
 test-e2e: app tauri-driver package-debug
 	$(CARGO) test -p wicket-e2e -- --test-threads=1
+
+# ---- Fuzzing -------------------------------------------------------------------
+
+# libFuzzer targets in fuzz/ (a workspace of its own, built into fuzz/target):
+# layout files, WeChat menu JSON (and Alipay's menu written from it), the sync
+# protocol's JSON judged by the model's rules, and the `{{field}}` scanner.
+# Each checks properties, not only that nothing panics. cargo-fuzz passes
+# nightly-only flags to rustc; RUSTC_BOOTSTRAP=1 lets the stable toolchain take
+# them, so no nightly is needed. A run starts from the committed seeds
+# (fuzz/seeds/<target>) and the corpus earlier runs grew (fuzz/corpus/<target>,
+# not committed), with the seeds' JSON keys and tags as a dictionary
+# (fuzz/dicts). An input that fails is saved in fuzz/artifacts/<target>/;
+# replay it with `RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_FLAGS) <target> <file>`.
+FUZZ_TARGETS := layout_import menu_import sync_json template_scan
+FUZZ_FLAGS := --sanitizer none --debug-assertions
+# Seconds per target: `make test` (about a minute in all), `make fuzz`.
+FUZZ_SECONDS ?= 15
+FUZZ_LONG_SECONDS ?= 600
+# schemathesis against a running server's own OpenAPI document (fuzz/api/run.py):
+# examples per operation in `make test` (a fixed seed: a failure repeats) and
+# in `make fuzz` (a new seed each run, printed at the end).
+API_FUZZ_EXAMPLES ?= 10
+API_FUZZ_SEED ?= 1
+API_FUZZ_LONG_EXAMPLES ?= 200
+SCHEMATHESIS_VENV := target/schemathesis
+SCHEMATHESIS := $(SCHEMATHESIS_VENV)/bin/schemathesis
+
+.PHONY: fuzz test-fuzz test-api cargo-fuzz schemathesis fuzz-build
+cargo-fuzz: $(CARGO_FUZZ)
+$(CARGO_FUZZ):
+	$(CARGO) install cargo-fuzz --locked
+
+schemathesis: $(SCHEMATHESIS)
+$(SCHEMATHESIS): fuzz/api/requirements.txt
+	python3 -m venv $(SCHEMATHESIS_VENV)
+	$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check -r fuzz/api/requirements.txt
+	@touch $@
+
+fuzz-build: cargo-fuzz
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
+	RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build $(FUZZ_FLAGS)
+
+# $(1): seconds per target. libFuzzer's output goes to fuzz/target/<target>.log,
+# shown when the target fails.
+define fuzz_each
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  log=fuzz/target/$$t.log; \
+	  if RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+	       -max_total_time=$(1) -timeout=10 -dict=fuzz/dicts/$$t.dict >$$log 2>&1; then \
+	    echo "fuzz $$t: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $$log), no failure"; \
+	  else \
+	    tail -n 60 $$log >&2; echo "fuzz $$t failed: the input is in fuzz/artifacts/$$t/, the whole log in $$log" >&2; exit 1; \
+	  fi; \
+	done
+endef
+
+test-fuzz: fuzz-build
+	$(call fuzz_each,$(FUZZ_SECONDS))
+
+test-api: app schemathesis
+	$(SCHEMATHESIS_VENV)/bin/python fuzz/api/run.py --server target/debug/wicket-server \
+	  --schemathesis $(SCHEMATHESIS) --max-examples $(API_FUZZ_EXAMPLES) --seed $(API_FUZZ_SEED)
+
+fuzz: deps fuzz-build app schemathesis
+	$(call fuzz_each,$(FUZZ_LONG_SECONDS))
+	$(SCHEMATHESIS_VENV)/bin/python fuzz/api/run.py --server target/debug/wicket-server \
+	  --schemathesis $(SCHEMATHESIS) --max-examples $(API_FUZZ_LONG_EXAMPLES)
 
 # ---- Benchmarks (figures, never pass/fail) -----------------------------------
 
