@@ -24,8 +24,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The same controls are HTTP routes under `/_double/` (see `control.rs`), for the binary
-//! `wechat-double --listen 127.0.0.1:0` and tests in other processes.
+//! The same controls are HTTP routes, for the binary `wechat-double --listen 127.0.0.1:0` and
+//! tests in other processes (JSON bodies as the Rust types; refusals are 400 `{"error": ...}`):
+//!
+//! | route | does |
+//! |---|---|
+//! | `POST /_double/accounts` | [`Double::add_account`] ([`AccountSpec`]) |
+//! | `PATCH /_double/accounts/{appid}` | [`Double::change_account`] ([`AccountChange`]) |
+//! | `POST /_double/accounts/{appid}/followers` | `{"openids": [...]}`: [`Double::add_followers`] |
+//! | `GET /_double/accounts/{appid}/sent`, `/menu`, `/uploads`, `/callbacks` | what it received |
+//! | `POST /_double/accounts/{appid}/callbacks` | `{"openid", "message": {"type": "text", ...}}`: [`Double::send_callback`] |
+//! | `POST /_double/accounts/{appid}/verify-url` | [`Double::verify_url`] |
+//! | `POST /_double/accounts/{appid}/tokens/expire` | [`Double::expire_tokens`] |
+//! | `GET /_double/calls` | [`Double::calls`] |
+//! | `POST /_double/faults`, `/_double/delay`, `/_double/clock/advance` | [`Fault`], [`Delay`], `{"seconds"}` |
 
 mod api;
 mod control;
