@@ -37,7 +37,7 @@ use wicket_model::{Change, Mutation, NewAccount, PlatformProfile};
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
 
-const TEST_NAME: &str = "console_and_server_killed_at_random_lose_and_double_no_change";
+const TEST_NAME: &str = "chaos_console_and_server_killed_at_random_lose_and_double_no_change";
 const DEFAULT_SEED: u64 = 20_261_203;
 const DEFAULT_KILLS: u32 = 120;
 /// The console stops writing here (a bound on the run's work, far above
