@@ -365,9 +365,10 @@ fn texts_longer_than_a_layout_holds_are_refused_at_import() {
     );
 }
 
-/// Found by the `menu_import` fuzz target: `NaN` and `inf` are numbers to
-/// Rust's parser, so a map key carrying them was imported, and the layout
-/// holding the menu was saved with `null` where the coordinate goes.
+/// Seen beside the `menu_import` fuzz target's coordinate failure: `NaN`
+/// and `inf` are numbers to Rust's parser, so a map key carrying them was
+/// imported, and the layout holding the menu was saved with `null` where
+/// the coordinate goes.
 #[test]
 fn a_map_key_needs_finite_coordinates() {
     for key in ["WICKET_MAP_NaN_121.5_店", "WICKET_MAP_31.2_inf_店", "WICKET_MAP_-infinity_0_店"] {
