@@ -58,14 +58,18 @@ impl AppState {
             options: Arc::new(ServerOptions::default()),
             sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
             live,
-            platforms: Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(wechat::DEFAULT_API_BASE))),
+            platforms: Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(
+                wechat::DEFAULT_API_BASE,
+                ServerOptions::default().platform_timeout,
+            ))),
             closing,
         }
     }
 
     pub fn with_options(mut self, options: ServerOptions) -> Self {
         self.sandbox_limits = Arc::new(limits::SandboxLimits::new(&options));
-        self.platforms = Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(&options.wechat_api_base)));
+        let wechat = wechat::WechatPlatform::new(&options.wechat_api_base, options.platform_timeout);
+        self.platforms = Arc::new(platform::Platforms::new(wechat));
         self.options = Arc::new(options);
         self
     }
@@ -208,6 +212,9 @@ pub struct ServerOptions {
     /// The file holding the key that seals platform secrets; by default
     /// beside the data folder (`<data>.secrets-key`), made on first start.
     pub secrets_key_file: Option<PathBuf>,
+    /// How long a call to a platform's API may take; a send that runs out of
+    /// it after its request left has an unknown outcome.
+    pub platform_timeout: std::time::Duration,
 }
 
 impl Default for ServerOptions {
@@ -222,6 +229,7 @@ impl Default for ServerOptions {
             media_total_bytes: 1024 * 1024 * 1024,
             wechat_api_base: wechat::DEFAULT_API_BASE.into(),
             secrets_key_file: None,
+            platform_timeout: std::time::Duration::from_secs(15),
         }
     }
 }

@@ -11,7 +11,7 @@ use wicket_model::conversation::{Delivery, Message};
 use wicket_server::platform::store::SendState;
 use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
 use wicket_wechat::{KeySlot, WechatCrypto};
-use wicket_wechat_double::{AccountSpec, Callback, Double, Mode, RunningDouble};
+use wicket_wechat_double::{AccountSpec, Callback, Delay, Double, Fault, Mode, RunningDouble};
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
 const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
@@ -58,14 +58,19 @@ struct Fixture {
 
 impl Fixture {
     async fn start(mode: Mode) -> Self {
+        Self::start_with(mode, |_| {}).await
+    }
+
+    async fn start_with(mode: Mode, adjust: impl FnOnce(&mut ServerOptions)) -> Self {
         logs();
         let dir = tempfile::tempdir().unwrap();
         let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let options = ServerOptions {
+        let mut options = ServerOptions {
             wechat_api_base: double.base_url(),
             secrets_key_file: Some(dir.path().join("secrets.key")),
             ..ServerOptions::default()
         };
+        adjust(&mut options);
         let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
         let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
         let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
@@ -371,5 +376,111 @@ async fn only_owners_and_administrators_see_the_connection() {
     let url = format!("{}/api/v1/accounts/noodles/wechat", f.server.base_url());
     let status = f.http.get(url).bearer_auth(agent_token).send().await.unwrap().status().as_u16();
     assert_eq!(status, 403, "an agent may not read the connection");
+    f.server.stop().await;
+}
+
+fn stable_token_calls(double: &Double) -> usize {
+    double.calls().iter().filter(|c| c.path == "/cgi-bin/stable_token").count()
+}
+
+#[tokio::test]
+async fn one_token_fetch_serves_every_waiting_send() {
+    let f = Fixture::start(Mode::Safe).await;
+    let api = wicket_server::wechat::api::WechatApi::new(&f.double.base_url(), Duration::from_secs(5));
+    let credentials = wicket_server::wechat::api::Credentials { app_id: APP_ID.into(), app_secret: APP_SECRET.into() };
+    let waiting = (0..16).map(|_| api.token("noodles", &credentials, 1_000, None));
+    let tokens: Vec<String> = futures_util::future::join_all(waiting).await.into_iter().map(|t| t.unwrap().0).collect();
+    assert!(tokens.iter().all(|t| *t == tokens[0]), "every caller got the same token");
+    assert_eq!(stable_token_calls(&f.double), 1, "sixteen callers, one fetch");
+
+    // Replies to several subscribers at once after the token expired: one new token for all.
+    for n in 1..=4 {
+        f.double.send_callback(APP_ID, &format!("oFan{n}"), Callback::Text { content: "hi".into() }).await.unwrap();
+    }
+    let filter = wicket_server::storage::ConversationFilter { limit: 10, ..Default::default() };
+    let conversations = f.server.state.storage.conversations(filter).await.unwrap();
+    f.reply(&conversations[0].id, "warm", "first").await;
+    assert_eq!(f.settled("warm").await, SendState::Sent);
+    let before = stable_token_calls(&f.double);
+    f.double.expire_tokens(APP_ID).unwrap();
+    for (n, conversation) in conversations.iter().enumerate() {
+        f.reply(&conversation.id, &format!("r{n}"), "hello again").await;
+    }
+    for n in 0..conversations.len() {
+        assert_eq!(f.settled(&format!("r{n}")).await, SendState::Sent);
+    }
+    assert_eq!(stable_token_calls(&f.double) - before, 1, "the expired token was replaced once");
+    assert_eq!(f.double.sent(APP_ID).unwrap().len(), 5, "every reply went out once");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_busy_wechat_gets_the_reply_again_and_it_goes_out_once() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan8", Callback::Text { content: "hi".into() }).await.unwrap();
+    // "System busy" twice: nothing was done, so it is tried again.
+    f.double.fail_next(Fault { errcode: -1, count: 2, path: Some("/cgi-bin/message/custom/send".into()) });
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "busy", "on our way").await;
+    assert_eq!(f.settled("busy").await, SendState::Sent);
+    assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "delivered once");
+    let send = f.server.state.storage.platforms().send("busy").await.unwrap().unwrap();
+    assert_eq!(send.attempts, 3, "two refusals, then the send");
+    assert_eq!(f.message("busy").await.delivery, Some(Delivery::Sent));
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_send_that_gets_no_answer_is_unknown_and_never_sent_again() {
+    let f = Fixture::start_with(Mode::Safe, |o| o.platform_timeout = Duration::from_millis(400)).await;
+    f.double.send_callback(APP_ID, "oFan9", Callback::Text { content: "hi".into() }).await.unwrap();
+    let conversation = f.conversation().await;
+    // WeChat takes the message, but its answer never reaches Wicket in time.
+    f.double.delay(Delay { millis: 3_000, path: Some("/cgi-bin/message/custom/send".into()) });
+    f.reply(&conversation, "lost", "did this arrive?").await;
+    assert_eq!(f.settled("lost").await, SendState::Unknown);
+    assert_eq!(
+        f.message("lost").await.delivery,
+        Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() }),
+        "the console shows that nobody knows"
+    );
+    f.double.delay(Delay { millis: 0, path: Some("/cgi-bin/message/custom/send".into()) });
+    // Later work of the dispatcher does not send it again.
+    f.reply(&conversation, "next", "next one").await;
+    assert_eq!(f.settled("next").await, SendState::Sent);
+    let texts: Vec<String> =
+        f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(texts, ["did this arrive?", "next one"], "the unanswered send was not repeated");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_image_reply_is_uploaded_as_media_then_sent() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan1", Callback::Text { content: "menu?".into() }).await.unwrap();
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a tiny picture";
+    let uploaded: Value = f
+        .http
+        .post(format!("{}/api/v1/media", f.server.base_url()))
+        .bearer_auth(&f.token)
+        .header(reqwest::header::CONTENT_TYPE, "image/png")
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conversation = f.conversation().await;
+    let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
+    let (status, sent) = f.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(f.settled("img").await, SendState::Sent);
+    let uploads = f.double.uploads(APP_ID).unwrap();
+    assert_eq!(uploads.len(), 1, "the image was uploaded once");
+    let sent = f.double.sent(APP_ID).unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].msgtype, "image");
+    assert_eq!(sent[0].body["image"]["media_id"], uploads[0].media_id.as_str(), "the uploaded media is sent");
     f.server.stop().await;
 }

@@ -168,7 +168,7 @@ pub struct Received {
 /// already received under its platform id changes nothing), the feed records
 /// it, and the staff's live sockets hear of it. `message_id` is the adapter's
 /// id for the message; deriving it from the platform's id makes a retry find
-/// the same row.
+/// the same row. The commit is on disk before this returns.
 pub async fn receive(state: &AppState, inbound: Inbound, message_id: String) -> Result<Received, ApiError> {
     let ids = NewIds {
         subscriber: uuid::Uuid::new_v4().to_string(),
@@ -178,7 +178,8 @@ pub async fn receive(state: &AppState, inbound: Inbound, message_id: String) -> 
     let now = state.clock.now();
     let decide =
         Box::new(move |world: &dyn wicket_model::World| conversation_rules::receive(world, &inbound, &ids, now));
-    let recorded = state.storage.record(decide, now).await?.map_err(ApiError)?;
+    // Durably: the platform is told "received" (and does not send it again) after this.
+    let recorded = state.storage.platforms().record_durably(decide, now).await?.map_err(ApiError)?;
     let conversations: Vec<String> = recorded
         .changes
         .iter()

@@ -70,12 +70,34 @@ pub async fn run_once(state: &AppState) -> Result<Duration, StorageError> {
     let store = state.storage.platforms();
     store.queue_outbound(state.clock.now()).await?;
     loop {
-        let due = store.due_sends(state.clock.now(), 32).await?;
+        let due = store.due_sends(state.clock.now(), 64).await?;
         if due.is_empty() {
             break;
         }
+        // Subscribers are served side by side, each one's replies in order.
+        let mut by_subscriber: Vec<(String, Vec<QueuedSend>)> = Vec::new();
         for send in due {
-            deliver(state, send).await?;
+            let key = match reply_of(state, &send).await? {
+                Some(reply) => reply.subscriber.id,
+                None => String::new(),
+            };
+            match by_subscriber.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, sends)) => sends.push(send),
+                None => by_subscriber.push((key, vec![send])),
+            }
+        }
+        let mut running = tokio::task::JoinSet::new();
+        for (_, sends) in by_subscriber {
+            let state = state.clone();
+            running.spawn(async move {
+                for send in sends {
+                    deliver(&state, send).await?;
+                }
+                Ok::<(), StorageError>(())
+            });
+        }
+        while let Some(done) = running.join_next().await {
+            done.map_err(|e| StorageError::Database(format!("a send task failed: {e}")))??;
         }
     }
     let now = state.clock.now();

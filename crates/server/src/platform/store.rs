@@ -80,6 +80,13 @@ pub struct QueuedSend {
 
 #[async_trait]
 pub trait PlatformStore: Send + Sync + 'static {
+    /// `Storage::record`, with the commit synced to disk before it returns:
+    /// what a platform is told it delivered survives a power cut.
+    async fn record_durably(
+        &self,
+        decide: crate::storage::DecideFn,
+        now: Millis,
+    ) -> Result<std::result::Result<crate::storage::Recorded, wicket_model::WicketError>>;
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>>;
     /// Creates or replaces the account's connection.
     async fn save_connection(&self, connection: StoredConnection) -> Result<()>;

@@ -4,9 +4,12 @@ use async_trait::async_trait;
 use wicket_model::Millis;
 use wicket_sqlite::rusqlite::{params, OptionalExtension};
 
-use super::{sql, SqliteStorage};
+use wicket_model::WicketError;
+
+use super::world::{save_change, TxWorld};
+use super::{durable, sql, SqliteStorage};
 use crate::platform::store::{PlatformStore, QueuedSend, SendState, StoredConnection};
-use crate::storage::{Result, StorageError};
+use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
 const SEND_COLUMNS: &str = "message_id, platform, account_id, state, attempts, next_at";
 
@@ -32,6 +35,38 @@ fn with_state((send, state): (QueuedSend, String)) -> Result<QueuedSend> {
 
 #[async_trait]
 impl PlatformStore for SqliteStorage {
+    async fn record_durably(
+        &self,
+        decide: DecideFn,
+        now: Millis,
+    ) -> Result<std::result::Result<Recorded, WicketError>> {
+        self.run(move |conn| {
+            durable(conn, |conn| {
+                let tx = conn.transaction().map_err(sql)?;
+                let decided = {
+                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+                    let decided = decide(&world);
+                    if let Some(failure) = world.failure.into_inner() {
+                        return Err(failure);
+                    }
+                    decided
+                };
+                let changes = match decided {
+                    Ok(changes) => changes,
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                for change in &changes {
+                    save_change(&tx, change, now)?;
+                }
+                let last_seq =
+                    tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                Ok(Ok(Recorded { changes, last_seq }))
+            })
+        })
+        .await
+    }
+
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>> {
         let account_id = account_id.to_owned();
         self.run(move |conn| {

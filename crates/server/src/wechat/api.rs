@@ -83,10 +83,12 @@ struct TokenAnswer {
 }
 
 impl WechatApi {
-    pub fn new(base: &str) -> Self {
+    /// `timeout` bounds a whole call; a call that runs out of it after its
+    /// request left has an unknown outcome.
+    pub fn new(base: &str, timeout: Duration) -> Self {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .timeout(timeout)
             .build()
             .unwrap_or_default();
         Self { base: base.trim_end_matches('/').to_owned(), http, tokens: Mutex::new(HashMap::new()) }
@@ -95,6 +97,14 @@ impl WechatApi {
     fn slot(&self, account_id: &str) -> Arc<tokio::sync::Mutex<Option<Token>>> {
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         tokens.entry(account_id.to_owned()).or_default().clone()
+    }
+
+    /// Until when the account's cached token works, if one is cached and no
+    /// fetch is running.
+    pub fn valid_until(&self, account_id: &str) -> Option<Millis> {
+        let slot = self.slot(account_id);
+        let cached = slot.try_lock().ok()?;
+        cached.as_ref().map(|token| token.expires_at)
     }
 
     /// Forgets an account's token (its credentials changed).

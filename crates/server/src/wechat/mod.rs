@@ -140,8 +140,8 @@ pub struct WechatPlatform {
 }
 
 impl WechatPlatform {
-    pub fn new(api_base: &str) -> Self {
-        Self { key: OnceLock::new(), api: WechatApi::new(api_base), refusals: Mutex::new(HashMap::new()) }
+    pub fn new(api_base: &str, timeout: std::time::Duration) -> Self {
+        Self { key: OnceLock::new(), api: WechatApi::new(api_base, timeout), refusals: Mutex::new(HashMap::new()) }
     }
 
     /// Sets the secrets key (once, at start).
@@ -241,7 +241,7 @@ impl WechatPlatform {
     ) -> Result<serde_json::Value, CallError> {
         let now = state.clock.now();
         let result = self.api.call(&connection.account_id, &connection.credentials(), now, path, body).await;
-        if let Ok((_, until)) = self.api.token(&connection.account_id, &connection.credentials(), now, None).await {
+        if let Some(until) = self.api.valid_until(&connection.account_id) {
             if connection.state.token_valid_until != Some(until) {
                 self.update_state(state, &connection.account_id, |s| s.token_valid_until = Some(until)).await;
             }
