@@ -484,3 +484,57 @@ async fn an_image_reply_is_uploaded_as_media_then_sent() {
     assert_eq!(sent[0].body["image"]["media_id"], uploads[0].media_id.as_str(), "the uploaded media is sent");
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn after_a_key_rotation_callbacks_under_the_old_key_still_land() {
+    let f = Fixture::start(Mode::Safe).await;
+    const NEW_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    let rotated = json!({"app_id": APP_ID, "mode": "safe", "encoding_aes_key": NEW_KEY});
+    let (status, saved) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
+    assert_eq!(status, 200, "{saved}");
+    let old = WechatCrypto::new(TOKEN, AES_KEY, APP_ID).unwrap();
+    let new = WechatCrypto::new(TOKEN, NEW_KEY, APP_ID).unwrap();
+    let (query, body) =
+        sealed_callback(&old, &text_xml("oFan1", "8001", "sent before WeChat switched"), now_secs(), "k1");
+    assert_eq!(post_callback(&f, &query, body).await, 200, "the previous key still opens");
+    let (query, body) = sealed_callback(&new, &text_xml("oFan1", "8002", "sent after"), now_secs(), "k2");
+    assert_eq!(post_callback(&f, &query, body).await, 200, "the new key opens");
+    assert_eq!(f.feed_messages().await.len(), 2, "no message was lost in the rotation");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reply_in_flight_when_the_server_stopped_is_unknown_after_a_restart() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan2", Callback::Text { content: "hi".into() }).await.unwrap();
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "inflight", "are you there?").await;
+    assert_eq!(f.settled("inflight").await, SendState::Sent);
+    let storage = f.server.state.storage.clone();
+    let now = f.server.state.clock.now();
+    let data = f._dir.path().join("data");
+    let base = f.double.base_url();
+    let key = f._dir.path().join("secrets.key");
+    f.server.stop().await;
+    // As if the server had stopped between writing `sending` and WeChat's answer.
+    let store = storage.platforms();
+    store.set_send_state("inflight", SendState::Pending, 0, now, None, now).await.unwrap();
+    assert!(store.set_send_state("inflight", SendState::Sending, 1, now, None, now).await.unwrap());
+    drop(storage);
+    let options = ServerOptions { wechat_api_base: base, secrets_key_file: Some(key), ..ServerOptions::default() };
+    let config = ServerConfig { data_dir: data, listen: "127.0.0.1:0".parse().unwrap() };
+    let again = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+    let mut delivery = None;
+    for _ in 0..100 {
+        delivery = again.state.storage.message("inflight").await.unwrap().and_then(|m| m.delivery);
+        if delivery != Some(Delivery::Sent) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(delivery, Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() }));
+    let send = again.state.storage.platforms().send("inflight").await.unwrap().unwrap();
+    assert_eq!(send.state, SendState::Unknown, "never sent again by itself");
+    assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "WeChat got it once");
+    again.stop().await;
+}

@@ -498,3 +498,56 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let secrets = Secrets {
+            app_secret: "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50".into(),
+            token: "QDG6eKtoken".into(),
+            encoding_aes_key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C".into(),
+            previous_encoding_aes_key: Some("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG".into()),
+        };
+        let connection = Connection {
+            account_id: "a".into(),
+            app_id: "wx5823bf96d3bd56c7".into(),
+            mode: Mode::Safe,
+            secrets: secrets.clone(),
+            state: ConnectionState::default(),
+        };
+        let shown = format!("{connection:?} {:?}", connection.credentials());
+        assert!(shown.contains("wx5823bf96d3bd56c7"), "the AppID is no secret: {shown}");
+        for secret in [
+            &secrets.app_secret,
+            &secrets.token,
+            &secrets.encoding_aes_key,
+            secrets.previous_encoding_aes_key.as_ref().unwrap(),
+        ] {
+            assert!(!shown.contains(secret.as_str()), "{shown}");
+        }
+    }
+
+    #[test]
+    fn every_kind_of_callback_becomes_a_line_and_events_keep_their_meaning() {
+        let voice = Inbound::Voice { media_id: "m".into(), format: "amr".into(), recognition: Some("你好".into()) };
+        assert_eq!(to_body(&voice), Some(MessageBody::Text { text: "[voice] 你好".into() }));
+        let unknown = Inbound::Unsupported { msg_type: "miniprogrampage".into(), event: None, raw_xml: String::new() };
+        assert_eq!(
+            to_body(&unknown),
+            Some(MessageBody::Text { text: "[unsupported message: miniprogrampage]".into() })
+        );
+        let follow = Inbound::Event(Event::Subscribe { scene: Some("shop".into()), ticket: None });
+        assert_eq!(to_body(&follow), Some(MessageBody::Event(SubscriberEvent::Follow)));
+        let click = Inbound::Event(Event::Click { key: "MENU_HOURS".into() });
+        assert_eq!(
+            to_body(&click),
+            Some(MessageBody::Event(SubscriberEvent::MenuTap { key: "MENU_HOURS".into(), label: "MENU_HOURS".into() }))
+        );
+        let long = Inbound::Text { content: "字".repeat(1000) };
+        let Some(MessageBody::Text { text }) = to_body(&long) else { panic!("a text") };
+        assert!(text.len() <= wicket_model::conversation::limits::TEXT_MAX_BYTES, "kept within the model's bound");
+    }
+}
