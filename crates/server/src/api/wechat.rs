@@ -74,6 +74,7 @@ fn refuse(state: &AppState, account: &str, why: String) -> Response {
     params(("account" = String, Path, description = "The account's id."), WechatQuery),
     responses(
         (status = 200, description = "`echostr`, unchanged.", body = String, content_type = "text/plain"),
+        (status = 400, description = "A malformed query (a plain-text answer).", body = String, content_type = "text/plain"),
         (status = 403, description = "The signature does not match the account's Token (`refused`).", body = String, content_type = "text/plain"),
         (status = 404, description = "The account is not connected to WeChat.", body = String, content_type = "text/plain"),
     ),
@@ -117,6 +118,7 @@ pub(super) async fn verify(
     request_body(content = String, description = "WeChat's XML: plaintext, or the `<Encrypt>` envelope.", content_type = "text/xml"),
     responses(
         (status = 200, description = "Stored (or stored before: a retry): `success`.", body = String, content_type = "text/plain"),
+        (status = 400, description = "A malformed query (a plain-text answer).", body = String, content_type = "text/plain"),
         (status = 403, description = "Refused: outside the replay window, a wrong signature, a body that does not decrypt or names another AppID, an unencrypted body in safe mode, or XML that cannot be read. Nothing was stored.", body = String, content_type = "text/plain"),
         (status = 404, description = "The account is not connected to WeChat.", body = String, content_type = "text/plain"),
         (status = 413, description = "The body is larger than WeChat sends.", body = String, content_type = "text/plain"),

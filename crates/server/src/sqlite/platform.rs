@@ -199,16 +199,21 @@ impl PlatformStore for SqliteStorage {
     ) -> Result<bool> {
         let id = message_id.to_owned();
         self.run(move |conn| {
-            let only_from = if state == SendState::Sending { " AND state = 'pending'" } else { "" };
-            let changed = conn
-                .execute(
+            let sending = state == SendState::Sending;
+            let only_from = if sending { " AND state = 'pending'" } else { "" };
+            let update = |conn: &mut wicket_sqlite::rusqlite::Connection| {
+                conn.execute(
                     &format!(
                         "UPDATE platform_sends SET state = ?2, attempts = ?3, next_at = ?4, error = ?5, updated_at = ?6
                          WHERE message_id = ?1{only_from}"
                     ),
                     params![id, state.as_str(), attempts, next_at, error, now],
                 )
-                .map_err(sql)?;
+                .map_err(sql)
+            };
+            // `sending` is on disk before the request leaves: a power cut
+            // cannot make a send that may have arrived look unsent.
+            let changed = if sending { durable(conn, |conn| update(conn))? } else { update(conn)? };
             Ok(changed == 1)
         })
         .await

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
 use super::ApiJson;
-use crate::api::openapi::{Forbidden, Invalid, NotFound, Unauthorized};
+use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::wechat::api::CallError;
@@ -192,6 +192,7 @@ fn check(connect: &Connect, existing: Option<&Connection>) -> Result<Secrets, Ap
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
         (status = 422, response = Invalid),
     ),
 )]
