@@ -538,3 +538,47 @@ async fn a_reply_in_flight_when_the_server_stopped_is_unknown_after_a_restart() 
     assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "WeChat got it once");
     again.stop().await;
 }
+
+#[tokio::test]
+async fn a_qr_follow_keeps_its_scene_and_a_menu_tap_shows_the_buttons_name() {
+    let f = Fixture::start(Mode::Safe).await;
+    // A published layout whose menu WeChat shows.
+    let (_, templates) = f.call("GET", "/api/v1/templates", None).await;
+    let layout = templates[0]["layout"].clone();
+    let url = format!("{}/api/v1/accounts/noodles/layout/draft", f.server.base_url());
+    let saved = f.http.put(url).bearer_auth(&f.token).header("If-Match", "0").json(&json!({"layout": layout}));
+    assert_eq!(saved.send().await.unwrap().status(), 200);
+    let (status, published) =
+        f.call("POST", "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1}))).await;
+    assert_eq!(status, 200, "{published}");
+    let (_, live) = f.call("GET", "/api/v1/accounts/noodles/layout/versions/1", None).await;
+    let layout: wicket_model::layout::Layout =
+        serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
+    let menu = wicket_model::layout::wechat_menu_json(&layout.menu);
+    let buttons: Vec<&Value> = menu["button"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| std::iter::once(b).chain(b["sub_button"].as_array().into_iter().flatten()))
+        .collect();
+    let click = buttons
+        .iter()
+        .find(|b| b["type"] == "click" && b["key"] != b["name"])
+        .expect("the template's menu has a click button whose key is not its name");
+    let (key, name) = (click["key"].as_str().unwrap(), click["name"].as_str().unwrap());
+
+    let scene = Callback::Subscribe { scene: Some("table7".into()) };
+    assert!(f.double.send_callback(APP_ID, "oFan3", scene).await.unwrap().delivered);
+    assert!(f.double.send_callback(APP_ID, "oFan3", Callback::Click { key: key.into() }).await.unwrap().delivered);
+    let bodies: Vec<Value> = f.feed_messages().await.iter().map(|m| serde_json::to_value(&m.body).unwrap()).collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"type": "event", "event": "follow"}),
+            json!({"type": "event", "event": "scan", "scene": "table7"}),
+            json!({"type": "event", "event": "menu_tap", "key": key, "label": name}),
+        ],
+        "the follow, its QR scene, and the tap named as the menu names it"
+    );
+    f.server.stop().await;
+}

@@ -11,8 +11,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::Inbound;
-use wicket_wechat::{CallbackQuery, DEFAULT_REPLAY_WINDOW_SECS, EMPTY_REPLY};
+use wicket_wechat::{CallbackQuery, Event, Inbound as Inbound_, DEFAULT_REPLAY_WINDOW_SECS, EMPTY_REPLY};
 
 use crate::platform;
 use crate::wechat::{self, Connection, PLATFORM};
@@ -158,36 +159,51 @@ pub(super) async fn callback(
         Err(e) => return refuse(&state, &account, e.to_string()),
     };
     let message = opened.message;
-    match wechat::to_body(&message.kind) {
-        Some(body) => {
-            let inbound = Inbound {
-                account_id: account.clone(),
-                platform: PLATFORM.into(),
-                platform_user_id: message.from_user_name.clone(),
-                display_name: wechat::display_name(&message.from_user_name),
-                platform_msg_id: Some(wechat::platform_msg_id(&message)),
-                body,
-            };
-            let id = wechat::message_id(&account, &message);
-            match platform::receive(&state, inbound, id).await {
-                Ok(received) if !received.new => {
-                    tracing::debug!(account = %account, key = %message.dedup_key(), "a callback WeChat sent again");
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // Not "success": WeChat sends it again.
-                    tracing::warn!(account = %account, error = %e.0.message, "a WeChat message could not be stored");
-                    let status = if e.0.code == wicket_model::ErrorCode::Invalid {
-                        StatusCode::FORBIDDEN
-                    } else {
-                        StatusCode::SERVICE_UNAVAILABLE
-                    };
-                    return plain(status, "not stored");
+    let mut bodies: Vec<(MessageBody, &str)> = wechat::to_body(&message.kind).map(|b| (b, "")).into_iter().collect();
+    if bodies.is_empty() {
+        tracing::info!(account = %account, kind = ?message.kind, "a WeChat platform report, not a subscriber's message");
+    }
+    if let Inbound_::Event(Event::Subscribe { scene: Some(scene), .. }) = &message.kind {
+        // Followed through a parameter QR code (`qrscene_…`): the follow, then the scan.
+        if !scene.is_empty() {
+            let scene = scene.chars().take(wicket_model::conversation::limits::SCENE_MAX_CHARS).collect();
+            bodies.push((MessageBody::Event(SubscriberEvent::Scan { scene }), "#scan"));
+        }
+    }
+    for (mut body, part) in bodies {
+        if let MessageBody::Event(SubscriberEvent::MenuTap { key, label }) = &mut body {
+            // The tap shows the button's name, as the published menu has it.
+            if let Ok(Some((_, layout))) = state.storage.live_layout(&account).await {
+                let menu = wicket_model::layout::wechat_menu_json(&layout.menu);
+                if let Some(name) = wechat::menu_label(&menu, key) {
+                    *label = name;
                 }
             }
         }
-        None => {
-            tracing::info!(account = %account, kind = ?message.kind, "a WeChat platform report, not a subscriber's message")
+        let inbound = Inbound {
+            account_id: account.clone(),
+            platform: PLATFORM.into(),
+            platform_user_id: message.from_user_name.clone(),
+            display_name: wechat::display_name(&message.from_user_name),
+            platform_msg_id: Some(wechat::platform_msg_id(&message, part)),
+            body,
+        };
+        let id = wechat::message_id(&account, &message, part);
+        match platform::receive(&state, inbound, id).await {
+            Ok(received) if !received.new => {
+                tracing::debug!(account = %account, key = %message.dedup_key(), "a callback WeChat sent again");
+            }
+            Ok(_) => {}
+            Err(e) => {
+                // Not "success": WeChat sends it again.
+                tracing::warn!(account = %account, error = %e.0.message, "a WeChat message could not be stored");
+                let status = if e.0.code == wicket_model::ErrorCode::Invalid {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::SERVICE_UNAVAILABLE
+                };
+                return plain(status, "not stored");
+            }
         }
     }
     // The connection's state is slow work: after the answer.

@@ -401,15 +401,27 @@ fn wechat_menu(layout: &Layout) -> serde_json::Value {
     wicket_model::layout::wechat_menu_json(&layout.menu)
 }
 
+/// The name of the button of WeChat's menu JSON (`menu/create`'s body)
+/// whose key, URL or page path is `key`: WeChat's taps carry only those.
+pub fn menu_label(menu: &serde_json::Value, key: &str) -> Option<String> {
+    let top = menu["button"].as_array()?;
+    let subs = top.iter().flat_map(|b| b["sub_button"].as_array().into_iter().flatten());
+    top.iter().chain(subs).find_map(|button| {
+        let matches = ["key", "url", "pagepath"].iter().any(|field| button[*field].as_str() == Some(key));
+        matches.then(|| button["name"].as_str().map(str::to_owned)).flatten()
+    })
+}
+
 /// The name WeChat does not give: "微信用户" and the OpenID's last four characters.
 pub fn display_name(open_id: &str) -> String {
     let tail: String = open_id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     format!("微信用户 {}", tail.to_uppercase())
 }
 
-/// The platform's id a callback lands once under, within the model's bound.
-pub fn platform_msg_id(message: &InboundMessage) -> String {
-    let key = message.dedup_key();
+/// The platform's id a callback lands once under, within the model's bound;
+/// `part` tells apart the messages one callback makes (`""`, `"#scan"`).
+pub fn platform_msg_id(message: &InboundMessage, part: &str) -> String {
+    let key = format!("{}{part}", message.dedup_key());
     if key.len() <= wicket_model::conversation::limits::PLATFORM_MSG_ID_MAX_BYTES {
         key
     } else {
@@ -418,8 +430,8 @@ pub fn platform_msg_id(message: &InboundMessage) -> String {
 }
 
 /// Wicket's id for a callback's message: the same callback, the same id.
-pub fn message_id(account_id: &str, message: &InboundMessage) -> String {
-    let seed = format!("{PLATFORM}\n{account_id}\n{}\n{}", message.from_user_name, message.dedup_key());
+pub fn message_id(account_id: &str, message: &InboundMessage, part: &str) -> String {
+    let seed = format!("{PLATFORM}\n{account_id}\n{}\n{}{part}", message.from_user_name, message.dedup_key());
     hex::encode(&Sha256::digest(seed.as_bytes())[..16])
 }
 
@@ -502,6 +514,17 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tap_finds_its_buttons_name() {
+        let menu = json!({"button": [
+            {"type": "click", "name": "营业时间", "key": "HOURS"},
+            {"name": "更多", "sub_button": [{"type": "view", "name": "官网", "url": "https://example.com/"}]},
+        ]});
+        assert_eq!(menu_label(&menu, "HOURS").as_deref(), Some("营业时间"));
+        assert_eq!(menu_label(&menu, "https://example.com/").as_deref(), Some("官网"), "a sub-button's URL");
+        assert_eq!(menu_label(&menu, "GONE"), None, "a button no longer published");
+    }
 
     #[test]
     fn debug_output_shows_no_secret() {
