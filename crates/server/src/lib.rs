@@ -210,7 +210,8 @@ pub struct ServerOptions {
     /// WeChat's API (`https://api.weixin.qq.com`); tests point it at the double.
     pub wechat_api_base: String,
     /// The file holding the key that seals platform secrets; by default
-    /// beside the data folder (`<data>.secrets-key`), made on first start.
+    /// beside the data folder (`<data>.secrets-key`), made when the first
+    /// platform connection is saved.
     pub secrets_key_file: Option<PathBuf>,
     /// How long a call to a platform's API may take; a send that runs out of
     /// it after its request left has an unknown outcome.
@@ -248,9 +249,8 @@ pub async fn start_with(
     let storage = open_storage(&config.data_dir)?;
     let key_file =
         options.secrets_key_file.clone().unwrap_or_else(|| wechat::secrets::default_key_path(&config.data_dir));
-    let secrets_key = wechat::secrets::SecretsKey::load_or_create(&key_file)?;
     let state = AppState::new(Arc::new(storage), clock).with_options(options);
-    state.platforms.wechat.set_key(secrets_key);
+    state.platforms.wechat.set_key_file(key_file)?;
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;

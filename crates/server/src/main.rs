@@ -42,8 +42,8 @@ struct Cli {
     wechat_api_base: String,
 
     /// The file holding the key that seals platform secrets (WeChat's
-    /// AppSecret, Token, EncodingAESKey) in the database. Made on first start
-    /// (mode 0600) if missing; by default beside the data folder,
+    /// AppSecret, Token, EncodingAESKey) in the database. Made (mode 0600)
+    /// when the first connection is saved; by default beside the data folder,
     /// `<data>.secrets-key`, so a copy of the folder does not carry the key.
     #[arg(long, env = "WICKET_SECRETS_KEY_FILE")]
     secrets_key_file: Option<PathBuf>,

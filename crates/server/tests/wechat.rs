@@ -582,3 +582,23 @@ async fn a_qr_follow_keeps_its_scene_and_a_menu_tap_shows_the_buttons_name() {
     );
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn the_secrets_key_file_is_made_beside_the_data_folder_when_first_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
+    server.stop().await;
+    assert!(!dir.path().join("data.secrets-key").exists(), "a server that connects no platform makes no key file");
+
+    let f = Fixture::start_with(Mode::Safe, |o| o.secrets_key_file = None).await;
+    let key_file = f._dir.path().join("data.secrets-key");
+    assert!(key_file.exists(), "saving a connection made the key, beside the data folder");
+    assert!(!f._dir.path().join("data").join("data.secrets-key").exists(), "not inside it");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    f.server.stop().await;
+}

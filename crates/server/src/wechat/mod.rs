@@ -7,7 +7,7 @@ pub mod api;
 pub mod secrets;
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -130,9 +130,16 @@ pub enum ConnectionError {
     Corrupt(String),
 }
 
+/// Where the secrets key comes from.
+#[derive(Default)]
+struct KeySource {
+    file: Option<std::path::PathBuf>,
+    key: Option<SecretsKey>,
+}
+
 /// The WeChat adapter.
 pub struct WechatPlatform {
-    key: OnceLock<SecretsKey>,
+    key: Mutex<KeySource>,
     pub api: WechatApi,
     /// The last refused callback per account, kept in memory only: a forged
     /// request writes nothing.
@@ -141,16 +148,44 @@ pub struct WechatPlatform {
 
 impl WechatPlatform {
     pub fn new(api_base: &str, timeout: std::time::Duration) -> Self {
-        Self { key: OnceLock::new(), api: WechatApi::new(api_base, timeout), refusals: Mutex::new(HashMap::new()) }
+        Self {
+            key: Mutex::new(KeySource::default()),
+            api: WechatApi::new(api_base, timeout),
+            refusals: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Sets the secrets key (once, at start).
+    /// Uses this secrets key.
     pub fn set_key(&self, key: SecretsKey) {
-        let _already_set = self.key.set(key);
+        self.key.lock().unwrap_or_else(|p| p.into_inner()).key = Some(key);
     }
 
-    fn key(&self) -> Result<&SecretsKey, ConnectionError> {
-        self.key.get().ok_or(ConnectionError::NoKey)
+    /// Keeps the secrets key in `path`: read now when the file exists (a
+    /// malformed one stops the server at start), made when the first
+    /// connection is saved otherwise.
+    pub fn set_key_file(&self, path: std::path::PathBuf) -> Result<(), SecretsError> {
+        let key = SecretsKey::load(&path)?;
+        let mut source = self.key.lock().unwrap_or_else(|p| p.into_inner());
+        source.key = key.or(source.key.take());
+        source.file = Some(path);
+        Ok(())
+    }
+
+    /// The key to open secrets with.
+    fn key(&self) -> Result<SecretsKey, ConnectionError> {
+        self.key.lock().unwrap_or_else(|p| p.into_inner()).key.clone().ok_or(ConnectionError::NoKey)
+    }
+
+    /// The key to seal secrets with, made in its file first if needed.
+    fn sealing_key(&self) -> Result<SecretsKey, ConnectionError> {
+        let mut source = self.key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(key) = &source.key {
+            return Ok(key.clone());
+        }
+        let file = source.file.clone().ok_or(ConnectionError::NoKey)?;
+        let key = SecretsKey::load_or_create(&file)?;
+        source.key = Some(key.clone());
+        Ok(key)
     }
 
     pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {
@@ -182,7 +217,7 @@ impl WechatPlatform {
         let settings = serde_json::to_string(&Settings { app_id: connection.app_id.clone(), mode: connection.mode })
             .map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
         let secrets = serde_json::to_vec(&connection.secrets).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let sealed = self.key()?.seal(&connection.account_id, &secrets);
+        let sealed = self.sealing_key()?.seal(&connection.account_id, &secrets);
         let stored = StoredConnection {
             account_id: connection.account_id.clone(),
             platform: PLATFORM.into(),

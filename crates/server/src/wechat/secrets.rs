@@ -5,8 +5,9 @@
 //! The key lives in a file outside the database (`--secrets-key-file`; by
 //! default beside the data folder, not inside it): a copy of the database or
 //! of the data folder (a backup, a support bundle) then holds only ciphertext.
-//! The file is made on first start with mode 0600, readable by the server's
-//! user alone.
+//! The file is made with mode 0600, readable by the server's user alone,
+//! when the first connection is saved: a server that never connects a
+//! platform (the desktop's local mode, tests) leaves no key file behind.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,17 +48,26 @@ impl SecretsKey {
         Self(Aes256Gcm::new(bytes.into()))
     }
 
-    /// The key in `path`, made there first when the file does not exist.
-    pub fn load_or_create(path: &Path) -> Result<Self, SecretsError> {
+    /// The key in `path`; `None` when there is no such file.
+    pub fn load(path: &Path) -> Result<Option<Self>, SecretsError> {
         match std::fs::read_to_string(path) {
             Ok(text) => {
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(text.trim())
                     .map_err(|_| SecretsError::Malformed(path.to_owned()))?;
                 let bytes: [u8; 32] = bytes.try_into().map_err(|_| SecretsError::Malformed(path.to_owned()))?;
-                Ok(Self::from_bytes(&bytes))
+                Ok(Some(Self::from_bytes(&bytes)))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(SecretsError::Read { path: path.to_owned(), source }),
+        }
+    }
+
+    /// The key in `path`, made there first when the file does not exist.
+    pub fn load_or_create(path: &Path) -> Result<Self, SecretsError> {
+        match Self::load(path)? {
+            Some(key) => Ok(key),
+            None => {
                 let mut bytes = [0u8; 32];
                 rand::thread_rng().fill_bytes(&mut bytes);
                 let create = |source| SecretsError::Create { path: path.to_owned(), source };
@@ -74,7 +84,6 @@ impl SecretsKey {
                 tracing::info!(path = %path.display(), "made a new secrets key for platform connections");
                 Ok(Self::from_bytes(&bytes))
             }
-            Err(source) => Err(SecretsError::Read { path: path.to_owned(), source }),
         }
     }
 
@@ -145,6 +154,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = default_key_path(&dir.path().join("data"));
         assert_eq!(path.file_name().unwrap(), "data.secrets-key", "beside the data folder, not in it");
+        assert!(SecretsKey::load(&path).unwrap().is_none(), "no file before it is needed");
         let first = SecretsKey::load_or_create(&path).unwrap();
         let sealed = first.seal("a", b"s");
         let again = SecretsKey::load_or_create(&path).unwrap();
