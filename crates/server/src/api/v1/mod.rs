@@ -280,14 +280,17 @@ pub(super) async fn push(
 }
 
 /// A push as it arrives: each mutation is read on its own, so one this
-/// server cannot read (a kind from a newer console) is refused alone.
+/// server cannot read (a kind from a newer console) is refused alone. The
+/// envelope itself is strict, as the model's `PushRequest` is.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct PushBody {
     client_id: String,
     mutations: Vec<PushBodyEntry>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PushBodyEntry {
     id: i64,
     mutation: serde_json::Value,
