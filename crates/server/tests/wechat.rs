@@ -602,3 +602,31 @@ async fn the_secrets_key_file_is_made_beside_the_data_folder_when_first_needed()
     }
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn replies_a_console_pushes_go_out_too_and_notes_never_do() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan4", Callback::Text { content: "hi".into() }).await.unwrap();
+    let conversation = f.conversation().await;
+    let send = |id: &str, text: &str, note: bool| {
+        json!({"name": "send_message", "args": {"id": id, "conversation_id": conversation,
+            "body": {"type": "text", "text": text}, "note": note}})
+    };
+    let push = json!({"client_id": "desk", "mutations": [
+        {"id": 1, "mutation": send("note-1", "VIP, be nice", true)},
+        {"id": 2, "mutation": send("pushed-1", "written offline", false)},
+    ]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(push.clone())).await;
+    assert_eq!(status, 200, "{pushed}");
+    assert_eq!(f.settled("pushed-1").await, SendState::Sent);
+    // The console pushes the same changes again (it never heard the answer).
+    let (status, _) = f.call("POST", "/api/v1/push", Some(push)).await;
+    assert_eq!(status, 200);
+    f.reply(&conversation, "after", "and one more").await;
+    assert_eq!(f.settled("after").await, SendState::Sent);
+    let texts: Vec<String> =
+        f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(texts, ["written offline", "and one more"], "the pushed reply once, the note never");
+    assert!(f.server.state.storage.platforms().send("note-1").await.unwrap().is_none(), "a note is not a send");
+    f.server.stop().await;
+}
