@@ -19,6 +19,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -129,6 +130,7 @@ def main():
 
     log = open(os.path.join(work, "server.log"), "w")
     process, base = start_server(args.server, data, log)
+    result = None
     try:
         token, ids = seed(base)
         config = os.path.join(work, "schemathesis.toml")
@@ -148,7 +150,7 @@ def main():
         ]
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
-        print(f"schemathesis against {base} (data and server log in {work})", flush=True)
+        print(f"schemathesis against {base} (its data and log in {work}, kept if something fails)", flush=True)
         result = subprocess.run(command)
         if result.returncode != 0:
             log.flush()
@@ -163,6 +165,10 @@ def main():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        # The server's data and log stay for a failure to be looked into.
+        if result is not None and result.returncode == 0:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
