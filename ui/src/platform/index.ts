@@ -23,6 +23,7 @@ import type {
   ConversationPage,
   ConversationStatus,
   ErrorCode,
+  FileFilter,
   InboxFilter,
   Issue,
   Language,
