@@ -11,7 +11,7 @@ the document says.
 Stops the server by its own pid.
 
     run.py --server target/debug/wicket-server --schemathesis target/schemathesis/bin/schemathesis \
-        [--max-examples 10] [--seed 1] [--checks not_a_server_error,...]
+        [--max-examples 10] [--seed 1] [--checks not_a_server_error,...] [-- schemathesis options]
 """
 
 import argparse
@@ -117,6 +117,7 @@ def main():
     parser.add_argument("--seed", type=int)
     parser.add_argument("--report-dir", default=None)
     parser.add_argument("--checks", default=CHECKS)
+    parser.add_argument("extra", nargs="*", help="more schemathesis options, after --")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="wicket-api-fuzz-")
@@ -150,6 +151,7 @@ def main():
         ]
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
+        command += args.extra
         print(f"schemathesis against {base} (its data and log in {work}, kept if something fails)", flush=True)
         result = subprocess.run(command)
         if result.returncode != 0:
