@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
-use wicket_console::{ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session};
+use wicket_console::{ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session, WechatPanel};
 use wicket_model::account::AccountSettings;
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
@@ -18,6 +18,7 @@ use wicket_model::layout::{
     CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, MenuImport, TemplateField,
 };
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
+use wicket_model::wechat::{WechatConnect, WechatTest};
 use wicket_model::{
     AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
 };
@@ -600,6 +601,29 @@ pub async fn change_staff(console: State<'_, Arc<Console>>, id: String, change: 
 #[specta::specta]
 pub async fn sign_out_staff(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
     console.sign_out_staff(id).await
+}
+
+/// An account's WeChat connection (secrets masked) and its callback URL.
+#[tauri::command]
+#[specta::specta]
+pub async fn wechat_connection(console: State<'_, Arc<Console>>, account_id: String) -> Result<WechatPanel> {
+    console.wechat_connection(account_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_wechat(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    connect: WechatConnect,
+) -> Result<WechatPanel> {
+    console.connect_wechat(account_id, connect).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn test_wechat(console: State<'_, Arc<Console>>, account_id: String) -> Result<WechatTest> {
+    console.test_wechat(account_id).await
 }
 
 /// The console's version and whether updates are set up.

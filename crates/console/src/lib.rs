@@ -13,6 +13,7 @@ mod plain_http;
 mod secrets;
 mod subscribers;
 mod team;
+mod wechat;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use wicket_sync::{ServerClient, SyncEngine};
 pub use chosen_files::{ChosenFiles, FileFilter, FileUse};
 pub use plain_http::refuse_plain_http;
 pub use secrets::TokenStore;
+pub use wechat::WechatPanel;
 pub use wicket_sync::{SyncEvent, SyncListener};
 
 /// Whether the console works on this computer alone or with a team server.
@@ -502,3 +504,5 @@ mod team_tests;
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wechat_tests;

@@ -17,6 +17,7 @@ pub mod reply_window;
 pub mod rules;
 pub mod staff;
 pub mod sync;
+pub mod wechat;
 
 pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount, PlatformProfile};
 pub use change::{Change, ChangeKind};

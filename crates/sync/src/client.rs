@@ -10,6 +10,7 @@ use wicket_model::sync::{
     FeedEntry, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
+use wicket_model::wechat::{WechatConnect, WechatConnection, WechatTest};
 use wicket_model::{ErrorCode, Issue, NewStaff, StaffChange, StaffUser, WicketError};
 
 #[derive(Debug, thiserror::Error)]
@@ -266,6 +267,37 @@ impl ServerClient {
     /// Ends every session of a staff member (a lost laptop, say).
     pub async fn sign_out_staff(&self, token: &str, id: &str) -> Result<(), ClientError> {
         self.send(self.http.delete(self.url(&format!("/staff/{id}/sessions"))).bearer_auth(token)).await
+    }
+
+    /// An account's WeChat connection, secrets masked; `None` when it has
+    /// none yet (owners and administrators only).
+    pub async fn wechat_connection(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Option<WechatConnection>, ClientError> {
+        let request = self.http.get(self.url(&format!("/accounts/{account_id}/wechat"))).bearer_auth(token);
+        match self.send(request).await {
+            Ok(connection) => Ok(Some(connection)),
+            Err(ClientError::Server(e)) if e.code == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Connects an account to WeChat or changes its connection.
+    pub async fn connect_wechat(
+        &self,
+        token: &str,
+        account_id: &str,
+        connect: &WechatConnect,
+    ) -> Result<WechatConnection, ClientError> {
+        let request = self.http.put(self.url(&format!("/accounts/{account_id}/wechat"))).bearer_auth(token);
+        self.send(request.json(connect)).await
+    }
+
+    /// Has the server fetch an access token: what WeChat answered.
+    pub async fn test_wechat(&self, token: &str, account_id: &str) -> Result<WechatTest, ClientError> {
+        self.send(self.http.post(self.url(&format!("/accounts/{account_id}/wechat/test"))).bearer_auth(token)).await
     }
 
     /// Like `send`, reading a 409 as the server's current draft.

@@ -92,6 +92,10 @@ export const commands = {
 	addStaff: (staff: NewStaff) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("add_staff", { staff })),
 	changeStaff: (id: string, change: StaffChange) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("change_staff", { id, change })),
 	signOutStaff: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("sign_out_staff", { id })),
+	/**  An account's WeChat connection (secrets masked) and its callback URL. */
+	wechatConnection: (accountId: string) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("wechat_connection", { accountId })),
+	connectWechat: (accountId: string, connect: WechatConnect) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("connect_wechat", { accountId, connect })),
+	testWechat: (accountId: string) => typedError<WechatTest, WicketError>(__TAURI_INVOKE("test_wechat", { accountId })),
 	/**  The console's version and whether updates are set up. */
 	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
 	/**  Asks the configured update server for a newer version; offers it, never installs it. */
@@ -1116,6 +1120,47 @@ export type UpdateSetup = {
 	configured: boolean,
 };
 
+/**
+ *  What the console sends. A secret left out keeps the one stored (all are
+ *  needed the first time). `Debug` shows no secret.
+ */
+export type WechatConnect = {
+	/**  `wx` and 16 hexadecimal characters. */
+	app_id: string,
+	app_secret?: string | null,
+	/**  3 to 32 letters or digits, as WeChat's console allows. */
+	token?: string | null,
+	/**  43 letters or digits. */
+	encoding_aes_key?: string | null,
+	mode: WechatMode,
+};
+
+/**  A connection as the console sees it: secrets masked. */
+export type WechatConnection = {
+	app_id: string,
+	/**  The last four characters, the rest masked. */
+	app_secret: string,
+	token: string,
+	encoding_aes_key: string,
+	/**  The EncodingAESKey before the last change is still accepted. */
+	has_previous_key: boolean,
+	mode: WechatMode,
+	/**  The path of the callback URL to paste into WeChat's console, after this server's address. */
+	callback_path: string,
+	state: WechatConnectionState,
+};
+
+/**  How the connection is doing, as the console shows it. */
+export type WechatConnectionState = {
+	/**  When WeChat's last accepted callback arrived (ms since the epoch). */
+	last_callback_at: number | null,
+	/**  The last thing that went wrong: a refused callback or a refused call (never a secret). */
+	last_error: string | null,
+	last_error_at: number | null,
+	/**  Until when the cached access token works. */
+	token_valid_until: number | null,
+};
+
 /**  WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …). */
 export type WechatEvent = 
 /**  Scans a code and shows what it read. */
@@ -1130,6 +1175,36 @@ export type WechatEvent =
 "pic_weixin" | 
 /**  Picks a place on the map. */
 "location_select";
+
+/**  The message mode chosen in WeChat's console (消息加解密方式). */
+export type WechatMode = 
+/**  Messages in the clear (明文模式). */
+"plain" | 
+/**  Both clear and encrypted (兼容模式). */
+"compatible" | 
+/**  Encrypted only (安全模式). */
+"safe";
+
+/**
+ *  The account's connection panel: the connection (when saved) and the
+ *  callback URL to paste into WeChat's console.
+ */
+export type WechatPanel = {
+	/**  `None` until the account is connected. */
+	connection: WechatConnection | null,
+	/**  This server's address and the account's callback path. */
+	callback_url: string,
+};
+
+/**  What WeChat answered to a test of the connection. */
+export type WechatTest = {
+	ok: boolean,
+	/**  WeChat's error code, when it refused. */
+	errcode: number | null,
+	/**  What WeChat (or the network) said. */
+	message: string,
+	token_valid_until: number | null,
+};
 
 /**  An error as callers see it. */
 export type WicketError = {

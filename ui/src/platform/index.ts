@@ -36,6 +36,9 @@ import type {
   SyncStatus,
   ThreadInfo,
   ThreadMessage,
+  WechatConnect,
+  WechatPanel,
+  WechatTest,
   WicketError,
 } from './bindings';
 
@@ -92,6 +95,12 @@ export type {
   SubscriberListItem,
   SubscriberPage,
   SyncStatus,
+  WechatConnect,
+  WechatConnection,
+  WechatConnectionState,
+  WechatMode,
+  WechatPanel,
+  WechatTest,
   WicketError,
 } from './bindings';
 
@@ -369,6 +378,14 @@ export const team = (): Promise<StaffUser[]> => call(() => commands.team());
 export const addStaff = (staff: NewStaff): Promise<StaffUser> => call(() => commands.addStaff(staff));
 export const changeStaff = (id: string, change: StaffChange): Promise<StaffUser> => call(() => commands.changeStaff(id, change));
 export const signOutStaff = (id: string): Promise<null> => call(() => commands.signOutStaff(id));
+// An account's WeChat connection (owners and administrators): on the server only, so these need a connection.
+/** The connection (secrets masked; null until saved) and the callback URL to paste into WeChat's console. */
+export const wechatConnection = (accountId: string): Promise<WechatPanel> => call(() => commands.wechatConnection(accountId));
+/** Saves the connection; a secret left null keeps the saved one. AppError 'invalid' with issues on its fields. */
+export const connectWechat = (accountId: string, connect: WechatConnect): Promise<WechatPanel> =>
+  call(() => commands.connectWechat(accountId, connect));
+/** Has the server fetch an access token: what WeChat answered. */
+export const testWechat = (accountId: string): Promise<WechatTest> => call(() => commands.testWechat(accountId));
 export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
 export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
 export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));

@@ -251,6 +251,9 @@ export const platformMocks = {
   addStaff: vi.fn(),
   changeStaff: vi.fn(),
   signOutStaff: vi.fn(),
+  wechatConnection: vi.fn(),
+  connectWechat: vi.fn(),
+  testWechat: vi.fn(),
   importWechatMenu: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
@@ -388,6 +391,9 @@ export function resetPlatformMocks(): void {
   m.addStaff.mockImplementation(async (staff: NewStaff) => ({ id: `u-${staff.login}`, login: staff.login, display_name: staff.display_name || staff.login, role: staff.role }));
   m.changeStaff.mockImplementation(async (id: string, change: StaffChange) => ({ id, login: id, display_name: id, role: change.role ?? 'agent' }));
   m.signOutStaff.mockResolvedValue(null);
+  m.wechatConnection.mockImplementation(async (accountId: string) => ({ connection: null, callback_url: `http://127.0.0.1:7878/wechat/${accountId}` }));
+  m.connectWechat.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
+  m.testWechat.mockResolvedValue({ ok: true, errcode: null, message: 'WeChat gave an access token', token_valid_until: 1_700_000_000_000 });
   m.importWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);

@@ -149,7 +149,7 @@ pub(super) async fn callback(
     };
     let now = state.clock.now();
     let opened = match crypto.open_callback(
-        connection.mode.into(),
+        crate::wechat::message_mode(connection.mode),
         &callback_query,
         &body,
         now.div_euclid(1000),

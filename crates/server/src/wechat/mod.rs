@@ -13,7 +13,6 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::layout::Layout;
 use wicket_model::{Account, Millis};
@@ -30,23 +29,17 @@ pub const PLATFORM: &str = "wechat";
 /// WeChat's API, unless `--wechat-api-base` points elsewhere (the double).
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
 
+/// How the connection is doing, as the console shows it.
+pub use wicket_model::wechat::WechatConnectionState as ConnectionState;
 /// The message mode chosen in WeChat's console (消息加解密方式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = WechatMode)]
-pub enum Mode {
-    Plain,
-    Compatible,
-    Safe,
-}
+pub use wicket_model::wechat::WechatMode as Mode;
 
-impl From<Mode> for MessageMode {
-    fn from(mode: Mode) -> Self {
-        match mode {
-            Mode::Plain => MessageMode::Plain,
-            Mode::Compatible => MessageMode::Compatible,
-            Mode::Safe => MessageMode::Safe,
-        }
+/// The protocol's name for a mode.
+pub fn message_mode(mode: Mode) -> MessageMode {
+    match mode {
+        Mode::Plain => MessageMode::Plain,
+        Mode::Compatible => MessageMode::Compatible,
+        Mode::Safe => MessageMode::Safe,
     }
 }
 
@@ -76,22 +69,6 @@ impl std::fmt::Debug for Secrets {
             .field("previous_encoding_aes_key", &self.previous_encoding_aes_key.as_deref().map(secrets::mask))
             .finish()
     }
-}
-
-/// How the connection is doing, as the console shows it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(as = WechatConnectionState)]
-pub struct ConnectionState {
-    /// When WeChat's last accepted callback arrived (ms since the epoch).
-    #[schema(value_type = Option<i64>)]
-    pub last_callback_at: Option<Millis>,
-    /// The last thing that went wrong: a refused callback or a refused call (never a secret).
-    pub last_error: Option<String>,
-    #[schema(value_type = Option<i64>)]
-    pub last_error_at: Option<Millis>,
-    /// Until when the cached access token works.
-    #[schema(value_type = Option<i64>)]
-    pub token_valid_until: Option<Millis>,
 }
 
 /// An account's WeChat connection, opened.

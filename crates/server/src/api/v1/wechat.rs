@@ -5,8 +5,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use wicket_model::wechat::{WechatConnect, WechatConnection, WechatTest};
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
 use super::ApiJson;
@@ -15,73 +14,21 @@ use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::wechat::api::CallError;
 use crate::wechat::secrets::mask;
-use crate::wechat::{Connection, ConnectionError, ConnectionState, Mode, Secrets};
+use crate::wechat::{Connection, ConnectionError, Secrets};
 use crate::AppState;
 
 /// A connection as the console sees it: secrets masked.
-#[derive(Serialize, ToSchema)]
-#[schema(as = WechatConnection)]
-pub struct ConnectionView {
-    app_id: String,
-    /// The last four characters, the rest masked.
-    app_secret: String,
-    token: String,
-    encoding_aes_key: String,
-    /// The EncodingAESKey before the last change is still accepted.
-    has_previous_key: bool,
-    mode: Mode,
-    /// The path of the callback URL to paste into WeChat's console, after this server's address.
-    callback_path: String,
-    state: ConnectionState,
-}
-
-impl ConnectionView {
-    fn of(connection: &Connection) -> Self {
-        Self {
-            app_id: connection.app_id.clone(),
-            app_secret: mask(&connection.secrets.app_secret),
-            token: mask(&connection.secrets.token),
-            encoding_aes_key: mask(&connection.secrets.encoding_aes_key),
-            has_previous_key: connection.secrets.previous_encoding_aes_key.is_some(),
-            mode: connection.mode,
-            callback_path: format!("/wechat/{}", connection.account_id),
-            state: connection.state.clone(),
-        }
+fn view(connection: &Connection) -> WechatConnection {
+    WechatConnection {
+        app_id: connection.app_id.clone(),
+        app_secret: mask(&connection.secrets.app_secret),
+        token: mask(&connection.secrets.token),
+        encoding_aes_key: mask(&connection.secrets.encoding_aes_key),
+        has_previous_key: connection.secrets.previous_encoding_aes_key.is_some(),
+        mode: connection.mode,
+        callback_path: format!("/wechat/{}", connection.account_id),
+        state: connection.state.clone(),
     }
-}
-
-/// What the console sends. A secret left out keeps the one stored (all are
-/// needed the first time). `Debug` shows no secret.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = WechatConnect)]
-pub struct Connect {
-    /// `wx` and 16 hexadecimal characters.
-    app_id: String,
-    app_secret: Option<String>,
-    /// 3 to 32 letters or digits, as WeChat's console allows.
-    token: Option<String>,
-    /// 43 letters or digits.
-    encoding_aes_key: Option<String>,
-    mode: Mode,
-}
-
-impl std::fmt::Debug for Connect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connect").field("app_id", &self.app_id).field("mode", &self.mode).finish_non_exhaustive()
-    }
-}
-
-/// What WeChat answered to the test.
-#[derive(Serialize, ToSchema)]
-#[schema(as = WechatTest)]
-pub struct TestAnswer {
-    ok: bool,
-    /// WeChat's error code, when it refused.
-    errcode: Option<i64>,
-    /// What WeChat (or the network) said.
-    message: String,
-    token_valid_until: Option<i64>,
 }
 
 fn connection_error(e: ConnectionError) -> ApiError {
@@ -113,7 +60,7 @@ async fn current(state: &AppState, account: &str) -> Result<Option<Connection>, 
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "The connection.", body = ConnectionView),
+        (status = 200, description = "The connection.", body = WechatConnection),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -123,16 +70,16 @@ pub async fn connection(
     State(state): State<AppState>,
     staff: Staff,
     Path(account): Path<String>,
-) -> Result<Json<ConnectionView>, ApiError> {
+) -> Result<Json<WechatConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
     account_exists(&state, &account).await?;
     let found = current(&state, &account).await?;
     found
-        .map(|c| Json(ConnectionView::of(&c)))
+        .map(|c| Json(view(&c)))
         .ok_or_else(|| ApiError(WicketError::not_found("this account's WeChat connection".to_string())))
 }
 
-fn check(connect: &Connect, existing: Option<&Connection>) -> Result<Secrets, ApiError> {
+fn check(connect: &WechatConnect, existing: Option<&Connection>) -> Result<Secrets, ApiError> {
     let mut issues = Vec::new();
     let app_id_ok = connect.app_id.len() == 18
         && connect.app_id.starts_with("wx")
@@ -186,9 +133,9 @@ fn check(connect: &Connect, existing: Option<&Connection>) -> Result<Secrets, Ap
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
-    request_body = Connect,
+    request_body = WechatConnect,
     responses(
-        (status = 200, description = "The connection as saved (secrets masked).", body = ConnectionView),
+        (status = 200, description = "The connection as saved (secrets masked).", body = WechatConnection),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -200,8 +147,8 @@ pub async fn connect(
     State(state): State<AppState>,
     staff: Staff,
     Path(account): Path<String>,
-    ApiJson(connect): ApiJson<Connect>,
-) -> Result<Json<ConnectionView>, ApiError> {
+    ApiJson(connect): ApiJson<WechatConnect>,
+) -> Result<Json<WechatConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
     account_exists(&state, &account).await?;
     let existing = current(&state, &account).await?;
@@ -215,7 +162,7 @@ pub async fn connect(
     };
     state.platforms.wechat.save(&state, &connection).await.map_err(connection_error)?;
     tracing::info!(account = %account, app_id = %connection.app_id, mode = ?connection.mode, "WeChat connection saved");
-    Ok(Json(ConnectionView::of(&connection)))
+    Ok(Json(view(&connection)))
 }
 
 /// Tests the connection: fetches an access token and says what WeChat answered.
@@ -226,7 +173,7 @@ pub async fn connect(
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "WeChat's answer (`ok` false when it refused or could not be reached).", body = TestAnswer),
+        (status = 200, description = "WeChat's answer (`ok` false when it refused or could not be reached).", body = WechatTest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -236,23 +183,23 @@ pub async fn test(
     State(state): State<AppState>,
     staff: Staff,
     Path(account): Path<String>,
-) -> Result<Json<TestAnswer>, ApiError> {
+) -> Result<Json<WechatTest>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
     account_exists(&state, &account).await?;
     let connection = current(&state, &account)
         .await?
         .ok_or_else(|| ApiError(WicketError::not_found("this account's WeChat connection".to_string())))?;
     let answer = match state.platforms.wechat.test(&state, &connection).await {
-        Ok(until) => TestAnswer {
+        Ok(until) => WechatTest {
             ok: true,
             errcode: None,
             message: "WeChat gave an access token".into(),
             token_valid_until: Some(until),
         },
         Err(CallError::Refused { errcode, errmsg }) => {
-            TestAnswer { ok: false, errcode: Some(errcode), message: errmsg, token_valid_until: None }
+            WechatTest { ok: false, errcode: Some(errcode), message: errmsg, token_valid_until: None }
         }
-        Err(other) => TestAnswer { ok: false, errcode: None, message: other.to_string(), token_valid_until: None },
+        Err(other) => WechatTest { ok: false, errcode: None, message: other.to_string(), token_valid_until: None },
     };
     Ok(Json(answer))
 }

@@ -1,0 +1,122 @@
+//! The WeChat connection panel's calls against a real server whose WeChat is
+//! the double: an owner saves a connection, reads it back masked, tests it,
+//! replaces one secret, and a refusal names its field.
+
+use std::sync::Arc;
+
+use wicket_model::wechat::{WechatConnect, WechatMode};
+use wicket_model::{ErrorCode, Role};
+use wicket_server::{ServerConfig, ServerOptions, SystemClock};
+use wicket_wechat_double::{AccountSpec, Double, Mode};
+
+use crate::test_support::PASSWORD;
+
+const APP_ID: &str = "wx5823bf96d3bd56c7";
+const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
+const TOKEN: &str = "QDG6eKtoken";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+fn connect(app_secret: Option<&str>) -> WechatConnect {
+    WechatConnect {
+        app_id: APP_ID.into(),
+        app_secret: app_secret.map(str::to_owned),
+        token: Some(TOKEN.into()),
+        encoding_aes_key: Some(AES_KEY.into()),
+        mode: WechatMode::Safe,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_connects_an_account_reads_it_masked_and_tests_it_against_the_double() {
+    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    double
+        .add_account(AccountSpec {
+            appid: APP_ID.into(),
+            secret: APP_SECRET.into(),
+            token: TOKEN.into(),
+            encoding_aes_key: Some(AES_KEY.into()),
+            mode: Mode::Safe,
+            callback_url: None,
+            original_id: None,
+        })
+        .unwrap();
+    let server_dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        wechat_api_base: double.base_url(),
+        secrets_key_file: Some(server_dir.path().join("secrets.key")),
+        ..ServerOptions::default()
+    };
+    let config = ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+    let console_dir = tempfile::tempdir().unwrap();
+    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+    let console = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+    let draft = wicket_model::AccountDraft {
+        name: "面馆".into(),
+        platform: wicket_model::PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    };
+    let account = console.create_account(draft).await.unwrap().account.id;
+    crate::tests::until_synced(&console).await;
+
+    // Not connected yet: the callback URL is already known.
+    let empty = console.wechat_connection(account.clone()).await.unwrap();
+    assert_eq!(empty.connection, None);
+    assert_eq!(empty.callback_url, format!("{}/wechat/{account}", server.base_url()));
+
+    // A first save needs every secret; the refusal names the field.
+    let missing = console.connect_wechat(account.clone(), connect(None)).await.unwrap_err();
+    assert_eq!(missing.code, ErrorCode::Invalid);
+    assert_eq!(missing.issues[0].path, "app_secret");
+    assert_eq!(missing.issues[0].key, "wechat.secret.required");
+
+    // A wrong AppSecret is saved, and the test says what WeChat answered.
+    let saved =
+        console.connect_wechat(account.clone(), connect(Some("0000000000wrong0000000000000000aa"))).await.unwrap();
+    let shown = saved.connection.expect("saved");
+    assert_eq!((shown.app_id.as_str(), shown.mode), (APP_ID, WechatMode::Safe));
+    assert_eq!(shown.app_secret, "••••••••00aa", "only the tail of a secret comes back");
+    assert_eq!(shown.token, "••••••••oken");
+    assert!(!format!("{shown:?}").contains(AES_KEY), "the EncodingAESKey never comes back in full");
+    assert_eq!(saved.callback_url, format!("{}/wechat/{account}", server.base_url()));
+    let refused = console.test_wechat(account.clone()).await.unwrap();
+    assert!(!refused.ok);
+    assert_eq!(refused.errcode, Some(40125), "WeChat's code for a wrong AppSecret: {refused:?}");
+    let state = console.wechat_connection(account.clone()).await.unwrap().connection.unwrap().state;
+    assert!(state.last_error.as_deref().is_some_and(|e| e.contains("40125")), "{state:?}");
+
+    // Only the AppSecret replaced: the other secrets stay as stored.
+    let only_secret = WechatConnect { token: None, encoding_aes_key: None, ..connect(Some(APP_SECRET)) };
+    let replaced = console.connect_wechat(account.clone(), only_secret).await.unwrap().connection.unwrap();
+    assert_eq!((replaced.app_secret.as_str(), replaced.token.as_str()), ("••••••••4f50", "••••••••oken"));
+    assert!(!replaced.has_previous_key, "the EncodingAESKey did not change");
+    let ok = console.test_wechat(account.clone()).await.unwrap();
+    assert!(ok.ok, "{ok:?}");
+    let until = ok.token_valid_until.expect("the token's end");
+    let read = console.wechat_connection(account.clone()).await.unwrap().connection.unwrap();
+    assert_eq!(read.state.token_valid_until, Some(until), "the state shows the token's end");
+
+    // Only owners and administrators see the connection.
+    let agent = wicket_model::NewStaff {
+        login: "xiaoli".into(),
+        display_name: String::new(),
+        role: Role::Agent,
+        password: "a long password".into(),
+    };
+    console.add_staff(agent).await.unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let tokens = crate::TokenStore::file_only(&elsewhere.path().join("sessions"));
+    let colleague = crate::Console::with_tokens(elsewhere.path(), tokens, crate::tests::quiet());
+    colleague.sign_in(&server.base_url(), "xiaoli", "a long password").await.unwrap();
+    assert_eq!(colleague.wechat_connection(account.clone()).await.unwrap_err().code, ErrorCode::Forbidden);
+    colleague.shutdown().await;
+
+    // Offline: the connection needs the server.
+    server.stop().await;
+    assert_eq!(console.wechat_connection(account.clone()).await.unwrap_err().code, ErrorCode::Offline);
+    console.shutdown().await;
+}
