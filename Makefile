@@ -25,7 +25,7 @@ help:
 	@echo "make test   run every test: Rust, UI unit, end to end"
 	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
 	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
-	@echo "make bench-server  measure inbound-message throughput and latency (release build)"
+	@echo "make bench-server  measure inbound-message and WeChat-callback throughput and latency (release build)"
 	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
 	@echo "make package  build the console's Debian package (release) in target/release/bundle/deb/"
@@ -216,6 +216,7 @@ fuzz: deps fuzz-build app schemathesis
 bench-server: deps ui
 	$(CARGO) build --release -p wicket-server -p wicket-bench
 	./target/release/inbound-load --connections 16 --messages 200
+	./target/release/wechat-callbacks --connections 16 --messages 200
 
 # The console's inbox cache: ingest vs a raw bulk insert, opening a thread,
 # search. BENCH_INBOX_ARGS="--messages 200000 --conversations 4000" for a quick run.
