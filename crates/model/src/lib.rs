@@ -8,6 +8,7 @@ pub mod change;
 pub mod conversation;
 pub mod conversation_rules;
 pub mod error;
+pub mod follower_import;
 pub mod inbox;
 pub mod issue_keys;
 pub mod layout;
