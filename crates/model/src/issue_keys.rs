@@ -90,6 +90,10 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("layout.schema_version.unsupported", &["expected", "actual"]),
     k("layout.pages.too_many", MAX_ACTUAL),
     k("layout.page.title.required", &[]),
+    // Importing followers (`platform/import.rs`): why an import stopped.
+    k("wechat.import.not_authorised", &[]),
+    k("wechat.import.refused", &[]),
+    k("wechat.import.account_gone", &[]),
     k("layout.modules.too_many", MAX_ACTUAL),
     k("layout.extension_area.too_many", MAX_ACTUAL),
     k("layout.module.too_deep", MAX_ACTUAL),

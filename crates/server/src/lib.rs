@@ -257,6 +257,10 @@ pub async fn start_with(
     let (stop, stopped) = oneshot::channel::<()>();
     purge::spawn(state.clone());
     platform::outbound::spawn(state.clone());
+    {
+        let state = state.clone();
+        tokio::spawn(async move { platform::import::resume(&state).await });
+    }
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -68,6 +68,8 @@ use super::{sandbox, v1, wechat};
         wechat::verify,
         wechat::callback,
     ),
+        v1::followers::progress,
+        v1::followers::start,
     components(
         schemas(
             WicketError,

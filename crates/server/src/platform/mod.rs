@@ -10,6 +10,7 @@
 //!   the [`Platform`] of the subscriber's platform. Adding a platform adds an
 //!   adapter and one line in [`Platforms::for_platform`]; no handler changes.
 
+pub mod import;
 pub mod outbound;
 pub mod store;
 
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use wicket_model::conversation::{Message, Subscriber};
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
+use wicket_model::follower_import::FollowerProfile;
 use wicket_model::layout::Layout;
 use wicket_model::Account;
 
@@ -83,6 +85,15 @@ pub trait Platform: Send + Sync + 'static {
         account: &Account,
         next: Option<&str>,
     ) -> Result<FollowerPage, PlatformError>;
+    /// The profiles of some of the account's followers (at most
+    /// [`import::PROFILES_PER_CALL`]); an id the platform does not know is
+    /// left out.
+    async fn profiles(
+        &self,
+        state: &AppState,
+        account: &Account,
+        user_ids: &[String],
+    ) -> Result<Vec<FollowerProfile>, PlatformError>;
     /// Uploads an image for a reply; the platform's id for it.
     async fn upload_media(
         &self,
@@ -126,6 +137,25 @@ impl Platform for SandboxPlatform {
         let user_ids: Vec<String> =
             all.into_iter().filter(|s| s.platform == self.name() && s.following).map(|s| s.platform_user_id).collect();
         Ok(FollowerPage { total: user_ids.len() as u64, user_ids, next: None })
+    }
+
+    async fn profiles(
+        &self,
+        _: &AppState,
+        _: &Account,
+        user_ids: &[String],
+    ) -> Result<Vec<FollowerProfile>, PlatformError> {
+        // Sandbox visitors have no profile beyond what their visit stored.
+        Ok(user_ids
+            .iter()
+            .map(|id| FollowerProfile {
+                platform_user_id: id.clone(),
+                following: true,
+                followed_at: None,
+                remark: None,
+                default_name: id.clone(),
+            })
+            .collect())
     }
 
     async fn upload_media(&self, _: &AppState, _: &Account, _: &str, _: Vec<u8>) -> Result<String, PlatformError> {

@@ -116,4 +116,20 @@ pub trait PlatformStore: Send + Sync + 'static {
     /// Sends left `sending` by a server that stopped mid-request: their
     /// outcome is unknown. Marks them so and returns their message ids.
     async fn abandon_in_flight(&self, now: Millis) -> Result<Vec<String>>;
+
+    /// The account's follower import job (`platform::import`'s JSON), if one ever ran.
+    async fn follower_import(&self, account_id: &str) -> Result<Option<String>>;
+    /// Creates or replaces the account's follower import job.
+    async fn save_follower_import(&self, account_id: &str, running: bool, job: String, now: Millis) -> Result<()>;
+    /// The accounts whose follower import was running (when the server stopped).
+    async fn running_follower_imports(&self) -> Result<Vec<String>>;
+    /// `record_durably` with the import job saved in the same transaction, so
+    /// the job's counts and position always match the subscribers stored.
+    async fn record_import(
+        &self,
+        decide: crate::storage::DecideFn,
+        now: Millis,
+        account_id: &str,
+        job: String,
+    ) -> Result<std::result::Result<crate::storage::Recorded, wicket_model::WicketError>>;
 }

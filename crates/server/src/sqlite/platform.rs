@@ -235,4 +235,81 @@ impl PlatformStore for SqliteStorage {
         })
         .await
     }
+
+    async fn follower_import(&self, account_id: &str) -> Result<Option<String>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| {
+            conn.query_row("SELECT job FROM follower_imports WHERE account_id = ?1", [account_id], |r| r.get(0))
+                .optional()
+                .map_err(sql)
+        })
+        .await
+    }
+
+    async fn save_follower_import(&self, account_id: &str, running: bool, job: String, now: Millis) -> Result<()> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| save_import(conn, &account_id, running, &job, now)).await
+    }
+
+    async fn running_follower_imports(&self) -> Result<Vec<String>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare("SELECT account_id FROM follower_imports WHERE running = 1").map_err(sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(sql)
+        })
+        .await
+    }
+
+    async fn record_import(
+        &self,
+        decide: DecideFn,
+        now: Millis,
+        account_id: &str,
+        job: String,
+    ) -> Result<std::result::Result<Recorded, WicketError>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| {
+            durable(conn, |conn| {
+                let tx = conn.transaction().map_err(sql)?;
+                let decided = {
+                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
+                    let decided = decide(&world);
+                    if let Some(failure) = world.failure.into_inner() {
+                        return Err(failure);
+                    }
+                    decided
+                };
+                let changes = match decided {
+                    Ok(changes) => changes,
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                for change in &changes {
+                    save_change(&tx, change, now)?;
+                }
+                save_import(&tx, &account_id, true, &job, now)?;
+                let last_seq =
+                    tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                Ok(Ok(Recorded { changes, last_seq }))
+            })
+        })
+        .await
+    }
+}
+
+fn save_import(
+    conn: &wicket_sqlite::rusqlite::Connection,
+    account_id: &str,
+    running: bool,
+    job: &str,
+    now: Millis,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO follower_imports (account_id, running, job, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (account_id) DO UPDATE SET running = excluded.running, job = excluded.job,
+           updated_at = excluded.updated_at",
+        params![account_id, running, job, now],
+    )
+    .map_err(sql)?;
+    Ok(())
 }

@@ -362,7 +362,7 @@ impl Platform for WechatPlatform {
             .api
             .get(&connection.account_id, &connection.credentials(), now, "/cgi-bin/user/get", &query)
             .await
-            .map_err(platform_error)?;
+            .map_err(import_error)?;
         let user_ids = answer["data"]["openid"]
             .as_array()
             .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_owned)).collect())
@@ -480,6 +480,34 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
         Inbound::Text { content } => line(content.clone()),
         Inbound::Image { pic_url, .. } => MessageBody::Image { url: clip(pic_url, 1024) },
         Inbound::Voice { recognition, .. } => match recognition.as_deref().filter(|r| !r.trim().is_empty()) {
+    async fn profiles(
+        &self,
+        state: &AppState,
+        account: &Account,
+        user_ids: &[String],
+    ) -> Result<Vec<wicket_model::follower_import::FollowerProfile>, PlatformError> {
+        let connection = self.require(state, account).await?;
+        let list: Vec<serde_json::Value> =
+            user_ids.iter().map(|id| serde_json::json!({ "openid": id, "lang": "zh_CN" })).collect();
+        let body = serde_json::json!({ "user_list": list });
+        let answer = self.call(state, &connection, "/cgi-bin/user/info/batchget", &body).await.map_err(import_error)?;
+        let infos = answer["user_info_list"].as_array().cloned().unwrap_or_default();
+        Ok(infos
+            .iter()
+            .filter_map(|info| {
+                let open_id = info["openid"].as_str()?;
+                Some(wicket_model::follower_import::FollowerProfile {
+                    platform_user_id: open_id.to_owned(),
+                    following: info["subscribe"].as_i64() == Some(1),
+                    // WeChat gives seconds.
+                    followed_at: info["subscribe_time"].as_i64().filter(|t| *t > 0).map(|t| t * 1000),
+                    remark: info["remark"].as_str().map(|r| clip(r, 64)).filter(|r| !r.trim().is_empty()),
+                    default_name: display_name(open_id),
+                })
+            })
+            .collect())
+    }
+
             Some(words) => line(format!("[voice] {words}")),
             None => line("[voice]".into()),
         },
@@ -517,6 +545,20 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
             Event::MassSendJobFinish { .. } => return None,
         },
         Inbound::Unsupported { msg_type, event, .. } => match event {
+/// A failed read of followers: busy, unreachable or unanswered calls pass
+/// (reading twice is harmless); any other answer is WeChat's refusal.
+fn import_error(e: CallError) -> PlatformError {
+    let key = match &e {
+        CallError::Refused { errcode: -1, .. } | CallError::NotSent(_) | CallError::NoAnswer(_) => {
+            "platform.call.unavailable"
+        }
+        CallError::Refused { errcode, .. } if api::is_token_error(*errcode) => "platform.call.unavailable",
+        CallError::Refused { errcode: 48001, .. } => "wechat.import.not_authorised",
+        CallError::Refused { .. } => "wechat.import.refused",
+    };
+    PlatformError { key: key.into(), message: e.to_string() }
+}
+
             Some(event) => line(format!("[unsupported message: {msg_type} {event}]")),
             None => line(format!("[unsupported message: {msg_type}]")),
         },

@@ -1,5 +1,6 @@
 //! The console API, version 1.
 
+pub(super) mod followers;
 pub(super) mod inbox;
 pub(super) mod layouts;
 pub(super) mod live;
@@ -67,6 +68,8 @@ route_table! {
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error
+    GET "/accounts/{account}/followers/import" => followers::progress;
+    POST "/accounts/{account}/followers/import" => followers::start;
 /// shape rather than axum's plain text.
 pub struct ApiJson<T>(pub T);
 

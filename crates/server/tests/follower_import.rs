@@ -1,0 +1,263 @@
+//! "Import followers" against the WeChat double: the follower list in pages
+//! (a small page size here), profiles in hundreds, progress kept in storage
+//! and resumed after a restart, no subscriber doubled, a refusal's reason.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_wechat_double::{AccountChange, AccountSpec, Callback, Delay, Double, Fault, Mode, RunningDouble};
+
+const APP_ID: &str = "wx5823bf96d3bd56c7";
+const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
+const TOKEN: &str = "QDG6eKtoken";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const IMPORT: &str = "/api/v1/accounts/noodles/followers/import";
+
+struct Fixture {
+    server: RunningServer,
+    double: RunningDouble,
+    http: reqwest::Client,
+    token: String,
+    dir: tempfile::TempDir,
+}
+
+fn fans(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("oFan{i:05}")).collect()
+}
+
+async fn start_server(data: PathBuf, key: PathBuf, base: String) -> RunningServer {
+    let options = ServerOptions { wechat_api_base: base, secrets_key_file: Some(key), ..ServerOptions::default() };
+    let config = ServerConfig { data_dir: data, listen: "127.0.0.1:0".parse().unwrap() };
+    wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap()
+}
+
+impl Fixture {
+    /// A server with a WeChat account connected to the double, whose
+    /// `followers` follow it and whose follower list comes `page_size` a call.
+    async fn start(followers: usize, page_size: usize) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let server = start_server(dir.path().join("data"), dir.path().join("secrets.key"), double.base_url()).await;
+        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+        let token = server.state.open_session(owner).await.unwrap().token;
+        let f = Fixture { server, double, http: reqwest::Client::new(), token, dir };
+        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": "noodles", "name": "Noodle House", "platform": "wechat", "category": "Food", "description": "",
+            "avatar_color": "#fa8c16"}}}]});
+        let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+        assert_eq!(status, 200, "{pushed}");
+        let connect = json!({"app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
+            "encoding_aes_key": AES_KEY, "mode": "safe"});
+        let (status, saved) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(connect)).await;
+        assert_eq!(status, 200, "{saved}");
+        f.double
+            .add_account(AccountSpec {
+                appid: APP_ID.into(),
+                secret: APP_SECRET.into(),
+                token: TOKEN.into(),
+                encoding_aes_key: Some(AES_KEY.into()),
+                mode: Mode::Safe,
+                callback_url: Some(format!("{}/wechat/noodles", f.server.base_url())),
+                original_id: Some("gh_noodles".into()),
+            })
+            .unwrap();
+        f.double.add_followers(APP_ID, &fans(followers)).unwrap();
+        f.double
+            .change_account(APP_ID, AccountChange { user_page_size: Some(page_size), ..AccountChange::default() })
+            .unwrap();
+        f
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.server.base_url());
+        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Polls the progress route (bounded) until `done` says so; every progress seen.
+    async fn until(&self, done: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut seen = Vec::new();
+        for _ in 0..600 {
+            let (status, progress) = self.call("GET", IMPORT, None).await;
+            assert_eq!(status, 200, "{progress}");
+            let finished = done(&progress);
+            seen.push(progress);
+            if finished {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the import never got there: {:?}", seen.last());
+    }
+
+    async fn wechat_subscribers(&self) -> Vec<wicket_model::conversation::Subscriber> {
+        let all = self.server.state.storage.subscribers("noodles", None, 100_000).await.unwrap();
+        all.into_iter().filter(|s| s.platform == "wechat").collect()
+    }
+
+    fn calls_to(&self, path: &str) -> usize {
+        self.double.calls().iter().filter(|c| c.path == path).count()
+    }
+}
+
+fn running(progress: &Value) -> bool {
+    progress["status"] == "running"
+}
+
+#[tokio::test]
+async fn followers_import_in_pages_with_progress_and_profiles() {
+    let f = Fixture::start(2_500, 1_000).await;
+    // Slow profiles a little so the progress route sees the import under way.
+    f.double.delay(Delay { millis: 20, path: Some("/cgi-bin/user/info/batchget".into()) });
+    let (status, started) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200, "{started}");
+    assert_eq!(started["status"], "running", "{started}");
+    let seen = f.until(|p| !running(p)).await;
+    let last = seen.last().unwrap();
+    assert_eq!(last["status"], "done", "{last}");
+    assert_eq!((last["total"].as_u64(), last["listed"].as_u64()), (Some(2_500), Some(2_500)), "{last}");
+    assert_eq!((last["imported"].as_u64(), last["failed"].as_u64()), (Some(2_500), Some(0)), "{last}");
+    let under_way: Vec<u64> =
+        seen.iter().filter(|p| running(p)).filter_map(|p| p["imported"].as_u64()).filter(|n| *n > 0).collect();
+    assert!(!under_way.is_empty(), "progress is shown while the import runs: {seen:?}");
+    assert!(under_way.windows(2).all(|w| w[0] <= w[1]), "progress only grows: {under_way:?}");
+
+    assert_eq!(f.calls_to("/cgi-bin/user/get"), 4, "three pages of 1,000 at most and the empty one past the end");
+    assert_eq!(f.calls_to("/cgi-bin/user/info/batchget"), 25, "profiles a hundred at a time");
+    let subscribers = f.wechat_subscribers().await;
+    assert_eq!(subscribers.len(), 2_500, "every follower is a subscriber");
+    assert!(subscribers.iter().all(|s| s.following), "imported followers follow");
+    assert!(subscribers.iter().all(|s| s.followed_at.is_some()), "with the follow time of their profile");
+    let one = subscribers.iter().find(|s| s.platform_user_id == "oFan00001").expect("the first follower");
+    assert_eq!(one.display_name, "微信用户 0001", "named as a follow names them");
+
+    // The consoles' change feed sees them.
+    let (status, pulled) = f.call("GET", "/api/v1/changes?client_id=reader&limit=1000", None).await;
+    assert_eq!(status, 200, "{pulled}");
+    let in_feed = pulled["changes"].as_array().unwrap().iter().filter(|c| c["change"]["kind"] == "subscriber").count();
+    assert!(in_feed > 0, "imported subscribers are in the change feed");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_import_resumes_without_doubling_anyone() {
+    let f = Fixture::start(2_500, 1_000).await;
+    f.double.delay(Delay { millis: 60, path: Some("/cgi-bin/user/info/batchget".into()) });
+    let (status, started) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200, "{started}");
+    let seen = f.until(|p| p["imported"].as_u64().unwrap_or(0) >= 300).await;
+    let before = seen.last().unwrap().clone();
+    assert_eq!(before["status"], "running", "stopped while the import runs: {before}");
+    let data = f.dir.path().join("data");
+    let key = f.dir.path().join("secrets.key");
+    let storage = f.server.state.storage.clone();
+    f.server.stop().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let left = storage.platforms().follower_import("noodles").await.unwrap().expect("the job is kept");
+    let left: Value = serde_json::from_str(&left).unwrap();
+    let imported_at_stop = left["progress"]["imported"].as_u64().unwrap();
+    assert!(imported_at_stop < 2_500, "it stopped part way: {left}");
+    let stored_at_stop = storage.subscribers("noodles", None, 100_000).await.unwrap().len() as u64;
+    assert_eq!(stored_at_stop, imported_at_stop, "the job's count matches the subscribers stored");
+    drop(storage);
+    let calls_before = f.double.calls().iter().filter(|c| c.path == "/cgi-bin/user/info/batchget").count();
+
+    let again = start_server(data, key, f.double.base_url()).await;
+    let g = Fixture { server: again, double: f.double, http: f.http, token: f.token, dir: f.dir };
+    let seen = g.until(|p| !running(p)).await;
+    let last = seen.last().unwrap();
+    assert_eq!(last["status"], "done", "the import resumed and finished: {last}");
+    assert_eq!((last["listed"].as_u64(), last["imported"].as_u64()), (Some(2_500), Some(2_500)), "{last}");
+    let subscribers = g.wechat_subscribers().await;
+    assert_eq!(subscribers.len(), 2_500, "no follower doubled");
+    let resumed_calls = g.calls_to("/cgi-bin/user/info/batchget") - calls_before;
+    let left_to_do = (2_500 - imported_at_stop as usize).div_ceil(100);
+    assert_eq!(resumed_calls, left_to_do, "it resumed at the next hundred, not at the start");
+    g.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_follower_who_already_wrote_or_followed_is_not_doubled() {
+    let f = Fixture::start(250, 100).await;
+    let wrote = f.double.send_callback(APP_ID, "oFan00007", Callback::Text { content: "hi".into() }).await.unwrap();
+    assert!(wrote.delivered, "{wrote:?}");
+    let followed = f.double.send_callback(APP_ID, "oFan00008", Callback::Subscribe { scene: None }).await.unwrap();
+    assert!(followed.delivered, "{followed:?}");
+    let before = f.wechat_subscribers().await;
+    let writer = before.iter().find(|s| s.platform_user_id == "oFan00007").unwrap().clone();
+    assert!(!writer.following, "writing alone does not say they follow");
+
+    let (status, started) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200, "{started}");
+    let seen = f.until(|p| !running(p)).await;
+    assert_eq!(seen.last().unwrap()["status"], "done", "{seen:?}");
+    let subscribers = f.wechat_subscribers().await;
+    assert_eq!(subscribers.len(), 250, "the one who wrote and the one who followed are each one subscriber");
+    let after = subscribers.iter().find(|s| s.platform_user_id == "oFan00007").unwrap();
+    assert_eq!(after.id, writer.id, "the subscriber who wrote is the one brought up to date");
+    assert!(after.following, "and is now known to follow");
+    let (_, inbox) = f.call("GET", "/api/v1/conversations", None).await;
+    let conversations = inbox["conversations"].as_array().unwrap().len();
+    assert_eq!(conversations, 2, "the message's and the follow's conversations, none made by the import");
+
+    // Importing again changes no one.
+    let (status, _) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200);
+    f.until(|p| !running(p)).await;
+    assert_eq!(f.wechat_subscribers().await.len(), 250, "a second import doubles no one");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refusal_stops_the_import_with_its_reason_and_a_busy_wechat_is_waited_for() {
+    let f = Fixture::start(250, 100).await;
+    // Busy once (-1): tried again. Then not authorised (48001): stops.
+    f.double.fail_next(Fault { errcode: -1, count: 1, path: Some("/cgi-bin/user/info/batchget".into()) });
+    let (status, _) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200);
+    let seen = f.until(|p| !running(p)).await;
+    let done = seen.last().unwrap();
+    assert_eq!((done["status"].as_str(), done["imported"].as_u64()), (Some("done"), Some(250)), "{done}");
+
+    f.double.fail_next(Fault { errcode: 48001, count: 1, path: Some("/cgi-bin/user/get".into()) });
+    let (status, _) = f.call("POST", IMPORT, None).await;
+    assert_eq!(status, 200);
+    let seen = f.until(|p| !running(p)).await;
+    let stopped = seen.last().unwrap();
+    assert_eq!(stopped["status"], "failed", "{stopped}");
+    assert_eq!(stopped["error"], "wechat.import.not_authorised", "the reason, for the console to translate");
+    assert_eq!(stopped["listed"], 0, "{stopped}");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn only_owners_and_administrators_import_and_a_connection_is_needed() {
+    let f = Fixture::start(10, 100).await;
+    let (status, body) = f.call("GET", IMPORT, None).await;
+    assert_eq!(status, 404, "no import yet: {body}");
+    let agent =
+        f.server.state.create_staff("amy", "Amy", wicket_model::Role::Agent, "not a real hash".into()).await.unwrap();
+    let token = f.server.state.open_session(agent).await.unwrap().token;
+    let url = format!("{}{IMPORT}", f.server.base_url());
+    let refused = f.http.post(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 403, "an agent cannot start an import");
+
+    let create = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "create_account", "args": {
+        "id": "soup", "name": "Soup Bar", "platform": "wechat", "category": "Food", "description": "",
+        "avatar_color": "#fa8c16"}}}]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+    assert_eq!(status, 200, "{pushed}");
+    let (status, body) = f.call("POST", "/api/v1/accounts/soup/followers/import", None).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["issues"][0]["key"], "wechat.connection.missing", "{body}");
+    f.server.stop().await;
+}
