@@ -68,6 +68,8 @@ pub const COMMANDS: &[&str] = &[
     "wechat_connection",
     "connect_wechat",
     "test_wechat",
+    "follower_import",
+    "import_followers",
     "update_setup",
     "check_for_update",
     "install_update",

@@ -626,6 +626,26 @@ pub async fn test_wechat(console: State<'_, Arc<Console>>, account_id: String) -
     console.test_wechat(account_id).await
 }
 
+/// An account's follower import (owners and administrators), `None` when none ever ran.
+#[tauri::command]
+#[specta::specta]
+pub async fn follower_import(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<Option<wicket_model::follower_import::FollowerImport>> {
+    console.follower_import(account_id).await
+}
+
+/// Starts importing the account's followers on the server.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_followers(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<wicket_model::follower_import::FollowerImport> {
+    console.import_followers(account_id).await
+}
+
 /// The console's version and whether updates are set up.
 #[tauri::command]
 #[specta::specta]

@@ -131,6 +131,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::wechat_connection,
             commands::connect_wechat,
             commands::test_wechat,
+            commands::follower_import,
+            commands::import_followers,
             commands::update_setup,
             commands::check_for_update,
             commands::install_update,

@@ -5,6 +5,7 @@
 
 mod canned;
 mod chosen_files;
+mod followers;
 mod housekeeping;
 mod inbox;
 mod layouts;

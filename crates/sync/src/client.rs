@@ -300,6 +300,30 @@ impl ServerClient {
         self.send(self.http.post(self.url(&format!("/accounts/{account_id}/wechat/test"))).bearer_auth(token)).await
     }
 
+    /// An account's follower import, `None` when none ever ran (owners and administrators only).
+    pub async fn follower_import(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Option<wicket_model::follower_import::FollowerImport>, ClientError> {
+        let request = self.http.get(self.url(&format!("/accounts/{account_id}/followers/import"))).bearer_auth(token);
+        match self.send(request).await {
+            Ok(progress) => Ok(Some(progress)),
+            Err(ClientError::Server(e)) if e.code == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Starts importing an account's followers (or gets the import already running).
+    pub async fn import_followers(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<wicket_model::follower_import::FollowerImport, ClientError> {
+        let request = self.http.post(self.url(&format!("/accounts/{account_id}/followers/import"))).bearer_auth(token);
+        self.send(request).await
+    }
+
     /// Like `send`, reading a 409 as the server's current draft.
     async fn send_revisioned<T: DeserializeOwned>(
         &self,

@@ -15,6 +15,7 @@ import {
 } from '../platform';
 import { Avatar } from './Avatar';
 import { asAppError, describeError } from './errors';
+import { FollowerImportPanel } from './FollowerImportPanel';
 
 /** Subscribers read per page; scrolling near the end reads the next. */
 export const SUBSCRIBER_PAGE = 200;
@@ -83,6 +84,9 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const list = items ?? [];
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
+  // The WeChat account chosen (or the only account): its followers can be imported.
+  const chosen = filter.account_id ?? (accounts.length === 1 ? accounts[0].account.id : null);
+  const importable = accounts.find((a) => a.account.id === chosen && a.account.platform === 'wechat')?.account.id ?? null;
 
   return (
     <div className="subs" data-testid="subscribers-screen">
@@ -109,6 +113,7 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
             </label>
           </div>
         </div>
+        {importable && <FollowerImportPanel key={importable} accountId={importable} />}
         {error && (
           <p className="form-error" role="alert" data-testid="subscribers-error">
             {error}

@@ -96,6 +96,10 @@ export const commands = {
 	wechatConnection: (accountId: string) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("wechat_connection", { accountId })),
 	connectWechat: (accountId: string, connect: WechatConnect) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("connect_wechat", { accountId, connect })),
 	testWechat: (accountId: string) => typedError<WechatTest, WicketError>(__TAURI_INVOKE("test_wechat", { accountId })),
+	/**  An account's follower import (owners and administrators), `None` when none ever ran. */
+	followerImport: (accountId: string) => typedError<FollowerImport | null, WicketError>(__TAURI_INVOKE("follower_import", { accountId })),
+	/**  Starts importing the account's followers on the server. */
+	importFollowers: (accountId: string) => typedError<FollowerImport, WicketError>(__TAURI_INVOKE("import_followers", { accountId })),
 	/**  The console's version and whether updates are set up. */
 	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
 	/**  Asks the configured update server for a newer version; offers it, never installs it. */
@@ -444,6 +448,33 @@ export type FileFilter = {
 	name: string,
 	extensions: string[],
 };
+
+/**  An account's follower import, as the console shows it ("12,345 of 40,000"). */
+export type FollowerImport = {
+	status: FollowerImportStatus,
+	/**  Followers the platform says the account has (0 before the first page). */
+	total: number,
+	/**  Followers listed so far. */
+	listed: number,
+	/**  Followers made or brought up to date as subscribers. */
+	imported: number,
+	/**  Followers whose profile could not be read (they may have left meanwhile). */
+	failed: number,
+	/**  Why it stopped: an issue key the console translates (`wechat.import.not_authorised`, …). */
+	error: string | null,
+	started_at: number,
+	updated_at: number,
+	finished_at: number | null,
+};
+
+/**  Where an import is. */
+export type FollowerImportStatus = 
+/**  Listing and importing (after a server restart too). */
+"running" | 
+/**  Every follower listed was handled. */
+"done" | 
+/**  Stopped by the platform's refusal or an error that did not pass: `error` says which. */
+"failed";
 
 export type GridEntry = {
 	label: string,

@@ -36,6 +36,7 @@ import type {
   SyncStatus,
   ThreadInfo,
   ThreadMessage,
+  FollowerImport,
   WechatConnect,
   WechatPanel,
   WechatTest,
@@ -95,6 +96,8 @@ export type {
   SubscriberListItem,
   SubscriberPage,
   SyncStatus,
+  FollowerImport,
+  FollowerImportStatus,
   WechatConnect,
   WechatConnection,
   WechatConnectionState,
@@ -386,6 +389,10 @@ export const connectWechat = (accountId: string, connect: WechatConnect): Promis
   call(() => commands.connectWechat(accountId, connect));
 /** Has the server fetch an access token: what WeChat answered. */
 export const testWechat = (accountId: string): Promise<WechatTest> => call(() => commands.testWechat(accountId));
+/** The account's follower import (owners and administrators; needs the server), null when none ever ran. */
+export const followerImport = (accountId: string): Promise<FollowerImport | null> => call(() => commands.followerImport(accountId));
+/** Starts importing the account's followers on the server (or gets the import already running). */
+export const importFollowers = (accountId: string): Promise<FollowerImport> => call(() => commands.importFollowers(accountId));
 export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
 export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
 export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));

@@ -254,6 +254,8 @@ export const platformMocks = {
   wechatConnection: vi.fn(),
   connectWechat: vi.fn(),
   testWechat: vi.fn(),
+  followerImport: vi.fn(),
+  importFollowers: vi.fn(),
   importWechatMenu: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
@@ -394,6 +396,8 @@ export function resetPlatformMocks(): void {
   m.wechatConnection.mockImplementation(async (accountId: string) => ({ connection: null, callback_url: `http://127.0.0.1:7878/wechat/${accountId}` }));
   m.connectWechat.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.testWechat.mockResolvedValue({ ok: true, errcode: null, message: 'WeChat gave an access token', token_valid_until: 1_700_000_000_000 });
+  m.followerImport.mockResolvedValue(null);
+  m.importFollowers.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.importWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);
