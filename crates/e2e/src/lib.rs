@@ -283,9 +283,14 @@ pub async fn screenshot(client: &Client, display: &str, name: &str) -> PathBuf {
 
 /// A real `wicket-server` process on `port`, its data in `data`.
 pub fn start_server(data: &Path, port: u16, log_dir: &Path, run: usize) -> Process {
+    start_server_with(data, port, log_dir, run, &[])
+}
+
+/// `start_server` with more options (`--wechat-api-base`, say).
+pub fn start_server_with(data: &Path, port: u16, log_dir: &Path, run: usize, options: &[String]) -> Process {
     let name: &'static str = if run == 0 { "wicket-server" } else { "wicket-server-restarted" };
     let mut command = Command::new(built("WICKET_SERVER_BIN", "wicket-server"));
-    command.arg("--data").arg(data).args(["--listen", &format!("127.0.0.1:{port}")]);
+    command.arg("--data").arg(data).args(["--listen", &format!("127.0.0.1:{port}")]).args(options);
     let server = Process::spawn(name, &mut command, log_dir);
     wait_for_port(port, &server);
     server
@@ -415,10 +420,15 @@ pub struct TeamServer {
 
 impl TeamServer {
     pub fn start(log_dir: &Path, owner: &str, password: &str) -> Self {
+        Self::start_with(log_dir, owner, password, &[])
+    }
+
+    /// `start` with more server options (`--wechat-api-base`, say).
+    pub fn start_with(log_dir: &Path, owner: &str, password: &str, options: &[String]) -> Self {
         let data = tempfile::tempdir().expect("a data folder");
         create_owner(data.path(), owner, password);
         let port = free_port();
-        let process = start_server(data.path(), port, log_dir, 0);
+        let process = start_server_with(data.path(), port, log_dir, 0, options);
         Self { base: format!("http://127.0.0.1:{port}"), data, port, process }
     }
 

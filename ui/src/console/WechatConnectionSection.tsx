@@ -204,7 +204,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
     <div className="field" key={secret}>
       <label htmlFor={`${id}-${secret}`}>{labels[secret]}</label>
       {editing(secret) ? (
-        <div className="limit-field">
+        <div className="wechat-line">
           <input
             id={`${id}-${secret}`}
             data-testid={`wechat-${secret}`}
@@ -230,7 +230,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
           )}
         </div>
       ) : (
-        <div className="limit-field">
+        <div className="wechat-line">
           <input id={`${id}-${secret}`} data-testid={`wechat-masked-${secret}`} value={saved?.[secret] ?? ''} readOnly />
           <button type="button" className="btn" data-testid={`wechat-replace-${secret}`} onClick={() => setReplacing((set) => new Set(set).add(secret))}>
             {t('wechatConnection.replace')}
@@ -253,7 +253,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
     : '';
 
   return (
-    <fieldset className="field-group" data-testid="wechat-connection">
+    <fieldset className="field-group wechat-connection" data-testid="wechat-connection">
       <legend>{t('wechatConnection.title')}</legend>
       <p className="muted">{saved ? t('wechatConnection.explain') : t('wechatConnection.notConnected')}</p>
       <div className="field">
@@ -273,7 +273,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
       </div>
       {SECRETS.map(secretField)}
       {saved?.has_previous_key && <p className="muted">{t('wechatConnection.previousKey')}</p>}
-      <div className="field" role="radiogroup" aria-labelledby={`${id}-mode`}>
+      <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-mode`}>
         <span id={`${id}-mode`} className="field-label">
           {t('wechatConnection.mode')}
         </span>
@@ -291,7 +291,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
         ))}
         {errors('mode')}
       </div>
-      <div className="field-row">
+      <div className="wechat-actions">
         <button type="button" className="btn btn-primary" data-testid="wechat-save" disabled={form.saving} onClick={onSave}>
           {form.saving ? t('wechatConnection.saving') : t('wechatConnection.save')}
         </button>
@@ -310,14 +310,14 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
       <h3>{t('wechatConnection.paste')}</h3>
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('wechatConnection.callbackUrl')}</label>
-        <div className="limit-field">
+        <div className="wechat-line">
           <input id={`${id}-url`} data-testid="wechat-callback-url" value={load.panel.callback_url} readOnly onFocus={(e) => e.target.select()} />
           {copyButton('url', load.panel.callback_url)}
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-token-paste`}>{t('wechatConnection.token')}</label>
-        <div className="limit-field">
+        <div className="wechat-line">
           <input
             id={`${id}-token-paste`}
             data-testid="wechat-token-to-paste"
@@ -329,7 +329,7 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
         <p className="field-hint muted">{t('wechatConnection.tokenToPaste')}</p>
       </div>
 
-      <div className="field-row">
+      <div className="wechat-actions">
         <button type="button" className="btn" data-testid="wechat-test" disabled={!saved || test.busy} onClick={onTest}>
           {test.busy ? t('wechatConnection.testing') : t('wechatConnection.test')}
         </button>
