@@ -33,6 +33,38 @@ pub struct WechatConnectionState {
     /// Until when the cached access token works.
     #[schema(value_type = Option<i64>)]
     pub token_valid_until: Option<Millis>,
+    /// What came of sending the last published layout's menu to WeChat.
+    #[serde(default)]
+    pub menu: Option<WechatMenuPublish>,
+}
+
+/// Where a published layout's menu is with WeChat (`menu/create`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WechatMenuState {
+    /// WeChat took it: subscribers see it.
+    Published,
+    /// WeChat refused it (`errcode`, `reason`): it will not take it as it is.
+    Refused,
+    /// WeChat could not be reached or was busy, after retries: try again.
+    Failed,
+}
+
+/// What came of sending a published layout's menu to WeChat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct WechatMenuPublish {
+    /// The published layout version sent.
+    pub version: i64,
+    pub state: WechatMenuState,
+    /// When WeChat answered (or the last attempt ended).
+    #[schema(value_type = i64)]
+    pub at: Millis,
+    /// WeChat's error code, when it refused.
+    pub errcode: Option<i64>,
+    /// An issue key the console translates (`wechat.menu.too_many_buttons`, …).
+    pub reason: Option<String>,
+    /// What WeChat (or the network) said.
+    pub message: Option<String>,
 }
 
 /// A connection as the console sees it: secrets masked.

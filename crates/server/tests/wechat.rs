@@ -630,3 +630,134 @@ async fn replies_a_console_pushes_go_out_too_and_notes_never_do() {
     assert!(f.server.state.storage.platforms().send("note-1").await.unwrap().is_none(), "a note is not a send");
     f.server.stop().await;
 }
+
+impl Fixture {
+    /// Saves the first template as the draft and publishes it: the answer.
+    async fn publish_template(&self) -> Value {
+        let (_, templates) = self.call("GET", "/api/v1/templates", None).await;
+        let layout = templates[0]["layout"].clone();
+        let url = format!("{}/api/v1/accounts/noodles/layout/draft", self.server.base_url());
+        let saved =
+            self.http.put(url).bearer_auth(&self.token).header("If-Match", "0").json(&json!({"layout": layout}));
+        assert_eq!(saved.send().await.unwrap().status(), 200);
+        let (status, published) =
+            self.call("POST", "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1}))).await;
+        assert_eq!(status, 200, "{published}");
+        published
+    }
+
+    /// The published version's menu as WeChat's menu JSON.
+    async fn published_menu(&self, version: i64) -> Value {
+        let (_, live) = self.call("GET", &format!("/api/v1/accounts/noodles/layout/versions/{version}"), None).await;
+        let layout: wicket_model::layout::Layout =
+            serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
+        wicket_model::layout::wechat_menu_json(&layout.menu)
+    }
+
+    fn menu_creates(&self) -> usize {
+        self.double.calls().iter().filter(|c| c.path == "/cgi-bin/menu/create").count()
+    }
+}
+
+#[tokio::test]
+async fn a_published_layout_reaches_wechat_as_its_menu() {
+    let f = Fixture::start(Mode::Safe).await;
+    let published = f.publish_template().await;
+    assert_eq!(published["wechat"]["state"], "published", "{published}");
+    assert_eq!(published["wechat"]["version"], 1, "{published}");
+    let held = f.double.menu(APP_ID).unwrap().expect("the double took a menu");
+    assert_eq!(held, f.published_menu(1).await, "WeChat holds the layout's menu");
+    assert_eq!(f.double.menus_published(APP_ID).unwrap(), 1);
+    let (status, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(last, published["wechat"], "the designer reads the same outcome later");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_menu_gives_wechats_reason_and_retry_sends_it_again() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.fail_next(Fault { errcode: 40016, count: 1, path: Some("/cgi-bin/menu/create".into()) });
+    let published = f.publish_template().await;
+    let outcome = &published["wechat"];
+    assert_eq!(outcome["state"], "refused", "{published}");
+    assert_eq!(outcome["errcode"], 40016, "{published}");
+    assert_eq!(outcome["reason"], "wechat.menu.too_many_buttons", "{published}");
+    assert_eq!(f.menu_creates(), 1, "a refusal is not sent again by itself");
+    assert_eq!(f.double.menus_published(APP_ID).unwrap(), 0);
+    let (_, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    assert_eq!(last["state"], "refused", "{last}");
+
+    let (status, retried) = f.call("POST", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    assert_eq!(status, 200, "{retried}");
+    assert_eq!(retried["state"], "published", "{retried}");
+    assert_eq!(retried["errcode"], Value::Null, "{retried}");
+    assert_eq!(f.double.menu(APP_ID).unwrap(), Some(f.published_menu(1).await));
+    let (_, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    assert_eq!(last, retried);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_busy_wechat_gets_the_menu_again_after_a_pause() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.fail_next(Fault { errcode: -1, count: 2, path: Some("/cgi-bin/menu/create".into()) });
+    let published = f.publish_template().await;
+    assert_eq!(published["wechat"]["state"], "published", "{published}");
+    assert_eq!(f.menu_creates(), 3, "two busy answers, then the menu");
+    assert_eq!(f.double.menus_published(APP_ID).unwrap(), 1);
+
+    // Busy every time: it stops, and says WeChat could not take it.
+    f.double.fail_next(Fault { errcode: -1, count: 10, path: Some("/cgi-bin/menu/create".into()) });
+    let (_, retried) = f.call("POST", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    assert_eq!(retried["state"], "failed", "{retried}");
+    assert_eq!(retried["reason"], "platform.call.unavailable", "{retried}");
+    assert_eq!(f.menu_creates(), 3 + wicket_server::wechat::MENU_ATTEMPTS as usize);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_live_menu_imports_as_wechat_holds_it() {
+    let f = Fixture::start(Mode::Safe).await;
+    let (status, empty) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    assert_eq!(status, 200, "{empty}");
+    assert_eq!(empty, json!({"menu": {"items": []}, "notices": []}), "no menu yet (46003) reads as an empty one");
+
+    f.publish_template().await;
+    let (status, live) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    assert_eq!(status, 200, "{live}");
+    let import: wicket_model::layout::MenuImport =
+        serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
+    assert_eq!(import.notices, [], "{live}");
+    let held = f.double.menu(APP_ID).unwrap().unwrap();
+    assert_eq!(wicket_model::layout::wechat_menu_json(&import.menu), held, "the import is the menu WeChat holds");
+
+    f.double.fail_next(Fault { errcode: 40001, count: 5, path: Some("/cgi-bin/menu/get".into()) });
+    let (status, refused) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    assert_eq!(status, 503, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("40001"), "{refused}");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn an_account_not_connected_to_wechat_publishes_without_it() {
+    let f = Fixture::start(Mode::Safe).await;
+    let create = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "create_account", "args": {
+        "id": "bakery", "name": "Bakery", "platform": "wechat", "category": "Food", "description": "",
+        "avatar_color": "#fa8c16"}}}]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+    assert_eq!(status, 200, "{pushed}");
+    let (_, templates) = f.call("GET", "/api/v1/templates", None).await;
+    let url = format!("{}/api/v1/accounts/bakery/layout/draft", f.server.base_url());
+    let body = json!({"layout": templates[0]["layout"].clone()});
+    let saved = f.http.put(url).bearer_auth(&f.token).header("If-Match", "0").json(&body);
+    assert_eq!(saved.send().await.unwrap().status(), 200);
+    let (status, published) =
+        f.call("POST", "/api/v1/accounts/bakery/layout/publish", Some(json!({"revision": 1}))).await;
+    assert_eq!(status, 200, "{published}");
+    assert_eq!(published["wechat"], Value::Null, "an account not connected to WeChat sends no menu");
+    assert_eq!(f.menu_creates(), 0);
+    let (status, _) = f.call("POST", "/api/v1/accounts/bakery/layout/wechat", None).await;
+    assert_eq!(status, 404);
+    f.server.stop().await;
+}

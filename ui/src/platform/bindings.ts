@@ -1190,6 +1190,8 @@ export type WechatConnectionState = {
 	last_error_at: number | null,
 	/**  Until when the cached access token works. */
 	token_valid_until: number | null,
+	/**  What came of sending the last published layout's menu to WeChat. */
+	menu?: WechatMenuPublish | null,
 };
 
 /**  WeChat's event buttons; in JSON as WeChat names them (`scancode_push`, …). */
@@ -1206,6 +1208,30 @@ export type WechatEvent =
 "pic_weixin" | 
 /**  Picks a place on the map. */
 "location_select";
+
+/**  What came of sending a published layout's menu to WeChat. */
+export type WechatMenuPublish = {
+	/**  The published layout version sent. */
+	version: number,
+	state: WechatMenuState,
+	/**  When WeChat answered (or the last attempt ended). */
+	at: number,
+	/**  WeChat's error code, when it refused. */
+	errcode: number | null,
+	/**  An issue key the console translates (`wechat.menu.too_many_buttons`, …). */
+	reason: string | null,
+	/**  What WeChat (or the network) said. */
+	message: string | null,
+};
+
+/**  Where a published layout's menu is with WeChat (`menu/create`). */
+export type WechatMenuState = 
+/**  WeChat took it: subscribers see it. */
+"published" | 
+/**  WeChat refused it (`errcode`, `reason`): it will not take it as it is. */
+"refused" | 
+/**  WeChat could not be reached or was busy, after retries: try again. */
+"failed";
 
 /**  The message mode chosen in WeChat's console (消息加解密方式). */
 export type WechatMode = 

@@ -407,3 +407,32 @@ fn coordinates_cross_json_exactly() {
     }
     assert!(drifted.is_empty(), "{} places changed, e.g. {:?}", drifted.len(), &drifted[..drifted.len().min(3)]);
 }
+
+#[test]
+fn a_pay_button_comes_back_from_the_layout_it_was_published_from() {
+    let pay = Action::Pay { amount_template: "{{price}}".into(), description: "Deposit".into() };
+    let published = Menu {
+        items: vec![
+            MenuItem::action("pay", "Pay", pay.clone()),
+            MenuItem::submenu(
+                "more",
+                "More",
+                vec![SubMenuItem { id: "m1".into(), label: "Tip".into(), action: pay.clone() }],
+            ),
+        ],
+    };
+    let json = wechat_menu_json(&published).to_string();
+    let refused = import_wechat_menu(&json).expect_err("without the layout a pay key cannot be read");
+    assert!(refused.iter().all(|issue| issue.key == "layout.import.key.needs_layout"), "{refused:?}");
+
+    let import = import_wechat_menu_with(&json, Some(&published)).unwrap_or_else(|issues| panic!("{issues:?}"));
+    assert_eq!(import.notices, []);
+    let MenuTarget::Action { action } = &import.menu.items[0].target else { panic!("{import:?}") };
+    assert_eq!((import.menu.items[0].id.as_str(), action), ("pay", &pay), "its id and amount come back");
+    let MenuTarget::Submenu { items } = &import.menu.items[1].target else { panic!("{import:?}") };
+    assert_eq!(items[0].action, pay);
+    assert_eq!(items[0].id, "m2_1", "an id the reading gives others is not kept");
+    // A pay key the layout does not have stays an issue.
+    let other = Menu { items: vec![MenuItem::action("x", "X", Action::keyword("hi"))] };
+    assert!(import_wechat_menu_with(&json, Some(&other)).is_err());
+}

@@ -25,6 +25,8 @@ pub use fields::{
 };
 pub use industry::{templates, LayoutTemplate};
 pub use parse::{parse_layout, LayoutParseError, SCHEMA_VERSION};
-pub use platform_menu::{alipay_menu_json, import_wechat_menu, wechat_menu_json, MenuImport, RESERVED_KEY_PREFIX};
+pub use platform_menu::{
+    alipay_menu_json, import_wechat_menu, import_wechat_menu_with, wechat_menu_json, MenuImport, RESERVED_KEY_PREFIX,
+};
 pub use types::*;
 pub use validate::{validate, RuleContext};

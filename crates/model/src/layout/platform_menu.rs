@@ -192,12 +192,34 @@ pub struct MenuImport {
 /// Item ids are `m1`, `m2`, … and `m1_1`, `m1_2`, … for submenu items.
 /// Anything that cannot become a Wicket menu is an issue, with its JSON path.
 pub fn import_wechat_menu(json: &str) -> Result<MenuImport, Vec<Issue>> {
+    import_wechat_menu_with(json, None)
+}
+
+/// [`import_wechat_menu`] of a menu Wicket published from `published`: a
+/// pay button's key names its item there, whose amount and description the
+/// button comes back with (and its id). Without it, a pay key cannot be read.
+pub fn import_wechat_menu_with(json: &str, published: Option<&Menu>) -> Result<MenuImport, Vec<Issue>> {
     let value: Value = serde_json::from_str(json).map_err(|error| {
         let column = super::parse::char_column(json, &error);
         vec![Issue::new("", "layout.import.not_json").with("line", error.line()).with("column", column)]
     })?;
     let (path, holder) = find_buttons(&value).ok_or_else(|| vec![Issue::new("", "layout.import.no_buttons")])?;
     let mut reader = Reader::default();
+    if let Some(menu) = published {
+        let top = menu.items.iter().filter_map(|item| match &item.target {
+            MenuTarget::Action { action } => Some((&item.id, action)),
+            MenuTarget::Submenu { .. } => None,
+        });
+        let subs = menu.items.iter().flat_map(|item| match &item.target {
+            MenuTarget::Submenu { items } => items.iter().map(|sub| (&sub.id, &sub.action)).collect(),
+            MenuTarget::Action { .. } => Vec::new(),
+        });
+        reader.pay = top
+            .chain(subs)
+            .filter(|(_, action)| matches!(action, Action::Pay { .. }))
+            .map(|(id, action)| (id.clone(), action.clone()))
+            .collect();
+    }
     if let Some(rule) = holder.get("matchrule").filter(|rule| !rule.is_null()) {
         let at = if path == "button" { "matchrule".to_owned() } else { format!("{}.matchrule", parent(path)) };
         reader.notices.push(Issue::new(at, "layout.import.matchrule.dropped").with("rule", rule.to_string()));
@@ -242,6 +264,15 @@ fn parent(path: &str) -> &str {
 struct Reader {
     issues: Vec<Issue>,
     notices: Vec<Issue>,
+    /// The pay items of the layout the menu was published from, by id.
+    pay: std::collections::HashMap<String, Action>,
+    /// The id of the pay item just read, kept for the item read in.
+    pay_id: Option<String>,
+}
+
+/// An id `import_wechat_menu` gives (`m1`, `m1_2`): a kept id must not be one.
+fn generated_id(id: &str) -> bool {
+    id.strip_prefix('m').is_some_and(|rest| !rest.is_empty() && rest.split('_').all(|part| part.parse::<u32>().is_ok()))
 }
 
 impl Reader {
@@ -292,6 +323,7 @@ impl Reader {
                 MenuTarget::Action { action }
             }
         };
+        let id = self.pay_id.take().unwrap_or(id);
         Some(MenuItem { id, label: label?, target })
     }
 
@@ -314,7 +346,8 @@ impl Reader {
         }
         let (action, used) = self.action(object, path)?;
         self.ignored(object, path, used);
-        Some(SubMenuItem { id: id.to_owned(), label: label?, action })
+        let id = self.pay_id.take().unwrap_or_else(|| id.to_owned());
+        Some(SubMenuItem { id, label: label?, action })
     }
 
     /// The button's action, and the fields it was read from besides `type`.
@@ -325,9 +358,18 @@ impl Reader {
             "view" => (Action::url(field("url")?), &["url"][..]),
             "click" => {
                 let key = field("key")?;
-                let action = decode_key(&key)
-                    .map_err(|key_issue| self.issues.push(Issue::new(format!("{path}.key"), key_issue)))
-                    .ok()?;
+                let known =
+                    key.strip_prefix(PAY_PREFIX).and_then(|id| Some((id.to_owned(), self.pay.get(id)?.clone())));
+                let action = match known {
+                    Some((id, action)) => {
+                        // Its id unless it is one the reading gives another item.
+                        self.pay_id = Some(id).filter(|id| !generated_id(id));
+                        action
+                    }
+                    None => decode_key(&key)
+                        .map_err(|key_issue| self.issues.push(Issue::new(format!("{path}.key"), key_issue)))
+                        .ok()?,
+                };
                 (action, &["key"][..])
             }
             "miniprogram" => {

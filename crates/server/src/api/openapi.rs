@@ -40,6 +40,9 @@ use super::{sandbox, v1, wechat};
         v1::layouts::versions,
         v1::layouts::version,
         v1::layouts::roll_back,
+        v1::layouts::wechat_menu,
+        v1::layouts::retry_wechat_menu,
+        v1::layouts::live_wechat_menu,
         v1::inbox::conversations,
         v1::inbox::messages,
         v1::inbox::send,
@@ -65,11 +68,11 @@ use super::{sandbox, v1, wechat};
         v1::wechat::connection,
         v1::wechat::connect,
         v1::wechat::test,
+        v1::followers::progress,
+        v1::followers::start,
         wechat::verify,
         wechat::callback,
     ),
-        v1::followers::progress,
-        v1::followers::start,
     components(
         schemas(
             WicketError,

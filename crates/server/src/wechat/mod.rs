@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
-use wicket_model::layout::Layout;
-use wicket_model::{Account, Millis};
+use wicket_model::layout::{import_wechat_menu_with, Layout, Menu, MenuImport};
+use wicket_model::wechat::{WechatMenuPublish, WechatMenuState};
+use wicket_model::{Account, Issue, Millis};
 use wicket_wechat::{Event, Inbound, InboundMessage, MessageMode, WechatCrypto};
 
 use crate::platform::store::StoredConnection;
@@ -262,6 +263,118 @@ impl WechatPlatform {
     }
 }
 
+/// How often a menu is sent while WeChat is busy or out of reach, and the
+/// wait before the second attempt (doubled each time after).
+pub const MENU_ATTEMPTS: u32 = 3;
+pub const MENU_FIRST_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
+
+impl WechatPlatform {
+    /// Sends the account's published `version` (`layout`) to WeChat's menu
+    /// API, again with backoff while WeChat is busy or out of reach (a menu
+    /// replaces the one before, so sending it twice is harmless), and keeps
+    /// the outcome in the connection's state for the designer.
+    pub async fn publish_menu_version(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+        version: i64,
+        layout: &Layout,
+    ) -> WechatMenuPublish {
+        let menu = wechat_menu(layout);
+        let mut backoff = MENU_FIRST_BACKOFF;
+        let mut attempt = 1;
+        let result = loop {
+            let result = self.call(state, connection, "/cgi-bin/menu/create", &menu).await;
+            let transient = match &result {
+                Err(CallError::Refused { errcode, .. }) => *errcode == -1 || api::is_token_error(*errcode),
+                Err(CallError::NotSent(_) | CallError::NoAnswer(_)) => true,
+                Ok(_) => false,
+            };
+            if !transient || attempt >= MENU_ATTEMPTS {
+                break result;
+            }
+            tracing::info!(account = %connection.account_id, attempt, "WeChat did not take the menu yet; trying again");
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+            attempt += 1;
+        };
+        let at = state.clock.now();
+        let outcome = match result {
+            Ok(_) => WechatMenuPublish {
+                version,
+                state: WechatMenuState::Published,
+                at,
+                errcode: None,
+                reason: None,
+                message: None,
+            },
+            Err(CallError::Refused { errcode, errmsg }) if errcode != -1 && !api::is_token_error(errcode) => {
+                WechatMenuPublish {
+                    version,
+                    state: WechatMenuState::Refused,
+                    at,
+                    errcode: Some(errcode),
+                    reason: Some(menu_refusal_key(errcode).into()),
+                    message: Some(errmsg),
+                }
+            }
+            Err(e) => WechatMenuPublish {
+                version,
+                state: WechatMenuState::Failed,
+                at,
+                errcode: match &e {
+                    CallError::Refused { errcode, .. } => Some(*errcode),
+                    _ => None,
+                },
+                reason: Some("platform.call.unavailable".into()),
+                message: Some(e.to_string()),
+            },
+        };
+        if outcome.state != WechatMenuState::Published {
+            tracing::warn!(account = %connection.account_id, version, outcome = ?outcome, "WeChat did not take the menu");
+        }
+        let kept = outcome.clone();
+        self.update_state(state, &connection.account_id, move |s| s.menu = Some(kept)).await;
+        outcome
+    }
+
+    /// The account's live menu as WeChat holds it (`menu/get`), read as
+    /// Wicket's menu with what the reading left out; `published` (the live
+    /// layout's menu) gives back the pay buttons Wicket published. An account
+    /// without a menu (46003) has an empty one; a menu Wicket cannot read is
+    /// its issues.
+    pub async fn live_menu(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+        published: Option<&Menu>,
+    ) -> Result<Result<MenuImport, Vec<Issue>>, CallError> {
+        let now = state.clock.now();
+        let credentials = connection.credentials();
+        let answer = match self.api.get(&connection.account_id, &credentials, now, "/cgi-bin/menu/get", &[]).await {
+            Ok(answer) => answer,
+            Err(CallError::Refused { errcode: 46003, .. }) => {
+                return Ok(Ok(MenuImport { menu: Menu::default(), notices: Vec::new() }))
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(import_wechat_menu_with(&answer.to_string(), published))
+    }
+}
+
+/// The issue key of WeChat's refusal of a menu (`menu/create`).
+pub fn menu_refusal_key(errcode: i64) -> &'static str {
+    match errcode {
+        // Invalid button size / sub button size.
+        40016 | 40023 => "wechat.menu.too_many_buttons",
+        // Invalid (sub) button name size.
+        40018 | 40025 => "wechat.menu.name_too_long",
+        // Invalid (sub) button url size or domain.
+        40020 | 40027 | 40054 | 40055 => "wechat.menu.bad_url",
+        _ => "wechat.menu.refused",
+    }
+}
+
 /// The issue key of a WeChat refusal of a customer-service message.
 pub fn refusal_key(errcode: i64) -> &'static str {
     match errcode {
@@ -371,6 +484,34 @@ impl Platform for WechatPlatform {
         Ok(FollowerPage { user_ids, next, total: answer["total"].as_u64().unwrap_or(0) })
     }
 
+    async fn profiles(
+        &self,
+        state: &AppState,
+        account: &Account,
+        user_ids: &[String],
+    ) -> Result<Vec<wicket_model::follower_import::FollowerProfile>, PlatformError> {
+        let connection = self.require(state, account).await?;
+        let list: Vec<serde_json::Value> =
+            user_ids.iter().map(|id| serde_json::json!({ "openid": id, "lang": "zh_CN" })).collect();
+        let body = serde_json::json!({ "user_list": list });
+        let answer = self.call(state, &connection, "/cgi-bin/user/info/batchget", &body).await.map_err(import_error)?;
+        let infos = answer["user_info_list"].as_array().cloned().unwrap_or_default();
+        Ok(infos
+            .iter()
+            .filter_map(|info| {
+                let open_id = info["openid"].as_str()?;
+                Some(wicket_model::follower_import::FollowerProfile {
+                    platform_user_id: open_id.to_owned(),
+                    following: info["subscribe"].as_i64() == Some(1),
+                    // WeChat gives seconds.
+                    followed_at: info["subscribe_time"].as_i64().filter(|t| *t > 0).map(|t| t * 1000),
+                    remark: info["remark"].as_str().map(|r| clip(r, 64)).filter(|r| !r.trim().is_empty()),
+                    default_name: display_name(open_id),
+                })
+            })
+            .collect())
+    }
+
     async fn upload_media(
         &self,
         state: &AppState,
@@ -404,6 +545,20 @@ fn platform_error(e: CallError) -> PlatformError {
     let key = match &e {
         CallError::Refused { errcode, .. } => refusal_key(*errcode),
         _ => "platform.call.unavailable",
+    };
+    PlatformError { key: key.into(), message: e.to_string() }
+}
+
+/// A failed read of followers: busy, unreachable or unanswered calls pass
+/// (reading twice is harmless); any other answer is WeChat's refusal.
+fn import_error(e: CallError) -> PlatformError {
+    let key = match &e {
+        CallError::Refused { errcode: -1, .. } | CallError::NotSent(_) | CallError::NoAnswer(_) => {
+            "platform.call.unavailable"
+        }
+        CallError::Refused { errcode, .. } if api::is_token_error(*errcode) => "platform.call.unavailable",
+        CallError::Refused { errcode: 48001, .. } => "wechat.import.not_authorised",
+        CallError::Refused { .. } => "wechat.import.refused",
     };
     PlatformError { key: key.into(), message: e.to_string() }
 }
@@ -480,34 +635,6 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
         Inbound::Text { content } => line(content.clone()),
         Inbound::Image { pic_url, .. } => MessageBody::Image { url: clip(pic_url, 1024) },
         Inbound::Voice { recognition, .. } => match recognition.as_deref().filter(|r| !r.trim().is_empty()) {
-    async fn profiles(
-        &self,
-        state: &AppState,
-        account: &Account,
-        user_ids: &[String],
-    ) -> Result<Vec<wicket_model::follower_import::FollowerProfile>, PlatformError> {
-        let connection = self.require(state, account).await?;
-        let list: Vec<serde_json::Value> =
-            user_ids.iter().map(|id| serde_json::json!({ "openid": id, "lang": "zh_CN" })).collect();
-        let body = serde_json::json!({ "user_list": list });
-        let answer = self.call(state, &connection, "/cgi-bin/user/info/batchget", &body).await.map_err(import_error)?;
-        let infos = answer["user_info_list"].as_array().cloned().unwrap_or_default();
-        Ok(infos
-            .iter()
-            .filter_map(|info| {
-                let open_id = info["openid"].as_str()?;
-                Some(wicket_model::follower_import::FollowerProfile {
-                    platform_user_id: open_id.to_owned(),
-                    following: info["subscribe"].as_i64() == Some(1),
-                    // WeChat gives seconds.
-                    followed_at: info["subscribe_time"].as_i64().filter(|t| *t > 0).map(|t| t * 1000),
-                    remark: info["remark"].as_str().map(|r| clip(r, 64)).filter(|r| !r.trim().is_empty()),
-                    default_name: display_name(open_id),
-                })
-            })
-            .collect())
-    }
-
             Some(words) => line(format!("[voice] {words}")),
             None => line("[voice]".into()),
         },
@@ -545,20 +672,6 @@ pub fn to_body(kind: &Inbound) -> Option<MessageBody> {
             Event::MassSendJobFinish { .. } => return None,
         },
         Inbound::Unsupported { msg_type, event, .. } => match event {
-/// A failed read of followers: busy, unreachable or unanswered calls pass
-/// (reading twice is harmless); any other answer is WeChat's refusal.
-fn import_error(e: CallError) -> PlatformError {
-    let key = match &e {
-        CallError::Refused { errcode: -1, .. } | CallError::NotSent(_) | CallError::NoAnswer(_) => {
-            "platform.call.unavailable"
-        }
-        CallError::Refused { errcode, .. } if api::is_token_error(*errcode) => "platform.call.unavailable",
-        CallError::Refused { errcode: 48001, .. } => "wechat.import.not_authorised",
-        CallError::Refused { .. } => "wechat.import.refused",
-    };
-    PlatformError { key: key.into(), message: e.to_string() }
-}
-
             Some(event) => line(format!("[unsupported message: {msg_type} {event}]")),
             None => line(format!("[unsupported message: {msg_type}]")),
         },

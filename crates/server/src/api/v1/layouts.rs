@@ -16,6 +16,8 @@ use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{DraftWrite, LayoutDraft, LayoutVersion};
 use crate::AppState;
+use wicket_model::layout::MenuImport;
+use wicket_model::wechat::WechatMenuPublish;
 
 /// The starting layouts the designer offers, for common industries.
 #[utoipa::path(
@@ -176,6 +178,24 @@ pub struct Publish {
 #[derive(Serialize, ToSchema)]
 pub struct Published {
     version: i64,
+    /// What WeChat made of its menu, on an account connected to WeChat.
+    wechat: Option<WechatMenuPublish>,
+}
+
+/// Sends the live `version`'s menu to WeChat when the account is connected
+/// to it; `None` otherwise. Called after the publish is stored.
+async fn send_menu(state: &AppState, account: &str, version: i64) -> Result<Option<WechatMenuPublish>, ApiError> {
+    let wechat = &state.platforms.wechat;
+    let connection = match wechat.connection(state, account).await {
+        Ok(Some(connection)) => connection,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            tracing::error!(account = %account, error = %e, "cannot open the account's WeChat connection");
+            return Err(ApiError::new(ErrorCode::Internal, e.to_string()));
+        }
+    };
+    let Some(layout) = state.storage.layout_version(account, version).await? else { return Ok(None) };
+    Ok(Some(wechat.publish_menu_version(state, &connection, version, &layout).await))
 }
 
 /// Publishes the draft as a new version that subscribers see at once, if it
@@ -217,7 +237,10 @@ pub async fn publish(
     let published =
         state.storage.publish_layout(&account, body.revision, &staff.user.id, state.clock.now(), check).await?;
     Ok(match published.map_err(ApiError)? {
-        DraftWrite::Done(version) => Json(Published { version }).into_response(),
+        DraftWrite::Done(version) => {
+            let wechat = send_menu(&state, &account, version).await?;
+            Json(Published { version, wechat }).into_response()
+        }
         DraftWrite::Stale(current) => conflict(current, &context),
     })
 }
@@ -304,8 +327,112 @@ pub async fn roll_back(
 ) -> Result<Json<Published>, ApiError> {
     staff.require(Permission::DesignLayouts)?;
     if state.storage.set_live_layout(&account, body.version, state.clock.now()).await? {
-        Ok(Json(Published { version: body.version }))
+        let wechat = send_menu(&state, &account, body.version).await?;
+        Ok(Json(Published { version: body.version, wechat }))
     } else {
         Err(ApiError(WicketError::not_found(format!("version {}", body.version))))
     }
+}
+
+async fn wechat_connection(state: &AppState, account: &str) -> Result<crate::wechat::Connection, ApiError> {
+    match state.platforms.wechat.connection(state, account).await {
+        Ok(Some(connection)) => Ok(connection),
+        Ok(None) => Err(ApiError(WicketError::not_found("this account's WeChat connection".to_string()))),
+        Err(e) => {
+            tracing::error!(account = %account, error = %e, "cannot open the account's WeChat connection");
+            Err(ApiError::new(ErrorCode::Internal, e.to_string()))
+        }
+    }
+}
+
+/// What came of sending the last published menu to WeChat (`null` before any).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/layout/wechat",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The last outcome, or null.", body = Option<WechatMenuPublish>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn wechat_menu(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<Option<WechatMenuPublish>>, ApiError> {
+    staff.require(Permission::DesignLayouts)?;
+    Ok(Json(wechat_connection(&state, &account).await?.state.menu))
+}
+
+/// Sends the live layout's menu to WeChat again (after a refusal or a failure).
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{account}/layout/wechat",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "What WeChat made of it.", body = WechatMenuPublish),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn retry_wechat_menu(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<WechatMenuPublish>, ApiError> {
+    staff.require(Permission::DesignLayouts)?;
+    let connection = wechat_connection(&state, &account).await?;
+    let (version, layout) = state
+        .storage
+        .live_layout(&account)
+        .await?
+        .ok_or_else(|| ApiError(WicketError::not_found("a published layout".to_string())))?;
+    Ok(Json(state.platforms.wechat.publish_menu_version(&state, &connection, version, &layout).await))
+}
+
+/// The menu WeChat shows the account's subscribers now (`menu/get`), read as
+/// Wicket's menu with notices for what Wicket does not keep.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{account}/layout/wechat/live",
+    tag = "layouts",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The live menu (empty when the account has none).", body = MenuImportView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, description = "WeChat refused or could not be reached; the message says what it answered.", body = wicket_model::WicketError),
+    ),
+)]
+pub async fn live_wechat_menu(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<MenuImport>, ApiError> {
+    staff.require(Permission::DesignLayouts)?;
+    let connection = wechat_connection(&state, &account).await?;
+    let published = state.storage.live_layout(&account).await?.map(|(_, layout)| layout.menu);
+    let read = state.platforms.wechat.live_menu(&state, &connection, published.as_ref()).await.map_err(|e| {
+        tracing::warn!(account = %account, error = %e, "cannot read the live WeChat menu");
+        ApiError::new(ErrorCode::Offline, format!("WeChat did not give the live menu: {e}"))
+    })?;
+    read.map(Json).map_err(|issues| ApiError(WicketError::invalid(issues)))
+}
+
+/// A menu read from WeChat (the model's `MenuImport`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MenuImportView {
+    menu: wicket_model::layout::Menu,
+    notices: Vec<Issue>,
 }

@@ -51,6 +51,9 @@ route_table! {
     GET "/accounts/{account}/layout/versions" => layouts::versions;
     GET "/accounts/{account}/layout/versions/{version}" => layouts::version;
     POST "/accounts/{account}/layout/rollback" => layouts::roll_back;
+    GET "/accounts/{account}/layout/wechat" => layouts::wechat_menu;
+    POST "/accounts/{account}/layout/wechat" => layouts::retry_wechat_menu;
+    GET "/accounts/{account}/layout/wechat/live" => layouts::live_wechat_menu;
     GET "/conversations" => inbox::conversations;
     GET "/conversations/{conversation}/messages" => inbox::messages;
     POST "/conversations/{conversation}/messages" => inbox::send;
@@ -65,11 +68,11 @@ route_table! {
     GET "/accounts/{account}/wechat" => wechat::connection;
     PUT "/accounts/{account}/wechat" => wechat::connect;
     POST "/accounts/{account}/wechat/test" => wechat::test;
+    GET "/accounts/{account}/followers/import" => followers::progress;
+    POST "/accounts/{account}/followers/import" => followers::start;
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error
-    GET "/accounts/{account}/followers/import" => followers::progress;
-    POST "/accounts/{account}/followers/import" => followers::start;
 /// shape rather than axum's plain text.
 pub struct ApiJson<T>(pub T);
 
