@@ -492,6 +492,8 @@ fn now_ms() -> i64 {
 #[cfg(test)]
 mod deltas_tests;
 #[cfg(test)]
+mod followers_tests;
+#[cfg(test)]
 mod inbox_tests;
 #[cfg(test)]
 mod layout_tests;
