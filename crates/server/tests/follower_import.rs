@@ -261,3 +261,22 @@ async fn only_owners_and_administrators_import_and_a_connection_is_needed() {
     assert_eq!(body["issues"][0]["key"], "wechat.connection.missing", "{body}");
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn two_starts_at_once_make_one_import() {
+    let f = Fixture::start(250, 100).await;
+    // Two starts side by side (whether they overlap is up to the scheduler);
+    // the storage check below is the one that decides.
+    f.double.delay(Delay { millis: 20, path: Some("/cgi-bin/user/info/batchget".into()) });
+    let (first, second) = tokio::join!(f.call("POST", IMPORT, None), f.call("POST", IMPORT, None));
+    assert_eq!((first.0, second.0), (200, 200), "{first:?} {second:?}");
+    let seen = f.until(|p| !running(p)).await;
+    let last = seen.last().unwrap();
+    assert_eq!((last["listed"].as_u64(), last["imported"].as_u64()), (Some(250), Some(250)), "counted once: {last}");
+    assert_eq!(f.calls_to("/cgi-bin/user/info/batchget"), 3, "each hundred read once");
+
+    let store = f.server.state.storage.platforms();
+    assert!(store.begin_follower_import("noodles", "{}".into(), 1).await.unwrap(), "a finished import starts again");
+    assert!(!store.begin_follower_import("noodles", "{}".into(), 2).await.unwrap(), "not while one runs");
+    f.server.stop().await;
+}

@@ -85,7 +85,10 @@ pub async fn start(state: &AppState, account: &Account, platform: &str) -> Resul
         page_from: None,
         done_in_page: 0,
     };
-    store.save_follower_import(&account.id, true, to_json(&job), now).await?;
+    if !store.begin_follower_import(&account.id, to_json(&job), now).await? {
+        // Another start got there first: its job is the one running.
+        return Ok(progress(state, &account.id).await?.unwrap_or(job.progress));
+    }
     spawn(state.clone(), account.id.clone(), platform.to_owned());
     Ok(job.progress)
 }

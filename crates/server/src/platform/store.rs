@@ -121,6 +121,10 @@ pub trait PlatformStore: Send + Sync + 'static {
     async fn follower_import(&self, account_id: &str) -> Result<Option<String>>;
     /// Creates or replaces the account's follower import job.
     async fn save_follower_import(&self, account_id: &str, running: bool, job: String, now: Millis) -> Result<()>;
+    /// Saves a new follower import job unless one is running for the
+    /// account (checked in the same statement, so two starts at once make
+    /// one job); false when one was running.
+    async fn begin_follower_import(&self, account_id: &str, job: String, now: Millis) -> Result<bool>;
     /// The accounts whose follower import was running (when the server stopped).
     async fn running_follower_imports(&self) -> Result<Vec<String>>;
     /// `record_durably` with the import job saved in the same transaction, so

@@ -251,6 +251,23 @@ impl PlatformStore for SqliteStorage {
         self.run(move |conn| save_import(conn, &account_id, running, &job, now)).await
     }
 
+    async fn begin_follower_import(&self, account_id: &str, job: String, now: Millis) -> Result<bool> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| {
+            let changed = conn
+                .execute(
+                    "INSERT INTO follower_imports (account_id, running, job, updated_at) VALUES (?1, 1, ?2, ?3)
+                     ON CONFLICT (account_id) DO UPDATE SET running = 1, job = excluded.job,
+                       updated_at = excluded.updated_at
+                     WHERE follower_imports.running = 0",
+                    params![account_id, job, now],
+                )
+                .map_err(sql)?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
     async fn running_follower_imports(&self) -> Result<Vec<String>> {
         self.run(move |conn| {
             let mut stmt = conn.prepare("SELECT account_id FROM follower_imports WHERE running = 1").map_err(sql)?;
