@@ -626,6 +626,33 @@ pub async fn test_wechat(console: State<'_, Arc<Console>>, account_id: String) -
     console.test_wechat(account_id).await
 }
 
+/// What came of sending the account's last published menu to WeChat (`None` before any).
+#[tauri::command]
+#[specta::specta]
+pub async fn wechat_menu(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<Option<wicket_model::wechat::WechatMenuPublish>> {
+    console.wechat_menu(account_id).await
+}
+
+/// Sends the live layout's menu to WeChat again.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_wechat_menu(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<wicket_model::wechat::WechatMenuPublish> {
+    console.retry_wechat_menu(account_id).await
+}
+
+/// The menu WeChat shows the account's subscribers now, read as Wicket's menu.
+#[tauri::command]
+#[specta::specta]
+pub async fn live_wechat_menu(console: State<'_, Arc<Console>>, account_id: String) -> Result<MenuImport> {
+    console.live_wechat_menu(account_id).await
+}
+
 /// An account's follower import (owners and administrators), `None` when none ever ran.
 #[tauri::command]
 #[specta::specta]

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use wicket_model::wechat::{WechatConnect, WechatConnection, WechatTest};
+use wicket_model::layout::MenuImport;
+use wicket_model::wechat::{WechatConnect, WechatConnection, WechatMenuPublish, WechatTest};
 use wicket_model::WicketError;
 use wicket_sync::ClientError;
 
@@ -39,6 +40,27 @@ impl Console {
     pub async fn test_wechat(&self, account_id: String) -> Result<WechatTest, WicketError> {
         let (client, token) = self.server().await?;
         client.test_wechat(&token, &account_id).await.map_err(ClientError::into_wicket)
+    }
+}
+
+impl Console {
+    /// What came of sending the account's last published menu to WeChat
+    /// (`None` before any); designers read it too.
+    pub async fn wechat_menu(&self, account_id: String) -> Result<Option<WechatMenuPublish>, WicketError> {
+        let (client, token) = self.server().await?;
+        client.wechat_menu(&token, &account_id).await.map_err(ClientError::into_wicket)
+    }
+
+    /// Sends the live layout's menu to WeChat again: what WeChat made of it.
+    pub async fn retry_wechat_menu(&self, account_id: String) -> Result<WechatMenuPublish, WicketError> {
+        let (client, token) = self.server().await?;
+        client.retry_wechat_menu(&token, &account_id).await.map_err(ClientError::into_wicket)
+    }
+
+    /// The menu WeChat shows the account's subscribers now, for the designer's draft.
+    pub async fn live_wechat_menu(&self, account_id: String) -> Result<MenuImport, WicketError> {
+        let (client, token) = self.server().await?;
+        client.live_wechat_menu(&token, &account_id).await.map_err(ClientError::into_wicket)
     }
 }
 

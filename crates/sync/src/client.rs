@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use wicket_model::layout::MenuImport;
 use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
 use wicket_model::sync::{
     FeedEntry, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
-use wicket_model::wechat::{WechatConnect, WechatConnection, WechatTest};
+use wicket_model::wechat::{WechatConnect, WechatConnection, WechatMenuPublish, WechatTest};
 use wicket_model::{ErrorCode, Issue, NewStaff, StaffChange, StaffUser, WicketError};
 
 #[derive(Debug, thiserror::Error)]
@@ -322,6 +323,22 @@ impl ServerClient {
     ) -> Result<wicket_model::follower_import::FollowerImport, ClientError> {
         let request = self.http.post(self.url(&format!("/accounts/{account_id}/followers/import"))).bearer_auth(token);
         self.send(request).await
+    }
+
+    /// What came of sending the last published menu to WeChat (`None` before any).
+    pub async fn wechat_menu(&self, token: &str, account_id: &str) -> Result<Option<WechatMenuPublish>, ClientError> {
+        self.send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/wechat"))).bearer_auth(token)).await
+    }
+
+    /// Sends the live layout's menu to WeChat again.
+    pub async fn retry_wechat_menu(&self, token: &str, account_id: &str) -> Result<WechatMenuPublish, ClientError> {
+        self.send(self.http.post(self.url(&format!("/accounts/{account_id}/layout/wechat"))).bearer_auth(token)).await
+    }
+
+    /// The menu WeChat shows the account's subscribers now, read as Wicket's menu.
+    pub async fn live_wechat_menu(&self, token: &str, account_id: &str) -> Result<MenuImport, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/layout/wechat/live"));
+        self.send(self.http.get(url).bearer_auth(token)).await
     }
 
     /// Like `send`, reading a 409 as the server's current draft.

@@ -28,6 +28,7 @@ import {
   pickOpenPath,
   pickSavePath,
   publishLayout,
+  liveWechatMenu,
   resolveLayoutConflict,
   saveDesignerHistory,
   saveLayout,
@@ -49,6 +50,7 @@ import { Inspector } from './Inspector';
 import { MenuEditor } from './MenuEditor';
 import { PagesEditor } from './Pages';
 import { ToolbarActions } from './ToolbarActions';
+import { WechatMenuStatus } from './WechatMenuStatus';
 import { Outline, type OutlineHandle } from './Outline';
 import { KindIcon, Palette } from './Palette';
 import { freshPageId, initialState, parseHistory, placeAfter, readOnlyReducer, reducer, serializeHistory } from './state';
@@ -664,6 +666,7 @@ function Workspace({
             {publishText}
           </span>
         )}
+        {platform === 'wechat' && publishState?.state === 'published' && <WechatMenuStatus key={accountId} accountId={accountId} version={publishState.version} canRetry={!readOnly} />}
         <button type="button" className="btn btn-primary" onClick={publish} disabled={readOnly || publishing || draft === null} data-testid="publish">
           {publishing ? t('designer.publish.busy') : t('designer.publish.button')}
         </button>
@@ -812,6 +815,7 @@ function Workspace({
       {dialog === 'exportMenu' && <ExportMenuDialog layout={layout} platform={platform} onClose={() => setDialog(null)} />}
       {dialog === 'importMenu' && (
         <ImportMenuDialog
+          onLive={platform === 'wechat' ? () => liveWechatMenu(accountId) : undefined}
           onImport={(menu) => {
             dispatch({ type: 'set_menu', menu });
             setDialog(null);

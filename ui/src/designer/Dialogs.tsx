@@ -196,7 +196,16 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
  * the core left something out (a personalized menu's rule, fields Wicket does
  * not keep), the dialog says what before the menu is used.
  */
-export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu) => void; onClose: () => void }) {
+export function ImportMenuDialog({
+  onImport,
+  onClose,
+  onLive,
+}: {
+  onImport: (menu: Menu) => void;
+  onClose: () => void;
+  /** Reads the account's live menu from its platform (WeChat accounts only). */
+  onLive?: () => Promise<{ menu: Menu; notices: Issue[] }>;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -204,11 +213,11 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
   const [read, setRead] = useState<{ menu: Menu; notices: Issue[] } | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const run = () => {
+  const run = (read: () => Promise<{ menu: Menu; notices: Issue[] }> = () => importWechatMenu(text)) => {
     setBusy(true);
     setError(null);
     setRead(null);
-    importWechatMenu(text).then(
+    read().then(
       ({ menu, notices }) => {
         setBusy(false);
         if (notices.length === 0) onImport(menu);
@@ -240,7 +249,7 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
               {t('designer.importMenu.use')}
             </button>
           ) : (
-            <button type="button" className="btn btn-primary" disabled={busy || text.trim() === ''} onClick={run} data-testid="import-menu-run">
+            <button type="button" className="btn btn-primary" disabled={busy || text.trim() === ''} onClick={() => run()} data-testid="import-menu-run">
               {t('designer.importMenu.run')}
             </button>
           )}
@@ -248,6 +257,13 @@ export function ImportMenuDialog({ onImport, onClose }: { onImport: (menu: Menu)
       }
     >
       <p className="muted dz-hint">{t('designer.importMenu.hint')}</p>
+      {onLive && (
+        <div className="field">
+          <button type="button" className="btn btn-small" disabled={busy} onClick={() => run(onLive)} data-testid="import-menu-live">
+            {busy ? t('designer.wechatMenu.liveBusy') : t('designer.wechatMenu.live')}
+          </button>
+        </div>
+      )}
       <div className="field dz-file-field" role="group" aria-labelledby="dz-import-file-label">
         <span id="dz-import-file-label" className="dz-file-label">
           {t('designer.importMenu.file')}

@@ -100,6 +100,12 @@ export const commands = {
 	followerImport: (accountId: string) => typedError<FollowerImport | null, WicketError>(__TAURI_INVOKE("follower_import", { accountId })),
 	/**  Starts importing the account's followers on the server. */
 	importFollowers: (accountId: string) => typedError<FollowerImport, WicketError>(__TAURI_INVOKE("import_followers", { accountId })),
+	/**  What came of sending the account's last published menu to WeChat (`None` before any). */
+	wechatMenu: (accountId: string) => typedError<WechatMenuPublish | null, WicketError>(__TAURI_INVOKE("wechat_menu", { accountId })),
+	/**  Sends the live layout's menu to WeChat again. */
+	retryWechatMenu: (accountId: string) => typedError<WechatMenuPublish, WicketError>(__TAURI_INVOKE("retry_wechat_menu", { accountId })),
+	/**  The menu WeChat shows the account's subscribers now, read as Wicket's menu. */
+	liveWechatMenu: (accountId: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("live_wechat_menu", { accountId })),
 	/**  The console's version and whether updates are set up. */
 	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
 	/**  Asks the configured update server for a newer version; offers it, never installs it. */

@@ -41,6 +41,7 @@ import type {
   WechatPanel,
   WechatTest,
   WicketError,
+  WechatMenuPublish,
 } from './bindings';
 
 export type {
@@ -105,6 +106,8 @@ export type {
   WechatPanel,
   WechatTest,
   WicketError,
+  WechatMenuPublish,
+  WechatMenuState,
 } from './bindings';
 
 /** The URI scheme the core serves thread images on (src-tauri's media_protocol). */
@@ -393,6 +396,12 @@ export const testWechat = (accountId: string): Promise<WechatTest> => call(() =>
 export const followerImport = (accountId: string): Promise<FollowerImport | null> => call(() => commands.followerImport(accountId));
 /** Starts importing the account's followers on the server (or gets the import already running). */
 export const importFollowers = (accountId: string): Promise<FollowerImport> => call(() => commands.importFollowers(accountId));
+/** What came of sending the account's last published menu to WeChat (needs the server), null before any. */
+export const wechatMenu = (accountId: string): Promise<WechatMenuPublish | null> => call(() => commands.wechatMenu(accountId));
+/** Sends the live layout's menu to WeChat again: what WeChat made of it. */
+export const retryWechatMenu = (accountId: string): Promise<WechatMenuPublish> => call(() => commands.retryWechatMenu(accountId));
+/** The menu WeChat shows the account's subscribers now, read as a menu with notices (needs the server). */
+export const liveWechatMenu = (accountId: string): Promise<MenuImport> => call(() => commands.liveWechatMenu(accountId));
 export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
 export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
 export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));

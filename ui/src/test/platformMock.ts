@@ -257,6 +257,9 @@ export const platformMocks = {
   followerImport: vi.fn(),
   importFollowers: vi.fn(),
   importWechatMenu: vi.fn(),
+  wechatMenu: vi.fn(),
+  retryWechatMenu: vi.fn(),
+  liveWechatMenu: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
   onLayoutChanged: vi.fn(),
@@ -399,6 +402,9 @@ export function resetPlatformMocks(): void {
   m.followerImport.mockResolvedValue(null);
   m.importFollowers.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.importWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
+  m.wechatMenu.mockResolvedValue(null);
+  m.retryWechatMenu.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
+  m.liveWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);
   m.onLayoutChanged.mockImplementation((cb: (accountId: string) => void) => {
