@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
 import { AppError } from '../platform';
 import { platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import type { Menu } from '../shared/model';
 import { ImportMenuDialog } from './Dialogs';
 
 vi.mock('../platform', async (importOriginal) => ({
@@ -116,5 +117,32 @@ describe('choosing the menu’s file', () => {
     expect(screen.getByRole('button', { name: '选择文件…', description: 'menu.json' })).toBe(button);
     await userEvent.click(screen.getByTestId('import-menu-run'));
     expect(m.importWechatMenu).toHaveBeenCalledWith(menuFile);
+  });
+});
+
+describe('importing the live menu', () => {
+  const live: Menu = { items: [{ id: 'm1', label: '菜单', target: { kind: 'action', action: { type: 'send_keyword', keyword: 'hi' } } }] };
+
+  it('reads the live menu into the draft when it reads whole', async () => {
+    const onImport = vi.fn();
+    const onLive = vi.fn().mockResolvedValue({ menu: live, notices: [] });
+    render(<ImportMenuDialog onImport={onImport} onClose={vi.fn()} onLive={onLive} />);
+    await userEvent.click(screen.getByTestId('import-menu-live'));
+    expect(onLive).toHaveBeenCalledTimes(1);
+    expect(onImport).toHaveBeenCalledWith(live);
+  });
+
+  it('says why the live menu could not be read, and changes nothing', async () => {
+    const onImport = vi.fn();
+    const onLive = vi.fn().mockRejectedValue(new AppError('offline', 'WeChat did not give the live menu', []));
+    render(<ImportMenuDialog onImport={onImport} onClose={vi.fn()} onLive={onLive} />);
+    await userEvent.click(screen.getByTestId('import-menu-live'));
+    expect(await screen.findByTestId('import-menu-error')).toBeTruthy();
+    expect(onImport).not.toHaveBeenCalled();
+  });
+
+  it('is offered only where the dialog is given a live menu', () => {
+    render(<ImportMenuDialog onImport={vi.fn()} onClose={vi.fn()} />);
+    expect(screen.queryByTestId('import-menu-live')).toBeNull();
   });
 });
