@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use wicket_model::wechat::{WechatConnect, WechatMode};
+use wicket_model::wechat::{WechatConnect, WechatMenuState, WechatMode};
 use wicket_model::{ErrorCode, Role};
 use wicket_server::{ServerConfig, ServerOptions, SystemClock};
 use wicket_wechat_double::{AccountSpec, Double, Mode};
@@ -118,5 +118,81 @@ async fn an_owner_connects_an_account_reads_it_masked_and_tests_it_against_the_d
     // Offline: the connection needs the server.
     server.stop().await;
     assert_eq!(console.wechat_connection(account.clone()).await.unwrap_err().code, ErrorCode::Offline);
+    console.shutdown().await;
+}
+
+/// The designer's WeChat calls: a published layout's menu reaches the double,
+/// the outcome reads back for that version, Retry sends it again after a
+/// refusal, and the live menu reads as the double holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_layout_reaches_wechat_and_its_live_menu_reads_back() {
+    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    double
+        .add_account(AccountSpec {
+            appid: APP_ID.into(),
+            secret: APP_SECRET.into(),
+            token: TOKEN.into(),
+            encoding_aes_key: Some(AES_KEY.into()),
+            mode: Mode::Safe,
+            callback_url: None,
+            original_id: None,
+        })
+        .unwrap();
+    let server_dir = tempfile::tempdir().unwrap();
+    let options = ServerOptions {
+        wechat_api_base: double.base_url(),
+        secrets_key_file: Some(server_dir.path().join("secrets.key")),
+        ..ServerOptions::default()
+    };
+    let config = ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+    let console_dir = tempfile::tempdir().unwrap();
+    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+    let console = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+    let draft = wicket_model::AccountDraft {
+        name: "面馆".into(),
+        platform: wicket_model::PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    };
+    let account = console.create_account(draft).await.unwrap().account.id;
+    crate::tests::until_synced(&console).await;
+    console.connect_wechat(account.clone(), connect(Some(APP_SECRET))).await.unwrap();
+    assert_eq!(console.wechat_menu(account.clone()).await.unwrap(), None, "nothing sent yet");
+
+    double.fail_next(wicket_wechat_double::Fault {
+        errcode: 40018,
+        count: 1,
+        path: Some("/cgi-bin/menu/create".into()),
+    });
+    let layout = wicket_model::layout::templates()[0].layout.clone();
+    let opened = console.open_layout(account.clone()).await.unwrap();
+    console.save_layout(account.clone(), layout.clone(), opened.loaded_revision).await.unwrap();
+    console.publish_layout(account.clone()).await.unwrap();
+    let mut outcome = None;
+    for _ in 0..200 {
+        console.sync_now().await;
+        outcome = console.wechat_menu(account.clone()).await.unwrap();
+        if outcome.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let refused = outcome.expect("the publish reached the server and WeChat");
+    assert_eq!(refused.state, WechatMenuState::Refused, "{refused:?}");
+    assert_eq!((refused.errcode, refused.reason.as_deref()), (Some(40018), Some("wechat.menu.name_too_long")));
+    assert_eq!(double.menu(APP_ID).unwrap(), None);
+
+    let retried = console.retry_wechat_menu(account.clone()).await.unwrap();
+    assert_eq!((retried.state, retried.version), (WechatMenuState::Published, refused.version));
+    let held = double.menu(APP_ID).unwrap().expect("WeChat holds the menu");
+    assert_eq!(held, wicket_model::layout::wechat_menu_json(&layout.menu), "the layout's menu, as WeChat takes it");
+
+    let live = console.live_wechat_menu(account.clone()).await.unwrap();
+    assert_eq!(wicket_model::layout::wechat_menu_json(&live.menu), held, "the live menu reads as WeChat holds it");
+    server.stop().await;
     console.shutdown().await;
 }
