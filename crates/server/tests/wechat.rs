@@ -761,3 +761,29 @@ async fn an_account_not_connected_to_wechat_publishes_without_it() {
     assert_eq!(status, 404);
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn designers_send_the_menu_again_and_agents_may_not() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.fail_next(Fault { errcode: 40055, count: 1, path: Some("/cgi-bin/menu/create".into()) });
+    let published = f.publish_template().await;
+    assert_eq!(published["wechat"]["reason"], "wechat.menu.bad_url", "{published}");
+    let mut tokens = Vec::new();
+    for (login, role) in [("agent", wicket_model::Role::Agent), ("designer", wicket_model::Role::Designer)] {
+        let hash = wicket_server::auth::hash_password_off_thread(format!("{login} password")).await.unwrap();
+        let id = f.server.state.create_staff(login, login, role, hash).await.unwrap();
+        tokens.push(f.server.state.open_session(id).await.unwrap().token);
+    }
+    let base = format!("{}/api/v1/accounts/noodles/layout/wechat", f.server.base_url());
+    for path in ["", "/live"] {
+        let status = f.http.get(format!("{base}{path}")).bearer_auth(&tokens[0]).send().await.unwrap().status();
+        assert_eq!(status.as_u16(), 403, "an agent may not read {path:?}");
+    }
+    let status = f.http.post(&base).bearer_auth(&tokens[0]).send().await.unwrap().status();
+    assert_eq!(status.as_u16(), 403, "an agent may not send the menu");
+    assert_eq!(f.menu_creates(), 1);
+    let retried: Value = f.http.post(&base).bearer_auth(&tokens[1]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(retried["state"], "published", "a designer sends it again: {retried}");
+    assert_eq!(f.double.menus_published(APP_ID).unwrap(), 1);
+    f.server.stop().await;
+}
