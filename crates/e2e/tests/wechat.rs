@@ -2,23 +2,65 @@
 //! against a real `wicket-server` process whose WeChat is the double on
 //! loopback. An owner fills the connection in the account's settings, saves
 //! it (the secrets come back masked), and tests it: WeChat's answer and the
-//! token's end show in the panel.
+//! token's end show in the panel. Then a subscriber writes through WeChat
+//! (a safe-mode callback from the double): the message arrives live in the
+//! inbox, staff answer it and WeChat gets the reply once; after WeChat's
+//! 48-hour window has closed the next reply is refused, with the reason on it.
 
 use std::time::Duration;
 
 use wicket_e2e::*;
-use wicket_wechat_double::{AccountSpec, Double, Mode};
+use wicket_wechat_double::{AccountSpec, Callback, Double, Mode};
 
 const PASSWORD: &str = "team password 1";
 const APP_ID: &str = "wx5823bf96d3bd56c7";
 const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
 const TOKEN: &str = "QDG6eKtoken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const SUBSCRIBER: &str = "oNoodleFan01";
 
 /// Brings a field of the (scrolling) settings dialog into view, then types into it.
 async fn fill(console: &fantoccini::Client, id: &str, text: &str) {
     show(console, id).await;
     type_into(console, id, text).await;
+}
+
+/// The delivery state of the console's outbound message with this text.
+async fn state_of(console: &fantoccini::Client, text: &str) -> Option<String> {
+    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
+        if (m.textContent.includes(arguments[0])) {
+          const s = m.querySelector('[data-testid="message-state"]');
+          return s ? s.getAttribute('data-state') : null;
+        }
+      }
+      return null;"#;
+    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
+    value.as_str().map(str::to_owned)
+}
+
+/// The failure shown under the console's outbound message with this text.
+async fn failure_of(console: &fantoccini::Client, text: &str) -> Option<String> {
+    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
+        if (m.textContent.includes(arguments[0])) {
+          const f = m.querySelector('[data-testid="message-failure"]');
+          return f ? f.textContent : null;
+        }
+      }
+      return null;"#;
+    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
+    value.as_str().map(str::to_owned)
+}
+
+async fn send_from_console(console: &fantoccini::Client, text: &str) {
+    let input = find(console, "composer-input").await;
+    input.send_keys(text).await.unwrap();
+    input.send_keys("\u{E007}").await.unwrap(); // Enter
+}
+
+/// The texts of the customer-service messages WeChat took, with their addressee.
+fn sent_texts(double: &Double) -> Vec<(String, String)> {
+    let sent = double.sent(APP_ID).unwrap();
+    sent.iter().map(|m| (m.touser.clone(), m.body["text"]["content"].as_str().unwrap_or_default().to_owned())).collect()
 }
 
 async fn show(console: &fantoccini::Client, id: &str) {
@@ -27,7 +69,7 @@ async fn show(console: &fantoccini::Client, id: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_owner_connects_a_wechat_account_and_tests_it() {
+async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     let app = built("WICKET_APP", "wicket");
     let logs = tempfile::tempdir().unwrap();
     let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -116,5 +158,59 @@ async fn an_owner_connects_a_wechat_account_and_tests_it() {
         .unwrap();
     assert_eq!(past_the_edge, serde_json::json!([]), "nothing in the dialog runs past its right edge");
     screenshot(&console, &display, "wechat-connection-zh-CN").await;
+    show(&console, "settings-cancel").await;
+    click(&console, "settings-cancel").await;
+
+    // A subscriber follows the account in WeChat and writes: the double pushes both, encrypted
+    // (safe mode).
+    let followed = double.send_callback(APP_ID, SUBSCRIBER, Callback::Subscribe { scene: None }).await.unwrap();
+    assert!(followed.delivered, "the team server took the follow: {followed:?}");
+    let question = "你好，我的账单日是哪天？";
+    let pushed = double.send_callback(APP_ID, SUBSCRIBER, Callback::Text { content: question.into() }).await.unwrap();
+    assert!(pushed.delivered, "the team server took the callback: {pushed:?}");
+    click(&console, "nav-conversations").await;
+    eventually("the question is in the inbox", Duration::from_secs(30), || async {
+        content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("账单日"))
+    })
+    .await;
+    click(&console, "conversation-row").await;
+    find(&console, "thread-header").await;
+    eventually("the question shows in the thread", Duration::from_secs(30), || async {
+        contents_of(&console, "[data-testid=\"thread-message\"][data-direction=\"inbound\"]")
+            .await
+            .iter()
+            .any(|t| t.contains(question))
+    })
+    .await;
+
+    // Staff answer: WeChat gets it once, through the customer-service API, and the thread says so.
+    let answer = "您好，您的账单日是每月 8 日。";
+    send_from_console(&console, answer).await;
+    eventually("WeChat gets the reply", Duration::from_secs(30), || async { !sent_texts(&double).is_empty() }).await;
+    eventually("the reply shows as sent", Duration::from_secs(30), || async {
+        state_of(&console, "每月 8 日").await.as_deref() == Some("sent")
+    })
+    .await;
+    assert_eq!(
+        sent_texts(&double),
+        [(SUBSCRIBER.to_owned(), answer.to_owned())],
+        "one customer-service message, to the subscriber, with the reply's text"
+    );
+
+    // 49 hours pass at WeChat: its 48-hour window is closed, the next reply is refused (45015).
+    double.advance_clock(49 * 3600);
+    let late = "还有其他问题吗？";
+    send_from_console(&console, late).await;
+    eventually("the late reply shows as refused", Duration::from_secs(60), || async {
+        state_of(&console, "其他问题").await.as_deref() == Some("failed")
+    })
+    .await;
+    let reason = failure_of(&console, "其他问题").await.unwrap_or_default();
+    assert!(reason.contains("客服消息窗口已关闭"), "WeChat's reason shows, in Chinese: {reason:?}");
+    assert_eq!(state_of(&console, "每月 8 日").await.as_deref(), Some("sent"), "the first reply stays sent");
+    assert_eq!(sent_texts(&double).len(), 1, "WeChat took nothing more");
+    let refused = double.calls().iter().filter(|c| c.errcode == 45015).count();
+    assert_eq!(refused, 1, "the late reply was tried once and refused, not sent again");
+    screenshot(&console, &display, "wechat-thread-zh-CN").await;
     console.close().await.unwrap();
 }
