@@ -85,7 +85,7 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
   // The WeChat account chosen (or the only account): its followers can be imported.
-  const chosen = filter.account_id ?? (accounts.length === 1 ? accounts[0].account.id : null);
+  const chosen = filter.account_id ?? (accounts.length === 1 ? (accounts[0]?.account.id ?? null) : null);
   const importable = accounts.find((a) => a.account.id === chosen && a.account.platform === 'wechat')?.account.id ?? null;
 
   return (
