@@ -104,3 +104,88 @@ pub(crate) async fn team_with_account(name: &str) -> Team {
     crate::tests::until_synced(&console).await;
     Team { addr: server.addr, server_dir, server, console_dir, console, account }
 }
+
+/// A WeChat official account as the console's WeChat tests need it: the
+/// WeChat double holding the account (safe mode), a server whose WeChat API
+/// is the double, and an owner's console signed in to it with the account
+/// created and synced (not yet connected).
+pub(crate) mod wechat {
+    use std::sync::Arc;
+
+    use wicket_model::wechat::{WechatConnect, WechatMode};
+    use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+    use wicket_wechat_double::{AccountSpec, Double, Mode, RunningDouble};
+
+    use super::PASSWORD;
+    use crate::Console;
+
+    pub(crate) const APP_ID: &str = "wx5823bf96d3bd56c7";
+    pub(crate) const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
+    pub(crate) const TOKEN: &str = "QDG6eKtoken";
+    pub(crate) const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+    /// The connection as the owner types it, with `app_secret` if given.
+    pub(crate) fn connect(app_secret: Option<&str>) -> WechatConnect {
+        WechatConnect {
+            app_id: APP_ID.into(),
+            app_secret: app_secret.map(str::to_owned),
+            token: Some(TOKEN.into()),
+            encoding_aes_key: Some(AES_KEY.into()),
+            mode: WechatMode::Safe,
+        }
+    }
+
+    pub(crate) struct Setup {
+        pub(crate) double: RunningDouble,
+        pub(crate) server: RunningServer,
+        pub(crate) console: Console,
+        pub(crate) account: String,
+        /// The server's and the console's folders, kept while they run.
+        pub(crate) dirs: (tempfile::TempDir, tempfile::TempDir),
+    }
+
+    impl Setup {
+        /// `followers` are on the WeChat account before anything starts.
+        pub(crate) async fn start(followers: &[String]) -> Setup {
+            let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+            double
+                .add_account(AccountSpec {
+                    appid: APP_ID.into(),
+                    secret: APP_SECRET.into(),
+                    token: TOKEN.into(),
+                    encoding_aes_key: Some(AES_KEY.into()),
+                    mode: Mode::Safe,
+                    callback_url: None,
+                    original_id: None,
+                })
+                .unwrap();
+            if !followers.is_empty() {
+                double.add_followers(APP_ID, followers).unwrap();
+            }
+            let server_dir = tempfile::tempdir().unwrap();
+            let options = ServerOptions {
+                wechat_api_base: double.base_url(),
+                secrets_key_file: Some(server_dir.path().join("secrets.key")),
+                ..ServerOptions::default()
+            };
+            let config =
+                ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+            let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+            server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+            let console_dir = tempfile::tempdir().unwrap();
+            let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+            let console = Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+            console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+            let draft = wicket_model::AccountDraft {
+                name: "面馆".into(),
+                platform: wicket_model::PlatformProfile::Wechat,
+                category: String::new(),
+                description: String::new(),
+                avatar_color: "#1677ff".into(),
+            };
+            let account = console.create_account(draft).await.unwrap().account.id;
+            crate::tests::until_synced(&console).await;
+            Setup { double, server, console, account, dirs: (server_dir, console_dir) }
+        }
+    }
+}

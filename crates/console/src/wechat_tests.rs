@@ -2,66 +2,14 @@
 //! the double: an owner saves a connection, reads it back masked, tests it,
 //! replaces one secret, and a refusal names its field.
 
-use std::sync::Arc;
-
 use wicket_model::wechat::{WechatConnect, WechatMenuState, WechatMode};
 use wicket_model::{ErrorCode, Role};
-use wicket_server::{ServerConfig, ServerOptions, SystemClock};
-use wicket_wechat_double::{AccountSpec, Double, Mode};
 
-use crate::test_support::PASSWORD;
-
-const APP_ID: &str = "wx5823bf96d3bd56c7";
-const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
-const TOKEN: &str = "QDG6eKtoken";
-const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-
-fn connect(app_secret: Option<&str>) -> WechatConnect {
-    WechatConnect {
-        app_id: APP_ID.into(),
-        app_secret: app_secret.map(str::to_owned),
-        token: Some(TOKEN.into()),
-        encoding_aes_key: Some(AES_KEY.into()),
-        mode: WechatMode::Safe,
-    }
-}
+use crate::test_support::wechat::{connect, Setup, AES_KEY, APP_ID, APP_SECRET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_connects_an_account_reads_it_masked_and_tests_it_against_the_double() {
-    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    double
-        .add_account(AccountSpec {
-            appid: APP_ID.into(),
-            secret: APP_SECRET.into(),
-            token: TOKEN.into(),
-            encoding_aes_key: Some(AES_KEY.into()),
-            mode: Mode::Safe,
-            callback_url: None,
-            original_id: None,
-        })
-        .unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let options = ServerOptions {
-        wechat_api_base: double.base_url(),
-        secrets_key_file: Some(server_dir.path().join("secrets.key")),
-        ..ServerOptions::default()
-    };
-    let config = ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
-    let console_dir = tempfile::tempdir().unwrap();
-    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
-    let console = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
-    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
-    let draft = wicket_model::AccountDraft {
-        name: "面馆".into(),
-        platform: wicket_model::PlatformProfile::Wechat,
-        category: String::new(),
-        description: String::new(),
-        avatar_color: "#1677ff".into(),
-    };
-    let account = console.create_account(draft).await.unwrap().account.id;
-    crate::tests::until_synced(&console).await;
+    let Setup { double: _double, server, console, account, dirs: _dirs } = Setup::start(&[]).await;
 
     // Not connected yet: the callback URL is already known.
     let empty = console.wechat_connection(account.clone()).await.unwrap();
@@ -126,40 +74,7 @@ async fn an_owner_connects_an_account_reads_it_masked_and_tests_it_against_the_d
 /// refusal, and the live menu reads as the double holds it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_published_layout_reaches_wechat_and_its_live_menu_reads_back() {
-    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    double
-        .add_account(AccountSpec {
-            appid: APP_ID.into(),
-            secret: APP_SECRET.into(),
-            token: TOKEN.into(),
-            encoding_aes_key: Some(AES_KEY.into()),
-            mode: Mode::Safe,
-            callback_url: None,
-            original_id: None,
-        })
-        .unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let options = ServerOptions {
-        wechat_api_base: double.base_url(),
-        secrets_key_file: Some(server_dir.path().join("secrets.key")),
-        ..ServerOptions::default()
-    };
-    let config = ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-    server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
-    let console_dir = tempfile::tempdir().unwrap();
-    let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
-    let console = crate::Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
-    console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
-    let draft = wicket_model::AccountDraft {
-        name: "面馆".into(),
-        platform: wicket_model::PlatformProfile::Wechat,
-        category: String::new(),
-        description: String::new(),
-        avatar_color: "#1677ff".into(),
-    };
-    let account = console.create_account(draft).await.unwrap().account.id;
-    crate::tests::until_synced(&console).await;
+    let Setup { double, server, console, account, dirs: _dirs } = Setup::start(&[]).await;
     console.connect_wechat(account.clone(), connect(Some(APP_SECRET))).await.unwrap();
     assert_eq!(console.wechat_menu(account.clone()).await.unwrap(), None, "nothing sent yet");
 
