@@ -91,12 +91,24 @@ pub fn parse_fields(input: &[u8], max_len: usize) -> Result<Fields, XmlError> {
     // Names of the open elements below the root, and the text gathered for the innermost one.
     let mut stack: Vec<String> = Vec::new();
     let mut current = String::new();
+    // Whitespace-only text is layout around elements and CDATA, except beside a reference, where
+    // it is part of the value ("a &amp; &amp; b"): held until the next event says which.
+    let mut pending_space = String::new();
+    let mut after_ref = false;
     let mut in_root = false;
     let mut root_done = false;
     let mut elements = 0usize;
 
     loop {
         let event = reader.read_event().map_err(|e| XmlError::Malformed(e.to_string()))?;
+        let is_ref = matches!(event, Event::GeneralRef(_));
+        let is_space = matches!(&event, Event::Text(t) if t.xml10_content().chars().all(char::is_whitespace));
+        if !is_ref && !is_space {
+            pending_space.clear();
+        }
+        if !is_space {
+            after_ref = is_ref;
+        }
         match event {
             Event::Start(_) | Event::Empty(_) if root_done => {
                 return Err(XmlError::Malformed("content after the root element".into()));
@@ -156,7 +168,12 @@ pub fn parse_fields(input: &[u8], max_len: usize) -> Result<Fields, XmlError> {
             }
             Event::Text(t) => {
                 let t = t.xml10_content();
-                if t.chars().all(char::is_whitespace) {
+                if is_space {
+                    if after_ref {
+                        current.push_str(&t);
+                    } else {
+                        pending_space.push_str(&t);
+                    }
                     continue;
                 }
                 if !in_root {
@@ -174,6 +191,7 @@ pub fn parse_fields(input: &[u8], max_len: usize) -> Result<Fields, XmlError> {
                 if !in_root {
                     return Err(XmlError::Malformed("text outside the root element".into()));
                 }
+                current.push_str(&std::mem::take(&mut pending_space));
                 match r.resolve_char_ref() {
                     Ok(Some(ch)) => current.push(ch),
                     Ok(None) => match &*r {
@@ -282,6 +300,16 @@ mod tests {
     fn predefined_and_character_references_resolve() {
         let f = parse("<xml><A>a&amp;b&lt;&#x4e2d;&#25991;</A></xml>").unwrap();
         assert_eq!(f.get("A"), Some("a&b<中文"));
+    }
+
+    #[test]
+    fn spaces_between_references_are_kept() {
+        // A plain-mode text of "<< >>" or "a & & b", escaped rather than in CDATA.
+        let f = parse("<xml><A>&lt;&lt; &gt;&gt;</A><B>a &amp; &amp; b</B><C>&amp; </C><D> &#x41;</D></xml>").unwrap();
+        assert_eq!(f.get("A"), Some("<< >>"));
+        assert_eq!(f.get("B"), Some("a & & b"));
+        assert_eq!(f.get("C"), Some("& "));
+        assert_eq!(f.get("D"), Some(" A"));
     }
 
     #[test]
