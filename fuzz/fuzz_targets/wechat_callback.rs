@@ -212,7 +212,7 @@ fuzz_target!(|data: &[u8]| {
     let crypto = WechatCrypto::new(TOKEN, KEY, APP_ID).expect("the sample account's key is valid");
     open_as_given(&crypto, data);
     round_trip(&crypto, data);
-    if data.len() % 16 == 0 {
+    if data.len().is_multiple_of(16) {
         oversized(&crypto, data);
     }
     wicket_wechat::fuzz_callback(data);
