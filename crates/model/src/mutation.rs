@@ -405,7 +405,7 @@ impl World for MemoryWorld {
         let mut history: Vec<&Message> =
             self.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
         history.sort_by_key(|m| (m.created_at, m.id.clone()));
-        ReplyLedger::from_history(history.into_iter().map(|m| (m.direction, &m.body, m.created_at)), now)
+        ReplyLedger::of_messages(history, now)
     }
 }
 

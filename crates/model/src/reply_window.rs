@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::account::PlatformProfile;
-use crate::conversation::{Direction, MessageBody};
+use crate::conversation::{Delivery, Direction, Message, MessageBody};
 use crate::Millis;
+
+/// The failure reason of a reply that left for the platform and got no
+/// answer: it may have arrived, so it is never sent again blindly.
+pub const SEND_OUTCOME_UNKNOWN: &str = "platform.send.outcome_unknown";
 
 const HOUR: Millis = 3_600_000;
 /// Alipay counts its daily cap per calendar day in China (UTC+8).
@@ -77,6 +81,18 @@ pub struct ReplyLedger {
 }
 
 impl ReplyLedger {
+    /// The ledger of a conversation's messages, oldest first. A reply the
+    /// platform refused took nothing of its quota (WeChat and Alipay count
+    /// the messages they accept), so it does not count; one whose outcome is
+    /// unknown may have arrived, so it does.
+    pub fn of_messages<'a>(messages: impl IntoIterator<Item = &'a Message>, now: Millis) -> Self {
+        let counted = messages.into_iter().filter(|m| match &m.delivery {
+            Some(Delivery::Failed { reason }) => reason == SEND_OUTCOME_UNKNOWN,
+            _ => true,
+        });
+        Self::from_history(counted.map(|m| (m.direction, &m.body, m.created_at)), now)
+    }
+
     /// Builds the ledger from a conversation's history, oldest first.
     pub fn from_history<'a>(
         history: impl IntoIterator<Item = (Direction, &'a MessageBody, Millis)>,
@@ -283,5 +299,31 @@ mod tests {
             history.push((Direction::Note, text(), T0 + i));
         }
         assert_eq!(window(PlatformProfile::Wechat, &history, T0 + 20).replies_left, Some(5));
+    }
+
+    #[test]
+    fn a_refused_reply_takes_none_of_the_quota_and_one_of_unknown_outcome_does() {
+        let message = |n: i64, direction: Direction, delivery: Option<Delivery>| Message {
+            id: format!("m{n}"),
+            conversation_id: "c".into(),
+            direction,
+            author: None,
+            body: text(),
+            client_msg_id: None,
+            platform_msg_id: None,
+            delivery,
+            created_at: T0 + n,
+        };
+        let refused = || Some(Delivery::Failed { reason: "wechat.send.quota".into() });
+        let history = vec![
+            message(0, Direction::Inbound, None),
+            message(1, Direction::Outbound, Some(Delivery::Sent)),
+            message(2, Direction::Outbound, refused()),
+            message(3, Direction::Outbound, refused()),
+            message(4, Direction::Outbound, Some(Delivery::Failed { reason: SEND_OUTCOME_UNKNOWN.into() })),
+        ];
+        let ledger = ReplyLedger::of_messages(&history, T0 + 10);
+        let window = reply_window(&ReplyPolicy::for_profile(PlatformProfile::Wechat), &ledger, T0 + 10);
+        assert_eq!(window.replies_left, Some(3), "one sent and one that may have arrived count; two refused do not");
     }
 }

@@ -23,7 +23,7 @@ use crate::{AppState, LiveEvent};
 /// Attempts a transient failure gets before the reply is marked failed.
 pub const MAX_ATTEMPTS: u32 = 5;
 /// The issue key of a reply that left and got no answer.
-pub const OUTCOME_UNKNOWN: &str = "platform.send.outcome_unknown";
+pub const OUTCOME_UNKNOWN: &str = wicket_model::reply_window::SEND_OUTCOME_UNKNOWN;
 /// The issue key of a reply the platform kept refusing for passing reasons.
 pub const UNAVAILABLE: &str = "platform.send.unavailable";
 

@@ -100,9 +100,7 @@ impl World for TxWorld<'_> {
     fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
         let history = conversation_history(self.tx, conversation_id, now);
         match history {
-            Ok(messages) => {
-                ReplyLedger::from_history(messages.iter().map(|m| (m.direction, &m.body, m.created_at)), now)
-            }
+            Ok(messages) => ReplyLedger::of_messages(&messages, now),
             Err(e) => {
                 self.failure.borrow_mut().get_or_insert(e);
                 ReplyLedger::default()
