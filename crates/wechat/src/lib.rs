@@ -84,7 +84,8 @@ pub fn fuzz_callback(data: &[u8]) {
     let _ = crypto.open_callback(MessageMode::Plain, &query, data, 1409304348, DEFAULT_REPLAY_WINDOW_SECS);
     let text = String::from_utf8_lossy(data);
     let _ = crypto.decrypt_unsigned(&text);
-    if data.len() <= MAX_XML_BYTES {
+    // Measured after the lossy conversion: each invalid byte becomes three.
+    if text.len() <= MAX_XML_BYTES {
         let sealed = crypto.encrypt_reply(&text, 1409304348, "xxxxxx", KeySlot::Current);
         let envelope = parse_reply_envelope(sealed.as_bytes()).expect("a reply envelope Wicket wrote is readable");
         let opened = crypto
@@ -113,5 +114,11 @@ mod tests {
         for input in inputs {
             fuzz_callback(input);
         }
+    }
+
+    #[test]
+    fn fuzz_entry_point_measures_the_text_it_seals() {
+        // Within the limit as bytes, three times over it as text once each byte becomes U+FFFD.
+        fuzz_callback(&[0xff; MAX_XML_BYTES / 2]);
     }
 }
