@@ -6,11 +6,14 @@
 //! (a safe-mode callback from the double): the message arrives live in the
 //! inbox, staff answer it and WeChat gets the reply once; after WeChat's
 //! 48-hour window has closed the next reply is refused, with the reason on it.
+//! Last, a menu item is added in the designer and published: WeChat refuses
+//! the menu once, the toolbar says why with a Retry, and the retry puts the
+//! published menu on WeChat ("Published to WeChat").
 
 use std::time::Duration;
 
 use wicket_e2e::*;
-use wicket_wechat_double::{AccountSpec, Callback, Double, Mode};
+use wicket_wechat_double::{AccountSpec, Callback, Double, Fault, Mode};
 
 const PASSWORD: &str = "team password 1";
 const APP_ID: &str = "wx5823bf96d3bd56c7";
@@ -61,6 +64,22 @@ async fn send_from_console(console: &fantoccini::Client, text: &str) {
 fn sent_texts(double: &Double) -> Vec<(String, String)> {
     let sent = double.sent(APP_ID).unwrap();
     sent.iter().map(|m| (m.touser.clone(), m.body["text"]["content"].as_str().unwrap_or_default().to_owned())).collect()
+}
+
+/// Types over a field's text, as a person does: a controlled input ignores WebDriver's clear.
+async fn set_field(console: &fantoccini::Client, css: &str, text: &str) {
+    let field = find_css(console, css).await;
+    field.send_keys("\u{E009}a\u{E000}").await.unwrap();
+    field.send_keys("\u{E003}").await.unwrap();
+    find_css(console, css).await.send_keys(text).await.unwrap();
+}
+
+/// The server's draft of the account's layout.
+async fn draft_layout(base: &str, token: &str, account: &str) -> serde_json::Value {
+    let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
+    let draft: serde_json::Value =
+        reqwest::Client::new().get(&url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    draft["layout"].clone()
 }
 
 async fn show(console: &fantoccini::Client, id: &str) {
@@ -212,5 +231,46 @@ async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     let refused = double.calls().iter().filter(|c| c.errcode == 45015).count();
     assert_eq!(refused, 1, "the late reply was tried once and refused, not sent again");
     screenshot(&console, &display, "wechat-thread-zh-CN").await;
+
+    // The designer: a menu item added and published. WeChat refuses the menu once (40018); the
+    // toolbar says so with its reason and a Retry, which puts the menu on WeChat.
+    click(&console, "nav-designer").await;
+    find(&console, "canvas").await;
+    click(&console, "menu-add").await;
+    let label = "[data-testid=\"menu-item-editor\"] .dz-menu-row input[data-field$=\"label\"]";
+    set_field(&console, label, "点餐").await;
+    eventually("the phone shows the menu item", Duration::from_secs(10), || async {
+        contents_of(&console, &testid("menu-item")).await == ["点餐"]
+    })
+    .await;
+    eventually("the draft reaches the server", Duration::from_secs(30), || async {
+        draft_layout(&base, &token, &account).await["menu"].to_string().contains("点餐")
+            && content_of(&console, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
+    })
+    .await;
+    double.fail_next(Fault { errcode: 40018, count: 1, path: Some("/cgi-bin/menu/create".into()) });
+    click(&console, "publish").await;
+    eventually("WeChat's refusal shows", Duration::from_secs(60), || async {
+        content_of(&console, &testid("wechat-menu-state")).await.is_some_and(|t| t.contains("40018"))
+    })
+    .await;
+    assert_eq!(double.menu(APP_ID).unwrap(), None, "WeChat holds no menu after refusing it");
+    find(&console, "wechat-menu-retry").await;
+    screenshot(&console, &display, "designer-refused-wechat-zh-CN").await;
+    click(&console, "wechat-menu-retry").await;
+    eventually("the toolbar says the menu is on WeChat", Duration::from_secs(30), || async {
+        content_of(&console, &testid("wechat-menu-state")).await.is_some_and(|t| t.contains("已发布到微信"))
+    })
+    .await;
+    assert_eq!(count(&console, &testid("wechat-menu-retry")).await, 0, "no Retry once published");
+    let published: wicket_model::layout::Menu =
+        serde_json::from_value(draft_layout(&base, &token, &account).await["menu"].clone()).unwrap();
+    assert_eq!(
+        double.menu(APP_ID).unwrap(),
+        Some(wicket_model::layout::wechat_menu_json(&published)),
+        "WeChat holds the published menu"
+    );
+    assert_eq!(double.menus_published(APP_ID).unwrap(), 1, "the menu was taken once");
+    screenshot(&console, &display, "designer-published-wechat-zh-CN").await;
     console.close().await.unwrap();
 }
