@@ -523,24 +523,11 @@ impl Storage for SqliteStorage {
     async fn record(&self, decide: DecideFn, now: Millis) -> Result<std::result::Result<Recorded, WicketError>> {
         self.run(move |conn| {
             let tx = conn.transaction().map_err(sql)?;
-            let decided = {
-                let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
-                let decided = decide(&world);
-                if let Some(failure) = world.failure.into_inner() {
-                    return Err(failure);
-                }
-                decided
-            };
-            let changes = match decided {
-                Ok(changes) => changes,
-                Err(refused) => return Ok(Err(refused)),
-            };
-            for change in &changes {
-                save_change(&tx, change, now)?;
+            let recorded = world::decide_and_save(&tx, decide, now)?;
+            if recorded.is_ok() {
+                tx.commit().map_err(sql)?;
             }
-            let last_seq = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
-            tx.commit().map_err(sql)?;
-            Ok(Ok(Recorded { changes, last_seq }))
+            Ok(recorded)
         })
         .await
     }

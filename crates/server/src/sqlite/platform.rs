@@ -6,7 +6,7 @@ use wicket_sqlite::rusqlite::{params, OptionalExtension};
 
 use wicket_model::WicketError;
 
-use super::world::{save_change, TxWorld};
+use super::world::decide_and_save;
 use super::{durable, sql, SqliteStorage};
 use crate::platform::store::{PlatformStore, QueuedSend, SendState, StoredConnection};
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
@@ -43,25 +43,11 @@ impl PlatformStore for SqliteStorage {
         self.run(move |conn| {
             durable(conn, |conn| {
                 let tx = conn.transaction().map_err(sql)?;
-                let decided = {
-                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
-                    let decided = decide(&world);
-                    if let Some(failure) = world.failure.into_inner() {
-                        return Err(failure);
-                    }
-                    decided
-                };
-                let changes = match decided {
-                    Ok(changes) => changes,
-                    Err(refused) => return Ok(Err(refused)),
-                };
-                for change in &changes {
-                    save_change(&tx, change, now)?;
+                let recorded = decide_and_save(&tx, decide, now)?;
+                if recorded.is_ok() {
+                    tx.commit().map_err(sql)?;
                 }
-                let last_seq =
-                    tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
-                tx.commit().map_err(sql)?;
-                Ok(Ok(Recorded { changes, last_seq }))
+                Ok(recorded)
             })
         })
         .await
@@ -288,26 +274,12 @@ impl PlatformStore for SqliteStorage {
         self.run(move |conn| {
             durable(conn, |conn| {
                 let tx = conn.transaction().map_err(sql)?;
-                let decided = {
-                    let world = TxWorld { tx: &tx, failure: std::cell::RefCell::new(None) };
-                    let decided = decide(&world);
-                    if let Some(failure) = world.failure.into_inner() {
-                        return Err(failure);
-                    }
-                    decided
-                };
-                let changes = match decided {
-                    Ok(changes) => changes,
-                    Err(refused) => return Ok(Err(refused)),
-                };
-                for change in &changes {
-                    save_change(&tx, change, now)?;
+                let recorded = decide_and_save(&tx, decide, now)?;
+                if recorded.is_ok() {
+                    save_import(&tx, &account_id, true, &job, now)?;
+                    tx.commit().map_err(sql)?;
                 }
-                save_import(&tx, &account_id, true, &job, now)?;
-                let last_seq =
-                    tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
-                tx.commit().map_err(sql)?;
-                Ok(Ok(Recorded { changes, last_seq }))
+                Ok(recorded)
             })
         })
         .await

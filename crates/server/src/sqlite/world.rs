@@ -3,11 +3,11 @@
 
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
-use wicket_model::{Account, Change, Millis, World};
+use wicket_model::{Account, Change, Millis, WicketError, World};
 use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{account_from_row, db, sql};
-use crate::storage::{Result, StorageError};
+use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
 /// What a mutation reads, inside the push's transaction. Reads that fail
 /// are kept, so the push fails as a whole instead of deciding on a guess.
@@ -126,6 +126,33 @@ pub(super) fn conversation_history(conn: &Connection, conversation_id: &str, now
 }
 
 /// Stores the new state of one thing and appends it to the change feed.
+/// Runs `decide` against the world as `tx` sees it and saves the changes it
+/// decided, with the feed's newest position after them; a refusal saves
+/// nothing. The caller commits (or adds to the transaction first).
+pub(super) fn decide_and_save(
+    tx: &Transaction,
+    decide: DecideFn,
+    now: Millis,
+) -> Result<std::result::Result<Recorded, WicketError>> {
+    let decided = {
+        let world = TxWorld { tx, failure: std::cell::RefCell::new(None) };
+        let decided = decide(&world);
+        if let Some(failure) = world.failure.into_inner() {
+            return Err(failure);
+        }
+        decided
+    };
+    let changes = match decided {
+        Ok(changes) => changes,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    for change in &changes {
+        save_change(tx, change, now)?;
+    }
+    let last_seq = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
+    Ok(Ok(Recorded { changes, last_seq }))
+}
+
 pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Result<()> {
     match change {
         Change::Account(account) => {
