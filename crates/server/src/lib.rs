@@ -58,18 +58,14 @@ impl AppState {
             options: Arc::new(ServerOptions::default()),
             sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
             live,
-            platforms: Arc::new(platform::Platforms::new(wechat::WechatPlatform::new(
-                wechat::DEFAULT_API_BASE,
-                ServerOptions::default().platform_timeout,
-            ))),
+            platforms: Arc::new(platform::Platforms::new(&ServerOptions::default())),
             closing,
         }
     }
 
     pub fn with_options(mut self, options: ServerOptions) -> Self {
         self.sandbox_limits = Arc::new(limits::SandboxLimits::new(&options));
-        let wechat = wechat::WechatPlatform::new(&options.wechat_api_base, options.platform_timeout);
-        self.platforms = Arc::new(platform::Platforms::new(wechat));
+        self.platforms = Arc::new(platform::Platforms::new(&options));
         self.options = Arc::new(options);
         self
     }
@@ -248,9 +244,9 @@ pub async fn start_with(
 ) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.data_dir)?;
     let key_file =
-        options.secrets_key_file.clone().unwrap_or_else(|| wechat::secrets::default_key_path(&config.data_dir));
+        options.secrets_key_file.clone().unwrap_or_else(|| platform::secrets::default_key_path(&config.data_dir));
     let state = AppState::new(Arc::new(storage), clock).with_options(options);
-    state.platforms.wechat.set_key_file(key_file)?;
+    state.platforms.vault.set_key_file(key_file)?;
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
@@ -278,7 +274,7 @@ pub enum StartError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
-    Secrets(#[from] wechat::secrets::SecretsError),
+    Secrets(#[from] platform::secrets::SecretsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }

@@ -12,6 +12,7 @@
 
 pub mod import;
 pub mod outbound;
+pub mod secrets;
 pub mod store;
 
 use std::sync::Arc;
@@ -166,13 +167,18 @@ impl Platform for SandboxPlatform {
 
 /// Every platform adapter this server runs.
 pub struct Platforms {
+    /// The secrets key every adapter seals its secrets with.
+    pub vault: Arc<secrets::Vault>,
     pub sandbox: Arc<SandboxPlatform>,
     pub wechat: Arc<crate::wechat::WechatPlatform>,
 }
 
 impl Platforms {
-    pub fn new(wechat: crate::wechat::WechatPlatform) -> Self {
-        Self { sandbox: Arc::new(SandboxPlatform), wechat: Arc::new(wechat) }
+    pub fn new(options: &crate::ServerOptions) -> Self {
+        let vault = Arc::new(secrets::Vault::default());
+        let wechat =
+            crate::wechat::WechatPlatform::new(&options.wechat_api_base, options.platform_timeout, vault.clone());
+        Self { vault, sandbox: Arc::new(SandboxPlatform), wechat: Arc::new(wechat) }
     }
 
     /// The adapter that speaks for subscribers of `platform`.

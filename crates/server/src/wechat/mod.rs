@@ -4,10 +4,9 @@
 //! The protocol itself (signatures, AES, XML) is `wicket_wechat`'s.
 
 pub mod api;
-pub mod secrets;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,7 @@ use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome}
 use crate::storage::StorageError;
 use crate::AppState;
 use api::{CallError, Credentials, WechatApi};
-use secrets::{SecretsError, SecretsKey};
+use crate::platform::secrets::{self, SecretsError, Vault};
 
 pub const PLATFORM: &str = "wechat";
 /// WeChat's API, unless `--wechat-api-base` points elsewhere (the double).
@@ -108,16 +107,9 @@ pub enum ConnectionError {
     Corrupt(String),
 }
 
-/// Where the secrets key comes from.
-#[derive(Default)]
-struct KeySource {
-    file: Option<std::path::PathBuf>,
-    key: Option<SecretsKey>,
-}
-
 /// The WeChat adapter.
 pub struct WechatPlatform {
-    key: Mutex<KeySource>,
+    vault: Arc<Vault>,
     pub api: WechatApi,
     /// The last refused callback per account, kept in memory only: a forged
     /// request writes nothing.
@@ -125,45 +117,22 @@ pub struct WechatPlatform {
 }
 
 impl WechatPlatform {
-    pub fn new(api_base: &str, timeout: std::time::Duration) -> Self {
+    pub fn new(api_base: &str, timeout: std::time::Duration, vault: Arc<Vault>) -> Self {
         Self {
-            key: Mutex::new(KeySource::default()),
+            vault,
             api: WechatApi::new(api_base, timeout),
             refusals: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Uses this secrets key.
-    pub fn set_key(&self, key: SecretsKey) {
-        self.key.lock().unwrap_or_else(|p| p.into_inner()).key = Some(key);
-    }
-
-    /// Keeps the secrets key in `path`: read now when the file exists (a
-    /// malformed one stops the server at start), made when the first
-    /// connection is saved otherwise.
-    pub fn set_key_file(&self, path: std::path::PathBuf) -> Result<(), SecretsError> {
-        let key = SecretsKey::load(&path)?;
-        let mut source = self.key.lock().unwrap_or_else(|p| p.into_inner());
-        source.key = key.or(source.key.take());
-        source.file = Some(path);
-        Ok(())
-    }
-
     /// The key to open secrets with.
-    fn key(&self) -> Result<SecretsKey, ConnectionError> {
-        self.key.lock().unwrap_or_else(|p| p.into_inner()).key.clone().ok_or(ConnectionError::NoKey)
+    fn key(&self) -> Result<secrets::SecretsKey, ConnectionError> {
+        self.vault.key().ok_or(ConnectionError::NoKey)
     }
 
     /// The key to seal secrets with, made in its file first if needed.
-    fn sealing_key(&self) -> Result<SecretsKey, ConnectionError> {
-        let mut source = self.key.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(key) = &source.key {
-            return Ok(key.clone());
-        }
-        let file = source.file.clone().ok_or(ConnectionError::NoKey)?;
-        let key = SecretsKey::load_or_create(&file)?;
-        source.key = Some(key.clone());
-        Ok(key)
+    fn sealing_key(&self) -> Result<secrets::SecretsKey, ConnectionError> {
+        self.vault.sealing_key()?.ok_or(ConnectionError::NoKey)
     }
 
     pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {

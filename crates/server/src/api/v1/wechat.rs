@@ -13,7 +13,7 @@ use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::wechat::api::CallError;
-use crate::wechat::secrets::mask;
+use crate::platform::secrets::mask;
 use crate::wechat::{Connection, ConnectionError, Secrets};
 use crate::AppState;
 

@@ -1,6 +1,8 @@
-//! Platform secrets at rest: sealed with AES-256-GCM under the server's
+//! Platform secrets at rest (WeChat's AppSecret and keys, Alipay's
+//! application private key): sealed with AES-256-GCM under the server's
 //! secrets key, with the account id as associated data so a sealed value
-//! copied onto another account does not open.
+//! copied onto another account does not open. Every adapter seals through
+//! the one [`Vault`] of the server.
 //!
 //! The key lives in a file outside the database (`--secrets-key-file`; by
 //! default beside the data folder, not inside it): a copy of the database or
@@ -11,6 +13,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -110,6 +113,54 @@ impl SecretsKey {
         self.0
             .decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: context.as_bytes() })
             .map_err(|_| SecretsError::Open)
+    }
+}
+
+/// The server's secrets key and where it is kept, shared by the adapters.
+#[derive(Debug, Default)]
+pub struct Vault {
+    source: Mutex<KeySource>,
+}
+
+#[derive(Debug, Default)]
+struct KeySource {
+    file: Option<PathBuf>,
+    key: Option<SecretsKey>,
+}
+
+impl Vault {
+    /// Uses this secrets key.
+    pub fn set_key(&self, key: SecretsKey) {
+        self.source.lock().unwrap_or_else(|p| p.into_inner()).key = Some(key);
+    }
+
+    /// Keeps the secrets key in `path`: read now when the file exists (a
+    /// malformed one stops the server at start), made when the first
+    /// connection is saved otherwise.
+    pub fn set_key_file(&self, path: PathBuf) -> Result<(), SecretsError> {
+        let key = SecretsKey::load(&path)?;
+        let mut source = self.source.lock().unwrap_or_else(|p| p.into_inner());
+        source.key = key.or(source.key.take());
+        source.file = Some(path);
+        Ok(())
+    }
+
+    /// The key to open secrets with; `None` when the server has none.
+    pub fn key(&self) -> Option<SecretsKey> {
+        self.source.lock().unwrap_or_else(|p| p.into_inner()).key.clone()
+    }
+
+    /// The key to seal secrets with, made in its file first if needed;
+    /// `Ok(None)` when the server has neither a key nor a file for one.
+    pub fn sealing_key(&self) -> Result<Option<SecretsKey>, SecretsError> {
+        let mut source = self.source.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(key) = &source.key {
+            return Ok(Some(key.clone()));
+        }
+        let Some(file) = source.file.clone() else { return Ok(None) };
+        let key = SecretsKey::load_or_create(&file)?;
+        source.key = Some(key.clone());
+        Ok(Some(key))
     }
 }
 
