@@ -95,20 +95,7 @@ impl AppState {
         role: Role,
         password_hash: String,
     ) -> Result<StaffUser, ApiError> {
-        let login = login.trim();
-        if login.is_empty() || login.chars().count() > wicket_model::staff::LOGIN_MAX_CHARS {
-            let issue = wicket_model::Issue::new("login", "staff.login.length")
-                .with("max", wicket_model::staff::LOGIN_MAX_CHARS as i64);
-            let mut error = wicket_model::WicketError::invalid(vec![issue]);
-            error.message = "a sign-in name has 1 to 64 characters".into();
-            return Err(error.into());
-        }
-        let new = NewStaff {
-            login: login.to_owned(),
-            display_name: if display_name.trim().is_empty() { login.to_owned() } else { display_name.to_owned() },
-            role,
-            password_hash,
-        };
+        let new = NewStaff::new(login, display_name, role, password_hash)?;
         Ok(self.storage.create_staff(new, self.clock.now()).await?)
     }
 
@@ -243,9 +230,21 @@ pub async fn start_with(
     options: ServerOptions,
 ) -> Result<RunningServer, StartError> {
     let storage = open_storage(&config.data_dir)?;
+    start_on(Arc::new(storage), config, clock, options).await
+}
+
+/// Starts a server on the storage given (`start` opens SQLite in
+/// `config.data_dir`, which also holds the secrets key unless `options`
+/// name another file).
+pub async fn start_on(
+    storage: Arc<dyn Storage>,
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+    options: ServerOptions,
+) -> Result<RunningServer, StartError> {
     let key_file =
         options.secrets_key_file.clone().unwrap_or_else(|| platform::secrets::default_key_path(&config.data_dir));
-    let state = AppState::new(Arc::new(storage), clock).with_options(options);
+    let state = AppState::new(storage, clock).with_options(options);
     state.platforms.vault.set_key_file(key_file)?;
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;

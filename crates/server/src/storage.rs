@@ -2,6 +2,9 @@
 //! SQLite without touching a handler. Implementations store and load; the
 //! meaning of a change is decided by the caller (`apply`), never here.
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
 use async_trait::async_trait;
 use serde::Deserialize;
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subscriber};
@@ -27,11 +30,34 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+/// A staff member to store, as [`NewStaff::new`] makes it: the sign-in name
+/// and display name trimmed; a backend stores them as they are.
 pub struct NewStaff {
     pub login: String,
     pub display_name: String,
     pub role: Role,
     pub password_hash: String,
+}
+
+impl NewStaff {
+    /// A staff member to add: the sign-in name trimmed, 1 to
+    /// [`LOGIN_MAX_CHARS`](wicket_model::staff::LOGIN_MAX_CHARS) characters;
+    /// the display name trimmed, the sign-in name when empty.
+    pub fn new(login: &str, display_name: &str, role: Role, password_hash: String) -> Result<Self, WicketError> {
+        let login = login.trim();
+        if login.is_empty() || login.chars().count() > wicket_model::staff::LOGIN_MAX_CHARS {
+            let issue = wicket_model::Issue::new("login", "staff.login.length")
+                .with("max", wicket_model::staff::LOGIN_MAX_CHARS as i64);
+            let mut error = WicketError::invalid(vec![issue]);
+            error.message = "a sign-in name has 1 to 64 characters".into();
+            return Err(error);
+        }
+        let display_name = match display_name.trim() {
+            "" => login,
+            name => name,
+        };
+        Ok(Self { login: login.to_owned(), display_name: display_name.to_owned(), role, password_hash })
+    }
 }
 
 /// What an administrator changes about a staff member; `None` keeps it.
@@ -49,6 +75,31 @@ pub enum StaffUpdated {
     /// The change would leave no owner.
     LastOwner,
 }
+
+impl StaffUpdate {
+    /// What this update makes of `current` on a server with `owners`
+    /// owners: the new name (trimmed) and role, or `LastOwner` when it
+    /// would leave the server without an owner. The password hash is the
+    /// storage's to save.
+    pub fn decide(&self, current: &StaffUser, owners: u64) -> StaffUpdated {
+        let mut user = current.clone();
+        if let Some(role) = self.role {
+            if user.role == Role::Owner && role != Role::Owner && owners <= 1 {
+                return StaffUpdated::LastOwner;
+            }
+            user.role = role;
+        }
+        if let Some(name) = &self.display_name {
+            user.display_name = name.trim().to_owned();
+        }
+        StaffUpdated::Done(user)
+    }
+}
+
+/// Decides a staff member's new name and role from what they are now and
+/// how many owners the server has, both read in the storage's transaction
+/// (see [`StaffUpdate::decide`]).
+pub type StaffDecideFn = Box<dyn FnOnce(&StaffUser, u64) -> StaffUpdated + Send>;
 
 /// One numbered mutation of a push, read on its own: the mutation, or why
 /// the server cannot read it (refused alone, the rest go on).
@@ -120,17 +171,41 @@ pub struct MessagePage {
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
     async fn staff_count(&self) -> Result<u64>;
+    /// Stores a new staff member as given (see [`NewStaff::new`]) under a
+    /// new id; `LoginTaken` when the [`login_key`](crate::auth::login_key)
+    /// of the sign-in name is already someone's, so that names differing
+    /// only in case (over all of Unicode) are one name.
     async fn create_staff(&self, new: NewStaff, now: Millis) -> Result<StaffUser>;
-    /// The staff member and their password hash.
+    /// The staff member whose sign-in name has the same
+    /// [`login_key`](crate::auth::login_key) as `login`, and their password hash.
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>>;
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>>;
     /// Every staff member, oldest first.
     async fn list_staff(&self) -> Result<Vec<StaffUser>>;
     async fn staff_by_id(&self, id: &str) -> Result<Option<StaffUser>>;
+    /// Changes a staff member in one transaction: reads them and the number
+    /// of owners, lets `decide` make their new name and role, and saves that
+    /// and `password_hash` if there is one (a new password signs them out
+    /// everywhere). `NotFound` when nobody has this id; an answer of
+    /// `decide` other than `Done` saves nothing and is returned. Two
+    /// changes at once must not both count the same owners (SQLite has one
+    /// writer; a backend with concurrent writers locks the owners' rows).
+    async fn change_staff(
+        &self,
+        id: &str,
+        decide: StaffDecideFn,
+        password_hash: Option<String>,
+    ) -> Result<StaffUpdated>;
+
     /// Changes a staff member's name, role or password hash in one
-    /// transaction. Refuses to leave the server without an owner; a new
-    /// password signs them out everywhere.
-    async fn update_staff(&self, id: &str, update: StaffUpdate) -> Result<StaffUpdated>;
+    /// transaction. Refuses to leave the server without an owner, whatever
+    /// the backend ([`StaffUpdate::decide`]); a new password signs them out
+    /// everywhere.
+    async fn update_staff(&self, id: &str, update: StaffUpdate) -> Result<StaffUpdated> {
+        let password_hash = update.password_hash.clone();
+        let decide = Box::new(move |current: &StaffUser, owners: u64| update.decide(current, owners));
+        self.change_staff(id, decide, password_hash).await
+    }
 
     async fn create_session(&self, token_hash: &str, staff_id: &str, now: Millis, expires_at: Millis) -> Result<()>;
     /// The staff member of an unexpired session.
@@ -165,6 +240,17 @@ pub trait Storage: Send + Sync + 'static {
     /// mutation number. Changes of other kinds are passed over: the cursor
     /// of a page that ends the feed is its newest position. `ClientTaken`
     /// when another staff member owns `client_id`.
+    ///
+    /// The feed's order is its commit order: of two changes, the one whose
+    /// transaction commits first has the lower number, so a reader that has
+    /// seen position `n` has seen, for good, every change numbered `n` or
+    /// less. A cursor never passes a change that commits
+    /// later with a lower number (which numbers taken from a sequence at
+    /// insert time allow: two writers take 7 and 8, 8 commits first, a
+    /// pull returns 8, then 7 commits behind the cursor and no console
+    /// ever reads it). SQLite has one writer at a time, which gives this;
+    /// a backend with concurrent writers must serialise the numbering (one
+    /// feed counter row updated in the committing transaction, say).
     async fn pull(
         &self,
         client_id: &str,
@@ -256,4 +342,53 @@ pub struct Purged {
     pub sessions: u64,
     pub clients: u64,
     pub rejections: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(role: Role) -> StaffUser {
+        StaffUser { id: "s1".into(), login: "olga".into(), display_name: "Olga".into(), role }
+    }
+
+    fn to(role: Role) -> StaffUpdate {
+        StaffUpdate { role: Some(role), ..StaffUpdate::default() }
+    }
+
+    #[test]
+    fn the_last_owner_cannot_become_anything_else() {
+        let owner = member(Role::Owner);
+        assert_eq!(to(Role::Admin).decide(&owner, 1), StaffUpdated::LastOwner, "the only owner stays owner");
+        assert_eq!(to(Role::Owner).decide(&owner, 1), StaffUpdated::Done(owner.clone()), "staying owner is no change");
+        assert_eq!(
+            to(Role::Agent).decide(&owner, 2),
+            StaffUpdated::Done(member(Role::Agent)),
+            "an owner steps down while another remains"
+        );
+        assert_eq!(
+            to(Role::Designer).decide(&member(Role::Agent), 1),
+            StaffUpdated::Done(member(Role::Designer)),
+            "others' roles do not depend on the owners"
+        );
+    }
+
+    #[test]
+    fn a_new_display_name_is_trimmed() {
+        let update = StaffUpdate { display_name: Some("  Olga K. ".into()), ..StaffUpdate::default() };
+        let StaffUpdated::Done(user) = update.decide(&member(Role::Owner), 1) else { panic!("a rename is allowed") };
+        assert_eq!(user.display_name, "Olga K.", "display names are stored without surrounding spaces");
+    }
+
+    #[test]
+    fn a_new_staff_member_is_trimmed_and_named() {
+        let new = NewStaff::new("  wang ", "   ", Role::Agent, "h".into()).unwrap();
+        assert_eq!((new.login.as_str(), new.display_name.as_str()), ("wang", "wang"), "an empty name is the login");
+        let new = NewStaff::new("wang", " 王芳 ", Role::Agent, "h".into()).unwrap();
+        assert_eq!(new.display_name, "王芳", "a display name is trimmed");
+        for login in ["   ", &"x".repeat(wicket_model::staff::LOGIN_MAX_CHARS + 1)] {
+            let refused = NewStaff::new(login, "", Role::Agent, "h".into()).err().expect("a login out of bounds");
+            assert_eq!(refused.issues[0].key, "staff.login.length", "a sign-in name has 1 to 64 characters");
+        }
+    }
 }

@@ -20,7 +20,7 @@ use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 use crate::storage::{
     ApplyFn, ConversationFilter, DecideFn, DraftWrite, LayoutCheck, LayoutDraft, LayoutVersion, MessagePage, NewStaff,
-    PushedMutation, Recorded, Result, StaffUpdate, StaffUpdated, Storage, StorageError,
+    PushedMutation, Recorded, Result, StaffDecideFn, StaffUpdated, Storage, StorageError,
 };
 use world::{save_change, TxWorld};
 
@@ -243,8 +243,8 @@ impl Storage for SqliteStorage {
         self.run(move |conn| {
             let user = StaffUser {
                 id: uuid::Uuid::new_v4().to_string(),
-                login: new.login.trim().to_owned(),
-                display_name: new.display_name.trim().to_owned(),
+                login: new.login,
+                display_name: new.display_name,
                 role: new.role,
             };
             let tx = conn.transaction().map_err(sql)?;
@@ -270,7 +270,7 @@ impl Storage for SqliteStorage {
     }
 
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>> {
-        let login = login.trim().to_owned();
+        let login = login.to_owned();
         self.run(move |conn| login_row(conn, &login)).await
     }
 
@@ -305,7 +305,12 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn update_staff(&self, id: &str, update: StaffUpdate) -> Result<StaffUpdated> {
+    async fn change_staff(
+        &self,
+        id: &str,
+        decide: StaffDecideFn,
+        password_hash: Option<String>,
+    ) -> Result<StaffUpdated> {
         let id = id.to_owned();
         self.run(move |conn| {
             let tx = conn.transaction().map_err(sql)?;
@@ -313,32 +318,25 @@ impl Storage for SqliteStorage {
                 .query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [&id], staff_from_row)
                 .optional()
                 .map_err(sql)?;
-            let Some(mut user) = current else { return Ok(StaffUpdated::NotFound) };
-            if let Some(role) = update.role {
-                if user.role == Role::Owner && role != Role::Owner {
-                    let owners: i64 = tx
-                        .query_row("SELECT count(*) FROM staff WHERE role = 'owner'", [], |r| r.get(0))
-                        .map_err(sql)?;
-                    if owners <= 1 {
-                        return Ok(StaffUpdated::LastOwner);
-                    }
-                }
-                user.role = role;
-            }
-            if let Some(name) = update.display_name {
-                user.display_name = name.trim().to_owned();
-            }
+            let Some(current) = current else { return Ok(StaffUpdated::NotFound) };
+            let owners: i64 =
+                tx.query_row("SELECT count(*) FROM staff WHERE role = 'owner'", [], |r| r.get(0)).map_err(sql)?;
+            let user = match decide(&current, owners.max(0) as u64) {
+                StaffUpdated::Done(user) => user,
+                refused => return Ok(refused),
+            };
             tx.execute(
                 "UPDATE staff SET display_name = ?2, role = ?3 WHERE id = ?1",
-                params![user.id, user.display_name, user.role.as_str()],
+                params![current.id, user.display_name, user.role.as_str()],
             )
             .map_err(sql)?;
-            if let Some(hash) = update.password_hash {
-                tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![user.id, hash]).map_err(sql)?;
-                tx.execute("DELETE FROM sessions WHERE staff_id = ?1", [&user.id]).map_err(sql)?;
+            if let Some(hash) = password_hash {
+                tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![current.id, hash])
+                    .map_err(sql)?;
+                tx.execute("DELETE FROM sessions WHERE staff_id = ?1", [&current.id]).map_err(sql)?;
             }
             tx.commit().map_err(sql)?;
-            Ok(StaffUpdated::Done(user))
+            Ok(StaffUpdated::Done(StaffUser { id: current.id, login: current.login, ..user }))
         })
         .await
     }
