@@ -405,6 +405,19 @@ mod tests {
         ));
     }
 
+    /// The layouts of alipay-sdk-nodejs-all's getSignStr tests: whitespace and newlines around
+    /// the members, and a "sign" member inside the response, which is signed content.
+    #[test]
+    fn the_response_is_found_whatever_the_layout() {
+        let key = test_key();
+        let raw = r#"{"code":"10000","sign":"xxx","msg":"Success","image_url":"http:\/\/oalipay-dl-django.alicdn.com\/rest"}"#;
+        let sig = sign::sign(key, SignType::Rsa2, raw.as_bytes());
+        let method = "alipay.offline.material.image.upload";
+        let body = format!("{{\"alipay_offline_material_image_upload_response\"\n        :\n        {raw},\n\n          \"sign\"  :  \"{sig}\"}}");
+        let response = verify_response(&body, method, &key.public_key(), SignType::Rsa2).unwrap();
+        assert_eq!(response.body["image_url"], "http://oalipay-dl-django.alicdn.com/rest");
+    }
+
     #[test]
     fn unsigned_and_malformed_answers_are_refused() {
         let key = test_key().public_key();
