@@ -458,6 +458,19 @@ impl State {
                     .ok_or_else(|| AliError::business("MENU_NOT_EXIST", "菜单不存在"))?;
                 Ok((success(json!({ "menu_content": menu.to_string() })), None))
             }
+            // The default and personalized menus (the double has default ones only), each with its
+            // menu_key, type and buttons (ALI-J2 `AlipayOpenPublicMenuBatchqueryResponse`, `QueryMenu`).
+            "alipay.open.public.menu.batchquery" => {
+                let menus: Vec<Value> = account
+                    .menus
+                    .iter()
+                    .map(|(key, menu)| {
+                        let kind = if key == "default" { "text" } else { "icon" };
+                        json!({ "menu_key": key, "type": kind, "button": menu.get("button").cloned().unwrap_or(json!([])) })
+                    })
+                    .collect();
+                Ok((success(json!({ "count": menus.len().to_string(), "menus": menus })), None))
+            }
             "alipay.open.public.default.extension.create" => {
                 let areas = rules::check_extension_areas(biz)?;
                 let verb = if account.extension.is_some() { "replaced" } else { "created" };

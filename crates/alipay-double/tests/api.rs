@@ -376,6 +376,16 @@ async fn create_once_then_modify_replaces_and_query_reads_it_back() {
     assert_eq!(content["button"], json!(leaves(1)), "query gives back the modified menu");
     let changes: Vec<String> = f.double.calls().into_iter().filter_map(|c| c.change).collect();
     assert_eq!(changes, ["menu default created", "menu default replaced"]);
+
+    let icon =
+        json!({ "name": "菜单", "action_type": "out", "action_param": "k", "icon": "https://img.example.com/a.png" });
+    ok(&f.call(MENU_CREATE, &json!({ "type": "icon", "button": [icon] })).await);
+    let batch = f.call("alipay.open.public.menu.batchquery", &Value::Null).await;
+    let batch = ok(&batch);
+    assert_eq!(batch["count"], "2");
+    assert_eq!(batch["menus"][0]["menu_key"], "default");
+    assert_eq!(batch["menus"][0]["button"], json!(leaves(1)));
+    assert_eq!((&batch["menus"][1]["menu_key"], &batch["menus"][1]["type"]), (&json!("iconDefault"), &json!("icon")));
 }
 
 // ---- home modules (§7) ----

@@ -129,13 +129,17 @@ pub fn text_menu(buttons: Vec<Value>) -> Value {
     json!({ "button": buttons })
 }
 
-/// An application gateway that takes every push, answering with wicket-alipay's signed ack (for
-/// tests about the API, not pushes).
+/// An application gateway that takes every push, answering with wicket-alipay's signed ack or
+/// verifygw answer, without checking Alipay's signature (for tests about the API, not pushes).
 pub async fn success_gateway() -> (String, tokio::task::JoinHandle<()>) {
     use axum::body::Bytes;
     async fn answer(body: Bytes) -> String {
-        let charset = wicket_alipay::form::parse(&body).map(|f| f.charset).unwrap_or_default();
-        wicket_alipay::gateway::notify_ack(&app_key(), charset)
+        let form = wicket_alipay::form::parse(&body).expect("the double posts a form");
+        if form.get("service") == Some(wicket_alipay_double::CHECK_SERVICE) {
+            wicket_alipay::gateway::verifygw_response(&app_key(), form.charset)
+        } else {
+            wicket_alipay::gateway::notify_ack(&app_key(), form.charset)
+        }
     }
     let app = axum::Router::new().route("/alipay", axum::routing::post(answer));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
