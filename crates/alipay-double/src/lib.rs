@@ -43,7 +43,8 @@
 //! | `POST /_double/accounts/{app_id}/notifies/{msg_id}/resend` | [`Double::resend_notify`] |
 //! | `POST /_double/accounts/{app_id}/verify-gateway` | [`Double::verify_gateway`] |
 //! | `GET /_double/calls` | [`Double::calls`] |
-//! | `POST /_double/faults`, `/_double/delay`, `/_double/clock/advance` | [`Fault`], [`Delay`], `{"seconds"}` |
+//! | `POST /_double/faults` | [`Fault`]: `{"kind": "drop", "method": ..., "count": 1}`; no kind is Alipay's unknown error |
+//! | `POST /_double/delay`, `/_double/clock/advance` | [`Delay`], `{"seconds"}` |
 
 mod api;
 mod control;

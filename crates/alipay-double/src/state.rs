@@ -120,9 +120,10 @@ pub struct CallRecord {
     pub change: Option<String>,
 }
 
-/// What a fault does to a call.
+/// What a fault does to a call. In JSON: `"unknown_error"`, `"drop"` or
+/// `{"error": {"code", "msg", "sub_code", "sub_msg"}}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// Answer `20000 isp.unknow-error` without acting.
     #[default]
@@ -136,7 +137,8 @@ pub enum FaultKind {
 /// "Fault the next `count` calls (to `method`, or to any)."
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fault {
-    #[serde(flatten, default)]
+    /// Alipay's unknown error when absent.
+    #[serde(default)]
     pub kind: FaultKind,
     #[serde(default = "one")]
     pub count: u32,
