@@ -228,10 +228,11 @@ impl Double {
     pub async fn send_notify(&self, app_id: &str, user_id: &str, push: Push) -> Result<NotifyReport, String> {
         let (target, biz_content, msg_id) = {
             let mut state = self.lock();
+            // Refused before it takes effect when there is nowhere to push it.
+            let target = target(state.account(app_id)?)?;
             state.interact(app_id, user_id, push.interaction())?;
             let msg_id = state.next_id();
             let create_time = state.now() * 1000;
-            let target = target(state.account(app_id)?)?;
             let xml = wicket_alipay::notify::notify_xml(&push::notify(app_id, user_id, &msg_id, create_time, &push));
             (target, xml, msg_id)
         };

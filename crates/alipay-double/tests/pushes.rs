@@ -197,6 +197,14 @@ async fn every_kind_of_push_reaches_the_gateway_as_wicket_alipay_reads_it() {
 }
 
 #[tokio::test]
+async fn a_push_to_an_account_without_a_gateway_is_refused_and_changes_nothing() {
+    let f = Fixture::start().await;
+    let refused = f.double.send_notify(APP_ID, USER, Push::Follow).await.unwrap_err();
+    assert!(refused.contains("no application gateway"), "{refused}");
+    assert!(f.double.followers(APP_ID).unwrap().is_empty(), "the follow did not take effect");
+}
+
+#[tokio::test]
 async fn follows_and_interactions_make_followers_and_an_unfollow_removes_them() {
     let (f, _r, _task) = setup("UTF-8", vec![]).await;
     f.double.send_notify(APP_ID, "2088000000000001", Push::Follow).await.unwrap();
