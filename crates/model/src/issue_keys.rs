@@ -87,6 +87,20 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("wechat.app_secret.invalid", &[]),
     k("wechat.token.invalid", &[]),
     k("wechat.encoding_aes_key.invalid", &[]),
+    k("alipay.app_id.invalid", &[]),
+    k("alipay.key.required", &[]),
+    k("alipay.key.invalid", &["reason"]),
+    k("alipay.connection.missing", &[]),
+    k("alipay.send.window_closed", &[]),
+    k("alipay.send.quota", &[]),
+    k("alipay.send.not_following", &[]),
+    k("alipay.send.refused", &[]),
+    k("alipay.send.unsupported", &[]),
+    k("alipay.home.refused", &[]),
+    k("alipay.home.invalid", &[]),
+    k("alipay.home.unverified", &[]),
+    k("alipay.import.area_not_h5", &["type"]),
+    k("alipay.import.refused", &[]),
     k("platform.send.outcome_unknown", &[]),
     k("platform.send.unavailable", &[]),
     k("platform.call.unavailable", &[]),
@@ -231,6 +245,14 @@ mod tests {
         files
     }
 
+    /// Alipay's API method names (`alipay.open.public.menu.create`,
+    /// `alipay.service.check`, …) share the `alipay` namespace's shape but are
+    /// no issue keys: their second part names one of Alipay's API families.
+    fn is_alipay_method(parts: &[&str]) -> bool {
+        const FAMILIES: &[&str] = &["open", "mobile", "service", "offline", "system", "user", "trade", "fund"];
+        parts.len() >= 3 && parts[0] == "alipay" && FAMILIES.contains(&parts[1])
+    }
+
     /// Every string literal in `code` that is shaped like a key of one of
     /// the `namespaces` (`a.b` or longer, lower case), with where it starts.
     fn key_literals(code: &str, namespaces: &BTreeSet<&str>) -> Vec<(usize, String)> {
@@ -255,7 +277,8 @@ mod tests {
                         !part.is_empty()
                             && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                     });
-                (shaped && namespaces.contains(parts[0])).then(|| (pair[0], literal.to_owned()))
+                (shaped && namespaces.contains(parts[0]) && !is_alipay_method(&parts))
+                    .then(|| (pair[0], literal.to_owned()))
             })
             .collect()
     }
@@ -309,6 +332,14 @@ mod tests {
         let keys = key_literals(code, &namespaces);
         assert_eq!(keys.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["layout.import.not_json"]);
         assert_eq!(params_after(code, keys[0].0), ["line", "column"]);
+    }
+
+    #[test]
+    fn alipay_method_names_are_no_issue_keys() {
+        let namespaces = BTreeSet::from(["alipay"]);
+        let code = r#"call("alipay.open.public.menu.create"); "alipay.service.check"; key("alipay.send.quota")"#;
+        let keys = key_literals(code, &namespaces);
+        assert_eq!(keys.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["alipay.send.quota"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! so every rule is tested without a database or a window.
 
 pub mod account;
+pub mod alipay;
 pub mod canned;
 pub mod change;
 pub mod conversation;

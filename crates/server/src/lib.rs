@@ -3,6 +3,7 @@
 //! the change feed. The desktop app embeds it in local mode; a team runs the
 //! `wicket-server` binary.
 
+pub mod alipay;
 pub mod api;
 pub mod auth;
 pub mod clock;
@@ -40,7 +41,7 @@ pub struct AppState {
     pub options: Arc<ServerOptions>,
     pub sandbox_limits: Arc<limits::SandboxLimits>,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
-    /// The platform adapters (sandbox, WeChat) behind one boundary.
+    /// The platform adapters (sandbox, WeChat, Alipay) behind one boundary.
     pub platforms: Arc<platform::Platforms>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
@@ -192,6 +193,9 @@ pub struct ServerOptions {
     pub media_total_bytes: u64,
     /// WeChat's API (`https://api.weixin.qq.com`); tests point it at the double.
     pub wechat_api_base: String,
+    /// Alipay's OpenAPI gateway (`https://openapi.alipay.com/gateway.do`);
+    /// tests point it at the double.
+    pub alipay_api_base: String,
     /// The file holding the key that seals platform secrets; by default
     /// beside the data folder (`<data>.secrets-key`), made when the first
     /// platform connection is saved.
@@ -212,6 +216,7 @@ impl Default for ServerOptions {
             sandbox_visitor_image_bytes_per_hour: 20 * 1024 * 1024,
             media_total_bytes: 1024 * 1024 * 1024,
             wechat_api_base: wechat::DEFAULT_API_BASE.into(),
+            alipay_api_base: alipay::DEFAULT_API_BASE.into(),
             secrets_key_file: None,
             platform_timeout: std::time::Duration::from_secs(15),
         }

@@ -41,8 +41,12 @@ struct Cli {
     #[arg(long, env = "WICKET_WECHAT_API_BASE", default_value = wicket_server::wechat::DEFAULT_API_BASE)]
     wechat_api_base: String,
 
+    /// Alipay's OpenAPI gateway. Tests and demonstrations point it at the Alipay double.
+    #[arg(long, env = "WICKET_ALIPAY_API_BASE", default_value = wicket_server::alipay::DEFAULT_API_BASE)]
+    alipay_api_base: String,
+
     /// The file holding the key that seals platform secrets (WeChat's
-    /// AppSecret, Token, EncodingAESKey) in the database. Made (mode 0600)
+    /// AppSecret, Token, EncodingAESKey; Alipay's application private key) in the database. Made (mode 0600)
     /// when the first connection is saved; by default beside the data folder,
     /// `<data>.secrets-key`, so a copy of the folder does not carry the key.
     #[arg(long, env = "WICKET_SECRETS_KEY_FILE")]
@@ -82,6 +86,7 @@ async fn main() -> std::process::ExitCode {
                 https: cli.https,
                 sandbox_platform: !cli.no_sandbox_platform,
                 wechat_api_base: cli.wechat_api_base,
+                alipay_api_base: cli.alipay_api_base,
                 secrets_key_file: cli.secrets_key_file,
                 ..ServerOptions::default()
             };

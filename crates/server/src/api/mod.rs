@@ -25,6 +25,7 @@ macro_rules! route_table {
     };
 }
 
+pub mod alipay;
 pub mod openapi;
 pub mod sandbox;
 pub mod v1;
@@ -47,6 +48,7 @@ pub fn routes(state: AppState) -> Router {
         .nest(V1_PREFIX, v1::routes().layer(axum::middleware::from_fn(v1::protocol)))
         .merge(sandbox::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), sandbox::guard)))
         .merge(wechat::routes())
+        .merge(alipay::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -58,5 +60,6 @@ pub fn route_list() -> Vec<(&'static str, String)> {
     let v1 = v1::ROUTES.iter().map(|(method, path)| (*method, format!("{V1_PREFIX}{path}")));
     let sandbox = sandbox::ROUTES.iter().map(|(method, path)| (*method, (*path).to_owned()));
     let wechat = wechat::ROUTES.iter().map(|(method, path)| (*method, (*path).to_owned()));
-    v1.chain(sandbox).chain(wechat).map(|(method, path)| (method, path.replace("{*", "{"))).collect()
+    let alipay = alipay::ROUTES.iter().map(|(method, path)| (*method, (*path).to_owned()));
+    v1.chain(sandbox).chain(wechat).chain(alipay).map(|(method, path)| (method, path.replace("{*", "{"))).collect()
 }

@@ -12,7 +12,7 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 use wicket_model::WicketError;
 
-use super::{sandbox, v1, wechat};
+use super::{alipay, sandbox, v1, wechat};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,6 +72,14 @@ use super::{sandbox, v1, wechat};
         v1::followers::start,
         wechat::verify,
         wechat::callback,
+        v1::alipay::connection,
+        v1::alipay::connect,
+        v1::alipay::disconnect,
+        v1::alipay::test,
+        v1::alipay::home,
+        v1::alipay::retry_part,
+        v1::alipay::live_home,
+        alipay::gateway,
     ),
     components(
         schemas(
@@ -98,6 +106,7 @@ use super::{sandbox, v1, wechat};
         (name = "staff", description = "Staff members and their roles, for owners and administrators."),
         (name = "sandbox", description = "The built-in sandbox platform: the subscriber web app and its API."),
         (name = "wechat", description = "WeChat official accounts: the connection (owners and administrators) and WeChat's callbacks."),
+        (name = "alipay", description = "Alipay 生活号: the connection (owners and administrators) and Alipay's application gateway."),
     ),
 )]
 pub struct ApiDoc;

@@ -1,5 +1,5 @@
 //! The platform boundary: every super-app platform (the built-in sandbox,
-//! WeChat, Alipay next) sits behind it.
+//! WeChat, Alipay) sits behind it.
 //!
 //! - Inbound: an adapter turns its platform's request into an [`Inbound`]
 //!   and hands it to [`receive`], the one storage path for subscribers'
@@ -171,6 +171,7 @@ pub struct Platforms {
     pub vault: Arc<secrets::Vault>,
     pub sandbox: Arc<SandboxPlatform>,
     pub wechat: Arc<crate::wechat::WechatPlatform>,
+    pub alipay: Arc<crate::alipay::AlipayPlatform>,
 }
 
 impl Platforms {
@@ -178,7 +179,9 @@ impl Platforms {
         let vault = Arc::new(secrets::Vault::default());
         let wechat =
             crate::wechat::WechatPlatform::new(&options.wechat_api_base, options.platform_timeout, vault.clone());
-        Self { vault, sandbox: Arc::new(SandboxPlatform), wechat: Arc::new(wechat) }
+        let alipay =
+            crate::alipay::AlipayPlatform::new(&options.alipay_api_base, options.platform_timeout, vault.clone());
+        Self { vault, sandbox: Arc::new(SandboxPlatform), wechat: Arc::new(wechat), alipay: Arc::new(alipay) }
     }
 
     /// The adapter that speaks for subscribers of `platform`.
@@ -186,6 +189,7 @@ impl Platforms {
         match platform {
             "sandbox" => Some(self.sandbox.clone()),
             "wechat" => Some(self.wechat.clone()),
+            "alipay" => Some(self.alipay.clone()),
             _ => None,
         }
     }

@@ -90,6 +90,9 @@ pub trait PlatformStore: Send + Sync + 'static {
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>>;
     /// Creates or replaces the account's connection.
     async fn save_connection(&self, connection: StoredConnection) -> Result<()>;
+    /// Forgets the account's connection (its sealed secrets with it); false
+    /// when there was none.
+    async fn delete_connection(&self, account_id: &str) -> Result<bool>;
     /// Replaces the state the console shows (last callback, last error, token).
     async fn save_connection_state(&self, account_id: &str, state: String) -> Result<()>;
 

@@ -92,6 +92,17 @@ impl PlatformStore for SqliteStorage {
         .await
     }
 
+    async fn delete_connection(&self, account_id: &str) -> Result<bool> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| {
+            let deleted = conn
+                .execute("DELETE FROM platform_connections WHERE account_id = ?1", params![account_id])
+                .map_err(sql)?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
     async fn save_connection_state(&self, account_id: &str, state: String) -> Result<()> {
         let account_id = account_id.to_owned();
         self.run(move |conn| {

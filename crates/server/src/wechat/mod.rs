@@ -18,12 +18,12 @@ use wicket_model::wechat::{WechatMenuPublish, WechatMenuState};
 use wicket_model::{Account, Issue, Millis};
 use wicket_wechat::{Event, Inbound, InboundMessage, MessageMode, WechatCrypto};
 
+use crate::platform::secrets::{self, SecretsError, Vault};
 use crate::platform::store::StoredConnection;
 use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome};
 use crate::storage::StorageError;
 use crate::AppState;
 use api::{CallError, Credentials, WechatApi};
-use crate::platform::secrets::{self, SecretsError, Vault};
 
 pub const PLATFORM: &str = "wechat";
 /// WeChat's API, unless `--wechat-api-base` points elsewhere (the double).
@@ -118,11 +118,7 @@ pub struct WechatPlatform {
 
 impl WechatPlatform {
     pub fn new(api_base: &str, timeout: std::time::Duration, vault: Arc<Vault>) -> Self {
-        Self {
-            vault,
-            api: WechatApi::new(api_base, timeout),
-            refusals: Mutex::new(HashMap::new()),
-        }
+        Self { vault, api: WechatApi::new(api_base, timeout), refusals: Mutex::new(HashMap::new()) }
     }
 
     /// The key to open secrets with.

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::storage::{DraftWrite, LayoutDraft, LayoutVersion};
 use crate::AppState;
 use wicket_model::layout::MenuImport;
+use wicket_model::alipay::AlipayPartPublish;
 use wicket_model::wechat::WechatMenuPublish;
 
 /// The starting layouts the designer offers, for common industries.
@@ -180,6 +181,10 @@ pub struct Published {
     version: i64,
     /// What WeChat made of its menu, on an account connected to WeChat.
     wechat: Option<WechatMenuPublish>,
+    /// What Alipay made of each part of the home page, on an account
+    /// connected to Alipay (a part the layout and the account both lack is absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alipay: Option<Vec<AlipayPartPublish>>,
 }
 
 /// Sends the live `version`'s menu to WeChat when the account is connected
@@ -239,7 +244,8 @@ pub async fn publish(
     Ok(match published.map_err(ApiError)? {
         DraftWrite::Done(version) => {
             let wechat = send_menu(&state, &account, version).await?;
-            Json(Published { version, wechat }).into_response()
+            let alipay = super::alipay::send_home(&state, &account, version).await?;
+            Json(Published { version, wechat, alipay }).into_response()
         }
         DraftWrite::Stale(current) => conflict(current, &context),
     })
@@ -328,7 +334,8 @@ pub async fn roll_back(
     staff.require(Permission::DesignLayouts)?;
     if state.storage.set_live_layout(&account, body.version, state.clock.now()).await? {
         let wechat = send_menu(&state, &account, body.version).await?;
-        Ok(Json(Published { version: body.version, wechat }))
+        let alipay = super::alipay::send_home(&state, &account, body.version).await?;
+        Ok(Json(Published { version: body.version, wechat, alipay }))
     } else {
         Err(ApiError(WicketError::not_found(format!("version {}", body.version))))
     }

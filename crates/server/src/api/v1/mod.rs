@@ -1,5 +1,6 @@
 //! The console API, version 1.
 
+pub(super) mod alipay;
 pub(super) mod followers;
 pub(super) mod inbox;
 pub(super) mod layouts;
@@ -68,6 +69,13 @@ route_table! {
     GET "/accounts/{account}/wechat" => wechat::connection;
     PUT "/accounts/{account}/wechat" => wechat::connect;
     POST "/accounts/{account}/wechat/test" => wechat::test;
+    GET "/accounts/{account}/alipay" => alipay::connection;
+    PUT "/accounts/{account}/alipay" => alipay::connect;
+    DELETE "/accounts/{account}/alipay" => alipay::disconnect;
+    POST "/accounts/{account}/alipay/test" => alipay::test;
+    GET "/accounts/{account}/layout/alipay" => alipay::home;
+    GET "/accounts/{account}/layout/alipay/live" => alipay::live_home;
+    POST "/accounts/{account}/layout/alipay/{part}" => alipay::retry_part;
     GET "/accounts/{account}/followers/import" => followers::progress;
     POST "/accounts/{account}/followers/import" => followers::start;
 }

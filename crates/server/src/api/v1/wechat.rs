@@ -12,8 +12,8 @@ use super::ApiJson;
 use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
-use crate::wechat::api::CallError;
 use crate::platform::secrets::mask;
+use crate::wechat::api::CallError;
 use crate::wechat::{Connection, ConnectionError, Secrets};
 use crate::AppState;
 

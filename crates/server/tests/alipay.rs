@@ -1,0 +1,598 @@
+//! Alipay end to end: Wicket's server and the Alipay double on loopback. The
+//! double pushes notifies to the application gateway signed with its Alipay
+//! key, checks every OpenAPI request with the application's public key and
+//! signs its answers; nothing here reaches the real Alipay.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_alipay::charset::Charset;
+use wicket_alipay::gateway::signed_gateway_form;
+use wicket_alipay::keys::PrivateKey;
+use wicket_alipay::notify::{notify_xml, Notify, NotifyKind};
+use wicket_alipay::sign::SignType;
+use wicket_alipay_double::{AccountSpec, Double, Fault, FaultKind, Push, RunningDouble};
+use wicket_model::alipay::alipay_home;
+use wicket_model::conversation::{Delivery, Message, MessageBody, SubscriberEvent};
+use wicket_model::layout::{
+    Action, AdvertCarouselProps, AdvertItem, ExtensionAreaProps, Layout, LayoutImage, MarketingSlotsProps, Menu,
+    MenuItem, Module, SubMenuItem,
+};
+use wicket_server::platform::store::SendState;
+use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+
+const APP_ID: &str = "2021000000000001";
+/// The application key of alipay-sdk-nodejs-all's tests (PKCS#8 PEM).
+const APP_PRIVATE_KEY: &str =
+    include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-private-key-pkcs8.pem");
+const ACCOUNT: &str = "teahouse";
+
+/// Alipay's key for every double of this run (making one takes a while), so
+/// tests can also sign requests as Alipay would.
+fn alipay_key() -> PrivateKey {
+    static KEY: OnceLock<PrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| wicket_alipay_double::generate_key().expect("a key")).clone()
+}
+
+/// Every test's logs, to check that no key is ever written.
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(move || LogWriter(writer.clone()))
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buffer
+    })
+    .clone()
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Fixture {
+    server: RunningServer,
+    double: RunningDouble,
+    http: reqwest::Client,
+    token: String,
+    /// What the connection answered when it was saved.
+    connection: Value,
+    _dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A server and a double with the account connected, in `charset` (`utf-8` or `gbk`).
+    async fn start(charset: &str) -> Self {
+        logs();
+        let dir = tempfile::tempdir().unwrap();
+        let double = Double::with_alipay_key(alipay_key()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let options = ServerOptions {
+            alipay_api_base: format!("{}/gateway.do", double.base_url()),
+            secrets_key_file: Some(dir.path().join("secrets.key")),
+            ..ServerOptions::default()
+        };
+        let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+        let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+        let token = server.state.open_session(owner).await.unwrap().token;
+        let mut f = Fixture { server, double, http: reqwest::Client::new(), token, connection: Value::Null, _dir: dir };
+        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": ACCOUNT, "name": "Tea House", "platform": "alipay", "category": "Food", "description": "",
+            "avatar_color": "#1677ff"}}}]});
+        let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+        assert_eq!(status, 200, "{pushed}");
+        let connect = json!({"app_id": APP_ID, "app_private_key": APP_PRIVATE_KEY,
+            "alipay_public_key": f.double.alipay_public_key_base64(), "charset": charset});
+        let (status, saved) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(connect)).await;
+        assert_eq!(status, 200, "{saved}");
+        f.double
+            .add_account(AccountSpec {
+                app_id: APP_ID.into(),
+                app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
+                gateway_url: Some(format!("{}/alipay/{ACCOUNT}", f.server.base_url())),
+                charset: charset.to_ascii_uppercase(),
+                chat_switch_on: false,
+                name: Some("茶馆".into()),
+            })
+            .unwrap();
+        f.connection = saved;
+        f
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.server.base_url());
+        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Every message the feed holds, in order.
+    async fn feed_messages(&self) -> Vec<Message> {
+        let (status, pulled) = self.call("GET", "/api/v1/changes?client_id=reader", None).await;
+        assert_eq!(status, 200, "{pulled}");
+        pulled["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["change"]["kind"] == "message")
+            .map(|c| serde_json::from_value(c["change"]["data"].clone()).unwrap_or_else(|e| panic!("{e}: {c}")))
+            .collect()
+    }
+
+    async fn conversation(&self) -> String {
+        let (_, inbox) = self.call("GET", "/api/v1/conversations", None).await;
+        inbox["conversations"][0]["id"].as_str().expect("a conversation").to_owned()
+    }
+
+    async fn reply(&self, conversation: &str, id: &str, text: &str) {
+        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
+        let (status, sent) =
+            self.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+        assert_eq!(status, 200, "{sent}");
+    }
+
+    /// Waits (bounded) until the reply's send is no longer pending or in flight.
+    async fn settled(&self, message_id: &str) -> SendState {
+        for _ in 0..200 {
+            let send = self.server.state.storage.platforms().send(message_id).await.unwrap();
+            if let Some(send) = send {
+                if !matches!(send.state, SendState::Pending | SendState::Sending) {
+                    return send.state;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the reply {message_id} was never settled");
+    }
+
+    async fn message(&self, id: &str) -> Message {
+        self.server.state.storage.message(id).await.unwrap().expect("the message is stored")
+    }
+
+    /// Saves `layout` as the draft and publishes it: the answer.
+    async fn publish(&self, layout: &Layout) -> Value {
+        let (_, draft) = self.call("GET", "/api/v1/accounts/teahouse/layout/draft", None).await;
+        let revision = draft["revision"].as_i64().unwrap();
+        let url = format!("{}/api/v1/accounts/teahouse/layout/draft", self.server.base_url());
+        let saved = self
+            .http
+            .put(url)
+            .bearer_auth(&self.token)
+            .header("If-Match", revision.to_string())
+            .json(&json!({"layout": layout}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 200);
+        let saved: Value = saved.json().await.unwrap();
+        assert_eq!(saved["issues"], json!([]), "the layout is valid on Alipay: {saved}");
+        let body = json!({"revision": saved["revision"]});
+        let (status, published) = self.call("POST", "/api/v1/accounts/teahouse/layout/publish", Some(body)).await;
+        assert_eq!(status, 200, "{published}");
+        published
+    }
+
+    /// A gateway POST as the test builds it: its status and body.
+    async fn post_gateway(&self, body: Vec<u8>) -> (u16, String) {
+        let url = format!("{}/alipay/{ACCOUNT}", self.server.base_url());
+        let response = self
+            .http
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap_or_default())
+    }
+}
+
+/// A page of a tea house: a menu, two extension areas, a carousel and marketing slots.
+fn home_layout(with_carousel: bool) -> Layout {
+    let mut layout = Layout::default();
+    layout.modules.push(Module::new(
+        "ext_members",
+        ExtensionAreaProps { name: "会员".into(), url: "https://tea.example.com/members".into(), height: 300 },
+    ));
+    layout.modules.push(Module::new(
+        "ext_points",
+        ExtensionAreaProps { name: "积分".into(), url: "https://tea.example.com/points".into(), height: 200 },
+    ));
+    if with_carousel {
+        let item = |n: u32| AdvertItem {
+            image: LayoutImage::new(format!("https://tea.example.com/ad{n}.png"), 996, 240),
+            link_url: format!("https://tea.example.com/promo/{n}"),
+        };
+        layout.modules.push(Module::new("carousel", AdvertCarouselProps { items: vec![item(1), item(2)] }));
+    }
+    layout.modules.push(Module::new("slots", MarketingSlotsProps::default()));
+    layout.menu = Menu {
+        items: vec![
+            MenuItem::action("m1", "官网", Action::url("https://tea.example.com/")),
+            MenuItem::submenu(
+                "m2",
+                "服务",
+                vec![
+                    SubMenuItem {
+                        id: "m2_1".into(), label: "营业时间".into(), action: Action::keyword("营业时间")
+                    },
+                    SubMenuItem { id: "m2_2".into(), label: "电话".into(), action: Action::call("95188") },
+                ],
+            ),
+        ],
+    };
+    layout
+}
+
+#[tokio::test]
+async fn the_connection_shows_masked_keys_and_the_key_to_upload_and_its_test_is_a_verified_call() {
+    let f = Fixture::start("utf-8").await;
+    let (status, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert_eq!(status, 200, "{connection}");
+    assert_eq!(connection["gateway_path"], "/alipay/teahouse");
+    assert_eq!(connection["charset"], "utf-8");
+    let app_key = PrivateKey::parse(APP_PRIVATE_KEY).unwrap();
+    assert_eq!(connection["app_public_key"], app_key.public_key_base64(), "the key to upload, whole");
+    let shown = connection.to_string();
+    let body_of = |pem: &str| pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>();
+    let private_body = body_of(APP_PRIVATE_KEY);
+    for chunk in private_body.as_bytes().chunks(24).take(20) {
+        assert!(!shown.contains(std::str::from_utf8(chunk).unwrap()), "no part of the private key is sent back");
+    }
+    assert!(connection["app_private_key"].as_str().unwrap().starts_with('•'), "{connection}");
+
+    let (status, test) = f.call("POST", "/api/v1/accounts/teahouse/alipay/test", None).await;
+    assert_eq!(status, 200, "{test}");
+    assert_eq!(test["ok"], true, "{test}");
+    assert_eq!(test["code"], "10000", "{test}");
+    assert_eq!(test["method"], "alipay.open.public.info.query");
+    let calls = f.double.calls();
+    assert_eq!(calls.len(), 1, "one harmless call: {calls:?}");
+    assert_eq!(calls[0].code, "10000", "the double verified the request's signature: {calls:?}");
+
+    // The keys may be left out when only the charset changes.
+    let change = json!({"app_id": APP_ID, "charset": "gbk"});
+    let (status, changed) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(change)).await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["app_public_key"], connection["app_public_key"], "the stored key is kept");
+
+    let logs = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    for chunk in private_body.as_bytes().chunks(24).take(20) {
+        assert!(!logs.contains(std::str::from_utf8(chunk).unwrap()), "no part of the private key is logged");
+    }
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_keys_and_app_ids_are_refused_on_their_fields() {
+    let f = Fixture::start("utf-8").await;
+    let public_pem = include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-public-key.pem");
+    let attempts = [
+        (json!({"app_id": "2021", "charset": "utf-8"}), "app_id", "alipay.app_id.invalid"),
+        (
+            json!({"app_id": APP_ID, "app_private_key": "not a key", "charset": "utf-8"}),
+            "app_private_key",
+            "alipay.key.invalid",
+        ),
+        (
+            json!({"app_id": APP_ID, "app_private_key": public_pem, "charset": "utf-8"}),
+            "app_private_key",
+            "alipay.key.invalid",
+        ),
+        (
+            json!({"app_id": APP_ID, "alipay_public_key": "MIIB", "charset": "utf-8"}),
+            "alipay_public_key",
+            "alipay.key.invalid",
+        ),
+    ];
+    for (body, path, key) in attempts {
+        let (status, refused) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(body)).await;
+        assert_eq!(status, 422, "{refused}");
+        let issue = &refused["issues"][0];
+        assert_eq!((issue["path"].as_str(), issue["key"].as_str()), (Some(path), Some(key)), "{refused}");
+        if key == "alipay.key.invalid" {
+            let reason = issue["params"][0][1].as_str().unwrap_or_default().to_owned();
+            assert!(!reason.is_empty() && !reason.contains("MII"), "a reason, never the key: {refused}");
+        }
+    }
+    let (_, kept) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert_eq!(kept, f.connection, "nothing changed");
+
+    let (status, removed) = f.call("DELETE", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert_eq!(status, 200, "{removed}");
+    assert_eq!(removed["app_id"], APP_ID);
+    let (status, _) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert_eq!(status, 404, "disconnected");
+    let (status, fresh) =
+        f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(json!({"app_id": APP_ID, "charset": "utf-8"}))).await;
+    assert_eq!(status, 422, "both keys are needed again: {fresh}");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_gateway_check_is_answered_as_alipay_expects() {
+    for charset in ["utf-8", "gbk"] {
+        let f = Fixture::start(charset).await;
+        let check = f.double.verify_gateway(APP_ID).await.unwrap();
+        assert!(check.verified, "verifygw in {charset}: {check:?}");
+        assert_eq!(check.answered_key.as_deref(), f.connection["app_public_key"].as_str());
+        let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+        assert!(connection["state"]["last_callback_at"].is_i64(), "{connection}");
+        assert!(f.feed_messages().await.is_empty(), "the check is no subscriber's message");
+        f.server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_follow_and_a_text_reach_the_inbox_and_a_reply_goes_out_once() {
+    let f = Fixture::start("utf-8").await;
+    let followed = f.double.send_notify(APP_ID, "2088102000000001", Push::Follow).await.unwrap();
+    assert!(followed.delivered, "{followed:?}");
+    let text = Push::Text { content: "还有包间吗？".into() };
+    let wrote = f.double.send_notify(APP_ID, "2088102000000001", text).await.unwrap();
+    assert!(wrote.delivered, "{wrote:?}");
+    assert_eq!(wrote.tries.len(), 1, "acknowledged at the first try");
+
+    let messages = f.feed_messages().await;
+    let bodies: Vec<&MessageBody> = messages.iter().map(|m| &m.body).collect();
+    assert_eq!(
+        bodies,
+        [&MessageBody::Event(SubscriberEvent::Follow), &MessageBody::Text { text: "还有包间吗？".into() }],
+        "{messages:?}"
+    );
+    let subscriber =
+        f.server.state.storage.subscriber_by_platform_id(ACCOUNT, "alipay", "2088102000000001").await.unwrap();
+    assert!(subscriber.expect("the user id is a subscriber").following);
+
+    // Alipay sends the same notify again (it heard no answer): it lands once.
+    f.double.resend_notify(APP_ID, &wrote.msg_id).await.unwrap();
+    assert_eq!(f.feed_messages().await.len(), 2, "the repeat changed nothing");
+
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "r1", "有的，欢迎光临").await;
+    assert_eq!(f.settled("r1").await, SendState::Sent);
+    let sent = f.double.sent(APP_ID).unwrap();
+    assert_eq!(sent.len(), 1, "exactly one custom message: {sent:?}");
+    assert_eq!((sent[0].to_user_id.as_str(), sent[0].msg_type.as_str()), ("2088102000000001", "text"));
+    assert_eq!(sent[0].biz_content["text"]["content"], "有的，欢迎光临");
+    assert_eq!(f.message("r1").await.delivery, Some(Delivery::Sent));
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn gbk_notifies_are_read_in_gbk() {
+    let f = Fixture::start("gbk").await;
+    let content = "你好，两位，靠窗的位子";
+    let report = f.double.send_notify(APP_ID, "2088102000000002", Push::Text { content: content.into() }).await;
+    assert!(report.unwrap().delivered);
+    let scene = Push::Enter { scene: Some("桌号12".into()) };
+    assert!(f.double.send_notify(APP_ID, "2088102000000002", scene).await.unwrap().delivered);
+    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            MessageBody::Text { text: content.into() },
+            MessageBody::Event(SubscriberEvent::Enter),
+            MessageBody::Event(SubscriberEvent::Scan { scene: "桌号12".into() }),
+        ]
+    );
+    f.server.stop().await;
+}
+
+/// A notify's biz_content as Alipay would send it.
+fn text_notify(app_id: &str, user: &str, msg_id: &str, content: &str) -> String {
+    notify_xml(&Notify {
+        app_id: app_id.into(),
+        from_user_id: user.into(),
+        create_time: Some(1_700_000_000_000),
+        msg_id: Some(msg_id.into()),
+        user_info: None,
+        kind: NotifyKind::Text { content: content.into() },
+    })
+}
+
+#[tokio::test]
+async fn forged_and_tampered_gateway_requests_are_refused_and_change_nothing() {
+    let f = Fixture::start("utf-8").await;
+    let before = f.server.state.storage.last_seq().await.unwrap();
+    let service = "alipay.mobile.public.message.notify";
+    let xml = text_notify(APP_ID, "2088102000000003", "9001", "forged");
+
+    // Signed with a key that is not Alipay's (the application's own).
+    let app_key = PrivateKey::parse(APP_PRIVATE_KEY).unwrap();
+    let forged = signed_gateway_form(service, &xml, Charset::Utf8, SignType::Rsa2, &app_key, &[]);
+    assert_eq!(f.post_gateway(forged).await.0, 403, "another key's signature is refused");
+
+    // Alipay's signature, then one parameter changed on the way.
+    let genuine = signed_gateway_form(service, &xml, Charset::Utf8, SignType::Rsa2, &alipay_key(), &[]);
+    let tampered = String::from_utf8(genuine.clone()).unwrap().replace("forged", "fnrged").into_bytes();
+    assert_ne!(tampered, genuine);
+    assert_eq!(f.post_gateway(tampered).await.0, 403, "a tampered biz_content is refused");
+
+    // Signed by Alipay, but for another application.
+    let other = text_notify("2021000000000999", "2088102000000003", "9002", "not yours");
+    let other = signed_gateway_form(service, &other, Charset::Utf8, SignType::Rsa2, &alipay_key(), &[]);
+    assert_eq!(f.post_gateway(other).await.0, 403, "another application's notify is refused");
+
+    // No signature at all; and not a form.
+    let unsigned = format!("service={service}&charset=utf-8&biz_content=x").into_bytes();
+    assert_eq!(f.post_gateway(unsigned).await.0, 403);
+    assert_eq!(f.post_gateway(b"\xff\xfe garbage".to_vec()).await.0, 403);
+
+    assert_eq!(f.server.state.storage.last_seq().await.unwrap(), before, "the feed did not move");
+    assert!(f.feed_messages().await.is_empty(), "no message was stored");
+    let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert!(
+        connection["state"]["last_error"].as_str().is_some_and(|e| e.starts_with("refused a gateway request")),
+        "the console sees why: {connection}"
+    );
+
+    // The genuine request itself is taken.
+    let (status, answer) = f.post_gateway(genuine).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(f.feed_messages().await.len(), 1);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reply_after_the_window_fails_with_alipays_reason() {
+    let f = Fixture::start("utf-8").await;
+    f.double.send_notify(APP_ID, "2088102000000004", Push::Text { content: "hello".into() }).await.unwrap();
+    // 49 hours pass at Alipay: its 48-hour window is closed.
+    f.double.advance_clock(49 * 3600);
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "late", "sorry for the wait").await;
+    assert_eq!(f.settled("late").await, SendState::Failed);
+    assert_eq!(
+        f.message("late").await.delivery,
+        Some(Delivery::Failed { reason: "alipay.send.window_closed".into() }),
+        "Alipay's refusal becomes the message's state, with a reason the console translates"
+    );
+    assert!(f.double.sent(APP_ID).unwrap().is_empty(), "nothing was delivered");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reply_whose_answer_never_came_is_not_sent_again() {
+    let f = Fixture::start("utf-8").await;
+    f.double.send_notify(APP_ID, "2088102000000005", Push::Text { content: "hi".into() }).await.unwrap();
+    let method = "alipay.open.public.message.custom.send";
+    f.double.fail_next(Fault { kind: FaultKind::Drop, count: 1, method: Some(method.into()) });
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "lost", "on its way").await;
+    assert_eq!(f.settled("lost").await, SendState::Unknown);
+    assert_eq!(
+        f.message("lost").await.delivery,
+        Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
+    );
+    let tries = f.double.calls().iter().filter(|c| c.method == method).count();
+    assert_eq!(tries, 1, "sent once, never again by itself");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_published_layout_becomes_the_accounts_home_page_part_by_part() {
+    let f = Fixture::start("utf-8").await;
+    let layout = home_layout(true);
+    let published = f.publish(&layout).await;
+    let parts = published["alipay"].as_array().unwrap_or_else(|| panic!("{published}"));
+    let states: Vec<(&str, &str)> =
+        parts.iter().map(|p| (p["part"].as_str().unwrap(), p["state"].as_str().unwrap())).collect();
+    assert_eq!(
+        states,
+        [
+            ("menu", "published"),
+            ("extension_areas", "published"),
+            ("advert_carousel", "published"),
+            ("marketing_slots", "published")
+        ],
+        "{published}"
+    );
+    let home = alipay_home(&layout);
+    assert_eq!(f.double.menu(APP_ID).unwrap(), home.menu, "Alipay holds the layout's menu");
+    let areas = f.double.extension_areas(APP_ID).unwrap().unwrap();
+    assert_eq!(Some(json!({ "areas": areas })), home.extension_areas);
+    let adverts = f.double.adverts(APP_ID).unwrap();
+    assert_eq!(adverts.len(), 1);
+    assert_eq!(Some(json!({ "advert_items": adverts[0].advert_items })), home.advert_carousel);
+    let topics = f.double.topics(APP_ID).unwrap();
+    assert_eq!(topics.len(), 1);
+    assert_eq!(Some(&topics[0].topic), home.marketing_slots.as_ref());
+    let (status, last) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay", None).await;
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(&last, &published["alipay"], "the designer reads the same outcome later");
+
+    // Publishing again modifies what is there: one carousel, one set of slots.
+    f.publish(&layout).await;
+    assert_eq!(f.double.adverts(APP_ID).unwrap().len(), 1);
+    assert_eq!(f.double.topics(APP_ID).unwrap().len(), 1);
+
+    // The next layout has no carousel: Alipay no longer shows one.
+    let published = f.publish(&home_layout(false)).await;
+    let carousel = published["alipay"].as_array().unwrap().iter().find(|p| p["part"] == "advert_carousel").cloned();
+    assert_eq!(carousel.as_ref().map(|p| p["state"].clone()), Some(json!("removed")), "{published}");
+    assert!(f.double.adverts(APP_ID).unwrap().is_empty(), "the unused carousel is deleted");
+    assert_eq!(f.double.topics(APP_ID).unwrap().len(), 1, "the slots stay");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_part_says_why_while_the_others_publish_and_retry_sends_it_again() {
+    let f = Fixture::start("utf-8").await;
+    let method = "alipay.open.public.default.extension.create";
+    f.double.fail_next(Fault {
+        kind: FaultKind::Error {
+            code: "40004".into(),
+            msg: "Business Failed".into(),
+            sub_code: "EXTENSION_HEIGHT_OUT_OF_RANGE".into(),
+            sub_msg: "扩展区高度取值范围为200-500的整数".into(),
+        },
+        count: 1,
+        method: Some(method.into()),
+    });
+    let layout = home_layout(true);
+    let published = f.publish(&layout).await;
+    let part = |name: &str| {
+        published["alipay"].as_array().unwrap().iter().find(|p| p["part"] == name).cloned().unwrap_or(Value::Null)
+    };
+    let refused = part("extension_areas");
+    assert_eq!(refused["state"], "refused", "{published}");
+    assert_eq!(refused["code"], "EXTENSION_HEIGHT_OUT_OF_RANGE", "{published}");
+    assert_eq!(refused["reason"], "alipay.home.refused", "{published}");
+    assert!(refused["message"].as_str().unwrap().contains("40004"), "{published}");
+    for other in ["menu", "advert_carousel", "marketing_slots"] {
+        assert_eq!(part(other)["state"], "published", "{other}: {published}");
+    }
+    assert_eq!(f.double.extension_areas(APP_ID).unwrap(), None, "the refused part is not on Alipay");
+
+    let (status, retried) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/extension_areas", None).await;
+    assert_eq!(status, 200, "{retried}");
+    assert_eq!(retried["state"], "published", "{retried}");
+    assert_eq!(retried["code"], Value::Null);
+    assert!(f.double.extension_areas(APP_ID).unwrap().is_some());
+    let (_, last) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay", None).await;
+    let states: Vec<&str> = last.as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["published"; 4], "{last}");
+    let (status, _) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/footer", None).await;
+    assert_eq!(status, 404, "no such part");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn the_live_home_page_imports_as_alipay_holds_it() {
+    let f = Fixture::start("utf-8").await;
+    let layout = home_layout(true);
+    f.publish(&layout).await;
+    let (status, live) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
+    assert_eq!(status, 200, "{live}");
+    assert_eq!(live["notices"], json!([]), "{live}");
+    let read: Layout = serde_json::from_value(live["layout"].clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
+    assert_eq!(alipay_home(&read), alipay_home(&layout), "the import publishes as what Alipay holds");
+    assert_eq!(read.menu, layout.menu, "the menu reads back with its actions");
+
+    f.double.fail_next(Fault { kind: FaultKind::UnknownError, count: 1, method: None });
+    let (status, refused) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
+    assert_eq!(status, 503, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("20000"), "{refused}");
+    f.server.stop().await;
+}
