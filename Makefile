@@ -146,8 +146,9 @@ test-e2e: app tauri-driver package-debug
 
 # libFuzzer targets in fuzz/ (a workspace of its own, built into fuzz/target):
 # layout files, WeChat menu JSON (and Alipay's menu written from it), the sync
-# protocol's JSON judged by the model's rules, the `{{field}}` scanner and
-# WeChat callbacks (query, signature, AES envelope, XML).
+# protocol's JSON judged by the model's rules, the `{{field}}` scanner,
+# WeChat callbacks (query, signature, AES envelope, XML) and Alipay gateway
+# POSTs (form in its charset, RSA2/RSA signature, notify XML).
 # Each checks properties, not only that nothing panics. cargo-fuzz passes
 # nightly-only flags to rustc; RUSTC_BOOTSTRAP=1 lets the stable toolchain take
 # them, so no nightly is needed. A run starts from the committed seeds
@@ -155,7 +156,7 @@ test-e2e: app tauri-driver package-debug
 # not committed), with the seeds' JSON keys and tags as a dictionary
 # (fuzz/dicts). An input that fails is saved in fuzz/artifacts/<target>/;
 # replay it with `RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_FLAGS) <target> <file>`.
-FUZZ_TARGETS := layout_import menu_import sync_json template_scan wechat_callback
+FUZZ_TARGETS := layout_import menu_import sync_json template_scan wechat_callback alipay_gateway
 FUZZ_FLAGS := --sanitizer none --debug-assertions
 # Seconds per target: `make test` (about a minute in all), `make fuzz`.
 FUZZ_SECONDS ?= 13
