@@ -43,11 +43,38 @@ pub enum FormError {
 
 /// Parses a form body; the `charset` parameter (UTF-8 when absent) decodes every name and value.
 pub fn parse(body: &[u8]) -> Result<Form, FormError> {
-    if body.len() > MAX_BODY_BYTES {
-        return Err(FormError::TooLarge { len: body.len(), max: MAX_BODY_BYTES });
+    decode(raw_pairs(body, 0)?)
+}
+
+/// Parses a URL's query string and a form body as one set of parameters, as the 2014 服务窗
+/// sent `charset` in the query string and signed it with the rest. A parameter in both is
+/// accepted only with the same value.
+pub fn parse_with_query(query: &[u8], body: &[u8]) -> Result<Form, FormError> {
+    let mut pairs = raw_pairs(query, 0)?;
+    let from_query = pairs.len();
+    for (name, value) in raw_pairs(body, query.len())? {
+        match pairs[..from_query].iter().find(|(k, _)| *k == name) {
+            Some((_, v)) if *v == value => {}
+            Some(_) => return Err(FormError::Duplicate(truncate(&String::from_utf8_lossy(&name)))),
+            None => pairs.push((name, value)),
+        }
     }
-    let mut raw: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+    if pairs.len() > MAX_PARAMS {
+        return Err(FormError::TooManyParams);
+    }
+    decode(pairs)
+}
+
+type RawPairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// The percent-decoded pairs, `already` bytes counted against the size limit.
+fn raw_pairs(input: &[u8], already: usize) -> Result<RawPairs, FormError> {
+    let len = input.len() + already;
+    if len > MAX_BODY_BYTES {
+        return Err(FormError::TooLarge { len, max: MAX_BODY_BYTES });
+    }
+    let mut raw: RawPairs = Vec::new();
+    for pair in input.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         if raw.len() == MAX_PARAMS {
             return Err(FormError::TooManyParams);
         }
@@ -57,6 +84,10 @@ pub fn parse(body: &[u8]) -> Result<Form, FormError> {
         };
         raw.push((decode_bytes(name), decode_bytes(value)));
     }
+    Ok(raw)
+}
+
+fn decode(raw: RawPairs) -> Result<Form, FormError> {
     // Names are ASCII in every charset Alipay uses, so `charset` is found before decoding.
     let charset = match raw.iter().find(|(k, _)| k == b"charset") {
         Some((_, v)) => Charset::from_name(&String::from_utf8_lossy(v)).map_err(FormError::Charset)?,
@@ -135,6 +166,17 @@ mod tests {
         assert_eq!(parse(many.as_bytes()), Err(FormError::TooManyParams));
         let big = vec![b'a'; MAX_BODY_BYTES + 1];
         assert_eq!(parse(&big), Err(FormError::TooLarge { len: MAX_BODY_BYTES + 1, max: MAX_BODY_BYTES }));
+    }
+
+    #[test]
+    fn the_query_strings_charset_decodes_the_body() {
+        let form = parse_with_query(b"charset=GBK", b"charset=GBK&content=%D6%D0%CE%C4").unwrap();
+        assert_eq!(form.charset, Charset::Gbk);
+        assert_eq!(form.params, [("charset".to_owned(), "GBK".to_owned()), ("content".to_owned(), "中文".to_owned())]);
+        assert_eq!(parse_with_query(b"", b"a=1").unwrap(), parse(b"a=1").unwrap());
+        assert_eq!(parse_with_query(b"charset=GBK", b"charset=UTF-8"), Err(FormError::Duplicate("charset".into())));
+        let big = vec![b'a'; MAX_BODY_BYTES];
+        assert!(matches!(parse_with_query(b"q=1", &big), Err(FormError::TooLarge { .. })));
     }
 
     #[test]

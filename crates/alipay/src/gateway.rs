@@ -49,7 +49,16 @@ pub enum GatewayError {
 /// Parses an `application/x-www-form-urlencoded` body: values percent-decoded to bytes, then
 /// decoded in the charset the `charset` parameter names (UTF-8 when absent; GBK and gb2312).
 pub fn parse_form(body: &[u8]) -> Result<GatewayRequest, GatewayError> {
-    let form = form::parse(body)?;
+    request(form::parse(body)?)
+}
+
+/// As [`parse_form`], with the parameters of the gateway URL's query string too (the 2014
+/// 服务窗 put `charset` there, and signed it).
+pub fn parse_form_with_query(query: &[u8], body: &[u8]) -> Result<GatewayRequest, GatewayError> {
+    request(form::parse_with_query(query, body)?)
+}
+
+fn request(form: form::Form) -> Result<GatewayRequest, GatewayError> {
     let service = form.get("service").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("service"))?;
     let sign_type = form.get("sign_type").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("sign_type"))?;
     Ok(GatewayRequest {
@@ -272,6 +281,21 @@ mod tests {
         assert_eq!(
             parse_form(unsigned.as_bytes()).unwrap().verify(&alipay.public_key()),
             Err(GatewayError::Missing("sign"))
+        );
+    }
+
+    #[test]
+    fn a_charset_in_the_query_string_is_signed_and_decodes_the_body() {
+        let alipay = test_key();
+        let full = signed_gateway_form(SERVICE_NOTIFY, TEXT, Charset::Gbk, SignType::Rsa2, alipay, &[]);
+        let full = String::from_utf8(full).unwrap();
+        // The same signed parameters, `charset` moved to the URL.
+        let body = full.replace("&charset=GBK", "");
+        assert!(parse_form(body.as_bytes()).is_err(), "without the query string the GBK body is not UTF-8");
+        let request = parse_form_with_query(b"charset=GBK", body.as_bytes()).unwrap();
+        assert_eq!(
+            request.open(&alipay.public_key()).unwrap().kind,
+            NotifyKind::Text { content: "你好，支付宝".into() }
         );
     }
 

@@ -21,8 +21,8 @@ pub mod xml;
 
 pub use charset::{Charset, CharsetError};
 pub use gateway::{
-    failure_response, notify_ack, notify_ack_for, parse_form, parse_gateway_response, signed_gateway_form,
-    verifygw_response, GatewayError, GatewayRequest, GatewayResponse, MAX_BODY_BYTES,
+    failure_response, notify_ack, notify_ack_for, parse_form, parse_form_with_query, parse_gateway_response,
+    signed_gateway_form, verifygw_response, GatewayError, GatewayRequest, GatewayResponse, MAX_BODY_BYTES,
 };
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use notify::{notify_xml, parse_notify, Notify, NotifyError, NotifyKind, UserInfo};
