@@ -3,6 +3,7 @@
 //! workspace's cache, runs the sync engine, and turns what staff do into
 //! changes in the outbox. The Tauri commands are one-line calls into it.
 
+mod alipay;
 mod canned;
 mod chosen_files;
 mod followers;
@@ -32,6 +33,7 @@ use wicket_server::{RunningServer, ServerConfig, SystemClock};
 use wicket_store::{Cache, StoreError};
 use wicket_sync::{ServerClient, SyncEngine};
 
+pub use alipay::AlipayPanel;
 pub use chosen_files::{ChosenFiles, FileFilter, FileUse};
 pub use plain_http::refuse_plain_http;
 pub use secrets::TokenStore;
@@ -489,6 +491,8 @@ fn now_ms() -> i64 {
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
+#[cfg(test)]
+mod alipay_tests;
 #[cfg(test)]
 mod deltas_tests;
 #[cfg(test)]

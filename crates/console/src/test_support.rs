@@ -189,3 +189,89 @@ pub(crate) mod wechat {
         }
     }
 }
+
+/// An Alipay 生活号 as the console's Alipay tests need it: the Alipay double
+/// holding the account, a server whose Alipay gateway is the double, and an
+/// owner's console signed in to it with the account created, synced and
+/// connected (the application key of alipay-sdk-nodejs-all's tests), the
+/// double pushing to the account's application gateway.
+pub(crate) mod alipay {
+    use std::sync::Arc;
+
+    use wicket_alipay_double::{AccountSpec, Double, RunningDouble};
+    use wicket_model::alipay::{AlipayCharset, AlipayConnect};
+    use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+
+    use super::PASSWORD;
+    use crate::Console;
+
+    pub(crate) const APP_ID: &str = "2021000000000001";
+    pub(crate) const APP_PRIVATE_KEY: &str =
+        include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-private-key-pkcs8.pem");
+
+    /// The connection as the owner types it, with Alipay's public key `alipay_public_key`.
+    pub(crate) fn connect(alipay_public_key: &str, charset: AlipayCharset) -> AlipayConnect {
+        AlipayConnect {
+            app_id: APP_ID.into(),
+            app_private_key: Some(APP_PRIVATE_KEY.into()),
+            alipay_public_key: Some(alipay_public_key.into()),
+            charset,
+        }
+    }
+
+    pub(crate) struct Setup {
+        pub(crate) double: RunningDouble,
+        pub(crate) server: RunningServer,
+        pub(crate) console: Console,
+        pub(crate) account: String,
+        /// The server's and the console's folders, kept while they run.
+        pub(crate) dirs: (tempfile::TempDir, tempfile::TempDir),
+    }
+
+    impl Setup {
+        /// `followers` are on the Alipay account before anything starts.
+        pub(crate) async fn start(followers: &[String]) -> Setup {
+            let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+            let server_dir = tempfile::tempdir().unwrap();
+            let options = ServerOptions {
+                alipay_api_base: format!("{}/gateway.do", double.base_url()),
+                secrets_key_file: Some(server_dir.path().join("secrets.key")),
+                ..ServerOptions::default()
+            };
+            let config =
+                ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+            let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+            server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+            let console_dir = tempfile::tempdir().unwrap();
+            let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
+            let console = Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
+            console.sign_in(&server.base_url(), "boss", PASSWORD).await.unwrap();
+            let draft = wicket_model::AccountDraft {
+                name: "茶馆".into(),
+                platform: wicket_model::PlatformProfile::Alipay,
+                category: String::new(),
+                description: String::new(),
+                avatar_color: "#1677ff".into(),
+            };
+            let account = console.create_account(draft).await.unwrap().account.id;
+            crate::tests::until_synced(&console).await;
+            let connect = connect(&double.alipay_public_key_base64(), AlipayCharset::Utf8);
+            let panel = console.connect_alipay(account.clone(), connect).await.unwrap();
+            let connection = panel.connection.expect("connected");
+            double
+                .add_account(AccountSpec {
+                    app_id: APP_ID.into(),
+                    app_public_key: connection.app_public_key,
+                    gateway_url: Some(panel.gateway_url),
+                    charset: "UTF-8".into(),
+                    chat_switch_on: false,
+                    name: Some("茶馆".into()),
+                })
+                .unwrap();
+            if !followers.is_empty() {
+                double.add_followers(APP_ID, followers).unwrap();
+            }
+            Setup { double, server, console, account, dirs: (server_dir, console_dir) }
+        }
+    }
+}

@@ -309,6 +309,16 @@ pub struct AlipayLiveHome {
     pub marketing_slots: Option<Value>,
 }
 
+/// The live home page as the designer imports it: the layout read from
+/// Alipay and what the reading left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct AlipayHomeImport {
+    /// The live menu and home modules (extension areas, the carousel, the marketing slots).
+    pub layout: Layout,
+    /// What the reading left out, each at its path.
+    pub notices: Vec<Issue>,
+}
+
 /// The live home page read into a layout: the menu (through the same reading
 /// as WeChat's, so Wicket's own keys come back as their actions and
 /// `published` gives back pay buttons and map places), the extension areas,

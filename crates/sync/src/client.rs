@@ -5,6 +5,11 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use wicket_model::alipay::{
+    AlipayConnect, AlipayConnection, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest,
+};
+use wicket_model::api::{DraftConflict, DraftView};
+pub use wicket_model::api::{DraftWrite, UploadedMedia};
 use wicket_model::layout::MenuImport;
 use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
 use wicket_model::sync::{
@@ -338,6 +343,65 @@ impl ServerClient {
     /// The menu WeChat shows the account's subscribers now, read as Wicket's menu.
     pub async fn live_wechat_menu(&self, token: &str, account_id: &str) -> Result<MenuImport, ClientError> {
         let url = self.url(&format!("/accounts/{account_id}/layout/wechat/live"));
+        self.send(self.http.get(url).bearer_auth(token)).await
+    }
+
+    /// An account's Alipay connection, keys masked; `None` when it has none
+    /// yet (owners and administrators only).
+    pub async fn alipay_connection(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Option<AlipayConnection>, ClientError> {
+        let request = self.http.get(self.url(&format!("/accounts/{account_id}/alipay"))).bearer_auth(token);
+        match self.send(request).await {
+            Ok(connection) => Ok(Some(connection)),
+            Err(ClientError::Server(e)) if e.code == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Connects an account to Alipay or changes its connection.
+    pub async fn connect_alipay(
+        &self,
+        token: &str,
+        account_id: &str,
+        connect: &AlipayConnect,
+    ) -> Result<AlipayConnection, ClientError> {
+        let request = self.http.put(self.url(&format!("/accounts/{account_id}/alipay"))).bearer_auth(token);
+        self.send(request.json(connect)).await
+    }
+
+    /// Disconnects an account from Alipay: the connection that was removed.
+    pub async fn disconnect_alipay(&self, token: &str, account_id: &str) -> Result<AlipayConnection, ClientError> {
+        self.send(self.http.delete(self.url(&format!("/accounts/{account_id}/alipay"))).bearer_auth(token)).await
+    }
+
+    /// Has the server make one signed, harmless call: what Alipay answered.
+    pub async fn test_alipay(&self, token: &str, account_id: &str) -> Result<AlipayTest, ClientError> {
+        self.send(self.http.post(self.url(&format!("/accounts/{account_id}/alipay/test"))).bearer_auth(token)).await
+    }
+
+    /// What came of publishing each part of the last published layout to Alipay.
+    pub async fn alipay_home(&self, token: &str, account_id: &str) -> Result<Vec<AlipayPartPublish>, ClientError> {
+        self.send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/alipay"))).bearer_auth(token)).await
+    }
+
+    /// Publishes one part of the live layout to Alipay again; `None` when
+    /// there was nothing to do for it.
+    pub async fn retry_alipay_part(
+        &self,
+        token: &str,
+        account_id: &str,
+        part: AlipayPart,
+    ) -> Result<Option<AlipayPartPublish>, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/layout/alipay/{}", part.name()));
+        self.send(self.http.post(url).bearer_auth(token)).await
+    }
+
+    /// The home page Alipay shows the account's subscribers now, read as a layout.
+    pub async fn live_alipay_home(&self, token: &str, account_id: &str) -> Result<AlipayHomeImport, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/layout/alipay/live"));
         self.send(self.http.get(url).bearer_auth(token)).await
     }
 

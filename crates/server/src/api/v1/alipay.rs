@@ -8,13 +8,11 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Serialize;
-use utoipa::ToSchema;
 use wicket_alipay::keys::{PrivateKey, PublicKey};
 use wicket_model::alipay::{
-    import_alipay_home, is_app_id, AlipayConnect, AlipayConnection, AlipayPart, AlipayPartPublish, AlipayTest,
+    import_alipay_home, is_app_id, AlipayConnect, AlipayConnection, AlipayHomeImport, AlipayPart, AlipayPartPublish,
+    AlipayTest,
 };
-use wicket_model::layout::Layout;
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
 use super::ApiJson;
@@ -331,15 +329,6 @@ pub async fn retry_part(
     Ok(Json(state.platforms.alipay.publish_part(&state, &connection, version, &layout, part).await))
 }
 
-/// The account's home page as Alipay shows it now, read as a layout.
-#[derive(Serialize, ToSchema)]
-pub struct AlipayLiveView {
-    /// The live menu and home modules (extension areas, the carousel, the marketing slots).
-    layout: Layout,
-    /// What the reading left out, each at its path.
-    notices: Vec<Issue>,
-}
-
 /// The menu and home modules Alipay shows the account's subscribers now,
 /// read as a layout with notices for what Wicket does not keep.
 #[utoipa::path(
@@ -350,7 +339,7 @@ pub struct AlipayLiveView {
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "The live home page.", body = AlipayLiveView),
+        (status = 200, description = "The live home page.", body = AlipayHomeImport),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -362,7 +351,7 @@ pub async fn live_home(
     State(state): State<AppState>,
     staff: Staff,
     Path(account): Path<String>,
-) -> Result<Json<AlipayLiveView>, ApiError> {
+) -> Result<Json<AlipayHomeImport>, ApiError> {
     staff.require(Permission::DesignLayouts)?;
     let connection = required(&state, &account).await?;
     let published = state.storage.live_layout(&account).await?.map(|(_, layout)| layout);
@@ -372,5 +361,5 @@ pub async fn live_home(
     })?;
     let (layout, notices) =
         import_alipay_home(&live, published.as_ref()).map_err(|issues| ApiError(WicketError::invalid(issues)))?;
-    Ok(Json(AlipayLiveView { layout, notices }))
+    Ok(Json(AlipayHomeImport { layout, notices }))
 }
