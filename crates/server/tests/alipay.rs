@@ -596,3 +596,32 @@ async fn the_live_home_page_imports_as_alipay_holds_it() {
     assert!(refused["message"].as_str().unwrap().contains("20000"), "{refused}");
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn followers_import_from_alipay_page_by_page() {
+    let f = Fixture::start("utf-8").await;
+    let followers: Vec<String> = (1..=5).map(|n| format!("208810200000{n:04}")).collect();
+    f.double.add_followers(APP_ID, &followers).unwrap();
+    let change = wicket_alipay_double::AccountChange { follow_page_size: Some(2), ..Default::default() };
+    f.double.change_account(APP_ID, change).unwrap();
+    let (status, started) = f.call("POST", "/api/v1/accounts/teahouse/followers/import", None).await;
+    assert_eq!(status, 200, "{started}");
+    let mut last = started;
+    for _ in 0..600 {
+        if last["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        last = f.call("GET", "/api/v1/accounts/teahouse/followers/import", None).await.1;
+    }
+    assert_eq!(last["status"], "done", "{last}");
+    assert_eq!((last["listed"].as_u64(), last["imported"].as_u64()), (Some(5), Some(5)), "{last}");
+    let pages = f.double.calls().iter().filter(|c| c.method == "alipay.open.public.follow.batchquery").count();
+    assert_eq!(pages, 3, "two, two and one");
+    let subscriber =
+        f.server.state.storage.subscriber_by_platform_id(ACCOUNT, "alipay", "2088102000000003").await.unwrap();
+    let subscriber = subscriber.expect("a follower is a subscriber");
+    assert!(subscriber.following);
+    assert_eq!(subscriber.display_name, "支付宝用户 0003");
+    f.server.stop().await;
+}

@@ -104,8 +104,12 @@ pub async fn resume(state: &AppState) {
     };
     for account in accounts {
         tracing::info!(account = %account, "resuming a follower import");
-        // Only WeChat lists followers today.
-        spawn(state.clone(), account, crate::wechat::PLATFORM.to_owned());
+        // The platform the account is connected to lists its followers.
+        let platform = match state.storage.platforms().connection(&account).await {
+            Ok(Some(connection)) => connection.platform,
+            _ => crate::wechat::PLATFORM.to_owned(),
+        };
+        spawn(state.clone(), account, platform);
     }
 }
 

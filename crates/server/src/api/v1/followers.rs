@@ -41,7 +41,8 @@ pub async fn progress(
         .ok_or_else(|| ApiError(WicketError::not_found("this account's follower import".to_string())))
 }
 
-/// Starts importing the account's WeChat followers (or answers with the
+/// Starts importing the account's followers from the platform it is
+/// connected to, WeChat or Alipay (or answers with the
 /// import already running). The import goes on in the server, across
 /// restarts; read its progress with `GET`.
 #[utoipa::path(
@@ -67,12 +68,18 @@ pub async fn start(
     let Some(found) = state.storage.account(&account).await?.filter(|a| !a.archived) else {
         return Err(ApiError(WicketError::not_found(format!("account {account}"))));
     };
-    let connected = state.platforms.wechat.connection(&state, &account).await.map_err(|e| {
-        tracing::error!(error = %e, "WeChat connection");
-        ApiError(WicketError::new(wicket_model::ErrorCode::Internal, e.to_string()))
-    })?;
-    if connected.is_none() {
-        return Err(ApiError(WicketError::invalid(vec![Issue::new("account", "wechat.connection.missing")])));
+    let internal = |e: String| ApiError(WicketError::new(wicket_model::ErrorCode::Internal, e));
+    let wechat = state.platforms.wechat.connection(&state, &account).await.map_err(|e| internal(e.to_string()))?;
+    if wechat.is_some() {
+        return Ok(Json(import::start(&state, &found, crate::wechat::PLATFORM).await?));
     }
-    Ok(Json(import::start(&state, &found, crate::wechat::PLATFORM).await?))
+    let alipay = state.platforms.alipay.connection(&state, &account).await.map_err(|e| internal(e.to_string()))?;
+    if alipay.is_some() {
+        return Ok(Json(import::start(&state, &found, crate::alipay::PLATFORM).await?));
+    }
+    let key = match found.platform {
+        wicket_model::PlatformProfile::Alipay => "alipay.connection.missing",
+        _ => "wechat.connection.missing",
+    };
+    Err(ApiError(WicketError::invalid(vec![Issue::new("account", key)])))
 }
