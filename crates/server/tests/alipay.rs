@@ -625,3 +625,46 @@ async fn followers_import_from_alipay_page_by_page() {
     assert_eq!(subscriber.display_name, "支付宝用户 0003");
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn an_answer_whose_signature_is_not_alipays_is_not_believed() {
+    let f = Fixture::start("utf-8").await;
+    f.double.send_notify(APP_ID, "2088102000000006", Push::Text { content: "hi".into() }).await.unwrap();
+    // The connection trusts another key than the one Alipay (the double) signs with.
+    let other = include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/alipay-public-key.pem");
+    let change = json!({"app_id": APP_ID, "alipay_public_key": other, "charset": "utf-8"});
+    let (status, saved) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(change)).await;
+    assert_eq!(status, 200, "{saved}");
+
+    let (_, test) = f.call("POST", "/api/v1/accounts/teahouse/alipay/test", None).await;
+    assert_eq!(test["ok"], false, "{test}");
+    assert!(test["message"].as_str().unwrap().contains("not believed"), "{test}");
+
+    // A reply Alipay took, but whose answer cannot be verified: unknown, never resent.
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "unverified", "是否收到").await;
+    assert_eq!(f.settled("unverified").await, SendState::Unknown);
+    assert_eq!(
+        f.message("unverified").await.delivery,
+        Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
+    );
+    assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "Alipay did deliver it, once");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_menu_tap_shows_the_buttons_name() {
+    let f = Fixture::start("utf-8").await;
+    let mut layout = home_layout(false);
+    layout.menu.items.push(MenuItem::action("m3", "在线客服", Action::OpenConversation));
+    f.publish(&layout).await;
+    // Alipay's click carries the button's action_param only.
+    let tap = Push::Click { action_param: "WICKET_CHAT".into() };
+    assert!(f.double.send_notify(APP_ID, "2088102000000007", tap).await.unwrap().delivered);
+    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    assert_eq!(
+        bodies,
+        [MessageBody::Event(SubscriberEvent::MenuTap { key: "WICKET_CHAT".into(), label: "在线客服".into() })]
+    );
+    f.server.stop().await;
+}
