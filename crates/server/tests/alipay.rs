@@ -668,3 +668,29 @@ async fn a_menu_tap_shows_the_buttons_name() {
     );
     f.server.stop().await;
 }
+
+#[tokio::test]
+async fn a_busy_alipay_gets_the_part_again_after_a_pause() {
+    let f = Fixture::start("utf-8").await;
+    let method = "alipay.open.public.topic.create";
+    f.double.fail_next(Fault { kind: FaultKind::UnknownError, count: 2, method: Some(method.into()) });
+    let published = f.publish(&home_layout(true)).await;
+    let states: Vec<&str> =
+        published["alipay"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["published"; 4], "{published}");
+    let creates = f.double.calls().iter().filter(|c| c.method == method).count();
+    assert_eq!(creates, 3, "two busy answers, then the slots");
+    assert_eq!(f.double.topics(APP_ID).unwrap().len(), 1, "created once");
+
+    // Busy every time: it stops, and says Alipay could not take it.
+    f.double.fail_next(Fault { kind: FaultKind::UnknownError, count: 10, method: Some(method.into()) });
+    f.double.fail_next(Fault {
+        kind: FaultKind::UnknownError,
+        count: 10,
+        method: Some("alipay.open.public.topic.modify".into()),
+    });
+    let (_, retried) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/marketing_slots", None).await;
+    assert_eq!(retried["state"], "failed", "{retried}");
+    assert_eq!(retried["reason"], "platform.call.unavailable", "{retried}");
+    f.server.stop().await;
+}

@@ -410,6 +410,11 @@ enum PartResult {
     Untouched,
 }
 
+/// How often a part is published while Alipay is busy or out of reach, and
+/// the wait before the second attempt (doubled each time after).
+pub const PART_ATTEMPTS: u32 = 3;
+pub const PART_FIRST_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
+
 impl AlipayPlatform {
     /// Publishes the account's published `version` (`layout`) to Alipay part
     /// by part, each through its own API, and keeps each part's outcome in
@@ -443,11 +448,29 @@ impl AlipayPlatform {
     ) -> Option<AlipayPartPublish> {
         let home = alipay_home(layout);
         let wanted = home.part(part).cloned();
-        let result = match part {
-            AlipayPart::Menu => self.publish_menu_part(state, connection, wanted).await,
-            AlipayPart::ExtensionAreas => self.publish_extension(state, connection, wanted).await,
-            AlipayPart::AdvertCarousel => self.publish_listed(state, connection, &ADVERT, wanted).await,
-            AlipayPart::MarketingSlots => self.publish_listed(state, connection, &TOPIC, wanted).await,
+        // Each part's publish reads what Alipay holds before it writes, so
+        // doing it again after a busy or unanswered call adds nothing twice.
+        let mut backoff = PART_FIRST_BACKOFF;
+        let mut attempt = 1;
+        let result = loop {
+            let result = match part {
+                AlipayPart::Menu => self.publish_menu_part(state, connection, wanted.clone()).await,
+                AlipayPart::ExtensionAreas => self.publish_extension(state, connection, wanted.clone()).await,
+                AlipayPart::AdvertCarousel => self.publish_listed(state, connection, &ADVERT, wanted.clone()).await,
+                AlipayPart::MarketingSlots => self.publish_listed(state, connection, &TOPIC, wanted.clone()).await,
+            };
+            let transient = match &result {
+                Err(CallError::Refused { code, sub_code, .. }) => is_transient(code, sub_code.as_deref()),
+                Err(CallError::NotSent(_) | CallError::NoAnswer(_)) => true,
+                _ => false,
+            };
+            if !transient || attempt >= PART_ATTEMPTS {
+                break result;
+            }
+            tracing::info!(account = %connection.account_id, part = part.name(), attempt, "Alipay did not take a part yet; trying again");
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+            attempt += 1;
         };
         let at = state.clock.now();
         let outcome = match result {
@@ -494,7 +517,9 @@ impl AlipayPlatform {
         Some(outcome)
     }
 
-    /// The menu: modified when the account has one, created otherwise.
+    /// The menu: modified when the account has one, created otherwise. A
+    /// layout without a menu leaves Alipay's as it is: every 生活号 has a
+    /// default menu, and none can be deleted.
     async fn publish_menu_part(
         &self,
         state: &AppState,
@@ -788,8 +813,8 @@ mod tests {
     #[test]
     fn refusals_of_a_reply_say_why() {
         assert_eq!(send_refusal_key("USER_NOT_FOLLOW"), "alipay.send.not_following");
-        assert_eq!(send_refusal_key("SEND_LIMIT_EXCEEDED"), "alipay.send.quota");
-        assert_eq!(send_refusal_key("OVER_48_HOURS"), "alipay.send.window_closed");
+        assert_eq!(send_refusal_key("FREQUENCY_LIMITED"), "alipay.send.quota");
+        assert_eq!(send_refusal_key("USER_INTERACTION_EXPIRED"), "alipay.send.window_closed");
         assert_eq!(send_refusal_key("isv.something-else"), "alipay.send.refused");
         let unverified = outcome_of(Err(CallError::Unverified("bad sign".into())));
         assert_eq!(unverified, SendOutcome::Unknown, "an answer not believed leaves the outcome unknown");
