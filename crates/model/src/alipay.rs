@@ -153,12 +153,6 @@ pub struct AlipayConnectionState {
     /// [`AlipayPart::ALL`] order; a part never published is absent).
     #[serde(default)]
     pub home: Vec<AlipayPartPublish>,
-    /// Alipay's ids of what Wicket created (`advert_id`, `topic_id`), so the
-    /// next publish modifies them instead of adding beside them.
-    #[serde(default)]
-    pub advert_id: Option<String>,
-    #[serde(default)]
-    pub topic_id: Option<String>,
 }
 
 impl AlipayConnectionState {
