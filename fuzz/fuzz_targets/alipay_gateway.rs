@@ -1,13 +1,16 @@
 //! An Alipay application-gateway POST as the server receives it: the input is the form body,
 //! read with `parse_form` and opened with a fixed Alipay public key (a published test key of
-//! the Java SDK; its 1024-bit one, because RSA under coverage instrumentation dominates the time
-//! of a run and the signing rule does not depend on the key's size). Nothing panics and what is accepted is consistent (within the size limit, signed,
-//! its notify is what its biz_content reads as). A text notify made from the input, signed by
-//! `signed_gateway_form` (UTF-8 and GBK, RSA2 and RSA, V2 and V1), opens to the same notify; one
-//! changed character of any signed parameter, or one flipped bit of the signature, is refused;
-//! and a signed body over `MAX_BODY_BYTES` is refused before anything is read.
+//! the Java SDK; its 1024-bit one, because RSA under coverage instrumentation dominates the
+//! time of a run and the signing rule does not depend on the key's size). Nothing panics and
+//! what is accepted is consistent (within the size limit, signed, its notify is what its
+//! biz_content reads as). A text notify made from the input, signed by `signed_gateway_form`
+//! (UTF-8 and GBK, RSA2 and RSA, V2 and V1), opens to the same notify; one changed character of
+//! any signed parameter, or one flipped bit of the signature, is refused; and a signed body over
+//! `MAX_BODY_BYTES` is refused before anything is read.
 //!
-//! The same bytes also go, as text, through the notify, gateway-answer and OpenAPI-answer readers.
+//! The same bytes also go through the notify reader (the form's biz_content, unsigned: a notify
+//! read is written back alike), the gateway-answer and OpenAPI-answer readers, and the query
+//! string reader (the first line as the gateway URL's query string).
 
 #![no_main]
 
