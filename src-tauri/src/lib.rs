@@ -160,7 +160,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 }
 
 /// The types the subscriber web app and the console share (layouts,
-/// messages), exported without any Tauri code.
+/// messages, the sandbox API's bodies), exported without any Tauri code.
 pub fn shared_types_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .typ::<wicket_model::layout::Layout>()
@@ -171,6 +171,11 @@ pub fn shared_types_builder() -> Builder<tauri::Wry> {
         .typ::<wicket_model::reply_window::ReplyWindow>()
         .typ::<wicket_model::Issue>()
         .typ::<wicket_model::WicketError>()
+        .typ::<wicket_model::api::SandboxView>()
+        .typ::<wicket_model::api::SandboxFollowing>()
+        .typ::<wicket_model::api::SandboxMessages>()
+        .typ::<wicket_model::api::SandboxSend>()
+        .typ::<wicket_model::api::SandboxSent>()
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

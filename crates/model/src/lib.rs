@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod alipay;
+pub mod api;
 pub mod canned;
 pub mod change;
 pub mod conversation;

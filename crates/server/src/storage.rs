@@ -139,11 +139,7 @@ pub struct Recorded {
 }
 
 /// A save or publish that named a revision that is no longer current.
-#[derive(Debug, Clone)]
-pub enum DraftWrite<T> {
-    Done(T),
-    Stale(LayoutDraft),
-}
+pub use wicket_model::api::DraftWrite;
 
 /// Which conversations to list.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -193,7 +193,7 @@ impl ServerClient {
     }
 
     pub async fn layout_draft(&self, token: &str, account_id: &str) -> Result<LayoutDraft, ClientError> {
-        let answer: DraftAnswer = self
+        let answer: DraftView = self
             .send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/draft"))).bearer_auth(token))
             .await?;
         Ok(answer.draft)
@@ -214,7 +214,7 @@ impl ServerClient {
             .bearer_auth(token)
             .header(reqwest::header::IF_MATCH, base.to_string())
             .json(&serde_json::json!({ "layout": layout }));
-        match self.send_revisioned::<DraftAnswer>(request).await? {
+        match self.send_revisioned::<DraftView>(request).await? {
             DraftWrite::Done(answer) => Ok(DraftWrite::Done(answer.draft)),
             DraftWrite::Stale(current) => Ok(DraftWrite::Stale(current)),
         }
@@ -413,7 +413,7 @@ impl ServerClient {
         let response = request.send().await.map_err(|e| ClientError::Offline(describe(&e)))?;
         if response.status() == reqwest::StatusCode::CONFLICT {
             let bytes = response.bytes().await.map_err(|e| ClientError::Offline(describe(&e)))?;
-            let conflict: ConflictAnswer =
+            let conflict: DraftConflict =
                 serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
             return Ok(DraftWrite::Stale(conflict.current.draft));
         }
@@ -462,33 +462,6 @@ impl ServerClient {
 pub struct PulledPage {
     pub response: PullResponse,
     pub unreadable: Vec<i64>,
-}
-
-/// A write that named a revision: done, or refused because the server's
-/// draft moved on (with the draft as it is now).
-#[derive(Debug, Clone, PartialEq)]
-pub enum DraftWrite<T> {
-    Done(T),
-    Stale(LayoutDraft),
-}
-
-/// An image the server has: its id and the path it is served at.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct UploadedMedia {
-    pub id: String,
-    pub url: String,
-}
-
-/// The server's draft answer: the draft, and its problems (read elsewhere).
-#[derive(Deserialize)]
-struct DraftAnswer {
-    #[serde(flatten)]
-    draft: LayoutDraft,
-}
-
-#[derive(Deserialize)]
-struct ConflictAnswer {
-    current: DraftAnswer,
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 import { convertFileSrc } from '@tauri-apps/api/core';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import { isPermissionGranted, requestPermission } from '@tauri-apps/plugin-notification';
+import { isErrorCode } from '../shared/errorCodes';
 import { commands, events } from './bindings';
 import type { UpdateError, UpdateOffer, UpdateProblem, UpdateSetup } from './bindings';
 import type {
@@ -115,19 +116,6 @@ const MEDIA_SCHEME = 'wicket-media';
 
 type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  'invalid',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'too_large',
-  'rate_limited',
-  'offline',
-  'storage',
-  'internal',
-];
-
 /** A failed call: the core's WicketError, or code "internal" for a framework failure. */
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -152,7 +140,7 @@ export class AppError extends Error {
 function isWicketError(value: unknown): value is WicketError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { code?: unknown; message?: unknown };
-  return typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code) && typeof v.message === 'string';
+  return isErrorCode(v.code) && typeof v.message === 'string';
 }
 
 async function call<T>(run: () => Promise<Result<T, WicketError>>): Promise<T> {

@@ -327,6 +327,13 @@ export type PayButtonProps = {
 	description: string,
 };
 
+/**  Which platform's rules an account follows. */
+export type PlatformProfile = 
+/**  An Alipay 生活号 (public service account). */
+"alipay" | 
+/**  A WeChat official account (公众号). */
+"wechat";
+
 /**  User info: name, level, masked card number, through `{{field}}` templates. */
 export type ProfileCardProps = {
 	title: string,
@@ -373,6 +380,58 @@ export type SampleSubscriber = {
 	flight_number: string,
 	flight_date: string,
 	order_latest_status: string,
+};
+
+export type SandboxAccount = {
+	id: string,
+	name: string,
+	avatar_color: string,
+	platform: PlatformProfile,
+	description: string,
+};
+
+export type SandboxFollowing = {
+	following: boolean,
+};
+
+export type SandboxMessages = {
+	/**  The conversation's messages in the order they were stored (at most 500; notes left out). */
+	messages: Message[],
+	/**  Where the next fetch starts. */
+	cursor: number,
+};
+
+export type SandboxSend = {
+	/**  Made by the web app: the same id twice stores one message. */
+	client_msg_id: string,
+	body: SandboxSendBody,
+};
+
+/**  What a subscriber may send. */
+export type SandboxSendBody = { type: "text"; text: string } | 
+/**  A PNG, JPEG, GIF or WebP image of at most 2 MiB, as a `data:image/…;base64,…` URL. */
+{ type: "image"; data_url: string };
+
+export type SandboxSent = {
+	message: Message,
+};
+
+/**  The browser's subscriber; `id` is empty until they first follow or write. */
+export type SandboxSubscriber = {
+	id: string,
+	display_name: string,
+	following: boolean,
+};
+
+/**  What the subscriber web app shows. */
+export type SandboxView = {
+	account: SandboxAccount,
+	/**  The live layout; none before the first publish. */
+	layout: Layout | null,
+	/**  The live layout's version. */
+	version: number | null,
+	subscriber: SandboxSubscriber,
+	sample: SampleSubscriber,
 };
 
 /**

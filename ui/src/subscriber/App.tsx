@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BottomMenu, FunctionView, httpsUrl } from '../renderer';
-import type { Action, Message, SubscriberEvent } from '../shared/model';
-import type { SubscriberApi, ViewResponse } from './api';
+import type { Action, Message, SandboxView, SubscriberEvent } from '../shared/model';
+import type { SubscriberApi } from './api';
 import { AccountAvatar } from './AccountAvatar';
 import { Chat } from './Chat';
 import { describeError } from './errors';
@@ -11,7 +11,7 @@ import { useConversation } from './useConversation';
 
 export type ViewName = 'function' | 'chat';
 
-type Load = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; data: ViewResponse };
+type Load = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; data: SandboxView };
 
 /** The public service account as a phone shows it, in the sandbox platform. */
 export function SubscriberApp({ api, opener = (url) => window.open(url, '_blank', 'noopener,noreferrer') }: { api: SubscriberApi; opener?: (url: string) => void }) {
@@ -57,7 +57,7 @@ export function SubscriberApp({ api, opener = (url) => window.open(url, '_blank'
   return <AccountPage api={api} data={load.data} opener={opener} />;
 }
 
-function AccountPage({ api, data, opener }: { api: SubscriberApi; data: ViewResponse; opener: (url: string) => void }) {
+function AccountPage({ api, data, opener }: { api: SubscriberApi; data: SandboxView; opener: (url: string) => void }) {
   const { t } = useTranslation();
   const { account, layout, sample } = data;
   const [view, setView] = useState<ViewName>('function');

@@ -2,7 +2,8 @@ import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent }
 import { useTranslation } from 'react-i18next';
 import { httpsUrl } from '../renderer';
 import type { Message, SubscriberEvent } from '../shared/model';
-import { newClientMsgId, type OutgoingBody, type SubscriberApi } from './api';
+import type { SandboxSendBody } from '../shared/model';
+import { newClientMsgId, type SubscriberApi } from './api';
 import { AccountAvatar } from './AccountAvatar';
 import { describeError } from './errors';
 
@@ -154,7 +155,7 @@ export function Chat({ api, accountName, accountColor, messages, loaded, loadErr
     if (list) list.scrollTop = list.scrollHeight;
   }, [messages.length]);
 
-  async function send(body: OutgoingBody, id: string): Promise<boolean> {
+  async function send(body: SandboxSendBody, id: string): Promise<boolean> {
     inFlight.current = true;
     setSending(true);
     setError(null);

@@ -1,36 +1,18 @@
 // Every HTTP and WebSocket call of the subscriber web app. Same origin as the
 // page, JSON, identity by the cookie the server sets on the first call.
-import type { ErrorCode, Issue, Layout, Message, SampleSubscriber, SubscriberEvent } from '../shared/model';
-
-export interface AccountInfo {
-  id: string;
-  name: string;
-  avatar_color: string;
-  platform: string;
-  description: string;
-}
-
-export interface SubscriberSelf {
-  id: string;
-  display_name: string;
-  following: boolean;
-}
-
-export interface ViewResponse {
-  account: AccountInfo;
-  layout: Layout | null;
-  version: number | null;
-  subscriber: SubscriberSelf;
-  sample: SampleSubscriber;
-}
-
-export interface MessagesPage {
-  messages: Message[];
-  cursor: number;
-}
-
-/** What the subscriber may send. */
-export type OutgoingBody = { type: 'text'; text: string } | { type: 'image'; data_url: string };
+import { isErrorCode } from '../shared/errorCodes';
+import type {
+  ErrorCode,
+  Issue,
+  Message,
+  SandboxFollowing,
+  SandboxMessages,
+  SandboxSend,
+  SandboxSendBody,
+  SandboxSent,
+  SandboxView,
+  SubscriberEvent,
+} from '../shared/model';
 
 /** Handlers of the live connection. */
 export interface LiveHandlers {
@@ -41,28 +23,15 @@ export interface LiveHandlers {
 }
 
 export interface SubscriberApi {
-  view(): Promise<ViewResponse>;
-  follow(): Promise<{ following: boolean }>;
-  unfollow(): Promise<{ following: boolean }>;
+  view(): Promise<SandboxView>;
+  follow(): Promise<SandboxFollowing>;
+  unfollow(): Promise<SandboxFollowing>;
   sendEvent(event: SubscriberEvent): Promise<void>;
-  messages(after: number): Promise<MessagesPage>;
-  sendMessage(clientMsgId: string, body: OutgoingBody): Promise<Message>;
+  messages(after: number): Promise<SandboxMessages>;
+  sendMessage(clientMsgId: string, body: SandboxSendBody): Promise<Message>;
   /** Opens the live feed, reconnecting with backoff until the returned function is called. */
   live(handlers: LiveHandlers): () => void;
 }
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  'invalid',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'too_large',
-  'rate_limited',
-  'offline',
-  'storage',
-  'internal',
-];
 
 /** A failed call: the server's WicketError, `offline` when it could not be reached. */
 export class ApiError extends Error {
@@ -88,10 +57,6 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 413) return 'too_large';
   if (status === 429) return 'rate_limited';
   return 'internal';
-}
-
-function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {
@@ -232,14 +197,14 @@ export function createApi(accountId: string, origin: Location = window.location)
   }
 
   return {
-    view: () => call<ViewResponse>('GET', '/view'),
-    follow: () => call<{ following: boolean }>('POST', '/follow', {}),
-    unfollow: () => call<{ following: boolean }>('POST', '/unfollow', {}),
+    view: () => call<SandboxView>('GET', '/view'),
+    follow: () => call<SandboxFollowing>('POST', '/follow', {}),
+    unfollow: () => call<SandboxFollowing>('POST', '/unfollow', {}),
     sendEvent: async (event) => {
       await call<unknown>('POST', '/events', event);
     },
-    messages: (after) => call<MessagesPage>('GET', `/messages?after=${encodeURIComponent(String(after))}`),
-    sendMessage: async (clientMsgId, body) => (await call<{ message: Message }>('POST', '/messages', { client_msg_id: clientMsgId, body })).message,
+    messages: (after) => call<SandboxMessages>('GET', `/messages?after=${encodeURIComponent(String(after))}`),
+    sendMessage: async (clientMsgId, body) => (await call<SandboxSent>('POST', '/messages', { client_msg_id: clientMsgId, body } satisfies SandboxSend)).message,
     live,
   };
 }

@@ -3,10 +3,10 @@
 import { vi } from 'vitest';
 import { everyKindLayout } from '../renderer/fixtures';
 import { DEFAULT_SAMPLE } from '../renderer/template';
-import type { Message, MessageBody } from '../shared/model';
-import type { LiveHandlers, SubscriberApi, ViewResponse } from './api';
+import type { Message, MessageBody, SandboxView } from '../shared/model';
+import type { LiveHandlers, SubscriberApi } from './api';
 
-export function viewResponse(overrides: Partial<ViewResponse> = {}): ViewResponse {
+export function viewResponse(overrides: Partial<SandboxView> = {}): SandboxView {
   return {
     account: { id: 'acc-1', name: '招商银行信用卡', avatar_color: '#1677ff', platform: 'wechat', description: '' },
     layout: everyKindLayout(),
@@ -39,7 +39,7 @@ export type FakeApi = { [K in keyof SubscriberApi]: ReturnType<typeof vi.fn<Subs
   handlers: () => LiveHandlers;
 };
 
-export function fakeApi(view: ViewResponse = viewResponse()): FakeApi {
+export function fakeApi(view: SandboxView = viewResponse()): FakeApi {
   let handlers: LiveHandlers | null = null;
   const api = {
     view: vi.fn<SubscriberApi['view']>().mockResolvedValue(view),

@@ -12,11 +12,15 @@ use base64::Engine;
 use include_dir::{include_dir, Dir};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
-use wicket_model::conversation::{Message, MessageBody, SubscriberEvent};
+use utoipa::IntoParams;
+use wicket_model::api::{
+    SandboxAccount, SandboxFollowing, SandboxMessages, SandboxSend, SandboxSendBody, SandboxSent, SandboxSubscriber,
+    SandboxView,
+};
+use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::Inbound;
-use wicket_model::layout::{Layout, SampleSubscriber};
-use wicket_model::{ErrorCode, PlatformProfile, WicketError};
+use wicket_model::layout::SampleSubscriber;
+use wicket_model::{ErrorCode, WicketError};
 
 use crate::api::openapi::{Invalid, NotFound, TooLarge};
 use crate::auth;
@@ -229,38 +233,6 @@ fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxAccount)]
-struct AccountView {
-    id: String,
-    name: String,
-    avatar_color: String,
-    platform: PlatformProfile,
-    description: String,
-}
-
-/// The browser's subscriber; `id` is empty until they first follow or write.
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxSubscriber)]
-struct SubscriberView {
-    id: String,
-    display_name: String,
-    following: bool,
-}
-
-/// What the subscriber web app shows.
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxView)]
-struct View {
-    account: AccountView,
-    /// The live layout; none before the first publish.
-    layout: Option<Layout>,
-    /// The live layout's version.
-    version: Option<i64>,
-    subscriber: SubscriberView,
-    sample: SampleSubscriber,
-}
-
 async fn open_account(state: &AppState, account: &str) -> Result<wicket_model::Account, ApiError> {
     match state.storage.account(account).await? {
         Some(found) if !found.archived => Ok(found),
@@ -277,7 +249,7 @@ async fn open_account(state: &AppState, account: &str) -> Result<wicket_model::A
     security((), ("wicket_sandbox" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "The view.", body = View, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 200, description = "The view.", body = SandboxView, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
         (status = 404, response = NotFound),
     ),
 )]
@@ -291,8 +263,8 @@ pub(super) async fn view(
     let live = state.storage.live_layout(&account.id).await?;
     let known = state.storage.subscriber_by_platform_id(&account.id, PLATFORM, &visitor.user_id).await?;
     let subscriber = match known {
-        Some(s) => SubscriberView { id: s.id, display_name: s.display_name, following: s.following },
-        None => SubscriberView { id: String::new(), display_name: visitor.display_name(), following: false },
+        Some(s) => SandboxSubscriber { id: s.id, display_name: s.display_name, following: s.following },
+        None => SandboxSubscriber { id: String::new(), display_name: visitor.display_name(), following: false },
     };
     // Template fields show what the server knows of this visitor, never the
     // designer's sample subscriber: what it does not know stays empty.
@@ -312,8 +284,8 @@ pub(super) async fn view(
         flight_date: String::new(),
         order_latest_status: String::new(),
     };
-    let view = View {
-        account: AccountView {
+    let view = SandboxView {
+        account: SandboxAccount {
             id: account.id,
             name: account.name,
             avatar_color: account.avatar_color,
@@ -352,12 +324,6 @@ async fn receive(
     Ok(crate::platform::receive(state, inbound, message_id).await?.message_id)
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxFollowing)]
-struct Following {
-    following: bool,
-}
-
 async fn set_following(
     state: AppState,
     account: String,
@@ -371,7 +337,7 @@ async fn set_following(
         let event = if follow { SubscriberEvent::Follow } else { SubscriberEvent::Unfollow };
         receive(&state, &account.id, &visitor, MessageBody::Event(event), None).await?;
     }
-    Ok(visitor.respond(Following { following: follow }))
+    Ok(visitor.respond(SandboxFollowing { following: follow }))
 }
 
 /// Follows the account, as the platform's follow event would.
@@ -383,7 +349,7 @@ async fn set_following(
     security((), ("wicket_sandbox" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "Following (again, or already).", body = Following, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 200, description = "Following (again, or already).", body = SandboxFollowing, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
         (status = 404, response = NotFound),
     ),
 )]
@@ -404,7 +370,7 @@ pub(super) async fn follow(
     security((), ("wicket_sandbox" = [])),
     params(("account" = String, Path, description = "The account's id.")),
     responses(
-        (status = 200, description = "Not following (any more, or already not).", body = Following, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 200, description = "Not following (any more, or already not).", body = SandboxFollowing, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
         (status = 404, response = NotFound),
     ),
 )]
@@ -458,15 +424,6 @@ pub(super) struct After {
     after: i64,
 }
 
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxMessages)]
-struct MessagesView {
-    /// The conversation's messages in the order they were stored (at most 500; notes left out).
-    messages: Vec<Message>,
-    /// Where the next fetch starts.
-    cursor: i64,
-}
-
 /// The subscriber's conversation with the account, after a cursor.
 #[utoipa::path(
     get,
@@ -476,7 +433,7 @@ struct MessagesView {
     security((), ("wicket_sandbox" = [])),
     params(("account" = String, Path, description = "The account's id."), After),
     responses(
-        (status = 200, description = "The messages after `after`.", body = MessagesView, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 200, description = "The messages after `after`.", body = SandboxMessages, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
         (status = 400, description = "A malformed query (a plain-text answer).", body = String, content_type = "text/plain"),
         (status = 404, response = NotFound),
     ),
@@ -494,7 +451,7 @@ pub(super) async fn messages(
         Some(id) => state.storage.messages_after(&id, after.after.max(0), 500).await?,
         None => (Vec::new(), after.after),
     };
-    Ok(visitor.respond(MessagesView { messages, cursor }))
+    Ok(visitor.respond(SandboxMessages { messages, cursor }))
 }
 
 async fn my_conversation(state: &AppState, account: &str, user_id: &str) -> Result<Option<String>, ApiError> {
@@ -502,35 +459,6 @@ async fn my_conversation(state: &AppState, account: &str, user_id: &str) -> Resu
         return Ok(None);
     };
     Ok(state.storage.conversation_of(&subscriber.id).await?.map(|c| c.id))
-}
-
-/// What a subscriber may send.
-#[derive(Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[schema(as = SandboxSendBody)]
-enum SendBody {
-    Text {
-        text: String,
-    },
-    /// A PNG, JPEG, GIF or WebP image of at most 2 MiB, as a `data:image/…;base64,…` URL.
-    Image {
-        data_url: String,
-    },
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = SandboxSend)]
-pub(super) struct Send {
-    /// Made by the web app: the same id twice stores one message.
-    client_msg_id: String,
-    body: SendBody,
-}
-
-#[derive(Serialize, ToSchema)]
-#[schema(as = SandboxSent)]
-struct SentView {
-    message: Message,
 }
 
 /// Sends a message to the account, as the subscriber.
@@ -541,9 +469,9 @@ struct SentView {
     operation_id = "sandbox_send",
     security((), ("wicket_sandbox" = [])),
     params(("account" = String, Path, description = "The account's id.")),
-    request_body = Send,
+    request_body = SandboxSend,
     responses(
-        (status = 200, description = "The message as stored (the same one again for a repeated `client_msg_id`).", body = SentView, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
+        (status = 200, description = "The message as stored (the same one again for a repeated `client_msg_id`).", body = SandboxSent, headers(("Set-Cookie" = String, description = "On a first visit (no valid `wicket_sandbox` cookie): the new cookie, `wicket_sandbox=<token>; Path=/s; HttpOnly; SameSite=Lax; Max-Age=31536000`."))),
         (status = 404, response = NotFound),
         (status = 413, response = TooLarge),
         (status = 422, response = Invalid),
@@ -553,7 +481,7 @@ pub(super) async fn send(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    super::v1::ApiJson(send): super::v1::ApiJson<Send>,
+    super::v1::ApiJson(send): super::v1::ApiJson<SandboxSend>,
 ) -> Result<Response, ApiError> {
     if send.client_msg_id.is_empty() || send.client_msg_id.len() > 64 {
         return Err(ApiError::new(ErrorCode::Invalid, "client_msg_id must have 1 to 64 characters"));
@@ -561,8 +489,8 @@ pub(super) async fn send(
     let account = open_account(&state, &account).await?;
     let visitor = visitor(&state, &headers, true).await?;
     let body = match send.body {
-        SendBody::Text { text } => MessageBody::Text { text },
-        SendBody::Image { data_url } => {
+        SandboxSendBody::Text { text } => MessageBody::Text { text },
+        SandboxSendBody::Image { data_url } => {
             let (mime, bytes) = decode_image(&data_url)?;
             check_image_quota(&state, &visitor, bytes.len()).await?;
             let id = hex::encode(Sha256::digest(&bytes));
@@ -577,7 +505,7 @@ pub(super) async fn send(
         .message(&message_id)
         .await?
         .ok_or_else(|| ApiError(WicketError::not_found(format!("message {message_id}"))))?;
-    Ok(visitor.respond(SentView { message }))
+    Ok(visitor.respond(SandboxSent { message }))
 }
 
 fn decode_image(data_url: &str) -> Result<(String, Vec<u8>), ApiError> {

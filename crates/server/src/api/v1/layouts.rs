@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use wicket_model::api::{DraftConflict, DraftView};
 use wicket_model::layout::{self, Layout, LayoutTemplate, RuleContext};
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
@@ -16,8 +17,8 @@ use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{DraftWrite, LayoutDraft, LayoutVersion};
 use crate::AppState;
-use wicket_model::layout::MenuImport;
 use wicket_model::alipay::AlipayPartPublish;
+use wicket_model::layout::MenuImport;
 use wicket_model::wechat::WechatMenuPublish;
 
 /// The starting layouts the designer offers, for common industries.
@@ -33,16 +34,6 @@ use wicket_model::wechat::WechatMenuPublish;
 )]
 pub async fn templates(_staff: Staff) -> Json<Vec<LayoutTemplate>> {
     Json(layout::templates())
-}
-
-/// The server's draft of an account's layout, with its revision and what
-/// publishing it would refuse.
-#[derive(Serialize, ToSchema)]
-pub struct DraftView {
-    #[serde(flatten)]
-    draft: LayoutDraft,
-    /// What publishing would refuse, so the designer can show it at once.
-    issues: Vec<Issue>,
 }
 
 async fn rule_context(state: &AppState, account_id: &str) -> Result<RuleContext, ApiError> {
@@ -104,16 +95,6 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .trim_matches('"')
         .parse()
         .map_err(|_| ApiError::new(ErrorCode::Invalid, "If-Match must be a revision number"))
-}
-
-/// A stale save or publish: the error, with the draft as it is now.
-#[derive(Serialize, ToSchema)]
-pub struct DraftConflict {
-    /// Always `conflict`.
-    code: ErrorCode,
-    message: String,
-    /// The current draft, to merge with and save again.
-    current: DraftView,
 }
 
 fn conflict(current: LayoutDraft, context: &RuleContext) -> Response {

@@ -7,9 +7,8 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
+use wicket_model::api::UploadedMedia;
 use wicket_model::media::{self, IMAGE_TYPES, MAX_IMAGE_BYTES};
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
@@ -17,15 +16,6 @@ use crate::api::openapi::{Forbidden, Invalid, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::AppState;
-
-/// An image the server now has.
-#[derive(Serialize, ToSchema)]
-pub struct UploadedMedia {
-    /// The hex SHA-256 of the image's bytes.
-    id: String,
-    /// Where it is served (`/s/media/{id}`): the `url` of an image message.
-    url: String,
-}
 
 /// Uploads an image for a reply. The body is the image's bytes; uploading
 /// the same bytes again answers the same id.
