@@ -5,7 +5,9 @@ use crate::charset::Charset;
 use crate::form::{self, FormError};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::notify::{parse_notify, Notify, NotifyError};
-use crate::sign::{self, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};
+use crate::sign::{
+    self, check_content_keeping_empty, sign_content, ContentRule, SignType, UnknownSignType, VerifyError,
+};
 use crate::xml::{parse_fields, push_cdata, push_text, XmlError};
 
 pub use crate::form::MAX_BODY_BYTES;
@@ -76,14 +78,19 @@ impl GatewayRequest {
 
     /// Checks `sign` with Alipay's public key: the V2 content (keeping `sign_type`) first, then V1
     /// (alipay-sdk-nodejs-all's checkNotifySign does the same), each encoded in the request's
-    /// charset before hashing.
+    /// charset before hashing. When a parameter is empty, the contents that keep it (the official
+    /// SDKs' check rule) are tried as well.
     pub fn verify(&self, alipay_public_key: &PublicKey) -> Result<(), GatewayError> {
         let signature = self.param("sign").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("sign"))?;
         let params = || self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let mut contents = vec![sign_content(params(), ContentRule::V2), sign_content(params(), ContentRule::V1)];
+        if params().any(|(k, v)| v.is_empty() && !k.is_empty()) {
+            contents.push(check_content_keeping_empty(params(), ContentRule::V2));
+            contents.push(check_content_keeping_empty(params(), ContentRule::V1));
+        }
         let mut result = Ok(());
-        for rule in [ContentRule::V2, ContentRule::V1] {
-            let content = self.charset.encode_lossy(&sign_content(params(), rule)).into_owned();
-            result = sign::verify(alipay_public_key, self.sign_type, &content, signature);
+        for content in contents {
+            result = sign::verify(alipay_public_key, self.sign_type, &self.charset.encode_lossy(&content), signature);
             if result.is_ok() {
                 return Ok(());
             }
@@ -297,6 +304,22 @@ mod tests {
             request.open(&alipay.public_key()).unwrap().kind,
             NotifyKind::Text { content: "你好，支付宝".into() }
         );
+    }
+
+    #[test]
+    fn an_empty_parameter_is_checked_as_the_official_sdks_check_it() {
+        let alipay = test_key();
+        let params = [("service", SERVICE_NOTIFY), ("sign_type", "RSA2"), ("biz_content", TEXT), ("notify_id", "")];
+        let kept = check_content_keeping_empty(params, ContentRule::V2);
+        assert!(kept.ends_with("&notify_id=&service=alipay.mobile.public.message.notify&sign_type=RSA2"));
+        let signature = sign::sign(alipay, SignType::Rsa2, kept.as_bytes());
+        let mut body = form::serialize(params, Charset::Utf8);
+        body.extend_from_slice(
+            format!("&sign={}", signature.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")).as_bytes(),
+        );
+        let request = parse_form(&body).unwrap();
+        assert_eq!(request.param("notify_id"), Some(""));
+        assert_eq!(request.verify(&alipay.public_key()), Ok(()));
     }
 
     #[test]

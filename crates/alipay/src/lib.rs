@@ -30,4 +30,4 @@ pub use openapi::{
     open_request, signed_response, timestamp, verify_response, OpenedRequest, Request, RequestError, Response,
     ResponseError,
 };
-pub use sign::{sign_content, ContentRule, SignType, UnknownSignType, VerifyError};
+pub use sign::{check_content_keeping_empty, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};

@@ -63,9 +63,23 @@ pub enum VerifyError {
 
 /// The content to sign: sorted by name (byte order), empty names and values left out, `k=v&k=v`.
 pub fn sign_content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>, rule: ContentRule) -> String {
+    content(params, rule, false)
+}
+
+/// As [`sign_content`], empty values kept as `k=`: the check content of the official SDKs
+/// (AlipaySignature.getSignCheckContentV1/V2, the Node SDK's checkNotifySign) keeps them, while
+/// the signing rule and yansongda/pay leave them out; a gateway request is checked both ways.
+pub fn check_content_keeping_empty<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    rule: ContentRule,
+) -> String {
+    content(params, rule, true)
+}
+
+fn content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>, rule: ContentRule, keep_empty: bool) -> String {
     let mut kept: Vec<(&str, &str)> = params
         .into_iter()
-        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        .filter(|(k, v)| !k.is_empty() && (keep_empty || !v.is_empty()))
         .filter(|(k, _)| *k != "sign" && !(rule == ContentRule::V1 && *k == "sign_type"))
         .collect();
     kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
@@ -120,6 +134,7 @@ mod tests {
         let params = [("b", "2"), ("sign", "xx"), ("a", "1"), ("sign_type", "RSA2"), ("c", ""), ("A", "0")];
         assert_eq!(sign_content(params, ContentRule::V2), "A=0&a=1&b=2&sign_type=RSA2");
         assert_eq!(sign_content(params, ContentRule::V1), "A=0&a=1&b=2");
+        assert_eq!(check_content_keeping_empty(params, ContentRule::V1), "A=0&a=1&b=2&c=");
     }
 
     #[test]
