@@ -151,7 +151,10 @@ impl Fixture {
         for _ in 0..200 {
             let send = self.server.state.storage.platforms().send(message_id).await.unwrap();
             if let Some(send) = send {
-                if !matches!(send.state, SendState::Pending | SendState::Sending) {
+                // The queue settles first, then the feed shows a failure on the message: wait for both.
+                let shown = send.state == SendState::Sent
+                    || matches!(self.message(message_id).await.delivery, Some(Delivery::Failed { .. }));
+                if !matches!(send.state, SendState::Pending | SendState::Sending) && shown {
                     return send.state;
                 }
             }
