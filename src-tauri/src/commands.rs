@@ -6,8 +6,9 @@ use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
-use wicket_console::{ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session, WechatPanel};
+use wicket_console::{AlipayPanel, ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session, WechatPanel};
 use wicket_model::account::AccountSettings;
+use wicket_model::alipay::{AlipayConnect, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest};
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
@@ -651,6 +652,63 @@ pub async fn retry_wechat_menu(
 #[specta::specta]
 pub async fn live_wechat_menu(console: State<'_, Arc<Console>>, account_id: String) -> Result<MenuImport> {
     console.live_wechat_menu(account_id).await
+}
+
+/// An account's Alipay connection (keys masked) and its application gateway URL.
+#[tauri::command]
+#[specta::specta]
+pub async fn alipay_connection(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayPanel> {
+    console.alipay_connection(account_id).await
+}
+
+/// Saves the Alipay connection; a key left out keeps the one stored.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_alipay(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    connect: AlipayConnect,
+) -> Result<AlipayPanel> {
+    console.connect_alipay(account_id, connect).await
+}
+
+/// Removes the Alipay connection: the server forgets the keys.
+#[tauri::command]
+#[specta::specta]
+pub async fn disconnect_alipay(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayPanel> {
+    console.disconnect_alipay(account_id).await
+}
+
+/// One signed, harmless call to Alipay with the saved connection: what Alipay answered.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_alipay(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayTest> {
+    console.test_alipay(account_id).await
+}
+
+/// What came of publishing each part of the last published layout to Alipay.
+#[tauri::command]
+#[specta::specta]
+pub async fn alipay_home(console: State<'_, Arc<Console>>, account_id: String) -> Result<Vec<AlipayPartPublish>> {
+    console.alipay_home(account_id).await
+}
+
+/// Publishes one part of the live layout to Alipay again (`None`: nothing to do for it).
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_alipay_part(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    part: AlipayPart,
+) -> Result<Option<AlipayPartPublish>> {
+    console.retry_alipay_part(account_id, part).await
+}
+
+/// The home page Alipay shows the account's subscribers now, read as a layout.
+#[tauri::command]
+#[specta::specta]
+pub async fn live_alipay_home(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayHomeImport> {
+    console.live_alipay_home(account_id).await
 }
 
 /// An account's follower import (owners and administrators), `None` when none ever ran.

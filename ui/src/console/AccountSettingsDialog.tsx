@@ -11,6 +11,7 @@ import {
 } from '../platform';
 import { Dialog } from './Dialog';
 import { asAppError, describeError, translateIssue } from './errors';
+import { AlipayConnectionSection } from './AlipayConnectionSection';
 import { WechatConnectionSection } from './WechatConnectionSection';
 
 const PERIODS: readonly BroadcastPeriod[] = ['day', 'week', 'month'];
@@ -208,6 +209,7 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
               </div>
             </fieldset>
             {account.platform === 'wechat' && <WechatConnectionSection accountId={account.id} />}
+            {account.platform === 'alipay' && <AlipayConnectionSection accountId={account.id} />}
             {formError && (
               <p className="form-error" role="alert" data-testid="settings-form-error">
                 {formError}

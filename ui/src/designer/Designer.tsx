@@ -51,6 +51,8 @@ import { MenuEditor } from './MenuEditor';
 import { PagesEditor } from './Pages';
 import { ToolbarActions } from './ToolbarActions';
 import { WechatMenuStatus } from './WechatMenuStatus';
+import { AlipayHomeStatus } from './AlipayHomeStatus';
+import { AlipayImportDialog } from './AlipayImportDialog';
 import { Outline, type OutlineHandle } from './Outline';
 import { KindIcon, Palette } from './Palette';
 import { freshPageId, initialState, parseHistory, placeAfter, readOnlyReducer, reducer, serializeHistory } from './state';
@@ -184,7 +186,7 @@ export function DesignerScreen({ canDesign = true }: { canDesign?: boolean }) {
   );
 }
 
-type DialogName = 'templates' | 'exportMenu' | 'importMenu' | 'conflict' | 'issues' | 'publishIssues' | null;
+type DialogName = 'templates' | 'exportMenu' | 'importMenu' | 'alipayImport' | 'conflict' | 'issues' | 'publishIssues' | null;
 type Dragging = { label: string; kind: string; excluded: ReadonlySet<string>; entry: CatalogEntry | null; id: string | null };
 
 function Workspace({
@@ -672,6 +674,15 @@ function Workspace({
         </button>
       </div>
 
+      {platform === 'alipay' && (
+        <AlipayHomeStatus
+          key={accountId}
+          accountId={accountId}
+          version={publishState?.state === 'published' ? publishState.version : null}
+          canRetry={!readOnly}
+          onImport={readOnly ? null : () => setDialog('alipayImport')}
+        />
+      )}
       {readOnly && (
         <div className="dz-banner" role="status" data-testid="designer-read-only">
           <span>{t('designer.readOnly')}</span>
@@ -818,6 +829,18 @@ function Workspace({
           onLive={platform === 'wechat' ? () => liveWechatMenu(accountId) : undefined}
           onImport={(menu) => {
             dispatch({ type: 'set_menu', menu });
+            setDialog(null);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'alipayImport' && (
+        <AlipayImportDialog
+          accountId={accountId}
+          onUse={(home) => {
+            // Alipay's home page is the draft's menu and home modules; its pages stay.
+            dispatch({ type: 'replace', layout: { ...layout, menu: home.layout.menu, modules: home.layout.modules } });
+            setPage(null);
             setDialog(null);
           }}
           onClose={() => setDialog(null)}

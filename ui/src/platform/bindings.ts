@@ -106,6 +106,20 @@ export const commands = {
 	retryWechatMenu: (accountId: string) => typedError<WechatMenuPublish, WicketError>(__TAURI_INVOKE("retry_wechat_menu", { accountId })),
 	/**  The menu WeChat shows the account's subscribers now, read as Wicket's menu. */
 	liveWechatMenu: (accountId: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("live_wechat_menu", { accountId })),
+	/**  An account's Alipay connection (keys masked) and its application gateway URL. */
+	alipayConnection: (accountId: string) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("alipay_connection", { accountId })),
+	/**  Saves the Alipay connection; a key left out keeps the one stored. */
+	connectAlipay: (accountId: string, connect: AlipayConnect) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("connect_alipay", { accountId, connect })),
+	/**  Removes the Alipay connection: the server forgets the keys. */
+	disconnectAlipay: (accountId: string) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("disconnect_alipay", { accountId })),
+	/**  One signed, harmless call to Alipay with the saved connection: what Alipay answered. */
+	testAlipay: (accountId: string) => typedError<AlipayTest, WicketError>(__TAURI_INVOKE("test_alipay", { accountId })),
+	/**  What came of publishing each part of the last published layout to Alipay. */
+	alipayHome: (accountId: string) => typedError<AlipayPartPublish[], WicketError>(__TAURI_INVOKE("alipay_home", { accountId })),
+	/**  Publishes one part of the live layout to Alipay again (`None`: nothing to do for it). */
+	retryAlipayPart: (accountId: string, part: AlipayPart) => typedError<AlipayPartPublish | null, WicketError>(__TAURI_INVOKE("retry_alipay_part", { accountId, part })),
+	/**  The home page Alipay shows the account's subscribers now, read as a layout. */
+	liveAlipayHome: (accountId: string) => typedError<AlipayHomeImport, WicketError>(__TAURI_INVOKE("live_alipay_home", { accountId })),
 	/**  The console's version and whether updates are set up. */
 	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
 	/**  Asks the configured update server for a newer version; offers it, never installs it. */
@@ -231,6 +245,144 @@ export type AdvertCarouselProps = {
 export type AdvertItem = {
 	image: LayoutImage,
 	link_url: string,
+};
+
+/**
+ *  The charset the application signs and Alipay sends in (chosen when the
+ *  application is made; old 服务窗 applications use GBK).
+ */
+export type AlipayCharset = "utf-8" | "gbk";
+
+/**
+ *  What the console sends. A key left out keeps the one stored (both are
+ *  needed the first time). `Debug` shows no key.
+ */
+export type AlipayConnect = {
+	/**  16 digits. */
+	app_id: string,
+	/**
+	 *  The application's RSA private key (2048 bits or more), as Alipay's key
+	 *  tool exports it: bare base64 (PKCS#8 or PKCS#1) or PEM.
+	 */
+	app_private_key?: string | null,
+	/**  Alipay's public key for this application (支付宝公钥), bare base64 or PEM. */
+	alipay_public_key?: string | null,
+	charset?: AlipayCharset,
+};
+
+/**  A connection as the console sees it: keys masked. */
+export type AlipayConnection = {
+	app_id: string,
+	/**  The last four characters, the rest masked. */
+	app_private_key: string,
+	alipay_public_key: string,
+	/**
+	 *  The application's public key, whole: what to upload to Alipay's console
+	 *  (it is public), bare base64.
+	 */
+	app_public_key: string,
+	charset: AlipayCharset,
+	/**
+	 *  The path of the application gateway (应用网关) to paste into Alipay's
+	 *  console, after this server's address.
+	 */
+	gateway_path: string,
+	state: AlipayConnectionState,
+};
+
+/**  How the connection is doing, as the console shows it. */
+export type AlipayConnectionState = {
+	/**  When Alipay's last accepted gateway request arrived (ms since the epoch). */
+	last_callback_at: number | null,
+	/**
+	 *  The last thing that went wrong: a refused gateway request or a failed
+	 *  call (never a key).
+	 */
+	last_error: string | null,
+	last_error_at: number | null,
+	/**
+	 *  Per part of the home page, what came of publishing it last (in
+	 *  [`AlipayPart::ALL`] order; a part never published is absent).
+	 */
+	home?: AlipayPartPublish[],
+};
+
+/**
+ *  The live home page as the designer imports it: the layout read from
+ *  Alipay and what the reading left out.
+ */
+export type AlipayHomeImport = {
+	/**  The live menu and home modules (extension areas, the carousel, the marketing slots). */
+	layout: Layout,
+	/**  What the reading left out, each at its path. */
+	notices: Issue[],
+};
+
+/**
+ *  The account's Alipay panel: the connection (when saved) and the
+ *  application gateway URL to paste into Alipay's console.
+ */
+export type AlipayPanel = {
+	/**  `None` until the account is connected. */
+	connection: AlipayConnection | null,
+	/**  This server's address and the account's gateway path (应用网关). */
+	gateway_url: string,
+};
+
+/**  A part of an Alipay 生活号's home page, each published through its own API. */
+export type AlipayPart = 
+/**  The bottom menu (`alipay.open.public.menu.create` / `.modify`). */
+"menu" | 
+/**  The extension areas (`alipay.open.public.default.extension.create`). */
+"extension_areas" | 
+/**  The advert carousel (`alipay.open.public.advert.*`). */
+"advert_carousel" | 
+/**  The marketing slots (`alipay.open.public.topic.*`). */
+"marketing_slots";
+
+/**  What came of publishing one part of a layout to Alipay. */
+export type AlipayPartPublish = {
+	part: AlipayPart,
+	/**  The published layout version sent. */
+	version: number,
+	state: AlipayPartState,
+	/**  When Alipay answered (or the attempt ended). */
+	at: number,
+	/**  Alipay's `sub_code` (or `code`) when it refused. */
+	code: string | null,
+	/**  An issue key the console translates (`alipay.home.refused`, …). */
+	reason: string | null,
+	/**  What Alipay (or the network) said. */
+	message: string | null,
+};
+
+/**  Where a published layout's part is with Alipay. */
+export type AlipayPartState = 
+/**  Alipay took it: subscribers see it. */
+"published" | 
+/**  Alipay refused it (`code`, `reason`): it will not take it as it is. */
+"refused" | 
+/**
+ *  Alipay could not be reached, was busy, or its answer could not be
+ *  believed (a bad signature): try again.
+ */
+"failed" | 
+/**  The layout does not use this part, and Alipay no longer shows it. */
+"removed";
+
+/**
+ *  What Alipay answered to a test of the connection (one signed, harmless
+ *  call whose answer's signature was checked).
+ */
+export type AlipayTest = {
+	ok: boolean,
+	/**  The method called. */
+	method: string,
+	/**  Alipay's `code` (`10000` when it succeeded) and `sub_code`. */
+	code: string | null,
+	sub_code: string | null,
+	/**  What Alipay (or the network, or the signature check) said. */
+	message: string,
 };
 
 /**  An image carousel of the merchant's own. */

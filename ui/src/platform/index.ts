@@ -7,6 +7,12 @@ import { isErrorCode } from '../shared/errorCodes';
 import { commands, events } from './bindings';
 import type { UpdateError, UpdateOffer, UpdateProblem, UpdateSetup } from './bindings';
 import type {
+  AlipayConnect,
+  AlipayHomeImport,
+  AlipayPanel,
+  AlipayPart,
+  AlipayPartPublish,
+  AlipayTest,
   AccountDraft,
   DesktopSettings,
   MenuCommandEvent,
@@ -46,6 +52,16 @@ import type {
 } from './bindings';
 
 export type {
+  AlipayCharset,
+  AlipayConnect,
+  AlipayConnection,
+  AlipayConnectionState,
+  AlipayHomeImport,
+  AlipayPanel,
+  AlipayPart,
+  AlipayPartPublish,
+  AlipayPartState,
+  AlipayTest,
   Account,
   AccountDraft,
   DesktopSettings,
@@ -390,6 +406,23 @@ export const wechatMenu = (accountId: string): Promise<WechatMenuPublish | null>
 export const retryWechatMenu = (accountId: string): Promise<WechatMenuPublish> => call(() => commands.retryWechatMenu(accountId));
 /** The menu WeChat shows the account's subscribers now, read as a menu with notices (needs the server). */
 export const liveWechatMenu = (accountId: string): Promise<MenuImport> => call(() => commands.liveWechatMenu(accountId));
+// An account's Alipay 生活号 connection (owners and administrators) and its home page (designers): on the server only.
+/** The connection (keys masked; null until saved) and the application gateway URL to paste into Alipay's console. */
+export const alipayConnection = (accountId: string): Promise<AlipayPanel> => call(() => commands.alipayConnection(accountId));
+/** Saves the connection; a key left null keeps the saved one. AppError 'invalid' with issues on its fields. */
+export const connectAlipay = (accountId: string, connect: AlipayConnect): Promise<AlipayPanel> =>
+  call(() => commands.connectAlipay(accountId, connect));
+/** Removes the connection: the server forgets the keys. */
+export const disconnectAlipay = (accountId: string): Promise<AlipayPanel> => call(() => commands.disconnectAlipay(accountId));
+/** Has the server make one signed, harmless call: what Alipay answered. */
+export const testAlipay = (accountId: string): Promise<AlipayTest> => call(() => commands.testAlipay(accountId));
+/** What came of publishing each part of the last published layout to Alipay. */
+export const alipayHome = (accountId: string): Promise<AlipayPartPublish[]> => call(() => commands.alipayHome(accountId));
+/** Publishes one part of the live layout to Alipay again (null: nothing to do for it). */
+export const retryAlipayPart = (accountId: string, part: AlipayPart): Promise<AlipayPartPublish | null> =>
+  call(() => commands.retryAlipayPart(accountId, part));
+/** The menu and home modules Alipay shows the account's subscribers now, read as a layout with notices. */
+export const liveAlipayHome = (accountId: string): Promise<AlipayHomeImport> => call(() => commands.liveAlipayHome(accountId));
 export const layoutVersions = (accountId: string): Promise<LayoutVersion[]> => call(() => commands.layoutVersions(accountId));
 export const layoutVersion = (accountId: string, version: number): Promise<Layout> => call(() => commands.layoutVersion(accountId, version));
 export const rollbackLayout = (accountId: string, version: number): Promise<null> => call(() => commands.rollbackLayout(accountId, version));

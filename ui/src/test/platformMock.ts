@@ -260,6 +260,13 @@ export const platformMocks = {
   wechatMenu: vi.fn(),
   retryWechatMenu: vi.fn(),
   liveWechatMenu: vi.fn(),
+  alipayConnection: vi.fn(),
+  connectAlipay: vi.fn(),
+  disconnectAlipay: vi.fn(),
+  testAlipay: vi.fn(),
+  alipayHome: vi.fn(),
+  retryAlipayPart: vi.fn(),
+  liveAlipayHome: vi.fn(),
   loadDesignerHistory: vi.fn(),
   saveDesignerHistory: vi.fn(),
   onLayoutChanged: vi.fn(),
@@ -405,6 +412,13 @@ export function resetPlatformMocks(): void {
   m.wechatMenu.mockResolvedValue(null);
   m.retryWechatMenu.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.liveWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
+  m.alipayConnection.mockImplementation(async (accountId: string) => ({ connection: null, gateway_url: `http://127.0.0.1:7878/alipay/${accountId}` }));
+  m.connectAlipay.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
+  m.disconnectAlipay.mockImplementation(async (accountId: string) => ({ connection: null, gateway_url: `http://127.0.0.1:7878/alipay/${accountId}` }));
+  m.testAlipay.mockResolvedValue({ ok: true, method: 'alipay.open.public.info.query', code: '10000', sub_code: null, message: 'Alipay answered Success (signature verified)' });
+  m.alipayHome.mockRejectedValue({ code: 'not_found', message: 'not connected', issues: [] });
+  m.retryAlipayPart.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
+  m.liveAlipayHome.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.loadDesignerHistory.mockResolvedValue(null);
   m.saveDesignerHistory.mockResolvedValue(null);
   m.onLayoutChanged.mockImplementation((cb: (accountId: string) => void) => {
