@@ -71,7 +71,7 @@ describe('importing followers', () => {
     expect(screen.getByTestId('follower-import-start').textContent).toBe('重新导入粉丝');
   });
 
-  it('is not offered to agents or for an Alipay account', async () => {
+  it('is not offered to agents', async () => {
     m.session.mockResolvedValue({ ...localSession, permissions: ['answer_subscribers', 'read'] });
     const { unmount } = show();
     await waitFor(() => expect(m.listAccounts).toHaveBeenCalled());
@@ -79,12 +79,16 @@ describe('importing followers', () => {
     expect(screen.queryByTestId('follower-import')).toBeNull();
     unmount();
 
-    resetPlatformMocks();
+  });
+
+  it('is offered for an Alipay account too, whose followers the server lists from Alipay', async () => {
     m.listSubscribers.mockResolvedValue({ items: [], more: false });
     m.listAccounts.mockResolvedValue([accountItem({ id: 'shop', platform: 'alipay' })]);
+    m.followerImport.mockResolvedValue(null);
+    m.importFollowers.mockResolvedValue(progress({ status: 'running', listed: 0, total: 0, imported: 0 }));
     show();
-    await waitFor(() => expect(m.listAccounts).toHaveBeenCalled());
-    expect(screen.queryByTestId('follower-import')).toBeNull();
-    expect(m.followerImport).not.toHaveBeenCalled();
+    await userEvent.click(await screen.findByTestId('follower-import-start'));
+    expect(m.importFollowers).toHaveBeenCalledWith('shop');
+    expect(m.followerImport).toHaveBeenCalledWith('shop');
   });
 });

@@ -84,9 +84,9 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const list = items ?? [];
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
-  // The WeChat account chosen (or the only account): its followers can be imported.
+  // The WeChat or Alipay account chosen (or the only account): its followers can be imported.
   const chosen = filter.account_id ?? (accounts.length === 1 ? (accounts[0]?.account.id ?? null) : null);
-  const importable = accounts.find((a) => a.account.id === chosen && a.account.platform === 'wechat')?.account.id ?? null;
+  const importable = accounts.find((a) => a.account.id === chosen && (a.account.platform === 'wechat' || a.account.platform === 'alipay'))?.account.id ?? null;
 
   return (
     <div className="subs" data-testid="subscribers-screen">
