@@ -8,8 +8,8 @@ export const IMPORT_POLL_MS = 1000;
 
 type Props = { accountId: string };
 
+/**
  * "Import followers" for a WeChat or Alipay account, for owners and administrators:
- * "Import followers" for a WeChat account, for owners and administrators:
  * the server lists the account's followers and makes them subscribers (it
  * goes on across the server's restarts); this shows how far it is
  * ("12,345 of 40,000") and how it ended. Nothing for other roles, and
