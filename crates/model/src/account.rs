@@ -4,39 +4,14 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::Issue;
-use crate::reply_window::ReplyPolicy;
-use crate::rules::{self, wicket, LengthRule};
+use crate::platform::{self, wicket, LengthRule, ReplyPolicy};
 use crate::Millis;
+
+/// Which platform's rules an account follows; its home is `platform`.
+pub use crate::platform::PlatformProfile;
 
 /// A client-made id (a UUID), so an account created offline has its id at once.
 pub type AccountId = String;
-
-/// Which platform's rules an account follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlatformProfile {
-    /// An Alipay 生活号 (public service account).
-    Alipay,
-    /// A WeChat official account (公众号).
-    Wechat,
-}
-
-impl PlatformProfile {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlatformProfile::Alipay => "alipay",
-            PlatformProfile::Wechat => "wechat",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "alipay" => Some(PlatformProfile::Alipay),
-            "wechat" => Some(PlatformProfile::Wechat),
-            _ => None,
-        }
-    }
-}
 
 /// A public service account as every part of Wicket sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -304,7 +279,7 @@ impl AccountPatch {
 }
 
 fn check_name(name: &str, platform: PlatformProfile, issues: &mut Vec<Issue>) {
-    let LengthRule { min, max, unit } = rules::for_profile(platform).account_name;
+    let LengthRule { min, max, unit } = platform::for_profile(platform).account_name;
     let length = unit.measure(name);
     if name.is_empty() {
         issues.push(Issue::new("name", "account.name.required"));

@@ -233,7 +233,7 @@ pub mod limits {
     // What a subscriber's message or event may carry, field by field: the
     // platforms' own limits where they publish one (PLATFORM-RULES), else
     // Wicket's. A menu tap's key and label follow the account's platform
-    // (`rules::MenuRules`: WeChat's key ≤ 128 bytes, labels ≤ 60 bytes).
+    // (`platform::MenuRules`: WeChat's key ≤ 128 bytes, labels ≤ 60 bytes).
 
     /// A parameter QR code's scene: WeChat's `scene_str` has 1–64 characters.
     pub const SCENE_MAX_CHARS: usize = 64;

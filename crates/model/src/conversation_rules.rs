@@ -6,9 +6,9 @@ use crate::conversation::{
     limits, Conversation, ConversationStatus, Delivery, Direction, Message, MessageBody, Subscriber, SubscriberEvent,
 };
 use crate::error::{ErrorCode, Issue, WicketError};
-use crate::mutation::{Actor, World};
+use crate::platform::{self, LengthRule, LengthUnit, PlatformRules};
 use crate::reply_window::reply_window;
-use crate::rules::{self, LengthRule, LengthUnit, PlatformRules};
+use crate::world::{Actor, World};
 use crate::Millis;
 
 /// A message or event from a subscriber, as a platform adapter hands it over.
@@ -48,7 +48,7 @@ pub fn receive<W: World + ?Sized>(
     if account.archived {
         return Err(WicketError::new(ErrorCode::NotFound, "this account is no longer in service"));
     }
-    check_inbound(inbound, rules::for_profile(account.platform))?;
+    check_inbound(inbound, platform::for_profile(account.platform))?;
     let existing = world.subscriber_by_platform_id(&inbound.account_id, &inbound.platform, &inbound.platform_user_id);
     let mut subscriber = existing.clone().unwrap_or_else(|| Subscriber {
         id: ids.subscriber.clone(),
@@ -337,8 +337,9 @@ pub fn check_note(note: &str) -> Result<(), WicketError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{NewAccount, PlatformProfile};
-    use crate::mutation::MemoryWorld;
+    use crate::account::NewAccount;
+    use crate::platform::PlatformProfile;
+    use crate::world::MemoryWorld;
 
     fn world() -> MemoryWorld {
         let mut world = MemoryWorld::default();

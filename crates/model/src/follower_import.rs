@@ -8,7 +8,7 @@ use specta::Type;
 use crate::change::Change;
 use crate::conversation::Subscriber;
 use crate::error::{ErrorCode, WicketError};
-use crate::mutation::World;
+use crate::world::World;
 use crate::Millis;
 
 /// Where an import is.
@@ -125,10 +125,11 @@ pub fn import_followers<W: World + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{NewAccount, PlatformProfile};
+    use crate::account::NewAccount;
     use crate::conversation::MessageBody;
     use crate::conversation_rules::{receive, Inbound, NewIds};
-    use crate::mutation::MemoryWorld;
+    use crate::platform::PlatformProfile;
+    use crate::world::MemoryWorld;
 
     fn world() -> MemoryWorld {
         let mut world = MemoryWorld::default();

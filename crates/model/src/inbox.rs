@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::account::{Account, PlatformProfile};
+use crate::account::Account;
 use crate::conversation::{Conversation, ConversationStatus, Message, Subscriber};
+use crate::platform::PlatformProfile;
 use crate::reply_window::ReplyWindow;
 use crate::Millis;
 

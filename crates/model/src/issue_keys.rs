@@ -5,7 +5,7 @@
 //! have every key with every param. A test here reads the workspace's sources
 //! and fails on a key that is sent but not listed, or listed but never sent.
 
-use crate::rules::LengthUnit;
+use crate::platform::LengthUnit;
 
 /// One key the UI has to translate, and the params its text may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

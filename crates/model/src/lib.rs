@@ -16,17 +16,20 @@ pub mod issue_keys;
 pub mod layout;
 pub mod media;
 pub mod mutation;
+pub mod platform;
 pub mod reply_window;
-pub mod rules;
 pub mod staff;
 pub mod sync;
 pub mod wechat;
+pub mod world;
 
-pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount, PlatformProfile};
+pub use account::{Account, AccountDraft, AccountId, AccountListItem, AccountPatch, NewAccount};
 pub use change::{Change, ChangeKind};
 pub use error::{ErrorCode, Issue, WicketError};
-pub use mutation::{Actor, MemoryWorld, Mutation, World};
+pub use mutation::Mutation;
+pub use platform::PlatformProfile;
 pub use staff::{NewStaff, Permission, Role, StaffChange, StaffUser};
+pub use world::{Actor, MemoryWorld, World};
 
 /// Milliseconds since the Unix epoch. A plain number so that it crosses JSON
 /// and TypeScript unchanged.

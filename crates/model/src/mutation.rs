@@ -3,21 +3,21 @@
 //! to its store, and the console applies the ones still waiting on top of its
 //! cache, so what staff see offline is what the server will make of them.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::account::{Account, AccountId, AccountPatch, NewAccount};
+use crate::account::{AccountId, AccountPatch, NewAccount};
 use crate::change::Change;
 use crate::conversation::{
-    Conversation, ConversationId, ConversationStatus, Message, MessageBody, MessageId, Subscriber, SubscriberId,
+    Conversation, ConversationId, ConversationStatus, MessageBody, MessageId, Subscriber, SubscriberId,
 };
 use crate::conversation_rules;
 use crate::error::{ErrorCode, Issue, WicketError};
-use crate::reply_window::ReplyLedger;
 use crate::staff::Permission;
 use crate::Millis;
+
+/// What a change reads and who makes it; their home is `world`.
+pub use crate::world::{Actor, MemoryWorld, World};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
@@ -169,30 +169,6 @@ impl Mutation {
     }
 }
 
-/// What a mutation may read. The server reads inside its transaction; the
-/// console reads its cache with the changes still waiting applied on top.
-pub trait World {
-    fn account(&self, id: &str) -> Option<Account>;
-    fn subscriber(&self, id: &str) -> Option<Subscriber>;
-    fn conversation(&self, id: &str) -> Option<Conversation>;
-    fn message(&self, id: &str) -> Option<Message>;
-    /// The conversation's history as the reply window needs it.
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger;
-    /// The subscriber a platform knows by `platform_user_id`.
-    fn subscriber_by_platform_id(&self, account_id: &str, platform: &str, platform_user_id: &str)
-        -> Option<Subscriber>;
-    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation>;
-    /// An inbound message already received under the platform's id.
-    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message>;
-}
-
-/// Who makes a change, and when.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub staff_id: String,
-    pub now: Millis,
-}
-
 /// Works out what `mutation` changes, without changing anything: the new
 /// states to record, or why it is refused.
 pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -> Result<Vec<Change>, WicketError> {
@@ -337,83 +313,11 @@ impl Stamped for Subscriber {
     }
 }
 
-/// An in-memory world: the console's view of its cache, and tests.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryWorld {
-    pub accounts: BTreeMap<String, Account>,
-    pub subscribers: BTreeMap<String, Subscriber>,
-    pub conversations: BTreeMap<String, Conversation>,
-    pub messages: BTreeMap<String, Message>,
-}
-
-impl MemoryWorld {
-    /// Records new states, as the server does after `apply`.
-    pub fn absorb(&mut self, changes: impl IntoIterator<Item = Change>) {
-        for change in changes {
-            match change {
-                Change::Account(a) => {
-                    self.accounts.insert(a.id.clone(), a);
-                }
-                Change::Subscriber(s) => {
-                    self.subscribers.insert(s.id.clone(), s);
-                }
-                Change::Conversation(c) => {
-                    self.conversations.insert(c.id.clone(), c);
-                }
-                Change::Message(m) => {
-                    self.messages.insert(m.id.clone(), m);
-                }
-            }
-        }
-    }
-}
-
-impl World for MemoryWorld {
-    fn account(&self, id: &str) -> Option<Account> {
-        self.accounts.get(id).cloned()
-    }
-    fn subscriber(&self, id: &str) -> Option<Subscriber> {
-        self.subscribers.get(id).cloned()
-    }
-    fn conversation(&self, id: &str) -> Option<Conversation> {
-        self.conversations.get(id).cloned()
-    }
-    fn message(&self, id: &str) -> Option<Message> {
-        self.messages.get(id).cloned()
-    }
-    fn subscriber_by_platform_id(
-        &self,
-        account_id: &str,
-        platform: &str,
-        platform_user_id: &str,
-    ) -> Option<Subscriber> {
-        self.subscribers
-            .values()
-            .find(|s| s.account_id == account_id && s.platform == platform && s.platform_user_id == platform_user_id)
-            .cloned()
-    }
-    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation> {
-        self.conversations.values().find(|c| c.subscriber_id == subscriber_id).cloned()
-    }
-    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message> {
-        self.messages
-            .values()
-            .find(|m| m.conversation_id == conversation_id && m.platform_msg_id.as_deref() == Some(platform_msg_id))
-            .cloned()
-    }
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
-        let mut history: Vec<&Message> =
-            self.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
-        history.sort_by_key(|m| (m.created_at, m.id.clone()));
-        ReplyLedger::of_messages(history, now)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::PlatformProfile;
-    use crate::conversation::{Direction, SubscriberEvent};
+    use crate::conversation::{Direction, Message, SubscriberEvent};
+    use crate::platform::PlatformProfile;
 
     const NOW: Millis = 1_767_225_600_000;
 

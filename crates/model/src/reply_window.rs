@@ -6,9 +6,12 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::account::PlatformProfile;
 use crate::conversation::{Delivery, Direction, Message, MessageBody};
 use crate::Millis;
+
+/// The rules the window follows; their home is `platform`, with the
+/// platform's other figures.
+pub use crate::platform::ReplyPolicy;
 
 /// The failure reason of a reply that left for the platform and got no
 /// answer: it may have arrived, so it is never sent again blindly.
@@ -18,52 +21,6 @@ const HOUR: Millis = 3_600_000;
 /// Alipay counts its daily cap per calendar day in China (UTC+8).
 const CHINA_OFFSET: Millis = 8 * HOUR;
 const DAY: Millis = 24 * HOUR;
-
-/// An account's reply rules; defaults come from its platform profile and
-/// staff may adjust them per account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReplyPolicy {
-    /// Hours after a subscriber's message (or, with
-    /// `events_open_message_window`, any interaction) that staff may reply.
-    pub message_window_hours: u32,
-    /// Replies allowed within that window; `None` for no count.
-    pub message_quota: Option<u32>,
-    /// Seconds after a menu tap, follow or scan that staff may reply; 0 when
-    /// such events open no window of their own.
-    pub event_window_seconds: u32,
-    pub event_quota: Option<u32>,
-    /// Alipay: entering the account or tapping a menu opens the same 48 hours.
-    pub events_open_message_window: bool,
-    /// Replies per subscriber per calendar day (China time); `None` for no cap.
-    pub daily_cap: Option<u32>,
-}
-
-impl ReplyPolicy {
-    pub fn for_profile(profile: PlatformProfile) -> Self {
-        match profile {
-            // WX-KF: 5 replies within 48 h of a message; 3 within 1 min of a
-            // menu tap, follow or scan.
-            PlatformProfile::Wechat => ReplyPolicy {
-                message_window_hours: 48,
-                message_quota: Some(5),
-                event_window_seconds: 60,
-                event_quota: Some(3),
-                events_open_message_window: false,
-                daily_cap: None,
-            },
-            // ALI-J3: within 48 h of any interaction; at most 100 a day.
-            PlatformProfile::Alipay => ReplyPolicy {
-                message_window_hours: 48,
-                message_quota: None,
-                event_window_seconds: 0,
-                event_quota: None,
-                events_open_message_window: true,
-                daily_cap: Some(100),
-            },
-        }
-    }
-}
 
 /// What the window depends on, read from a conversation's history.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -210,6 +167,7 @@ fn china_day_start(now: Millis) -> Millis {
 mod tests {
     use super::*;
     use crate::conversation::SubscriberEvent;
+    use crate::platform::PlatformProfile;
 
     const T0: Millis = 1_767_225_600_000; // 2026-01-01T00:00:00Z, 08:00 in China
 

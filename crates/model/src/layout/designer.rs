@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::types::{Layout, ModuleKind};
-use crate::account::PlatformProfile;
 use crate::error::{Issue, WicketError};
+use crate::platform::PlatformProfile;
 use crate::Millis;
 
 /// A module kind as the palette offers it, with the sample it inserts.

@@ -498,8 +498,8 @@ fn retail() -> LayoutTemplate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::PlatformProfile;
     use crate::layout::{parse_layout, validate, RuleContext};
+    use crate::platform::PlatformProfile;
 
     fn contexts() -> [RuleContext; 3] {
         [

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::*;
-use crate::account::PlatformProfile;
 use crate::error::Issue;
+use crate::platform::PlatformProfile;
 
 const WECHAT: RuleContext = RuleContext { profile: PlatformProfile::Wechat, alipay_chat_switch: false };
 const ALIPAY: RuleContext = RuleContext { profile: PlatformProfile::Alipay, alipay_chat_switch: false };

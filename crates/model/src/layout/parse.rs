@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::types::Layout;
 use crate::error::{ErrorCode, Issue, WicketError};
-use crate::rules::wicket;
+use crate::platform::wicket;
 
 /// The schema version this Wicket writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -103,13 +103,13 @@ pub fn parse_layout(json: &str) -> Result<Layout, LayoutParseError> {
         .map_err(|error| LayoutParseError::Invalid { path: dotted(error.path()), message: error.inner().to_string() })
 }
 
-/// The issue of a layout text longer than `rules::wicket` allows.
+/// The issue of a layout text longer than `platform::wicket` allows.
 pub(crate) fn too_long(path: &str, max: usize, actual: usize) -> Issue {
     Issue::new(path, "layout.text.too_long").with("max", max).with("actual", actual)
 }
 
 /// Every text of a layout document longer than its field allows
-/// (`rules::wicket::layout_text_max_chars`), as `(path, max, actual)`. A text in a list counts as its list's field.
+/// (`platform::wicket::layout_text_max_chars`), as `(path, max, actual)`. A text in a list counts as its list's field.
 pub(crate) fn overlong_texts(value: &Value) -> Vec<(String, usize, usize)> {
     fn walk(value: &Value, field: &str, path: &mut Vec<String>, found: &mut Vec<(String, usize, usize)>) {
         match value {

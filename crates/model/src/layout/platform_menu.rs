@@ -16,7 +16,7 @@ use specta::Type;
 
 use super::types::{Action, Menu, MenuItem, MenuTarget, SubMenuItem, WechatEvent};
 use crate::error::Issue;
-use crate::rules::wicket;
+use crate::platform::wicket;
 
 /// Keywords may not start with this: a key that does is Wicket's own.
 pub const RESERVED_KEY_PREFIX: &str = "WICKET_";

@@ -7,7 +7,7 @@ use proptest::strategy::Union;
 use serde_json::Value;
 
 use super::*;
-use crate::account::PlatformProfile;
+use crate::platform::PlatformProfile;
 
 const CONTEXTS: [RuleContext; 3] = [
     RuleContext { profile: PlatformProfile::Wechat, alipay_chat_switch: false },

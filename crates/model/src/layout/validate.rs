@@ -1,4 +1,4 @@
-//! Checks a layout against one platform profile's rules (`crate::rules`) and
+//! Checks a layout against one platform profile's rules (`crate::platform`) and
 //! Wicket's own. It reports every problem at once, each at the dotted path of
 //! the JSON field it is about, so the designer can mark it inline; and it
 //! never panics, whatever the layout holds.
@@ -12,9 +12,9 @@ use super::fields::{fields_used, has_malformed_template, is_known_field, single_
 use super::parse::{overlong_texts, too_long, SCHEMA_VERSION};
 use super::platform_menu::{alipay_leaf, wechat_leaf, WechatLeaf, RESERVED_KEY_PREFIX};
 use super::types::{Action, Layout, LayoutImage, Menu, MenuTarget, Module, ModuleKind};
-use crate::account::PlatformProfile;
 use crate::error::Issue;
-use crate::rules::{self, wicket, Bounds, ImageSize, LengthRule, PlatformRules};
+use crate::platform::PlatformProfile;
+use crate::platform::{self, wicket, Bounds, ImageSize, LengthRule, PlatformRules};
 
 /// What the rules depend on besides the layout itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -34,7 +34,7 @@ impl RuleContext {
 /// Every problem of `layout` under `context`, in document order.
 pub fn validate(layout: &Layout, context: &RuleContext) -> Vec<Issue> {
     let mut check = Check {
-        rules: rules::for_profile(context.profile),
+        rules: platform::for_profile(context.profile),
         context: *context,
         issues: Vec::new(),
         pages: layout.pages.iter().map(|page| page.id.as_str()).collect(),

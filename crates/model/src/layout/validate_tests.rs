@@ -1,8 +1,8 @@
 //! Every rule at its edges: exactly at the limit passes, one over fails.
 
 use super::*;
-use crate::account::PlatformProfile;
 use crate::error::Issue;
+use crate::platform::PlatformProfile;
 
 const WECHAT: RuleContext = RuleContext { profile: PlatformProfile::Wechat, alipay_chat_switch: false };
 const ALIPAY: RuleContext = RuleContext { profile: PlatformProfile::Alipay, alipay_chat_switch: false };
@@ -661,7 +661,7 @@ fn texts_over_wickets_bound_are_reported_inline_at_their_paths() {
         "r",
         ReminderProps {
             title: "{".repeat(1_000_000),
-            text: "还".repeat(crate::rules::wicket::layout_text_max_chars("text")),
+            text: "还".repeat(crate::platform::wicket::layout_text_max_chars("text")),
             action: Some(Action::url(format!("https://example.com/{}", "a".repeat(2100)))),
         },
     )]);

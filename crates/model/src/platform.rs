@@ -1,8 +1,84 @@
-//! Platform rules as data: one table per platform profile. Every check in
-//! Wicket reads its figures from here; the figures and their sources are in
-//! the project's PLATFORM-RULES notes.
+//! Which platform an account is on, and that platform's rules as data: one
+//! table per platform profile. Every check in Wicket reads its figures from
+//! here; the figures and their sources are in the project's PLATFORM-RULES
+//! notes. Nothing here depends on another module of the model.
 
-use crate::account::PlatformProfile;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Which platform's rules an account follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformProfile {
+    /// An Alipay 生活号 (public service account).
+    Alipay,
+    /// A WeChat official account (公众号).
+    Wechat,
+}
+
+impl PlatformProfile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformProfile::Alipay => "alipay",
+            PlatformProfile::Wechat => "wechat",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "alipay" => Some(PlatformProfile::Alipay),
+            "wechat" => Some(PlatformProfile::Wechat),
+            _ => None,
+        }
+    }
+}
+
+/// An account's reply rules; defaults come from its platform profile and
+/// staff may adjust them per account (PLATFORM-RULES §2: WX-KF, ALI-J3
+/// AlipayOpenPublicMessageCustomApi).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyPolicy {
+    /// Hours after a subscriber's message (or, with
+    /// `events_open_message_window`, any interaction) that staff may reply.
+    pub message_window_hours: u32,
+    /// Replies allowed within that window; `None` for no count.
+    pub message_quota: Option<u32>,
+    /// Seconds after a menu tap, follow or scan that staff may reply; 0 when
+    /// such events open no window of their own.
+    pub event_window_seconds: u32,
+    pub event_quota: Option<u32>,
+    /// Alipay: entering the account or tapping a menu opens the same 48 hours.
+    pub events_open_message_window: bool,
+    /// Replies per subscriber per calendar day (China time); `None` for no cap.
+    pub daily_cap: Option<u32>,
+}
+
+impl ReplyPolicy {
+    pub fn for_profile(profile: PlatformProfile) -> Self {
+        match profile {
+            // WX-KF: 5 replies within 48 h of a message; 3 within 1 min of a
+            // menu tap, follow or scan.
+            PlatformProfile::Wechat => ReplyPolicy {
+                message_window_hours: 48,
+                message_quota: Some(5),
+                event_window_seconds: 60,
+                event_quota: Some(3),
+                events_open_message_window: false,
+                daily_cap: None,
+            },
+            // ALI-J3: within 48 h of any interaction; at most 100 a day.
+            PlatformProfile::Alipay => ReplyPolicy {
+                message_window_hours: 48,
+                message_quota: None,
+                event_window_seconds: 0,
+                event_quota: None,
+                events_open_message_window: true,
+                daily_cap: Some(100),
+            },
+        }
+    }
+}
 
 /// How a platform counts the length of a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
