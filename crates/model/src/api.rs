@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::account::PlatformProfile;
+use crate::alipay::AlipayPartPublish;
 use crate::conversation::Message;
 use crate::error::{ErrorCode, Issue};
 use crate::layout::{Layout, LayoutDraft, SampleSubscriber};
+use crate::wechat::WechatMenuPublish;
 
 // ---- The sandbox platform's subscriber web app (`/s/api/{account}/…`) ----
 
@@ -113,6 +115,18 @@ pub struct DraftConflict {
 pub enum DraftWrite<T> {
     Done(T),
     Stale(LayoutDraft),
+}
+
+/// The version subscribers now see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct Published {
+    pub version: i64,
+    /// What WeChat made of its menu, on an account connected to WeChat.
+    pub wechat: Option<WechatMenuPublish>,
+    /// What Alipay made of each part of the home page, on an account
+    /// connected to Alipay (a part the layout and the account both lack is absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alipay: Option<Vec<AlipayPartPublish>>,
 }
 
 // ---- Media (`/api/v1/media`) ----
@@ -234,5 +248,28 @@ mod tests {
         }));
         assert_eq!(conflict.code, ErrorCode::Conflict);
         round_trip::<UploadedMedia>(json!({ "id": "ab12", "url": "/s/media/ab12" }));
+        let published: Published = round_trip(json!({
+            "version": 4,
+            "wechat": {
+                "version": 4,
+                "state": "refused",
+                "at": 1_764_000_000_000_i64,
+                "errcode": 40016,
+                "reason": "wechat.menu.too_many_buttons",
+                "message": "invalid button size"
+            },
+            "alipay": [{
+                "part": "menu",
+                "version": 4,
+                "state": "published",
+                "at": 1_764_000_000_000_i64,
+                "code": null,
+                "reason": null,
+                "message": null
+            }]
+        }));
+        assert_eq!(published.version, 4);
+        let plain: Published = round_trip(json!({ "version": 5, "wechat": null }));
+        assert_eq!(plain.alipay, None, "an account without Alipay has no `alipay` at all");
     }
 }

@@ -4,11 +4,10 @@
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use wicket_model::alipay::{
     AlipayConnect, AlipayConnection, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest,
 };
-use wicket_model::api::{DraftConflict, DraftView};
+use wicket_model::api::{DraftConflict, DraftView, Published};
 pub use wicket_model::api::{DraftWrite, UploadedMedia};
 use wicket_model::layout::MenuImport;
 use wicket_model::layout::{Layout, LayoutDraft, LayoutVersion};
@@ -462,11 +461,6 @@ impl ServerClient {
 pub struct PulledPage {
     pub response: PullResponse,
     pub unreadable: Vec<i64>,
-}
-
-#[derive(Deserialize)]
-struct Published {
-    version: i64,
 }
 
 /// The server's sync protocol, when it says it (servers that predate the

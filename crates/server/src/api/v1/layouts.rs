@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use wicket_model::api::{DraftConflict, DraftView};
+use wicket_model::api::{DraftConflict, DraftView, Published};
 use wicket_model::layout::{self, Layout, LayoutTemplate, RuleContext};
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
@@ -17,7 +17,6 @@ use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::storage::{DraftWrite, LayoutDraft, LayoutVersion};
 use crate::AppState;
-use wicket_model::alipay::AlipayPartPublish;
 use wicket_model::layout::MenuImport;
 use wicket_model::wechat::WechatMenuPublish;
 
@@ -154,18 +153,6 @@ pub async fn save_draft(
 pub struct Publish {
     /// The draft revision to publish.
     revision: i64,
-}
-
-/// The version subscribers now see.
-#[derive(Serialize, ToSchema)]
-pub struct Published {
-    version: i64,
-    /// What WeChat made of its menu, on an account connected to WeChat.
-    wechat: Option<WechatMenuPublish>,
-    /// What Alipay made of each part of the home page, on an account
-    /// connected to Alipay (a part the layout and the account both lack is absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    alipay: Option<Vec<AlipayPartPublish>>,
 }
 
 /// Sends the live `version`'s menu to WeChat when the account is connected
