@@ -16,6 +16,10 @@ pub const MAX_PARAMS: usize = 64;
 pub struct Form {
     pub charset: Charset,
     pub params: Vec<(String, String)>,
+    /// The same parameters as the percent-decoded bytes sent, before the charset decoded them:
+    /// a signature is checked over these (GBK's decoder reads GB18030 sequences that would be
+    /// encoded back differently, so the text's bytes are not always the bytes sent).
+    pub raw: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Form {
@@ -94,18 +98,18 @@ fn decode(raw: RawPairs) -> Result<Form, FormError> {
         None => Charset::Utf8,
     };
     let mut params: Vec<(String, String)> = Vec::with_capacity(raw.len());
-    for (name, value) in raw {
-        let name = charset.decode(&name).map_err(|_| FormError::BadName(charset.name()))?;
+    for (name, value) in &raw {
+        let name = charset.decode(name).map_err(|_| FormError::BadName(charset.name()))?;
         if params.iter().any(|(k, _)| *k == name) {
             // One copy verified and another used would be a way around the signature.
             return Err(FormError::Duplicate(truncate(&name)));
         }
         let value = charset
-            .decode(&value)
+            .decode(value)
             .map_err(|_| FormError::Undecodable { name: truncate(&name), charset: charset.name() })?;
         params.push((name, value));
     }
-    Ok(Form { charset, params })
+    Ok(Form { charset, params, raw })
 }
 
 /// Writes a form body, values encoded in `charset` (characters GBK lacks as `&#NNNN;`, the

@@ -5,9 +5,7 @@ use crate::charset::Charset;
 use crate::form::{self, FormError};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::notify::{parse_notify, Notify, NotifyError};
-use crate::sign::{
-    self, check_content_keeping_empty, sign_content, ContentRule, SignType, UnknownSignType, VerifyError,
-};
+use crate::sign::{self, check_content_bytes, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};
 use crate::xml::{parse_fields, push_cdata, push_text, XmlError};
 
 pub use crate::form::MAX_BODY_BYTES;
@@ -25,6 +23,8 @@ pub struct GatewayRequest {
     pub sign_type: SignType,
     /// Every parameter, `sign` included, in the order sent.
     pub params: Vec<(String, String)>,
+    /// The same parameters as the bytes sent (percent-decoded only): what the signature covers.
+    pub raw: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// Why a gateway request or answer was refused.
@@ -36,6 +36,8 @@ pub enum GatewayError {
     Missing(&'static str),
     #[error("the gateway request's sign type: {0}")]
     SignType(#[from] UnknownSignType),
+    #[error("the sign type RSA (SHA-1) is refused: Wicket accepts only RSA2 (SHA-256), what Alipay asks of every application")]
+    Sha1Refused,
     #[error("the signature: {0}")]
     Signature(VerifyError),
     #[error("the biz_content: {0}")]
@@ -63,11 +65,16 @@ pub fn parse_form_with_query(query: &[u8], body: &[u8]) -> Result<GatewayRequest
 fn request(form: form::Form) -> Result<GatewayRequest, GatewayError> {
     let service = form.get("service").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("service"))?;
     let sign_type = form.get("sign_type").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("sign_type"))?;
+    let sign_type = SignType::from_name(sign_type)?;
+    if sign_type != SignType::Rsa2 {
+        return Err(GatewayError::Sha1Refused);
+    }
     Ok(GatewayRequest {
         service: service.to_owned(),
-        sign_type: SignType::from_name(sign_type)?,
+        sign_type,
         charset: form.charset,
         params: form.params,
+        raw: form.raw,
     })
 }
 
@@ -77,20 +84,24 @@ impl GatewayRequest {
     }
 
     /// Checks `sign` with Alipay's public key: the V2 content (keeping `sign_type`) first, then V1
-    /// (alipay-sdk-nodejs-all's checkNotifySign does the same), each encoded in the request's
-    /// charset before hashing. When a parameter is empty, the contents that keep it (the official
-    /// SDKs' check rule) are tried as well.
+    /// (alipay-sdk-nodejs-all's checkNotifySign does the same), each joined from the bytes the
+    /// request carried (the charset's bytes Alipay signed, never decoded and encoded again). When
+    /// a parameter is empty, the contents that keep it (the official SDKs' check rule) are tried
+    /// as well.
     pub fn verify(&self, alipay_public_key: &PublicKey) -> Result<(), GatewayError> {
         let signature = self.param("sign").filter(|s| !s.is_empty()).ok_or(GatewayError::Missing("sign"))?;
-        let params = || self.params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        let mut contents = vec![sign_content(params(), ContentRule::V2), sign_content(params(), ContentRule::V1)];
-        if params().any(|(k, v)| v.is_empty() && !k.is_empty()) {
-            contents.push(check_content_keeping_empty(params(), ContentRule::V2));
-            contents.push(check_content_keeping_empty(params(), ContentRule::V1));
+        let raw = || self.raw.iter().map(|(k, v)| (k.as_slice(), v.as_slice()));
+        let mut contents = vec![
+            check_content_bytes(raw(), ContentRule::V2, false),
+            check_content_bytes(raw(), ContentRule::V1, false),
+        ];
+        if raw().any(|(k, v)| v.is_empty() && !k.is_empty()) {
+            contents.push(check_content_bytes(raw(), ContentRule::V2, true));
+            contents.push(check_content_bytes(raw(), ContentRule::V1, true));
         }
         let mut result = Ok(());
         for content in contents {
-            result = sign::verify(alipay_public_key, self.sign_type, &self.charset.encode_lossy(&content), signature);
+            result = sign::verify(alipay_public_key, self.sign_type, &content, signature);
             if result.is_ok() {
                 return Ok(());
             }
@@ -228,6 +239,7 @@ mod tests {
     use super::*;
     use crate::keys::tests::test_key;
     use crate::notify::NotifyKind;
+    use crate::sign::check_content_keeping_empty;
 
     const TEXT: &str = "<XML><AppId>2021000000000001</AppId><FromAlipayUserId>2088102122524333</FromAlipayUserId>\
         <CreateTime>1700000000000</CreateTime><MsgType>text</MsgType><Text><Content><![CDATA[你好，支付宝]]></Content></Text>\
@@ -268,7 +280,7 @@ mod tests {
             SERVICE_CHECK,
             TEXT,
             Charset::Utf8,
-            SignType::Rsa,
+            SignType::Rsa2,
             alipay,
             &[],
             ContentRule::V1,
@@ -283,7 +295,7 @@ mod tests {
             Err(GatewayError::Signature(VerifyError::Mismatch))
         ));
         let downgraded = body.replace("sign_type=RSA2", "sign_type=RSA");
-        assert!(parse_form(downgraded.as_bytes()).unwrap().verify(&alipay.public_key()).is_err());
+        assert_eq!(parse_form(downgraded.as_bytes()), Err(GatewayError::Sha1Refused));
         let unsigned = body.split("&sign=").next().unwrap();
         assert_eq!(
             parse_form(unsigned.as_bytes()).unwrap().verify(&alipay.public_key()),
@@ -304,6 +316,59 @@ mod tests {
             request.open(&alipay.public_key()).unwrap().kind,
             NotifyKind::Text { content: "你好，支付宝".into() }
         );
+    }
+
+    #[test]
+    fn a_request_signed_rsa_sha1_is_refused_even_when_its_signature_holds() {
+        let alipay = test_key();
+        let body = signed_gateway_form(SERVICE_NOTIFY, TEXT, Charset::Utf8, SignType::Rsa, alipay, &[]);
+        let refused = parse_form(&body).unwrap_err();
+        assert_eq!(refused, GatewayError::Sha1Refused);
+        assert!(refused.to_string().contains("only RSA2"), "{refused}");
+    }
+
+    /// A GBK form signed over its bytes, `sign` appended percent-encoded.
+    fn gbk_body_signed_over(key: &PrivateKey, value: &[u8], sent: &[u8]) -> Vec<u8> {
+        let pct = |b: &[u8]| b.iter().map(|b| format!("%{b:02X}")).collect::<String>();
+        let mut content = b"biz_content=".to_vec();
+        content.extend_from_slice(value);
+        content.extend_from_slice(format!("&charset=GBK&service={SERVICE_CHECK}&sign_type=RSA2").as_bytes());
+        let signature = sign::sign(key, SignType::Rsa2, &content);
+        format!(
+            "service={SERVICE_CHECK}&charset=GBK&sign_type=RSA2&biz_content={}&sign={}",
+            pct(sent),
+            pct(signature.as_bytes())
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn the_signature_covers_the_bytes_sent_not_the_text_they_decode_to() {
+        let alipay = test_key();
+        // GBK's decoder (GB18030's) reads A2 E3 and 80 both as €, and 81 30 81 30 as U+0080,
+        // which GBK's encoder writes back as `&#128;`.
+        let with = |bytes: &[u8]| {
+            let mut xml = b"<XML><MsgType>event</MsgType><EventType>verifygw</EventType><X>".to_vec();
+            xml.extend_from_slice(bytes);
+            xml.extend_from_slice(b"</X></XML>");
+            xml
+        };
+        let (euro, euro_80) = (with(&[0xA2, 0xE3]), with(&[0x80]));
+        let request = parse_form(&gbk_body_signed_over(alipay, &euro, &euro)).unwrap();
+        assert!(request.param("biz_content").unwrap().contains('€'));
+        assert_eq!(request.verify(&alipay.public_key()), Ok(()), "signed over the bytes sent");
+        let swapped = parse_form(&gbk_body_signed_over(alipay, &euro, &euro_80)).unwrap();
+        assert_eq!(swapped.param("biz_content"), request.param("biz_content"), "the same text");
+        assert_eq!(
+            swapped.verify(&alipay.public_key()),
+            Err(GatewayError::Signature(VerifyError::Mismatch)),
+            "other bytes under the same signature"
+        );
+        let (four, escaped) = (with(&[0x81, 0x30, 0x81, 0x30]), with(b"&#128;"));
+        let request = parse_form(&gbk_body_signed_over(alipay, &four, &four)).unwrap();
+        assert_eq!(request.verify(&alipay.public_key()), Ok(()), "a four-byte sequence, signed as sent");
+        let swapped = parse_form(&gbk_body_signed_over(alipay, &escaped, &four)).unwrap();
+        assert!(swapped.verify(&alipay.public_key()).is_err(), "the signature of its re-encoding does not hold");
     }
 
     #[test]

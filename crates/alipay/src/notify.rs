@@ -6,6 +6,7 @@
 //! `ActionParam`, `MsgId`, `UserInfo` (masked JSON) and `Text/Content` or `Image/MediaId`.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::xml::{self, parse_fields, push_cdata, Fields, XmlError};
 
@@ -89,10 +90,17 @@ impl NotifyKind {
 
 impl Notify {
     /// The key a notify is stored once under: `msg:{MsgId}`, or for an event without one
-    /// `evt:{user}:{CreateTime}:{EventType}` (Alipay retries a notify it got no ack for).
+    /// `evt:{user}:{CreateTime}:{EventType}` (Alipay retries a notify it got no ack for). With
+    /// neither, `sha:{user}:{sha256}` of the biz_content as read (written again by
+    /// [`notify_xml`], so a retry has the same key): a fixed key would drop every later event.
     pub fn dedup_key(&self) -> String {
         match &self.msg_id {
             Some(id) => format!("msg:{id}"),
+            None if self.create_time.is_none() => {
+                let digest = Sha256::digest(notify_xml(self).as_bytes());
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                format!("sha:{}:{hex}", self.from_user_id)
+            }
             None => {
                 let (msg_type, event) = self.kind.names();
                 let time = self.create_time.map(|t| t.to_string()).unwrap_or_default();
@@ -227,6 +235,14 @@ mod tests {
         assert_eq!(n.dedup_key(), "evt:2088:5:click");
         let enter = click.replace("click", "enter").replace("<ActionParam>menu_1</ActionParam>", "");
         assert_eq!(parse_notify(&enter).unwrap().kind, NotifyKind::Enter { scene: None });
+        // Neither MsgId nor CreateTime: two different events keep two keys, a retry keeps one.
+        let timeless = enter.replace("<CreateTime>5</CreateTime>", "");
+        let scene = timeless.replace("</XML>", "<ActionParam>{\"scene\":{\"sceneId\":\"7\"}}</ActionParam></XML>");
+        let (first, again) = (parse_notify(&timeless).unwrap(), parse_notify(&timeless).unwrap());
+        let second = parse_notify(&scene).unwrap();
+        assert_eq!(first.dedup_key(), again.dedup_key());
+        assert!(first.dedup_key().starts_with("sha:2088:"), "{}", first.dedup_key());
+        assert_ne!(first.dedup_key(), second.dedup_key(), "a later event is not taken for a retry");
         let other = click.replace("click", "sharing");
         assert_eq!(
             parse_notify(&other).unwrap().kind,

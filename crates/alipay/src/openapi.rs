@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::charset::Charset;
 use crate::form::{self, FormError};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::sign::{self, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};
+use crate::sign::{self, check_content_bytes, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};
 
 /// The code of a successful OpenAPI call.
 pub const SUCCESS_CODE: &str = "10000";
@@ -143,6 +143,8 @@ pub enum ResponseError {
     UnsignedError(Box<Response>),
     #[error("the answer's signature: {0}")]
     Signature(VerifyError),
+    #[error("the sign type RSA (SHA-1) is refused: Wicket accepts only RSA2 (SHA-256) answers")]
+    Sha1Refused,
 }
 
 /// Verifies an OpenAPI answer sent in UTF-8; see [`verify_response_in`].
@@ -166,6 +168,9 @@ pub fn verify_response_in(
     sign_type: SignType,
     charset: Charset,
 ) -> Result<Response, ResponseError> {
+    if sign_type != SignType::Rsa2 {
+        return Err(ResponseError::Sha1Refused);
+    }
     let members = top_level_members(body)?;
     let expected = response_key(method);
     let find = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
@@ -300,8 +305,10 @@ pub fn open_request(
     let signature = required("sign")?;
     let timestamp = required("timestamp")?;
     let key = app_public_key(app_id).ok_or_else(|| RequestError::UnknownApp(app_id.chars().take(32).collect()))?;
-    let content = sign_content(form.params.iter().map(|(k, v)| (k.as_str(), v.as_str())), ContentRule::V2);
-    sign::verify(&key, sign_type, &form.charset.encode_lossy(&content), signature).map_err(RequestError::Signature)?;
+    // Over the bytes sent, not the text they decode to (see `form::Form::raw`).
+    let content =
+        check_content_bytes(form.raw.iter().map(|(k, v)| (k.as_slice(), v.as_slice())), ContentRule::V2, false);
+    sign::verify(&key, sign_type, &content, signature).map_err(RequestError::Signature)?;
     Ok(OpenedRequest {
         app_id: app_id.to_owned(),
         method: method.to_owned(),
@@ -389,6 +396,13 @@ mod tests {
             verify_response(&gbk, METHOD, &key.public_key(), SignType::Rsa2).is_err(),
             "GBK-signed Chinese does not verify as UTF-8"
         );
+    }
+
+    #[test]
+    fn an_answer_signed_rsa_sha1_is_refused_even_when_its_signature_holds() {
+        let key = test_key();
+        let body = signed_response(METHOD, &json!({"code": "10000", "msg": "Success"}), key, SignType::Rsa);
+        assert_eq!(verify_response(&body, METHOD, &key.public_key(), SignType::Rsa), Err(ResponseError::Sha1Refused));
     }
 
     #[test]

@@ -95,6 +95,32 @@ fn content<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>, rule: Conte
     out
 }
 
+/// The check content built from the bytes a request carried (each value percent-decoded, never
+/// decoded and re-encoded), so the bytes checked are exactly the bytes sent: sorted by name
+/// (byte order), `sign` (and for V1 `sign_type`) left out, empty values kept when `keep_empty`.
+pub fn check_content_bytes<'a>(
+    params: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
+    rule: ContentRule,
+    keep_empty: bool,
+) -> Vec<u8> {
+    let mut kept: Vec<(&[u8], &[u8])> = params
+        .into_iter()
+        .filter(|(k, v)| !k.is_empty() && (keep_empty || !v.is_empty()))
+        .filter(|(k, _)| *k != b"sign" && !(rule == ContentRule::V1 && *k == b"sign_type"))
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::new();
+    for (i, (k, v)) in kept.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        out.extend_from_slice(k);
+        out.push(b'=');
+        out.extend_from_slice(v);
+    }
+    out
+}
+
 fn padding_and_digest(sign_type: SignType, content: &[u8]) -> (Pkcs1v15Sign, Vec<u8>) {
     match sign_type {
         SignType::Rsa2 => (Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(content).to_vec()),
