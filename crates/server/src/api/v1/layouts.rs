@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use wicket_model::api::{DraftConflict, DraftView, Published};
 use wicket_model::layout::{self, Layout, LayoutTemplate, RuleContext};
