@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlipayPartPublish } from '../platform';
 import { platformMocks as m, resetPlatformMocks } from '../test/platformMock';
-import { AlipayHomeStatus } from './AlipayHomeStatus';
+import { ALIPAY_HOME_POLL_MS, AlipayHomeStatus } from './AlipayHomeStatus';
 import { AlipayImportDialog } from './AlipayImportDialog';
 
 vi.mock('../platform', async (importOriginal) => ({
@@ -80,6 +80,20 @@ describe("the designer's Alipay home page line", () => {
     render(<AlipayHomeStatus accountId="tea" version={4} canRetry onImport={() => undefined} />);
     await waitFor(() => expect(m.alipayHome).toHaveBeenCalledTimes(3));
     expect(screen.queryByTestId('alipay-home')).toBeNull();
+  });
+
+  it('stops saying it is publishing when the version published uses no part of the home page', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      m.alipayHome.mockResolvedValue([]);
+      render(<AlipayHomeStatus accountId="tea" version={5} canRetry onImport={() => undefined} />);
+      expect(await screen.findByTestId('alipay-home-waiting')).toBeTruthy();
+      await vi.advanceTimersByTimeAsync(ALIPAY_HOME_POLL_MS * 31);
+      await waitFor(() => expect(screen.queryByTestId('alipay-home-waiting')).toBeNull());
+      expect(screen.getByTestId('alipay-import'), 'the import stays offered').toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers "Import from Alipay", which reads the live home page and says what it left out', async () => {

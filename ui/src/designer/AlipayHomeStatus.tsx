@@ -32,6 +32,8 @@ export function AlipayHomeStatus({ accountId, version, canRetry, onImport }: Pro
   const [parts, setParts] = useState<AlipayPartPublish[] | null>(null);
   const [busy, setBusy] = useState<AlipayPart | null>(null);
   const [errors, setErrors] = useState<Partial<Record<AlipayPart, string>>>({});
+  // Reading again until the published version's outcome arrives (a layout using no part never gets one).
+  const [gaveUpOn, setGaveUpOn] = useState<number | null>(null);
 
   useEffect(() => {
     // Mounted per account (keyed by it). Read until the published version's outcome is there.
@@ -46,6 +48,7 @@ export function AlipayHomeStatus({ accountId, version, canRetry, onImport }: Pro
           setParts(found);
           const arrived = version === null || found.some((p) => p.version >= version);
           if (!arrived && tries < POLL_TRIES) timer = setTimeout(read, ALIPAY_HOME_POLL_MS);
+          else if (!arrived) setGaveUpOn(version);
         },
         // Not connected to Alipay, or no server: the designer says nothing of Alipay.
         () => {
@@ -64,7 +67,8 @@ export function AlipayHomeStatus({ accountId, version, canRetry, onImport }: Pro
 
   const newest = parts.reduce((max, p) => Math.max(max, p.version), -1);
   const shown = ORDER.flatMap((part) => parts.filter((p) => p.part === part && p.version === newest));
-  const waiting = version !== null && newest < version;
+  const stale = version !== null && newest < version;
+  const waiting = stale && gaveUpOn !== version;
 
   const retry = (part: AlipayPart) => {
     setBusy(part);
@@ -106,7 +110,7 @@ export function AlipayHomeStatus({ accountId, version, canRetry, onImport }: Pro
             <span className="dz-status-text">{t('designer.alipayHome.waiting')}</span>
           </li>
         )}
-        {!waiting &&
+        {!stale &&
           shown.map((outcome) => {
             const text = busy === outcome.part ? t('designer.alipayHome.retrying') : describe(outcome);
             const title = outcome.message ? `${describe(outcome)} — ${outcome.message}` : describe(outcome);
