@@ -43,13 +43,14 @@ pub fn receive<W: World + ?Sized>(
     now: Millis,
 ) -> Result<Vec<Change>, WicketError> {
     let account = world
-        .account(&inbound.account_id)
+        .account(&inbound.account_id)?
         .ok_or_else(|| WicketError::not_found(format!("account {}", inbound.account_id)))?;
     if account.archived {
         return Err(WicketError::new(ErrorCode::NotFound, "this account is no longer in service"));
     }
     check_inbound(inbound, platform::for_profile(account.platform))?;
-    let existing = world.subscriber_by_platform_id(&inbound.account_id, &inbound.platform, &inbound.platform_user_id);
+    let existing =
+        world.subscriber_by_platform_id(&inbound.account_id, &inbound.platform, &inbound.platform_user_id)?;
     let mut subscriber = existing.clone().unwrap_or_else(|| Subscriber {
         id: ids.subscriber.clone(),
         account_id: inbound.account_id.clone(),
@@ -63,9 +64,9 @@ pub fn receive<W: World + ?Sized>(
         created_at: now,
         updated_at: now,
     });
-    let conversation = world.conversation_of(&subscriber.id);
+    let conversation = world.conversation_of(&subscriber.id)?;
     if let (Some(conversation), Some(platform_id)) = (&conversation, &inbound.platform_msg_id) {
-        if world.message_by_platform_id(&conversation.id, platform_id).is_some() {
+        if world.message_by_platform_id(&conversation.id, platform_id)?.is_some() {
             return Ok(Vec::new());
         }
     }
@@ -206,7 +207,7 @@ pub(crate) fn send<W: World + ?Sized>(
     note: bool,
     actor: &Actor,
 ) -> Result<Vec<Change>, WicketError> {
-    if let Some(existing) = world.message(id) {
+    if let Some(existing) = world.message(id)? {
         // The same message sent twice (a retry) is stored once.
         return if existing.conversation_id == conversation_id && existing.body == *body {
             Ok(Vec::new())
@@ -219,14 +220,14 @@ pub(crate) fn send<W: World + ?Sized>(
     }
     check_body(body)?;
     let conversation = world
-        .conversation(conversation_id)
+        .conversation(conversation_id)?
         .ok_or_else(|| WicketError::not_found(format!("conversation {conversation_id}")))?;
     if !note {
         let account = world
-            .account(&conversation.account_id)
+            .account(&conversation.account_id)?
             .ok_or_else(|| WicketError::not_found(format!("account {}", conversation.account_id)))?;
         let policy = account.reply_policy();
-        let window = reply_window(&policy, &world.reply_ledger(conversation_id, actor.now), actor.now);
+        let window = reply_window(&policy, &world.reply_ledger(conversation_id, actor.now)?, actor.now);
         if !window.open {
             let reason = window.closed_reason.unwrap_or_else(|| "reply_window.expired".into());
             let mut error = WicketError::new(ErrorCode::Invalid, format!("the reply window is closed ({reason})"));

@@ -71,7 +71,7 @@ pub fn import_followers<W: World + ?Sized>(
     new_ids: &[String],
     now: Millis,
 ) -> Result<Vec<Change>, WicketError> {
-    let account = world.account(account_id).ok_or_else(|| WicketError::not_found(format!("account {account_id}")))?;
+    let account = world.account(account_id)?.ok_or_else(|| WicketError::not_found(format!("account {account_id}")))?;
     if account.archived {
         return Err(WicketError::new(ErrorCode::NotFound, "this account is no longer in service"));
     }
@@ -82,7 +82,7 @@ pub fn import_followers<W: World + ?Sized>(
             continue;
         }
         let remark = profile.remark.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        let existing = world.subscriber_by_platform_id(account_id, platform, &profile.platform_user_id);
+        let existing = world.subscriber_by_platform_id(account_id, platform, &profile.platform_user_id)?;
         let subscriber = match &existing {
             Some(known) => {
                 let mut known = known.clone();

@@ -29,7 +29,7 @@ pub use error::{ErrorCode, Issue, WicketError};
 pub use mutation::Mutation;
 pub use platform::PlatformProfile;
 pub use staff::{NewStaff, Permission, Role, StaffChange, StaffUser};
-pub use world::{Actor, MemoryWorld, World};
+pub use world::{Actor, MemoryWorld, ReadError, World};
 
 /// Milliseconds since the Unix epoch. A plain number so that it crosses JSON
 /// and TypeScript unchanged.

@@ -176,7 +176,7 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
     match mutation {
         Mutation::CreateAccount(new) => {
             let new = new.clone().normalized().map_err(WicketError::invalid)?;
-            if let Some(existing) = world.account(&new.id) {
+            if let Some(existing) = world.account(&new.id)? {
                 // The same create applied twice (e.g. replayed by a console
                 // that lost its acknowledgement) is not an error.
                 return if existing.name == new.name && existing.platform == new.platform {
@@ -188,13 +188,13 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
             Ok(vec![Change::Account(new.into_account(now))])
         }
         Mutation::UpdateAccount { id, patch } => {
-            let current = world.account(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let current = world.account(id)?.ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let next = patch.applied_to(&current, now).map_err(WicketError::invalid)?;
             Ok(changed(&current, next, Change::Account))
         }
         Mutation::ArchiveAccount { id } | Mutation::RestoreAccount { id } => {
             let archived = matches!(mutation, Mutation::ArchiveAccount { .. });
-            let current = world.account(id).ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
+            let current = world.account(id)?.ok_or_else(|| WicketError::not_found(format!("account {id}")))?;
             let mut next = current.clone();
             if next.archived != archived {
                 next.archived = archived;
@@ -222,7 +222,7 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
             Ok(changed_at(&current, next, now, Change::Conversation))
         }
         Mutation::UpdateSubscriber { id, tags, note } => {
-            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let current = world.subscriber(id)?.ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
             let mut next = current.clone();
             if let Some(tags) = tags {
                 next.tags = conversation_rules::clean_labels(tags, "tags")?;
@@ -240,13 +240,13 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
             Ok(changed_at(&current, next, now, Change::Conversation))
         }
         Mutation::EditSubscriberTags { id, add, remove } => {
-            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let current = world.subscriber(id)?.ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
             let tags = edited_set(&current.tags, add, remove, "tags")?;
             let next = Subscriber { tags, ..current.clone() };
             Ok(changed_at(&current, next, now, Change::Subscriber))
         }
         Mutation::SetSubscriberNote { id, note, base } => {
-            let current = world.subscriber(id).ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
+            let current = world.subscriber(id)?.ok_or_else(|| WicketError::not_found(format!("subscriber {id}")))?;
             conversation_rules::check_note(note)?;
             // The same note sent again (a replay, or two people writing the
             // same words) changes nothing and loses nothing.
@@ -277,7 +277,7 @@ fn edited_set(current: &[String], add: &[String], remove: &[String], path: &str)
 }
 
 fn conversation<W: World + ?Sized>(world: &W, id: &str) -> Result<Conversation, WicketError> {
-    world.conversation(id).ok_or_else(|| WicketError::not_found(format!("conversation {id}")))
+    world.conversation(id)?.ok_or_else(|| WicketError::not_found(format!("conversation {id}")))
 }
 
 fn changed<T: PartialEq>(current: &T, next: T, wrap: fn(T) -> Change) -> Vec<Change> {

@@ -9,24 +9,60 @@ use std::collections::BTreeMap;
 use crate::account::Account;
 use crate::change::Change;
 use crate::conversation::{Conversation, Message, Subscriber};
+use crate::error::{ErrorCode, WicketError};
 use crate::reply_window::ReplyLedger;
 use crate::Millis;
 
 /// What a mutation may read. The server reads inside its transaction; the
 /// console reads its cache with the changes still waiting applied on top.
+/// Every read says whether it worked: `Ok(None)` is "there is none",
+/// `Err` is "it could not be read", and a decision that meets an `Err`
+/// stops with it instead of deciding on a guess.
 pub trait World {
-    fn account(&self, id: &str) -> Option<Account>;
-    fn subscriber(&self, id: &str) -> Option<Subscriber>;
-    fn conversation(&self, id: &str) -> Option<Conversation>;
-    fn message(&self, id: &str) -> Option<Message>;
+    fn account(&self, id: &str) -> Result<Option<Account>, ReadError>;
+    fn subscriber(&self, id: &str) -> Result<Option<Subscriber>, ReadError>;
+    fn conversation(&self, id: &str) -> Result<Option<Conversation>, ReadError>;
+    fn message(&self, id: &str) -> Result<Option<Message>, ReadError>;
     /// The conversation's history as the reply window needs it.
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger;
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> Result<ReplyLedger, ReadError>;
     /// The subscriber a platform knows by `platform_user_id`.
-    fn subscriber_by_platform_id(&self, account_id: &str, platform: &str, platform_user_id: &str)
-        -> Option<Subscriber>;
-    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation>;
+    fn subscriber_by_platform_id(
+        &self,
+        account_id: &str,
+        platform: &str,
+        platform_user_id: &str,
+    ) -> Result<Option<Subscriber>, ReadError>;
+    fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>, ReadError>;
     /// An inbound message already received under the platform's id.
-    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message>;
+    fn message_by_platform_id(
+        &self,
+        conversation_id: &str,
+        platform_msg_id: &str,
+    ) -> Result<Option<Message>, ReadError>;
+}
+
+/// A read the world could not make: its store failed, or holds something
+/// that cannot be read. The decision reading it is refused with it, and
+/// nothing it would have decided is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read the stored data: {reason}")]
+pub struct ReadError {
+    /// What went wrong, for logs and a report.
+    pub reason: String,
+}
+
+impl ReadError {
+    pub fn new(reason: impl std::fmt::Display) -> Self {
+        Self { reason: reason.to_string() }
+    }
+}
+
+/// A decision refused because it could not read what it needed: a storage
+/// failure, not a rule broken.
+impl From<ReadError> for WicketError {
+    fn from(error: ReadError) -> Self {
+        WicketError::new(ErrorCode::Storage, error.to_string())
+    }
 }
 
 /// Who makes a change, and when.
@@ -65,45 +101,222 @@ impl MemoryWorld {
             }
         }
     }
+
+    /// The conversation's reply ledger; memory never fails to read.
+    pub fn ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
+        let mut history: Vec<&Message> =
+            self.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
+        history.sort_by_key(|m| (m.created_at, m.id.clone()));
+        ReplyLedger::of_messages(history, now)
+    }
 }
 
 impl World for MemoryWorld {
-    fn account(&self, id: &str) -> Option<Account> {
-        self.accounts.get(id).cloned()
+    fn account(&self, id: &str) -> Result<Option<Account>, ReadError> {
+        Ok(self.accounts.get(id).cloned())
     }
-    fn subscriber(&self, id: &str) -> Option<Subscriber> {
-        self.subscribers.get(id).cloned()
+    fn subscriber(&self, id: &str) -> Result<Option<Subscriber>, ReadError> {
+        Ok(self.subscribers.get(id).cloned())
     }
-    fn conversation(&self, id: &str) -> Option<Conversation> {
-        self.conversations.get(id).cloned()
+    fn conversation(&self, id: &str) -> Result<Option<Conversation>, ReadError> {
+        Ok(self.conversations.get(id).cloned())
     }
-    fn message(&self, id: &str) -> Option<Message> {
-        self.messages.get(id).cloned()
+    fn message(&self, id: &str) -> Result<Option<Message>, ReadError> {
+        Ok(self.messages.get(id).cloned())
     }
     fn subscriber_by_platform_id(
         &self,
         account_id: &str,
         platform: &str,
         platform_user_id: &str,
-    ) -> Option<Subscriber> {
-        self.subscribers
+    ) -> Result<Option<Subscriber>, ReadError> {
+        Ok(self
+            .subscribers
             .values()
             .find(|s| s.account_id == account_id && s.platform == platform && s.platform_user_id == platform_user_id)
-            .cloned()
+            .cloned())
     }
-    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation> {
-        self.conversations.values().find(|c| c.subscriber_id == subscriber_id).cloned()
+    fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>, ReadError> {
+        Ok(self.conversations.values().find(|c| c.subscriber_id == subscriber_id).cloned())
     }
-    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message> {
-        self.messages
+    fn message_by_platform_id(
+        &self,
+        conversation_id: &str,
+        platform_msg_id: &str,
+    ) -> Result<Option<Message>, ReadError> {
+        Ok(self
+            .messages
             .values()
             .find(|m| m.conversation_id == conversation_id && m.platform_msg_id.as_deref() == Some(platform_msg_id))
-            .cloned()
+            .cloned())
     }
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
-        let mut history: Vec<&Message> =
-            self.messages.values().filter(|m| m.conversation_id == conversation_id).collect();
-        history.sort_by_key(|m| (m.created_at, m.id.clone()));
-        ReplyLedger::of_messages(history, now)
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> Result<ReplyLedger, ReadError> {
+        Ok(self.ledger(conversation_id, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::NewAccount;
+    use crate::conversation::{ConversationStatus, MessageBody};
+    use crate::conversation_rules::{receive, Inbound, NewIds};
+    use crate::mutation::{apply, Mutation};
+    use crate::platform::PlatformProfile;
+
+    const NOW: Millis = 1_767_225_600_000;
+
+    type Decision = dyn Fn(&Failing) -> Result<Vec<Change>, WicketError>;
+
+    /// A world whose store fails on one kind of read and answers the others
+    /// from memory.
+    struct Failing {
+        world: MemoryWorld,
+        fails: &'static str,
+    }
+
+    impl Failing {
+        fn read(&self, what: &str) -> Result<(), ReadError> {
+            if self.fails == what {
+                Err(ReadError::new(format!("disk I/O error reading {what}")))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    impl World for Failing {
+        fn account(&self, id: &str) -> Result<Option<Account>, ReadError> {
+            self.read("account")?;
+            self.world.account(id)
+        }
+        fn subscriber(&self, id: &str) -> Result<Option<Subscriber>, ReadError> {
+            self.read("subscriber")?;
+            self.world.subscriber(id)
+        }
+        fn conversation(&self, id: &str) -> Result<Option<Conversation>, ReadError> {
+            self.read("conversation")?;
+            self.world.conversation(id)
+        }
+        fn message(&self, id: &str) -> Result<Option<Message>, ReadError> {
+            self.read("message")?;
+            self.world.message(id)
+        }
+        fn reply_ledger(&self, conversation_id: &str, now: Millis) -> Result<ReplyLedger, ReadError> {
+            self.read("reply_ledger")?;
+            self.world.reply_ledger(conversation_id, now)
+        }
+        fn subscriber_by_platform_id(
+            &self,
+            account_id: &str,
+            platform: &str,
+            platform_user_id: &str,
+        ) -> Result<Option<Subscriber>, ReadError> {
+            self.read("subscriber_by_platform_id")?;
+            self.world.subscriber_by_platform_id(account_id, platform, platform_user_id)
+        }
+        fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>, ReadError> {
+            self.read("conversation_of")?;
+            self.world.conversation_of(subscriber_id)
+        }
+        fn message_by_platform_id(
+            &self,
+            conversation_id: &str,
+            platform_msg_id: &str,
+        ) -> Result<Option<Message>, ReadError> {
+            self.read("message_by_platform_id")?;
+            self.world.message_by_platform_id(conversation_id, platform_msg_id)
+        }
+    }
+
+    fn new_account(id: &str) -> Mutation {
+        Mutation::CreateAccount(NewAccount {
+            id: id.into(),
+            name: "Shop".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#07c160".into(),
+        })
+    }
+
+    fn inbound(platform_msg_id: &str) -> Inbound {
+        Inbound {
+            account_id: "acc".into(),
+            platform: "sandbox".into(),
+            platform_user_id: "visitor-1".into(),
+            display_name: "访客".into(),
+            platform_msg_id: Some(platform_msg_id.into()),
+            body: MessageBody::Text { text: "你好".into() },
+        }
+    }
+
+    fn ids(n: u32) -> NewIds {
+        NewIds { subscriber: format!("s{n}"), conversation: format!("c{n}"), message: format!("m{n}") }
+    }
+
+    /// An account whose subscriber wrote a moment ago: subscriber `s1`,
+    /// conversation `c1`, message `m1` (the platform's `p1`).
+    fn world() -> MemoryWorld {
+        let mut world = MemoryWorld::default();
+        let actor = Actor { staff_id: "staff-1".into(), now: NOW };
+        world.absorb(apply(&world, &new_account("acc"), &actor).unwrap());
+        world.absorb(receive(&world, &inbound("p1"), &ids(1), NOW).unwrap());
+        world
+    }
+
+    #[test]
+    fn a_read_that_fails_refuses_the_decision_with_its_failure() {
+        let actor = Actor { staff_id: "staff-1".into(), now: NOW + 1_000 };
+        let reply = Mutation::SendMessage {
+            id: "r1".into(),
+            conversation_id: "c1".into(),
+            body: MessageBody::Text { text: "在的".into() },
+            note: false,
+        };
+        let decide_change = |mutation: Mutation| {
+            let actor = actor.clone();
+            move |world: &Failing| apply(world, &mutation, &actor)
+        };
+        let decide_receive = |message: Inbound| move |world: &Failing| receive(world, &message, &ids(2), NOW + 1_000);
+        // Each decision would go ahead on a read that came back empty: a new
+        // account, a second subscriber for the same person, a message stored
+        // twice, a reply refused as outside a window that is open.
+        let cases: Vec<(&str, Box<Decision>)> = vec![
+            ("account", Box::new(decide_change(new_account("other")))),
+            ("account", Box::new(decide_change(Mutation::ArchiveAccount { id: "acc".into() }))),
+            (
+                "subscriber",
+                Box::new(decide_change(Mutation::SetSubscriberNote {
+                    id: "s1".into(),
+                    note: "VIP".into(),
+                    base: String::new(),
+                })),
+            ),
+            (
+                "conversation",
+                Box::new(decide_change(Mutation::SetConversationStatus {
+                    id: "c1".into(),
+                    status: ConversationStatus::Resolved,
+                })),
+            ),
+            ("message", Box::new(decide_change(reply.clone()))),
+            ("reply_ledger", Box::new(decide_change(reply))),
+            ("subscriber_by_platform_id", Box::new(decide_receive(inbound("p2")))),
+            ("conversation_of", Box::new(decide_receive(inbound("p2")))),
+            ("message_by_platform_id", Box::new(decide_receive(inbound("p1")))),
+        ];
+        for (fails, decide) in cases {
+            let healthy = Failing { world: world(), fails: "nothing" };
+            assert!(decide(&healthy).is_ok(), "with every read working, the decision reading {fails} is taken");
+            let failing = Failing { world: world(), fails };
+            let refused = decide(&failing).expect_err("a decision whose read failed is refused");
+            assert_eq!(refused.code, ErrorCode::Storage, "a failed {fails} read is a storage failure: {refused:?}");
+            assert_eq!(
+                refused.message,
+                format!("cannot read the stored data: disk I/O error reading {fails}"),
+                "the refusal carries the read's own failure"
+            );
+        }
     }
 }

@@ -230,7 +230,7 @@ impl Cache {
         };
         // The same policy and ledger the model checks a reply against.
         let policy = account.reply_policy();
-        let ledger = wicket_model::World::reply_ledger(world, conversation_id, server_now);
+        let ledger = world.ledger(conversation_id, server_now);
         let window = reply_window(&policy, &ledger, server_now);
         let earlier = other_conversations(&conn, &subscriber.id, conversation_id)?;
         let note_conflicts = note_conflicts(&conn, &subscriber.id)?;

@@ -168,7 +168,7 @@ async fn mark_failed(state: &AppState, message_id: &str, reason: &str) -> Result
     let id = message_id.to_owned();
     let reason = reason.to_owned();
     let decide = Box::new(move |world: &dyn wicket_model::World| {
-        Ok(match world.message(&id) {
+        Ok(match world.message(&id)? {
             Some(mut message) => {
                 message.delivery = Some(Delivery::Failed { reason });
                 vec![Change::Message(message)]

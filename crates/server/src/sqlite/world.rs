@@ -3,28 +3,31 @@
 
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
-use wicket_model::{Account, Change, Millis, WicketError, World};
+use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
 use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{account_from_row, db, sql};
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
-/// What a mutation reads, inside the push's transaction. Reads that fail
-/// are kept, so the push fails as a whole instead of deciding on a guess.
+/// What a mutation reads, inside the push's transaction. A read that fails
+/// is handed to the decision, which stops with it, and its cause is kept:
+/// the push then fails as a storage failure (and is tried again) instead of
+/// being recorded as refused.
 pub(super) struct TxWorld<'a> {
     pub(super) tx: &'a Transaction<'a>,
     pub(super) failure: std::cell::RefCell<Option<StorageError>>,
 }
 
 impl TxWorld<'_> {
-    fn read<T>(&self, result: Result<Option<T>>) -> Option<T> {
-        result.unwrap_or_else(|e| {
+    fn read<T>(&self, result: Result<T>) -> std::result::Result<T, ReadError> {
+        result.map_err(|e| {
+            let read = ReadError::new(&e);
             self.failure.borrow_mut().get_or_insert(e);
-            None
+            read
         })
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, query: &str, id: &str) -> Option<T> {
+    fn json<T: serde::de::DeserializeOwned>(&self, query: &str, id: &str) -> std::result::Result<Option<T>, ReadError> {
         let found: Result<Option<String>> = self.tx.query_row(query, [id], |r| r.get(0)).optional().map_err(sql);
         let decoded = found.and_then(|body| {
             body.map(|b| serde_json::from_str(&b).map_err(|e| StorageError::Corrupt(e.to_string()))).transpose()
@@ -34,7 +37,7 @@ impl TxWorld<'_> {
 }
 
 impl World for TxWorld<'_> {
-    fn account(&self, id: &str) -> Option<Account> {
+    fn account(&self, id: &str) -> std::result::Result<Option<Account>, ReadError> {
         let found = self
             .tx
             .query_row(
@@ -48,15 +51,15 @@ impl World for TxWorld<'_> {
         self.read(found)
     }
 
-    fn subscriber(&self, id: &str) -> Option<Subscriber> {
+    fn subscriber(&self, id: &str) -> std::result::Result<Option<Subscriber>, ReadError> {
         self.json("SELECT body FROM subscribers WHERE id = ?1", id)
     }
 
-    fn conversation(&self, id: &str) -> Option<Conversation> {
+    fn conversation(&self, id: &str) -> std::result::Result<Option<Conversation>, ReadError> {
         self.json("SELECT body FROM conversations WHERE id = ?1", id)
     }
 
-    fn message(&self, id: &str) -> Option<Message> {
+    fn message(&self, id: &str) -> std::result::Result<Option<Message>, ReadError> {
         self.json("SELECT body FROM messages WHERE id = ?1", id)
     }
 
@@ -65,7 +68,7 @@ impl World for TxWorld<'_> {
         account_id: &str,
         platform: &str,
         platform_user_id: &str,
-    ) -> Option<Subscriber> {
+    ) -> std::result::Result<Option<Subscriber>, ReadError> {
         let found: Result<Option<String>> = self
             .tx
             .query_row(
@@ -79,11 +82,15 @@ impl World for TxWorld<'_> {
         self.read(decoded)
     }
 
-    fn conversation_of(&self, subscriber_id: &str) -> Option<Conversation> {
+    fn conversation_of(&self, subscriber_id: &str) -> std::result::Result<Option<Conversation>, ReadError> {
         self.json("SELECT body FROM conversations WHERE subscriber_id = ?1", subscriber_id)
     }
 
-    fn message_by_platform_id(&self, conversation_id: &str, platform_msg_id: &str) -> Option<Message> {
+    fn message_by_platform_id(
+        &self,
+        conversation_id: &str,
+        platform_msg_id: &str,
+    ) -> std::result::Result<Option<Message>, ReadError> {
         let found: Result<Option<String>> = self
             .tx
             .query_row(
@@ -97,15 +104,9 @@ impl World for TxWorld<'_> {
         self.read(decoded)
     }
 
-    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> ReplyLedger {
-        let history = conversation_history(self.tx, conversation_id, now);
-        match history {
-            Ok(messages) => ReplyLedger::of_messages(&messages, now),
-            Err(e) => {
-                self.failure.borrow_mut().get_or_insert(e);
-                ReplyLedger::default()
-            }
-        }
+    fn reply_ledger(&self, conversation_id: &str, now: Millis) -> std::result::Result<ReplyLedger, ReadError> {
+        let history = self.read(conversation_history(self.tx, conversation_id, now))?;
+        Ok(ReplyLedger::of_messages(&history, now))
     }
 }
 
@@ -238,4 +239,55 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 pub(super) fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use wicket_model::mutation::{self, Actor};
+    use wicket_model::{ErrorCode, Mutation, NewAccount, PlatformProfile};
+
+    use super::*;
+
+    #[test]
+    fn a_read_that_fails_reaches_the_decision_and_the_record_fails_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = wicket_sqlite::migrations(&super::super::MIGRATIONS).unwrap();
+        let mut conn = wicket_sqlite::open(&dir.path().join("server.sqlite"), &migrations).unwrap();
+        // An account whose stored settings cannot be read.
+        conn.execute(
+            "INSERT INTO accounts
+               (id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings)
+             VALUES ('acc', 'Shop', 'wechat', '', '', '#07c160', 0, 1, 1, '{not json')",
+            [],
+        )
+        .unwrap();
+        let create = Mutation::CreateAccount(NewAccount {
+            id: "acc".into(),
+            name: "Another shop".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#07c160".into(),
+        });
+        let decided = Arc::new(Mutex::new(None));
+        let seen = decided.clone();
+        let decide: DecideFn = Box::new(move |world: &dyn World| {
+            let result = mutation::apply(world, &create, &Actor { staff_id: "staff-1".into(), now: 2 });
+            *seen.lock().unwrap() = Some(result.clone());
+            result
+        });
+        let tx = conn.transaction().unwrap();
+        let recorded = decide_and_save(&tx, decide, 2);
+        let failure = match recorded {
+            Err(StorageError::Database(failure)) => failure,
+            other => panic!("the record fails as a storage failure, not a decision: {other:?}"),
+        };
+        let refused = decided.lock().unwrap().take().expect("the decision ran").expect_err("and was refused");
+        assert_eq!(refused.code, ErrorCode::Storage, "the decision met the failed read, not a missing account");
+        assert!(refused.message.contains(&failure), "with the read's own failure: {refused:?} / {failure}");
+        let changes: i64 = tx.query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
+        assert_eq!(changes, 0, "nothing is recorded");
+    }
 }
