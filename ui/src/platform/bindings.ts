@@ -1043,7 +1043,8 @@ export type ReminderProps = {
 
 /**
  *  An account's reply rules; defaults come from its platform profile and
- *  staff may adjust them per account.
+ *  staff may adjust them per account (PLATFORM-RULES §2: WX-KF, ALI-J3
+ *  AlipayOpenPublicMessageCustomApi).
  */
 export type ReplyPolicy = {
 	/**
