@@ -249,15 +249,20 @@ impl Double {
             }
         };
         let mut drop = false;
+        let mut applied_then_unknown = false;
         match state.take_fault(&method) {
             Some(FaultKind::UnknownError) => return refuse(&mut state, AliError::unknown()),
+            Some(FaultKind::AppliedThenUnknownError) => applied_then_unknown = true,
             Some(FaultKind::Error { code, msg, sub_code, sub_msg }) => {
                 return refuse(&mut state, AliError::new(&code, &msg, &sub_code, sub_msg))
             }
             Some(FaultKind::Drop) => drop = true,
             None => {}
         }
-        let result = state.dispatch(&app_id, &method, &biz, upload);
+        let mut result = state.dispatch(&app_id, &method, &biz, upload);
+        if applied_then_unknown {
+            result = result.and(Err(AliError::unknown()));
+        }
         self.signed(&mut state, &app_id, &method, charset, result, drop)
     }
 

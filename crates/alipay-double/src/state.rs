@@ -130,6 +130,9 @@ pub enum FaultKind {
     UnknownError,
     /// Act on the call, then drop the connection without an answer (the outcome is unknown to the caller).
     Drop,
+    /// Act on the call, then answer `20000 isp.unknow-error` (signed): Alipay's "unknown error"
+    /// does not say the call was not carried out.
+    AppliedThenUnknownError,
     /// Answer this error without acting.
     Error { code: String, msg: String, sub_code: String, sub_msg: String },
 }

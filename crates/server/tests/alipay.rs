@@ -673,6 +673,58 @@ async fn a_menu_tap_shows_the_buttons_name() {
 }
 
 #[tokio::test]
+async fn a_reply_alipay_carried_out_but_answered_with_an_unknown_error_is_unknown_and_not_sent_again() {
+    let f = Fixture::start("utf-8").await;
+    f.double.send_notify(APP_ID, "2088102000000011", Push::Text { content: "hi".into() }).await.unwrap();
+    let method = "alipay.open.public.message.custom.send";
+    f.double.fail_next(Fault { kind: FaultKind::AppliedThenUnknownError, count: 1, method: Some(method.into()) });
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "twenty", "到了吗").await;
+    assert_eq!(f.settled("twenty").await, SendState::Unknown);
+    assert_eq!(
+        f.message("twenty").await.delivery,
+        Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
+    );
+    assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "delivered exactly once");
+    let tries = f.double.calls().iter().filter(|c| c.method == method).count();
+    assert_eq!(tries, 1, "a 20000 answer to a send is not a reason to send again");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_busy_menu_modify_is_tried_again_and_never_turned_into_a_create() {
+    let f = Fixture::start("utf-8").await;
+    let layout = home_layout(false);
+    f.publish(&layout).await;
+    let creates = || f.double.calls().iter().filter(|c| c.method == "alipay.open.public.menu.create").count();
+    let modifies = || f.double.calls().iter().filter(|c| c.method == "alipay.open.public.menu.modify").count();
+    assert_eq!(creates(), 1, "the first publish creates the menu (Alipay: MENU_NOT_EXIST)");
+    let modified_before = modifies();
+    let mut changed = layout.clone();
+    changed.menu.items.push(MenuItem::action("m9", "在线客服", Action::OpenConversation));
+    let modify = "alipay.open.public.menu.modify";
+    f.double.fail_next(Fault { kind: FaultKind::UnknownError, count: 1, method: Some(modify.into()) });
+    let published = f.publish(&changed).await;
+    let menu = published["alipay"].as_array().unwrap().iter().find(|p| p["part"] == "menu").cloned().unwrap();
+    assert_eq!(menu["state"], "published", "{published}");
+    assert_eq!(creates(), 1, "a busy modify is not followed by a create");
+    assert_eq!(modifies(), modified_before + 2, "busy, then taken");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_gbk_account_calls_alipay_in_utf8_so_an_emoji_arrives_as_written() {
+    let f = Fixture::start("gbk").await;
+    f.double.send_notify(APP_ID, "2088102000000012", Push::Text { content: "在吗".into() }).await.unwrap();
+    let conversation = f.conversation().await;
+    f.reply(&conversation, "smile", "在的😀").await;
+    assert_eq!(f.settled("smile").await, SendState::Sent);
+    let sent = f.double.sent(APP_ID).unwrap();
+    assert_eq!(sent[0].biz_content["text"]["content"], "在的😀", "{sent:?}");
+    f.server.stop().await;
+}
+
+#[tokio::test]
 async fn a_busy_alipay_gets_the_part_again_after_a_pause() {
     let f = Fixture::start("utf-8").await;
     let method = "alipay.open.public.topic.create";

@@ -206,7 +206,9 @@ impl AlipayPlatform {
         let keys = connection.keys().map_err(|e| CallError::NotSent(format!("the stored keys cannot be used: {e}")))?;
         let caller = Caller {
             app_id: &connection.app_id,
-            charset: connection.charset(),
+            // The charset is per request, and the connection's concerns the gateway only: OpenAPI
+            // calls go in UTF-8, which holds every character (GBK would turn an emoji into `&#…;`).
+            charset: Charset::Utf8,
             app_key: &keys.app_key,
             alipay_key: &keys.alipay_key,
         };
@@ -238,19 +240,17 @@ impl AlipayPlatform {
 /// The method the connection test calls.
 pub const TEST_METHOD: &str = "alipay.open.public.info.query";
 
-/// The issue key of Alipay's refusal of a reply (custom send). Alipay names
-/// its refusals in `sub_code`; the 48-hour window, the daily quota and a
-/// person who no longer follows get their own words.
-pub fn send_refusal_key(code: &str) -> &'static str {
-    let code = code.to_ascii_uppercase();
-    if code.contains("FOLLOW") {
-        "alipay.send.not_following"
-    } else if code.contains("LIMIT") || code.contains("FREQ") || code.contains("QUOTA") {
-        "alipay.send.quota"
-    } else if code.contains("48") || code.contains("TIME") || code.contains("EXPIRE") || code.contains("INTERACT") {
-        "alipay.send.window_closed"
-    } else {
-        "alipay.send.refused"
+/// The issue key of Alipay's refusal of a reply (custom send), by the exact
+/// (`code`, `sub_code`) pair: the 48-hour window, the daily quota and a person
+/// who no longer follows get their own words; any other pair is the generic
+/// refusal, whose Alipay sub_code and sub_msg are kept for staff as Alipay
+/// wrote them (a pair is never guessed from part of its name).
+pub fn send_refusal_key(code: &str, sub_code: Option<&str>) -> &'static str {
+    match (code, sub_code.unwrap_or_default()) {
+        ("40004", "USER_NOT_FOLLOW") => "alipay.send.not_following",
+        ("40004", "FREQUENCY_LIMITED") => "alipay.send.quota",
+        ("40004", "USER_INTERACTION_EXPIRED") => "alipay.send.window_closed",
+        _ => "alipay.send.refused",
     }
 }
 
@@ -260,14 +260,30 @@ fn is_transient(code: &str, sub_code: Option<&str>) -> bool {
     code == "20000" || sub_code.is_some_and(|s| s.to_ascii_uppercase().contains("SYSTEM_ERROR"))
 }
 
+/// The outcome of a custom send. Alipay's "unknown error" (20000 and its
+/// kind) does not say the message was not delivered, and custom send has no
+/// idempotency key: it is unknown, never sent again by itself.
+fn send_outcome_of(result: Result<wicket_alipay::openapi::Response, CallError>) -> SendOutcome {
+    match result {
+        Err(CallError::Refused { code, sub_code, .. }) if is_transient(&code, sub_code.as_deref()) => {
+            tracing::info!(code = %code, sub_code = ?sub_code, "Alipay answered a custom send with an unknown error");
+            SendOutcome::Unknown
+        }
+        other => outcome_of(other),
+    }
+}
+
+/// The outcome of a call that may be made again (a busy answer is retried).
 fn outcome_of(result: Result<wicket_alipay::openapi::Response, CallError>) -> SendOutcome {
     match result {
         Ok(_) => SendOutcome::Sent,
         Err(CallError::Refused { code, sub_code, msg, .. }) if is_transient(&code, sub_code.as_deref()) => {
             SendOutcome::Retry { reason: format!("{code} {msg}") }
         }
-        Err(e @ CallError::Refused { .. }) => {
-            SendOutcome::Refused { reason: send_refusal_key(e.code().unwrap_or_default()).into() }
+        Err(CallError::Refused { code, sub_code, sub_msg, .. }) => {
+            let reason = send_refusal_key(&code, sub_code.as_deref());
+            tracing::info!(code = %code, sub_code = ?sub_code, sub_msg = ?sub_msg, reason, "Alipay refused a reply");
+            SendOutcome::Refused { reason: reason.into() }
         }
         Err(CallError::NotSent(why)) => SendOutcome::Retry { reason: why },
         // The request reached Alipay: it may have been delivered.
@@ -394,6 +410,8 @@ const TOPIC: ListedPart = ListedPart {
 pub const MENU_CREATE: &str = "alipay.open.public.menu.create";
 pub const MENU_MODIFY: &str = "alipay.open.public.menu.modify";
 pub const MENU_QUERY: &str = "alipay.open.public.menu.query";
+/// The sub_code (under 40004) of a menu modified or queried before one was created.
+pub const MENU_NOT_EXIST: &str = "MENU_NOT_EXIST";
 pub const EXTENSION_CREATE: &str = "alipay.open.public.default.extension.create";
 /// Lists the default and the personalized extension areas.
 pub const EXTENSION_QUERY: &str = "alipay.open.public.personalized.extension.batchquery";
@@ -493,7 +511,7 @@ impl AlipayPlatform {
             Err(e) => {
                 let (state, reason) = match &e {
                     CallError::Refused { code, sub_code, .. } if !is_transient(code, sub_code.as_deref()) => {
-                        (AlipayPartState::Refused, home_refusal_key(e.code().unwrap_or_default()))
+                        (AlipayPartState::Refused, home_refusal_key(code))
                     }
                     CallError::Unverified(_) => (AlipayPartState::Failed, "alipay.home.unverified"),
                     _ => (AlipayPartState::Failed, "platform.call.unavailable"),
@@ -529,7 +547,11 @@ impl AlipayPlatform {
         let Some(menu) = wanted else { return Ok(PartResult::Untouched) };
         match self.call(state, connection, MENU_MODIFY, &menu).await {
             Ok(_) => Ok(PartResult::Published),
-            Err(CallError::Refused { .. }) => {
+            // Only Alipay's "menu does not exist": any other refusal (a busy 20000 included) is
+            // the modify's own, and creating then would be refused or add a second menu.
+            Err(CallError::Refused { code, sub_code: Some(sub_code), .. })
+                if code == "40004" && sub_code == MENU_NOT_EXIST =>
+            {
                 self.call(state, connection, MENU_CREATE, &menu).await.map(|_| PartResult::Published)
             }
             Err(e) => Err(e),
@@ -601,7 +623,7 @@ impl AlipayPlatform {
         let menu = match self.call(state, connection, MENU_QUERY, &json!({})).await {
             Ok(answer) => live_menu_of(&answer.body),
             // An account without a menu.
-            Err(e) if e.code() == Some("MENU_NOT_EXIST") => None,
+            Err(e) if e.code() == Some(MENU_NOT_EXIST) => None,
             Err(e) => return Err(e),
         };
         let areas = self.call(state, connection, EXTENSION_QUERY, &json!({})).await?;
@@ -638,13 +660,14 @@ fn live_menu_of(answer: &Value) -> Option<Value> {
     Some(menu)
 }
 
-/// The issue key of Alipay's refusal of a part of the home page.
+/// The issue key of Alipay's refusal of a part of the home page, by Alipay's
+/// public `code`: 40001 (missing arguments) and 40002 (invalid arguments) say
+/// the part is malformed; anything else is a refusal, shown with Alipay's
+/// sub_code and words (the part's `code` and `message`).
 pub fn home_refusal_key(code: &str) -> &'static str {
-    let code = code.to_ascii_uppercase();
-    if code.contains("INVALID") || code.contains("ILLEGAL") || code.contains("MISSING") || code.contains("PARAM") {
-        "alipay.home.invalid"
-    } else {
-        "alipay.home.refused"
+    match code {
+        "40001" | "40002" => "alipay.home.invalid",
+        _ => "alipay.home.refused",
     }
 }
 
@@ -676,7 +699,7 @@ impl Platform for AlipayPlatform {
                 return SendOutcome::Refused { reason: "alipay.send.unsupported".into() };
             }
         };
-        outcome_of(self.call(state, &connection, CUSTOM_SEND, &body).await)
+        send_outcome_of(self.call(state, &connection, CUSTOM_SEND, &body).await)
     }
 
     async fn publish_menu(&self, state: &AppState, account: &Account, layout: &Layout) -> Result<(), PlatformError> {
@@ -812,19 +835,35 @@ mod tests {
 
     #[test]
     fn refusals_of_a_reply_say_why() {
-        assert_eq!(send_refusal_key("USER_NOT_FOLLOW"), "alipay.send.not_following");
-        assert_eq!(send_refusal_key("FREQUENCY_LIMITED"), "alipay.send.quota");
-        assert_eq!(send_refusal_key("USER_INTERACTION_EXPIRED"), "alipay.send.window_closed");
-        assert_eq!(send_refusal_key("isv.something-else"), "alipay.send.refused");
-        let unverified = outcome_of(Err(CallError::Unverified("bad sign".into())));
+        let refused = |code: &str, sub_code: &str| {
+            send_outcome_of(Err(CallError::Refused {
+                code: code.into(),
+                msg: "Business Failed".into(),
+                sub_code: Some(sub_code.into()),
+                sub_msg: Some("支付宝的原话".into()),
+            }))
+        };
+        let key = |reason: &str| SendOutcome::Refused { reason: reason.into() };
+        assert_eq!(refused("40004", "USER_NOT_FOLLOW"), key("alipay.send.not_following"));
+        assert_eq!(refused("40004", "FREQUENCY_LIMITED"), key("alipay.send.quota"));
+        assert_eq!(refused("40004", "USER_INTERACTION_EXPIRED"), key("alipay.send.window_closed"));
+        // Exact pairs only: a code that merely contains TIME, LIMIT or FOLLOW is Alipay's refusal.
+        assert_eq!(refused("40002", "isv.invalid-timestamp"), key("alipay.send.refused"));
+        assert_eq!(refused("40004", "USER_FOLLOW_LIMITED"), key("alipay.send.refused"));
+        assert_eq!(refused("40002", "USER_NOT_FOLLOW"), key("alipay.send.refused"), "under another code");
+        let unverified = send_outcome_of(Err(CallError::Unverified("bad sign".into())));
         assert_eq!(unverified, SendOutcome::Unknown, "an answer not believed leaves the outcome unknown");
-        let busy = outcome_of(Err(CallError::Refused {
+        let unknown_error = CallError::Refused {
             code: "20000".into(),
             msg: "Service Currently Unavailable".into(),
-            sub_code: None,
+            sub_code: Some("isp.unknow-error".into()),
             sub_msg: None,
-        }));
-        assert!(matches!(busy, SendOutcome::Retry { .. }), "{busy:?}");
+        };
+        let sent = send_outcome_of(Err(unknown_error.clone()));
+        assert_eq!(sent, SendOutcome::Unknown, "a send answered 20000 may have been delivered: never resent");
+        assert!(matches!(outcome_of(Err(unknown_error)), SendOutcome::Retry { .. }), "other calls may retry");
+        assert_eq!(home_refusal_key("40002"), "alipay.home.invalid");
+        assert_eq!(home_refusal_key("40004"), "alipay.home.refused", "a business rule, whatever its sub_code");
     }
 
     #[test]
