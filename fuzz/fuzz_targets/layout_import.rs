@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use wicket_fuzz::{actions, check_alipay_menu, renumbered};
-use wicket_model::account::PlatformProfile;
 use wicket_model::layout::{import_wechat_menu, parse_layout, validate, wechat_menu_json, Action, RuleContext};
+use wicket_model::platform::PlatformProfile;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -10,10 +10,12 @@
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wicket_model::account::{NewAccount, PlatformProfile};
+use wicket_model::account::NewAccount;
 use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody, Subscriber};
-use wicket_model::mutation::{apply, Actor, MemoryWorld, Mutation};
+use wicket_model::mutation::{apply, Mutation};
+use wicket_model::platform::PlatformProfile;
 use wicket_model::sync::{FeedEntry, NumberedMutation, PullResponse, PushRequest};
+use wicket_model::world::{Actor, MemoryWorld};
 use wicket_model::{Change, Millis};
 
 const NOW: Millis = 1_767_225_600_000;

@@ -9,8 +9,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use include_dir::{include_dir, Dir};
-use wicket_model::mutation::{self, Actor, MemoryWorld};
+use wicket_model::mutation;
 use wicket_model::sync::{NumberedMutation, PullResponse, Rejection};
+use wicket_model::world::{Actor, MemoryWorld};
 use wicket_model::{Account, AccountListItem, ChangeKind, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 

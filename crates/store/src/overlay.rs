@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use wicket_model::conversation::{Conversation, Direction, Message, MessageBody, Subscriber};
-use wicket_model::mutation::{self, Actor, MemoryWorld};
-use wicket_model::reply_window::ReplyPolicy;
+use wicket_model::mutation;
+use wicket_model::platform::ReplyPolicy;
+use wicket_model::world::{Actor, MemoryWorld};
 use wicket_model::{Account, Millis, Mutation};
 use wicket_sqlite::rusqlite::{Connection, OptionalExtension};
 

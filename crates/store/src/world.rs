@@ -2,7 +2,7 @@
 //! part of the cache it touches, with the changes already waiting on top, so
 //! the console refuses offline exactly what the server would refuse.
 
-use wicket_model::mutation::MemoryWorld;
+use wicket_model::world::MemoryWorld;
 use wicket_model::{Millis, Mutation};
 
 use crate::overlay::{self, Scope};

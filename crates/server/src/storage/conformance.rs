@@ -18,8 +18,9 @@ use std::sync::Arc;
 use wicket_model::conversation::MessageBody;
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
 use wicket_model::layout::{Action, Layout, MenuItem};
-use wicket_model::mutation::{self, Actor};
+use wicket_model::mutation;
 use wicket_model::sync::{PullResponse, PULL_MAX_BYTES};
+use wicket_model::world::Actor;
 use wicket_model::{
     Account, AccountPatch, Change, ChangeKind, ErrorCode, Millis, Mutation, NewAccount, PlatformProfile, Role,
     StaffUser, WicketError, World,

@@ -6,7 +6,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, MessageBody, Subscriber};
-use wicket_model::mutation::{self, Actor};
+use wicket_model::mutation;
+use wicket_model::world::Actor;
 use wicket_model::{Mutation, Permission, WicketError};
 
 use super::{ApiJson, ApiQuery};
