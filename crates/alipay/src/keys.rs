@@ -42,6 +42,26 @@ pub enum KeyError {
     TooLong { bits: usize, max: usize },
 }
 
+impl KeyError {
+    /// A stable name for the kind of refusal, for an issue key per kind (`alipay.key.{kind}`):
+    /// the message above is English, and the console speaks the staff's language.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyError::Empty => "empty",
+            KeyError::NotBase64 => "not_base64",
+            KeyError::UnclosedPem => "unclosed_pem",
+            KeyError::UnsupportedPem(_) => "unsupported_pem",
+            KeyError::Encrypted => "encrypted",
+            KeyError::NotRsa => "not_rsa",
+            KeyError::PublicNotPrivate => "public_not_private",
+            KeyError::PrivateNotPublic => "private_not_public",
+            KeyError::Invalid => "inconsistent",
+            KeyError::TooShort { .. } => "too_short",
+            KeyError::TooLong { .. } => "too_long",
+        }
+    }
+}
+
 /// An RSA private key (the application's, or the double's stand-in for Alipay's).
 #[derive(Clone, PartialEq, Eq)]
 pub struct PrivateKey {
@@ -185,6 +205,14 @@ impl PublicKey {
         };
         check_bits(inner.n().bits(), min_bits.max(FLOOR_BITS))?;
         Ok(PublicKey { inner })
+    }
+
+    /// A short fingerprint that names the key without showing any of it: the first 8 hex
+    /// digits of the SHA-256 of its SubjectPublicKeyInfo DER.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let der = self.inner.to_public_key_der().expect("an RSA public key always encodes as SPKI");
+        Sha256::digest(der.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect()
     }
 
     /// Bare base64 of the SubjectPublicKeyInfo DER, as Alipay's console shows keys.

@@ -75,14 +75,14 @@ describe('Alipay connection', () => {
 
   it('puts a malformed key’s refusal under its field with the server’s reason, and loses nothing typed', async () => {
     m.connectAlipay.mockRejectedValue(
-      new AppError('invalid', 'bad key', [{ path: 'app_private_key', key: 'alipay.key.invalid', params: [['reason', 'not an RSA private key']] }]),
+      new AppError('invalid', 'bad key', [{ path: 'app_private_key', key: 'alipay.key.not_rsa', params: [] }]),
     );
     open();
     await userEvent.type(await screen.findByTestId('alipay-app_id'), '2021000000000001');
     await userEvent.type(screen.getByTestId('alipay-app_private_key'), 'not a key');
     await userEvent.type(screen.getByTestId('alipay-alipay_public_key'), ALIPAY_KEY);
     await userEvent.click(screen.getByTestId('alipay-save'));
-    expect((await screen.findByTestId('alipay-error-app_private_key')).textContent).toBe('此密钥无法使用：not an RSA private key');
+    expect((await screen.findByTestId('alipay-error-app_private_key')).textContent).toBe('这不是 PKCS#1 或 PKCS#8 格式的 RSA 密钥。');
     expect(screen.getByTestId('alipay-app_private_key').getAttribute('aria-invalid')).toBe('true');
     expect(screen.queryByTestId('alipay-error-alipay_public_key')).toBeNull();
     expect(screen.queryByTestId('alipay-failure')).toBeNull();
@@ -106,15 +106,22 @@ describe('Alipay connection', () => {
     expect(refused.textContent).toContain('40002 isv.invalid-signature');
     expect(refused.textContent).toContain('验签出错');
 
+    // Wicket's own words (an answer not believed) come as a key, shown in the reader's language.
+    m.testAlipay.mockResolvedValueOnce({ ok: false, method: 'alipay.open.public.info.query', code: null, sub_code: null, message: 'alipay.call.unverified' });
+    await userEvent.click(screen.getByTestId('alipay-test'));
+    await waitFor(() => expect(screen.getByTestId('alipay-test-result').textContent).toContain('因此未予采信'));
+    expect(screen.getByTestId('alipay-test-result').textContent).not.toContain('alipay.call');
+
     m.testAlipay.mockResolvedValueOnce({ ok: true, method: 'alipay.open.public.info.query', code: '10000', sub_code: null, message: 'Alipay answered Success (signature verified)' });
     m.alipayConnection.mockResolvedValue({
-      connection: { ...saved, state: { ...saved.state, last_callback_at: 1_700_000_000_000, last_error: 'a gateway request with a bad signature', last_error_at: 1_700_000_100_000 } },
+      connection: { ...saved, state: { ...saved.state, last_callback_at: 1_700_000_000_000, last_error: 'alipay.gateway.unverified', last_error_at: 1_700_000_100_000 } },
       gateway_url: URL,
     });
     await userEvent.click(screen.getByTestId('alipay-test'));
     await waitFor(() => expect(screen.getByTestId('alipay-test-result').textContent).toContain('应答签名与支付宝公钥相符'));
     await waitFor(() => expect(screen.getByTestId('alipay-last-callback').textContent).toContain('2023'));
-    expect(screen.getByTestId('alipay-last-error').textContent).toContain('bad signature');
+    expect(screen.getByTestId('alipay-last-error').textContent).toContain('其签名与支付宝公钥不符');
+    expect(screen.getByTestId('alipay-last-error').textContent).not.toContain('alipay.gateway');
   });
 
   it('disconnects only once confirmed', async () => {

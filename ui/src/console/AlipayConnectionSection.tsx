@@ -15,6 +15,9 @@ import { asAppError, describeError, translateIssue } from './errors';
 import { formatTime } from './SyncIndicator';
 import { useFieldForm } from './useFieldForm';
 
+/** What an issue key looks like (`alipay.gateway.unverified`), as opposed to a sentence. */
+const ISSUE_KEY = /^[a-z_]+(\.[a-z0-9_]+)+$/;
+
 const CHARSETS: readonly AlipayCharset[] = ['utf-8', 'gbk'];
 type Key = 'app_private_key' | 'alipay_public_key';
 const KEYS: readonly Key[] = ['app_private_key', 'alipay_public_key'];
@@ -241,6 +244,14 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
 
   const time = (at: number) => formatTime(at, i18n.language);
   const state = saved?.state;
+  // Wicket's own words travel as issue keys; Alipay's are shown as Alipay wrote them.
+  const wicketWords = (text: string) => (ISSUE_KEY.test(text) ? translateIssue(t, { path: '', key: text, params: [] }) : text);
+  // A refused gateway request is kept as an issue key (Wicket's words, in the reader's language);
+  // a failed call keeps what Alipay answered, as Alipay wrote it.
+  const lastError =
+    state?.last_error == null
+      ? null
+      : wicketWords(state.last_error);
   const answer = test.answer;
 
   return (
@@ -344,7 +355,7 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
                   code: answer.sub_code ? `${answer.code} ${answer.sub_code}` : answer.code,
                   reason: answer.message,
                 })
-              : t('alipayConnection.testUnreached', { reason: answer.message })}
+              : t('alipayConnection.testUnreached', { reason: wicketWords(answer.message) })}
         </p>
       )}
       {test.failure && (
@@ -361,11 +372,11 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
             <dd data-testid="alipay-last-callback">{state.last_callback_at === null ? t('alipayConnection.never') : time(state.last_callback_at)}</dd>
             <dt>{t('alipayConnection.lastError')}</dt>
             <dd data-testid="alipay-last-error">
-              {state.last_error === null
+              {lastError === null
                 ? t('alipayConnection.noError')
                 : state.last_error_at === null
-                  ? state.last_error
-                  : t('alipayConnection.errorAt', { error: state.last_error, time: time(state.last_error_at) })}
+                  ? lastError
+                  : t('alipayConnection.errorAt', { error: lastError, time: time(state.last_error_at) })}
             </dd>
           </dl>
         </>

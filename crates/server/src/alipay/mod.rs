@@ -25,7 +25,7 @@ use wicket_model::follower_import::FollowerProfile;
 use wicket_model::layout::Layout;
 use wicket_model::{Account, Millis};
 
-use crate::platform::secrets::{self, SecretsError, Vault};
+use crate::platform::secrets::{SecretsError, Vault};
 use crate::platform::store::StoredConnection;
 use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome};
 use crate::storage::StorageError;
@@ -53,9 +53,28 @@ pub struct Secrets {
 impl std::fmt::Debug for Secrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Secrets")
-            .field("app_private_key", &secrets::mask(&self.app_private_key))
-            .field("alipay_public_key", &secrets::mask(&self.alipay_public_key))
+            .field("app_private_key", &mask_private_key(&self.app_private_key))
+            .field("alipay_public_key", &mask_public_key(&self.alipay_public_key))
             .finish()
+    }
+}
+
+/// The application private key as shown: none of its characters, only the
+/// short fingerprint of its public key (the one uploaded to Alipay), so staff
+/// can tell which key is saved.
+pub fn mask_private_key(text: &str) -> String {
+    fingerprint_mask(PrivateKey::parse(text).ok().map(|key| key.public_key()))
+}
+
+/// Alipay's public key as shown: its short fingerprint.
+pub fn mask_public_key(text: &str) -> String {
+    fingerprint_mask(PublicKey::parse(text).ok())
+}
+
+fn fingerprint_mask(key: Option<PublicKey>) -> String {
+    match key {
+        Some(key) => format!("••••••••{}", key.fingerprint()),
+        None => "••••••••".to_owned(),
     }
 }
 
@@ -106,6 +125,8 @@ pub enum ConnectionError {
     NoKey,
     #[error("the stored connection cannot be read: {0}")]
     Corrupt(String),
+    #[error("the stored keys are unusable: {0}")]
+    Keys(KeyError),
 }
 
 /// The Alipay adapter.
@@ -115,11 +136,44 @@ pub struct AlipayPlatform {
     /// The last refused gateway request per account, kept in memory only: a
     /// forged request writes nothing.
     refusals: Mutex<HashMap<String, (Millis, String)>>,
+    /// Each account's connection opened and its keys parsed, for the gateway:
+    /// an unauthenticated POST costs no AES open or key parse. Forgotten when
+    /// the connection is saved or removed.
+    opened: Mutex<HashMap<String, Arc<Opened>>>,
+}
+
+/// A connection opened, with its keys parsed.
+pub struct Opened {
+    pub connection: Connection,
+    pub keys: Keys,
 }
 
 impl AlipayPlatform {
     pub fn new(api_base: &str, timeout: std::time::Duration, vault: Arc<Vault>) -> Self {
-        Self { vault, api: AlipayApi::new(api_base, timeout), refusals: Mutex::new(HashMap::new()) }
+        Self {
+            vault,
+            api: AlipayApi::new(api_base, timeout),
+            refusals: Mutex::new(HashMap::new()),
+            opened: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The account's connection and parsed keys, from memory when they were
+    /// opened before (see [`AlipayPlatform::forget`]).
+    pub async fn opened(&self, state: &AppState, account_id: &str) -> Result<Option<Arc<Opened>>, ConnectionError> {
+        if let Some(opened) = self.opened.lock().unwrap_or_else(|p| p.into_inner()).get(account_id) {
+            return Ok(Some(opened.clone()));
+        }
+        let Some(connection) = self.connection(state, account_id).await? else { return Ok(None) };
+        let keys = connection.keys().map_err(ConnectionError::Keys)?;
+        let opened = Arc::new(Opened { connection, keys });
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).insert(account_id.to_owned(), opened.clone());
+        Ok(Some(opened))
+    }
+
+    /// Forgets the account's opened connection (it was saved or removed).
+    pub fn forget(&self, account_id: &str) {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).remove(account_id);
     }
 
     pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {
@@ -164,6 +218,7 @@ impl AlipayPlatform {
             updated_at: state.clock.now(),
         };
         state.storage.platforms().save_connection(stored).await?;
+        self.forget(&connection.account_id);
         Ok(())
     }
 
@@ -215,8 +270,8 @@ impl AlipayPlatform {
         let result = self.api.call(&caller, state.clock.now(), method, biz_content).await;
         if let Err(e) = &result {
             let now = state.clock.now();
-            let error = format!("{method}: {e}");
-            tracing::info!(account = %connection.account_id, error = %error, "an Alipay call did not succeed");
+            tracing::info!(account = %connection.account_id, method, error = %e, "an Alipay call did not succeed");
+            let error = last_error_of(method, e);
             self.update_state(state, &connection.account_id, move |s| {
                 s.last_error = Some(error);
                 s.last_error_at = Some(now);
@@ -239,6 +294,30 @@ impl AlipayPlatform {
 
 /// The method the connection test calls.
 pub const TEST_METHOD: &str = "alipay.open.public.info.query";
+
+/// The issue key of a call that did not get Alipay's verified answer
+/// (Wicket's own words, which the console translates).
+pub fn call_failure_key(e: &CallError) -> &'static str {
+    match e {
+        CallError::Refused { .. } => "alipay.call.refused",
+        CallError::NotSent(_) => "alipay.call.not_sent",
+        CallError::NoAnswer(_) => "alipay.call.no_answer",
+        CallError::Unverified(_) => "alipay.call.unverified",
+    }
+}
+
+/// A failed call as the connection's last error: Alipay's refusal as Alipay
+/// wrote it, labelled with the method and codes; any other failure as its
+/// issue key.
+pub fn last_error_of(method: &str, e: &CallError) -> String {
+    match e {
+        CallError::Refused { code, sub_code, sub_msg, msg } => {
+            let sub_code = sub_code.as_deref().unwrap_or("-");
+            format!("{method} {code} {sub_code}: {}", sub_msg.as_deref().unwrap_or(msg))
+        }
+        other => call_failure_key(other).to_owned(),
+    }
+}
 
 /// The issue key of Alipay's refusal of a reply (custom send), by the exact
 /// (`code`, `sub_code`) pair: the 48-hour window, the daily quota and a person
@@ -817,6 +896,7 @@ mod tests {
         let shown = format!("{connection:?}");
         assert!(shown.contains("2021000000000001"), "{shown}");
         assert!(!shown.contains("secretpart") && !shown.contains("MIIE") && !shown.contains("otherpart"), "{shown}");
+        assert!(!shown.contains("part\""), "not even the last characters: {shown}");
     }
 
     #[test]

@@ -8,18 +8,19 @@
 //! message notify is stored durably, once however often Alipay sends it,
 //! before the signed acknowledgement answers it.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use wicket_alipay::charset::Charset;
-use wicket_alipay::gateway::{self, GatewayRequest};
-use wicket_alipay::keys::PrivateKey;
+use wicket_alipay::gateway::{self, GatewayError, GatewayRequest};
 use wicket_alipay::notify::NotifyKind;
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::Inbound;
 
-use crate::alipay::{self, Connection, PLATFORM};
+use crate::alipay::{self, ConnectionError, Opened, PLATFORM};
 use crate::platform;
 use crate::AppState;
 
@@ -42,21 +43,19 @@ fn xml(status: StatusCode, charset: Charset, text: String) -> Response {
     (status, [(header::CONTENT_TYPE, format!("text/xml; charset={}", charset.name()))], bytes).into_response()
 }
 
-/// A refusal: logged, noted on the connection (in memory), answered with
-/// Alipay's signed failure XML when the keys allow it.
-fn refuse(state: &AppState, account: &str, app_key: Option<&PrivateKey>, charset: Charset, why: String) -> Response {
-    // `why` comes from wicket_alipay's errors, which never echo keys.
-    tracing::warn!(account = %account, reason = %why, "refused an Alipay gateway request");
-    state.platforms.alipay.note_refusal(account, state.clock.now(), format!("refused a gateway request: {why}"));
-    match app_key {
-        Some(key) => xml(StatusCode::FORBIDDEN, charset, gateway::failure_response(key, charset, "VERIFY_FAILED")),
-        None => plain(StatusCode::FORBIDDEN, "refused"),
-    }
+/// A refusal: logged and noted on the connection (in memory) as a fixed
+/// reason key, never the request's text, and answered with a fixed, unsigned
+/// 403: a request anyone can send costs no private-key signature.
+fn refuse(state: &AppState, account: &str, reason: &'static str) -> Response {
+    tracing::warn!(account = %account, reason, "refused an Alipay gateway request");
+    state.platforms.alipay.note_refusal(account, state.clock.now(), reason.to_owned());
+    plain(StatusCode::FORBIDDEN, "refused")
 }
 
-async fn connection_of(state: &AppState, account: &str) -> Result<Connection, Response> {
-    match state.platforms.alipay.connection(state, account).await {
-        Ok(Some(connection)) => Ok(connection),
+async fn connection_of(state: &AppState, account: &str) -> Result<Arc<Opened>, Response> {
+    match state.platforms.alipay.opened(state, account).await {
+        Ok(Some(opened)) => Ok(opened),
+        Err(ConnectionError::Keys(_)) => Err(refuse(state, account, "alipay.gateway.keys_unusable")),
         Ok(None) => Err(plain(StatusCode::NOT_FOUND, "this account is not connected to Alipay")),
         Err(e) => {
             tracing::error!(account = %account, error = %e, "cannot open the account's Alipay connection");
@@ -75,35 +74,30 @@ async fn connection_of(state: &AppState, account: &str) -> Result<Connection, Re
     request_body(content = String, description = "Alipay's signed form: `service`, `sign`, `sign_type`, `charset`, `biz_content` (XML).", content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "Answered (the gateway check) or stored (or stored before: a repeat): Alipay's signed XML, in the request's charset.", body = String, content_type = "text/xml"),
-        (status = 403, description = "Refused: a form that cannot be read, a signature that does not match the account's Alipay public key, another application's notify. Nothing was stored.", body = String, content_type = "text/xml"),
+        (status = 403, description = "Refused: a form that cannot be read, a signature that does not match the account's Alipay public key, another application's notify. Nothing was stored; the body is a fixed, unsigned `refused`.", body = String, content_type = "text/plain"),
         (status = 404, description = "The account is not connected to Alipay.", body = String, content_type = "text/plain"),
         (status = 413, description = "The body is larger than Alipay sends.", body = String, content_type = "text/plain"),
         (status = 503, description = "The message could not be stored; Alipay sends it again.", body = String, content_type = "text/plain"),
     ),
 )]
 pub(super) async fn gateway(State(state): State<AppState>, Path(account): Path<String>, body: Bytes) -> Response {
-    let connection = match connection_of(&state, &account).await {
-        Ok(connection) => connection,
+    let opened = match connection_of(&state, &account).await {
+        Ok(opened) => opened,
         Err(response) => return response,
     };
-    let keys = match connection.keys() {
-        Ok(keys) => keys,
-        Err(e) => {
-            return refuse(&state, &account, None, connection.charset(), format!("the stored keys are unusable: {e}"))
-        }
-    };
+    let (connection, keys) = (&opened.connection, &opened.keys);
     let request: GatewayRequest = match gateway::parse_form(&body) {
         Ok(request) => request,
-        Err(e) => return refuse(&state, &account, Some(&keys.app_key), connection.charset(), e.to_string()),
+        Err(_) => return refuse(&state, &account, "alipay.gateway.unreadable"),
     };
     let charset = request.charset;
     let notify = match request.open(&keys.alipay_key) {
         Ok(notify) => notify,
-        Err(e) => return refuse(&state, &account, Some(&keys.app_key), charset, e.to_string()),
+        Err(GatewayError::Notify(_)) => return refuse(&state, &account, "alipay.gateway.unreadable"),
+        Err(_) => return refuse(&state, &account, "alipay.gateway.unverified"),
     };
     if notify.app_id != connection.app_id {
-        let why = format!("a request for application {}, not this account's", notify.app_id);
-        return refuse(&state, &account, Some(&keys.app_key), charset, why);
+        return refuse(&state, &account, "alipay.gateway.other_app");
     }
     let now = state.clock.now();
     if request.service == SERVICE_CHECK || matches!(notify.kind, NotifyKind::Verifygw) {

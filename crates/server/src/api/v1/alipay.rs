@@ -8,7 +8,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use wicket_alipay::keys::{PrivateKey, PublicKey};
+use wicket_alipay::keys::{KeyError, PrivateKey, PublicKey};
 use wicket_model::alipay::{
     import_alipay_home, is_app_id, AlipayConnect, AlipayConnection, AlipayHomeImport, AlipayPart, AlipayPartPublish,
     AlipayTest,
@@ -17,11 +17,12 @@ use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
 use super::ApiJson;
 use crate::alipay::api::CallError;
-use crate::alipay::{Connection, ConnectionError, Secrets, TEST_METHOD};
+use crate::alipay::{
+    call_failure_key, mask_private_key, mask_public_key, Connection, ConnectionError, Secrets, TEST_METHOD,
+};
 use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
-use crate::platform::secrets::mask;
 use crate::AppState;
 
 /// A connection as the console sees it: keys masked, the application public key whole.
@@ -30,8 +31,8 @@ fn view(connection: &Connection) -> AlipayConnection {
         PrivateKey::parse(&connection.secrets.app_private_key).map(|key| key.public_key_base64()).unwrap_or_default();
     AlipayConnection {
         app_id: connection.app_id.clone(),
-        app_private_key: mask(&connection.secrets.app_private_key),
-        alipay_public_key: mask(&connection.secrets.alipay_public_key),
+        app_private_key: mask_private_key(&connection.secrets.app_private_key),
+        alipay_public_key: mask_public_key(&connection.secrets.alipay_public_key),
         app_public_key,
         charset: connection.charset,
         gateway_path: format!("/alipay/{}", connection.account_id),
@@ -104,7 +105,7 @@ fn check(connect: &AlipayConnect, existing: Option<&Connection>) -> Result<Secre
     let app_private_key = match given(&connect.app_private_key) {
         Some(text) => {
             if let Err(e) = PrivateKey::parse(&text) {
-                issues.push(Issue::new("app_private_key", "alipay.key.invalid").with("reason", e));
+                issues.push(key_issue("app_private_key", &e));
             }
             text
         }
@@ -119,7 +120,7 @@ fn check(connect: &AlipayConnect, existing: Option<&Connection>) -> Result<Secre
     let alipay_public_key = match given(&connect.alipay_public_key) {
         Some(text) => {
             if let Err(e) = PublicKey::parse(&text) {
-                issues.push(Issue::new("alipay_public_key", "alipay.key.invalid").with("reason", e));
+                issues.push(key_issue("alipay_public_key", &e));
             }
             text
         }
@@ -131,10 +132,36 @@ fn check(connect: &AlipayConnect, existing: Option<&Connection>) -> Result<Secre
             }
         },
     };
+    // The application's own public key pasted as Alipay's: every answer would then fail as
+    // not believed, so it is refused where it was typed.
+    if let (Ok(app), Ok(alipay)) = (PrivateKey::parse(&app_private_key), PublicKey::parse(&alipay_public_key)) {
+        if app.public_key() == alipay {
+            issues.push(Issue::new("alipay_public_key", "alipay.key.own_public_key"));
+        }
+    }
     if !issues.is_empty() {
         return Err(ApiError(WicketError::invalid(issues)));
     }
     Ok(Secrets { app_private_key, alipay_public_key })
+}
+
+/// A malformed key as an issue on its field, one key per kind of refusal (the
+/// parser's English words never reach the console).
+fn key_issue(field: &str, e: &KeyError) -> Issue {
+    let issue = |key: &str| Issue::new(field, key);
+    match e {
+        KeyError::Empty => issue("alipay.key.empty"),
+        KeyError::NotBase64 => issue("alipay.key.not_base64"),
+        KeyError::UnclosedPem => issue("alipay.key.unclosed_pem"),
+        KeyError::UnsupportedPem(label) => issue("alipay.key.unsupported_pem").with("label", label),
+        KeyError::Encrypted => issue("alipay.key.encrypted"),
+        KeyError::NotRsa => issue("alipay.key.not_rsa"),
+        KeyError::PublicNotPrivate => issue("alipay.key.public_not_private"),
+        KeyError::PrivateNotPublic => issue("alipay.key.private_not_public"),
+        KeyError::Invalid => issue("alipay.key.inconsistent"),
+        KeyError::TooShort { bits, min } => issue("alipay.key.too_short").with("bits", bits).with("min", min),
+        KeyError::TooLong { bits, max } => issue("alipay.key.too_long").with("bits", bits).with("max", max),
+    }
 }
 
 /// Connects the account to Alipay, or changes its connection.
@@ -201,6 +228,7 @@ pub async fn disconnect(
     account_exists(&state, &account).await?;
     let removed = required(&state, &account).await?;
     state.storage.platforms().delete_connection(&account).await?;
+    state.platforms.alipay.forget(&account);
     tracing::info!(account = %account, "Alipay connection removed");
     Ok(Json(view(&removed)))
 }
@@ -248,7 +276,11 @@ pub async fn test(
             },
             sub_code,
         },
-        Err(other) => AlipayTest { ok: false, method, code: None, sub_code: None, message: other.to_string() },
+        // Wicket's own words travel as an issue key the console translates.
+        Err(other) => {
+            let message = call_failure_key(&other).to_owned();
+            AlipayTest { ok: false, method, code: None, sub_code: None, message }
+        }
     };
     Ok(Json(answer))
 }
