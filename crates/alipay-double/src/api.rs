@@ -35,8 +35,49 @@ pub const TIMESTAMP_TOLERANCE_SECS: i64 = 15 * 60;
 pub const IMAGE_MAX_BYTES: usize = 10 << 20;
 const IMAGE_TYPES: &[&str] = &["jpg", "jpeg", "png", "gif", "bmp"];
 
+/// The method the legacy multimedia gateway serves.
+pub const MEDIA_DOWNLOAD_METHOD: &str = "alipay.mobile.public.multimedia.download";
+
 pub(crate) fn routes() -> Router<Double> {
-    Router::new().route("/gateway.do", post(gateway).layer(DefaultBodyLimit::max(24 << 20)))
+    Router::new()
+        .route("/gateway.do", post(gateway).layer(DefaultBodyLimit::max(24 << 20)))
+        .route("/chat/multimedia.do", axum::routing::get(media_download).post(media_download))
+}
+
+/// The multimedia gateway (`https://openfile.alipay.com/chat/multimedia.do`) that serves the
+/// images users send, as Alipay's 服务窗 demo (FWC-PHP `downMediaRequest`) and the official SDK's
+/// `AlipayMobilePublicMultiMediaClient` call it: `method` =
+/// `alipay.mobile.public.multimedia.download`, `biz_content` = `{"mediaId": "…"}`, the common
+/// parameters and `sign` (RSA2, all parameters but `sign`), in the query string (GET) or as a
+/// form (POST). The image comes back as its bytes; a refusal is `text/plain` JSON
+/// (`alipay_mobile_public_multimedia_download_response` with Alipay's codes), which the SDK reads
+/// instead of the file. The answer is not signed (the SDK checks none). A media id is served to
+/// the application whose user sent it, and to no other.
+async fn media_download(State(double): State<Double>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or_default().as_bytes().to_vec();
+    let form_body = if query.is_empty() {
+        match to_bytes(request.into_body(), 64 << 10).await {
+            Ok(bytes) => bytes.to_vec(),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        query
+    };
+    match double.media(&form_body) {
+        Ok((format, bytes)) => {
+            let mime = match format.as_str() {
+                "png" => "image/png",
+                "gif" => "image/gif",
+                _ => "image/jpeg",
+            };
+            ([(header::CONTENT_TYPE, mime)], bytes).into_response()
+        }
+        Err(error) => {
+            let key = format!("{}_response", MEDIA_DOWNLOAD_METHOD.replace('.', "_"));
+            let body = serde_json::json!({ key: error.to_json() }).to_string();
+            ([(header::CONTENT_TYPE, "text/plain;charset=UTF-8")], body).into_response()
+        }
+    }
 }
 
 /// The outcome of one call, decided under the lock.
@@ -165,6 +206,49 @@ fn beijing_timestamp(text: &str) -> Option<i64> {
 }
 
 impl Double {
+    /// Checks one multimedia download and finds the image: its format and bytes.
+    fn media(&self, body: &[u8]) -> Result<(String, Vec<u8>), AliError> {
+        let mut state = self.lock();
+        let result = (|| {
+            let form = form::parse(body).map_err(|e| AliError::parameter(format!("the request: {e}")))?;
+            let app_id = form.get("app_id").filter(|v| !v.is_empty()).unwrap_or_default().to_owned();
+            if app_id.is_empty() {
+                return Err(AliError::missing("isv.missing-app-id", "缺少AppID参数"));
+            }
+            let key = state.accounts.get(&app_id).map(|a| a.app_public_key.clone()).ok_or_else(invalid_app_id)?;
+            if form.get("method") != Some(MEDIA_DOWNLOAD_METHOD) {
+                return Err(AliError::invalid("isv.invalid-method", "不存在的方法名"));
+            }
+            let opened = open_request(body, |id| (id == app_id).then(|| key.clone())).map_err(|e| match e {
+                RequestError::Signature(_) => AliError::invalid("isv.invalid-signature", "验签出错"),
+                RequestError::Missing(name) => AliError::missing("isv.missing-parameter", format!("缺少{name}参数")),
+                other => AliError::parameter(other.to_string()),
+            })?;
+            let biz: Value = serde_json::from_str(&opened.biz_content)
+                .map_err(|_| AliError::parameter("biz_content 不是合法的JSON"))?;
+            let media_id = biz["mediaId"]
+                .as_str()
+                .filter(|m| !m.is_empty())
+                .ok_or_else(|| AliError::missing("isv.missing-parameter", "mediaId is required in biz_content"))?;
+            if let Some(FaultKind::UnknownError | FaultKind::Drop) = state.take_fault(MEDIA_DOWNLOAD_METHOD) {
+                return Err(AliError::unknown());
+            }
+            let account = state.accounts.get(&app_id).ok_or_else(invalid_app_id)?;
+            account
+                .media
+                .get(media_id)
+                .cloned()
+                .ok_or_else(|| AliError::business("MEDIA_NOT_EXIST", format!("多媒体文件不存在: {media_id}")))
+        })();
+        let (code, sub_code) = match &result {
+            Ok(_) => ("10000".to_owned(), None),
+            Err(e) => (e.code.clone(), Some(e.sub_code.clone())),
+        };
+        let app_id = form::parse(body).ok().and_then(|f| f.get("app_id").map(str::to_owned)).unwrap_or_default();
+        state.calls.push(CallRecord { app_id, method: MEDIA_DOWNLOAD_METHOD.into(), code, sub_code, change: None });
+        result
+    }
+
     /// Decides one gateway call under the lock: the answer's body, signed, and what to do with it.
     fn answer(&self, body: &[u8], upload: Option<Upload>) -> Answer {
         let mut state = self.lock();

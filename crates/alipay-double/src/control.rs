@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<Double> {
         .route("/_double/accounts/{app_id}/topics", get(topics))
         .route("/_double/accounts/{app_id}/images", get(images))
         .route("/_double/accounts/{app_id}/notifies", get(notifies).post(send_notify))
+        .route("/_double/accounts/{app_id}/media/{media_id}", axum::routing::put(add_media))
         .route("/_double/accounts/{app_id}/notifies/{msg_id}/resend", post(resend_notify))
         .route("/_double/accounts/{app_id}/verify-gateway", post(verify_gateway))
         .route("/_double/calls", get(calls))
@@ -97,6 +98,22 @@ async fn images(State(d): State<Double>, Path(app_id): Path<String>) -> Response
 
 async fn notifies(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
     reply(d.notifies(&app_id))
+}
+
+#[derive(Deserialize)]
+struct MediaFormat {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+async fn add_media(
+    State(d): State<Double>,
+    Path((app_id, media_id)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<MediaFormat>,
+    body: axum::body::Bytes,
+) -> Response {
+    let format = q.format.unwrap_or_else(|| "jpg".into());
+    reply(d.add_media(&app_id, &media_id, &format, body.to_vec()).map(|()| json!({ "media_id": media_id })))
 }
 
 #[derive(Deserialize)]

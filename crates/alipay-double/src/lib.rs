@@ -39,6 +39,8 @@
 //! | `GET`/`POST /_double/accounts/{app_id}/followers` | list / `{"user_ids": [...]}`: [`Double::add_followers`] |
 //! | `GET /_double/accounts/{app_id}/sent`, `/menus`, `/extension`, `/adverts`, `/topics`, `/images` | what it holds |
 //! | `GET /_double/accounts/{app_id}/notifies` | [`Double::notifies`] |
+//! | `PUT /_double/accounts/{app_id}/media/{media_id}?format=jpg` | the body is a user's image: [`Double::add_media`] |
+//! | `GET`/`POST /chat/multimedia.do` | the multimedia gateway: a user's image by its MediaId (signed request) |
 //! | `POST /_double/accounts/{app_id}/notifies` | `{"user_id", "push": {"type": "text", ...}}`: [`Double::send_notify`] |
 //! | `POST /_double/accounts/{app_id}/notifies/{msg_id}/resend` | [`Double::resend_notify`] |
 //! | `POST /_double/accounts/{app_id}/verify-gateway` | [`Double::verify_gateway`] |
@@ -61,7 +63,7 @@ use axum::Router;
 use serde_json::Value;
 use wicket_alipay::keys::{PrivateKey, PublicKey};
 
-pub use api::{IMAGE_MAX_BYTES, TIMESTAMP_TOLERANCE_SECS};
+pub use api::{IMAGE_MAX_BYTES, MEDIA_DOWNLOAD_METHOD, TIMESTAMP_TOLERANCE_SECS};
 pub use error::AliError;
 pub use push::{GatewayCheck, NotifyReport, Push, Try, CHECK_SERVICE, NOTIFY_SERVICE};
 pub use state::{
@@ -195,6 +197,13 @@ impl Double {
         Ok(self.lock().account(app_id)?.images.clone())
     }
 
+    /// An image a user sends: the multimedia gateway serves it to the account under `media_id`
+    /// (push it with [`Push::Image`]). `format` is `jpg`, `png` or `gif`.
+    pub fn add_media(&self, app_id: &str, media_id: &str, format: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.lock().account_mut(app_id)?.media.insert(media_id.to_owned(), (format.to_owned(), bytes));
+        Ok(())
+    }
+
     /// Every notify pushed (a resend is a report of its own), with each try's outcome.
     pub fn notifies(&self, app_id: &str) -> Result<Vec<NotifyReport>, String> {
         Ok(self.lock().account(app_id)?.pushes.clone())
@@ -291,6 +300,7 @@ fn target(account: &state::Account) -> Result<push::Target, String> {
         .clone()
         .ok_or_else(|| format!("the account {} has no application gateway", account.spec.app_id))?;
     Ok(push::Target {
+        app_id: account.spec.app_id.clone(),
         url,
         charset: account.charset,
         app_public_key: account.app_public_key.clone(),
@@ -314,6 +324,11 @@ impl RunningDouble {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT/chat/multimedia.do`: what replaces `https://openfile.alipay.com/chat/multimedia.do`.
+    pub fn media_url(&self) -> String {
+        format!("http://{}/chat/multimedia.do", self.addr)
     }
 
     /// `http://127.0.0.1:PORT/gateway.do`: what replaces `https://openapi.alipay.com/gateway.do`.

@@ -5,9 +5,14 @@
 //!   `sign`, signed with Alipay's key over all parameters but `sign`, values in the account's charset;
 //! - `alipay.service.check` (verifygw): the answer must be Alipay's signed XML, verified with the
 //!   application public key, with `success` true and `biz_content` the application public key;
-//! - `alipay.mobile.public.message.notify` (follow, unfollow, click, enter, text, image): an
-//!   answer that is not a valid signed success is tried again, the same notify (same MsgId and
-//!   CreateTime) signed afresh each time; a test can also resend one by its MsgId.
+//! - `alipay.mobile.public.message.notify` (follow, unfollow, click, enter, text, image): the
+//!   answer Alipay takes is the ack message of its 服务窗 demos (FWC-PHP `mkAckMsg`: "给支付宝返回ACK
+//!   回应消息，不然支付宝会再次重试发送消息"): `<XML><ToUserId>` the notify's user `</ToUserId><AppId>`
+//!   the account `</AppId><CreateTime>…</CreateTime><MsgType>ack</MsgType></XML>` inside
+//!   `<alipay><response>…</response><sign>…</sign><sign_type>…</sign_type></alipay>`, signed with
+//!   the application key. Any other answer (a bare `<success>true</success>`, an unsigned or wrongly
+//!   signed ack, an ack for another user or application) is tried again, the same notify (same
+//!   MsgId and CreateTime) signed afresh each time; a test can also resend one by its MsgId.
 
 use std::time::Duration;
 
@@ -108,6 +113,7 @@ pub struct GatewayCheck {
 
 /// What a push needs from the account, copied out so no lock is held across the requests.
 pub(crate) struct Target {
+    pub app_id: String,
     pub url: String,
     pub charset: Charset,
     pub app_public_key: PublicKey,
@@ -186,12 +192,23 @@ pub(crate) async fn deliver(
     for _ in 0..target.max_tries {
         let attempt = match post(http, target, alipay_key, NOTIFY_SERVICE, biz_content).await {
             Ok((200, text)) => match parse_gateway_response(text.trim(), &target.app_public_key) {
+                Ok(answer) if answer.ack_to_user_id.is_none() && answer.success => Try {
+                    status: Some(200),
+                    accepted: false,
+                    outcome: "the answer is not the ack message (<MsgType>ack</MsgType>)".into(),
+                },
                 Ok(answer) if answer.ack_to_user_id.as_deref().is_some_and(|to| to.trim() != user_id) => Try {
                     status: Some(200),
                     accepted: false,
                     outcome: "the ack's ToUserId is not the user the notify came from".into(),
                 },
-                Ok(answer) if answer.success => Try { status: Some(200), accepted: true, outcome: "success".into() },
+                Ok(answer)
+                    if answer.ack_to_user_id.is_some()
+                        && answer.ack_app_id.as_deref().map(str::trim) != Some(target.app_id.as_str()) =>
+                {
+                    Try { status: Some(200), accepted: false, outcome: "the ack's AppId is not the account's".into() }
+                }
+                Ok(answer) if answer.success => Try { status: Some(200), accepted: true, outcome: "ack".into() },
                 Ok(answer) => Try {
                     status: Some(200),
                     accepted: false,

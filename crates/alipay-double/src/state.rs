@@ -195,6 +195,8 @@ pub(crate) struct Account {
     pub followers: Vec<Follower>,
     pub sent: Vec<SentMessage>,
     pub images: Vec<Image>,
+    /// What users sent as images, by MediaId: the format and the bytes the multimedia gateway serves.
+    pub media: HashMap<String, (String, Vec<u8>)>,
     pub pushes: Vec<NotifyReport>,
     pub follow_page_size: usize,
     pub push_max_tries: u32,
@@ -271,6 +273,7 @@ impl State {
                 followers: Vec::new(),
                 sent: Vec::new(),
                 images: Vec::new(),
+                media: HashMap::new(),
                 pushes: Vec::new(),
                 follow_page_size: FOLLOW_PAGE_SIZE,
                 push_max_tries: 3,

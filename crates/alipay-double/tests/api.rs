@@ -217,9 +217,11 @@ async fn a_fault_answers_unknown_error_without_acting() {
 
 #[tokio::test]
 async fn a_dropped_connection_leaves_the_call_done_but_unanswered() {
-    let f = Fixture::start().await;
+    // The entry opens the window only when it can be pushed: the account needs a gateway.
+    let (url, _task) = success_gateway().await;
+    let f = Fixture::start_with(spec(Some(url))).await;
     f.follow(&[USER]);
-    f.double.send_notify(APP_ID, USER, Push::Enter { scene: None }).await.ok();
+    assert!(f.double.send_notify(APP_ID, USER, Push::Enter { scene: None }).await.unwrap().delivered);
     f.double.fail_next(Fault { kind: FaultKind::Drop, count: 1, method: None });
     let ts = timestamp(now_ms());
     let biz = json!({ "to_user_id": USER, "msg_type": "text", "text": { "content": "你好" } }).to_string();
@@ -673,4 +675,50 @@ async fn an_image_upload_signed_over_its_text_parameters_returns_an_id_and_an_ht
         "40002",
         "isv.invalid-signature",
     );
+}
+
+// ---- the multimedia gateway ----
+
+/// A signed `alipay.mobile.public.multimedia.download` of `media_id` from `app_id`, signed with
+/// `key`: the content type and the body.
+async fn download(f: &Fixture, app_id: &str, key: &wicket_alipay::PrivateKey, media_id: &str) -> (String, Vec<u8>) {
+    let biz = json!({ "mediaId": media_id }).to_string();
+    let ts = timestamp(now_ms());
+    let request = Request {
+        app_id,
+        method: wicket_alipay_double::MEDIA_DOWNLOAD_METHOD,
+        biz_content: &biz,
+        timestamp: &ts,
+        charset: Charset::Gbk,
+        sign_type: SignType::Rsa2,
+        app_auth_token: None,
+    };
+    let query = String::from_utf8(request.form_body(key)).unwrap();
+    let response = f.http.get(format!("{}?{query}", f.double.media_url())).send().await.unwrap();
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    (content_type, response.bytes().await.unwrap().to_vec())
+}
+
+fn media_refusal(body: &[u8]) -> String {
+    let answer: Value = serde_json::from_slice(body).unwrap();
+    answer["alipay_mobile_public_multimedia_download_response"]["sub_code"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_users_image_is_served_to_its_application_only_on_a_signed_request() {
+    let f = Fixture::start().await;
+    const JPEG: &[u8] = b"\xff\xd8\xff\xe0 a user's photo";
+    f.double.add_media(APP_ID, "M-1", "jpg", JPEG.to_vec()).unwrap();
+    let (content_type, bytes) = download(&f, APP_ID, &app_key(), "M-1").await;
+    assert_eq!((content_type.as_str(), bytes.as_slice()), ("image/jpeg", JPEG));
+
+    let (content_type, bytes) = download(&f, APP_ID, &other_key(), "M-1").await;
+    assert!(content_type.starts_with("text/plain"), "a refusal is text/plain JSON, as the SDK reads it");
+    assert_eq!(media_refusal(&bytes), "isv.invalid-signature");
+    let (_, bytes) = download(&f, "2021000000000999", &app_key(), "M-1").await;
+    assert_eq!(media_refusal(&bytes), "isv.invalid-app-id", "another application gets nothing");
+    let (_, bytes) = download(&f, APP_ID, &app_key(), "M-2").await;
+    assert_eq!(media_refusal(&bytes), "MEDIA_NOT_EXIST");
+    let codes: Vec<String> = f.double.calls().into_iter().map(|c| c.code).collect();
+    assert_eq!(codes, ["10000", "40002", "40002", "40004"], "every download is in the call log");
 }

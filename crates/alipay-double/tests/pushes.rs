@@ -20,8 +20,14 @@ use wicket_alipay_double::{AccountChange, Double, Push, CHECK_SERVICE, NOTIFY_SE
 /// How the gateway answers one request.
 #[derive(Clone, Debug)]
 enum Answer {
-    /// `notify_ack` (or the verifygw answer for a gateway check).
+    /// The 服务窗 ack message addressed to the user (or the verifygw answer for a gateway check).
     Ack,
+    /// A bare signed `<success>true</success>`: not Alipay's documented answer to a notify.
+    Plain,
+    /// The ack message with no signature.
+    Unsigned,
+    /// An ack message for another application.
+    AckForOtherApp,
     /// The 服务窗 ack message addressed to the user.
     AckFor,
     /// An ack message addressed to someone else.
@@ -60,7 +66,18 @@ async fn receive(State(r): State<Receiver>, body: Bytes) -> Response {
     let check = request.service == CHECK_SERVICE;
     match answer {
         Answer::Ack if check => verifygw_response(&r.app_key, charset).into_response(),
-        Answer::Ack => notify_ack(&r.app_key, charset).into_response(),
+        Answer::Ack => notify_ack_for(&r.app_key, charset, &notify, now_ms() / 1000).into_response(),
+        Answer::Plain => notify_ack(&r.app_key, charset).into_response(),
+        Answer::Unsigned => {
+            let signed = notify_ack_for(&r.app_key, charset, &notify, now_ms() / 1000);
+            let end = signed.find("<sign>").unwrap();
+            format!("{}</alipay>", &signed[..end]).into_response()
+        }
+        Answer::AckForOtherApp => {
+            let mut other = notify.clone();
+            other.app_id = "2021000000000999".into();
+            notify_ack_for(&r.app_key, charset, &other, now_ms() / 1000).into_response()
+        }
         Answer::AckFor => notify_ack_for(&r.app_key, charset, &notify, now_ms() / 1000).into_response(),
         Answer::AckForOther => {
             let mut other = notify.clone();
@@ -71,7 +88,7 @@ async fn receive(State(r): State<Receiver>, body: Bytes) -> Response {
         Answer::Status(code) => StatusCode::from_u16(code).unwrap().into_response(),
         Answer::Garbage => "<html>oops</html>".into_response(),
         Answer::WrongKey if check => verifygw_response(&other_key(), charset).into_response(),
-        Answer::WrongKey => notify_ack(&other_key(), charset).into_response(),
+        Answer::WrongKey => notify_ack_for(&other_key(), charset, &notify, now_ms() / 1000).into_response(),
     }
 }
 
@@ -232,6 +249,21 @@ async fn a_push_is_tried_again_with_the_same_msg_id_until_a_valid_signed_success
     assert_eq!(opened.len(), 5);
     let keys: std::collections::HashSet<String> = opened.iter().map(|(_, _, n)| n.dedup_key()).collect();
     assert_eq!(keys.len(), 1, "every try carries the same MsgId and CreateTime, so one dedup key");
+}
+
+#[tokio::test]
+async fn only_the_ack_message_signed_with_the_application_key_stops_the_tries() {
+    let script = vec![Answer::Plain, Answer::Unsigned, Answer::WrongKey, Answer::AckForOtherApp, Answer::Ack];
+    let (f, _r, _task) = setup("GBK", script).await;
+    f.double.change_account(APP_ID, AccountChange { push_max_tries: Some(5), ..Default::default() }).unwrap();
+    let report = f.double.send_notify(APP_ID, USER, Push::Text { content: "在吗".into() }).await.unwrap();
+    let outcomes: Vec<&str> = report.tries.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(report.tries.iter().filter(|t| t.accepted).count(), 1, "{outcomes:?}");
+    assert!(outcomes[0].contains("not the ack message"), "a bare success is not Alipay's ack: {outcomes:?}");
+    assert!(outcomes[1].contains("refused"), "an unsigned ack is refused: {outcomes:?}");
+    assert!(outcomes[2].contains("refused"), "an ack signed with another key is refused: {outcomes:?}");
+    assert!(outcomes[3].contains("AppId"), "an ack for another application is refused: {outcomes:?}");
+    assert!(report.delivered && report.tries[4].accepted, "{outcomes:?}");
 }
 
 #[tokio::test]

@@ -170,6 +170,8 @@ pub struct GatewayResponse {
     pub error_code: Option<String>,
     /// `ToUserId` of an ack message.
     pub ack_to_user_id: Option<String>,
+    /// `AppId` of an ack message.
+    pub ack_app_id: Option<String>,
     pub sign_type: SignType,
     pub charset: Charset,
 }
@@ -193,6 +195,7 @@ pub fn parse_gateway_response(xml: &str, app_public_key: &PublicKey) -> Result<G
         biz_content: f.opt("response/biz_content"),
         error_code: f.opt("response/error_code"),
         ack_to_user_id: if ack { f.opt("response/XML/ToUserId") } else { None },
+        ack_app_id: if ack { f.opt("response/XML/AppId") } else { None },
         sign_type,
         charset,
     })
@@ -414,6 +417,7 @@ mod tests {
             .unwrap();
         assert!(ack.success);
         assert_eq!(ack.ack_to_user_id.as_deref(), Some("2088102122524333"));
+        assert_eq!(ack.ack_app_id.as_deref(), Some("2021000000000001"));
     }
 
     #[test]

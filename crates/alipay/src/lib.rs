@@ -27,7 +27,7 @@ pub use gateway::{
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use notify::{notify_xml, parse_notify, Notify, NotifyError, NotifyKind, UserInfo};
 pub use openapi::{
-    open_request, signed_response, timestamp, verify_response, OpenedRequest, Request, RequestError, Response,
-    ResponseError,
+    open_request, signed_response, timestamp, verify_response, FilePart, MultipartRequest, OpenedRequest, Request,
+    RequestError, Response, ResponseError,
 };
 pub use sign::{check_content_keeping_empty, sign_content, ContentRule, SignType, UnknownSignType, VerifyError};

@@ -35,6 +35,12 @@ impl Request<'_> {
     /// version=1.0, app_auth_token when given, biz_content) and `sign` last. The content is
     /// signed in the request's charset, the bytes [`Request::form_body`] sends.
     pub fn signed_params(&self, key: &PrivateKey) -> Vec<(String, String)> {
+        self.signed_with(key, &[])
+    }
+
+    /// The common parameters and `sign`, the signature covering `extra` too (the text parts of a
+    /// multipart call, which travel apart).
+    fn signed_with(&self, key: &PrivateKey, extra: &[(&str, &str)]) -> Vec<(String, String)> {
         let mut params: Vec<(&str, &str)> = vec![
             ("app_id", self.app_id),
             ("method", self.method),
@@ -50,7 +56,7 @@ impl Request<'_> {
         if !self.biz_content.is_empty() {
             params.push(("biz_content", self.biz_content));
         }
-        let content = sign_content(params.iter().copied(), ContentRule::V2);
+        let content = sign_content(params.iter().chain(extra).copied(), ContentRule::V2);
         let signature = sign::sign(key, self.sign_type, &self.charset.encode_lossy(&content));
         let mut owned: Vec<(String, String)> = params.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         owned.push(("sign".to_owned(), signature));
@@ -62,6 +68,76 @@ impl Request<'_> {
         let params = self.signed_params(key);
         form::serialize(params.iter().map(|(k, v)| (k.as_str(), v.as_str())), self.charset)
     }
+}
+
+/// A file sent with a multipart call (`image_content` of `alipay.offline.material.image.upload`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilePart<'a> {
+    /// The parameter's name.
+    pub name: &'a str,
+    pub filename: &'a str,
+    /// E.g. `image/png`.
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// A multipart OpenAPI call, as the official SDKs send a file (alipay-sdk-java-all
+/// `DefaultAlipayClient`, `WebUtils.doPost` with `FileItem` parameters): the common parameters
+/// and `sign` in the URL's query string, the text parameters and the file as `multipart/form-data`
+/// parts. The signature covers the common and the text parameters, never the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartRequest {
+    /// The query string to add to the gateway URL (after `?`), in the request's charset.
+    pub query: String,
+    /// `multipart/form-data; boundary=…`.
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Request<'_> {
+    /// The multipart call of `fields` (signed) and `file` (not signed). `biz_content` is left out
+    /// when empty, as for `alipay.offline.material.image.upload`, whose arguments are parts.
+    pub fn multipart(&self, key: &PrivateKey, fields: &[(&str, &str)], file: &FilePart<'_>) -> MultipartRequest {
+        let common = self.signed_with(key, fields);
+        let query = String::from_utf8_lossy(&form::serialize(
+            common.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            self.charset,
+        ))
+        .into_owned();
+        let boundary = format!("----AlipaySdkBoundary{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>());
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"\r\nContent-Type: text/plain; charset={}\r\n\r\n",
+                    quoted(name),
+                    self.charset.name()
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(&self.charset.encode_lossy(value));
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!(
+                "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                quoted(file.name),
+                quoted(file.filename),
+                quoted(file.content_type)
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        MultipartRequest { query, content_type: format!("multipart/form-data; boundary={boundary}"), body }
+    }
+}
+
+/// A header parameter's value with nothing that could end it (quotes, line breaks).
+fn quoted(value: &str) -> String {
+    value.chars().filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n')).collect()
 }
 
 /// Beijing time (UTC+8, no daylight saving) for an instant in ms since the epoch, formatted as
@@ -366,6 +442,46 @@ mod tests {
             assert_eq!(opened.charset, charset);
             assert_eq!(opened.method, METHOD);
             assert_eq!(opened.timestamp, req.timestamp);
+        }
+    }
+
+    #[test]
+    fn a_multipart_upload_signs_the_common_and_text_parameters_and_not_the_file() {
+        let key = test_key();
+        for charset in [Charset::Utf8, Charset::Gbk] {
+            let req = Request { method: "alipay.offline.material.image.upload", biz_content: "", ..request(charset) };
+            let png = b"\x89PNG\r\n\x1a\n not really";
+            let file = FilePart { name: "image_content", filename: "reply.png", content_type: "image/png", bytes: png };
+            let fields = [("image_type", "png"), ("image_name", "回复图片")];
+            let call = req.multipart(key, &fields, &file);
+            let boundary = call.content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+            let query = form::parse(call.query.as_bytes()).unwrap();
+            let names: Vec<&str> = query.params.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(names, ["app_id", "method", "format", "charset", "sign_type", "timestamp", "version", "sign"]);
+            // The text parts, read back in the request's charset, complete the signed content.
+            let body = &call.body;
+            let part = |name: &str| {
+                let head = format!("name=\"{name}\"");
+                let at = body.windows(head.len()).position(|w| w == head.as_bytes()).expect(name);
+                let start = at + body[at..].windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let next = format!("\r\n--{boundary}");
+                let end = start + body[start..].windows(next.len()).position(|w| w == next.as_bytes()).unwrap();
+                body[start..end].to_vec()
+            };
+            let image_name = charset.decode(&part("image_name")).unwrap();
+            assert_eq!(image_name, "回复图片");
+            assert_eq!(part("image_content"), png, "the file travels as it is");
+            assert!(body.ends_with(format!("\r\n--{boundary}--\r\n").as_bytes()));
+            let mut form = call.query.clone().into_bytes();
+            form.push(b'&');
+            form.extend(form::serialize([("image_type", "png"), ("image_name", image_name.as_str())], charset));
+            let opened = open_request(&form, |_| Some(key.public_key())).unwrap();
+            assert_eq!(opened.method, "alipay.offline.material.image.upload");
+            // Without its text parts the query's signature does not hold: they are signed.
+            assert!(matches!(
+                open_request(call.query.as_bytes(), |_| Some(key.public_key())),
+                Err(RequestError::Signature(_))
+            ));
         }
     }
 

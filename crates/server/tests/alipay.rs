@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use wicket_alipay::charset::Charset;
-use wicket_alipay::gateway::signed_gateway_form;
+use wicket_alipay::gateway::{parse_gateway_response, signed_gateway_form};
 use wicket_alipay::keys::PrivateKey;
 use wicket_alipay::notify::{notify_xml, Notify, NotifyKind};
 use wicket_alipay::sign::SignType;
-use wicket_alipay_double::{AccountSpec, Double, Fault, FaultKind, Push, RunningDouble};
+use wicket_alipay_double::{AccountSpec, Double, Fault, FaultKind, Push, RunningDouble, MEDIA_DOWNLOAD_METHOD};
 use wicket_model::alipay::alipay_home;
 use wicket_model::conversation::{Delivery, Message, MessageBody, SubscriberEvent};
 use wicket_model::layout::{
@@ -197,7 +197,15 @@ impl Fixture {
 
     /// A gateway POST as the test builds it: its status and body.
     async fn post_gateway(&self, body: Vec<u8>) -> (u16, String) {
-        let url = format!("{}/alipay/{ACCOUNT}", self.server.base_url());
+        self.post_gateway_with_query("", body).await
+    }
+
+    /// A gateway POST with `query` on the gateway URL (empty: none).
+    async fn post_gateway_with_query(&self, query: &str, body: Vec<u8>) -> (u16, String) {
+        let mut url = format!("{}/alipay/{ACCOUNT}", self.server.base_url());
+        if !query.is_empty() {
+            url = format!("{url}?{query}");
+        }
         let response = self
             .http
             .post(url)
@@ -760,5 +768,123 @@ async fn a_busy_alipay_gets_the_part_again_after_a_pause() {
     let (_, retried) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/marketing_slots", None).await;
     assert_eq!(retried["state"], "failed", "{retried}");
     assert_eq!(retried["reason"], "platform.call.unavailable", "{retried}");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_charset_signed_in_the_gateway_urls_query_string_is_read() {
+    // The 2014 服务窗 sent `charset` in the query string and signed it with the rest (§5.2).
+    let f = Fixture::start("gbk").await;
+    let service = "alipay.mobile.public.message.notify";
+    let xml = text_notify(APP_ID, "2088102000000005", "9101", "靠窗的位子还有吗");
+    let form = signed_gateway_form(service, &xml, Charset::Gbk, SignType::Rsa2, &alipay_key(), &[]);
+    let body = String::from_utf8(form).unwrap().replace("&charset=GBK", "").into_bytes();
+    let (status, answer) = f.post_gateway_with_query("charset=GBK", body).await;
+    assert_eq!(status, 200, "{answer}");
+    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, [MessageBody::Text { text: "靠窗的位子还有吗".into() }], "read in GBK, signature checked");
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_notify_is_answered_with_alipays_signed_ack_message() {
+    let f = Fixture::start("utf-8").await;
+    let xml = text_notify(APP_ID, "2088102000000006", "9201", "在吗");
+    let form = signed_gateway_form(
+        "alipay.mobile.public.message.notify",
+        &xml,
+        Charset::Utf8,
+        SignType::Rsa2,
+        &alipay_key(),
+        &[],
+    );
+    let (status, answer) = f.post_gateway(form).await;
+    assert_eq!(status, 200, "{answer}");
+    let app_public_key = PrivateKey::parse(APP_PRIVATE_KEY).unwrap().public_key();
+    let ack = parse_gateway_response(&answer, &app_public_key).expect("signed with the application key");
+    assert!(answer.contains("<MsgType><![CDATA[ack]]></MsgType>"), "the 服务窗 ack message: {answer}");
+    assert_eq!(ack.ack_to_user_id.as_deref(), Some("2088102000000006"));
+    assert_eq!(ack.ack_app_id.as_deref(), Some(APP_ID));
+    // The double takes it at the first try (a bare success would be sent again).
+    let report = f.double.send_notify(APP_ID, "2088102000000006", Push::Follow).await.unwrap();
+    assert_eq!((report.delivered, report.tries.len()), (true, 1), "{report:?}");
+    f.server.stop().await;
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a tiny picture";
+
+#[tokio::test]
+async fn a_staff_image_goes_out_as_one_image_text_with_the_uploaded_image() {
+    let f = Fixture::start("utf-8").await;
+    let user = "2088102000000007";
+    assert!(f.double.send_notify(APP_ID, user, Push::Text { content: "菜单有图吗".into() }).await.unwrap().delivered);
+    let uploaded: Value = f
+        .http
+        .post(format!("{}/api/v1/media", f.server.base_url()))
+        .bearer_auth(&f.token)
+        .header(reqwest::header::CONTENT_TYPE, "image/png")
+        .body(PNG.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conversation = f.conversation().await;
+    let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
+    let (status, sent) = f.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(f.settled("img").await, SendState::Sent);
+    let images = f.double.images(APP_ID).unwrap();
+    assert_eq!(images.len(), 1, "the image was uploaded once: {images:?}");
+    assert_eq!(images[0].bytes, PNG, "the file arrived as it is");
+    assert_eq!(images[0].image_type, "png");
+    let sent = f.double.sent(APP_ID).unwrap();
+    assert_eq!(sent.len(), 1, "one custom message: {sent:?}");
+    assert_eq!((sent[0].to_user_id.as_str(), sent[0].msg_type.as_str()), (user, "image-text"));
+    let article = &sent[0].biz_content["articles"][0];
+    assert_eq!(article["image_url"], images[0].image_url.as_str(), "the uploaded image is shown");
+    assert_eq!(article["title"], "Tea House", "under the account's name");
+    assert_eq!(f.message("img").await.delivery, Some(Delivery::Sent));
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_subscribers_image_is_fetched_from_alipay_and_shown_as_an_image() {
+    let f = Fixture::start("gbk").await;
+    let user = "2088102000000008";
+    f.double.add_media(APP_ID, "MEDIA-1", "png", PNG.to_vec()).unwrap();
+    let push = Push::Image { media_id: "MEDIA-1".into(), format: Some("png".into()) };
+    let report = f.double.send_notify(APP_ID, user, push).await.unwrap();
+    assert!(report.delivered, "{report:?}");
+    let messages = f.feed_messages().await;
+    let MessageBody::Image { url } = &messages[0].body else { panic!("an image message: {messages:?}") };
+    let id = wicket_model::media::media_id_of(url).expect("the server's own media");
+    let (mime, bytes) = f.server.state.storage.media(id).await.unwrap().expect("the image is kept");
+    assert_eq!((mime.as_str(), bytes.as_slice()), ("image/png", PNG));
+    let downloads: Vec<_> = f.double.calls().into_iter().filter(|c| c.method == MEDIA_DOWNLOAD_METHOD).collect();
+    assert_eq!(downloads.len(), 1, "{downloads:?}");
+    assert_eq!(downloads[0].code, "10000", "a signed request the double accepted: {downloads:?}");
+
+    // Alipay sends it again: it is neither fetched nor stored twice.
+    f.double.resend_notify(APP_ID, &report.msg_id).await.unwrap();
+    assert_eq!(f.feed_messages().await.len(), 1);
+    assert_eq!(f.double.calls().iter().filter(|c| c.method == MEDIA_DOWNLOAD_METHOD).count(), 1);
+    f.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_subscribers_image_that_cannot_be_fetched_is_kept_with_a_marker() {
+    let f = Fixture::start("utf-8").await;
+    let user = "2088102000000009";
+    // Alipay holds no such media (expired, or refused).
+    let push = Push::Image { media_id: "GONE".into(), format: Some("jpg".into()) };
+    let report = f.double.send_notify(APP_ID, user, push).await.unwrap();
+    assert!(report.delivered, "the notify is still acknowledged: {report:?}");
+    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, [MessageBody::Text { text: wicket_server::alipay::IMAGE_NOT_FETCHED.into() }]);
+    let refused: Vec<_> = f.double.calls().into_iter().filter(|c| c.method == MEDIA_DOWNLOAD_METHOD).collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].sub_code.as_deref(), Some("MEDIA_NOT_EXIST"));
     f.server.stop().await;
 }

@@ -129,7 +129,7 @@ pub fn text_menu(buttons: Vec<Value>) -> Value {
     json!({ "button": buttons })
 }
 
-/// An application gateway that takes every push, answering with wicket-alipay's signed ack or
+/// An application gateway that takes every push, answering with wicket-alipay's signed ack message or
 /// verifygw answer, without checking Alipay's signature (for tests about the API, not pushes).
 pub async fn success_gateway() -> (String, tokio::task::JoinHandle<()>) {
     use axum::body::Bytes;
@@ -138,7 +138,8 @@ pub async fn success_gateway() -> (String, tokio::task::JoinHandle<()>) {
         if form.get("service") == Some(wicket_alipay_double::CHECK_SERVICE) {
             wicket_alipay::gateway::verifygw_response(&app_key(), form.charset)
         } else {
-            wicket_alipay::gateway::notify_ack(&app_key(), form.charset)
+            let notify = wicket_alipay::parse_notify(form.get("biz_content").unwrap_or_default()).expect("a notify");
+            wicket_alipay::gateway::notify_ack_for(&app_key(), form.charset, &notify, 1_700_000_000)
         }
     }
     let app = axum::Router::new().route("/alipay", axum::routing::post(answer));

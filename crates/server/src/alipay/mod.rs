@@ -416,8 +416,9 @@ pub fn to_bodies(kind: &NotifyKind) -> Vec<(MessageBody, &'static str)> {
             bodies
         }
         NotifyKind::Text { content } => vec![(line(content.clone()), "")],
-        // Alipay keeps the picture; it is fetched through its media API.
-        NotifyKind::Image { .. } => vec![(line("[image]".into()), "")],
+        // Alipay keeps the picture: the gateway fetches it through the multimedia gateway and
+        // puts the image in this line's place; the line stays when that fails.
+        NotifyKind::Image { .. } => vec![(line(IMAGE_NOT_FETCHED.into()), "")],
         NotifyKind::Other { msg_type, event_type } => {
             let text = match event_type {
                 Some(event) => format!("[unsupported message: {msg_type} {event}]"),
@@ -427,6 +428,9 @@ pub fn to_bodies(kind: &NotifyKind) -> Vec<(MessageBody, &'static str)> {
         }
     }
 }
+
+/// What an image message says when Alipay's copy could not be fetched: the message is kept.
+pub const IMAGE_NOT_FETCHED: &str = "[image: it could not be fetched from Alipay]";
 
 /// The platform's id a notify lands once under, within the model's bound.
 pub fn platform_msg_id(notify: &Notify, part: &str) -> String {
@@ -773,8 +777,22 @@ impl Platform for AlipayPlatform {
                 "articles": [{"title": title, "desc": description, "url": url, "image_url": image_url}],
                 "chat": "1",
             }),
-            // Alipay declares a pure image but does not deliver it (PLATFORM-RULES §4.2).
-            MessageBody::Image { .. } | MessageBody::Location { .. } | MessageBody::Event(_) => {
+            // Alipay declares a pure image but does not deliver it (PLATFORM-RULES §4.2): the
+            // image goes as image-text, uploaded to Alipay first, under the account's name.
+            MessageBody::Image { url } => {
+                let image_url = match self.upload(state, &connection, url).await {
+                    Ok(image_url) => image_url,
+                    Err(outcome) => return outcome,
+                };
+                let title = clip(&reply.account.name, 120);
+                json!({
+                    "to_user_id": to,
+                    "msg_type": "image-text",
+                    "articles": [{"title": title, "desc": "", "url": image_url, "image_url": image_url}],
+                    "chat": "1",
+                })
+            }
+            MessageBody::Location { .. } | MessageBody::Event(_) => {
                 return SendOutcome::Refused { reason: "alipay.send.unsupported".into() };
             }
         };
@@ -844,11 +862,141 @@ impl Platform for AlipayPlatform {
             .collect())
     }
 
-    async fn upload_media(&self, _: &AppState, _: &Account, _: &str, _: Vec<u8>) -> Result<String, PlatformError> {
-        Err(PlatformError {
-            key: "alipay.send.unsupported".into(),
-            message: "Alipay's custom messages carry no uploaded image".into(),
-        })
+    async fn upload_media(
+        &self,
+        state: &AppState,
+        account: &Account,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, PlatformError> {
+        let connection = self.require(state, account).await?;
+        match self.upload_bytes(state, &connection, mime, &bytes).await {
+            Ok(image_url) => Ok(image_url),
+            Err(e) => {
+                let key = match &e {
+                    UploadError::Unsupported(_) => "alipay.send.unsupported",
+                    UploadError::Call(CallError::Refused { code, sub_code, .. })
+                        if !is_transient(code, sub_code.as_deref()) =>
+                    {
+                        "alipay.send.refused"
+                    }
+                    UploadError::Call(_) => "platform.call.unavailable",
+                };
+                Err(PlatformError { key: key.into(), message: e.to_string() })
+            }
+        }
+    }
+}
+
+/// Why an image was not uploaded.
+#[derive(Debug, thiserror::Error)]
+enum UploadError {
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Call(CallError),
+}
+
+/// The `image_type` Alipay's image upload takes for a MIME type (jpg, png, gif, bmp).
+fn alipay_image_type(mime: &str) -> Option<&'static str> {
+    match mime {
+        "image/jpeg" => Some("jpg"),
+        "image/png" => Some("png"),
+        "image/gif" => Some("gif"),
+        "image/bmp" => Some("bmp"),
+        _ => None,
+    }
+}
+
+/// The largest image taken from Alipay's multimedia gateway: the size of a staff or sandbox image.
+pub const MEDIA_MAX_BYTES: usize = wicket_model::media::MAX_IMAGE_BYTES;
+
+impl AlipayPlatform {
+    /// Uploads image bytes (`alipay.offline.material.image.upload`): Alipay's `image_url`.
+    async fn upload_bytes(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<String, UploadError> {
+        let image_type = alipay_image_type(mime)
+            .ok_or_else(|| UploadError::Unsupported(format!("Alipay takes jpg, png, gif or bmp images, not {mime}")))?;
+        let keys = connection
+            .keys()
+            .map_err(|e| UploadError::Call(CallError::NotSent(format!("the stored keys cannot be used: {e}"))))?;
+        let caller = Caller {
+            app_id: &connection.app_id,
+            charset: Charset::Utf8,
+            app_key: &keys.app_key,
+            alipay_key: &keys.alipay_key,
+        };
+        let result = self.api.upload_image(&caller, state.clock.now(), image_type, mime, bytes).await;
+        let answer = match result {
+            Ok(answer) => answer,
+            Err(e) => {
+                let now = state.clock.now();
+                let error = format!("alipay.offline.material.image.upload: {e}");
+                self.update_state(state, &connection.account_id, move |s| {
+                    s.last_error = Some(error);
+                    s.last_error_at = Some(now);
+                })
+                .await;
+                return Err(UploadError::Call(e));
+            }
+        };
+        answer.body["image_url"]
+            .as_str()
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| UploadError::Call(CallError::NoAnswer("the upload's answer has no image_url".into())))
+    }
+
+    /// A staff image (`/s/media/{id}`) uploaded to Alipay: its `image_url`, or the reply's outcome.
+    async fn upload(&self, state: &AppState, connection: &Connection, url: &str) -> Result<String, SendOutcome> {
+        let unsupported = || SendOutcome::Refused { reason: "alipay.send.unsupported".into() };
+        let id = wicket_model::media::media_id_of(url).ok_or_else(unsupported)?;
+        let (mime, bytes) = match state.storage.media(id).await {
+            Ok(Some(media)) => media,
+            Ok(None) => return Err(unsupported()),
+            Err(e) => return Err(SendOutcome::Retry { reason: e.to_string() }),
+        };
+        match self.upload_bytes(state, connection, &mime, &bytes).await {
+            Ok(image_url) => Ok(image_url),
+            Err(UploadError::Unsupported(_)) => Err(unsupported()),
+            // Nothing was sent to the subscriber yet: an upload whose answer was lost is uploaded again.
+            Err(UploadError::Call(CallError::NoAnswer(why) | CallError::Unverified(why))) => {
+                Err(SendOutcome::Retry { reason: why })
+            }
+            Err(UploadError::Call(e)) => Err(outcome_of(Err(e))),
+        }
+    }
+
+    /// A user's image (`MediaId` of an image notify), fetched from Alipay's multimedia gateway
+    /// and kept as the server's media: its `/s/media/{id}` path.
+    pub async fn fetch_image(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+        media_id: &str,
+    ) -> Result<String, api::MediaError> {
+        let keys = connection.keys().map_err(|e| api::MediaError(format!("the stored keys cannot be used: {e}")))?;
+        let caller = Caller {
+            app_id: &connection.app_id,
+            charset: Charset::Utf8,
+            app_key: &keys.app_key,
+            alipay_key: &keys.alipay_key,
+        };
+        let bytes = self.api.download_media(&caller, state.clock.now(), media_id, MEDIA_MAX_BYTES).await?;
+        let mime = wicket_model::media::image_type(&bytes)
+            .ok_or_else(|| api::MediaError("what Alipay gave is not a png, jpeg, gif or webp image".into()))?;
+        let id = hex::encode(Sha256::digest(&bytes));
+        state
+            .storage
+            .save_media(&id, mime, bytes, state.clock.now())
+            .await
+            .map_err(|e| api::MediaError(format!("the image could not be kept: {e}")))?;
+        Ok(wicket_model::media::media_path(&id))
     }
 }
 

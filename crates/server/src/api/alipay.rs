@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use wicket_alipay::charset::Charset;
@@ -80,13 +80,20 @@ async fn connection_of(state: &AppState, account: &str) -> Result<Arc<Opened>, R
         (status = 503, description = "The message could not be stored; Alipay sends it again.", body = String, content_type = "text/plain"),
     ),
 )]
-pub(super) async fn gateway(State(state): State<AppState>, Path(account): Path<String>, body: Bytes) -> Response {
+pub(super) async fn gateway(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     let opened = match connection_of(&state, &account).await {
         Ok(opened) => opened,
         Err(response) => return response,
     };
     let (connection, keys) = (&opened.connection, &opened.keys);
-    let request: GatewayRequest = match gateway::parse_form(&body) {
+    // The 2014 服务窗 put `charset` in the gateway URL's query string, and signed it (§5.2).
+    let query = query.unwrap_or_default();
+    let request: GatewayRequest = match gateway::parse_form_with_query(query.as_bytes(), &body) {
         Ok(request) => request,
         Err(_) => return refuse(&state, &account, "alipay.gateway.unreadable"),
     };
@@ -118,7 +125,7 @@ pub(super) async fn gateway(State(state): State<AppState>, Path(account): Path<S
                 }
             }
         }
-        let inbound = Inbound {
+        let mut inbound = Inbound {
             account_id: account.clone(),
             platform: PLATFORM.into(),
             platform_user_id: notify.from_user_id.clone(),
@@ -127,6 +134,17 @@ pub(super) async fn gateway(State(state): State<AppState>, Path(account): Path<S
             body,
         };
         let id = alipay::message_id(&account, &notify, part);
+        if let NotifyKind::Image { media_id, .. } = &notify.kind {
+            // A repeat is not fetched again; a failed fetch keeps the message with its marker.
+            if !matches!(state.storage.message(&id).await, Ok(Some(_))) {
+                match state.platforms.alipay.fetch_image(&state, connection, media_id).await {
+                    Ok(url) => inbound.body = MessageBody::Image { url },
+                    Err(e) => {
+                        tracing::warn!(account = %account, error = %e, "an Alipay user's image could not be fetched")
+                    }
+                }
+            }
+        }
         match platform::receive(&state, inbound, id).await {
             Ok(received) if !received.new => {
                 tracing::debug!(account = %account, key = %notify.dedup_key(), "a notify Alipay sent again");
@@ -149,5 +167,7 @@ pub(super) async fn gateway(State(state): State<AppState>, Path(account): Path<S
     tokio::spawn(async move {
         later.platforms.alipay.update_state(&later, &account, |s| s.last_callback_at = Some(now)).await;
     });
-    xml(StatusCode::OK, charset, gateway::notify_ack(&keys.app_key, charset))
+    // Alipay's 服务窗 demos answer a notify with the signed ack message; without it Alipay sends
+    // the notify again.
+    xml(StatusCode::OK, charset, gateway::notify_ack_for(&keys.app_key, charset, &notify, now.div_euclid(1000)))
 }
