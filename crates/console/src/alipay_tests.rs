@@ -72,7 +72,8 @@ async fn a_published_layout_reaches_alipay_part_by_part_and_a_refused_part_is_pu
     for _ in 0..200 {
         console.sync_now().await;
         parts = console.alipay_home(account.clone()).await.unwrap();
-        if !parts.is_empty() {
+        // The parts are recorded one by one: wait for both this layout uses.
+        if parts.len() >= 2 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
