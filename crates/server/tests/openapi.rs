@@ -98,6 +98,32 @@ async fn the_document_lists_exactly_the_routes_the_router_serves() {
     );
 }
 
+/// The router serves every path the document lists, placeholders filled in
+/// (the catch-all `{path}` with a `/` in it): a method the path does not
+/// have is refused with 405, which only a matched route answers (an
+/// unmatched path is 404).
+#[tokio::test]
+async fn the_router_serves_every_documented_path() {
+    let f = start().await;
+    let document = f.document().await;
+    let paths = document["paths"].as_object().expect("the document has paths");
+    for (path, item) in paths {
+        assert!(item.get("trace").is_none(), "{path}: TRACE is the method no route has");
+        let url: Vec<&str> = path
+            .split('/')
+            .map(|segment| match segment {
+                "{path}" => "nested/file.js",
+                s if s.starts_with('{') => "x",
+                s => s,
+            })
+            .collect();
+        let url = format!("{}{}", f.server.base_url(), url.join("/"));
+        let response = f.http.request(reqwest::Method::TRACE, &url).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "TRACE {url}: {path} is routed");
+    }
+    f.server.stop().await;
+}
+
 #[tokio::test]
 async fn every_operation_is_complete_and_every_reference_resolves() {
     let document = fetch_document().await;

@@ -14,6 +14,8 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use wicket_alipay::charset::Charset;
 use wicket_alipay::gateway::{self, GatewayError, GatewayRequest};
 use wicket_alipay::notify::NotifyKind;
@@ -24,8 +26,10 @@ use crate::alipay::{self, ConnectionError, Opened, PLATFORM};
 use crate::platform;
 use crate::AppState;
 
-route_table! {
-    POST "/alipay/{account}" => gateway, layer = DefaultBodyLimit::max(wicket_alipay::gateway::MAX_BODY_BYTES);
+/// Alipay's gateway route; its method and path are written once, in its
+/// handler's `#[utoipa::path]`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(gateway).layer(DefaultBodyLimit::max(wicket_alipay::gateway::MAX_BODY_BYTES)))
 }
 
 /// The service of Alipay's gateway check.

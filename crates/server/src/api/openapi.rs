@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of every route, generated from the handlers'
-//! `#[utoipa::path]` attributes and the wire types' `ToSchema` derives, and
-//! served at `GET /api/v1/openapi.json`.
+//! `#[utoipa::path]` attributes (collected by the routers' `routes!`, see
+//! `api::documented`) and the wire types' `ToSchema` derives, and served at
+//! `GET /api/v1/openapi.json`.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -12,8 +13,9 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
 use wicket_model::WicketError;
 
-use super::{alipay, sandbox, v1, wechat};
+use super::v1;
 
+/// What the document says besides its paths, which the routers add.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -22,64 +24,6 @@ use super::{alipay, sandbox, v1, wechat};
         description = "The console API (`/api/v1`, staff with a bearer token) and the sandbox platform's \
             subscriber web app (`/s`, a browser known by its `wicket_sandbox` cookie). Every error is a \
             `WicketError`; besides the answers listed, any route may answer 500 with code `internal`.",
-    ),
-    paths(
-        v1::health,
-        openapi_json,
-        v1::sign_in,
-        v1::sign_out_everywhere,
-        v1::sign_out,
-        v1::me,
-        v1::push,
-        v1::changes,
-        v1::live::live,
-        v1::layouts::templates,
-        v1::layouts::draft,
-        v1::layouts::save_draft,
-        v1::layouts::publish,
-        v1::layouts::versions,
-        v1::layouts::version,
-        v1::layouts::roll_back,
-        v1::layouts::wechat_menu,
-        v1::layouts::retry_wechat_menu,
-        v1::layouts::live_wechat_menu,
-        v1::inbox::conversations,
-        v1::inbox::messages,
-        v1::inbox::send,
-        v1::inbox::mark_read,
-        v1::media::upload,
-        v1::inbox::subscribers,
-        v1::inbox::subscriber,
-        v1::staff::list,
-        v1::staff::create,
-        v1::staff::update,
-        v1::staff::sign_out_staff,
-        sandbox::page,
-        sandbox::favicon,
-        sandbox::asset,
-        sandbox::media,
-        sandbox::view,
-        sandbox::follow,
-        sandbox::unfollow,
-        sandbox::event,
-        sandbox::messages,
-        sandbox::send,
-        sandbox::live,
-        v1::wechat::connection,
-        v1::wechat::connect,
-        v1::wechat::test,
-        v1::followers::progress,
-        v1::followers::start,
-        wechat::verify,
-        wechat::callback,
-        v1::alipay::connection,
-        v1::alipay::connect,
-        v1::alipay::disconnect,
-        v1::alipay::test,
-        v1::alipay::home,
-        v1::alipay::retry_part,
-        v1::alipay::live_home,
-        alipay::gateway,
     ),
     components(
         schemas(
@@ -95,7 +39,6 @@ use super::{alipay, sandbox, v1, wechat};
         ),
         responses(Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Invalid, RateLimited),
     ),
-    modifiers(&SecuritySchemes, &TagsIntoStrictVariants, &SandboxRateLimit),
     tags(
         (name = "meta", description = "The server itself and this document."),
         (name = "sessions", description = "Staff sign-in and sessions."),
@@ -218,16 +161,38 @@ fn with_tag(variant: &RefOr<Schema>, strict: &BTreeMap<String, Object>) -> Optio
     Some(merged)
 }
 
-/// The document, built once.
+/// The document without its paths: the routers start from it.
+pub(super) fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// A route's path as OpenAPI spells it: axum's catch-all `{*path}` is `{path}`.
+pub(super) fn openapi_path(path: &str) -> String {
+    path.replace("{*", "{")
+}
+
+/// The document, built once: the routes' paths and schemas, then the
+/// changes above, which need them all.
 pub fn document() -> &'static utoipa::openapi::OpenApi {
-    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+        let mut document = super::openapi_of_routes();
+        document.paths.paths = std::mem::take(&mut document.paths.paths)
+            .into_iter()
+            .map(|(path, item)| (openapi_path(&path), item))
+            .collect();
+        let modifiers: [&dyn Modify; 3] = [&SecuritySchemes, &TagsIntoStrictVariants, &SandboxRateLimit];
+        for modifier in modifiers {
+            modifier.modify(&mut document);
+        }
+        document
+    });
     &DOCUMENT
 }
 
 /// This document.
 #[utoipa::path(
     get,
-    path = "/api/v1/openapi.json",
+    path = "/openapi.json",
     tag = "meta",
     responses((status = 200, description = "The OpenAPI 3 document of this server's API.", body = Object)),
 )]

@@ -13,6 +13,8 @@ use include_dir::{include_dir, Dir};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use wicket_model::api::{
     SandboxAccount, SandboxFollowing, SandboxMessages, SandboxSend, SandboxSendBody, SandboxSent, SandboxSubscriber,
     SandboxView,
@@ -37,18 +39,21 @@ static WEB: Dir = include_dir!("$WICKET_WEB_DIR");
 /// The largest body `send` takes: an image as a base64 data URL, and the rest.
 const MAX_SEND_BYTES: usize = MAX_IMAGE_BYTES * 4 / 3 + 64 * 1024;
 
-route_table! {
-    GET "/s/{account}" => page;
-    GET "/favicon.ico" => favicon;
-    GET "/s/assets/{*path}" => asset;
-    GET "/s/media/{id}" => media;
-    GET "/s/api/{account}/view" => view;
-    POST "/s/api/{account}/follow" => follow;
-    POST "/s/api/{account}/unfollow" => unfollow;
-    POST "/s/api/{account}/events" => event;
-    GET "/s/api/{account}/messages" => messages;
-    POST "/s/api/{account}/messages" => send, layer = DefaultBodyLimit::max(MAX_SEND_BYTES);
-    GET "/s/api/{account}/live" => live;
+/// The sandbox's routes; each method and path is written once, in its
+/// handler's `#[utoipa::path]`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(page))
+        .routes(routes!(favicon))
+        .routes(routes!(asset))
+        .routes(routes!(media))
+        .routes(routes!(view))
+        .routes(routes!(follow))
+        .routes(routes!(unfollow))
+        .routes(routes!(event))
+        .routes(routes!(messages))
+        .routes(routes!(send).layer(DefaultBodyLimit::max(MAX_SEND_BYTES)))
+        .routes(routes!(live))
 }
 
 /// The subscriber web app, for one account.
@@ -101,7 +106,7 @@ pub(super) async fn favicon() -> Response {
 /// A file of the subscriber web app (scripts, styles, images, fonts).
 #[utoipa::path(
     get,
-    path = "/s/assets/{path}",
+    path = "/s/assets/{*path}",
     tag = "sandbox",
     operation_id = "sandbox_asset",
     params(("path" = String, Path, description = "The file's path under `assets/`; it may contain `/`.")),

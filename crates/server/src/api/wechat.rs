@@ -11,6 +11,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::Inbound;
 use wicket_wechat::{CallbackQuery, Event, Inbound as Inbound_, DEFAULT_REPLAY_WINDOW_SECS, EMPTY_REPLY};
@@ -19,9 +21,12 @@ use crate::platform;
 use crate::wechat::{self, Connection, PLATFORM};
 use crate::AppState;
 
-route_table! {
-    GET "/wechat/{account}" => verify;
-    POST "/wechat/{account}" => callback, layer = DefaultBodyLimit::max(wicket_wechat::MAX_BODY_BYTES);
+/// WeChat's callback routes; each method and path is written once, in its
+/// handler's `#[utoipa::path]`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verify))
+        .routes(routes!(callback).layer(DefaultBodyLimit::max(wicket_wechat::MAX_BODY_BYTES)))
 }
 
 /// The query WeChat adds to the callback URL.

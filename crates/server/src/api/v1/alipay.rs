@@ -70,7 +70,7 @@ async fn required(state: &AppState, account: &str) -> Result<Connection, ApiErro
 /// The account's Alipay connection (keys masked).
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/alipay",
+    path = "/accounts/{account}/alipay",
     tag = "alipay",
     operation_id = "alipay_connection",
     security(("bearer" = [])),
@@ -167,7 +167,7 @@ fn key_issue(field: &str, e: &KeyError) -> Issue {
 /// Connects the account to Alipay, or changes its connection.
 #[utoipa::path(
     put,
-    path = "/api/v1/accounts/{account}/alipay",
+    path = "/accounts/{account}/alipay",
     tag = "alipay",
     operation_id = "alipay_connect",
     security(("bearer" = [])),
@@ -207,7 +207,7 @@ pub async fn connect(
 /// Disconnects the account from Alipay: its keys are forgotten.
 #[utoipa::path(
     delete,
-    path = "/api/v1/accounts/{account}/alipay",
+    path = "/accounts/{account}/alipay",
     tag = "alipay",
     operation_id = "alipay_disconnect",
     security(("bearer" = [])),
@@ -237,7 +237,7 @@ pub async fn disconnect(
 /// information), its answer's signature checked, and what Alipay answered.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/alipay/test",
+    path = "/accounts/{account}/alipay/test",
     tag = "alipay",
     operation_id = "alipay_test",
     security(("bearer" = [])),
@@ -304,7 +304,7 @@ pub async fn send_home(
 /// What came of publishing each part of the last published layout to Alipay.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/alipay",
+    path = "/accounts/{account}/layout/alipay",
     tag = "layouts",
     operation_id = "alipay_home",
     security(("bearer" = [])),
@@ -329,7 +329,7 @@ pub async fn home(
 /// a failure); a part the layout does not use is removed from the account.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/layout/alipay/{part}",
+    path = "/accounts/{account}/layout/alipay/{part}",
     tag = "layouts",
     operation_id = "retry_alipay_part",
     security(("bearer" = [])),
@@ -365,7 +365,7 @@ pub async fn retry_part(
 /// read as a layout with notices for what Wicket does not keep.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/alipay/live",
+    path = "/accounts/{account}/layout/alipay/live",
     tag = "layouts",
     operation_id = "live_alipay_home",
     security(("bearer" = [])),

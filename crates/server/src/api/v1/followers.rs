@@ -15,7 +15,7 @@ use crate::AppState;
 /// The account's follower import: its progress, or how it ended.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/followers/import",
+    path = "/accounts/{account}/followers/import",
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -47,7 +47,7 @@ pub async fn progress(
 /// restarts; read its progress with `GET`.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/followers/import",
+    path = "/accounts/{account}/followers/import",
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),

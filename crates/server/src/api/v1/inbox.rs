@@ -48,7 +48,7 @@ pub struct Conversations {
 /// The inbox: conversations, most recently active first.
 #[utoipa::path(
     get,
-    path = "/api/v1/conversations",
+    path = "/conversations",
     tag = "inbox",
     security(("bearer" = [])),
     params(ConversationQuery),
@@ -86,7 +86,7 @@ pub async fn conversations(
 /// Marks a conversation as read by the caller, up to now.
 #[utoipa::path(
     post,
-    path = "/api/v1/conversations/{conversation}/read",
+    path = "/conversations/{conversation}/read",
     tag = "inbox",
     security(("bearer" = [])),
     params(("conversation" = String, Path, description = "The conversation's id.")),
@@ -132,7 +132,7 @@ pub struct Messages {
 /// A conversation's messages and notes, newest page first.
 #[utoipa::path(
     get,
-    path = "/api/v1/conversations/{conversation}/messages",
+    path = "/conversations/{conversation}/messages",
     tag = "inbox",
     security(("bearer" = [])),
     params(("conversation" = String, Path, description = "The conversation's id."), MessageQuery),
@@ -184,7 +184,7 @@ pub struct Sent {
 /// change.
 #[utoipa::path(
     post,
-    path = "/api/v1/conversations/{conversation}/messages",
+    path = "/conversations/{conversation}/messages",
     tag = "inbox",
     security(("bearer" = [])),
     params(("conversation" = String, Path, description = "The conversation's id.")),
@@ -244,7 +244,7 @@ pub struct Subscribers {
 /// An account's subscribers.
 #[utoipa::path(
     get,
-    path = "/api/v1/subscribers",
+    path = "/subscribers",
     tag = "inbox",
     security(("bearer" = [])),
     params(SubscriberQuery),
@@ -268,7 +268,7 @@ pub async fn subscribers(
 /// One subscriber.
 #[utoipa::path(
     get,
-    path = "/api/v1/subscribers/{subscriber}",
+    path = "/subscribers/{subscriber}",
     tag = "inbox",
     security(("bearer" = [])),
     params(("subscriber" = String, Path, description = "The subscriber's id.")),

@@ -23,7 +23,7 @@ use wicket_model::wechat::WechatMenuPublish;
 /// The starting layouts the designer offers, for common industries.
 #[utoipa::path(
     get,
-    path = "/api/v1/templates",
+    path = "/templates",
     tag = "layouts",
     security(("bearer" = [])),
     responses(
@@ -53,7 +53,7 @@ fn view(draft: LayoutDraft, context: &RuleContext) -> DraftView {
 /// problems.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/draft",
+    path = "/accounts/{account}/layout/draft",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -109,7 +109,7 @@ fn conflict(current: LayoutDraft, context: &RuleContext) -> Response {
 /// named in `If-Match`.
 #[utoipa::path(
     put,
-    path = "/api/v1/accounts/{account}/layout/draft",
+    path = "/accounts/{account}/layout/draft",
     tag = "layouts",
     security(("bearer" = [])),
     params(
@@ -175,7 +175,7 @@ async fn send_menu(state: &AppState, account: &str, version: i64) -> Result<Opti
 /// is still at `revision` and breaks no rule of the account's platform.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/layout/publish",
+    path = "/accounts/{account}/layout/publish",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -222,7 +222,7 @@ pub async fn publish(
 /// The account's published versions, and which one is live.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/versions",
+    path = "/accounts/{account}/layout/versions",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -244,7 +244,7 @@ pub async fn versions(
 /// One published version's layout.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/versions/{version}",
+    path = "/accounts/{account}/layout/versions/{version}",
     tag = "layouts",
     security(("bearer" = [])),
     params(
@@ -279,7 +279,7 @@ pub struct RollBack {
 /// Makes an earlier published version the one subscribers see.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/layout/rollback",
+    path = "/accounts/{account}/layout/rollback",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -323,7 +323,7 @@ async fn wechat_connection(state: &AppState, account: &str) -> Result<crate::wec
 /// What came of sending the last published menu to WeChat (`null` before any).
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/wechat",
+    path = "/accounts/{account}/layout/wechat",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -346,7 +346,7 @@ pub async fn wechat_menu(
 /// Sends the live layout's menu to WeChat again (after a refusal or a failure).
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/layout/wechat",
+    path = "/accounts/{account}/layout/wechat",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -376,7 +376,7 @@ pub async fn retry_wechat_menu(
 /// Wicket's menu with notices for what Wicket does not keep.
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/layout/wechat/live",
+    path = "/accounts/{account}/layout/wechat/live",
     tag = "layouts",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),

@@ -48,7 +48,7 @@ use crate::{AppState, LiveEvent, PresenceState};
 /// 1008, within about a second).
 #[utoipa::path(
     get,
-    path = "/api/v1/live",
+    path = "/live",
     tag = "live",
     security(("bearer" = [])),
     params(

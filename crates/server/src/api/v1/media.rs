@@ -21,7 +21,7 @@ use crate::AppState;
 /// the same bytes again answers the same id.
 #[utoipa::path(
     post,
-    path = "/api/v1/media",
+    path = "/media",
     tag = "inbox",
     security(("bearer" = [])),
     request_body(

@@ -12,7 +12,7 @@ pub(super) mod wechat;
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +20,8 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use wicket_model::sync::{PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
 use wicket_model::{mutation, ChangeKind, ErrorCode, StaffUser, WicketError};
 
@@ -35,49 +37,44 @@ pub const MAX_PULL: u32 = 1000;
 /// The most mutations one push may carry.
 pub const MAX_PUSH: usize = 500;
 
-route_table! {
-    GET "/health" => health;
-    GET "/openapi.json" => super::openapi::openapi_json;
-    POST "/sessions" => sign_in;
-    DELETE "/sessions" => sign_out_everywhere;
-    DELETE "/sessions/current" => sign_out;
-    GET "/me" => me;
-    POST "/push" => push;
-    GET "/changes" => changes;
-    GET "/live" => live::live;
-    GET "/templates" => layouts::templates;
-    GET "/accounts/{account}/layout/draft" => layouts::draft;
-    PUT "/accounts/{account}/layout/draft" => layouts::save_draft;
-    POST "/accounts/{account}/layout/publish" => layouts::publish;
-    GET "/accounts/{account}/layout/versions" => layouts::versions;
-    GET "/accounts/{account}/layout/versions/{version}" => layouts::version;
-    POST "/accounts/{account}/layout/rollback" => layouts::roll_back;
-    GET "/accounts/{account}/layout/wechat" => layouts::wechat_menu;
-    POST "/accounts/{account}/layout/wechat" => layouts::retry_wechat_menu;
-    GET "/accounts/{account}/layout/wechat/live" => layouts::live_wechat_menu;
-    GET "/conversations" => inbox::conversations;
-    GET "/conversations/{conversation}/messages" => inbox::messages;
-    POST "/conversations/{conversation}/messages" => inbox::send;
-    POST "/conversations/{conversation}/read" => inbox::mark_read;
-    POST "/media" => media::upload, layer = axum::extract::DefaultBodyLimit::max(wicket_model::media::MAX_IMAGE_BYTES);
-    GET "/subscribers" => inbox::subscribers;
-    GET "/subscribers/{subscriber}" => inbox::subscriber;
-    GET "/staff" => staff::list;
-    POST "/staff" => staff::create;
-    PATCH "/staff/{staff}" => staff::update;
-    DELETE "/staff/{staff}/sessions" => staff::sign_out_staff;
-    GET "/accounts/{account}/wechat" => wechat::connection;
-    PUT "/accounts/{account}/wechat" => wechat::connect;
-    POST "/accounts/{account}/wechat/test" => wechat::test;
-    GET "/accounts/{account}/alipay" => alipay::connection;
-    PUT "/accounts/{account}/alipay" => alipay::connect;
-    DELETE "/accounts/{account}/alipay" => alipay::disconnect;
-    POST "/accounts/{account}/alipay/test" => alipay::test;
-    GET "/accounts/{account}/layout/alipay" => alipay::home;
-    GET "/accounts/{account}/layout/alipay/live" => alipay::live_home;
-    POST "/accounts/{account}/layout/alipay/{part}" => alipay::retry_part;
-    GET "/accounts/{account}/followers/import" => followers::progress;
-    POST "/accounts/{account}/followers/import" => followers::start;
+/// The console API's routes, relative to where it is mounted: each method and
+/// path is written once, in its handler's `#[utoipa::path]`, and `routes!`
+/// takes both the route and its documentation from there.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(super::openapi::openapi_json))
+        .routes(routes!(sign_in, sign_out_everywhere))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
+        .routes(routes!(push))
+        .routes(routes!(changes))
+        .routes(routes!(live::live))
+        .routes(routes!(layouts::templates))
+        .routes(routes!(layouts::draft, layouts::save_draft))
+        .routes(routes!(layouts::publish))
+        .routes(routes!(layouts::versions))
+        .routes(routes!(layouts::version))
+        .routes(routes!(layouts::roll_back))
+        .routes(routes!(layouts::wechat_menu, layouts::retry_wechat_menu))
+        .routes(routes!(layouts::live_wechat_menu))
+        .routes(routes!(inbox::conversations))
+        .routes(routes!(inbox::messages, inbox::send))
+        .routes(routes!(inbox::mark_read))
+        .routes(routes!(media::upload).layer(DefaultBodyLimit::max(wicket_model::media::MAX_IMAGE_BYTES)))
+        .routes(routes!(inbox::subscribers))
+        .routes(routes!(inbox::subscriber))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::update))
+        .routes(routes!(staff::sign_out_staff))
+        .routes(routes!(wechat::connection, wechat::connect))
+        .routes(routes!(wechat::test))
+        .routes(routes!(followers::progress, followers::start))
+        .routes(routes!(alipay::connection, alipay::connect, alipay::disconnect))
+        .routes(routes!(alipay::test))
+        .routes(routes!(alipay::home))
+        .routes(routes!(alipay::live_home))
+        .routes(routes!(alipay::retry_part))
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error
@@ -128,7 +125,7 @@ pub(super) struct Health {
 /// Whether the server is up, and its clock.
 #[utoipa::path(
     get,
-    path = "/api/v1/health",
+    path = "/health",
     tag = "meta",
     responses((status = 200, description = "The server is up.", body = Health)),
 )]
@@ -139,7 +136,7 @@ pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
 /// Signs a staff member in: a bearer token for every other console route.
 #[utoipa::path(
     post,
-    path = "/api/v1/sessions",
+    path = "/sessions",
     tag = "sessions",
     request_body = SignInRequest,
     responses(
@@ -184,7 +181,7 @@ pub(super) async fn sign_in(
 /// Signs this session out: its token stops working.
 #[utoipa::path(
     delete,
-    path = "/api/v1/sessions/current",
+    path = "/sessions/current",
     tag = "sessions",
     security(("bearer" = [])),
     responses(
@@ -200,7 +197,7 @@ pub(super) async fn sign_out(State(state): State<AppState>, staff: Staff) -> Res
 /// Signs the staff member out of every session they have.
 #[utoipa::path(
     delete,
-    path = "/api/v1/sessions",
+    path = "/sessions",
     tag = "sessions",
     security(("bearer" = [])),
     responses(
@@ -216,7 +213,7 @@ pub(super) async fn sign_out_everywhere(State(state): State<AppState>, staff: St
 /// The signed-in staff member.
 #[utoipa::path(
     get,
-    path = "/api/v1/me",
+    path = "/me",
     tag = "sessions",
     security(("bearer" = [])),
     responses(
@@ -241,7 +238,7 @@ pub(super) async fn me(staff: Staff) -> Json<StaffUser> {
 /// after `last_mutation_id`.
 #[utoipa::path(
     post,
-    path = "/api/v1/push",
+    path = "/push",
     tag = "sync",
     security(("bearer" = [])),
     request_body(content = PushRequest, description = "At most 500 mutations, numbered in increasing order."),
@@ -371,7 +368,7 @@ pub(super) struct ChangesQuery {
 /// Reads the change feed after a cursor.
 #[utoipa::path(
     get,
-    path = "/api/v1/changes",
+    path = "/changes",
     tag = "sync",
     security(("bearer" = [])),
     params(ChangesQuery),

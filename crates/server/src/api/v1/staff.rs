@@ -17,7 +17,7 @@ use crate::AppState;
 /// Every staff member of this server.
 #[utoipa::path(
     get,
-    path = "/api/v1/staff",
+    path = "/staff",
     tag = "staff",
     security(("bearer" = [])),
     responses(
@@ -34,7 +34,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Json<Ve
 /// Adds a staff member who signs in with the given password.
 #[utoipa::path(
     post,
-    path = "/api/v1/staff",
+    path = "/staff",
     tag = "staff",
     security(("bearer" = [])),
     request_body = NewStaff,
@@ -62,7 +62,7 @@ pub async fn create(
 /// Renames a staff member, changes their role, or sets a new password.
 #[utoipa::path(
     patch,
-    path = "/api/v1/staff/{staff}",
+    path = "/staff/{staff}",
     tag = "staff",
     security(("bearer" = [])),
     params(("staff" = String, Path, description = "The staff member's id.")),
@@ -115,7 +115,7 @@ pub async fn update(
 /// Signs a staff member out of every session (a lost laptop, say).
 #[utoipa::path(
     delete,
-    path = "/api/v1/staff/{staff}/sessions",
+    path = "/staff/{staff}/sessions",
     tag = "staff",
     security(("bearer" = [])),
     params(("staff" = String, Path, description = "The staff member's id.")),

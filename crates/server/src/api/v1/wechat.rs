@@ -55,7 +55,7 @@ async fn current(state: &AppState, account: &str) -> Result<Option<Connection>, 
 /// The account's WeChat connection (secrets masked).
 #[utoipa::path(
     get,
-    path = "/api/v1/accounts/{account}/wechat",
+    path = "/accounts/{account}/wechat",
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -129,7 +129,7 @@ fn check(connect: &WechatConnect, existing: Option<&Connection>) -> Result<Secre
 /// Connects the account to WeChat, or changes its connection.
 #[utoipa::path(
     put,
-    path = "/api/v1/accounts/{account}/wechat",
+    path = "/accounts/{account}/wechat",
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
@@ -168,7 +168,7 @@ pub async fn connect(
 /// Tests the connection: fetches an access token and says what WeChat answered.
 #[utoipa::path(
     post,
-    path = "/api/v1/accounts/{account}/wechat/test",
+    path = "/accounts/{account}/wechat/test",
     tag = "wechat",
     security(("bearer" = [])),
     params(("account" = String, Path, description = "The account's id.")),
