@@ -48,7 +48,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@tauri-apps/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
             { group: ['**/platform', '**/platform/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
-            { group: ['**/console', '**/console/*'], message: 'The console embeds the renderer, not the other way round.' },
+            { group: ['**/shell', '**/shell/*', '**/kit', '**/kit/*', '**/features/**'], message: 'The console embeds the renderer, not the other way round.' },
           ],
         },
       ],

@@ -10,7 +10,7 @@ import { FunctionView } from '../src/renderer';
 import { DEFAULT_SAMPLE } from '../src/renderer/template';
 import { everyKindLayout } from '../src/renderer/fixtures';
 import type { Layout, Module } from '../src/shared/model';
-import { initialState, reducer, type DesignerState } from '../src/designer/state';
+import { initialState, reducer, type DesignerState } from '../src/features/designer/state';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

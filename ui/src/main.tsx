@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n';
-import './console/theme.css';
-import './console/console.css';
-import { App } from './console/App';
+import './kit/theme.css';
+import './shell/console.css';
+import { App } from './shell/App';
 
 const root = document.getElementById('root');
 if (root) {

@@ -1,0 +1,78 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeLayout } from '../../test/layout';
+import { emitInboxChanged, platformMocks as m, resetPlatformMocks, subscriberItem } from '../../test/platformMock';
+import { SUBSCRIBER_PAGE, SubscribersScreen } from './Subscribers';
+
+vi.mock('../../platform', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../platform')>()),
+  ...(await import('../../test/platformMock')).platformMocks,
+}));
+
+fakeLayout();
+
+const zhang = subscriberItem('s1', { display_name: '张三', tags: ['VIP'], note: '常问账单' });
+const alice = subscriberItem('s2', { display_name: 'Alice', following: false }, { conversation_id: null, last_activity_at: null });
+
+beforeEach(() => {
+  resetPlatformMocks();
+  m.listSubscribers.mockResolvedValue({ items: [zhang, alice], more: false });
+});
+
+const rows = () => screen.getAllByTestId('subscriber-row').map((r) => r.getAttribute('data-subscriber-id'));
+
+describe('the subscribers screen', () => {
+  it('lists subscribers from the cache and searches once typing pauses', async () => {
+    render(<SubscribersScreen onOpenConversation={vi.fn()} />);
+    await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
+    expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '', following_only: false }, SUBSCRIBER_PAGE);
+    const first = screen.getAllByTestId('subscriber-row')[0]!;
+    expect(within(first).getByText('VIP')).toBeTruthy();
+
+    m.listSubscribers.mockResolvedValue({ items: [zhang], more: false });
+    await userEvent.type(screen.getByTestId('subscribers-search'), '账单');
+    await waitFor(() => expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '账单', following_only: false }, SUBSCRIBER_PAGE));
+    await waitFor(() => expect(rows()).toEqual(['s1']));
+
+    await userEvent.click(screen.getByTestId('subscribers-following'));
+    await waitFor(() => expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '账单', following_only: true }, SUBSCRIBER_PAGE));
+
+    m.listSubscribers.mockResolvedValue({ items: [], more: false });
+    await userEvent.type(screen.getByTestId('subscribers-search'), '没有这个人');
+    expect((await screen.findByTestId('subscribers-empty')).textContent).toBe('没有符合条件的粉丝。');
+  });
+
+  it('shows a profile, saves a new tag through the outbox, and opens the latest conversation', async () => {
+    const onOpen = vi.fn();
+    render(<SubscribersScreen onOpenConversation={onOpen} />);
+    await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
+    expect(screen.getByTestId('subscribers-select')).toBeTruthy();
+
+    await userEvent.click(screen.getAllByTestId('subscriber-row')[0]!);
+    const detail = screen.getByTestId('subscriber-detail');
+    expect(within(detail).getByTestId('subscriber-detail-name').textContent).toBe('张三');
+    expect(within(detail).getByText('user-s1')).toBeTruthy();
+
+    const calls = m.listSubscribers.mock.calls.length;
+    await userEvent.type(within(detail).getByTestId('sidebar-tag-input'), '常客{Enter}');
+    expect(m.editSubscriberTags).toHaveBeenCalledWith('s1', ['常客'], []);
+    await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBeGreaterThan(calls));
+
+    await userEvent.click(within(detail).getByTestId('subscriber-open-conversation'));
+    expect(onOpen).toHaveBeenCalledWith('c-s1');
+
+    await userEvent.click(screen.getAllByTestId('subscriber-row')[1]!);
+    expect(within(screen.getByTestId('subscriber-detail')).queryByTestId('subscriber-open-conversation')).toBeNull();
+  });
+
+  it('reads again when the inbox changes, and asks for more as the list goes on', async () => {
+    m.listSubscribers.mockImplementation(async (_filter, limit: number) => (limit === SUBSCRIBER_PAGE ? { items: [zhang], more: true } : { items: [zhang, alice], more: false }));
+    render(<SubscribersScreen onOpenConversation={vi.fn()} />);
+    await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
+    expect(m.listSubscribers).toHaveBeenLastCalledWith(expect.anything(), 2 * SUBSCRIBER_PAGE);
+    const calls = m.listSubscribers.mock.calls.length;
+    emitInboxChanged();
+    await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBe(calls + 1));
+  });
+});

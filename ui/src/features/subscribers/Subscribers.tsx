@@ -1,0 +1,262 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SubscriberNote, SubscriberProfile, SubscriberTags } from '../../kit/SubscriberFacts';
+import { dateTime } from '../../kit/time';
+import {
+  listAccounts,
+  listSubscribers,
+  onInboxChanged,
+  editSubscriberTags,
+  setSubscriberNote,
+  type AccountListItem,
+  type SubscriberFilter,
+  type SubscriberListItem,
+} from '../../platform';
+import { Avatar } from '../../kit/Avatar';
+import { asAppError, describeError } from '../../kit/errors';
+import { FollowerImportPanel } from './FollowerImportPanel';
+
+/** Subscribers read per page; scrolling near the end reads the next. */
+export const SUBSCRIBER_PAGE = 200;
+export const SUBSCRIBER_SEARCH_MS = 200;
+const ROW_HEIGHT = 64;
+const LOOKAHEAD = 30;
+const EVERYONE: SubscriberFilter = { account_id: null, text: '', following_only: false };
+
+type Props = {
+  /** Opens a conversation in the Conversations screen. */
+  onOpenConversation: (conversationId: string) => void;
+};
+
+/**
+ * Everyone who follows (or wrote to) the workspace's accounts, from the cache:
+ * found by name, tag or private note, works offline; tags and the note are
+ * edited here as in a conversation's sidebar.
+ */
+export function SubscribersScreen({ onOpenConversation }: Props) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [text, setText] = useState('');
+  const [filter, setFilter] = useState<SubscriberFilter>(EVERYONE);
+  const [limit, setLimit] = useState(SUBSCRIBER_PAGE);
+  const [items, setItems] = useState<SubscriberListItem[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [accounts, setAccounts] = useState<AccountListItem[]>([]);
+  const [version, setVersion] = useState(0);
+
+  const change = useCallback((patch: Partial<SubscriberFilter>) => {
+    setFilter((f) => ({ ...f, ...patch }));
+    setLimit(SUBSCRIBER_PAGE);
+  }, []);
+
+  // Typing searches once it pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => change({ text }), SUBSCRIBER_SEARCH_MS);
+    return () => clearTimeout(timer);
+  }, [text, change]);
+  useEffect(() => onInboxChanged(() => setVersion((v) => v + 1)), []);
+  useEffect(() => {
+    listAccounts().then(
+      (list) => setAccounts(list.filter((a) => !a.account.archived)),
+      () => undefined,
+    );
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    listSubscribers(filter, limit).then(
+      (page) => {
+        if (!live) return;
+        setItems(page.items);
+        setMore(page.more);
+        setError(null);
+      },
+      (e: unknown) => live && setError(t('subscribers.loadFailed', { reason: describeError(t, asAppError(e)) })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filter, limit, version, t]);
+
+  const list = items ?? [];
+  const current = list.find((item) => item.subscriber.id === selected) ?? null;
+  const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
+  // The WeChat or Alipay account chosen (or the only account): its followers can be imported.
+  const chosen = filter.account_id ?? (accounts.length === 1 ? (accounts[0]?.account.id ?? null) : null);
+  const importable = accounts.find((a) => a.account.id === chosen && (a.account.platform === 'wechat' || a.account.platform === 'alipay'))?.account.id ?? null;
+
+  return (
+    <div className="subs" data-testid="subscribers-screen">
+      <section className="subs-col subs-col-list" aria-label={t('subscribers.listLabel')}>
+        <div className="subs-filters">
+          <label className="visually-hidden" htmlFor={`${id}-search`}>
+            {t('subscribers.search')}
+          </label>
+          <input id={`${id}-search`} type="search" className="subs-search" placeholder={t('subscribers.search')} value={text} onChange={(e) => setText(e.target.value)} data-testid="subscribers-search" />
+          <div className="subs-filter-row">
+            {accounts.length > 1 && (
+              <select aria-label={t('subscribers.account')} value={filter.account_id ?? ''} onChange={(e) => change({ account_id: e.target.value === '' ? null : e.target.value })} data-testid="subscribers-account">
+                <option value="">{t('subscribers.anyAccount')}</option>
+                {accounts.map((a) => (
+                  <option key={a.account.id} value={a.account.id}>
+                    {a.account.name}
+                  </option>
+                ))}
+              </select>
+            )}
+            <label className="choice subs-following">
+              <input type="checkbox" checked={filter.following_only} onChange={(e) => change({ following_only: e.target.checked })} data-testid="subscribers-following" />
+              <span>{t('subscribers.followingOnly')}</span>
+            </label>
+          </div>
+        </div>
+        {importable && <FollowerImportPanel key={importable} accountId={importable} />}
+        {error && (
+          <p className="form-error" role="alert" data-testid="subscribers-error">
+            {error}
+          </p>
+        )}
+        {items !== null && list.length === 0 ? (
+          <div className="subs-empty" data-testid="subscribers-empty">
+            <div className="empty-mark" aria-hidden="true" />
+            <p className="muted">{filter.text || filter.following_only || filter.account_id ? t('subscribers.noMatch') : t('subscribers.empty')}</p>
+          </div>
+        ) : (
+          <SubscriberList items={list} selected={selected} more={more} onMore={readMore} onSelect={setSelected} />
+        )}
+      </section>
+      <section className="subs-col subs-col-detail" aria-label={t('subscribers.detailLabel')}>
+        {current ? (
+          <SubscriberDetail
+            key={current.subscriber.id}
+            item={current}
+            onOpenConversation={onOpenConversation}
+            onTags={async (add, remove) => {
+              await editSubscriberTags(current.subscriber.id, add, remove);
+              setVersion((v) => v + 1);
+            }}
+            onNote={async (note, base) => {
+              await setSubscriberNote(current.subscriber.id, note, base);
+              setVersion((v) => v + 1);
+            }}
+          />
+        ) : (
+          <div className="subs-empty" data-testid="subscribers-select">
+            <p className="muted">{t('subscribers.selectPrompt')}</p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function SubscriberList({ items, selected, more, onMore, onSelect }: { items: SubscriberListItem[]; selected: string | null; more: boolean; onMore: () => void; onSelect: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  // No React Compiler in this build; the virtualizer re-renders this component itself.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (i) => items[i]?.subscriber.id ?? i,
+    overscan: 8,
+  });
+  const lastShown = virtualizer.getVirtualItems().at(-1)?.index ?? -1;
+  const nearEnd = more && lastShown >= items.length - LOOKAHEAD;
+  useEffect(() => {
+    if (nearEnd) onMore();
+  }, [nearEnd, items.length, onMore]);
+
+  return (
+    <div ref={setScroller} className="subs-list" role="listbox" aria-label={t('subscribers.listLabel')} data-testid="subscriber-list">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const item = items[v.index];
+          if (!item) return null;
+          const s = item.subscriber;
+          return (
+            <div
+              key={v.key}
+              role="option"
+              aria-selected={s.id === selected}
+              tabIndex={0}
+              className={`subs-row${s.id === selected ? ' is-selected' : ''}`}
+              style={{ height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+              data-testid="subscriber-row"
+              data-subscriber-id={s.id}
+              onClick={() => onSelect(s.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSelect(s.id);
+                }
+              }}
+            >
+              <Avatar name={s.display_name} color={s.following ? '#1677ff' : '#8a919f'} />
+              <div className="subs-row-text">
+                <span className="subs-row-name" data-testid="subscriber-name">
+                  <bdi>{s.display_name}</bdi>
+                </span>
+                <span className="muted subs-row-meta">
+                  <bdi>{item.account_name}</bdi>
+                  {' · '}
+                  {s.following
+                    ? s.followed_at !== null
+                      ? t('subscribers.followedOn', { date: dateTime(s.followed_at, i18n.language) })
+                      : t('inbox.sidebar.yes')
+                    : t('inbox.sidebar.notFollowing')}
+                </span>
+              </div>
+              <span className="subs-row-tags">
+                {s.tags.slice(0, 3).map((tag) => (
+                  <span key={tag} className="ib-label">
+                    {tag}
+                  </span>
+                ))}
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+type DetailProps = {
+  item: SubscriberListItem;
+  onOpenConversation: (conversationId: string) => void;
+  onTags: (add: string[], remove: string[]) => Promise<void>;
+  onNote: (note: string, base: string) => Promise<void>;
+};
+
+function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailProps) {
+  const { t, i18n } = useTranslation();
+  const s = item.subscriber;
+  return (
+    <div className="subs-detail" data-testid="subscriber-detail">
+      <SubscriberProfile subscriber={s} accountName={item.account_name} platform={item.platform} nameTestId="subscriber-detail-name">
+        <dt>{t('subscribers.platformUserId')}</dt>
+        <dd className="subs-mono">{s.platform_user_id}</dd>
+        {item.last_activity_at !== null && (
+          <>
+            <dt>{t('subscribers.lastActivity')}</dt>
+            <dd>{dateTime(item.last_activity_at, i18n.language)}</dd>
+          </>
+        )}
+      </SubscriberProfile>
+      <SubscriberTags tags={s.tags} onEdit={onTags} />
+      <SubscriberNote note={s.note} onSave={onNote} />
+      {item.conversation_id ? (
+        <button type="button" className="btn btn-primary" onClick={() => onOpenConversation(item.conversation_id!)} data-testid="subscriber-open-conversation">
+          {t('subscribers.openConversation')}
+        </button>
+      ) : (
+        <p className="muted">{t('subscribers.noConversation')}</p>
+      )}
+    </div>
+  );
+}
