@@ -1,0 +1,30 @@
+//! What Wicket's tests share, written once: a server in this process on a
+//! loopback port it picks ([`TestServer`]), a staff member's typed HTTP
+//! client ([`StaffClient`]), a subscriber's browser on the sandbox platform
+//! ([`SandboxSubscriber`]), waiting that says what it waited for
+//! ([`eventually`]), a sync listener that hears nothing ([`quiet`]), the
+//! logs of a test binary ([`captured_logs`]) and a child process stopped by
+//! its own pid when dropped ([`ChildProcess`]).
+//!
+//! A test helper may panic: a failed step fails the test, and every panic
+//! here says, in words, what was expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failed step fails the test")]
+
+mod logs;
+mod process;
+mod sandbox;
+mod server;
+mod staff;
+mod wait;
+
+pub use logs::captured_logs;
+pub use process::{free_port, wait_for_port, ChildProcess};
+pub use sandbox::SandboxSubscriber;
+pub use server::{start_server, start_server_on, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
+pub use staff::StaffClient;
+pub use wait::{eventually, eventually_blocking, Found};
+
+/// A sync listener that hears every event and does nothing with it.
+pub fn quiet() -> wicket_sync::SyncListener {
+    std::sync::Arc::new(|_| {})
+}

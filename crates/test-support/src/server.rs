@@ -1,0 +1,132 @@
+//! A `wicket-server` running in the test's own process.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use wicket_model::conversation::{Delivery, Message};
+use wicket_model::Role;
+use wicket_server::platform::store::SendState;
+use wicket_server::{auth, Clock, RunningServer, ServerConfig, ServerOptions, SystemClock};
+
+use crate::{SandboxSubscriber, StaffClient};
+
+/// The owner every [`TestServer`] starts with.
+pub const OWNER_LOGIN: &str = "boss";
+pub const OWNER_PASSWORD: &str = "correct horse battery";
+/// The password of staff made with [`TestServer::staff`].
+const STAFF_PASSWORD: &str = "staff password";
+
+/// A server on a loopback port it picked, in a temporary folder of its own
+/// (`data/` and the secrets key), with an owner ([`OWNER_LOGIN`]). It reads
+/// as its [`RunningServer`] (`server.state`, `server.base_url()`).
+pub struct TestServer {
+    pub server: RunningServer,
+    dir: tempfile::TempDir,
+}
+
+impl Deref for TestServer {
+    type Target = RunningServer;
+    fn deref(&self) -> &RunningServer {
+        &self.server
+    }
+}
+
+impl TestServer {
+    /// The system clock and the default options.
+    pub async fn start() -> TestServer {
+        TestServer::start_with(Arc::new(SystemClock), ServerOptions::default()).await
+    }
+
+    /// With `clock` and `options`; the secrets key is kept in the server's
+    /// folder unless `options` name one.
+    pub async fn start_with(clock: Arc<dyn Clock>, mut options: ServerOptions) -> TestServer {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("expected a temporary folder for the server: {e}"));
+        options.secrets_key_file.get_or_insert_with(|| dir.path().join("secrets.key"));
+        let config = ServerConfig { data_dir: dir.path().join("data"), listen: loopback() };
+        let server = wicket_server::start_with(config, clock, options)
+            .await
+            .unwrap_or_else(|e| panic!("expected the test server to start: {e}"));
+        server
+            .state
+            .create_owner(OWNER_LOGIN, "Boss", OWNER_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("expected the owner to be created: {e:?}"));
+        TestServer { server, dir }
+    }
+
+    /// The server's folder (its data is in `data/`).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The owner, signed in over HTTP.
+    pub async fn owner(&self) -> StaffClient {
+        StaffClient::sign_in(&self.base_url(), OWNER_LOGIN, OWNER_PASSWORD).await
+    }
+
+    /// A new staff member `login` with `role`, signed in over HTTP.
+    pub async fn staff(&self, login: &str, role: Role) -> StaffClient {
+        let hash = auth::hash_password(STAFF_PASSWORD).unwrap_or_else(|e| panic!("expected a password hash: {e:?}"));
+        self.state
+            .create_staff(login, login, role, hash)
+            .await
+            .unwrap_or_else(|e| panic!("expected staff member {login} to be created: {e:?}"));
+        StaffClient::sign_in(&self.base_url(), login, STAFF_PASSWORD).await
+    }
+
+    /// A subscriber's browser on `account`'s sandbox page, with no cookie yet.
+    pub fn subscriber(&self, account: &str) -> SandboxSubscriber {
+        SandboxSubscriber::new(&self.base_url(), account)
+    }
+
+    /// The stored message `id`.
+    pub async fn message(&self, id: &str) -> Message {
+        let found = self.state.storage.message(id).await;
+        let found = found.unwrap_or_else(|e| panic!("expected to read message {id}: {e:?}"));
+        found.unwrap_or_else(|| panic!("expected message {id} to be stored"))
+    }
+
+    /// Waits (10 s at most) until the platform send of reply `message_id`
+    /// is neither pending nor in flight, and the feed shows its outcome.
+    pub async fn settled(&self, message_id: &str) -> SendState {
+        let what = format!("the reply {message_id} is sent, failed or unknown, and the feed shows it");
+        crate::eventually(&what, Duration::from_secs(10), || async {
+            let send = self.state.storage.platforms().send(message_id).await;
+            let send = send.unwrap_or_else(|e| panic!("expected to read the send of {message_id}: {e:?}"))?;
+            if matches!(send.state, SendState::Pending | SendState::Sending) {
+                return None;
+            }
+            // The queue settles first, then the feed shows a failure on the message: wait for both.
+            let shown = send.state == SendState::Sent
+                || matches!(self.message(message_id).await.delivery, Some(Delivery::Failed { .. }));
+            shown.then_some(send.state)
+        })
+        .await
+    }
+}
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+/// A server on the system clock with its data in `data`, on a loopback port
+/// it picks, without anyone in it (for tests that restart a server on the
+/// same data or make their own owner).
+pub async fn start_server(data: &Path) -> RunningServer {
+    start_server_on(data, loopback()).await
+}
+
+/// [`start_server`] on `listen` (to come back on the same port).
+pub async fn start_server_on(data: &Path, listen: SocketAddr) -> RunningServer {
+    let config = ServerConfig { data_dir: data.to_owned(), listen };
+    wicket_server::start(config, Arc::new(SystemClock))
+        .await
+        .unwrap_or_else(|e| panic!("expected the server to start on {listen} with data in {}: {e}", data.display()))
+}
