@@ -181,7 +181,7 @@ pub struct GatewayResponse {
 pub fn parse_gateway_response(xml: &str, app_public_key: &PublicKey) -> Result<GatewayResponse, GatewayError> {
     let f = parse_fields(xml, "alipay", Some("response"))?;
     let span = f.span.clone().ok_or(GatewayError::MissingElement("response"))?;
-    let signature = f.opt("sign").ok_or(GatewayError::MissingElement("sign"))?;
+    let signature = f.opt_trimmed("sign").ok_or(GatewayError::MissingElement("sign"))?;
     let sign_type = SignType::from_name(f.get("sign_type").unwrap_or("RSA2"))?;
     let charset = match &f.encoding {
         Some(name) => Charset::from_name(name)?,
@@ -192,10 +192,10 @@ pub fn parse_gateway_response(xml: &str, app_public_key: &PublicKey) -> Result<G
     let ack = f.get("response/XML/MsgType").map(str::trim) == Some("ack");
     Ok(GatewayResponse {
         success: ack || f.get("response/success").map(str::trim) == Some("true"),
-        biz_content: f.opt("response/biz_content"),
-        error_code: f.opt("response/error_code"),
-        ack_to_user_id: if ack { f.opt("response/XML/ToUserId") } else { None },
-        ack_app_id: if ack { f.opt("response/XML/AppId") } else { None },
+        biz_content: f.opt_trimmed("response/biz_content"),
+        error_code: f.opt_trimmed("response/error_code"),
+        ack_to_user_id: if ack { f.opt_trimmed("response/XML/ToUserId") } else { None },
+        ack_app_id: if ack { f.opt_trimmed("response/XML/AppId") } else { None },
         sign_type,
         charset,
     })

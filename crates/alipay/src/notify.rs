@@ -113,26 +113,26 @@ impl Notify {
 /// Reads a notify's biz_content with the bounded reader (size limit, no DOCTYPE, no entities).
 pub fn parse_notify(biz_content: &str) -> Result<Notify, NotifyError> {
     let f = parse_fields(biz_content, "XML", None)?;
-    let msg_type = f.opt("MsgType").ok_or(NotifyError::Missing("MsgType"))?;
-    let event_type = f.opt("EventType");
+    let msg_type = f.opt_trimmed("MsgType").ok_or(NotifyError::Missing("MsgType"))?;
+    let event_type = f.opt_trimmed("EventType");
     let kind = kind(&f, &msg_type, event_type)?;
-    let from_user_id = f.opt("FromAlipayUserId").or_else(|| f.opt("FromUserId")).unwrap_or_default();
+    let from_user_id = f.opt_trimmed("FromAlipayUserId").or_else(|| f.opt_trimmed("FromUserId")).unwrap_or_default();
     if from_user_id.is_empty() && kind != NotifyKind::Verifygw {
         return Err(NotifyError::Missing("FromAlipayUserId"));
     }
-    let create_time = match f.opt("CreateTime") {
+    let create_time = match f.opt_trimmed("CreateTime") {
         Some(raw) => Some(
             raw.parse().map_err(|_| NotifyError::BadNumber { field: "CreateTime", value: xml::truncate(&raw, 32) })?,
         ),
         None => None,
     };
     Ok(Notify {
-        app_id: f.opt("AppId").unwrap_or_default(),
+        app_id: f.opt_trimmed("AppId").unwrap_or_default(),
         from_user_id,
         create_time,
-        msg_id: f.opt("MsgId"),
+        msg_id: f.opt_trimmed("MsgId"),
         // Masked details are a courtesy: a malformed one is dropped, not a reason to refuse.
-        user_info: f.opt("UserInfo").and_then(|json| serde_json::from_str(&json).ok()),
+        user_info: f.opt_trimmed("UserInfo").and_then(|json| serde_json::from_str(&json).ok()),
         kind,
     })
 }
@@ -142,8 +142,10 @@ fn kind(f: &Fields, msg_type: &str, event_type: Option<String>) -> Result<Notify
         ("event", Some("verifygw")) => NotifyKind::Verifygw,
         ("event", Some("follow")) => NotifyKind::Follow,
         ("event", Some("unfollow")) => NotifyKind::Unfollow,
-        ("event", Some("click")) => NotifyKind::Click { action_param: f.opt("ActionParam").unwrap_or_default() },
-        ("event", Some("enter")) => NotifyKind::Enter { scene: f.opt("ActionParam") },
+        ("event", Some("click")) => {
+            NotifyKind::Click { action_param: f.opt_trimmed("ActionParam").unwrap_or_default() }
+        }
+        ("event", Some("enter")) => NotifyKind::Enter { scene: f.opt_trimmed("ActionParam") },
         ("text", _) => NotifyKind::Text {
             content: f
                 .get("Text/Content")
@@ -154,9 +156,9 @@ fn kind(f: &Fields, msg_type: &str, event_type: Option<String>) -> Result<Notify
         ("image", _) => NotifyKind::Image {
             media_id: f
                 .opt("Image/MediaId")
-                .or_else(|| f.opt("MediaId"))
+                .or_else(|| f.opt_trimmed("MediaId"))
                 .ok_or(NotifyError::Missing("Image/MediaId"))?,
-            format: f.opt("Image/Format").or_else(|| f.opt("Format")),
+            format: f.opt_trimmed("Image/Format").or_else(|| f.opt_trimmed("Format")),
         },
         _ => NotifyKind::Other { msg_type: msg_type.to_owned(), event_type },
     };

@@ -340,7 +340,7 @@ impl WechatCrypto {
         out.push('\n');
         xml::push_cdata(&mut out, "MsgSignature", &signature);
         out.push('\n');
-        xml::push_plain(&mut out, "TimeStamp", &timestamp);
+        xml::push_text(&mut out, "TimeStamp", &timestamp);
         out.push('\n');
         xml::push_cdata(&mut out, "Nonce", nonce);
         out.push_str("\n</xml>");

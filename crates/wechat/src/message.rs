@@ -4,7 +4,7 @@
 //! `officialaccount/message/message.go` and WxJava `WxMpXmlMessage` read them. Anything Wicket
 //! does not model becomes [`Inbound::Unsupported`] with its MsgType, Event and raw XML: never dropped.
 
-use crate::xml::{self, number, parse_fields, Fields, XmlError, MAX_XML_BYTES};
+use crate::xml::{self, parse_fields, Fields, XmlError, MAX_XML_BYTES};
 
 /// A callback as WeChat pushed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +187,7 @@ pub fn parse_inbound(input: &[u8]) -> Result<InboundMessage, XmlError> {
     let f = parse_fields(input, MAX_XML_BYTES)?;
     let to_user_name = f.require("ToUserName")?.trim().to_owned();
     let from_user_name = f.require("FromUserName")?.trim().to_owned();
-    let create_time = number(&f, "CreateTime")?;
+    let create_time = f.number("CreateTime")?;
     let msg_type = f.require("MsgType")?.trim().to_owned();
     let msg_id = f.opt("MsgId").or_else(|| f.opt("MsgID")).map(|s| s.trim().to_owned());
 
@@ -294,7 +294,7 @@ pub fn text_reply(to_user_name: &str, from_user_name: &str, create_time: i64, co
     out.push_str("<xml>");
     xml::push_cdata(&mut out, "ToUserName", to_user_name);
     xml::push_cdata(&mut out, "FromUserName", from_user_name);
-    xml::push_plain(&mut out, "CreateTime", &create_time.to_string());
+    xml::push_text(&mut out, "CreateTime", &create_time.to_string());
     xml::push_cdata(&mut out, "MsgType", "text");
     xml::push_cdata(&mut out, "Content", content);
     out.push_str("</xml>");
