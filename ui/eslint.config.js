@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -49,6 +50,48 @@ export default tseslint.config(
             { group: ['@tauri-apps/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
             { group: ['**/platform', '**/platform/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
             { group: ['**/shell', '**/shell/*', '**/kit', '**/kit/*', '**/features/**'], message: 'The console embeds the renderer, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Parts of the console UI (see DEVELOPMENT.md §1). Each folder under
+  // src/features/ is one screen: it may use the kit and the layers below, never
+  // another feature or the shell. Only the shell puts features together. New
+  // feature folders are covered without naming them here.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } },
+      'boundaries/include': ['src/**/*'],
+      'boundaries/elements': [
+        { type: 'feature', pattern: 'src/features/*', capture: ['feature'] },
+        { type: 'shell', pattern: 'src/shell' },
+        { type: 'kit', pattern: 'src/kit' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: { element: { type: 'feature' } },
+              disallow: { to: { element: { type: 'feature', captured: { feature: '!{{ from.element.captured.feature }}' } } } },
+              message: 'A feature never imports another feature: move what both need to src/kit, or let the shell pass it in.',
+            },
+            {
+              from: { element: { types: { anyOf: ['feature', 'kit'] } } },
+              disallow: { to: { element: { type: 'shell' } } },
+              message: 'Only the shell puts features together; nothing imports the shell.',
+            },
+            {
+              from: { element: { type: 'kit' } },
+              disallow: { to: { element: { type: 'feature' } } },
+              message: 'The kit is shared by features and imports none of them.',
+            },
           ],
         },
       ],
