@@ -36,6 +36,20 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("account.settings.out_of_range", &["min", "max"]),
     // No browser opened for the subscriber page (the desktop app's command).
     k("account.subscriber_page.no_browser", &["url"]),
+    // Broadcasts and segments (`broadcast.rs`, the server's fan-out).
+    k("broadcast.id.invalid", &[]),
+    k("broadcast.text.required", &[]),
+    k("broadcast.text.too_long", MAX_ACTUAL),
+    k("broadcast.image.required", &[]),
+    k("broadcast.article.title_required", &[]),
+    k("broadcast.article.link_invalid", &[]),
+    k("broadcast.content.kind", &[]),
+    k("broadcast.content.unsupported", &["platform", "kind"]),
+    k("broadcast.schedule.past", &[]),
+    k("broadcast.schedule.too_far", &[]),
+    k("segment.tags.too_many", MAX_ACTUAL),
+    k("segment.platform.unknown", &[]),
+    k("segment.range.empty", &[]),
     // Canned replies (`canned.rs`).
     k("canned.title.required", &[]),
     k("canned.title.too_long", MAX_ACTUAL),

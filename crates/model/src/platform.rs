@@ -354,6 +354,74 @@ pub fn for_profile(profile: PlatformProfile) -> &'static PlatformRules {
     }
 }
 
+/// Whom a broadcast cap counts: each subscriber's broadcasts, or the
+/// account's own sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapScope {
+    Subscriber,
+    Account,
+}
+
+/// A platform's rules for mass messages (PLATFORM-RULES §3, §8 `mass.cap`).
+/// How many a subscriber may receive is the account's setting
+/// (`AccountSettings::broadcast`), whose defaults are the platform's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MassSendRules {
+    /// Recipients one send call may name; `None` when the platform sends
+    /// to a group or to all followers rather than to a list.
+    pub max_recipients_per_call: Option<usize>,
+    /// Send calls a minute.
+    pub calls_per_minute: Option<u32>,
+    /// The longest dedupe id a send call takes, in bytes.
+    pub client_msg_id_max_bytes: Option<usize>,
+    /// A cap of one period `Day` counts the account's sends, not each
+    /// subscriber's: WeChat's subscription accounts send once a day, to
+    /// all or to a tag (WX-MASS); service accounts are capped per
+    /// subscriber (4 a calendar month).
+    pub daily_cap_per_account: bool,
+    /// The calendar the caps count in, minutes east of UTC: both platforms
+    /// are Chinese and count in China time (UTC+8).
+    pub utc_offset_minutes: i32,
+    /// The broadcast contents Wicket sends on this platform: WeChat's mass
+    /// text (its mpnews needs materials uploaded first, which Wicket does
+    /// not do yet); Alipay's group and total sends take text and image-text
+    /// but no bare image ("纯图片消息，暂时不支持").
+    pub content_kinds: &'static [&'static str],
+    /// The smallest group a group send may target (Alipay: more than 50).
+    pub min_group_size: Option<usize>,
+}
+
+pub const WECHAT_MASS: MassSendRules = MassSendRules {
+    // WXJ WxMpMassOpenIdsMessage; CXH ToUserCountLimit=10000.
+    max_recipients_per_call: Some(10_000),
+    // WX-MASS: at most 60 requests a minute on the mass API.
+    calls_per_minute: Some(60),
+    // WX-MASS: clientmsgid at most 64 bytes.
+    client_msg_id_max_bytes: Some(64),
+    daily_cap_per_account: true,
+    utc_offset_minutes: 480,
+    content_kinds: &["text"],
+    min_group_size: None,
+};
+
+pub const ALIPAY_MASS: MassSendRules = MassSendRules {
+    max_recipients_per_call: None,
+    calls_per_minute: None,
+    client_msg_id_max_bytes: None,
+    daily_cap_per_account: false,
+    utc_offset_minutes: 480,
+    content_kinds: &["text", "article"],
+    // ALI-J3 AlipayOpenPublicGroupApi: a group holds more than 50 users.
+    min_group_size: Some(51),
+};
+
+pub fn mass_send_rules(profile: PlatformProfile) -> &'static MassSendRules {
+    match profile {
+        PlatformProfile::Alipay => &ALIPAY_MASS,
+        PlatformProfile::Wechat => &WECHAT_MASS,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
