@@ -2,21 +2,15 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{quiet, wait_for};
+use common::{quiet, start_server, start_server_on, wait_for};
 use wicket_model::sync::{Connection, NumberedMutation, PushRequest};
 use wicket_model::{Mutation, NewAccount, PlatformProfile};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
-
-async fn start_server(data: &std::path::Path, addr: SocketAddr) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: addr };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
 
 fn create(id: &str, name: &str) -> Mutation {
     Mutation::CreateAccount(NewAccount {
@@ -39,7 +33,7 @@ struct World {
 async fn world() -> (World, RunningServer) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("server");
-    let server = start_server(&data, "127.0.0.1:0".parse().unwrap()).await;
+    let server = start_server(&data).await;
     let token = server.state.local_owner_session("Owner").await.unwrap().token;
     let cache = Arc::new(Cache::open(&dir.path().join("cache.sqlite")).unwrap());
     (World { _dir: dir, data, cache, token }, server)
@@ -65,7 +59,7 @@ async fn a_change_made_while_the_server_is_down_applies_once_when_it_is_back() {
     assert!(offline.last_error.is_some(), "the reason is kept");
     assert!(world.cache.accounts().unwrap()[0].waiting, "the account shows as waiting");
 
-    let server = start_server(&world.data, addr).await;
+    let server = start_server_on(&world.data, addr).await;
     engine.nudge();
     wait_for(&engine, "online with nothing waiting", |s| s.connection == Connection::Online && s.pending == 0).await;
     assert_eq!(server_account_count(&server, &world.token).await, 1, "applied exactly once");

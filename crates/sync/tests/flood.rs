@@ -8,13 +8,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{quiet, wait_for};
+use common::{quiet, start_server, wait_for};
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
 use wicket_model::inbox::{InboxFilter, InboxScope};
 use wicket_model::sync::{Connection, NumberedMutation, PushRequest, PULL_MAX_BYTES};
 use wicket_model::{Change, Mutation, NewAccount, PlatformProfile};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine};
 
@@ -132,8 +132,7 @@ fn cached_messages(cache: &Cache) -> usize {
 #[tokio::test]
 async fn a_flood_of_maximal_events_is_pulled_whole_in_pages_under_the_byte_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("server"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
+    let server = start_server(&dir.path().join("server")).await;
     let token = server.state.local_owner_session("Owner").await.unwrap().token;
     shop(&server, &token).await;
     events_over_http(&server.base_url()).await;

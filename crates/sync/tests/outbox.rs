@@ -13,17 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{quiet, wait_for};
+use common::{quiet, start_server, wait_for};
 use wicket_model::sync::{Connection, PROTOCOL_VERSION};
 use wicket_model::{ErrorCode, Mutation, NewAccount, PlatformProfile};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
-
-async fn start_server(data: &Path) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
 
 fn fast() -> SyncOptions {
     SyncOptions { poll_every: Duration::from_millis(200), poll_every_live: Duration::from_millis(200) }

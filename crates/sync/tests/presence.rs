@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use wicket_model::sync::{PresenceSnapshot, PresenceState};
 use wicket_model::Role;
-use wicket_server::{auth, ServerConfig, SystemClock};
+use wicket_server::auth;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
+use wicket_test_support::start_server;
 
 /// The last presence snapshot an engine announced.
 type Seen = Arc<Mutex<Option<PresenceSnapshot>>>;
@@ -23,23 +24,16 @@ fn recording(seen: &Seen) -> Arc<dyn Fn(SyncEvent) + Send + Sync> {
 }
 
 async fn until(seen: &Seen, what: &str, ok: impl Fn(&PresenceSnapshot) -> bool) {
-    let waited = tokio::time::timeout(Duration::from_secs(20), async {
-        loop {
-            if seen.lock().unwrap().as_ref().is_some_and(&ok) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    wicket_test_support::eventually(what, Duration::from_secs(20), || async {
+        seen.lock().unwrap().as_ref().is_some_and(&ok)
     })
     .await;
-    waited.unwrap_or_else(|_| panic!("timed out waiting until {what}; last {:?}", seen.lock().unwrap()));
 }
 
 #[tokio::test]
 async fn colleagues_see_each_other_view_type_and_leave() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("server"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
+    let server = start_server(&dir.path().join("server")).await;
     let owner = server.state.local_owner_session("李梅").await.unwrap().token;
     let hash = auth::hash_password("agent password").unwrap();
     server.state.create_staff("wang", "王芳", Role::Agent, hash).await.unwrap();

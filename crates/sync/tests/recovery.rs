@@ -12,21 +12,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{quiet, wait_for};
+use common::{quiet, start_server, wait_for};
 use wicket_model::conversation::{Conversation, ConversationStatus, MessageBody};
 use wicket_model::inbox::{InboxFilter, InboxScope};
 use wicket_model::sync::{Connection, NumberedMutation, PushRequest};
 use wicket_model::{Change, Mutation, NewAccount, PlatformProfile};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
 
 const ACCOUNT: &str = "shop";
-
-async fn start_server(data: &Path) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
 
 /// Syncs only when nudged (or at start), so a test decides when rounds run.
 fn on_demand() -> SyncOptions {
@@ -94,7 +89,7 @@ async fn server_state(server: &RunningServer, token: &str) -> ServerState {
                 Change::Message(m) => {
                     latest_message.insert(m.id.clone(), m.conversation_id.clone());
                 }
-                Change::Account(_) | Change::Subscriber(_) => {}
+                Change::Account(_) | Change::Subscriber(_) | Change::AutoReplyRule(_) => {}
             }
         }
         cursor = page.cursor;

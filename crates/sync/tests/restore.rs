@@ -10,17 +10,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::quiet;
+use common::{quiet, start_server};
 use wicket_model::sync::{NumberedMutation, PushRequest};
 use wicket_model::{Mutation, NewAccount, PlatformProfile};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
-
-async fn start_server(data: &Path) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
 
 fn create(id: &str) -> Mutation {
     Mutation::CreateAccount(NewAccount {

@@ -7,24 +7,18 @@
 #[allow(dead_code)]
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{quiet, wait_for};
+use common::{quiet, start_server, wait_for};
 use wicket_model::inbox::{InboxFilter, InboxScope, SubscriberFilter};
 use wicket_model::sync::{Connection, NumberedMutation, PushRequest};
 use wicket_model::{ChangeKind, Mutation, NewAccount, PlatformProfile, Role, StaffChange};
-use wicket_server::{auth, RunningServer, ServerConfig, SystemClock};
+use wicket_server::auth;
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
 
 const ACCOUNT: &str = "shop";
-
-async fn start_server(data: &Path) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
 
 fn create(id: &str) -> Mutation {
     Mutation::CreateAccount(NewAccount {

@@ -24,6 +24,19 @@ pub use server::{start_server, start_server_on, TestServer, OWNER_LOGIN, OWNER_P
 pub use staff::StaffClient;
 pub use wait::{eventually, eventually_blocking, Found};
 
+/// An account to create in a test: `id`, `name` on `platform`, with no
+/// category or description.
+pub fn new_account(id: &str, name: &str, platform: wicket_model::PlatformProfile) -> wicket_model::NewAccount {
+    wicket_model::NewAccount {
+        id: id.into(),
+        name: name.into(),
+        platform,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    }
+}
+
 /// A sync listener that hears every event and does nothing with it.
 pub fn quiet() -> wicket_sync::SyncListener {
     std::sync::Arc::new(|_| {})

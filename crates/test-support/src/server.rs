@@ -20,7 +20,7 @@ pub const OWNER_PASSWORD: &str = "correct horse battery";
 const STAFF_PASSWORD: &str = "staff password";
 
 /// A server on a loopback port it picked, in a temporary folder of its own
-/// (`data/` and the secrets key), with an owner ([`OWNER_LOGIN`]). It reads
+/// (`data/` and beside it the secrets key), with an owner ([`OWNER_LOGIN`]). It reads
 /// as its [`RunningServer`] (`server.state`, `server.base_url()`).
 pub struct TestServer {
     pub server: RunningServer,
@@ -40,11 +40,10 @@ impl TestServer {
         TestServer::start_with(Arc::new(SystemClock), ServerOptions::default()).await
     }
 
-    /// With `clock` and `options`; the secrets key is kept in the server's
-    /// folder unless `options` name one.
-    pub async fn start_with(clock: Arc<dyn Clock>, mut options: ServerOptions) -> TestServer {
+    /// With `clock` and `options` (the secrets key, unless `options` name
+    /// another file, is `data.secrets-key` in the server's folder).
+    pub async fn start_with(clock: Arc<dyn Clock>, options: ServerOptions) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("expected a temporary folder for the server: {e}"));
-        options.secrets_key_file.get_or_insert_with(|| dir.path().join("secrets.key"));
         let config = ServerConfig { data_dir: dir.path().join("data"), listen: loopback() };
         let server = wicket_server::start_with(config, clock, options)
             .await
@@ -55,6 +54,14 @@ impl TestServer {
             .await
             .unwrap_or_else(|e| panic!("expected the owner to be created: {e:?}"));
         TestServer { server, dir }
+    }
+
+    /// Stops the server, letting requests in flight finish. Its folder is
+    /// given back, to start another server on the same data; dropping it
+    /// deletes the folder.
+    pub async fn stop(self) -> tempfile::TempDir {
+        self.server.stop().await;
+        self.dir
     }
 
     /// The server's folder (its data is in `data/`).

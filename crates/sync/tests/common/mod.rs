@@ -1,29 +1,18 @@
-//! What the sync engine's integration tests share.
+//! What the sync engine's integration tests share besides wicket-test-support.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use wicket_model::sync::SyncStatus;
-use wicket_sync::{SyncEngine, SyncEvent};
+use wicket_sync::SyncEngine;
+#[allow(unused_imports, reason = "each test binary uses its own share")]
+pub use wicket_test_support::{quiet, start_server, start_server_on};
 
-pub fn quiet() -> Arc<dyn Fn(SyncEvent) + Send + Sync> {
-    Arc::new(|_| {})
-}
-
-/// Waits (60 s at most) until the engine's status passes `ok`.
+/// Waits (60 s at most) until the engine's status passes `ok`; a timeout
+/// says it was waiting for `what`.
 pub async fn wait_for(engine: &SyncEngine, what: &str, ok: impl Fn(&SyncStatus) -> bool) -> SyncStatus {
-    let mut watch = engine.watch();
-    let found = tokio::time::timeout(Duration::from_secs(60), async {
-        loop {
-            let status = watch.borrow_and_update().clone();
-            if ok(&status) {
-                return status;
-            }
-            if watch.changed().await.is_err() {
-                panic!("the engine stopped while waiting for {what}");
-            }
-        }
+    wicket_test_support::eventually(what, Duration::from_secs(60), || async {
+        let status = engine.status();
+        ok(&status).then_some(status)
     })
-    .await;
-    found.unwrap_or_else(|_| panic!("timed out waiting for {what}; status {:?}", engine.status()))
+    .await
 }
