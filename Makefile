@@ -124,10 +124,10 @@ test-rust:
 # The Rust tests regenerate the UI's bindings and its list of issue keys; a
 # difference means the committed files no longer match the Rust side.
 check-bindings:
-	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json); \
+	@changed=$$(git status --porcelain -- ui/src/platform/bindings.ts ui/src/platform/api.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json); \
 	if [ -n "$$changed" ]; then \
 	  echo "The TypeScript generated from the Rust types changed when regenerated:" >&2; \
-	  git --no-pager diff --stat -- ui/src/platform/bindings.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json >&2; \
+	  git --no-pager diff --stat -- ui/src/platform/bindings.ts ui/src/platform/api.ts ui/src/shared/model.ts ui/src/shared/issue-keys.json >&2; \
 	  echo "Run 'make bindings' and commit the result." >&2; exit 1; \
 	fi
 

@@ -73,6 +73,7 @@ pub async fn list_accounts(console: State<'_, Arc<Console>>) -> Result<Vec<Accou
     console.accounts().await
 }
 
+/// Validates a draft with the core's rules; no side effect.
 #[tauri::command]
 #[specta::specta]
 pub fn check_account(draft: AccountDraft) -> Result<Vec<Issue>> {
@@ -91,7 +92,7 @@ pub async fn update_account(console: State<'_, Arc<Console>>, id: String, patch:
     console.update_account(id, patch).await
 }
 
-/// The platform's own rules, which an account follows until staff adjust them.
+/// The platform's own reply and broadcast rules, which an account follows until staff adjust them.
 #[tauri::command]
 #[specta::specta]
 pub fn default_account_settings(platform: PlatformProfile) -> Result<AccountSettings> {
@@ -183,7 +184,7 @@ pub fn notify_new_message(app: AppHandle, title: String, body: String, conversat
     Ok(crate::notifications::new_message(&app, &title, &body, conversation_id))
 }
 
-/// How Wicket lives on this computer (start at login).
+/// How Wicket lives on this computer: start at login (the operating system's own setting).
 #[tauri::command]
 #[specta::specta]
 pub fn desktop_settings(app: AppHandle) -> Result<settings::DesktopSettings> {
@@ -198,6 +199,7 @@ pub fn set_desktop_settings(app: AppHandle, desktop: settings::DesktopSettings) 
 
 // ---- The conversation view ----------------------------------------------
 
+/// The first `limit` conversations of the list; `more` says it goes on.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_conversations(
@@ -208,12 +210,14 @@ pub async fn list_conversations(
     console.conversation_page(filter, limit).await
 }
 
+/// Mine and unassigned conversations with unread messages (the title count, notifications).
 #[tauri::command]
 #[specta::specta]
 pub async fn attention(console: State<'_, Arc<Console>>) -> Result<Vec<ConversationListItem>> {
     console.attention().await
 }
 
+/// One page of a thread, oldest first; `before` is the `older` cursor of the page after it, or null for the latest.
 #[tauri::command]
 #[specta::specta]
 pub async fn conversation_messages(
@@ -231,6 +235,7 @@ pub async fn thread_info(console: State<'_, Arc<Console>>, conversation_id: Stri
     console.thread_info(conversation_id).await
 }
 
+/// Sends a reply (or keeps a private note); the same clientId twice stores one message.
 #[tauri::command]
 #[specta::specta]
 pub async fn send_reply(
@@ -243,7 +248,8 @@ pub async fn send_reply(
     console.send_reply(conversation_id, text, note, client_id).await
 }
 
-/// Sends the image file at `path` (from `pick_open_path` in this run) as a reply.
+/// Sends the image file at `path` (from `pick_open_path` in this run) as a reply; refused as `invalid` (with the
+/// reason) for a file that is not a sendable image.
 #[tauri::command]
 #[specta::specta]
 pub async fn send_image(
@@ -257,6 +263,7 @@ pub async fn send_image(
     console.send_image(conversation_id, path, client_id).await
 }
 
+/// Puts a failed reply back in the outbox, so it is really sent again.
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_message(console: State<'_, Arc<Console>>, message_id: String) -> Result<()> {
@@ -283,6 +290,7 @@ pub async fn assign_conversations(
     console.assign_conversations(ids, assignee).await
 }
 
+/// Adds and removes labels; applied to whatever labels the conversation has by then, so colleagues' labels stay.
 #[tauri::command]
 #[specta::specta]
 pub async fn edit_conversation_labels(
@@ -312,6 +320,7 @@ pub async fn mark_read(console: State<'_, Arc<Console>>, conversation_id: String
     console.mark_read(conversation_id).await
 }
 
+/// Tells colleagues which conversation is open here (null: none) and whether a reply or note is being typed.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_presence(
@@ -323,6 +332,7 @@ pub async fn set_presence(
     Ok(())
 }
 
+/// Who views or types where, self included; `live: false` means unknown (the live feed is down).
 #[tauri::command]
 #[specta::specta]
 pub async fn presence(console: State<'_, Arc<Console>>) -> Result<PresenceSnapshot> {
@@ -342,7 +352,7 @@ pub async fn list_canned_replies(console: State<'_, Arc<Console>>) -> Result<Vec
     console.canned_replies().await
 }
 
-/// Creates (`draft.id` null) or changes a canned reply.
+/// Creates (`draft.id` null) or changes a canned reply; per-field issues come back as an `invalid` error.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_canned_reply(console: State<'_, Arc<Console>>, draft: CannedReplyDraft) -> Result<CannedReply> {
@@ -355,7 +365,7 @@ pub async fn delete_canned_reply(console: State<'_, Arc<Console>>, id: String) -
     console.delete_canned_reply(id).await
 }
 
-/// Sets a subscriber's tags and/or private note (null leaves one as it is).
+/// Subscribers from the cache, by name, tag or note; `more` says the list goes on.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_subscribers(
@@ -366,6 +376,8 @@ pub async fn list_subscribers(
     console.subscribers(filter, limit).await
 }
 
+/// Adds and removes a subscriber's tags (set operations, so colleagues' tags stay); shown at once, sent through the
+/// outbox.
 #[tauri::command]
 #[specta::specta]
 pub async fn edit_subscriber_tags(
@@ -377,7 +389,8 @@ pub async fn edit_subscriber_tags(
     console.edit_subscriber_tags(id, add, remove).await
 }
 
-/// `base` is the note as it read when the edit began.
+/// Replaces the private note `base` (the note as it read when the edit began) with `note`. If a colleague changed it
+/// meanwhile, the thread shows both texts (`ThreadInfo.note_conflicts`) instead of overwriting theirs.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_subscriber_note(
@@ -389,7 +402,7 @@ pub async fn set_subscriber_note(
     console.set_subscriber_note(id, note, base).await
 }
 
-/// Resolves a note conflict with the note typed here.
+/// Resolves a note conflict with the note typed here; `dismissRejected(conflict.id)` keeps the colleague's instead.
 #[tauri::command]
 #[specta::specta]
 pub async fn keep_my_note(console: State<'_, Arc<Console>>, conflict: i64) -> Result<()> {
@@ -398,12 +411,14 @@ pub async fn keep_my_note(console: State<'_, Arc<Console>>, conflict: i64) -> Re
 
 // ---- The designer -----------------------------------------------------------
 
+/// Every module kind with sample props, in palette order (offline).
 #[tauri::command]
 #[specta::specta]
 pub fn module_catalog() -> Result<Vec<CatalogEntry>> {
     Ok(Console::module_catalog())
 }
 
+/// The industry starting layouts, names in both languages (offline).
 #[tauri::command]
 #[specta::specta]
 pub fn layout_templates() -> Result<Vec<LayoutTemplate>> {
@@ -416,12 +431,16 @@ pub fn template_fields() -> Result<Vec<TemplateField>> {
     Ok(Console::template_fields())
 }
 
+/// The account's local draft: from the server's draft, or empty on first open; works offline.
 #[tauri::command]
 #[specta::specta]
 pub async fn open_layout(console: State<'_, Arc<Console>>, account_id: String) -> Result<DesignerDraft> {
     console.open_layout(account_id).await
 }
 
+/// Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues. `editedOn`
+/// is the `loaded_revision` of the layout the edit was made on: an edit on a layout the cache has since replaced with a
+/// colleague's comes back as a conflict.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_layout(
@@ -433,6 +452,7 @@ pub async fn save_layout(
     console.save_layout(account_id, layout, edited_on).await
 }
 
+/// The layout the person chose in a conflict becomes the draft on top of the server's revision.
 #[tauri::command]
 #[specta::specta]
 pub async fn resolve_layout_conflict(
@@ -443,6 +463,7 @@ pub async fn resolve_layout_conflict(
     console.resolve_layout_conflict(account_id, layout).await
 }
 
+/// Publishes the draft (queued when offline); refused as `invalid` with issues when the rules say no.
 #[tauri::command]
 #[specta::specta]
 pub async fn publish_layout(console: State<'_, Arc<Console>>, account_id: String) -> Result<DesignerDraft> {
@@ -467,7 +488,8 @@ pub async fn rollback_layout(console: State<'_, Arc<Console>>, account_id: Strin
     console.rollback_layout(account_id, version).await
 }
 
-/// `path` must come from `pick_open_path` in this run.
+/// A layout read from the file at `path` (from `pick_open_path` in this run); refused as `invalid` for a broken or
+/// foreign file.
 #[tauri::command]
 #[specta::specta]
 pub fn import_layout_file(files: State<'_, ChosenFiles>, path: String) -> Result<Layout> {
@@ -481,6 +503,7 @@ pub fn export_layout_file(files: State<'_, ChosenFiles>, path: String, layout: L
     Console::export_layout_file(&files.check(&path, FileUse::Write)?, &layout)
 }
 
+/// The menu as the platform's own API takes it (pretty JSON).
 #[tauri::command]
 #[specta::specta]
 pub fn export_menu(layout: Layout, platform: PlatformProfile) -> Result<String> {
@@ -499,8 +522,8 @@ pub fn export_menu_file(
     Console::export_menu_file(&files.check(&path, FileUse::Write)?, &layout, platform)
 }
 
-/// The native "open file" dialog: the chosen path (which the file commands
-/// then accept for reading), or none when cancelled.
+/// The native "open file" dialog, opened by the core; the chosen path, or null when cancelled. The file commands read
+/// only a path this returned in this run.
 #[tauri::command]
 #[specta::specta]
 pub async fn pick_open_path(
@@ -515,8 +538,7 @@ pub async fn pick_open_path(
     chosen_path(&files, rx.await, FileUse::Read)
 }
 
-/// The native "save file" dialog: the chosen path (which the file commands
-/// then accept for writing), or none when cancelled.
+/// The native "save file" dialog, opened by the core; the file commands write only a path this returned.
 #[tauri::command]
 #[specta::specta]
 pub async fn pick_save_path(
@@ -558,6 +580,8 @@ fn chosen_path(
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
+/// A WeChat `menu/create` (or `menu/get`) body read into a menu, with notices of what it had that the menu does not
+/// keep.
 #[tauri::command]
 #[specta::specta]
 pub fn import_wechat_menu(json: String) -> Result<MenuImport> {
@@ -604,13 +628,14 @@ pub async fn sign_out_staff(console: State<'_, Arc<Console>>, id: String) -> Res
     console.sign_out_staff(id).await
 }
 
-/// An account's WeChat connection (secrets masked) and its callback URL.
+/// The connection (secrets masked; null until saved) and the callback URL to paste into WeChat's console.
 #[tauri::command]
 #[specta::specta]
 pub async fn wechat_connection(console: State<'_, Arc<Console>>, account_id: String) -> Result<WechatPanel> {
     console.wechat_connection(account_id).await
 }
 
+/// Saves the connection; a secret left null keeps the saved one; refused as `invalid` with issues on its fields.
 #[tauri::command]
 #[specta::specta]
 pub async fn connect_wechat(
@@ -621,13 +646,14 @@ pub async fn connect_wechat(
     console.connect_wechat(account_id, connect).await
 }
 
+/// Has the server fetch an access token: what WeChat answered.
 #[tauri::command]
 #[specta::specta]
 pub async fn test_wechat(console: State<'_, Arc<Console>>, account_id: String) -> Result<WechatTest> {
     console.test_wechat(account_id).await
 }
 
-/// What came of sending the account's last published menu to WeChat (`None` before any).
+/// What came of sending the account's last published menu to WeChat (needs the server), null before any.
 #[tauri::command]
 #[specta::specta]
 pub async fn wechat_menu(
@@ -637,7 +663,7 @@ pub async fn wechat_menu(
     console.wechat_menu(account_id).await
 }
 
-/// Sends the live layout's menu to WeChat again.
+/// Sends the live layout's menu to WeChat again: what WeChat made of it.
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_wechat_menu(
@@ -647,21 +673,21 @@ pub async fn retry_wechat_menu(
     console.retry_wechat_menu(account_id).await
 }
 
-/// The menu WeChat shows the account's subscribers now, read as Wicket's menu.
+/// The menu WeChat shows the account's subscribers now, read as a menu with notices (needs the server).
 #[tauri::command]
 #[specta::specta]
 pub async fn live_wechat_menu(console: State<'_, Arc<Console>>, account_id: String) -> Result<MenuImport> {
     console.live_wechat_menu(account_id).await
 }
 
-/// An account's Alipay connection (keys masked) and its application gateway URL.
+/// The connection (keys masked; null until saved) and the application gateway URL to paste into Alipay's console.
 #[tauri::command]
 #[specta::specta]
 pub async fn alipay_connection(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayPanel> {
     console.alipay_connection(account_id).await
 }
 
-/// Saves the Alipay connection; a key left out keeps the one stored.
+/// Saves the connection; a key left null keeps the saved one; refused as `invalid` with issues on its fields.
 #[tauri::command]
 #[specta::specta]
 pub async fn connect_alipay(
@@ -672,14 +698,14 @@ pub async fn connect_alipay(
     console.connect_alipay(account_id, connect).await
 }
 
-/// Removes the Alipay connection: the server forgets the keys.
+/// Removes the connection: the server forgets the keys.
 #[tauri::command]
 #[specta::specta]
 pub async fn disconnect_alipay(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayPanel> {
     console.disconnect_alipay(account_id).await
 }
 
-/// One signed, harmless call to Alipay with the saved connection: what Alipay answered.
+/// Has the server make one signed, harmless call: what Alipay answered.
 #[tauri::command]
 #[specta::specta]
 pub async fn test_alipay(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayTest> {
@@ -693,7 +719,7 @@ pub async fn alipay_home(console: State<'_, Arc<Console>>, account_id: String) -
     console.alipay_home(account_id).await
 }
 
-/// Publishes one part of the live layout to Alipay again (`None`: nothing to do for it).
+/// Publishes one part of the live layout to Alipay again (null: nothing to do for it).
 #[tauri::command]
 #[specta::specta]
 pub async fn retry_alipay_part(
@@ -704,14 +730,14 @@ pub async fn retry_alipay_part(
     console.retry_alipay_part(account_id, part).await
 }
 
-/// The home page Alipay shows the account's subscribers now, read as a layout.
+/// The menu and home modules Alipay shows the account's subscribers now, read as a layout with notices.
 #[tauri::command]
 #[specta::specta]
 pub async fn live_alipay_home(console: State<'_, Arc<Console>>, account_id: String) -> Result<AlipayHomeImport> {
     console.live_alipay_home(account_id).await
 }
 
-/// An account's follower import (owners and administrators), `None` when none ever ran.
+/// The account's follower import (owners and administrators; needs the server), null when none ever ran.
 #[tauri::command]
 #[specta::specta]
 pub async fn follower_import(
@@ -721,7 +747,7 @@ pub async fn follower_import(
     console.follower_import(account_id).await
 }
 
-/// Starts importing the account's followers on the server.
+/// Starts importing the account's followers on the server (or gets the import already running).
 #[tauri::command]
 #[specta::specta]
 pub async fn import_followers(

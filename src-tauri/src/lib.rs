@@ -2,7 +2,8 @@
 //! that call `wicket-console`. No business logic lives here.
 
 mod app_menu;
-mod command_names;
+#[macro_use]
+mod command_list;
 mod commands;
 mod media_protocol;
 mod notifications;
@@ -20,7 +21,7 @@ use tauri_specta::{collect_commands, collect_events, Builder, Event};
 use wicket_console::{Console, SyncEvent};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 
-pub use command_names::COMMANDS;
+pub use command_list::{COMMANDS, COMMAND_GROUPS};
 
 /// The sync state changed (online, offline, syncing, changes waiting).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
@@ -61,96 +62,20 @@ pub(crate) fn announce_desktop_settings<R: tauri::Runtime>(app: &tauri::AppHandl
     }
 }
 
+/// Every command of `command_list.rs`, registered with its TypeScript types.
+fn registered_commands() -> tauri_specta::Commands<tauri::Wry> {
+    macro_rules! register {
+        ($($(#[doc = $doc:literal])* $group:ident: [$($command:ident),* $(,)?]),* $(,)?) => {
+            collect_commands![$($(commands::$command,)*)*]
+        };
+    }
+    with_commands!(register)
+}
+
 /// The typed command and event set; also the source of the UI's bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
-            commands::session,
-            commands::start_local,
-            commands::sign_in,
-            commands::sign_out,
-            commands::list_accounts,
-            commands::check_account,
-            commands::create_account,
-            commands::update_account,
-            commands::set_archived,
-            commands::default_account_settings,
-            commands::open_subscriber_page,
-            commands::sync_status,
-            commands::sync_now,
-            commands::rejected_changes,
-            commands::dismiss_rejected,
-            commands::language,
-            commands::set_language,
-            commands::list_conversations,
-            commands::attention,
-            commands::conversation_messages,
-            commands::thread_info,
-            commands::send_reply,
-            commands::send_image,
-            commands::retry_message,
-            commands::set_conversation_status,
-            commands::assign_conversations,
-            commands::edit_conversation_labels,
-            commands::load_draft,
-            commands::save_draft,
-            commands::mark_read,
-            commands::search_messages,
-            commands::set_presence,
-            commands::presence,
-            commands::list_canned_replies,
-            commands::save_canned_reply,
-            commands::delete_canned_reply,
-            commands::list_subscribers,
-            commands::edit_subscriber_tags,
-            commands::set_subscriber_note,
-            commands::keep_my_note,
-            commands::module_catalog,
-            commands::layout_templates,
-            commands::template_fields,
-            commands::open_layout,
-            commands::save_layout,
-            commands::resolve_layout_conflict,
-            commands::publish_layout,
-            commands::layout_versions,
-            commands::layout_version,
-            commands::rollback_layout,
-            commands::import_layout_file,
-            commands::export_layout_file,
-            commands::export_menu,
-            commands::export_menu_file,
-            commands::pick_open_path,
-            commands::pick_save_path,
-            commands::import_wechat_menu,
-            commands::load_designer_history,
-            commands::save_designer_history,
-            commands::team,
-            commands::add_staff,
-            commands::change_staff,
-            commands::sign_out_staff,
-            commands::wechat_connection,
-            commands::connect_wechat,
-            commands::test_wechat,
-            commands::follower_import,
-            commands::import_followers,
-            commands::wechat_menu,
-            commands::retry_wechat_menu,
-            commands::live_wechat_menu,
-            commands::alipay_connection,
-            commands::connect_alipay,
-            commands::disconnect_alipay,
-            commands::test_alipay,
-            commands::alipay_home,
-            commands::retry_alipay_part,
-            commands::live_alipay_home,
-            commands::update_setup,
-            commands::check_for_update,
-            commands::install_update,
-            commands::desktop_settings,
-            commands::set_desktop_settings,
-            commands::set_unread,
-            commands::notify_new_message,
-        ])
+        .commands(registered_commands())
         .events(collect_events![
             SyncStatusEvent,
             AccountsChangedEvent,
@@ -195,10 +120,78 @@ pub fn export_shared_types(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Writes the TypeScript bindings the UI imports.
+/// Writes the TypeScript bindings the UI imports, and beside them `api.ts`:
+/// each command that fails with a `WicketError`, as the screens call it.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     let header = "// This file is generated from the Rust types by `make bindings`; do not edit.\n";
-    specta_builder().export(specta_typescript::Typescript::default().header(header), path).map_err(|e| e.to_string())
+    specta_builder()
+        .export(specta_typescript::Typescript::default().header(header), path)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(path.with_file_name("api.ts"), command_adapters()).map_err(|e| e.to_string())
+}
+
+/// `ui/src/platform/api.ts`: `export const listAccounts = adapt(commands.listAccounts);`
+/// for every command whose error is a `WicketError` (`adapt` turns its result
+/// into the data, or a thrown `AppError`), with the command's documentation.
+fn command_adapters() -> String {
+    let mut types = specta::Types::default();
+    let wicket_error = <wicket_model::WicketError as specta::Type>::definition(&mut types);
+    let functions = (registered_commands().1)(&mut types).functions;
+    let mut adapted = String::new();
+    let mut other = Vec::new();
+    for function in &functions {
+        let accessor = camel_case(function.name());
+        let fails_with_wicket_error = function
+            .result()
+            .is_some_and(|result| matches!(std_result_error(result, &types), Some(error) if *error == wicket_error));
+        if !fails_with_wicket_error {
+            other.push(accessor);
+            continue;
+        }
+        let docs: Vec<&str> = function.docs.lines().map(str::trim).collect();
+        match docs.as_slice() {
+            [] => {}
+            [line] => adapted.push_str(&format!("/** {line} */\n")),
+            lines => {
+                adapted.push_str("/**\n");
+                for line in lines {
+                    adapted.push_str(&format!(" * {line}\n").replace(" * \n", " *\n"));
+                }
+                adapted.push_str(" */\n");
+            }
+        }
+        adapted.push_str(&format!("export const {accessor} = adapt(commands.{accessor});\n"));
+    }
+    format!(
+        "// This file is generated from src-tauri/src/command_list.rs by `make bindings`; do not edit.\n\
+         // Each command whose error is a WicketError, as screens call it: it resolves to the\n\
+         // command's data or throws an AppError. Written by hand in index.ts instead: {}.\n\
+         import {{ adapt }} from './adapt';\n\
+         import {{ commands }} from './bindings';\n\n{adapted}",
+        other.join(", ")
+    )
+}
+
+/// The error type of a `std::result::Result`, as specta describes it.
+fn std_result_error<'a>(
+    result: &'a specta::datatype::DataType,
+    types: &'a specta::Types,
+) -> Option<&'a specta::datatype::DataType> {
+    use specta::datatype::{DataType, NamedReferenceType, Reference};
+    let DataType::Reference(Reference::Named(reference)) = result else { return None };
+    let named = types.get(reference)?;
+    if named.name != "Result" || !matches!(&*named.module_path, "std::result" | "core::result") {
+        return None;
+    }
+    match &reference.inner {
+        NamedReferenceType::Reference { generics, .. } => generics.get(1).map(|(_, error)| error),
+        _ => None,
+    }
+}
+
+/// `send_reply` → `sendReply`, as tauri-specta names the accessors.
+fn camel_case(name: &str) -> String {
+    tauri_specta::Casing::CamelCase.apply(name).into_owned()
 }
 
 /// Which WebKitGTK rendering path the window uses. Without a GPU (no DRM

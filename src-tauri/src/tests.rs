@@ -22,16 +22,33 @@ fn export_typescript_bindings() {
 
 #[test]
 fn the_capability_grants_exactly_the_registered_commands() {
+    // Each command is in one group, once.
+    let mut listed = BTreeSet::new();
+    for (group, _, commands) in COMMAND_GROUPS {
+        for command in *commands {
+            assert!(listed.insert(command.to_string()), "{command} is listed once (again in {group})");
+        }
+    }
+
+    // The window is granted whole groups, and every group.
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
     let capability: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let granted: BTreeSet<String> = capability["permissions"]
+    let own: BTreeSet<String> = capability["permissions"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+        .filter_map(|p| p.as_str().filter(|p| !p.contains(':')).map(str::to_owned))
         .collect();
-    let listed: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
-    assert_eq!(granted, listed, "capabilities/main.json grants the commands of command_names.rs");
+    let groups: BTreeSet<String> = COMMAND_GROUPS.iter().map(|(group, _, _)| group.replace('_', "-")).collect();
+    assert_eq!(own, groups, "capabilities/main.json grants the groups of command_list.rs, by name");
+
+    // The build script wrote each group as a permission set of its commands.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("permissions/command-groups.toml");
+    let sets = permission_sets(&std::fs::read_to_string(path).unwrap());
+    assert_eq!(sets.keys().cloned().collect::<BTreeSet<_>>(), groups, "one permission set per group");
+    let granted: BTreeSet<String> =
+        sets.values().flatten().filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_"))).collect();
+    assert_eq!(granted, listed, "the groups the window is granted allow exactly the listed commands");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bindings.ts");
@@ -44,7 +61,23 @@ fn the_capability_grants_exactly_the_registered_commands() {
         .filter_map(|call| call.split_once("(\"").map(|(_, rest)| rest.split('"').next().unwrap_or("").to_owned()))
         .filter(|name| !name.is_empty())
         .collect();
-    assert_eq!(invoked, listed, "the registered commands are the ones command_names.rs lists");
+    assert_eq!(invoked, listed, "the registered commands are the ones command_list.rs lists");
+}
+
+/// The `[[set]]`s of a permission file as build.rs writes it: identifier →
+/// permissions.
+fn permission_sets(text: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut sets = std::collections::BTreeMap::new();
+    let mut identifier = None;
+    for line in text.lines() {
+        if let Some(value) = line.strip_prefix("identifier = ") {
+            identifier = Some(value.trim_matches('"').to_owned());
+        } else if let Some(list) = line.strip_prefix("permissions = [").and_then(|l| l.strip_suffix(']')) {
+            let permissions = list.split(", ").map(|p| p.trim_matches('"').to_owned()).collect();
+            sets.insert(identifier.take().expect("a set names its identifier first"), permissions);
+        }
+    }
+    sets
 }
 
 #[test]

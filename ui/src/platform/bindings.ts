@@ -11,12 +11,15 @@ export const commands = {
 	startLocal: (displayName: string) => typedError<Session, WicketError>(__TAURI_INVOKE("start_local", { displayName })),
 	signIn: (serverUrl: string, login: string, password: string, allowPlainHttp: boolean) => typedError<Session, WicketError>(__TAURI_INVOKE("sign_in", { serverUrl, login, password, allowPlainHttp })),
 	signOut: () => typedError<null, WicketError>(__TAURI_INVOKE("sign_out")),
+	language: () => typedError<Language, WicketError>(__TAURI_INVOKE("language")),
+	setLanguage: (language: Language) => typedError<null, WicketError>(__TAURI_INVOKE("set_language", { language })),
 	listAccounts: () => typedError<AccountListItem[], WicketError>(__TAURI_INVOKE("list_accounts")),
+	/**  Validates a draft with the core's rules; no side effect. */
 	checkAccount: (draft: AccountDraft) => typedError<Issue[], WicketError>(__TAURI_INVOKE("check_account", { draft })),
 	createAccount: (draft: AccountDraft) => typedError<AccountListItem, WicketError>(__TAURI_INVOKE("create_account", { draft })),
 	updateAccount: (id: string, patch: AccountPatch) => typedError<null, WicketError>(__TAURI_INVOKE("update_account", { id, patch })),
 	setArchived: (id: string, archived: boolean) => typedError<null, WicketError>(__TAURI_INVOKE("set_archived", { id, archived })),
-	/**  The platform's own rules, which an account follows until staff adjust them. */
+	/**  The platform's own reply and broadcast rules, which an account follows until staff adjust them. */
 	defaultAccountSettings: (platform: PlatformProfile) => typedError<AccountSettings, WicketError>(__TAURI_INVOKE("default_account_settings", { platform })),
 	/**
 	 *  Opens the account's subscriber web app in the system browser; returns
@@ -27,106 +30,133 @@ export const commands = {
 	syncNow: () => typedError<null, WicketError>(__TAURI_INVOKE("sync_now")),
 	rejectedChanges: () => typedError<RejectedChange[], WicketError>(__TAURI_INVOKE("rejected_changes")),
 	dismissRejected: (id: number) => typedError<null, WicketError>(__TAURI_INVOKE("dismiss_rejected", { id })),
-	language: () => typedError<Language, WicketError>(__TAURI_INVOKE("language")),
-	setLanguage: (language: Language) => typedError<null, WicketError>(__TAURI_INVOKE("set_language", { language })),
+	/**  The first `limit` conversations of the list; `more` says it goes on. */
 	listConversations: (filter: InboxFilter, limit: number) => typedError<ConversationPage, WicketError>(__TAURI_INVOKE("list_conversations", { filter, limit })),
+	/**  Mine and unassigned conversations with unread messages (the title count, notifications). */
 	attention: () => typedError<ConversationListItem[], WicketError>(__TAURI_INVOKE("attention")),
+	/**  One page of a thread, oldest first; `before` is the `older` cursor of the page after it, or null for the latest. */
 	conversationMessages: (conversationId: string, before: MessageCursor | null, limit: number) => typedError<MessagePage, WicketError>(__TAURI_INVOKE("conversation_messages", { conversationId, before, limit })),
 	threadInfo: (conversationId: string) => typedError<ThreadInfo, WicketError>(__TAURI_INVOKE("thread_info", { conversationId })),
+	/**  Sends a reply (or keeps a private note); the same clientId twice stores one message. */
 	sendReply: (conversationId: string, text: string, note: boolean, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_reply", { conversationId, text, note, clientId })),
-	/**  Sends the image file at `path` (from `pick_open_path` in this run) as a reply. */
+	/**
+	 *  Sends the image file at `path` (from `pick_open_path` in this run) as a reply; refused as `invalid` (with the
+	 *  reason) for a file that is not a sendable image.
+	 */
 	sendImage: (conversationId: string, path: string, clientId: string) => typedError<ThreadMessage, WicketError>(__TAURI_INVOKE("send_image", { conversationId, path, clientId })),
+	/**  Puts a failed reply back in the outbox, so it is really sent again. */
 	retryMessage: (messageId: string) => typedError<null, WicketError>(__TAURI_INVOKE("retry_message", { messageId })),
 	setConversationStatus: (ids: string[], status: ConversationStatus) => typedError<null, WicketError>(__TAURI_INVOKE("set_conversation_status", { ids, status })),
 	assignConversations: (ids: string[], assignee: string | null) => typedError<null, WicketError>(__TAURI_INVOKE("assign_conversations", { ids, assignee })),
+	/**  Adds and removes labels; applied to whatever labels the conversation has by then, so colleagues' labels stay. */
 	editConversationLabels: (id: string, add: string[], remove: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("edit_conversation_labels", { id, add, remove })),
 	loadDraft: (conversationId: string) => typedError<string, WicketError>(__TAURI_INVOKE("load_draft", { conversationId })),
 	saveDraft: (conversationId: string, text: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_draft", { conversationId, text })),
 	markRead: (conversationId: string) => typedError<null, WicketError>(__TAURI_INVOKE("mark_read", { conversationId })),
 	searchMessages: (query: string) => typedError<SearchHit[], WicketError>(__TAURI_INVOKE("search_messages", { query })),
+	/**  Tells colleagues which conversation is open here (null: none) and whether a reply or note is being typed. */
 	setPresence: (conversationId: string | null, typing: boolean) => typedError<null, WicketError>(__TAURI_INVOKE("set_presence", { conversationId, typing })),
+	/**  Who views or types where, self included; `live: false` means unknown (the live feed is down). */
 	presence: () => typedError<PresenceSnapshot, WicketError>(__TAURI_INVOKE("presence")),
 	/**  This workspace's canned replies, kept on this computer only. */
 	listCannedReplies: () => typedError<CannedReply[], WicketError>(__TAURI_INVOKE("list_canned_replies")),
-	/**  Creates (`draft.id` null) or changes a canned reply. */
+	/**  Creates (`draft.id` null) or changes a canned reply; per-field issues come back as an `invalid` error. */
 	saveCannedReply: (draft: CannedReplyDraft) => typedError<CannedReply, WicketError>(__TAURI_INVOKE("save_canned_reply", { draft })),
 	deleteCannedReply: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_canned_reply", { id })),
-	/**  Sets a subscriber's tags and/or private note (null leaves one as it is). */
+	/**  Subscribers from the cache, by name, tag or note; `more` says the list goes on. */
 	listSubscribers: (filter: SubscriberFilter, limit: number) => typedError<SubscriberPage, WicketError>(__TAURI_INVOKE("list_subscribers", { filter, limit })),
+	/**
+	 *  Adds and removes a subscriber's tags (set operations, so colleagues' tags stay); shown at once, sent through the
+	 *  outbox.
+	 */
 	editSubscriberTags: (id: string, add: string[], remove: string[]) => typedError<null, WicketError>(__TAURI_INVOKE("edit_subscriber_tags", { id, add, remove })),
-	/**  `base` is the note as it read when the edit began. */
+	/**
+	 *  Replaces the private note `base` (the note as it read when the edit began) with `note`. If a colleague changed it
+	 *  meanwhile, the thread shows both texts (`ThreadInfo.note_conflicts`) instead of overwriting theirs.
+	 */
 	setSubscriberNote: (id: string, note: string, base: string) => typedError<null, WicketError>(__TAURI_INVOKE("set_subscriber_note", { id, note, base })),
-	/**  Resolves a note conflict with the note typed here. */
+	/**  Resolves a note conflict with the note typed here; `dismissRejected(conflict.id)` keeps the colleague's instead. */
 	keepMyNote: (conflict: number) => typedError<null, WicketError>(__TAURI_INVOKE("keep_my_note", { conflict })),
+	/**  Every module kind with sample props, in palette order (offline). */
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
+	/**  The industry starting layouts, names in both languages (offline). */
 	layoutTemplates: () => typedError<LayoutTemplate[], WicketError>(__TAURI_INVOKE("layout_templates")),
 	templateFields: () => typedError<TemplateField[], WicketError>(__TAURI_INVOKE("template_fields")),
+	/**  The account's local draft: from the server's draft, or empty on first open; works offline. */
 	openLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("open_layout", { accountId })),
+	/**
+	 *  Autosave: kept in the cache at once, sent to the server in the background; the draft with fresh issues. `editedOn`
+	 *  is the `loaded_revision` of the layout the edit was made on: an edit on a layout the cache has since replaced with a
+	 *  colleague's comes back as a conflict.
+	 */
 	saveLayout: (accountId: string, layout: Layout, editedOn: number) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("save_layout", { accountId, layout, editedOn })),
+	/**  The layout the person chose in a conflict becomes the draft on top of the server's revision. */
 	resolveLayoutConflict: (accountId: string, layout: Layout) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("resolve_layout_conflict", { accountId, layout })),
+	/**  Publishes the draft (queued when offline); refused as `invalid` with issues when the rules say no. */
 	publishLayout: (accountId: string) => typedError<DesignerDraft, WicketError>(__TAURI_INVOKE("publish_layout", { accountId })),
 	layoutVersions: (accountId: string) => typedError<LayoutVersion[], WicketError>(__TAURI_INVOKE("layout_versions", { accountId })),
 	layoutVersion: (accountId: string, version: number) => typedError<Layout, WicketError>(__TAURI_INVOKE("layout_version", { accountId, version })),
 	rollbackLayout: (accountId: string, version: number) => typedError<null, WicketError>(__TAURI_INVOKE("rollback_layout", { accountId, version })),
-	/**  `path` must come from `pick_open_path` in this run. */
+	/**
+	 *  A layout read from the file at `path` (from `pick_open_path` in this run); refused as `invalid` for a broken or
+	 *  foreign file.
+	 */
 	importLayoutFile: (path: string) => typedError<Layout, WicketError>(__TAURI_INVOKE("import_layout_file", { path })),
 	/**  `path` must come from `pick_save_path` in this run. */
 	exportLayoutFile: (path: string, layout: Layout) => typedError<null, WicketError>(__TAURI_INVOKE("export_layout_file", { path, layout })),
+	/**  The menu as the platform's own API takes it (pretty JSON). */
 	exportMenu: (layout: Layout, platform: PlatformProfile) => typedError<string, WicketError>(__TAURI_INVOKE("export_menu", { layout, platform })),
 	/**  `path` must come from `pick_save_path` in this run. */
 	exportMenuFile: (path: string, layout: Layout, platform: PlatformProfile) => typedError<null, WicketError>(__TAURI_INVOKE("export_menu_file", { path, layout, platform })),
 	/**
-	 *  The native "open file" dialog: the chosen path (which the file commands
-	 *  then accept for reading), or none when cancelled.
+	 *  A WeChat `menu/create` (or `menu/get`) body read into a menu, with notices of what it had that the menu does not
+	 *  keep.
 	 */
-	pickOpenPath: (filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_open_path", { filters })),
-	/**
-	 *  The native "save file" dialog: the chosen path (which the file commands
-	 *  then accept for writing), or none when cancelled.
-	 */
-	pickSavePath: (defaultName: string, filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_save_path", { defaultName, filters })),
 	importWechatMenu: (json: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("import_wechat_menu", { json })),
 	loadDesignerHistory: (accountId: string) => typedError<string | null, WicketError>(__TAURI_INVOKE("load_designer_history", { accountId })),
 	saveDesignerHistory: (accountId: string, history: string) => typedError<null, WicketError>(__TAURI_INVOKE("save_designer_history", { accountId, history })),
+	/**
+	 *  The native "open file" dialog, opened by the core; the chosen path, or null when cancelled. The file commands read
+	 *  only a path this returned in this run.
+	 */
+	pickOpenPath: (filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_open_path", { filters })),
+	/**  The native "save file" dialog, opened by the core; the file commands write only a path this returned. */
+	pickSavePath: (defaultName: string, filters: FileFilter[]) => typedError<string | null, WicketError>(__TAURI_INVOKE("pick_save_path", { defaultName, filters })),
 	team: () => typedError<StaffUser[], WicketError>(__TAURI_INVOKE("team")),
 	addStaff: (staff: NewStaff) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("add_staff", { staff })),
 	changeStaff: (id: string, change: StaffChange) => typedError<StaffUser, WicketError>(__TAURI_INVOKE("change_staff", { id, change })),
 	signOutStaff: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("sign_out_staff", { id })),
-	/**  An account's WeChat connection (secrets masked) and its callback URL. */
+	/**  The connection (secrets masked; null until saved) and the callback URL to paste into WeChat's console. */
 	wechatConnection: (accountId: string) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("wechat_connection", { accountId })),
+	/**  Saves the connection; a secret left null keeps the saved one; refused as `invalid` with issues on its fields. */
 	connectWechat: (accountId: string, connect: WechatConnect) => typedError<WechatPanel, WicketError>(__TAURI_INVOKE("connect_wechat", { accountId, connect })),
+	/**  Has the server fetch an access token: what WeChat answered. */
 	testWechat: (accountId: string) => typedError<WechatTest, WicketError>(__TAURI_INVOKE("test_wechat", { accountId })),
-	/**  An account's follower import (owners and administrators), `None` when none ever ran. */
+	/**  The account's follower import (owners and administrators; needs the server), null when none ever ran. */
 	followerImport: (accountId: string) => typedError<FollowerImport | null, WicketError>(__TAURI_INVOKE("follower_import", { accountId })),
-	/**  Starts importing the account's followers on the server. */
+	/**  Starts importing the account's followers on the server (or gets the import already running). */
 	importFollowers: (accountId: string) => typedError<FollowerImport, WicketError>(__TAURI_INVOKE("import_followers", { accountId })),
-	/**  What came of sending the account's last published menu to WeChat (`None` before any). */
+	/**  What came of sending the account's last published menu to WeChat (needs the server), null before any. */
 	wechatMenu: (accountId: string) => typedError<WechatMenuPublish | null, WicketError>(__TAURI_INVOKE("wechat_menu", { accountId })),
-	/**  Sends the live layout's menu to WeChat again. */
+	/**  Sends the live layout's menu to WeChat again: what WeChat made of it. */
 	retryWechatMenu: (accountId: string) => typedError<WechatMenuPublish, WicketError>(__TAURI_INVOKE("retry_wechat_menu", { accountId })),
-	/**  The menu WeChat shows the account's subscribers now, read as Wicket's menu. */
+	/**  The menu WeChat shows the account's subscribers now, read as a menu with notices (needs the server). */
 	liveWechatMenu: (accountId: string) => typedError<MenuImport, WicketError>(__TAURI_INVOKE("live_wechat_menu", { accountId })),
-	/**  An account's Alipay connection (keys masked) and its application gateway URL. */
+	/**  The connection (keys masked; null until saved) and the application gateway URL to paste into Alipay's console. */
 	alipayConnection: (accountId: string) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("alipay_connection", { accountId })),
-	/**  Saves the Alipay connection; a key left out keeps the one stored. */
+	/**  Saves the connection; a key left null keeps the saved one; refused as `invalid` with issues on its fields. */
 	connectAlipay: (accountId: string, connect: AlipayConnect) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("connect_alipay", { accountId, connect })),
-	/**  Removes the Alipay connection: the server forgets the keys. */
+	/**  Removes the connection: the server forgets the keys. */
 	disconnectAlipay: (accountId: string) => typedError<AlipayPanel, WicketError>(__TAURI_INVOKE("disconnect_alipay", { accountId })),
-	/**  One signed, harmless call to Alipay with the saved connection: what Alipay answered. */
+	/**  Has the server make one signed, harmless call: what Alipay answered. */
 	testAlipay: (accountId: string) => typedError<AlipayTest, WicketError>(__TAURI_INVOKE("test_alipay", { accountId })),
 	/**  What came of publishing each part of the last published layout to Alipay. */
 	alipayHome: (accountId: string) => typedError<AlipayPartPublish[], WicketError>(__TAURI_INVOKE("alipay_home", { accountId })),
-	/**  Publishes one part of the live layout to Alipay again (`None`: nothing to do for it). */
+	/**  Publishes one part of the live layout to Alipay again (null: nothing to do for it). */
 	retryAlipayPart: (accountId: string, part: AlipayPart) => typedError<AlipayPartPublish | null, WicketError>(__TAURI_INVOKE("retry_alipay_part", { accountId, part })),
-	/**  The home page Alipay shows the account's subscribers now, read as a layout. */
+	/**  The menu and home modules Alipay shows the account's subscribers now, read as a layout with notices. */
 	liveAlipayHome: (accountId: string) => typedError<AlipayHomeImport, WicketError>(__TAURI_INVOKE("live_alipay_home", { accountId })),
-	/**  The console's version and whether updates are set up. */
-	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
-	/**  Asks the configured update server for a newer version; offers it, never installs it. */
-	checkForUpdate: () => typedError<UpdateOffer | null, UpdateError>(__TAURI_INVOKE("check_for_update")),
-	/**  Downloads the offered update, installs it only if its signature verifies, then restarts. */
-	installUpdate: () => typedError<null, UpdateError>(__TAURI_INVOKE("install_update")),
-	/**  How Wicket lives on this computer (start at login). */
+	/**  How Wicket lives on this computer: start at login (the operating system's own setting). */
 	desktopSettings: () => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("desktop_settings")),
 	setDesktopSettings: (desktop: DesktopSettings) => typedError<DesktopSettings, WicketError>(__TAURI_INVOKE("set_desktop_settings", { desktop })),
 	/**  The unread count that concerns me, for the tray and the taskbar badge. */
@@ -136,6 +166,12 @@ export const commands = {
 	 *  clicked; none while notifications are paused. Returns whether one was shown.
 	 */
 	notifyNewMessage: (title: string, body: string, conversationId: string) => typedError<boolean, WicketError>(__TAURI_INVOKE("notify_new_message", { title, body, conversationId })),
+	/**  The console's version and whether updates are set up. */
+	updateSetup: () => __TAURI_INVOKE<UpdateSetup>("update_setup"),
+	/**  Asks the configured update server for a newer version; offers it, never installs it. */
+	checkForUpdate: () => typedError<UpdateOffer | null, UpdateError>(__TAURI_INVOKE("check_for_update")),
+	/**  Downloads the offered update, installs it only if its signature verifies, then restarts. */
+	installUpdate: () => typedError<null, UpdateError>(__TAURI_INVOKE("install_update")),
 };
 
 /** Events */
