@@ -78,6 +78,7 @@ fn world() -> MemoryWorld {
             platform_msg_id: Some("p1".into()),
             delivery: None,
             created_at: NOW - 1000,
+            auto_reply: None,
         }),
     ]);
     world

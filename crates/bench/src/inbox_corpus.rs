@@ -235,5 +235,6 @@ pub fn message(n: usize, conversations: usize, rng: &mut Rng) -> Message {
         platform_msg_id: None,
         delivery: (!inbound).then_some(wicket_model::conversation::Delivery::Delivered),
         created_at: START + n as i64 * 1000,
+        auto_reply: None,
     }
 }

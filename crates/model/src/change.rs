@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::account::Account;
+use crate::auto_reply::AutoReplyRule;
 use crate::conversation::{Conversation, Message, Subscriber};
 use crate::staff::{Permission, Role};
 
@@ -15,6 +16,7 @@ pub enum Change {
     Subscriber(Subscriber),
     Conversation(Conversation),
     Message(Message),
+    AutoReplyRule(AutoReplyRule),
 }
 
 /// What a change is about, as the feed stores it and as a feed's scope
@@ -26,11 +28,17 @@ pub enum ChangeKind {
     Subscriber,
     Conversation,
     Message,
+    AutoReplyRule,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 4] =
-        [ChangeKind::Account, ChangeKind::Subscriber, ChangeKind::Conversation, ChangeKind::Message];
+    pub const ALL: [ChangeKind; 5] = [
+        ChangeKind::Account,
+        ChangeKind::Subscriber,
+        ChangeKind::Conversation,
+        ChangeKind::Message,
+        ChangeKind::AutoReplyRule,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +46,7 @@ impl ChangeKind {
             ChangeKind::Subscriber => "subscriber",
             ChangeKind::Conversation => "conversation",
             ChangeKind::Message => "message",
+            ChangeKind::AutoReplyRule => "auto_reply_rule",
         }
     }
 
@@ -52,7 +61,10 @@ impl ChangeKind {
     pub fn permission(self) -> Permission {
         match self {
             ChangeKind::Account => Permission::Read,
-            ChangeKind::Subscriber | ChangeKind::Conversation | ChangeKind::Message => Permission::AnswerSubscribers,
+            // Automatic replies answer in the inbox: who answers there sees them.
+            ChangeKind::Subscriber | ChangeKind::Conversation | ChangeKind::Message | ChangeKind::AutoReplyRule => {
+                Permission::AnswerSubscribers
+            }
         }
     }
 
@@ -70,6 +82,7 @@ impl Change {
             Change::Subscriber(_) => ChangeKind::Subscriber,
             Change::Conversation(_) => ChangeKind::Conversation,
             Change::Message(_) => ChangeKind::Message,
+            Change::AutoReplyRule(_) => ChangeKind::AutoReplyRule,
         }
     }
 
@@ -80,6 +93,7 @@ impl Change {
             Change::Subscriber(s) => &s.id,
             Change::Conversation(c) => &c.id,
             Change::Message(m) => &m.id,
+            Change::AutoReplyRule(r) => &r.id,
         };
         (self.kind().as_str(), id)
     }

@@ -215,6 +215,10 @@ pub struct Message {
     pub delivery: Option<Delivery>,
     #[schema(value_type = i64)]
     pub created_at: Millis,
+    /// Set on a reply an automatic-reply rule sent (`None` for staff's and
+    /// subscribers' messages): the thread shows it as automatic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_reply: Option<crate::auto_reply::AutoReplyMark>,
 }
 
 /// Limits on what a message may carry.

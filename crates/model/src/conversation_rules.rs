@@ -105,6 +105,7 @@ pub fn receive<W: World + ?Sized>(
         platform_msg_id: inbound.platform_msg_id.clone(),
         delivery: None,
         created_at: now,
+        auto_reply: None,
     };
     let reopened = match conversation.status {
         // A new message from the subscriber brings a closed case back.
@@ -245,6 +246,7 @@ pub(crate) fn send<W: World + ?Sized>(
         platform_msg_id: None,
         delivery: if note { None } else { Some(Delivery::Sent) },
         created_at: actor.now,
+        auto_reply: None,
     };
     let touched = Conversation {
         last_activity_at: actor.now.max(conversation.last_activity_at),

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod alipay;
 pub mod api;
+pub mod auto_reply;
 pub mod broadcast;
 pub mod canned;
 pub mod change;

@@ -99,6 +99,11 @@ pub enum Mutation {
         note: String,
         base: String,
     },
+    /// An automatic-reply rule made or edited (the same id edits it).
+    SaveAutoReplyRule(crate::auto_reply::AutoReplyRuleDraft),
+    DeleteAutoReplyRule {
+        id: String,
+    },
 }
 
 impl Mutation {
@@ -109,6 +114,8 @@ impl Mutation {
             | Mutation::UpdateAccount { .. }
             | Mutation::ArchiveAccount { .. }
             | Mutation::RestoreAccount { .. } => Permission::ManageAccounts,
+            // Automatic replies are the account's own voice: whoever manages accounts.
+            Mutation::SaveAutoReplyRule(_) | Mutation::DeleteAutoReplyRule { .. } => Permission::ManageAccounts,
             Mutation::SendMessage { .. }
             | Mutation::SetConversationStatus { .. }
             | Mutation::AssignConversation { .. }
@@ -135,6 +142,8 @@ impl Mutation {
             | Mutation::EditSubscriberTags { id, .. }
             | Mutation::SetSubscriberNote { id, .. } => id,
             Mutation::SendMessage { conversation_id, .. } => conversation_id,
+            Mutation::SaveAutoReplyRule(draft) => &draft.id,
+            Mutation::DeleteAutoReplyRule { id } => id,
         }
     }
 
@@ -165,6 +174,8 @@ impl Mutation {
             Mutation::EditConversationLabels { .. } => "edit_conversation_labels",
             Mutation::EditSubscriberTags { .. } => "edit_subscriber_tags",
             Mutation::SetSubscriberNote { .. } => "set_subscriber_note",
+            Mutation::SaveAutoReplyRule(_) => "save_auto_reply_rule",
+            Mutation::DeleteAutoReplyRule { .. } => "delete_auto_reply_rule",
         }
     }
 }
@@ -205,6 +216,8 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
         Mutation::SendMessage { id, conversation_id, body, note } => {
             conversation_rules::send(world, id, conversation_id, body, *note, actor)
         }
+        Mutation::SaveAutoReplyRule(draft) => crate::auto_reply::save(world, draft, actor),
+        Mutation::DeleteAutoReplyRule { id } => crate::auto_reply::delete(world, id, actor),
         Mutation::SetConversationStatus { id, status } => {
             let current = conversation(world, id)?;
             let next = Conversation { status: *status, ..current.clone() };
@@ -427,6 +440,7 @@ mod tests {
                 platform_msg_id: Some("p1".into()),
                 delivery: None,
                 created_at: at,
+                auto_reply: None,
             })]);
         }
         world

@@ -44,6 +44,9 @@ impl ReplyLedger {
     /// unknown may have arrived, so it does.
     pub fn of_messages<'a>(messages: impl IntoIterator<Item = &'a Message>, now: Millis) -> Self {
         let counted = messages.into_iter().filter(|m| match &m.delivery {
+            // A passive reply went in the platform's own callback answer:
+            // no customer-service message, none of the quota.
+            _ if m.auto_reply.as_ref().is_some_and(|mark| mark.passive) => false,
             Some(Delivery::Failed { reason }) => reason == SEND_OUTCOME_UNKNOWN,
             _ => true,
         });
@@ -271,6 +274,7 @@ mod tests {
             platform_msg_id: None,
             delivery,
             created_at: T0 + n,
+            auto_reply: None,
         };
         let refused = || Some(Delivery::Failed { reason: "wechat.send.quota".into() });
         let history = vec![

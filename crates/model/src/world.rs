@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::account::Account;
+use crate::auto_reply::AutoReplyRule;
 use crate::change::Change;
 use crate::conversation::{Conversation, Message, Subscriber};
 use crate::error::{ErrorCode, WicketError};
@@ -39,6 +40,13 @@ pub trait World {
         conversation_id: &str,
         platform_msg_id: &str,
     ) -> Result<Option<Message>, ReadError>;
+    /// An automatic-reply rule, deleted ones too (their tombstones).
+    fn auto_reply_rule(&self, id: &str) -> Result<Option<AutoReplyRule>, ReadError>;
+    /// An account's automatic-reply rules, deleted ones too.
+    fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<AutoReplyRule>, ReadError>;
+    /// When the rule `rule_id` last answered in the conversation (the
+    /// default reply's quiet period).
+    fn last_auto_reply_at(&self, conversation_id: &str, rule_id: &str) -> Result<Option<Millis>, ReadError>;
 }
 
 /// A read the world could not make: its store failed, or holds something
@@ -79,6 +87,7 @@ pub struct MemoryWorld {
     pub subscribers: BTreeMap<String, Subscriber>,
     pub conversations: BTreeMap<String, Conversation>,
     pub messages: BTreeMap<String, Message>,
+    pub auto_reply_rules: BTreeMap<String, AutoReplyRule>,
 }
 
 impl MemoryWorld {
@@ -97,6 +106,9 @@ impl MemoryWorld {
                 }
                 Change::Message(m) => {
                     self.messages.insert(m.id.clone(), m);
+                }
+                Change::AutoReplyRule(r) => {
+                    self.auto_reply_rules.insert(r.id.clone(), r);
                 }
             }
         }
@@ -152,6 +164,21 @@ impl World for MemoryWorld {
     }
     fn reply_ledger(&self, conversation_id: &str, now: Millis) -> Result<ReplyLedger, ReadError> {
         Ok(self.ledger(conversation_id, now))
+    }
+    fn auto_reply_rule(&self, id: &str) -> Result<Option<AutoReplyRule>, ReadError> {
+        Ok(self.auto_reply_rules.get(id).cloned())
+    }
+    fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<AutoReplyRule>, ReadError> {
+        Ok(self.auto_reply_rules.values().filter(|r| r.account_id == account_id).cloned().collect())
+    }
+    fn last_auto_reply_at(&self, conversation_id: &str, rule_id: &str) -> Result<Option<Millis>, ReadError> {
+        Ok(self
+            .messages
+            .values()
+            .filter(|m| m.conversation_id == conversation_id)
+            .filter(|m| m.auto_reply.as_ref().is_some_and(|mark| mark.rule_id == rule_id))
+            .map(|m| m.created_at)
+            .max())
     }
 }
 
@@ -226,6 +253,18 @@ mod tests {
         ) -> Result<Option<Message>, ReadError> {
             self.read("message_by_platform_id")?;
             self.world.message_by_platform_id(conversation_id, platform_msg_id)
+        }
+        fn auto_reply_rule(&self, id: &str) -> Result<Option<AutoReplyRule>, ReadError> {
+            self.read("auto_reply_rule")?;
+            self.world.auto_reply_rule(id)
+        }
+        fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<AutoReplyRule>, ReadError> {
+            self.read("auto_reply_rules")?;
+            self.world.auto_reply_rules(account_id)
+        }
+        fn last_auto_reply_at(&self, conversation_id: &str, rule_id: &str) -> Result<Option<Millis>, ReadError> {
+            self.read("last_auto_reply_at")?;
+            self.world.last_auto_reply_at(conversation_id, rule_id)
         }
     }
 

@@ -406,6 +406,7 @@ fn outbox_messages(conn: &Connection, conversation_id: &str) -> Result<Vec<Threa
             platform_msg_id: None,
             delivery: None,
             created_at,
+            auto_reply: None,
         };
         messages.push(ThreadMessage { message, state, failure });
     }

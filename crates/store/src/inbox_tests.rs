@@ -73,6 +73,7 @@ fn message(id: &str, conversation_id: &str, direction: Direction, text: &str, at
         platform_msg_id: None,
         delivery: (direction == Direction::Outbound).then_some(Delivery::Delivered),
         created_at: at,
+        auto_reply: None,
     })
 }
 
@@ -444,6 +445,7 @@ fn the_thread_window_sees_an_old_menu_tap_only_while_it_matters() {
         platform_msg_id: None,
         delivery: None,
         created_at: T0 + 3,
+        auto_reply: None,
     });
     cache.apply_pull(&pull(vec![tap]), T0).unwrap();
     let info = cache.thread("c2", T0 + 30_000).unwrap().unwrap();

@@ -21,6 +21,14 @@ pub(crate) fn store_change(conn: &Connection, change: &Change) -> Result<()> {
             Ok(())
         }
         Change::Message(message) => upsert_message(conn, message),
+        Change::AutoReplyRule(rule) => {
+            conn.prepare_cached(
+                "INSERT INTO auto_reply_rules (id, account_id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![rule.id, rule.account_id, to_json(rule)?])?;
+            Ok(())
+        }
     }
 }
 

@@ -414,6 +414,7 @@ fn forget_kind(conn: &Connection, kind: ChangeKind) -> Result<()> {
         ChangeKind::Subscriber => ("subscribers", Some("subscriber_search")),
         ChangeKind::Conversation => ("conversations", None),
         ChangeKind::Message => ("messages", Some("message_search")),
+        ChangeKind::AutoReplyRule => ("auto_reply_rules", None),
     };
     conn.execute(&format!("DELETE FROM {table}"), [])?;
     if let Some(index) = index {

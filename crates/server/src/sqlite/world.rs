@@ -1,6 +1,7 @@
 //! The world a decision reads inside a transaction, and how its changes are
 //! stored and appended to the feed.
 
+use wicket_model::auto_reply::AutoReplyRule;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
 use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
@@ -108,6 +109,44 @@ impl World for TxWorld<'_> {
         let history = self.read(conversation_history(self.tx, conversation_id, now))?;
         Ok(ReplyLedger::of_messages(&history, now))
     }
+
+    fn auto_reply_rule(&self, id: &str) -> std::result::Result<Option<AutoReplyRule>, ReadError> {
+        self.json("SELECT body FROM auto_reply_rules WHERE id = ?1", id)
+    }
+
+    fn auto_reply_rules(&self, account_id: &str) -> std::result::Result<Vec<AutoReplyRule>, ReadError> {
+        self.read(auto_reply_rules(self.tx, account_id))
+    }
+
+    fn last_auto_reply_at(
+        &self,
+        conversation_id: &str,
+        rule_id: &str,
+    ) -> std::result::Result<Option<Millis>, ReadError> {
+        // Newest first along the conversation's index: the scan stops at the
+        // rule's last answer.
+        let found = self
+            .tx
+            .query_row(
+                "SELECT created_at FROM messages
+                 WHERE conversation_id = ?1 AND direction = 'outbound'
+                   AND json_extract(body, '$.auto_reply.rule_id') = ?2
+                 ORDER BY created_at DESC LIMIT 1",
+                params![conversation_id, rule_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql);
+        self.read(found)
+    }
+}
+
+/// An account's automatic-reply rules, deleted ones too.
+pub(super) fn auto_reply_rules(conn: &Connection, account_id: &str) -> Result<Vec<AutoReplyRule>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM auto_reply_rules WHERE account_id = ?1 ORDER BY id").map_err(sql)?;
+    let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0)).map_err(sql)?;
+    rows.map(|row| decode(&row.map_err(sql)?)).collect()
 }
 
 /// The messages that can still matter to the reply window (a week back).
@@ -220,6 +259,14 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
                     message.created_at,
                     to_json(message)?
                 ],
+            )
+            .map_err(sql)?;
+        }
+        Change::AutoReplyRule(rule) => {
+            conn.execute(
+                "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                params![rule.id, rule.account_id, to_json(rule)?, rule.updated_at],
             )
             .map_err(sql)?;
         }
