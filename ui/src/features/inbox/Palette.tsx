@@ -2,12 +2,31 @@ import { useId, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../kit/Dialog';
 import { fuzzyScore } from '../../kit/canned';
+import { helpRows, paletteCommands, type Action, type Command } from '../../kit/shortcuts';
+import { INBOX_SHORTCUTS, type InboxAction } from './shortcuts';
 
-export type Command = { id: string; label: string; keys?: string; disabled?: boolean; run: () => void };
+export type { Command } from '../../kit/shortcuts';
+
+type PaletteProps = {
+  /** What the shortcut table's actions do now: the palette lists those the table marks. */
+  actions: Partial<Record<InboxAction, Action>>;
+  /** Commands outside the table (filters, views), listed before the help sheet's. */
+  extra: Command[];
+  onClose: () => void;
+};
+
+/** The palette's commands: the table's, in its order, with `extra` before the last one (the help sheet). */
+export function inboxCommands(actions: Partial<Record<InboxAction, Action>>, extra: Command[], t: (key: string) => string): Command[] {
+  const fromTable = paletteCommands(INBOX_SHORTCUTS, actions, t);
+  const last = fromTable.findIndex((c) => c.id === 'shortcuts');
+  const at = last < 0 ? fromTable.length : last;
+  return [...fromTable.slice(0, at), ...extra, ...fromTable.slice(at)];
+}
 
 /** Ctrl+K: every inbox action, filtered by typing. */
-export function CommandPalette({ commands, onClose }: { commands: Command[]; onClose: () => void }) {
+export function CommandPalette({ actions, extra, onClose }: PaletteProps) {
   const { t } = useTranslation();
+  const commands = inboxCommands(actions, extra, t);
   const titleId = useId();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -72,24 +91,7 @@ export function CommandPalette({ commands, onClose }: { commands: Command[]; onC
   );
 }
 
-export const SHORTCUTS: readonly { keys: string; action: string }[] = [
-  { keys: 'J / Alt+↓', action: 'next' },
-  { keys: 'K / Alt+↑', action: 'previous' },
-  { keys: 'E', action: 'resolve' },
-  { keys: 'Shift+E', action: 'resolveNext' },
-  { keys: 'A', action: 'assignMe' },
-  { keys: 'R', action: 'reply' },
-  { keys: 'N', action: 'note' },
-  { keys: 'X', action: 'check' },
-  { keys: '/', action: 'search' },
-  { keys: 'Ctrl+K', action: 'palette' },
-  { keys: '?', action: 'shortcuts' },
-  { keys: 'Enter', action: 'send' },
-  { keys: 'Shift+Enter', action: 'newline' },
-  { keys: 'Esc', action: 'escape' },
-];
-
-/** `?`: the keyboard map. */
+/** `?`: the keyboard map, from the same table as the keys and the palette. */
 export function ShortcutSheet({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const titleId = useId();
@@ -102,12 +104,12 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }) {
         </button>
       </div>
       <dl className="ib-shortcuts">
-        {SHORTCUTS.map((s) => (
+        {helpRows(INBOX_SHORTCUTS).map((s) => (
           <div key={s.action} className="ib-shortcut">
             <dt>
               <kbd>{s.keys}</kbd>
             </dt>
-            <dd>{t(`inbox.shortcuts.${s.action}`)}</dd>
+            <dd>{t(s.label)}</dd>
           </div>
         ))}
       </dl>
