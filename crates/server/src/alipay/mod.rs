@@ -25,10 +25,9 @@ use wicket_model::follower_import::FollowerProfile;
 use wicket_model::layout::Layout;
 use wicket_model::{Account, Millis};
 
-use crate::platform::secrets::{SecretsError, Vault};
-use crate::platform::store::StoredConnection;
+use crate::platform::connections::Connections;
+use crate::platform::secrets::Vault;
 use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome};
-use crate::storage::StorageError;
 use crate::AppState;
 use api::{AlipayApi, CallError, Caller};
 
@@ -115,27 +114,12 @@ pub fn protocol_charset(charset: AlipayCharset) -> Charset {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectionError {
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error(transparent)]
-    Secrets(#[from] SecretsError),
-    #[error("this server has no secrets key, so it cannot keep platform secrets")]
-    NoKey,
-    #[error("the stored connection cannot be read: {0}")]
-    Corrupt(String),
-    #[error("the stored keys are unusable: {0}")]
-    Keys(KeyError),
-}
+pub use crate::platform::connections::ConnectionError;
 
 /// The Alipay adapter.
 pub struct AlipayPlatform {
-    vault: Arc<Vault>,
+    connections: Connections<Settings, Secrets, AlipayConnectionState>,
     pub api: AlipayApi,
-    /// The last refused gateway request per account, kept in memory only: a
-    /// forged request writes nothing.
-    refusals: Mutex<HashMap<String, (Millis, String)>>,
     /// Each account's connection opened and its keys parsed, for the gateway:
     /// an unauthenticated POST costs no AES open or key parse. Forgotten when
     /// the connection is saved or removed.
@@ -151,9 +135,8 @@ pub struct Opened {
 impl AlipayPlatform {
     pub fn new(api_base: &str, timeout: std::time::Duration, vault: Arc<Vault>) -> Self {
         Self {
-            vault,
+            connections: Connections::new(PLATFORM, vault),
             api: AlipayApi::new(api_base, timeout),
-            refusals: Mutex::new(HashMap::new()),
             opened: Mutex::new(HashMap::new()),
         }
     }
@@ -165,7 +148,7 @@ impl AlipayPlatform {
             return Ok(Some(opened.clone()));
         }
         let Some(connection) = self.connection(state, account_id).await? else { return Ok(None) };
-        let keys = connection.keys().map_err(ConnectionError::Keys)?;
+        let keys = connection.keys().map_err(|e| ConnectionError::Unusable(e.to_string()))?;
         let opened = Arc::new(Opened { connection, keys });
         self.opened.lock().unwrap_or_else(|p| p.into_inner()).insert(account_id.to_owned(), opened.clone());
         Ok(Some(opened))
@@ -177,47 +160,19 @@ impl AlipayPlatform {
     }
 
     pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {
-        let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(None) };
-        if stored.platform != PLATFORM {
-            return Ok(None);
-        }
-        let settings: Settings =
-            serde_json::from_str(&stored.settings).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let key = self.vault.key().ok_or(ConnectionError::NoKey)?;
-        let opened = key.open(account_id, &stored.sealed)?;
-        let secrets: Secrets = serde_json::from_slice(&opened).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let mut connection_state: AlipayConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
-        if let Some((at, error)) = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).get(account_id) {
-            if connection_state.last_error_at.is_none_or(|known| *at > known) {
-                connection_state.last_error = Some(error.clone());
-                connection_state.last_error_at = Some(*at);
-            }
-        }
+        let Some(loaded) = self.connections.load(state, account_id).await? else { return Ok(None) };
         Ok(Some(Connection {
             account_id: account_id.to_owned(),
-            app_id: settings.app_id,
-            charset: settings.charset,
-            secrets,
-            state: connection_state,
+            app_id: loaded.settings.app_id,
+            charset: loaded.settings.charset,
+            secrets: loaded.secrets,
+            state: loaded.state,
         }))
     }
 
     pub async fn save(&self, state: &AppState, connection: &Connection) -> Result<(), ConnectionError> {
-        let settings =
-            serde_json::to_string(&Settings { app_id: connection.app_id.clone(), charset: connection.charset })
-                .map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let secrets = serde_json::to_vec(&connection.secrets).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let key = self.vault.sealing_key()?.ok_or(ConnectionError::NoKey)?;
-        let sealed = key.seal(&connection.account_id, &secrets);
-        let stored = StoredConnection {
-            account_id: connection.account_id.clone(),
-            platform: PLATFORM.into(),
-            settings,
-            sealed,
-            state: serde_json::to_string(&connection.state).unwrap_or_else(|_| "{}".into()),
-            updated_at: state.clock.now(),
-        };
-        state.storage.platforms().save_connection(stored).await?;
+        let settings = Settings { app_id: connection.app_id.clone(), charset: connection.charset };
+        self.connections.save(state, &connection.account_id, &settings, &connection.secrets, &connection.state).await?;
         self.forget(&connection.account_id);
         Ok(())
     }
@@ -229,24 +184,12 @@ impl AlipayPlatform {
         account_id: &str,
         change: impl FnOnce(&mut AlipayConnectionState),
     ) {
-        let result = async {
-            let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(()) };
-            if stored.platform != PLATFORM {
-                return Ok(());
-            }
-            let mut current: AlipayConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
-            change(&mut current);
-            let json = serde_json::to_string(&current).unwrap_or_else(|_| "{}".into());
-            state.storage.platforms().save_connection_state(account_id, json).await
-        };
-        if let Err(e) = result.await {
-            tracing::warn!(account = %account_id, error = %e, "cannot keep the Alipay connection's state");
-        }
+        self.connections.update_state(state, account_id, change).await
     }
 
     /// Remembers a refused gateway request (in memory only).
     pub fn note_refusal(&self, account_id: &str, at: Millis, error: String) {
-        self.refusals.lock().unwrap_or_else(|p| p.into_inner()).insert(account_id.to_owned(), (at, error));
+        self.connections.note_refusal(account_id, at, error)
     }
 
     /// One signed call with the connection's keys; a failed one becomes the

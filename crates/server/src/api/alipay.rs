@@ -59,7 +59,7 @@ fn refuse(state: &AppState, account: &str, reason: &'static str) -> Response {
 async fn connection_of(state: &AppState, account: &str) -> Result<Arc<Opened>, Response> {
     match state.platforms.alipay.opened(state, account).await {
         Ok(Some(opened)) => Ok(opened),
-        Err(ConnectionError::Keys(_)) => Err(refuse(state, account, "alipay.gateway.keys_unusable")),
+        Err(ConnectionError::Unusable(_)) => Err(refuse(state, account, "alipay.gateway.keys_unusable")),
         Ok(None) => Err(plain(StatusCode::NOT_FOUND, "this account is not connected to Alipay")),
         Err(e) => {
             tracing::error!(account = %account, error = %e, "cannot open the account's Alipay connection");

@@ -10,6 +10,7 @@
 //!   the [`Platform`] of the subscriber's platform. Adding a platform adds an
 //!   adapter and one line in [`Platforms::for_platform`]; no handler changes.
 
+pub mod connections;
 pub mod import;
 pub mod outbound;
 pub mod secrets;

@@ -5,8 +5,7 @@
 
 pub mod api;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -18,10 +17,9 @@ use wicket_model::wechat::{WechatMenuPublish, WechatMenuState};
 use wicket_model::{Account, Issue, Millis};
 use wicket_wechat::{Event, Inbound, InboundMessage, MessageMode, WechatCrypto};
 
-use crate::platform::secrets::{self, SecretsError, Vault};
-use crate::platform::store::StoredConnection;
+use crate::platform::connections::Connections;
+use crate::platform::secrets::{self, Vault};
 use crate::platform::{FollowerPage, Platform, PlatformError, Reply, SendOutcome};
-use crate::storage::StorageError;
 use crate::AppState;
 use api::{CallError, Credentials, WechatApi};
 
@@ -95,102 +93,45 @@ impl Connection {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConnectionError {
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error(transparent)]
-    Secrets(#[from] SecretsError),
-    #[error("this server has no secrets key, so it cannot keep platform secrets")]
-    NoKey,
-    #[error("the stored connection cannot be read: {0}")]
-    Corrupt(String),
-}
+pub use crate::platform::connections::ConnectionError;
 
 /// The WeChat adapter.
 pub struct WechatPlatform {
-    vault: Arc<Vault>,
+    connections: Connections<Settings, Secrets, ConnectionState>,
     pub api: WechatApi,
-    /// The last refused callback per account, kept in memory only: a forged
-    /// request writes nothing.
-    refusals: Mutex<HashMap<String, (Millis, String)>>,
 }
 
 impl WechatPlatform {
     pub fn new(api_base: &str, timeout: std::time::Duration, vault: Arc<Vault>) -> Self {
-        Self { vault, api: WechatApi::new(api_base, timeout), refusals: Mutex::new(HashMap::new()) }
-    }
-
-    /// The key to open secrets with.
-    fn key(&self) -> Result<secrets::SecretsKey, ConnectionError> {
-        self.vault.key().ok_or(ConnectionError::NoKey)
-    }
-
-    /// The key to seal secrets with, made in its file first if needed.
-    fn sealing_key(&self) -> Result<secrets::SecretsKey, ConnectionError> {
-        self.vault.sealing_key()?.ok_or(ConnectionError::NoKey)
+        Self { connections: Connections::new(PLATFORM, vault), api: WechatApi::new(api_base, timeout) }
     }
 
     pub async fn connection(&self, state: &AppState, account_id: &str) -> Result<Option<Connection>, ConnectionError> {
-        let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(None) };
-        if stored.platform != PLATFORM {
-            return Ok(None);
-        }
-        let settings: Settings =
-            serde_json::from_str(&stored.settings).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let opened = self.key()?.open(account_id, &stored.sealed)?;
-        let secrets: Secrets = serde_json::from_slice(&opened).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let mut connection_state: ConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
-        if let Some((at, error)) = self.refusals.lock().unwrap_or_else(|p| p.into_inner()).get(account_id) {
-            if connection_state.last_error_at.is_none_or(|known| *at > known) {
-                connection_state.last_error = Some(error.clone());
-                connection_state.last_error_at = Some(*at);
-            }
-        }
+        let Some(loaded) = self.connections.load(state, account_id).await? else { return Ok(None) };
         Ok(Some(Connection {
             account_id: account_id.to_owned(),
-            app_id: settings.app_id,
-            mode: settings.mode,
-            secrets,
-            state: connection_state,
+            app_id: loaded.settings.app_id,
+            mode: loaded.settings.mode,
+            secrets: loaded.secrets,
+            state: loaded.state,
         }))
     }
 
     pub async fn save(&self, state: &AppState, connection: &Connection) -> Result<(), ConnectionError> {
-        let settings = serde_json::to_string(&Settings { app_id: connection.app_id.clone(), mode: connection.mode })
-            .map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let secrets = serde_json::to_vec(&connection.secrets).map_err(|e| ConnectionError::Corrupt(e.to_string()))?;
-        let sealed = self.sealing_key()?.seal(&connection.account_id, &secrets);
-        let stored = StoredConnection {
-            account_id: connection.account_id.clone(),
-            platform: PLATFORM.into(),
-            settings,
-            sealed,
-            state: serde_json::to_string(&connection.state).unwrap_or_else(|_| "{}".into()),
-            updated_at: state.clock.now(),
-        };
-        state.storage.platforms().save_connection(stored).await?;
+        let settings = Settings { app_id: connection.app_id.clone(), mode: connection.mode };
+        self.connections.save(state, &connection.account_id, &settings, &connection.secrets, &connection.state).await?;
         self.api.forget(&connection.account_id);
         Ok(())
     }
 
     /// Changes the state the console shows; failures are logged only.
     pub async fn update_state(&self, state: &AppState, account_id: &str, change: impl FnOnce(&mut ConnectionState)) {
-        let result = async {
-            let Some(stored) = state.storage.platforms().connection(account_id).await? else { return Ok(()) };
-            let mut current: ConnectionState = serde_json::from_str(&stored.state).unwrap_or_default();
-            change(&mut current);
-            let json = serde_json::to_string(&current).unwrap_or_else(|_| "{}".into());
-            state.storage.platforms().save_connection_state(account_id, json).await
-        };
-        if let Err(e) = result.await {
-            tracing::warn!(account = %account_id, error = %e, "cannot keep the WeChat connection's state");
-        }
+        self.connections.update_state(state, account_id, change).await
     }
 
     /// Remembers a refused callback (in memory only).
     pub fn note_refusal(&self, account_id: &str, at: Millis, error: String) {
-        self.refusals.lock().unwrap_or_else(|p| p.into_inner()).insert(account_id.to_owned(), (at, error));
+        self.connections.note_refusal(account_id, at, error)
     }
 
     /// Fetches a fresh access token: what WeChat answered.

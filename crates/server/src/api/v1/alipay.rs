@@ -15,11 +15,9 @@ use wicket_model::alipay::{
 };
 use wicket_model::{ErrorCode, Issue, Permission, WicketError};
 
-use super::ApiJson;
+use super::{lookup, ApiJson};
 use crate::alipay::api::CallError;
-use crate::alipay::{
-    call_failure_key, mask_private_key, mask_public_key, Connection, ConnectionError, Secrets, TEST_METHOD,
-};
+use crate::alipay::{call_failure_key, mask_private_key, mask_public_key, Connection, Secrets, TEST_METHOD};
 use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
@@ -40,25 +38,8 @@ fn view(connection: &Connection) -> AlipayConnection {
     }
 }
 
-fn connection_error(e: ConnectionError) -> ApiError {
-    match e {
-        ConnectionError::Storage(e) => e.into(),
-        other => {
-            tracing::error!(error = %other, "Alipay connection");
-            ApiError::new(ErrorCode::Internal, other.to_string())
-        }
-    }
-}
-
-async fn account_exists(state: &AppState, account: &str) -> Result<(), ApiError> {
-    match state.storage.account(account).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError(WicketError::not_found(format!("account {account}")))),
-    }
-}
-
 async fn current(state: &AppState, account: &str) -> Result<Option<Connection>, ApiError> {
-    state.platforms.alipay.connection(state, account).await.map_err(connection_error)
+    state.platforms.alipay.connection(state, account).await.map_err(|e| lookup::connection_error("Alipay", e))
 }
 
 async fn required(state: &AppState, account: &str) -> Result<Connection, ApiError> {
@@ -88,7 +69,7 @@ pub async fn connection(
     Path(account): Path<String>,
 ) -> Result<Json<AlipayConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     Ok(Json(view(&required(&state, &account).await?)))
 }
 
@@ -189,7 +170,7 @@ pub async fn connect(
     ApiJson(connect): ApiJson<AlipayConnect>,
 ) -> Result<Json<AlipayConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let existing = current(&state, &account).await?;
     let secrets = check(&connect, existing.as_ref())?;
     let connection = Connection {
@@ -199,7 +180,7 @@ pub async fn connect(
         secrets,
         state: existing.map(|c| c.state).unwrap_or_default(),
     };
-    state.platforms.alipay.save(&state, &connection).await.map_err(connection_error)?;
+    state.platforms.alipay.save(&state, &connection).await.map_err(|e| lookup::connection_error("Alipay", e))?;
     tracing::info!(account = %account, app_id = %connection.app_id, charset = ?connection.charset, "Alipay connection saved");
     Ok(Json(view(&connection)))
 }
@@ -225,7 +206,7 @@ pub async fn disconnect(
     Path(account): Path<String>,
 ) -> Result<Json<AlipayConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let removed = required(&state, &account).await?;
     state.storage.platforms().delete_connection(&account).await?;
     state.platforms.alipay.forget(&account);
@@ -255,7 +236,7 @@ pub async fn test(
     Path(account): Path<String>,
 ) -> Result<Json<AlipayTest>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let connection = required(&state, &account).await?;
     let method = TEST_METHOD.to_owned();
     let answer = match state.platforms.alipay.test(&state, &connection).await {
@@ -295,7 +276,7 @@ pub async fn send_home(
     let connection = match state.platforms.alipay.connection(state, account).await {
         Ok(Some(connection)) => connection,
         Ok(None) => return Ok(None),
-        Err(e) => return Err(connection_error(e)),
+        Err(e) => return Err(lookup::connection_error("Alipay", e)),
     };
     let Some(layout) = state.storage.layout_version(account, version).await? else { return Ok(None) };
     Ok(Some(state.platforms.alipay.publish_home(state, &connection, version, &layout).await))

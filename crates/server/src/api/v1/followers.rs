@@ -32,9 +32,7 @@ pub async fn progress(
     Path(account): Path<String>,
 ) -> Result<Json<FollowerImport>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    if state.storage.account(&account).await?.is_none() {
-        return Err(ApiError(WicketError::not_found(format!("account {account}"))));
-    }
+    super::lookup::account(&state, &account).await?;
     import::progress(&state, &account)
         .await?
         .map(Json)

@@ -5,6 +5,7 @@ pub(super) mod followers;
 pub(super) mod inbox;
 pub(super) mod layouts;
 pub(super) mod live;
+mod lookup;
 pub(super) mod media;
 pub(super) mod staff;
 pub(super) mod wechat;

@@ -6,15 +6,15 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use wicket_model::wechat::{WechatConnect, WechatConnection, WechatTest};
-use wicket_model::{ErrorCode, Issue, Permission, WicketError};
+use wicket_model::{Issue, Permission, WicketError};
 
-use super::ApiJson;
+use super::{lookup, ApiJson};
 use crate::api::openapi::{Forbidden, Invalid, NotFound, TooLarge, Unauthorized};
 use crate::auth::Staff;
 use crate::error::ApiError;
 use crate::platform::secrets::mask;
 use crate::wechat::api::CallError;
-use crate::wechat::{Connection, ConnectionError, Secrets};
+use crate::wechat::{Connection, Secrets};
 use crate::AppState;
 
 /// A connection as the console sees it: secrets masked.
@@ -31,25 +31,8 @@ fn view(connection: &Connection) -> WechatConnection {
     }
 }
 
-fn connection_error(e: ConnectionError) -> ApiError {
-    match e {
-        ConnectionError::Storage(e) => e.into(),
-        other => {
-            tracing::error!(error = %other, "WeChat connection");
-            ApiError::new(ErrorCode::Internal, other.to_string())
-        }
-    }
-}
-
-async fn account_exists(state: &AppState, account: &str) -> Result<(), ApiError> {
-    match state.storage.account(account).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError(WicketError::not_found(format!("account {account}")))),
-    }
-}
-
 async fn current(state: &AppState, account: &str) -> Result<Option<Connection>, ApiError> {
-    state.platforms.wechat.connection(state, account).await.map_err(connection_error)
+    state.platforms.wechat.connection(state, account).await.map_err(|e| lookup::connection_error("WeChat", e))
 }
 
 /// The account's WeChat connection (secrets masked).
@@ -72,7 +55,7 @@ pub async fn connection(
     Path(account): Path<String>,
 ) -> Result<Json<WechatConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let found = current(&state, &account).await?;
     found
         .map(|c| Json(view(&c)))
@@ -150,7 +133,7 @@ pub async fn connect(
     ApiJson(connect): ApiJson<WechatConnect>,
 ) -> Result<Json<WechatConnection>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let existing = current(&state, &account).await?;
     let secrets = check(&connect, existing.as_ref())?;
     let connection = Connection {
@@ -160,7 +143,7 @@ pub async fn connect(
         secrets,
         state: existing.map(|c| c.state).unwrap_or_default(),
     };
-    state.platforms.wechat.save(&state, &connection).await.map_err(connection_error)?;
+    state.platforms.wechat.save(&state, &connection).await.map_err(|e| lookup::connection_error("WeChat", e))?;
     tracing::info!(account = %account, app_id = %connection.app_id, mode = ?connection.mode, "WeChat connection saved");
     Ok(Json(view(&connection)))
 }
@@ -185,7 +168,7 @@ pub async fn test(
     Path(account): Path<String>,
 ) -> Result<Json<WechatTest>, ApiError> {
     staff.require(Permission::ManageAccounts)?;
-    account_exists(&state, &account).await?;
+    lookup::account(&state, &account).await?;
     let connection = current(&state, &account)
         .await?
         .ok_or_else(|| ApiError(WicketError::not_found("this account's WeChat connection".to_string())))?;
