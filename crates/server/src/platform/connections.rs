@@ -72,7 +72,7 @@ pub struct Connections<Settings, Secrets, State> {
     vault: Arc<Vault>,
     /// The last refused inbound request per account, in memory only.
     refusals: Mutex<HashMap<String, (Millis, String)>>,
-    kinds: PhantomData<fn() -> Loaded<Settings, Secrets, State>>,
+    kinds: PhantomData<Loaded<Settings, Secrets, State>>,
 }
 
 impl<Settings, Secrets, State> Connections<Settings, Secrets, State>
