@@ -165,7 +165,8 @@ fn command_adapters() -> String {
     format!(
         "// This file is generated from src-tauri/src/command_list.rs by `make bindings`; do not edit.\n\
          // Each command whose error is a WicketError, as screens call it: it resolves to the\n\
-         // command's data or throws an AppError. Written by hand in index.ts instead: {}.\n\
+         // command's data or throws an AppError. Not here, as their error is not a WicketError\n\
+         // (index.ts writes them by hand): {}.\n\
          import {{ adapt }} from './adapt';\n\
          import {{ commands }} from './bindings';\n\n{adapted}",
         other.join(", ")

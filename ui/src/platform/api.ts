@@ -1,6 +1,7 @@
 // This file is generated from src-tauri/src/command_list.rs by `make bindings`; do not edit.
 // Each command whose error is a WicketError, as screens call it: it resolves to the
-// command's data or throws an AppError. Written by hand in index.ts instead: updateSetup, checkForUpdate, installUpdate.
+// command's data or throws an AppError. Not here, as their error is not a WicketError
+// (index.ts writes them by hand): updateSetup, checkForUpdate, installUpdate.
 import { adapt } from './adapt';
 import { commands } from './bindings';
 
