@@ -11,8 +11,8 @@ import { useEffect, useRef } from 'react';
 
 export type Shortcut<A extends string> = {
   action: A;
-  /** The i18n key of its name, in the palette and the help sheet. */
-  label: string;
+  /** The i18n key of its name, in the palette and the help sheet (none: listed in neither). */
+  label?: string;
   /** Key combinations, the first one shown in the palette; none: a palette command only. */
   keys: readonly string[];
   /** Offered in the command palette. */
@@ -94,7 +94,7 @@ export function paletteCommands<A extends string>(table: readonly Shortcut<A>[],
   const commands: Command[] = [];
   for (const shortcut of table) {
     const action = actions[shortcut.action];
-    if (!shortcut.palette || !action) continue;
+    if (!shortcut.palette || !action || shortcut.label === undefined) continue;
     commands.push({ id: shortcut.action, label: t(shortcut.label), keys: firstKeyLabel(shortcut), disabled: action.disabled, run: action.run });
   }
   return commands;
@@ -102,7 +102,9 @@ export function paletteCommands<A extends string>(table: readonly Shortcut<A>[],
 
 /** The help sheet's rows: every entry with keys, in the table's order. */
 export function helpRows<A extends string>(table: readonly Shortcut<A>[]): { action: A; keys: string; label: string }[] {
-  return table.filter((s) => s.keys.length > 0).map((s) => ({ action: s.action, keys: keysLabel(s), label: s.label }));
+  const rows: { action: A; keys: string; label: string }[] = [];
+  for (const s of table) if (s.keys.length > 0 && s.label !== undefined) rows.push({ action: s.action, keys: keysLabel(s), label: s.label });
+  return rows;
 }
 
 export type ShortcutOptions = {

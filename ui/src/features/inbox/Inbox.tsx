@@ -24,7 +24,7 @@ import { useQuery, useReloadKey } from '../../kit/useQuery';
 import { BulkBar } from './BulkBar';
 import type { ComposerMode } from './Composer';
 import { ListBody } from './ListBody';
-import { ListFilters, SCOPES } from './ListFilters';
+import { ListFilters, SCOPES, SearchBox } from './ListFilters';
 import { CommandPalette, ShortcutSheet } from './Palette';
 import { sameFilter } from './savedViews';
 import { INBOX_SHORTCUTS, type InboxAction } from './shortcuts';
@@ -201,25 +201,7 @@ export function InboxScreen({
   return (
     <div className="inbox" data-testid="inbox">
       <section className="ib-col ib-col-list" aria-label={t('inbox.list.label')}>
-        <div className="ib-search">
-          <input
-            ref={searchRef}
-            type="search"
-            className="ib-search-input"
-            data-testid="inbox-search"
-            placeholder={t('inbox.search.placeholder')}
-            aria-label={t('inbox.search.placeholder')}
-            value={search.query}
-            onChange={(e) => search.onQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                e.preventDefault();
-                search.onQuery('');
-                e.currentTarget.blur();
-              }
-            }}
-          />
-        </div>
+        <SearchBox inputRef={searchRef} query={search.query} onQuery={search.onQuery} />
         {!search.searching && <ListFilters filter={filter} labels={labels} accounts={accounts} views={views} onChange={changeFilter} />}
         {!search.searching && list.length > 0 && (
           <BulkBar

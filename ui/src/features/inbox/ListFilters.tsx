@@ -1,3 +1,4 @@
+import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountListItem, ConversationStatus, InboxFilter, InboxScope } from '../../platform';
 import { STATUSES } from './Sidebar';
@@ -138,6 +139,32 @@ function SavedViewsRow({ views, onChange }: { views: SavedViews; onChange: (patc
           </button>
         </form>
       )}
+    </div>
+  );
+}
+
+/** Message search above the list; Esc clears it and leaves the field. */
+export function SearchBox({ inputRef, query, onQuery }: { inputRef: RefObject<HTMLInputElement | null>; query: string; onQuery: (value: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="ib-search">
+      <input
+        ref={inputRef}
+        type="search"
+        className="ib-search-input"
+        data-testid="inbox-search"
+        placeholder={t('inbox.search.placeholder')}
+        aria-label={t('inbox.search.placeholder')}
+        value={query}
+        onChange={(e) => onQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            onQuery('');
+            e.currentTarget.blur();
+          }
+        }}
+      />
     </div>
   );
 }

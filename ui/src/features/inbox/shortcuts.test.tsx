@@ -58,7 +58,7 @@ describe('the inbox shortcut table', () => {
     const listed = INBOX_SHORTCUTS.filter((s) => s.palette);
     expect(items).toHaveLength(listed.length);
     listed.forEach((s, i) => {
-      expect(items[i]?.textContent).toContain(i18n.t(s.label));
+      expect(items[i]?.textContent).toContain(i18n.t(s.label ?? ''));
       const first = s.keys[0];
       if (first) expect(items[i]?.querySelector('kbd')?.textContent).toBeTruthy();
       else expect(items[i]?.querySelector('kbd')).toBeNull();
@@ -71,7 +71,7 @@ describe('the inbox shortcut table', () => {
     render(<ShortcutSheet onClose={() => undefined} />);
     const rows = within(screen.getByTestId('shortcut-sheet')).getAllByRole('definition');
     const withKeys = INBOX_SHORTCUTS.filter((s) => s.keys.length > 0);
-    expect(rows.map((r) => r.textContent)).toEqual(withKeys.map((s) => i18n.t(s.label)));
+    expect(rows.map((r) => r.textContent)).toEqual(withKeys.map((s) => i18n.t(s.label ?? '')));
     const keys = within(screen.getByTestId('shortcut-sheet')).getAllByRole('term').map((k) => k.textContent);
     expect(keys).toEqual(['J / Alt+↓', 'K / Alt+↑', 'E', 'Shift+E', 'A', 'R', 'N', 'X', '/', 'Ctrl+K', '?', 'Enter', 'Shift+Enter', 'Esc']);
   });
