@@ -3,10 +3,10 @@
 //! key, checks every OpenAPI request with the application's public key and
 //! signs its answers; nothing here reaches the real Alipay.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{json, Value};
 use wicket_alipay::charset::Charset;
 use wicket_alipay::gateway::{parse_gateway_response, signed_gateway_form};
@@ -15,13 +15,15 @@ use wicket_alipay::notify::{notify_xml, Notify, NotifyKind};
 use wicket_alipay::sign::SignType;
 use wicket_alipay_double::{AccountSpec, Double, Fault, FaultKind, Push, RunningDouble, MEDIA_DOWNLOAD_METHOD};
 use wicket_model::alipay::alipay_home;
-use wicket_model::conversation::{Delivery, Message, MessageBody, SubscriberEvent};
+use wicket_model::conversation::{Delivery, MessageBody, SubscriberEvent};
 use wicket_model::layout::{
     Action, AdvertCarouselProps, AdvertItem, ExtensionAreaProps, Layout, LayoutImage, MarketingSlotsProps, Menu,
     MenuItem, Module, SubMenuItem,
 };
+use wicket_model::PlatformProfile;
 use wicket_server::platform::store::SendState;
-use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_server::{ServerOptions, SystemClock};
+use wicket_test_support::{captured_logs, new_account, StaffClient, TestServer};
 
 const APP_ID: &str = "2021000000000001";
 /// The application key of alipay-sdk-nodejs-all's tests (PKCS#8 PEM).
@@ -36,69 +38,29 @@ fn alipay_key() -> PrivateKey {
     KEY.get_or_init(|| wicket_alipay_double::generate_key().expect("a key")).clone()
 }
 
-/// Every test's logs, to check that no key is ever written.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .finish();
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        buffer
-    })
-    .clone()
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 struct Fixture {
-    server: RunningServer,
+    server: TestServer,
     double: RunningDouble,
+    staff: StaffClient,
     http: reqwest::Client,
-    token: String,
     /// What the connection answered when it was saved.
     connection: Value,
-    _dir: tempfile::TempDir,
 }
 
 impl Fixture {
     /// A server and a double with the account connected, in `charset` (`utf-8` or `gbk`).
     async fn start(charset: &str) -> Self {
-        logs();
-        let dir = tempfile::tempdir().unwrap();
+        captured_logs();
         let double = Double::with_alipay_key(alipay_key()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let options = ServerOptions {
-            alipay_api_base: format!("{}/gateway.do", double.base_url()),
-            secrets_key_file: Some(dir.path().join("secrets.key")),
-            ..ServerOptions::default()
-        };
-        let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-        let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-        let token = server.state.open_session(owner).await.unwrap().token;
-        let mut f = Fixture { server, double, http: reqwest::Client::new(), token, connection: Value::Null, _dir: dir };
-        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": ACCOUNT, "name": "Tea House", "platform": "alipay", "category": "Food", "description": "",
-            "avatar_color": "#1677ff"}}}]});
-        let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
-        assert_eq!(status, 200, "{pushed}");
+        let options =
+            ServerOptions { alipay_api_base: format!("{}/gateway.do", double.base_url()), ..ServerOptions::default() };
+        let server = TestServer::start_with(Arc::new(SystemClock), options).await;
+        let staff = server.owner().await;
+        let mut f = Fixture { server, double, staff, http: reqwest::Client::new(), connection: Value::Null };
+        f.staff.create_account(new_account(ACCOUNT, "Tea House", PlatformProfile::Alipay)).await;
         let connect = json!({"app_id": APP_ID, "app_private_key": APP_PRIVATE_KEY,
             "alipay_public_key": f.double.alipay_public_key_base64(), "charset": charset});
-        let (status, saved) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(connect)).await;
+        let (status, saved) = f.staff.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(connect)).await;
         assert_eq!(status, 200, "{saved}");
         f.double
             .add_account(AccountSpec {
@@ -114,85 +76,9 @@ impl Fixture {
         f
     }
 
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.server.base_url());
-        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    /// Every message the feed holds, in order.
-    async fn feed_messages(&self) -> Vec<Message> {
-        let (status, pulled) = self.call("GET", "/api/v1/changes?client_id=reader", None).await;
-        assert_eq!(status, 200, "{pulled}");
-        pulled["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["change"]["kind"] == "message")
-            .map(|c| serde_json::from_value(c["change"]["data"].clone()).unwrap_or_else(|e| panic!("{e}: {c}")))
-            .collect()
-    }
-
-    async fn conversation(&self) -> String {
-        let (_, inbox) = self.call("GET", "/api/v1/conversations", None).await;
-        inbox["conversations"][0]["id"].as_str().expect("a conversation").to_owned()
-    }
-
-    async fn reply(&self, conversation: &str, id: &str, text: &str) {
-        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
-        let (status, sent) =
-            self.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
-        assert_eq!(status, 200, "{sent}");
-    }
-
-    /// Waits (bounded) until the reply's send is no longer pending or in flight.
-    async fn settled(&self, message_id: &str) -> SendState {
-        for _ in 0..200 {
-            let send = self.server.state.storage.platforms().send(message_id).await.unwrap();
-            if let Some(send) = send {
-                // The queue settles first, then the feed shows a failure on the message: wait for both.
-                let shown = send.state == SendState::Sent
-                    || matches!(self.message(message_id).await.delivery, Some(Delivery::Failed { .. }));
-                if !matches!(send.state, SendState::Pending | SendState::Sending) && shown {
-                    return send.state;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the reply {message_id} was never settled");
-    }
-
-    async fn message(&self, id: &str) -> Message {
-        self.server.state.storage.message(id).await.unwrap().expect("the message is stored")
-    }
-
     /// Saves `layout` as the draft and publishes it: the answer.
     async fn publish(&self, layout: &Layout) -> Value {
-        let (_, draft) = self.call("GET", "/api/v1/accounts/teahouse/layout/draft", None).await;
-        let revision = draft["revision"].as_i64().unwrap();
-        let url = format!("{}/api/v1/accounts/teahouse/layout/draft", self.server.base_url());
-        let saved = self
-            .http
-            .put(url)
-            .bearer_auth(&self.token)
-            .header("If-Match", revision.to_string())
-            .json(&json!({"layout": layout}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(saved.status(), 200);
-        let saved: Value = saved.json().await.unwrap();
-        assert_eq!(saved["issues"], json!([]), "the layout is valid on Alipay: {saved}");
-        let body = json!({"revision": saved["revision"]});
-        let (status, published) = self.call("POST", "/api/v1/accounts/teahouse/layout/publish", Some(body)).await;
-        assert_eq!(status, 200, "{published}");
-        published
+        json!(self.staff.save_and_publish(ACCOUNT, layout).await)
     }
 
     /// A gateway POST as the test builds it: its status and body.
@@ -258,7 +144,7 @@ fn home_layout(with_carousel: bool) -> Layout {
 #[tokio::test]
 async fn the_connection_shows_masked_keys_and_the_key_to_upload_and_its_test_is_a_verified_call() {
     let f = Fixture::start("utf-8").await;
-    let (status, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (status, connection) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(status, 200, "{connection}");
     assert_eq!(connection["gateway_path"], "/alipay/teahouse");
     assert_eq!(connection["charset"], "utf-8");
@@ -277,7 +163,7 @@ async fn the_connection_shows_masked_keys_and_the_key_to_upload_and_its_test_is_
     let alipay_fingerprint = alipay_key().public_key().fingerprint();
     assert_eq!(connection["alipay_public_key"], format!("••••••••{alipay_fingerprint}"), "{connection}");
 
-    let (status, test) = f.call("POST", "/api/v1/accounts/teahouse/alipay/test", None).await;
+    let (status, test) = f.staff.call(Method::POST, "/api/v1/accounts/teahouse/alipay/test", None).await;
     assert_eq!(status, 200, "{test}");
     assert_eq!(test["ok"], true, "{test}");
     assert_eq!(test["code"], "10000", "{test}");
@@ -288,11 +174,11 @@ async fn the_connection_shows_masked_keys_and_the_key_to_upload_and_its_test_is_
 
     // The keys may be left out when only the charset changes.
     let change = json!({"app_id": APP_ID, "charset": "gbk"});
-    let (status, changed) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(change)).await;
+    let (status, changed) = f.staff.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(change)).await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(changed["app_public_key"], connection["app_public_key"], "the stored key is kept");
 
-    let logs = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
     for chunk in private_body.as_bytes().chunks(24).take(20) {
         assert!(!logs.contains(std::str::from_utf8(chunk).unwrap()), "no part of the private key is logged");
     }
@@ -328,22 +214,24 @@ async fn malformed_keys_and_app_ids_are_refused_on_their_fields() {
         ),
     ];
     for (body, path, key) in attempts {
-        let (status, refused) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(body)).await;
+        let (status, refused) = f.staff.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(body)).await;
         assert_eq!(status, 422, "{refused}");
         let issue = &refused["issues"][0];
         assert_eq!((issue["path"].as_str(), issue["key"].as_str()), (Some(path), Some(key)), "{refused}");
         assert!(!refused.to_string().contains("MII"), "never the key: {refused}");
     }
-    let (_, kept) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (_, kept) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(kept, f.connection, "nothing changed");
 
-    let (status, removed) = f.call("DELETE", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (status, removed) = f.staff.call(Method::DELETE, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(status, 200, "{removed}");
     assert_eq!(removed["app_id"], APP_ID);
-    let (status, _) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (status, _) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(status, 404, "disconnected");
-    let (status, fresh) =
-        f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(json!({"app_id": APP_ID, "charset": "utf-8"}))).await;
+    let (status, fresh) = f
+        .staff
+        .call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(json!({"app_id": APP_ID, "charset": "utf-8"})))
+        .await;
     assert_eq!(status, 422, "both keys are needed again: {fresh}");
     f.server.stop().await;
 }
@@ -355,9 +243,9 @@ async fn the_gateway_check_is_answered_as_alipay_expects() {
         let check = f.double.verify_gateway(APP_ID).await.unwrap();
         assert!(check.verified, "verifygw in {charset}: {check:?}");
         assert_eq!(check.answered_key.as_deref(), f.connection["app_public_key"].as_str());
-        let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+        let (_, connection) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
         assert!(connection["state"]["last_callback_at"].is_i64(), "{connection}");
-        assert!(f.feed_messages().await.is_empty(), "the check is no subscriber's message");
+        assert!(f.staff.feed_messages().await.is_empty(), "the check is no subscriber's message");
         f.server.stop().await;
     }
 }
@@ -372,7 +260,7 @@ async fn a_follow_and_a_text_reach_the_inbox_and_a_reply_goes_out_once() {
     assert!(wrote.delivered, "{wrote:?}");
     assert_eq!(wrote.tries.len(), 1, "acknowledged at the first try");
 
-    let messages = f.feed_messages().await;
+    let messages = f.staff.feed_messages().await;
     let bodies: Vec<&MessageBody> = messages.iter().map(|m| &m.body).collect();
     assert_eq!(
         bodies,
@@ -385,16 +273,16 @@ async fn a_follow_and_a_text_reach_the_inbox_and_a_reply_goes_out_once() {
 
     // Alipay sends the same notify again (it heard no answer): it lands once.
     f.double.resend_notify(APP_ID, &wrote.msg_id).await.unwrap();
-    assert_eq!(f.feed_messages().await.len(), 2, "the repeat changed nothing");
+    assert_eq!(f.staff.feed_messages().await.len(), 2, "the repeat changed nothing");
 
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "r1", "有的，欢迎光临").await;
-    assert_eq!(f.settled("r1").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "r1", "有的，欢迎光临").await;
+    assert_eq!(f.server.settled("r1").await, SendState::Sent);
     let sent = f.double.sent(APP_ID).unwrap();
     assert_eq!(sent.len(), 1, "exactly one custom message: {sent:?}");
     assert_eq!((sent[0].to_user_id.as_str(), sent[0].msg_type.as_str()), ("2088102000000001", "text"));
     assert_eq!(sent[0].biz_content["text"]["content"], "有的，欢迎光临");
-    assert_eq!(f.message("r1").await.delivery, Some(Delivery::Sent));
+    assert_eq!(f.server.message("r1").await.delivery, Some(Delivery::Sent));
     f.server.stop().await;
 }
 
@@ -406,7 +294,7 @@ async fn gbk_notifies_are_read_in_gbk() {
     assert!(report.unwrap().delivered);
     let scene = Push::Enter { scene: Some("桌号12".into()) };
     assert!(f.double.send_notify(APP_ID, "2088102000000002", scene).await.unwrap().delivered);
-    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    let bodies: Vec<MessageBody> = f.staff.feed_messages().await.into_iter().map(|m| m.body).collect();
     assert_eq!(
         bodies,
         [
@@ -441,7 +329,7 @@ async fn forged_and_tampered_gateway_requests_are_refused_and_change_nothing() {
     let app_key = PrivateKey::parse(APP_PRIVATE_KEY).unwrap();
     let forged = signed_gateway_form(service, &xml, Charset::Utf8, SignType::Rsa2, &app_key, &[]);
     assert_eq!(f.post_gateway(forged).await, (403, "refused".to_owned()), "refused, fixed and unsigned");
-    let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (_, connection) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(connection["state"]["last_error"], "alipay.gateway.unverified", "a fixed reason: {connection}");
 
     // Alipay's signature, then one parameter changed on the way.
@@ -461,15 +349,18 @@ async fn forged_and_tampered_gateway_requests_are_refused_and_change_nothing() {
     assert_eq!(f.post_gateway(b"\xff\xfe garbage".to_vec()).await.0, 403);
 
     assert_eq!(f.server.state.storage.last_seq().await.unwrap(), before, "the feed did not move");
-    assert!(f.feed_messages().await.is_empty(), "no message was stored");
-    let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    assert!(f.staff.feed_messages().await.is_empty(), "no message was stored");
+    let (_, connection) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(connection["state"]["last_error"], "alipay.gateway.unreadable", "{connection}");
-    assert!(!String::from_utf8_lossy(&logs().lock().unwrap()).contains("garbage"), "nothing of the request is logged");
+    assert!(
+        !String::from_utf8_lossy(&captured_logs().lock().unwrap()).contains("garbage"),
+        "nothing of the request is logged"
+    );
 
     // The genuine request itself is taken.
     let (status, answer) = f.post_gateway(genuine).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(f.feed_messages().await.len(), 1);
+    assert_eq!(f.staff.feed_messages().await.len(), 1);
     f.server.stop().await;
 }
 
@@ -479,11 +370,11 @@ async fn a_reply_after_the_window_fails_with_alipays_reason() {
     f.double.send_notify(APP_ID, "2088102000000004", Push::Text { content: "hello".into() }).await.unwrap();
     // 49 hours pass at Alipay: its 48-hour window is closed.
     f.double.advance_clock(49 * 3600);
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "late", "sorry for the wait").await;
-    assert_eq!(f.settled("late").await, SendState::Failed);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "late", "sorry for the wait").await;
+    assert_eq!(f.server.settled("late").await, SendState::Failed);
     assert_eq!(
-        f.message("late").await.delivery,
+        f.server.message("late").await.delivery,
         Some(Delivery::Failed { reason: "alipay.send.window_closed".into() }),
         "Alipay's refusal becomes the message's state, with a reason the console translates"
     );
@@ -497,11 +388,11 @@ async fn a_reply_whose_answer_never_came_is_not_sent_again() {
     f.double.send_notify(APP_ID, "2088102000000005", Push::Text { content: "hi".into() }).await.unwrap();
     let method = "alipay.open.public.message.custom.send";
     f.double.fail_next(Fault { kind: FaultKind::Drop, count: 1, method: Some(method.into()) });
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "lost", "on its way").await;
-    assert_eq!(f.settled("lost").await, SendState::Unknown);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "lost", "on its way").await;
+    assert_eq!(f.server.settled("lost").await, SendState::Unknown);
     assert_eq!(
-        f.message("lost").await.delivery,
+        f.server.message("lost").await.delivery,
         Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
     );
     let tries = f.double.calls().iter().filter(|c| c.method == method).count();
@@ -537,7 +428,7 @@ async fn a_published_layout_becomes_the_accounts_home_page_part_by_part() {
     let topics = f.double.topics(APP_ID).unwrap();
     assert_eq!(topics.len(), 1);
     assert_eq!(Some(&topics[0].topic), home.marketing_slots.as_ref());
-    let (status, last) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay", None).await;
+    let (status, last) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/layout/alipay", None).await;
     assert_eq!(status, 200, "{last}");
     assert_eq!(&last, &published["alipay"], "the designer reads the same outcome later");
 
@@ -584,15 +475,16 @@ async fn a_refused_part_says_why_while_the_others_publish_and_retry_sends_it_aga
     }
     assert_eq!(f.double.extension_areas(APP_ID).unwrap(), None, "the refused part is not on Alipay");
 
-    let (status, retried) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/extension_areas", None).await;
+    let (status, retried) =
+        f.staff.call(Method::POST, "/api/v1/accounts/teahouse/layout/alipay/extension_areas", None).await;
     assert_eq!(status, 200, "{retried}");
     assert_eq!(retried["state"], "published", "{retried}");
     assert_eq!(retried["code"], Value::Null);
     assert!(f.double.extension_areas(APP_ID).unwrap().is_some());
-    let (_, last) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay", None).await;
+    let (_, last) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/layout/alipay", None).await;
     let states: Vec<&str> = last.as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
     assert_eq!(states, ["published"; 4], "{last}");
-    let (status, _) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/footer", None).await;
+    let (status, _) = f.staff.call(Method::POST, "/api/v1/accounts/teahouse/layout/alipay/footer", None).await;
     assert_eq!(status, 404, "no such part");
     f.server.stop().await;
 }
@@ -602,7 +494,7 @@ async fn the_live_home_page_imports_as_alipay_holds_it() {
     let f = Fixture::start("utf-8").await;
     let layout = home_layout(true);
     f.publish(&layout).await;
-    let (status, live) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
+    let (status, live) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
     assert_eq!(status, 200, "{live}");
     assert_eq!(live["notices"], json!([]), "{live}");
     let read: Layout = serde_json::from_value(live["layout"].clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
@@ -610,7 +502,7 @@ async fn the_live_home_page_imports_as_alipay_holds_it() {
     assert_eq!(read.menu, layout.menu, "the menu reads back with its actions");
 
     f.double.fail_next(Fault { kind: FaultKind::UnknownError, count: 1, method: None });
-    let (status, refused) = f.call("GET", "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
+    let (status, refused) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/layout/alipay/live", None).await;
     assert_eq!(status, 503, "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("20000"), "{refused}");
     f.server.stop().await;
@@ -623,7 +515,7 @@ async fn followers_import_from_alipay_page_by_page() {
     f.double.add_followers(APP_ID, &followers).unwrap();
     let change = wicket_alipay_double::AccountChange { follow_page_size: Some(2), ..Default::default() };
     f.double.change_account(APP_ID, change).unwrap();
-    let (status, started) = f.call("POST", "/api/v1/accounts/teahouse/followers/import", None).await;
+    let (status, started) = f.staff.call(Method::POST, "/api/v1/accounts/teahouse/followers/import", None).await;
     assert_eq!(status, 200, "{started}");
     let mut last = started;
     for _ in 0..600 {
@@ -631,7 +523,7 @@ async fn followers_import_from_alipay_page_by_page() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
-        last = f.call("GET", "/api/v1/accounts/teahouse/followers/import", None).await.1;
+        last = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/followers/import", None).await.1;
     }
     assert_eq!(last["status"], "done", "{last}");
     assert_eq!((last["listed"].as_u64(), last["imported"].as_u64()), (Some(5), Some(5)), "{last}");
@@ -652,24 +544,24 @@ async fn an_answer_whose_signature_is_not_alipays_is_not_believed() {
     // The connection trusts another key than the one Alipay (the double) signs with.
     let other = include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/alipay-public-key.pem");
     let change = json!({"app_id": APP_ID, "alipay_public_key": other, "charset": "utf-8"});
-    let (status, saved) = f.call("PUT", "/api/v1/accounts/teahouse/alipay", Some(change)).await;
+    let (status, saved) = f.staff.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(change)).await;
     assert_eq!(status, 200, "{saved}");
     // The gateway checks with the key saved now, not the one it opened before.
     let pushed = f.double.send_notify(APP_ID, "2088102000000006", Push::Text { content: "again".into() }).await;
     assert!(!pushed.unwrap().delivered, "Alipay's signature no longer matches the saved key");
 
-    let (_, test) = f.call("POST", "/api/v1/accounts/teahouse/alipay/test", None).await;
+    let (_, test) = f.staff.call(Method::POST, "/api/v1/accounts/teahouse/alipay/test", None).await;
     assert_eq!(test["ok"], false, "{test}");
     assert_eq!(test["message"], "alipay.call.unverified", "Wicket's words as a key the console translates: {test}");
-    let (_, connection) = f.call("GET", "/api/v1/accounts/teahouse/alipay", None).await;
+    let (_, connection) = f.staff.call(Method::GET, "/api/v1/accounts/teahouse/alipay", None).await;
     assert_eq!(connection["state"]["last_error"], "alipay.call.unverified", "{connection}");
 
     // A reply Alipay took, but whose answer cannot be verified: unknown, never resent.
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "unverified", "是否收到").await;
-    assert_eq!(f.settled("unverified").await, SendState::Unknown);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "unverified", "是否收到").await;
+    assert_eq!(f.server.settled("unverified").await, SendState::Unknown);
     assert_eq!(
-        f.message("unverified").await.delivery,
+        f.server.message("unverified").await.delivery,
         Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
     );
     assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "Alipay did deliver it, once");
@@ -685,7 +577,7 @@ async fn a_menu_tap_shows_the_buttons_name() {
     // Alipay's click carries the button's action_param only.
     let tap = Push::Click { action_param: "WICKET_CHAT".into() };
     assert!(f.double.send_notify(APP_ID, "2088102000000007", tap).await.unwrap().delivered);
-    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    let bodies: Vec<MessageBody> = f.staff.feed_messages().await.into_iter().map(|m| m.body).collect();
     assert_eq!(
         bodies,
         [MessageBody::Event(SubscriberEvent::MenuTap { key: "WICKET_CHAT".into(), label: "在线客服".into() })]
@@ -699,11 +591,11 @@ async fn a_reply_alipay_carried_out_but_answered_with_an_unknown_error_is_unknow
     f.double.send_notify(APP_ID, "2088102000000011", Push::Text { content: "hi".into() }).await.unwrap();
     let method = "alipay.open.public.message.custom.send";
     f.double.fail_next(Fault { kind: FaultKind::AppliedThenUnknownError, count: 1, method: Some(method.into()) });
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "twenty", "到了吗").await;
-    assert_eq!(f.settled("twenty").await, SendState::Unknown);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "twenty", "到了吗").await;
+    assert_eq!(f.server.settled("twenty").await, SendState::Unknown);
     assert_eq!(
-        f.message("twenty").await.delivery,
+        f.server.message("twenty").await.delivery,
         Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() })
     );
     assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "delivered exactly once");
@@ -737,9 +629,9 @@ async fn a_busy_menu_modify_is_tried_again_and_never_turned_into_a_create() {
 async fn a_gbk_account_calls_alipay_in_utf8_so_an_emoji_arrives_as_written() {
     let f = Fixture::start("gbk").await;
     f.double.send_notify(APP_ID, "2088102000000012", Push::Text { content: "在吗".into() }).await.unwrap();
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "smile", "在的😀").await;
-    assert_eq!(f.settled("smile").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "smile", "在的😀").await;
+    assert_eq!(f.server.settled("smile").await, SendState::Sent);
     let sent = f.double.sent(APP_ID).unwrap();
     assert_eq!(sent[0].biz_content["text"]["content"], "在的😀", "{sent:?}");
     f.server.stop().await;
@@ -765,7 +657,8 @@ async fn a_busy_alipay_gets_the_part_again_after_a_pause() {
         count: 10,
         method: Some("alipay.open.public.topic.modify".into()),
     });
-    let (_, retried) = f.call("POST", "/api/v1/accounts/teahouse/layout/alipay/marketing_slots", None).await;
+    let (_, retried) =
+        f.staff.call(Method::POST, "/api/v1/accounts/teahouse/layout/alipay/marketing_slots", None).await;
     assert_eq!(retried["state"], "failed", "{retried}");
     assert_eq!(retried["reason"], "platform.call.unavailable", "{retried}");
     f.server.stop().await;
@@ -781,7 +674,7 @@ async fn a_charset_signed_in_the_gateway_urls_query_string_is_read() {
     let body = String::from_utf8(form).unwrap().replace("&charset=GBK", "").into_bytes();
     let (status, answer) = f.post_gateway_with_query("charset=GBK", body).await;
     assert_eq!(status, 200, "{answer}");
-    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    let bodies: Vec<MessageBody> = f.staff.feed_messages().await.into_iter().map(|m| m.body).collect();
     assert_eq!(bodies, [MessageBody::Text { text: "靠窗的位子还有吗".into() }], "read in GBK, signature checked");
     f.server.stop().await;
 }
@@ -821,7 +714,7 @@ async fn a_staff_image_goes_out_as_one_image_text_with_the_uploaded_image() {
     let uploaded: Value = f
         .http
         .post(format!("{}/api/v1/media", f.server.base_url()))
-        .bearer_auth(&f.token)
+        .bearer_auth(f.staff.token())
         .header(reqwest::header::CONTENT_TYPE, "image/png")
         .body(PNG.to_vec())
         .send()
@@ -830,11 +723,12 @@ async fn a_staff_image_goes_out_as_one_image_text_with_the_uploaded_image() {
         .json()
         .await
         .unwrap();
-    let conversation = f.conversation().await;
+    let conversation = f.staff.first_conversation().await;
     let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
-    let (status, sent) = f.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+    let (status, sent) =
+        f.staff.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
     assert_eq!(status, 200, "{sent}");
-    assert_eq!(f.settled("img").await, SendState::Sent);
+    assert_eq!(f.server.settled("img").await, SendState::Sent);
     let images = f.double.images(APP_ID).unwrap();
     assert_eq!(images.len(), 1, "the image was uploaded once: {images:?}");
     assert_eq!(images[0].bytes, PNG, "the file arrived as it is");
@@ -845,7 +739,7 @@ async fn a_staff_image_goes_out_as_one_image_text_with_the_uploaded_image() {
     let article = &sent[0].biz_content["articles"][0];
     assert_eq!(article["image_url"], images[0].image_url.as_str(), "the uploaded image is shown");
     assert_eq!(article["title"], "Tea House", "under the account's name");
-    assert_eq!(f.message("img").await.delivery, Some(Delivery::Sent));
+    assert_eq!(f.server.message("img").await.delivery, Some(Delivery::Sent));
     f.server.stop().await;
 }
 
@@ -857,7 +751,7 @@ async fn a_subscribers_image_is_fetched_from_alipay_and_shown_as_an_image() {
     let push = Push::Image { media_id: "MEDIA-1".into(), format: Some("png".into()) };
     let report = f.double.send_notify(APP_ID, user, push).await.unwrap();
     assert!(report.delivered, "{report:?}");
-    let messages = f.feed_messages().await;
+    let messages = f.staff.feed_messages().await;
     let MessageBody::Image { url } = &messages[0].body else { panic!("an image message: {messages:?}") };
     let id = wicket_model::media::media_id_of(url).expect("the server's own media");
     let (mime, bytes) = f.server.state.storage.media(id).await.unwrap().expect("the image is kept");
@@ -868,7 +762,7 @@ async fn a_subscribers_image_is_fetched_from_alipay_and_shown_as_an_image() {
 
     // Alipay sends it again: it is neither fetched nor stored twice.
     f.double.resend_notify(APP_ID, &report.msg_id).await.unwrap();
-    assert_eq!(f.feed_messages().await.len(), 1);
+    assert_eq!(f.staff.feed_messages().await.len(), 1);
     assert_eq!(f.double.calls().iter().filter(|c| c.method == MEDIA_DOWNLOAD_METHOD).count(), 1);
     f.server.stop().await;
 }
@@ -881,7 +775,7 @@ async fn a_subscribers_image_that_cannot_be_fetched_is_kept_with_a_marker() {
     let push = Push::Image { media_id: "GONE".into(), format: Some("jpg".into()) };
     let report = f.double.send_notify(APP_ID, user, push).await.unwrap();
     assert!(report.delivered, "the notify is still acknowledged: {report:?}");
-    let bodies: Vec<MessageBody> = f.feed_messages().await.into_iter().map(|m| m.body).collect();
+    let bodies: Vec<MessageBody> = f.staff.feed_messages().await.into_iter().map(|m| m.body).collect();
     assert_eq!(bodies, [MessageBody::Text { text: wicket_server::alipay::IMAGE_NOT_FETCHED.into() }]);
     let refused: Vec<_> = f.double.calls().into_iter().filter(|c| c.method == MEDIA_DOWNLOAD_METHOD).collect();
     assert_eq!(refused.len(), 1, "{refused:?}");

@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use reqwest::StatusCode;
-use wicket_server::{ManualClock, ServerConfig};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 #[tokio::test]
 async fn favicon_is_wickets_icon() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
 
     let response = reqwest::get(format!("{}/favicon.ico", server.base_url())).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "a browser's request for the icon is answered");

@@ -2,12 +2,15 @@
 //! (a small page size here), profiles in hundreds, progress kept in storage
 //! and resumed after a restart, no subscriber doubled, a refusal's reason.
 
-use std::path::PathBuf;
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{json, Value};
-use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_model::PlatformProfile;
+use wicket_server::{ServerOptions, SystemClock};
+use wicket_test_support::{eventually, new_account, StaffClient, TestServer};
 use wicket_wechat_double::{AccountChange, AccountSpec, Callback, Delay, Double, Fault, Mode, RunningDouble};
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
@@ -17,41 +20,28 @@ const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const IMPORT: &str = "/api/v1/accounts/noodles/followers/import";
 
 struct Fixture {
-    server: RunningServer,
+    server: TestServer,
     double: RunningDouble,
-    http: reqwest::Client,
-    token: String,
-    dir: tempfile::TempDir,
+    staff: StaffClient,
 }
 
 fn fans(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("oFan{i:05}")).collect()
 }
 
-async fn start_server(data: PathBuf, key: PathBuf, base: String) -> RunningServer {
-    let options = ServerOptions { wechat_api_base: base, secrets_key_file: Some(key), ..ServerOptions::default() };
-    let config = ServerConfig { data_dir: data, listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap()
-}
-
 impl Fixture {
     /// A server with a WeChat account connected to the double, whose
     /// `followers` follow it and whose follower list comes `page_size` a call.
     async fn start(followers: usize, page_size: usize) -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let server = start_server(dir.path().join("data"), dir.path().join("secrets.key"), double.base_url()).await;
-        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-        let token = server.state.open_session(owner).await.unwrap().token;
-        let f = Fixture { server, double, http: reqwest::Client::new(), token, dir };
-        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": "noodles", "name": "Noodle House", "platform": "wechat", "category": "Food", "description": "",
-            "avatar_color": "#fa8c16"}}}]});
-        let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
-        assert_eq!(status, 200, "{pushed}");
+        let options = ServerOptions { wechat_api_base: double.base_url(), ..ServerOptions::default() };
+        let server = TestServer::start_with(Arc::new(SystemClock), options).await;
+        let staff = server.owner().await;
+        let f = Fixture { server, double, staff };
+        f.staff.create_account(new_account("noodles", "Noodle House", PlatformProfile::Wechat)).await;
         let connect = json!({"app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
             "encoding_aes_key": AES_KEY, "mode": "safe"});
-        let (status, saved) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(connect)).await;
+        let (status, saved) = f.staff.call(Method::PUT, "/api/v1/accounts/noodles/wechat", Some(connect)).await;
         assert_eq!(status, 200, "{saved}");
         f.double
             .add_account(AccountSpec {
@@ -71,32 +61,19 @@ impl Fixture {
         f
     }
 
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.server.base_url());
-        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    /// Polls the progress route (bounded) until `done` says so; every progress seen.
+    /// Polls the progress route (15 s at most) until `done` says so; every progress seen.
     async fn until(&self, done: impl Fn(&Value) -> bool) -> Vec<Value> {
-        let mut seen = Vec::new();
-        for _ in 0..600 {
-            let (status, progress) = self.call("GET", IMPORT, None).await;
+        let seen = RefCell::new(Vec::new());
+        let (seen_ref, done) = (&seen, &done);
+        eventually("the import's progress gets where the test waits for", Duration::from_secs(15), || async move {
+            let (status, progress) = self.staff.call(Method::GET, IMPORT, None).await;
             assert_eq!(status, 200, "{progress}");
             let finished = done(&progress);
-            seen.push(progress);
-            if finished {
-                return seen;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the import never got there: {:?}", seen.last());
+            seen_ref.borrow_mut().push(progress);
+            finished
+        })
+        .await;
+        seen.into_inner()
     }
 
     async fn wechat_subscribers(&self) -> Vec<wicket_model::conversation::Subscriber> {
@@ -118,7 +95,7 @@ async fn followers_import_in_pages_with_progress_and_profiles() {
     let f = Fixture::start(2_500, 1_000).await;
     // Slow profiles a little so the progress route sees the import under way.
     f.double.delay(Delay { millis: 20, path: Some("/cgi-bin/user/info/batchget".into()) });
-    let (status, started) = f.call("POST", IMPORT, None).await;
+    let (status, started) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200, "{started}");
     assert_eq!(started["status"], "running", "{started}");
     let seen = f.until(|p| !running(p)).await;
@@ -141,7 +118,7 @@ async fn followers_import_in_pages_with_progress_and_profiles() {
     assert_eq!(one.display_name, "微信用户 0001", "named as a follow names them");
 
     // The consoles' change feed sees them.
-    let (status, pulled) = f.call("GET", "/api/v1/changes?client_id=reader&limit=1000", None).await;
+    let (status, pulled) = f.staff.call(Method::GET, "/api/v1/changes?client_id=reader&limit=1000", None).await;
     assert_eq!(status, 200, "{pulled}");
     let in_feed = pulled["changes"].as_array().unwrap().iter().filter(|c| c["change"]["kind"] == "subscriber").count();
     assert!(in_feed > 0, "imported subscribers are in the change feed");
@@ -152,15 +129,13 @@ async fn followers_import_in_pages_with_progress_and_profiles() {
 async fn a_restart_mid_import_resumes_without_doubling_anyone() {
     let f = Fixture::start(2_500, 1_000).await;
     f.double.delay(Delay { millis: 60, path: Some("/cgi-bin/user/info/batchget".into()) });
-    let (status, started) = f.call("POST", IMPORT, None).await;
+    let (status, started) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200, "{started}");
     let seen = f.until(|p| p["imported"].as_u64().unwrap_or(0) >= 300).await;
     let before = seen.last().unwrap().clone();
     assert_eq!(before["status"], "running", "stopped while the import runs: {before}");
-    let data = f.dir.path().join("data");
-    let key = f.dir.path().join("secrets.key");
     let storage = f.server.state.storage.clone();
-    f.server.stop().await;
+    let stopped = f.server.stop().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let left = storage.platforms().follower_import("noodles").await.unwrap().expect("the job is kept");
     let left: Value = serde_json::from_str(&left).unwrap();
@@ -171,8 +146,9 @@ async fn a_restart_mid_import_resumes_without_doubling_anyone() {
     drop(storage);
     let calls_before = f.double.calls().iter().filter(|c| c.path == "/cgi-bin/user/info/batchget").count();
 
-    let again = start_server(data, key, f.double.base_url()).await;
-    let g = Fixture { server: again, double: f.double, http: f.http, token: f.token, dir: f.dir };
+    let server = stopped.start().await;
+    let staff = StaffClient::with_token(&server.base_url(), f.staff.token());
+    let g = Fixture { server, double: f.double, staff };
     let seen = g.until(|p| !running(p)).await;
     let last = seen.last().unwrap();
     assert_eq!(last["status"], "done", "the import resumed and finished: {last}");
@@ -196,7 +172,7 @@ async fn a_follower_who_already_wrote_or_followed_is_not_doubled() {
     let writer = before.iter().find(|s| s.platform_user_id == "oFan00007").unwrap().clone();
     assert!(!writer.following, "writing alone does not say they follow");
 
-    let (status, started) = f.call("POST", IMPORT, None).await;
+    let (status, started) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200, "{started}");
     let seen = f.until(|p| !running(p)).await;
     assert_eq!(seen.last().unwrap()["status"], "done", "{seen:?}");
@@ -205,12 +181,12 @@ async fn a_follower_who_already_wrote_or_followed_is_not_doubled() {
     let after = subscribers.iter().find(|s| s.platform_user_id == "oFan00007").unwrap();
     assert_eq!(after.id, writer.id, "the subscriber who wrote is the one brought up to date");
     assert!(after.following, "and is now known to follow");
-    let (_, inbox) = f.call("GET", "/api/v1/conversations", None).await;
+    let (_, inbox) = f.staff.call(Method::GET, "/api/v1/conversations", None).await;
     let conversations = inbox["conversations"].as_array().unwrap().len();
     assert_eq!(conversations, 2, "the message's and the follow's conversations, none made by the import");
 
     // Importing again changes no one.
-    let (status, _) = f.call("POST", IMPORT, None).await;
+    let (status, _) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200);
     f.until(|p| !running(p)).await;
     assert_eq!(f.wechat_subscribers().await.len(), 250, "a second import doubles no one");
@@ -222,14 +198,14 @@ async fn a_refusal_stops_the_import_with_its_reason_and_a_busy_wechat_is_waited_
     let f = Fixture::start(250, 100).await;
     // Busy once (-1): tried again. Then not authorised (48001): stops.
     f.double.fail_next(Fault { errcode: -1, count: 1, path: Some("/cgi-bin/user/info/batchget".into()) });
-    let (status, _) = f.call("POST", IMPORT, None).await;
+    let (status, _) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200);
     let seen = f.until(|p| !running(p)).await;
     let done = seen.last().unwrap();
     assert_eq!((done["status"].as_str(), done["imported"].as_u64()), (Some("done"), Some(250)), "{done}");
 
     f.double.fail_next(Fault { errcode: 48001, count: 1, path: Some("/cgi-bin/user/get".into()) });
-    let (status, _) = f.call("POST", IMPORT, None).await;
+    let (status, _) = f.staff.call(Method::POST, IMPORT, None).await;
     assert_eq!(status, 200);
     let seen = f.until(|p| !running(p)).await;
     let stopped = seen.last().unwrap();
@@ -242,21 +218,21 @@ async fn a_refusal_stops_the_import_with_its_reason_and_a_busy_wechat_is_waited_
 #[tokio::test]
 async fn only_owners_and_administrators_import_and_a_connection_is_needed() {
     let f = Fixture::start(10, 100).await;
-    let (status, body) = f.call("GET", IMPORT, None).await;
+    let (status, body) = f.staff.call(Method::GET, IMPORT, None).await;
     assert_eq!(status, 404, "no import yet: {body}");
     let agent =
         f.server.state.create_staff("amy", "Amy", wicket_model::Role::Agent, "not a real hash".into()).await.unwrap();
     let token = f.server.state.open_session(agent).await.unwrap().token;
     let url = format!("{}{IMPORT}", f.server.base_url());
-    let refused = f.http.post(&url).bearer_auth(&token).send().await.unwrap();
+    let refused = reqwest::Client::new().post(&url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(refused.status().as_u16(), 403, "an agent cannot start an import");
 
     let create = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "create_account", "args": {
         "id": "soup", "name": "Soup Bar", "platform": "wechat", "category": "Food", "description": "",
         "avatar_color": "#fa8c16"}}}]});
-    let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+    let (status, pushed) = f.staff.call(Method::POST, "/api/v1/push", Some(create)).await;
     assert_eq!(status, 200, "{pushed}");
-    let (status, body) = f.call("POST", "/api/v1/accounts/soup/followers/import", None).await;
+    let (status, body) = f.staff.call(Method::POST, "/api/v1/accounts/soup/followers/import", None).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["issues"][0]["key"], "wechat.connection.missing", "{body}");
     f.server.stop().await;
@@ -268,8 +244,9 @@ async fn two_starts_at_once_make_one_import() {
     // Two starts side by side (whether they overlap is up to the scheduler);
     // the storage check below is the one that decides.
     f.double.delay(Delay { millis: 20, path: Some("/cgi-bin/user/info/batchget".into()) });
-    let (first, second) = tokio::join!(f.call("POST", IMPORT, None), f.call("POST", IMPORT, None));
-    assert_eq!((first.0, second.0), (200, 200), "{first:?} {second:?}");
+    let (first, second) =
+        tokio::join!(f.staff.call(Method::POST, IMPORT, None), f.staff.call(Method::POST, IMPORT, None));
+    assert_eq!((first.0.as_u16(), second.0.as_u16()), (200, 200), "{first:?} {second:?}");
     let seen = f.until(|p| !running(p)).await;
     let last = seen.last().unwrap();
     assert_eq!((last["listed"].as_u64(), last["imported"].as_u64()), (Some(250), Some(250)), "counted once: {last}");

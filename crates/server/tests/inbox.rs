@@ -7,26 +7,23 @@ use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use wicket_model::Role;
-use wicket_server::{auth, ManualClock, RunningServer, ServerConfig};
+use wicket_server::{auth, ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 const T0: i64 = 1_767_225_600_000;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     clock: ManualClock,
     http: reqwest::Client,
     owner: String,
 }
 
 async fn fixture(platform: &str) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::at(T0);
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(clock.clone())).await.unwrap();
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+    let server = TestServer::start_with(Arc::new(clock.clone()), ServerOptions::default()).await;
     let http = reqwest::Client::new();
-    let mut f = Fixture { _dir: dir, server, clock, http, owner: String::new() };
+    let mut f = Fixture { server, clock, http, owner: String::new() };
     f.owner = f.sign_in("boss", "correct horse battery").await;
     let create = json!({"client_id": "setup", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
         "id": "acc", "name": "招商银行信用卡", "platform": platform, "category": "信用卡", "description": "", "avatar_color": "#1677ff"}}}]});
@@ -75,35 +72,6 @@ impl Fixture {
     }
 }
 
-/// A browser on the sandbox platform, keeping its cookie.
-struct Browser {
-    cookie: Option<String>,
-}
-
-impl Browser {
-    async fn call(&mut self, f: &Fixture, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = f.http.request(method, f.url(path));
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        if let Some(set) = response.headers().get("set-cookie") {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = Some(pair);
-        }
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn say(&mut self, f: &Fixture, id: &str, text: &str) -> (StatusCode, Value) {
-        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
-        self.call(f, Method::POST, "/s/api/acc/messages", Some(body)).await
-    }
-}
-
 async fn only_conversation(f: &Fixture) -> String {
     let (status, body) = f.call(Method::GET, "/api/v1/conversations?account_id=acc", Some(&f.owner), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -120,16 +88,16 @@ async fn reply(f: &Fixture, conversation: &str, id: &str, text: &str, note: bool
 #[tokio::test]
 async fn a_subscriber_and_staff_talk_through_the_sandbox() {
     let f = fixture("wechat").await;
-    let mut browser = Browser { cookie: None };
-    let (status, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    let mut browser = f.server.subscriber("acc");
+    let (status, view) = browser.call(Method::GET, "view", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(view["account"]["name"], "招商银行信用卡");
     assert!(view["layout"].is_null(), "nothing is published yet");
-    assert!(browser.cookie.is_some(), "the first visit gets a sandbox identity");
+    assert!(browser.cookie().is_some(), "the first visit gets a sandbox identity");
 
-    let (status, sent) = browser.say(&f, "m-1", "我的还款日是哪天？").await;
+    let (status, sent) = browser.try_say("m-1", "我的还款日是哪天？").await;
     assert_eq!(status, StatusCode::OK);
-    let (_, again) = browser.say(&f, "m-1", "我的还款日是哪天？").await;
+    let (_, again) = browser.try_say("m-1", "我的还款日是哪天？").await;
     assert_eq!(sent["message"]["id"], again["message"]["id"], "the same client id is one message");
 
     let conversation = only_conversation(&f).await;
@@ -139,12 +107,12 @@ async fn a_subscriber_and_staff_talk_through_the_sandbox() {
     assert_eq!(status, StatusCode::OK, "a retried reply is accepted");
     reply(&f, &conversation, "n-1", "VIP, be kind", true).await;
 
-    let (_, page) = browser.call(&f, Method::GET, "/s/api/acc/messages?after=0", None).await;
+    let (_, page) = browser.call(Method::GET, "messages?after=0", None).await;
     let texts: Vec<&str> =
         page["messages"].as_array().unwrap().iter().filter_map(|m| m["body"]["text"].as_str()).collect();
     assert_eq!(texts, ["我的还款日是哪天？", "每月 5 日"], "one question, one reply, and never the note");
     let cursor = page["cursor"].as_i64().unwrap();
-    let (_, later) = browser.call(&f, Method::GET, &format!("/s/api/acc/messages?after={cursor}"), None).await;
+    let (_, later) = browser.call(Method::GET, &format!("messages?after={cursor}"), None).await;
     assert!(later["messages"].as_array().unwrap().is_empty(), "nothing new after the cursor");
 
     let (_, staff_view) =
@@ -155,9 +123,9 @@ async fn a_subscriber_and_staff_talk_through_the_sandbox() {
 #[tokio::test]
 async fn wechat_replies_follow_the_window_across_its_edges() {
     let f = fixture("wechat").await;
-    let mut browser = Browser { cookie: None };
+    let mut browser = f.server.subscriber("acc");
     let tap = json!({"event": "menu_tap", "key": "bill", "label": "账单"});
-    browser.call(&f, Method::POST, "/s/api/acc/events", Some(tap)).await;
+    browser.call(Method::POST, "events", Some(tap)).await;
     let conversation = only_conversation(&f).await;
     f.clock.advance(59_000);
     for i in 1..=3 {
@@ -168,7 +136,7 @@ async fn wechat_replies_follow_the_window_across_its_edges() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fourth reply is refused");
     assert_eq!(body["issues"][0]["key"], "reply_window.quota_used");
 
-    browser.say(&f, "m-1", "还在吗").await;
+    browser.try_say("m-1", "还在吗").await;
     f.clock.advance(48 * 3_600_000 - 1);
     let (status, _) = reply(&f, &conversation, "r5", "在的", false).await;
     assert_eq!(status, StatusCode::OK, "open until the last millisecond of 48 hours");
@@ -184,10 +152,10 @@ async fn wechat_replies_follow_the_window_across_its_edges() {
 async fn unread_counts_are_per_staff_member() {
     let f = fixture("wechat").await;
     let agent = f.staff("xiaoli", Role::Agent).await;
-    let mut browser = Browser { cookie: None };
-    browser.call(&f, Method::POST, "/s/api/acc/follow", None).await;
-    browser.say(&f, "m-1", "你好").await;
-    browser.say(&f, "m-2", "在吗").await;
+    let mut browser = f.server.subscriber("acc");
+    browser.call(Method::POST, "follow", None).await;
+    browser.try_say("m-1", "你好").await;
+    browser.try_say("m-2", "在吗").await;
     let conversation = only_conversation(&f).await;
     let unread = |token: String| {
         let f = &f;
@@ -203,7 +171,7 @@ async fn unread_counts_are_per_staff_member() {
     assert_eq!(unread(f.owner.clone()).await, 0, "read by the owner");
     assert_eq!(unread(agent.clone()).await, 2, "still unread for the agent");
     f.clock.advance(1000);
-    browser.say(&f, "m-3", "还有一个问题").await;
+    browser.try_say("m-3", "还有一个问题").await;
     assert_eq!(unread(f.owner.clone()).await, 1, "a newer message is unread again");
     let (status, _) = f.call(Method::POST, "/api/v1/conversations/nope/read", Some(&f.owner), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -223,8 +191,8 @@ async fn an_account_with_adjusted_reply_rules_is_held_to_them() {
     let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(update)).await;
     assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
 
-    let mut browser = Browser { cookie: None };
-    browser.say(&f, "m-1", "你好").await;
+    let mut browser = f.server.subscriber("acc");
+    browser.try_say("m-1", "你好").await;
     let conversation = only_conversation(&f).await;
     for i in 1..=2 {
         let (status, body) = reply(&f, &conversation, &format!("r{i}"), "您好", false).await;
@@ -249,8 +217,8 @@ async fn an_account_with_adjusted_reply_rules_is_held_to_them() {
 #[tokio::test]
 async fn alipay_replies_stop_at_100_a_day() {
     let f = fixture("alipay").await;
-    let mut browser = Browser { cookie: None };
-    browser.say(&f, "m-1", "你好").await;
+    let mut browser = f.server.subscriber("acc");
+    browser.try_say("m-1", "你好").await;
     let conversation = only_conversation(&f).await;
     for i in 0..100 {
         let (status, _) = reply(&f, &conversation, &format!("r{i}"), "好的", false).await;
@@ -326,8 +294,8 @@ async fn layouts_save_with_revisions_publish_and_roll_back() {
     let (status, _) =
         f.call(Method::POST, "/api/v1/accounts/acc/layout/rollback", Some(&f.owner), Some(json!({"version": 1}))).await;
     assert_eq!(status, StatusCode::OK);
-    let mut browser = Browser { cookie: None };
-    let (_, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    let mut browser = f.server.subscriber("acc");
+    let (_, view) = browser.call(Method::GET, "view", None).await;
     assert_eq!(view["version"], 1, "subscribers see the version rolled back to");
 }
 
@@ -415,8 +383,8 @@ async fn staff_hear_about_new_messages_live() {
     assert_eq!(hello["type"], "changes", "the socket starts by saying where the feed is");
     let start = hello["seq"].as_i64().unwrap();
 
-    let mut browser = Browser { cookie: None };
-    browser.say(&f, "m-1", "你好").await;
+    let mut browser = f.server.subscriber("acc");
+    browser.try_say("m-1", "你好").await;
     let event = next_event(&mut socket).await;
     assert_eq!(event["type"], "changes");
     assert!(event["seq"].as_i64().unwrap() > start, "the feed moved on");
@@ -495,7 +463,7 @@ async fn heard_until(socket: &mut Socket, seq: i64) -> (Vec<String>, Vec<String>
 /// subscriber note, nor who is in which conversation).
 #[tokio::test]
 async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read() {
-    const INBOX: &[&str] = &["account", "conversation", "message", "subscriber"];
+    const INBOX: &[&str] = &["account", "auto_reply_rule", "conversation", "message", "subscriber"];
     const ACCOUNTS: &[&str] = &["account"];
     let expected: [(Role, &[&str]); 4] =
         [(Role::Owner, INBOX), (Role::Admin, INBOX), (Role::Designer, ACCOUNTS), (Role::Agent, INBOX)];
@@ -510,15 +478,18 @@ async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read()
     }
 
     // A subscriber writes; staff add a private note and a note on the subscriber.
-    let mut browser = Browser { cookie: None };
-    browser.say(&f, "m-1", "我的卡被冻结了").await;
+    let mut browser = f.server.subscriber("acc");
+    browser.try_say("m-1", "我的卡被冻结了").await;
     let conversation = only_conversation(&f).await;
     let (status, _) = reply(&f, &conversation, "n-1", "内部备注：核实身份后再解冻", true).await;
     assert_eq!(status, StatusCode::OK);
     let (_, subscribers) = f.call(Method::GET, "/api/v1/subscribers?account_id=acc", Some(&f.owner), None).await;
     let subscriber = subscribers["subscribers"][0]["id"].as_str().expect("the subscriber is listed").to_owned();
     let note = json!({"client_id": "boss-console", "mutations": [{"id": 1, "mutation": {"name": "update_subscriber",
-        "args": {"id": subscriber, "tags": null, "note": "私密：VIP 客户"}}}]});
+        "args": {"id": subscriber, "tags": null, "note": "私密：VIP 客户"}}},
+        {"id": 2, "mutation": {"name": "save_auto_reply_rule", "args": {"id": "r-1", "account_id": "acc",
+        "name": "还款日", "trigger": {"kind": "keyword", "keywords": [{"text": "还款日", "mode": "contains"}]},
+        "priority": 0, "replies": [{"type": "text", "text": "每月 5 日"}], "reply_mode": "all", "enabled": true}}}]});
     let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(note)).await;
     assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
 
@@ -526,7 +497,7 @@ async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read()
     // sockets of their own; then the subscriber writes again.
     say_presence_and_wait(&f, &f.staff("agent-2", Role::Agent).await, &conversation).await;
     say_presence_and_wait(&f, &f.staff("designer-2", Role::Designer).await, &conversation).await;
-    browser.say(&f, "m-2", "还在吗").await;
+    browser.try_say("m-2", "还在吗").await;
     let newest = f.server.state.storage.last_seq().await.unwrap();
 
     for (((role, token), (socket_role, socket)), (expected_role, kinds)) in
@@ -575,16 +546,16 @@ async fn a_live_socket_follows_its_staff_members_role() {
     let (_, me) = f.call(Method::GET, "/api/v1/me", Some(&agent), None).await;
     let path = format!("/api/v1/staff/{}", me["id"].as_str().unwrap());
     let mut socket = live_socket(&f, &agent).await;
-    let mut browser = Browser { cookie: None };
+    let mut browser = f.server.subscriber("acc");
 
     let (status, _) = f.call(Method::PATCH, &path, Some(&f.owner), Some(json!({"role": "designer"}))).await;
     assert_eq!(status, StatusCode::OK);
     let told = next_event(&mut socket).await;
     assert_eq!((told["type"].as_str(), told["role"].as_str()), (Some("role"), Some("designer")), "{told}");
-    browser.say(&f, "m-1", "你好").await;
+    browser.try_say("m-1", "你好").await;
     let conversation = only_conversation(&f).await;
     say_presence_and_wait(&f, &f.owner, &conversation).await;
-    browser.say(&f, "m-2", "在吗").await;
+    browser.try_say("m-2", "在吗").await;
     let newest = f.server.state.storage.last_seq().await.unwrap();
     let (presence, conversations) = heard_until(&mut socket, newest).await;
     assert!(presence.is_empty() && conversations.is_empty(), "as a designer: {presence:?} {conversations:?}");
@@ -593,7 +564,7 @@ async fn a_live_socket_follows_its_staff_members_role() {
     assert_eq!(status, StatusCode::OK);
     let told = next_event(&mut socket).await;
     assert_eq!((told["type"].as_str(), told["role"].as_str()), (Some("role"), Some("agent")), "{told}");
-    browser.say(&f, "m-3", "人呢").await;
+    browser.try_say("m-3", "人呢").await;
     let newest = f.server.state.storage.last_seq().await.unwrap();
     let (_, conversations) = heard_until(&mut socket, newest).await;
     assert_eq!(conversations, [conversation], "as an agent again, it hears which conversation changed");
@@ -692,8 +663,8 @@ async fn the_feed_replayed_while_writes_race_ends_at_the_same_state() {
 #[tokio::test]
 async fn the_subscriber_page_fills_template_fields_from_the_visitor_never_the_sample_subscriber() {
     let f = fixture("alipay").await;
-    let mut browser = Browser { cookie: None };
-    let (status, view) = browser.call(&f, Method::GET, "/s/api/acc/view", None).await;
+    let mut browser = f.server.subscriber("acc");
+    let (status, view) = browser.call(Method::GET, "view", None).await;
     assert_eq!(status, StatusCode::OK);
     let sample = &view["sample"];
     assert_eq!(sample["name"], view["subscriber"]["display_name"], "the visitor's own name");

@@ -8,24 +8,21 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message as Frame;
-use wicket_server::{ManualClock, RunningServer, ServerConfig};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     clock: ManualClock,
     http: reqwest::Client,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::at(1_700_000_000_000);
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(clock.clone())).await.unwrap();
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-    Fixture { _dir: dir, server, clock, http: reqwest::Client::new() }
+    let server = TestServer::start_with(Arc::new(clock.clone()), ServerOptions::default()).await;
+    Fixture { server, clock, http: reqwest::Client::new() }
 }
 
 impl Fixture {

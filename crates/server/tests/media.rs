@@ -7,21 +7,19 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wicket_model::media::MAX_IMAGE_BYTES;
 use wicket_model::Role;
-use wicket_server::{auth, ManualClock, RunningServer, ServerConfig};
+use wicket_server::{auth, ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a tiny picture";
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_767_225_600_000))).await.unwrap();
-    Fixture { _dir: dir, server, http: reqwest::Client::new() }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_767_225_600_000)), ServerOptions::default()).await;
+    Fixture { server, http: reqwest::Client::new() }
 }
 
 impl Fixture {

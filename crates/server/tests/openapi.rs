@@ -6,21 +6,19 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use wicket_server::{ManualClock, RunningServer, ServerConfig, ServerOptions};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
 }
 
 async fn start() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
-    Fixture { _dir: dir, server, http: reqwest::Client::new() }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
+    Fixture { server, http: reqwest::Client::new() }
 }
 
 impl Fixture {
@@ -271,7 +269,6 @@ impl Client<'_> {
 #[tokio::test]
 async fn requests_and_answers_match_the_documented_schemas() {
     let f = start().await;
-    f.server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
     let mut api = Client { f: &f, document: f.document().await, token: None, cookie: None };
     let sessions = "/api/v1/sessions";
 
@@ -438,12 +435,12 @@ fn is_type(name: &str, value: &Value) -> bool {
 /// for it.
 #[tokio::test]
 async fn the_sandbox_apis_rate_limit_is_documented() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let options = ServerOptions { sandbox_requests_per_minute: 1, ..ServerOptions::default() };
-    let server =
-        wicket_server::start_with(config, Arc::new(ManualClock::at(1_700_000_000_000)), options).await.unwrap();
-    let f = Fixture { _dir: dir, server, http: reqwest::Client::new() };
+    let server = TestServer::start_with(
+        Arc::new(ManualClock::at(1_700_000_000_000)),
+        ServerOptions { sandbox_requests_per_minute: 1, ..ServerOptions::default() },
+    )
+    .await;
+    let f = Fixture { server, http: reqwest::Client::new() };
     let document = f.document().await;
     let mut api = Client { f: &f, document: document.clone(), token: None, cookie: None };
     let view = "/s/api/{account}/view";

@@ -9,22 +9,18 @@ use std::sync::Arc;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use wicket_server::{auth, ManualClock, RunningServer, ServerConfig, ServerOptions};
+use wicket_server::{auth, ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
 }
 
 async fn fixture(options: ServerOptions) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server =
-        wicket_server::start_with(config, Arc::new(ManualClock::at(1_700_000_000_000)), options).await.unwrap();
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), options).await;
     let http = reqwest::Client::new();
-    let f = Fixture { _dir: dir, server, http };
+    let f = Fixture { server, http };
     let login = json!({"login": "boss", "password": "correct horse battery"});
     let signed: Value = f.http.post(f.url("/api/v1/sessions")).json(&login).send().await.unwrap().json().await.unwrap();
     let token = signed["token"].as_str().unwrap();

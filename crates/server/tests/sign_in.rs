@@ -10,20 +10,17 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use wicket_server::{ManualClock, RunningServer, ServerConfig};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     local: reqwest::Client,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-    Fixture { _dir: dir, server, local: client_from("127.0.0.1") }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
+    Fixture { server, local: client_from("127.0.0.1") }
 }
 
 /// A client whose requests come from `from` (a loopback address).

@@ -2,14 +2,16 @@
 //! The double pushes signed, encrypted callbacks as WeChat does and records
 //! the API calls Wicket makes; nothing here reaches the real WeChat.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{json, Value};
 use wicket_model::conversation::{Delivery, Message};
+use wicket_model::PlatformProfile;
 use wicket_server::platform::store::SendState;
-use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_server::{ServerOptions, SystemClock};
+use wicket_test_support::{captured_logs, new_account, start_server, StaffClient, TestServer};
 use wicket_wechat::{KeySlot, WechatCrypto};
 use wicket_wechat_double::{AccountSpec, Callback, Delay, Double, Fault, Mode, RunningDouble};
 
@@ -18,42 +20,12 @@ const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
 const TOKEN: &str = "QDG6eKtoken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
-/// Every test's logs, to check that no secret is ever written.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .finish();
-        let _ = tracing::subscriber::set_global_default(subscriber);
-        buffer
-    })
-    .clone()
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 struct Fixture {
-    server: RunningServer,
+    server: TestServer,
     double: RunningDouble,
+    staff: StaffClient,
     http: reqwest::Client,
-    token: String,
     account: String,
-    _dir: tempfile::TempDir,
 }
 
 impl Fixture {
@@ -62,26 +34,14 @@ impl Fixture {
     }
 
     async fn start_with(mode: Mode, adjust: impl FnOnce(&mut ServerOptions)) -> Self {
-        logs();
-        let dir = tempfile::tempdir().unwrap();
+        captured_logs();
         let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let mut options = ServerOptions {
-            wechat_api_base: double.base_url(),
-            secrets_key_file: Some(dir.path().join("secrets.key")),
-            ..ServerOptions::default()
-        };
+        let mut options = ServerOptions { wechat_api_base: double.base_url(), ..ServerOptions::default() };
         adjust(&mut options);
-        let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-        let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-        let token = server.state.open_session(owner).await.unwrap().token;
-        let mut fixture =
-            Fixture { server, double, http: reqwest::Client::new(), token, account: "noodles".into(), _dir: dir };
-        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": "noodles", "name": "Noodle House", "platform": "wechat", "category": "Food", "description": "",
-            "avatar_color": "#fa8c16"}}}]});
-        let (status, pushed) = fixture.call("POST", "/api/v1/push", Some(create)).await;
-        assert_eq!(status, 200, "{pushed}");
+        let server = TestServer::start_with(Arc::new(SystemClock), options).await;
+        let staff = server.owner().await;
+        let fixture = Fixture { server, double, staff, http: reqwest::Client::new(), account: "noodles".into() };
+        fixture.staff.create_account(new_account("noodles", "Noodle House", PlatformProfile::Wechat)).await;
         let wicket_mode = match mode {
             Mode::Plain => "plain",
             Mode::Compatible => "compatible",
@@ -89,7 +49,7 @@ impl Fixture {
         };
         let connect = json!({"app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
             "encoding_aes_key": AES_KEY, "mode": wicket_mode});
-        let (status, saved) = fixture.call("PUT", "/api/v1/accounts/noodles/wechat", Some(connect)).await;
+        let (status, saved) = fixture.staff.call(Method::PUT, "/api/v1/accounts/noodles/wechat", Some(connect)).await;
         assert_eq!(status, 200, "{saved}");
         fixture
             .double
@@ -105,66 +65,7 @@ impl Fixture {
             .unwrap();
         let fans: Vec<String> = (1..=9).map(|n| format!("oFan{n}")).collect();
         fixture.double.add_followers(APP_ID, &fans).unwrap();
-        fixture.account = "noodles".into();
         fixture
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.server.base_url());
-        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    /// Every message the feed holds, in order.
-    async fn feed_messages(&self) -> Vec<Message> {
-        let (status, pulled) = self.call("GET", "/api/v1/changes?client_id=reader", None).await;
-        assert_eq!(status, 200, "{pulled}");
-        pulled["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["change"]["kind"] == "message")
-            .map(|c| serde_json::from_value(c["change"]["data"].clone()).unwrap_or_else(|e| panic!("{e}: {c}")))
-            .collect()
-    }
-
-    async fn conversation(&self) -> String {
-        let (_, inbox) = self.call("GET", "/api/v1/conversations", None).await;
-        inbox["conversations"][0]["id"].as_str().expect("a conversation").to_owned()
-    }
-
-    async fn reply(&self, conversation: &str, id: &str, text: &str) {
-        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
-        let (status, sent) =
-            self.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
-        assert_eq!(status, 200, "{sent}");
-    }
-
-    /// Waits (bounded) until the reply's send is no longer pending or in flight.
-    async fn settled(&self, message_id: &str) -> SendState {
-        for _ in 0..200 {
-            let send = self.server.state.storage.platforms().send(message_id).await.unwrap();
-            if let Some(send) = send {
-                // The queue settles first, then the feed shows a failure on the message: wait for both.
-                let shown = send.state == SendState::Sent
-                    || matches!(self.message(message_id).await.delivery, Some(Delivery::Failed { .. }));
-                if !matches!(send.state, SendState::Pending | SendState::Sending) && shown {
-                    return send.state;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the reply {message_id} was never settled");
-    }
-
-    async fn message(&self, id: &str) -> Message {
-        self.server.state.storage.message(id).await.unwrap().expect("the message is stored")
     }
 }
 
@@ -185,20 +86,20 @@ async fn a_safe_mode_message_lands_once_and_a_reply_goes_out_once() {
         "the staff's live feed heard of it"
     );
 
-    let inbound: Vec<Message> = f.feed_messages().await;
+    let inbound: Vec<Message> = f.staff.feed_messages().await;
     assert_eq!(inbound.len(), 1, "one message in the feed: {inbound:?}");
     assert_eq!(feed_change_json(&inbound[0]), r#"{"type":"text","text":"还有位子吗"}"#);
     let subscriber = f.server.state.storage.subscriber_by_platform_id("noodles", "wechat", "oFan1").await.unwrap();
     assert!(subscriber.is_some(), "the OpenID is a subscriber of the account");
 
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "r1", "有的，欢迎光临").await;
-    assert_eq!(f.settled("r1").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "r1", "有的，欢迎光临").await;
+    assert_eq!(f.server.settled("r1").await, SendState::Sent);
     let sent = f.double.sent(APP_ID).unwrap();
     assert_eq!(sent.len(), 1, "exactly one customer-service message: {sent:?}");
     assert_eq!((sent[0].touser.as_str(), sent[0].msgtype.as_str()), ("oFan1", "text"));
     assert_eq!(sent[0].body["text"]["content"], "有的，欢迎光临");
-    assert_eq!(f.message("r1").await.delivery, Some(Delivery::Sent));
+    assert_eq!(f.server.message("r1").await.delivery, Some(Delivery::Sent));
     f.server.stop().await;
 }
 
@@ -238,7 +139,7 @@ async fn a_callback_wechat_retries_lands_once() {
         let (query, body) = sealed_callback(&crypto, &xml, now_secs(), nonce);
         assert_eq!(post_callback(&f, &query, body).await, 200, "each try is answered success");
     }
-    let messages = f.feed_messages().await;
+    let messages = f.staff.feed_messages().await;
     assert_eq!(messages.len(), 1, "the message landed once: {messages:?}");
     let filter = wicket_server::storage::ConversationFilter { limit: 10, ..Default::default() };
     let stored = f.server.state.storage.conversations(filter).await.unwrap();
@@ -274,8 +175,8 @@ async fn forged_callbacks_are_refused_and_change_nothing() {
     assert_eq!(post_callback(&f, &query, xml.clone()).await, 403, "an unencrypted body in safe mode is refused");
 
     assert_eq!(f.server.state.storage.last_seq().await.unwrap(), before, "the feed did not move");
-    assert!(f.feed_messages().await.is_empty(), "no message was stored");
-    let (_, connection) = f.call("GET", "/api/v1/accounts/noodles/wechat", None).await;
+    assert!(f.staff.feed_messages().await.is_empty(), "no message was stored");
+    let (_, connection) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/wechat", None).await;
     assert!(
         connection["state"]["last_error"].as_str().is_some_and(|e| e.starts_with("refused a callback")),
         "the console sees why: {connection}"
@@ -306,11 +207,11 @@ async fn a_reply_after_the_window_fails_with_wechats_reason() {
     f.double.send_callback(APP_ID, "oFan5", Callback::Text { content: "hello".into() }).await.unwrap();
     // 49 hours pass at WeChat: its 48-hour window is closed.
     f.double.advance_clock(49 * 3600);
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "late", "sorry for the wait").await;
-    assert_eq!(f.settled("late").await, SendState::Failed);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "late", "sorry for the wait").await;
+    assert_eq!(f.server.settled("late").await, SendState::Failed);
     assert_eq!(
-        f.message("late").await.delivery,
+        f.server.message("late").await.delivery,
         Some(Delivery::Failed { reason: "wechat.send.window_closed".into() }),
         "45015 becomes the message's state, with a reason the console translates"
     );
@@ -322,14 +223,14 @@ async fn a_reply_after_the_window_fails_with_wechats_reason() {
 async fn a_token_that_expires_mid_run_loses_nothing() {
     let f = Fixture::start(Mode::Safe).await;
     f.double.send_callback(APP_ID, "oFan6", Callback::Text { content: "a".into() }).await.unwrap();
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "t1", "one").await;
-    assert_eq!(f.settled("t1").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "t1", "one").await;
+    assert_eq!(f.server.settled("t1").await, SendState::Sent);
     f.double.expire_tokens(APP_ID).unwrap();
-    f.reply(&conversation, "t2", "two").await;
-    f.reply(&conversation, "t3", "three").await;
-    assert_eq!(f.settled("t2").await, SendState::Sent);
-    assert_eq!(f.settled("t3").await, SendState::Sent);
+    f.staff.reply(&conversation, "t2", "two").await;
+    f.staff.reply(&conversation, "t3", "three").await;
+    assert_eq!(f.server.settled("t2").await, SendState::Sent);
+    assert_eq!(f.server.settled("t3").await, SendState::Sent);
     let texts: Vec<String> =
         f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
     assert_eq!(texts, ["one", "two", "three"], "every reply went out once, in order");
@@ -342,27 +243,27 @@ async fn a_token_that_expires_mid_run_loses_nothing() {
 async fn secrets_never_appear_in_answers_or_logs() {
     let f = Fixture::start(Mode::Safe).await;
     f.double.send_callback(APP_ID, "oFan7", Callback::Text { content: "hi".into() }).await.unwrap();
-    let (status, connection) = f.call("GET", "/api/v1/accounts/noodles/wechat", None).await;
+    let (status, connection) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/wechat", None).await;
     assert_eq!(status, 200);
-    let (status, tested) = f.call("POST", "/api/v1/accounts/noodles/wechat/test", None).await;
-    assert_eq!((status, &tested["ok"]), (200, &json!(true)), "{tested}");
+    let (status, tested) = f.staff.call(Method::POST, "/api/v1/accounts/noodles/wechat/test", None).await;
+    assert_eq!((status.as_u16(), &tested["ok"]), (200, &json!(true)), "{tested}");
     // A key rotation keeps the old key; the answer says so, and shows neither.
     let rotated =
         json!({"app_id": APP_ID, "mode": "safe", "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"});
-    let (status, after) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
+    let (status, after) = f.staff.call(Method::PUT, "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
     assert_eq!(status, 200, "{after}");
     assert_eq!(after["has_previous_key"], true, "the previous EncodingAESKey is kept");
     assert_eq!(connection["app_secret"], "••••••••4f50", "masked");
     let answers = format!("{connection}{tested}{after}");
-    let logged = String::from_utf8_lossy(&logs().lock().unwrap()).into_owned();
+    let logged = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
     for secret in [APP_SECRET, TOKEN, AES_KEY, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"] {
         assert!(!answers.contains(secret), "an answer shows a secret: {answers}");
         assert!(!logged.contains(secret), "the log shows a secret");
     }
     assert!(logged.contains("WeChat connection saved"), "the log was captured");
     // And the database holds only ciphertext.
-    let db = std::fs::read(f._dir.path().join("data").join("wicket.sqlite")).unwrap();
-    let wal = std::fs::read(f._dir.path().join("data").join("wicket.sqlite-wal")).unwrap_or_default();
+    let db = std::fs::read(f.server.dir().join("data").join("wicket.sqlite")).unwrap();
+    let wal = std::fs::read(f.server.dir().join("data").join("wicket.sqlite-wal")).unwrap_or_default();
     for bytes in [db, wal] {
         assert!(!bytes.windows(APP_SECRET.len()).any(|w| w == APP_SECRET.as_bytes()), "the AppSecret is sealed");
         assert!(!bytes.windows(AES_KEY.len()).any(|w| w == AES_KEY.as_bytes()), "the EncodingAESKey is sealed");
@@ -402,15 +303,15 @@ async fn one_token_fetch_serves_every_waiting_send() {
     }
     let filter = wicket_server::storage::ConversationFilter { limit: 10, ..Default::default() };
     let conversations = f.server.state.storage.conversations(filter).await.unwrap();
-    f.reply(&conversations[0].id, "warm", "first").await;
-    assert_eq!(f.settled("warm").await, SendState::Sent);
+    f.staff.reply(&conversations[0].id, "warm", "first").await;
+    assert_eq!(f.server.settled("warm").await, SendState::Sent);
     let before = stable_token_calls(&f.double);
     f.double.expire_tokens(APP_ID).unwrap();
     for (n, conversation) in conversations.iter().enumerate() {
-        f.reply(&conversation.id, &format!("r{n}"), "hello again").await;
+        f.staff.reply(&conversation.id, &format!("r{n}"), "hello again").await;
     }
     for n in 0..conversations.len() {
-        assert_eq!(f.settled(&format!("r{n}")).await, SendState::Sent);
+        assert_eq!(f.server.settled(&format!("r{n}")).await, SendState::Sent);
     }
     assert_eq!(stable_token_calls(&f.double) - before, 1, "the expired token was replaced once");
     assert_eq!(f.double.sent(APP_ID).unwrap().len(), 5, "every reply went out once");
@@ -423,13 +324,13 @@ async fn a_busy_wechat_gets_the_reply_again_and_it_goes_out_once() {
     f.double.send_callback(APP_ID, "oFan8", Callback::Text { content: "hi".into() }).await.unwrap();
     // "System busy" twice: nothing was done, so it is tried again.
     f.double.fail_next(Fault { errcode: -1, count: 2, path: Some("/cgi-bin/message/custom/send".into()) });
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "busy", "on our way").await;
-    assert_eq!(f.settled("busy").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "busy", "on our way").await;
+    assert_eq!(f.server.settled("busy").await, SendState::Sent);
     assert_eq!(f.double.sent(APP_ID).unwrap().len(), 1, "delivered once");
     let send = f.server.state.storage.platforms().send("busy").await.unwrap().unwrap();
     assert_eq!(send.attempts, 3, "two refusals, then the send");
-    assert_eq!(f.message("busy").await.delivery, Some(Delivery::Sent));
+    assert_eq!(f.server.message("busy").await.delivery, Some(Delivery::Sent));
     f.server.stop().await;
 }
 
@@ -437,20 +338,20 @@ async fn a_busy_wechat_gets_the_reply_again_and_it_goes_out_once() {
 async fn a_send_that_gets_no_answer_is_unknown_and_never_sent_again() {
     let f = Fixture::start_with(Mode::Safe, |o| o.platform_timeout = Duration::from_millis(400)).await;
     f.double.send_callback(APP_ID, "oFan9", Callback::Text { content: "hi".into() }).await.unwrap();
-    let conversation = f.conversation().await;
+    let conversation = f.staff.first_conversation().await;
     // WeChat takes the message, but its answer never reaches Wicket in time.
     f.double.delay(Delay { millis: 3_000, path: Some("/cgi-bin/message/custom/send".into()) });
-    f.reply(&conversation, "lost", "did this arrive?").await;
-    assert_eq!(f.settled("lost").await, SendState::Unknown);
+    f.staff.reply(&conversation, "lost", "did this arrive?").await;
+    assert_eq!(f.server.settled("lost").await, SendState::Unknown);
     assert_eq!(
-        f.message("lost").await.delivery,
+        f.server.message("lost").await.delivery,
         Some(Delivery::Failed { reason: "platform.send.outcome_unknown".into() }),
         "the console shows that nobody knows"
     );
     f.double.delay(Delay { millis: 0, path: Some("/cgi-bin/message/custom/send".into()) });
     // Later work of the dispatcher does not send it again.
-    f.reply(&conversation, "next", "next one").await;
-    assert_eq!(f.settled("next").await, SendState::Sent);
+    f.staff.reply(&conversation, "next", "next one").await;
+    assert_eq!(f.server.settled("next").await, SendState::Sent);
     let texts: Vec<String> =
         f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
     assert_eq!(texts, ["did this arrive?", "next one"], "the unanswered send was not repeated");
@@ -465,7 +366,7 @@ async fn an_image_reply_is_uploaded_as_media_then_sent() {
     let uploaded: Value = f
         .http
         .post(format!("{}/api/v1/media", f.server.base_url()))
-        .bearer_auth(&f.token)
+        .bearer_auth(f.staff.token())
         .header(reqwest::header::CONTENT_TYPE, "image/png")
         .body(PNG.to_vec())
         .send()
@@ -474,11 +375,12 @@ async fn an_image_reply_is_uploaded_as_media_then_sent() {
         .json()
         .await
         .unwrap();
-    let conversation = f.conversation().await;
+    let conversation = f.staff.first_conversation().await;
     let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
-    let (status, sent) = f.call("POST", &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
+    let (status, sent) =
+        f.staff.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
     assert_eq!(status, 200, "{sent}");
-    assert_eq!(f.settled("img").await, SendState::Sent);
+    assert_eq!(f.server.settled("img").await, SendState::Sent);
     let uploads = f.double.uploads(APP_ID).unwrap();
     assert_eq!(uploads.len(), 1, "the image was uploaded once");
     let sent = f.double.sent(APP_ID).unwrap();
@@ -493,7 +395,7 @@ async fn after_a_key_rotation_callbacks_under_the_old_key_still_land() {
     let f = Fixture::start(Mode::Safe).await;
     const NEW_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     let rotated = json!({"app_id": APP_ID, "mode": "safe", "encoding_aes_key": NEW_KEY});
-    let (status, saved) = f.call("PUT", "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
+    let (status, saved) = f.staff.call(Method::PUT, "/api/v1/accounts/noodles/wechat", Some(rotated)).await;
     assert_eq!(status, 200, "{saved}");
     let old = WechatCrypto::new(TOKEN, AES_KEY, APP_ID).unwrap();
     let new = WechatCrypto::new(TOKEN, NEW_KEY, APP_ID).unwrap();
@@ -502,7 +404,7 @@ async fn after_a_key_rotation_callbacks_under_the_old_key_still_land() {
     assert_eq!(post_callback(&f, &query, body).await, 200, "the previous key still opens");
     let (query, body) = sealed_callback(&new, &text_xml("oFan1", "8002", "sent after"), now_secs(), "k2");
     assert_eq!(post_callback(&f, &query, body).await, 200, "the new key opens");
-    assert_eq!(f.feed_messages().await.len(), 2, "no message was lost in the rotation");
+    assert_eq!(f.staff.feed_messages().await.len(), 2, "no message was lost in the rotation");
     f.server.stop().await;
 }
 
@@ -510,23 +412,18 @@ async fn after_a_key_rotation_callbacks_under_the_old_key_still_land() {
 async fn a_reply_in_flight_when_the_server_stopped_is_unknown_after_a_restart() {
     let f = Fixture::start(Mode::Safe).await;
     f.double.send_callback(APP_ID, "oFan2", Callback::Text { content: "hi".into() }).await.unwrap();
-    let conversation = f.conversation().await;
-    f.reply(&conversation, "inflight", "are you there?").await;
-    assert_eq!(f.settled("inflight").await, SendState::Sent);
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "inflight", "are you there?").await;
+    assert_eq!(f.server.settled("inflight").await, SendState::Sent);
     let storage = f.server.state.storage.clone();
     let now = f.server.state.clock.now();
-    let data = f._dir.path().join("data");
-    let base = f.double.base_url();
-    let key = f._dir.path().join("secrets.key");
-    f.server.stop().await;
+    let stopped = f.server.stop().await;
     // As if the server had stopped between writing `sending` and WeChat's answer.
     let store = storage.platforms();
     store.set_send_state("inflight", SendState::Pending, 0, now, None, now).await.unwrap();
     assert!(store.set_send_state("inflight", SendState::Sending, 1, now, None, now).await.unwrap());
     drop(storage);
-    let options = ServerOptions { wechat_api_base: base, secrets_key_file: Some(key), ..ServerOptions::default() };
-    let config = ServerConfig { data_dir: data, listen: "127.0.0.1:0".parse().unwrap() };
-    let again = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
+    let again = stopped.start().await;
     let mut delivery = None;
     for _ in 0..100 {
         delivery = again.state.storage.message("inflight").await.unwrap().and_then(|m| m.delivery);
@@ -546,15 +443,15 @@ async fn a_reply_in_flight_when_the_server_stopped_is_unknown_after_a_restart() 
 async fn a_qr_follow_keeps_its_scene_and_a_menu_tap_shows_the_buttons_name() {
     let f = Fixture::start(Mode::Safe).await;
     // A published layout whose menu WeChat shows.
-    let (_, templates) = f.call("GET", "/api/v1/templates", None).await;
+    let (_, templates) = f.staff.call(Method::GET, "/api/v1/templates", None).await;
     let layout = templates[0]["layout"].clone();
     let url = format!("{}/api/v1/accounts/noodles/layout/draft", f.server.base_url());
-    let saved = f.http.put(url).bearer_auth(&f.token).header("If-Match", "0").json(&json!({"layout": layout}));
+    let saved = f.http.put(url).bearer_auth(f.staff.token()).header("If-Match", "0").json(&json!({"layout": layout}));
     assert_eq!(saved.send().await.unwrap().status(), 200);
     let (status, published) =
-        f.call("POST", "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1}))).await;
+        f.staff.call(Method::POST, "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1}))).await;
     assert_eq!(status, 200, "{published}");
-    let (_, live) = f.call("GET", "/api/v1/accounts/noodles/layout/versions/1", None).await;
+    let (_, live) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/versions/1", None).await;
     let layout: wicket_model::layout::Layout =
         serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
     let menu = wicket_model::layout::wechat_menu_json(&layout.menu);
@@ -573,7 +470,8 @@ async fn a_qr_follow_keeps_its_scene_and_a_menu_tap_shows_the_buttons_name() {
     let scene = Callback::Subscribe { scene: Some("table7".into()) };
     assert!(f.double.send_callback(APP_ID, "oFan3", scene).await.unwrap().delivered);
     assert!(f.double.send_callback(APP_ID, "oFan3", Callback::Click { key: key.into() }).await.unwrap().delivered);
-    let bodies: Vec<Value> = f.feed_messages().await.iter().map(|m| serde_json::to_value(&m.body).unwrap()).collect();
+    let bodies: Vec<Value> =
+        f.staff.feed_messages().await.iter().map(|m| serde_json::to_value(&m.body).unwrap()).collect();
     assert_eq!(
         bodies,
         [
@@ -589,15 +487,13 @@ async fn a_qr_follow_keeps_its_scene_and_a_menu_tap_shows_the_buttons_name() {
 #[tokio::test]
 async fn the_secrets_key_file_is_made_beside_the_data_folder_when_first_needed() {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
-    server.stop().await;
+    start_server(&dir.path().join("data")).await.stop().await;
     assert!(!dir.path().join("data.secrets-key").exists(), "a server that connects no platform makes no key file");
 
     let f = Fixture::start_with(Mode::Safe, |o| o.secrets_key_file = None).await;
-    let key_file = f._dir.path().join("data.secrets-key");
+    let key_file = f.server.dir().join("data.secrets-key");
     assert!(key_file.exists(), "saving a connection made the key, beside the data folder");
-    assert!(!f._dir.path().join("data").join("data.secrets-key").exists(), "not inside it");
+    assert!(!f.server.dir().join("data").join("data.secrets-key").exists(), "not inside it");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -610,7 +506,7 @@ async fn the_secrets_key_file_is_made_beside_the_data_folder_when_first_needed()
 async fn replies_a_console_pushes_go_out_too_and_notes_never_do() {
     let f = Fixture::start(Mode::Safe).await;
     f.double.send_callback(APP_ID, "oFan4", Callback::Text { content: "hi".into() }).await.unwrap();
-    let conversation = f.conversation().await;
+    let conversation = f.staff.first_conversation().await;
     let send = |id: &str, text: &str, note: bool| {
         json!({"name": "send_message", "args": {"id": id, "conversation_id": conversation,
             "body": {"type": "text", "text": text}, "note": note}})
@@ -619,14 +515,14 @@ async fn replies_a_console_pushes_go_out_too_and_notes_never_do() {
         {"id": 1, "mutation": send("note-1", "VIP, be nice", true)},
         {"id": 2, "mutation": send("pushed-1", "written offline", false)},
     ]});
-    let (status, pushed) = f.call("POST", "/api/v1/push", Some(push.clone())).await;
+    let (status, pushed) = f.staff.call(Method::POST, "/api/v1/push", Some(push.clone())).await;
     assert_eq!(status, 200, "{pushed}");
-    assert_eq!(f.settled("pushed-1").await, SendState::Sent);
+    assert_eq!(f.server.settled("pushed-1").await, SendState::Sent);
     // The console pushes the same changes again (it never heard the answer).
-    let (status, _) = f.call("POST", "/api/v1/push", Some(push)).await;
+    let (status, _) = f.staff.call(Method::POST, "/api/v1/push", Some(push)).await;
     assert_eq!(status, 200);
-    f.reply(&conversation, "after", "and one more").await;
-    assert_eq!(f.settled("after").await, SendState::Sent);
+    f.staff.reply(&conversation, "after", "and one more").await;
+    assert_eq!(f.server.settled("after").await, SendState::Sent);
     let texts: Vec<String> =
         f.double.sent(APP_ID).unwrap().iter().map(|m| m.body["text"]["content"].as_str().unwrap().to_owned()).collect();
     assert_eq!(texts, ["written offline", "and one more"], "the pushed reply once, the note never");
@@ -637,21 +533,28 @@ async fn replies_a_console_pushes_go_out_too_and_notes_never_do() {
 impl Fixture {
     /// Saves the first template as the draft and publishes it: the answer.
     async fn publish_template(&self) -> Value {
-        let (_, templates) = self.call("GET", "/api/v1/templates", None).await;
+        let (_, templates) = self.staff.call(Method::GET, "/api/v1/templates", None).await;
         let layout = templates[0]["layout"].clone();
         let url = format!("{}/api/v1/accounts/noodles/layout/draft", self.server.base_url());
-        let saved =
-            self.http.put(url).bearer_auth(&self.token).header("If-Match", "0").json(&json!({"layout": layout}));
+        let saved = self
+            .http
+            .put(url)
+            .bearer_auth(&self.staff.token())
+            .header("If-Match", "0")
+            .json(&json!({"layout": layout}));
         assert_eq!(saved.send().await.unwrap().status(), 200);
-        let (status, published) =
-            self.call("POST", "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1}))).await;
+        let (status, published) = self
+            .staff
+            .call(Method::POST, "/api/v1/accounts/noodles/layout/publish", Some(json!({"revision": 1})))
+            .await;
         assert_eq!(status, 200, "{published}");
         published
     }
 
     /// The published version's menu as WeChat's menu JSON.
     async fn published_menu(&self, version: i64) -> Value {
-        let (_, live) = self.call("GET", &format!("/api/v1/accounts/noodles/layout/versions/{version}"), None).await;
+        let (_, live) =
+            self.staff.call(Method::GET, &format!("/api/v1/accounts/noodles/layout/versions/{version}"), None).await;
         let layout: wicket_model::layout::Layout =
             serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
         wicket_model::layout::wechat_menu_json(&layout.menu)
@@ -671,7 +574,7 @@ async fn a_published_layout_reaches_wechat_as_its_menu() {
     let held = f.double.menu(APP_ID).unwrap().expect("the double took a menu");
     assert_eq!(held, f.published_menu(1).await, "WeChat holds the layout's menu");
     assert_eq!(f.double.menus_published(APP_ID).unwrap(), 1);
-    let (status, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    let (status, last) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat", None).await;
     assert_eq!(status, 200, "{last}");
     assert_eq!(last, published["wechat"], "the designer reads the same outcome later");
     f.server.stop().await;
@@ -688,15 +591,15 @@ async fn a_refused_menu_gives_wechats_reason_and_retry_sends_it_again() {
     assert_eq!(outcome["reason"], "wechat.menu.too_many_buttons", "{published}");
     assert_eq!(f.menu_creates(), 1, "a refusal is not sent again by itself");
     assert_eq!(f.double.menus_published(APP_ID).unwrap(), 0);
-    let (_, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    let (_, last) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat", None).await;
     assert_eq!(last["state"], "refused", "{last}");
 
-    let (status, retried) = f.call("POST", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    let (status, retried) = f.staff.call(Method::POST, "/api/v1/accounts/noodles/layout/wechat", None).await;
     assert_eq!(status, 200, "{retried}");
     assert_eq!(retried["state"], "published", "{retried}");
     assert_eq!(retried["errcode"], Value::Null, "{retried}");
     assert_eq!(f.double.menu(APP_ID).unwrap(), Some(f.published_menu(1).await));
-    let (_, last) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    let (_, last) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat", None).await;
     assert_eq!(last, retried);
     f.server.stop().await;
 }
@@ -712,7 +615,7 @@ async fn a_busy_wechat_gets_the_menu_again_after_a_pause() {
 
     // Busy every time: it stops, and says WeChat could not take it.
     f.double.fail_next(Fault { errcode: -1, count: 10, path: Some("/cgi-bin/menu/create".into()) });
-    let (_, retried) = f.call("POST", "/api/v1/accounts/noodles/layout/wechat", None).await;
+    let (_, retried) = f.staff.call(Method::POST, "/api/v1/accounts/noodles/layout/wechat", None).await;
     assert_eq!(retried["state"], "failed", "{retried}");
     assert_eq!(retried["reason"], "platform.call.unavailable", "{retried}");
     assert_eq!(f.menu_creates(), 3 + wicket_server::wechat::MENU_ATTEMPTS as usize);
@@ -722,12 +625,12 @@ async fn a_busy_wechat_gets_the_menu_again_after_a_pause() {
 #[tokio::test]
 async fn the_live_menu_imports_as_wechat_holds_it() {
     let f = Fixture::start(Mode::Safe).await;
-    let (status, empty) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    let (status, empty) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat/live", None).await;
     assert_eq!(status, 200, "{empty}");
     assert_eq!(empty, json!({"menu": {"items": []}, "notices": []}), "no menu yet (46003) reads as an empty one");
 
     f.publish_template().await;
-    let (status, live) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    let (status, live) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat/live", None).await;
     assert_eq!(status, 200, "{live}");
     let import: wicket_model::layout::MenuImport =
         serde_json::from_value(live.clone()).unwrap_or_else(|e| panic!("{e}: {live}"));
@@ -736,7 +639,7 @@ async fn the_live_menu_imports_as_wechat_holds_it() {
     assert_eq!(wicket_model::layout::wechat_menu_json(&import.menu), held, "the import is the menu WeChat holds");
 
     f.double.fail_next(Fault { errcode: 40001, count: 5, path: Some("/cgi-bin/menu/get".into()) });
-    let (status, refused) = f.call("GET", "/api/v1/accounts/noodles/layout/wechat/live", None).await;
+    let (status, refused) = f.staff.call(Method::GET, "/api/v1/accounts/noodles/layout/wechat/live", None).await;
     assert_eq!(status, 503, "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("40001"), "{refused}");
     f.server.stop().await;
@@ -748,19 +651,19 @@ async fn an_account_not_connected_to_wechat_publishes_without_it() {
     let create = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "create_account", "args": {
         "id": "bakery", "name": "Bakery", "platform": "wechat", "category": "Food", "description": "",
         "avatar_color": "#fa8c16"}}}]});
-    let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+    let (status, pushed) = f.staff.call(Method::POST, "/api/v1/push", Some(create)).await;
     assert_eq!(status, 200, "{pushed}");
-    let (_, templates) = f.call("GET", "/api/v1/templates", None).await;
+    let (_, templates) = f.staff.call(Method::GET, "/api/v1/templates", None).await;
     let url = format!("{}/api/v1/accounts/bakery/layout/draft", f.server.base_url());
     let body = json!({"layout": templates[0]["layout"].clone()});
-    let saved = f.http.put(url).bearer_auth(&f.token).header("If-Match", "0").json(&body);
+    let saved = f.http.put(url).bearer_auth(f.staff.token()).header("If-Match", "0").json(&body);
     assert_eq!(saved.send().await.unwrap().status(), 200);
     let (status, published) =
-        f.call("POST", "/api/v1/accounts/bakery/layout/publish", Some(json!({"revision": 1}))).await;
+        f.staff.call(Method::POST, "/api/v1/accounts/bakery/layout/publish", Some(json!({"revision": 1}))).await;
     assert_eq!(status, 200, "{published}");
     assert_eq!(published["wechat"], Value::Null, "an account not connected to WeChat sends no menu");
     assert_eq!(f.menu_creates(), 0);
-    let (status, _) = f.call("POST", "/api/v1/accounts/bakery/layout/wechat", None).await;
+    let (status, _) = f.staff.call(Method::POST, "/api/v1/accounts/bakery/layout/wechat", None).await;
     assert_eq!(status, 404);
     f.server.stop().await;
 }

@@ -20,7 +20,7 @@ mod wait;
 pub use logs::captured_logs;
 pub use process::{free_port, wait_for_port, ChildProcess};
 pub use sandbox::SandboxSubscriber;
-pub use server::{start_server, start_server_on, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
+pub use server::{start_server, start_server_on, StoppedServer, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
 pub use staff::StaffClient;
 pub use wait::{eventually, eventually_blocking, Found};
 

@@ -25,6 +25,33 @@ const STAFF_PASSWORD: &str = "staff password";
 pub struct TestServer {
     pub server: RunningServer,
     dir: tempfile::TempDir,
+    clock: Arc<dyn Clock>,
+    options: ServerOptions,
+}
+
+/// A [`TestServer`] stopped with its folder kept: its data can be read or
+/// changed, and it can start again. Dropping it deletes the folder.
+pub struct StoppedServer {
+    dir: tempfile::TempDir,
+    clock: Arc<dyn Clock>,
+    options: ServerOptions,
+}
+
+impl StoppedServer {
+    /// The server's folder (its data is in `data/`).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Starts the server again on the same data, clock and options, on a
+    /// new port; its staff and their sessions are still there.
+    pub async fn start(self) -> TestServer {
+        let config = ServerConfig { data_dir: self.dir.path().join("data"), listen: loopback() };
+        let server = wicket_server::start_with(config, self.clock.clone(), self.options.clone())
+            .await
+            .unwrap_or_else(|e| panic!("expected the test server to start again: {e}"));
+        TestServer { server, dir: self.dir, clock: self.clock, options: self.options }
+    }
 }
 
 impl Deref for TestServer {
@@ -45,7 +72,7 @@ impl TestServer {
     pub async fn start_with(clock: Arc<dyn Clock>, options: ServerOptions) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("expected a temporary folder for the server: {e}"));
         let config = ServerConfig { data_dir: dir.path().join("data"), listen: loopback() };
-        let server = wicket_server::start_with(config, clock, options)
+        let server = wicket_server::start_with(config, clock.clone(), options.clone())
             .await
             .unwrap_or_else(|e| panic!("expected the test server to start: {e}"));
         server
@@ -53,15 +80,14 @@ impl TestServer {
             .create_owner(OWNER_LOGIN, "Boss", OWNER_PASSWORD)
             .await
             .unwrap_or_else(|e| panic!("expected the owner to be created: {e:?}"));
-        TestServer { server, dir }
+        TestServer { server, dir, clock, options }
     }
 
-    /// Stops the server, letting requests in flight finish. Its folder is
-    /// given back, to start another server on the same data; dropping it
-    /// deletes the folder.
-    pub async fn stop(self) -> tempfile::TempDir {
+    /// Stops the server, letting requests in flight finish. The folder is
+    /// kept while the answer lives, to read the data or start again.
+    pub async fn stop(self) -> StoppedServer {
         self.server.stop().await;
-        self.dir
+        StoppedServer { dir: self.dir, clock: self.clock, options: self.options }
     }
 
     /// The server's folder (its data is in `data/`).
