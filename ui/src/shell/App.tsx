@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../kit/useQuery';
 import i18n, { DEFAULT_LANGUAGE, isUiLanguage } from '../i18n';
 import { language, session as loadSession, type Session } from '../platform';
 import { asAppError, describeError } from '../kit/errors';
@@ -21,20 +22,10 @@ export function App() {
   const [phase, setPhase] = useState<Boot>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => {
-    let live = true;
-    boot().then(
-      (session) => {
-        if (live) setPhase({ state: 'ready', session });
-      },
-      (e: unknown) => {
-        if (live) setPhase({ state: 'failed', message: describeError(i18n.t.bind(i18n), asAppError(e)) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
+  useQuery(boot, [attempt], {
+    onData: (session) => setPhase({ state: 'ready', session }),
+    onError: (e) => setPhase({ state: 'failed', message: describeError(i18n.t.bind(i18n), asAppError(e)) }),
+  });
 
   const retry = () => {
     setPhase({ state: 'loading' });

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../kit/useQuery';
 import {
   dismissRejected,
-  onAccountsChanged,
   onOpenConversation,
   onSyncStatus,
   rejectedChanges,
@@ -46,49 +46,27 @@ export function Shell({ session, user, onSignedOut }: Props) {
   // The unread count in the title and notifications, whichever screen is shown.
   useInboxAlerts(user.id);
   const [rejected, setRejected] = useState<RejectedChange[]>([]);
-  const [accountsVersion, setAccountsVersion] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   // Help → Keyboard shortcuts in the application menu.
   const [shortcuts, setShortcuts] = useState(false);
   useMenuCommands(useCallback(() => setShortcuts(true), []));
 
+  useQuery(syncStatus, [], { onData: setStatus });
   useEffect(() => {
-    let live = true;
-    syncStatus().then(
-      (s) => {
-        if (live) setStatus(s);
-      },
-      () => undefined,
-    );
     const offStatus = onSyncStatus((s) => setStatus(s));
-    const offAccounts = onAccountsChanged(() => setAccountsVersion((v) => v + 1));
     // A clicked notification opens its conversation, whichever screen is shown.
     const offOpen = onOpenConversation((id) => {
       setOpening(id);
       setScreen('conversations');
     });
     return () => {
-      live = false;
       offStatus();
-      offAccounts();
       offOpen();
     };
   }, []);
 
   const rejectedCount = status?.rejected ?? 0;
-  useEffect(() => {
-    if (rejectedCount <= 0) return undefined;
-    let live = true;
-    rejectedChanges().then(
-      (list) => {
-        if (live) setRejected(list);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [rejectedCount, status]);
+  useQuery(rejectedCount > 0 ? rejectedChanges : null, [rejectedCount, status], { onData: setRejected });
 
   const showError = (message: string) => setNotice(message);
 
@@ -109,7 +87,7 @@ export function Shell({ session, user, onSignedOut }: Props) {
   let body;
   switch (screen) {
     case 'accounts':
-      body = <AccountsScreen version={accountsVersion} />;
+      body = <AccountsScreen />;
       break;
     case 'designer':
       body = <DesignerScreen canDesign={session.permissions.includes('design_layouts')} />;

@@ -1,5 +1,6 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../kit/useQuery';
 import {
   defaultAccountSettings,
   updateAccount,
@@ -46,22 +47,13 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    defaultAccountSettings(account.platform).then(
-      (found) => {
-        if (!live) return;
-        setDefaults(found);
-        setSettings((current) => current ?? found);
-      },
-      (e: unknown) => {
-        if (live) setFormError(describeError(t, asAppError(e)));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [account.platform, t]);
+  useQuery(() => defaultAccountSettings(account.platform), [account.platform], {
+    onData: (found) => {
+      setDefaults(found);
+      setSettings((current) => current ?? found);
+    },
+    onError: (e) => setFormError(describeError(t, asAppError(e))),
+  });
 
   const editReply = <K extends keyof ReplyPolicy>(key: K, value: ReplyPolicy[K]) => {
     setSettings((current) => (current ? { ...current, reply: { ...current.reply, [key]: value } } : current));

@@ -19,7 +19,7 @@ const oldShop = accountItem({ id: 'acc-3', name: '旧店', archived: true });
 describe('accounts screen', () => {
   it('lists accounts with avatar, platform, category and the waiting badge', async () => {
     m.listAccounts.mockResolvedValue([coffee, books, oldShop]);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
 
     const rows = await screen.findAllByTestId('account-row');
     expect(rows).toHaveLength(2); // the archived one is hidden
@@ -41,7 +41,7 @@ describe('accounts screen', () => {
 
   it('shows archived accounts with a badge and Restore when asked', async () => {
     m.listAccounts.mockResolvedValue([coffee, oldShop]);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     await screen.findAllByTestId('account-row');
 
     await userEvent.click(screen.getByTestId('show-archived'));
@@ -57,7 +57,7 @@ describe('accounts screen', () => {
 
   it('opens the subscriber page of a synced account, and says why it cannot', async () => {
     m.listAccounts.mockResolvedValue([coffee, books]);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     const [waiting, synced] = (await screen.findAllByTestId('account-row')) as [HTMLElement, HTMLElement];
     const waitingButton = within(waiting).getByTestId('account-open-page') as HTMLButtonElement;
     expect(waitingButton.disabled).toBe(true); // not on the server yet
@@ -71,7 +71,7 @@ describe('accounts screen', () => {
 
   it('shows an empty state when there are no accounts', async () => {
     m.listAccounts.mockResolvedValue([]);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     expect(await screen.findByTestId('accounts-empty')).toBeTruthy();
     expect(screen.getByText('还没有账号')).toBeTruthy();
     expect(screen.queryByTestId('account-row')).toBeNull();
@@ -79,7 +79,7 @@ describe('accounts screen', () => {
 
   it('renames inline and sends only the name', async () => {
     m.listAccounts.mockResolvedValue([coffee]);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     await userEvent.click(await screen.findByTestId('account-rename'));
     const input = screen.getByTestId('account-rename-input');
     await userEvent.clear(input);
@@ -97,7 +97,7 @@ describe('accounts screen', () => {
 
   it('shows a translated reason when listing fails', async () => {
     m.listAccounts.mockRejectedValue(new AppError('storage', 'disk full'));
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     expect((await screen.findByTestId('accounts-error')).textContent).toContain('无法保存到这台电脑');
   });
 });

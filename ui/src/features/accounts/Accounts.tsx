@@ -1,39 +1,20 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppError, listAccounts, type AccountListItem } from '../../platform';
 import { AccountRow } from './AccountRow';
 import { asAppError, describeError } from '../../kit/errors';
 import { NewAccountDialog } from './NewAccountDialog';
-
-type Loaded = { items: AccountListItem[]; error: null } | { items: AccountListItem[] | null; error: AppError };
+import { useAccounts } from '../../kit/useAccounts';
 
 /** The accounts this workspace runs, with create, rename and archive. */
-export function AccountsScreen({ version }: { version: number }) {
+export function AccountsScreen() {
   const { t } = useTranslation();
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [reloads, setReloads] = useState(0);
+  // Read again whenever the core says the accounts changed, and after our own edits.
+  const { all: items, error, reload } = useAccounts();
   const [showArchived, setShowArchived] = useState(false);
   const [creating, setCreating] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    listAccounts().then(
-      (items) => {
-        if (live) setLoaded({ items, error: null });
-      },
-      (e: unknown) => {
-        if (live) setLoaded((prev) => ({ items: prev?.items ?? null, error: asAppError(e) }));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [version, reloads]);
-
-  const reload = () => setReloads((n) => n + 1);
-  const items = loaded?.items ?? null;
   const visible = items?.filter((item) => showArchived || !item.account.archived) ?? [];
 
   const closeDialog = () => {
@@ -54,9 +35,9 @@ export function AccountsScreen({ version }: { version: number }) {
         </button>
       </div>
 
-      {loaded?.error && (
+      {error !== null && (
         <p className="form-error" role="alert" data-testid="accounts-error">
-          {t('accounts.loadFailed', { reason: describeError(t, loaded.error) })}
+          {t('accounts.loadFailed', { reason: describeError(t, asAppError(error)) })}
         </p>
       )}
       {actionError && (
@@ -65,7 +46,7 @@ export function AccountsScreen({ version }: { version: number }) {
         </p>
       )}
 
-      {items === null && !loaded?.error && <p className="muted">{t('accounts.loading')}</p>}
+      {items === null && error === null && <p className="muted">{t('accounts.loading')}</p>}
 
       {items !== null && items.length === 0 && (
         <section className="empty-state card" data-testid="accounts-empty">

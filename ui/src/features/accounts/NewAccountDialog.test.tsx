@@ -22,7 +22,7 @@ function rules(draft: AccountDraft): Issue[] {
 }
 
 async function openForm() {
-  render(<AccountsScreen version={0} />);
+  render(<AccountsScreen />);
   await screen.findByTestId('accounts-empty');
   await userEvent.click(screen.getByTestId('new-account'));
   return screen.getByTestId('account-form');

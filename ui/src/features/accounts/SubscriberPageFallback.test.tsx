@@ -24,7 +24,7 @@ describe('subscriber page when no browser opens', () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     m.listAccounts.mockResolvedValue([accountItem({ id: 'acc-2', name: 'Moon Books', platform: 'wechat' })]);
     m.openSubscriberPage.mockRejectedValue(noBrowser);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
 
     const row = await screen.findByTestId('account-row');
     await userEvent.click(within(row).getByTestId('account-open-page'));
@@ -49,7 +49,7 @@ describe('subscriber page when no browser opens', () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) }, configurable: true });
     m.listAccounts.mockResolvedValue([accountItem({ id: 'acc-2', name: 'Moon Books', platform: 'wechat' })]);
     m.openSubscriberPage.mockRejectedValue(noBrowser);
-    render(<AccountsScreen version={0} />);
+    render(<AccountsScreen />);
     await userEvent.click(within(await screen.findByTestId('account-row')).getByTestId('account-open-page'));
     const dialog = await screen.findByTestId('subscriber-page-fallback');
     await userEvent.click(within(dialog).getByTestId('subscriber-page-copy'));

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../kit/useQuery';
 import { Dialog } from '../../kit/Dialog';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { liveAlipayHome, type AlipayHomeImport } from '../../platform';
@@ -32,24 +33,16 @@ export function AlipayImportDialog({ accountId, onUse, onClose }: { accountId: s
     );
   };
 
-  useEffect(() => {
-    let live = true;
-    liveAlipayHome(accountId).then(
-      (home) => {
-        if (!live) return;
-        setBusy(false);
-        setRead(home);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setBusy(false);
-        setError(describeError(t, asAppError(e)));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, t]);
+  useQuery(() => liveAlipayHome(accountId), [accountId], {
+    onData: (home) => {
+      setBusy(false);
+      setRead(home);
+    },
+    onError: (e) => {
+      setBusy(false);
+      setError(describeError(t, asAppError(e)));
+    },
+  });
 
   return (
     <Dialog labelledBy="dz-alipay-import-title" onClose={onClose} testId="alipay-import-dialog">

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../kit/useQuery';
 import { Dialog } from '../../kit/Dialog';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import {
@@ -105,26 +106,18 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [savedTo, setSavedTo] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    exportMenu(layout, target).then(
-      (text) => {
-        if (!live) return;
-        // Another platform's file: what was saved before no longer applies.
-        setSavedTo(null);
-        setJson(text);
-        setError(null);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setJson(null);
-        setError(describeError(t, asAppError(e)));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [layout, target, t]);
+  useQuery(() => exportMenu(layout, target), [layout, target], {
+    onData: (text) => {
+      // Another platform's file: what was saved before no longer applies.
+      setSavedTo(null);
+      setJson(text);
+      setError(null);
+    },
+    onError: (e) => {
+      setJson(null);
+      setError(describeError(t, asAppError(e)));
+    },
+  });
   // The native save dialog, then the core writes the file whole: a webview
   // download would land nowhere a merchant's staff could find it.
   const save = () => {
@@ -343,20 +336,13 @@ export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { acc
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<{ version: number; layout: Layout } | null>(null);
   const [confirming, setConfirming] = useState(false);
-  useEffect(() => {
-    let live = true;
-    layoutVersions(accountId).then(
-      (list) => live && setVersions(list),
-      (e: unknown) => {
-        if (!live) return;
-        const err = asAppError(e);
-        setError(err.code === 'offline' ? t('designer.history.offline') : describeError(t, err));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, t]);
+  useQuery(() => layoutVersions(accountId), [accountId], {
+    onData: setVersions,
+    onError: (e) => {
+      const err = asAppError(e);
+      setError(err.code === 'offline' ? t('designer.history.offline') : describeError(t, err));
+    },
+  });
   const open = (version: number) => {
     setConfirming(false);
     layoutVersion(accountId, version).then(

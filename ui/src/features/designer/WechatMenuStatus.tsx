@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../kit/useQuery';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { retryWechatMenu, wechatMenu, type WechatMenuPublish } from '../../platform';
 
@@ -15,22 +16,14 @@ export function WechatMenuStatus({ accountId, version, canRetry }: { accountId: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    // Mounted per account (keyed by it); a stale outcome is another version's and shows nothing.
-    let live = true;
-    wechatMenu(accountId).then(
-      (found) => {
-        if (!live) return;
-        setOutcome(found);
-        setError(null);
-      },
-      // Not connected to WeChat, or no server: the designer says nothing of WeChat.
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, version]);
+  // Mounted per account (keyed by it); a stale outcome is another version's and shows nothing.
+  // Not connected to WeChat, or no server: the designer says nothing of WeChat.
+  useQuery(() => wechatMenu(accountId), [accountId, version], {
+    onData: (found) => {
+      setOutcome(found);
+      setError(null);
+    },
+  });
 
   if (outcome === null || outcome.version !== version) return null;
 

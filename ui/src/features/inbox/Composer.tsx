@@ -8,6 +8,9 @@ import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, star
 import { PlaceholderForm } from './PlaceholderForm';
 import { ComposerPresence } from './Presence';
 import { durationLeft } from '../../kit/time';
+import { useDebouncedSave } from '../../kit/useDebouncedSave';
+import { useNow } from '../../kit/useNow';
+import { useQuery } from '../../kit/useQuery';
 import { useImageAttach } from './useImageAttach';
 import { useTypingPresence } from './usePresence';
 
@@ -54,14 +57,12 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   const typing = useTypingPresence(conversationId);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
-  const [now, setNow] = useState(() => Date.now());
+  const [now] = useNow(WINDOW_TICK_MS);
   const [caret, setCaret] = useState(0);
   const [pickerIndex, setPickerIndex] = useState(0);
   const [pickerDismissed, setPickerDismissed] = useState<number | null>(null);
   const touched = useRef(false);
   const textRef = useRef('');
-  const unsaved = useRef<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inFlight = useRef(false);
   // The message being sent: its clientId is reused until the send resolves,
   // and again if the same text is sent after a failure, so it is stored once.
@@ -74,44 +75,20 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   const [filling, setFilling] = useState<{ item: Canned; start: number; end: number; names: string[] } | null>(null);
   const image = useImageAttach(conversationId, onSent, onError);
 
-  // Saves what is typed and not yet saved, at once. Kept in a ref so the
-  // debounce timer and the unmount clean-up always call the latest one.
-  const flush = useRef(() => {});
-  useEffect(() => {
-    flush.current = () => {
-      if (timer.current !== null) {
-        clearTimeout(timer.current);
-        timer.current = null;
-      }
-      const pending = unsaved.current;
-      if (pending === null) return;
-      unsaved.current = null;
-      saveDraft(conversationId, pending).catch((e: unknown) => onError(t('inbox.composer.draftFailed', { reason: describeError(t, asAppError(e)) })));
-    };
+  // What is typed is saved as a draft once typing pauses, and at once when
+  // the composer goes away (another conversation, another screen).
+  const draftSave = useDebouncedSave(
+    (pending: string) => saveDraft(conversationId, pending).catch((e: unknown) => onError(t('inbox.composer.draftFailed', { reason: describeError(t, asAppError(e)) }))),
+    DRAFT_DEBOUNCE_MS,
+  );
+  useQuery(() => loadDraft(conversationId), [conversationId], {
+    onData: (draft) => {
+      // Typing that started before the draft arrived wins.
+      if (touched.current) return;
+      textRef.current = draft;
+      setText(draft);
+    },
   });
-
-  useEffect(() => {
-    let live = true;
-    loadDraft(conversationId).then(
-      (draft) => {
-        // Typing that started before the draft arrived wins.
-        if (!live || touched.current) return;
-        textRef.current = draft;
-        setText(draft);
-      },
-      () => undefined,
-    );
-    const save = flush;
-    return () => {
-      live = false;
-      save.current();
-    };
-  }, [conversationId]);
-
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), WINDOW_TICK_MS);
-    return () => clearInterval(id);
-  }, []);
 
   useEffect(() => {
     const at = caretAfterInsert.current;
@@ -131,25 +108,10 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   const pickerOpen = slash !== null && pickerDismissed !== slash.start && filling === null;
 
   // Read when the picker opens, so replies edited in Settings meanwhile are there.
-  const reportError = useRef(onError);
-  useEffect(() => {
-    reportError.current = onError;
+  useQuery(pickerOpen ? listCannedReplies : null, [pickerOpen], {
+    onData: setStored,
+    onError: (e) => onError(t('inbox.canned.loadFailed', { reason: describeError(t, asAppError(e)) })),
   });
-  useEffect(() => {
-    if (!pickerOpen) return undefined;
-    let live = true;
-    listCannedReplies().then(
-      (replies) => {
-        if (live) setStored(replies);
-      },
-      (e: unknown) => {
-        if (live) reportError.current(t('inbox.canned.loadFailed', { reason: describeError(t, asAppError(e)) }));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [pickerOpen, t]);
 
   const addStarters = async () => {
     setAddingStarters(true);
@@ -173,9 +135,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
     setText(value);
     setCaret(at);
     setPickerIndex(0);
-    unsaved.current = value;
-    if (timer.current !== null) clearTimeout(timer.current);
-    timer.current = setTimeout(() => flush.current(), DRAFT_DEBOUNCE_MS);
+    draftSave.schedule(value);
   };
 
   const onChange = (event: ChangeEvent<HTMLTextAreaElement>) => {
@@ -232,9 +192,7 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
           outgoing.current = null;
           // Only what was sent is cleared: anything typed meanwhile stays.
           if (textRef.current === raw) {
-            if (timer.current !== null) clearTimeout(timer.current);
-            timer.current = null;
-            unsaved.current = null;
+            draftSave.cancel();
             textRef.current = '';
             setText('');
             setCaret(0);

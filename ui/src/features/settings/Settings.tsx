@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../kit/useQuery';
 import { desktopSettings, onDesktopSettings, setDesktopSettings, type DesktopSettings, type Language, type Session, type StaffUser } from '../../platform';
 import { currentLanguage, LANGUAGES } from '../../i18n';
 import { sendKey, setSendKey, type SendKey } from '../../kit/sendKey';
@@ -20,18 +21,8 @@ export function SettingsScreen({ session, user, onError }: Props) {
   // Null until the operating system has said (and where it cannot say).
   const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    desktopSettings().then(
-      (d) => live && setDesktop(d),
-      () => undefined,
-    );
-    const off = onDesktopSettings((d) => setDesktop(d));
-    return () => {
-      live = false;
-      off();
-    };
-  }, []);
+  useQuery(desktopSettings, [], { onData: setDesktop });
+  useEffect(() => onDesktopSettings((d) => setDesktop(d)), []);
 
   const changeDesktop = (next: DesktopSettings) => {
     setDesktopSettings(next).then(setDesktop, (e: unknown) => onError(describeError(t, asAppError(e))));

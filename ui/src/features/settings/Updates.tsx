@@ -1,6 +1,7 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkForUpdate, installUpdate, updateSetup, UpdateFailure, type UpdateOffer, type UpdateSetup } from '../../platform';
+import { useQuery } from '../../kit/useQuery';
 
 type Shown =
   | { kind: 'idle' }
@@ -17,16 +18,7 @@ export function UpdatesSettings() {
   const [shown, setShown] = useState<Shown>({ kind: 'idle' });
   const [failure, setFailure] = useState<UpdateFailure | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    updateSetup().then(
-      (s) => live && setSetup(s),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  useQuery(updateSetup, [], { onData: setSetup });
 
   if (!setup) return null;
 

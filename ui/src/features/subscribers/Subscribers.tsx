@@ -4,18 +4,18 @@ import { useTranslation } from 'react-i18next';
 import { SubscriberNote, SubscriberProfile, SubscriberTags } from '../../kit/SubscriberFacts';
 import { dateTime } from '../../kit/time';
 import {
-  listAccounts,
   listSubscribers,
   onInboxChanged,
   editSubscriberTags,
   setSubscriberNote,
-  type AccountListItem,
   type SubscriberFilter,
   type SubscriberListItem,
 } from '../../platform';
 import { Avatar } from '../../kit/Avatar';
 import { asAppError, describeError } from '../../kit/errors';
 import { FollowerImportPanel } from './FollowerImportPanel';
+import { useAccounts } from '../../kit/useAccounts';
+import { useQuery, useReloadKey } from '../../kit/useQuery';
 
 /** Subscribers read per page; scrolling near the end reads the next. */
 export const SUBSCRIBER_PAGE = 200;
@@ -40,12 +40,11 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const [text, setText] = useState('');
   const [filter, setFilter] = useState<SubscriberFilter>(EVERYONE);
   const [limit, setLimit] = useState(SUBSCRIBER_PAGE);
-  const [items, setItems] = useState<SubscriberListItem[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [accounts, setAccounts] = useState<AccountListItem[]>([]);
-  const [version, setVersion] = useState(0);
+  // Follows account changes (a new account's followers can be imported at once).
+  const accounts = useAccounts().active;
+  // Every read here follows the inbox's changes, and our own edits.
+  const [version, reload] = useReloadKey(onInboxChanged);
 
   const change = useCallback((patch: Partial<SubscriberFilter>) => {
     setFilter((f) => ({ ...f, ...patch }));
@@ -57,29 +56,11 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
     const timer = setTimeout(() => change({ text }), SUBSCRIBER_SEARCH_MS);
     return () => clearTimeout(timer);
   }, [text, change]);
-  useEffect(() => onInboxChanged(() => setVersion((v) => v + 1)), []);
-  useEffect(() => {
-    listAccounts().then(
-      (list) => setAccounts(list.filter((a) => !a.account.archived)),
-      () => undefined,
-    );
-  }, []);
-
-  useEffect(() => {
-    let live = true;
-    listSubscribers(filter, limit).then(
-      (page) => {
-        if (!live) return;
-        setItems(page.items);
-        setMore(page.more);
-        setError(null);
-      },
-      (e: unknown) => live && setError(t('subscribers.loadFailed', { reason: describeError(t, asAppError(e)) })),
-    );
-    return () => {
-      live = false;
-    };
-  }, [filter, limit, version, t]);
+  const page = useQuery(() => listSubscribers(filter, limit), [filter, limit, version]);
+  const items: SubscriberListItem[] | null = page.data?.items ?? null;
+  const more = page.data?.more ?? false;
+  // A failure shows until the next answer; the last list stays meanwhile.
+  const error = page.error ? t('subscribers.loadFailed', { reason: describeError(t, asAppError(page.error)) }) : null;
 
   const list = items ?? [];
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
@@ -136,11 +117,11 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
             onOpenConversation={onOpenConversation}
             onTags={async (add, remove) => {
               await editSubscriberTags(current.subscriber.id, add, remove);
-              setVersion((v) => v + 1);
+              reload();
             }}
             onNote={async (note, base) => {
               await setSubscriberNote(current.subscriber.id, note, base);
-              setVersion((v) => v + 1);
+              reload();
             }}
           />
         ) : (
