@@ -43,6 +43,8 @@ pub struct AppState {
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// The platform adapters (sandbox, WeChat, Alipay) behind one boundary.
     pub platforms: Arc<platform::Platforms>,
+    /// Each account's automatic-reply matcher, kept until its rules change.
+    pub auto_replies: Arc<platform::auto_reply::AutoReplies>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
     closing: tokio::sync::watch::Sender<bool>,
@@ -60,6 +62,7 @@ impl AppState {
             sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
             live,
             platforms: Arc::new(platform::Platforms::new(&ServerOptions::default())),
+            auto_replies: Arc::default(),
             closing,
         }
     }

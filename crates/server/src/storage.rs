@@ -275,6 +275,8 @@ pub trait Storage: Send + Sync + 'static {
     /// A subscriber's one conversation.
     async fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>>;
     async fn message(&self, id: &str) -> Result<Option<Message>>;
+    /// An account's automatic-reply rules, deleted ones too.
+    async fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<wicket_model::auto_reply::AutoReplyRule>>;
     async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>>;
     /// A conversation's messages in the order they were stored, after the
     /// position `after` (0 for all), without notes; and the new position.

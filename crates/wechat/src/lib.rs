@@ -58,7 +58,8 @@ pub use crypto::{
     WechatCrypto,
 };
 pub use message::{
-    parse_inbound, text_reply, Event, Inbound, InboundMessage, ScanCode, SelectedLocation, SentPictures, EMPTY_REPLY,
+    news_reply, parse_inbound, text_reply, Event, Inbound, InboundMessage, ScanCode, SelectedLocation, SentPictures,
+    EMPTY_REPLY,
 };
 pub use replay::{check_timestamp, ReplayError, DEFAULT_REPLAY_WINDOW_SECS};
 pub use xml::{XmlError, MAX_BODY_BYTES, MAX_XML_BYTES};

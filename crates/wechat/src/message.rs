@@ -301,6 +301,33 @@ pub fn text_reply(to_user_name: &str, from_user_name: &str, create_time: i64, co
     out
 }
 
+/// A passive news reply carrying one article card (WeChat takes one when
+/// answering a subscriber's message, up to eight for events).
+pub fn news_reply(
+    to_user_name: &str,
+    from_user_name: &str,
+    create_time: i64,
+    title: &str,
+    description: &str,
+    pic_url: &str,
+    url: &str,
+) -> String {
+    let mut out = String::with_capacity(320 + title.len() + description.len() + pic_url.len() + url.len());
+    out.push_str("<xml>");
+    xml::push_cdata(&mut out, "ToUserName", to_user_name);
+    xml::push_cdata(&mut out, "FromUserName", from_user_name);
+    xml::push_text(&mut out, "CreateTime", &create_time.to_string());
+    xml::push_cdata(&mut out, "MsgType", "news");
+    xml::push_text(&mut out, "ArticleCount", "1");
+    out.push_str("<Articles><item>");
+    xml::push_cdata(&mut out, "Title", title);
+    xml::push_cdata(&mut out, "Description", description);
+    xml::push_cdata(&mut out, "PicUrl", pic_url);
+    xml::push_cdata(&mut out, "Url", url);
+    out.push_str("</item></Articles></xml>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
+use wicket_model::auto_reply::{self, Stimulus};
 use wicket_model::conversation::{MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::Inbound;
 use wicket_wechat::{CallbackQuery, Event, Inbound as Inbound_, DEFAULT_REPLAY_WINDOW_SECS, EMPTY_REPLY};
@@ -163,18 +164,22 @@ pub(super) async fn callback(
         Ok(opened) => opened,
         Err(e) => return refuse(&state, &account, e.to_string()),
     };
-    let message = opened.message;
+    let message = &opened.message;
     let mut bodies: Vec<(MessageBody, &str)> = wechat::to_body(&message.kind).map(|b| (b, "")).into_iter().collect();
+    // A follow through a parameter QR code is greeted once, for its scene.
+    let mut follow_scene: Option<String> = None;
     if bodies.is_empty() {
         tracing::info!(account = %account, kind = ?message.kind, "a WeChat platform report, not a subscriber's message");
     }
     if let Inbound_::Event(Event::Subscribe { scene: Some(scene), .. }) = &message.kind {
         // Followed through a parameter QR code (`qrscene_…`): the follow, then the scan.
         if !scene.is_empty() {
-            let scene = scene.chars().take(wicket_model::conversation::limits::SCENE_MAX_CHARS).collect();
+            let scene: String = scene.chars().take(wicket_model::conversation::limits::SCENE_MAX_CHARS).collect();
+            follow_scene = Some(scene.clone());
             bodies.push((MessageBody::Event(SubscriberEvent::Scan { scene }), "#scan"));
         }
     }
+    let mut passive: Option<wicket_model::conversation::Message> = None;
     for (mut body, part) in bodies {
         if let MessageBody::Event(SubscriberEvent::MenuTap { key, label }) = &mut body {
             // The tap shows the button's name, as the published menu has it.
@@ -190,15 +195,34 @@ pub(super) async fn callback(
             platform: PLATFORM.into(),
             platform_user_id: message.from_user_name.clone(),
             display_name: wechat::display_name(&message.from_user_name),
-            platform_msg_id: Some(wechat::platform_msg_id(&message, part)),
+            platform_msg_id: Some(wechat::platform_msg_id(message, part)),
             body,
         };
-        let id = wechat::message_id(&account, &message, part);
-        match platform::receive(&state, inbound, id).await {
+        let stimulus = match (&inbound.body, &follow_scene) {
+            (MessageBody::Event(SubscriberEvent::Follow), Some(scene)) => {
+                Some(Stimulus::Followed { scene: Some(scene.clone()) })
+            }
+            (MessageBody::Event(SubscriberEvent::Scan { .. }), Some(_)) => None,
+            (body, _) => Stimulus::of(body),
+        };
+        let id = wechat::message_id(&account, message, part);
+        match platform::receive_answering(&state, inbound, id.clone(), stimulus, true).await {
             Ok(received) if !received.new => {
                 tracing::debug!(account = %account, key = %message.dedup_key(), "a callback WeChat sent again");
+                // The answer to the first try may not have arrived: the
+                // same passive reply again.
+                if passive.is_none() {
+                    passive = match state.storage.message(&auto_reply::reply_id(&id, 0)).await {
+                        Ok(found) => found.filter(|m| m.auto_reply.as_ref().is_some_and(|mark| mark.passive)),
+                        Err(_) => None,
+                    };
+                }
             }
-            Ok(_) => {}
+            Ok(received) => {
+                if passive.is_none() {
+                    passive = received.replies.into_iter().find(|m| m.auto_reply.as_ref().is_some_and(|a| a.passive));
+                }
+            }
             Err(e) => {
                 // Not "success": WeChat sends it again.
                 tracing::warn!(account = %account, error = %e.0.message, "a WeChat message could not be stored");
@@ -216,5 +240,25 @@ pub(super) async fn callback(
     tokio::spawn(async move {
         later.platforms.wechat.update_state(&later, &account, |s| s.last_callback_at = Some(now)).await;
     });
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], EMPTY_REPLY).into_response()
+    match passive.and_then(|reply| passive_xml(message, &reply.body, now.div_euclid(1000))) {
+        Some(xml) => {
+            let nonce = uuid::Uuid::new_v4().simple().to_string();
+            let body = crypto.seal_reply(&opened, &xml, now.div_euclid(1000), &nonce[..16]);
+            ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
+        }
+        None => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], EMPTY_REPLY).into_response(),
+    }
+}
+
+/// The passive reply's XML for an automatic reply: to the subscriber, from
+/// the account's original ID (the callback's ToUserName).
+fn passive_xml(message: &wicket_wechat::InboundMessage, body: &MessageBody, now_unix: i64) -> Option<String> {
+    let (to, from) = (&message.from_user_name, &message.to_user_name);
+    match body {
+        MessageBody::Text { text } => Some(wicket_wechat::text_reply(to, from, now_unix, text)),
+        MessageBody::Article { title, description, url, image_url } => {
+            Some(wicket_wechat::news_reply(to, from, now_unix, title, description, image_url, url))
+        }
+        _ => None,
+    }
 }

@@ -10,6 +10,7 @@
 //!   the [`Platform`] of the subscriber's platform. Adding a platform adds an
 //!   adapter and one line in [`Platforms::for_platform`]; no handler changes.
 
+pub mod auto_reply;
 pub mod connections;
 pub mod import;
 pub mod outbound;
@@ -19,6 +20,7 @@ pub mod store;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use wicket_model::auto_reply::Stimulus;
 use wicket_model::conversation::{Message, Subscriber};
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
 use wicket_model::follower_import::FollowerProfile;
@@ -197,11 +199,13 @@ impl Platforms {
 }
 
 /// What [`receive`] stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Received {
     pub message_id: String,
     /// False when the platform sent it before (a retried callback).
     pub new: bool,
+    /// The automatic replies stored with it, in order.
+    pub replies: Vec<Message>,
 }
 
 /// The one path a subscriber's message or event takes into Wicket: the
@@ -211,14 +215,51 @@ pub struct Received {
 /// id for the message; deriving it from the platform's id makes a retry find
 /// the same row. The commit is on disk before this returns.
 pub async fn receive(state: &AppState, inbound: Inbound, message_id: String) -> Result<Received, ApiError> {
+    let stimulus = Stimulus::of(&inbound.body);
+    receive_answering(state, inbound, message_id, stimulus, false).await
+}
+
+/// [`receive`], answering `stimulus` with the account's automatic replies
+/// (`None`: no answer) in the same decision. With `passive` the first reply
+/// that fits is marked as going in the platform callback's own answer
+/// (WeChat's passive reply), which the caller then sends.
+pub async fn receive_answering(
+    state: &AppState,
+    inbound: Inbound,
+    message_id: String,
+    stimulus: Option<Stimulus>,
+    passive: bool,
+) -> Result<Received, ApiError> {
+    // The matcher is read before the transaction; a failure to read the
+    // rules leaves the message unanswered rather than unstored.
+    let matcher = match &stimulus {
+        Some(_) => match state.auto_replies.matcher(state, &inbound.account_id).await {
+            Ok(matcher) => Some(matcher),
+            Err(e) => {
+                tracing::error!(account = %inbound.account_id, error = %e, "cannot read the automatic-reply rules");
+                None
+            }
+        },
+        None => None,
+    };
+    // One reply of a rule in "one at random" mode is picked with this.
+    let seed: u64 = rand::random();
     let ids = NewIds {
         subscriber: uuid::Uuid::new_v4().to_string(),
         conversation: uuid::Uuid::new_v4().to_string(),
         message: message_id.clone(),
     };
     let now = state.clock.now();
-    let decide =
-        Box::new(move |world: &dyn wicket_model::World| conversation_rules::receive(world, &inbound, &ids, now));
+    let decide = Box::new(move |world: &dyn wicket_model::World| {
+        let mut changes = conversation_rules::receive(world, &inbound, &ids, now)?;
+        if let (Some(matcher), Some(stimulus)) = (&matcher, &stimulus) {
+            let mut pick = |n: usize| (seed % n.max(1) as u64) as usize;
+            let mut replies =
+                wicket_model::auto_reply::answer(world, matcher, stimulus, &changes, passive, now, &mut pick)?;
+            changes.append(&mut replies);
+        }
+        Ok(changes)
+    });
     // Durably: the platform is told "received" (and does not send it again) after this.
     let recorded = state.storage.platforms().record_durably(decide, now).await?.map_err(ApiError)?;
     let conversations: Vec<String> = recorded
@@ -230,8 +271,16 @@ pub async fn receive(state: &AppState, inbound: Inbound, message_id: String) -> 
         })
         .collect();
     let new = recorded.changes.iter().any(|c| matches!(c, wicket_model::Change::Message(_)));
+    let replies = recorded
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            wicket_model::Change::Message(m) if m.auto_reply.is_some() => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
     if !recorded.changes.is_empty() {
         state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
     }
-    Ok(Received { message_id, new })
+    Ok(Received { message_id, new, replies })
 }

@@ -595,6 +595,11 @@ impl Storage for SqliteStorage {
         self.run(move |conn| inbox::one(conn, "messages", &id)).await
     }
 
+    async fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<wicket_model::auto_reply::AutoReplyRule>> {
+        let account_id = account_id.to_owned();
+        self.run(move |conn| world::auto_reply_rules(conn, &account_id)).await
+    }
+
     async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>> {
         let conversation_id = conversation_id.to_owned();
         self.run(move |conn| inbox::messages(conn, &conversation_id, &page)).await

@@ -136,7 +136,8 @@ impl PlatformStore for SqliteStorage {
                      JOIN subscribers s ON s.id = cv.subscriber_id
                      WHERE c.seq > ?1 AND c.seq <= ?2 AND c.kind = 'message'
                        AND m.direction = 'outbound' AND s.platform <> 'sandbox'
-                       AND json_extract(m.body, '$.delivery.state') = 'sent'",
+                       AND json_extract(m.body, '$.delivery.state') = 'sent'
+                       AND coalesce(json_extract(m.body, '$.auto_reply.passive'), 0) = 0",
                     params![cursor, last, now],
                 )
                 .map_err(sql)?;

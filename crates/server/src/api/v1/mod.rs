@@ -282,9 +282,18 @@ pub(super) async fn push(
         .filter(|m| !matches!(m.permission(), wicket_model::Permission::ManageAccounts))
         .map(|m| m.target_id().to_owned())
         .collect();
+    let rules_changed = mutations.iter().any(|m| {
+        matches!(
+            m.mutation,
+            Ok(wicket_model::Mutation::SaveAutoReplyRule(_) | wicket_model::Mutation::DeleteAutoReplyRule { .. })
+        )
+    });
     let before = state.storage.last_seq().await?;
     let response = state.storage.push(&request.client_id, &staff.user.id, mutations, apply, now).await?;
     let after = state.storage.last_seq().await?;
+    if rules_changed {
+        state.auto_replies.forget();
+    }
     if after > before {
         state.announce(crate::LiveEvent::Changes { seq: after, conversations: touched });
     }
