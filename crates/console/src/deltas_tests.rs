@@ -6,8 +6,9 @@ use wicket_model::inbox::{InboxFilter, InboxScope};
 use wicket_model::{NewStaff, Role};
 
 use super::*;
-use crate::test_support::{eventually, start_server, team_with_account, Subscriber, Team, PASSWORD};
+use crate::test_support::{team_with_account, Team, PASSWORD, WAIT};
 use crate::tests::{quiet, until_synced};
+use wicket_test_support::{eventually, start_server_on, SandboxSubscriber};
 
 fn everything() -> InboxFilter {
     InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false }
@@ -27,12 +28,12 @@ async fn offline_label_and_tag_additions_on_two_consoles_both_survive_and_two_no
         Console::with_tokens(elsewhere.path(), TokenStore::file_only(&elsewhere.path().join("sessions")), quiet());
     colleague.sign_in(&server.base_url(), "xiaoli", PASSWORD).await.unwrap();
 
-    let mut subscriber = Subscriber { base: server.base_url(), account, cookie: None, http: reqwest::Client::new() };
-    subscriber.call(reqwest::Method::POST, "follow", None).await;
+    let mut subscriber = SandboxSubscriber::new(&server.base_url(), &account);
+    subscriber.expect(reqwest::Method::POST, "follow", None).await;
     subscriber.say("s-1", "还有燕麦拿铁吗？").await;
     let mut conversation = String::new();
     for console in [&boss, &colleague] {
-        conversation = eventually("the message reaches both consoles", async || {
+        conversation = eventually("the message reaches both consoles", WAIT, async || {
             console.sync_now().await;
             console.conversations(everything()).await.unwrap().into_iter().next().map(|c| c.conversation.id)
         })
@@ -53,7 +54,7 @@ async fn offline_label_and_tag_additions_on_two_consoles_both_survive_and_two_no
         assert_eq!((shown.subscriber.tags, shown.subscriber.note.as_str()), (vec![tag.to_owned()], note));
     }
 
-    let server = start_server(server_dir.path(), addr).await;
+    let server = start_server_on(server_dir.path(), addr).await;
     for console in [&boss, &colleague, &boss] {
         console.sync_now().await;
         until_synced(console).await;
@@ -61,7 +62,7 @@ async fn offline_label_and_tag_additions_on_two_consoles_both_survive_and_two_no
     let mut notes = Vec::new();
     for (console, _, _, note) in edits {
         // Each console has sent its own; the other's arrives with a pull.
-        let info = eventually("each console holds both consoles' changes", async || {
+        let info = eventually("each console holds both consoles' changes", WAIT, async || {
             console.sync_now().await;
             let info = console.thread_info(conversation.clone()).await.unwrap();
             (info.conversation.labels.len() == 2 && info.subscriber.tags.len() == 2).then_some(info)

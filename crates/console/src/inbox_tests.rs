@@ -5,8 +5,9 @@ use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
 
 use super::*;
-use crate::test_support::{eventually, start_server, team_with_account, Subscriber, Team};
+use crate::test_support::{team_with_account, Team, WAIT};
 use crate::tests::{quiet, until_synced};
+use wicket_test_support::{eventually, start_server_on, SandboxSubscriber};
 
 fn everything() -> InboxFilter {
     InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false }
@@ -17,11 +18,11 @@ async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
     let Team { server_dir, server, addr, console_dir: _console_dir, console, account } =
         team_with_account("招商银行信用卡").await;
 
-    let mut subscriber = Subscriber { base: server.base_url(), account, cookie: None, http: reqwest::Client::new() };
-    subscriber.call(reqwest::Method::POST, "follow", None).await;
+    let mut subscriber = SandboxSubscriber::new(&server.base_url(), &account);
+    subscriber.expect(reqwest::Method::POST, "follow", None).await;
     subscriber.say("s-1", "请问我的还款日是哪天？").await;
 
-    let item = eventually("the subscriber's message reaches the inbox", async || {
+    let item = eventually("the subscriber's message reaches the inbox", WAIT, async || {
         let list = console.conversations(everything()).await.unwrap();
         list.into_iter().find(|c| c.conversation.preview.contains("还款日"))
     })
@@ -49,7 +50,7 @@ async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
 
     // Offline: the reply is kept, shown as queued, and goes once when the server is back.
     server.stop().await;
-    let queued = eventually("the console sees the server is gone", async || {
+    let queued = eventually("the console sees the server is gone", WAIT, async || {
         let sent = console.send_reply(conversation.clone(), "还有问题吗？".into(), false, "reply-2".into()).await;
         let sent = sent.unwrap();
         (console.sync_status().await.connection != Connection::Online).then_some(sent)
@@ -63,7 +64,7 @@ async fn staff_answer_once_online_and_offline_and_nothing_is_lost() {
     assert_eq!(preview, "还有问题吗？", "the list shows the queued reply at once");
     console.save_draft(conversation.clone(), "half a sentence".into()).await.unwrap();
 
-    let server = start_server(server_dir.path(), addr).await;
+    let server = start_server_on(server_dir.path(), addr).await;
     console.sync_now().await;
     until_synced(&console).await;
     assert_eq!(subscriber.replies().await, ["每月 5 日", "还有问题吗？"], "the queued reply arrived once");

@@ -10,7 +10,8 @@ use wicket_model::PlatformProfile;
 use super::*;
 use crate::tests::until_synced;
 
-use crate::test_support::{start_server, team_with_account, Team, PASSWORD};
+use crate::test_support::{team_with_account, Team, PASSWORD};
+use wicket_test_support::start_server_on;
 
 fn with_notices(titles: &[&str]) -> wicket_model::layout::Layout {
     let modules = titles
@@ -89,10 +90,7 @@ async fn a_draft_is_saved_published_offline_and_a_colleagues_save_is_never_overw
     server.stop().await;
     let queued = console.publish_layout(account.clone()).await.unwrap();
     assert_eq!(queued.publish, Some(PublishState::Queued), "the publish waits for the server");
-    let server = {
-        let config = ServerConfig { data_dir: server_dir.path().to_owned(), listen: addr };
-        wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-    };
+    let server = start_server_on(server_dir.path(), addr).await;
     console.sync_now().await;
     until_draft(&console, &account, "the layout is published", |d| {
         d.publish == Some(PublishState::Published { version: 1 })
@@ -221,7 +219,7 @@ async fn a_colleagues_save_is_never_overwritten_when_the_designer_is_reopened_or
     let waiting = console.save_layout(account.clone(), offline.clone(), resolved.loaded_revision).await.unwrap();
     assert_eq!(waiting.sync, LayoutSyncState::Waiting, "offline, the edit waits on this computer");
     console.shutdown().await;
-    let server = start_server(server_dir.path(), addr).await;
+    let server = start_server_on(server_dir.path(), addr).await;
     let later = with_notices(&["同事的新版本"]);
     assert_eq!(colleague.save(&account, &later).await, 4);
 

@@ -6,8 +6,9 @@ use serde_json::Value;
 use wicket_model::inbox::{InboxFilter, InboxScope, MessageState};
 
 use super::*;
-use crate::test_support::{eventually, start_server, team_with_account, Subscriber, Team};
+use crate::test_support::{team_with_account, Team, WAIT};
 use crate::tests::{quiet, until_synced};
+use wicket_test_support::{eventually, start_server_on, SandboxSubscriber};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR an image staff attach";
 const GIF: &[u8] = b"GIF89a a subscriber's picture";
@@ -18,11 +19,11 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
         team_with_account("招商银行信用卡").await;
     let base = server.base_url();
 
-    let mut subscriber = Subscriber { base: base.clone(), account, cookie: None, http: reqwest::Client::new() };
+    let mut subscriber = SandboxSubscriber::new(&base.clone(), &account);
     subscriber.say("s-1", "能发一张截图吗？").await;
     let everything =
         InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false };
-    let conversation = eventually("the subscriber's message reaches the inbox", async || {
+    let conversation = eventually("the subscriber's message reaches the inbox", WAIT, async || {
         console.conversations(everything.clone()).await.unwrap().into_iter().next().map(|c| c.conversation.id)
     })
     .await;
@@ -32,7 +33,7 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     let id = hex::encode(Sha256::digest(PNG));
 
     server.stop().await;
-    eventually("the console sees the server is gone", async || {
+    eventually("the console sees the server is gone", WAIT, async || {
         console.sync_now().await;
         (console.sync_status().await.connection != Connection::Online).then_some(())
     })
@@ -56,15 +57,15 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     assert_eq!(console.media("0".repeat(64)).await.unwrap(), None, "offline and never seen: nothing to show");
     assert_eq!(console.media("../../etc/passwd".into()).await.unwrap(), None, "only image ids");
 
-    let server = start_server(server_dir.path(), addr).await;
+    let server = start_server_on(server_dir.path(), addr).await;
     console.sync_now().await;
     until_synced(&console).await;
-    let page = subscriber.call(reqwest::Method::GET, "messages", None).await;
+    let page = subscriber.expect(reqwest::Method::GET, "messages", None).await;
     let images: Vec<&Value> =
         page["messages"].as_array().unwrap().iter().filter(|m| m["body"]["type"] == "image").collect();
     assert_eq!(images.len(), 1, "the subscriber received the image once: {page}");
     assert_eq!(images[0]["body"]["url"], format!("/s/media/{id}"));
-    let served = subscriber.http.get(format!("{base}/s/media/{id}")).send().await.unwrap();
+    let served = reqwest::get(format!("{base}/s/media/{id}")).await.unwrap();
     assert_eq!(served.status(), reqwest::StatusCode::OK, "the image reached the server with its reply");
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
     let state = console.conversation_messages(conversation, None, 50).await.unwrap().messages.last().unwrap().state;
@@ -72,11 +73,12 @@ async fn an_image_sent_offline_is_queued_then_uploaded_before_its_reply_and_rece
     // The subscriber's own image: fetched from the server once, then shown offline too.
     let image = format!("data:image/gif;base64,{}", base64::engine::general_purpose::STANDARD.encode(GIF));
     let body = serde_json::json!({"client_msg_id": "s-img", "body": {"type": "image", "data_url": image}});
-    subscriber.call(reqwest::Method::POST, "messages", Some(body)).await;
+    subscriber.expect(reqwest::Method::POST, "messages", Some(body)).await;
     let theirs = hex::encode(Sha256::digest(GIF));
-    let fetched =
-        eventually("the subscriber's image can be fetched", async || console.media(theirs.clone()).await.unwrap())
-            .await;
+    let fetched = eventually("the subscriber's image can be fetched", WAIT, async || {
+        console.media(theirs.clone()).await.unwrap()
+    })
+    .await;
     assert_eq!((fetched.mime.as_str(), fetched.bytes.as_slice()), ("image/gif", GIF));
     server.stop().await;
     let offline = console.media(theirs).await.unwrap().expect("kept for offline use");

@@ -1,78 +1,17 @@
-//! What the console's tests against a real server share: the server on
-//! loopback, a subscriber's browser on its sandbox platform, and waiting.
+//! What the console's tests against a real server share besides
+//! wicket-test-support: a team server with a signed-in console, and the
+//! WeChat and Alipay set-ups.
 
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
-use wicket_server::{RunningServer, ServerConfig, SystemClock};
+use wicket_server::RunningServer;
+use wicket_test_support::start_server;
 
-pub(crate) async fn start_server(data: &Path, listen: std::net::SocketAddr) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen };
-    wicket_server::start(config, Arc::new(SystemClock)).await.unwrap()
-}
-
-/// A subscriber's browser on the sandbox platform, keeping its cookie.
-pub(crate) struct Subscriber {
-    pub(crate) base: String,
-    pub(crate) account: String,
-    pub(crate) cookie: Option<String>,
-    pub(crate) http: reqwest::Client,
-}
-
-impl Subscriber {
-    pub(crate) async fn call(&mut self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/s/api/{}/{path}", self.base, self.account);
-        let mut request = self.http.request(method, url);
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        if let Some(set) = response.headers().get("set-cookie") {
-            self.cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_owned());
-        }
-        assert!(response.status().is_success(), "the sandbox accepts {path}");
-        response.json().await.unwrap_or(Value::Null)
-    }
-
-    pub(crate) async fn say(&mut self, id: &str, text: &str) {
-        let body = json!({"client_msg_id": id, "body": {"type": "text", "text": text}});
-        self.call(reqwest::Method::POST, "messages", Some(body)).await;
-    }
-
-    /// The staff replies this subscriber has received.
-    pub(crate) async fn replies(&mut self) -> Vec<String> {
-        let answer = self.call(reqwest::Method::GET, "messages", None).await;
-        answer["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["direction"] == "outbound")
-            .map(|m| m["body"]["text"].as_str().unwrap_or_default().to_owned())
-            .collect()
-    }
-}
-
-/// Waits (30 s at most) until `check` finds something; panics with `what`.
-pub(crate) async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            if let Some(found) = check().await {
-                return found;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .unwrap_or_else(|_| panic!("timed out waiting until {what}"))
-}
+/// How long the console's tests wait for something to happen.
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
 /// The owner's password on the test servers.
-pub(crate) const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = wicket_test_support::OWNER_PASSWORD;
 
 /// A team server on loopback with its owner, a console signed in to it from
 /// a fresh data folder, and one synced WeChat account.
@@ -87,7 +26,7 @@ pub(crate) struct Team {
 
 pub(crate) async fn team_with_account(name: &str) -> Team {
     let server_dir = tempfile::tempdir().unwrap();
-    let server = start_server(server_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let server = start_server(server_dir.path()).await;
     server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
     let console_dir = tempfile::tempdir().unwrap();
     let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
@@ -113,7 +52,8 @@ pub(crate) mod wechat {
     use std::sync::Arc;
 
     use wicket_model::wechat::{WechatConnect, WechatMode};
-    use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+    use wicket_server::{ServerOptions, SystemClock};
+    use wicket_test_support::TestServer;
     use wicket_wechat_double::{AccountSpec, Double, Mode, RunningDouble};
 
     use super::PASSWORD;
@@ -137,11 +77,11 @@ pub(crate) mod wechat {
 
     pub(crate) struct Setup {
         pub(crate) double: RunningDouble,
-        pub(crate) server: RunningServer,
+        pub(crate) server: TestServer,
         pub(crate) console: Console,
         pub(crate) account: String,
-        /// The server's and the console's folders, kept while they run.
-        pub(crate) dirs: (tempfile::TempDir, tempfile::TempDir),
+        /// The console's folder, kept while it runs.
+        pub(crate) dirs: tempfile::TempDir,
     }
 
     impl Setup {
@@ -162,16 +102,8 @@ pub(crate) mod wechat {
             if !followers.is_empty() {
                 double.add_followers(APP_ID, followers).unwrap();
             }
-            let server_dir = tempfile::tempdir().unwrap();
-            let options = ServerOptions {
-                wechat_api_base: double.base_url(),
-                secrets_key_file: Some(server_dir.path().join("secrets.key")),
-                ..ServerOptions::default()
-            };
-            let config =
-                ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-            let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-            server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+            let options = ServerOptions { wechat_api_base: double.base_url(), ..ServerOptions::default() };
+            let server = TestServer::start_with(Arc::new(SystemClock), options).await;
             let console_dir = tempfile::tempdir().unwrap();
             let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
             let console = Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
@@ -185,7 +117,7 @@ pub(crate) mod wechat {
             };
             let account = console.create_account(draft).await.unwrap().account.id;
             crate::tests::until_synced(&console).await;
-            Setup { double, server, console, account, dirs: (server_dir, console_dir) }
+            Setup { double, server, console, account, dirs: console_dir }
         }
     }
 }
@@ -200,7 +132,8 @@ pub(crate) mod alipay {
 
     use wicket_alipay_double::{AccountSpec, Double, RunningDouble};
     use wicket_model::alipay::{AlipayCharset, AlipayConnect};
-    use wicket_server::{RunningServer, ServerConfig, ServerOptions, SystemClock};
+    use wicket_server::{ServerOptions, SystemClock};
+    use wicket_test_support::TestServer;
 
     use super::PASSWORD;
     use crate::Console;
@@ -221,27 +154,22 @@ pub(crate) mod alipay {
 
     pub(crate) struct Setup {
         pub(crate) double: RunningDouble,
-        pub(crate) server: RunningServer,
+        pub(crate) server: TestServer,
         pub(crate) console: Console,
         pub(crate) account: String,
-        /// The server's and the console's folders, kept while they run.
-        pub(crate) dirs: (tempfile::TempDir, tempfile::TempDir),
+        /// The console's folder, kept while it runs.
+        pub(crate) dirs: tempfile::TempDir,
     }
 
     impl Setup {
         /// `followers` are on the Alipay account before anything starts.
         pub(crate) async fn start(followers: &[String]) -> Setup {
             let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-            let server_dir = tempfile::tempdir().unwrap();
             let options = ServerOptions {
                 alipay_api_base: format!("{}/gateway.do", double.base_url()),
-                secrets_key_file: Some(server_dir.path().join("secrets.key")),
                 ..ServerOptions::default()
             };
-            let config =
-                ServerConfig { data_dir: server_dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-            let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.unwrap();
-            server.state.create_owner("boss", "Boss", PASSWORD).await.unwrap();
+            let server = TestServer::start_with(Arc::new(SystemClock), options).await;
             let console_dir = tempfile::tempdir().unwrap();
             let tokens = crate::TokenStore::file_only(&console_dir.path().join("sessions"));
             let console = Console::with_tokens(console_dir.path(), tokens, crate::tests::quiet());
@@ -271,7 +199,7 @@ pub(crate) mod alipay {
             if !followers.is_empty() {
                 double.add_followers(APP_ID, followers).unwrap();
             }
-            Setup { double, server, console, account, dirs: (server_dir, console_dir) }
+            Setup { double, server, console, account, dirs: console_dir }
         }
     }
 }

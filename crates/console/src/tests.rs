@@ -3,9 +3,7 @@ use std::time::Duration;
 use super::*;
 use wicket_model::PlatformProfile;
 
-pub(crate) fn quiet() -> SyncListener {
-    Arc::new(|_| {})
-}
+pub(crate) use wicket_test_support::quiet;
 
 fn console(dir: &Path) -> Console {
     Console::with_tokens(dir, TokenStore::file_only(&dir.join("sessions")), quiet())
@@ -102,10 +100,7 @@ async fn rename_and_archive_show_at_once() {
 #[tokio::test]
 async fn team_sign_in_reports_wrong_passwords_and_unreachable_servers() {
     let dir = tempfile::tempdir().unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: server_dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(SystemClock)).await.unwrap();
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+    let server = wicket_test_support::TestServer::start().await;
     let console = console(dir.path());
 
     let wrong = console.sign_in(&server.base_url(), "boss", "nope").await.unwrap_err();

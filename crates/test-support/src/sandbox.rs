@@ -50,6 +50,13 @@ impl SandboxSubscriber {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A call expected to succeed: its body as JSON.
+    pub async fn expect(&mut self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let (status, answer) = self.call(method.clone(), path, body).await;
+        assert!(status.is_success(), "expected the sandbox to take {method} {path}, it answered {status}: {answer}");
+        answer
+    }
+
     /// Sends `text` as message `id` (the web app's `client_msg_id`): the
     /// status and the answer, for tests of refusals.
     pub async fn try_say(&mut self, id: &str, text: &str) -> (StatusCode, Value) {

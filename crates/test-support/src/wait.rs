@@ -1,6 +1,5 @@
 //! Waiting until something holds, bounded, and saying what was awaited.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// What a check finds: `true`, or `Some(value)`.
@@ -30,12 +29,10 @@ const PAUSE: Duration = Duration::from_millis(50);
 /// `Some`), at most for `timeout`, and gives back what it found. Past the
 /// timeout it panics with "timed out after …s waiting until {what}", so
 /// `what` should say the awaited state in words ("the reply shows as sent").
-pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F) -> <Fut::Output as Found>::Value
-where
-    F: FnMut() -> Fut,
-    Fut: Future,
-    Fut::Output: Found,
-{
+///
+/// `check` is an async closure (`async || …`) or a closure returning a
+/// future (`|| async { … }`).
+pub async fn eventually<R: Found>(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> R) -> R::Value {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(found) = check().await.found() {
