@@ -1,19 +1,9 @@
-import { useCallback, useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  alipayConnection,
-  connectAlipay,
-  disconnectAlipay,
-  session,
-  testAlipay,
-  type AlipayCharset,
-  type AlipayConnection,
-  type AlipayPanel,
-  type AlipayTest,
-} from '../../platform';
+import { alipayConnection, connectAlipay, disconnectAlipay, testAlipay, type AlipayCharset, type AlipayConnection, type AlipayPanel } from '../../platform';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
-import { formatTime } from '../../kit/time';
 import { useFieldForm } from '../../kit/useFieldForm';
+import { AppIdField, ConnectionState, CopyButton, enterSaves, FieldErrors, PanelPending, SaveRow, TestRow, useConnectionPanel, useConnectionTest, useCopy } from './connection';
 
 /** What an issue key looks like (`alipay.gateway.unverified`), as opposed to a sentence. */
 const ISSUE_KEY = /^[a-z_]+(\.[a-z0-9_]+)+$/;
@@ -22,13 +12,6 @@ const CHARSETS: readonly AlipayCharset[] = ['utf-8', 'gbk'];
 type Key = 'app_private_key' | 'alipay_public_key';
 const KEYS: readonly Key[] = ['app_private_key', 'alipay_public_key'];
 const FIELDS: readonly string[] = ['app_id', ...KEYS, 'charset'];
-
-type Load =
-  | { state: 'loading' }
-  | { state: 'notAllowed' }
-  | { state: 'offline' }
-  | { state: 'failed'; message: string }
-  | { state: 'ready'; panel: AlipayPanel };
 
 type Draft = { app_id: string; charset: AlipayCharset } & Record<Key, string>;
 
@@ -46,67 +29,17 @@ function draftOf(connection: AlipayConnection | null): Draft {
  * server only, so offline it says so. What was typed stays after a refusal.
  */
 export function AlipayConnectionSection({ accountId }: { accountId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const id = useId();
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [draft, setDraft] = useState<Draft>(draftOf(null));
   const [notice, setNotice] = useState<string | null>(null);
-  const [test, setTest] = useState<{ busy: boolean; answer: AlipayTest | null; failure: string | null }>({ busy: false, answer: null, failure: null });
-  const [copied, setCopied] = useState<{ what: string; ok: boolean } | null>(null);
   const [disconnect, setDisconnect] = useState<{ confirming: boolean; busy: boolean; failure: string | null }>({ confirming: false, busy: false, failure: null });
+  const copy = useCopy();
   const form = useFieldForm(FIELDS, (e) => describeError(t, asAppError(e)));
+  const { load, show, refresh } = useConnectionPanel(accountId, alipayConnection, (panel: AlipayPanel) => setDraft(draftOf(panel.connection)));
+  const { test, start: onTest, reset: resetTest } = useConnectionTest(() => testAlipay(accountId), refresh);
 
-  const show = useCallback((panel: AlipayPanel) => {
-    setLoad({ state: 'ready', panel });
-    setDraft(draftOf(panel.connection));
-  }, []);
-
-  const fail = useCallback(
-    (e: unknown) => {
-      const error = asAppError(e);
-      if (error.code === 'offline') setLoad({ state: 'offline' });
-      else if (error.code === 'forbidden') setLoad({ state: 'notAllowed' });
-      else setLoad({ state: 'failed', message: describeError(t, error) });
-    },
-    [t],
-  );
-
-  useEffect(() => {
-    let live = true;
-    session()
-      .then((current) => {
-        if (!current.permissions.includes('manage_accounts')) {
-          if (live) setLoad({ state: 'notAllowed' });
-          return;
-        }
-        return alipayConnection(accountId).then((panel) => {
-          if (live) show(panel);
-        });
-      })
-      .catch((e: unknown) => {
-        if (live) fail(e);
-      });
-    return () => {
-      live = false;
-    };
-  }, [accountId, show, fail]);
-
-  if (load.state !== 'ready') {
-    const line =
-      load.state === 'loading'
-        ? t('alipayConnection.loading')
-        : load.state === 'failed'
-          ? load.message
-          : t(`alipayConnection.${load.state}`);
-    return (
-      <fieldset className="field-group" data-testid="alipay-connection">
-        <legend>{t('alipayConnection.title')}</legend>
-        <p className={load.state === 'failed' ? 'form-error' : 'muted'} data-testid={`alipay-${load.state}`}>
-          {line}
-        </p>
-      </fieldset>
-    );
-  }
+  if (load.state !== 'ready') return <PanelPending side="alipay" load={load} />;
 
   const saved = load.panel.connection;
   const edit = <K extends keyof Draft>(key: K, value: Draft[K]) => {
@@ -130,34 +63,10 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
       (panel) => {
         show(panel);
         setNotice(t('alipayConnection.saved'));
-        setTest({ busy: false, answer: null, failure: null });
+        resetTest();
         setDisconnect({ confirming: false, busy: false, failure: null });
       },
     );
-  };
-
-  // Enter in the app id saves the connection, not the dialog's other form.
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      onSave();
-    }
-  };
-
-  const onTest = () => {
-    setTest({ busy: true, answer: null, failure: null });
-    testAlipay(accountId)
-      .then(
-        (answer) => {
-          setTest({ busy: false, answer, failure: null });
-          // The test changed the state (its last error).
-          return alipayConnection(accountId).then((panel) =>
-            setLoad((current) => (current.state === 'ready' ? { state: 'ready', panel } : current)),
-          );
-        },
-        (e: unknown) => setTest({ busy: false, answer: null, failure: describeError(t, asAppError(e)) }),
-      )
-      .catch(() => undefined);
   };
 
   const onDisconnect = () => {
@@ -166,45 +75,10 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
       (panel) => {
         show(panel);
         setNotice(t('alipayConnection.disconnected'));
-        setTest({ busy: false, answer: null, failure: null });
+        resetTest();
         setDisconnect({ confirming: false, busy: false, failure: null });
       },
       (e: unknown) => setDisconnect({ confirming: true, busy: false, failure: describeError(t, asAppError(e)) }),
-    );
-  };
-
-  const onCopy = (what: string, text: string) => {
-    const clipboard = navigator.clipboard as Clipboard | undefined;
-    if (!clipboard) {
-      setCopied({ what, ok: false });
-      return;
-    }
-    clipboard.writeText(text).then(
-      () => setCopied({ what, ok: true }),
-      () => setCopied({ what, ok: false }),
-    );
-  };
-
-  const copyButton = (what: string, text: string) => (
-    <>
-      <button type="button" className="btn" data-testid={`alipay-copy-${what}`} onClick={() => onCopy(what, text)}>
-        {t('alipayConnection.copy')}
-      </button>
-      {copied?.what === what && (
-        <span className={copied.ok ? 'muted' : 'field-error'} role="status" data-testid={`alipay-copied-${what}`}>
-          {copied.ok ? t('alipayConnection.copied') : t('alipayConnection.copyFailed')}
-        </span>
-      )}
-    </>
-  );
-
-  const errors = (field: string) => {
-    const found = form.issuesFor(field);
-    if (found.length === 0) return null;
-    return (
-      <p className="field-error" data-testid={`alipay-error-${field}`}>
-        {found.map((issue) => translateIssue(t, issue)).join(' ')}
-      </p>
     );
   };
 
@@ -238,42 +112,23 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         onChange={(e) => edit(key, e.target.value)}
       />
       <p className="field-hint muted">{saved ? t('alipayConnection.keepHint') : hints[key]}</p>
-      {errors(key)}
+      <FieldErrors side="alipay" form={form} field={key} />
     </div>
   );
 
-  const time = (at: number) => formatTime(at, i18n.language);
   const state = saved?.state;
   // Wicket's own words travel as issue keys; Alipay's are shown as Alipay wrote them.
   const wicketWords = (text: string) => (ISSUE_KEY.test(text) ? translateIssue(t, { path: '', key: text, params: [] }) : text);
   // A refused gateway request is kept as an issue key (Wicket's words, in the reader's language);
   // a failed call keeps what Alipay answered, as Alipay wrote it.
-  const lastError =
-    state?.last_error == null
-      ? null
-      : wicketWords(state.last_error);
+  const lastError = state?.last_error == null ? null : wicketWords(state.last_error);
   const answer = test.answer;
 
   return (
     <fieldset className="field-group wechat-connection alipay-connection" data-testid="alipay-connection">
       <legend>{t('alipayConnection.title')}</legend>
       <p className="muted">{saved ? t('alipayConnection.explain') : t('alipayConnection.notConnected')}</p>
-      <div className="field">
-        <label htmlFor={`${id}-app_id`}>{t('alipayConnection.appId')}</label>
-        <input
-          id={`${id}-app_id`}
-          data-testid="alipay-app_id"
-          value={draft.app_id}
-          inputMode="numeric"
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={form.issuesFor('app_id').length > 0}
-          onKeyDown={onKeyDown}
-          onChange={(e) => edit('app_id', e.target.value)}
-        />
-        <p className="field-hint muted">{t('alipayConnection.appIdHint')}</p>
-        {errors('app_id')}
-      </div>
+      <AppIdField side="alipay" id={id} form={form} value={draft.app_id} numeric onChange={(v) => edit('app_id', v)} onKeyDown={enterSaves(onSave)} />
       {KEYS.map(keyField)}
       <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-charset`}>
         <span id={`${id}-charset`} className="field-label">
@@ -281,56 +136,28 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         </span>
         {CHARSETS.map((charset) => (
           <label className="checkbox" key={charset}>
-            <input
-              type="radio"
-              name={`${id}-charset`}
-              data-testid={`alipay-charset-${charset}`}
-              checked={draft.charset === charset}
-              onChange={() => edit('charset', charset)}
-            />
+            <input type="radio" name={`${id}-charset`} data-testid={`alipay-charset-${charset}`} checked={draft.charset === charset} onChange={() => edit('charset', charset)} />
             {t(`alipayConnection.charsets.${charset}`)}
           </label>
         ))}
-        {errors('charset')}
+        <FieldErrors side="alipay" form={form} field="charset" />
       </div>
-      <div className="wechat-actions">
-        <button type="button" className="btn btn-primary" data-testid="alipay-save" disabled={form.saving} onClick={onSave}>
-          {form.saving ? t('alipayConnection.saving') : t('alipayConnection.save')}
-        </button>
-        {notice && (
-          <span className="muted" role="status" data-testid="alipay-saved">
-            {notice}
-          </span>
-        )}
-      </div>
-      {form.failure && (
-        <p className="form-error" role="alert" data-testid="alipay-failure">
-          {form.failure}
-        </p>
-      )}
+      <SaveRow side="alipay" form={form} notice={notice} onSave={onSave} />
 
       <h3>{t('alipayConnection.paste')}</h3>
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('alipayConnection.gatewayUrl')}</label>
         <div className="wechat-line">
           <input id={`${id}-url`} data-testid="alipay-gateway-url" value={load.panel.gateway_url} readOnly onFocus={(e) => e.target.select()} />
-          {copyButton('url', load.panel.gateway_url)}
+          <CopyButton side="alipay" copy={copy} what="url" text={load.panel.gateway_url} />
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-app-public-key`}>{t('alipayConnection.appPublicKey')}</label>
         {saved ? (
           <div className="wechat-line alipay-key-line">
-            <textarea
-              id={`${id}-app-public-key`}
-              className="alipay-key"
-              data-testid="alipay-app-public-key"
-              value={saved.app_public_key}
-              rows={3}
-              readOnly
-              onFocus={(e) => e.target.select()}
-            />
-            {copyButton('key', saved.app_public_key)}
+            <textarea id={`${id}-app-public-key`} className="alipay-key" data-testid="alipay-app-public-key" value={saved.app_public_key} rows={3} readOnly onFocus={(e) => e.target.select()} />
+            <CopyButton side="alipay" copy={copy} what="key" text={saved.app_public_key} />
           </div>
         ) : (
           <p className="muted" id={`${id}-app-public-key`} data-testid="alipay-app-public-key-later">
@@ -340,85 +167,59 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         <p className="field-hint muted">{t('alipayConnection.appPublicKeyHint')}</p>
       </div>
 
-      <div className="wechat-actions">
-        <button type="button" className="btn" data-testid="alipay-test" disabled={!saved || test.busy} onClick={onTest}>
-          {test.busy ? t('alipayConnection.testing') : t('alipayConnection.test')}
-        </button>
-        {!saved && <span className="muted">{t('alipayConnection.testNeedsSave')}</span>}
-      </div>
-      {answer && (
-        <p className={answer.ok ? 'muted' : 'form-error'} role="status" data-testid="alipay-test-result">
-          {answer.ok
-            ? t('alipayConnection.testOk', { method: answer.method, code: answer.code ?? '' })
-            : answer.code !== null
-              ? t('alipayConnection.testRefused', {
-                  code: answer.sub_code ? `${answer.code} ${answer.sub_code}` : answer.code,
-                  reason: answer.message,
-                })
-              : t('alipayConnection.testUnreached', { reason: wicketWords(answer.message) })}
-        </p>
-      )}
-      {test.failure && (
-        <p className="form-error" role="alert" data-testid="alipay-test-result">
-          {test.failure}
-        </p>
-      )}
-
-      {state && (
-        <>
-          <h3>{t('alipayConnection.state')}</h3>
-          <dl className="wechat-state" data-testid="alipay-state">
-            <dt>{t('alipayConnection.lastCallback')}</dt>
-            <dd data-testid="alipay-last-callback">{state.last_callback_at === null ? t('alipayConnection.never') : time(state.last_callback_at)}</dd>
-            <dt>{t('alipayConnection.lastError')}</dt>
-            <dd data-testid="alipay-last-error">
-              {lastError === null
-                ? t('alipayConnection.noError')
-                : state.last_error_at === null
-                  ? lastError
-                  : t('alipayConnection.errorAt', { error: lastError, time: time(state.last_error_at) })}
-            </dd>
-          </dl>
-        </>
-      )}
-
-      {saved && (
-        <div className="alipay-disconnect">
-          {disconnect.confirming ? (
-            <div className="wechat-actions" role="group" aria-label={t('alipayConnection.disconnect')}>
-              <span data-testid="alipay-disconnect-question">{t('alipayConnection.disconnectQuestion')}</span>
-              <button type="button" className="btn btn-danger" data-testid="alipay-disconnect-confirm" disabled={disconnect.busy} onClick={onDisconnect}>
-                {disconnect.busy ? t('alipayConnection.disconnecting') : t('alipayConnection.disconnectConfirm')}
-              </button>
-              <button
-                type="button"
-                className="btn"
-                data-testid="alipay-disconnect-cancel"
-                disabled={disconnect.busy}
-                onClick={() => setDisconnect({ confirming: false, busy: false, failure: null })}
-              >
-                {t('alipayConnection.disconnectCancel')}
-              </button>
-            </div>
-          ) : (
-            <div className="wechat-actions">
-              <button
-                type="button"
-                className="btn btn-ghost"
-                data-testid="alipay-disconnect"
-                onClick={() => setDisconnect({ confirming: true, busy: false, failure: null })}
-              >
-                {t('alipayConnection.disconnect')}
-              </button>
-            </div>
-          )}
-          {disconnect.failure && (
-            <p className="form-error" role="alert" data-testid="alipay-disconnect-failure">
-              {disconnect.failure}
+      <TestRow
+        side="alipay"
+        connected={saved !== null}
+        test={test}
+        onTest={onTest}
+        result={
+          answer && (
+            <p className={answer.ok ? 'muted' : 'form-error'} role="status" data-testid="alipay-test-result">
+              {answer.ok
+                ? t('alipayConnection.testOk', { method: answer.method, code: answer.code ?? '' })
+                : answer.code !== null
+                  ? t('alipayConnection.testRefused', { code: answer.sub_code ? `${answer.code} ${answer.sub_code}` : answer.code, reason: answer.message })
+                  : t('alipayConnection.testUnreached', { reason: wicketWords(answer.message) })}
             </p>
-          )}
+          )
+        }
+      />
+
+      {state && <ConnectionState side="alipay" lastCallbackAt={state.last_callback_at} lastError={lastError} lastErrorAt={state.last_error_at} />}
+      {saved && <Disconnect state={disconnect} onChange={setDisconnect} onDisconnect={onDisconnect} />}
+    </fieldset>
+  );
+}
+
+type DisconnectState = { confirming: boolean; busy: boolean; failure: string | null };
+
+/** Disconnecting from Alipay, asked once more before it is done. */
+function Disconnect({ state, onChange, onDisconnect }: { state: DisconnectState; onChange: (next: DisconnectState) => void; onDisconnect: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="alipay-disconnect">
+      {state.confirming ? (
+        <div className="wechat-actions" role="group" aria-label={t('alipayConnection.disconnect')}>
+          <span data-testid="alipay-disconnect-question">{t('alipayConnection.disconnectQuestion')}</span>
+          <button type="button" className="btn btn-danger" data-testid="alipay-disconnect-confirm" disabled={state.busy} onClick={onDisconnect}>
+            {state.busy ? t('alipayConnection.disconnecting') : t('alipayConnection.disconnectConfirm')}
+          </button>
+          <button type="button" className="btn" data-testid="alipay-disconnect-cancel" disabled={state.busy} onClick={() => onChange({ confirming: false, busy: false, failure: null })}>
+            {t('alipayConnection.disconnectCancel')}
+          </button>
+        </div>
+      ) : (
+        <div className="wechat-actions">
+          <button type="button" className="btn btn-ghost" data-testid="alipay-disconnect" onClick={() => onChange({ confirming: true, busy: false, failure: null })}>
+            {t('alipayConnection.disconnect')}
+          </button>
         </div>
       )}
-    </fieldset>
+      {state.failure && (
+        <p className="form-error" role="alert" data-testid="alipay-disconnect-failure">
+          {state.failure}
+        </p>
+      )}
+    </div>
   );
 }
