@@ -1,14 +1,18 @@
 //! What the end-to-end tests need around the app: a virtual display, the
-//! WebDriver bridge, a real `wicket-server` process, and screenshots. Every
-//! process is started here on loopback ports picked here, and stopped by its
-//! own process id.
+//! WebDriver bridge, a real `wicket-server` process, screenshots, and the
+//! steps on the app's screens the tests share. Every process is started here
+//! on loopback ports picked here, and stopped by its own process id
+//! (wicket-test-support's `ChildProcess`).
 
 pub mod x11;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+pub use wicket_test_support::{
+    eventually, free_port, new_account, wait_for_port, ChildProcess as Process, StaffClient, OWNER_LOGIN,
+};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -24,76 +28,6 @@ pub fn built(env: &str, name: &str) -> PathBuf {
         std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/debug").join(name));
     assert!(path.exists(), "{} is missing: build it first (`make test` does), or set {env}", path.display());
     path
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-/// A child process stopped by its pid when dropped (SIGTERM, then SIGKILL).
-pub struct Process {
-    pub name: &'static str,
-    child: Option<Child>,
-    pub log: PathBuf,
-}
-
-impl Process {
-    pub fn spawn(name: &'static str, command: &mut Command, log_dir: &Path) -> Process {
-        let log = log_dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).expect("a log file");
-        let err = out.try_clone().expect("a log file handle");
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        Process { name, child: Some(child), log }
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.as_ref().map_or(0, Child::id)
-    }
-
-    pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Stops the process by its pid: SIGTERM, and SIGKILL if it lingers.
-    pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let pid = child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// Waits until something accepts connections on `port`.
-pub fn wait_for_port(port: u16, process: &Process) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("{} did not listen on {port}; its log:\n{}", process.name, process.log_text());
 }
 
 /// A virtual X display of 1280×800.
@@ -235,22 +169,6 @@ pub async fn type_into(client: &Client, id: &str, text: &str) {
     field.send_keys(text).await.unwrap_or_else(|e| panic!("cannot type into {id}: {e}"));
 }
 
-/// Waits until `check` holds, re-reading the page; panics with `what`.
-pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + timeout;
-    loop {
-        if check().await {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 pub async fn text_of(client: &Client, css: &str) -> Option<String> {
     let element = client.find(Locator::Css(css)).await.ok()?;
     element.text().await.ok()
@@ -369,36 +287,26 @@ pub async fn contents_of(client: &Client, css: &str) -> Vec<String> {
 /// A staff member's bearer token from the server's API, as a colleague's
 /// console would have it.
 pub async fn api_token(base: &str, login: &str, password: &str) -> String {
-    let session: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&serde_json::json!({"login": login, "password": password}))
-        .send()
-        .await
-        .expect("the server answers sign-in")
-        .json()
-        .await
-        .expect("a session");
-    session["token"].as_str().expect("signed in").to_owned()
+    StaffClient::sign_in(base, login, password).await.token().to_owned()
+}
+
+/// Creates an account on `platform` through the push API, as a colleague's
+/// console does; returns its id.
+pub async fn create_account_on(
+    base: &str,
+    token: &str,
+    id: &str,
+    name: &str,
+    platform: wicket_model::PlatformProfile,
+) -> String {
+    StaffClient::with_token(base, token).create_account(new_account(id, name, platform)).await;
+    id.to_owned()
 }
 
 /// Creates a WeChat account through the push API, as a colleague's console
 /// does; returns its id.
 pub async fn create_account_as_colleague(base: &str, token: &str, id: &str, name: &str) -> String {
-    let push = serde_json::json!({
-        "client_id": format!("colleague-{id}"),
-        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": id, "name": name, "platform": "wechat", "category": "",
-            "description": "", "avatar_color": "#1677ff"}}}]
-    });
-    let answer = reqwest::Client::new()
-        .post(format!("{base}/api/v1/push"))
-        .bearer_auth(token)
-        .json(&push)
-        .send()
-        .await
-        .expect("the server answers the push");
-    assert!(answer.status().is_success(), "the account {name} is created");
-    id.to_owned()
+    create_account_on(base, token, id, name, wicket_model::PlatformProfile::Wechat).await
 }
 
 /// Signs the app in to the team server at `base` through its sign-in screen.
@@ -440,4 +348,73 @@ impl TeamServer {
     pub fn restart(&mut self, log_dir: &Path) {
         self.process = start_server(self.data.path(), self.port, log_dir, 1);
     }
+}
+
+/// Scrolls the element with `data-testid` = `id` into the middle of its
+/// (scrolling) container.
+pub async fn show(client: &Client, id: &str) {
+    let script = format!("document.querySelector('{}').scrollIntoView({{block: 'center'}}); return null;", testid(id));
+    client.execute(&script, vec![]).await.unwrap_or_else(|e| panic!("expected to scroll {id} into view: {e}"));
+}
+
+/// Brings a field of a scrolling dialog into view, then types into it.
+pub async fn fill(client: &Client, id: &str, text: &str) {
+    show(client, id).await;
+    type_into(client, id, text).await;
+}
+
+/// Types over the text of the field matching `css`, as a person does (all
+/// selected, deleted, typed): a controlled input ignores WebDriver's clear.
+pub async fn set_field(client: &Client, css: &str, text: &str) {
+    let field = find_css(client, css).await;
+    field.send_keys("\u{E009}a\u{E000}").await.unwrap_or_else(|e| panic!("expected to select {css}: {e}"));
+    field.send_keys("\u{E003}").await.unwrap_or_else(|e| panic!("expected to clear {css}: {e}"));
+    if !text.is_empty() {
+        let field = find_css(client, css).await;
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("expected to type into {css}: {e}"));
+    }
+}
+
+/// The current value of the form field with `data-testid` = `id` (a
+/// textarea's text is not its content).
+pub async fn value_of(client: &Client, id: &str) -> String {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.value : '';";
+    match client.execute(script, vec![serde_json::Value::from(testid(id))]).await {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+/// Types `text` in the conversation's composer and sends it with Enter.
+pub async fn send_from_console(client: &Client, text: &str) {
+    let input = find(client, "composer-input").await;
+    input.send_keys(text).await.unwrap_or_else(|e| panic!("expected to type the reply: {e}"));
+    input.send_keys("\u{E007}").await.unwrap_or_else(|e| panic!("expected Enter to send the reply: {e}"));
+}
+
+/// What the thread shows under the console's outbound message with this
+/// text: the `data-state` of its delivery mark (`part` = `message-state`)
+/// or the failure's words (`part` = `message-failure`).
+async fn outbound_part(client: &Client, text: &str, part: &str) -> Option<String> {
+    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
+        if (m.textContent.includes(arguments[0])) {
+          const p = m.querySelector(`[data-testid="${arguments[1]}"]`);
+          if (!p) return null;
+          return arguments[1] === 'message-state' ? p.getAttribute('data-state') : p.textContent;
+        }
+      }
+      return null;"#;
+    let args = vec![serde_json::Value::from(text), serde_json::Value::from(part)];
+    let value = client.execute(script, args).await.ok()?;
+    value.as_str().map(str::to_owned)
+}
+
+/// The delivery state of the console's outbound message with this text.
+pub async fn state_of(client: &Client, text: &str) -> Option<String> {
+    outbound_part(client, text, "message-state").await
+}
+
+/// The failure shown under the console's outbound message with this text.
+pub async fn failure_of(client: &Client, text: &str) -> Option<String> {
+    outbound_part(client, text, "message-failure").await
 }

@@ -21,47 +21,11 @@ use wicket_model::alipay::alipay_home;
 use wicket_model::layout::{
     Action, AdvertCarouselProps, ExtensionAreaProps, Layout, MarketingSlotsProps, Menu, MenuItem, Module,
 };
+use wicket_model::PlatformProfile;
 
 const PASSWORD: &str = "team password 1";
 const APP_ID: &str = "2021004100000001";
 const USER: &str = "2088102000000001";
-
-/// Brings a field of the (scrolling) settings dialog into view, then types into it.
-async fn fill(console: &fantoccini::Client, id: &str, text: &str) {
-    show(console, id).await;
-    type_into(console, id, text).await;
-}
-
-async fn show(console: &fantoccini::Client, id: &str) {
-    let script = format!("document.querySelector('{}').scrollIntoView({{block: 'center'}}); return null;", testid(id));
-    console.execute(&script, vec![]).await.unwrap();
-}
-
-/// Types over a field's text, as a person does: a controlled input ignores WebDriver's clear.
-async fn replace_text(console: &fantoccini::Client, id: &str, text: &str) {
-    show(console, id).await;
-    let field = find(console, id).await;
-    field.send_keys("\u{E009}a\u{E000}").await.unwrap();
-    field.send_keys("\u{E003}").await.unwrap();
-    find(console, id).await.send_keys(text).await.unwrap();
-}
-
-async fn value_of(console: &fantoccini::Client, id: &str) -> String {
-    find(console, id).await.prop("value").await.unwrap().unwrap_or_default()
-}
-
-/// The delivery state of the console's outbound message with this text.
-async fn state_of(console: &fantoccini::Client, text: &str) -> Option<String> {
-    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
-        if (m.textContent.includes(arguments[0])) {
-          const s = m.querySelector('[data-testid="message-state"]');
-          return s ? s.getAttribute('data-state') : null;
-        }
-      }
-      return null;"#;
-    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
-    value.as_str().map(str::to_owned)
-}
 
 /// The text messages Alipay's custom-send API took, with their addressee.
 fn sent_texts(double: &RunningDouble) -> Vec<(String, String)> {
@@ -69,19 +33,6 @@ fn sent_texts(double: &RunningDouble) -> Vec<(String, String)> {
     sent.iter()
         .map(|m| (m.to_user_id.clone(), m.biz_content["text"]["content"].as_str().unwrap_or_default().to_owned()))
         .collect()
-}
-
-/// Creates an Alipay account through the push API, as a colleague's console does.
-async fn create_alipay_account(base: &str, token: &str, id: &str, name: &str) {
-    let push = serde_json::json!({
-        "client_id": format!("colleague-{id}"),
-        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": id, "name": name, "platform": "alipay", "category": "",
-            "description": "", "avatar_color": "#1677ff"}}}]
-    });
-    let answer =
-        reqwest::Client::new().post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
-    assert!(answer.status().is_success(), "the account {name} is created");
 }
 
 /// The home page a colleague designed: a menu, two extension areas, the advert
@@ -102,23 +53,6 @@ fn home_layout() -> Layout {
         ],
     };
     layout
-}
-
-/// Saves `layout` as the account's draft through the server's API, as a colleague's designer does.
-async fn save_draft(base: &str, token: &str, account: &str, layout: &Layout) {
-    let http = reqwest::Client::new();
-    let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
-    let current: serde_json::Value = http.get(&url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-    let saved = http
-        .put(&url)
-        .bearer_auth(token)
-        .header("if-match", current["revision"].to_string())
-        .json(&serde_json::json!({ "layout": layout }))
-        .send()
-        .await
-        .unwrap();
-    let status = saved.status();
-    assert!(status.is_success(), "the draft is saved: {status} {:?}", saved.text().await);
 }
 
 /// Nothing in the element matching `css` runs past its right edge.
@@ -162,9 +96,11 @@ async fn an_owner_connects_an_alipay_account_staff_answer_and_the_home_page_is_p
     let base = server.base.clone();
     let token = api_token(&base, "manager", PASSWORD).await;
     let account = "acc-e2e-alipay";
-    create_alipay_account(&base, &token, account, "西湖茶馆").await;
+    create_account_on(&base, &token, account, "西湖茶馆", PlatformProfile::Alipay).await;
     let layout = home_layout();
-    save_draft(&base, &token, account, &layout).await;
+    let staff = StaffClient::with_token(&base, &token);
+    let current = staff.draft(account).await;
+    staff.save_draft(account, current.draft.revision, &layout).await;
 
     // The application's key pair, made here as the merchant makes it with Alipay's key tool.
     let app_key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
@@ -202,7 +138,8 @@ async fn an_owner_connects_an_alipay_account_staff_answer_and_the_home_page_is_p
     assert_eq!(value_of(&console, "alipay-app_id").await, APP_ID, "the app id stays");
     assert_eq!(value_of(&console, "alipay-alipay_public_key").await, double.alipay_public_key_base64());
 
-    replace_text(&console, "alipay-app_private_key", &app_private_pem).await;
+    show(&console, "alipay-app_private_key").await;
+    set_field(&console, &testid("alipay-app_private_key"), &app_private_pem).await;
     show(&console, "alipay-save").await;
     click(&console, "alipay-save").await;
     find(&console, "alipay-saved").await;
@@ -275,9 +212,7 @@ async fn an_owner_connects_an_alipay_account_staff_answer_and_the_home_page_is_p
 
     // Staff answer: Alipay gets it once, through custom.send, and the thread says so.
     let answer = "有的，今天新到的桂花龙井，欢迎来店品尝。";
-    let input = find(&console, "composer-input").await;
-    input.send_keys(answer).await.unwrap();
-    input.send_keys("\u{E007}").await.unwrap(); // Enter
+    send_from_console(&console, answer).await;
     eventually("Alipay gets the reply", Duration::from_secs(30), || async { !sent_texts(&double).is_empty() }).await;
     eventually("the reply shows as sent", Duration::from_secs(30), || async {
         state_of(&console, "欢迎来店品尝").await.as_deref() == Some("sent")

@@ -71,18 +71,6 @@ async fn phone_modules(client: &Client) -> Vec<String> {
     }
 }
 
-async fn set_field(client: &Client, css: &str, text: &str) {
-    let field = find_css(client, css).await;
-    // Select all and type over it, as a person does: a controlled input
-    // ignores WebDriver's clear.
-    field.send_keys("\u{E009}a\u{E000}").await.unwrap();
-    field.send_keys("\u{E003}").await.unwrap();
-    if !text.is_empty() {
-        let field = find_css(client, css).await;
-        field.send_keys(text).await.unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_layout_is_built_checked_undone_and_published_through_an_outage() {
     let app = built("WICKET_APP", "wicket");

@@ -72,15 +72,6 @@ async fn body_text(client: &Client) -> String {
     }
 }
 
-/// The current value of a form field (a textarea's text is not its content).
-async fn value_of(client: &Client, id: &str) -> String {
-    let script = "const e = document.querySelector(arguments[0]); return e ? e.value : '';";
-    match client.execute(script, vec![Value::from(testid(id))]).await {
-        Ok(Value::String(text)) => text,
-        _ => String::new(),
-    }
-}
-
 /// No raw translation key anywhere on screen, and no unfilled placeholder in
 /// the import dialog (the menu editor's own hint shows `{{subscriber.id}}` on
 /// purpose: it is the template syntax staff type).

@@ -20,25 +20,6 @@ async fn bubbles(browser: &Client, direction: &str) -> Vec<String> {
     texts
 }
 
-/// The delivery state of the console's outbound message with this text.
-async fn state_of(console: &Client, text: &str) -> Option<String> {
-    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
-        if (m.textContent.includes(arguments[0])) {
-          const s = m.querySelector('[data-testid="message-state"]');
-          return s ? s.getAttribute('data-state') : null;
-        }
-      }
-      return null;"#;
-    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
-    value.as_str().map(str::to_owned)
-}
-
-async fn send_from_console(console: &Client, text: &str) {
-    let input = find(console, "composer-input").await;
-    input.send_keys(text).await.unwrap();
-    input.send_keys("\u{E007}").await.unwrap(); // Enter
-}
-
 /// A 1×1 PNG, as a subscriber's picture.
 const ONE_PIXEL_PNG: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,

@@ -10,6 +10,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 use wicket_e2e::*;
+use wicket_model::PlatformProfile;
 
 const PASSWORD: &str = "team password 1";
 const WIDTHS: [u32; 3] = [960, 1280, 1920];
@@ -43,19 +44,6 @@ fn full_menu() -> Value {
             sub("service-4", "赞一下我们", keyword("V1001_GOOD")),
         ]}},
     ]})
-}
-
-/// An account created through the push API, as a colleague's console does.
-async fn create_account(base: &str, token: &str, id: &str, name: &str, platform: &str) {
-    let push = json!({
-        "client_id": format!("colleague-{id}"),
-        "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": id, "name": name, "platform": platform, "category": "",
-            "description": "", "avatar_color": "#1677ff"}}}]
-    });
-    let answer =
-        reqwest::Client::new().post(format!("{base}/api/v1/push")).bearer_auth(token).json(&push).send().await.unwrap();
-    assert!(answer.status().is_success(), "the account {name} is created");
 }
 
 /// A subscriber follows `account` from the web page and asks something.
@@ -247,10 +235,10 @@ async fn every_screen_fits_960_1280_and_1920_pixels_in_both_languages() {
     let base = server.base.clone();
     let token = api_token(&base, "manager", PASSWORD).await;
     // Several accounts, one with a long name, on both platforms.
-    create_account(&base, &token, DESIGNED, "麦当劳", "wechat").await;
-    create_account(&base, &token, "acc-layout-bank", "招商银行信用卡", "wechat").await;
-    create_account(&base, &token, "acc-layout-long", LONG_NAME, "wechat").await;
-    create_account(&base, &token, "acc-layout-coffee", "星巴克咖啡生活号", "alipay").await;
+    create_account_on(&base, &token, DESIGNED, "麦当劳", PlatformProfile::Wechat).await;
+    create_account_on(&base, &token, "acc-layout-bank", "招商银行信用卡", PlatformProfile::Wechat).await;
+    create_account_on(&base, &token, "acc-layout-long", LONG_NAME, PlatformProfile::Wechat).await;
+    create_account_on(&base, &token, "acc-layout-coffee", "星巴克咖啡生活号", PlatformProfile::Alipay).await;
     draft_from_template(&base, &token, DESIGNED).await;
     subscriber_writes(&base, "acc-layout-bank", "请问我的还款日是哪天？").await;
     subscriber_writes(&base, "acc-layout-long", "Is the oat latte back on the menu?").await;

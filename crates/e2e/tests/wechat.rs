@@ -22,69 +22,10 @@ const TOKEN: &str = "QDG6eKtoken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const SUBSCRIBER: &str = "oNoodleFan01";
 
-/// Brings a field of the (scrolling) settings dialog into view, then types into it.
-async fn fill(console: &fantoccini::Client, id: &str, text: &str) {
-    show(console, id).await;
-    type_into(console, id, text).await;
-}
-
-/// The delivery state of the console's outbound message with this text.
-async fn state_of(console: &fantoccini::Client, text: &str) -> Option<String> {
-    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
-        if (m.textContent.includes(arguments[0])) {
-          const s = m.querySelector('[data-testid="message-state"]');
-          return s ? s.getAttribute('data-state') : null;
-        }
-      }
-      return null;"#;
-    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
-    value.as_str().map(str::to_owned)
-}
-
-/// The failure shown under the console's outbound message with this text.
-async fn failure_of(console: &fantoccini::Client, text: &str) -> Option<String> {
-    let script = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
-        if (m.textContent.includes(arguments[0])) {
-          const f = m.querySelector('[data-testid="message-failure"]');
-          return f ? f.textContent : null;
-        }
-      }
-      return null;"#;
-    let value = console.execute(script, vec![serde_json::Value::from(text)]).await.ok()?;
-    value.as_str().map(str::to_owned)
-}
-
-async fn send_from_console(console: &fantoccini::Client, text: &str) {
-    let input = find(console, "composer-input").await;
-    input.send_keys(text).await.unwrap();
-    input.send_keys("\u{E007}").await.unwrap(); // Enter
-}
-
 /// The texts of the customer-service messages WeChat took, with their addressee.
 fn sent_texts(double: &Double) -> Vec<(String, String)> {
     let sent = double.sent(APP_ID).unwrap();
     sent.iter().map(|m| (m.touser.clone(), m.body["text"]["content"].as_str().unwrap_or_default().to_owned())).collect()
-}
-
-/// Types over a field's text, as a person does: a controlled input ignores WebDriver's clear.
-async fn set_field(console: &fantoccini::Client, css: &str, text: &str) {
-    let field = find_css(console, css).await;
-    field.send_keys("\u{E009}a\u{E000}").await.unwrap();
-    field.send_keys("\u{E003}").await.unwrap();
-    find_css(console, css).await.send_keys(text).await.unwrap();
-}
-
-/// The server's draft of the account's layout.
-async fn draft_layout(base: &str, token: &str, account: &str) -> serde_json::Value {
-    let url = format!("{base}/api/v1/accounts/{account}/layout/draft");
-    let draft: serde_json::Value =
-        reqwest::Client::new().get(&url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-    draft["layout"].clone()
-}
-
-async fn show(console: &fantoccini::Client, id: &str) {
-    let script = format!("document.querySelector('{}').scrollIntoView({{block: 'center'}}); return null;", testid(id));
-    console.execute(&script, vec![]).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,7 +41,8 @@ async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     ];
     let server = TeamServer::start_with(logs.path(), "manager", PASSWORD, &options);
     let base = server.base.clone();
-    let token = api_token(&base, "manager", PASSWORD).await;
+    let staff = StaffClient::sign_in(&base, "manager", PASSWORD).await;
+    let token = staff.token().to_owned();
     let account = create_account_as_colleague(&base, &token, "acc-e2e-wechat", "老街面馆").await;
     double
         .add_account(AccountSpec {
@@ -244,7 +186,7 @@ async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     })
     .await;
     eventually("the draft reaches the server", Duration::from_secs(30), || async {
-        draft_layout(&base, &token, &account).await["menu"].to_string().contains("点餐")
+        serde_json::to_string(&staff.draft(&account).await.draft.layout.menu).unwrap().contains("点餐")
             && content_of(&console, &testid("save-state")).await.is_some_and(|s| s.contains("已同步"))
     })
     .await;
@@ -263,8 +205,7 @@ async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     })
     .await;
     assert_eq!(count(&console, &testid("wechat-menu-retry")).await, 0, "no Retry once published");
-    let published: wicket_model::layout::Menu =
-        serde_json::from_value(draft_layout(&base, &token, &account).await["menu"].clone()).unwrap();
+    let published = staff.draft(&account).await.draft.layout.menu;
     assert_eq!(
         double.menu(APP_ID).unwrap(),
         Some(wicket_model::layout::wechat_menu_json(&published)),
