@@ -5,9 +5,8 @@ import { asAppError, describeError } from '../../kit/errors';
 import { isSendKey, sendKey } from '../../kit/sendKey';
 import { ImageIcon } from './ImageIcon';
 import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from '../../kit/canned';
+import { CannedPicker, ComposerHead } from './ComposerParts';
 import { PlaceholderForm } from './PlaceholderForm';
-import { ComposerPresence } from './Presence';
-import { durationLeft } from '../../kit/time';
 import { useDebouncedSave } from '../../kit/useDebouncedSave';
 import { useNow } from '../../kit/useNow';
 import { useQuery } from '../../kit/useQuery';
@@ -40,7 +39,9 @@ type Props = {
 };
 
 /** The window as of `now`: a window whose closing time has passed is closed, even before the cache says so. */
-function windowAt(window: ReplyWindow | null, now: number): { open: boolean; reason: string | null; left: number | null; replies: number | null } {
+export type WindowState = { open: boolean; reason: string | null; left: number | null; replies: number | null };
+
+function windowAt(window: ReplyWindow | null, now: number): WindowState {
   if (!window) return { open: true, reason: null, left: null, replies: null };
   if (!window.open) return { open: false, reason: window.closed_reason ?? 'reply_window.expired', left: null, replies: null };
   if (window.closes_at !== null && window.closes_at <= now) return { open: false, reason: 'reply_window.expired', left: null, replies: null };
@@ -241,89 +242,13 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
     }
   };
 
-  const windowLine = state.open
-    ? [
-        state.left !== null ? t('inbox.window.closesIn', { time: durationLeft(state.left, t) }) : window ? t('inbox.window.openNoLimit') : null,
-        state.replies !== null ? t('inbox.window.repliesLeft', { count: state.replies }) : null,
-      ]
-        .filter((part): part is string => part !== null)
-        .join(' · ')
-    : null;
-
   return (
     <div className={`ib-composer${mode === 'note' ? ' is-note' : ''}`} data-testid="composer">
-      <div className="ib-composer-head">
-        <div className="ib-mode" role="group" aria-label={t('inbox.composer.modeLabel')}>
-          <button type="button" className={`ib-mode-btn${mode === 'reply' ? ' is-active' : ''}`} aria-pressed={mode === 'reply'} data-testid="mode-reply" onClick={() => onModeChange('reply')}>
-            {t('inbox.composer.reply')}
-          </button>
-          <button type="button" className={`ib-mode-btn${mode === 'note' ? ' is-active' : ''}`} aria-pressed={mode === 'note'} data-testid="mode-note" onClick={() => onModeChange('note')}>
-            {t('inbox.composer.note')}
-          </button>
-        </div>
-        {mode === 'reply' && windowLine && (
-          <span className="ib-window muted" data-testid="reply-window">
-            {windowLine}
-          </span>
-        )}
-        {mode === 'note' && <span className="ib-window muted">{t('inbox.composer.noteHint')}</span>}
-      </div>
-      {mode === 'reply' && !state.open && (
-        <div className="ib-window-closed" role="status" data-testid="window-closed">
-          <strong>{t(state.reason ?? 'reply_window.expired', { defaultValue: state.reason ?? '' })}</strong>
-          <span>{t('inbox.window.broadcastHint')}</span>
-        </div>
-      )}
-      {!canAnswer && (
-        <div className="ib-window-closed" role="status" data-testid="role-blocked">
-          <strong>{t('inbox.composer.roleBlocked')}</strong>
-        </div>
-      )}
-      <ComposerPresence people={colleagues} />
-      {mode === 'reply' && state.open && assignedToOther && (
-        <p className="ib-assigned-other" data-testid="assigned-other">
-          {t('inbox.composer.assignedToOther')}
-        </p>
-      )}
+      <ComposerHead mode={mode} onModeChange={onModeChange} window={window} state={state} canAnswer={canAnswer} assignedToOther={assignedToOther} colleagues={colleagues} />
       <div className="ib-composer-box">
         {filling && <PlaceholderForm title={filling.item.title} names={filling.names} onDone={finishFilling} />}
         {pickerOpen && (
-          <div className="ib-canned" role="listbox" aria-label={t('inbox.canned.label')} data-testid="canned-picker">
-            {stored !== null && stored.length === 0 ? (
-              <div className="ib-canned-empty">
-                <p className="muted">{t('inbox.canned.empty')}</p>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  data-testid="canned-add-starters"
-                  disabled={addingStarters}
-                  onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => void addStarters()}
-                >
-                  {t('inbox.canned.addStarters')}
-                </button>
-              </div>
-            ) : (
-              stored !== null && matches.length === 0 && <p className="ib-canned-empty muted">{t('inbox.canned.none')}</p>
-            )}
-            {matches.map((item, i) => (
-              <button
-                type="button"
-                role="option"
-                aria-selected={i === activeIndex}
-                key={item.code}
-                className={`ib-canned-item${i === activeIndex ? ' is-active' : ''}`}
-                data-testid="canned-option"
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => insertCanned(item)}
-              >
-                <span className="ib-canned-title">
-                  <code>/{item.code}</code> {item.title}
-                </span>
-                <span className="ib-canned-text muted">{fillVariables(item.text, vars)}</span>
-              </button>
-            ))}
-          </div>
+          <CannedPicker stored={stored} matches={matches} activeIndex={activeIndex} addingStarters={addingStarters} vars={vars} onAddStarters={() => void addStarters()} onPick={insertCanned} />
         )}
         <textarea
           ref={textareaRef}
