@@ -6,6 +6,7 @@
 pub mod alipay;
 pub mod api;
 pub mod auth;
+pub mod broadcast;
 pub mod clock;
 pub mod error;
 pub mod limits;
@@ -260,6 +261,7 @@ pub async fn start_on(
     let (stop, stopped) = oneshot::channel::<()>();
     purge::spawn(state.clone());
     platform::outbound::spawn(state.clone());
+    broadcast::spawn(state.clone());
     {
         let state = state.clone();
         tokio::spawn(async move { platform::import::resume(&state).await });

@@ -332,6 +332,8 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Where the platform adapters keep connections and sends.
     fn platforms(&self) -> &dyn crate::platform::store::PlatformStore;
+    /// What the broadcast job keeps.
+    fn broadcasts(&self) -> &dyn crate::broadcast::store::BroadcastStore;
 }
 
 /// What one purge deleted.

@@ -22,6 +22,9 @@ pub(crate) fn routes(double: Double) -> Router<Double> {
         .route("/cgi-bin/stable_token", post(stable_token))
         .route("/cgi-bin/token", get(token))
         .route("/cgi-bin/message/custom/send", post(custom_send))
+        .route("/cgi-bin/message/mass/send", post(mass_send))
+        .route("/cgi-bin/message/mass/sendall", post(mass_sendall))
+        .route("/cgi-bin/message/mass/preview", post(mass_preview))
         .route("/cgi-bin/menu/create", post(menu_create))
         .route("/cgi-bin/menu/get", get(menu_get))
         .route("/cgi-bin/get_current_selfmenu_info", get(selfmenu_info))
@@ -140,4 +143,35 @@ async fn upload(
     }
     let kind = params.get("type").cloned();
     authorized(&double, &params, |state, appid| state.upload(appid, kind.as_deref(), file))
+}
+
+async fn mass_send(State(double): State<Double>, params: Params, body: Bytes) -> Response {
+    mass(double, params, body, true)
+}
+
+async fn mass_sendall(State(double): State<Double>, params: Params, body: Bytes) -> Response {
+    mass(double, params, body, false)
+}
+
+/// A mass send; once answered, its `MASSSENDJOBFINISH` is pushed to the account's callback URL.
+fn mass(double: Double, params: Params, body: Bytes, to_list: bool) -> Response {
+    let result = {
+        let mut state = double.lock();
+        state.authorize(param(&params, "access_token")).and_then(|appid| {
+            let (answer, report) = state.mass_send(&appid, &body, to_list)?;
+            Ok((appid, answer, report))
+        })
+    };
+    match result {
+        Ok((appid, answer, report)) => {
+            let double = double.clone();
+            tokio::spawn(async move { double.report_mass_send(&appid, report).await });
+            Json(answer).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn mass_preview(State(double): State<Double>, params: Params, body: Bytes) -> Response {
+    authorized(&double, &params, |state, appid| state.mass_preview(appid, &body))
 }

@@ -42,6 +42,7 @@
 mod api;
 mod control;
 pub mod error;
+pub mod mass;
 pub mod menu;
 mod push;
 mod state;
@@ -53,6 +54,7 @@ use axum::Router;
 use serde_json::Value;
 
 pub use error::WxError;
+pub use mass::{MassPreview, MassSend};
 pub use push::{Callback, CallbackReport, Try, UrlCheck};
 pub use state::{
     AccountChange, AccountSpec, CallRecord, Delay, Fault, Mode, SentMessage, Upload, BATCHGET_MAX, TEXT_MAX_BYTES,
@@ -190,6 +192,49 @@ impl Double {
         let report = CallbackReport { openid: openid.to_owned(), msg_id, xml, tries, delivered, passive_reply };
         self.lock().account_mut(appid)?.callbacks.push(report.clone());
         Ok(report)
+    }
+
+    /// The mass sends the account made, oldest first.
+    pub fn mass_sends(&self, appid: &str) -> Vec<MassSend> {
+        self.lock().mass.get(appid).map(|log| log.sends.clone()).unwrap_or_default()
+    }
+
+    /// The mass previews the account sent, oldest first.
+    pub fn mass_previews(&self, appid: &str) -> Vec<MassPreview> {
+        self.lock().mass.get(appid).map(|log| log.previews.clone()).unwrap_or_default()
+    }
+
+    /// Makes the account a subscription account (one mass send a day, to all or a tag; no lists)
+    /// or, with `false`, a service account (the default).
+    pub fn set_subscription_account(&self, appid: &str, subscription: bool) {
+        self.lock().mass.entry(appid.to_owned()).or_default().subscription = subscription;
+    }
+
+    /// Pushes a mass send's `MASSSENDJOBFINISH` to the account's callback URL, as WeChat does
+    /// once the send has finished; with no callback URL nothing is pushed.
+    pub(crate) async fn report_mass_send(&self, appid: &str, report: mass::Report) {
+        let callback = Callback::MassSendJobFinish {
+            msg_id: report.msg_id.clone(),
+            status: if report.errors == 0 { "send success".into() } else { "send fail".into() },
+            total: report.total,
+            filtered: report.filtered,
+            sent: report.sent,
+            errors: report.errors,
+        };
+        let prepared = {
+            let state = self.lock();
+            let Ok(account) = state.account(appid) else { return };
+            let Ok(target) = target(account) else { return };
+            let xml = push::callback_xml(&target.original_id, "mphelper", push::wall_clock(), None, &callback);
+            (target, xml)
+        };
+        let (target, xml) = prepared;
+        let (tries, passive_reply) = push::deliver(&self.http, &target, "mphelper", &xml).await;
+        let delivered = tries.last().is_some_and(|t| t.accepted);
+        let report = CallbackReport { openid: "mphelper".into(), msg_id: None, xml, tries, delivered, passive_reply };
+        if let Ok(account) = self.lock().account_mut(appid) {
+            account.callbacks.push(report);
+        }
     }
 
     /// The GET URL check WeChat's console sends when the merchant saves the server URL.

@@ -69,6 +69,15 @@ pub enum Callback {
         longitude: String,
         precision: String,
     },
+    /// A mass send finished (`MASSSENDJOBFINISH`, from WeChat's mass helper `mphelper`).
+    MassSendJobFinish {
+        msg_id: String,
+        status: String,
+        total: usize,
+        filtered: usize,
+        sent: usize,
+        errors: usize,
+    },
 }
 
 impl Callback {
@@ -81,7 +90,10 @@ impl Callback {
             | Callback::Location { .. }
             | Callback::Link { .. } => Interaction::Message,
             Callback::Subscribe { .. } | Callback::Scan { .. } | Callback::Click { .. } => Interaction::Short,
-            Callback::Unsubscribe | Callback::View { .. } | Callback::LocationReport { .. } => Interaction::None,
+            Callback::Unsubscribe
+            | Callback::View { .. }
+            | Callback::LocationReport { .. }
+            | Callback::MassSendJobFinish { .. } => Interaction::None,
         }
     }
 
@@ -222,6 +234,15 @@ pub(crate) fn callback_xml(
             event(&mut x, "LOCATION");
             x.push_str(&format!(
                 "<Latitude>{latitude}</Latitude><Longitude>{longitude}</Longitude><Precision>{precision}</Precision>"
+            ));
+        }
+        Callback::MassSendJobFinish { msg_id, status, total, filtered, sent, errors } => {
+            event(&mut x, "MASSSENDJOBFINISH");
+            x.push_str(&format!("<MsgID>{msg_id}</MsgID>"));
+            cdata(&mut x, "Status", status);
+            x.push_str(&format!(
+                "<TotalCount>{total}</TotalCount><FilterCount>{filtered}</FilterCount>\
+                 <SentCount>{sent}</SentCount><ErrorCount>{errors}</ErrorCount>"
             ));
         }
     }

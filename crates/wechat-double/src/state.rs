@@ -204,6 +204,8 @@ pub(crate) struct State {
     delays: Vec<Delay>,
     pub calls: Vec<CallRecord>,
     next_msg_id: u64,
+    /// Mass messages per AppID (`mass.rs`).
+    pub(crate) mass: HashMap<String, crate::mass::MassLog>,
 }
 
 pub(crate) fn random_string(len: usize) -> String {

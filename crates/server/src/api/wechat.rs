@@ -171,6 +171,9 @@ pub(super) async fn callback(
     if bodies.is_empty() {
         tracing::info!(account = %account, kind = ?message.kind, "a WeChat platform report, not a subscriber's message");
     }
+    if let Inbound_::Event(event @ Event::MassSendJobFinish { .. }) = &message.kind {
+        crate::wechat::mass::record_report(&state, event).await;
+    }
     if let Inbound_::Event(Event::Subscribe { scene: Some(scene), .. }) = &message.kind {
         // Followed through a parameter QR code (`qrscene_…`): the follow, then the scan.
         if !scene.is_empty() {

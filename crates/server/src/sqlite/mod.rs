@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod broadcasts;
 mod inbox;
 mod layouts;
 mod platform;
@@ -720,6 +721,10 @@ impl Storage for SqliteStorage {
 
     async fn purge(&self, now: Millis, clients_idle_before: Millis) -> Result<crate::storage::Purged> {
         self.run(move |conn| purge::purge(conn, now, clients_idle_before)).await
+    }
+
+    fn broadcasts(&self) -> &dyn crate::broadcast::store::BroadcastStore {
+        self
     }
 
     fn platforms(&self) -> &dyn crate::platform::store::PlatformStore {

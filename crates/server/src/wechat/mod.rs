@@ -4,6 +4,7 @@
 //! The protocol itself (signatures, AES, XML) is `wicket_wechat`'s.
 
 pub mod api;
+pub mod mass;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! The console API, version 1.
 
 pub(super) mod alipay;
+pub(super) mod broadcasts;
 pub(super) mod followers;
 pub(super) mod inbox;
 pub(super) mod layouts;
@@ -76,6 +77,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(alipay::home))
         .routes(routes!(alipay::live_home))
         .routes(routes!(alipay::retry_part))
+        .routes(routes!(broadcasts::list, broadcasts::create))
+        .routes(routes!(broadcasts::get))
+        .routes(routes!(broadcasts::cancel))
+        .routes(routes!(broadcasts::forecast))
+        .routes(routes!(broadcasts::preview))
 }
 
 /// JSON bodies, with malformed or unknown input answered in Wicket's error

@@ -1,0 +1,418 @@
+//! Broadcasts over HTTP: the forecast and the caps with a clock the test
+//! moves (a calendar month and a day counted in China time, the accounts'
+//! time zone), delivery to sandbox subscribers of a segment, WeChat mass
+//! sends against the double (10,000 OpenIDs a call, a clientmsgid each, the
+//! rate, the preview, MASSSENDJOBFINISH), and a restart in the middle of a
+//! broadcast that sends nobody twice and skips nobody.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody, Subscriber};
+use wicket_model::Change;
+use wicket_server::{Clock, ManualClock, RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_wechat_double::{AccountSpec, Delay, Double, Mode, RunningDouble};
+
+const APP_ID: &str = "wx5823bf96d3bd56c7";
+const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
+const TOKEN: &str = "QDG6eKtoken";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+const HOUR: i64 = 3_600_000;
+/// 2026-01-31T15:00:00Z: 23:00 on 31 January in China.
+const JAN_31_23H_CHINA: i64 = 1_769_871_600_000;
+
+struct Fixture {
+    server: Option<RunningServer>,
+    http: reqwest::Client,
+    token: String,
+    dir: tempfile::TempDir,
+}
+
+async fn start_server(data: &Path, clock: Arc<dyn Clock>, wechat: Option<String>) -> RunningServer {
+    let mut options = ServerOptions { secrets_key_file: Some(data.join("secrets.key")), ..ServerOptions::default() };
+    if let Some(base) = wechat {
+        options.wechat_api_base = base;
+    }
+    let config = ServerConfig { data_dir: data.join("data"), listen: "127.0.0.1:0".parse().unwrap() };
+    wicket_server::start_with(config, clock, options).await.unwrap()
+}
+
+fn subscriber(id: &str, platform: &str, tags: &[&str], following: bool) -> Subscriber {
+    Subscriber {
+        id: id.into(),
+        account_id: "shop".into(),
+        platform: platform.into(),
+        platform_user_id: format!("o{id}"),
+        display_name: id.into(),
+        following,
+        followed_at: Some(0),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        note: String::new(),
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+impl Fixture {
+    async fn start(clock: Arc<dyn Clock>, wechat: Option<String>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let server = start_server(dir.path(), clock, wechat).await;
+        let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
+        let token = server.state.open_session(owner).await.unwrap().token;
+        let f = Fixture { server: Some(server), http: reqwest::Client::new(), token, dir };
+        let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": "shop", "name": "Oat Milk Shop", "platform": "wechat", "category": "Food", "description": "",
+            "avatar_color": "#07c160"}}}]});
+        let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
+        assert_eq!(status, 200, "{pushed}");
+        f
+    }
+
+    fn server(&self) -> &RunningServer {
+        self.server.as_ref().unwrap()
+    }
+
+    async fn restart(&mut self, clock: Arc<dyn Clock>, wechat: Option<String>) {
+        self.server.take().unwrap().stop().await;
+        self.server = Some(start_server(self.dir.path(), clock, wechat).await);
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.server().base_url());
+        let mut request = self.http.request(method.parse().unwrap(), url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Stores subscribers (and their conversations) as a platform would.
+    async fn add(&self, subscribers: Vec<Subscriber>) {
+        let changes: Vec<Change> = subscribers
+            .into_iter()
+            .flat_map(|s| {
+                let conversation = Conversation {
+                    id: format!("conv-{}", s.id),
+                    account_id: s.account_id.clone(),
+                    subscriber_id: s.id.clone(),
+                    status: ConversationStatus::Open,
+                    assignee: None,
+                    labels: vec![],
+                    last_activity_at: 0,
+                    preview: String::new(),
+                    created_at: 0,
+                    updated_at: 0,
+                };
+                [Change::Subscriber(s), Change::Conversation(conversation)]
+            })
+            .collect();
+        let state = &self.server().state;
+        let recorded = state.storage.record(Box::new(move |_| Ok(changes)), state.clock.now()).await.unwrap();
+        recorded.unwrap();
+    }
+
+    /// A message the subscriber wrote at `at`.
+    async fn wrote(&self, subscriber: &str, at: i64) {
+        let message = Message {
+            id: format!("in-{subscriber}-{at}"),
+            conversation_id: format!("conv-{subscriber}"),
+            direction: Direction::Inbound,
+            author: None,
+            body: MessageBody::Text { text: "还有燕麦奶吗？".into() },
+            client_msg_id: None,
+            platform_msg_id: Some(format!("p-{subscriber}-{at}")),
+            delivery: None,
+            created_at: at,
+            auto_reply: None,
+        };
+        let state = &self.server().state;
+        let changes = vec![Change::Message(message)];
+        state.storage.record(Box::new(move |_| Ok(changes)), at).await.unwrap().unwrap();
+    }
+
+    async fn broadcast(&self, id: &str, text: &str, audience: Value) -> Value {
+        let body = json!({"id": id, "content": {"type": "text", "text": text}, "audience": audience});
+        let (status, made) = self.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body)).await;
+        assert_eq!(status, 200, "{made}");
+        made
+    }
+
+    /// Polls the broadcast (bounded) until `done` says so.
+    async fn until(&self, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..2_400 {
+            let (status, broadcast) = self.call("GET", &format!("/api/v1/accounts/shop/broadcasts/{id}"), None).await;
+            assert_eq!(status, 200, "{broadcast}");
+            if done(&broadcast) {
+                return broadcast;
+            }
+            last = broadcast;
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the broadcast never got there: {last}");
+    }
+
+    async fn finished(&self, id: &str) -> Value {
+        self.until(id, |b| b["status"] == "done").await
+    }
+
+    async fn forecast(&self, audience: Value) -> Value {
+        let (status, forecast) = self.call("POST", "/api/v1/accounts/shop/broadcasts/forecast", Some(audience)).await;
+        assert_eq!(status, 200, "{forecast}");
+        forecast
+    }
+}
+
+/// The counts of one platform in a broadcast or forecast.
+fn counts<'a>(value: &'a Value, platform: &str) -> &'a Value {
+    value["counts"].as_array().unwrap().iter().find(|c| c["platform"] == platform).unwrap_or(&Value::Null)
+}
+
+fn n(counts: &Value, field: &str) -> u64 {
+    counts[field].as_u64().unwrap_or_else(|| panic!("{field} in {counts}"))
+}
+
+#[tokio::test]
+async fn a_segment_gets_the_broadcast_in_its_conversations_and_the_rest_are_counted() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let f = Fixture::start(Arc::new(clock.clone()), None).await;
+    f.add(vec![
+        subscriber("a", "sandbox", &["VIP"], true),
+        subscriber("b", "sandbox", &["VIP"], true),
+        subscriber("c", "sandbox", &["VIP"], false),
+        subscriber("d", "sandbox", &[], true),
+    ])
+    .await;
+    f.wrote("a", JAN_31_23H_CHINA - HOUR).await;
+    f.wrote("b", JAN_31_23H_CHINA - 72 * HOUR).await;
+    let vip = json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}});
+    let forecast = f.forecast(vip.clone()).await;
+    let sandbox = counts(&forecast, "sandbox");
+    assert_eq!((n(sandbox, "targeted"), n(sandbox, "pending"), n(sandbox, "unreachable")), (3, 2, 1), "{forecast}");
+    let wrote = f.forecast(json!({"kind": "segment", "filter": {"wrote_within_reply_window": true}})).await;
+    assert_eq!(n(counts(&wrote, "sandbox"), "targeted"), 1, "only a wrote within 48 hours: {wrote}");
+
+    f.broadcast("spring", "春季新品：燕麦拿铁", vip).await;
+    let done = f.finished("spring").await;
+    let sandbox = counts(&done, "sandbox");
+    assert_eq!(
+        (n(sandbox, "targeted"), n(sandbox, "sent"), n(sandbox, "unreachable"), n(sandbox, "pending")),
+        (3, 2, 1, 0),
+        "{done}"
+    );
+    for (who, gets) in [("a", true), ("b", true), ("c", false), ("d", false)] {
+        let (status, page) = f.call("GET", &format!("/api/v1/conversations/conv-{who}/messages"), None).await;
+        assert_eq!(status, 200, "{page}");
+        let got = page.to_string().contains("春季新品：燕麦拿铁");
+        assert_eq!(got, gets, "{who}: {page}");
+    }
+    let (status, again) = f
+        .call(
+            "POST",
+            "/api/v1/accounts/shop/broadcasts",
+            Some(json!({"id": "spring", "content": {"type": "text", "text": "春季新品：燕麦拿铁"},
+                "audience": {"kind": "segment", "filter": {"tags_any": ["VIP"]}}})),
+        )
+        .await;
+    assert_eq!((status, &again["id"]), (200, &json!("spring")), "the same request again is the same broadcast");
+    assert_eq!(n(counts(&again, "sandbox"), "sent"), 2, "and sends nothing more: {again}");
+}
+
+#[tokio::test]
+async fn four_a_month_per_subscriber_counted_in_china_time_across_the_month_boundary() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let f = Fixture::start(Arc::new(clock.clone()), None).await;
+    f.add(vec![subscriber("a", "sandbox", &[], true), subscriber("b", "sandbox", &[], true)]).await;
+    for i in 1..=4 {
+        f.broadcast(&format!("jan-{i}"), &format!("一月第 {i} 条"), json!({"kind": "all"})).await;
+        let done = f.finished(&format!("jan-{i}")).await;
+        assert_eq!(n(counts(&done, "sandbox"), "sent"), 2, "{done}");
+    }
+    let forecast = f.forecast(json!({"kind": "all"})).await;
+    let sandbox = counts(&forecast, "sandbox");
+    assert_eq!((n(sandbox, "pending"), n(sandbox, "skipped_subscriber_cap")), (0, 2), "{forecast}");
+    f.broadcast("jan-5", "一月第 5 条", json!({"kind": "all"})).await;
+    let capped = f.finished("jan-5").await;
+    let sandbox = counts(&capped, "sandbox");
+    assert_eq!((n(sandbox, "sent"), n(sandbox, "skipped_subscriber_cap")), (0, 2), "{capped}");
+
+    // 00:30 on 1 February in China: still 31 January in UTC, a new month for WeChat.
+    clock.advance(90 * 60_000);
+    let forecast = f.forecast(json!({"kind": "all"})).await;
+    assert_eq!(n(counts(&forecast, "sandbox"), "pending"), 2, "{forecast}");
+    assert_eq!(
+        forecast["period_start"].as_i64(),
+        Some(JAN_31_23H_CHINA + HOUR),
+        "the month began at midnight China time, 16:00 UTC"
+    );
+    f.broadcast("feb-1", "二月第 1 条", json!({"kind": "all"})).await;
+    let february = f.finished("feb-1").await;
+    assert_eq!(n(counts(&february, "sandbox"), "sent"), 2, "{february}");
+}
+
+#[tokio::test]
+async fn a_subscription_account_sends_once_a_day_in_china_time() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let f = Fixture::start(Arc::new(clock.clone()), None).await;
+    let settings = json!({"reply": {"message_window_hours": 48, "message_quota": 5, "event_window_seconds": 60,
+        "event_quota": 3, "events_open_message_window": false, "daily_cap": null},
+        "broadcast": {"max": 1, "period": "day"}});
+    let update = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "update_account",
+        "args": {"id": "shop", "patch": {"settings": settings}}}}]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(update)).await;
+    assert_eq!(status, 200, "{pushed}");
+    f.add(vec![subscriber("a", "sandbox", &["VIP"], true), subscriber("b", "sandbox", &[], true)]).await;
+    f.broadcast("today", "今日特价", json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}})).await;
+    assert_eq!(n(counts(&f.finished("today").await, "sandbox"), "sent"), 1);
+    // Another segment the same day: the account has had its send, b has had none.
+    f.broadcast("again", "再来一条", json!({"kind": "all"})).await;
+    let again = f.finished("again").await;
+    let sandbox = counts(&again, "sandbox");
+    assert_eq!((n(sandbox, "sent"), n(sandbox, "skipped_account_cap")), (0, 2), "{again}");
+    clock.advance(HOUR + 60_000);
+    f.broadcast("tomorrow", "明日特价", json!({"kind": "all"})).await;
+    assert_eq!(n(counts(&f.finished("tomorrow").await, "sandbox"), "sent"), 2, "a new day in China");
+}
+
+#[tokio::test]
+async fn a_scheduled_broadcast_is_kept_by_the_server_and_a_cancel_stops_it() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let f = Fixture::start(Arc::new(clock.clone()), None).await;
+    f.add(vec![subscriber("a", "sandbox", &[], true)]).await;
+    let at = JAN_31_23H_CHINA + 2 * HOUR;
+    let body = |id: &str| json!({"id": id, "content": {"type": "text", "text": "早安"}, "audience": {"kind": "all"}, "send_at": at});
+    let (status, made) = f.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body("morning"))).await;
+    assert_eq!((status, &made["status"]), (200, &json!("scheduled")), "{made}");
+    let (_, kept) = f.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body("kept"))).await;
+    assert_eq!(kept["status"], "scheduled");
+    let (status, cancelled) = f.call("POST", "/api/v1/accounts/shop/broadcasts/kept/cancel", None).await;
+    assert_eq!((status, &cancelled["status"]), (200, &json!("cancelled")), "{cancelled}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, waiting) = f.call("GET", "/api/v1/accounts/shop/broadcasts/morning", None).await;
+    assert_eq!(waiting["status"], "scheduled", "not before its time: {waiting}");
+    clock.advance(2 * HOUR);
+    let sent = f.finished("morning").await;
+    assert_eq!(n(counts(&sent, "sandbox"), "sent"), 1, "{sent}");
+    let (_, kept) = f.call("GET", "/api/v1/accounts/shop/broadcasts/kept", None).await;
+    assert_eq!(kept["status"], "cancelled");
+    assert!(kept["counts"].as_array().unwrap().is_empty(), "a cancelled broadcast reaches nobody: {kept}");
+    let (status, refused) = f
+        .call(
+            "POST",
+            "/api/v1/accounts/shop/broadcasts",
+            Some(json!({"id": "late", "content": {"type": "text", "text": " "}, "audience": {"kind": "all"}})),
+        )
+        .await;
+    assert_eq!((status, &refused["issues"][0]["key"]), (422, &json!("broadcast.text.required")), "{refused}");
+}
+
+/// A server with the WeChat account connected to the double, and `fans`
+/// WeChat subscribers who follow it in both.
+async fn wechat_fixture(fans: usize) -> (Fixture, RunningDouble, Vec<String>) {
+    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let f = Fixture::start(Arc::new(SystemClock), Some(double.base_url())).await;
+    let connect = json!({"app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
+        "encoding_aes_key": AES_KEY, "mode": "safe"});
+    let (status, saved) = f.call("PUT", "/api/v1/accounts/shop/wechat", Some(connect)).await;
+    assert_eq!(status, 200, "{saved}");
+    double
+        .add_account(AccountSpec {
+            appid: APP_ID.into(),
+            secret: APP_SECRET.into(),
+            token: TOKEN.into(),
+            encoding_aes_key: Some(AES_KEY.into()),
+            mode: Mode::Safe,
+            callback_url: Some(format!("{}/wechat/shop", f.server().base_url())),
+            original_id: Some("gh_shop".into()),
+        })
+        .unwrap();
+    let subscribers: Vec<Subscriber> =
+        (0..fans).map(|i| subscriber(&format!("fan{i:06}"), "wechat", &[], true)).collect();
+    let openids: Vec<String> = subscribers.iter().map(|s| s.platform_user_id.clone()).collect();
+    double.add_followers(APP_ID, &openids).unwrap();
+    f.add(subscribers).await;
+    (f, double, openids)
+}
+
+#[tokio::test]
+async fn wechat_gets_openid_lists_of_at_most_ten_thousand_each_with_its_clientmsgid_and_reports_back() {
+    let (f, double, openids) = wechat_fixture(10_002).await;
+    let mut gone = subscriber("gone", "wechat", &[], false);
+    gone.platform_user_id = "ogone".into();
+    f.add(vec![gone]).await;
+
+    let (status, previewed) = f
+        .call(
+            "POST",
+            "/api/v1/accounts/shop/broadcasts/preview",
+            Some(json!({"content": {"type": "text", "text": "春季新品"}, "open_id": openids[0]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{previewed}");
+    let previews = double.mass_previews(APP_ID);
+    assert_eq!(previews.len(), 1);
+    assert_eq!(previews[0].touser, openids[0]);
+
+    f.broadcast("spring", "春季新品", json!({"kind": "all"})).await;
+    let done = f.finished("spring").await;
+    let wechat = counts(&done, "wechat");
+    assert_eq!(
+        (n(wechat, "targeted"), n(wechat, "sent"), n(wechat, "unreachable"), n(wechat, "failed")),
+        (10_003, 10_002, 1, 0),
+        "{done}"
+    );
+    let sends = double.mass_sends(APP_ID);
+    let sizes: Vec<usize> = sends.iter().map(|s| s.touser.as_ref().map_or(0, Vec::len)).collect();
+    assert_eq!(sizes, [10_000, 2], "lists of at most 10,000, none of one");
+    let ids: Vec<&str> = sends.iter().filter_map(|s| s.clientmsgid.as_deref()).collect();
+    assert_eq!(ids.len(), 2, "every call has a clientmsgid");
+    assert!(ids[0] != ids[1] && ids.iter().all(|id| id.len() <= 64), "{ids:?}");
+    let mut reached: Vec<String> = sends.iter().flat_map(|s| s.touser.clone().unwrap_or_default()).collect();
+    reached.sort();
+    assert_eq!(reached, openids, "every follower once; the one who left not at all");
+    assert!(sends.iter().all(|s| s.body["text"]["content"] == "春季新品" && s.msgtype == "text"));
+    let mass_calls: Vec<_> =
+        double.calls().into_iter().filter(|c| c.path.starts_with("/cgi-bin/message/mass/")).collect();
+    assert!(mass_calls.iter().all(|c| c.errcode == 0), "no call refused (none over the rate): {mass_calls:?}");
+
+    // WeChat's MASSSENDJOBFINISH for each call is kept with the broadcast.
+    let reported = f.until("spring", |b| b["platform_totals"].as_array().is_some_and(|t| t.len() == 2)).await;
+    let totals = reported["platform_totals"].as_array().unwrap();
+    let sent: u64 = totals.iter().map(|t| t["sent"].as_u64().unwrap()).sum();
+    assert_eq!(sent, 10_002, "{totals:?}");
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_broadcast_sends_nobody_twice_and_skips_nobody() {
+    let (mut f, double, openids) = wechat_fixture(10_002).await;
+    // The first call is taken by WeChat, but its answer never reaches the server, which stops.
+    double.delay(Delay { millis: 60_000, path: Some("/cgi-bin/message/mass/send".into()) });
+    f.broadcast("spring", "春季新品", json!({"kind": "all"})).await;
+    for _ in 0..2_400 {
+        if !double.mass_sends(APP_ID).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(double.mass_sends(APP_ID).len(), 1, "the first call went");
+    let in_flight = f.until("spring", |_| true).await;
+    assert_eq!(n(counts(&in_flight, "wechat"), "sent"), 0, "its answer has not come: {in_flight}");
+    double.delay(Delay { millis: 0, path: Some("/cgi-bin/message/mass/send".into()) });
+    f.restart(Arc::new(SystemClock), Some(double.base_url())).await;
+
+    let done = f.finished("spring").await;
+    let wechat = counts(&done, "wechat");
+    assert_eq!((n(wechat, "sent"), n(wechat, "failed"), n(wechat, "pending")), (10_002, 0, 0), "{done}");
+    let sends = double.mass_sends(APP_ID);
+    let mut reached: Vec<String> = sends.iter().flat_map(|s| s.touser.clone().unwrap_or_default()).collect();
+    reached.sort();
+    assert_eq!(reached, openids, "nobody twice, nobody skipped");
+    let refused_again: Vec<i64> =
+        double.calls().into_iter().filter(|c| c.path == "/cgi-bin/message/mass/send").map(|c| c.errcode).collect();
+    assert_eq!(refused_again, [0, 45065, 0], "the first call sent again under its clientmsgid is taken once");
+}
