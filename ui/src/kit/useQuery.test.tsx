@@ -35,3 +35,26 @@ describe('useQuery', () => {
     expect(result.current.data).toBeUndefined();
   });
 });
+
+describe('useQuery with a delay', () => {
+  it('reads once the deps stop changing for the delay', async () => {
+    vi.useFakeTimers();
+    try {
+      const load = vi.fn((q: string) => Promise.resolve(`hits for ${q}`));
+      const { result, rerender } = renderHook(({ q }) => useQuery(() => load(q), [q], { delayMs: 250 }), { initialProps: { q: 'r' } });
+      act(() => vi.advanceTimersByTime(200));
+      rerender({ q: 're' });
+      act(() => vi.advanceTimersByTime(200));
+      rerender({ q: 'ref' });
+      expect(load).not.toHaveBeenCalled();
+      await act(async () => {
+        vi.advanceTimersByTime(250);
+      });
+      expect(load).toHaveBeenCalledTimes(1);
+      expect(load).toHaveBeenLastCalledWith('ref');
+      expect(result.current.data).toBe('hits for ref');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -10,6 +10,8 @@ export type QueryOptions<T> = {
   onData?: (data: T) => void;
   /** Told each failure as it lands (for reporting it elsewhere). */
   onError?: (error: unknown) => void;
+  /** Wait this long before reading; a change of `deps` meanwhile starts the wait again (typing). */
+  delayMs?: number;
 };
 
 export type Query<T> = {
@@ -36,8 +38,9 @@ export function useReloadKey(reloadOn?: ReloadOn): [number, () => void] {
 
 /**
  * "Load, and reload on this core event": reads with `load` when `deps` change,
- * again on `reloadOn` and on `reload()`. An answer that arrives after a newer
- * read started, or after unmount, is dropped. `load` null reads nothing.
+ * again on `reloadOn` and on `reload()` (after `delayMs`, if given). An answer
+ * that arrives after a newer read started, or after unmount, is dropped.
+ * `load` null reads nothing.
  */
 export function useQuery<T>(load: (() => Promise<T>) | null, deps: DependencyList, options: QueryOptions<T> = {}): Query<T> {
   const [result, setResult] = useState<{ data: T | undefined; error: unknown; settled: boolean }>({ data: undefined, error: null, settled: false });
@@ -52,20 +55,25 @@ export function useQuery<T>(load: (() => Promise<T>) | null, deps: DependencyLis
     const run = latest.current.load;
     if (!enabled || run === null) return undefined;
     let live = true;
-    run().then(
-      (data) => {
-        if (!live) return;
-        setResult({ data, error: null, settled: true });
-        latest.current.options.onData?.(data);
-      },
-      (error: unknown) => {
-        if (!live) return;
-        setResult((prev) => ({ data: prev.data, error, settled: true }));
-        latest.current.options.onError?.(error);
-      },
-    );
+    const read = () =>
+      run().then(
+        (data) => {
+          if (!live) return;
+          setResult({ data, error: null, settled: true });
+          latest.current.options.onData?.(data);
+        },
+        (error: unknown) => {
+          if (!live) return;
+          setResult((prev) => ({ data: prev.data, error, settled: true }));
+          latest.current.options.onError?.(error);
+        },
+      );
+    const delay = latest.current.options.delayMs;
+    const timer = delay === undefined ? null : setTimeout(() => void read(), delay);
+    if (timer === null) void read();
     return () => {
       live = false;
+      if (timer !== null) clearTimeout(timer);
     };
     // `deps` name what the read depends on; `load` itself is read fresh each time.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { checkAccount, type AccountDraft, type Issue } from '../../platform';
+import { useQuery } from '../../kit/useQuery';
 
 export type CheckResult = { issues: Issue[]; current: boolean };
 
@@ -10,27 +10,17 @@ export type CheckResult = { issues: Issue[]; current: boolean };
  */
 export function useAccountCheck(draft: AccountDraft | null, delayMs = 200): CheckResult {
   const key = draft === null ? null : JSON.stringify(draft);
-  const [answer, setAnswer] = useState<{ key: string; issues: Issue[] } | null>(null);
-
-  useEffect(() => {
-    if (key === null) return undefined;
-    let live = true;
-    const timer = setTimeout(() => {
-      checkAccount(JSON.parse(key) as AccountDraft).then(
-        (issues) => {
-          if (live) setAnswer({ key, issues });
-        },
-        () => {
-          if (live) setAnswer({ key, issues: [] });
-        },
-      );
-    }, delayMs);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [key, delayMs]);
-
-  if (key === null || answer === null) return { issues: [], current: false };
+  const { data: answer } = useQuery(
+    key === null
+      ? null
+      : () =>
+          checkAccount(JSON.parse(key) as AccountDraft).then(
+            (issues) => ({ key, issues }),
+            () => ({ key, issues: [] as Issue[] }),
+          ),
+    [key],
+    { delayMs },
+  );
+  if (key === null || answer === undefined) return { issues: [], current: false };
   return { issues: answer.issues, current: answer.key === key };
 }

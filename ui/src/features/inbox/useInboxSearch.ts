@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { searchMessages, type SearchHit } from '../../platform';
+import { searchMessages } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
+import { useQuery } from '../../kit/useQuery';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -9,34 +10,20 @@ export const SEARCH_DEBOUNCE_MS = 250;
 export function useInboxSearch(version: number) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const onQuery = (value: string) => {
-    setQuery(value);
-    setHits(null);
-    setError(null);
-  };
-
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length === 0) return undefined;
-    let live = true;
-    const timer = setTimeout(() => {
-      searchMessages(q).then(
-        (found) => {
-          if (live) setHits(found);
-        },
-        (e: unknown) => {
-          if (live) setError(t('inbox.search.failed', { reason: describeError(t, asAppError(e)) }));
-        },
-      );
-    }, SEARCH_DEBOUNCE_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [query, version, t]);
-
-  return { query, onQuery, searching: query.trim().length > 0, hits, error };
+  const q = query.trim();
+  const { data } = useQuery(
+    q.length === 0
+      ? null
+      : () =>
+          searchMessages(q).then(
+            (hits) => ({ q, hits, failure: null }),
+            (failure: unknown) => ({ q, hits: null, failure }),
+          ),
+    [q, version],
+    { delayMs: SEARCH_DEBOUNCE_MS },
+  );
+  // Only the answer to what is typed now counts.
+  const answer = data && data.q === q ? data : null;
+  const error = answer?.failure ? t('inbox.search.failed', { reason: describeError(t, asAppError(answer.failure)) }) : null;
+  return { query, onQuery: setQuery, searching: q.length > 0, hits: answer?.hits ?? null, error };
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { followerImport, importFollowers, session, type FollowerImport } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
+import { useQuery } from '../../kit/useQuery';
 
 /** How often a running import's progress is read again. */
 export const IMPORT_POLL_MS = 1000;
@@ -24,28 +25,20 @@ export function FollowerImportPanel({ accountId }: Props) {
 
   const fail = useCallback((e: unknown) => setError(describeError(t, asAppError(e))), [t]);
 
-  useEffect(() => {
-    // Mounted once per account (`key`), so nothing to reset here.
-    let live = true;
-    session()
-      .then((current) => {
-        if (!current.permissions.includes('manage_accounts')) return;
-        if (live) setAllowed(true);
-        return followerImport(accountId).then((found) => {
-          if (live) setProgress(found);
-        });
-      })
-      .catch((e: unknown) => {
-        if (!live) return;
-        const code = asAppError(e).code;
-        // The import runs on the team server: nothing to show without it, or for other roles.
-        if (code === 'offline' || code === 'forbidden') setAllowed(false);
-        else fail(e);
-      });
-    return () => {
-      live = false;
-    };
-  }, [accountId, fail]);
+  // Mounted once per account (`key`), so nothing to reset here.
+  const refused = (e: unknown) => {
+    const code = asAppError(e).code;
+    // The import runs on the team server: nothing to show without it, or for other roles.
+    if (code === 'offline' || code === 'forbidden') setAllowed(false);
+    else fail(e);
+  };
+  useQuery(() => session(), [accountId], {
+    onData: (current) => {
+      if (current.permissions.includes('manage_accounts')) setAllowed(true);
+    },
+    onError: refused,
+  });
+  useQuery(allowed ? () => followerImport(accountId) : null, [accountId], { onData: setProgress, onError: refused });
 
   const running = progress?.status === 'running';
   useEffect(() => {
