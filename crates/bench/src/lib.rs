@@ -3,8 +3,10 @@
 pub mod inbox_corpus;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use wicket_test_support::{free_port, wait_for_port, ChildProcess};
 
 /// Latencies of one run, and its wall-clock time.
 pub struct Run {
@@ -52,9 +54,10 @@ pub fn print_header() {
     );
 }
 
-/// A `wicket-server` process on a free loopback port, stopped by its pid.
+/// A `wicket-server` process on a free loopback port, stopped by its pid
+/// when dropped.
 pub struct ServerProcess {
-    child: Child,
+    _process: ChildProcess,
     pub base_url: String,
     _data: tempfile::TempDir,
 }
@@ -73,7 +76,7 @@ impl ServerProcess {
         use std::io::Write;
         setup.stdin.take().expect("stdin").write_all(format!("{owner_password}\n").as_bytes()).expect("password sent");
         assert!(setup.wait().expect("create-owner ends").success(), "the owner was created");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let port = free_port();
         let child = Command::new(binary)
             .arg("--data")
             .arg(data.path())
@@ -82,19 +85,9 @@ impl ServerProcess {
             .stdout(Stdio::null())
             .spawn()
             .expect("the server starts");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the server did not listen");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        ServerProcess { child, base_url: format!("http://127.0.0.1:{port}"), _data: data }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let _ = self.child.wait();
+        let process = ChildProcess::adopt("wicket-server", child, None);
+        wait_for_port(port, &process);
+        ServerProcess { _process: process, base_url: format!("http://127.0.0.1:{port}"), _data: data }
     }
 }
 

@@ -21,9 +21,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -36,6 +36,7 @@ use wicket_model::sync::{Connection, NumberedMutation, PullResponse, PushRequest
 use wicket_model::{Change, Mutation, NewAccount, PlatformProfile};
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncOptions};
+use wicket_test_support::{free_port, ChildProcess};
 
 const TEST_NAME: &str = "chaos_console_and_server_killed_at_random_lose_and_double_no_change";
 const DEFAULT_SEED: u64 = 20_261_203;
@@ -253,37 +254,6 @@ fn now_ms() -> i64 {
 
 // ---- Processes --------------------------------------------------------------
 
-/// A child process, killed by its own pid when dropped.
-struct Proc {
-    child: Child,
-}
-
-impl Proc {
-    /// SIGKILL, and waits for it to be gone.
-    fn kill(mut self) {
-        self.kill_now();
-    }
-
-    fn kill_now(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.kill_now();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
 fn append_log(path: &Path) -> std::fs::File {
     std::fs::OpenOptions::new().create(true).append(true).open(path).expect("a log file")
 }
@@ -323,7 +293,7 @@ impl Server {
 
     /// Starts the server and waits until it listens; tries again if the
     /// port is not free yet after a kill.
-    fn start(&self) -> Proc {
+    fn start(&self) -> ChildProcess {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let child = Command::new(&self.binary)
@@ -336,7 +306,7 @@ impl Server {
                 .stderr(append_log(&self.log))
                 .spawn()
                 .expect("wicket-server starts");
-            let mut server = Proc { child };
+            let mut server = ChildProcess::adopt("wicket-server", child, None);
             while Instant::now() < deadline {
                 if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                     return server;
@@ -367,13 +337,13 @@ struct Said {
 }
 
 struct ConsoleRun {
-    process: Proc,
+    process: ChildProcess,
     reader: JoinHandle<()>,
 }
 
 impl ConsoleRun {
     /// Kills the console; returns once everything it said is read.
-    fn kill(self) {
+    fn kill(mut self) {
         self.process.kill();
         let _ = self.reader.join();
     }
@@ -401,8 +371,9 @@ fn start_console(setup: &Setup, role: &str, seed: u64, said: &Arc<Mutex<Said>>) 
         .stderr(append_log(&setup.log))
         .spawn()
         .expect("the console starts");
-    let mut process = Proc { child };
-    let stdout = process.child.stdout.take().expect("the console's output");
+    let mut child = child;
+    let stdout = child.stdout.take().expect("the console's output");
+    let process = ChildProcess::adopt("console", child, None);
     let said = said.clone();
     let reader = std::thread::spawn(move || {
         let mut expected = None;
@@ -680,7 +651,7 @@ fn chaos() {
             }
         }
         if pick >= 6 {
-            if let Some(process) = server_process.take() {
+            if let Some(mut process) = server_process.take() {
                 process.kill();
                 kills.server += 1;
                 // Now and then the server stays down a while: the console
