@@ -5,7 +5,7 @@ import i18n from '../../i18n';
 import { AppError } from '../../platform';
 import { platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
 import type { Menu } from '../../shared/model';
-import { ImportMenuDialog } from './Dialogs';
+import { ImportMenuDialog } from './ImportMenuDialog';
 
 vi.mock('../../platform', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../platform')>()),

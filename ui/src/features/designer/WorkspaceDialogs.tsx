@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { liveWechatMenu, type DesignerDraft, type LayoutTemplate } from '../../platform';
 import type { Issue, Layout, PlatformProfile, SampleSubscriber } from '../../shared/model';
 import { AlipayImportDialog } from './AlipayImportDialog';
-import { ConflictDialog, ExportMenuDialog, HistoryDrawer, ImportMenuDialog, IssuesDialog, TemplatesDialog } from './Dialogs';
+import { ExportMenuDialog, IssuesDialog, TemplatesDialog } from './Dialogs';
+import { ConflictDialog, HistoryDrawer } from './History';
+import { ImportMenuDialog } from './ImportMenuDialog';
 import type { DesignerAction } from './state';
 
 export type DialogName = 'templates' | 'exportMenu' | 'importMenu' | 'alipayImport' | 'conflict' | 'issues' | 'publishIssues' | null;
