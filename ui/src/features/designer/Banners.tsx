@@ -44,22 +44,21 @@ export function Banners({ accountId, platform, draft, readOnly, info, notice, on
           </button>
         </div>
       )}
-      {info && (
-        <div className="notice notice-info dz-notice" role="status" data-testid="designer-info">
-          <span>{info}</span>
-          <button type="button" className="btn btn-link" onClick={onDismissInfo}>
-            {t('rejected.dismiss')}
-          </button>
-        </div>
-      )}
-      {notice && (
-        <div className="notice dz-notice" role="alert" data-testid="designer-notice">
-          <span>{notice}</span>
-          <button type="button" className="btn btn-link" onClick={onDismissNotice}>
-            {t('rejected.dismiss')}
-          </button>
-        </div>
-      )}
+      {info && <Notice kind="info" testId="designer-info" text={info} onDismiss={onDismissInfo} />}
+      {notice && <Notice kind="failure" testId="designer-notice" text={notice} onDismiss={onDismissNotice} />}
     </>
+  );
+}
+
+/** News (a status) or a failure (an alert), until dismissed. */
+function Notice({ kind, testId, text, onDismiss }: { kind: 'info' | 'failure'; testId: string; text: string; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className={kind === 'info' ? 'notice notice-info dz-notice' : 'notice dz-notice'} role={kind === 'info' ? 'status' : 'alert'} data-testid={testId}>
+      <span>{text}</span>
+      <button type="button" className="btn btn-link" onClick={onDismiss}>
+        {t('rejected.dismiss')}
+      </button>
+    </div>
   );
 }
