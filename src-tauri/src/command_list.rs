@@ -50,6 +50,14 @@ macro_rules! with_commands {
             ],
             /// Subscribers: the list, tags and private notes.
             subscribers: [list_subscribers, edit_subscriber_tags, set_subscriber_note, keep_my_note],
+            /// Automatic replies: an account's rules, their inline checks and the "try it" box.
+            automation: [
+                list_auto_reply_rules,
+                check_auto_reply_rule,
+                save_auto_reply_rule,
+                delete_auto_reply_rule,
+                try_auto_reply,
+            ],
             /// The layout designer: drafts, publishing, versions, files and undo history.
             designer: [
                 module_catalog,

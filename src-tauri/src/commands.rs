@@ -9,6 +9,7 @@ use tauri_plugin_opener::OpenerExt;
 use wicket_console::{AlipayPanel, ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session, WechatPanel};
 use wicket_model::account::AccountSettings;
 use wicket_model::alipay::{AlipayConnect, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest};
+use wicket_model::auto_reply::{AutoReplyRuleDraft, AutoReplyRuleItem, TryMessage, TryOutcome};
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
@@ -363,6 +364,49 @@ pub async fn save_canned_reply(console: State<'_, Arc<Console>>, draft: CannedRe
 #[specta::specta]
 pub async fn delete_canned_reply(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
     console.delete_canned_reply(id).await
+}
+
+/// An account's automatic-reply rules from the cache, waiting edits on top, in the order they answer.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_auto_reply_rules(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<Vec<AutoReplyRuleItem>> {
+    console.auto_reply_rules(account_id).await
+}
+
+/// What the account's platform refuses in a rule being edited, per field; nothing is saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_auto_reply_rule(console: State<'_, Arc<Console>>, draft: AutoReplyRuleDraft) -> Result<Vec<Issue>> {
+    console.check_auto_reply_rule(draft).await
+}
+
+/// Saves an automatic-reply rule (new, or an edit by its id) through the outbox; refusals come back as an `invalid` error.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_auto_reply_rule(console: State<'_, Arc<Console>>, draft: AutoReplyRuleDraft) -> Result<()> {
+    console.save_auto_reply_rule(draft).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_auto_reply_rule(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
+    console.delete_auto_reply_rule(id).await
+}
+
+/// Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends.
+#[tauri::command]
+#[specta::specta]
+pub async fn try_auto_reply(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    draft: Option<AutoReplyRuleDraft>,
+    message: TryMessage,
+    subscriber_name: String,
+) -> Result<TryOutcome> {
+    console.try_auto_reply(account_id, draft, message, subscriber_name).await
 }
 
 /// Subscribers from the cache, by name, tag or note; `more` says the list goes on.

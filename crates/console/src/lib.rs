@@ -4,6 +4,7 @@
 //! changes in the outbox. The Tauri commands are one-line calls into it.
 
 mod alipay;
+mod auto_replies;
 mod canned;
 mod chosen_files;
 mod followers;

@@ -162,6 +162,13 @@ impl AutoReplyRule {
     }
 }
 
+/// A rule in the console's list, and whether an edit of it waits to be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct AutoReplyRuleItem {
+    pub rule: AutoReplyRule,
+    pub waiting: bool,
+}
+
 /// The mark on a message an automatic reply sent, which the thread shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -664,11 +671,13 @@ pub fn chosen<'a>(rule: &'a AutoReplyRule, pick: &mut dyn FnMut(usize) -> usize)
 }
 
 /// The answer to one stimulus: which rule, and what it sends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct Decision {
     pub rule_id: String,
     pub rule_name: String,
-    pub trigger: &'static str,
+    /// `follow`, `keyword`, `menu_click` or `default`.
+    pub trigger: String,
+    /// The keyword that matched, as the message wrote it (Latin letters folded).
     pub keyword: Option<String>,
     pub replies: Vec<MessageBody>,
 }
@@ -700,10 +709,79 @@ pub fn decide(
     Some(Decision {
         rule_id: rule.id.clone(),
         rule_name: rule.name.clone(),
-        trigger: rule.trigger.kind(),
+        trigger: rule.trigger.kind().to_owned(),
         keyword,
         replies,
     })
+}
+
+/// What staff type in the "try it" box, as a subscriber would send it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TryMessage {
+    Text { text: String },
+    MenuClick { key: String },
+    Follow { scene: Option<String> },
+}
+
+impl TryMessage {
+    pub fn stimulus(&self) -> Stimulus {
+        match self {
+            TryMessage::Text { text } => Stimulus::Text(text.clone()),
+            TryMessage::MenuClick { key } => Stimulus::Click(key.clone()),
+            TryMessage::Follow { scene } => Stimulus::Followed { scene: scene.clone() },
+        }
+    }
+}
+
+/// What the "try it" box shows: the rule that answers and every reply it
+/// may send (with "one at random", `random` says one of them goes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct TryOutcome {
+    pub decision: Option<Decision>,
+    pub random: bool,
+}
+
+/// Which of `rules`, with `draft` in place of its saved self (or added),
+/// answers `message`: the same matcher the server runs, before saving. The
+/// default reply is shown as if its quiet period had passed.
+pub fn try_rules(
+    rules: &[AutoReplyRule],
+    draft: Option<&AutoReplyRuleDraft>,
+    message: &TryMessage,
+    values: &TemplateValues,
+    now: Millis,
+) -> TryOutcome {
+    let mut rules: Vec<AutoReplyRule> = rules.to_vec();
+    if let Some(draft) = draft {
+        let created_at = rules.iter().find(|r| r.id == draft.id).map_or(now, |r| r.created_at);
+        rules.retain(|r| r.id != draft.id);
+        rules.push(AutoReplyRule {
+            id: draft.id.clone(),
+            account_id: draft.account_id.clone(),
+            name: draft.name.clone(),
+            trigger: draft.trigger.clone(),
+            priority: draft.priority,
+            replies: draft.replies.clone(),
+            reply_mode: draft.reply_mode,
+            enabled: draft.enabled,
+            deleted: false,
+            created_at,
+            updated_at: now,
+        });
+    }
+    let matcher = Matcher::build(&rules);
+    let stimulus = message.stimulus();
+    let random = |id: &str| matcher.rules().iter().any(|r| r.id == id && r.reply_mode == ReplyMode::Random);
+    // Every candidate reply is shown: "all" sends them, "random" one of them.
+    let decision = decide(&matcher, &stimulus, None, now, values, &mut |_| 0).map(|mut decision| {
+        if let Some(rule) = matcher.rules().iter().find(|r| r.id == decision.rule_id) {
+            decision.replies = rule.replies.iter().map(|r| r.render(values)).collect();
+        }
+        decision
+    });
+    let random = decision.as_ref().is_some_and(|d| random(&d.rule_id));
+    TryOutcome { decision, random }
 }
 
 /// Whether WeChat takes `body` as the passive reply to `stimulus`: a text,
@@ -809,7 +887,7 @@ pub fn answer<W: World + ?Sized>(
             created_at: now,
             auto_reply: Some(AutoReplyMark {
                 rule_id: decision.rule_id.clone(),
-                trigger: decision.trigger.to_owned(),
+                trigger: decision.trigger.clone(),
                 passive: is_passive,
             }),
         }));

@@ -355,3 +355,24 @@ fn a_passive_reply_takes_none_of_the_window_and_the_rest_stay_within_it() {
     let ledger = world.reply_ledger("c1", NOW).unwrap();
     assert_eq!(ledger.replies_since_event, 3, "the passive reply used no quota");
 }
+
+#[test]
+fn the_try_box_runs_the_same_matcher_with_the_unsaved_draft() {
+    let saved = rule("hi", 0, 1, keywords(&[("hi", KeywordMode::Exact)]), vec![text("saved")]);
+    let values = TemplateValues { subscriber_name: "Ann".into(), account_name: "Shop".into() };
+    let message = TryMessage::Text { text: "HI".into() };
+    let before = try_rules(std::slice::from_ref(&saved), None, &message, &values, NOW);
+    assert_eq!(before.decision.unwrap().replies, [MessageBody::Text { text: "saved".into() }]);
+    let mut draft = saved.draft();
+    draft.replies = vec![text("Hello {{subscriber.name}}"), text("Hey")];
+    draft.reply_mode = ReplyMode::Random;
+    let after = try_rules(std::slice::from_ref(&saved), Some(&draft), &message, &values, NOW);
+    assert!(after.random);
+    assert_eq!(
+        after.decision.unwrap().replies,
+        [MessageBody::Text { text: "Hello Ann".into() }, MessageBody::Text { text: "Hey".into() }],
+        "every candidate of the draft, filled in"
+    );
+    let none = try_rules(&[saved], None, &TryMessage::MenuClick { key: "x".into() }, &values, NOW);
+    assert_eq!(none.decision, None);
+}

@@ -15,6 +15,7 @@ use wicket_model::world::{Actor, MemoryWorld};
 use wicket_model::{Account, AccountListItem, ChangeKind, Millis, Mutation, PlatformProfile, StaffUser, WicketError};
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
+mod auto_replies;
 mod canned;
 mod inbox;
 mod ingest;

@@ -25,6 +25,9 @@ impl Cache {
                 ..Default::default()
             });
         }
+        if matches!(change, Mutation::SaveAutoReplyRule(_) | Mutation::DeleteAutoReplyRule { .. }) {
+            return Ok(self.auto_reply_world()?.0);
+        }
         let conn = self.conn();
         let conversation = match change.subscriber_id() {
             Some(id) => conversation_of(&conn, id)?,

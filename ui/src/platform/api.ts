@@ -75,6 +75,15 @@ export const editSubscriberTags = adapt(commands.editSubscriberTags);
 export const setSubscriberNote = adapt(commands.setSubscriberNote);
 /** Resolves a note conflict with the note typed here; `dismissRejected(conflict.id)` keeps the colleague's instead. */
 export const keepMyNote = adapt(commands.keepMyNote);
+/** An account's automatic-reply rules from the cache, waiting edits on top, in the order they answer. */
+export const listAutoReplyRules = adapt(commands.listAutoReplyRules);
+/** What the account's platform refuses in a rule being edited, per field; nothing is saved. */
+export const checkAutoReplyRule = adapt(commands.checkAutoReplyRule);
+/** Saves an automatic-reply rule (new, or an edit by its id) through the outbox; refusals come back as an `invalid` error. */
+export const saveAutoReplyRule = adapt(commands.saveAutoReplyRule);
+export const deleteAutoReplyRule = adapt(commands.deleteAutoReplyRule);
+/** Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends. */
+export const tryAutoReply = adapt(commands.tryAutoReply);
 /** Every module kind with sample props, in palette order (offline). */
 export const moduleCatalog = adapt(commands.moduleCatalog);
 /** The industry starting layouts, names in both languages (offline). */

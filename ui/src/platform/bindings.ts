@@ -77,6 +77,15 @@ export const commands = {
 	setSubscriberNote: (id: string, note: string, base: string) => typedError<null, WicketError>(__TAURI_INVOKE("set_subscriber_note", { id, note, base })),
 	/**  Resolves a note conflict with the note typed here; `dismissRejected(conflict.id)` keeps the colleague's instead. */
 	keepMyNote: (conflict: number) => typedError<null, WicketError>(__TAURI_INVOKE("keep_my_note", { conflict })),
+	/**  An account's automatic-reply rules from the cache, waiting edits on top, in the order they answer. */
+	listAutoReplyRules: (accountId: string) => typedError<AutoReplyRuleItem[], WicketError>(__TAURI_INVOKE("list_auto_reply_rules", { accountId })),
+	/**  What the account's platform refuses in a rule being edited, per field; nothing is saved. */
+	checkAutoReplyRule: (draft: AutoReplyRuleDraft) => typedError<Issue[], WicketError>(__TAURI_INVOKE("check_auto_reply_rule", { draft })),
+	/**  Saves an automatic-reply rule (new, or an edit by its id) through the outbox; refusals come back as an `invalid` error. */
+	saveAutoReplyRule: (draft: AutoReplyRuleDraft) => typedError<null, WicketError>(__TAURI_INVOKE("save_auto_reply_rule", { draft })),
+	deleteAutoReplyRule: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_auto_reply_rule", { id })),
+	/**  Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends. */
+	tryAutoReply: (accountId: string, draft: AutoReplyRuleDraft | null, message: TryMessage, subscriberName: string) => typedError<TryOutcome, WicketError>(__TAURI_INVOKE("try_auto_reply", { accountId, draft, message, subscriberName })),
 	/**  Every module kind with sample props, in palette order (offline). */
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	/**  The industry starting layouts, names in both languages (offline). */
@@ -421,6 +430,86 @@ export type AlipayTest = {
 	message: string,
 };
 
+/**
+ *  One reply a rule sends. Texts (and an article's title and summary) may
+ *  hold `{{subscriber.name}}` and `{{account.name}}`.
+ */
+export type AutoReplyContent = { type: "text"; text: string } | 
+/**  An image on this server (`/s/media/…`) or an https link. */
+{ type: "image"; url: string } | 
+/**  An article card: title, cover, summary, link. */
+{ type: "article"; title: string; description: string; url: string; image_url: string };
+
+/**  The mark on a message an automatic reply sent, which the thread shows. */
+export type AutoReplyMark = {
+	rule_id: string,
+	/**  `follow`, `keyword`, `menu_click` or `default`. */
+	trigger: string,
+	/**
+	 *  Sent in the platform callback's own answer (WeChat's passive reply):
+	 *  no customer-service message, none of the window's quota.
+	 */
+	passive: boolean,
+};
+
+/**
+ *  A rule as stored and carried by the change feed. A deleted rule stays
+ *  as a tombstone so every console learns it went.
+ */
+export type AutoReplyRule = {
+	id: string,
+	account_id: string,
+	name: string,
+	trigger: AutoReplyTrigger,
+	priority: number,
+	replies: AutoReplyContent[],
+	reply_mode: ReplyMode,
+	enabled: boolean,
+	deleted: boolean,
+	created_at: number,
+	updated_at: number,
+};
+
+/**  What staff write: a rule as the console sends it. */
+export type AutoReplyRuleDraft = {
+	/**  Made by the console; the same id saved again edits the rule. */
+	id: string,
+	account_id: string,
+	name: string,
+	trigger: AutoReplyTrigger,
+	/**
+	 *  Higher answers first; rules of equal priority answer in the order
+	 *  they were made.
+	 */
+	priority: number,
+	replies: AutoReplyContent[],
+	reply_mode: ReplyMode,
+	enabled: boolean,
+};
+
+/**  A rule in the console's list, and whether an edit of it waits to be sent. */
+export type AutoReplyRuleItem = {
+	rule: AutoReplyRule,
+	waiting: boolean,
+};
+
+/**  What makes a rule answer. */
+export type AutoReplyTrigger = 
+/**
+ *  A follow. With a scene: a follow or scan through that parameter QR
+ *  code, in place of the plain greeting.
+ */
+{ kind: "follow"; scene: string | null } | 
+/**  A text message, or a keyword a menu or module sends. */
+{ kind: "keyword"; keywords: Keyword[] } | 
+/**  A tap on a menu button with this `CLICK` key. */
+{ kind: "menu_click"; key: string } | 
+/**
+ *  A message nothing else answers; at most once per subscriber every
+ *  `quiet_minutes`.
+ */
+{ kind: "default"; quiet_minutes: number };
+
 /**  An image carousel of the merchant's own. */
 export type BannerProps = {
 	slides: BannerSlide[],
@@ -534,6 +623,17 @@ export type CouponProps = {
 	/**  Terms, validity; may be empty. */
 	detail: string,
 	action: Action | null,
+};
+
+/**  The answer to one stimulus: which rule, and what it sends. */
+export type Decision = {
+	rule_id: string,
+	rule_name: string,
+	/**  `follow`, `keyword`, `menu_click` or `default`. */
+	trigger: string,
+	/**  The keyword that matched, as the message wrote it (Latin letters folded). */
+	keyword: string | null,
+	replies: MessageBody[],
 };
 
 /**
@@ -717,6 +817,22 @@ export type Issue = {
 	params: ([string, string])[],
 };
 
+/**
+ *  One keyword of a rule. Latin letters match whatever their case (and
+ *  full-width Latin letters and digits as their ASCII forms).
+ */
+export type Keyword = {
+	text: string,
+	mode: KeywordMode,
+};
+
+/**  How a keyword meets a message. */
+export type KeywordMode = 
+/**  The whole message is the keyword (surrounding spaces aside). */
+"exact" | 
+/**  The message holds the keyword somewhere. */
+"contains";
+
 export type Language = "zh-CN" | "en";
 
 /**  A whole function view: the home page's modules, extra pages, the menu. */
@@ -870,6 +986,11 @@ export type Message = {
 	/**  Outbound messages only. */
 	delivery: Delivery | null,
 	created_at: number,
+	/**
+	 *  Set on a reply an automatic-reply rule sent (`None` for staff's and
+	 *  subscribers' messages): the thread shows it as automatic.
+	 */
+	auto_reply?: AutoReplyMark | null,
 };
 
 export type MessageBody = ({ type: "text"; text: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; title?: never; url?: never } | ({ type: "image"; url: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; text?: never; title?: never } | ({ type: "location"; latitude: number | null; longitude: number | null; label: string }) & { description?: never; image_url?: never; text?: never; title?: never; url?: never } | ({ type: "article"; title: string; description: string; url: string; image_url: string }) & { label?: never; latitude?: never; longitude?: never; text?: never } | {
@@ -1076,6 +1197,9 @@ export type ReminderProps = {
 	text: string,
 	action: Action | null,
 };
+
+/**  Whether a rule with several replies sends them all or one at random. */
+export type ReplyMode = "all" | "random";
 
 /**
  *  An account's reply rules; defaults come from its platform profile and
@@ -1307,6 +1431,18 @@ export type ThreadMessage = {
 	state: MessageState | null,
 	/**  Why it failed, as an i18n key or the server's message. */
 	failure: string | null,
+};
+
+/**  What staff type in the "try it" box, as a subscriber would send it. */
+export type TryMessage = { kind: "text"; text: string } | { kind: "menu_click"; key: string } | { kind: "follow"; scene: string | null };
+
+/**
+ *  What the "try it" box shows: the rule that answers and every reply it
+ *  may send (with "one at random", `random` says one of them goes).
+ */
+export type TryOutcome = {
+	decision: Decision | null,
+	random: boolean,
 };
 
 /**  A failed check or install: what kind, and the details for a report. */

@@ -46,6 +46,18 @@ export type AdvertItem = {
 	link_url: string,
 };
 
+/**  The mark on a message an automatic reply sent, which the thread shows. */
+export type AutoReplyMark = {
+	rule_id: string,
+	/**  `follow`, `keyword`, `menu_click` or `default`. */
+	trigger: string,
+	/**
+	 *  Sent in the platform callback's own answer (WeChat's passive reply):
+	 *  no customer-service message, none of the window's quota.
+	 */
+	passive: boolean,
+};
+
 /**  An image carousel of the merchant's own. */
 export type BannerProps = {
 	slides: BannerSlide[],
@@ -255,6 +267,11 @@ export type Message = {
 	/**  Outbound messages only. */
 	delivery: Delivery | null,
 	created_at: number,
+	/**
+	 *  Set on a reply an automatic-reply rule sent (`None` for staff's and
+	 *  subscribers' messages): the thread shows it as automatic.
+	 */
+	auto_reply?: AutoReplyMark | null,
 };
 
 export type MessageBody = ({ type: "text"; text: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; title?: never; url?: never } | ({ type: "image"; url: string }) & { description?: never; image_url?: never; label?: never; latitude?: never; longitude?: never; text?: never; title?: never } | ({ type: "location"; latitude: number | null; longitude: number | null; label: string }) & { description?: never; image_url?: never; text?: never; title?: never; url?: never } | ({ type: "article"; title: string; description: string; url: string; image_url: string }) & { label?: never; latitude?: never; longitude?: never; text?: never } | {

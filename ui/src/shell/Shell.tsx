@@ -18,6 +18,7 @@ import { DesignerScreen } from '../features/designer/Designer';
 import { InboxScreen } from '../features/inbox/Inbox';
 import { ShortcutSheet } from '../features/inbox/Palette';
 import { AccountsScreen } from '../features/accounts/Accounts';
+import { AutomationScreen } from '../features/automation/Automation';
 import { asAppError, describeError } from '../kit/errors';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useMenuCommands } from './menuCommands';
@@ -27,7 +28,7 @@ import { SettingsScreen } from '../features/settings/Settings';
 import { SubscribersScreen } from '../features/subscribers/Subscribers';
 import { SyncIndicator } from './SyncIndicator';
 
-export const SCREENS = ['accounts', 'designer', 'conversations', 'broadcasts', 'subscribers', 'settings'] as const;
+export const SCREENS = ['accounts', 'designer', 'conversations', 'broadcasts', 'automation', 'subscribers', 'settings'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 type Props = {
@@ -104,6 +105,9 @@ export function Shell({ session, user, onSignedOut }: Props) {
           }}
         />
       );
+      break;
+    case 'automation':
+      body = <AutomationScreen />;
       break;
     case 'settings':
       body = <SettingsScreen session={session} user={user} onError={showError} />;
