@@ -5,6 +5,7 @@
 
 mod alipay;
 mod auto_replies;
+mod broadcasts;
 mod canned;
 mod chosen_files;
 mod followers;

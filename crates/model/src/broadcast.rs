@@ -133,6 +133,42 @@ impl SegmentFilter {
     }
 }
 
+/// How many subscribers of one platform a segment holds, and how many of
+/// them still follow (a broadcast can reach only those).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct SegmentCount {
+    pub platform: String,
+    pub subscribers: u64,
+    pub following: u64,
+}
+
+/// Counts `subscribers` (with their activity) by platform, in the order
+/// platforms first appear: those `filter` holds on `account` at `now`.
+pub fn segment_counts<'a>(
+    account: &Account,
+    filter: &SegmentFilter,
+    subscribers: impl IntoIterator<Item = (&'a Subscriber, Activity)>,
+    now: Millis,
+) -> Vec<SegmentCount> {
+    let window = account.reply_policy().message_window_hours;
+    let mut out: Vec<SegmentCount> = Vec::new();
+    for (subscriber, activity) in subscribers {
+        if subscriber.account_id != account.id || !filter.matches(subscriber, activity, now, window) {
+            continue;
+        }
+        let at = match out.iter().position(|c| c.platform == subscriber.platform) {
+            Some(at) => at,
+            None => {
+                out.push(SegmentCount { platform: subscriber.platform.clone(), ..Default::default() });
+                out.len() - 1
+            }
+        };
+        out[at].subscribers += 1;
+        out[at].following += u64::from(subscriber.following);
+    }
+    out
+}
+
 /// Who a broadcast goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -24,6 +24,7 @@ mod media;
 mod overlay;
 mod retention;
 pub mod search;
+mod segments;
 mod world;
 
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");

@@ -313,17 +313,23 @@ impl State {
     pub fn add_followers(&mut self, appid: &str, openids: &[String]) -> Result<(), String> {
         let now = self.now();
         let account = self.account_mut(appid)?;
+        // By position, so a million followers are added in one pass.
+        let mut at: HashMap<String, usize> =
+            account.followers.iter().enumerate().map(|(i, f)| (f.openid.clone(), i)).collect();
         for openid in openids {
-            match account.follower_mut(openid) {
-                Some(follower) => follower.subscribed = true,
-                None => account.followers.push(Follower {
-                    openid: openid.clone(),
-                    subscribed: true,
-                    subscribe_time: now,
-                    subscribe_scene: "ADD_SCENE_OTHERS",
-                    qr_scene_str: String::new(),
-                    grants: Vec::new(),
-                }),
+            match at.get(openid) {
+                Some(&i) => account.followers[i].subscribed = true,
+                None => {
+                    at.insert(openid.clone(), account.followers.len());
+                    account.followers.push(Follower {
+                        openid: openid.clone(),
+                        subscribed: true,
+                        subscribe_time: now,
+                        subscribe_scene: "ADD_SCENE_OTHERS",
+                        qr_scene_str: String::new(),
+                        grants: Vec::new(),
+                    })
+                }
             }
         }
         Ok(())
