@@ -185,6 +185,11 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry }: 
         <Body body={body} />
         <div className="ib-meta">
           {out && author && <span>{author}</span>}
+          {out && message.auto_reply && (
+            <span className="ib-auto" data-testid="message-automatic">
+              {t('automation.automatic')}
+            </span>
+          )}
           <span>{clockTime(message.created_at, i18n.language)}</span>
           {state && (
             <span className={`ib-state ib-state-${state}`} data-testid="message-state" data-state={state} title={t(`inbox.state.${state}`)}>

@@ -84,6 +84,23 @@ describe('thread', () => {
     expect(screen.getAllByTestId('day-separator').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('marks a reply an automatic-reply rule sent', async () => {
+    m.conversationMessages.mockResolvedValue({
+      older: null,
+      messages: [
+        threadMessage('in', { body: { type: 'text', text: '营业时间' } }),
+        threadMessage('auto', { direction: 'outbound', author: null, body: { type: 'text', text: '9 点到 18 点' }, auto_reply: { rule_id: 'r1', trigger: 'keyword', passive: true } }, 'sent'),
+        threadMessage('staff', { direction: 'outbound', author: 'u1', body: { type: 'text', text: '您好' } }, 'sent'),
+      ],
+    });
+    renderThread();
+    await waitFor(() => expect(messageIds()).toEqual(['in', 'auto', 'staff']));
+    const marked = screen.getAllByTestId('message-automatic');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.textContent).toBe('自动回复');
+    expect(marked[0]!.closest('[data-message-id]')?.getAttribute('data-message-id')).toBe('auto');
+  });
+
   it('shows a subscriber message with HTML in it as text', async () => {
     const evil = '<img src=x onerror=alert(1)><b>hi</b>';
     m.conversationMessages.mockResolvedValue({ older: null, messages: [threadMessage('x1', { body: { type: 'text', text: evil } })] });
