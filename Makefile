@@ -15,7 +15,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEBIAN_PACKAGES := build-essential pkg-config libssl-dev file libdbus-1-dev \
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus trayer xdotool chromium chromium-driver jq curl python3-venv
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk fonts-noto-color-emoji imagemagick librsvg2-bin dbus trayer xdotool chromium chromium-driver jq curl python3-venv \
+  postgresql
 TAURI_DRIVER := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/tauri-driver
 CARGO_FUZZ := $(shell echo $${CARGO_HOME:-$$HOME/.cargo})/bin/cargo-fuzz
 
@@ -109,8 +110,8 @@ server: deps
 
 # ---- Tests -----------------------------------------------------------------
 
-.PHONY: test lint test-rust test-ui test-e2e check-bindings
-test: deps tauri-driver ui lint test-rust check-bindings test-ui test-web test-fuzz test-api test-e2e
+.PHONY: test lint test-rust test-postgres test-ui test-e2e check-bindings
+test: deps tauri-driver ui lint test-rust test-postgres check-bindings test-ui test-web test-fuzz test-api test-e2e
 	@echo "make test: all passed"
 
 lint:
@@ -120,6 +121,14 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)
+
+# The server's PostgreSQL backend (cargo feature `postgres`), linted, and the
+# storage conformance suite on it. The test binary starts a throwaway
+# cluster (initdb in a temporary folder, a free loopback port; see
+# crates/test-support/src/postgres.rs) and stops it by its pid at the end.
+test-postgres:
+	$(CARGO) clippy -p wicket-server --all-targets --features wicket-server/postgres -- -D warnings
+	$(CARGO) test -p wicket-server --features postgres --test storage_conformance_postgres
 
 # The Rust tests regenerate the UI's bindings and its list of issue keys; a
 # difference means the committed files no longer match the Rust side.

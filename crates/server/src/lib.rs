@@ -11,6 +11,8 @@ pub mod clock;
 pub mod error;
 pub mod limits;
 pub mod platform;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod purge;
 pub mod sqlite;
 pub mod storage;
@@ -144,6 +146,24 @@ pub fn open_storage(data_dir: &std::path::Path) -> Result<sqlite::SqliteStorage,
     std::fs::create_dir_all(data_dir)
         .map_err(|e| StorageError::Database(format!("cannot create {}: {e}", data_dir.display())))?;
     sqlite::SqliteStorage::open(&data_dir.join("wicket.sqlite"))
+}
+
+/// Opens the storage a server runs on: the PostgreSQL database at
+/// `database` (`postgres://…`) when one is named, else SQLite in
+/// `data_dir`. PostgreSQL needs a server built with the `postgres` feature.
+pub async fn open_storage_for(
+    data_dir: &std::path::Path,
+    database: Option<&str>,
+) -> Result<Arc<dyn Storage>, StorageError> {
+    match database {
+        None => Ok(Arc::new(open_storage(data_dir)?)),
+        #[cfg(feature = "postgres")]
+        Some(url) => Ok(Arc::new(postgres::PgStorage::connect(url).await?)),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err(StorageError::Database(
+            "this wicket-server was built without PostgreSQL (cargo feature `postgres`)".into(),
+        )),
+    }
 }
 
 /// A server running in this process (local mode and tests).

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use wicket_server::{open_storage, AppState, ServerConfig, ServerOptions, SystemClock};
+use wicket_server::{open_storage_for, AppState, ServerConfig, ServerOptions, SystemClock};
 
 /// Wicket's server: stores published layouts, subscribers and conversations,
 /// applies the consoles' changes exactly once, and serves the change feed.
@@ -16,6 +16,13 @@ struct Cli {
     /// The folder for the server's data (a SQLite database). Created if missing.
     #[arg(long, env = "WICKET_DATA", default_value = "wicket-data", global = true)]
     data: PathBuf,
+
+    /// A PostgreSQL database to keep the data in instead of SQLite
+    /// (`postgres://user:password@host:5432/wicket`), which several server
+    /// processes can share. The data folder still holds the secrets key
+    /// unless --secrets-key-file names another.
+    #[arg(long, env = "WICKET_DATABASE", global = true)]
+    database: Option<String>,
 
     /// The address to listen on. Use 0.0.0.0:8686 to accept other machines
     /// (behind TLS: put a reverse proxy in front).
@@ -79,7 +86,9 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::CreateOwner { login, display_name }) => create_owner(cli.data, &login, &display_name).await,
+        Some(Command::CreateOwner { login, display_name }) => {
+            create_owner(cli.data, cli.database, &login, &display_name).await
+        }
         None => {
             let options = ServerOptions {
                 trust_proxy: cli.trust_proxy,
@@ -90,7 +99,7 @@ async fn main() -> std::process::ExitCode {
                 secrets_key_file: cli.secrets_key_file,
                 ..ServerOptions::default()
             };
-            serve(ServerConfig { data_dir: cli.data, listen: cli.listen }, options).await
+            serve(ServerConfig { data_dir: cli.data, listen: cli.listen }, cli.database, options).await
         }
     };
     match result {
@@ -102,8 +111,10 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(config: ServerConfig, options: ServerOptions) -> Result<(), String> {
-    let server = wicket_server::start_with(config, Arc::new(SystemClock), options).await.map_err(|e| e.to_string())?;
+async fn serve(config: ServerConfig, database: Option<String>, options: ServerOptions) -> Result<(), String> {
+    let storage = open_storage_for(&config.data_dir, database.as_deref()).await.map_err(|e| e.to_string())?;
+    let server =
+        wicket_server::start_on(storage, config, Arc::new(SystemClock), options).await.map_err(|e| e.to_string())?;
     println!("wicket-server listening on {}", server.base_url());
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
@@ -138,9 +149,9 @@ async fn shutdown_signal() {
     }
 }
 
-async fn create_owner(data: PathBuf, login: &str, display_name: &str) -> Result<(), String> {
-    let storage = open_storage(&data).map_err(|e| e.to_string())?;
-    let state = AppState::new(Arc::new(storage), Arc::new(SystemClock));
+async fn create_owner(data: PathBuf, database: Option<String>, login: &str, display_name: &str) -> Result<(), String> {
+    let storage = open_storage_for(&data, database.as_deref()).await.map_err(|e| e.to_string())?;
+    let state = AppState::new(storage, Arc::new(SystemClock));
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']);

@@ -4,13 +4,15 @@
 //! ([`SandboxSubscriber`]), waiting that says what it waited for
 //! ([`eventually`]), a sync listener that hears nothing ([`quiet`]), the
 //! logs of a test binary ([`captured_logs`]) and a child process stopped by
-//! its own pid when dropped ([`ChildProcess`]).
+//! its own pid when dropped ([`ChildProcess`]), and a throwaway PostgreSQL
+//! cluster ([`PostgresCluster`]).
 //!
 //! A test helper may panic: a failed step fails the test, and every panic
 //! here says, in words, what was expected.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failed step fails the test")]
 
 mod logs;
+mod postgres;
 mod process;
 mod sandbox;
 mod server;
@@ -18,6 +20,7 @@ mod staff;
 mod wait;
 
 pub use logs::captured_logs;
+pub use postgres::PostgresCluster;
 pub use process::{free_port, wait_for_port, ChildProcess};
 pub use sandbox::SandboxSubscriber;
 pub use server::{start_server, start_server_on, StoppedServer, TestServer, OWNER_LOGIN, OWNER_PASSWORD};

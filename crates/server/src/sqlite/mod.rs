@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-mod broadcasts;
+pub(crate) mod broadcasts;
 mod inbox;
 mod layouts;
 mod platform;

@@ -1,0 +1,79 @@
+//! The PostgreSQL schema's migrations (`crates/server/migrations-postgres`,
+//! one folder per SQLite migration of the same number), embedded at build
+//! time and applied in order when the server starts, each in its own
+//! transaction. Processes starting at once take turns (an advisory lock),
+//! and a database newer than this program is refused, as on SQLite.
+
+use include_dir::{include_dir, Dir};
+use r2d2_postgres::postgres::Client;
+
+use super::{get, pg};
+use crate::storage::{Result, StorageError};
+
+static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations-postgres");
+
+/// The embedded migrations, by version (the number before the folder's dash).
+fn migrations() -> Result<Vec<(i64, &'static str, &'static str)>> {
+    let mut found = Vec::new();
+    for dir in MIGRATIONS.dirs() {
+        let name = dir.path().to_str().unwrap_or_default();
+        let version: i64 = name
+            .split('-')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| StorageError::Database(format!("migration folder {name:?} has no number")))?;
+        let sql = dir
+            .get_file(dir.path().join("up.sql"))
+            .and_then(|f| f.contents_utf8())
+            .ok_or_else(|| StorageError::Database(format!("migration {name:?} has no up.sql")))?;
+        found.push((version, name, sql));
+    }
+    found.sort_by_key(|(version, _, _)| *version);
+    if found.iter().enumerate().any(|(i, (version, _, _))| *version != i as i64 + 1) {
+        return Err(StorageError::Database("the migrations are not numbered 1, 2, 3…".into()));
+    }
+    Ok(found)
+}
+
+/// A lock every starting process takes while it migrates.
+const MIGRATION_LOCK: i64 = 0x5749_434b_4554; // "WICKET"
+
+/// Applies the migrations `client`'s database lacks; refuses one newer than
+/// this program.
+pub(super) fn apply(client: &mut Client) -> Result<()> {
+    let migrations = migrations()?;
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+               applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )
+        .or_else(|e| {
+            // Two processes creating it at once: the second finds it made.
+            if e.code() == Some(&r2d2_postgres::postgres::error::SqlState::UNIQUE_VIOLATION) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(pg)?;
+    for (version, name, sql) in &migrations {
+        let mut tx = client.transaction().map_err(pg)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(pg)?;
+        let row = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations", &[]).map_err(pg)?;
+        let current: i64 = get(&row, 0)?;
+        if current > migrations.len() as i64 {
+            return Err(StorageError::Database(format!(
+                "the database is at schema version {current}, newer than this program's {}: run a newer wicket-server",
+                migrations.len()
+            )));
+        }
+        if current >= *version {
+            continue;
+        }
+        tx.batch_execute(sql).map_err(|e| StorageError::Database(format!("migration {name}: {e}")))?;
+        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[version, name]).map_err(pg)?;
+        tx.commit().map_err(pg)?;
+        tracing::info!(version, name, "PostgreSQL schema migrated");
+    }
+    Ok(())
+}

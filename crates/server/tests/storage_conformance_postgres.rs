@@ -1,0 +1,93 @@
+//! The storage conformance suite (`wicket_server::storage::conformance`) on
+//! PostgreSQL: each case on a fresh database of a throwaway cluster that
+//! this test binary starts (and stops by its pid when it exits). Built with
+//! the `postgres` feature: `cargo test -p wicket-server --features postgres
+//! --test storage_conformance_postgres`.
+#![cfg(feature = "postgres")]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use wicket_model::{Account, Change, ChangeKind, NewAccount, PlatformProfile, World};
+use wicket_server::postgres::PgStorage;
+use wicket_server::storage::Storage;
+use wicket_test_support::PostgresCluster;
+
+async fn fresh_database() -> String {
+    tokio::task::spawn_blocking(|| PostgresCluster::shared().fresh_database()).await.expect("a fresh database")
+}
+
+async fn fresh_postgres() -> (Arc<dyn Storage>, ()) {
+    let url = fresh_database().await;
+    let storage = PgStorage::connect(&url).await.expect("PostgreSQL opens a fresh database");
+    (Arc::new(storage), ())
+}
+
+wicket_server::storage_conformance_tests!(fresh_postgres);
+
+fn account(id: String) -> Account {
+    NewAccount {
+        id,
+        name: "Shop".into(),
+        platform: PlatformProfile::Wechat,
+        category: String::new(),
+        description: String::new(),
+        avatar_color: "#1677ff".into(),
+    }
+    .into_account(1)
+}
+
+/// Eight writers on eight connections commit as fast as they can while a
+/// reader follows the feed from its cursor: every change it pulls is past
+/// its cursor, and every change ever committed is pulled, so no cursor
+/// passed a change that committed later with a lower number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn concurrent_commits_never_land_behind_a_cursor() {
+    const WRITERS: usize = 8;
+    const EACH: usize = 150;
+    let storage: Arc<dyn Storage> = Arc::new(PgStorage::connect(&fresh_database().await).await.unwrap());
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (storage, done) = (storage.clone(), done.clone());
+        tokio::spawn(async move {
+            let (mut cursor, mut pulls, mut seen) = (0_i64, 0_usize, BTreeMap::new());
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let page = storage.pull("reader", "staff", &ChangeKind::ALL, cursor, 7, 0).await.unwrap();
+                pulls += 1;
+                for entry in &page.changes {
+                    assert!(entry.seq > cursor, "a pulled change is past the cursor it was pulled from");
+                    let Change::Account(account) = &entry.change else { continue };
+                    assert!(seen.insert(account.id.clone(), entry.seq).is_none(), "no change is pulled twice");
+                }
+                cursor = page.cursor;
+                if finished && !page.more {
+                    return (seen, pulls, cursor);
+                }
+            }
+        })
+    };
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let storage = storage.clone();
+        writers.push(tokio::spawn(async move {
+            for n in 0..EACH {
+                let account = account(format!("w{w}-{n}"));
+                let decide = Box::new(move |_: &dyn World| Ok(vec![Change::Account(account)]));
+                storage.record(decide, 1).await.unwrap().unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    done.store(true, Ordering::SeqCst);
+    let (seen, pulls, cursor) = reader.await.unwrap();
+    let committed = WRITERS * EACH;
+    let skipped = committed - seen.len();
+    println!("writers {WRITERS}, commits {committed}, pulls {pulls}, pulled {}, skipped {skipped}", seen.len());
+    assert_eq!(skipped, 0, "no committed change was passed by the reader's cursor");
+    assert_eq!(cursor, storage.last_seq().await.unwrap(), "the reader ends at the feed's newest position");
+    assert!(pulls > 1, "the reader pulled while the writers committed");
+}
