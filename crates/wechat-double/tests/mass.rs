@@ -1,0 +1,72 @@
+//! The mass-message API of the double checks what WeChat checks (PLATFORM-RULES §3.1).
+
+mod common;
+
+use common::{errcode, Fixture, APPID};
+use serde_json::json;
+
+fn text(touser: &[String], clientmsgid: &str) -> serde_json::Value {
+    json!({"touser": touser, "msgtype": "text", "text": {"content": "春季新品"}, "clientmsgid": clientmsgid})
+}
+
+#[tokio::test]
+async fn lists_of_two_to_ten_thousand_with_a_clientmsgid_taken_once_and_four_a_month_per_follower() {
+    let f = Fixture::start(None).await;
+    let fans: Vec<String> = (0..10_001).map(|i| format!("oFan{i:05}")).collect();
+    f.double.add_followers(APPID, &fans).unwrap();
+    let token = f.token().await;
+    let send = |body: serde_json::Value| {
+        let (f, token) = (&f, token.clone());
+        async move { f.post_json(&format!("/cgi-bin/message/mass/send?access_token={token}"), &body).await }
+    };
+    assert_eq!(errcode(&send(text(&fans[..1], "a")).await), 40130, "one OpenID is too few");
+    assert_eq!(errcode(&send(text(&fans, "b")).await), 40130, "10,001 are too many");
+    assert_eq!(errcode(&send(text(&fans[..2], &"x".repeat(65))).await), 45067, "clientmsgid over 64 bytes");
+    let first = send(text(&fans[..10_000], "c")).await;
+    assert_eq!(errcode(&first), 0, "{first}");
+    let again = send(text(&fans[..10_000], "c")).await;
+    assert_eq!(errcode(&again), 45065, "the same clientmsgid is one send");
+    assert_eq!(f.double.mass_sends(APPID).len(), 1);
+    for id in ["d", "e", "f"] {
+        assert_eq!(errcode(&send(text(&fans[..2], id)).await), 0);
+    }
+    let fifth = send(text(&fans[..3], "g")).await;
+    assert_eq!(errcode(&fifth), 0, "{fifth}");
+    let last = f.double.mass_sends(APPID).pop().unwrap();
+    assert_eq!((last.total, last.filtered), (3, 1), "the first two had their 4 this month; the third had 1");
+    f.double.advance_clock(40 * 86_400);
+    let token = f.token().await;
+    let url = format!("/cgi-bin/message/mass/send?access_token={token}");
+    assert_eq!(errcode(&f.post_json(&url, &text(&fans[..3], "h")).await), 0);
+    let next_month = f.double.mass_sends(APPID).pop().unwrap();
+    assert_eq!(next_month.filtered, 3, "a new calendar month");
+}
+
+#[tokio::test]
+async fn sixty_calls_a_minute_and_a_subscription_account_sends_to_all_once_a_day() {
+    let f = Fixture::start(None).await;
+    let fans: Vec<String> = (0..3).map(|i| format!("oFan{i}")).collect();
+    f.double.add_followers(APPID, &fans).unwrap();
+    let token = f.token().await;
+    let preview = format!("/cgi-bin/message/mass/preview?access_token={token}");
+    for _ in 0..60 {
+        let answer =
+            f.post_json(&preview, &json!({"touser": fans[0], "msgtype": "text", "text": {"content": "试发"}})).await;
+        assert_eq!(errcode(&answer), 0, "{answer}");
+    }
+    let over = f.post_json(&preview, &json!({"touser": fans[0], "msgtype": "text", "text": {"content": "试发"}})).await;
+    assert_eq!(errcode(&over), 45011, "the 61st call in a minute");
+    assert_eq!(f.double.mass_previews(APPID).len(), 60);
+
+    let g = Fixture::start(None).await;
+    g.double.add_followers(APPID, &fans).unwrap();
+    g.double.set_subscription_account(APPID, true);
+    let token = g.token().await;
+    let list = g.post_json(&format!("/cgi-bin/message/mass/send?access_token={token}"), &text(&fans, "a")).await;
+    assert_eq!(errcode(&list), 48001, "lists are for service accounts");
+    let all = json!({"filter": {"is_to_all": true}, "msgtype": "text", "text": {"content": "今日特价"}});
+    let sendall = format!("/cgi-bin/message/mass/sendall?access_token={token}");
+    assert_eq!(errcode(&g.post_json(&sendall, &all).await), 0);
+    assert_eq!(errcode(&g.post_json(&sendall, &all).await), 45028, "once a day");
+    assert_eq!(g.double.mass_sends(APPID)[0].filtered, 3, "to every follower");
+}
