@@ -329,6 +329,73 @@ impl ServerClient {
         self.send(request).await
     }
 
+    /// Sends a broadcast now or at its time (the same id again is the same broadcast).
+    pub async fn create_broadcast(
+        &self,
+        token: &str,
+        account_id: &str,
+        new: &wicket_model::broadcast::NewBroadcast,
+    ) -> Result<wicket_model::broadcast::Broadcast, ClientError> {
+        let request = self.http.post(self.url(&format!("/accounts/{account_id}/broadcasts"))).bearer_auth(token);
+        self.send(request.json(new)).await
+    }
+
+    /// The account's broadcasts, newest first, with their counts.
+    pub async fn broadcasts(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Vec<wicket_model::broadcast::Broadcast>, ClientError> {
+        let request = self.http.get(self.url(&format!("/accounts/{account_id}/broadcasts"))).bearer_auth(token);
+        self.send(request).await
+    }
+
+    /// One broadcast: its status and counts while it runs and after.
+    pub async fn broadcast(
+        &self,
+        token: &str,
+        account_id: &str,
+        id: &str,
+    ) -> Result<wicket_model::broadcast::Broadcast, ClientError> {
+        let request = self.http.get(self.url(&format!("/accounts/{account_id}/broadcasts/{id}"))).bearer_auth(token);
+        self.send(request).await
+    }
+
+    /// Cancels a broadcast: nobody not yet sent to gets it.
+    pub async fn cancel_broadcast(
+        &self,
+        token: &str,
+        account_id: &str,
+        id: &str,
+    ) -> Result<wicket_model::broadcast::Broadcast, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/broadcasts/{id}/cancel"));
+        self.send(self.http.post(url).bearer_auth(token)).await
+    }
+
+    /// Who a broadcast to `audience` would reach now, per platform.
+    pub async fn broadcast_forecast(
+        &self,
+        token: &str,
+        account_id: &str,
+        audience: &wicket_model::broadcast::Audience,
+    ) -> Result<wicket_model::broadcast::Forecast, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/broadcasts/forecast"));
+        self.send(self.http.post(url).bearer_auth(token).json(audience)).await
+    }
+
+    /// Sends a broadcast's content to one WeChat user as a preview.
+    pub async fn preview_broadcast(
+        &self,
+        token: &str,
+        account_id: &str,
+        content: &wicket_model::conversation::MessageBody,
+        open_id: &str,
+    ) -> Result<(), ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/broadcasts/preview"));
+        let body = serde_json::json!({"content": content, "open_id": open_id});
+        self.send(self.http.post(url).bearer_auth(token).json(&body)).await
+    }
+
     /// What came of sending the last published menu to WeChat (`None` before any).
     pub async fn wechat_menu(&self, token: &str, account_id: &str) -> Result<Option<WechatMenuPublish>, ClientError> {
         self.send(self.http.get(self.url(&format!("/accounts/{account_id}/layout/wechat"))).bearer_auth(token)).await
