@@ -87,6 +87,7 @@ impl Default for Double {
 
 /// A 2048-bit key made once per process: making one takes a while, and every double of a test
 /// run may share it (each test's accounts still have their own application keys).
+#[allow(clippy::expect_used, reason = "the double is for tests: without its key there is no double to run")]
 fn process_key() -> PrivateKey {
     static KEY: OnceLock<PrivateKey> = OnceLock::new();
     KEY.get_or_init(|| generate_key().expect("a fresh 2048-bit RSA key parses")).clone()

@@ -359,7 +359,9 @@ impl State {
                 sent_today: (0, 0),
             });
         }
-        let follower = account.follower_mut(user_id).expect("the follower was just added");
+        let follower = account
+            .follower_mut(user_id)
+            .ok_or_else(|| format!("the follower {user_id} was just added but is missing"))?;
         match interaction {
             Interaction::Follow | Interaction::Window => {
                 follower.following = true;

@@ -1,5 +1,6 @@
 //! The `/_double/` HTTP controls, as a test in another process (or the console's end-to-end
 //! tests against the `alipay-double` binary) drives the double.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

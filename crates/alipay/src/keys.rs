@@ -209,6 +209,10 @@ impl PublicKey {
 
     /// A short fingerprint that names the key without showing any of it: the first 8 hex
     /// digits of the SHA-256 of its SubjectPublicKeyInfo DER.
+    #[allow(
+        clippy::expect_used,
+        reason = "SPKI DER of an RSA public key is two integers in fixed ASN.1: it always encodes"
+    )]
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let der = self.inner.to_public_key_der().expect("an RSA public key always encodes as SPKI");
@@ -216,6 +220,10 @@ impl PublicKey {
     }
 
     /// Bare base64 of the SubjectPublicKeyInfo DER, as Alipay's console shows keys.
+    #[allow(
+        clippy::expect_used,
+        reason = "SPKI DER of an RSA public key is two integers in fixed ASN.1: it always encodes"
+    )]
     pub fn to_base64(&self) -> String {
         let der = self.inner.to_public_key_der().expect("an RSA public key always encodes as SPKI");
         STANDARD.encode(der.as_bytes())

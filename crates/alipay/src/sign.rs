@@ -130,6 +130,10 @@ fn padding_and_digest(sign_type: SignType, content: &[u8]) -> (Pkcs1v15Sign, Vec
 
 /// Signs `content` (already in the request's charset) and returns the base64 signature.
 /// PKCS#1 v1.5 is deterministic: the same key and content always give the same signature.
+#[allow(
+    clippy::expect_used,
+    reason = "PKCS#1 v1.5 fails only when the digest does not fit the key; keys are checked to be 1024 bits or more"
+)]
 pub fn sign(key: &PrivateKey, sign_type: SignType, content: &[u8]) -> String {
     let (padding, digest) = padding_and_digest(sign_type, content);
     // Blinded, so the time taken does not depend on the key.

@@ -1,4 +1,5 @@
 //! Shared pieces of the benchmarks: latency statistics and a server process.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 pub mod inbox_corpus;
 

@@ -3,6 +3,7 @@
 //! steps on the app's screens the tests share. Every process is started here
 //! on loopback ports picked here, and stopped by its own process id
 //! (wicket-test-support's `ChildProcess`).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 pub mod x11;
 

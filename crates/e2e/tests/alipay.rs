@@ -11,6 +11,7 @@
 //! extension areas, a carousel and marketing slots is published: Alipay
 //! refuses the marketing slots once, the designer says so per part with the
 //! reason and a Retry, and the retry puts them on Alipay.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

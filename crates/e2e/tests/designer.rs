@@ -1,6 +1,7 @@
 //! The designer, end to end: the real desktop app under Xvfb, a real
 //! `wicket-server` process that the test stops and restarts, and the
 //! subscriber web app in Debian's Chromium showing what was published.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 //! The real desktop app, built with its UI, under Xvfb, driven through
 //! WebDriver (tauri-driver + WebKitWebDriver).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! Xvfb (tauri-driver + WebKitWebDriver) and the subscriber web app in
 //! Debian's Chromium (chromedriver), both against a real `wicket-server`
 //! process that the test stops and restarts.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 //! session resized and switched in place. Each screen is photographed
 //! (artifacts/e2e/<screen>-<width>-<lang>.png) and its layout checked in the
 //! DOM: nothing wraps, covers, overflows or is cut where a merchant found it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::process::Command;
 use std::time::Duration;

@@ -5,6 +5,7 @@
 //!
 //! It installs into the machine's /usr, so it runs as root (as CI does) or
 //! with password-less sudo; otherwise it says why and stops.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

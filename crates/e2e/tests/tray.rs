@@ -4,6 +4,7 @@
 //! the tray, the tray's menu brings the window back, pauses notifications
 //! (the Settings screen follows) and quits. The application menu is opened
 //! on the way, for its screenshot.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::process::Command;
 use std::time::Duration;

@@ -4,6 +4,7 @@
 //! and lets staff put it off. Nothing is installed here: the signature checks
 //! are src-tauri/src/updates_tests.rs's. The fixtures are a package signed
 //! with `tauri signer sign --app-version 0.2.0` and its test-only public key.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

@@ -9,6 +9,7 @@
 //! Last, a menu item is added in the designer and published: WeChat refuses
 //! the menu once, the toolbar says why with a Retry, and the retry puts the
 //! published menu on WeChat ("Published to WeChat").
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! double pushes notifies to the application gateway signed with its Alipay
 //! key, checks every OpenAPI request with the application's public key and
 //! signs its answers; nothing here reaches the real Alipay.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;

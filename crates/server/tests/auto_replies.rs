@@ -3,6 +3,7 @@
 //! the answer directly, on WeChat it goes in the callback's passive reply
 //! (the WeChat double checks it) or, beyond one, as customer-service
 //! messages within the window.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

@@ -4,6 +4,7 @@
 //! sends against the double (10,000 OpenIDs a call, a clientmsgid each, the
 //! rate, the preview, MASSSENDJOBFINISH), and a restart in the middle of a
 //! broadcast that sends nobody twice and skips nobody.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::path::Path;
 use std::sync::Arc;

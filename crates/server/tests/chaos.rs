@@ -18,6 +18,7 @@
 //!
 //! No libtest harness (`harness = false` in Cargo.toml): the same program is
 //! both the test and the console it kills.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};

@@ -1,4 +1,5 @@
 //! The site icon browsers ask for beside the subscriber web app.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

@@ -1,4 +1,5 @@
 //! The server over real HTTP on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! The conversation view, layouts, the sandbox platform and the live feed,
 //! over real HTTP and WebSocket on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! The staff live socket's bounds, over real HTTP on loopback: oversized
 //! frames close it, presence updates are checked and rate-limited, and a
 //! socket whose session ends (signed out, expired, password changed) closes.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 use std::time::Duration;

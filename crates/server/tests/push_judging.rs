@@ -2,6 +2,7 @@
 //! is refused alone, a number the server processed before with other
 //! content is refused (the console's numbering went back) instead of being
 //! skipped as done, and a console speaking another sync protocol is told so.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

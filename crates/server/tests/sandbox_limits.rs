@@ -2,6 +2,7 @@
 //! and volume limits per address, visitors stored only on a write, images
 //! checked by their bytes and bounded per visitor and overall, security
 //! headers, a Secure cookie over https, and a switch that turns it all off.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::net::IpAddr;
 use std::sync::Arc;

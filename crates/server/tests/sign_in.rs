@@ -3,6 +3,7 @@
 //! password hashing never stalls other requests; names ignore case over all
 //! of Unicode. Other loopback addresses (127.0.0.2, …) stand for other
 //! machines.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! Staff management over real HTTP on loopback: owners and administrators
 //! add colleagues, change roles and sign people out; the server always keeps
 //! an owner.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! The storage conformance suite (`wicket_server::storage::conformance`) on
 //! SQLite: each case on a fresh database in a temporary folder.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 

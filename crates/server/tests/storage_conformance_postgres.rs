@@ -4,6 +4,7 @@
 //! the `postgres` feature: `cargo test -p wicket-server --features postgres
 //! --test storage_conformance_postgres`.
 #![cfg(feature = "postgres")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,7 @@
 //! WeChat end to end: Wicket's server and the WeChat double on loopback.
 //! The double pushes signed, encrypted callbacks as WeChat does and records
 //! the API calls Wicket makes; nothing here reaches the real WeChat.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -536,12 +537,8 @@ impl Fixture {
         let (_, templates) = self.staff.call(Method::GET, "/api/v1/templates", None).await;
         let layout = templates[0]["layout"].clone();
         let url = format!("{}/api/v1/accounts/noodles/layout/draft", self.server.base_url());
-        let saved = self
-            .http
-            .put(url)
-            .bearer_auth(&self.staff.token())
-            .header("If-Match", "0")
-            .json(&json!({"layout": layout}));
+        let saved =
+            self.http.put(url).bearer_auth(self.staff.token()).header("If-Match", "0").json(&json!({"layout": layout}));
         assert_eq!(saved.send().await.unwrap().status(), 200);
         let (status, published) = self
             .staff

@@ -1,4 +1,5 @@
 //! The sync engine against a real server on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

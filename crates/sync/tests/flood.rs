@@ -2,6 +2,7 @@
 //! real server on loopback: every string is bounded when it comes in, and
 //! pull pages are bounded by bytes as well as by count, so a console still
 //! pulls everything, page by page, and its cursor always moves on.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

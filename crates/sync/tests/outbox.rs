@@ -3,6 +3,7 @@
 //! loss), one change the server refuses as a whole, a change in the feed
 //! this console cannot read, and a server of another protocol version.
 //! None of them may lose a change or hold back the ones behind it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

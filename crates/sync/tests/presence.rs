@@ -1,5 +1,6 @@
 //! Presence through the live feed: two consoles on one real server see each
 //! other view and type, and see a console that went away leave.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! The sync engine after a long disconnect and after a crash mid-round,
 //! against a real server on loopback: the console must end with exactly the
 //! server's state, with nothing lost and nothing applied twice.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! position and reissues the positions after it for new changes. A console
 //! whose cursor is beyond the server's newest position must notice, start
 //! again from the beginning and see those changes, keeping its outbox.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 #[allow(dead_code)]
 mod common;

@@ -3,6 +3,7 @@
 //! subscriber, conversation and message and receives no new ones; promoted
 //! back to agent, it fetches them all again, those that came meanwhile too.
 //! Only the live socket tells the console (it polls once an hour here).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 #[allow(dead_code)]
 mod common;

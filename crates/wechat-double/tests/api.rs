@@ -1,4 +1,5 @@
 //! Each API endpoint of the double: a valid request and the invalid ones, with WeChat's error codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

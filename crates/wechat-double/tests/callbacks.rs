@@ -1,5 +1,6 @@
 //! Callbacks from the double to a tiny receiver that checks them with wicket-wechat, as the
 //! merchant's server will: signatures, safe-mode encryption, XML, and WeChat's retries.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 

@@ -66,6 +66,7 @@ pub use xml::{XmlError, MAX_BODY_BYTES, MAX_XML_BYTES};
 
 /// Entry point for fuzzing the callback path with arbitrary bytes. It must never panic; it also
 /// checks that sealing the input and opening it again gives the input back.
+#[allow(clippy::expect_used, reason = "a fuzz property: one that fails must stop the fuzzer with its words")]
 pub fn fuzz_callback(data: &[u8]) {
     const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
     let Ok(crypto) = WechatCrypto::new("pamtest", KEY, "wxb11529c136998cb6") else {

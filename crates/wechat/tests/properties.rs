@@ -1,4 +1,5 @@
 //! Properties over arbitrary input: nothing panics, and what Wicket seals opens to itself.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use proptest::prelude::*;
 use wicket_wechat::{fuzz_callback, parse_inbound, parse_reply_envelope, text_reply, Inbound, KeySlot, WechatCrypto};

@@ -7,6 +7,7 @@
 //!
 //! WeCom (企业微信) suites put the CorpID where an official account puts its AppID; the algorithm is
 //! the same (`receiveid` in WeChat's WXBizMsgCrypt sample code), so their vectors apply unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use wicket_wechat::signature::{msg_signature, signature};
 use wicket_wechat::{parse_envelope, parse_inbound, CryptoError, Inbound, KeySlot, WechatCrypto};

@@ -1,6 +1,7 @@
 //! Helpers shared by the double's tests: a running double with one account, and OpenAPI calls
 //! signed with the application key as the server's adapter makes them (wicket-alipay).
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -10,6 +10,7 @@
 //! before the broadcast, from /proc/self/clear_refs); the WeChat double runs
 //! as its own process (`--double`, the `wechat-double` binary) so its
 //! bookkeeping is not counted. Figures are printed, never asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

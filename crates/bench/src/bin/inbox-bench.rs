@@ -8,6 +8,7 @@
 //! (c) search, newest 50 hits, for Chinese of 2 and 3 characters and an
 //!     English word.
 //! Figures are printed, never asserted. `make bench-inbox` runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -6,6 +6,7 @@
 //! before the server answers "success".
 //!
 //! `make bench-server` builds the release server and runs this.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -10,6 +10,7 @@
 //! `fresh` returns the storage and whatever must live as long as it (a
 //! temporary folder, a throwaway database). Built with the `conformance`
 //! feature, which the server's own tests turn on.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test suite: a failed step fails the test")]
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +26,9 @@ use wicket_model::{
     Account, AccountPatch, Change, ChangeKind, ErrorCode, Millis, Mutation, NewAccount, PlatformProfile, Role,
     StaffUser, WicketError, World,
 };
+
+mod stores;
+pub use stores::{broadcast_store_plans_claims_and_counts, platform_store_keeps_connections_sends_and_imports};
 
 use super::{
     mutation_digest, ApplyFn, DraftWrite, NewStaff, PushedMutation, StaffUpdate, StaffUpdated, Storage, StorageError,
@@ -44,6 +48,8 @@ macro_rules! storage_conformance_tests {
             read_marks_never_move_back,
             the_server_keeps_an_owner,
             the_feed_order_is_the_commit_order,
+            platform_store_keeps_connections_sends_and_imports,
+            broadcast_store_plans_claims_and_counts,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {

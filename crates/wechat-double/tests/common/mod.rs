@@ -1,5 +1,6 @@
 //! Helpers shared by the double's tests: a running double with one account, and calls to its API.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use serde_json::{json, Value};
 use wicket_wechat_double::{AccountChange, AccountSpec, Double, Mode, RunningDouble};
