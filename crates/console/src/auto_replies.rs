@@ -3,8 +3,11 @@
 //! the account's platform limits as staff type, and tried before saving
 //! with the same matcher the server runs.
 
-use wicket_model::auto_reply::{self, AutoReplyRuleDraft, AutoReplyRuleItem, TemplateValues, TryMessage, TryOutcome};
+use wicket_model::auto_reply::{
+    self, AutoReplyImport, AutoReplyRuleDraft, AutoReplyRuleItem, TemplateValues, TryMessage, TryOutcome,
+};
 use wicket_model::{Issue, Mutation, WicketError};
+use wicket_sync::ClientError;
 
 use crate::{blocking, now_ms, Console};
 
@@ -36,6 +39,18 @@ impl Console {
 
     pub async fn delete_auto_reply_rule(&self, id: String) -> Result<(), WicketError> {
         self.write(Mutation::DeleteAutoReplyRule { id }).await
+    }
+
+    /// Reads the automatic replies of the account's WeChat console and saves
+    /// each as a rule through the outbox (an import again edits the same
+    /// rules); what could not come along is in `skipped`.
+    pub async fn import_wechat_auto_replies(&self, account_id: String) -> Result<AutoReplyImport, WicketError> {
+        let (client, token) = self.server().await?;
+        let imported = client.wechat_auto_replies(&token, &account_id).await.map_err(ClientError::into_wicket)?;
+        for draft in &imported.drafts {
+            self.write(Mutation::SaveAutoReplyRule(draft.clone())).await?;
+        }
+        Ok(imported)
     }
 
     /// Which rule answers `message` on `account_id`, and what it sends,

@@ -951,6 +951,128 @@ pub fn delete<W: World + ?Sized>(world: &W, id: &str, actor: &Actor) -> Result<V
     Ok(vec![Change::AutoReplyRule(AutoReplyRule { deleted: true, updated_at: actor.now, ..current })])
 }
 
+/// The automatic replies read from an account's WeChat console
+/// (`get_current_autoreply_info`), as rules to save, and what could not come
+/// along (voice, video and console images are WeChat media ids Wicket cannot
+/// send again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct AutoReplyImport {
+    pub drafts: Vec<AutoReplyRuleDraft>,
+    /// One line per reply left out: the rule's name and the reply's type.
+    pub skipped: Vec<String>,
+}
+
+fn wechat_reply(reply: &serde_json::Value) -> Option<AutoReplyContent> {
+    match reply.get("type")?.as_str()? {
+        "text" => Some(AutoReplyContent::Text { text: reply.get("content")?.as_str()?.to_owned() }),
+        "news" => {
+            let article = reply.get("news_info")?.get("list")?.get(0)?;
+            let field = |name: &str| article.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            Some(AutoReplyContent::Article {
+                title: field("title"),
+                description: field("digest"),
+                url: field("content_url"),
+                image_url: field("cover_url"),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The rules of WeChat's answer `info`, for `account_id`. Ids are derived
+/// from WeChat's (a rule's creation time), so importing again edits the
+/// same rules instead of adding copies. A switched-off group comes in
+/// switched off.
+pub fn from_wechat_autoreply_info(info: &serde_json::Value, account_id: &str) -> AutoReplyImport {
+    let mut drafts = Vec::new();
+    let mut skipped = Vec::new();
+    let on = |name: &str| info.get(name).and_then(|v| v.as_i64()) == Some(1);
+    let rule = |id: String, name: String, trigger: AutoReplyTrigger, replies, reply_mode, enabled| AutoReplyRuleDraft {
+        id,
+        account_id: account_id.to_owned(),
+        name,
+        trigger,
+        priority: 0,
+        replies,
+        reply_mode,
+        enabled,
+    };
+    let mut single = |key: &str,
+                      id: &str,
+                      name: &str,
+                      trigger: AutoReplyTrigger,
+                      enabled: bool,
+                      drafts: &mut Vec<_>| {
+        if let Some(reply) = info.get(key).filter(|v| v.is_object()) {
+            match wechat_reply(reply) {
+                Some(content) => {
+                    drafts.push(rule(id.to_owned(), name.to_owned(), trigger, vec![content], ReplyMode::All, enabled))
+                }
+                None => skipped.push(format!("{name}: {}", reply.get("type").and_then(|t| t.as_str()).unwrap_or("?"))),
+            }
+        }
+    };
+    single(
+        "add_friend_autoreply_info",
+        "wechat-follow",
+        "Follow",
+        AutoReplyTrigger::Follow { scene: None },
+        on("is_add_friend_reply_open"),
+        &mut drafts,
+    );
+    single(
+        "message_default_autoreply_info",
+        "wechat-default",
+        "Default",
+        AutoReplyTrigger::Default { quiet_minutes: DEFAULT_QUIET_MINUTES },
+        on("is_autoreply_open"),
+        &mut drafts,
+    );
+    let list = info.get("keyword_autoreply_info").and_then(|k| k.get("list")).and_then(|l| l.as_array());
+    for (n, item) in list.into_iter().flatten().enumerate() {
+        let name = item.get("rule_name").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let keywords: Vec<Keyword> = item
+            .get("keyword_list_info")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|k| {
+                let text = k.get("content")?.as_str()?.to_owned();
+                let mode = match k.get("match_mode")?.as_str()? {
+                    "equal" => KeywordMode::Exact,
+                    _ => KeywordMode::Contains,
+                };
+                Some(Keyword { text, mode })
+            })
+            .collect();
+        let mut replies = Vec::new();
+        for reply in item.get("reply_list_info").and_then(|r| r.as_array()).into_iter().flatten() {
+            match wechat_reply(reply) {
+                Some(content) => replies.push(content),
+                None => skipped.push(format!("{name}: {}", reply.get("type").and_then(|t| t.as_str()).unwrap_or("?"))),
+            }
+        }
+        if keywords.is_empty() || replies.is_empty() {
+            continue;
+        }
+        let reply_mode = match item.get("reply_mode").and_then(|m| m.as_str()) {
+            Some("random_one") => ReplyMode::Random,
+            _ => ReplyMode::All,
+        };
+        let created = item.get("create_time").and_then(|t| t.as_i64()).unwrap_or(n as i64);
+        let id = format!("wechat-{created}-{n}");
+        drafts.push(rule(
+            id,
+            name,
+            AutoReplyTrigger::Keyword { keywords },
+            replies,
+            reply_mode,
+            on("is_autoreply_open"),
+        ));
+    }
+    AutoReplyImport { drafts, skipped }
+}
+
 #[cfg(test)]
 #[path = "auto_reply_tests.rs"]
 mod tests;

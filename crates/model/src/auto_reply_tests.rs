@@ -376,3 +376,48 @@ fn the_try_box_runs_the_same_matcher_with_the_unsaved_draft() {
     let none = try_rules(&[saved], None, &TryMessage::MenuClick { key: "x".into() }, &values, NOW);
     assert_eq!(none.decision, None);
 }
+
+/// WeChat's example answer of `get_current_autoreply_info` (its documentation's sample, shortened).
+#[test]
+fn wechat_console_rules_are_imported_as_rules() {
+    let info = serde_json::json!({
+        "is_add_friend_reply_open": 1,
+        "is_autoreply_open": 1,
+        "add_friend_autoreply_info": {"type": "text", "content": "Thanks for your attention!"},
+        "message_default_autoreply_info": {"type": "text", "content": "Hello, this is autoreply!"},
+        "keyword_autoreply_info": {"list": [
+            {"rule_name": "autoreply-news", "create_time": 1423028166, "reply_mode": "reply_all",
+             "keyword_list_info": [{"type": "text", "match_mode": "contain", "content": "news测试"}],
+             "reply_list_info": [{"type": "news", "news_info": {"list": [{"title": "it's news", "author": "jim",
+                 "digest": "it's digest", "show_cover": 1, "cover_url": "https://mmbiz.qpic.cn/a.jpg",
+                 "content_url": "https://mp.weixin.qq.com/s?a", "source_url": ""}]}}]},
+            {"rule_name": "autoreply-voice", "create_time": 1423027971, "reply_mode": "random_one",
+             "keyword_list_info": [{"type": "text", "match_mode": "contain", "content": "voice测试"}],
+             "reply_list_info": [{"type": "voice", "content": "NESsxgHEvAcg3egJTtYj4uG1PTL6iPhratdWKDLAXYErhN6oEEfMdVyblWtBY5vp"}]},
+            {"rule_name": "autoreply-text", "create_time": 1423027726, "reply_mode": "random_one",
+             "keyword_list_info": [{"type": "text", "match_mode": "equal", "content": "text测试"}],
+             "reply_list_info": [{"type": "text", "content": "hello!text!"}, {"type": "img", "content": "mediaid"}]}
+        ]}
+    });
+    let imported = from_wechat_autoreply_info(&info, "shop");
+    let ids: Vec<&str> = imported.drafts.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["wechat-follow", "wechat-default", "wechat-1423028166-0", "wechat-1423027726-2"]);
+    assert_eq!(imported.skipped, ["autoreply-voice: voice", "autoreply-text: img"]);
+    let news = &imported.drafts[2];
+    assert_eq!(
+        news.replies,
+        [AutoReplyContent::Article {
+            title: "it's news".into(),
+            description: "it's digest".into(),
+            url: "https://mp.weixin.qq.com/s?a".into(),
+            image_url: "https://mmbiz.qpic.cn/a.jpg".into(),
+        }]
+    );
+    let text = &imported.drafts[3];
+    assert_eq!(text.reply_mode, ReplyMode::Random);
+    assert_eq!(text.trigger, keywords(&[("text测试", KeywordMode::Exact)]));
+    assert!(
+        imported.drafts.iter().all(|d| check(d, PlatformProfile::Wechat, &[]).is_empty()),
+        "each passes the limits"
+    );
+}

@@ -265,3 +265,40 @@ async fn wechat_sends_the_replies_beyond_the_passive_one_through_customer_servic
     assert_eq!(sent[0].body["text"]["content"], "还有更多");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_wechat_console_rules_are_imported_and_then_answer() {
+    let (server, double, owner) = wechat(Mode::Plain).await;
+    double
+        .set_autoreply_info(
+            APP_ID,
+            json!({
+                "is_add_friend_reply_open": 1,
+                "is_autoreply_open": 1,
+                "add_friend_autoreply_info": {"type": "text", "content": "感谢关注"},
+                "keyword_autoreply_info": {"list": [
+                    {"rule_name": "价格", "create_time": 1423027726, "reply_mode": "reply_all",
+                     "keyword_list_info": [{"type": "text", "match_mode": "equal", "content": "价格"}],
+                     "reply_list_info": [{"type": "text", "content": "牛肉面 18 元"}, {"type": "voice", "content": "m1"}]}
+                ]}
+            }),
+        )
+        .unwrap();
+    let imported: wicket_model::auto_reply::AutoReplyImport =
+        owner.get("/api/v1/accounts/noodles/wechat/auto-replies").await;
+    let ids: Vec<&str> = imported.drafts.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["wechat-follow", "wechat-1423027726-0"]);
+    assert_eq!(imported.skipped, ["价格: voice"]);
+    let calls: Vec<String> = double.calls().into_iter().map(|c| c.path).collect();
+    assert_eq!(
+        calls.iter().filter(|p| p.as_str() == "/cgi-bin/get_current_autoreply_info").count(),
+        1,
+        "one read of WeChat's rules: {calls:?}"
+    );
+
+    // The console saves them through the outbox; the imported keyword then answers.
+    save(&owner, "console-1", imported.drafts).await;
+    let report = double.send_callback(APP_ID, "oFan1", Callback::Text { content: "价格".into() }).await.unwrap();
+    assert!(report.passive_reply.expect("the imported rule answers").contains("牛肉面 18 元"));
+    server.stop().await;
+}

@@ -412,6 +412,16 @@ impl ServerClient {
         self.send(self.http.get(url).bearer_auth(token)).await
     }
 
+    /// The automatic replies set in the account's WeChat console, as rules.
+    pub async fn wechat_auto_replies(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<wicket_model::auto_reply::AutoReplyImport, ClientError> {
+        let url = self.url(&format!("/accounts/{account_id}/wechat/auto-replies"));
+        self.send(self.http.get(url).bearer_auth(token)).await
+    }
+
     /// An account's Alipay connection, keys masked; `None` when it has none
     /// yet (owners and administrators only).
     pub async fn alipay_connection(

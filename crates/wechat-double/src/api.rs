@@ -28,6 +28,7 @@ pub(crate) fn routes(double: Double) -> Router<Double> {
         .route("/cgi-bin/menu/create", post(menu_create))
         .route("/cgi-bin/menu/get", get(menu_get))
         .route("/cgi-bin/get_current_selfmenu_info", get(selfmenu_info))
+        .route("/cgi-bin/get_current_autoreply_info", get(autoreply_info))
         .route("/cgi-bin/user/get", get(user_get))
         .route("/cgi-bin/user/info/batchget", post(batchget))
         // Room for a 10 MB image and more, so the size check is WeChat's and not the framework's.
@@ -107,6 +108,10 @@ async fn menu_get(State(double): State<Double>, params: Params) -> Response {
 
 async fn selfmenu_info(State(double): State<Double>, params: Params) -> Response {
     authorized(&double, &params, |state, appid| Ok(state.selfmenu_info(appid)))
+}
+
+async fn autoreply_info(State(double): State<Double>, params: Params) -> Response {
+    authorized(&double, &params, |state, appid| Ok(state.autoreply_info(appid)))
 }
 
 async fn user_get(State(double): State<Double>, params: Params) -> Response {

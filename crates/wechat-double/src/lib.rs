@@ -116,6 +116,12 @@ impl Double {
         self.lock().add_followers(appid, openids)
     }
 
+    /// Sets the automatic replies of WeChat's own console (`get_current_autoreply_info`'s answer).
+    pub fn set_autoreply_info(&self, appid: &str, info: Value) -> Result<(), String> {
+        self.lock().account_mut(appid)?.autoreply_info = Some(info);
+        Ok(())
+    }
+
     /// The customer-service messages the API accepted, oldest first.
     pub fn sent(&self, appid: &str) -> Result<Vec<SentMessage>, String> {
         Ok(self.lock().account(appid)?.sent.clone())

@@ -178,6 +178,9 @@ pub(crate) struct Account {
     pub menus_published: usize,
     pub uploads: Vec<Upload>,
     pub callbacks: Vec<crate::push::CallbackReport>,
+    /// The automatic replies set in WeChat's own console, as
+    /// `get_current_autoreply_info` answers them.
+    pub autoreply_info: Option<Value>,
 }
 
 impl Account {
@@ -263,6 +266,7 @@ impl State {
                 sent: Vec::new(),
                 menu: None,
                 menus_published: 0,
+                autoreply_info: None,
                 uploads: Vec::new(),
                 callbacks: Vec::new(),
             },
@@ -635,6 +639,15 @@ impl State {
         match self.accounts.get(appid).and_then(|a| a.menu.as_ref()) {
             Some(menu) => menu::selfmenu_info(menu),
             None => json!({ "is_menu_open": 0, "selfmenu_info": { "button": [] } }),
+        }
+    }
+
+    /// `GET /cgi-bin/get_current_autoreply_info`: the automatic replies set in WeChat's console;
+    /// an account with none has both switches off and no rules.
+    pub fn autoreply_info(&self, appid: &str) -> Value {
+        match self.accounts.get(appid).and_then(|a| a.autoreply_info.clone()) {
+            Some(info) => info,
+            None => json!({ "is_add_friend_reply_open": 0, "is_autoreply_open": 0 }),
         }
     }
 

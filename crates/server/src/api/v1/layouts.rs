@@ -309,7 +309,7 @@ pub async fn roll_back(
     }
 }
 
-async fn wechat_connection(state: &AppState, account: &str) -> Result<crate::wechat::Connection, ApiError> {
+pub(super) async fn wechat_connection(state: &AppState, account: &str) -> Result<crate::wechat::Connection, ApiError> {
     match state.platforms.wechat.connection(state, account).await {
         Ok(Some(connection)) => Ok(connection),
         Ok(None) => Err(ApiError(WicketError::not_found("this account's WeChat connection".to_string()))),

@@ -71,6 +71,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::sign_out_staff))
         .routes(routes!(wechat::connection, wechat::connect))
         .routes(routes!(wechat::test))
+        .routes(routes!(wechat::auto_replies))
         .routes(routes!(followers::progress, followers::start))
         .routes(routes!(alipay::connection, alipay::connect, alipay::disconnect))
         .routes(routes!(alipay::test))

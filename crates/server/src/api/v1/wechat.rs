@@ -186,3 +186,34 @@ pub async fn test(
     };
     Ok(Json(answer))
 }
+
+/// The automatic replies set in the account's WeChat console
+/// (`get_current_autoreply_info`), read as Wicket's rules for the console to
+/// save, with what could not come along.
+#[utoipa::path(
+    get,
+    path = "/accounts/{account}/wechat/auto-replies",
+    tag = "wechat",
+    security(("bearer" = [])),
+    params(("account" = String, Path, description = "The account's id.")),
+    responses(
+        (status = 200, description = "The rules read from WeChat.", body = wicket_model::auto_reply::AutoReplyImport),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, description = "WeChat refused or could not be reached; the message says what it answered.", body = WicketError),
+    ),
+)]
+pub async fn auto_replies(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(account): Path<String>,
+) -> Result<Json<wicket_model::auto_reply::AutoReplyImport>, ApiError> {
+    staff.require(Permission::ManageAccounts)?;
+    let connection = super::layouts::wechat_connection(&state, &account).await?;
+    let info = state.platforms.wechat.autoreply_info(&state, &connection).await.map_err(|e| {
+        tracing::warn!(account = %account, error = %e, "cannot read the WeChat console's automatic replies");
+        ApiError::new(wicket_model::ErrorCode::Offline, format!("WeChat did not give its automatic replies: {e}"))
+    })?;
+    Ok(Json(wicket_model::auto_reply::from_wechat_autoreply_info(&info, &account)))
+}
