@@ -7,26 +7,17 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wicket_model::sync::{NumberedMutation, PullResponse, PushRequest, PushResponse};
 use wicket_model::{Change, ErrorCode, Mutation, NewAccount, PlatformProfile, Role, WicketError};
-use wicket_server::{auth, ManualClock, RunningServer, ServerConfig};
+use wicket_server::{auth, ManualClock, ServerOptions};
+use wicket_test_support::{StaffClient, TestServer};
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    data: std::path::PathBuf,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
 }
 
-async fn start_at(data: &std::path::Path) -> RunningServer {
-    let config = ServerConfig { data_dir: data.to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap()
-}
-
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let server = start_at(&data).await;
-    server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
-    Fixture { _dir: dir, data, server, http: reqwest::Client::new() }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
+    Fixture { server, http: reqwest::Client::new() }
 }
 
 impl Fixture {
@@ -39,25 +30,19 @@ impl Fixture {
     }
 
     async fn token(&self) -> String {
-        let body: Value = self.sign_in("boss", "correct horse battery").await.json().await.unwrap();
-        body["token"].as_str().unwrap().to_owned()
+        self.server.owner().await.token().to_owned()
+    }
+
+    fn staff(&self, token: &str) -> StaffClient {
+        StaffClient::with_token(&self.server.base_url(), token)
     }
 
     async fn push(&self, token: &str, client: &str, mutations: Vec<(i64, Mutation)>) -> PushResponse {
-        let request = PushRequest {
-            client_id: client.into(),
-            mutations: mutations.into_iter().map(|(id, mutation)| NumberedMutation { id, mutation }).collect(),
-        };
-        let response = self.http.post(self.url("/push")).bearer_auth(token).json(&request).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "push accepted");
-        response.json().await.unwrap()
+        self.staff(token).push_numbered(client, mutations).await
     }
 
     async fn pull(&self, token: &str, client: &str, after: i64, limit: u32) -> PullResponse {
-        let url = self.url(&format!("/changes?client_id={client}&after={after}&limit={limit}"));
-        let response = self.http.get(url).bearer_auth(token).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
+        self.staff(token).pull(client, after, limit).await
     }
 }
 
@@ -201,10 +186,9 @@ async fn a_restart_loses_nothing() {
     let f = fixture().await;
     let token = f.token().await;
     f.push(&token, "c1", vec![(1, create("a", "Dumplings"))]).await;
-    let Fixture { _dir, data, server, http } = f;
-    server.stop().await;
-    let server = start_at(&data).await;
-    let f = Fixture { _dir, data, server, http };
+    let Fixture { server, http } = f;
+    let server = server.stop().await.start().await;
+    let f = Fixture { server, http };
     let pull = f.pull(&token, "c1", 0, 100).await;
     assert_eq!(pull.changes.len(), 1, "the account survived the restart");
     assert_eq!(pull.last_mutation_id, 1, "and so did the client's number");

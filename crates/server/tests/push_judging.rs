@@ -10,21 +10,19 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wicket_model::sync::{PullResponse, PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use wicket_model::{Change, ErrorCode, Mutation, NewAccount, PlatformProfile, WicketError};
-use wicket_server::{ManualClock, RunningServer, ServerConfig};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::TestServer;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
     token: String,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
-    let token = server.state.local_owner_session("Owner").await.unwrap().token;
-    Fixture { _dir: dir, server, http: reqwest::Client::new(), token }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
+    let token = server.owner().await.token().to_owned();
+    Fixture { server, http: reqwest::Client::new(), token }
 }
 
 impl Fixture {

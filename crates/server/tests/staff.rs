@@ -7,20 +7,17 @@ use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use wicket_server::{ManualClock, RunningServer, ServerConfig};
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::{TestServer, OWNER_LOGIN, OWNER_PASSWORD};
 
 struct Fixture {
-    _dir: tempfile::TempDir,
-    server: RunningServer,
+    server: TestServer,
     http: reqwest::Client,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig { data_dir: dir.path().join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    let server = wicket_server::start(config, Arc::new(ManualClock::at(1_700_000_000_000))).await.unwrap();
-    server.state.create_owner("boss", "Boss", "owner password").await.unwrap();
-    Fixture { _dir: dir, server, http: reqwest::Client::new() }
+    let server = TestServer::start_with(Arc::new(ManualClock::at(1_700_000_000_000)), ServerOptions::default()).await;
+    Fixture { server, http: reqwest::Client::new() }
 }
 
 impl Fixture {
@@ -52,7 +49,7 @@ impl Fixture {
 #[tokio::test]
 async fn an_owner_adds_an_agent_who_can_then_sign_in() {
     let f = fixture().await;
-    let owner = f.sign_in("boss", "owner password").await.unwrap();
+    let owner = f.sign_in(OWNER_LOGIN, OWNER_PASSWORD).await.unwrap();
     let (status, agent) = f.add(&owner, "xiaoli", "agent").await;
     assert_eq!(status, StatusCode::OK, "the owner adds an agent: {agent}");
     assert_eq!(agent["role"], "agent");
@@ -72,7 +69,7 @@ async fn an_owner_adds_an_agent_who_can_then_sign_in() {
 #[tokio::test]
 async fn bad_staff_input_is_refused_with_the_field() {
     let f = fixture().await;
-    let owner = f.sign_in("boss", "owner password").await.unwrap();
+    let owner = f.sign_in(OWNER_LOGIN, OWNER_PASSWORD).await.unwrap();
     let short = json!({"login": "a", "role": "agent", "password": "short"});
     let (status, answer) = f.call(Method::POST, "/staff", Some(&owner), Some(short)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -87,7 +84,7 @@ async fn bad_staff_input_is_refused_with_the_field() {
 #[tokio::test]
 async fn an_admin_manages_the_team_but_not_its_owners() {
     let f = fixture().await;
-    let owner = f.sign_in("boss", "owner password").await.unwrap();
+    let owner = f.sign_in(OWNER_LOGIN, OWNER_PASSWORD).await.unwrap();
     f.add(&owner, "admin", "admin").await;
     let admin = f.sign_in("admin", "staff password").await.unwrap();
 
@@ -112,7 +109,7 @@ async fn an_admin_manages_the_team_but_not_its_owners() {
 #[tokio::test]
 async fn the_last_owner_stays_an_owner() {
     let f = fixture().await;
-    let owner = f.sign_in("boss", "owner password").await.unwrap();
+    let owner = f.sign_in(OWNER_LOGIN, OWNER_PASSWORD).await.unwrap();
     let (_, list) = f.call(Method::GET, "/staff", Some(&owner), None).await;
     let boss = format!("/staff/{}", list[0]["id"].as_str().unwrap());
     let (status, answer) = f.call(Method::PATCH, &boss, Some(&owner), Some(json!({"role": "admin"}))).await;
@@ -131,7 +128,7 @@ async fn the_last_owner_stays_an_owner() {
 #[tokio::test]
 async fn a_new_password_or_a_remote_sign_out_ends_every_session() {
     let f = fixture().await;
-    let owner = f.sign_in("boss", "owner password").await.unwrap();
+    let owner = f.sign_in(OWNER_LOGIN, OWNER_PASSWORD).await.unwrap();
     let (_, agent) = f.add(&owner, "agent", "agent").await;
     let path = format!("/staff/{}", agent["id"].as_str().unwrap());
     let laptop = f.sign_in("agent", "staff password").await.unwrap();
