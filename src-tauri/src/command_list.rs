@@ -57,6 +57,7 @@ macro_rules! with_commands {
                 save_auto_reply_rule,
                 delete_auto_reply_rule,
                 try_auto_reply,
+                import_wechat_auto_replies,
             ],
             /// The layout designer: drafts, publishing, versions, files and undo history.
             designer: [

@@ -9,7 +9,7 @@ use tauri_plugin_opener::OpenerExt;
 use wicket_console::{AlipayPanel, ChosenFiles, Console, FileFilter, FileUse, RejectedChange, Session, WechatPanel};
 use wicket_model::account::AccountSettings;
 use wicket_model::alipay::{AlipayConnect, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest};
-use wicket_model::auto_reply::{AutoReplyRuleDraft, AutoReplyRuleItem, TryMessage, TryOutcome};
+use wicket_model::auto_reply::{AutoReplyImport, AutoReplyRuleDraft, AutoReplyRuleItem, TryMessage, TryOutcome};
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::ConversationStatus;
 use wicket_model::inbox::{
@@ -394,6 +394,16 @@ pub async fn save_auto_reply_rule(console: State<'_, Arc<Console>>, draft: AutoR
 #[specta::specta]
 pub async fn delete_auto_reply_rule(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
     console.delete_auto_reply_rule(id).await
+}
+
+/// Reads the automatic replies set in the account's WeChat console and saves each as a rule through the outbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_wechat_auto_replies(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<AutoReplyImport> {
+    console.import_wechat_auto_replies(account_id).await
 }
 
 /// Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends.

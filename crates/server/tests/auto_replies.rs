@@ -302,3 +302,33 @@ async fn the_wechat_console_rules_are_imported_and_then_answer() {
     assert!(report.passive_reply.expect("the imported rule answers").contains("牛肉面 18 元"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_callback_wechat_sends_again_gets_the_same_passive_reply_and_one_stored_answer() {
+    let (server, _double, owner) = wechat(Mode::Plain).await;
+    save(&owner, "console-1", vec![rule("hi", "noodles", keywords(&[("hi", KeywordMode::Exact)]), vec![text("你好")])])
+        .await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let xml = format!(
+        "<xml><ToUserName><![CDATA[gh_noodles]]></ToUserName><FromUserName><![CDATA[oFan1]]></FromUserName>\
+         <CreateTime>{now}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content>\
+         <MsgId>9001</MsgId></xml>"
+    );
+    let http = reqwest::Client::new();
+    let mut answers = Vec::new();
+    // WeChat heard nothing in 5 s and tries again, with a new nonce.
+    for nonce in ["n1", "n2"] {
+        let ts = now.to_string();
+        let signature = wicket_wechat::signature::signature(TOKEN, &ts, nonce);
+        let url = format!("{}/wechat/noodles?signature={signature}&timestamp={ts}&nonce={nonce}", server.base_url());
+        let answer = http.post(url).body(xml.clone()).send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        answers.push(answer.text().await.unwrap());
+    }
+    for answer in &answers {
+        assert!(answer.contains("<Content><![CDATA[你好]]></Content>"), "each try gets the passive reply: {answer}");
+    }
+    let feed = owner.feed_messages().await;
+    assert_eq!(automatic(&feed).len(), 1, "answered once: {feed:?}");
+    server.stop().await;
+}

@@ -84,6 +84,8 @@ export const saveAutoReplyRule = adapt(commands.saveAutoReplyRule);
 export const deleteAutoReplyRule = adapt(commands.deleteAutoReplyRule);
 /** Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends. */
 export const tryAutoReply = adapt(commands.tryAutoReply);
+/** Reads the automatic replies set in the account's WeChat console and saves each as a rule through the outbox. */
+export const importWechatAutoReplies = adapt(commands.importWechatAutoReplies);
 /** Every module kind with sample props, in palette order (offline). */
 export const moduleCatalog = adapt(commands.moduleCatalog);
 /** The industry starting layouts, names in both languages (offline). */

@@ -86,6 +86,8 @@ export const commands = {
 	deleteAutoReplyRule: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_auto_reply_rule", { id })),
 	/**  Which rule answers a message typed as a subscriber would, with the unsaved `draft` in place, and what it sends. */
 	tryAutoReply: (accountId: string, draft: AutoReplyRuleDraft | null, message: TryMessage, subscriberName: string) => typedError<TryOutcome, WicketError>(__TAURI_INVOKE("try_auto_reply", { accountId, draft, message, subscriberName })),
+	/**  Reads the automatic replies set in the account's WeChat console and saves each as a rule through the outbox. */
+	importWechatAutoReplies: (accountId: string) => typedError<AutoReplyImport, WicketError>(__TAURI_INVOKE("import_wechat_auto_replies", { accountId })),
 	/**  Every module kind with sample props, in palette order (offline). */
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	/**  The industry starting layouts, names in both languages (offline). */
@@ -439,6 +441,18 @@ export type AutoReplyContent = { type: "text"; text: string } |
 { type: "image"; url: string } | 
 /**  An article card: title, cover, summary, link. */
 { type: "article"; title: string; description: string; url: string; image_url: string };
+
+/**
+ *  The automatic replies read from an account's WeChat console
+ *  (`get_current_autoreply_info`), as rules to save, and what could not come
+ *  along (voice, video and console images are WeChat media ids Wicket cannot
+ *  send again).
+ */
+export type AutoReplyImport = {
+	drafts: AutoReplyRuleDraft[],
+	/**  One line per reply left out: the rule's name and the reply's type. */
+	skipped: string[],
+};
 
 /**  The mark on a message an automatic reply sent, which the thread shows. */
 export type AutoReplyMark = {

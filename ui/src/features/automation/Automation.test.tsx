@@ -87,3 +87,22 @@ describe('the automatic replies screen', () => {
     expect(await screen.findByTestId('automation-try-none')).toBeTruthy();
   });
 });
+
+describe('importing from WeChat', () => {
+  it('saves the WeChat console’s rules and says what was left out', async () => {
+    m.listAccounts.mockResolvedValue([accountItem({ platform: 'wechat' })]);
+    m.importWechatAutoReplies.mockResolvedValue({ drafts: [{ ...hours, id: 'wechat-1-0' }], skipped: ['价格: voice'] });
+    render(<AutomationScreen />);
+    await userEvent.click(await screen.findByTestId('automation-import-wechat'));
+    await waitFor(() => expect(m.importWechatAutoReplies).toHaveBeenCalledWith('acc-1'));
+    const notice = await screen.findByRole('status');
+    expect(notice.textContent).toContain('已从微信后台导入 1 条规则');
+    expect(notice.textContent).toContain('价格: voice');
+  });
+
+  it('offers no WeChat import on an Alipay account', async () => {
+    render(<AutomationScreen />);
+    await screen.findByText('营业时间');
+    expect(screen.queryByTestId('automation-import-wechat')).toBeNull();
+  });
+});

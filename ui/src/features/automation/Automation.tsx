@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import {
   checkAutoReplyRule,
   deleteAutoReplyRule,
+  importWechatAutoReplies,
   listAutoReplyRules,
   onInboxChanged,
   saveAutoReplyRule,
@@ -114,6 +115,18 @@ export function AutomationScreen() {
       (e: unknown) => setNotice(describeError(t, asAppError(e))),
     );
   };
+  const importFromWechat = () => {
+    if (!accountId) return;
+    importWechatAutoReplies(accountId).then(
+      (imported) => {
+        const done = t('automation.import.done', { count: imported.drafts.length });
+        const skipped = imported.skipped.length > 0 ? ` ${t('automation.import.skipped', { list: imported.skipped.join('; ') })}` : '';
+        setNotice(done + skipped);
+        reload();
+      },
+      (e: unknown) => setNotice(describeError(t, asAppError(e))),
+    );
+  };
   const remove = () => {
     if (!draft) return;
     deleteAutoReplyRule(draft.id).then(
@@ -158,6 +171,11 @@ export function AutomationScreen() {
         <button type="button" onClick={() => setDraft(newRule(accountId))} data-testid="automation-new">
           {t('automation.newRule')}
         </button>
+        {accounts.find((a) => a.account.id === accountId)?.account.platform === 'wechat' ? (
+          <button type="button" onClick={importFromWechat} data-testid="automation-import-wechat">
+            {t('automation.import.button')}
+          </button>
+        ) : null}
         {items.length === 0 ? <p>{t('automation.empty')}</p> : null}
         <ul className="auto-rules">
           {items.map(({ rule, waiting }) => (
