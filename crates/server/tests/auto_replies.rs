@@ -332,3 +332,62 @@ async fn a_callback_wechat_sends_again_gets_the_same_passive_reply_and_one_store
     assert_eq!(automatic(&feed).len(), 1, "answered once: {feed:?}");
     server.stop().await;
 }
+
+const ALIPAY_APP_ID: &str = "2021000000000001";
+/// The application key of alipay-sdk-nodejs-all's tests (PKCS#8 PEM).
+const ALIPAY_APP_KEY: &str = include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-private-key-pkcs8.pem");
+
+#[tokio::test]
+async fn alipay_gets_automatic_replies_as_custom_sends_within_the_window() {
+    use wicket_alipay_double::{AccountSpec as AlipaySpec, Double as AlipayDouble, Push};
+    captured_logs();
+    let key = wicket_alipay_double::generate_key().expect("a key");
+    let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let options =
+        ServerOptions { alipay_api_base: format!("{}/gateway.do", double.base_url()), ..ServerOptions::default() };
+    let server = TestServer::start_with(Arc::new(SystemClock), options).await;
+    let owner = server.owner().await;
+    owner.create_account(new_account("teahouse", "Tea House", PlatformProfile::Alipay)).await;
+    let connect = json!({"app_id": ALIPAY_APP_ID, "app_private_key": ALIPAY_APP_KEY,
+        "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
+    let (status, saved) = owner.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(connect)).await;
+    assert_eq!(status, 200, "{saved}");
+    double
+        .add_account(AlipaySpec {
+            app_id: ALIPAY_APP_ID.into(),
+            app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
+            gateway_url: Some(format!("{}/alipay/teahouse", server.base_url())),
+            charset: "UTF-8".into(),
+            chat_switch_on: false,
+            name: Some("茶馆".into()),
+        })
+        .unwrap();
+    save(
+        &owner,
+        "console-1",
+        vec![
+            rule("hello", "teahouse", AutoReplyTrigger::Follow { scene: None }, vec![text("欢迎光临茶馆")]),
+            rule("room", "teahouse", keywords(&[("包间", KeywordMode::Contains)]), vec![text("包间请致电预订")]),
+        ],
+    )
+    .await;
+
+    let user = "2088102000000001";
+    assert!(double.send_notify(ALIPAY_APP_ID, user, Push::Follow).await.unwrap().delivered);
+    let wrote = Push::Text { content: "还有包间吗？".into() };
+    assert!(double.send_notify(ALIPAY_APP_ID, user, wrote).await.unwrap().delivered);
+
+    let feed = owner.feed_messages().await;
+    let replies = automatic(&feed);
+    assert_eq!(replies.len(), 2, "{feed:?}");
+    for reply in &replies {
+        assert!(!reply.auto_reply.as_ref().unwrap().passive, "Alipay has no passive reply");
+        assert_eq!(server.settled(&reply.id).await, SendState::Sent);
+    }
+    let sent = double.sent(ALIPAY_APP_ID).unwrap();
+    assert_eq!(sent.len(), 2, "exactly one custom send per reply: {sent:?}");
+    let texts: Vec<&str> = sent.iter().map(|s| s.biz_content["text"]["content"].as_str().unwrap_or_default()).collect();
+    assert_eq!(texts, ["欢迎光临茶馆", "包间请致电预订"]);
+    assert!(sent.iter().all(|s| s.to_user_id == user && s.msg_type == "text"));
+    server.stop().await;
+}
