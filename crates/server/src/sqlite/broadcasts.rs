@@ -75,27 +75,27 @@ impl Reader<'_> {
             return Ok(Activity::default());
         }
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT max(m.created_at),
                         max(CASE WHEN json_extract(m.body, '$.body.type') != 'event' THEN m.created_at END)
                  FROM messages m JOIN conversations c ON c.id = m.conversation_id
                  WHERE c.subscriber_id = ?1 AND m.direction = 'inbound'",
-                [subscriber_id],
-                |r| Ok(Activity { last_active_at: r.get(0)?, last_wrote_at: r.get(1)? }),
             )
+            .map_err(sql)?
+            .query_row([subscriber_id], |r| Ok(Activity { last_active_at: r.get(0)?, last_wrote_at: r.get(1)? }))
             .map_err(sql)
     }
 
     fn had(&self, subscriber_id: &str) -> Result<u32> {
+        // Prepared once per connection: this runs once per subscriber.
         self.conn
-            .query_row(
-                &format!(
-                    "SELECT count(*) FROM broadcast_recipients
-                     WHERE subscriber_id = ?1 AND decided_at >= ?2 AND state IN {COUNTED} AND broadcast_id != ?3"
-                ),
-                params![subscriber_id, self.period_start, self.exclude],
-                |r| r.get(0),
+            .prepare_cached(
+                "SELECT count(*) FROM broadcast_recipients
+                 WHERE subscriber_id = ?1 AND decided_at >= ?2 AND state IN ('pending', 'sending', 'sent')
+                   AND broadcast_id != ?3",
             )
+            .map_err(sql)?
+            .query_row(params![subscriber_id, self.period_start, self.exclude], |r| r.get(0))
             .map_err(sql)
     }
 

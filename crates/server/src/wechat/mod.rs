@@ -272,7 +272,11 @@ impl WechatPlatform {
 impl WechatPlatform {
     /// The automatic replies set in the account's WeChat console
     /// (`get_current_autoreply_info`), as WeChat answers them.
-    pub async fn autoreply_info(&self, state: &AppState, connection: &Connection) -> Result<serde_json::Value, CallError> {
+    pub async fn autoreply_info(
+        &self,
+        state: &AppState,
+        connection: &Connection,
+    ) -> Result<serde_json::Value, CallError> {
         let now = state.clock.now();
         let credentials = connection.credentials();
         self.api.get(&connection.account_id, &credentials, now, "/cgi-bin/get_current_autoreply_info", &[]).await
