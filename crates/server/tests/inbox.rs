@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use wicket_model::Role;
-use wicket_server::{auth, ManualClock, ServerOptions};
-use wicket_test_support::TestServer;
+use wicket_server::{ManualClock, ServerOptions};
+use wicket_test_support::{StaffClient, TestServer};
 
 const T0: i64 = 1_767_225_600_000;
 
@@ -39,23 +39,11 @@ impl Fixture {
     }
 
     async fn sign_in(&self, login: &str, password: &str) -> String {
-        let body: Value = self
-            .http
-            .post(self.url("/api/v1/sessions"))
-            .json(&json!({"login": login, "password": password}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["token"].as_str().expect("signed in").to_owned()
+        StaffClient::sign_in(&self.server.base_url(), login, password).await.token().to_owned()
     }
 
     async fn staff(&self, login: &str, role: Role) -> String {
-        let hash = auth::hash_password("staff password").unwrap();
-        self.server.state.create_staff(login, login, role, hash).await.unwrap();
-        self.sign_in(login, "staff password").await
+        self.server.staff(login, role).await.token().to_owned()
     }
 
     async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {

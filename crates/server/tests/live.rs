@@ -10,7 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message as Frame;
 use wicket_server::{ManualClock, ServerOptions};
-use wicket_test_support::TestServer;
+use wicket_test_support::{StaffClient, TestServer};
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -32,10 +32,7 @@ impl Fixture {
     }
 
     async fn sign_in(&self, login: &str, password: &str) -> String {
-        let response =
-            self.http.post(self.url("/sessions")).json(&json!({"login": login, "password": password})).send().await;
-        let body: Value = response.unwrap().json().await.unwrap();
-        body["token"].as_str().expect("signed in").to_owned()
+        StaffClient::sign_in(&self.server.base_url(), login, password).await.token().to_owned()
     }
 
     async fn live(&self, token: &str) -> Socket {

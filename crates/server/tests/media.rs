@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wicket_model::media::MAX_IMAGE_BYTES;
 use wicket_model::Role;
-use wicket_server::{auth, ManualClock, ServerOptions};
+use wicket_server::{ManualClock, ServerOptions};
 use wicket_test_support::TestServer;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a tiny picture";
@@ -25,19 +25,7 @@ async fn fixture() -> Fixture {
 
 impl Fixture {
     async fn staff(&self, login: &str, role: Role) -> String {
-        let hash = auth::hash_password("staff password").unwrap();
-        self.server.state.create_staff(login, login, role, hash).await.unwrap();
-        let body: Value = self
-            .http
-            .post(format!("{}/api/v1/sessions", self.server.base_url()))
-            .json(&serde_json::json!({"login": login, "password": "staff password"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["token"].as_str().expect("signed in").to_owned()
+        self.server.staff(login, role).await.token().to_owned()
     }
 
     async fn upload(&self, token: Option<&str>, content_type: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
