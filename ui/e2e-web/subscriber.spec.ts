@@ -138,3 +138,33 @@ test('a subscriber uses the published page and chats with staff, live', async ({
   expect(await page.evaluate(() => (globalThis as Record<string, unknown>).wkNoReload)).toBe(true);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-chat.png') });
 });
+
+test('a keyword rule answers the subscriber in the web app automatically', async ({ page, request }) => {
+  const { baseUrl } = readState();
+  const staff = await Staff.signIn(request);
+  const account = 'acc-auto';
+  await staff.push('create_account', { id: account, name: '街角茶馆', platform: 'wechat', category: '餐饮', description: '', avatar_color: '#07c160' });
+  const templates = await staff.get<{ id: string; layout: unknown }[]>('/api/v1/templates');
+  const { revision } = await staff.send<{ revision: number }>('PUT', `/api/v1/accounts/${account}/layout/draft`, { layout: templates[0]!.layout }, { 'If-Match': '0' });
+  await staff.send('POST', `/api/v1/accounts/${account}/layout/publish`, { revision });
+  // The merchant's rule, pushed as the console pushes it.
+  await staff.push('save_auto_reply_rule', {
+    id: randomUUID(),
+    account_id: account,
+    name: '营业时间',
+    trigger: { kind: 'keyword', keywords: [{ text: '营业时间', mode: 'contains' }] },
+    priority: 0,
+    replies: [{ type: 'text', text: '我们每天 9 点到 18 点营业' }],
+    reply_mode: 'all',
+    enabled: true,
+  });
+
+  await page.goto(`${baseUrl}/s/${account}`);
+  await expect(page.getByTestId('account-name')).toHaveText('街角茶馆');
+  await page.getByTestId('view-switch-chat').click();
+  await page.getByTestId('chat-input').fill('请问营业时间？');
+  await page.getByTestId('chat-send').click();
+  const reply = page.locator('[data-testid="chat-message"][data-direction="outbound"]').filter({ hasText: '我们每天 9 点到 18 点营业' });
+  await expect(reply).toHaveCount(1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-automatic-reply.png') });
+});
