@@ -17,14 +17,15 @@ fn command_group_permissions() -> String {
     text
 }
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::path::Path::new("permissions/command-groups.toml");
     let text = command_group_permissions();
     // Written only when it changed: the permissions folder is watched.
     if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
-        std::fs::create_dir_all("permissions").expect("the permissions folder can be made");
-        std::fs::write(path, text).expect("the command groups' permissions can be written");
+        std::fs::create_dir_all("permissions").map_err(|e| format!("cannot make the permissions folder: {e}"))?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
-    tauri_build::try_build(attributes).expect("the Tauri configuration is valid");
+    tauri_build::try_build(attributes).map_err(|e| format!("the Tauri configuration is not valid: {e}"))?;
+    Ok(())
 }
