@@ -92,3 +92,28 @@ async fn concurrent_commits_never_land_behind_a_cursor() {
     assert_eq!(cursor, storage.last_seq().await.unwrap(), "the reader ends at the feed's newest position");
     assert!(pulls > 1, "the reader pulled while the writers committed");
 }
+
+/// Processes starting at once on an empty database migrate it once, each
+/// step in its own transaction; a database newer than the program is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn processes_starting_at_once_migrate_once_and_a_newer_schema_is_refused() {
+    let url = fresh_database().await;
+    let opening: Vec<_> = (0..3).map(|_| PgStorage::connect(&url)).collect();
+    for opened in futures_util::future::join_all(opening).await {
+        opened.expect("every process starting at once opens the database");
+    }
+    let versions = tokio::task::spawn_blocking(|| {
+        let database = url.rsplit('/').next().unwrap().to_owned();
+        let cluster = PostgresCluster::shared();
+        let versions = cluster.psql(&database, "SELECT count(*), count(DISTINCT version) FROM schema_migrations");
+        cluster.psql(&database, "INSERT INTO schema_migrations (version, name) VALUES (9999, '9999-future')");
+        (versions, url)
+    })
+    .await
+    .unwrap();
+    let (versions, url) = versions;
+    let expected = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations-postgres")).unwrap().count();
+    assert_eq!(versions.trim(), format!("{expected}|{expected}"), "each migration is applied once");
+    let refused = PgStorage::connect(&url).await.err().expect("a database newer than the program is refused");
+    assert!(refused.to_string().contains("newer"), "the refusal says why: {refused}");
+}
