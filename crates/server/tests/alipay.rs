@@ -712,23 +712,8 @@ async fn a_staff_image_goes_out_as_one_image_text_with_the_uploaded_image() {
     let f = Fixture::start("utf-8").await;
     let user = "2088102000000007";
     assert!(f.double.send_notify(APP_ID, user, Push::Text { content: "菜单有图吗".into() }).await.unwrap().delivered);
-    let uploaded: Value = f
-        .http
-        .post(format!("{}/api/v1/media", f.server.base_url()))
-        .bearer_auth(f.staff.token())
-        .header(reqwest::header::CONTENT_TYPE, "image/png")
-        .body(PNG.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let conversation = f.staff.first_conversation().await;
-    let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
-    let (status, sent) =
-        f.staff.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
-    assert_eq!(status, 200, "{sent}");
+    f.staff.reply_with_image(&conversation, "img", "image/png", PNG.to_vec()).await;
     assert_eq!(f.server.settled("img").await, SendState::Sent);
     let images = f.double.images(APP_ID).unwrap();
     assert_eq!(images.len(), 1, "the image was uploaded once: {images:?}");

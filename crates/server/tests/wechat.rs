@@ -364,23 +364,8 @@ async fn an_image_reply_is_uploaded_as_media_then_sent() {
     let f = Fixture::start(Mode::Safe).await;
     f.double.send_callback(APP_ID, "oFan1", Callback::Text { content: "menu?".into() }).await.unwrap();
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a tiny picture";
-    let uploaded: Value = f
-        .http
-        .post(format!("{}/api/v1/media", f.server.base_url()))
-        .bearer_auth(f.staff.token())
-        .header(reqwest::header::CONTENT_TYPE, "image/png")
-        .body(PNG.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let conversation = f.staff.first_conversation().await;
-    let body = json!({"client_msg_id": "img", "body": {"type": "image", "url": uploaded["url"]}});
-    let (status, sent) =
-        f.staff.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(body)).await;
-    assert_eq!(status, 200, "{sent}");
+    f.staff.reply_with_image(&conversation, "img", "image/png", PNG.to_vec()).await;
     assert_eq!(f.server.settled("img").await, SendState::Sent);
     let uploads = f.double.uploads(APP_ID).unwrap();
     assert_eq!(uploads.len(), 1, "the image was uploaded once");

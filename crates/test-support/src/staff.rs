@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use wicket_model::api::{DraftView, Published};
+use wicket_model::api::{DraftView, Published, UploadedMedia};
 use wicket_model::conversation::Message;
 use wicket_model::layout::Layout;
 use wicket_model::sync::{NumberedMutation, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
@@ -163,6 +163,34 @@ impl StaffClient {
         let path = format!("/api/v1/conversations/{conversation}/messages");
         let (status, sent) = self.call(Method::POST, &path, Some(body)).await;
         assert_eq!(status, StatusCode::OK, "expected the reply {id} to be taken: {sent}");
+    }
+
+    /// Uploads an image (`content_type` as the staff's browser names it).
+    pub async fn upload_media(&self, content_type: &str, bytes: Vec<u8>) -> UploadedMedia {
+        let response = self
+            .request(Method::POST, "/api/v1/media")
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("expected the server to answer the upload: {e}"));
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(
+            status.is_success(),
+            "expected the {content_type} image to be taken, the server answered {status}: {text}"
+        );
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("expected the uploaded image: {e}; it said {text}"))
+    }
+
+    /// Uploads `bytes` as an image and sends it as staff message `id` in
+    /// `conversation`; panics if either is refused.
+    pub async fn reply_with_image(&self, conversation: &str, id: &str, content_type: &str, bytes: Vec<u8>) {
+        let uploaded = self.upload_media(content_type, bytes).await;
+        let body = json!({"client_msg_id": id, "body": {"type": "image", "url": uploaded.url}});
+        let path = format!("/api/v1/conversations/{conversation}/messages");
+        let (status, sent) = self.call(Method::POST, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "expected the image {id} to be taken: {sent}");
     }
 
     /// The server's draft of `account`'s layout.
