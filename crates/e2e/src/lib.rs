@@ -419,3 +419,25 @@ pub async fn state_of(client: &Client, text: &str) -> Option<String> {
 pub async fn failure_of(client: &Client, text: &str) -> Option<String> {
     outbound_part(client, text, "message-failure").await
 }
+
+/// Goes to the inbox, waits until the conversation's preview shows
+/// `preview` (the subscriber's message arriving live), opens it and waits
+/// until its thread shows the inbound message `question`.
+pub async fn open_conversation_with(client: &Client, preview: &str, question: &str) {
+    click(client, "nav-conversations").await;
+    let what = format!("the inbox shows {preview:?}");
+    eventually(&what, Duration::from_secs(30), || async {
+        content_of(client, &testid("conversation-preview")).await.is_some_and(|t| t.contains(preview))
+    })
+    .await;
+    click(client, "conversation-row").await;
+    find(client, "thread-header").await;
+    let what = format!("the thread shows {question:?}");
+    eventually(&what, Duration::from_secs(30), || async {
+        contents_of(client, "[data-testid=\"thread-message\"][data-direction=\"inbound\"]")
+            .await
+            .iter()
+            .any(|t| t.contains(question))
+    })
+    .await;
+}

@@ -196,20 +196,7 @@ async fn an_owner_connects_an_alipay_account_staff_answer_and_the_home_page_is_p
     let question = "你好，请问今天有桂花龙井吗？";
     let pushed = double.send_notify(APP_ID, USER, Push::Text { content: question.into() }).await.unwrap();
     assert!(pushed.delivered, "the team server took the message: {pushed:?}");
-    click(&console, "nav-conversations").await;
-    eventually("the question is in the inbox", Duration::from_secs(30), || async {
-        content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("桂花龙井"))
-    })
-    .await;
-    click(&console, "conversation-row").await;
-    find(&console, "thread-header").await;
-    eventually("the question shows in the thread", Duration::from_secs(30), || async {
-        contents_of(&console, "[data-testid=\"thread-message\"][data-direction=\"inbound\"]")
-            .await
-            .iter()
-            .any(|t| t.contains(question))
-    })
-    .await;
+    open_conversation_with(&console, "桂花龙井", question).await;
 
     // Staff answer: Alipay gets it once, through custom.send, and the thread says so.
     let answer = "有的，今天新到的桂花龙井，欢迎来店品尝。";

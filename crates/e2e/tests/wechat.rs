@@ -130,20 +130,7 @@ async fn an_owner_connects_a_wechat_account_and_staff_answer_a_subscriber() {
     let question = "你好，我的账单日是哪天？";
     let pushed = double.send_callback(APP_ID, SUBSCRIBER, Callback::Text { content: question.into() }).await.unwrap();
     assert!(pushed.delivered, "the team server took the callback: {pushed:?}");
-    click(&console, "nav-conversations").await;
-    eventually("the question is in the inbox", Duration::from_secs(30), || async {
-        content_of(&console, &testid("conversation-preview")).await.is_some_and(|t| t.contains("账单日"))
-    })
-    .await;
-    click(&console, "conversation-row").await;
-    find(&console, "thread-header").await;
-    eventually("the question shows in the thread", Duration::from_secs(30), || async {
-        contents_of(&console, "[data-testid=\"thread-message\"][data-direction=\"inbound\"]")
-            .await
-            .iter()
-            .any(|t| t.contains(question))
-    })
-    .await;
+    open_conversation_with(&console, "账单日", question).await;
 
     // Staff answer: WeChat gets it once, through the customer-service API, and the thread says so.
     let answer = "您好，您的账单日是每月 8 日。";
