@@ -117,7 +117,7 @@ test: deps tauri-driver ui lint test-rust test-postgres check-bindings test-ui t
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
-	cd ui && $(NPM) run typecheck && $(NPM) run lint
+	cd ui && $(NPM) run typecheck && $(NPM) run lint && $(NPM) run format:check
 
 test-rust:
 	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)

@@ -20,16 +20,28 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never render HTML: use text.' },
-        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'Never render HTML: use text.' },
-        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Never render HTML: use text.' },
+        {
+          selector: 'AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'Never render HTML: use text.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='insertAdjacentHTML']",
+          message: 'Never render HTML: use text.',
+        },
       ],
       // Only src/platform/ talks to Tauri: everything else goes through its index.
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@tauri-apps/*'], message: 'Only src/platform/ may import @tauri-apps; use src/platform instead.' },
-            { group: ['**/platform/bindings', '**/platform/bindings.ts'], message: 'Import from src/platform (index.ts), not the generated bindings.' },
+            {
+              group: ['@tauri-apps/*'],
+              message: 'Only src/platform/ may import @tauri-apps; use src/platform instead.',
+            },
+            {
+              group: ['**/platform/bindings', '**/platform/bindings.ts'],
+              message: 'Import from src/platform (index.ts), not the generated bindings.',
+            },
           ],
         },
       ],
@@ -48,8 +60,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@tauri-apps/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
-            { group: ['**/platform', '**/platform/*'], message: 'The renderer and the subscriber app run in a plain browser.' },
-            { group: ['**/shell', '**/shell/*', '**/kit', '**/kit/*', '**/features/**'], message: 'The console embeds the renderer, not the other way round.' },
+            {
+              group: ['**/platform', '**/platform/*'],
+              message: 'The renderer and the subscriber app run in a plain browser.',
+            },
+            {
+              group: ['**/shell', '**/shell/*', '**/kit', '**/kit/*', '**/features/**'],
+              message: 'The console embeds the renderer, not the other way round.',
+            },
           ],
         },
       ],
@@ -79,8 +97,11 @@ export default tseslint.config(
           policies: [
             {
               from: { element: { type: 'feature' } },
-              disallow: { to: { element: { type: 'feature', captured: { feature: '!{{ from.element.captured.feature }}' } } } },
-              message: 'A feature never imports another feature: move what both need to src/kit, or let the shell pass it in.',
+              disallow: {
+                to: { element: { type: 'feature', captured: { feature: '!{{ from.element.captured.feature }}' } } },
+              },
+              message:
+                'A feature never imports another feature: move what both need to src/kit, or let the shell pass it in.',
             },
             {
               from: { element: { types: { anyOf: ['feature', 'kit'] } } },
@@ -98,7 +119,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['vite.config.ts', 'vite.subscriber.config.ts', 'playwright.config.ts', 'e2e-web/**/*.ts', 'eslint.config.js'],
+    files: [
+      'vite.config.ts',
+      'vite.subscriber.config.ts',
+      'playwright.config.ts',
+      'e2e-web/**/*.ts',
+      'eslint.config.js',
+    ],
     languageOptions: { globals: globals.node },
   },
 );

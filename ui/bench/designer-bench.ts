@@ -44,15 +44,29 @@ function setup() {
   container = document.createElement('div');
   document.body.appendChild(container);
   root = createRoot(container);
-  act(() => root!.render(createElement(FunctionView, { layout: state.layout, sample: DEFAULT_SAMPLE, page: null, onAction: noop })));
+  act(() =>
+    root!.render(
+      createElement(FunctionView, { layout: state.layout, sample: DEFAULT_SAMPLE, page: null, onAction: noop }),
+    ),
+  );
 }
 
 function edit() {
   const target = state.layout.modules[100]!;
   const t0 = performance.now();
-  state = reducer(state, { type: 'set_props', id: target.id, props: { kind: 'notice', text: `edit ${i++}`, action: null }, field: 'text', now: i * 2000 });
+  state = reducer(state, {
+    type: 'set_props',
+    id: target.id,
+    props: { kind: 'notice', text: `edit ${i++}`, action: null },
+    field: 'text',
+    now: i * 2000,
+  });
   const t1 = performance.now();
-  act(() => root!.render(createElement(FunctionView, { layout: state.layout, sample: DEFAULT_SAMPLE, page: null, onAction: noop })));
+  act(() =>
+    root!.render(
+      createElement(FunctionView, { layout: state.layout, sample: DEFAULT_SAMPLE, page: null, onAction: noop }),
+    ),
+  );
   const t2 = performance.now();
   samples.reducer.push(t1 - t0);
   samples.render.push(t2 - t1);

@@ -75,8 +75,15 @@ test('a subscriber uses the published page and chats with staff, live', async ({
   const templates = await staff.get<{ id: string; layout: unknown }[]>('/api/v1/templates');
   const creditCard = templates.find((t) => t.id === 'credit_card');
   expect(creditCard, JSON.stringify(templates.map((t) => t.id))).toBeDefined();
-  const { revision } = await staff.send<{ revision: number }>('PUT', `/api/v1/accounts/${ACCOUNT}/layout/draft`, { layout: creditCard!.layout }, { 'If-Match': '0' });
-  const { version } = await staff.send<{ version: number }>('POST', `/api/v1/accounts/${ACCOUNT}/layout/publish`, { revision });
+  const { revision } = await staff.send<{ revision: number }>(
+    'PUT',
+    `/api/v1/accounts/${ACCOUNT}/layout/draft`,
+    { layout: creditCard!.layout },
+    { 'If-Match': '0' },
+  );
+  const { version } = await staff.send<{ version: number }>('POST', `/api/v1/accounts/${ACCOUNT}/layout/publish`, {
+    revision,
+  });
   expect(version).toBeGreaterThanOrEqual(1);
 
   // The subscriber opens the account page.
@@ -118,14 +125,18 @@ test('a subscriber uses the published page and chats with staff, live', async ({
   const input = page.getByTestId('chat-input');
   await input.fill('请问还款日是哪天？');
   await page.getByTestId('chat-send').click();
-  await expect(page.locator('[data-testid="chat-message"][data-direction="inbound"]').filter({ hasText: '请问还款日是哪天？' })).toHaveCount(1);
+  await expect(
+    page.locator('[data-testid="chat-message"][data-direction="inbound"]').filter({ hasText: '请问还款日是哪天？' }),
+  ).toHaveCount(1);
   await expect(input).toHaveValue('');
 
   // Staff finds the conversation and replies; the reply arrives without a reload.
   await page.evaluate(() => {
     (globalThis as Record<string, unknown>).wkNoReload = true;
   });
-  const { conversations } = await staff.get<{ conversations: { id: string; account_id: string }[] }>(`/api/v1/conversations?account_id=${ACCOUNT}`);
+  const { conversations } = await staff.get<{ conversations: { id: string; account_id: string }[] }>(
+    `/api/v1/conversations?account_id=${ACCOUNT}`,
+  );
   expect(conversations).toHaveLength(1);
   await staff.push('send_message', {
     id: randomUUID(),
@@ -143,9 +154,21 @@ test('a keyword rule answers the subscriber in the web app automatically', async
   const { baseUrl } = readState();
   const staff = await Staff.signIn(request);
   const account = 'acc-auto';
-  await staff.push('create_account', { id: account, name: '街角茶馆', platform: 'wechat', category: '餐饮', description: '', avatar_color: '#07c160' });
+  await staff.push('create_account', {
+    id: account,
+    name: '街角茶馆',
+    platform: 'wechat',
+    category: '餐饮',
+    description: '',
+    avatar_color: '#07c160',
+  });
   const templates = await staff.get<{ id: string; layout: unknown }[]>('/api/v1/templates');
-  const { revision } = await staff.send<{ revision: number }>('PUT', `/api/v1/accounts/${account}/layout/draft`, { layout: templates[0]!.layout }, { 'If-Match': '0' });
+  const { revision } = await staff.send<{ revision: number }>(
+    'PUT',
+    `/api/v1/accounts/${account}/layout/draft`,
+    { layout: templates[0]!.layout },
+    { 'If-Match': '0' },
+  );
   await staff.send('POST', `/api/v1/accounts/${account}/layout/publish`, { revision });
   // The merchant's rule, pushed as the console pushes it.
   await staff.push('save_auto_reply_rule', {
@@ -164,7 +187,9 @@ test('a keyword rule answers the subscriber in the web app automatically', async
   await page.getByTestId('view-switch-chat').click();
   await page.getByTestId('chat-input').fill('请问营业时间？');
   await page.getByTestId('chat-send').click();
-  const reply = page.locator('[data-testid="chat-message"][data-direction="outbound"]').filter({ hasText: '我们每天 9 点到 18 点营业' });
+  const reply = page
+    .locator('[data-testid="chat-message"][data-direction="outbound"]')
+    .filter({ hasText: '我们每天 9 点到 18 点营业' });
   await expect(reply).toHaveCount(1);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'subscriber-automatic-reply.png') });
 });

@@ -33,7 +33,8 @@ describe('every issue key the Rust side sends (ui/src/shared/issue-keys.json, wr
         }
         for (const param of params) {
           // `{{max}}` or with a format, `{{max, number}}`.
-          if (!new RegExp(`\\{\\{${param}(,[^}]*)?\\}\\}`).test(text)) problems.push(`issue.${key} does not show {{${param}}}`);
+          if (!new RegExp(`\\{\\{${param}(,[^}]*)?\\}\\}`).test(text))
+            problems.push(`issue.${key} does not show {{${param}}}`);
         }
       }
       for (const unit of issueKeys.units) {

@@ -2,7 +2,12 @@
 export function Avatar({ name, color, size = 'md' }: { name: string; color: string; size?: 'md' | 'lg' }) {
   const first = Array.from(name.trim())[0] ?? '';
   return (
-    <span className={`avatar avatar-${size}`} style={{ backgroundColor: color }} aria-hidden="true" data-testid="account-avatar">
+    <span
+      className={`avatar avatar-${size}`}
+      style={{ backgroundColor: color }}
+      aria-hidden="true"
+      data-testid="account-avatar"
+    >
       {first.toUpperCase()}
     </span>
   );

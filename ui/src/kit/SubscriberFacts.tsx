@@ -174,7 +174,12 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
       <div className="ib-sidebar-section-head">
         <h4>{t('inbox.sidebar.note')}</h4>
         {editing === null && (
-          <button type="button" className="btn btn-link" data-testid="sidebar-note-edit" onClick={() => (setEditing(note), setBase(note))}>
+          <button
+            type="button"
+            className="btn btn-link"
+            data-testid="sidebar-note-edit"
+            onClick={() => (setEditing(note), setBase(note))}
+          >
             {t('inbox.sidebar.editNote')}
           </button>
         )}
@@ -216,7 +221,11 @@ export function SubscriberNote({ note, onSave }: NoteProps) {
             </>
           )}
           <div className="ib-note-actions">
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => (setEditing(null), setError(null))}>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => (setEditing(null), setError(null))}
+            >
               {t('inbox.sidebar.cancel')}
             </button>
             <button type="submit" className="btn btn-small btn-primary" data-testid="sidebar-note-save" disabled={busy}>
@@ -267,10 +276,22 @@ export function NoteConflictNotice({ theirs, conflict, onKeepMine, onKeepTheirs 
         </p>
       )}
       <div className="ib-note-actions">
-        <button type="button" className="btn btn-small btn-ghost" data-testid="note-conflict-theirs-keep" disabled={busy} onClick={() => choose(onKeepTheirs)}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          data-testid="note-conflict-theirs-keep"
+          disabled={busy}
+          onClick={() => choose(onKeepTheirs)}
+        >
           {t('inbox.sidebar.noteConflict.keepTheirs')}
         </button>
-        <button type="button" className="btn btn-small btn-primary" data-testid="note-conflict-mine-keep" disabled={busy} onClick={() => choose(onKeepMine)}>
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          data-testid="note-conflict-mine-keep"
+          disabled={busy}
+          onClick={() => choose(onKeepMine)}
+        >
           {t('inbox.sidebar.noteConflict.keepMine')}
         </button>
       </div>

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import i18n from '../i18n';
-import { CANNED_CODES, cannedReplies, fillVariables, fuzzyScore, placeholdersOf, searchCanned, slashQuery, starterDrafts } from './canned';
+import {
+  CANNED_CODES,
+  cannedReplies,
+  fillVariables,
+  fuzzyScore,
+  placeholdersOf,
+  searchCanned,
+  slashQuery,
+  starterDrafts,
+} from './canned';
 import { durationLeft } from './time';
 
 describe('canned replies', () => {
@@ -40,8 +49,12 @@ describe('canned reply variables', () => {
   it('fill the subscriber and the account, and ask for the others once each', () => {
     const text = 'Hi {{subscriber.name}}, order {{ order }} from {{account.name}} ships on {{date}}; {{order}} again.';
     expect(placeholdersOf(text)).toEqual(['order', 'date']);
-    expect(fillVariables(text, vars)).toBe('Hi Ann, order {{ order }} from Moon Books ships on {{date}}; {{order}} again.');
-    expect(fillVariables(text, vars, { order: 'A-1', date: 'Monday' })).toBe('Hi Ann, order A-1 from Moon Books ships on Monday; A-1 again.');
+    expect(fillVariables(text, vars)).toBe(
+      'Hi Ann, order {{ order }} from Moon Books ships on {{date}}; {{order}} again.',
+    );
+    expect(fillVariables(text, vars, { order: 'A-1', date: 'Monday' })).toBe(
+      'Hi Ann, order A-1 from Moon Books ships on Monday; A-1 again.',
+    );
     expect(placeholdersOf('No variables here')).toEqual([]);
   });
 

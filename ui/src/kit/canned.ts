@@ -54,7 +54,11 @@ export function placeholdersOf(text: string): string[] {
 }
 
 /** `text` with its variables replaced: the two automatic ones and those in `values`; others stay as they are. */
-export function fillVariables(text: string, vars: { subscriberName: string; accountName: string }, values: Record<string, string> = {}): string {
+export function fillVariables(
+  text: string,
+  vars: { subscriberName: string; accountName: string },
+  values: Record<string, string> = {},
+): string {
   return text.replace(VARIABLE, (whole, raw: string) => {
     const name = raw.trim();
     if (name === 'subscriber.name') return vars.subscriberName;

@@ -9,7 +9,14 @@ const table: Shortcut<'next' | 'resolve' | 'resolveNext' | 'help' | 'palette' | 
   { action: 'palette', label: 'palette', keys: ['mod+k'], global: true },
   { action: 'send', label: 'send', keys: ['Enter'], elsewhere: true },
 ];
-const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...mods,
+});
 
 describe('shortcut table', () => {
   it('finds the action a press means', () => {

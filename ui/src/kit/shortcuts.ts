@@ -55,7 +55,14 @@ export function shortcutFor<A extends string>(table: readonly Shortcut<A>[], eve
   return loose;
 }
 
-const NAMES: Record<string, string> = { ArrowDown: '↓', ArrowUp: '↑', ArrowLeft: '←', ArrowRight: '→', Escape: 'Esc', ' ': 'Space' };
+const NAMES: Record<string, string> = {
+  ArrowDown: '↓',
+  ArrowUp: '↑',
+  ArrowLeft: '←',
+  ArrowRight: '→',
+  Escape: 'Esc',
+  ' ': 'Space',
+};
 
 /** One combination as people read it: `alt+ArrowDown` → `Alt+↓`. */
 export function comboLabel(combo: string): string {
@@ -90,20 +97,33 @@ export type Command = { id: string; label: string; keys?: string; disabled?: boo
 export type Action = { run: () => void; disabled?: boolean };
 
 /** The palette's commands from the table, in its order: the entries marked `palette` that have an action. */
-export function paletteCommands<A extends string>(table: readonly Shortcut<A>[], actions: Partial<Record<A, Action>>, t: (key: string) => string): Command[] {
+export function paletteCommands<A extends string>(
+  table: readonly Shortcut<A>[],
+  actions: Partial<Record<A, Action>>,
+  t: (key: string) => string,
+): Command[] {
   const commands: Command[] = [];
   for (const shortcut of table) {
     const action = actions[shortcut.action];
     if (!shortcut.palette || !action || shortcut.label === undefined) continue;
-    commands.push({ id: shortcut.action, label: t(shortcut.label), keys: firstKeyLabel(shortcut), disabled: action.disabled, run: action.run });
+    commands.push({
+      id: shortcut.action,
+      label: t(shortcut.label),
+      keys: firstKeyLabel(shortcut),
+      disabled: action.disabled,
+      run: action.run,
+    });
   }
   return commands;
 }
 
 /** The help sheet's rows: every entry with keys, in the table's order. */
-export function helpRows<A extends string>(table: readonly Shortcut<A>[]): { action: A; keys: string; label: string }[] {
+export function helpRows<A extends string>(
+  table: readonly Shortcut<A>[],
+): { action: A; keys: string; label: string }[] {
   const rows: { action: A; keys: string; label: string }[] = [];
-  for (const s of table) if (s.keys.length > 0 && s.label !== undefined) rows.push({ action: s.action, keys: keysLabel(s), label: s.label });
+  for (const s of table)
+    if (s.keys.length > 0 && s.label !== undefined) rows.push({ action: s.action, keys: keysLabel(s), label: s.label });
   return rows;
 }
 
@@ -118,7 +138,11 @@ export type ShortcutOptions = {
  * shortcuts, nothing runs while typing in a field, over a dialog, or for a
  * press someone else already handled.
  */
-export function useShortcuts<A extends string>(table: readonly Shortcut<A>[], handlers: Partial<Record<A, Action>>, options: ShortcutOptions = {}): void {
+export function useShortcuts<A extends string>(
+  table: readonly Shortcut<A>[],
+  handlers: Partial<Record<A, Action>>,
+  options: ShortcutOptions = {},
+): void {
   const latest = useRef({ table, handlers, options });
   useEffect(() => {
     latest.current = { table, handlers, options };

@@ -27,7 +27,9 @@ export function dayKey(at: number): string {
 export function dayLabel(at: number, now: number, lng: string, t: T): string {
   if (dayKey(at) === dayKey(now)) return t('inbox.time.today');
   if (dayKey(at) === dayKey(now - DAY)) return t('inbox.time.yesterday');
-  return new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(new Date(at));
+  return new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(
+    new Date(at),
+  );
 }
 
 /** The clock time of a message. */
@@ -37,7 +39,13 @@ export function clockTime(at: number, lng: string): string {
 
 /** A date with the time, for the sidebar and search results. */
 export function dateTime(at: number, lng: string): string {
-  return new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  return new Intl.DateTimeFormat(lng, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(at));
 }
 
 /** A duration left, in hours and minutes: "5 h 12 min", "12 min", "less than a minute". */

@@ -41,7 +41,9 @@ describe('useDebouncedSave', () => {
   it('uses the newest save function, flushes at once, and forgets what was cancelled', async () => {
     const first = vi.fn();
     const second = vi.fn().mockResolvedValue(undefined);
-    const { result, rerender, unmount } = renderHook(({ save }) => useDebouncedSave(save, 300), { initialProps: { save: first } });
+    const { result, rerender, unmount } = renderHook(({ save }) => useDebouncedSave(save, 300), {
+      initialProps: { save: first },
+    });
     act(() => result.current.schedule(1));
     rerender({ save: second });
     expect(result.current.waiting()).toBe(true);

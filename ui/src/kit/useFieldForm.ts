@@ -15,7 +15,7 @@ export function useFieldForm(fields: readonly string[], describe: (e: unknown) =
   const clearField = (field: string) => setIssues((list) => list.filter((issue) => fieldOf(issue.path) !== field));
   const issuesFor = (field: string) => issues.filter((issue) => fieldOf(issue.path) === field);
 
-  const submit = <T,>(call: () => Promise<T>, onDone: (value: T) => void) => {
+  const submit = <T>(call: () => Promise<T>, onDone: (value: T) => void) => {
     setSaving(true);
     setFailure(null);
     call()

@@ -17,7 +17,9 @@ describe('useQuery', () => {
     };
     const slow = deferred<string>();
     const load = vi.fn((id: string) => (id === 'a' ? slow.promise : Promise.resolve(`read ${id}`)));
-    const { result, rerender, unmount } = renderHook(({ id }) => useQuery(() => load(id), [id], { reloadOn }), { initialProps: { id: 'a' } });
+    const { result, rerender, unmount } = renderHook(({ id }) => useQuery(() => load(id), [id], { reloadOn }), {
+      initialProps: { id: 'a' },
+    });
     rerender({ id: 'b' });
     await waitFor(() => expect(result.current.data).toBe('read b'));
     await act(async () => slow.resolve('read a, late'));
@@ -41,7 +43,9 @@ describe('useQuery with a delay', () => {
     vi.useFakeTimers();
     try {
       const load = vi.fn((q: string) => Promise.resolve(`hits for ${q}`));
-      const { result, rerender } = renderHook(({ q }) => useQuery(() => load(q), [q], { delayMs: 250 }), { initialProps: { q: 'r' } });
+      const { result, rerender } = renderHook(({ q }) => useQuery(() => load(q), [q], { delayMs: 250 }), {
+        initialProps: { q: 'r' },
+      });
       act(() => vi.advanceTimersByTime(200));
       rerender({ q: 're' });
       act(() => vi.advanceTimersByTime(200));

@@ -42,8 +42,16 @@ export function useReloadKey(reloadOn?: ReloadOn): [number, () => void] {
  * that arrives after a newer read started, or after unmount, is dropped.
  * `load` null reads nothing.
  */
-export function useQuery<T>(load: (() => Promise<T>) | null, deps: DependencyList, options: QueryOptions<T> = {}): Query<T> {
-  const [result, setResult] = useState<{ data: T | undefined; error: unknown; settled: boolean }>({ data: undefined, error: null, settled: false });
+export function useQuery<T>(
+  load: (() => Promise<T>) | null,
+  deps: DependencyList,
+  options: QueryOptions<T> = {},
+): Query<T> {
+  const [result, setResult] = useState<{ data: T | undefined; error: unknown; settled: boolean }>({
+    data: undefined,
+    error: null,
+    settled: false,
+  });
   const [version, reload] = useReloadKey(options.reloadOn);
   const latest = useRef({ load, options });
   useEffect(() => {

@@ -53,7 +53,11 @@ describe('platform', () => {
 
   it('turns a framework failure into code internal', async () => {
     commands.syncNow.mockResolvedValue({ status: 'error', error: 'command sync_now not allowed' });
-    await expect(syncNow()).rejects.toMatchObject({ code: 'internal', message: 'command sync_now not allowed', issues: [] });
+    await expect(syncNow()).rejects.toMatchObject({
+      code: 'internal',
+      message: 'command sync_now not allowed',
+      issues: [],
+    });
     commands.syncNow.mockRejectedValue(new TypeError('window.__TAURI_INTERNALS__ is undefined'));
     await expect(syncNow()).rejects.toMatchObject({ code: 'internal' });
   });

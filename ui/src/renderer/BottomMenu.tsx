@@ -72,7 +72,12 @@ export function BottomMenu({ menu, onAction, sample, issues }: BottomMenuProps) 
               <span className="wk-menu-label">{item.label}</span>
             </button>
             {target.kind === 'submenu' && isOpen && (
-              <ul className="wk-submenu" role="menu" data-testid="submenu" aria-label={t('renderer.menu.submenu', { label: item.label })}>
+              <ul
+                className="wk-submenu"
+                role="menu"
+                data-testid="submenu"
+                aria-label={t('renderer.menu.submenu', { label: item.label })}
+              >
                 {target.items.map((sub, subIndex) => {
                   const subIssues = menuIssuesAt(issues, `${path}.target.items.${subIndex}`);
                   return (

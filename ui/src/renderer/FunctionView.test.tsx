@@ -28,10 +28,20 @@ const ALL_KINDS: Record<ModuleKind['kind'], true> = {
   marketing_slots: true,
 };
 
-function view(layout: Layout = everyKindLayout(), extra: { issues?: Issue[]; page?: string | null; onBack?: () => void } = {}) {
+function view(
+  layout: Layout = everyKindLayout(),
+  extra: { issues?: Issue[]; page?: string | null; onBack?: () => void } = {},
+) {
   const onAction = vi.fn();
   const utils = render(
-    <FunctionView layout={layout} sample={DEFAULT_SAMPLE} page={extra.page ?? null} onAction={onAction} issues={extra.issues} onBack={extra.onBack} />,
+    <FunctionView
+      layout={layout}
+      sample={DEFAULT_SAMPLE}
+      page={extra.page ?? null}
+      onAction={onAction}
+      issues={extra.issues}
+      onBack={extra.onBack}
+    />,
   );
   return { onAction, ...utils };
 }
@@ -66,7 +76,10 @@ describe('FunctionView', () => {
 
   it('fills templates from the sample and leaves unknown fields as written', () => {
     const layout = everyKindLayout();
-    layout.modules.push({ id: 'typo', props: { kind: 'notice', text: '{{subscriber.nmae}} / {{{subscriber.name}}}', action: null } });
+    layout.modules.push({
+      id: 'typo',
+      props: { kind: 'notice', text: '{{subscriber.nmae}} / {{{subscriber.name}}}', action: null },
+    });
     const { container } = view(layout);
     const profile = moduleEl(container, 'profile');
     expect(profile.textContent).toContain('张三');
@@ -86,14 +99,20 @@ describe('FunctionView', () => {
     const { container, onAction } = view();
     const entries = within(moduleEl(container, 'entries')).getAllByTestId('wk-entry');
     await userEvent.click(entries[2]!);
-    expect(onAction).toHaveBeenLastCalledWith({ type: 'open_url', url: 'https://example.com/installment?uid=2088102146225135' }, '分期');
+    expect(onAction).toHaveBeenLastCalledWith(
+      { type: 'open_url', url: 'https://example.com/installment?uid=2088102146225135' },
+      '分期',
+    );
     await userEvent.click(entries[1]!);
     expect(onAction).toHaveBeenLastCalledWith({ type: 'send_keyword', keyword: '账单' }, '账单查询');
     await userEvent.click(entries[3]!);
     expect(onAction).toHaveBeenLastCalledWith({ type: 'open_conversation' }, '在线客服');
 
     await userEvent.click(screen.getByTestId('wk-pay-button'));
-    expect(onAction).toHaveBeenLastCalledWith({ type: 'pay', amount_template: '3280.50', description: '信用卡还款' }, '立即还款');
+    expect(onAction).toHaveBeenLastCalledWith(
+      { type: 'pay', amount_template: '3280.50', description: '信用卡还款' },
+      '立即还款',
+    );
 
     await userEvent.click(within(moduleEl(container, 'profile')).getByRole('button'));
     expect(onAction).toHaveBeenLastCalledWith({ type: 'open_page', page_id: 'cards' }, '张三');
@@ -153,7 +172,12 @@ describe('FunctionView', () => {
   it('lays out an entry grid in the given number of columns', () => {
     const layout = withModules({
       id: 'g',
-      props: { kind: 'entry_grid', title: '服务', columns: 3, entries: [{ label: 'A', icon: 'card', action: { type: 'open_conversation' } }] },
+      props: {
+        kind: 'entry_grid',
+        title: '服务',
+        columns: 3,
+        entries: [{ label: 'A', icon: 'card', action: { type: 'open_conversation' } }],
+      },
     });
     const { container } = view(layout);
     const grid = container.querySelector<HTMLElement>('.wk-grid')!;
@@ -165,8 +189,23 @@ describe('FunctionView', () => {
     const img = '<img src=x onerror=alert(1)>';
     const layout = withModules(
       { id: 'a', props: { kind: 'notice', text: script, action: null } },
-      { id: 'b', props: { kind: 'reminder', title: img, text: `${img}{{subscriber.name}}`, action: { type: 'send_keyword', keyword: img } } },
-      { id: 'c', props: { kind: 'link_list', title: script, links: [{ label: img, action: { type: 'open_url', url: 'https://example.com' } }] } },
+      {
+        id: 'b',
+        props: {
+          kind: 'reminder',
+          title: img,
+          text: `${img}{{subscriber.name}}`,
+          action: { type: 'send_keyword', keyword: img },
+        },
+      },
+      {
+        id: 'c',
+        props: {
+          kind: 'link_list',
+          title: script,
+          links: [{ label: img, action: { type: 'open_url', url: 'https://example.com' } }],
+        },
+      },
     );
     const { container, onAction } = view(layout);
     expect(moduleEl(container, 'a').textContent).toBe(script);
@@ -204,7 +243,17 @@ describe('FunctionView', () => {
   });
 
   it('replaces an image that fails to load with the placeholder', () => {
-    const { container } = view(withModules({ id: 'ad', props: { kind: 'advert_carousel', items: [{ image: { url: 'https://example.com/a.jpg', width: 996, height: 240 }, link_url: 'https://example.com/p' }] } }));
+    const { container } = view(
+      withModules({
+        id: 'ad',
+        props: {
+          kind: 'advert_carousel',
+          items: [
+            { image: { url: 'https://example.com/a.jpg', width: 996, height: 240 }, link_url: 'https://example.com/p' },
+          ],
+        },
+      }),
+    );
     const img = container.querySelector('img')!;
     fireEvent.error(img);
     expect(container.querySelector('img')).toBeNull();
@@ -214,7 +263,11 @@ describe('FunctionView', () => {
   it('outlines the modules that issues name, and only those', () => {
     const issues: Issue[] = [
       { path: 'modules.3.props.entries.0.icon', key: 'layout.module.required', params: [] },
-      { path: 'modules.12.props.children.0.props.text', key: 'layout.template.unknown_field', params: [['field', 'x.y']] },
+      {
+        path: 'modules.12.props.children.0.props.text',
+        key: 'layout.template.unknown_field',
+        params: [['field', 'x.y']],
+      },
       { path: 'modules.13.props.tabs.1.label', key: 'layout.module.required', params: [] },
       { path: 'pages.0.modules.0', key: 'layout.id.duplicate', params: [] },
     ];
@@ -256,7 +309,11 @@ describe('BottomMenu', () => {
     await userEvent.click(items[0]!);
     expect(onAction).toHaveBeenLastCalledWith({ type: 'send_keyword', keyword: '账单' }, '账单', 'bill');
     await userEvent.click(items[1]!);
-    expect(onAction).toHaveBeenLastCalledWith({ type: 'pay', amount_template: '3280.50', description: '信用卡还款' }, '还款', 'repay');
+    expect(onAction).toHaveBeenLastCalledWith(
+      { type: 'pay', amount_template: '3280.50', description: '信用卡还款' },
+      '还款',
+      'repay',
+    );
     expect(screen.queryByTestId('submenu')).toBeNull();
   });
 

@@ -23,9 +23,19 @@ export interface FunctionViewProps {
  * The function view as a phone shows it. Everything is text: nothing is ever rendered as HTML.
  * Memoised: a host that re-renders for its own reasons (the designer's selection box) does not walk the modules again.
  */
-export const FunctionView = memo(function FunctionView({ layout, sample, page, onAction, issues, onBack }: FunctionViewProps) {
+export const FunctionView = memo(function FunctionView({
+  layout,
+  sample,
+  page,
+  onAction,
+  issues,
+  onBack,
+}: FunctionViewProps) {
   const { t } = useTranslation();
-  const act = useCallback((action: Action, label: string) => onAction(fillAction(action, sample), fill(label, sample)), [onAction, sample]);
+  const act = useCallback(
+    (action: Action, label: string) => onAction(fillAction(action, sample), fill(label, sample)),
+    [onAction, sample],
+  );
   const ctx = useMemo<RenderContext>(() => ({ sample, issues, act, raw: onAction }), [sample, issues, act, onAction]);
 
   const pageIndex = page === null ? -1 : layout.pages.findIndex((p) => p.id === page);
@@ -38,7 +48,13 @@ export const FunctionView = memo(function FunctionView({ layout, sample, page, o
       <div className="wk-view" data-page={page ?? 'home'}>
         {page !== null && onBack && (
           <div className="wk-page-header">
-            <button type="button" className="wk-page-back" onClick={onBack} aria-label={t('renderer.back')} data-testid="page-back">
+            <button
+              type="button"
+              className="wk-page-back"
+              onClick={onBack}
+              aria-label={t('renderer.back')}
+              data-testid="page-back"
+            >
               <Icon name="back" />
             </button>
             <h2 className="wk-page-title">{shown ? fill(shown.title, sample) : ''}</h2>

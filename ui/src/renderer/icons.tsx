@@ -110,7 +110,15 @@ export function hasIcon(name: string): boolean {
 }
 
 /** An icon of the set, or the fallback text when the name is unknown. */
-export function Icon({ name, fallback = '', className = 'wk-icon' }: { name: string; fallback?: string; className?: string }) {
+export function Icon({
+  name,
+  fallback = '',
+  className = 'wk-icon',
+}: {
+  name: string;
+  fallback?: string;
+  className?: string;
+}) {
   if (!hasIcon(name)) {
     return (
       <span className={`${className} wk-icon-letter`} aria-hidden="true">

@@ -208,7 +208,11 @@ function EntryGrid({ p }: { p: EntryGridProps }) {
   return (
     <div className="wk-card wk-grid-card">
       <Title text={p.title} />
-      <ul className="wk-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} data-columns={columns}>
+      <ul
+        className="wk-grid"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+        data-columns={columns}
+      >
         {p.entries.map((entry, i) => {
           const label = fill(entry.label, sample);
           return (
@@ -372,7 +376,12 @@ function Contact({ p }: { p: ContactProps }) {
           {t('renderer.contact.call')}
         </Tap>
         {p.chat && (
-          <Tap action={{ type: 'open_conversation' }} label={t('renderer.contact.chat')} className="wk-pill" testId="wk-contact-chat">
+          <Tap
+            action={{ type: 'open_conversation' }}
+            label={t('renderer.contact.chat')}
+            className="wk-pill"
+            testId="wk-contact-chat"
+          >
             <Icon name="chat" className="wk-pill-icon" />
             {t('renderer.contact.chat')}
           </Tap>
@@ -459,7 +468,9 @@ function MarketingSlots({ p }: { p: MarketingSlotsProps }) {
               <Tap action={action} label={title} className="wk-marketing-item" testId="wk-marketing-item">
                 <SafeImage image={item.image} alt={title} className="wk-marketing-img" />
                 <span className="wk-marketing-title">{title}</span>
-                {item.sub_title.trim() !== '' && <span className="wk-marketing-sub">{fill(item.sub_title, sample)}</span>}
+                {item.sub_title.trim() !== '' && (
+                  <span className="wk-marketing-sub">{fill(item.sub_title, sample)}</span>
+                )}
               </Tap>
             </li>
           );

@@ -29,7 +29,13 @@ export function Tap({
     );
   }
   return (
-    <button type="button" className={`${className} wk-tap`} onClick={() => act(action, label)} data-testid={testId} data-action={action.type}>
+    <button
+      type="button"
+      className={`${className} wk-tap`}
+      onClick={() => act(action, label)}
+      data-testid={testId}
+      data-action={action.type}
+    >
       {children}
     </button>
   );
@@ -51,8 +57,20 @@ export function SafeImage({ image, alt, className }: { image: LayoutImage | null
   const ratio = image && image.width > 0 && image.height > 0 ? `${image.width} / ${image.height}` : undefined;
   if (src === null || failed === src) {
     return (
-      <span className={`${className} wk-img-placeholder`} role="img" aria-label={alt || t('renderer.image.missing')} style={{ aspectRatio: ratio }}>
-        <svg className="wk-img-placeholder-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+      <span
+        className={`${className} wk-img-placeholder`}
+        role="img"
+        aria-label={alt || t('renderer.image.missing')}
+        style={{ aspectRatio: ratio }}
+      >
+        <svg
+          className="wk-img-placeholder-icon"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          aria-hidden="true"
+        >
           <rect x="3" y="5" width="18" height="14" rx="2" />
           <circle cx="9" cy="10" r="1.5" />
           <path d="M4 18l5-5 4 4 3-3 4 4" />

@@ -9,7 +9,9 @@ describe('templates (mirroring fields.rs)', () => {
   });
 
   it('leaves unknown fields and stray braces visible', () => {
-    expect(fill('{{subscriber.nmae}} / {{subscriber.name}', DEFAULT_SAMPLE)).toBe('{{subscriber.nmae}} / {{subscriber.name}');
+    expect(fill('{{subscriber.nmae}} / {{subscriber.name}', DEFAULT_SAMPLE)).toBe(
+      '{{subscriber.nmae}} / {{subscriber.name}',
+    );
     expect(fill('{{{subscriber.name}}}', DEFAULT_SAMPLE)).toBe('{张三}');
     expect(fill('{{张三}}', DEFAULT_SAMPLE)).toBe('{{张三}}');
     expect(fill('{{constructor}} {{__proto__}}', DEFAULT_SAMPLE)).toBe('{{constructor}} {{__proto__}}');
@@ -20,14 +22,24 @@ describe('templates (mirroring fields.rs)', () => {
   });
 
   it('encodes values filled into a URL', () => {
-    expect(fillUrl('https://example.com/?n={{subscriber.name}}&id={{subscriber.id}}', { ...DEFAULT_SAMPLE, name: 'a&b c' })).toBe(
-      'https://example.com/?n=a%26b%20c&id=2088102146225135',
-    );
+    expect(
+      fillUrl('https://example.com/?n={{subscriber.name}}&id={{subscriber.id}}', { ...DEFAULT_SAMPLE, name: 'a&b c' }),
+    ).toBe('https://example.com/?n=a%26b%20c&id=2088102146225135');
   });
 
   it('accepts only https URLs', () => {
     expect(httpsUrl('https://example.com/a')).toBe('https://example.com/a');
-    for (const bad of ['http://example.com', 'javascript:alert(1)', 'data:text/html,x', '//example.com', '/relative', 'https://', '', null, undefined]) {
+    for (const bad of [
+      'http://example.com',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      '//example.com',
+      '/relative',
+      'https://',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(httpsUrl(bad), String(bad)).toBeNull();
     }
     expect(httpsHost('https://h5.example.com:8443/x')).toBe('h5.example.com:8443');
@@ -35,14 +47,22 @@ describe('templates (mirroring fields.rs)', () => {
   });
 
   it('fills every text of an action', () => {
-    expect(fillAction({ type: 'send_keyword', keyword: '查询 {{card.last4}}' }, DEFAULT_SAMPLE)).toEqual({ type: 'send_keyword', keyword: '查询 8848' });
-    expect(fillAction({ type: 'map', name: '{{subscriber.level}}', latitude: null, longitude: 1 }, DEFAULT_SAMPLE)).toEqual({
+    expect(fillAction({ type: 'send_keyword', keyword: '查询 {{card.last4}}' }, DEFAULT_SAMPLE)).toEqual({
+      type: 'send_keyword',
+      keyword: '查询 8848',
+    });
+    expect(
+      fillAction({ type: 'map', name: '{{subscriber.level}}', latitude: null, longitude: 1 }, DEFAULT_SAMPLE),
+    ).toEqual({
       type: 'map',
       name: '金卡会员',
       latitude: null,
       longitude: 1,
     });
-    expect(fillAction({ type: 'open_page', page_id: 'x' }, DEFAULT_SAMPLE)).toEqual({ type: 'open_page', page_id: 'x' });
+    expect(fillAction({ type: 'open_page', page_id: 'x' }, DEFAULT_SAMPLE)).toEqual({
+      type: 'open_page',
+      page_id: 'x',
+    });
   });
 });
 
@@ -64,10 +84,14 @@ describe('template scanning', () => {
         const text = unit.repeat(size / unit.length) + tail;
         const counter = { steps: 0 };
         expect(templatePieces(text, counter).length, `${unit} x ${size}`).toBeGreaterThan(0);
-        expect(counter.steps, `${JSON.stringify(unit)} x ${size}: steps per character`).toBeLessThanOrEqual(3 * text.length);
+        expect(counter.steps, `${JSON.stringify(unit)} x ${size}: steps per character`).toBeLessThanOrEqual(
+          3 * text.length,
+        );
         perChar.push(counter.steps / text.length);
       }
-      expect(perChar[1]!, `${JSON.stringify(unit)}: work per character from 100 kB to 1 MB`).toBeLessThanOrEqual(perChar[0]! * 1.1);
+      expect(perChar[1]!, `${JSON.stringify(unit)}: work per character from 100 kB to 1 MB`).toBeLessThanOrEqual(
+        perChar[0]! * 1.1,
+      );
     }
   });
 
@@ -78,6 +102,9 @@ describe('template scanning', () => {
       { text: '{{x}b' },
     ]);
     expect(templatePieces('{{a}}}')).toEqual([{ name: 'a', raw: '{{a}}' }, { text: '}' }]);
-    expect(templatePieces('{{ a b }} {{a\u3000}}')).toEqual([{ text: '{{ a b }} ' }, { name: 'a', raw: '{{a\u3000}}' }]);
+    expect(templatePieces('{{ a b }} {{a\u3000}}')).toEqual([
+      { text: '{{ a b }} ' },
+      { name: 'a', raw: '{{a\u3000}}' },
+    ]);
   });
 });

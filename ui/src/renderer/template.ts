@@ -175,7 +175,11 @@ export function fillAction(action: Action, sample: SampleSubscriber): Action {
     case 'map':
       return { ...action, name: fill(action.name, sample) };
     case 'pay':
-      return { type: 'pay', amount_template: fill(action.amount_template, sample), description: fill(action.description, sample) };
+      return {
+        type: 'pay',
+        amount_template: fill(action.amount_template, sample),
+        description: fill(action.description, sample),
+      };
     case 'open_conversation':
       return action;
     case 'open_page':

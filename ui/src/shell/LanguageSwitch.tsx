@@ -10,7 +10,13 @@ export function LanguageSwitch({ onError }: { onError?: (message: string) => voi
     changeLanguage(otherLanguage()).catch((e: unknown) => onError?.(describeError(t, asAppError(e))));
   };
   return (
-    <button type="button" className="btn btn-ghost" data-testid="language-switch" title={t('languageSwitch.title')} onClick={onClick}>
+    <button
+      type="button"
+      className="btn btn-ghost"
+      data-testid="language-switch"
+      title={t('languageSwitch.title')}
+      onClick={onClick}
+    >
       {t('languageSwitch.label')}
     </button>
   );

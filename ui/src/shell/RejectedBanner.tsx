@@ -18,7 +18,12 @@ export function RejectedBanner({ changes, onDismiss }: { changes: RejectedChange
               })}
             </span>
             <span className="rejected-reason">{describeError(t, change.error)}</span>
-            <button type="button" className="btn btn-small" data-testid="rejected-dismiss" onClick={() => onDismiss(change.id)}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="rejected-dismiss"
+              onClick={() => onDismiss(change.id)}
+            >
               {t('rejected.dismiss')}
             </button>
           </li>

@@ -2,7 +2,16 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../i18n';
-import { accountItem, emitAccountsChanged, emitSyncStatus, localSession, onlineStatus, platformMocks as m, resetPlatformMocks, subscriberItem } from '../test/platformMock';
+import {
+  accountItem,
+  emitAccountsChanged,
+  emitSyncStatus,
+  localSession,
+  onlineStatus,
+  platformMocks as m,
+  resetPlatformMocks,
+  subscriberItem,
+} from '../test/platformMock';
 import { fakeLayout } from '../test/layout';
 import { Shell } from './Shell';
 
@@ -47,7 +56,13 @@ describe('sync indicator', () => {
   it('shows rejected changes with a translated reason and dismisses them', async () => {
     m.syncStatus.mockResolvedValue({ ...onlineStatus, rejected: 1 });
     m.rejectedChanges.mockResolvedValue([
-      { id: 7, action: 'update_account', target: '街角咖啡', error: { code: 'conflict', message: 'version mismatch' }, created_at: 1 },
+      {
+        id: 7,
+        action: 'update_account',
+        target: '街角咖啡',
+        error: { code: 'conflict', message: 'version mismatch' },
+        created_at: 1,
+      },
     ]);
     renderShell();
 

@@ -28,7 +28,15 @@ import { SettingsScreen } from '../features/settings/Settings';
 import { SubscribersScreen } from '../features/subscribers/Subscribers';
 import { SyncIndicator } from './SyncIndicator';
 
-export const SCREENS = ['accounts', 'designer', 'conversations', 'broadcasts', 'automation', 'subscribers', 'settings'] as const;
+export const SCREENS = [
+  'accounts',
+  'designer',
+  'conversations',
+  'broadcasts',
+  'automation',
+  'subscribers',
+  'settings',
+] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 type Props = {
@@ -94,7 +102,14 @@ export function Shell({ session, user, onSignedOut }: Props) {
       body = <DesignerScreen canDesign={session.permissions.includes('design_layouts')} />;
       break;
     case 'conversations':
-      body = <InboxScreen key={opening ?? ''} user={user} initialOpenId={opening} canAnswer={session.permissions.includes('answer_subscribers')} />;
+      body = (
+        <InboxScreen
+          key={opening ?? ''}
+          user={user}
+          initialOpenId={opening}
+          canAnswer={session.permissions.includes('answer_subscribers')}
+        />
+      );
       break;
     case 'subscribers':
       body = (
@@ -154,7 +169,11 @@ export function Shell({ session, user, onSignedOut }: Props) {
           <div className="topbar-tools">
             {status && <SyncIndicator status={status} onError={showError} />}
             <LanguageSwitch onError={showError} />
-            <span className="topbar-user" title={t('topbar.signedInAs', { name: user.display_name })} data-testid="user-name">
+            <span
+              className="topbar-user"
+              title={t('topbar.signedInAs', { name: user.display_name })}
+              data-testid="user-name"
+            >
               <bdi>{user.display_name}</bdi>
             </span>
             <button type="button" className="btn btn-ghost" data-testid="sign-out" onClick={onSignOut}>
@@ -171,7 +190,9 @@ export function Shell({ session, user, onSignedOut }: Props) {
           </div>
         )}
         {rejectedCount > 0 && rejected.length > 0 && <RejectedBanner changes={rejected} onDismiss={onDismiss} />}
-        <main className={screen === 'conversations' || screen === 'subscribers' ? 'content content-flush' : 'content'}>{body}</main>
+        <main className={screen === 'conversations' || screen === 'subscribers' ? 'content content-flush' : 'content'}>
+          {body}
+        </main>
       </div>
       {shortcuts && <ShortcutSheet onClose={() => setShortcuts(false)} />}
     </div>

@@ -39,7 +39,9 @@ describe('sign-in', () => {
     m.signIn.mockRejectedValueOnce(new AppError('offline', 'connect refused'));
     render(<SignIn onSignedIn={vi.fn()} />);
     await fillTeam();
-    expect((await screen.findByTestId('sign-in-error')).textContent).toBe('Cannot reach the server. Check the address and your network.');
+    expect((await screen.findByTestId('sign-in-error')).textContent).toBe(
+      'Cannot reach the server. Check the address and your network.',
+    );
 
     m.signIn.mockRejectedValueOnce(new AppError('internal', 'TLS handshake failed'));
     await userEvent.click(screen.getByTestId('team-sign-in'));
@@ -47,7 +49,9 @@ describe('sign-in', () => {
   });
 
   it('warns before signing in to a plain http server elsewhere, and goes on only when asked', async () => {
-    const warning = new AppError('invalid', 'plain http', [{ path: 'server_url', key: 'sign_in.server_url.plain_http', params: [['host', '192.168.1.20']] }]);
+    const warning = new AppError('invalid', 'plain http', [
+      { path: 'server_url', key: 'sign_in.server_url.plain_http', params: [['host', '192.168.1.20']] },
+    ]);
     m.signIn.mockRejectedValueOnce(warning);
     const onSignedIn = vi.fn();
     render(<SignIn onSignedIn={onSignedIn} />);

@@ -97,7 +97,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
             </div>
             {errorFor('local')}
             <div className="card-actions">
-              <button type="submit" className="btn btn-primary" data-testid="start-local" disabled={pending !== null || localName.trim() === ''}>
+              <button
+                type="submit"
+                className="btn btn-primary"
+                data-testid="start-local"
+                disabled={pending !== null || localName.trim() === ''}
+              >
                 {pending === 'local' ? t('signIn.working') : t('signIn.local.submit')}
               </button>
             </div>
@@ -120,7 +125,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
             </div>
             <div className="field">
               <label htmlFor={`${id}-login`}>{t('signIn.team.login')}</label>
-              <input id={`${id}-login`} data-testid="team-login" value={login} autoComplete="username" onChange={(e) => setLogin(e.target.value)} />
+              <input
+                id={`${id}-login`}
+                data-testid="team-login"
+                value={login}
+                autoComplete="username"
+                onChange={(e) => setLogin(e.target.value)}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${id}-password`}>{t('signIn.team.password')}</label>
@@ -137,7 +148,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
             {plainHttp !== null && (
               <div className="form-warning" role="alert" data-testid="sign-in-plain-http">
                 <p>{t('signIn.team.plainHttp', { host: plainHttp })}</p>
-                <button type="button" className="btn btn-small" data-testid="sign-in-plain-http-anyway" disabled={pending !== null} onClick={onTeamOverPlainHttp}>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-testid="sign-in-plain-http-anyway"
+                  disabled={pending !== null}
+                  onClick={onTeamOverPlainHttp}
+                >
                   {t('signIn.team.plainHttpAnyway')}
                 </button>
               </div>

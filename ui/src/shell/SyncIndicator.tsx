@@ -10,7 +10,9 @@ export function SyncIndicator({ status, onError }: { status: SyncStatus; onError
   const [busy, setBusy] = useState(false);
 
   const lines = [
-    status.last_synced_at === null ? t('sync.never') : t('sync.lastSynced', { time: formatTime(status.last_synced_at, i18n.language) }),
+    status.last_synced_at === null
+      ? t('sync.never')
+      : t('sync.lastSynced', { time: formatTime(status.last_synced_at, i18n.language) }),
   ];
   // A version mismatch is said in the reader's language; the details follow.
   if (status.connection === 'incompatible') lines.push(t('sync.incompatibleHint'));

@@ -1,7 +1,14 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { emitDesktopSettings, emitMenuCommand, emitOpenConversation, localSession, platformMocks as m, resetPlatformMocks } from '../test/platformMock';
+import {
+  emitDesktopSettings,
+  emitMenuCommand,
+  emitOpenConversation,
+  localSession,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../test/platformMock';
 import { runHistoryCommand } from './menuCommands';
 import { Shell } from './Shell';
 import { SettingsScreen } from '../features/settings/Settings';
@@ -54,13 +61,24 @@ describe('settings: this computer', () => {
     const box = (await screen.findByTestId('settings-start-at-login')) as HTMLInputElement;
     expect(box.checked).toBe(false);
     await userEvent.click(box);
-    await waitFor(() => expect(m.setDesktopSettings).toHaveBeenCalledWith({ start_at_login: true, notifications: true, close_to_tray: true, has_tray: true }));
+    await waitFor(() =>
+      expect(m.setDesktopSettings).toHaveBeenCalledWith({
+        start_at_login: true,
+        notifications: true,
+        close_to_tray: true,
+        has_tray: true,
+      }),
+    );
     await waitFor(() => expect((screen.getByTestId('settings-start-at-login') as HTMLInputElement).checked).toBe(true));
   });
 
   it('says why when the operating system refuses, and leaves the box as it was', async () => {
     const errors: string[] = [];
-    m.setDesktopSettings.mockRejectedValue({ code: 'storage', message: 'cannot change starting at login: denied', issues: [] });
+    m.setDesktopSettings.mockRejectedValue({
+      code: 'storage',
+      message: 'cannot change starting at login: denied',
+      issues: [],
+    });
     render(<SettingsScreen session={localSession} user={localSession.user!} onError={(e) => errors.push(e)} />);
     await userEvent.click(await screen.findByTestId('settings-start-at-login'));
     await waitFor(() => expect(errors.length).toBe(1));
@@ -77,12 +95,22 @@ describe('the tray and notifications', () => {
     await waitFor(() => expect((screen.getByTestId('settings-notifications') as HTMLInputElement).checked).toBe(false));
     await userEvent.click(screen.getByTestId('settings-close-to-tray'));
     await waitFor(() =>
-      expect(m.setDesktopSettings).toHaveBeenLastCalledWith({ start_at_login: false, notifications: false, close_to_tray: false, has_tray: true }),
+      expect(m.setDesktopSettings).toHaveBeenLastCalledWith({
+        start_at_login: false,
+        notifications: false,
+        close_to_tray: false,
+        has_tray: true,
+      }),
     );
   });
 
   it('without a tray, closing quits and Settings says so', async () => {
-    m.desktopSettings.mockResolvedValue({ start_at_login: false, notifications: true, close_to_tray: true, has_tray: false });
+    m.desktopSettings.mockResolvedValue({
+      start_at_login: false,
+      notifications: true,
+      close_to_tray: true,
+      has_tray: false,
+    });
     render(<SettingsScreen session={localSession} user={localSession.user!} onError={() => undefined} />);
     const box = (await screen.findByTestId('settings-close-to-tray')) as HTMLInputElement;
     expect([box.checked, box.disabled]).toEqual([false, true]);

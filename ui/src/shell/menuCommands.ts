@@ -8,9 +8,16 @@ import { onMenuCommand, type MenuCommandEvent } from '../platform';
  */
 export function runHistoryCommand(command: 'undo' | 'redo', doc: Document = document): void {
   const focused = doc.activeElement instanceof HTMLElement ? doc.activeElement : doc.body;
-  const keys = new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, shiftKey: command === 'redo', bubbles: true, cancelable: true });
+  const keys = new KeyboardEvent('keydown', {
+    key: 'z',
+    ctrlKey: true,
+    shiftKey: command === 'redo',
+    bubbles: true,
+    cancelable: true,
+  });
   const handled = !focused.dispatchEvent(keys);
-  const editable = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement || focused.isContentEditable;
+  const editable =
+    focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement || focused.isContentEditable;
   if (!handled && editable) doc.execCommand(command);
 }
 

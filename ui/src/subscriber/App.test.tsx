@@ -114,7 +114,10 @@ describe('subscriber app', () => {
     await screen.findByTestId('account-name');
     await waitFor(() => expect(api.messages).toHaveBeenCalledWith(0));
 
-    api.messages.mockResolvedValueOnce({ messages: [message('outbound', { type: 'text', text: '您好，还款日是每月5日' })], cursor: 9 });
+    api.messages.mockResolvedValueOnce({
+      messages: [message('outbound', { type: 'text', text: '您好，还款日是每月5日' })],
+      cursor: 9,
+    });
     await act(async () => api.handlers().onSignal());
     await waitFor(() => expect(api.messages).toHaveBeenLastCalledWith(7));
     expect((await screen.findByTestId('unread-badge')).textContent).toBe('1');

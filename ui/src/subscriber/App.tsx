@@ -14,7 +14,13 @@ export type ViewName = 'function' | 'chat';
 type Load = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready'; data: SandboxView };
 
 /** The public service account as a phone shows it, in the sandbox platform. */
-export function SubscriberApp({ api, opener = (url) => window.open(url, '_blank', 'noopener,noreferrer') }: { api: SubscriberApi; opener?: (url: string) => void }) {
+export function SubscriberApp({
+  api,
+  opener = (url) => window.open(url, '_blank', 'noopener,noreferrer'),
+}: {
+  api: SubscriberApi;
+  opener?: (url: string) => void;
+}) {
   const { t } = useTranslation();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -77,7 +83,10 @@ function AccountPage({ api, data, opener }: { api: SubscriberApi; data: SandboxV
 
   // Replies that came, after the first load, while the function view was shown.
   if (conversation.loaded && (seen === null || (view === 'chat' && seen !== messages.length))) setSeen(messages.length);
-  const unread = useMemo(() => (seen === null ? 0 : messages.slice(seen).filter((m) => m.direction === 'outbound').length), [messages, seen]);
+  const unread = useMemo(
+    () => (seen === null ? 0 : messages.slice(seen).filter((m) => m.direction === 'outbound').length),
+    [messages, seen],
+  );
 
   const fail = useCallback((error: unknown) => setNotice(describeError(t, error)), [t]);
 
@@ -187,13 +196,31 @@ function AccountPage({ api, data, opener }: { api: SubscriberApi; data: SandboxV
           {following ? t('subscriber.following') : t('subscriber.follow')}
         </button>
         <div className="sub-switch" role="tablist" aria-label={t('subscriber.switchLabel')}>
-          <button type="button" role="tab" aria-selected={view === 'function'} className={view === 'function' ? 'sub-active' : ''} data-testid="view-switch-function" onClick={() => setView('function')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'function'}
+            className={view === 'function' ? 'sub-active' : ''}
+            data-testid="view-switch-function"
+            onClick={() => setView('function')}
+          >
             {t('subscriber.viewFunction')}
           </button>
-          <button type="button" role="tab" aria-selected={view === 'chat'} className={view === 'chat' ? 'sub-active' : ''} data-testid="view-switch-chat" onClick={() => setView('chat')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'chat'}
+            className={view === 'chat' ? 'sub-active' : ''}
+            data-testid="view-switch-chat"
+            onClick={() => setView('chat')}
+          >
             {t('subscriber.viewChat')}
             {unread > 0 && (
-              <span className="sub-badge" data-testid="unread-badge" aria-label={t('subscriber.unread', { count: unread })}>
+              <span
+                className="sub-badge"
+                data-testid="unread-badge"
+                aria-label={t('subscriber.unread', { count: unread })}
+              >
                 {unread > 99 ? '99+' : unread}
               </span>
             )}
@@ -204,7 +231,12 @@ function AccountPage({ api, data, opener }: { api: SubscriberApi; data: SandboxV
       {notice !== null && (
         <div className="sub-notice" role="alert" data-testid="app-error">
           <span>{notice}</span>
-          <button type="button" className="sub-notice-close" aria-label={t('subscriber.dismiss')} onClick={() => setNotice(null)}>
+          <button
+            type="button"
+            className="sub-notice-close"
+            aria-label={t('subscriber.dismiss')}
+            onClick={() => setNotice(null)}
+          >
             ×
           </button>
         </div>

@@ -43,7 +43,9 @@ describe('chat', () => {
     expect(body).toEqual({ type: 'text', text: '还款日是哪天？' });
     expect(input.value).toBe('还款日是哪天？');
 
-    await act(async () => answer.resolve(message('inbound', { type: 'text', text: '还款日是哪天？' }, { client_msg_id: id })));
+    await act(async () =>
+      answer.resolve(message('inbound', { type: 'text', text: '还款日是哪天？' }, { client_msg_id: id })),
+    );
     await waitFor(() => expect(input.value).toBe(''));
     const bubbles = screen.getAllByTestId('chat-message');
     expect(bubbles).toHaveLength(1);
@@ -78,9 +80,13 @@ describe('chat', () => {
     expect((await screen.findByTestId('chat-error')).textContent).toBe('无法连接到服务器。');
   });
 
-  it('translates the server\'s issues, and checks the length in bytes before sending', async () => {
+  it("translates the server's issues, and checks the length in bytes before sending", async () => {
     const api = fakeApi();
-    api.sendMessage.mockRejectedValueOnce(new ApiError('invalid', 'body.text: message.text.required', 422, [{ path: 'body.text', key: 'message.text.required', params: [] }]));
+    api.sendMessage.mockRejectedValueOnce(
+      new ApiError('invalid', 'body.text: message.text.required', 422, [
+        { path: 'body.text', key: 'message.text.required', params: [] },
+      ]),
+    );
     await openChat(api);
     const input = screen.getByTestId('chat-input') as HTMLInputElement;
     await userEvent.type(input, 'x{Enter}');
@@ -129,7 +135,13 @@ describe('chat', () => {
         message('inbound', { type: 'event', event: 'menu_tap', key: 'bill', label: '账单' }),
         message('outbound', { type: 'text', text: '<img src=x onerror=alert(1)>您好' }),
         message('note', { type: 'text', text: '内部备注' }),
-        message('outbound', { type: 'article', title: '活动', description: '说明', url: 'javascript:alert(1)', image_url: 'http://x/y.png' }),
+        message('outbound', {
+          type: 'article',
+          title: '活动',
+          description: '说明',
+          url: 'javascript:alert(1)',
+          image_url: 'http://x/y.png',
+        }),
       ],
     });
     await openChat(api);
@@ -148,7 +160,13 @@ describe('chat', () => {
     expect(chatImageSrc('https://cdn.example.com/a.png')).toBe('https://cdn.example.com/a.png');
     expect(chatImageSrc('/s/media/abc')).toBe('/s/media/abc');
     expect(chatImageSrc('data:image/jpeg;base64,AAAA')).toBe('data:image/jpeg;base64,AAAA');
-    for (const bad of ['http://x/a.png', '//evil.example/a.png', 'javascript:alert(1)', 'data:text/html;base64,AAAA', 'data:image/svg+xml;base64,AAAA']) {
+    for (const bad of [
+      'http://x/a.png',
+      '//evil.example/a.png',
+      'javascript:alert(1)',
+      'data:text/html;base64,AAAA',
+      'data:image/svg+xml;base64,AAAA',
+    ]) {
       expect(chatImageSrc(bad), bad).toBeNull();
     }
   });

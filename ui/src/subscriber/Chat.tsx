@@ -26,7 +26,8 @@ export function chatImageSrc(url: string): string | null {
 function readAsDataUrl(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => (typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('unreadable')));
+    reader.onload = () =>
+      typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('unreadable'));
     reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
     reader.readAsDataURL(file);
   });
@@ -36,7 +37,12 @@ function timeLabel(ms: number, lng: string): string {
   const date = new Date(ms);
   const now = new Date();
   const sameDay = date.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(lng, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+  return new Intl.DateTimeFormat(
+    lng,
+    sameDay
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  ).format(date);
 }
 
 /** The messages that get a time line above them: the first, and any after a 5-minute gap. */
@@ -85,7 +91,11 @@ function Bubble({ message, onOpenUrl }: { message: Message; onOpenUrl: (url: str
       const src = chatImageSrc(body.url);
       return (
         <div className="sub-bubble sub-image" {...marks}>
-          {src ? <img src={src} alt={t('subscriber.chat.image')} className="sub-image-img" /> : <span className="sub-muted">{t('subscriber.chat.imageUnavailable')}</span>}
+          {src ? (
+            <img src={src} alt={t('subscriber.chat.image')} className="sub-image-img" />
+          ) : (
+            <span className="sub-muted">{t('subscriber.chat.imageUnavailable')}</span>
+          )}
         </div>
       );
     }
@@ -226,19 +236,28 @@ export function Chat({ api, accountName, accountColor, messages, loaded, loadErr
     <div className="sub-chat" data-testid="chat-view">
       <div className="sub-chat-list" ref={listRef} aria-live="polite">
         {!loaded && <p className="sub-chat-hint">{t('subscriber.chat.loading')}</p>}
-        {loaded && messages.length === 0 && <p className="sub-chat-hint">{t('subscriber.chat.empty', { name: accountName })}</p>}
+        {loaded && messages.length === 0 && (
+          <p className="sub-chat-hint">{t('subscriber.chat.empty', { name: accountName })}</p>
+        )}
         {loadError !== null && loadError !== undefined && (
           <p className="sub-chat-hint sub-error-text" role="alert">
             {t('subscriber.chat.loadFailed', { reason: describeError(t, loadError) })}
           </p>
         )}
         {messages.map((message) => {
-          const time = timed.has(message.id) ? <p className="sub-time">{timeLabel(message.created_at, i18n.language)}</p> : null;
+          const time = timed.has(message.id) ? (
+            <p className="sub-time">{timeLabel(message.created_at, i18n.language)}</p>
+          ) : null;
           if (message.body.type === 'event') {
             return (
               <div key={message.id}>
                 {time}
-                <p className="sub-event" data-testid="chat-event" data-direction={message.direction} data-event={message.body.event}>
+                <p
+                  className="sub-event"
+                  data-testid="chat-event"
+                  data-direction={message.direction}
+                  data-event={message.body.event}
+                >
                   <EventLine event={message.body} accountName={accountName} />
                 </p>
               </div>
@@ -262,7 +281,15 @@ export function Chat({ api, accountName, accountColor, messages, loaded, loadErr
         </p>
       )}
       <form className="sub-composer" onSubmit={onSubmit}>
-        <button type="button" className="sub-icon-button" data-testid="chat-image" aria-label={t('subscriber.chat.sendImage')} title={t('subscriber.chat.sendImage')} disabled={sending} onClick={() => fileRef.current?.click()}>
+        <button
+          type="button"
+          className="sub-icon-button"
+          data-testid="chat-image"
+          aria-label={t('subscriber.chat.sendImage')}
+          title={t('subscriber.chat.sendImage')}
+          disabled={sending}
+          onClick={() => fileRef.current?.click()}
+        >
           <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
             <rect x="3" y="5" width="18" height="14" rx="2" />
             <circle cx="9" cy="10" r="1.5" />

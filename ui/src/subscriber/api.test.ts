@@ -60,7 +60,10 @@ describe('HTTP calls', () => {
 
     fetchMock.mockResolvedValueOnce(jsonResponse(200, { message: { id: 'm1' } }));
     expect(await api.sendMessage('id-1', { type: 'text', text: 'hi' })).toEqual({ id: 'm1' });
-    expect(JSON.parse(fetchMock.mock.calls[2]![1]!.body as string)).toEqual({ client_msg_id: 'id-1', body: { type: 'text', text: 'hi' } });
+    expect(JSON.parse(fetchMock.mock.calls[2]![1]!.body as string)).toEqual({
+      client_msg_id: 'id-1',
+      body: { type: 'text', text: 'hi' },
+    });
 
     fetchMock.mockResolvedValueOnce(jsonResponse(200, {}));
     await api.sendEvent({ event: 'keyword', keyword: '还款' });

@@ -107,7 +107,10 @@ export function createApi(accountId: string, origin: Location = window.location)
       response = await fetch(`${base}${path}`, {
         method,
         credentials: 'same-origin',
-        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        headers:
+          body === undefined
+            ? { Accept: 'application/json' }
+            : { Accept: 'application/json', 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
@@ -204,7 +207,9 @@ export function createApi(accountId: string, origin: Location = window.location)
       await call<unknown>('POST', '/events', event);
     },
     messages: (after) => call<SandboxMessages>('GET', `/messages?after=${encodeURIComponent(String(after))}`),
-    sendMessage: async (clientMsgId, body) => (await call<SandboxSent>('POST', '/messages', { client_msg_id: clientMsgId, body } satisfies SandboxSend)).message,
+    sendMessage: async (clientMsgId, body) =>
+      (await call<SandboxSent>('POST', '/messages', { client_msg_id: clientMsgId, body } satisfies SandboxSend))
+        .message,
     live,
   };
 }

@@ -13,11 +13,7 @@ const root = document.getElementById('root');
 const accountId = accountIdFromPath(window.location.pathname);
 const api = accountId === null ? null : createApi(accountId);
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      {api === null ? <NoAccount /> : <SubscriberApp api={api} />}
-    </StrictMode>,
-  );
+  createRoot(root).render(<StrictMode>{api === null ? <NoAccount /> : <SubscriberApp api={api} />}</StrictMode>);
 }
 
 function NoAccount() {

@@ -41,7 +41,13 @@ export function listPage(items: ConversationListItem[], more = false): Conversat
   return { items, more };
 }
 
-export const onlineStatus: SyncStatus = { connection: 'online', pending: 0, rejected: 0, last_synced_at: null, last_error: null };
+export const onlineStatus: SyncStatus = {
+  connection: 'online',
+  pending: 0,
+  rejected: 0,
+  last_synced_at: null,
+  last_error: null,
+};
 
 export function accountItem(overrides: Partial<AccountListItem['account']> = {}, waiting = false): AccountListItem {
   return {
@@ -93,7 +99,11 @@ export function conversationItem(
 }
 
 /** A row of the subscriber list. */
-export function subscriberItem(id: string, overrides: Partial<SubscriberListItem['subscriber']> = {}, extra: Partial<Omit<SubscriberListItem, 'subscriber'>> = {}): SubscriberListItem {
+export function subscriberItem(
+  id: string,
+  overrides: Partial<SubscriberListItem['subscriber']> = {},
+  extra: Partial<Omit<SubscriberListItem, 'subscriber'>> = {},
+): SubscriberListItem {
   return {
     account_name: '街角咖啡',
     platform: 'alipay',
@@ -142,7 +152,12 @@ export function threadMessage(
   };
 }
 
-export const openWindow: ReplyWindow = { open: true, closes_at: NOW + (5 * 60 + 12) * 60_000, replies_left: 3, closed_reason: null };
+export const openWindow: ReplyWindow = {
+  open: true,
+  closes_at: NOW + (5 * 60 + 12) * 60_000,
+  replies_left: 3,
+  closed_reason: null,
+};
 
 /** What the thread header and the sidebar show. */
 export function threadInfoFor(id: string, overrides: Partial<ThreadInfo> = {}): ThreadInfo {
@@ -183,21 +198,46 @@ export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [],
 
 /** A designer draft of a layout: saved, no conflict, nothing published, no issues. */
 export function designerDraft(layout: Layout, overrides: Partial<DesignerDraft> = {}): DesignerDraft {
-  return { account_id: 'acc-1', platform: 'alipay', layout, base_revision: 1, loaded_revision: 1, loaded_by: null, sync: 'saved', conflict: null, publish: null, issues: [], updated_at: NOW, ...overrides };
+  return {
+    account_id: 'acc-1',
+    platform: 'alipay',
+    layout,
+    base_revision: 1,
+    loaded_revision: 1,
+    loaded_by: null,
+    sync: 'saved',
+    conflict: null,
+    publish: null,
+    issues: [],
+    updated_at: NOW,
+    ...overrides,
+  };
 }
 
 /** A few palette entries, as the core's catalog gives them. */
 export function sampleCatalog(): CatalogEntry[] {
   return [
-    { kind: 'notice', sample: { kind: 'notice', text: '系统维护通知', action: null }, container: false, alipay_only: false },
+    {
+      kind: 'notice',
+      sample: { kind: 'notice', text: '系统维护通知', action: null },
+      container: false,
+      alipay_only: false,
+    },
     { kind: 'spacer', sample: { kind: 'spacer', height: 16 }, container: false, alipay_only: false },
     { kind: 'group', sample: { kind: 'group', title: '分组', children: [] }, container: true, alipay_only: false },
-    { kind: 'extension_area', sample: { kind: 'extension_area', name: '会员权益', url: 'https://example.com/h5', height: 300 }, container: false, alipay_only: true },
+    {
+      kind: 'extension_area',
+      sample: { kind: 'extension_area', name: '会员权益', url: 'https://example.com/h5', height: 300 },
+      container: false,
+      alipay_only: true,
+    },
   ];
 }
 
 /** A stand-in for each generated command (api.ts), so a new command has one without a line here. */
-const commandMocks = Object.fromEntries(Object.keys(api).map((name) => [name, vi.fn()])) as { [K in keyof typeof api]: Mock };
+const commandMocks = Object.fromEntries(Object.keys(api).map((name) => [name, vi.fn()])) as {
+  [K in keyof typeof api]: Mock;
+};
 
 export const platformMocks = {
   ...commandMocks,
@@ -264,16 +304,29 @@ export function resetPlatformMocks(): void {
   m.conversationMessages.mockResolvedValue({ messages: [], older: null });
   m.threadInfo.mockImplementation(async (id: string) => threadInfoFor(id));
   m.sendReply.mockImplementation(async (conversationId: string, text: string, note: boolean, clientId: string) =>
-    threadMessage(`sent-${clientId}`, {
-      conversation_id: conversationId,
-      direction: note ? 'note' : 'outbound',
-      body: { type: 'text', text },
-      client_msg_id: clientId,
-    }, note ? null : 'queued'),
+    threadMessage(
+      `sent-${clientId}`,
+      {
+        conversation_id: conversationId,
+        direction: note ? 'note' : 'outbound',
+        body: { type: 'text', text },
+        client_msg_id: clientId,
+      },
+      note ? null : 'queued',
+    ),
   );
   m.retryMessage.mockResolvedValue(null);
   m.sendImage.mockImplementation(async (conversationId: string, _path: string, clientId: string) =>
-    threadMessage(`sent-${clientId}`, { conversation_id: conversationId, direction: 'outbound', client_msg_id: clientId, body: { type: 'image', url: `/s/media/${'0'.repeat(64)}` } }, 'queued'),
+    threadMessage(
+      `sent-${clientId}`,
+      {
+        conversation_id: conversationId,
+        direction: 'outbound',
+        client_msg_id: clientId,
+        body: { type: 'image', url: `/s/media/${'0'.repeat(64)}` },
+      },
+      'queued',
+    ),
   );
   m.mediaSrc.mockImplementation((id: string) => `wicket-media://localhost/${id}`);
   m.setConversationStatus.mockResolvedValue(null);
@@ -284,13 +337,15 @@ export function resetPlatformMocks(): void {
   m.markRead.mockResolvedValue(null);
   m.searchMessages.mockResolvedValue([]);
   m.listCannedReplies.mockResolvedValue([]);
-  m.saveCannedReply.mockImplementation(async (draft: { id: string | null; shortcut: string; title: string; body: string }) => ({
-    id: draft.id ?? `canned-${draft.shortcut}`,
-    shortcut: draft.shortcut,
-    title: draft.title,
-    body: draft.body,
-    updated_at: NOW,
-  }));
+  m.saveCannedReply.mockImplementation(
+    async (draft: { id: string | null; shortcut: string; title: string; body: string }) => ({
+      id: draft.id ?? `canned-${draft.shortcut}`,
+      shortcut: draft.shortcut,
+      title: draft.title,
+      body: draft.body,
+      updated_at: NOW,
+    }),
+  );
   m.deleteCannedReply.mockResolvedValue(null);
   m.editSubscriberTags.mockResolvedValue(null);
   m.setSubscriberNote.mockResolvedValue(null);
@@ -317,9 +372,15 @@ export function resetPlatformMocks(): void {
     { name: 'statement.amount', zh_cn: '本期应还', en: 'Statement amount' },
   ]);
   m.openLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId }));
-  m.saveLayout.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId, sync: 'waiting' }));
-  m.resolveLayoutConflict.mockImplementation(async (accountId: string, layout: Layout) => designerDraft(layout, { account_id: accountId }));
-  m.publishLayout.mockImplementation(async (accountId: string) => designerDraft(EMPTY_LAYOUT, { account_id: accountId, publish: { state: 'queued' } }));
+  m.saveLayout.mockImplementation(async (accountId: string, layout: Layout) =>
+    designerDraft(layout, { account_id: accountId, sync: 'waiting' }),
+  );
+  m.resolveLayoutConflict.mockImplementation(async (accountId: string, layout: Layout) =>
+    designerDraft(layout, { account_id: accountId }),
+  );
+  m.publishLayout.mockImplementation(async (accountId: string) =>
+    designerDraft(EMPTY_LAYOUT, { account_id: accountId, publish: { state: 'queued' } }),
+  );
   m.layoutVersions.mockResolvedValue([]);
   m.layoutVersion.mockResolvedValue(EMPTY_LAYOUT);
   m.rollbackLayout.mockResolvedValue(null);
@@ -328,22 +389,52 @@ export function resetPlatformMocks(): void {
   m.exportMenu.mockResolvedValue('{"button":[]}');
   m.exportMenuFile.mockResolvedValue(null);
   m.team.mockResolvedValue([localSession.user!]);
-  m.addStaff.mockImplementation(async (staff: NewStaff) => ({ id: `u-${staff.login}`, login: staff.login, display_name: staff.display_name || staff.login, role: staff.role }));
-  m.changeStaff.mockImplementation(async (id: string, change: StaffChange) => ({ id, login: id, display_name: id, role: change.role ?? 'agent' }));
+  m.addStaff.mockImplementation(async (staff: NewStaff) => ({
+    id: `u-${staff.login}`,
+    login: staff.login,
+    display_name: staff.display_name || staff.login,
+    role: staff.role,
+  }));
+  m.changeStaff.mockImplementation(async (id: string, change: StaffChange) => ({
+    id,
+    login: id,
+    display_name: id,
+    role: change.role ?? 'agent',
+  }));
   m.signOutStaff.mockResolvedValue(null);
-  m.wechatConnection.mockImplementation(async (accountId: string) => ({ connection: null, callback_url: `http://127.0.0.1:7878/wechat/${accountId}` }));
+  m.wechatConnection.mockImplementation(async (accountId: string) => ({
+    connection: null,
+    callback_url: `http://127.0.0.1:7878/wechat/${accountId}`,
+  }));
   m.connectWechat.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
-  m.testWechat.mockResolvedValue({ ok: true, errcode: null, message: 'WeChat gave an access token', token_valid_until: 1_700_000_000_000 });
+  m.testWechat.mockResolvedValue({
+    ok: true,
+    errcode: null,
+    message: 'WeChat gave an access token',
+    token_valid_until: 1_700_000_000_000,
+  });
   m.followerImport.mockResolvedValue(null);
   m.importFollowers.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.importWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
   m.wechatMenu.mockResolvedValue(null);
   m.retryWechatMenu.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.liveWechatMenu.mockResolvedValue({ menu: { items: [] }, notices: [] });
-  m.alipayConnection.mockImplementation(async (accountId: string) => ({ connection: null, gateway_url: `http://127.0.0.1:7878/alipay/${accountId}` }));
+  m.alipayConnection.mockImplementation(async (accountId: string) => ({
+    connection: null,
+    gateway_url: `http://127.0.0.1:7878/alipay/${accountId}`,
+  }));
   m.connectAlipay.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
-  m.disconnectAlipay.mockImplementation(async (accountId: string) => ({ connection: null, gateway_url: `http://127.0.0.1:7878/alipay/${accountId}` }));
-  m.testAlipay.mockResolvedValue({ ok: true, method: 'alipay.open.public.info.query', code: '10000', sub_code: null, message: 'Alipay answered Success (signature verified)' });
+  m.disconnectAlipay.mockImplementation(async (accountId: string) => ({
+    connection: null,
+    gateway_url: `http://127.0.0.1:7878/alipay/${accountId}`,
+  }));
+  m.testAlipay.mockResolvedValue({
+    ok: true,
+    method: 'alipay.open.public.info.query',
+    code: '10000',
+    sub_code: null,
+    message: 'Alipay answered Success (signature verified)',
+  });
   m.alipayHome.mockRejectedValue({ code: 'not_found', message: 'not connected', issues: [] });
   m.retryAlipayPart.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
   m.liveAlipayHome.mockRejectedValue({ code: 'internal', message: 'not set up in this test', issues: [] });
@@ -368,7 +459,12 @@ export function resetPlatformMocks(): void {
     return () => desktopListeners.delete(cb);
   });
   m.setUnread.mockResolvedValue(undefined);
-  m.desktopSettings.mockResolvedValue({ start_at_login: false, notifications: true, close_to_tray: true, has_tray: true });
+  m.desktopSettings.mockResolvedValue({
+    start_at_login: false,
+    notifications: true,
+    close_to_tray: true,
+    has_tray: true,
+  });
   m.setDesktopSettings.mockImplementation(async (d: DesktopSettings) => d);
 }
 

@@ -37,7 +37,9 @@ export function AccountRow({ item, onChanged, onError }: Props) {
         }
       : null,
   );
-  const issues = (saveIssues ?? check.issues).filter((issue) => fieldOf(issue.path) === 'name' || fieldOf(issue.path) === '');
+  const issues = (saveIssues ?? check.issues).filter(
+    (issue) => fieldOf(issue.path) === 'name' || fieldOf(issue.path) === '',
+  );
 
   useEffect(() => {
     if (!editing && refocus.current) {
@@ -121,7 +123,12 @@ export function AccountRow({ item, onChanged, onError }: Props) {
                   setSaveIssues(null);
                 }}
               />
-              <button type="submit" className="btn btn-small btn-primary" data-testid="account-rename-save" disabled={busy || issues.length > 0}>
+              <button
+                type="submit"
+                className="btn btn-small btn-primary"
+                data-testid="account-rename-save"
+                disabled={busy || issues.length > 0}
+              >
                 {t('accounts.renameSave')}
               </button>
               <button type="button" className="btn btn-small" data-testid="account-rename-cancel" onClick={stopRename}>
@@ -201,12 +208,20 @@ export function AccountRow({ item, onChanged, onError }: Props) {
           >
             {t('accounts.rules')}
           </button>
-          <button type="button" className="btn btn-small" data-testid="account-archive" disabled={busy} onClick={onArchive}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="account-archive"
+            disabled={busy}
+            onClick={onArchive}
+          >
             {account.archived ? t('accounts.restore') : t('accounts.archive')}
           </button>
         </div>
         {notOpened && <SubscriberPageFallback url={notOpened} onClose={() => setNotOpened(null)} />}
-        {showSettings && <AccountSettingsDialog account={account} onClose={() => setShowSettings(false)} onSaved={onChanged} />}
+        {showSettings && (
+          <AccountSettingsDialog account={account} onClose={() => setShowSettings(false)} onSaved={onChanged} />
+        )}
       </td>
     </tr>
   );

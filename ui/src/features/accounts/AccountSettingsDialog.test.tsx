@@ -34,7 +34,14 @@ describe('account rules dialog', () => {
   it('shows the core refusal under the field it names and keeps the dialog open', async () => {
     m.updateAccount.mockRejectedValue(
       new AppError('invalid', 'bad', [
-        { path: 'settings.reply.message_window_hours', key: 'account.settings.out_of_range', params: [['min', '1'], ['max', '168']] },
+        {
+          path: 'settings.reply.message_window_hours',
+          key: 'account.settings.out_of_range',
+          params: [
+            ['min', '1'],
+            ['max', '168'],
+          ],
+        },
       ]),
     );
     const onClose = vi.fn();

@@ -116,7 +116,9 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
     if (!settings || saving) return;
     const blank = numberPaths(settings).filter(([, value]) => !Number.isFinite(value));
     if (blank.length > 0) {
-      setIssues(blank.map(([path]) => ({ path: `settings.${path}`, key: 'account.settings.not_a_number', params: [] })));
+      setIssues(
+        blank.map(([path]) => ({ path: `settings.${path}`, key: 'account.settings.not_a_number', params: [] })),
+      );
       return;
     }
     setSaving(true);
@@ -151,10 +153,15 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
             <fieldset className="field-group">
               <legend>{t('accountSettings.replies')}</legend>
               <div className="field-row">
-                {number('reply.message_window_hours', t('accountSettings.messageWindowHours'), settings.reply.message_window_hours, (v) =>
-                  editReply('message_window_hours', v),
+                {number(
+                  'reply.message_window_hours',
+                  t('accountSettings.messageWindowHours'),
+                  settings.reply.message_window_hours,
+                  (v) => editReply('message_window_hours', v),
                 )}
-                {limit('reply.message_quota', t('accountSettings.messageQuota'), settings.reply.message_quota, (v) => editReply('message_quota', v))}
+                {limit('reply.message_quota', t('accountSettings.messageQuota'), settings.reply.message_quota, (v) =>
+                  editReply('message_quota', v),
+                )}
               </div>
               <div className="field-row">
                 {number(
@@ -164,7 +171,9 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
                   (v) => editReply('event_window_seconds', v),
                   t('accountSettings.eventWindowHint'),
                 )}
-                {limit('reply.event_quota', t('accountSettings.eventQuota'), settings.reply.event_quota, (v) => editReply('event_quota', v))}
+                {limit('reply.event_quota', t('accountSettings.eventQuota'), settings.reply.event_quota, (v) =>
+                  editReply('event_quota', v),
+                )}
               </div>
               <label className="checkbox">
                 <input
@@ -175,7 +184,9 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
                 />
                 {t('accountSettings.eventsOpenWindow')}
               </label>
-              {limit('reply.daily_cap', t('accountSettings.dailyCap'), settings.reply.daily_cap, (v) => editReply('daily_cap', v))}
+              {limit('reply.daily_cap', t('accountSettings.dailyCap'), settings.reply.daily_cap, (v) =>
+                editReply('daily_cap', v),
+              )}
             </fieldset>
             <fieldset className="field-group">
               <legend>{t('accountSettings.broadcasts')}</legend>
@@ -189,7 +200,12 @@ export function AccountSettingsDialog({ account, onClose, onSaved }: Props) {
                     id={`${id}-period`}
                     data-testid="settings-broadcast-period"
                     value={settings.broadcast.period}
-                    onChange={(e) => setSettings({ ...settings, broadcast: { ...settings.broadcast, period: e.target.value as BroadcastPeriod } })}
+                    onChange={(e) =>
+                      setSettings({
+                        ...settings,
+                        broadcast: { ...settings.broadcast, period: e.target.value as BroadcastPeriod },
+                      })
+                    }
                   >
                     {PERIODS.map((period) => (
                       <option key={period} value={period}>

@@ -13,7 +13,13 @@ vi.mock('../../platform', async (importOriginal) => ({
 beforeEach(() => resetPlatformMocks());
 
 const coffee = accountItem({ id: 'acc-1', name: '街角咖啡', platform: 'alipay', category: '餐饮' }, true);
-const books = accountItem({ id: 'acc-2', name: 'Moon Books', platform: 'wechat', category: '图书', avatar_color: '#722ed1' });
+const books = accountItem({
+  id: 'acc-2',
+  name: 'Moon Books',
+  platform: 'wechat',
+  category: '图书',
+  avatar_color: '#722ed1',
+});
 const oldShop = accountItem({ id: 'acc-3', name: '旧店', archived: true });
 
 describe('accounts screen', () => {

@@ -27,10 +27,21 @@ export function AccountsScreen() {
       <div className="toolbar">
         <p className="muted toolbar-lead">{t('accounts.subtitle')}</p>
         <label className="toggle">
-          <input type="checkbox" data-testid="show-archived" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="show-archived"
+            checked={showArchived}
+            onChange={(e) => setShowArchived(e.target.checked)}
+          />
           <span>{t('accounts.showArchived')}</span>
         </label>
-        <button ref={newButton} type="button" className="btn btn-primary" data-testid="new-account" onClick={() => setCreating(true)}>
+        <button
+          ref={newButton}
+          type="button"
+          className="btn btn-primary"
+          data-testid="new-account"
+          onClick={() => setCreating(true)}
+        >
           {t('accounts.new')}
         </button>
       </div>
@@ -59,7 +70,9 @@ export function AccountsScreen() {
         </section>
       )}
 
-      {items !== null && items.length > 0 && visible.length === 0 && <p className="muted card card-pad">{t('accounts.allArchived')}</p>}
+      {items !== null && items.length > 0 && visible.length === 0 && (
+        <p className="muted card card-pad">{t('accounts.allArchived')}</p>
+      )}
 
       {visible.length > 0 && (
         <div className="card table-card accounts-table">

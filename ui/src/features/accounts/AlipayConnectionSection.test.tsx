@@ -27,14 +27,15 @@ const saved: AlipayConnection = {
   state: { last_callback_at: null, last_error: null, last_error_at: null },
 };
 
-const open = (item = account) => render(<AccountSettingsDialog account={item} onClose={() => undefined} onSaved={() => undefined} />);
+const open = (item = account) =>
+  render(<AccountSettingsDialog account={item} onClose={() => undefined} onSaved={() => undefined} />);
 
 describe('Alipay connection', () => {
   it('connects: sends what was typed, then shows the keys masked, the key to upload and the gateway URL', async () => {
     m.alipayConnection.mockResolvedValue({ connection: null, gateway_url: URL });
     m.connectAlipay.mockResolvedValue({ connection: saved, gateway_url: URL });
     open();
-    expect((await screen.findByTestId('alipay-gateway-url') as HTMLInputElement).value).toBe(URL);
+    expect(((await screen.findByTestId('alipay-gateway-url')) as HTMLInputElement).value).toBe(URL);
     expect(screen.getByTestId('alipay-app-public-key-later').textContent).toContain('保存后显示');
     await userEvent.type(screen.getByTestId('alipay-app_id'), '2021000000000001');
     await userEvent.type(screen.getByTestId('alipay-app_private_key'), PRIVATE_KEY);
@@ -59,7 +60,10 @@ describe('Alipay connection', () => {
 
   it('keeps a saved key left empty, and sends only the one replaced', async () => {
     m.alipayConnection.mockResolvedValue({ connection: saved, gateway_url: URL });
-    m.connectAlipay.mockResolvedValue({ connection: { ...saved, alipay_public_key: '••••••••••••9999' }, gateway_url: URL });
+    m.connectAlipay.mockResolvedValue({
+      connection: { ...saved, alipay_public_key: '••••••••••••9999' },
+      gateway_url: URL,
+    });
     open();
     await userEvent.type(await screen.findByTestId('alipay-alipay_public_key'), ALIPAY_KEY);
     await userEvent.click(screen.getByTestId('alipay-save'));
@@ -82,7 +86,9 @@ describe('Alipay connection', () => {
     await userEvent.type(screen.getByTestId('alipay-app_private_key'), 'not a key');
     await userEvent.type(screen.getByTestId('alipay-alipay_public_key'), ALIPAY_KEY);
     await userEvent.click(screen.getByTestId('alipay-save'));
-    expect((await screen.findByTestId('alipay-error-app_private_key')).textContent).toBe('这不是 PKCS#1 或 PKCS#8 格式的 RSA 密钥。');
+    expect((await screen.findByTestId('alipay-error-app_private_key')).textContent).toBe(
+      '这不是 PKCS#1 或 PKCS#8 格式的 RSA 密钥。',
+    );
     expect(screen.getByTestId('alipay-app_private_key').getAttribute('aria-invalid')).toBe('true');
     expect(screen.queryByTestId('alipay-error-alipay_public_key')).toBeNull();
     expect(screen.queryByTestId('alipay-failure')).toBeNull();
@@ -99,7 +105,13 @@ describe('Alipay connection', () => {
 
   it('says what Alipay answered to the test: a refusal with its codes, then a verified answer, and the state', async () => {
     m.alipayConnection.mockResolvedValue({ connection: saved, gateway_url: URL });
-    m.testAlipay.mockResolvedValueOnce({ ok: false, method: 'alipay.open.public.info.query', code: '40002', sub_code: 'isv.invalid-signature', message: 'Invalid Arguments: 验签出错' });
+    m.testAlipay.mockResolvedValueOnce({
+      ok: false,
+      method: 'alipay.open.public.info.query',
+      code: '40002',
+      sub_code: 'isv.invalid-signature',
+      message: 'Invalid Arguments: 验签出错',
+    });
     open();
     await userEvent.click(await screen.findByTestId('alipay-test'));
     const refused = await screen.findByTestId('alipay-test-result');
@@ -107,18 +119,40 @@ describe('Alipay connection', () => {
     expect(refused.textContent).toContain('验签出错');
 
     // Wicket's own words (an answer not believed) come as a key, shown in the reader's language.
-    m.testAlipay.mockResolvedValueOnce({ ok: false, method: 'alipay.open.public.info.query', code: null, sub_code: null, message: 'alipay.call.unverified' });
+    m.testAlipay.mockResolvedValueOnce({
+      ok: false,
+      method: 'alipay.open.public.info.query',
+      code: null,
+      sub_code: null,
+      message: 'alipay.call.unverified',
+    });
     await userEvent.click(screen.getByTestId('alipay-test'));
     await waitFor(() => expect(screen.getByTestId('alipay-test-result').textContent).toContain('因此未予采信'));
     expect(screen.getByTestId('alipay-test-result').textContent).not.toContain('alipay.call');
 
-    m.testAlipay.mockResolvedValueOnce({ ok: true, method: 'alipay.open.public.info.query', code: '10000', sub_code: null, message: 'Alipay answered Success (signature verified)' });
+    m.testAlipay.mockResolvedValueOnce({
+      ok: true,
+      method: 'alipay.open.public.info.query',
+      code: '10000',
+      sub_code: null,
+      message: 'Alipay answered Success (signature verified)',
+    });
     m.alipayConnection.mockResolvedValue({
-      connection: { ...saved, state: { ...saved.state, last_callback_at: 1_700_000_000_000, last_error: 'alipay.gateway.unverified', last_error_at: 1_700_000_100_000 } },
+      connection: {
+        ...saved,
+        state: {
+          ...saved.state,
+          last_callback_at: 1_700_000_000_000,
+          last_error: 'alipay.gateway.unverified',
+          last_error_at: 1_700_000_100_000,
+        },
+      },
       gateway_url: URL,
     });
     await userEvent.click(screen.getByTestId('alipay-test'));
-    await waitFor(() => expect(screen.getByTestId('alipay-test-result').textContent).toContain('应答签名与支付宝公钥相符'));
+    await waitFor(() =>
+      expect(screen.getByTestId('alipay-test-result').textContent).toContain('应答签名与支付宝公钥相符'),
+    );
     await waitFor(() => expect(screen.getByTestId('alipay-last-callback').textContent).toContain('2023'));
     expect(screen.getByTestId('alipay-last-error').textContent).toContain('其签名与支付宝公钥不符');
     expect(screen.getByTestId('alipay-last-error').textContent).not.toContain('alipay.gateway');

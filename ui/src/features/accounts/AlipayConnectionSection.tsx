@@ -1,9 +1,29 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { alipayConnection, connectAlipay, disconnectAlipay, testAlipay, type AlipayCharset, type AlipayConnection, type AlipayPanel } from '../../platform';
+import {
+  alipayConnection,
+  connectAlipay,
+  disconnectAlipay,
+  testAlipay,
+  type AlipayCharset,
+  type AlipayConnection,
+  type AlipayPanel,
+} from '../../platform';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { useFieldForm } from '../../kit/useFieldForm';
-import { AppIdField, ConnectionState, CopyButton, enterSaves, FieldErrors, PanelPending, SaveRow, TestRow, useConnectionPanel, useConnectionTest, useCopy } from './connection';
+import {
+  AppIdField,
+  ConnectionState,
+  CopyButton,
+  enterSaves,
+  FieldErrors,
+  PanelPending,
+  SaveRow,
+  TestRow,
+  useConnectionPanel,
+  useConnectionTest,
+  useCopy,
+} from './connection';
 
 /** What an issue key looks like (`alipay.gateway.unverified`), as opposed to a sentence. */
 const ISSUE_KEY = /^[a-z_]+(\.[a-z0-9_]+)+$/;
@@ -16,7 +36,12 @@ const FIELDS: readonly string[] = ['app_id', ...KEYS, 'charset'];
 type Draft = { app_id: string; charset: AlipayCharset } & Record<Key, string>;
 
 function draftOf(connection: AlipayConnection | null): Draft {
-  return { app_id: connection?.app_id ?? '', charset: connection?.charset ?? 'utf-8', app_private_key: '', alipay_public_key: '' };
+  return {
+    app_id: connection?.app_id ?? '',
+    charset: connection?.charset ?? 'utf-8',
+    app_private_key: '',
+    alipay_public_key: '',
+  };
 }
 
 /**
@@ -33,10 +58,16 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
   const id = useId();
   const [draft, setDraft] = useState<Draft>(draftOf(null));
   const [notice, setNotice] = useState<string | null>(null);
-  const [disconnect, setDisconnect] = useState<{ confirming: boolean; busy: boolean; failure: string | null }>({ confirming: false, busy: false, failure: null });
+  const [disconnect, setDisconnect] = useState<{ confirming: boolean; busy: boolean; failure: string | null }>({
+    confirming: false,
+    busy: false,
+    failure: null,
+  });
   const copy = useCopy();
   const form = useFieldForm(FIELDS, (e) => describeError(t, asAppError(e)));
-  const { load, show, refresh } = useConnectionPanel(accountId, alipayConnection, (panel: AlipayPanel) => setDraft(draftOf(panel.connection)));
+  const { load, show, refresh } = useConnectionPanel(accountId, alipayConnection, (panel: AlipayPanel) =>
+    setDraft(draftOf(panel.connection)),
+  );
   const { test, start: onTest, reset: resetTest } = useConnectionTest(() => testAlipay(accountId), refresh);
 
   if (load.state !== 'ready') return <PanelPending side="alipay" load={load} />;
@@ -118,7 +149,8 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
 
   const state = saved?.state;
   // Wicket's own words travel as issue keys; Alipay's are shown as Alipay wrote them.
-  const wicketWords = (text: string) => (ISSUE_KEY.test(text) ? translateIssue(t, { path: '', key: text, params: [] }) : text);
+  const wicketWords = (text: string) =>
+    ISSUE_KEY.test(text) ? translateIssue(t, { path: '', key: text, params: [] }) : text;
   // A refused gateway request is kept as an issue key (Wicket's words, in the reader's language);
   // a failed call keeps what Alipay answered, as Alipay wrote it.
   const lastError = state?.last_error == null ? null : wicketWords(state.last_error);
@@ -128,7 +160,15 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
     <fieldset className="field-group wechat-connection alipay-connection" data-testid="alipay-connection">
       <legend>{t('alipayConnection.title')}</legend>
       <p className="muted">{saved ? t('alipayConnection.explain') : t('alipayConnection.notConnected')}</p>
-      <AppIdField side="alipay" id={id} form={form} value={draft.app_id} numeric onChange={(v) => edit('app_id', v)} onKeyDown={enterSaves(onSave)} />
+      <AppIdField
+        side="alipay"
+        id={id}
+        form={form}
+        value={draft.app_id}
+        numeric
+        onChange={(v) => edit('app_id', v)}
+        onKeyDown={enterSaves(onSave)}
+      />
       {KEYS.map(keyField)}
       <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-charset`}>
         <span id={`${id}-charset`} className="field-label">
@@ -136,7 +176,13 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         </span>
         {CHARSETS.map((charset) => (
           <label className="checkbox" key={charset}>
-            <input type="radio" name={`${id}-charset`} data-testid={`alipay-charset-${charset}`} checked={draft.charset === charset} onChange={() => edit('charset', charset)} />
+            <input
+              type="radio"
+              name={`${id}-charset`}
+              data-testid={`alipay-charset-${charset}`}
+              checked={draft.charset === charset}
+              onChange={() => edit('charset', charset)}
+            />
             {t(`alipayConnection.charsets.${charset}`)}
           </label>
         ))}
@@ -148,7 +194,13 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('alipayConnection.gatewayUrl')}</label>
         <div className="wechat-line">
-          <input id={`${id}-url`} data-testid="alipay-gateway-url" value={load.panel.gateway_url} readOnly onFocus={(e) => e.target.select()} />
+          <input
+            id={`${id}-url`}
+            data-testid="alipay-gateway-url"
+            value={load.panel.gateway_url}
+            readOnly
+            onFocus={(e) => e.target.select()}
+          />
           <CopyButton side="alipay" copy={copy} what="url" text={load.panel.gateway_url} />
         </div>
       </div>
@@ -156,7 +208,15 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         <label htmlFor={`${id}-app-public-key`}>{t('alipayConnection.appPublicKey')}</label>
         {saved ? (
           <div className="wechat-line alipay-key-line">
-            <textarea id={`${id}-app-public-key`} className="alipay-key" data-testid="alipay-app-public-key" value={saved.app_public_key} rows={3} readOnly onFocus={(e) => e.target.select()} />
+            <textarea
+              id={`${id}-app-public-key`}
+              className="alipay-key"
+              data-testid="alipay-app-public-key"
+              value={saved.app_public_key}
+              rows={3}
+              readOnly
+              onFocus={(e) => e.target.select()}
+            />
             <CopyButton side="alipay" copy={copy} what="key" text={saved.app_public_key} />
           </div>
         ) : (
@@ -178,14 +238,24 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
               {answer.ok
                 ? t('alipayConnection.testOk', { method: answer.method, code: answer.code ?? '' })
                 : answer.code !== null
-                  ? t('alipayConnection.testRefused', { code: answer.sub_code ? `${answer.code} ${answer.sub_code}` : answer.code, reason: answer.message })
+                  ? t('alipayConnection.testRefused', {
+                      code: answer.sub_code ? `${answer.code} ${answer.sub_code}` : answer.code,
+                      reason: answer.message,
+                    })
                   : t('alipayConnection.testUnreached', { reason: wicketWords(answer.message) })}
             </p>
           )
         }
       />
 
-      {state && <ConnectionState side="alipay" lastCallbackAt={state.last_callback_at} lastError={lastError} lastErrorAt={state.last_error_at} />}
+      {state && (
+        <ConnectionState
+          side="alipay"
+          lastCallbackAt={state.last_callback_at}
+          lastError={lastError}
+          lastErrorAt={state.last_error_at}
+        />
+      )}
       {saved && <Disconnect state={disconnect} onChange={setDisconnect} onDisconnect={onDisconnect} />}
     </fieldset>
   );
@@ -194,23 +264,48 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
 type DisconnectState = { confirming: boolean; busy: boolean; failure: string | null };
 
 /** Disconnecting from Alipay, asked once more before it is done. */
-function Disconnect({ state, onChange, onDisconnect }: { state: DisconnectState; onChange: (next: DisconnectState) => void; onDisconnect: () => void }) {
+function Disconnect({
+  state,
+  onChange,
+  onDisconnect,
+}: {
+  state: DisconnectState;
+  onChange: (next: DisconnectState) => void;
+  onDisconnect: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="alipay-disconnect">
       {state.confirming ? (
         <div className="wechat-actions" role="group" aria-label={t('alipayConnection.disconnect')}>
           <span data-testid="alipay-disconnect-question">{t('alipayConnection.disconnectQuestion')}</span>
-          <button type="button" className="btn btn-danger" data-testid="alipay-disconnect-confirm" disabled={state.busy} onClick={onDisconnect}>
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="alipay-disconnect-confirm"
+            disabled={state.busy}
+            onClick={onDisconnect}
+          >
             {state.busy ? t('alipayConnection.disconnecting') : t('alipayConnection.disconnectConfirm')}
           </button>
-          <button type="button" className="btn" data-testid="alipay-disconnect-cancel" disabled={state.busy} onClick={() => onChange({ confirming: false, busy: false, failure: null })}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="alipay-disconnect-cancel"
+            disabled={state.busy}
+            onClick={() => onChange({ confirming: false, busy: false, failure: null })}
+          >
             {t('alipayConnection.disconnectCancel')}
           </button>
         </div>
       ) : (
         <div className="wechat-actions">
-          <button type="button" className="btn btn-ghost" data-testid="alipay-disconnect" onClick={() => onChange({ confirming: true, busy: false, failure: null })}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            data-testid="alipay-disconnect"
+            onClick={() => onChange({ confirming: true, busy: false, failure: null })}
+          >
             {t('alipayConnection.disconnect')}
           </button>
         </div>

@@ -16,8 +16,28 @@ beforeEach(() => resetPlatformMocks());
 function rules(draft: AccountDraft): Issue[] {
   const n = Array.from(draft.name).length;
   if (n === 0) return [{ path: 'name', key: 'account.name.required', params: [] }];
-  if (n < 2) return [{ path: 'name', key: 'account.name.too_short', params: [['min', '2'], ['actual', String(n)]] }];
-  if (n > 10) return [{ path: 'name', key: 'account.name.too_long', params: [['max', '10'], ['actual', String(n)]] }];
+  if (n < 2)
+    return [
+      {
+        path: 'name',
+        key: 'account.name.too_short',
+        params: [
+          ['min', '2'],
+          ['actual', String(n)],
+        ],
+      },
+    ];
+  if (n > 10)
+    return [
+      {
+        path: 'name',
+        key: 'account.name.too_long',
+        params: [
+          ['max', '10'],
+          ['actual', String(n)],
+        ],
+      },
+    ];
   return [];
 }
 
@@ -48,7 +68,14 @@ describe('new account form', () => {
     m.checkAccount.mockImplementation(async (draft: AccountDraft) =>
       draft.category.length > 0
         ? [
-            { path: 'category', key: 'account.category.too_long', params: [['max', '3'], ['actual', String(draft.category.length)]] },
+            {
+              path: 'category',
+              key: 'account.category.too_long',
+              params: [
+                ['max', '3'],
+                ['actual', String(draft.category.length)],
+              ],
+            },
             { path: 'description', key: 'account.description.brand_new_rule', params: [] },
           ]
         : [],
@@ -57,7 +84,9 @@ describe('new account form', () => {
     await userEvent.type(screen.getByTestId('account-category'), 'abcd');
     await userEvent.type(screen.getByTestId('account-description'), 'x');
     expect((await screen.findByTestId('field-error-category')).textContent).toBe('类目最多 3 个字符（当前 4 个）。');
-    expect((await screen.findByTestId('field-error-description')).textContent).toBe('account.description.brand_new_rule');
+    expect((await screen.findByTestId('field-error-description')).textContent).toBe(
+      'account.description.brand_new_rule',
+    );
     expect(screen.queryByTestId('field-error-name')).toBeNull();
   });
 

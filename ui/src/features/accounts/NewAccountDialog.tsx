@@ -1,9 +1,22 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createAccount, type AccountDraft, type AccountListItem, type Issue, type PlatformProfile } from '../../platform';
+import {
+  createAccount,
+  type AccountDraft,
+  type AccountListItem,
+  type Issue,
+  type PlatformProfile,
+} from '../../platform';
 import { Avatar } from '../../kit/Avatar';
 import { Dialog } from '../../kit/Dialog';
-import { asAppError, describeError, fieldOf, isAccountField, translateIssue, type AccountField } from '../../kit/errors';
+import {
+  asAppError,
+  describeError,
+  fieldOf,
+  isAccountField,
+  translateIssue,
+  type AccountField,
+} from '../../kit/errors';
 import { useAccountCheck } from './useAccountCheck';
 
 export const SWATCHES = [
@@ -19,7 +32,13 @@ export const SWATCHES = [
 
 const PLATFORMS: readonly PlatformProfile[] = ['alipay', 'wechat'];
 
-const EMPTY: AccountDraft = { name: '', platform: 'alipay', category: '', description: '', avatar_color: SWATCHES[0].color };
+const EMPTY: AccountDraft = {
+  name: '',
+  platform: 'alipay',
+  category: '',
+  description: '',
+  avatar_color: SWATCHES[0].color,
+};
 
 type Props = { onCancel: () => void; onCreated: (item: AccountListItem) => void };
 
@@ -38,7 +57,8 @@ export function NewAccountDialog({ onCancel, onCreated }: Props) {
   const issues = saveIssues ?? check.issues;
 
   const visibleFor = (field: AccountField) => submitted || touched.has(field);
-  const issuesFor = (field: AccountField) => (visibleFor(field) ? issues.filter((issue) => fieldOf(issue.path) === field) : []);
+  const issuesFor = (field: AccountField) =>
+    visibleFor(field) ? issues.filter((issue) => fieldOf(issue.path) === field) : [];
   const otherIssues = submitted ? issues.filter((issue) => !isAccountField(fieldOf(issue.path))) : [];
 
   const edit = <K extends keyof AccountDraft>(field: K, value: AccountDraft[K]) => {
@@ -187,7 +207,12 @@ export function NewAccountDialog({ onCancel, onCreated }: Props) {
           <button type="button" className="btn" data-testid="account-cancel" onClick={onCancel}>
             {t('form.cancel')}
           </button>
-          <button type="submit" className="btn btn-primary" data-testid="account-save" disabled={saving || issues.length > 0}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="account-save"
+            disabled={saving || issues.length > 0}
+          >
             {saving ? t('form.saving') : t('form.save')}
           </button>
         </footer>

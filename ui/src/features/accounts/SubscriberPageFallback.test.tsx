@@ -14,9 +14,11 @@ beforeEach(() => resetPlatformMocks());
 
 const url = 'http://127.0.0.1:8686/s/acc-2';
 // What the desktop app's `open_subscriber_page` sends when no browser opens.
-const noBrowser = new AppError('internal', `cannot open a browser for ${url}: xdg-open failed: unix_wait_status(1024)`, [
-  { path: 'url', key: 'account.subscriber_page.no_browser', params: [['url', url]] },
-]);
+const noBrowser = new AppError(
+  'internal',
+  `cannot open a browser for ${url}: xdg-open failed: unix_wait_status(1024)`,
+  [{ path: 'url', key: 'account.subscriber_page.no_browser', params: [['url', url]] }],
+);
 
 describe('subscriber page when no browser opens', () => {
   it('says so in Chinese, shows the address to select and copies it', async () => {
@@ -46,13 +48,20 @@ describe('subscriber page when no browser opens', () => {
   });
 
   it('when copying is refused, asks to copy the selected address by hand', async () => {
-    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) }, configurable: true });
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: () => Promise.reject(new Error('denied')) },
+      configurable: true,
+    });
     m.listAccounts.mockResolvedValue([accountItem({ id: 'acc-2', name: 'Moon Books', platform: 'wechat' })]);
     m.openSubscriberPage.mockRejectedValue(noBrowser);
     render(<AccountsScreen />);
     await userEvent.click(within(await screen.findByTestId('account-row')).getByTestId('account-open-page'));
     const dialog = await screen.findByTestId('subscriber-page-fallback');
     await userEvent.click(within(dialog).getByTestId('subscriber-page-copy'));
-    await waitFor(() => expect(within(dialog).getByTestId('subscriber-page-copy-state').textContent).toBe('无法复制：请选中地址后自行复制。'));
+    await waitFor(() =>
+      expect(within(dialog).getByTestId('subscriber-page-copy-state').textContent).toBe(
+        '无法复制：请选中地址后自行复制。',
+      ),
+    );
   });
 });

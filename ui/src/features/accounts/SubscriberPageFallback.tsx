@@ -51,8 +51,16 @@ export function SubscriberPageFallback({ url, onClose }: { url: string; onClose:
             onFocus={(e) => e.currentTarget.select()}
           />
         </div>
-        <p className={copy === 'failed' ? 'form-error' : 'muted'} role="status" data-testid="subscriber-page-copy-state">
-          {copy === 'copied' ? t('accounts.pageFallback.copied') : copy === 'failed' ? t('accounts.pageFallback.copyFailed') : ''}
+        <p
+          className={copy === 'failed' ? 'form-error' : 'muted'}
+          role="status"
+          data-testid="subscriber-page-copy-state"
+        >
+          {copy === 'copied'
+            ? t('accounts.pageFallback.copied')
+            : copy === 'failed'
+              ? t('accounts.pageFallback.copyFailed')
+              : ''}
         </p>
       </div>
       <footer className="dialog-footer">

@@ -26,7 +26,8 @@ const saved: WechatConnection = {
   state: { last_callback_at: null, last_error: null, last_error_at: null, token_valid_until: null },
 };
 
-const open = () => render(<AccountSettingsDialog account={account} onClose={() => undefined} onSaved={() => undefined} />);
+const open = () =>
+  render(<AccountSettingsDialog account={account} onClose={() => undefined} onSaved={() => undefined} />);
 
 describe('WeChat connection', () => {
   it('shows saved secrets masked and sends only the one replaced', async () => {
@@ -65,7 +66,9 @@ describe('WeChat connection', () => {
     open();
     await userEvent.type(await screen.findByTestId('wechat-app_id'), 'wx123');
     await userEvent.click(screen.getByTestId('wechat-save'));
-    expect((await screen.findByTestId('wechat-error-app_id')).textContent).toBe('AppID 由 "wx" 和 16 位十六进制字符组成。');
+    expect((await screen.findByTestId('wechat-error-app_id')).textContent).toBe(
+      'AppID 由 "wx" 和 16 位十六进制字符组成。',
+    );
     expect(screen.getByTestId('wechat-error-encoding_aes_key')).toBeTruthy();
     expect(screen.getByTestId('wechat-app_id').getAttribute('aria-invalid')).toBe('true');
     expect(screen.queryByTestId('wechat-error-app_secret')).toBeNull();
@@ -74,14 +77,24 @@ describe('WeChat connection', () => {
 
   it('says what WeChat answered to the test: a refusal with its code and reason, then a token', async () => {
     m.wechatConnection.mockResolvedValue({ connection: saved, callback_url: URL });
-    m.testWechat.mockResolvedValueOnce({ ok: false, errcode: 40125, message: 'invalid appsecret', token_valid_until: null });
+    m.testWechat.mockResolvedValueOnce({
+      ok: false,
+      errcode: 40125,
+      message: 'invalid appsecret',
+      token_valid_until: null,
+    });
     open();
     await userEvent.click(await screen.findByTestId('wechat-test'));
     const refused = await screen.findByTestId('wechat-test-result');
     expect(refused.textContent).toContain('40125');
     expect(refused.textContent).toContain('AppSecret 不正确');
 
-    m.testWechat.mockResolvedValueOnce({ ok: true, errcode: null, message: 'ok', token_valid_until: 1_700_000_000_000 });
+    m.testWechat.mockResolvedValueOnce({
+      ok: true,
+      errcode: null,
+      message: 'ok',
+      token_valid_until: 1_700_000_000_000,
+    });
     m.wechatConnection.mockResolvedValue({
       connection: { ...saved, state: { ...saved.state, token_valid_until: 1_700_000_000_000 } },
       callback_url: URL,
@@ -105,7 +118,13 @@ describe('WeChat connection', () => {
   });
 
   it('is not shown for an Alipay account', async () => {
-    render(<AccountSettingsDialog account={accountItem({ platform: 'alipay' }).account} onClose={() => undefined} onSaved={() => undefined} />);
+    render(
+      <AccountSettingsDialog
+        account={accountItem({ platform: 'alipay' }).account}
+        onClose={() => undefined}
+        onSaved={() => undefined}
+      />,
+    );
     await screen.findByTestId('settings-reply.daily_cap');
     expect(screen.queryByTestId('wechat-connection')).toBeNull();
   });

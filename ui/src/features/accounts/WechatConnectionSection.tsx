@@ -1,10 +1,29 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { connectWechat, testWechat, wechatConnection, type WechatConnection, type WechatMode, type WechatPanel } from '../../platform';
+import {
+  connectWechat,
+  testWechat,
+  wechatConnection,
+  type WechatConnection,
+  type WechatMode,
+  type WechatPanel,
+} from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { formatTime } from '../../kit/time';
 import { useFieldForm } from '../../kit/useFieldForm';
-import { AppIdField, ConnectionState, CopyButton, enterSaves, FieldErrors, PanelPending, SaveRow, TestRow, useConnectionPanel, useConnectionTest, useCopy } from './connection';
+import {
+  AppIdField,
+  ConnectionState,
+  CopyButton,
+  enterSaves,
+  FieldErrors,
+  PanelPending,
+  SaveRow,
+  TestRow,
+  useConnectionPanel,
+  useConnectionTest,
+  useCopy,
+} from './connection';
 
 const MODES: readonly WechatMode[] = ['plain', 'compatible', 'safe'];
 type Secret = 'app_secret' | 'token' | 'encoding_aes_key';
@@ -16,7 +35,13 @@ const EXPLAINED = new Set([-1, 40001, 40013, 40125, 40164, 41004, 89503]);
 type Draft = { app_id: string; mode: WechatMode } & Record<Secret, string>;
 
 function draftOf(connection: WechatConnection | null): Draft {
-  return { app_id: connection?.app_id ?? '', mode: connection?.mode ?? 'safe', app_secret: '', token: '', encoding_aes_key: '' };
+  return {
+    app_id: connection?.app_id ?? '',
+    mode: connection?.mode ?? 'safe',
+    app_secret: '',
+    token: '',
+    encoding_aes_key: '',
+  };
 }
 
 /**
@@ -77,7 +102,10 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
     token: t('wechatConnection.token'),
     encoding_aes_key: t('wechatConnection.encodingAesKey'),
   };
-  const hints: Partial<Record<Secret, string>> = { token: t('wechatConnection.tokenHint'), encoding_aes_key: t('wechatConnection.keyHint') };
+  const hints: Partial<Record<Secret, string>> = {
+    token: t('wechatConnection.tokenHint'),
+    encoding_aes_key: t('wechatConnection.keyHint'),
+  };
 
   const secretField = (secret: Secret) => (
     <div className="field" key={secret}>
@@ -110,8 +138,18 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
         </div>
       ) : (
         <div className="wechat-line">
-          <input id={`${id}-${secret}`} data-testid={`wechat-masked-${secret}`} value={saved?.[secret] ?? ''} readOnly />
-          <button type="button" className="btn" data-testid={`wechat-replace-${secret}`} onClick={() => setReplacing((set) => new Set(set).add(secret))}>
+          <input
+            id={`${id}-${secret}`}
+            data-testid={`wechat-masked-${secret}`}
+            value={saved?.[secret] ?? ''}
+            readOnly
+          />
+          <button
+            type="button"
+            className="btn"
+            data-testid={`wechat-replace-${secret}`}
+            onClick={() => setReplacing((set) => new Set(set).add(secret))}
+          >
             {t('wechatConnection.replace')}
           </button>
         </div>
@@ -125,17 +163,25 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
   const state = saved?.state;
   const answer = test.answer;
   const explained = answer && answer.errcode !== null && EXPLAINED.has(answer.errcode);
-  const reason = answer && !answer.ok
-    ? explained
-      ? t(`wechatConnection.errcode.${answer.errcode}`)
-      : t('wechatConnection.errcode.other', { errmsg: answer.message })
-    : '';
+  const reason =
+    answer && !answer.ok
+      ? explained
+        ? t(`wechatConnection.errcode.${answer.errcode}`)
+        : t('wechatConnection.errcode.other', { errmsg: answer.message })
+      : '';
 
   return (
     <fieldset className="field-group wechat-connection" data-testid="wechat-connection">
       <legend>{t('wechatConnection.title')}</legend>
       <p className="muted">{saved ? t('wechatConnection.explain') : t('wechatConnection.notConnected')}</p>
-      <AppIdField side="wechat" id={id} form={form} value={draft.app_id} onChange={(v) => edit('app_id', v)} onKeyDown={onKeyDown} />
+      <AppIdField
+        side="wechat"
+        id={id}
+        form={form}
+        value={draft.app_id}
+        onChange={(v) => edit('app_id', v)}
+        onKeyDown={onKeyDown}
+      />
       {SECRETS.map(secretField)}
       {saved?.has_previous_key && <p className="muted">{t('wechatConnection.previousKey')}</p>}
       <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-mode`}>
@@ -144,7 +190,13 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
         </span>
         {MODES.map((mode) => (
           <label className="checkbox" key={mode}>
-            <input type="radio" name={`${id}-mode`} data-testid={`wechat-mode-${mode}`} checked={draft.mode === mode} onChange={() => edit('mode', mode)} />
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              data-testid={`wechat-mode-${mode}`}
+              checked={draft.mode === mode}
+              onChange={() => edit('mode', mode)}
+            />
             {t(`wechatConnection.modes.${mode}`)}
           </label>
         ))}
@@ -156,15 +208,28 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
       <div className="field">
         <label htmlFor={`${id}-url`}>{t('wechatConnection.callbackUrl')}</label>
         <div className="wechat-line">
-          <input id={`${id}-url`} data-testid="wechat-callback-url" value={load.panel.callback_url} readOnly onFocus={(e) => e.target.select()} />
+          <input
+            id={`${id}-url`}
+            data-testid="wechat-callback-url"
+            value={load.panel.callback_url}
+            readOnly
+            onFocus={(e) => e.target.select()}
+          />
           <CopyButton side="wechat" copy={copy} what="url" text={load.panel.callback_url} />
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-token-paste`}>{t('wechatConnection.token')}</label>
         <div className="wechat-line">
-          <input id={`${id}-token-paste`} data-testid="wechat-token-to-paste" value={editing('token') ? draft.token : (saved?.token ?? '')} readOnly />
-          {editing('token') && draft.token.trim() !== '' && <CopyButton side="wechat" copy={copy} what="token" text={draft.token.trim()} />}
+          <input
+            id={`${id}-token-paste`}
+            data-testid="wechat-token-to-paste"
+            value={editing('token') ? draft.token : (saved?.token ?? '')}
+            readOnly
+          />
+          {editing('token') && draft.token.trim() !== '' && (
+            <CopyButton side="wechat" copy={copy} what="token" text={draft.token.trim()} />
+          )}
         </div>
         <p className="field-hint muted">{t('wechatConnection.tokenToPaste')}</p>
       </div>
@@ -178,7 +243,9 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
           answer && (
             <p className={answer.ok ? 'muted' : 'form-error'} role="status" data-testid="wechat-test-result">
               {answer.ok
-                ? t('wechatConnection.testOk', { time: answer.token_valid_until === null ? '—' : time(answer.token_valid_until) })
+                ? t('wechatConnection.testOk', {
+                    time: answer.token_valid_until === null ? '—' : time(answer.token_valid_until),
+                  })
                 : answer.errcode !== null
                   ? t('wechatConnection.testRefused', { errcode: answer.errcode, reason })
                   : t('wechatConnection.testUnreached', { reason: answer.message })}
@@ -188,9 +255,16 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
       />
 
       {state && (
-        <ConnectionState side="wechat" lastCallbackAt={state.last_callback_at} lastError={state.last_error} lastErrorAt={state.last_error_at}>
+        <ConnectionState
+          side="wechat"
+          lastCallbackAt={state.last_callback_at}
+          lastError={state.last_error}
+          lastErrorAt={state.last_error_at}
+        >
           <dt>{t('wechatConnection.tokenValidUntil')}</dt>
-          <dd data-testid="wechat-token-valid-until">{state.token_valid_until === null ? t('wechatConnection.noToken') : time(state.token_valid_until)}</dd>
+          <dd data-testid="wechat-token-valid-until">
+            {state.token_valid_until === null ? t('wechatConnection.noToken') : time(state.token_valid_until)}
+          </dd>
         </ConnectionState>
       )}
     </fieldset>

@@ -28,24 +28,37 @@ export type PanelLoad<P> =
  * `onShow` hears each panel shown (to reset what is typed). `refresh` reads it
  * again and keeps what is typed (after a test changed the state).
  */
-export function useConnectionPanel<P>(accountId: string, read: (accountId: string) => Promise<P>, onShow: (panel: P) => void) {
+export function useConnectionPanel<P>(
+  accountId: string,
+  read: (accountId: string) => Promise<P>,
+  onShow: (panel: P) => void,
+) {
   const { t } = useTranslation();
   const [load, setLoad] = useState<PanelLoad<P>>({ state: 'loading' });
   const show = (panel: P) => {
     setLoad({ state: 'ready', panel });
     onShow(panel);
   };
-  useQuery(() => session().then((current) => (current.permissions.includes('manage_accounts') ? read(accountId).then((panel) => ({ panel })) : null)), [accountId], {
-    onData: (found) => (found === null ? setLoad({ state: 'notAllowed' }) : show(found.panel)),
-    onError: (e) => {
-      const error = asAppError(e);
-      if (error.code === 'offline') setLoad({ state: 'offline' });
-      else if (error.code === 'forbidden') setLoad({ state: 'notAllowed' });
-      else setLoad({ state: 'failed', message: describeError(t, error) });
+  useQuery(
+    () =>
+      session().then((current) =>
+        current.permissions.includes('manage_accounts') ? read(accountId).then((panel) => ({ panel })) : null,
+      ),
+    [accountId],
+    {
+      onData: (found) => (found === null ? setLoad({ state: 'notAllowed' }) : show(found.panel)),
+      onError: (e) => {
+        const error = asAppError(e);
+        if (error.code === 'offline') setLoad({ state: 'offline' });
+        else if (error.code === 'forbidden') setLoad({ state: 'notAllowed' });
+        else setLoad({ state: 'failed', message: describeError(t, error) });
+      },
     },
-  });
+  );
   const refresh = () =>
-    read(accountId).then((panel) => setLoad((current) => (current.state === 'ready' ? { state: 'ready', panel } : current)));
+    read(accountId).then((panel) =>
+      setLoad((current) => (current.state === 'ready' ? { state: 'ready', panel } : current)),
+    );
   return { load, show, refresh };
 }
 
@@ -53,7 +66,8 @@ export function useConnectionPanel<P>(accountId: string, read: (accountId: strin
 export function PanelPending({ side, load }: { side: Side; load: Exclude<PanelLoad<unknown>, { state: 'ready' }> }) {
   const { t } = useTranslation();
   const ns = NS[side];
-  const line = load.state === 'loading' ? t(`${ns}.loading`) : load.state === 'failed' ? load.message : t(`${ns}.${load.state}`);
+  const line =
+    load.state === 'loading' ? t(`${ns}.loading`) : load.state === 'failed' ? load.message : t(`${ns}.${load.state}`);
   return (
     <fieldset className="field-group" data-testid={`${side}-connection`}>
       <legend>{t(`${ns}.title`)}</legend>
@@ -86,7 +100,15 @@ export function FieldErrors({ side, form, field }: { side: Side; form: Form; fie
   );
 }
 
-type AppIdProps = { side: Side; id: string; form: Form; value: string; numeric?: boolean; onChange: (value: string) => void; onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void };
+type AppIdProps = {
+  side: Side;
+  id: string;
+  form: Form;
+  value: string;
+  numeric?: boolean;
+  onChange: (value: string) => void;
+  onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+};
 
 /** The app id from the platform's console. */
 export function AppIdField({ side, id, form, value, numeric, onChange, onKeyDown }: AppIdProps) {
@@ -112,13 +134,29 @@ export function AppIdField({ side, id, form, value, numeric, onChange, onKeyDown
 }
 
 /** Save, what saving said, and why it failed. */
-export function SaveRow({ side, form, notice, onSave }: { side: Side; form: Form; notice: string | null; onSave: () => void }) {
+export function SaveRow({
+  side,
+  form,
+  notice,
+  onSave,
+}: {
+  side: Side;
+  form: Form;
+  notice: string | null;
+  onSave: () => void;
+}) {
   const { t } = useTranslation();
   const ns = NS[side];
   return (
     <>
       <div className="wechat-actions">
-        <button type="button" className="btn btn-primary" data-testid={`${side}-save`} disabled={form.saving} onClick={onSave}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid={`${side}-save`}
+          disabled={form.saving}
+          onClick={onSave}
+        >
           {form.saving ? t(`${ns}.saving`) : t(`${ns}.save`)}
         </button>
         {notice && (
@@ -153,7 +191,17 @@ export function useCopy() {
   return { copied, copy };
 }
 
-export function CopyButton({ side, copy, what, text }: { side: Side; copy: ReturnType<typeof useCopy>; what: string; text: string }) {
+export function CopyButton({
+  side,
+  copy,
+  what,
+  text,
+}: {
+  side: Side;
+  copy: ReturnType<typeof useCopy>;
+  what: string;
+  text: string;
+}) {
   const { t } = useTranslation();
   const ns = NS[side];
   const { copied } = copy;
@@ -194,13 +242,31 @@ export function useConnectionTest<A>(run: () => Promise<A>, refresh: () => Promi
 }
 
 /** Test, or why it waits, then what the platform answered (`result`) or why the test failed. */
-export function TestRow({ side, connected, test, onTest, result }: { side: Side; connected: boolean; test: TestState<unknown>; onTest: () => void; result: ReactNode }) {
+export function TestRow({
+  side,
+  connected,
+  test,
+  onTest,
+  result,
+}: {
+  side: Side;
+  connected: boolean;
+  test: TestState<unknown>;
+  onTest: () => void;
+  result: ReactNode;
+}) {
   const { t } = useTranslation();
   const ns = NS[side];
   return (
     <>
       <div className="wechat-actions">
-        <button type="button" className="btn" data-testid={`${side}-test`} disabled={!connected || test.busy} onClick={onTest}>
+        <button
+          type="button"
+          className="btn"
+          data-testid={`${side}-test`}
+          disabled={!connected || test.busy}
+          onClick={onTest}
+        >
           {test.busy ? t(`${ns}.testing`) : t(`${ns}.test`)}
         </button>
         {!connected && <span className="muted">{t(`${ns}.testNeedsSave`)}</span>}
@@ -215,7 +281,13 @@ export function TestRow({ side, connected, test, onTest, result }: { side: Side;
   );
 }
 
-type StateProps = { side: Side; lastCallbackAt: number | null; lastError: string | null; lastErrorAt: number | null; children?: ReactNode };
+type StateProps = {
+  side: Side;
+  lastCallbackAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  children?: ReactNode;
+};
 
 /** How the connection is doing: the platform's last call, the last error; `children` adds the side's own lines. */
 export function ConnectionState({ side, lastCallbackAt, lastError, lastErrorAt, children }: StateProps) {
@@ -227,10 +299,16 @@ export function ConnectionState({ side, lastCallbackAt, lastError, lastErrorAt, 
       <h3>{t(`${ns}.state`)}</h3>
       <dl className="wechat-state" data-testid={`${side}-state`}>
         <dt>{t(`${ns}.lastCallback`)}</dt>
-        <dd data-testid={`${side}-last-callback`}>{lastCallbackAt === null ? t(`${ns}.never`) : time(lastCallbackAt)}</dd>
+        <dd data-testid={`${side}-last-callback`}>
+          {lastCallbackAt === null ? t(`${ns}.never`) : time(lastCallbackAt)}
+        </dd>
         <dt>{t(`${ns}.lastError`)}</dt>
         <dd data-testid={`${side}-last-error`}>
-          {lastError === null ? t(`${ns}.noError`) : lastErrorAt === null ? lastError : t(`${ns}.errorAt`, { error: lastError, time: time(lastErrorAt) })}
+          {lastError === null
+            ? t(`${ns}.noError`)
+            : lastErrorAt === null
+              ? lastError
+              : t(`${ns}.errorAt`, { error: lastError, time: time(lastErrorAt) })}
         </dd>
         {children}
       </dl>

@@ -40,7 +40,9 @@ describe('the automatic replies screen', () => {
     expect(await screen.findByText('营业时间')).toBeTruthy();
     expect(screen.getByText(/等待同步/)).toBeTruthy();
 
-    m.checkAutoReplyRule.mockResolvedValue([{ path: 'replies.0.type', key: 'auto_reply.image.unsupported', params: [] }]);
+    m.checkAutoReplyRule.mockResolvedValue([
+      { path: 'replies.0.type', key: 'auto_reply.image.unsupported', params: [] },
+    ]);
     await userEvent.click(screen.getByTestId('automation-new'));
     await userEvent.click(screen.getByRole('button', { name: '添加图片' }));
     expect(await screen.findByText('支付宝不支持纯图片消息，请改用图文卡片。')).toBeTruthy();
@@ -67,7 +69,13 @@ describe('the automatic replies screen', () => {
 
   it('tries a message with the rule being edited and shows what it sends', async () => {
     m.tryAutoReply.mockResolvedValue({
-      decision: { rule_id: 'r1', rule_name: '营业时间', trigger: 'keyword', keyword: '营业时间', replies: [{ type: 'text', text: '9 点到 18 点' }] },
+      decision: {
+        rule_id: 'r1',
+        rule_name: '营业时间',
+        trigger: 'keyword',
+        keyword: '营业时间',
+        replies: [{ type: 'text', text: '9 点到 18 点' }],
+      },
       random: false,
     });
     render(<AutomationScreen />);

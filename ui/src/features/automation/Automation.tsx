@@ -120,7 +120,10 @@ export function AutomationScreen() {
     importWechatAutoReplies(accountId).then(
       (imported) => {
         const done = t('automation.import.done', { count: imported.drafts.length });
-        const skipped = imported.skipped.length > 0 ? ` ${t('automation.import.skipped', { list: imported.skipped.join('; ') })}` : '';
+        const skipped =
+          imported.skipped.length > 0
+            ? ` ${t('automation.import.skipped', { list: imported.skipped.join('; ') })}`
+            : '';
         setNotice(done + skipped);
         reload();
       },
@@ -221,7 +224,8 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
   const { t } = useTranslation();
   const id = useId();
   const trigger = draft.trigger;
-  const setReply = (n: number, reply: AutoReplyContent) => edit({ replies: draft.replies.map((r, i) => (i === n ? reply : r)) });
+  const setReply = (n: number, reply: AutoReplyContent) =>
+    edit({ replies: draft.replies.map((r, i) => (i === n ? reply : r)) });
   return (
     <form
       className="auto-editor"
@@ -239,9 +243,18 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
         {t('automation.enabled')}
       </label>
       <label htmlFor={`${id}-priority`}>{t('automation.priority')}</label>
-      <input id={`${id}-priority`} type="number" value={draft.priority} onChange={(e) => edit({ priority: Number(e.target.value) || 0 })} />
+      <input
+        id={`${id}-priority`}
+        type="number"
+        value={draft.priority}
+        onChange={(e) => edit({ priority: Number(e.target.value) || 0 })}
+      />
       <label htmlFor={`${id}-trigger`}>{t('automation.trigger.label')}</label>
-      <select id={`${id}-trigger`} value={trigger.kind} onChange={(e) => edit({ trigger: triggerOf(e.target.value as TriggerKind) })}>
+      <select
+        id={`${id}-trigger`}
+        value={trigger.kind}
+        onChange={(e) => edit({ trigger: triggerOf(e.target.value as TriggerKind) })}
+      >
         {(['keyword', 'follow', 'menu_click', 'default'] as const).map((kind) => (
           <option key={kind} value={kind}>
             {t(`automation.trigger.${kind}`)}
@@ -257,25 +270,47 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
               <input
                 aria-label={t('automation.keyword', { n: n + 1 })}
                 value={keyword.text}
-                onChange={(e) => edit({ trigger: { ...trigger, keywords: trigger.keywords.map((k, i) => (i === n ? { ...k, text: e.target.value } : k)) } })}
+                onChange={(e) =>
+                  edit({
+                    trigger: {
+                      ...trigger,
+                      keywords: trigger.keywords.map((k, i) => (i === n ? { ...k, text: e.target.value } : k)),
+                    },
+                  })
+                }
               />
               <select
                 aria-label={t('automation.trigger.keyword')}
                 value={keyword.mode}
                 onChange={(e) =>
-                  edit({ trigger: { ...trigger, keywords: trigger.keywords.map((k, i) => (i === n ? { ...k, mode: e.target.value as 'exact' | 'contains' } : k)) } })
+                  edit({
+                    trigger: {
+                      ...trigger,
+                      keywords: trigger.keywords.map((k, i) =>
+                        i === n ? { ...k, mode: e.target.value as 'exact' | 'contains' } : k,
+                      ),
+                    },
+                  })
                 }
               >
                 <option value="contains">{t('automation.mode.contains')}</option>
                 <option value="exact">{t('automation.mode.exact')}</option>
               </select>
-              <button type="button" onClick={() => edit({ trigger: { ...trigger, keywords: trigger.keywords.filter((_, i) => i !== n) } })}>
+              <button
+                type="button"
+                onClick={() => edit({ trigger: { ...trigger, keywords: trigger.keywords.filter((_, i) => i !== n) } })}
+              >
                 {t('automation.remove')}
               </button>
               {shown(`trigger.keywords.${n}`)}
             </div>
           ))}
-          <button type="button" onClick={() => edit({ trigger: { ...trigger, keywords: [...trigger.keywords, { text: '', mode: 'contains' }] } })}>
+          <button
+            type="button"
+            onClick={() =>
+              edit({ trigger: { ...trigger, keywords: [...trigger.keywords, { text: '', mode: 'contains' }] } })
+            }
+          >
             {t('automation.addKeyword')}
           </button>
           {shown('trigger.keywords')}
@@ -284,14 +319,24 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
       {trigger.kind === 'follow' ? (
         <>
           <label htmlFor={`${id}-scene`}>{t('automation.scene')}</label>
-          <input id={`${id}-scene`} value={trigger.scene ?? ''} onChange={(e) => edit({ trigger: { kind: 'follow', scene: e.target.value === '' ? null : e.target.value } })} />
+          <input
+            id={`${id}-scene`}
+            value={trigger.scene ?? ''}
+            onChange={(e) =>
+              edit({ trigger: { kind: 'follow', scene: e.target.value === '' ? null : e.target.value } })
+            }
+          />
           {shown('trigger.scene')}
         </>
       ) : null}
       {trigger.kind === 'menu_click' ? (
         <>
           <label htmlFor={`${id}-key`}>{t('automation.clickKey')}</label>
-          <input id={`${id}-key`} value={trigger.key} onChange={(e) => edit({ trigger: { kind: 'menu_click', key: e.target.value } })} />
+          <input
+            id={`${id}-key`}
+            value={trigger.key}
+            onChange={(e) => edit({ trigger: { kind: 'menu_click', key: e.target.value } })}
+          />
           {shown('trigger.key')}
         </>
       ) : null}
@@ -302,7 +347,9 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
             id={`${id}-quiet`}
             type="number"
             value={trigger.quiet_minutes}
-            onChange={(e) => edit({ trigger: { kind: 'default', quiet_minutes: Math.max(0, Number(e.target.value) || 0) } })}
+            onChange={(e) =>
+              edit({ trigger: { kind: 'default', quiet_minutes: Math.max(0, Number(e.target.value) || 0) } })
+            }
           />
           {shown('trigger.quiet_minutes')}
         </>
@@ -314,21 +361,49 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
           <div key={n} className="auto-reply">
             <span className="auto-reply-kind">{t(`automation.kind.${reply.type}`)}</span>
             {reply.type === 'text' ? (
-              <textarea aria-label={t('automation.text')} value={reply.text} onChange={(e) => setReply(n, { type: 'text', text: e.target.value })} />
+              <textarea
+                aria-label={t('automation.text')}
+                value={reply.text}
+                onChange={(e) => setReply(n, { type: 'text', text: e.target.value })}
+              />
             ) : null}
-            {reply.type === 'image' ? <input aria-label={t('automation.imageUrl')} value={reply.url} onChange={(e) => setReply(n, { type: 'image', url: e.target.value })} /> : null}
+            {reply.type === 'image' ? (
+              <input
+                aria-label={t('automation.imageUrl')}
+                value={reply.url}
+                onChange={(e) => setReply(n, { type: 'image', url: e.target.value })}
+              />
+            ) : null}
             {reply.type === 'article' ? (
               <>
-                <input aria-label={t('automation.articleTitle')} value={reply.title} onChange={(e) => setReply(n, { ...reply, title: e.target.value })} />
-                <input aria-label={t('automation.articleDescription')} value={reply.description} onChange={(e) => setReply(n, { ...reply, description: e.target.value })} />
-                <input aria-label={t('automation.articleUrl')} value={reply.url} onChange={(e) => setReply(n, { ...reply, url: e.target.value })} />
-                <input aria-label={t('automation.articleImage')} value={reply.image_url} onChange={(e) => setReply(n, { ...reply, image_url: e.target.value })} />
+                <input
+                  aria-label={t('automation.articleTitle')}
+                  value={reply.title}
+                  onChange={(e) => setReply(n, { ...reply, title: e.target.value })}
+                />
+                <input
+                  aria-label={t('automation.articleDescription')}
+                  value={reply.description}
+                  onChange={(e) => setReply(n, { ...reply, description: e.target.value })}
+                />
+                <input
+                  aria-label={t('automation.articleUrl')}
+                  value={reply.url}
+                  onChange={(e) => setReply(n, { ...reply, url: e.target.value })}
+                />
+                <input
+                  aria-label={t('automation.articleImage')}
+                  value={reply.image_url}
+                  onChange={(e) => setReply(n, { ...reply, image_url: e.target.value })}
+                />
               </>
             ) : null}
             <button type="button" onClick={() => edit({ replies: draft.replies.filter((_, i) => i !== n) })}>
               {t('automation.remove')}
             </button>
-            {['text', 'url', 'type', 'title', 'description', 'image_url'].map((field) => shown(`replies.${n}.${field}`))}
+            {['text', 'url', 'type', 'title', 'description', 'image_url'].map((field) =>
+              shown(`replies.${n}.${field}`),
+            )}
           </div>
         ))}
         <div className="auto-row">
@@ -340,7 +415,11 @@ function RuleEditor({ draft, edit, shown, onSave, onDelete }: EditorProps) {
         </div>
         {shown('replies')}
         <label htmlFor={`${id}-mode`}>{t('automation.replyMode.label')}</label>
-        <select id={`${id}-mode`} value={draft.reply_mode} onChange={(e) => edit({ reply_mode: e.target.value as 'all' | 'random' })}>
+        <select
+          id={`${id}-mode`}
+          value={draft.reply_mode}
+          onChange={(e) => edit({ reply_mode: e.target.value as 'all' | 'random' })}
+        >
           <option value="all">{t('automation.replyMode.all')}</option>
           <option value="random">{t('automation.replyMode.random')}</option>
         </select>
@@ -367,7 +446,11 @@ function TryBox({ accountId, draft }: { accountId: string; draft: AutoReplyRuleD
 
   const run = () => {
     const message: TryMessage =
-      kind === 'text' ? { kind, text: input } : kind === 'menu_click' ? { kind, key: input } : { kind, scene: input === '' ? null : input };
+      kind === 'text'
+        ? { kind, text: input }
+        : kind === 'menu_click'
+          ? { kind, key: input }
+          : { kind, scene: input === '' ? null : input };
     tryAutoReply(accountId, draft, message, t('automation.try.sample')).then(
       (answer) => {
         setOutcome(answer);
@@ -397,7 +480,12 @@ function TryBox({ accountId, draft }: { accountId: string; draft: AutoReplyRuleD
             </option>
           ))}
         </select>
-        <input aria-label={t('automation.try.input')} value={input} onChange={(e) => setInput(e.target.value)} data-testid="automation-try-input" />
+        <input
+          aria-label={t('automation.try.input')}
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          data-testid="automation-try-input"
+        />
         <button type="submit">{t('automation.try.run')}</button>
       </form>
       {error ? <p role="alert">{error}</p> : null}

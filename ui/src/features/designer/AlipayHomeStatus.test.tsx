@@ -12,7 +12,15 @@ vi.mock('../../platform', async (importOriginal) => ({
 }));
 
 function part(overrides: Partial<AlipayPartPublish> & Pick<AlipayPartPublish, 'part'>): AlipayPartPublish {
-  return { version: 3, state: 'published', at: 1_700_000_000_000, code: null, reason: null, message: null, ...overrides };
+  return {
+    version: 3,
+    state: 'published',
+    at: 1_700_000_000_000,
+    code: null,
+    reason: null,
+    message: null,
+    ...overrides,
+  };
 }
 
 const refusedSlots = part({
@@ -40,9 +48,13 @@ describe("the designer's Alipay home page line", () => {
     expect(screen.getByTestId('alipay-part-extension_areas').textContent).toBe('扩展区：已发布');
     expect(screen.getByTestId('alipay-part-advert_carousel').textContent).toContain('已从支付宝移除');
     const slots = screen.getByTestId('alipay-part-marketing_slots');
-    expect(slots.textContent).toContain('营销位：支付宝拒绝了主页的这一部分：有取值不符合其要求。（TOPIC_ITEMS_OUT_OF_LIMIT）');
+    expect(slots.textContent).toContain(
+      '营销位：支付宝拒绝了主页的这一部分：有取值不符合其要求。（TOPIC_ITEMS_OUT_OF_LIMIT）',
+    );
     expect(slots.getAttribute('title'), "Alipay's own words in the tooltip").toContain('营销位内容数量不合法');
-    expect(screen.getAllByRole('button').map((b) => b.getAttribute('data-testid'))).toEqual(['alipay-retry-marketing_slots']);
+    expect(screen.getAllByRole('button').map((b) => b.getAttribute('data-testid'))).toEqual([
+      'alipay-retry-marketing_slots',
+    ]);
     expect(m.alipayHome).toHaveBeenCalledWith('tea');
   });
 
@@ -58,7 +70,9 @@ describe("the designer's Alipay home page line", () => {
   });
 
   it('says why a retry could not be sent, and keeps the Retry', async () => {
-    m.alipayHome.mockResolvedValue([part({ part: 'menu', state: 'failed', reason: 'platform.call.unavailable', message: 'timed out' })]);
+    m.alipayHome.mockResolvedValue([
+      part({ part: 'menu', state: 'failed', reason: 'platform.call.unavailable', message: 'timed out' }),
+    ]);
     m.retryAlipayPart.mockRejectedValue({ code: 'offline', message: 'no server', issues: [] });
     render(<AlipayHomeStatus accountId="tea" version={3} canRetry onImport={null} />);
     expect((await screen.findByTestId('alipay-part-menu')).textContent).toContain('尚未发布到支付宝');
@@ -71,7 +85,10 @@ describe("the designer's Alipay home page line", () => {
     m.alipayHome.mockResolvedValueOnce(home).mockResolvedValue(home.map((p) => ({ ...p, version: 4 })));
     const { unmount } = render(<AlipayHomeStatus accountId="tea" version={4} canRetry={false} onImport={null} />);
     expect(await screen.findByTestId('alipay-home-waiting')).toBeTruthy();
-    expect(screen.queryByTestId('alipay-part-menu'), "the last version's outcome is not shown as this one's").toBeNull();
+    expect(
+      screen.queryByTestId('alipay-part-menu'),
+      "the last version's outcome is not shown as this one's",
+    ).toBeNull();
     await waitFor(() => expect(screen.getByTestId('alipay-part-marketing_slots')).toBeTruthy(), { timeout: 3000 });
     expect(screen.queryByTestId('alipay-retry-marketing_slots')).toBeNull();
     unmount();
@@ -105,11 +122,27 @@ describe("the designer's Alipay home page line", () => {
 
     const live = {
       layout: {
-        modules: [{ id: 'alipay_ext_1', kind: 'extension_area', props: { name: '会员', url: 'https://example.com/a', height: 300 } }],
-        menu: { items: [{ id: 'm1', label: '官网', target: { type: 'action', action: { type: 'url', url: 'https://example.com/' } } }] },
+        modules: [
+          {
+            id: 'alipay_ext_1',
+            kind: 'extension_area',
+            props: { name: '会员', url: 'https://example.com/a', height: 300 },
+          },
+        ],
+        menu: {
+          items: [
+            {
+              id: 'm1',
+              label: '官网',
+              target: { type: 'action', action: { type: 'url', url: 'https://example.com/' } },
+            },
+          ],
+        },
         pages: [],
       },
-      notices: [{ path: 'areas.1.type', key: 'alipay.import.area_not_h5', params: [['type', 'native']] as [string, string][] }],
+      notices: [
+        { path: 'areas.1.type', key: 'alipay.import.area_not_h5', params: [['type', 'native']] as [string, string][] },
+      ],
     };
     m.liveAlipayHome.mockResolvedValue(live);
     const onUse = vi.fn();
@@ -122,7 +155,11 @@ describe("the designer's Alipay home page line", () => {
   });
 
   it('says why the live home page could not be read, and reads again', async () => {
-    m.liveAlipayHome.mockRejectedValueOnce({ code: 'offline', message: 'Alipay did not give the live home page', issues: [] });
+    m.liveAlipayHome.mockRejectedValueOnce({
+      code: 'offline',
+      message: 'Alipay did not give the live home page',
+      issues: [],
+    });
     render(<AlipayImportDialog accountId="tea" onUse={() => undefined} onClose={() => undefined} />);
     expect(await screen.findByTestId('alipay-import-error')).toBeTruthy();
     m.liveAlipayHome.mockResolvedValue({ layout: { modules: [], menu: { items: [] }, pages: [] }, notices: [] });

@@ -130,7 +130,9 @@ export function AlipayHomeStatus({ accountId, version, canRetry, onImport }: Pro
                     onClick={() => retry(outcome.part)}
                     disabled={busy !== null}
                     data-testid={`alipay-retry-${outcome.part}`}
-                    aria-label={t('designer.alipayHome.retryPart', { part: t(`designer.alipayHome.parts.${outcome.part}`) })}
+                    aria-label={t('designer.alipayHome.retryPart', {
+                      part: t(`designer.alipayHome.parts.${outcome.part}`),
+                    })}
                   >
                     {t('designer.alipayHome.retry')}
                   </button>

@@ -11,7 +11,15 @@ import { liveAlipayHome, type AlipayHomeImport } from '../../platform';
  * out), and on "Use" puts them in the draft in place of its menu and home
  * modules (pages stay; Undo brings the draft back).
  */
-export function AlipayImportDialog({ accountId, onUse, onClose }: { accountId: string; onUse: (home: AlipayHomeImport) => void; onClose: () => void }) {
+export function AlipayImportDialog({
+  accountId,
+  onUse,
+  onClose,
+}: {
+  accountId: string;
+  onUse: (home: AlipayHomeImport) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [read, setRead] = useState<AlipayHomeImport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,7 +56,12 @@ export function AlipayImportDialog({ accountId, onUse, onClose }: { accountId: s
     <Dialog labelledBy="dz-alipay-import-title" onClose={onClose} testId="alipay-import-dialog">
       <div className="dialog-header">
         <h2 id="dz-alipay-import-title">{t('designer.alipayHome.importTitle')}</h2>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label={t('designer.dialog.close')}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={onClose}
+          aria-label={t('designer.dialog.close')}
+        >
           ✕
         </button>
       </div>
@@ -66,7 +79,12 @@ export function AlipayImportDialog({ accountId, onUse, onClose }: { accountId: s
         )}
         {read && (
           <div className="dz-import-notices" role="status" data-testid="alipay-import-read">
-            <p>{t('designer.alipayHome.importRead', { items: read.layout.menu.items.length, modules: read.layout.modules.length })}</p>
+            <p>
+              {t('designer.alipayHome.importRead', {
+                items: read.layout.menu.items.length,
+                modules: read.layout.modules.length,
+              })}
+            </p>
             {read.notices.length > 0 && (
               <ul>
                 {read.notices.map((notice, i) => (
@@ -89,7 +107,13 @@ export function AlipayImportDialog({ accountId, onUse, onClose }: { accountId: s
             {t('designer.alipayHome.importAgain')}
           </button>
         ) : (
-          <button type="button" className="btn btn-primary" disabled={busy || read === null} onClick={() => read && onUse(read)} data-testid="alipay-import-use">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy || read === null}
+            onClick={() => read && onUse(read)}
+            data-testid="alipay-import-use"
+          >
             {t('designer.alipayHome.importUse')}
           </button>
         )}

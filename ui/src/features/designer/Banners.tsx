@@ -17,7 +17,18 @@ type Props = {
 };
 
 /** Under the toolbar: Alipay's home page, read-only, a conflict to review, news and failures. */
-export function Banners({ accountId, platform, draft, readOnly, info, notice, onAlipayImport, onReviewConflict, onDismissInfo, onDismissNotice }: Props) {
+export function Banners({
+  accountId,
+  platform,
+  draft,
+  readOnly,
+  info,
+  notice,
+  onAlipayImport,
+  onReviewConflict,
+  onDismissInfo,
+  onDismissNotice,
+}: Props) {
   const { t } = useTranslation();
   const publishState = draft?.publish ?? null;
   return (
@@ -38,7 +49,9 @@ export function Banners({ accountId, platform, draft, readOnly, info, notice, on
       )}
       {draft?.conflict && (
         <div className="dz-banner" role="alert" data-testid="conflict-banner">
-          <span>{t('designer.conflict.banner', { who: draft.conflict.updated_by ?? t('designer.conflict.someone') })}</span>
+          <span>
+            {t('designer.conflict.banner', { who: draft.conflict.updated_by ?? t('designer.conflict.someone') })}
+          </span>
           <button type="button" className="btn btn-small" onClick={onReviewConflict}>
             {t('designer.conflict.review')}
           </button>
@@ -51,10 +64,24 @@ export function Banners({ accountId, platform, draft, readOnly, info, notice, on
 }
 
 /** News (a status) or a failure (an alert), until dismissed. */
-function Notice({ kind, testId, text, onDismiss }: { kind: 'info' | 'failure'; testId: string; text: string; onDismiss: () => void }) {
+function Notice({
+  kind,
+  testId,
+  text,
+  onDismiss,
+}: {
+  kind: 'info' | 'failure';
+  testId: string;
+  text: string;
+  onDismiss: () => void;
+}) {
   const { t } = useTranslation();
   return (
-    <div className={kind === 'info' ? 'notice notice-info dz-notice' : 'notice dz-notice'} role={kind === 'info' ? 'status' : 'alert'} data-testid={testId}>
+    <div
+      className={kind === 'info' ? 'notice notice-info dz-notice' : 'notice dz-notice'}
+      role={kind === 'info' ? 'status' : 'alert'}
+      data-testid={testId}
+    >
       <span>{text}</span>
       <button type="button" className="btn btn-link" onClick={onDismiss}>
         {t('rejected.dismiss')}

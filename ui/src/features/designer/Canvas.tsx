@@ -45,10 +45,16 @@ const toBox = (r: DOMRect, origin: DOMRect, scale: number): Box => ({
   right: (r.right - origin.left) / scale,
 });
 
-const cssEscape = (text: string) => (typeof CSS !== 'undefined' && typeof CSS.escape === 'function' ? CSS.escape(text) : text.replace(/["\\]/g, '\\$&'));
+const cssEscape = (text: string) =>
+  typeof CSS !== 'undefined' && typeof CSS.escape === 'function' ? CSS.escape(text) : text.replace(/["\\]/g, '\\$&');
 
 /** What a tap would do, in words. */
-export function describeAction(t: (key: string, options?: Record<string, unknown>) => string, action: Action, label: string, pageTitle: (id: string) => string | null): string {
+export function describeAction(
+  t: (key: string, options?: Record<string, unknown>) => string,
+  action: Action,
+  label: string,
+  pageTitle: (id: string) => string | null,
+): string {
   switch (action.type) {
     case 'open_url':
       return t('designer.toast.openUrl', { url: action.url });
@@ -82,7 +88,23 @@ export function describeAction(t: (key: string, options?: Record<string, unknown
 
 /** The phone mock: the shared renderer at the device's CSS width, scaled to fit, with selection and drop indicators. */
 export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref) {
-  const { layout, page, onPage, sample, issues, selected, onSelect, indicator, device, view, onView, accountName, onMoveBy, onDuplicate, onRemove } = props;
+  const {
+    layout,
+    page,
+    onPage,
+    sample,
+    issues,
+    selected,
+    onSelect,
+    indicator,
+    device,
+    view,
+    onView,
+    accountName,
+    onMoveBy,
+    onDuplicate,
+    onRemove,
+  } = props;
   const { t } = useTranslation();
   const size = DEVICES[device];
   const stageRef = useRef<HTMLDivElement | null>(null);
@@ -151,27 +173,64 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
         content.querySelectorAll<HTMLElement>('[data-module-id]').forEach((node) => {
           const at = located.get(node.dataset.moduleId ?? '');
           if (!at) return;
-          const entry: CanvasModule = { id: at.module.id, slot: at.slot, index: at.index, box: toBox(node.getBoundingClientRect(), origin, scale), inner: null };
+          const entry: CanvasModule = {
+            id: at.module.id,
+            slot: at.slot,
+            index: at.index,
+            box: toBox(node.getBoundingClientRect(), origin, scale),
+            inner: null,
+          };
           const lists = childLists(at.module);
           if (at.module.props.kind === 'group') {
             const body = node.querySelector<HTMLElement>(':scope > .wk-group > .wk-group-body');
-            if (body) entry.inner = { slot: lists[0]!.slot, box: toBox(body.getBoundingClientRect(), origin, scale), count: lists[0]!.modules.length };
+            if (body)
+              entry.inner = {
+                slot: lists[0]!.slot,
+                box: toBox(body.getBoundingClientRect(), origin, scale),
+                count: lists[0]!.modules.length,
+              };
           } else if (at.module.props.kind === 'tabs') {
-            const buttons = Array.from(node.querySelectorAll<HTMLElement>(':scope > .wk-tabs > .wk-tab-bar > [role="tab"]'));
-            const active = Math.max(0, buttons.findIndex((b) => b.getAttribute('aria-selected') === 'true'));
+            const buttons = Array.from(
+              node.querySelectorAll<HTMLElement>(':scope > .wk-tabs > .wk-tab-bar > [role="tab"]'),
+            );
+            const active = Math.max(
+              0,
+              buttons.findIndex((b) => b.getAttribute('aria-selected') === 'true'),
+            );
             const panel = node.querySelector<HTMLElement>(':scope > .wk-tabs > .wk-tab-panel');
             const list = lists[active];
-            if (panel && list) entry.inner = { slot: list.slot, box: toBox(panel.getBoundingClientRect(), origin, scale), count: list.modules.length };
+            if (panel && list)
+              entry.inner = {
+                slot: list.slot,
+                box: toBox(panel.getBoundingClientRect(), origin, scale),
+                count: list.modules.length,
+              };
             entry.tabButtons = buttons.flatMap((button, i) => {
               const tabList = lists[i];
-              return tabList ? [{ slot: tabList.slot, box: toBox(button.getBoundingClientRect(), origin, scale), count: tabList.modules.length }] : [];
+              return tabList
+                ? [
+                    {
+                      slot: tabList.slot,
+                      box: toBox(button.getBoundingClientRect(), origin, scale),
+                      count: tabList.modules.length,
+                    },
+                  ]
+                : [];
             });
           }
           modules.push(entry);
         });
         const rootSlot: Slot = { parent: null, page };
-        const count = page === null ? layout.modules.length : (layout.pages.find((p) => p.id === page)?.modules.length ?? 0);
-        return { root: { slot: rootSlot, box: { top: 0, left: 0, right: origin.width / scale, bottom: origin.height / scale }, count }, modules };
+        const count =
+          page === null ? layout.modules.length : (layout.pages.find((p) => p.id === page)?.modules.length ?? 0);
+        return {
+          root: {
+            slot: rootSlot,
+            box: { top: 0, left: 0, right: origin.width / scale, bottom: origin.height / scale },
+            count,
+          },
+          modules,
+        };
       },
     }),
     [layout, page, scale, view],
@@ -189,7 +248,16 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
     const node = content.querySelector<HTMLElement>(`[data-module-id="${cssEscape(selected)}"]`);
     const next = node ? toBox(node.getBoundingClientRect(), content.getBoundingClientRect(), scale) : null;
     // The same box (an edit that moved nothing): no second render of the phone.
-    setSelBox((prev) => (prev && next && prev.top === next.top && prev.bottom === next.bottom && prev.left === next.left && prev.right === next.right ? prev : next));
+    setSelBox((prev) =>
+      prev &&
+      next &&
+      prev.top === next.top &&
+      prev.bottom === next.bottom &&
+      prev.left === next.left &&
+      prev.right === next.right
+        ? prev
+        : next,
+    );
   }, [layout, selected, page, view, scale, device]);
 
   const emptyLabel = JSON.stringify(t('designer.canvas.dropHere'));
@@ -211,13 +279,36 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
             </div>
             <div className="dz-titlebar">
               <span className="dz-titlebar-name">{accountName}</span>
-              <button type="button" className="dz-view-switch" onClick={() => onView(view === 'function' ? 'chat' : 'function')} data-testid="view-switch" aria-label={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')} title={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}>
+              <button
+                type="button"
+                className="dz-view-switch"
+                onClick={() => onView(view === 'function' ? 'chat' : 'function')}
+                data-testid="view-switch"
+                aria-label={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
+                title={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
+              >
                 {view === 'function' ? (
-                  <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+                  <svg
+                    viewBox="0 0 24 24"
+                    width="20"
+                    height="20"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.6"
+                    aria-hidden="true"
+                  >
                     <path d="M4 5h16v11H9l-5 4z" />
                   </svg>
                 ) : (
-                  <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="1.6" aria-hidden="true">
+                  <svg
+                    viewBox="0 0 24 24"
+                    width="20"
+                    height="20"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.6"
+                    aria-hidden="true"
+                  >
                     <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z" />
                   </svg>
                 )}
@@ -237,18 +328,59 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
                     onSelect(target instanceof HTMLElement ? (target.dataset.moduleId ?? null) : null);
                   }}
                 >
-                  <FunctionView layout={layout} sample={sample} page={page} onAction={onAction} issues={issues} onBack={onBack} />
+                  <FunctionView
+                    layout={layout}
+                    sample={sample}
+                    page={page}
+                    onAction={onAction}
+                    issues={issues}
+                    onBack={onBack}
+                  />
                   {selBox && (
-                    <div className="dz-selection" style={{ top: selBox.top - 2, left: selBox.left - 2, width: selBox.right - selBox.left + 4, height: selBox.bottom - selBox.top + 4 }} data-testid="selection-box" aria-hidden="true" />
+                    <div
+                      className="dz-selection"
+                      style={{
+                        top: selBox.top - 2,
+                        left: selBox.left - 2,
+                        width: selBox.right - selBox.left + 4,
+                        height: selBox.bottom - selBox.top + 4,
+                      }}
+                      data-testid="selection-box"
+                      aria-hidden="true"
+                    />
                   )}
                   {selBox && selected !== null && (
-                    <SelectionTools id={selected} top={selBox.top + 4} right={size.width - selBox.right + 4} onMoveBy={onMoveBy} onDuplicate={onDuplicate} onRemove={onRemove} />
+                    <SelectionTools
+                      id={selected}
+                      top={selBox.top + 4}
+                      right={size.width - selBox.right + 4}
+                      onMoveBy={onMoveBy}
+                      onDuplicate={onDuplicate}
+                      onRemove={onRemove}
+                    />
                   )}
                   {indicator &&
                     (indicator.kind === 'line' ? (
-                      <div className={`dz-indicator-line${indicator.inside ? ' is-inside' : ''}`} style={{ top: indicator.top - 1, left: indicator.left, width: indicator.right - indicator.left }} data-testid="drop-indicator" />
+                      <div
+                        className={`dz-indicator-line${indicator.inside ? ' is-inside' : ''}`}
+                        style={{
+                          top: indicator.top - 1,
+                          left: indicator.left,
+                          width: indicator.right - indicator.left,
+                        }}
+                        data-testid="drop-indicator"
+                      />
                     ) : (
-                      <div className="dz-indicator-box" style={{ top: indicator.box.top, left: indicator.box.left, width: indicator.box.right - indicator.box.left, height: indicator.box.bottom - indicator.box.top }} data-testid="drop-indicator" />
+                      <div
+                        className="dz-indicator-box"
+                        style={{
+                          top: indicator.box.top,
+                          left: indicator.box.left,
+                          width: indicator.box.right - indicator.box.left,
+                          height: indicator.box.bottom - indicator.box.top,
+                        }}
+                        data-testid="drop-indicator"
+                      />
                     ))}
                 </div>
               ) : (
@@ -268,26 +400,78 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
   );
 });
 
-function SelectionTools({ id, top, right, onMoveBy, onDuplicate, onRemove }: { id: string; top: number; right: number; onMoveBy: (id: string, delta: -1 | 1) => void; onDuplicate: (id: string) => void; onRemove: (id: string) => void }) {
+function SelectionTools({
+  id,
+  top,
+  right,
+  onMoveBy,
+  onDuplicate,
+  onRemove,
+}: {
+  id: string;
+  top: number;
+  right: number;
+  onMoveBy: (id: string, delta: -1 | 1) => void;
+  onDuplicate: (id: string) => void;
+  onRemove: (id: string) => void;
+}) {
   const { t } = useTranslation();
   const { attributes, listeners, setNodeRef } = useDraggable({ id: `canvas:${id}`, data: { type: 'module', id } });
   return (
-    <div className="dz-tools" style={{ top, right }} data-testid="selection-tools" onClickCapture={(e) => e.stopPropagation()}>
-      <button type="button" ref={setNodeRef} className="dz-tool dz-grip" {...attributes} {...listeners} aria-label={t('designer.canvas.drag')} title={t('designer.canvas.drag')} data-testid="drag-handle">
+    <div
+      className="dz-tools"
+      style={{ top, right }}
+      data-testid="selection-tools"
+      onClickCapture={(e) => e.stopPropagation()}
+    >
+      <button
+        type="button"
+        ref={setNodeRef}
+        className="dz-tool dz-grip"
+        {...attributes}
+        {...listeners}
+        aria-label={t('designer.canvas.drag')}
+        title={t('designer.canvas.drag')}
+        data-testid="drag-handle"
+      >
         <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">
           <path d="M4 2h1v1H4zM7 2h1v1H7zM4 5.5h1v1H4zM7 5.5h1v1H7zM4 9h1v1H4zM7 9h1v1H7z" fill="currentColor" />
         </svg>
       </button>
-      <button type="button" className="dz-tool" onClick={() => onMoveBy(id, -1)} aria-label={t('designer.actions.moveUp')} title={t('designer.actions.moveUp')}>
+      <button
+        type="button"
+        className="dz-tool"
+        onClick={() => onMoveBy(id, -1)}
+        aria-label={t('designer.actions.moveUp')}
+        title={t('designer.actions.moveUp')}
+      >
         ↑
       </button>
-      <button type="button" className="dz-tool" onClick={() => onMoveBy(id, 1)} aria-label={t('designer.actions.moveDown')} title={t('designer.actions.moveDown')}>
+      <button
+        type="button"
+        className="dz-tool"
+        onClick={() => onMoveBy(id, 1)}
+        aria-label={t('designer.actions.moveDown')}
+        title={t('designer.actions.moveDown')}
+      >
         ↓
       </button>
-      <button type="button" className="dz-tool" onClick={() => onDuplicate(id)} aria-label={t('designer.actions.duplicate')} title={t('designer.actions.duplicate')}>
+      <button
+        type="button"
+        className="dz-tool"
+        onClick={() => onDuplicate(id)}
+        aria-label={t('designer.actions.duplicate')}
+        title={t('designer.actions.duplicate')}
+      >
         ⧉
       </button>
-      <button type="button" className="dz-tool dz-tool-danger" onClick={() => onRemove(id)} aria-label={t('designer.actions.remove')} title={t('designer.actions.remove')}>
+      <button
+        type="button"
+        className="dz-tool dz-tool-danger"
+        onClick={() => onRemove(id)}
+        aria-label={t('designer.actions.remove')}
+        title={t('designer.actions.remove')}
+      >
         ✕
       </button>
     </div>

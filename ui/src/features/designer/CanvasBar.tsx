@@ -19,7 +19,11 @@ export function CanvasBar({ pages, page, device, view, onPage, onDevice, onView 
     <div className="dz-canvas-bar">
       <label>
         <span className="visually-hidden">{t('designer.canvas.page')}</span>
-        <select value={page ?? ''} onChange={(e) => onPage(e.target.value === '' ? null : e.target.value)} data-testid="page-picker">
+        <select
+          value={page ?? ''}
+          onChange={(e) => onPage(e.target.value === '' ? null : e.target.value)}
+          data-testid="page-picker"
+        >
           <option value="">{t('designer.canvas.home')}</option>
           {pages.map((p) => (
             <option key={p.id} value={p.id}>
@@ -31,7 +35,13 @@ export function CanvasBar({ pages, page, device, view, onPage, onDevice, onView 
       <div className="dz-segmented" role="radiogroup" aria-label={t('designer.canvas.device')}>
         {(Object.keys(DEVICES) as DeviceId[]).map((d) => (
           <label key={d} className={device === d ? 'is-on' : ''}>
-            <input type="radio" name="dz-device" checked={device === d} onChange={() => onDevice(d)} data-testid={`device-${d}`} />
+            <input
+              type="radio"
+              name="dz-device"
+              checked={device === d}
+              onChange={() => onDevice(d)}
+              data-testid={`device-${d}`}
+            />
             {t(`designer.canvas.${d}`, { w: DEVICES[d].width, h: DEVICES[d].height })}
           </label>
         ))}
@@ -39,7 +49,13 @@ export function CanvasBar({ pages, page, device, view, onPage, onDevice, onView 
       <div className="dz-segmented" role="radiogroup" aria-label={t('designer.canvas.view')}>
         {(['function', 'chat'] as const).map((v) => (
           <label key={v} className={view === v ? 'is-on' : ''}>
-            <input type="radio" name="dz-view" checked={view === v} onChange={() => onView(v)} data-testid={`view-${v}`} />
+            <input
+              type="radio"
+              name="dz-view"
+              checked={view === v}
+              onChange={() => onView(v)}
+              data-testid={`view-${v}`}
+            />
             {t(`designer.canvas.${v}`)}
           </label>
         ))}

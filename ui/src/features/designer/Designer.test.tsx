@@ -3,7 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../platform';
 import type { Layout } from '../../shared/model';
-import { accountItem, designerDraft, emitLayoutChanged, EMPTY_LAYOUT, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import {
+  accountItem,
+  designerDraft,
+  emitLayoutChanged,
+  EMPTY_LAYOUT,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../../test/platformMock';
 import { DesignerScreen } from './Designer';
 import { serializeHistory, initialState, reducer } from './state';
 
@@ -19,7 +26,11 @@ const notices: Layout = {
     { id: 'n2', props: { kind: 'notice', text: '', action: null } },
   ],
   pages: [],
-  menu: { items: [{ id: 'bill', label: '账单', target: { kind: 'action', action: { type: 'send_keyword', keyword: '账单' } } }] },
+  menu: {
+    items: [
+      { id: 'bill', label: '账单', target: { kind: 'action', action: { type: 'send_keyword', keyword: '账单' } } },
+    ],
+  },
 };
 
 beforeEach(() => {
@@ -32,7 +43,9 @@ async function renderDesigner(layout: Layout = notices, overrides: Parameters<ty
   m.openLayout.mockResolvedValue(designerDraft(layout, overrides));
   render(<DesignerScreen />);
   await screen.findByTestId('designer');
-  await waitFor(() => expect(screen.getAllByTestId('outline-item').length + (layout.modules.length === 0 ? 1 : 0)).toBeGreaterThan(0));
+  await waitFor(() =>
+    expect(screen.getAllByTestId('outline-item').length + (layout.modules.length === 0 ? 1 : 0)).toBeGreaterThan(0),
+  );
 }
 
 const outlineIds = () => screen.queryAllByTestId('outline-item').map((row) => row.getAttribute('data-module-id'));
@@ -46,7 +59,11 @@ describe('designer', () => {
     expect(outlineIds()).toEqual(['n1', 'n2']);
     const phone = screen.getByTestId('phone');
     expect(within(phone).getByText('第一条')).toBeTruthy();
-    expect(within(phone).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['账单']);
+    expect(
+      within(phone)
+        .getAllByTestId('menu-item')
+        .map((b) => b.textContent),
+    ).toEqual(['账单']);
     expect(screen.getByTestId('menu-editor')).toBeTruthy();
     expect(screen.getAllByTestId('palette-item').length).toBe(4);
   });
@@ -56,7 +73,9 @@ describe('designer', () => {
     await renderDesigner(notices, { issues: [issue] });
     expect(screen.getByTestId('issue-count').textContent).toBe('1 个问题');
     // The phone outlines the module the issue names.
-    expect(screen.getByTestId('phone').querySelector('[data-module-id="n2"]')?.getAttribute('data-issue')).toBe('layout.module.required');
+    expect(screen.getByTestId('phone').querySelector('[data-module-id="n2"]')?.getAttribute('data-issue')).toBe(
+      'layout.module.required',
+    );
 
     await userEvent.click(screen.getAllByTestId('outline-item')[1]!);
     const inspector = screen.getByTestId('inspector');
@@ -186,7 +205,12 @@ describe('designer', () => {
 
   it('replaces the layout from a template after confirming, as one undo step', async () => {
     m.layoutTemplates.mockResolvedValue([
-      { id: 'coffee', name: { zh_cn: '咖啡店', en: 'Coffee shop' }, description: { zh_cn: '点单与会员', en: 'Orders and members' }, layout: { ...EMPTY_LAYOUT, modules: [{ id: 'hello', props: { kind: 'spacer', height: 8 } }] } },
+      {
+        id: 'coffee',
+        name: { zh_cn: '咖啡店', en: 'Coffee shop' },
+        description: { zh_cn: '点单与会员', en: 'Orders and members' },
+        layout: { ...EMPTY_LAYOUT, modules: [{ id: 'hello', props: { kind: 'spacer', height: 8 } }] },
+      },
     ]);
     await renderDesigner();
     await userEvent.click(screen.getByTestId('templates'));
@@ -199,7 +223,18 @@ describe('designer', () => {
   });
 
   it('shows what publishing refused, and the published version', async () => {
-    m.publishLayout.mockRejectedValueOnce(new AppError('invalid', 'invalid', [{ path: 'menu.items', key: 'layout.menu.too_many_items', params: [['max', '3'], ['actual', '4']] }]));
+    m.publishLayout.mockRejectedValueOnce(
+      new AppError('invalid', 'invalid', [
+        {
+          path: 'menu.items',
+          key: 'layout.menu.too_many_items',
+          params: [
+            ['max', '3'],
+            ['actual', '4'],
+          ],
+        },
+      ]),
+    );
     await renderDesigner();
     await userEvent.click(screen.getByTestId('publish'));
     expect((await screen.findByTestId('issues-dialog')).textContent).toContain('此平台主菜单最多 3 个（现有 4 个）');
@@ -219,15 +254,33 @@ describe('designer', () => {
     expect(await screen.findByTestId('import-menu-error')).toBeTruthy();
     expect(screen.getByTestId('undo')).toHaveProperty('disabled', true);
 
-    m.importWechatMenu.mockResolvedValueOnce({ menu: { items: [{ id: 'w1', label: '官网', target: { kind: 'action', action: { type: 'open_url', url: 'https://example.com' } } }] }, notices: [] });
+    m.importWechatMenu.mockResolvedValueOnce({
+      menu: {
+        items: [
+          {
+            id: 'w1',
+            label: '官网',
+            target: { kind: 'action', action: { type: 'open_url', url: 'https://example.com' } },
+          },
+        ],
+      },
+      notices: [],
+    });
     await userEvent.click(screen.getByTestId('import-menu-run'));
     await waitFor(() => expect(screen.queryByTestId('import-menu-dialog')).toBeNull());
-    expect(within(screen.getByTestId('phone')).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['官网']);
+    expect(
+      within(screen.getByTestId('phone'))
+        .getAllByTestId('menu-item')
+        .map((b) => b.textContent),
+    ).toEqual(['官网']);
   });
 
   it('on a conflict shows a banner and both versions, and keeps mine only when asked', async () => {
     const theirs: Layout = { ...notices, modules: [notices.modules[0]!] };
-    await renderDesigner(notices, { sync: 'conflict', conflict: { theirs, their_revision: 5, updated_by: '王芳', updated_at: null } });
+    await renderDesigner(notices, {
+      sync: 'conflict',
+      conflict: { theirs, their_revision: 5, updated_by: '王芳', updated_at: null },
+    });
     expect(screen.getByTestId('conflict-banner').textContent).toContain('王芳');
     const dialog = await screen.findByTestId('conflict-dialog');
     expect(m.resolveLayoutConflict).not.toHaveBeenCalled();
@@ -248,7 +301,10 @@ describe('designer', () => {
 
   it('shows a colleague’s newer layout the core took, and every later save names the revision it was made on', async () => {
     await renderDesigner(notices, { loaded_revision: 3 });
-    const theirs: Layout = { ...notices, modules: [...notices.modules, { id: 'c1', props: { kind: 'notice', text: '同事的公告', action: null } }] };
+    const theirs: Layout = {
+      ...notices,
+      modules: [...notices.modules, { id: 'c1', props: { kind: 'notice', text: '同事的公告', action: null } }],
+    };
     m.openLayout.mockResolvedValue(designerDraft(theirs, { base_revision: 4, loaded_revision: 4, loaded_by: '王芳' }));
     emitLayoutChanged('acc-1');
     await waitFor(() => expect(outlineIds()).toEqual(['n1', 'n2', 'c1']));
@@ -270,7 +326,11 @@ describe('designer', () => {
     fireEvent.keyDown(designer(), { key: 'd', ctrlKey: true });
     const theirs: Layout = { ...notices, modules: [notices.modules[0]!] };
     m.saveLayout.mockImplementation(async (_id: string, layout: Layout) =>
-      designerDraft(layout, { sync: 'conflict', loaded_revision: 4, conflict: { theirs, their_revision: 4, updated_by: '王芳', updated_at: null } }),
+      designerDraft(layout, {
+        sync: 'conflict',
+        loaded_revision: 4,
+        conflict: { theirs, their_revision: 4, updated_by: '王芳', updated_at: null },
+      }),
     );
     m.openLayout.mockResolvedValue(designerDraft(theirs, { base_revision: 4, loaded_revision: 4, loaded_by: '王芳' }));
     emitLayoutChanged('acc-1');
@@ -285,7 +345,9 @@ describe('designer', () => {
     await renderDesigner();
     await userEvent.click(screen.getByTestId('menu-export'));
     const dialog = await screen.findByTestId('export-menu-dialog');
-    await waitFor(() => expect((within(dialog).getByTestId('export-menu-json') as HTMLTextAreaElement).value).toContain('button'));
+    await waitFor(() =>
+      expect((within(dialog).getByTestId('export-menu-json') as HTMLTextAreaElement).value).toContain('button'),
+    );
 
     // Cancelled: nothing written, nothing said.
     await userEvent.click(within(dialog).getByTestId('export-menu-save'));
@@ -295,12 +357,16 @@ describe('designer', () => {
 
     m.pickSavePath.mockResolvedValueOnce('/home/staff/menu-alipay.json');
     await userEvent.click(within(dialog).getByTestId('export-menu-save'));
-    expect((await within(dialog).findByTestId('export-menu-saved')).textContent).toContain('/home/staff/menu-alipay.json');
+    expect((await within(dialog).findByTestId('export-menu-saved')).textContent).toContain(
+      '/home/staff/menu-alipay.json',
+    );
     expect(m.pickSavePath).toHaveBeenLastCalledWith('menu-alipay.json', expect.any(Array));
     expect(m.exportMenuFile).toHaveBeenCalledWith('/home/staff/menu-alipay.json', notices, 'alipay');
 
     m.pickSavePath.mockResolvedValueOnce('/read-only/menu-alipay.json');
-    m.exportMenuFile.mockRejectedValueOnce(new AppError('storage', 'cannot save /read-only/menu-alipay.json: permission denied'));
+    m.exportMenuFile.mockRejectedValueOnce(
+      new AppError('storage', 'cannot save /read-only/menu-alipay.json: permission denied'),
+    );
     await userEvent.click(within(dialog).getByTestId('export-menu-save'));
     expect((await within(dialog).findByTestId('export-menu-error')).textContent).toContain('菜单未能保存');
     expect(within(dialog).queryByTestId('export-menu-saved')).toBeNull();
@@ -319,12 +385,19 @@ describe('designer', () => {
     const title = row.querySelector<HTMLInputElement>('input[data-field="title"]')!;
     await userEvent.clear(title);
     await userEvent.type(title, '积分商城');
-    expect(Array.from((screen.getByTestId('page-picker') as HTMLSelectElement).options, (o) => o.textContent)).toEqual(['首页', '积分商城']);
+    expect(Array.from((screen.getByTestId('page-picker') as HTMLSelectElement).options, (o) => o.textContent)).toEqual([
+      '首页',
+      '积分商城',
+    ]);
 
     // A menu item's "open page" action offers it.
-    const action = screen.getByTestId('menu-editor').querySelector<HTMLSelectElement>('select[data-field$="action.type"]')!;
+    const action = screen
+      .getByTestId('menu-editor')
+      .querySelector<HTMLSelectElement>('select[data-field$="action.type"]')!;
     await userEvent.selectOptions(action, 'open_page');
-    const pagePick = screen.getByTestId('menu-editor').querySelector<HTMLSelectElement>('select[data-field$="page_id"]')!;
+    const pagePick = screen
+      .getByTestId('menu-editor')
+      .querySelector<HTMLSelectElement>('select[data-field$="page_id"]')!;
     expect(Array.from(pagePick.options, (o) => o.textContent)).toContain('积分商城');
 
     await waitFor(() => expect(m.saveLayout).toHaveBeenCalled());
@@ -349,7 +422,9 @@ describe('designer', () => {
     text.focus();
     text.setSelectionRange(1, 1);
     const picker = await within(inspector).findByTestId('field-picker');
-    expect(Array.from((picker as HTMLSelectElement).options, (o) => o.textContent)).toContain('用户姓名 · {{subscriber.name}}');
+    expect(Array.from((picker as HTMLSelectElement).options, (o) => o.textContent)).toContain(
+      '用户姓名 · {{subscriber.name}}',
+    );
     await userEvent.selectOptions(picker, 'subscriber.name');
     expect(text.value).toBe('第{{subscriber.name}}一条');
     // The phone fills it from the sample subscriber.
@@ -365,14 +440,26 @@ describe('designer', () => {
     const grouped: Layout = {
       ...notices,
       modules: [
-        { id: 'g1', props: { kind: 'group', title: '账单', children: [{ id: 'inner', props: { kind: 'notice', text: '里面', action: null } }] } },
+        {
+          id: 'g1',
+          props: {
+            kind: 'group',
+            title: '账单',
+            children: [{ id: 'inner', props: { kind: 'notice', text: '里面', action: null } }],
+          },
+        },
         { id: 'n1', props: { kind: 'notice', text: '外面', action: null } },
       ],
     };
-    const issue = { path: 'modules.0.props.children.0.props.text', key: 'layout.module.required', params: [] as [string, string][] };
+    const issue = {
+      path: 'modules.0.props.children.0.props.text',
+      key: 'layout.module.required',
+      params: [] as [string, string][],
+    };
     await renderDesigner(grouped, { issues: [issue] });
     expect(outlineIds()).toEqual(['g1', 'inner', 'n1']);
-    const groupRow = () => screen.getAllByTestId('outline-item').find((r) => r.getAttribute('data-module-id') === 'g1')!;
+    const groupRow = () =>
+      screen.getAllByTestId('outline-item').find((r) => r.getAttribute('data-module-id') === 'g1')!;
     expect(groupRow().getAttribute('aria-expanded')).toBe('true');
     expect(groupRow().querySelector('.dz-issue-dot')).toBeNull();
 

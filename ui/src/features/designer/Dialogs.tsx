@@ -7,14 +7,35 @@ import { exportMenu, exportMenuFile, pickSavePath, type LayoutTemplate, type Pla
 import type { Issue, Layout } from '../../shared/model';
 
 /** A dialog with a title, a close button and a footer of actions. */
-export function Frame({ id, title, onClose, children, footer, testId, wide }: { id: string; title: string; onClose: () => void; children: ReactNode; footer: ReactNode; testId: string; wide?: boolean }) {
+export function Frame({
+  id,
+  title,
+  onClose,
+  children,
+  footer,
+  testId,
+  wide,
+}: {
+  id: string;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer: ReactNode;
+  testId: string;
+  wide?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Dialog labelledBy={id} onClose={onClose} testId={testId}>
       <div className={wide ? 'dz-dialog-wide' : undefined}>
         <div className="dialog-header">
           <h2 id={id}>{title}</h2>
-          <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label={t('designer.dialog.close')}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={onClose}
+            aria-label={t('designer.dialog.close')}
+          >
             ✕
           </button>
         </div>
@@ -27,11 +48,24 @@ export function Frame({ id, title, onClose, children, footer, testId, wide }: { 
 
 export function templateName(template: LayoutTemplate, language: string): { name: string; description: string } {
   const zh = language.startsWith('zh');
-  return { name: zh ? template.name.zh_cn : template.name.en, description: zh ? template.description.zh_cn : template.description.en };
+  return {
+    name: zh ? template.name.zh_cn : template.name.en,
+    description: zh ? template.description.zh_cn : template.description.en,
+  };
 }
 
 /** Start from an industry template; replacing a layout that has content asks first. */
-export function TemplatesDialog({ templates, hasContent, onPick, onClose }: { templates: LayoutTemplate[]; hasContent: boolean; onPick: (layout: Layout) => void; onClose: () => void }) {
+export function TemplatesDialog({
+  templates,
+  hasContent,
+  onPick,
+  onClose,
+}: {
+  templates: LayoutTemplate[];
+  hasContent: boolean;
+  onPick: (layout: Layout) => void;
+  onClose: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const [chosen, setChosen] = useState<LayoutTemplate | null>(null);
   const pick = (template: LayoutTemplate) => {
@@ -50,7 +84,12 @@ export function TemplatesDialog({ templates, hasContent, onPick, onClose }: { te
             <button type="button" className="btn" onClick={() => setChosen(null)}>
               {t('designer.dialog.cancel')}
             </button>
-            <button type="button" className="btn btn-primary" onClick={() => onPick(structuredClone(chosen.layout))} data-testid="template-confirm">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => onPick(structuredClone(chosen.layout))}
+              data-testid="template-confirm"
+            >
               {t('designer.templates.replace')}
             </button>
           </>
@@ -71,10 +110,20 @@ export function TemplatesDialog({ templates, hasContent, onPick, onClose }: { te
             const { name, description } = templateName(template, i18n.language);
             return (
               <li key={template.id}>
-                <button type="button" className="dz-template" onClick={() => pick(template)} data-testid="template-item">
+                <button
+                  type="button"
+                  className="dz-template"
+                  onClick={() => pick(template)}
+                  data-testid="template-item"
+                >
                   <span className="dz-template-name">{name}</span>
                   <span className="muted">{description}</span>
-                  <span className="dz-template-meta">{t('designer.templates.meta', { modules: template.layout.modules.length, menu: template.layout.menu.items.length })}</span>
+                  <span className="dz-template-meta">
+                    {t('designer.templates.meta', {
+                      modules: template.layout.modules.length,
+                      menu: template.layout.menu.items.length,
+                    })}
+                  </span>
                 </button>
               </li>
             );
@@ -86,7 +135,15 @@ export function TemplatesDialog({ templates, hasContent, onPick, onClose }: { te
 }
 
 /** The menu as WeChat's or Alipay's API takes it: copy it or save it. */
-export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout; platform: PlatformProfile; onClose: () => void }) {
+export function ExportMenuDialog({
+  layout,
+  platform,
+  onClose,
+}: {
+  layout: Layout;
+  platform: PlatformProfile;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [target, setTarget] = useState<PlatformProfile>(platform);
   const [json, setJson] = useState<string | null>(null);
@@ -139,7 +196,11 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
             className="btn btn-primary"
             disabled={json === null}
             onClick={() => {
-              if (json !== null) navigator.clipboard?.writeText(json).then(() => setCopied(true), () => setCopied(false));
+              if (json !== null)
+                navigator.clipboard?.writeText(json).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                );
             }}
           >
             {copied ? t('designer.exportMenu.copied') : t('designer.exportMenu.copy')}
@@ -166,13 +227,30 @@ export function ExportMenuDialog({ layout, platform, onClose }: { layout: Layout
           {t('designer.exportMenu.saved', { path: savedTo })}
         </p>
       )}
-      <textarea className="dz-code" readOnly value={json ?? ''} aria-label={t('designer.exportMenu.json')} data-testid="export-menu-json" rows={14} />
+      <textarea
+        className="dz-code"
+        readOnly
+        value={json ?? ''}
+        aria-label={t('designer.exportMenu.json')}
+        data-testid="export-menu-json"
+        rows={14}
+      />
     </Frame>
   );
 }
 
 /** What publishing refused (or what the draft has): each issue, and a way to the module it names. */
-export function IssuesDialog({ title, issues, onGo, onClose }: { title: string; issues: Issue[]; onGo: (issue: Issue) => void; onClose: () => void }) {
+export function IssuesDialog({
+  title,
+  issues,
+  onGo,
+  onClose,
+}: {
+  title: string;
+  issues: Issue[];
+  onGo: (issue: Issue) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <Frame

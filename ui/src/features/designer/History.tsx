@@ -26,7 +26,17 @@ export function ChangeList({ changes }: { changes: Change[] }) {
 }
 
 /** Published versions: compare one with the draft, roll back to it. */
-export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { accountId: string; draft: Layout; onClose: () => void; onRolledBack: () => void }) {
+export function HistoryDrawer({
+  accountId,
+  draft,
+  onClose,
+  onRolledBack,
+}: {
+  accountId: string;
+  draft: Layout;
+  onClose: () => void;
+  onRolledBack: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const [versions, setVersions] = useState<LayoutVersion[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -55,10 +65,21 @@ export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { acc
     });
   };
   return (
-    <aside className="dz-drawer" role="dialog" aria-modal="false" aria-labelledby="dz-history-title" data-testid="history-drawer">
+    <aside
+      className="dz-drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="dz-history-title"
+      data-testid="history-drawer"
+    >
       <div className="dialog-header">
         <h2 id="dz-history-title">{t('designer.history.title')}</h2>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} aria-label={t('designer.dialog.close')}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={onClose}
+          aria-label={t('designer.dialog.close')}
+        >
           ✕
         </button>
       </div>
@@ -73,10 +94,20 @@ export function HistoryDrawer({ accountId, draft, onClose, onRolledBack }: { acc
         <ul className="dz-versions">
           {versions?.map((v) => (
             <li key={v.version}>
-              <button type="button" className={`dz-version${chosen?.version === v.version ? ' is-on' : ''}`} onClick={() => open(v.version)} data-testid="version-item">
+              <button
+                type="button"
+                className={`dz-version${chosen?.version === v.version ? ' is-on' : ''}`}
+                onClick={() => open(v.version)}
+                data-testid="version-item"
+              >
                 <span className="dz-version-n">{t('designer.history.version', { n: v.version })}</span>
                 {v.live && <span className="badge badge-alipay">{t('designer.history.live')}</span>}
-                <span className="muted">{t('designer.history.by', { name: v.published_by, when: new Date(v.published_at).toLocaleString(i18n.language) })}</span>
+                <span className="muted">
+                  {t('designer.history.by', {
+                    name: v.published_by,
+                    when: new Date(v.published_at).toLocaleString(i18n.language),
+                  })}
+                </span>
               </button>
             </li>
           ))}
@@ -123,7 +154,19 @@ function MiniPhone({ layout, sample, label }: { layout: Layout; sample: SampleSu
 }
 
 /** Someone else saved the draft meanwhile: both side by side, and a choice — nothing is overwritten silently. */
-export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { draft: DesignerDraft; mine: Layout; sample: SampleSubscriber; onResolve: (layout: Layout) => void; onClose: () => void }) {
+export function ConflictDialog({
+  draft,
+  mine,
+  sample,
+  onResolve,
+  onClose,
+}: {
+  draft: DesignerDraft;
+  mine: Layout;
+  sample: SampleSubscriber;
+  onResolve: (layout: Layout) => void;
+  onClose: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const conflict = draft.conflict!;
   const theirs = conflict.theirs;
@@ -153,7 +196,12 @@ export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { dr
         </>
       }
     >
-      <p>{t('designer.conflict.body', { who, when: conflict.updated_at ? new Date(conflict.updated_at).toLocaleString(i18n.language) : '' })}</p>
+      <p>
+        {t('designer.conflict.body', {
+          who,
+          when: conflict.updated_at ? new Date(conflict.updated_at).toLocaleString(i18n.language) : '',
+        })}
+      </p>
       <div className="dz-side-by-side">
         <MiniPhone layout={theirs} sample={sample} label={t('designer.conflict.theirsLabel', { who })} />
         <MiniPhone layout={mine} sample={sample} label={t('designer.conflict.mineLabel')} />
@@ -168,7 +216,12 @@ export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { dr
               {(['theirs', 'mine'] as const).map((side) => (
                 <td key={side}>
                   <label>
-                    <input type="radio" name={`choice-${id}`} checked={(choice[id] ?? 'mine') === side} onChange={() => setChoice((c) => ({ ...c, [id]: side }))} />{' '}
+                    <input
+                      type="radio"
+                      name={`choice-${id}`}
+                      checked={(choice[id] ?? 'mine') === side}
+                      onChange={() => setChoice((c) => ({ ...c, [id]: side }))}
+                    />{' '}
                     {t(`designer.conflict.${side}Short`)}
                   </label>
                 </td>
@@ -180,7 +233,13 @@ export function ConflictDialog({ draft, mine, sample, onResolve, onClose }: { dr
             {(['theirs', 'mine'] as const).map((side) => (
               <td key={side}>
                 <label>
-                  <input type="radio" name="choice-menu" checked={menuFrom === side} onChange={() => setMenuFrom(side)} /> {t(`designer.conflict.${side}Short`)}
+                  <input
+                    type="radio"
+                    name="choice-menu"
+                    checked={menuFrom === side}
+                    onChange={() => setMenuFrom(side)}
+                  />{' '}
+                  {t(`designer.conflict.${side}Short`)}
                 </label>
               </td>
             ))}

@@ -26,7 +26,16 @@ async function importText(text: string) {
 }
 
 // The errors as the core sends them (crates/model/src/layout/platform_menu.rs).
-const notJson = new AppError('invalid', ': layout.import.not_json', [{ path: '', key: 'layout.import.not_json', params: [['line', '3'], ['column', '14']] }]);
+const notJson = new AppError('invalid', ': layout.import.not_json', [
+  {
+    path: '',
+    key: 'layout.import.not_json',
+    params: [
+      ['line', '3'],
+      ['column', '14'],
+    ],
+  },
+]);
 const unsupported = new AppError('invalid', 'button.0.type: layout.import.button.unsupported_type', [
   { path: 'button.0.type', key: 'layout.import.button.unsupported_type', params: [['type', 'pic_weixin']] },
 ]);
@@ -44,7 +53,9 @@ describe('importing a WeChat menu that the core refuses', () => {
     await i18n.changeLanguage('en');
     try {
       m.importWechatMenu.mockRejectedValueOnce(unsupported);
-      expect(await importText('{"button": [{"type": "pic_weixin", "name": "拍照"}]}')).toBe('Wicket cannot bring in buttons of type “pic_weixin”.');
+      expect(await importText('{"button": [{"type": "pic_weixin", "name": "拍照"}]}')).toBe(
+        'Wicket cannot bring in buttons of type “pic_weixin”.',
+      );
     } finally {
       await i18n.changeLanguage('zh-CN');
     }
@@ -52,7 +63,17 @@ describe('importing a WeChat menu that the core refuses', () => {
 
   it('shows a platform length with its unit in the reader’s language', async () => {
     m.importWechatMenu.mockRejectedValueOnce(
-      new AppError('invalid', 'too long', [{ path: 'menu.items.0.label', key: 'layout.menu.label.too_long', params: [['max', '16'], ['actual', '20'], ['unit', 'gbk_bytes']] }]),
+      new AppError('invalid', 'too long', [
+        {
+          path: 'menu.items.0.label',
+          key: 'layout.menu.label.too_long',
+          params: [
+            ['max', '16'],
+            ['actual', '20'],
+            ['unit', 'gbk_bytes'],
+          ],
+        },
+      ]),
     );
     expect(await importText('{"button": []}')).toBe('菜单名称超出平台限制：最多 16 字节（GBK）（现有 20）。');
   });
@@ -121,7 +142,9 @@ describe('choosing the menu’s file', () => {
 });
 
 describe('importing the live menu', () => {
-  const live: Menu = { items: [{ id: 'm1', label: '菜单', target: { kind: 'action', action: { type: 'send_keyword', keyword: 'hi' } } }] };
+  const live: Menu = {
+    items: [{ id: 'm1', label: '菜单', target: { kind: 'action', action: { type: 'send_keyword', keyword: 'hi' } } }],
+  };
 
   it('reads the live menu into the draft when it reads whole', async () => {
     const onImport = vi.fn();

@@ -59,11 +59,22 @@ export function ImportMenuDialog({
             {t('designer.dialog.cancel')}
           </button>
           {read ? (
-            <button type="button" className="btn btn-primary" onClick={() => onImport(read.menu)} data-testid="import-menu-use">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => onImport(read.menu)}
+              data-testid="import-menu-use"
+            >
               {t('designer.importMenu.use')}
             </button>
           ) : (
-            <button type="button" className="btn btn-primary" disabled={busy || text.trim() === ''} onClick={() => run()} data-testid="import-menu-run">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={busy || text.trim() === ''}
+              onClick={() => run()}
+              data-testid="import-menu-run"
+            >
               {t('designer.importMenu.run')}
             </button>
           )}
@@ -73,7 +84,13 @@ export function ImportMenuDialog({
       <p className="muted dz-hint">{t('designer.importMenu.hint')}</p>
       {onLive && (
         <div className="field">
-          <button type="button" className="btn btn-small" disabled={busy} onClick={() => run(onLive)} data-testid="import-menu-live">
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy}
+            onClick={() => run(onLive)}
+            data-testid="import-menu-live"
+          >
             {busy ? t('designer.wechatMenu.liveBusy') : t('designer.wechatMenu.live')}
           </button>
         </div>
@@ -84,10 +101,21 @@ export function ImportMenuDialog({
         </span>
         {/* The webview's own file input speaks its own language ("Choose File"): it stays hidden, driven by a translated button. */}
         <div className="dz-file-picker">
-          <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()} aria-describedby="dz-import-file-name" data-testid="import-menu-choose">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => fileInput.current?.click()}
+            aria-describedby="dz-import-file-name"
+            data-testid="import-menu-choose"
+          >
             {t('designer.importMenu.choose')}
           </button>
-          <span id="dz-import-file-name" className={`dz-file-name${fileName ? '' : ' muted'}`} title={fileName ?? undefined} data-testid="import-menu-file-name">
+          <span
+            id="dz-import-file-name"
+            className={`dz-file-name${fileName ? '' : ' muted'}`}
+            title={fileName ?? undefined}
+            data-testid="import-menu-file-name"
+          >
             {fileName ?? t('designer.importMenu.noFile')}
           </span>
           <input
@@ -110,7 +138,15 @@ export function ImportMenuDialog({
           />
         </div>
       </div>
-      <textarea className="dz-code" value={text} onChange={(e) => edit(e.target.value)} aria-label={t('designer.importMenu.paste')} placeholder={t('designer.importMenu.paste')} rows={12} data-testid="import-menu-text" />
+      <textarea
+        className="dz-code"
+        value={text}
+        onChange={(e) => edit(e.target.value)}
+        aria-label={t('designer.importMenu.paste')}
+        placeholder={t('designer.importMenu.paste')}
+        rows={12}
+        data-testid="import-menu-text"
+      />
       {error && (
         <p className="form-error" role="alert" data-testid="import-menu-error">
           {error}

@@ -1,5 +1,15 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  forwardRef,
+  memo,
+  useCallback,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Issue, Module } from '../../shared/model';
 import type { Indicator, OutlineRow } from './drop';
@@ -11,7 +21,14 @@ export interface OutlineHandle {
   measure: () => { rows: OutlineRow[]; box: { top: number; bottom: number; left: number; right: number } } | null;
 }
 
-type Row = Omit<OutlineRow, 'box'> & { module: Module; label: string; tab?: number; path: string; container: boolean; expanded: boolean };
+type Row = Omit<OutlineRow, 'box'> & {
+  module: Module;
+  label: string;
+  tab?: number;
+  path: string;
+  container: boolean;
+  expanded: boolean;
+};
 
 /** The rows on screen: a collapsed container's children are left out (a drop on it still goes in, first). */
 /** The containers around module `id`, outermost first; null when it is not in `modules`. */
@@ -26,7 +43,14 @@ function containersOf(modules: Module[], id: string): string[] | null {
   return null;
 }
 
-function flatten(modules: Module[], slot: Slot, path: string, depth: number, collapsed: ReadonlySet<string>, out: Row[]): void {
+function flatten(
+  modules: Module[],
+  slot: Slot,
+  path: string,
+  depth: number,
+  collapsed: ReadonlySet<string>,
+  out: Row[],
+): void {
   modules.forEach((module, index) => {
     const here = `${path}.${index}`;
     const lists = childLists(module);
@@ -48,7 +72,20 @@ function flatten(modules: Module[], slot: Slot, path: string, depth: number, col
     if (!expanded) return;
     for (const [tabIndex, list] of lists.entries()) {
       if (module.props.kind === 'tabs') {
-        out.push({ kind: 'tab', id: module.id, slot, index, into: list.slot, depth: depth + 1, module, label: list.label ?? '', tab: tabIndex, path: `${here}.props.tabs.${tabIndex}`, container: false, expanded: true });
+        out.push({
+          kind: 'tab',
+          id: module.id,
+          slot,
+          index,
+          into: list.slot,
+          depth: depth + 1,
+          module,
+          label: list.label ?? '',
+          tab: tabIndex,
+          path: `${here}.props.tabs.${tabIndex}`,
+          container: false,
+          expanded: true,
+        });
         flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 2, collapsed, out);
       } else {
         flatten(list.modules, list.slot, `${here}.${list.suffix}`, depth + 1, collapsed, out);
@@ -70,7 +107,10 @@ type Props = {
 };
 
 /** The layout as a tree: select, drag to move, arrows to walk, Alt+arrows to reorder. */
-export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modules, root, rootPath, selected, issues, indicator, onSelect, onMoveBy, onRemove }, ref) {
+export const Outline = forwardRef<OutlineHandle, Props>(function Outline(
+  { modules, root, rootPath, selected, issues, indicator, onSelect, onMoveBy, onRemove },
+  ref,
+) {
   const { t } = useTranslation();
   const listRef = useRef<HTMLUListElement | null>(null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
@@ -80,7 +120,8 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
   if (selected !== shownSelection) {
     setShownSelection(selected);
     const around = selected === null ? null : containersOf(modules, selected);
-    if (around && around.some((id) => collapsed.has(id))) setCollapsed(new Set([...collapsed].filter((id) => !around.includes(id))));
+    if (around && around.some((id) => collapsed.has(id)))
+      setCollapsed(new Set([...collapsed].filter((id) => !around.includes(id))));
   }
   const toggle = useCallback((id: string) => {
     setCollapsed((prev) => {
@@ -108,10 +149,21 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
           const row = rows[Number(node.dataset.row)];
           if (!row) return;
           const r = node.getBoundingClientRect();
-          measured.push({ kind: row.kind, id: row.id, slot: row.slot, index: row.index, into: row.into, depth: row.depth, box: { top: r.top, bottom: r.bottom, left: r.left, right: r.right } });
+          measured.push({
+            kind: row.kind,
+            id: row.id,
+            slot: row.slot,
+            index: row.index,
+            into: row.into,
+            depth: row.depth,
+            box: { top: r.top, bottom: r.bottom, left: r.left, right: r.right },
+          });
         });
         const box = list.getBoundingClientRect();
-        return { rows: measured, box: { top: box.top, bottom: Math.max(box.bottom, box.top + 40), left: box.left, right: box.right } };
+        return {
+          rows: measured,
+          box: { top: box.top, bottom: Math.max(box.bottom, box.top + 40), left: box.left, right: box.right },
+        };
       },
     }),
     [rows],
@@ -123,7 +175,10 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
       if (row.kind !== 'module') continue;
       // Collapsed, a container counts what it hides too.
       const n = issues.filter(
-        (i) => i.path === row.path || (i.path.startsWith(`${row.path}.`) && (!row.expanded || !/^\.props\.(children|tabs\.\d+\.children)\.\d+/.test(i.path.slice(row.path.length)))),
+        (i) =>
+          i.path === row.path ||
+          (i.path.startsWith(`${row.path}.`) &&
+            (!row.expanded || !/^\.props\.(children|tabs\.\d+\.children)\.\d+/.test(i.path.slice(row.path.length)))),
       ).length;
       if (n > 0) counts.set(row.id, n);
     }
@@ -150,7 +205,10 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
       return;
     }
     // As in every tree: right opens a container, left closes it.
-    if ((event.key === 'ArrowRight' && row.container && !row.expanded) || (event.key === 'ArrowLeft' && row.container && row.expanded)) {
+    if (
+      (event.key === 'ArrowRight' && row.container && !row.expanded) ||
+      (event.key === 'ArrowLeft' && row.container && row.expanded)
+    ) {
       event.preventDefault();
       toggle(row.id);
       return;
@@ -183,10 +241,7 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
       <h2 id="dz-outline-title" className="dz-panel-title">
         {t('designer.outline.title')}
       </h2>
-      <div
-        ref={setNodeRef}
-        className="dz-outline-drop"
-      >
+      <div ref={setNodeRef} className="dz-outline-drop">
         {rows.length === 0 && <p className="muted dz-hint">{t('designer.outline.empty')}</p>}
         <ul ref={listRef} className="dz-outline-list" role="tree" aria-label={t('designer.outline.title')}>
           {rows.map((row, index) => (
@@ -209,17 +264,30 @@ export const Outline = forwardRef<OutlineHandle, Props>(function Outline({ modul
             />
           ))}
         </ul>
-        {indicator && listBox && (
-          indicator.kind === 'line' ? (
-            <div className="dz-indicator-line" style={{ top: toLocal(indicator.top) - 1, left: indicator.left - listBox.left, width: indicator.right - indicator.left }} data-testid="outline-indicator" />
+        {indicator &&
+          listBox &&
+          (indicator.kind === 'line' ? (
+            <div
+              className="dz-indicator-line"
+              style={{
+                top: toLocal(indicator.top) - 1,
+                left: indicator.left - listBox.left,
+                width: indicator.right - indicator.left,
+              }}
+              data-testid="outline-indicator"
+            />
           ) : (
             <div
               className="dz-indicator-box"
-              style={{ top: toLocal(indicator.box.top), left: indicator.box.left - listBox.left, width: indicator.box.right - indicator.box.left, height: indicator.box.bottom - indicator.box.top }}
+              style={{
+                top: toLocal(indicator.box.top),
+                left: indicator.box.left - listBox.left,
+                width: indicator.box.right - indicator.box.left,
+                height: indicator.box.bottom - indicator.box.top,
+              }}
               data-testid="outline-indicator"
             />
-          )
-        )}
+          ))}
       </div>
       <p className="muted dz-hint">{t('designer.outline.keys')}</p>
     </section>

@@ -34,7 +34,12 @@ export function PagesEditor({ pages, issues, shown, onShow, onAdd, onRename, onR
       <IssueList issues={issuesExactly(issues, 'pages')} />
       <ol className="dz-page-list">
         {pages.map((page, index) => (
-          <li key={page.id} className={`dz-page-row${shown === page.id ? ' is-shown' : ''}`} data-testid="page-row" data-page-id={page.id}>
+          <li
+            key={page.id}
+            className={`dz-page-row${shown === page.id ? ' is-shown' : ''}`}
+            data-testid="page-row"
+            data-page-id={page.id}
+          >
             <TextField
               name="page_title"
               value={page.title}
@@ -43,7 +48,13 @@ export function PagesEditor({ pages, issues, shown, onShow, onAdd, onRename, onR
               hint={t('designer.pages.meta', { id: page.id, count: page.modules.length })}
             />
             <div className="dz-page-actions">
-              <button type="button" className="btn btn-small" disabled={shown === page.id} onClick={() => onShow(page.id)} data-testid="page-show">
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={shown === page.id}
+                onClick={() => onShow(page.id)}
+                data-testid="page-show"
+              >
                 {shown === page.id ? t('designer.pages.shown') : t('designer.pages.show')}
               </button>
               {confirming === page.id ? (
@@ -65,7 +76,13 @@ export function PagesEditor({ pages, issues, shown, onShow, onAdd, onRename, onR
                   </button>
                 </>
               ) : (
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirming(page.id)} data-testid="page-remove" aria-label={t('designer.pages.remove', { title: page.title || page.id })}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  onClick={() => setConfirming(page.id)}
+                  data-testid="page-remove"
+                  aria-label={t('designer.pages.remove', { title: page.title || page.id })}
+                >
                   {t('designer.pages.removeShort')}
                 </button>
               )}

@@ -6,7 +6,16 @@ import { groupOf, KIND_ICONS, PALETTE_GROUPS } from './catalog';
 
 export function KindIcon({ kind }: { kind: string }) {
   return (
-    <svg className="dz-kind-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      className="dz-kind-icon"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d={KIND_ICONS[kind] ?? 'M5 5h14v14H5z'} />
     </svg>
   );
@@ -25,10 +34,13 @@ export const Palette = memo(function Palette({ catalog, onAdd }: Props) {
   const groups = useMemo(() => {
     const shown = catalog.filter((entry) => {
       if (needle === '') return true;
-      const text = `${entry.kind} ${t(`designer.kind.${entry.kind}.name`)} ${t(`designer.kind.${entry.kind}.desc`)}`.toLowerCase();
+      const text =
+        `${entry.kind} ${t(`designer.kind.${entry.kind}.name`)} ${t(`designer.kind.${entry.kind}.desc`)}`.toLowerCase();
       return text.includes(needle);
     });
-    return PALETTE_GROUPS.map((group) => ({ group, entries: shown.filter((e) => groupOf(e.kind) === group) })).filter((g) => g.entries.length > 0);
+    return PALETTE_GROUPS.map((group) => ({ group, entries: shown.filter((e) => groupOf(e.kind) === group) })).filter(
+      (g) => g.entries.length > 0,
+    );
   }, [catalog, needle, t]);
 
   return (
@@ -60,9 +72,18 @@ export const Palette = memo(function Palette({ catalog, onAdd }: Props) {
   );
 });
 
-const PaletteItem = memo(function PaletteItem({ entry, onAdd }: { entry: CatalogEntry; onAdd: (entry: CatalogEntry) => void }) {
+const PaletteItem = memo(function PaletteItem({
+  entry,
+  onAdd,
+}: {
+  entry: CatalogEntry;
+  onAdd: (entry: CatalogEntry) => void;
+}) {
   const { t } = useTranslation();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `kind:${entry.kind}`, data: { type: 'kind', entry } });
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
+    id: `kind:${entry.kind}`,
+    data: { type: 'kind', entry },
+  });
   const name = t(`designer.kind.${entry.kind}.name`);
   return (
     <li>

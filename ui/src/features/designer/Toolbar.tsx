@@ -25,7 +25,24 @@ type Props = {
 };
 
 /** The designer's toolbar: account, undo and redo, file actions, save and publish state, publish. */
-export function DesignerToolbar({ accountId, accounts, platform, draft, issues, saving, publishing, readOnly, canUndo, canRedo, actions, onAccount, onUndo, onRedo, onIssues, onPublish }: Props) {
+export function DesignerToolbar({
+  accountId,
+  accounts,
+  platform,
+  draft,
+  issues,
+  saving,
+  publishing,
+  readOnly,
+  canUndo,
+  canRedo,
+  actions,
+  onAccount,
+  onUndo,
+  onRedo,
+  onIssues,
+  onPublish,
+}: Props) {
   const { t } = useTranslation();
   const syncState = draft?.sync ?? 'waiting';
   const publishState = draft?.publish ?? null;
@@ -54,28 +71,64 @@ export function DesignerToolbar({ accountId, accounts, platform, draft, issues, 
       </label>
       <span className={`badge badge-${platform}`}>{t(`platform.${platform}`)}</span>
       <span className="dz-divider" />
-      <button type="button" className="btn btn-ghost btn-small" onClick={onUndo} disabled={readOnly || !canUndo} data-testid="undo" title={t('designer.undoHint')}>
+      <button
+        type="button"
+        className="btn btn-ghost btn-small"
+        onClick={onUndo}
+        disabled={readOnly || !canUndo}
+        data-testid="undo"
+        title={t('designer.undoHint')}
+      >
         {t('designer.undo')}
       </button>
-      <button type="button" className="btn btn-ghost btn-small" onClick={onRedo} disabled={readOnly || !canRedo} data-testid="redo" title={t('designer.redoHint')}>
+      <button
+        type="button"
+        className="btn btn-ghost btn-small"
+        onClick={onRedo}
+        disabled={readOnly || !canRedo}
+        data-testid="redo"
+        title={t('designer.redoHint')}
+      >
         {t('designer.redo')}
       </button>
       <span className="dz-divider" />
       <ToolbarActions actions={actions} />
       <span className="dz-grow" />
-      <span className={`dz-save dz-save-${saving ? 'saving' : syncState}`} data-testid="save-state" role="status" title={saveText}>
+      <span
+        className={`dz-save dz-save-${saving ? 'saving' : syncState}`}
+        data-testid="save-state"
+        role="status"
+        title={saveText}
+      >
         <span className="dz-status-text">{saveText}</span>
       </span>
-      <button type="button" className={`dz-issues-button${issues.length > 0 ? ' has-issues' : ''}`} onClick={onIssues} data-testid="issue-count">
+      <button
+        type="button"
+        className={`dz-issues-button${issues.length > 0 ? ' has-issues' : ''}`}
+        onClick={onIssues}
+        data-testid="issue-count"
+      >
         {issues.length > 0 ? t('designer.issues.count', { count: issues.length }) : t('designer.issues.none')}
       </button>
       {publishState && (
-        <span className={`dz-publish-state dz-publish-${publishState.state}`} data-testid="publish-state" title={publishText}>
+        <span
+          className={`dz-publish-state dz-publish-${publishState.state}`}
+          data-testid="publish-state"
+          title={publishText}
+        >
           {publishText}
         </span>
       )}
-      {platform === 'wechat' && publishState?.state === 'published' && <WechatMenuStatus key={accountId} accountId={accountId} version={publishState.version} canRetry={!readOnly} />}
-      <button type="button" className="btn btn-primary" onClick={onPublish} disabled={readOnly || publishing || draft === null} data-testid="publish">
+      {platform === 'wechat' && publishState?.state === 'published' && (
+        <WechatMenuStatus key={accountId} accountId={accountId} version={publishState.version} canRetry={!readOnly} />
+      )}
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={onPublish}
+        disabled={readOnly || publishing || draft === null}
+        data-testid="publish"
+      >
         {publishing ? t('designer.publish.busy') : t('designer.publish.button')}
       </button>
     </div>

@@ -5,7 +5,12 @@ import { ToolbarActions, type ToolbarAction } from './ToolbarActions';
 
 function actions(over: Partial<Record<string, Partial<ToolbarAction>>> = {}) {
   const make = (id: string, label: string): ToolbarAction => ({ id, label, onClick: vi.fn(), ...over[id] });
-  return [make('templates', '从模板新建'), make('import-file', '导入…'), make('export-file', '导出…'), make('history', '历史版本')];
+  return [
+    make('templates', '从模板新建'),
+    make('import-file', '导入…'),
+    make('export-file', '导出…'),
+    make('history', '历史版本'),
+  ];
 }
 
 describe('the toolbar commands folded into More', () => {

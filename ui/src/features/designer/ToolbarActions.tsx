@@ -57,7 +57,11 @@ export function ToolbarActions({ actions }: { actions: ToolbarAction[] }) {
     if (items.length === 0) return;
     const at = items.findIndex((item) => item === document.activeElement);
     const next =
-      event.key === 'Home' ? 0 : event.key === 'End' ? items.length - 1 : (at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
+      event.key === 'Home'
+        ? 0
+        : event.key === 'End'
+          ? items.length - 1
+          : (at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
     items[next]?.focus();
   };
 
@@ -93,7 +97,14 @@ export function ToolbarActions({ actions }: { actions: ToolbarAction[] }) {
           <span aria-hidden="true"> ▾</span>
         </button>
         {open && (
-          <div ref={menuRef} id={menuId} role="menu" aria-label={t('designer.more')} className="dz-actions-menu" onKeyDown={onMenuKeyDown}>
+          <div
+            ref={menuRef}
+            id={menuId}
+            role="menu"
+            aria-label={t('designer.more')}
+            className="dz-actions-menu"
+            onKeyDown={onMenuKeyDown}
+          >
             {actions.map((action) => (
               <button
                 key={action.id}

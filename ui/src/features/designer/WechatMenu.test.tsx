@@ -20,9 +20,21 @@ const shopMenu: Menu = {
       target: {
         kind: 'submenu',
         items: [
-          { id: 'm1_1', label: '扫码核销', action: { type: 'wechat_event', event: 'scancode_waitmsg', key: 'rselfmenu_0_0' } },
-          { id: 'm1_2', label: '拍照晒单', action: { type: 'wechat_event', event: 'pic_sysphoto', key: 'rselfmenu_1_0' } },
-          { id: 'm1_3', label: '附近门店', action: { type: 'wechat_event', event: 'location_select', key: 'rselfmenu_0_2' } },
+          {
+            id: 'm1_1',
+            label: '扫码核销',
+            action: { type: 'wechat_event', event: 'scancode_waitmsg', key: 'rselfmenu_0_0' },
+          },
+          {
+            id: 'm1_2',
+            label: '拍照晒单',
+            action: { type: 'wechat_event', event: 'pic_sysphoto', key: 'rselfmenu_1_0' },
+          },
+          {
+            id: 'm1_3',
+            label: '附近门店',
+            action: { type: 'wechat_event', event: 'location_select', key: 'rselfmenu_0_2' },
+          },
         ],
       },
     },
@@ -39,12 +51,28 @@ const shopMenu: Menu = {
         ],
       },
     },
-    { id: 'm3', label: '商城', target: { kind: 'action', action: { type: 'mini_program', appid: 'wx1234567890abcdef', pagepath: 'pages/index/index', url: 'https://shop.example.com/' } } },
+    {
+      id: 'm3',
+      label: '商城',
+      target: {
+        kind: 'action',
+        action: {
+          type: 'mini_program',
+          appid: 'wx1234567890abcdef',
+          pagepath: 'pages/index/index',
+          url: 'https://shop.example.com/',
+        },
+      },
+    },
   ],
 };
 
 const empty: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
-const matchrule: Issue = { path: 'matchrule', key: 'layout.import.matchrule.dropped', params: [['rule', '{"tag_id":"2"}']] };
+const matchrule: Issue = {
+  path: 'matchrule',
+  key: 'layout.import.matchrule.dropped',
+  params: [['rule', '{"tag_id":"2"}']],
+};
 const ignored: Issue = { path: 'button.0.key', key: 'layout.import.field.ignored', params: [['field', 'key']] };
 
 beforeEach(async () => {
@@ -77,7 +105,11 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     await renderDesigner(empty);
     await importMenu([matchrule, ignored]);
     const notices = await screen.findByTestId('import-menu-notices');
-    expect(within(notices).getAllByRole('listitem').map((li) => li.getAttribute('data-issue-key'))).toEqual(['layout.import.matchrule.dropped', 'layout.import.field.ignored']);
+    expect(
+      within(notices)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('data-issue-key')),
+    ).toEqual(['layout.import.matchrule.dropped', 'layout.import.field.ignored']);
     expect(notices.textContent).toContain('{"tag_id":"2"}');
     expect(notices.textContent).not.toContain('layout.import');
     // Nothing is used yet: the phone still has no menu.
@@ -88,14 +120,22 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     expect(screen.getByTestId('import-menu-use').textContent).toBe('Use this menu');
     await userEvent.click(screen.getByTestId('import-menu-use'));
     await waitFor(() => expect(screen.queryByTestId('import-menu-dialog')).toBeNull());
-    expect(within(phone()).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['扫码', '资料', '商城']);
+    expect(
+      within(phone())
+        .getAllByTestId('menu-item')
+        .map((b) => b.textContent),
+    ).toEqual(['扫码', '资料', '商城']);
   });
 
   it('takes a menu with nothing left out at once', async () => {
     await renderDesigner(empty);
     await importMenu([]);
     await waitFor(() => expect(screen.queryByTestId('import-menu-dialog')).toBeNull());
-    expect(within(phone()).getAllByTestId('menu-item').map((b) => b.textContent)).toEqual(['扫码', '资料', '商城']);
+    expect(
+      within(phone())
+        .getAllByTestId('menu-item')
+        .map((b) => b.textContent),
+    ).toEqual(['扫码', '资料', '商城']);
   });
 
   it('shows every kind on the phone by its label, and a tap says what WeChat would do', async () => {
@@ -108,10 +148,16 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     const scans = within(phone()).getAllByTestId('submenu-item');
     expect(scans.map((b) => b.textContent)).toEqual(['扫码核销', '拍照晒单', '附近门店']);
     await userEvent.click(scans[0]!);
-    expect((await screen.findByTestId('toast')).textContent).toBe('微信将打开扫一扫并等待公众号回复（key “rselfmenu_0_0”）');
+    expect((await screen.findByTestId('toast')).textContent).toBe(
+      '微信将打开扫一扫并等待公众号回复（key “rselfmenu_0_0”）',
+    );
 
     await userEvent.click(within(phone()).getAllByTestId('menu-item')[1]!);
-    expect(within(phone()).getAllByTestId('submenu-item').map((b) => b.textContent)).toEqual(['会员卡图片', '品牌故事', '本周上新', '门店地址']);
+    expect(
+      within(phone())
+        .getAllByTestId('submenu-item')
+        .map((b) => b.textContent),
+    ).toEqual(['会员卡图片', '品牌故事', '本周上新', '门店地址']);
     await userEvent.click(within(phone()).getAllByTestId('submenu-item')[3]!);
     expect(screen.getByTestId('toast').textContent).toBe('将打开已发布的图文 ARTICLE_2');
 
@@ -132,7 +178,17 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     await userEvent.type(pagepath, 'pages/vip');
     await waitFor(() => expect(m.saveLayout).toHaveBeenCalled());
     const saved = () => m.saveLayout.mock.calls.at(-1)![1] as Layout;
-    await waitFor(() => expect(saved().menu.items[2]!.target).toEqual({ kind: 'action', action: { type: 'mini_program', appid: 'wx1234567890abcdef', pagepath: 'pages/vip', url: 'https://shop.example.com/' } }));
+    await waitFor(() =>
+      expect(saved().menu.items[2]!.target).toEqual({
+        kind: 'action',
+        action: {
+          type: 'mini_program',
+          appid: 'wx1234567890abcdef',
+          pagepath: 'pages/vip',
+          url: 'https://shop.example.com/',
+        },
+      }),
+    );
 
     const event = editor.querySelector<HTMLSelectElement>('select[data-field="items.0.target.items.0.action.event"]')!;
     expect(event.value).toBe('scancode_waitmsg');
@@ -142,19 +198,31 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     await userEvent.type(key, 'SCAN_PRICE');
     await waitFor(() => {
       const target = saved().menu.items[0]!.target;
-      expect(target.kind === 'submenu' && target.items[0]!.action).toEqual({ type: 'wechat_event', event: 'scancode_push', key: 'SCAN_PRICE' });
+      expect(target.kind === 'submenu' && target.items[0]!.action).toEqual({
+        type: 'wechat_event',
+        event: 'scancode_push',
+        key: 'SCAN_PRICE',
+      });
     });
 
     const media = editor.querySelector<HTMLInputElement>('input[data-field="items.1.target.items.0.action.media_id"]')!;
     expect(media.value).toBe('MEDIA_1');
-    const article = editor.querySelector<HTMLInputElement>('input[data-field="items.1.target.items.2.action.article_id"]')!;
+    const article = editor.querySelector<HTMLInputElement>(
+      'input[data-field="items.1.target.items.2.action.article_id"]',
+    )!;
     expect(article.value).toBe('ARTICLE_1');
   });
 
   it('on an Alipay account, the issue the core reports shows inline at the button, and the phone marks it', async () => {
-    const wechatOnly: Issue = { path: 'menu.items.2.target.action', key: 'layout.rule.wechat_only', params: [['type', 'miniprogram']] };
+    const wechatOnly: Issue = {
+      path: 'menu.items.2.target.action',
+      key: 'layout.rule.wechat_only',
+      params: [['type', 'miniprogram']],
+    };
     m.listAccounts.mockResolvedValue([accountItem({ platform: 'alipay' })]);
-    m.openLayout.mockResolvedValue(designerDraft({ ...empty, menu: shopMenu }, { platform: 'alipay', issues: [wechatOnly] }));
+    m.openLayout.mockResolvedValue(
+      designerDraft({ ...empty, menu: shopMenu }, { platform: 'alipay', issues: [wechatOnly] }),
+    );
     render(<DesignerScreen />);
     const editor = await screen.findByTestId('menu-editor');
     await waitFor(() => expect(screen.queryAllByTestId('menu-item-editor')).toHaveLength(3));
@@ -162,7 +230,9 @@ describe('a WeChat menu with WeChat’s own buttons', () => {
     expect(type.value).toBe('mini_program');
     expect(Array.from(type.options).map((o) => o.value)).not.toContain('wechat_event');
     const picker = type.closest('[data-testid="action-picker"]')!;
-    const inline = within(picker as HTMLElement).getAllByTestId('field-issue').at(-1)!;
+    const inline = within(picker as HTMLElement)
+      .getAllByTestId('field-issue')
+      .at(-1)!;
     expect(inline.textContent).not.toContain('layout.rule');
     expect(inline.querySelector('[data-issue-key]')?.getAttribute('data-issue-key')).toBe('layout.rule.wechat_only');
     expect(within(phone()).getAllByTestId('menu-item')[2]!.getAttribute('data-issue')).toBe('layout.rule.wechat_only');

@@ -11,10 +11,23 @@ vi.mock('../../platform', async (importOriginal) => ({
 }));
 
 function outcome(overrides: Partial<WechatMenuPublish> = {}): WechatMenuPublish {
-  return { version: 3, state: 'published', at: 1_700_000_000_000, errcode: null, reason: null, message: null, ...overrides };
+  return {
+    version: 3,
+    state: 'published',
+    at: 1_700_000_000_000,
+    errcode: null,
+    reason: null,
+    message: null,
+    ...overrides,
+  };
 }
 
-const refused = outcome({ state: 'refused', errcode: 40016, reason: 'wechat.menu.too_many_buttons', message: 'invalid button size' });
+const refused = outcome({
+  state: 'refused',
+  errcode: 40016,
+  reason: 'wechat.menu.too_many_buttons',
+  message: 'invalid button size',
+});
 
 beforeEach(() => resetPlatformMocks());
 
@@ -41,7 +54,9 @@ describe("the designer's WeChat menu line", () => {
   });
 
   it('says why a retry could not be sent', async () => {
-    m.wechatMenu.mockResolvedValue(outcome({ state: 'failed', reason: 'platform.call.unavailable', message: 'timed out' }));
+    m.wechatMenu.mockResolvedValue(
+      outcome({ state: 'failed', reason: 'platform.call.unavailable', message: 'timed out' }),
+    );
     m.retryWechatMenu.mockRejectedValue({ code: 'offline', message: 'no server', issues: [] });
     render(<WechatMenuStatus accountId="noodles" version={3} canRetry />);
     await userEvent.click(await screen.findByTestId('wechat-menu-retry'));

@@ -10,7 +10,15 @@ import { retryWechatMenu, wechatMenu, type WechatMenuPublish } from '../../platf
  * failure to reach it, with a Retry that sends the live menu again. Nothing
  * while the outcome is unknown (no connection, offline, another version).
  */
-export function WechatMenuStatus({ accountId, version, canRetry }: { accountId: string; version: number; canRetry: boolean }) {
+export function WechatMenuStatus({
+  accountId,
+  version,
+  canRetry,
+}: {
+  accountId: string;
+  version: number;
+  canRetry: boolean;
+}) {
   const { t } = useTranslation();
   const [outcome, setOutcome] = useState<WechatMenuPublish | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,7 +57,12 @@ export function WechatMenuStatus({ accountId, version, canRetry }: { accountId: 
         ? t('designer.wechatMenu.refused', { reason, errcode: outcome.errcode ?? '' })
         : t('designer.wechatMenu.failed', { reason });
   return (
-    <span className={`dz-publish-state dz-wechat-menu dz-wechat-menu-${outcome.state}`} data-testid="wechat-menu-state" role="status" title={outcome.message ?? text}>
+    <span
+      className={`dz-publish-state dz-wechat-menu dz-wechat-menu-${outcome.state}`}
+      data-testid="wechat-menu-state"
+      role="status"
+      title={outcome.message ?? text}
+    >
       <span className="dz-status-text">{busy ? t('designer.wechatMenu.retrying') : text}</span>
       {outcome.state !== 'published' && canRetry && (
         <button type="button" className="btn btn-small" onClick={retry} disabled={busy} data-testid="wechat-menu-retry">

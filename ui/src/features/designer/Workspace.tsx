@@ -2,7 +2,17 @@ import { DndContext, DragOverlay } from '@dnd-kit/core';
 import { useCallback, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asAppError, describeError } from '../../kit/errors';
-import { exportLayoutFile, importLayoutFile, pickOpenPath, pickSavePath, publishLayout, type AccountListItem, type CatalogEntry, type LayoutTemplate, type TemplateField } from '../../platform';
+import {
+  exportLayoutFile,
+  importLayoutFile,
+  pickOpenPath,
+  pickSavePath,
+  publishLayout,
+  type AccountListItem,
+  type CatalogEntry,
+  type LayoutTemplate,
+  type TemplateField,
+} from '../../platform';
 import type { Issue, Layout, Menu, ModuleKind } from '../../shared/model';
 import { Banners } from './Banners';
 import { Canvas, type CanvasHandle, type DeviceId, type PhoneView } from './Canvas';
@@ -77,7 +87,11 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
   useLayoutEffect(() => {
     insertPlaceRef.current = insertPlace;
   }, [insertPlace]);
-  const addKind = useCallback((entry: CatalogEntry) => dispatch({ type: 'insert', modules: [moduleOfKind(entry.kind, entry.sample)], at: insertPlaceRef.current() }), []);
+  const addKind = useCallback(
+    (entry: CatalogEntry) =>
+      dispatch({ type: 'insert', modules: [moduleOfKind(entry.kind, entry.sample)], at: insertPlaceRef.current() }),
+    [],
+  );
   const select = useCallback((id: string | null) => dispatch({ type: 'select', id }), []);
   const moveBy = useCallback((id: string, delta: -1 | 1) => dispatch({ type: 'move_by', id, delta }), []);
   const duplicate = useCallback((id: string) => dispatch({ type: 'duplicate', id }), []);
@@ -89,13 +103,19 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
     },
     [state.selected],
   );
-  const onMenu = useCallback((menu: Menu, field: string) => dispatch({ type: 'set_menu', menu, field, now: Date.now() }), []);
+  const onMenu = useCallback(
+    (menu: Menu, field: string) => dispatch({ type: 'set_menu', menu, field, now: Date.now() }),
+    [],
+  );
   const addPage = () => {
     const id = freshPageId(layout);
     dispatch({ type: 'add_page', id, title: t('designer.pages.newTitle', { n: layout.pages.length + 1 }) });
     setPage(id);
   };
-  const renamePage = useCallback((id: string, title: string) => dispatch({ type: 'rename_page', id, title, now: Date.now() }), []);
+  const renamePage = useCallback(
+    (id: string, title: string) => dispatch({ type: 'rename_page', id, title, now: Date.now() }),
+    [],
+  );
   const removePage = useCallback((id: string) => dispatch({ type: 'remove_page', id }), []);
 
   const onKeyDown = designerKeyHandler({
@@ -106,7 +126,13 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
     dispatch,
     onCopied: () => setNotice(null),
   });
-  const drag = useDragDrop({ layout, root: { slot: rootSlot, count: rootModules.length }, canvasRef, outlineRef, dispatch });
+  const drag = useDragDrop({
+    layout,
+    root: { slot: rootSlot, count: rootModules.length },
+    canvasRef,
+    outlineRef,
+    dispatch,
+  });
   const dndAccessibility = useDesignerDndAccessibility(saves.current);
 
   // Publish, files, templates, conflicts.
@@ -145,7 +171,9 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
   };
 
   const exportFile = () => {
-    pickSavePath(`${account.account.name || 'layout'}.wicket-layout.json`, [{ name: t('designer.file.filter'), extensions: ['json'] }])
+    pickSavePath(`${account.account.name || 'layout'}.wicket-layout.json`, [
+      { name: t('designer.file.filter'), extensions: ['json'] },
+    ])
       .then((path) => (path === null ? null : exportLayoutFile(path, layout)))
       .then(
         (done) => {
@@ -191,10 +219,20 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
         canUndo={state.past.length > 0}
         canRedo={state.future.length > 0}
         actions={[
-          { id: 'templates', label: t('designer.templates.open'), onClick: () => setDialog('templates'), disabled: readOnly },
+          {
+            id: 'templates',
+            label: t('designer.templates.open'),
+            onClick: () => setDialog('templates'),
+            disabled: readOnly,
+          },
           { id: 'import-file', label: t('designer.file.import'), onClick: importFile, disabled: readOnly },
           { id: 'export-file', label: t('designer.file.export'), onClick: exportFile },
-          { id: 'history', label: t('designer.history.open'), onClick: () => setHistoryOpen((o) => !o), expanded: historyOpen },
+          {
+            id: 'history',
+            label: t('designer.history.open'),
+            onClick: () => setHistoryOpen((o) => !o),
+            expanded: historyOpen,
+          },
         ]}
         onAccount={onAccount}
         onUndo={() => dispatch({ type: 'undo' })}
@@ -215,14 +253,38 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
         onDismissNotice={() => setNotice(null)}
       />
 
-      <DndContext sensors={drag.sensors} accessibility={dndAccessibility} collisionDetection={drag.collision} {...drag.handlers}>
+      <DndContext
+        sensors={drag.sensors}
+        accessibility={dndAccessibility}
+        collisionDetection={drag.collision}
+        {...drag.handlers}
+      >
         <div className="dz-columns">
           <div className="dz-left">
             <Palette catalog={catalog} onAdd={addKind} />
-            <Outline ref={outlineRef} modules={rootModules} root={rootSlot} rootPath={rootPath} selected={state.selected} issues={issues} indicator={drag.outlineIndicator} onSelect={select} onMoveBy={moveBy} onRemove={remove} />
+            <Outline
+              ref={outlineRef}
+              modules={rootModules}
+              root={rootSlot}
+              rootPath={rootPath}
+              selected={state.selected}
+              issues={issues}
+              indicator={drag.outlineIndicator}
+              onSelect={select}
+              onMoveBy={moveBy}
+              onRemove={remove}
+            />
           </div>
           <div className="dz-center">
-            <CanvasBar pages={layout.pages} page={page} device={device} view={view} onPage={setPage} onDevice={setDevice} onView={setView} />
+            <CanvasBar
+              pages={layout.pages}
+              page={page}
+              device={device}
+              view={view}
+              onPage={setPage}
+              onDevice={setDevice}
+              onView={setView}
+            />
             <Canvas
               ref={canvasRef}
               layout={layout}
@@ -244,10 +306,37 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
           </div>
           <div className="dz-right">
             {selected ? (
-              <Inspector key={selected.module.id} module={selected.module} path={selected.path} issues={issues} pages={layout.pages} templateFields={fields} onChange={onProps} onEndTyping={endTyping} />
+              <Inspector
+                key={selected.module.id}
+                module={selected.module}
+                path={selected.path}
+                issues={issues}
+                pages={layout.pages}
+                templateFields={fields}
+                onChange={onProps}
+                onEndTyping={endTyping}
+              />
             ) : (
-              <MenuEditor menu={layout.menu} platform={platform} issues={issues} pages={layout.pages} onChange={onMenu} onEndTyping={endTyping} onExport={() => setDialog('exportMenu')} onImport={() => setDialog('importMenu')}>
-                <PagesEditor pages={layout.pages} issues={issues} shown={page} onShow={setPage} onAdd={addPage} onRename={renamePage} onRemove={removePage} onEndTyping={endTyping} />
+              <MenuEditor
+                menu={layout.menu}
+                platform={platform}
+                issues={issues}
+                pages={layout.pages}
+                onChange={onMenu}
+                onEndTyping={endTyping}
+                onExport={() => setDialog('exportMenu')}
+                onImport={() => setDialog('importMenu')}
+              >
+                <PagesEditor
+                  pages={layout.pages}
+                  issues={issues}
+                  shown={page}
+                  onShow={setPage}
+                  onAdd={addPage}
+                  onRename={renamePage}
+                  onRemove={removePage}
+                  onEndTyping={endTyping}
+                />
                 <SampleEditor sample={sample} onChange={saves.setSample} />
               </MenuEditor>
             )}

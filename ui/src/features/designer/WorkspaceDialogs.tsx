@@ -8,7 +8,8 @@ import { ConflictDialog, HistoryDrawer } from './History';
 import { ImportMenuDialog } from './ImportMenuDialog';
 import type { DesignerAction } from './state';
 
-export type DialogName = 'templates' | 'exportMenu' | 'importMenu' | 'alipayImport' | 'conflict' | 'issues' | 'publishIssues' | null;
+export type DialogName =
+  'templates' | 'exportMenu' | 'importMenu' | 'alipayImport' | 'conflict' | 'issues' | 'publishIssues' | null;
 
 type Props = {
   dialog: DialogName;
@@ -36,7 +37,14 @@ export function WorkspaceDialogs(props: Props) {
   const { t } = useTranslation();
   return (
     <>
-      {props.historyOpen && <HistoryDrawer accountId={accountId} draft={layout} onClose={props.onCloseHistory} onRolledBack={props.onRolledBack} />}
+      {props.historyOpen && (
+        <HistoryDrawer
+          accountId={accountId}
+          draft={layout}
+          onClose={props.onCloseHistory}
+          onRolledBack={props.onRolledBack}
+        />
+      )}
       {dialog === 'templates' && (
         <TemplatesDialog
           templates={props.templates}
@@ -72,9 +80,31 @@ export function WorkspaceDialogs(props: Props) {
           onClose={onClose}
         />
       )}
-      {dialog === 'conflict' && draft?.conflict && <ConflictDialog draft={draft} mine={layout} sample={props.sample} onResolve={props.onResolve} onClose={onClose} />}
-      {dialog === 'issues' && <IssuesDialog title={t('designer.issues.title')} issues={props.issues} onGo={props.onGoToIssue} onClose={onClose} />}
-      {dialog === 'publishIssues' && <IssuesDialog title={t('designer.publish.refused')} issues={props.publishIssues} onGo={props.onGoToIssue} onClose={onClose} />}
+      {dialog === 'conflict' && draft?.conflict && (
+        <ConflictDialog
+          draft={draft}
+          mine={layout}
+          sample={props.sample}
+          onResolve={props.onResolve}
+          onClose={onClose}
+        />
+      )}
+      {dialog === 'issues' && (
+        <IssuesDialog
+          title={t('designer.issues.title')}
+          issues={props.issues}
+          onGo={props.onGoToIssue}
+          onClose={onClose}
+        />
+      )}
+      {dialog === 'publishIssues' && (
+        <IssuesDialog
+          title={t('designer.publish.refused')}
+          issues={props.publishIssues}
+          onGo={props.onGoToIssue}
+          onClose={onClose}
+        />
+      )}
     </>
   );
 }

@@ -19,7 +19,17 @@ export function pasteModules(): Module[] | null {
     const stored = localStorage.getItem(CLIPBOARD_KEY);
     if (stored) {
       const value = JSON.parse(stored) as unknown;
-      if (Array.isArray(value) && value.every((m) => m && typeof m === 'object' && typeof (m as Module).id === 'string' && typeof (m as Module).props === 'object')) return value as Module[];
+      if (
+        Array.isArray(value) &&
+        value.every(
+          (m) =>
+            m &&
+            typeof m === 'object' &&
+            typeof (m as Module).id === 'string' &&
+            typeof (m as Module).props === 'object',
+        )
+      )
+        return value as Module[];
     }
   } catch {
     // Not ours or unreadable: fall back to the in-memory copy.

@@ -11,7 +11,11 @@ describe('diffLayouts', () => {
     let s = initialState(before);
     s = reducer(s, { type: 'remove', id: 'coupon' });
     s = reducer(s, { type: 'set_props', id: 'notice', props: { kind: 'notice', text: 'new', action: null } });
-    s = reducer(s, { type: 'insert', modules: [{ id: 'extra', props: { kind: 'spacer', height: 8 } }], at: { slot: HOME, index: 0 } });
+    s = reducer(s, {
+      type: 'insert',
+      modules: [{ id: 'extra', props: { kind: 'spacer', height: 8 } }],
+      at: { slot: HOME, index: 0 },
+    });
     s = reducer(s, { type: 'move', id: 'member_notice', to: { slot: HOME, index: 0 } });
     const menu = structuredClone(s.layout.menu);
     menu.items[0]!.label = '我的账单';
@@ -48,7 +52,12 @@ describe('mergeLayouts', () => {
 
     const merged = mergeLayouts(mine, theirs, (id) => (id === 'b' || id === 't' ? 'theirs' : 'mine'), 'mine');
     expect(merged.modules.map((m) => m.id)).toEqual(['a', 't', 'b', 'm']);
-    expect(merged.modules.map((m) => (m.props as { text?: string }).text)).toEqual(['mine a', undefined, 'their b', undefined]);
+    expect(merged.modules.map((m) => (m.props as { text?: string }).text)).toEqual([
+      'mine a',
+      undefined,
+      'their b',
+      undefined,
+    ]);
     expect(mergeLayouts(mine, theirs, () => 'theirs', 'theirs').modules).toEqual(theirs.modules);
     expect(mergeLayouts(mine, theirs, () => 'mine', 'mine')).toEqual(mine);
   });

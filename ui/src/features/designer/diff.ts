@@ -12,7 +12,8 @@ export type Change =
 function ownProps(module: Module): unknown {
   const props = module.props;
   if (props.kind === 'group') return { ...props, children: props.children.length };
-  if (props.kind === 'tabs') return { ...props, tabs: props.tabs.map((tab) => ({ label: tab.label, children: tab.children.length })) };
+  if (props.kind === 'tabs')
+    return { ...props, tabs: props.tabs.map((tab) => ({ label: tab.label, children: tab.children.length })) };
   return props;
 }
 
@@ -27,9 +28,15 @@ function index(layout: Layout): Map<string, Located> {
 function menuItems(menu: Menu): Map<string, { label: string; value: unknown; parent: string | null; index: number }> {
   const map = new Map<string, { label: string; value: unknown; parent: string | null; index: number }>();
   menu.items.forEach((item, i) => {
-    const own = item.target.kind === 'submenu' ? { ...item, target: { kind: 'submenu', items: item.target.items.map((s) => s.id) } } : item;
+    const own =
+      item.target.kind === 'submenu'
+        ? { ...item, target: { kind: 'submenu', items: item.target.items.map((s) => s.id) } }
+        : item;
     map.set(item.id, { label: item.label, value: own, parent: null, index: i });
-    if (item.target.kind === 'submenu') item.target.items.forEach((sub, j) => map.set(sub.id, { label: sub.label, value: sub, parent: item.id, index: j }));
+    if (item.target.kind === 'submenu')
+      item.target.items.forEach((sub, j) =>
+        map.set(sub.id, { label: sub.label, value: sub, parent: item.id, index: j }),
+      );
   });
   return map;
 }
@@ -43,20 +50,26 @@ export function diffLayouts(before: Layout, after: Layout): Change[] {
     const old = a.get(id);
     const kind = at.module.props.kind;
     if (!old) changes.push({ what: 'module', change: 'added', id, kind });
-    else if (!deepEqual(ownProps(old.module), ownProps(at.module))) changes.push({ what: 'module', change: 'changed', id, kind });
-    else if (!sameSlot(old.slot, at.slot) || old.index !== at.index) changes.push({ what: 'module', change: 'moved', id, kind });
+    else if (!deepEqual(ownProps(old.module), ownProps(at.module)))
+      changes.push({ what: 'module', change: 'changed', id, kind });
+    else if (!sameSlot(old.slot, at.slot) || old.index !== at.index)
+      changes.push({ what: 'module', change: 'moved', id, kind });
   }
-  for (const [id, at] of a) if (!b.has(id)) changes.push({ what: 'module', change: 'removed', id, kind: at.module.props.kind });
+  for (const [id, at] of a)
+    if (!b.has(id)) changes.push({ what: 'module', change: 'removed', id, kind: at.module.props.kind });
 
   const ma = menuItems(before.menu);
   const mb = menuItems(after.menu);
   for (const [id, item] of mb) {
     const old = ma.get(id);
     if (!old) changes.push({ what: 'menu', change: 'added', id, label: item.label });
-    else if (!deepEqual(old.value, item.value)) changes.push({ what: 'menu', change: 'changed', id, label: item.label });
-    else if (old.parent !== item.parent || old.index !== item.index) changes.push({ what: 'menu', change: 'moved', id, label: item.label });
+    else if (!deepEqual(old.value, item.value))
+      changes.push({ what: 'menu', change: 'changed', id, label: item.label });
+    else if (old.parent !== item.parent || old.index !== item.index)
+      changes.push({ what: 'menu', change: 'moved', id, label: item.label });
   }
-  for (const [id, item] of ma) if (!mb.has(id)) changes.push({ what: 'menu', change: 'removed', id, label: item.label });
+  for (const [id, item] of ma)
+    if (!mb.has(id)) changes.push({ what: 'menu', change: 'removed', id, label: item.label });
 
   const pagesOnly = (layout: Layout) => layout.pages.map((p) => ({ id: p.id, title: p.title, n: p.modules.length }));
   if (!deepEqual(pagesOnly(before), pagesOnly(after))) changes.push({ what: 'pages', change: 'changed' });

@@ -12,7 +12,18 @@ const menu: Menu = {
 };
 
 function renderMenu() {
-  render(<MenuEditor menu={menu} platform="wechat" issues={[]} pages={[]} onChange={vi.fn()} onEndTyping={vi.fn()} onExport={vi.fn()} onImport={vi.fn()} />);
+  render(
+    <MenuEditor
+      menu={menu}
+      platform="wechat"
+      issues={[]}
+      pages={[]}
+      onChange={vi.fn()}
+      onEndTyping={vi.fn()}
+      onExport={vi.fn()}
+      onImport={vi.fn()}
+    />,
+  );
   // dnd-kit's hidden instructions, which each drag handle's aria-describedby names.
   const handle = screen.getAllByRole('button').find((b) => b.getAttribute('aria-roledescription') !== null)!;
   const described = document.getElementById(handle.getAttribute('aria-describedby') ?? '');

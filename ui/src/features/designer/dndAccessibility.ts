@@ -23,7 +23,9 @@ export function useDndAccessibility(name: (id: UniqueIdentifier) => string | nul
             ? t('designer.dnd.over', { item: item(active.id), target: item(over.id) })
             : t('designer.dnd.outside', { item: item(active.id) }),
       onDragEnd: ({ active, over }) =>
-        over ? t('designer.dnd.end', { item: item(active.id), target: item(over.id) }) : t('designer.dnd.dropped', { item: item(active.id) }),
+        over
+          ? t('designer.dnd.end', { item: item(active.id), target: item(over.id) })
+          : t('designer.dnd.dropped', { item: item(active.id) }),
       onDragCancel: ({ active }) => t('designer.dnd.cancel', { item: item(active.id) }),
     };
     const screenReaderInstructions: ScreenReaderInstructions = { draggable: t('designer.dnd.instructions') };

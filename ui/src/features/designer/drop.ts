@@ -28,7 +28,8 @@ export interface CanvasGeometry {
   modules: CanvasModule[];
 }
 
-export type Indicator = { kind: 'line'; top: number; left: number; right: number; inside: boolean } | { kind: 'box'; box: Box };
+export type Indicator =
+  { kind: 'line'; top: number; left: number; right: number; inside: boolean } | { kind: 'box'; box: Box };
 
 export interface Drop {
   target: Target;
@@ -61,7 +62,8 @@ export function canvasDrop(geometry: CanvasGeometry, x: number, y: number, exclu
   for (const m of geometry.modules) if (!excluded.has(m.id) && within(m.box, x, y)) hit = m;
 
   // Nothing under the point: somewhere in the root list.
-  if (hit === null) return inList(geometry.root.slot, geometry.root.box, siblings(geometry.root.slot), y, excluded, false);
+  if (hit === null)
+    return inList(geometry.root.slot, geometry.root.box, siblings(geometry.root.slot), y, excluded, false);
 
   for (const tab of hit.tabButtons ?? []) {
     if (within(tab.box, x, y) && !excluded.has(hit.id)) {
@@ -79,11 +81,21 @@ export function canvasDrop(geometry: CanvasGeometry, x: number, y: number, exclu
   const index = before ? hit.index : hit.index + 1;
   const list = siblings(hit.slot);
   const top = lineBetween(list, index, hit.box);
-  return { target: { slot: hit.slot, index }, indicator: { kind: 'line', top, left: hit.box.left, right: hit.box.right, inside: false } };
+  return {
+    target: { slot: hit.slot, index },
+    indicator: { kind: 'line', top, left: hit.box.left, right: hit.box.right, inside: false },
+  };
 }
 
 /** A drop among the modules of one list, by where the point is against their middles. */
-function inList(slot: Slot, box: Box, list: CanvasModule[], y: number, excluded: ReadonlySet<string>, inside: boolean): Drop {
+function inList(
+  slot: Slot,
+  box: Box,
+  list: CanvasModule[],
+  y: number,
+  excluded: ReadonlySet<string>,
+  inside: boolean,
+): Drop {
   let index = 0;
   for (const m of list) {
     if ((m.box.top + m.box.bottom) / 2 < y) index = m.index + 1;
@@ -123,9 +135,18 @@ export interface OutlineRow {
  * the bottom half is after it, or, for a group or a tab, into it (first).
  * Below the last row: the end of the root list.
  */
-export function outlineDrop(rows: OutlineRow[], root: { slot: Slot; count: number; box: Box }, y: number, excluded: ReadonlySet<string>, indent = 16): Drop | null {
+export function outlineDrop(
+  rows: OutlineRow[],
+  root: { slot: Slot; count: number; box: Box },
+  y: number,
+  excluded: ReadonlySet<string>,
+  indent = 16,
+): Drop | null {
   if (rows.length === 0) {
-    return { target: { slot: root.slot, index: 0 }, indicator: { kind: 'line', top: root.box.top + 2, left: root.box.left, right: root.box.right, inside: false } };
+    return {
+      target: { slot: root.slot, index: 0 },
+      indicator: { kind: 'line', top: root.box.top + 2, left: root.box.left, right: root.box.right, inside: false },
+    };
   }
   const row = rows.find((r) => y >= r.box.top && y < r.box.bottom);
   if (!row) {
@@ -146,7 +167,10 @@ export function outlineDrop(rows: OutlineRow[], root: { slot: Slot; count: numbe
   if (upper || row.into === null) {
     if (excluded.has(row.id) && !upper) return null;
     const index = upper ? row.index : row.index + 1;
-    return { target: { slot: row.slot, index }, indicator: { kind: 'line', top: upper ? row.box.top : row.box.bottom, left, right: row.box.right, inside: false } };
+    return {
+      target: { slot: row.slot, index },
+      indicator: { kind: 'line', top: upper ? row.box.top : row.box.bottom, left, right: row.box.right, inside: false },
+    };
   }
   if (excluded.has(row.id)) return null;
   return { target: { slot: row.into, index: 0 }, indicator: { kind: 'box', box: { ...row.box, left } } };

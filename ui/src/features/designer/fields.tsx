@@ -7,7 +7,29 @@ import { hasIcon } from '../../renderer/icons';
 import type { TemplateField } from '../../platform';
 import type { Action, Issue, LayoutImage, Page, WechatEvent } from '../../shared/model';
 
-export const ICONS = ['card', 'pay', 'bill', 'points', 'installment', 'chat', 'checkin', 'flight', 'ticket', 'order', 'delivery', 'coupon', 'store', 'shop', 'search', 'phone', 'map', 'gift', 'user', 'home', 'notice'].filter(hasIcon);
+export const ICONS = [
+  'card',
+  'pay',
+  'bill',
+  'points',
+  'installment',
+  'chat',
+  'checkin',
+  'flight',
+  'ticket',
+  'order',
+  'delivery',
+  'coupon',
+  'store',
+  'shop',
+  'search',
+  'phone',
+  'map',
+  'gift',
+  'user',
+  'home',
+  'notice',
+].filter(hasIcon);
 
 /** The issues exactly at a path. */
 export function issuesExactly(issues: readonly Issue[], path: string): Issue[] {
@@ -56,7 +78,23 @@ export function FieldLabel({ name }: { name: string }) {
   return <>{t(`designer.field.${name}`, { defaultValue: name })}</>;
 }
 
-export function TextField({ name, value, ctx, onEdit, multiline, nullable, hint }: { name: string; value: string | null; ctx: FieldContext; onEdit: OnEdit; multiline?: boolean; nullable?: boolean; hint?: ReactNode }) {
+export function TextField({
+  name,
+  value,
+  ctx,
+  onEdit,
+  multiline,
+  nullable,
+  hint,
+}: {
+  name: string;
+  value: string | null;
+  ctx: FieldContext;
+  onEdit: OnEdit;
+  multiline?: boolean;
+  nullable?: boolean;
+  hint?: ReactNode;
+}) {
   const id = useId();
   const input = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const own = issuesExactly(ctx.issues, ctx.issuePath);
@@ -67,7 +105,8 @@ export function TextField({ name, value, ctx, onEdit, multiline, nullable, hint 
     'aria-invalid': own.length > 0 ? true : undefined,
     'data-field': ctx.field,
     onBlur: ctx.onEndTyping,
-    onChange: (e: { target: { value: string } }) => onEdit(nullable && e.target.value === '' ? null : e.target.value, ctx.field),
+    onChange: (e: { target: { value: string } }) =>
+      onEdit(nullable && e.target.value === '' ? null : e.target.value, ctx.field),
   };
   return (
     <div className="field dz-field">
@@ -77,22 +116,22 @@ export function TextField({ name, value, ctx, onEdit, multiline, nullable, hint 
         </label>
         {ctx.templateFields && ctx.templateFields.length > 0 && (
           <FieldPicker
-          fields={ctx.templateFields}
-          onPick={(name) => {
-            // At the cursor (or over the selection), as one step; the cursor
-            // lands after it so typing goes on.
-            const text = value ?? '';
-            const element = input.current;
-            const start = element?.selectionStart ?? text.length;
-            const end = element?.selectionEnd ?? text.length;
-            const inserted = `{{${name}}}`;
-            onEdit(text.slice(0, start) + inserted + text.slice(end), ctx.field);
-            ctx.onEndTyping();
-            requestAnimationFrame(() => {
-              element?.focus();
-              element?.setSelectionRange(start + inserted.length, start + inserted.length);
-            });
-          }}
+            fields={ctx.templateFields}
+            onPick={(name) => {
+              // At the cursor (or over the selection), as one step; the cursor
+              // lands after it so typing goes on.
+              const text = value ?? '';
+              const element = input.current;
+              const start = element?.selectionStart ?? text.length;
+              const end = element?.selectionEnd ?? text.length;
+              const inserted = `{{${name}}}`;
+              onEdit(text.slice(0, start) + inserted + text.slice(end), ctx.field);
+              ctx.onEndTyping();
+              requestAnimationFrame(() => {
+                element?.focus();
+                element?.setSelectionRange(start + inserted.length, start + inserted.length);
+              });
+            }}
           />
         )}
       </div>
@@ -108,7 +147,13 @@ function FieldPicker({ fields, onPick }: { fields: readonly TemplateField[]; onP
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
   return (
-    <select className="dz-field-picker" value="" aria-label={t('designer.fieldPicker.label')} data-testid="field-picker" onChange={(e) => e.target.value && onPick(e.target.value)}>
+    <select
+      className="dz-field-picker"
+      value=""
+      aria-label={t('designer.fieldPicker.label')}
+      data-testid="field-picker"
+      onChange={(e) => e.target.value && onPick(e.target.value)}
+    >
       <option value="">{t('designer.fieldPicker.placeholder')}</option>
       {fields.map((field) => (
         <option key={field.name} value={field.name}>
@@ -119,7 +164,19 @@ function FieldPicker({ fields, onPick }: { fields: readonly TemplateField[]; onP
   );
 }
 
-export function NumberField({ name, value, ctx, onEdit, nullable }: { name: string; value: number | null; ctx: FieldContext; onEdit: OnEdit; nullable?: boolean }) {
+export function NumberField({
+  name,
+  value,
+  ctx,
+  onEdit,
+  nullable,
+}: {
+  name: string;
+  value: number | null;
+  ctx: FieldContext;
+  onEdit: OnEdit;
+  nullable?: boolean;
+}) {
   const id = useId();
   const own = issuesExactly(ctx.issues, ctx.issuePath);
   return (
@@ -145,12 +202,28 @@ export function NumberField({ name, value, ctx, onEdit, nullable }: { name: stri
   );
 }
 
-export function SwitchField({ name, value, ctx, onEdit }: { name: string; value: boolean; ctx: FieldContext; onEdit: OnEdit }) {
+export function SwitchField({
+  name,
+  value,
+  ctx,
+  onEdit,
+}: {
+  name: string;
+  value: boolean;
+  ctx: FieldContext;
+  onEdit: OnEdit;
+}) {
   const own = issuesExactly(ctx.issues, ctx.issuePath);
   return (
     <div className="field dz-field dz-switch-field">
       <label className="dz-switch">
-        <input type="checkbox" role="switch" checked={value} data-field={ctx.field} onChange={(e) => onEdit(e.target.checked, ctx.field)} />
+        <input
+          type="checkbox"
+          role="switch"
+          checked={value}
+          data-field={ctx.field}
+          onChange={(e) => onEdit(e.target.checked, ctx.field)}
+        />
         <span className="dz-switch-track" aria-hidden="true" />
         <span>
           <FieldLabel name={name} />
@@ -171,7 +244,13 @@ export function IconField({ value, ctx, onEdit }: { value: string; ctx: FieldCon
       <label htmlFor={id}>
         <FieldLabel name="icon" />
       </label>
-      <select id={id} value={value} data-field={ctx.field} aria-invalid={own.length > 0 ? true : undefined} onChange={(e) => onEdit(e.target.value, ctx.field)}>
+      <select
+        id={id}
+        value={value}
+        data-field={ctx.field}
+        aria-invalid={own.length > 0 ? true : undefined}
+        onChange={(e) => onEdit(e.target.value, ctx.field)}
+      >
         {value === '' && <option value="">{t('designer.field.none')}</option>}
         {options.map((icon) => (
           <option key={icon} value={icon}>
@@ -184,9 +263,25 @@ export function IconField({ value, ctx, onEdit }: { value: string; ctx: FieldCon
   );
 }
 
-export function ImageField({ name, value, ctx, onEdit, nullable }: { name: string; value: LayoutImage | null; ctx: FieldContext; onEdit: OnEdit; nullable?: boolean }) {
+export function ImageField({
+  name,
+  value,
+  ctx,
+  onEdit,
+  nullable,
+}: {
+  name: string;
+  value: LayoutImage | null;
+  ctx: FieldContext;
+  onEdit: OnEdit;
+  nullable?: boolean;
+}) {
   const { t } = useTranslation();
-  const at = (sub: string): FieldContext => ({ ...ctx, issuePath: `${ctx.issuePath}.${sub}`, field: `${ctx.field}.${sub}` });
+  const at = (sub: string): FieldContext => ({
+    ...ctx,
+    issuePath: `${ctx.issuePath}.${sub}`,
+    field: `${ctx.field}.${sub}`,
+  });
   const own = issuesExactly(ctx.issues, ctx.issuePath);
   return (
     <fieldset className="dz-fieldset">
@@ -194,15 +289,29 @@ export function ImageField({ name, value, ctx, onEdit, nullable }: { name: strin
         <FieldLabel name={name} />
       </legend>
       {value === null ? (
-        <button type="button" className="btn btn-small" onClick={() => onEdit({ url: 'https://', width: 0, height: 0 }, ctx.field)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => onEdit({ url: 'https://', width: 0, height: 0 }, ctx.field)}
+        >
           {t('designer.field.addImage')}
         </button>
       ) : (
         <>
           <TextField name="url" value={value.url} ctx={at('url')} onEdit={onEdit} />
           <div className="field-row">
-            <NumberField name="width" value={value.width} ctx={at('width')} onEdit={(v, f) => onEdit(Math.max(0, Math.round(v as number)), f)} />
-            <NumberField name="height" value={value.height} ctx={at('height')} onEdit={(v, f) => onEdit(Math.max(0, Math.round(v as number)), f)} />
+            <NumberField
+              name="width"
+              value={value.width}
+              ctx={at('width')}
+              onEdit={(v, f) => onEdit(Math.max(0, Math.round(v as number)), f)}
+            />
+            <NumberField
+              name="height"
+              value={value.height}
+              ctx={at('height')}
+              onEdit={(v, f) => onEdit(Math.max(0, Math.round(v as number)), f)}
+            />
           </div>
           {nullable && (
             <button type="button" className="btn btn-link" onClick={() => onEdit(null, ctx.field)}>
@@ -216,13 +325,36 @@ export function ImageField({ name, value, ctx, onEdit, nullable }: { name: strin
   );
 }
 
-export const ACTION_TYPES: readonly Action['type'][] = ['open_url', 'send_keyword', 'call', 'map', 'pay', 'open_conversation', 'open_page'];
+export const ACTION_TYPES: readonly Action['type'][] = [
+  'open_url',
+  'send_keyword',
+  'call',
+  'map',
+  'pay',
+  'open_conversation',
+  'open_page',
+];
 
 /** WeChat's own menu buttons (its event buttons, mini programs, materials, articles): only its menu has them. */
-export const WECHAT_MENU_ACTION_TYPES: readonly Action['type'][] = [...ACTION_TYPES, 'wechat_event', 'mini_program', 'send_media', 'open_media', 'send_article', 'open_article'];
+export const WECHAT_MENU_ACTION_TYPES: readonly Action['type'][] = [
+  ...ACTION_TYPES,
+  'wechat_event',
+  'mini_program',
+  'send_media',
+  'open_media',
+  'send_article',
+  'open_article',
+];
 
 /** WeChat's event buttons, in the order its documentation lists them. */
-export const WECHAT_EVENTS: readonly WechatEvent[] = ['scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select'];
+export const WECHAT_EVENTS: readonly WechatEvent[] = [
+  'scancode_push',
+  'scancode_waitmsg',
+  'pic_sysphoto',
+  'pic_photo_or_album',
+  'pic_weixin',
+  'location_select',
+];
 
 function defaultAction(type: Action['type'], pages: readonly Page[]): Action {
   switch (type) {
@@ -259,7 +391,21 @@ const TEMPLATED_ACTION_FIELDS = new Set(['url', 'amount_template', 'description'
  * What a tap does: a type and its parameters. `nullable`: "nothing" is a choice.
  * `types`: the choices (the menu of a WeChat account has more); the current one is always shown.
  */
-export function ActionField({ name, value, ctx, onEdit, nullable, types = ACTION_TYPES }: { name: string; value: Action | null; ctx: FieldContext; onEdit: OnEdit; nullable: boolean; types?: readonly Action['type'][] }) {
+export function ActionField({
+  name,
+  value,
+  ctx,
+  onEdit,
+  nullable,
+  types = ACTION_TYPES,
+}: {
+  name: string;
+  value: Action | null;
+  ctx: FieldContext;
+  onEdit: OnEdit;
+  nullable: boolean;
+  types?: readonly Action['type'][];
+}) {
   const { t } = useTranslation();
   const id = useId();
   const choices = value && !types.includes(value.type) ? [...types, value.type] : types;
@@ -300,8 +446,18 @@ export function ActionField({ name, value, ctx, onEdit, nullable, types = ACTION
           ))}
         </select>
       </div>
-      {value?.type === 'open_url' && <TextField name="url" value={value.url} ctx={at('url')} onEdit={onEdit} hint={t('designer.action.urlHint', { field: '{{subscriber.id}}' })} />}
-      {value?.type === 'send_keyword' && <TextField name="keyword" value={value.keyword} ctx={at('keyword')} onEdit={onEdit} />}
+      {value?.type === 'open_url' && (
+        <TextField
+          name="url"
+          value={value.url}
+          ctx={at('url')}
+          onEdit={onEdit}
+          hint={t('designer.action.urlHint', { field: '{{subscriber.id}}' })}
+        />
+      )}
+      {value?.type === 'send_keyword' && (
+        <TextField name="keyword" value={value.keyword} ctx={at('keyword')} onEdit={onEdit} />
+      )}
       {value?.type === 'call' && <TextField name="phone" value={value.phone} ctx={at('phone')} onEdit={onEdit} />}
       {value?.type === 'map' && (
         <>
@@ -324,7 +480,12 @@ export function ActionField({ name, value, ctx, onEdit, nullable, types = ACTION
             <label htmlFor={`${id}-event`}>
               <FieldLabel name="event" />
             </label>
-            <select id={`${id}-event`} value={value.event} data-field={`${ctx.field}.event`} onChange={(e) => onEdit(e.target.value, `${ctx.field}.event`)}>
+            <select
+              id={`${id}-event`}
+              value={value.event}
+              data-field={`${ctx.field}.event`}
+              onChange={(e) => onEdit(e.target.value, `${ctx.field}.event`)}
+            >
               {WECHAT_EVENTS.map((event) => (
                 <option key={event} value={event}>
                   {t(`designer.action.event.${event}`)}
@@ -339,18 +500,35 @@ export function ActionField({ name, value, ctx, onEdit, nullable, types = ACTION
         <>
           <TextField name="appid" value={value.appid} ctx={at('appid')} onEdit={onEdit} />
           <TextField name="pagepath" value={value.pagepath} ctx={at('pagepath')} onEdit={onEdit} />
-          <TextField name="url" value={value.url} ctx={at('url')} onEdit={onEdit} hint={t('designer.action.miniProgramUrlHint')} />
+          <TextField
+            name="url"
+            value={value.url}
+            ctx={at('url')}
+            onEdit={onEdit}
+            hint={t('designer.action.miniProgramUrlHint')}
+          />
         </>
       )}
-      {(value?.type === 'send_media' || value?.type === 'open_media') && <TextField name="media_id" value={value.media_id} ctx={at('media_id')} onEdit={onEdit} />}
-      {(value?.type === 'send_article' || value?.type === 'open_article') && <TextField name="article_id" value={value.article_id} ctx={at('article_id')} onEdit={onEdit} />}
+      {(value?.type === 'send_media' || value?.type === 'open_media') && (
+        <TextField name="media_id" value={value.media_id} ctx={at('media_id')} onEdit={onEdit} />
+      )}
+      {(value?.type === 'send_article' || value?.type === 'open_article') && (
+        <TextField name="article_id" value={value.article_id} ctx={at('article_id')} onEdit={onEdit} />
+      )}
       {value?.type === 'open_page' && (
         <div className="field dz-field">
           <label htmlFor={`${id}-page`}>
             <FieldLabel name="page_id" />
           </label>
-          <select id={`${id}-page`} value={value.page_id} data-field={`${ctx.field}.page_id`} onChange={(e) => onEdit(e.target.value, `${ctx.field}.page_id`)}>
-            {!ctx.pages.some((p) => p.id === value.page_id) && <option value={value.page_id}>{value.page_id || t('designer.field.none')}</option>}
+          <select
+            id={`${id}-page`}
+            value={value.page_id}
+            data-field={`${ctx.field}.page_id`}
+            onChange={(e) => onEdit(e.target.value, `${ctx.field}.page_id`)}
+          >
+            {!ctx.pages.some((p) => p.id === value.page_id) && (
+              <option value={value.page_id}>{value.page_id || t('designer.field.none')}</option>
+            )}
             {ctx.pages.map((page) => (
               <option key={page.id} value={page.id}>
                 {page.title || page.id}
@@ -394,20 +572,41 @@ export function ListField<T>({
       <IssueList issues={own} />
       <ol className="dz-list-items">
         {items.map((item, index) => {
-          const itemCtx: FieldContext = { ...ctx, issuePath: `${ctx.issuePath}.${index}`, field: `${ctx.field}.${index}` };
+          const itemCtx: FieldContext = {
+            ...ctx,
+            issuePath: `${ctx.issuePath}.${index}`,
+            field: `${ctx.field}.${index}`,
+          };
           const itemIssues = issuesUnder(ctx.issues, itemCtx.issuePath).length;
           return (
             <li key={index} className={`dz-list-item${itemIssues > 0 ? ' has-issue' : ''}`}>
               <div className="dz-list-head">
                 <span className="dz-list-title">{itemLabel(item, index)}</span>
                 <span className="dz-list-tools">
-                  <button type="button" className="btn btn-ghost btn-small" disabled={index === 0} onClick={() => replace(move(items, index, index - 1))} aria-label={t('designer.list.up', { n: index + 1 })}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    disabled={index === 0}
+                    onClick={() => replace(move(items, index, index - 1))}
+                    aria-label={t('designer.list.up', { n: index + 1 })}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="btn btn-ghost btn-small" disabled={index === items.length - 1} onClick={() => replace(move(items, index, index + 1))} aria-label={t('designer.list.down', { n: index + 1 })}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    disabled={index === items.length - 1}
+                    onClick={() => replace(move(items, index, index + 1))}
+                    aria-label={t('designer.list.down', { n: index + 1 })}
+                  >
                     ↓
                   </button>
-                  <button type="button" className="btn btn-ghost btn-small" onClick={() => replace(items.filter((_, i) => i !== index))} aria-label={t('designer.list.remove', { n: index + 1 })}>
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    onClick={() => replace(items.filter((_, i) => i !== index))}
+                    aria-label={t('designer.list.remove', { n: index + 1 })}
+                  >
                     ✕
                   </button>
                 </span>
@@ -417,7 +616,12 @@ export function ListField<T>({
           );
         })}
       </ol>
-      <button type="button" className="btn btn-small" onClick={() => replace([...items, newItem()])} data-testid="list-add">
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => replace([...items, newItem()])}
+        data-testid="list-add"
+      >
         {t('designer.list.add')}
       </button>
     </fieldset>

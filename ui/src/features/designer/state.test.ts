@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { everyKindLayout } from '../../renderer/fixtures';
 import type { Layout, Module, ModuleKind } from '../../shared/model';
-import { COALESCE_MS, HISTORY_LIMIT, freshPageId, initialState, parseHistory, placeAfter, reducer, serializeHistory, type DesignerAction, type DesignerState } from './state';
+import {
+  COALESCE_MS,
+  HISTORY_LIMIT,
+  freshPageId,
+  initialState,
+  parseHistory,
+  placeAfter,
+  reducer,
+  serializeHistory,
+  type DesignerAction,
+  type DesignerState,
+} from './state';
 import { allIds, locate, HOME } from './tree';
 
 const notice = (id: string, text = id): Module => ({ id, props: { kind: 'notice', text, action: null } });
@@ -75,8 +86,12 @@ describe('insert and move', () => {
   it('refuses to drop a container into itself or its own descendant', () => {
     const nested = layoutOf(group('outer', [group('inner', [notice('leaf')])]), notice('b'));
     const start = initialState(nested);
-    expect(run(start, { type: 'move', id: 'outer', to: { slot: { parent: 'outer', tab: null }, index: 0 } })).toBe(start);
-    expect(run(start, { type: 'move', id: 'outer', to: { slot: { parent: 'inner', tab: null }, index: 1 } })).toBe(start);
+    expect(run(start, { type: 'move', id: 'outer', to: { slot: { parent: 'outer', tab: null }, index: 0 } })).toBe(
+      start,
+    );
+    expect(run(start, { type: 'move', id: 'outer', to: { slot: { parent: 'inner', tab: null }, index: 1 } })).toBe(
+      start,
+    );
     // …but the inner one may move out, beside its parent.
     const s = run(start, { type: 'move', id: 'inner', to: { slot: HOME, index: 1 } });
     expect(ids(s.layout.modules)).toEqual(['outer', 'inner', 'b']);
@@ -124,7 +139,11 @@ describe('duplicate, copy and paste', () => {
   it('paste (an insert of copied modules) gives fresh ids even when pasted twice', () => {
     const copied = [group('g', [notice('n')])];
     let s = initialState(layoutOf(group('g', [notice('n')])));
-    s = run(s, { type: 'insert', modules: copied, at: placeAfter(s.layout, 'g') }, { type: 'insert', modules: copied, at: placeAfter(s.layout, null) });
+    s = run(
+      s,
+      { type: 'insert', modules: copied, at: placeAfter(s.layout, 'g') },
+      { type: 'insert', modules: copied, at: placeAfter(s.layout, null) },
+    );
     const all = [...allIds(s.layout)];
     expect(all).toHaveLength(6);
     expect(new Set(all).size).toBe(6);
@@ -214,7 +233,8 @@ describe('history', () => {
 
   it(`keeps at least ${HISTORY_LIMIT} steps`, () => {
     let s = initialState(layoutOf(notice('a', 'v0')));
-    for (let i = 1; i <= HISTORY_LIMIT + 20; i++) s = run(s, { type: 'set_props', id: 'a', props: { kind: 'notice', text: `v${i}`, action: null } });
+    for (let i = 1; i <= HISTORY_LIMIT + 20; i++)
+      s = run(s, { type: 'set_props', id: 'a', props: { kind: 'notice', text: `v${i}`, action: null } });
     expect(s.past).toHaveLength(HISTORY_LIMIT);
     for (let i = 0; i < HISTORY_LIMIT; i++) s = run(s, { type: 'undo' });
     expect(text(s, 'a')).toBe(`v20`);
@@ -230,19 +250,34 @@ describe('history', () => {
   });
 
   it('undo clears a selection that no longer exists', () => {
-    const s = run(initialState(layoutOf(notice('a'))), { type: 'insert', modules: [notice('n')], at: { slot: HOME, index: 1 } });
+    const s = run(initialState(layoutOf(notice('a'))), {
+      type: 'insert',
+      modules: [notice('n')],
+      at: { slot: HOME, index: 1 },
+    });
     expect(s.selected).toBe('n');
     expect(run(s, { type: 'undo' }).selected).toBeNull();
   });
 
   it('serializes the history and reads it back; anything else reads as none', () => {
-    const s = run(initialState(layoutOf(notice('a'))), { type: 'remove', id: 'a' }, { type: 'undo' }, { type: 'insert', modules: [notice('b')], at: { slot: HOME, index: 0 } }, { type: 'undo' });
+    const s = run(
+      initialState(layoutOf(notice('a'))),
+      { type: 'remove', id: 'a' },
+      { type: 'undo' },
+      { type: 'insert', modules: [notice('b')], at: { slot: HOME, index: 0 } },
+      { type: 'undo' },
+    );
     const text = serializeHistory(s, { name: 'x' });
     const back = parseHistory<{ name: string }>(text)!;
     expect(back.past).toEqual(s.past);
     expect(back.future).toEqual(s.future);
     expect(back.sample).toEqual({ name: 'x' });
-    const restored = run(initialState(s.layout), { type: 'load', layout: s.layout, past: back.past, future: back.future });
+    const restored = run(initialState(s.layout), {
+      type: 'load',
+      layout: s.layout,
+      past: back.past,
+      future: back.future,
+    });
     expect(ids(run(restored, { type: 'redo' }).layout.modules)).toEqual(['b', 'a']);
     expect(parseHistory('nonsense')).toBeNull();
     expect(parseHistory('{"version":2}')).toBeNull();
@@ -260,13 +295,18 @@ describe('pages', () => {
 
     // Typing a title is one step keeping the last value.
     let s = added;
-    for (const [i, title] of ['积', '积分', '积分兑换'].entries()) s = run(s, { type: 'rename_page', id: 'page-1', title, now: 50_000 + i * 200 });
+    for (const [i, title] of ['积', '积分', '积分兑换'].entries())
+      s = run(s, { type: 'rename_page', id: 'page-1', title, now: 50_000 + i * 200 });
     expect(s.past).toHaveLength(2);
     expect(s.layout.pages[0]!.title).toBe('积分兑换');
     expect(run(s, { type: 'undo' }).layout.pages[0]!.title).toBe('积分商城');
 
     // A page with modules goes with them; undo brings both back.
-    s = run(s, { type: 'end_typing' }, { type: 'insert', modules: [notice('p')], at: { slot: { parent: null, page: 'page-1' }, index: 0 } });
+    s = run(
+      s,
+      { type: 'end_typing' },
+      { type: 'insert', modules: [notice('p')], at: { slot: { parent: null, page: 'page-1' }, index: 0 } },
+    );
     expect(s.selected).toBe('p');
     const removed = run(s, { type: 'remove_page', id: 'page-1' });
     expect(removed.layout.pages).toEqual([]);

@@ -73,9 +73,15 @@ export function placeAfter(layout: Layout, selected: string | null): Target {
 }
 
 /** A new step: the current layout goes into the past, the future is dropped. */
-function commit(state: DesignerState, layout: Layout, selected: string | null = state.selected, typing: DesignerState['typing'] = null): DesignerState {
+function commit(
+  state: DesignerState,
+  layout: Layout,
+  selected: string | null = state.selected,
+  typing: DesignerState['typing'] = null,
+): DesignerState {
   if (layout === state.layout) return state;
-  const past = state.past.length >= HISTORY_LIMIT ? state.past.slice(state.past.length - HISTORY_LIMIT + 1) : state.past.slice();
+  const past =
+    state.past.length >= HISTORY_LIMIT ? state.past.slice(state.past.length - HISTORY_LIMIT + 1) : state.past.slice();
   past.push(state.layout);
   return { layout, selected, past, future: [], typing };
 }
@@ -152,7 +158,12 @@ export function reducer(state: DesignerState, action: DesignerAction): DesignerS
     }
     case 'set_menu': {
       if (deepEqual(state.layout.menu, action.menu)) return state;
-      return edit(state, { ...state.layout, menu: action.menu }, action.field === undefined ? undefined : `menu:${action.field}`, action.now);
+      return edit(
+        state,
+        { ...state.layout, menu: action.menu },
+        action.field === undefined ? undefined : `menu:${action.field}`,
+        action.now,
+      );
     }
     case 'add_page': {
       if (state.layout.pages.some((p) => p.id === action.id)) return state;
@@ -213,7 +224,9 @@ export function freshPageId(layout: Layout): string {
  * at and its modules selected, nothing changed (the server would refuse it).
  */
 export function readOnlyReducer(state: DesignerState, action: DesignerAction): DesignerState {
-  return action.type === 'load' || action.type === 'select' || action.type === 'end_typing' ? reducer(state, action) : state;
+  return action.type === 'load' || action.type === 'select' || action.type === 'end_typing'
+    ? reducer(state, action)
+    : state;
 }
 
 /** What `saveDesignerHistory` keeps: the steps and the sample subscriber. */

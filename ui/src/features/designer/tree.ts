@@ -28,14 +28,16 @@ export interface Located {
 }
 
 export function sameSlot(a: Slot, b: Slot): boolean {
-  if (a.parent === null || b.parent === null) return a.parent === b.parent && (a as { page: string | null }).page === (b as { page: string | null }).page;
+  if (a.parent === null || b.parent === null)
+    return a.parent === b.parent && (a as { page: string | null }).page === (b as { page: string | null }).page;
   return a.parent === b.parent && a.tab === b.tab;
 }
 
 /** The child lists of a container, each with its slot and its path below the module. */
 export function childLists(module: Module): { slot: Slot; modules: Module[]; suffix: string; label?: string }[] {
   const props = module.props;
-  if (props.kind === 'group') return [{ slot: { parent: module.id, tab: null }, modules: props.children, suffix: 'props.children' }];
+  if (props.kind === 'group')
+    return [{ slot: { parent: module.id, tab: null }, modules: props.children, suffix: 'props.children' }];
   if (props.kind === 'tabs') {
     return props.tabs.map((tab, index) => ({
       slot: { parent: module.id, tab: index },
@@ -66,7 +68,9 @@ export function walk(layout: Layout, visit: (found: Located) => boolean | void):
     }
   };
   list(layout.modules, HOME, 'modules', 1);
-  layout.pages.forEach((page, index) => list(page.modules, { parent: null, page: page.id }, `pages.${index}.modules`, 1));
+  layout.pages.forEach((page, index) =>
+    list(page.modules, { parent: null, page: page.id }, `pages.${index}.modules`, 1),
+  );
 }
 
 export function locate(layout: Layout, id: string): Located | null {
@@ -123,7 +127,8 @@ export function updateList(layout: Layout, slot: Slot, change: (modules: Module[
   }
   return updateModule(layout, slot.parent, (owner) => {
     const props = owner.props;
-    if (props.kind === 'group' && slot.tab === null) return { ...owner, props: { ...props, children: change(props.children) } };
+    if (props.kind === 'group' && slot.tab === null)
+      return { ...owner, props: { ...props, children: change(props.children) } };
     if (props.kind === 'tabs' && slot.tab !== null && slot.tab < props.tabs.length) {
       const tabs = props.tabs.slice();
       tabs[slot.tab] = { ...tabs[slot.tab]!, children: change(tabs[slot.tab]!.children) };
@@ -239,7 +244,10 @@ export function withFreshIds(module: Module, taken: Set<string>): Module {
   if (props.kind === 'tabs') {
     return {
       id,
-      props: { ...props, tabs: props.tabs.map((tab) => ({ ...tab, children: tab.children.map((c) => withFreshIds(c, taken)) })) },
+      props: {
+        ...props,
+        tabs: props.tabs.map((tab) => ({ ...tab, children: tab.children.map((c) => withFreshIds(c, taken)) })),
+      },
     };
   }
   return { id, props: structuredClone(props) };

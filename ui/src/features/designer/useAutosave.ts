@@ -1,6 +1,14 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Dispatch } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadDesignerHistory, onLayoutChanged, openLayout, resolveLayoutConflict, saveDesignerHistory, saveLayout, type DesignerDraft } from '../../platform';
+import {
+  loadDesignerHistory,
+  onLayoutChanged,
+  openLayout,
+  resolveLayoutConflict,
+  saveDesignerHistory,
+  saveLayout,
+  type DesignerDraft,
+} from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { useDebouncedSave } from '../../kit/useDebouncedSave';
 import { useQuery } from '../../kit/useQuery';
@@ -55,18 +63,22 @@ export function useAutosave({ accountId, state, dispatch, onConflict, onNotice, 
   }, []);
 
   // Open: the draft and the undo history kept from last time.
-  const opened = useQuery(() => Promise.all([openLayout(accountId), loadDesignerHistory(accountId).catch(() => null)]), [accountId], {
-    onData: ([layout, historyJson]) => {
-      const stored = parseHistory<SampleSubscriber>(historyJson);
-      saved.current = layout.layout;
-      shownRevision.current = layout.loaded_revision;
-      loaded.current = true;
-      dispatch({ type: 'load', layout: layout.layout, past: stored?.past, future: stored?.future });
-      if (stored?.sample) setSample({ ...DEFAULT_SAMPLE, ...stored.sample });
-      setDraft(layout);
-      if (layout.conflict) onConflict(true);
+  const opened = useQuery(
+    () => Promise.all([openLayout(accountId), loadDesignerHistory(accountId).catch(() => null)]),
+    [accountId],
+    {
+      onData: ([layout, historyJson]) => {
+        const stored = parseHistory<SampleSubscriber>(historyJson);
+        saved.current = layout.layout;
+        shownRevision.current = layout.loaded_revision;
+        loaded.current = true;
+        dispatch({ type: 'load', layout: layout.layout, past: stored?.past, future: stored?.future });
+        if (stored?.sample) setSample({ ...DEFAULT_SAMPLE, ...stored.sample });
+        setDraft(layout);
+        if (layout.conflict) onConflict(true);
+      },
     },
-  });
+  );
   const loadError = opened.error && !opened.data ? describeError(t, asAppError(opened.error)) : null;
 
   const layoutSave = useDebouncedSave((layout: Layout) => {
@@ -91,7 +103,8 @@ export function useAutosave({ accountId, state, dispatch, onConflict, onNotice, 
   }, SAVE_DEBOUNCE_MS);
   const historySave = useDebouncedSave(
     // Serialised only when it is written, not on every keystroke.
-    (wanted: { state: DesignerState; sample: SampleSubscriber }) => saveDesignerHistory(accountId, serializeHistory(wanted.state, wanted.sample)).catch(() => undefined),
+    (wanted: { state: DesignerState; sample: SampleSubscriber }) =>
+      saveDesignerHistory(accountId, serializeHistory(wanted.state, wanted.sample)).catch(() => undefined),
     HISTORY_DEBOUNCE_MS,
   );
 
@@ -138,7 +151,12 @@ export function useAutosave({ accountId, state, dispatch, onConflict, onNotice, 
             saved.current = next.layout;
             shownRevision.current = next.loaded_revision;
             dispatch({ type: 'load', layout: next.layout });
-            news.current.onInfo(t('designer.colleagueSaveShown', { who: next.loaded_by ?? t('designer.conflict.someone'), revision: next.loaded_revision }));
+            news.current.onInfo(
+              t('designer.colleagueSaveShown', {
+                who: next.loaded_by ?? t('designer.conflict.someone'),
+                revision: next.loaded_revision,
+              }),
+            );
           },
           () => undefined,
         );

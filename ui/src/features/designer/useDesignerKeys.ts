@@ -25,7 +25,11 @@ function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName;
-  return (tag === 'INPUT' && !['checkbox', 'radio', 'button'].includes((target as HTMLInputElement).type)) || tag === 'TEXTAREA' || tag === 'SELECT';
+  return (
+    (tag === 'INPUT' && !['checkbox', 'radio', 'button'].includes((target as HTMLInputElement).type)) ||
+    tag === 'TEXTAREA' ||
+    tag === 'SELECT'
+  );
 }
 
 type Keys = {

@@ -24,7 +24,13 @@ import { locate, subtreeIds, type Slot } from './tree';
 /** Constant, so the sensors (and every draggable's listeners with them) keep their identity across renders. */
 const POINTER_OPTIONS = { activationConstraint: { distance: 4 } };
 
-export type Dragging = { label: string; kind: string; excluded: ReadonlySet<string>; entry: CatalogEntry | null; id: string | null };
+export type Dragging = {
+  label: string;
+  kind: string;
+  excluded: ReadonlySet<string>;
+  entry: CatalogEntry | null;
+  id: string | null;
+};
 
 type Options = {
   layout: Layout;
@@ -52,14 +58,27 @@ export function useDragDrop({ layout, root, canvasRef, outlineRef, dispatch }: O
   }, []);
 
   const onDragStart = (event: DragStartEvent) => {
-    const data = event.active.data.current as { type: 'kind'; entry: CatalogEntry } | { type: 'module'; id: string } | undefined;
+    const data = event.active.data.current as
+      { type: 'kind'; entry: CatalogEntry } | { type: 'module'; id: string } | undefined;
     dropRef.current = null;
     if (data?.type === 'kind') {
-      setDragging({ label: t(`designer.kind.${data.entry.kind}.name`), kind: data.entry.kind, excluded: new Set(), entry: data.entry, id: null });
+      setDragging({
+        label: t(`designer.kind.${data.entry.kind}.name`),
+        kind: data.entry.kind,
+        excluded: new Set(),
+        entry: data.entry,
+        id: null,
+      });
     } else if (data?.type === 'module') {
       const at = locate(layout, data.id);
       if (!at) return;
-      setDragging({ label: t(`designer.kind.${at.module.props.kind}.name`), kind: at.module.props.kind, excluded: subtreeIds(at.module), entry: null, id: data.id });
+      setDragging({
+        label: t(`designer.kind.${at.module.props.kind}.name`),
+        kind: at.module.props.kind,
+        excluded: subtreeIds(at.module),
+        entry: null,
+        id: data.id,
+      });
     }
   };
 
@@ -87,7 +106,13 @@ export function useDragDrop({ layout, root, canvasRef, outlineRef, dispatch }: O
       setOutlineIndicator(null);
     } else if (over === 'outline') {
       const measured = outlineRef.current?.measure();
-      if (measured) drop = outlineDrop(measured.rows, { slot: root.slot, count: root.count, box: measured.box }, y, dragging.excluded);
+      if (measured)
+        drop = outlineDrop(
+          measured.rows,
+          { slot: root.slot, count: root.count, box: measured.box },
+          y,
+          dragging.excluded,
+        );
       setOutlineIndicator(drop?.indicator ?? null);
       setCanvasIndicator(null);
     } else {
@@ -109,9 +134,17 @@ export function useDragDrop({ layout, root, canvasRef, outlineRef, dispatch }: O
     const drag = dragging;
     onDragCancel();
     if (!drop || !drag) return;
-    if (drag.entry) dispatch({ type: 'insert', modules: [moduleOfKind(drag.entry.kind, drag.entry.sample)], at: drop.target });
+    if (drag.entry)
+      dispatch({ type: 'insert', modules: [moduleOfKind(drag.entry.kind, drag.entry.sample)], at: drop.target });
     else if (drag.id !== null) dispatch({ type: 'move', id: drag.id, to: drop.target });
   };
 
-  return { sensors, collision, dragging, canvasIndicator, outlineIndicator, handlers: { onDragStart, onDragMove, onDragEnd, onDragCancel } };
+  return {
+    sensors,
+    collision,
+    dragging,
+    canvasIndicator,
+    outlineIndicator,
+    handlers: { onDragStart, onDragMove, onDragEnd, onDragCancel },
+  };
 }

@@ -18,15 +18,35 @@ export function BulkBar({ count, checked, allChecked, busy, onToggleAll, onAssig
   return (
     <div className={`ib-bulk${checked.size > 0 ? ' is-active' : ''}`} data-testid="bulk-bar">
       <label className="ib-bulk-all">
-        <input type="checkbox" checked={allChecked} onChange={onToggleAll} data-testid="check-all" aria-label={t('inbox.bulk.all')} />
-        <span>{checked.size > 0 ? t('inbox.bulk.selected', { count: checked.size }) : t('inbox.list.count', { count })}</span>
+        <input
+          type="checkbox"
+          checked={allChecked}
+          onChange={onToggleAll}
+          data-testid="check-all"
+          aria-label={t('inbox.bulk.all')}
+        />
+        <span>
+          {checked.size > 0 ? t('inbox.bulk.selected', { count: checked.size }) : t('inbox.list.count', { count })}
+        </span>
       </label>
       {checked.size > 0 && (
         <div className="ib-bulk-actions">
-          <button type="button" className="btn btn-small" data-testid="bulk-assign-me" disabled={busy} onClick={() => onAssign('me')}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="bulk-assign-me"
+            disabled={busy}
+            onClick={() => onAssign('me')}
+          >
             {t('inbox.bulk.assignMe')}
           </button>
-          <button type="button" className="btn btn-small" data-testid="bulk-unassign" disabled={busy} onClick={() => onAssign(null)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="bulk-unassign"
+            disabled={busy}
+            onClick={() => onAssign(null)}
+          >
             {t('inbox.bulk.unassign')}
           </button>
           <select

@@ -155,7 +155,9 @@ describe('composer', () => {
   });
 
   it('disables replies when the window is closed, says why, and still allows a note', async () => {
-    render(<Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />);
+    render(
+      <Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />,
+    );
     expect(screen.getByTestId('window-closed').textContent).toContain('无法回复：回复窗口已过期。');
     expect(screen.getByTestId('window-closed').textContent).toContain('群发');
     await userEvent.type(input(), 'too late{Enter}');
@@ -177,7 +179,13 @@ describe('composer', () => {
 
   it('opens the stored canned replies on /, searches them fuzzily and inserts at the cursor with the name filled in', async () => {
     m.listCannedReplies.mockResolvedValue([
-      { id: 'r1', shortcut: 'greeting', title: '问候', body: '{{subscriber.name}}，您好！感谢联系{{account.name}}。', updated_at: NOW },
+      {
+        id: 'r1',
+        shortcut: 'greeting',
+        title: '问候',
+        body: '{{subscriber.name}}，您好！感谢联系{{account.name}}。',
+        updated_at: NOW,
+      },
       { id: 'r2', shortcut: 'hours', title: '营业时间', body: '每天 9 点开门。', updated_at: NOW },
     ]);
     render(<Harness />);
@@ -198,7 +206,11 @@ describe('composer', () => {
       return { id: draft.shortcut, ...draft, updated_at: NOW };
     });
     m.listCannedReplies.mockResolvedValueOnce([]).mockImplementation(async () =>
-      (saved as { shortcut: string; title: string; body: string }[]).map((d) => ({ id: d.shortcut, ...d, updated_at: NOW })),
+      (saved as { shortcut: string; title: string; body: string }[]).map((d) => ({
+        id: d.shortcut,
+        ...d,
+        updated_at: NOW,
+      })),
     );
     render(<Harness />);
     await userEvent.type(input(), '/');
@@ -215,7 +227,13 @@ describe('composer', () => {
 
   it('asks for its own placeholders before inserting, and inserts nothing when cancelled', async () => {
     m.listCannedReplies.mockResolvedValue([
-      { id: 'r1', shortcut: 'ship', title: '发货', body: '{{subscriber.name}}，订单 {{order}} 已由 {{carrier}} 发出。', updated_at: NOW },
+      {
+        id: 'r1',
+        shortcut: 'ship',
+        title: '发货',
+        body: '{{subscriber.name}}，订单 {{order}} 已由 {{carrier}} 发出。',
+        updated_at: NOW,
+      },
     ]);
     render(<Harness />);
     await userEvent.type(input(), '/ship');
@@ -239,7 +257,10 @@ describe('composer', () => {
 
   it('attaches an image: one send per pick, each with a fresh clientId, and nothing when the dialog is cancelled', async () => {
     const onSent = vi.fn();
-    m.pickOpenPath.mockResolvedValueOnce('/home/me/receipt.png').mockResolvedValueOnce(null).mockResolvedValueOnce('/home/me/map.webp');
+    m.pickOpenPath
+      .mockResolvedValueOnce('/home/me/receipt.png')
+      .mockResolvedValueOnce(null)
+      .mockResolvedValueOnce('/home/me/map.webp');
     render(<Harness onSent={onSent} />);
     await userEvent.click(screen.getByTestId('composer-attach-image'));
     await waitFor(() => expect(m.sendImage).toHaveBeenCalledTimes(1));
@@ -264,7 +285,9 @@ describe('composer', () => {
   it('says why a picked file was refused', async () => {
     const onError = vi.fn();
     m.pickOpenPath.mockResolvedValue('/home/me/notes.png');
-    m.sendImage.mockRejectedValue(new AppError('invalid', 'refused', [{ path: 'path', key: 'message.image.not_image', params: [] }]));
+    m.sendImage.mockRejectedValue(
+      new AppError('invalid', 'refused', [{ path: 'path', key: 'message.image.not_image', params: [] }]),
+    );
     render(<Harness onError={onError} />);
     await userEvent.click(screen.getByTestId('composer-attach-image'));
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
@@ -273,7 +296,9 @@ describe('composer', () => {
   });
 
   it('offers no image while the reply window is closed, nor in a note', async () => {
-    render(<Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />);
+    render(
+      <Harness window={{ open: false, closes_at: null, replies_left: 0, closed_reason: 'reply_window.expired' }} />,
+    );
     expect((screen.getByTestId('composer-attach-image') as HTMLButtonElement).disabled).toBe(true);
     await userEvent.click(input());
     await userEvent.keyboard('{Alt>}a{/Alt}');

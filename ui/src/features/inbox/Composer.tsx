@@ -1,10 +1,28 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listCannedReplies, loadDraft, saveDraft, saveCannedReply, sendReply, type CannedReply, type Presence, type ReplyWindow, type ThreadMessage } from '../../platform';
+import {
+  listCannedReplies,
+  loadDraft,
+  saveDraft,
+  saveCannedReply,
+  sendReply,
+  type CannedReply,
+  type Presence,
+  type ReplyWindow,
+  type ThreadMessage,
+} from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { isSendKey, sendKey } from '../../kit/sendKey';
 import { ImageIcon } from './ImageIcon';
-import { asCanned, fillVariables, placeholdersOf, searchCanned, slashQuery, starterDrafts, type Canned } from '../../kit/canned';
+import {
+  asCanned,
+  fillVariables,
+  placeholdersOf,
+  searchCanned,
+  slashQuery,
+  starterDrafts,
+  type Canned,
+} from '../../kit/canned';
 import { CannedPicker, ComposerHead } from './ComposerParts';
 import { PlaceholderForm } from './PlaceholderForm';
 import { useDebouncedSave } from '../../kit/useDebouncedSave';
@@ -43,16 +61,36 @@ export type WindowState = { open: boolean; reason: string | null; left: number |
 
 function windowAt(window: ReplyWindow | null, now: number): WindowState {
   if (!window) return { open: true, reason: null, left: null, replies: null };
-  if (!window.open) return { open: false, reason: window.closed_reason ?? 'reply_window.expired', left: null, replies: null };
-  if (window.closes_at !== null && window.closes_at <= now) return { open: false, reason: 'reply_window.expired', left: null, replies: null };
-  return { open: true, reason: null, left: window.closes_at === null ? null : window.closes_at - now, replies: window.replies_left };
+  if (!window.open)
+    return { open: false, reason: window.closed_reason ?? 'reply_window.expired', left: null, replies: null };
+  if (window.closes_at !== null && window.closes_at <= now)
+    return { open: false, reason: 'reply_window.expired', left: null, replies: null };
+  return {
+    open: true,
+    reason: null,
+    left: window.closes_at === null ? null : window.closes_at - now,
+    replies: window.replies_left,
+  };
 }
 
 /**
  * Reply or private note, with the draft kept in the cache as you type. The
  * parent keys it by conversation: unmounting flushes the draft.
  */
-export function Composer({ conversationId, mode, onModeChange, window, subscriberName, accountName, assignedToOther, canAnswer = true, colleagues = [], textareaRef, onSent, onError }: Props) {
+export function Composer({
+  conversationId,
+  mode,
+  onModeChange,
+  window,
+  subscriberName,
+  accountName,
+  assignedToOther,
+  canAnswer = true,
+  colleagues = [],
+  textareaRef,
+  onSent,
+  onError,
+}: Props) {
   const { t } = useTranslation();
   // Colleagues see that a reply or note is being typed here.
   const typing = useTypingPresence(conversationId);
@@ -79,7 +117,10 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
   // What is typed is saved as a draft once typing pauses, and at once when
   // the composer goes away (another conversation, another screen).
   const draftSave = useDebouncedSave(
-    (pending: string) => saveDraft(conversationId, pending).catch((e: unknown) => onError(t('inbox.composer.draftFailed', { reason: describeError(t, asAppError(e)) }))),
+    (pending: string) =>
+      saveDraft(conversationId, pending).catch((e: unknown) =>
+        onError(t('inbox.composer.draftFailed', { reason: describeError(t, asAppError(e)) })),
+      ),
     DRAFT_DEBOUNCE_MS,
   );
   useQuery(() => loadDraft(conversationId), [conversationId], {
@@ -141,7 +182,8 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
 
   const onChange = (event: ChangeEvent<HTMLTextAreaElement>) => {
     const at = event.target.selectionStart ?? event.target.value.length;
-    if (pickerDismissed !== null && slashQuery(event.target.value, at)?.start !== pickerDismissed) setPickerDismissed(null);
+    if (pickerDismissed !== null && slashQuery(event.target.value, at)?.start !== pickerDismissed)
+      setPickerDismissed(null);
     change(event.target.value, at);
   };
 
@@ -183,7 +225,8 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
     const note = mode === 'note';
     if (replyBlocked) return;
     const prev = outgoing.current;
-    const current = prev && prev.text === body && prev.note === note ? prev : { clientId: crypto.randomUUID(), text: body, note };
+    const current =
+      prev && prev.text === body && prev.note === note ? prev : { clientId: crypto.randomUUID(), text: body, note };
     outgoing.current = current;
     inFlight.current = true;
     setSending(true);
@@ -244,11 +287,27 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
 
   return (
     <div className={`ib-composer${mode === 'note' ? ' is-note' : ''}`} data-testid="composer">
-      <ComposerHead mode={mode} onModeChange={onModeChange} window={window} state={state} canAnswer={canAnswer} assignedToOther={assignedToOther} colleagues={colleagues} />
+      <ComposerHead
+        mode={mode}
+        onModeChange={onModeChange}
+        window={window}
+        state={state}
+        canAnswer={canAnswer}
+        assignedToOther={assignedToOther}
+        colleagues={colleagues}
+      />
       <div className="ib-composer-box">
         {filling && <PlaceholderForm title={filling.item.title} names={filling.names} onDone={finishFilling} />}
         {pickerOpen && (
-          <CannedPicker stored={stored} matches={matches} activeIndex={activeIndex} addingStarters={addingStarters} vars={vars} onAddStarters={() => void addStarters()} onPick={insertCanned} />
+          <CannedPicker
+            stored={stored}
+            matches={matches}
+            activeIndex={activeIndex}
+            addingStarters={addingStarters}
+            vars={vars}
+            onAddStarters={() => void addStarters()}
+            onPick={insertCanned}
+          />
         )}
         <textarea
           ref={textareaRef}
@@ -263,14 +322,20 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         />
         <div className="ib-composer-foot">
-          <span className="muted ib-composer-hint">{t(sendKey() === 'enter' ? 'inbox.composer.hint' : 'inbox.composer.hintModEnter')}</span>
+          <span className="muted ib-composer-hint">
+            {t(sendKey() === 'enter' ? 'inbox.composer.hint' : 'inbox.composer.hintModEnter')}
+          </span>
           {mode === 'reply' && (
             <button
               type="button"
               className="btn btn-small ib-attach"
               data-testid="composer-attach-image"
               aria-label={t('inbox.composer.attachImage')}
-              title={replyBlocked && state.reason ? t(state.reason, { defaultValue: state.reason }) : t('inbox.composer.attachImage')}
+              title={
+                replyBlocked && state.reason
+                  ? t(state.reason, { defaultValue: state.reason })
+                  : t('inbox.composer.attachImage')
+              }
               disabled={image.busy || replyBlocked}
               onClick={() => void image.attach()}
             >
@@ -285,7 +350,11 @@ export function Composer({ conversationId, mode, onModeChange, window, subscribe
             title={replyBlocked && state.reason ? t(state.reason, { defaultValue: state.reason }) : undefined}
             onClick={send}
           >
-            {sending ? t('inbox.composer.sending') : mode === 'note' ? t('inbox.composer.addNote') : t('inbox.composer.send')}
+            {sending
+              ? t('inbox.composer.sending')
+              : mode === 'note'
+                ? t('inbox.composer.addNote')
+                : t('inbox.composer.send')}
           </button>
         </div>
       </div>

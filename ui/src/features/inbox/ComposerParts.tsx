@@ -20,7 +20,11 @@ export function ComposerHead({ mode, onModeChange, window, state, canAnswer, ass
   const { t } = useTranslation();
   const windowLine = state.open
     ? [
-        state.left !== null ? t('inbox.window.closesIn', { time: durationLeft(state.left, t) }) : window ? t('inbox.window.openNoLimit') : null,
+        state.left !== null
+          ? t('inbox.window.closesIn', { time: durationLeft(state.left, t) })
+          : window
+            ? t('inbox.window.openNoLimit')
+            : null,
         state.replies !== null ? t('inbox.window.repliesLeft', { count: state.replies }) : null,
       ]
         .filter((part): part is string => part !== null)
@@ -31,10 +35,22 @@ export function ComposerHead({ mode, onModeChange, window, state, canAnswer, ass
     <>
       <div className="ib-composer-head">
         <div className="ib-mode" role="group" aria-label={t('inbox.composer.modeLabel')}>
-          <button type="button" className={`ib-mode-btn${mode === 'reply' ? ' is-active' : ''}`} aria-pressed={mode === 'reply'} data-testid="mode-reply" onClick={() => onModeChange('reply')}>
+          <button
+            type="button"
+            className={`ib-mode-btn${mode === 'reply' ? ' is-active' : ''}`}
+            aria-pressed={mode === 'reply'}
+            data-testid="mode-reply"
+            onClick={() => onModeChange('reply')}
+          >
             {t('inbox.composer.reply')}
           </button>
-          <button type="button" className={`ib-mode-btn${mode === 'note' ? ' is-active' : ''}`} aria-pressed={mode === 'note'} data-testid="mode-note" onClick={() => onModeChange('note')}>
+          <button
+            type="button"
+            className={`ib-mode-btn${mode === 'note' ? ' is-active' : ''}`}
+            aria-pressed={mode === 'note'}
+            data-testid="mode-note"
+            onClick={() => onModeChange('note')}
+          >
             {t('inbox.composer.note')}
           </button>
         </div>
@@ -78,7 +94,15 @@ type PickerProps = {
 };
 
 /** After `/`: the canned replies that match, or the starters to add when there are none. */
-export function CannedPicker({ stored, matches, activeIndex, addingStarters, vars, onAddStarters, onPick }: PickerProps) {
+export function CannedPicker({
+  stored,
+  matches,
+  activeIndex,
+  addingStarters,
+  vars,
+  onAddStarters,
+  onPick,
+}: PickerProps) {
   const { t } = useTranslation();
   return (
     <div className="ib-canned" role="listbox" aria-label={t('inbox.canned.label')} data-testid="canned-picker">

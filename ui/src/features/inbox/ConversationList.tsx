@@ -27,7 +27,17 @@ type Props = {
 const LOOKAHEAD = 30;
 
 /** The conversations, newest activity first, drawn only where they are on screen. */
-export function ConversationList({ items, openId, checked, now, presence = null, onOpen, onCheck, more = false, onMore }: Props) {
+export function ConversationList({
+  items,
+  openId,
+  checked,
+  now,
+  presence = null,
+  onOpen,
+  onCheck,
+  more = false,
+  onMore,
+}: Props) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
   // No React Compiler in this build; the virtualizer re-renders this component itself.
@@ -62,7 +72,14 @@ export function ConversationList({ items, openId, checked, now, presence = null,
   };
 
   return (
-    <div ref={scrollRef} className="ib-list-scroll" data-testid="conversation-list" role="listbox" aria-label={t('inbox.list.label')} aria-multiselectable="true">
+    <div
+      ref={scrollRef}
+      className="ib-list-scroll"
+      data-testid="conversation-list"
+      role="listbox"
+      aria-label={t('inbox.list.label')}
+      aria-multiselectable="true"
+    >
       <div className="ib-list-inner" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((v) => {
           const item = items[v.index];
@@ -104,7 +121,11 @@ export function ConversationList({ items, openId, checked, now, presence = null,
                     <bdi>{c.preview}</bdi>
                   </span>
                   {item.unread > 0 && (
-                    <span className="ib-unread" data-testid="conversation-unread" aria-label={t('inbox.list.unread', { count: item.unread })}>
+                    <span
+                      className="ib-unread"
+                      data-testid="conversation-unread"
+                      aria-label={t('inbox.list.unread', { count: item.unread })}
+                    >
                       {item.unread > 99 ? '99+' : item.unread}
                     </span>
                   )}

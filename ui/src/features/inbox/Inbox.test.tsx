@@ -2,7 +2,17 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLayout } from '../../test/layout';
-import { conversationItem, emitInboxChanged, listPage, localSession, NOW, platformMocks as m, resetPlatformMocks, threadInfoFor, threadMessage } from '../../test/platformMock';
+import {
+  conversationItem,
+  emitInboxChanged,
+  listPage,
+  localSession,
+  NOW,
+  platformMocks as m,
+  resetPlatformMocks,
+  threadInfoFor,
+  threadMessage,
+} from '../../test/platformMock';
 import { DEFAULT_FILTER, InboxScreen, LIST_PAGE } from './Inbox';
 
 vi.mock('../../platform', async (importOriginal) => ({
@@ -29,7 +39,11 @@ async function renderInbox() {
   await screen.findAllByTestId('conversation-row');
 }
 
-const openRowId = () => screen.getAllByTestId('conversation-row').find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('data-conversation-id') ?? null;
+const openRowId = () =>
+  screen
+    .getAllByTestId('conversation-row')
+    .find((r) => r.getAttribute('aria-selected') === 'true')
+    ?.getAttribute('data-conversation-id') ?? null;
 
 describe('conversation list', () => {
   it('shows each row with name, preview, unread, status, labels and the waiting mark', async () => {
@@ -52,22 +66,41 @@ describe('conversation list', () => {
     expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER, LIST_PAGE);
 
     await userEvent.click(screen.getByTestId('scope-mine'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE),
+    );
 
     await userEvent.selectOptions(screen.getByTestId('filter-status'), 'resolved');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine', status: 'resolved' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith(
+        { ...DEFAULT_FILTER, scope: 'mine', status: 'resolved' },
+        LIST_PAGE,
+      ),
+    );
 
     await userEvent.selectOptions(screen.getByTestId('filter-status'), '');
     await userEvent.selectOptions(screen.getByTestId('filter-label'), '退款');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'mine', status: null, label: '退款' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith(
+        { account_id: null, scope: 'mine', status: null, label: '退款' },
+        LIST_PAGE,
+      ),
+    );
 
     await userEvent.click(screen.getByTestId('scope-unassigned'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ account_id: null, scope: 'unassigned', status: null, label: '退款' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith(
+        { account_id: null, scope: 'unassigned', status: null, label: '退款' },
+        LIST_PAGE,
+      ),
+    );
   });
 
   it('reads a longer page when the list goes on past its end, and no further once it ends', async () => {
     const fourth = conversationItem('c4', {}, { subscriber_name: '赵六' });
-    m.listConversations.mockImplementation(async (_filter, limit: number) => (limit === LIST_PAGE ? listPage(items, true) : listPage([...items, fourth], false)));
+    m.listConversations.mockImplementation(async (_filter, limit: number) =>
+      limit === LIST_PAGE ? listPage(items, true) : listPage([...items, fourth], false),
+    );
     render(<InboxScreen user={user} />);
     await waitFor(() => expect(screen.getAllByTestId('conversation-row')).toHaveLength(4));
     expect(m.listConversations).toHaveBeenLastCalledWith(DEFAULT_FILTER, 2 * LIST_PAGE);
@@ -78,20 +111,28 @@ describe('conversation list', () => {
 
     // Another filter starts again at one page.
     await userEvent.click(screen.getByTestId('scope-mine'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE),
+    );
   });
 
   it('shows only unread conversations when asked, and a saved view keeps that', async () => {
     await renderInbox();
     await userEvent.click(screen.getByTestId('filter-unread'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE),
+    );
     expect(screen.getByTestId('filter-unread').getAttribute('aria-pressed')).toBe('true');
     await userEvent.click(screen.getByTestId('save-view'));
     await userEvent.type(screen.getByTestId('view-name'), '未读{Enter}');
     await userEvent.click(screen.getByTestId('filter-unread'));
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: false }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: false }, LIST_PAGE),
+    );
     await userEvent.selectOptions(screen.getByTestId('saved-views'), '未读');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, unread_only: true }, LIST_PAGE),
+    );
   });
 
   it('keeps a saved view and applies it again', async () => {
@@ -99,11 +140,15 @@ describe('conversation list', () => {
     await userEvent.click(screen.getByTestId('scope-mine'));
     await userEvent.click(screen.getByTestId('save-view'));
     await userEvent.type(screen.getByTestId('view-name'), '我的待处理{Enter}');
-    expect(JSON.parse(window.localStorage.getItem('wicket.inbox.savedViews') ?? '[]')).toEqual([{ name: '我的待处理', filter: { ...DEFAULT_FILTER, scope: 'mine' } }]);
+    expect(JSON.parse(window.localStorage.getItem('wicket.inbox.savedViews') ?? '[]')).toEqual([
+      { name: '我的待处理', filter: { ...DEFAULT_FILTER, scope: 'mine' } },
+    ]);
 
     await userEvent.click(screen.getByTestId('scope-all'));
     await userEvent.selectOptions(screen.getByTestId('saved-views'), '我的待处理');
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'mine' }, LIST_PAGE),
+    );
   });
 
   it('reads the list again when the core says the inbox changed', async () => {
@@ -220,7 +265,9 @@ describe('keyboard', () => {
     expect(shown[0]?.textContent).toContain('显示：未分配');
     await userEvent.keyboard('{Enter}');
     expect(screen.queryByTestId('command-palette')).toBeNull();
-    await waitFor(() => expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'unassigned' }, LIST_PAGE));
+    await waitFor(() =>
+      expect(m.listConversations).toHaveBeenLastCalledWith({ ...DEFAULT_FILTER, scope: 'unassigned' }, LIST_PAGE),
+    );
   });
 });
 
@@ -239,7 +286,12 @@ describe('search', () => {
         ],
       },
     ]);
-    m.conversationMessages.mockResolvedValue({ older: null, messages: [threadMessage('m-hit', { conversation_id: 'c3', body: { type: 'text', text: '请问退款什么时候到账' } })] });
+    m.conversationMessages.mockResolvedValue({
+      older: null,
+      messages: [
+        threadMessage('m-hit', { conversation_id: 'c3', body: { type: 'text', text: '请问退款什么时候到账' } }),
+      ],
+    });
     await renderInbox();
     await userEvent.type(screen.getByTestId('inbox-search'), '退款');
     const hit = await screen.findByTestId('search-hit');
@@ -254,7 +306,9 @@ describe('search', () => {
     await waitFor(() => expect(m.conversationMessages).toHaveBeenCalledWith('c3', null, 50));
     expect(m.markRead).toHaveBeenCalledWith('c3');
     await waitFor(() => {
-      const message = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'm-hit');
+      const message = screen
+        .getAllByTestId('thread-message')
+        .find((el) => el.getAttribute('data-message-id') === 'm-hit');
       expect(message?.className).toContain('is-highlighted');
     });
   });
@@ -288,6 +342,8 @@ describe('subscriber sidebar', () => {
     await userEvent.clear(screen.getByTestId('sidebar-note-input'));
     await userEvent.type(screen.getByTestId('sidebar-note-input'), '只喝燕麦奶');
     await userEvent.click(screen.getByTestId('sidebar-note-save'));
-    await waitFor(() => expect(m.setSubscriberNote).toHaveBeenLastCalledWith('sub-c1', '只喝燕麦奶', 'Prefers oat milk'));
+    await waitFor(() =>
+      expect(m.setSubscriberNote).toHaveBeenLastCalledWith('sub-c1', '只喝燕麦奶', 'Prefers oat milk'),
+    );
   });
 });

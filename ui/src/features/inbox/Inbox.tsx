@@ -74,7 +74,14 @@ export function InboxScreen({
   const colleagues = usePresence(me);
   useOpenPresence(openId);
   const accounts = useAccounts().active;
-  const { items, list, more, error: listError, readMore, seenLabels } = useConversationList(filter, version, refreshNow);
+  const {
+    items,
+    list,
+    more,
+    error: listError,
+    readMore,
+    seenLabels,
+  } = useConversationList(filter, version, refreshNow);
   const selection = useSelection(list);
   const search = useInboxSearch(version);
   const views = useSavedViews(filter);
@@ -103,7 +110,8 @@ export function InboxScreen({
     if (list.length === 0) return;
     if (step === 1 && more && openId === list[list.length - 1]?.conversation.id) readMore();
     const index = openId === null ? -1 : list.findIndex((item) => item.conversation.id === openId);
-    const nextIndex = index < 0 ? (step === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, index + step));
+    const nextIndex =
+      index < 0 ? (step === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, index + step));
     const next = list[nextIndex];
     if (next && next.conversation.id !== openId) open(next.conversation.id);
   };
@@ -188,9 +196,21 @@ export function InboxScreen({
 
   // The palette lists the table's commands, with these (filters and views) before the help sheet's.
   const filterCommands: Command[] = [
-    ...SCOPES.map((scope) => ({ id: `scope-${scope}`, label: t('inbox.palette.showScope', { scope: t(`inbox.scope.${scope}`) }), run: () => changeFilter({ scope }) })),
-    ...STATUSES.map((status) => ({ id: `status-${status}`, label: t('inbox.palette.showStatus', { status: t(`inbox.status.${status}`) }), run: () => changeFilter({ status }) })),
-    ...views.views.map((v) => ({ id: `view-${v.name}`, label: t('inbox.palette.openView', { name: v.name }), run: () => changeFilter(v.filter) })),
+    ...SCOPES.map((scope) => ({
+      id: `scope-${scope}`,
+      label: t('inbox.palette.showScope', { scope: t(`inbox.scope.${scope}`) }),
+      run: () => changeFilter({ scope }),
+    })),
+    ...STATUSES.map((status) => ({
+      id: `status-${status}`,
+      label: t('inbox.palette.showStatus', { status: t(`inbox.status.${status}`) }),
+      run: () => changeFilter({ status }),
+    })),
+    ...views.views.map((v) => ({
+      id: `view-${v.name}`,
+      label: t('inbox.palette.openView', { name: v.name }),
+      run: () => changeFilter(v.filter),
+    })),
   ];
 
   const labels = [...new Set([...seenLabels, ...(filter.label ? [filter.label] : [])])].sort();
@@ -202,7 +222,9 @@ export function InboxScreen({
     <div className="inbox" data-testid="inbox">
       <section className="ib-col ib-col-list" aria-label={t('inbox.list.label')}>
         <SearchBox inputRef={searchRef} query={search.query} onQuery={search.onQuery} />
-        {!search.searching && <ListFilters filter={filter} labels={labels} accounts={accounts} views={views} onChange={changeFilter} />}
+        {!search.searching && (
+          <ListFilters filter={filter} labels={labels} accounts={accounts} views={views} onChange={changeFilter} />
+        )}
         {!search.searching && list.length > 0 && (
           <BulkBar
             count={list.length}

@@ -23,9 +23,26 @@ type Props = {
 };
 
 /** The list column's body: search hits, the conversations, or why there are none. */
-export function ListBody({ search, items, listError, filtered, openId, checked, now, colleagues, more, onOpen, onOpenHit, onCheck, onMore, onFilter, defaultFilter }: Props) {
+export function ListBody({
+  search,
+  items,
+  listError,
+  filtered,
+  openId,
+  checked,
+  now,
+  colleagues,
+  more,
+  onOpen,
+  onOpenHit,
+  onCheck,
+  onMore,
+  onFilter,
+  defaultFilter,
+}: Props) {
   const { t } = useTranslation();
-  if (search.searching) return <SearchResults query={search.query.trim()} hits={search.hits} error={search.error} onOpen={onOpenHit} />;
+  if (search.searching)
+    return <SearchResults query={search.query.trim()} hits={search.hits} error={search.error} onOpen={onOpenHit} />;
   if (items === null) return !listError && <p className="muted ib-pad">{t('inbox.list.loading')}</p>;
   if (items.length === 0) {
     return (

@@ -47,7 +47,12 @@ export function ListFilters({ filter, labels, accounts, views, onChange }: Props
             </option>
           ))}
         </select>
-        <select aria-label={t('inbox.filter.label')} data-testid="filter-label" value={filter.label ?? ''} onChange={(e) => onChange({ label: e.target.value === '' ? null : e.target.value })}>
+        <select
+          aria-label={t('inbox.filter.label')}
+          data-testid="filter-label"
+          value={filter.label ?? ''}
+          onChange={(e) => onChange({ label: e.target.value === '' ? null : e.target.value })}
+        >
           <option value="">{t('inbox.filter.anyLabel')}</option>
           {labels.map((l) => (
             <option key={l} value={l}>
@@ -107,7 +112,12 @@ function SavedViewsRow({ views, onChange }: { views: SavedViews; onChange: (patc
         ))}
       </select>
       {current ? (
-        <button type="button" className="btn btn-small btn-ghost" data-testid="delete-view" onClick={() => views.remove(current.name)}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          data-testid="delete-view"
+          onClick={() => views.remove(current.name)}
+        >
           {t('inbox.views.delete')}
         </button>
       ) : naming === null ? (
@@ -144,7 +154,15 @@ function SavedViewsRow({ views, onChange }: { views: SavedViews; onChange: (patc
 }
 
 /** Message search above the list; Esc clears it and leaves the field. */
-export function SearchBox({ inputRef, query, onQuery }: { inputRef: RefObject<HTMLInputElement | null>; query: string; onQuery: (value: string) => void }) {
+export function SearchBox({
+  inputRef,
+  query,
+  onQuery,
+}: {
+  inputRef: RefObject<HTMLInputElement | null>;
+  query: string;
+  onQuery: (value: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="ib-search">

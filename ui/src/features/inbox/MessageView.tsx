@@ -1,6 +1,12 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { mediaSrc, type MessageBody, type MessageState, type SubscriberEvent, type ThreadMessage } from '../../platform';
+import {
+  mediaSrc,
+  type MessageBody,
+  type MessageState,
+  type SubscriberEvent,
+  type ThreadMessage,
+} from '../../platform';
 import { httpsUrl } from '../../renderer';
 import { ClockIcon } from './ClockIcon';
 import { clockTime } from '../../kit/time';
@@ -58,7 +64,16 @@ function ThreadImage({ url }: { url: string }) {
   const [failed, setFailed] = useState(false);
   const src = messageImageSrc(url);
   if (!src || failed) return <span className="muted">{t('inbox.body.imageUnavailable')}</span>;
-  return <img className="ib-image" src={src} alt={t('inbox.body.image')} loading="lazy" onError={() => setFailed(true)} data-testid="thread-image" />;
+  return (
+    <img
+      className="ib-image"
+      src={src}
+      alt={t('inbox.body.image')}
+      loading="lazy"
+      onError={() => setFailed(true)}
+      data-testid="thread-image"
+    />
+  );
 }
 
 function Body({ body }: { body: Exclude<MessageBody, { type: 'event' }> }) {
@@ -192,7 +207,12 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry }: 
           )}
           <span>{clockTime(message.created_at, i18n.language)}</span>
           {state && (
-            <span className={`ib-state ib-state-${state}`} data-testid="message-state" data-state={state} title={t(`inbox.state.${state}`)}>
+            <span
+              className={`ib-state ib-state-${state}`}
+              data-testid="message-state"
+              data-state={state}
+              title={t(`inbox.state.${state}`)}
+            >
               <span aria-hidden="true">{STATE_MARK[state]}</span> {t(`inbox.state.${state}`)}
             </span>
           )}
@@ -203,7 +223,13 @@ export function MessageView({ item, subscriberName, highlighted, me, onRetry }: 
           <span data-testid="message-failure">
             {failure ? t(failure, { defaultValue: failure }) : t('inbox.state.failedUnknown')}
           </span>
-          <button type="button" className="btn btn-small" data-testid="message-retry" disabled={retrying} onClick={retry}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="message-retry"
+            disabled={retrying}
+            onClick={retry}
+          >
             {t('inbox.retry')}
           </button>
         </div>

@@ -16,7 +16,11 @@ type PaletteProps = {
 };
 
 /** The palette's commands: the table's, in its order, with `extra` before the last one (the help sheet). */
-export function inboxCommands(actions: Partial<Record<InboxAction, Action>>, extra: Command[], t: (key: string) => string): Command[] {
+export function inboxCommands(
+  actions: Partial<Record<InboxAction, Action>>,
+  extra: Command[],
+  t: (key: string) => string,
+): Command[] {
   const fromTable = paletteCommands(INBOX_SHORTCUTS, actions, t);
   const last = fromTable.findIndex((c) => c.id === 'shortcuts');
   const at = last < 0 ? fromTable.length : last;
@@ -79,7 +83,12 @@ export function CommandPalette({ actions, extra, onClose }: PaletteProps) {
           {shown.length === 0 && <li className="muted ib-pad">{t('inbox.palette.none')}</li>}
           {shown.map((c, i) => (
             <li key={c.id} role="option" aria-selected={i === index}>
-              <button type="button" className={`ib-palette-item${i === index ? ' is-active' : ''}`} data-testid="palette-item" onClick={() => run(c)}>
+              <button
+                type="button"
+                className={`ib-palette-item${i === index ? ' is-active' : ''}`}
+                data-testid="palette-item"
+                onClick={() => run(c)}
+              >
                 <span>{c.label}</span>
                 {c.keys && <kbd>{c.keys}</kbd>}
               </button>

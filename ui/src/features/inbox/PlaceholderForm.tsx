@@ -30,7 +30,13 @@ export function PlaceholderForm({ title, names, onDone }: Props) {
   };
 
   return (
-    <form className="ib-canned ib-fill" aria-labelledby={`${id}-title`} data-testid="canned-fill" onSubmit={submit} onKeyDown={onKeyDown}>
+    <form
+      className="ib-canned ib-fill"
+      aria-labelledby={`${id}-title`}
+      data-testid="canned-fill"
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+    >
       <p id={`${id}-title`} className="ib-fill-title">
         {t('inbox.canned.fillTitle', { title })}
       </p>
@@ -49,7 +55,12 @@ export function PlaceholderForm({ title, names, onDone }: Props) {
         <button type="button" className="btn btn-small btn-ghost" onClick={() => onDone(null)}>
           {t('inbox.canned.fillCancel')}
         </button>
-        <button type="submit" className="btn btn-small btn-primary" data-testid="canned-fill-insert" disabled={!complete}>
+        <button
+          type="submit"
+          className="btn btn-small btn-primary"
+          data-testid="canned-fill-insert"
+          disabled={!complete}
+        >
           {t('inbox.canned.fillInsert')}
         </button>
       </div>

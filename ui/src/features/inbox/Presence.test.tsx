@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import i18n from '../../i18n';
 import type { Presence, PresenceSnapshot } from '../../platform';
 import { fakeLayout } from '../../test/layout';
-import { conversationItem, emitPresence, listPage, localSession, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import {
+  conversationItem,
+  emitPresence,
+  listPage,
+  localSession,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../../test/platformMock';
 import { InboxScreen } from './Inbox';
 import { initials, joinNames } from './Presence';
 import { groupPresence, TYPING_IDLE_MS, TYPING_THROTTLE_MS, useTypingPresence } from './usePresence';
@@ -31,7 +38,12 @@ const items = [
   conversationItem('c3', {}, { subscriber_name: '张伟' }),
 ];
 
-const entry = (conversation_id: string, staff_id: string, display_name: string, state: Presence['state']): Presence => ({
+const entry = (
+  conversation_id: string,
+  staff_id: string,
+  display_name: string,
+  state: Presence['state'],
+): Presence => ({
   conversation_id,
   staff_id,
   display_name,
@@ -48,7 +60,8 @@ async function renderInbox() {
   return view;
 }
 
-const row = (id: string) => screen.getAllByTestId('conversation-row').find((r) => r.getAttribute('data-conversation-id') === id)!;
+const row = (id: string) =>
+  screen.getAllByTestId('conversation-row').find((r) => r.getAttribute('data-conversation-id') === id)!;
 
 async function openConversation(id: string) {
   await userEvent.click(row(id));
@@ -61,7 +74,13 @@ describe('presence in the thread', () => {
   it('shows a colleague typing from an emitted snapshot, never oneself', async () => {
     await renderInbox();
     await openConversation('c1');
-    emitPresence(live(entry('c1', 'u2', '王芳', 'typing'), entry('c1', ME, '李梅', 'viewing'), entry('c2', 'u3', '陈静', 'viewing')));
+    emitPresence(
+      live(
+        entry('c1', 'u2', '王芳', 'typing'),
+        entry('c1', ME, '李梅', 'viewing'),
+        entry('c2', 'u3', '陈静', 'viewing'),
+      ),
+    );
 
     const line = await screen.findByTestId('thread-presence');
     expect(within(line).getByTestId('thread-presence-text').textContent).toBe('王芳 正在输入…');
@@ -86,9 +105,19 @@ describe('presence in the thread', () => {
     await i18n.changeLanguage('en');
     await renderInbox();
     await openConversation('c1');
-    emitPresence(live(entry('c1', 'u2', 'Wang Fang', 'viewing'), entry('c1', 'u3', 'Zhao Lei', 'typing'), entry('c1', 'u4', 'Amy', 'viewing')));
-    expect((await screen.findByTestId('thread-presence-text')).textContent).toBe('Zhao Lei is typing… · Amy and Wang Fang are viewing');
-    expect(screen.getByTestId('composer-presence').textContent).toBe('Zhao Lei is typing a reply — you may answer twice');
+    emitPresence(
+      live(
+        entry('c1', 'u2', 'Wang Fang', 'viewing'),
+        entry('c1', 'u3', 'Zhao Lei', 'typing'),
+        entry('c1', 'u4', 'Amy', 'viewing'),
+      ),
+    );
+    expect((await screen.findByTestId('thread-presence-text')).textContent).toBe(
+      'Zhao Lei is typing… · Amy and Wang Fang are viewing',
+    );
+    expect(screen.getByTestId('composer-presence').textContent).toBe(
+      'Zhao Lei is typing a reply — you may answer twice',
+    );
   });
 
   it('says colleagues are unknown while the live feed is down, and hides the row badges', async () => {
@@ -272,14 +301,21 @@ describe('typing presence timing', () => {
 describe('presence helpers', () => {
   it('groups by conversation without oneself, one entry per colleague, typing first', () => {
     const grouped = groupPresence(
-      live(entry('c1', 'u2', '王芳', 'viewing'), entry('c1', 'u2', '王芳', 'typing'), entry('c1', 'u3', '艾米', 'viewing'), entry('c1', ME, '李梅', 'typing')),
+      live(
+        entry('c1', 'u2', '王芳', 'viewing'),
+        entry('c1', 'u2', '王芳', 'typing'),
+        entry('c1', 'u3', '艾米', 'viewing'),
+        entry('c1', ME, '李梅', 'typing'),
+      ),
       ME,
     );
     expect(grouped.byConversation.get('c1')?.map((p) => [p.staff_id, p.state])).toEqual([
       ['u2', 'typing'],
       ['u3', 'viewing'],
     ]);
-    expect(groupPresence({ live: false, entries: [entry('c1', 'u2', '王芳', 'viewing')] }, ME).byConversation.size).toBe(0);
+    expect(
+      groupPresence({ live: false, entries: [entry('c1', 'u2', '王芳', 'viewing')] }, ME).byConversation.size,
+    ).toBe(0);
   });
 
   it('makes initials and lists names in the reader language', () => {

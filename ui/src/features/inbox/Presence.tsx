@@ -11,7 +11,10 @@ const TONES = 4;
 
 /** "王" for 王芳, "LL" for Li Lei, "M" for mei. */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const firsts = words.map((w) => Array.from(w)[0] ?? '');
   const latin = words.length > 1 && firsts.every((c) => /^[A-Za-z]$/.test(c));
   return (latin ? firsts.slice(0, 2).join('') : (firsts[0] ?? '?')).toUpperCase();
@@ -39,7 +42,9 @@ export function presenceText(people: readonly Presence[], language: string, t: T
   const viewing = people.filter((p) => p.state !== 'typing').map((p) => p.display_name);
   return [
     typing.length > 0 ? t('inbox.presence.typing', { names: joinNames(typing, language), count: typing.length }) : null,
-    viewing.length > 0 ? t('inbox.presence.viewing', { names: joinNames(viewing, language), count: viewing.length }) : null,
+    viewing.length > 0
+      ? t('inbox.presence.viewing', { names: joinNames(viewing, language), count: viewing.length })
+      : null,
   ]
     .filter((part): part is string => part !== null)
     .join(' · ');

@@ -36,7 +36,11 @@ export function SearchResults({ query, hits, error, onOpen }: Props) {
         </p>
       )}
       {hits === null && !error && <p className="muted ib-pad">{t('inbox.search.searching')}</p>}
-      {hits !== null && hits.length === 0 && <p className="muted ib-pad" data-testid="search-empty">{t('inbox.search.none', { query })}</p>}
+      {hits !== null && hits.length === 0 && (
+        <p className="muted ib-pad" data-testid="search-empty">
+          {t('inbox.search.none', { query })}
+        </p>
+      )}
       {hits !== null && hits.length > 0 && (
         <ul className="ib-hits">
           {hits.map((hit, i) => (
@@ -49,7 +53,9 @@ export function SearchResults({ query, hits, error, onOpen }: Props) {
                 <span className="ib-hit-snippet" data-testid="search-snippet">
                   <Snippet parts={hit.snippet} />
                 </span>
-                {hit.message_id === null && <span className="muted ib-hit-kind">{t('inbox.search.subscriberMatch')}</span>}
+                {hit.message_id === null && (
+                  <span className="muted ib-hit-kind">{t('inbox.search.subscriberMatch')}</span>
+                )}
               </button>
             </li>
           ))}

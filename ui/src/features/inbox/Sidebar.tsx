@@ -23,7 +23,18 @@ type HeaderProps = {
 };
 
 /** The thread's header: who, status, assignee and labels, and which colleagues are here too. */
-export function ThreadHeader({ info, subscriberName, accountName, me, busy, presence, onStatus, onAssign, onLabels, onClose }: HeaderProps) {
+export function ThreadHeader({
+  info,
+  subscriberName,
+  accountName,
+  me,
+  busy,
+  presence,
+  onStatus,
+  onAssign,
+  onLabels,
+  onClose,
+}: HeaderProps) {
   const { t } = useTranslation();
   const [label, setLabel] = useState('');
   const conversation = info?.conversation ?? null;
@@ -62,20 +73,43 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, pres
             </select>
           </label>
           {mine ? (
-            <button type="button" className="btn btn-small" data-testid="thread-unassign" disabled={busy} onClick={() => onAssign(null)}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="thread-unassign"
+              disabled={busy}
+              onClick={() => onAssign(null)}
+            >
               {t('inbox.header.unassign')}
             </button>
           ) : (
-            <button type="button" className="btn btn-small btn-primary" data-testid="thread-assign-me" disabled={busy} onClick={() => onAssign(me)}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              data-testid="thread-assign-me"
+              disabled={busy}
+              onClick={() => onAssign(me)}
+            >
               {t('inbox.header.assignMe')}
             </button>
           )}
           <span className="muted ib-assignee" data-testid="thread-assignee">
-            {conversation.assignee === null ? t('inbox.header.unassigned') : mine ? t('inbox.header.assignedYou') : t('inbox.header.assignedOther')}
+            {conversation.assignee === null
+              ? t('inbox.header.unassigned')
+              : mine
+                ? t('inbox.header.assignedYou')
+                : t('inbox.header.assignedOther')}
           </span>
         </div>
       )}
-      <button type="button" className="ib-thread-close" data-testid="thread-close" aria-label={t('inbox.header.close')} title={t('inbox.header.close')} onClick={onClose}>
+      <button
+        type="button"
+        className="ib-thread-close"
+        data-testid="thread-close"
+        aria-label={t('inbox.header.close')}
+        title={t('inbox.header.close')}
+        onClick={onClose}
+      >
         ×
       </button>
       {presence && <ThreadPresence live={presence.live} people={presence.people} />}
@@ -84,7 +118,12 @@ export function ThreadHeader({ info, subscriberName, accountName, me, busy, pres
           {labels.map((l) => (
             <span key={l} className="ib-label" data-testid="thread-label">
               {l}
-              <button type="button" className="ib-label-remove" aria-label={t('inbox.header.removeLabel', { label: l })} onClick={() => onLabels([], [l])}>
+              <button
+                type="button"
+                className="ib-label-remove"
+                aria-label={t('inbox.header.removeLabel', { label: l })}
+                onClick={() => onLabels([], [l])}
+              >
                 ×
               </button>
             </span>
@@ -119,7 +158,14 @@ type SidebarProps = {
 };
 
 /** Who the subscriber is, and what they talked about before. */
-export function SubscriberSidebar({ info, onOpenConversation, onTags, onNote, onKeepMine, onKeepTheirs }: SidebarProps) {
+export function SubscriberSidebar({
+  info,
+  onOpenConversation,
+  onTags,
+  onNote,
+  onKeepMine,
+  onKeepTheirs,
+}: SidebarProps) {
   const { t, i18n } = useTranslation();
   if (!info) {
     return (
@@ -131,11 +177,22 @@ export function SubscriberSidebar({ info, onOpenConversation, onTags, onNote, on
   const { subscriber, account, earlier } = info;
   return (
     <aside className="ib-sidebar" aria-label={t('inbox.sidebar.label')} data-testid="subscriber-sidebar">
-      <SubscriberProfile subscriber={subscriber} accountName={account.name} platform={account.platform} nameTestId="sidebar-name" />
+      <SubscriberProfile
+        subscriber={subscriber}
+        accountName={account.name}
+        platform={account.platform}
+        nameTestId="sidebar-name"
+      />
       <SubscriberTags tags={subscriber.tags} onEdit={onTags} />
       <SubscriberNote note={subscriber.note} onSave={onNote} />
       {info.note_conflicts.map((conflict) => (
-        <NoteConflictNotice key={conflict.id} theirs={subscriber.note} conflict={conflict} onKeepMine={onKeepMine} onKeepTheirs={onKeepTheirs} />
+        <NoteConflictNotice
+          key={conflict.id}
+          theirs={subscriber.note}
+          conflict={conflict}
+          onKeepMine={onKeepMine}
+          onKeepTheirs={onKeepTheirs}
+        />
       ))}
       <section className="ib-sidebar-section">
         <h4>{t('inbox.sidebar.earlier')}</h4>

@@ -28,7 +28,11 @@ describe('thread', () => {
       older: null,
       messages: [
         threadMessage('in', { body: { type: 'image', url: `/s/media/${'cd'.repeat(32)}` } }),
-        threadMessage('out', { direction: 'outbound', author: 'u1', body: { type: 'image', url: `/s/media/${id}` } }, 'queued'),
+        threadMessage(
+          'out',
+          { direction: 'outbound', author: 'u1', body: { type: 'image', url: `/s/media/${id}` } },
+          'queued',
+        ),
         threadMessage('odd', { body: { type: 'image', url: '/s/media/../../etc/passwd' } }),
       ],
     });
@@ -44,7 +48,9 @@ describe('thread', () => {
 
     // One that cannot be shown (offline and never seen) says so.
     fireEvent.error(inbound!);
-    const inboundRow = screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === 'in')!;
+    const inboundRow = screen
+      .getAllByTestId('thread-message')
+      .find((el) => el.getAttribute('data-message-id') === 'in')!;
     await waitFor(() => expect(inboundRow.querySelector('img')).toBeNull());
     expect(inboundRow.textContent).toContain('无法显示的图片');
   });
@@ -58,7 +64,21 @@ describe('thread', () => {
         threadMessage('i1', { body: { type: 'image', url: 'https://img.example.com/a.png' } }),
         threadMessage('i2', { body: { type: 'image', url: 'javascript:alert(1)' } }),
         threadMessage('l1', { body: { type: 'location', latitude: 31.23, longitude: 121.47, label: '人民广场' } }),
-        threadMessage('a1', { direction: 'outbound', author: 'u1', body: { type: 'article', title: '春季新品', description: '新品上市', url: 'https://shop.example.com/new', image_url: 'https://img.example.com/b.png' } }, 'delivered'),
+        threadMessage(
+          'a1',
+          {
+            direction: 'outbound',
+            author: 'u1',
+            body: {
+              type: 'article',
+              title: '春季新品',
+              description: '新品上市',
+              url: 'https://shop.example.com/new',
+              image_url: 'https://img.example.com/b.png',
+            },
+          },
+          'delivered',
+        ),
         threadMessage('k1', { body: { type: 'event', event: 'keyword', keyword: '优惠' } }),
         threadMessage('m1', { body: { type: 'event', event: 'menu_tap', key: 'k', label: '门店' } }),
         threadMessage('n1', { direction: 'note', author: 'u2', body: { type: 'text', text: '这位是老顾客' } }),
@@ -68,7 +88,8 @@ describe('thread', () => {
     await waitFor(() => expect(messageIds()).toHaveLength(9));
     expect(m.conversationMessages).toHaveBeenCalledWith('c1', null, PAGE_SIZE);
 
-    const byId = (id: string) => screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === id)!;
+    const byId = (id: string) =>
+      screen.getAllByTestId('thread-message').find((el) => el.getAttribute('data-message-id') === id)!;
     expect(byId('e1').textContent).toContain('王芳 关注了账号');
     expect(byId('k1').textContent).toContain('王芳 发送了关键词“优惠”');
     expect(byId('m1').textContent).toContain('王芳 点击了菜单“门店”');
@@ -89,7 +110,16 @@ describe('thread', () => {
       older: null,
       messages: [
         threadMessage('in', { body: { type: 'text', text: '营业时间' } }),
-        threadMessage('auto', { direction: 'outbound', author: null, body: { type: 'text', text: '9 点到 18 点' }, auto_reply: { rule_id: 'r1', trigger: 'keyword', passive: true } }, 'sent'),
+        threadMessage(
+          'auto',
+          {
+            direction: 'outbound',
+            author: null,
+            body: { type: 'text', text: '9 点到 18 点' },
+            auto_reply: { rule_id: 'r1', trigger: 'keyword', passive: true },
+          },
+          'sent',
+        ),
         threadMessage('staff', { direction: 'outbound', author: 'u1', body: { type: 'text', text: '您好' } }, 'sent'),
       ],
     });
@@ -103,7 +133,10 @@ describe('thread', () => {
 
   it('shows a subscriber message with HTML in it as text', async () => {
     const evil = '<img src=x onerror=alert(1)><b>hi</b>';
-    m.conversationMessages.mockResolvedValue({ older: null, messages: [threadMessage('x1', { body: { type: 'text', text: evil } })] });
+    m.conversationMessages.mockResolvedValue({
+      older: null,
+      messages: [threadMessage('x1', { body: { type: 'text', text: evil } })],
+    });
     renderThread();
     const bubble = await screen.findByText(evil);
     expect(bubble.textContent).toBe(evil);
@@ -135,7 +168,9 @@ describe('thread', () => {
   it('loads older pages until a search hit is there, then highlights it', async () => {
     const page = (from: number, older: MessageCursor | null) => ({
       older,
-      messages: Array.from({ length: 3 }, (_, i): ThreadMessage => threadMessage(`m${from + i}`, { created_at: NOW - (100 - from - i) * 60_000 })),
+      messages: Array.from({ length: 3 }, (_, i): ThreadMessage =>
+        threadMessage(`m${from + i}`, { created_at: NOW - (100 - from - i) * 60_000 }),
+      ),
     });
     m.conversationMessages.mockImplementation(async (_id: string, before: MessageCursor | null) => {
       if (before === null) return page(6, { created_at: 1, id: 'm6' });
@@ -154,7 +189,10 @@ describe('thread', () => {
     let n = 0;
     m.conversationMessages.mockImplementation(async () => {
       n += 1;
-      return { older: { created_at: 1, id: `c${n}` }, messages: [threadMessage(`p${n}`, { created_at: NOW - n * 60_000 })] };
+      return {
+        older: { created_at: 1, id: `c${n}` },
+        messages: [threadMessage(`p${n}`, { created_at: NOW - n * 60_000 })],
+      };
     });
     renderThread({ messageId: 'nowhere', nonce: 1 });
     expect(await screen.findByTestId('jump-missing')).toBeTruthy();

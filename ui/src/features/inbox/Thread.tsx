@@ -133,11 +133,16 @@ export function Thread({ conversationId, version, subscriberName, me, jump, onEr
           if (gen !== generation.current) return;
           setState((s) => {
             const known = new Set(s.messages.map((m) => m.message.id));
-            return { ...s, messages: [...page.messages.filter((m) => !known.has(m.message.id)), ...s.messages], older: page.older };
+            return {
+              ...s,
+              messages: [...page.messages.filter((m) => !known.has(m.message.id)), ...s.messages],
+              older: page.older,
+            };
           });
         },
         (e: unknown) => {
-          if (gen === generation.current) onError(t('inbox.thread.loadFailed', { reason: describeError(t, asAppError(e)) }));
+          if (gen === generation.current)
+            onError(t('inbox.thread.loadFailed', { reason: describeError(t, asAppError(e)) }));
         },
       )
       .finally(() => {
@@ -228,22 +233,38 @@ export function Thread({ conversationId, version, subscriberName, me, jump, onEr
         </p>
       )}
       <div ref={scrollRef} className="ib-thread-scroll" onScroll={onScroll} data-testid="thread-scroll">
-        {state.loaded && state.older === null && state.messages.length > 0 && <p className="ib-thread-start muted">{t('inbox.thread.start')}</p>}
+        {state.loaded && state.older === null && state.messages.length > 0 && (
+          <p className="ib-thread-start muted">{t('inbox.thread.start')}</p>
+        )}
         {loadingOlder && <p className="ib-thread-start muted">{t('inbox.thread.loadingOlder')}</p>}
         {!state.loaded && <p className="ib-thread-start muted">{t('inbox.thread.loading')}</p>}
-        {state.loaded && state.messages.length === 0 && <p className="ib-thread-start muted">{t('inbox.thread.empty')}</p>}
+        {state.loaded && state.messages.length === 0 && (
+          <p className="ib-thread-start muted">{t('inbox.thread.empty')}</p>
+        )}
         <div className="ib-thread-inner" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const row = rows[v.index];
             if (!row) return null;
             return (
-              <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="ib-vrow" style={{ transform: `translateY(${v.start}px)` }}>
+              <div
+                key={v.key}
+                data-index={v.index}
+                ref={virtualizer.measureElement}
+                className="ib-vrow"
+                style={{ transform: `translateY(${v.start}px)` }}
+              >
                 {row.kind === 'day' ? (
                   <div className="ib-day" data-testid="day-separator">
                     <span>{dayLabel(row.at, now, i18n.language, t)}</span>
                   </div>
                 ) : (
-                  <MessageView item={row.item} subscriberName={subscriberName} highlighted={highlight === row.key} me={me} onRetry={onRetry} />
+                  <MessageView
+                    item={row.item}
+                    subscriberName={subscriberName}
+                    highlighted={highlight === row.key}
+                    me={me}
+                    onRetry={onRetry}
+                  />
                 )}
               </div>
             );

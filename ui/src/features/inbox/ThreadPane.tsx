@@ -31,7 +31,21 @@ type Props = {
 
 /** The middle column: the open conversation's header, messages and composer, or a hint to open one. */
 export function ThreadPane(props: Props) {
-  const { openId, info, subscriberName, accountName, assignee, me, busy, version, jump, mode, canAnswer, colleagues, replyRef } = props;
+  const {
+    openId,
+    info,
+    subscriberName,
+    accountName,
+    assignee,
+    me,
+    busy,
+    version,
+    jump,
+    mode,
+    canAnswer,
+    colleagues,
+    replyRef,
+  } = props;
   const { t } = useTranslation();
   return (
     <section className="ib-col ib-col-thread" aria-label={t('inbox.thread.label')}>
@@ -56,7 +70,15 @@ export function ThreadPane(props: Props) {
             onLabels={props.onLabels}
             onClose={props.onClose}
           />
-          <Thread key={openId} conversationId={openId} version={version} subscriberName={subscriberName} me={me} jump={jump} onError={props.onError} />
+          <Thread
+            key={openId}
+            conversationId={openId}
+            version={version}
+            subscriberName={subscriberName}
+            me={me}
+            jump={jump}
+            onError={props.onError}
+          />
           <Composer
             key={`composer-${openId}`}
             conversationId={openId}

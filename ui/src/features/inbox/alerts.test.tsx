@@ -1,6 +1,12 @@
 import { renderHook, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { conversationItem, emitInboxChanged, platformMocks as m, resetPlatformMocks, threadMessage } from '../../test/platformMock';
+import {
+  conversationItem,
+  emitInboxChanged,
+  platformMocks as m,
+  resetPlatformMocks,
+  threadMessage,
+} from '../../test/platformMock';
 import { newlyUnread, previewOf, useInboxAlerts, windowTitle } from './alerts';
 
 vi.mock('../../platform', async (importOriginal) => ({

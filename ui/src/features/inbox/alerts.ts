@@ -5,7 +5,16 @@
 // background.
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { attention, conversationMessages, notify, onInboxChanged, setUnread, setWindowTitle, type ConversationListItem, type MessageBody } from '../../platform';
+import {
+  attention,
+  conversationMessages,
+  notify,
+  onInboxChanged,
+  setUnread,
+  setWindowTitle,
+  type ConversationListItem,
+  type MessageBody,
+} from '../../platform';
 
 export const APP_TITLE = 'Wicket';
 const PREVIEW_MAX = 120;
@@ -25,7 +34,11 @@ export function concernsMe(item: ConversationListItem, me: string): boolean {
  * The conversations of `next` whose unread count rose since `previous`
  * (a conversation not seen before counts from 0).
  */
-export function newlyUnread(previous: ReadonlyMap<string, number>, next: ConversationListItem[], me: string): ConversationListItem[] {
+export function newlyUnread(
+  previous: ReadonlyMap<string, number>,
+  next: ConversationListItem[],
+  me: string,
+): ConversationListItem[] {
   return next.filter((item) => concernsMe(item, me) && item.unread > (previous.get(item.conversation.id) ?? 0));
 }
 
@@ -88,7 +101,9 @@ export function useInboxAlerts(me: string): void {
       let body: MessageBody | undefined;
       try {
         const page = await conversationMessages(item.conversation.id, null, 5);
-        body = [...page.messages].reverse().find((m) => m.message.direction === 'inbound' && m.message.body.type !== 'event')?.message.body;
+        body = [...page.messages]
+          .reverse()
+          .find((m) => m.message.direction === 'inbound' && m.message.body.type !== 'event')?.message.body;
       } catch {
         body = undefined;
       }

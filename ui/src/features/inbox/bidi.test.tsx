@@ -1,7 +1,13 @@
 import { render, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLayout } from '../../test/layout';
-import { conversationItem, listPage, localSession, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import {
+  conversationItem,
+  listPage,
+  localSession,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../../test/platformMock';
 import { InboxScreen } from './Inbox';
 
 vi.mock('../../platform', async (importOriginal) => ({
@@ -30,7 +36,9 @@ describe('subscriber text in the inbox list', () => {
     const preview = `${RLO}gnirts desrever`;
     const label = `VIP${RLO}1`;
     m.listConversations.mockResolvedValue(
-      listPage([conversationItem('c1', { preview, labels: [label] }, { subscriber_name: name, account_name: `街角${RLO}咖啡` })]),
+      listPage([
+        conversationItem('c1', { preview, labels: [label] }, { subscriber_name: name, account_name: `街角${RLO}咖啡` }),
+      ]),
     );
     render(<InboxScreen user={localSession.user!} />);
     const row = await screen.findByTestId('conversation-row');

@@ -27,7 +27,11 @@ export function loadSavedViews(): SavedView[] {
     const parsed: unknown = JSON.parse(raw);
     if (!Array.isArray(parsed)) return [];
     return parsed.filter(
-      (v): v is SavedView => typeof v === 'object' && v !== null && typeof (v as SavedView).name === 'string' && isFilter((v as SavedView).filter),
+      (v): v is SavedView =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as SavedView).name === 'string' &&
+        isFilter((v as SavedView).filter),
     );
   } catch {
     return [];

@@ -10,7 +10,9 @@ import { INBOX_SHORTCUTS, type InboxAction } from './shortcuts';
 /** Every action of the table wired to a spy, as the inbox wires its own. */
 function Harness({ spies }: { spies: Record<InboxAction, () => void> }) {
   const [palette, setPalette] = useState(false);
-  const actions: Partial<Record<InboxAction, Action>> = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, { run: spies[s.action] }]));
+  const actions: Partial<Record<InboxAction, Action>> = Object.fromEntries(
+    INBOX_SHORTCUTS.map((s) => [s.action, { run: spies[s.action] }]),
+  );
   actions.palette = { run: () => setPalette((p) => !p) };
   useShortcuts(INBOX_SHORTCUTS, actions, { blocked: palette });
   return palette ? <CommandPalette actions={actions} extra={[]} onClose={() => setPalette(false)} /> : null;
@@ -34,7 +36,10 @@ const PRESS: Partial<Record<string, string>> = {
 
 describe('the inbox shortcut table', () => {
   it('drives the key handler: every key in the table runs its action, and only that one', async () => {
-    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<InboxAction, ReturnType<typeof vi.fn>>;
+    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<
+      InboxAction,
+      ReturnType<typeof vi.fn>
+    >;
     render(<Harness spies={spies} />);
     for (const shortcut of INBOX_SHORTCUTS) {
       if (shortcut.elsewhere || shortcut.action === 'palette') continue;
@@ -44,14 +49,22 @@ describe('the inbox shortcut table', () => {
         Object.values(spies).forEach((s) => s.mockClear());
         await userEvent.keyboard(typed!);
         expect(spies[shortcut.action], combo).toHaveBeenCalledTimes(1);
-        const others = Object.entries(spies).filter(([action, spy]) => action !== shortcut.action && spy.mock.calls.length > 0);
-        expect(others.map(([action]) => action), combo).toEqual([]);
+        const others = Object.entries(spies).filter(
+          ([action, spy]) => action !== shortcut.action && spy.mock.calls.length > 0,
+        );
+        expect(
+          others.map(([action]) => action),
+          combo,
+        ).toEqual([]);
       }
     }
   });
 
   it('drives the palette: its commands are the table’s, with the table’s first key', async () => {
-    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<InboxAction, () => void>;
+    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<
+      InboxAction,
+      () => void
+    >;
     render(<Harness spies={spies} />);
     await userEvent.keyboard('{Control>}k{/Control}');
     const items = within(screen.getByTestId('command-palette')).getAllByTestId('palette-item');
@@ -72,12 +85,32 @@ describe('the inbox shortcut table', () => {
     const rows = within(screen.getByTestId('shortcut-sheet')).getAllByRole('definition');
     const withKeys = INBOX_SHORTCUTS.filter((s) => s.keys.length > 0);
     expect(rows.map((r) => r.textContent)).toEqual(withKeys.map((s) => i18n.t(s.label ?? '')));
-    const keys = within(screen.getByTestId('shortcut-sheet')).getAllByRole('term').map((k) => k.textContent);
-    expect(keys).toEqual(['J / Alt+↓', 'K / Alt+↑', 'E', 'Shift+E', 'A', 'R', 'N', 'X', '/', 'Ctrl+K', '?', 'Enter', 'Shift+Enter', 'Esc']);
+    const keys = within(screen.getByTestId('shortcut-sheet'))
+      .getAllByRole('term')
+      .map((k) => k.textContent);
+    expect(keys).toEqual([
+      'J / Alt+↓',
+      'K / Alt+↑',
+      'E',
+      'Shift+E',
+      'A',
+      'R',
+      'N',
+      'X',
+      '/',
+      'Ctrl+K',
+      '?',
+      'Enter',
+      'Shift+Enter',
+      'Esc',
+    ]);
   });
 
   it('keeps single keys out of text fields, but Ctrl+K works there', async () => {
-    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<InboxAction, ReturnType<typeof vi.fn>>;
+    const spies = Object.fromEntries(INBOX_SHORTCUTS.map((s) => [s.action, vi.fn()])) as unknown as Record<
+      InboxAction,
+      ReturnType<typeof vi.fn>
+    >;
     render(
       <>
         <input data-testid="field" />

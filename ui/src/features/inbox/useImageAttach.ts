@@ -10,7 +10,11 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
  * Picks an image file and sends it as a reply, one pick at a time, each with
  * a fresh client id. A refused file is reported through `onError` with its reason.
  */
-export function useImageAttach(conversationId: string, onSent: (message: ThreadMessage) => void, onError: (message: string) => void) {
+export function useImageAttach(
+  conversationId: string,
+  onSent: (message: ThreadMessage) => void,
+  onError: (message: string) => void,
+) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   // A second Alt+A while the dialog is open or the image is on its way does nothing.

@@ -24,6 +24,8 @@ export function useInboxSearch(version: number) {
   );
   // Only the answer to what is typed now counts.
   const answer = data && data.q === q ? data : null;
-  const error = answer?.failure ? t('inbox.search.failed', { reason: describeError(t, asAppError(answer.failure)) }) : null;
+  const error = answer?.failure
+    ? t('inbox.search.failed', { reason: describeError(t, asAppError(answer.failure)) })
+    : null;
   return { query, onQuery: setQuery, searching: q.length > 0, hits: answer?.hits ?? null, error };
 }

@@ -40,10 +40,18 @@ describe('canned replies in Settings', () => {
     await userEvent.type(screen.getByTestId('canned-shortcut'), 'open');
     expect(screen.queryByTestId('canned-error-shortcut')).toBeNull();
     await userEvent.type(screen.getByTestId('canned-body'), '我们 9 点开门');
-    m.listCannedReplies.mockResolvedValue([hours, { ...hours, id: 'r2', shortcut: 'open', title: '时间', body: '我们 9 点开门' }]);
+    m.listCannedReplies.mockResolvedValue([
+      hours,
+      { ...hours, id: 'r2', shortcut: 'open', title: '时间', body: '我们 9 点开门' },
+    ]);
     await userEvent.click(screen.getByTestId('canned-save'));
     await waitFor(() => expect(screen.queryByTestId('canned-editor')).toBeNull());
-    expect(m.saveCannedReply).toHaveBeenLastCalledWith({ id: null, shortcut: 'open', title: '时间', body: '我们 9 点开门' });
+    expect(m.saveCannedReply).toHaveBeenLastCalledWith({
+      id: null,
+      shortcut: 'open',
+      title: '时间',
+      body: '我们 9 点开门',
+    });
     expect(screen.getAllByTestId('settings-canned-row')).toHaveLength(2);
   });
 
@@ -54,7 +62,12 @@ describe('canned replies in Settings', () => {
     expect((screen.getByTestId('canned-body') as HTMLTextAreaElement).value).toBe('每天 9 点开门。');
     await userEvent.type(screen.getByTestId('canned-title'), '（周末）');
     await userEvent.click(screen.getByTestId('canned-save'));
-    await waitFor(() => expect(m.saveCannedReply).toHaveBeenCalledWith({ ...{ id: 'r1', shortcut: 'hours', body: '每天 9 点开门。' }, title: '营业时间（周末）' }));
+    await waitFor(() =>
+      expect(m.saveCannedReply).toHaveBeenCalledWith({
+        ...{ id: 'r1', shortcut: 'hours', body: '每天 9 点开门。' },
+        title: '营业时间（周末）',
+      }),
+    );
 
     const row = await screen.findByTestId('settings-canned-row');
     await userEvent.click(within(row).getByTestId('settings-canned-delete'));

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deleteCannedReply, listCannedReplies, saveCannedReply, type CannedReply, type CannedReplyDraft } from '../../platform';
+import {
+  deleteCannedReply,
+  listCannedReplies,
+  saveCannedReply,
+  type CannedReply,
+  type CannedReplyDraft,
+} from '../../platform';
 import { starterDrafts } from '../../kit/canned';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { FormFooter } from '../../kit/FormFooter';
@@ -22,14 +28,18 @@ export function CannedRepliesSettings({ onError }: Props) {
   const [busy, setBusy] = useState(false);
 
   const reload = useCallback(() => {
-    listCannedReplies().then(setReplies, (e: unknown) => onError(t('settings.canned.loadFailed', { reason: describeError(t, asAppError(e)) })));
+    listCannedReplies().then(setReplies, (e: unknown) =>
+      onError(t('settings.canned.loadFailed', { reason: describeError(t, asAppError(e)) })),
+    );
   }, [onError, t]);
   useEffect(reload, [reload]);
 
   const remove = (reply: CannedReply) => {
     setBusy(true);
     deleteCannedReply(reply.id)
-      .then(reload, (e: unknown) => onError(t('settings.canned.deleteFailed', { reason: describeError(t, asAppError(e)) })))
+      .then(reload, (e: unknown) =>
+        onError(t('settings.canned.deleteFailed', { reason: describeError(t, asAppError(e)) })),
+      )
       .finally(() => {
         setBusy(false);
         setConfirmDelete(null);
@@ -55,7 +65,13 @@ export function CannedRepliesSettings({ onError }: Props) {
       {replies !== null && replies.length === 0 && editing === null && (
         <div className="canned-empty" data-testid="settings-canned-empty">
           <p className="muted">{t('inbox.canned.empty')}</p>
-          <button type="button" className="btn btn-small" data-testid="settings-canned-starters" disabled={busy} onClick={() => void addStarters()}>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="settings-canned-starters"
+            disabled={busy}
+            onClick={() => void addStarters()}
+          >
             {t('inbox.canned.addStarters')}
           </button>
         </div>
@@ -65,7 +81,11 @@ export function CannedRepliesSettings({ onError }: Props) {
           {replies.map((reply) =>
             editing?.id === reply.id ? (
               <li key={reply.id}>
-                <CannedEditor draft={editing} onCancel={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />
+                <CannedEditor
+                  draft={editing}
+                  onCancel={() => setEditing(null)}
+                  onSaved={() => (setEditing(null), reload())}
+                />
               </li>
             ) : (
               <li key={reply.id} className="canned-row" data-testid="settings-canned-row">
@@ -81,16 +101,30 @@ export function CannedRepliesSettings({ onError }: Props) {
                     className="btn btn-small btn-ghost"
                     data-testid="settings-canned-edit"
                     disabled={busy || editing !== null}
-                    onClick={() => setEditing({ id: reply.id, shortcut: reply.shortcut, title: reply.title, body: reply.body })}
+                    onClick={() =>
+                      setEditing({ id: reply.id, shortcut: reply.shortcut, title: reply.title, body: reply.body })
+                    }
                   >
                     {t('settings.canned.edit')}
                   </button>
                   {confirmDelete === reply.id ? (
-                    <button type="button" className="btn btn-small btn-danger" data-testid="settings-canned-confirm-delete" disabled={busy} onClick={() => remove(reply)}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      data-testid="settings-canned-confirm-delete"
+                      disabled={busy}
+                      onClick={() => remove(reply)}
+                    >
                       {t('settings.canned.confirmDelete')}
                     </button>
                   ) : (
-                    <button type="button" className="btn btn-small btn-ghost" data-testid="settings-canned-delete" disabled={busy} onClick={() => setConfirmDelete(reply.id)}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      data-testid="settings-canned-delete"
+                      disabled={busy}
+                      onClick={() => setConfirmDelete(reply.id)}
+                    >
                       {t('settings.canned.delete')}
                     </button>
                   )}
@@ -103,7 +137,13 @@ export function CannedRepliesSettings({ onError }: Props) {
       {editing !== null && editing.id === null ? (
         <CannedEditor draft={editing} onCancel={() => setEditing(null)} onSaved={() => (setEditing(null), reload())} />
       ) : (
-        <button type="button" className="btn btn-small" data-testid="settings-canned-add" disabled={editing !== null} onClick={() => setEditing(EMPTY)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="settings-canned-add"
+          disabled={editing !== null}
+          onClick={() => setEditing(EMPTY)}
+        >
           {t('settings.canned.add')}
         </button>
       )}
@@ -184,14 +224,24 @@ function CannedEditor({ draft: initial, onCancel, onSaved }: EditorProps) {
           aria-describedby={describedBy('body')}
           onChange={(e) => edit('body', e.target.value)}
         />
-        <p className="muted field-hint">{t('settings.canned.variables', {
+        <p className="muted field-hint">
+          {t('settings.canned.variables', {
             sub: '{{subscriber.name}}',
             acc: '{{account.name}}',
             other: `{{${t('settings.canned.placeholderWord')}}}`,
-          })}</p>
+          })}
+        </p>
         {errorFor('body')}
       </div>
-      <FormFooter failure={failure} failureTestId="canned-failure" saving={saving} cancelLabel={t('settings.canned.cancel')} saveLabel={t('settings.canned.save')} saveTestId="canned-save" onCancel={onCancel} />
+      <FormFooter
+        failure={failure}
+        failureTestId="canned-failure"
+        saving={saving}
+        cancelLabel={t('settings.canned.cancel')}
+        saveLabel={t('settings.canned.save')}
+        saveTestId="canned-save"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -1,7 +1,15 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '../../kit/useQuery';
-import { desktopSettings, onDesktopSettings, setDesktopSettings, type DesktopSettings, type Language, type Session, type StaffUser } from '../../platform';
+import {
+  desktopSettings,
+  onDesktopSettings,
+  setDesktopSettings,
+  type DesktopSettings,
+  type Language,
+  type Session,
+  type StaffUser,
+} from '../../platform';
 import { currentLanguage, LANGUAGES } from '../../i18n';
 import { sendKey, setSendKey, type SendKey } from '../../kit/sendKey';
 import { CannedRepliesSettings } from './CannedRepliesSettings';
@@ -131,7 +139,9 @@ export function SettingsScreen({ session, user, onError }: Props) {
         <p className="muted">{t('settings.readOnly')}</p>
         <dl className="facts">
           <dt>{t('settings.mode')}</dt>
-          <dd data-testid="settings-mode">{session.mode === 'local' ? t('settings.modeLocal') : t('settings.modeTeam')}</dd>
+          <dd data-testid="settings-mode">
+            {session.mode === 'local' ? t('settings.modeLocal') : t('settings.modeTeam')}
+          </dd>
           {session.mode === 'team' && session.server_url && (
             <>
               <dt>{t('settings.server')}</dt>

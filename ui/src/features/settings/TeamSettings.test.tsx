@@ -21,7 +21,8 @@ beforeEach(() => {
   m.team.mockResolvedValue([owner, agent]);
 });
 
-const rowOf = (login: string) => screen.getAllByTestId('team-row').find((row) => row.getAttribute('data-login') === login)!;
+const rowOf = (login: string) =>
+  screen.getAllByTestId('team-row').find((row) => row.getAttribute('data-login') === login)!;
 
 describe('the team in Settings', () => {
   it('is shown only to a role that manages staff', async () => {
@@ -36,8 +37,14 @@ describe('the team in Settings', () => {
 
   it('adds a colleague, showing the server’s issues under their fields and a taken name as such', async () => {
     m.addStaff
-      .mockRejectedValueOnce(new AppError('invalid', 'password too short', [{ path: 'password', key: 'staff.password.too_short', params: [['min', '8']] }]))
-      .mockRejectedValueOnce(new AppError('conflict', 'a staff member with the sign-in name "XiaoZhang" already exists'));
+      .mockRejectedValueOnce(
+        new AppError('invalid', 'password too short', [
+          { path: 'password', key: 'staff.password.too_short', params: [['min', '8']] },
+        ]),
+      )
+      .mockRejectedValueOnce(
+        new AppError('conflict', 'a staff member with the sign-in name "XiaoZhang" already exists'),
+      );
     render(<TeamSettings session={teamSession} me={owner} />);
     await waitFor(() => expect(screen.getAllByTestId('team-row')).toHaveLength(2));
 
@@ -62,7 +69,12 @@ describe('the team in Settings', () => {
     await userEvent.type(screen.getByTestId('team-new-login'), 'xiaozhang2');
     await userEvent.click(screen.getByTestId('team-add-save'));
     expect((await screen.findByTestId('team-notice')).textContent).toContain('小张');
-    expect(m.addStaff).toHaveBeenLastCalledWith({ login: 'xiaozhang2', display_name: '小张', role: 'designer', password: 'short and longer' });
+    expect(m.addStaff).toHaveBeenLastCalledWith({
+      login: 'xiaozhang2',
+      display_name: '小张',
+      role: 'designer',
+      password: 'short and longer',
+    });
     await waitFor(() => expect(screen.getAllByTestId('team-row')).toHaveLength(3));
     expect(screen.queryByTestId('team-add-form')).toBeNull();
   });
@@ -108,7 +120,9 @@ describe('the team in Settings', () => {
     const { unmount } = render(<TeamSettings session={teamSession} me={owner} />);
     await waitFor(() => expect(screen.getAllByTestId('team-row')).toHaveLength(2));
     await userEvent.selectOptions(within(rowOf('mei')).getByTestId('team-role'), 'admin');
-    expect((await within(rowOf('mei')).findByTestId('team-row-error')).textContent).toBe('服务器至少需要一位所有者：请先让另一位成员成为所有者。');
+    expect((await within(rowOf('mei')).findByTestId('team-row-error')).textContent).toBe(
+      '服务器至少需要一位所有者：请先让另一位成员成为所有者。',
+    );
     unmount();
 
     m.team.mockResolvedValue([owner, admin, agent]);
@@ -117,7 +131,10 @@ describe('the team in Settings', () => {
     const ownerRow = rowOf('mei');
     expect((within(ownerRow).getByTestId('team-role') as HTMLSelectElement).disabled).toBe(true);
     expect((within(ownerRow).getByTestId('team-password') as HTMLButtonElement).disabled).toBe(true);
-    const options = Array.from((within(rowOf('xiaoli')).getByTestId('team-role') as HTMLSelectElement).options, (o) => o.value);
+    const options = Array.from(
+      (within(rowOf('xiaoli')).getByTestId('team-role') as HTMLSelectElement).options,
+      (o) => o.value,
+    );
     expect(options).toEqual(['admin', 'designer', 'agent']);
   });
 

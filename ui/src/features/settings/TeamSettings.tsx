@@ -1,6 +1,16 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { addStaff, changeStaff, signOutStaff, team, type Issue, type NewStaff, type Role, type Session, type StaffUser } from '../../platform';
+import {
+  addStaff,
+  changeStaff,
+  signOutStaff,
+  team,
+  type Issue,
+  type NewStaff,
+  type Role,
+  type Session,
+  type StaffUser,
+} from '../../platform';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { FormFooter } from '../../kit/FormFooter';
 import { useFieldForm } from '../../kit/useFieldForm';
@@ -22,7 +32,8 @@ function grantable(me: StaffUser): readonly Role[] {
 function teamError(t: ReturnType<typeof useTranslation>['t'], e: unknown, doing: 'load' | 'add' | 'change'): string {
   const error = asAppError(e);
   if (error.code === 'offline') return t('settings.team.offline');
-  if (error.code === 'conflict' && doing !== 'load') return t(doing === 'add' ? 'settings.team.loginTaken' : 'settings.team.needsOwner');
+  if (error.code === 'conflict' && doing !== 'load')
+    return t(doing === 'add' ? 'settings.team.loginTaken' : 'settings.team.needsOwner');
   return describeError(t, error);
 }
 
@@ -43,7 +54,8 @@ export function TeamSettings({ session, me }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   // The member whose name or password is being changed, and which.
   const [editing, setEditing] = useState<{ id: string; field: MemberField } | null>(null);
-  const toggleEdit = (id: string, field: MemberField) => setEditing((e) => (e?.id === id && e.field === field ? null : { id, field }));
+  const toggleEdit = (id: string, field: MemberField) =>
+    setEditing((e) => (e?.id === id && e.field === field ? null : { id, field }));
   const [confirmSignOut, setConfirmSignOut] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -116,7 +128,14 @@ export function TeamSettings({ session, me }: Props) {
                     value={member.role}
                     disabled={busy || locked}
                     onChange={(e) =>
-                      run(member, changeStaff(member.id, { role: e.target.value as Role }), t('settings.team.roleChanged', { name: member.display_name, role: t(`role.${e.target.value}`) }))
+                      run(
+                        member,
+                        changeStaff(member.id, { role: e.target.value as Role }),
+                        t('settings.team.roleChanged', {
+                          name: member.display_name,
+                          role: t(`role.${e.target.value}`),
+                        }),
+                      )
                     }
                   >
                     {(locked ? ROLES : roles).map((role) => (
@@ -126,10 +145,22 @@ export function TeamSettings({ session, me }: Props) {
                     ))}
                   </select>
                   <div className="team-row-actions">
-                    <button type="button" className="btn btn-small btn-ghost" data-testid="team-rename" disabled={busy || locked} onClick={() => toggleEdit(member.id, 'display_name')}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      data-testid="team-rename"
+                      disabled={busy || locked}
+                      onClick={() => toggleEdit(member.id, 'display_name')}
+                    >
                       {t('settings.team.rename')}
                     </button>
-                    <button type="button" className="btn btn-small btn-ghost" data-testid="team-password" disabled={busy || locked} onClick={() => toggleEdit(member.id, 'password')}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      data-testid="team-password"
+                      disabled={busy || locked}
+                      onClick={() => toggleEdit(member.id, 'password')}
+                    >
                       {t('settings.team.newPassword')}
                     </button>
                     {!isMe &&
@@ -141,13 +172,23 @@ export function TeamSettings({ session, me }: Props) {
                           disabled={busy}
                           onClick={() => {
                             setConfirmSignOut(null);
-                            run(member, signOutStaff(member.id), t('settings.team.signedOut', { name: member.display_name }));
+                            run(
+                              member,
+                              signOutStaff(member.id),
+                              t('settings.team.signedOut', { name: member.display_name }),
+                            );
                           }}
                         >
                           {t('settings.team.confirmSignOut')}
                         </button>
                       ) : (
-                        <button type="button" className="btn btn-small btn-ghost" data-testid="team-sign-out" disabled={busy || locked} onClick={() => setConfirmSignOut(member.id)}>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-ghost"
+                          data-testid="team-sign-out"
+                          disabled={busy || locked}
+                          onClick={() => setConfirmSignOut(member.id)}
+                        >
                           {t('settings.team.signOut')}
                         </button>
                       ))}
@@ -191,7 +232,13 @@ export function TeamSettings({ session, me }: Props) {
           }}
         />
       ) : (
-        <button type="button" className="btn btn-small" data-testid="team-add" disabled={members === null} onClick={() => setAdding(true)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="team-add"
+          disabled={members === null}
+          onClick={() => setAdding(true)}
+        >
           {t('settings.team.add')}
         </button>
       )}
@@ -209,7 +256,15 @@ function FieldIssues({ list, field, id }: { list: Issue[]; field: Field; id: str
   );
 }
 
-function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; onCancel: () => void; onAdded: (added: StaffUser) => void }) {
+function AddStaffForm({
+  roles,
+  onCancel,
+  onAdded,
+}: {
+  roles: readonly Role[];
+  onCancel: () => void;
+  onAdded: (added: StaffUser) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState<NewStaff>(EMPTY);
@@ -252,7 +307,12 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-role`}>{t('settings.team.role')}</label>
-          <select id={`${id}-role`} data-testid="team-new-role" value={draft.role} onChange={(e) => setDraft((d) => ({ ...d, role: e.target.value as Role }))}>
+          <select
+            id={`${id}-role`}
+            data-testid="team-new-role"
+            value={draft.role}
+            onChange={(e) => setDraft((d) => ({ ...d, role: e.target.value as Role }))}
+          >
             {roles.map((role) => (
               <option key={role} value={role}>
                 {t(`role.${role}`)}
@@ -263,7 +323,15 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
         </div>
         {input('password', t('settings.team.password'), 'password')}
       </div>
-      <FormFooter failure={failure} failureTestId="team-add-failure" saving={saving} cancelLabel={t('settings.team.cancel')} saveLabel={t('settings.team.addSave')} saveTestId="team-add-save" onCancel={onCancel} />
+      <FormFooter
+        failure={failure}
+        failureTestId="team-add-failure"
+        saving={saving}
+        cancelLabel={t('settings.team.cancel')}
+        saveLabel={t('settings.team.addSave')}
+        saveTestId="team-add-save"
+        onCancel={onCancel}
+      />
     </form>
   );
 }
@@ -271,7 +339,17 @@ function AddStaffForm({ roles, onCancel, onAdded }: { roles: readonly Role[]; on
 /** What a member's own form changes: their name as colleagues see it, or their password. */
 type MemberField = 'display_name' | 'password';
 
-function MemberForm({ member, field, onCancel, onSaved }: { member: StaffUser; field: MemberField; onCancel: () => void; onSaved: (changed: StaffUser) => void }) {
+function MemberForm({
+  member,
+  field,
+  onCancel,
+  onSaved,
+}: {
+  member: StaffUser;
+  field: MemberField;
+  onCancel: () => void;
+  onSaved: (changed: StaffUser) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const password = field === 'password';
@@ -287,7 +365,9 @@ function MemberForm({ member, field, onCancel, onSaved }: { member: StaffUser; f
   return (
     <form className="team-password-form" data-testid={`${testId}-form`} onSubmit={submit} noValidate>
       <div className="field">
-        <label htmlFor={`${id}-value`}>{t(password ? 'settings.team.newPasswordFor' : 'settings.team.renameFor', { name: member.display_name })}</label>
+        <label htmlFor={`${id}-value`}>
+          {t(password ? 'settings.team.newPasswordFor' : 'settings.team.renameFor', { name: member.display_name })}
+        </label>
         <input
           id={`${id}-value`}
           data-testid={`${testId}-input`}

@@ -60,12 +60,16 @@ describe('Settings › Updates', () => {
   it('shows a refused signature in the staff’s language and keeps the offer', async () => {
     await i18n.changeLanguage('en');
     updates.checkForUpdate.mockResolvedValue(offer);
-    updates.installUpdate.mockRejectedValue(new UpdateFailure('bad_signature', 'Verification failed: signature mismatch'));
+    updates.installUpdate.mockRejectedValue(
+      new UpdateFailure('bad_signature', 'Verification failed: signature mismatch'),
+    );
     render(<UpdatesSettings />);
     await userEvent.click(await screen.findByTestId('updates-check'));
     await userEvent.click(await screen.findByTestId('updates-install'));
     const error = await screen.findByTestId('updates-error');
-    expect(error.textContent).toBe("The update's signature does not match Wicket's signing key, so it was not installed. Nothing was changed.");
+    expect(error.textContent).toBe(
+      "The update's signature does not match Wicket's signing key, so it was not installed. Nothing was changed.",
+    );
     expect(error.getAttribute('title')).toBe('Verification failed: signature mismatch');
     expect(updates.installUpdate).toHaveBeenCalledTimes(1);
     await waitFor(() => expect((screen.getByTestId('updates-install') as HTMLButtonElement).disabled).toBe(false));

@@ -1,6 +1,13 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkForUpdate, installUpdate, updateSetup, UpdateFailure, type UpdateOffer, type UpdateSetup } from '../../platform';
+import {
+  checkForUpdate,
+  installUpdate,
+  updateSetup,
+  UpdateFailure,
+  type UpdateOffer,
+  type UpdateSetup,
+} from '../../platform';
 import { useQuery } from '../../kit/useQuery';
 
 type Shown =
@@ -90,13 +97,25 @@ export function UpdatesSettings() {
                 </p>
               )}
               <div className="choice-group">
-                <button type="button" className="btn btn-small btn-primary" data-testid="updates-install" disabled={busy} onClick={() => install(offer)}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-primary"
+                  data-testid="updates-install"
+                  disabled={busy}
+                  onClick={() => install(offer)}
+                >
                   {shown.kind === 'installing' ? t('updates.installing') : t('updates.install')}
                 </button>
-                <button type="button" className="btn btn-small btn-ghost" data-testid="updates-later" disabled={busy} onClick={() => {
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  data-testid="updates-later"
+                  disabled={busy}
+                  onClick={() => {
                     setFailure(null);
                     setShown({ kind: 'idle' });
-                  }}>
+                  }}
+                >
                   {t('updates.later')}
                 </button>
               </div>

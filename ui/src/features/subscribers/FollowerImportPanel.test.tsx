@@ -51,9 +51,13 @@ describe('importing followers', () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1000);
     });
-    await waitFor(() => expect(screen.getByTestId('follower-import-running').textContent).toBe('正在导入粉丝：12,345 / 40,000'));
+    await waitFor(() =>
+      expect(screen.getByTestId('follower-import-running').textContent).toBe('正在导入粉丝：12,345 / 40,000'),
+    );
 
-    m.followerImport.mockResolvedValue(progress({ status: 'done', listed: 40_000, imported: 39_998, failed: 2, finished_at: 1 }));
+    m.followerImport.mockResolvedValue(
+      progress({ status: 'done', listed: 40_000, imported: 39_998, failed: 2, finished_at: 1 }),
+    );
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1000);
     });
@@ -64,7 +68,9 @@ describe('importing followers', () => {
   });
 
   it("shows why an import stopped, in the staff's language (Chinese by default)", async () => {
-    m.followerImport.mockResolvedValue(progress({ status: 'failed', listed: 0, total: 0, error: 'wechat.import.not_authorised' }));
+    m.followerImport.mockResolvedValue(
+      progress({ status: 'failed', listed: 0, total: 0, error: 'wechat.import.not_authorised' }),
+    );
     show();
     const stopped = await screen.findByTestId('follower-import-failed');
     expect(stopped.textContent).toContain('没有获取粉丝列表的权限');
@@ -78,7 +84,6 @@ describe('importing followers', () => {
     await waitFor(() => expect(m.session).toHaveBeenCalled());
     expect(screen.queryByTestId('follower-import')).toBeNull();
     unmount();
-
   });
 
   it('is offered for an Alipay account too, whose followers the server lists from Alipay', async () => {

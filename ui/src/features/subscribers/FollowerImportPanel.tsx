@@ -75,12 +75,24 @@ export function FollowerImportPanel({ accountId }: Props) {
 
   return (
     <div className="follower-import" data-testid="follower-import">
-      <button type="button" className="btn" disabled={running || starting} onClick={start} data-testid="follower-import-start">
+      <button
+        type="button"
+        className="btn"
+        disabled={running || starting}
+        onClick={start}
+        data-testid="follower-import-start"
+      >
         {progress && progress.status !== 'running' ? t('followerImport.again') : t('followerImport.start')}
       </button>
-      {running && progress.total > 0 && <progress max={progress.total} value={progress.listed} aria-label={t('followerImport.start')} />}
+      {running && progress.total > 0 && (
+        <progress max={progress.total} value={progress.listed} aria-label={t('followerImport.start')} />
+      )}
       {line && (
-        <p className={progress?.status === 'failed' ? 'form-error' : 'muted'} role="status" data-testid={`follower-import-${progress?.status}`}>
+        <p
+          className={progress?.status === 'failed' ? 'form-error' : 'muted'}
+          role="status"
+          data-testid={`follower-import-${progress?.status}`}
+        >
           {line}
         </p>
       )}

@@ -13,7 +13,11 @@ vi.mock('../../platform', async (importOriginal) => ({
 fakeLayout();
 
 const zhang = subscriberItem('s1', { display_name: '张三', tags: ['VIP'], note: '常问账单' });
-const alice = subscriberItem('s2', { display_name: 'Alice', following: false }, { conversation_id: null, last_activity_at: null });
+const alice = subscriberItem(
+  's2',
+  { display_name: 'Alice', following: false },
+  { conversation_id: null, last_activity_at: null },
+);
 
 beforeEach(() => {
   resetPlatformMocks();
@@ -26,17 +30,30 @@ describe('the subscribers screen', () => {
   it('lists subscribers from the cache and searches once typing pauses', async () => {
     render(<SubscribersScreen onOpenConversation={vi.fn()} />);
     await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
-    expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '', following_only: false }, SUBSCRIBER_PAGE);
+    expect(m.listSubscribers).toHaveBeenLastCalledWith(
+      { account_id: null, text: '', following_only: false },
+      SUBSCRIBER_PAGE,
+    );
     const first = screen.getAllByTestId('subscriber-row')[0]!;
     expect(within(first).getByText('VIP')).toBeTruthy();
 
     m.listSubscribers.mockResolvedValue({ items: [zhang], more: false });
     await userEvent.type(screen.getByTestId('subscribers-search'), '账单');
-    await waitFor(() => expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '账单', following_only: false }, SUBSCRIBER_PAGE));
+    await waitFor(() =>
+      expect(m.listSubscribers).toHaveBeenLastCalledWith(
+        { account_id: null, text: '账单', following_only: false },
+        SUBSCRIBER_PAGE,
+      ),
+    );
     await waitFor(() => expect(rows()).toEqual(['s1']));
 
     await userEvent.click(screen.getByTestId('subscribers-following'));
-    await waitFor(() => expect(m.listSubscribers).toHaveBeenLastCalledWith({ account_id: null, text: '账单', following_only: true }, SUBSCRIBER_PAGE));
+    await waitFor(() =>
+      expect(m.listSubscribers).toHaveBeenLastCalledWith(
+        { account_id: null, text: '账单', following_only: true },
+        SUBSCRIBER_PAGE,
+      ),
+    );
 
     m.listSubscribers.mockResolvedValue({ items: [], more: false });
     await userEvent.type(screen.getByTestId('subscribers-search'), '没有这个人');
@@ -67,7 +84,9 @@ describe('the subscribers screen', () => {
   });
 
   it('reads again when the inbox changes, and asks for more as the list goes on', async () => {
-    m.listSubscribers.mockImplementation(async (_filter, limit: number) => (limit === SUBSCRIBER_PAGE ? { items: [zhang], more: true } : { items: [zhang, alice], more: false }));
+    m.listSubscribers.mockImplementation(async (_filter, limit: number) =>
+      limit === SUBSCRIBER_PAGE ? { items: [zhang], more: true } : { items: [zhang, alice], more: false },
+    );
     render(<SubscribersScreen onOpenConversation={vi.fn()} />);
     await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
     expect(m.listSubscribers).toHaveBeenLastCalledWith(expect.anything(), 2 * SUBSCRIBER_PAGE);

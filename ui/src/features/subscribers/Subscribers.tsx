@@ -67,7 +67,10 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
   // The WeChat or Alipay account chosen (or the only account): its followers can be imported.
   const chosen = filter.account_id ?? (accounts.length === 1 ? (accounts[0]?.account.id ?? null) : null);
-  const importable = accounts.find((a) => a.account.id === chosen && (a.account.platform === 'wechat' || a.account.platform === 'alipay'))?.account.id ?? null;
+  const importable =
+    accounts.find(
+      (a) => a.account.id === chosen && (a.account.platform === 'wechat' || a.account.platform === 'alipay'),
+    )?.account.id ?? null;
 
   return (
     <div className="subs" data-testid="subscribers-screen">
@@ -76,10 +79,23 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
           <label className="visually-hidden" htmlFor={`${id}-search`}>
             {t('subscribers.search')}
           </label>
-          <input id={`${id}-search`} type="search" className="subs-search" placeholder={t('subscribers.search')} value={text} onChange={(e) => setText(e.target.value)} data-testid="subscribers-search" />
+          <input
+            id={`${id}-search`}
+            type="search"
+            className="subs-search"
+            placeholder={t('subscribers.search')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="subscribers-search"
+          />
           <div className="subs-filter-row">
             {accounts.length > 1 && (
-              <select aria-label={t('subscribers.account')} value={filter.account_id ?? ''} onChange={(e) => change({ account_id: e.target.value === '' ? null : e.target.value })} data-testid="subscribers-account">
+              <select
+                aria-label={t('subscribers.account')}
+                value={filter.account_id ?? ''}
+                onChange={(e) => change({ account_id: e.target.value === '' ? null : e.target.value })}
+                data-testid="subscribers-account"
+              >
                 <option value="">{t('subscribers.anyAccount')}</option>
                 {accounts.map((a) => (
                   <option key={a.account.id} value={a.account.id}>
@@ -89,7 +105,12 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
               </select>
             )}
             <label className="choice subs-following">
-              <input type="checkbox" checked={filter.following_only} onChange={(e) => change({ following_only: e.target.checked })} data-testid="subscribers-following" />
+              <input
+                type="checkbox"
+                checked={filter.following_only}
+                onChange={(e) => change({ following_only: e.target.checked })}
+                data-testid="subscribers-following"
+              />
               <span>{t('subscribers.followingOnly')}</span>
             </label>
           </div>
@@ -103,7 +124,11 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
         {items !== null && list.length === 0 ? (
           <div className="subs-empty" data-testid="subscribers-empty">
             <div className="empty-mark" aria-hidden="true" />
-            <p className="muted">{filter.text || filter.following_only || filter.account_id ? t('subscribers.noMatch') : t('subscribers.empty')}</p>
+            <p className="muted">
+              {filter.text || filter.following_only || filter.account_id
+                ? t('subscribers.noMatch')
+                : t('subscribers.empty')}
+            </p>
           </div>
         ) : (
           <SubscriberList items={list} selected={selected} more={more} onMore={readMore} onSelect={setSelected} />
@@ -134,7 +159,19 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   );
 }
 
-function SubscriberList({ items, selected, more, onMore, onSelect }: { items: SubscriberListItem[]; selected: string | null; more: boolean; onMore: () => void; onSelect: (id: string) => void }) {
+function SubscriberList({
+  items,
+  selected,
+  more,
+  onMore,
+  onSelect,
+}: {
+  items: SubscriberListItem[];
+  selected: string | null;
+  more: boolean;
+  onMore: () => void;
+  onSelect: (id: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   // No React Compiler in this build; the virtualizer re-renders this component itself.
@@ -153,7 +190,13 @@ function SubscriberList({ items, selected, more, onMore, onSelect }: { items: Su
   }, [nearEnd, items.length, onMore]);
 
   return (
-    <div ref={setScroller} className="subs-list" role="listbox" aria-label={t('subscribers.listLabel')} data-testid="subscriber-list">
+    <div
+      ref={setScroller}
+      className="subs-list"
+      role="listbox"
+      aria-label={t('subscribers.listLabel')}
+      data-testid="subscriber-list"
+    >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((v) => {
           const item = items[v.index];
@@ -219,7 +262,12 @@ function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailPr
   const s = item.subscriber;
   return (
     <div className="subs-detail" data-testid="subscriber-detail">
-      <SubscriberProfile subscriber={s} accountName={item.account_name} platform={item.platform} nameTestId="subscriber-detail-name">
+      <SubscriberProfile
+        subscriber={s}
+        accountName={item.account_name}
+        platform={item.platform}
+        nameTestId="subscriber-detail-name"
+      >
         <dt>{t('subscribers.platformUserId')}</dt>
         <dd className="subs-mono">{s.platform_user_id}</dd>
         {item.last_activity_at !== null && (
@@ -232,7 +280,12 @@ function SubscriberDetail({ item, onOpenConversation, onTags, onNote }: DetailPr
       <SubscriberTags tags={s.tags} onEdit={onTags} />
       <SubscriberNote note={s.note} onSave={onNote} />
       {item.conversation_id ? (
-        <button type="button" className="btn btn-primary" onClick={() => onOpenConversation(item.conversation_id!)} data-testid="subscriber-open-conversation">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => onOpenConversation(item.conversation_id!)}
+          data-testid="subscriber-open-conversation"
+        >
           {t('subscribers.openConversation')}
         </button>
       ) : (
