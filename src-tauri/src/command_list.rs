@@ -59,6 +59,18 @@ macro_rules! with_commands {
                 try_auto_reply,
                 import_wechat_auto_replies,
             ],
+            /// Broadcasts: segment counts, tagging many subscribers, forecasts, sending, the list and cancelling.
+            broadcasts: [
+                segment_counts,
+                tag_subscribers,
+                tag_subscribers_found,
+                broadcast_forecast,
+                send_broadcast,
+                broadcasts,
+                broadcast,
+                cancel_broadcast,
+                preview_broadcast,
+            ],
             /// The layout designer: drafts, publishing, versions, files and undo history.
             designer: [
                 module_catalog,

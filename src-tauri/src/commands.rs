@@ -10,8 +10,9 @@ use wicket_console::{AlipayPanel, ChosenFiles, Console, FileFilter, FileUse, Rej
 use wicket_model::account::AccountSettings;
 use wicket_model::alipay::{AlipayConnect, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest};
 use wicket_model::auto_reply::{AutoReplyImport, AutoReplyRuleDraft, AutoReplyRuleItem, TryMessage, TryOutcome};
+use wicket_model::broadcast::{Audience, Broadcast, Forecast, SegmentCount, SegmentFilter};
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
-use wicket_model::conversation::ConversationStatus;
+use wicket_model::conversation::{ConversationStatus, MessageBody};
 use wicket_model::inbox::{
     ConversationListItem, ConversationPage, InboxFilter, MessageCursor, MessagePage, SearchHit, SubscriberFilter,
     SubscriberPage, ThreadInfo, ThreadMessage,
@@ -22,7 +23,8 @@ use wicket_model::layout::{
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::wechat::{WechatConnect, WechatTest};
 use wicket_model::{
-    AccountDraft, AccountListItem, AccountPatch, Issue, NewStaff, PlatformProfile, StaffChange, StaffUser, WicketError,
+    AccountDraft, AccountListItem, AccountPatch, Issue, Millis, NewStaff, PlatformProfile, StaffChange, StaffUser,
+    WicketError,
 };
 
 use crate::settings::{self, Language};
@@ -830,4 +832,97 @@ pub async fn check_for_update(app: AppHandle) -> std::result::Result<Option<Upda
 #[specta::specta]
 pub async fn install_update(app: AppHandle) -> std::result::Result<(), UpdateError> {
     crate::updates::install(&app).await
+}
+
+/// How many subscribers of the account a segment holds now, per platform, counted from the cache (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn segment_counts(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    filter: SegmentFilter,
+) -> Result<Vec<SegmentCount>> {
+    console.segment_counts(account_id, filter).await
+}
+
+/// Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn tag_subscribers(
+    console: State<'_, Arc<Console>>,
+    ids: Vec<String>,
+    add: Vec<String>,
+    remove: Vec<String>,
+) -> Result<u32> {
+    console.tag_subscribers(ids, add, remove).await.map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn tag_subscribers_found(
+    console: State<'_, Arc<Console>>,
+    search: SubscriberFilter,
+    add: Vec<String>,
+    remove: Vec<String>,
+) -> Result<u32> {
+    console.tag_subscribers_found(search, add, remove).await.map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Who a broadcast to `audience` would reach now, per platform, and who a cap or an unfollow leaves out (needs the
+/// server).
+#[tauri::command]
+#[specta::specta]
+pub async fn broadcast_forecast(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    audience: Audience,
+) -> Result<Forecast> {
+    console.broadcast_forecast(account_id, audience).await
+}
+
+/// Sends a broadcast now, or at `sendAt` (the server keeps the time).
+#[tauri::command]
+#[specta::specta]
+pub async fn send_broadcast(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    content: MessageBody,
+    audience: Audience,
+    send_at: Option<Millis>,
+) -> Result<Broadcast> {
+    console.send_broadcast(account_id, content, audience, send_at).await
+}
+
+/// The account's broadcasts, newest first, with their counts (needs the server).
+#[tauri::command]
+#[specta::specta]
+pub async fn broadcasts(console: State<'_, Arc<Console>>, account_id: String) -> Result<Vec<Broadcast>> {
+    console.broadcasts(account_id).await
+}
+
+/// One broadcast, with its progress or results.
+#[tauri::command]
+#[specta::specta]
+pub async fn broadcast(console: State<'_, Arc<Console>>, account_id: String, id: String) -> Result<Broadcast> {
+    console.broadcast(account_id, id).await
+}
+
+/// Stops a scheduled or sending broadcast; what has gone stays gone.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_broadcast(console: State<'_, Arc<Console>>, account_id: String, id: String) -> Result<Broadcast> {
+    console.cancel_broadcast(account_id, id).await
+}
+
+/// Sends the content to one WeChat user (their open id) as a mass-message preview.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_broadcast(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+    content: MessageBody,
+    open_id: String,
+) -> Result<()> {
+    console.preview_broadcast(account_id, content, open_id).await
 }

@@ -86,6 +86,27 @@ export const deleteAutoReplyRule = adapt(commands.deleteAutoReplyRule);
 export const tryAutoReply = adapt(commands.tryAutoReply);
 /** Reads the automatic replies set in the account's WeChat console and saves each as a rule through the outbox. */
 export const importWechatAutoReplies = adapt(commands.importWechatAutoReplies);
+/** How many subscribers of the account a segment holds now, per platform, counted from the cache (offline too). */
+export const segmentCounts = adapt(commands.segmentCounts);
+/** Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
+export const tagSubscribers = adapt(commands.tagSubscribers);
+/** Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */
+export const tagSubscribersFound = adapt(commands.tagSubscribersFound);
+/**
+ * Who a broadcast to `audience` would reach now, per platform, and who a cap or an unfollow leaves out (needs the
+ * server).
+ */
+export const broadcastForecast = adapt(commands.broadcastForecast);
+/** Sends a broadcast now, or at `sendAt` (the server keeps the time). */
+export const sendBroadcast = adapt(commands.sendBroadcast);
+/** The account's broadcasts, newest first, with their counts (needs the server). */
+export const broadcasts = adapt(commands.broadcasts);
+/** One broadcast, with its progress or results. */
+export const broadcast = adapt(commands.broadcast);
+/** Stops a scheduled or sending broadcast; what has gone stays gone. */
+export const cancelBroadcast = adapt(commands.cancelBroadcast);
+/** Sends the content to one WeChat user (their open id) as a mass-message preview. */
+export const previewBroadcast = adapt(commands.previewBroadcast);
 /** Every module kind with sample props, in palette order (offline). */
 export const moduleCatalog = adapt(commands.moduleCatalog);
 /** The industry starting layouts, names in both languages (offline). */

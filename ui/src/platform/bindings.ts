@@ -88,6 +88,27 @@ export const commands = {
 	tryAutoReply: (accountId: string, draft: AutoReplyRuleDraft | null, message: TryMessage, subscriberName: string) => typedError<TryOutcome, WicketError>(__TAURI_INVOKE("try_auto_reply", { accountId, draft, message, subscriberName })),
 	/**  Reads the automatic replies set in the account's WeChat console and saves each as a rule through the outbox. */
 	importWechatAutoReplies: (accountId: string) => typedError<AutoReplyImport, WicketError>(__TAURI_INVOKE("import_wechat_auto_replies", { accountId })),
+	/**  How many subscribers of the account a segment holds now, per platform, counted from the cache (offline too). */
+	segmentCounts: (accountId: string, filter: SegmentFilter) => typedError<SegmentCount[], WicketError>(__TAURI_INVOKE("segment_counts", { accountId, filter })),
+	/**  Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
+	tagSubscribers: (ids: string[], add: string[], remove: string[]) => typedError<number, WicketError>(__TAURI_INVOKE("tag_subscribers", { ids, add, remove })),
+	/**  Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */
+	tagSubscribersFound: (search: SubscriberFilter, add: string[], remove: string[]) => typedError<number, WicketError>(__TAURI_INVOKE("tag_subscribers_found", { search, add, remove })),
+	/**
+	 *  Who a broadcast to `audience` would reach now, per platform, and who a cap or an unfollow leaves out (needs the
+	 *  server).
+	 */
+	broadcastForecast: (accountId: string, audience: Audience) => typedError<Forecast, WicketError>(__TAURI_INVOKE("broadcast_forecast", { accountId, audience })),
+	/**  Sends a broadcast now, or at `sendAt` (the server keeps the time). */
+	sendBroadcast: (accountId: string, content: MessageBody, audience: Audience, sendAt: number | null) => typedError<Broadcast, WicketError>(__TAURI_INVOKE("send_broadcast", { accountId, content, audience, sendAt })),
+	/**  The account's broadcasts, newest first, with their counts (needs the server). */
+	broadcasts: (accountId: string) => typedError<Broadcast[], WicketError>(__TAURI_INVOKE("broadcasts", { accountId })),
+	/**  One broadcast, with its progress or results. */
+	broadcast: (accountId: string, id: string) => typedError<Broadcast, WicketError>(__TAURI_INVOKE("broadcast", { accountId, id })),
+	/**  Stops a scheduled or sending broadcast; what has gone stays gone. */
+	cancelBroadcast: (accountId: string, id: string) => typedError<Broadcast, WicketError>(__TAURI_INVOKE("cancel_broadcast", { accountId, id })),
+	/**  Sends the content to one WeChat user (their open id) as a mass-message preview. */
+	previewBroadcast: (accountId: string, content: MessageBody, openId: string) => typedError<null, WicketError>(__TAURI_INVOKE("preview_broadcast", { accountId, content, openId })),
 	/**  Every module kind with sample props, in palette order (offline). */
 	moduleCatalog: () => typedError<CatalogEntry[], WicketError>(__TAURI_INVOKE("module_catalog")),
 	/**  The industry starting layouts, names in both languages (offline). */
@@ -432,6 +453,13 @@ export type AlipayTest = {
 	message: string,
 };
 
+/**  Who a broadcast goes to. */
+export type Audience = 
+/**  Every follower of the account. */
+{ kind: "all" } | 
+/**  The followers a filter holds. */
+{ kind: "segment"; filter: SegmentFilter };
+
 /**
  *  One reply a rule sends. Texts (and an article's title and summary) may
  *  hold `{{subscriber.name}}` and `{{account.name}}`.
@@ -534,6 +562,26 @@ export type BannerSlide = {
 	action: Action | null,
 };
 
+/**  A broadcast as staff see it: what, to whom, when, and how far it got. */
+export type Broadcast = {
+	id: string,
+	account_id: string,
+	content: MessageBody,
+	audience: Audience,
+	status: BroadcastStatus,
+	/**  When it is (or was) due. */
+	send_at: number,
+	/**  Every subscriber of the audience has been decided (sent, skipped). */
+	planned: boolean,
+	counts: PlatformCounts[],
+	failures: FailureCount[],
+	/**  What the platforms reported of their own sends. */
+	platform_totals: PlatformTotals[],
+	created_by: string,
+	created_at: number,
+	updated_at: number,
+};
+
 /**  How many broadcasts reach one subscriber in a period. */
 export type BroadcastCap = {
 	max: number,
@@ -543,6 +591,17 @@ export type BroadcastCap = {
 export type BroadcastPeriod = "day" | "week" | 
 /**  A calendar month. */
 "month";
+
+/**  Where a broadcast stands. */
+export type BroadcastStatus = 
+/**  Waiting for its time, kept by the server. */
+"scheduled" | 
+/**  Deciding who receives it and sending. */
+"sending" | 
+/**  Everyone decided has been sent to (or failed). */
+"done" | 
+/**  Stopped by staff; what had gone stays gone. */
+"cancelled";
 
 /**  A canned reply as kept in the cache. */
 export type CannedReply = {
@@ -748,6 +807,13 @@ export type ExtensionAreaProps = {
 	height: number,
 };
 
+/**  A reason some sends failed, and how many. */
+export type FailureCount = {
+	/**  An issue key the console translates. */
+	reason: string,
+	count: number,
+};
+
 /**
  *  A kind of file the dialog offers: its name in the staff's language and
  *  its extensions without the dot.
@@ -783,6 +849,13 @@ export type FollowerImportStatus =
 "done" | 
 /**  Stopped by the platform's refusal or an error that did not pass: `error` says which. */
 "failed";
+
+/**  The forecast of a broadcast the console asks for before sending. */
+export type Forecast = {
+	counts: PlatformCounts[],
+	/**  When the cap's current period began (the account's time zone). */
+	period_start: number,
+};
 
 export type GridEntry = {
 	label: string,
@@ -1144,12 +1217,51 @@ export type Permission =
 /**  See accounts and follow the change feed. */
 "read";
 
+/**
+ *  What one platform's share of a broadcast comes to: forecast before it is
+ *  sent, counted from the server's ledger while and after it is.
+ */
+export type PlatformCounts = {
+	/**  `sandbox`, `wechat` or `alipay`. */
+	platform: string,
+	/**  Subscribers of the audience on this platform. */
+	targeted: number,
+	/**  Will receive it (forecast), or are still to be sent (ledger). */
+	pending: number,
+	sent: number,
+	/**  Skipped because they had the per-subscriber cap this period. */
+	skipped_subscriber_cap: number,
+	/**  Skipped because the account had its broadcasts this period. */
+	skipped_account_cap: number,
+	/**  No longer following. */
+	unreachable: number,
+	failed: number,
+	/**  Not sent because the broadcast was cancelled first. */
+	cancelled: number,
+};
+
 /**  Which platform's rules an account follows. */
 export type PlatformProfile = 
 /**  An Alipay 生活号 (public service account). */
 "alipay" | 
 /**  A WeChat official account (公众号). */
 "wechat";
+
+/**
+ *  The totals a platform reported for one of its mass sends (WeChat's
+ *  MASSSENDJOBFINISH event).
+ */
+export type PlatformTotals = {
+	/**  The platform's id of the send (WeChat's `msg_id`). */
+	msg_id: string,
+	/**  `send success`, `send fail` or WeChat's `err(num)`. */
+	status: string,
+	total: number,
+	/**  After the platform's own filtering (its caps, unfollowed users). */
+	filtered: number,
+	sent: number,
+	errors: number,
+};
 
 /**  A colleague in a conversation, as the console shows it. */
 export type Presence = {
@@ -1274,6 +1386,42 @@ export type SearchHit = {
 	subscriber_name: string,
 	snippet: SnippetPart[],
 	created_at: number,
+};
+
+/**
+ *  How many subscribers of one platform a segment holds, and how many of
+ *  them still follow (a broadcast can reach only those).
+ */
+export type SegmentCount = {
+	platform: string,
+	subscribers: number,
+	following: number,
+};
+
+/**
+ *  Which subscribers a broadcast or a saved segment holds. Every condition
+ *  given must hold; an empty filter holds every subscriber of the account.
+ */
+export type SegmentFilter = {
+	/**  At least one of these tags (none: any subscriber). */
+	tags_any?: string[],
+	/**  Every one of these tags. */
+	tags_all?: string[],
+	/**  Subscribers of these platforms (`sandbox`, `wechat`, `alipay`); none: all. */
+	platforms?: string[],
+	/**  Followed at or after this time. */
+	followed_after?: number | null,
+	/**  Followed before this time. */
+	followed_before?: number | null,
+	/**  Last active (any message or event) at or after this time. */
+	active_after?: number | null,
+	/**  Last active before this time (or never). */
+	active_before?: number | null,
+	/**
+	 *  Wrote to the account within its reply window (the hours of its reply
+	 *  policy), so staff could still answer them one by one.
+	 */
+	wrote_within_reply_window?: boolean,
 };
 
 /**  Who is signed in, where. */
