@@ -1,0 +1,68 @@
+import type { AutoReplyContent, AutoReplyRuleDraft, AutoReplyTrigger, MessageBody } from '../../platform';
+
+export type TriggerKind = AutoReplyTrigger['kind'];
+
+/** Placeholders a reply's text may use, shown as a hint under the replies. */
+export const FIELDS = '{{subscriber.name}}, {{account.name}}';
+
+export function newRule(accountId: string): AutoReplyRuleDraft {
+  return {
+    id: crypto.randomUUID(),
+    account_id: accountId,
+    name: '',
+    trigger: { kind: 'keyword', keywords: [{ text: '', mode: 'contains' }] },
+    priority: 0,
+    replies: [{ type: 'text', text: '' }],
+    reply_mode: 'all',
+    enabled: true,
+  };
+}
+
+export function triggerOf(kind: TriggerKind): AutoReplyTrigger {
+  switch (kind) {
+    case 'follow':
+      return { kind, scene: null };
+    case 'keyword':
+      return { kind, keywords: [{ text: '', mode: 'contains' }] };
+    case 'menu_click':
+      return { kind, key: '' };
+    case 'default':
+      return { kind, quiet_minutes: 60 };
+  }
+}
+
+export function emptyReply(type: AutoReplyContent['type']): AutoReplyContent {
+  switch (type) {
+    case 'text':
+      return { type, text: '' };
+    case 'image':
+      return { type, url: '' };
+    case 'article':
+      return { type, title: '', description: '', url: '', image_url: '' };
+  }
+}
+
+export function bodyText(body: MessageBody): string {
+  switch (body.type) {
+    case 'text':
+      return body.text;
+    case 'image':
+      return body.url;
+    case 'article':
+      return `${body.title} — ${body.description}`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * Whether an issue at `path` may be shown: after a save was attempted, or once
+ * a field at or above that path was touched (left, or chosen with a button).
+ */
+export function isVisible(path: string, touched: ReadonlySet<string>, attempted: boolean): boolean {
+  if (attempted) return true;
+  for (const field of touched) {
+    if (path === field || path.startsWith(`${field}.`)) return true;
+  }
+  return false;
+}
