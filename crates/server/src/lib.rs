@@ -160,10 +160,54 @@ pub async fn open_storage_for(
         #[cfg(feature = "postgres")]
         Some(url) => Ok(Arc::new(postgres::PgStorage::connect(url).await?)),
         #[cfg(not(feature = "postgres"))]
-        Some(_) => Err(StorageError::Database(
-            "this wicket-server was built without PostgreSQL (cargo feature `postgres`)".into(),
-        )),
+        Some(_) => Err(without_postgres()),
     }
+}
+
+/// Brings the storage `open_storage_for` would open to this program's schema
+/// version (`wicket-server migrate`), and says which versions it applied.
+pub async fn migrate_storage(data_dir: &std::path::Path, database: Option<&str>) -> Result<Vec<i64>, StorageError> {
+    let data_dir = data_dir.to_owned();
+    let database = database.map(str::to_owned);
+    blocking(move || match database {
+        None => {
+            std::fs::create_dir_all(&data_dir)
+                .map_err(|e| StorageError::Database(format!("cannot create {}: {e}", data_dir.display())))?;
+            sqlite::SqliteStorage::migrate(&data_dir.join("wicket.sqlite"))
+        }
+        #[cfg(feature = "postgres")]
+        Some(url) => postgres::PgStorage::migrate(&url),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err(without_postgres()),
+    })
+    .await
+}
+
+/// The schema version of the storage `open_storage_for` would open (0 when
+/// it has none yet) and the version this program wants; changes nothing
+/// (`wicket-server migrate --check`).
+pub async fn schema_versions(data_dir: &std::path::Path, database: Option<&str>) -> Result<(i64, i64), StorageError> {
+    let data_dir = data_dir.to_owned();
+    let database = database.map(str::to_owned);
+    blocking(move || match database {
+        None => sqlite::SqliteStorage::schema_versions(&data_dir.join("wicket.sqlite")),
+        #[cfg(feature = "postgres")]
+        Some(url) => postgres::PgStorage::schema_versions(&url),
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => Err(without_postgres()),
+    })
+    .await
+}
+
+#[cfg(not(feature = "postgres"))]
+fn without_postgres() -> StorageError {
+    StorageError::Database("this wicket-server was built without PostgreSQL (cargo feature `postgres`)".into())
+}
+
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, StorageError> {
+    tokio::task::spawn_blocking(job).await.map_err(|e| StorageError::Database(format!("storage task failed: {e}")))?
 }
 
 /// A server running in this process (local mode and tests).

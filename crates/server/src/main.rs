@@ -74,6 +74,14 @@ enum Command {
         #[arg(long, default_value = "")]
         display_name: String,
     },
+    /// Bring the database (--database, else SQLite in --data) to this
+    /// program's schema version, say which versions were applied, and exit.
+    Migrate {
+        /// Apply nothing: exit 0 when the database is at this program's
+        /// version, 1 with a message naming both versions when it is not.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[tokio::main]
@@ -89,6 +97,8 @@ async fn main() -> std::process::ExitCode {
         Some(Command::CreateOwner { login, display_name }) => {
             create_owner(cli.data, cli.database, &login, &display_name).await
         }
+        Some(Command::Migrate { check: false }) => migrate(cli.data, cli.database).await,
+        Some(Command::Migrate { check: true }) => check_schema(cli.data, cli.database).await,
         None => {
             let options = ServerOptions {
                 trust_proxy: cli.trust_proxy,
@@ -146,6 +156,41 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+async fn migrate(data: PathBuf, database: Option<String>) -> Result<(), String> {
+    let applied = wicket_server::migrate_storage(&data, database.as_deref()).await.map_err(|e| e.to_string())?;
+    let (current, _) = wicket_server::schema_versions(&data, database.as_deref()).await.map_err(|e| e.to_string())?;
+    if applied.is_empty() {
+        println!("the database is at schema version {current}: nothing to apply");
+    } else {
+        let versions: Vec<String> = applied.iter().map(i64::to_string).collect();
+        println!("applied migrations {}; the database is at schema version {current}", versions.join(", "));
+    }
+    Ok(())
+}
+
+async fn check_schema(data: PathBuf, database: Option<String>) -> Result<(), String> {
+    let (current, known) =
+        wicket_server::schema_versions(&data, database.as_deref()).await.map_err(|e| e.to_string())?;
+    match current.cmp(&known) {
+        std::cmp::Ordering::Equal => {
+            println!("the database is at schema version {current}, this program's");
+            Ok(())
+        }
+        std::cmp::Ordering::Less => Err(format!(
+            "the database is at schema version {current}, behind this program's {known}: \
+             run `wicket-server migrate` to apply {}",
+            if current + 1 == known {
+                format!("version {known}")
+            } else {
+                format!("versions {}–{known}", current + 1)
+            }
+        )),
+        std::cmp::Ordering::Greater => Err(format!(
+            "the database is at schema version {current}, ahead of this program's {known}: run a newer wicket-server"
+        )),
     }
 }
 

@@ -38,9 +38,28 @@ fn migrations() -> Result<Vec<(i64, &'static str, &'static str)>> {
 /// A lock every starting process takes while it migrates.
 const MIGRATION_LOCK: i64 = 0x5749_434b_4554; // "WICKET"
 
-/// Applies the migrations `client`'s database lacks; refuses one newer than
+/// How many migrations this program knows: the schema version it wants.
+pub(super) fn known_version() -> Result<i64> {
+    Ok(migrations()?.len() as i64)
+}
+
+/// The schema version `client`'s database is at (0 before the first
+/// migration); creates nothing.
+pub(super) fn current_version(client: &mut Client) -> Result<i64> {
+    let row = client
+        .query_one(
+            "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0::BIGINT
+               ELSE (SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations) END",
+            &[],
+        )
+        .map_err(pg)?;
+    get(&row, 0)
+}
+
+/// Applies the migrations `client`'s database lacks, and says which (none
+/// when another process applied them first); refuses a database newer than
 /// this program.
-pub(super) fn apply(client: &mut Client) -> Result<()> {
+pub(super) fn apply(client: &mut Client) -> Result<Vec<i64>> {
     let migrations = migrations()?;
     client
         .batch_execute(
@@ -74,6 +93,7 @@ pub(super) fn apply(client: &mut Client) -> Result<()> {
         tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[version, name]).map_err(pg)?;
         tx.commit().map_err(pg)?;
         tracing::info!(version, name, "PostgreSQL schema migrated");
+        applied.push(*version);
     }
-    Ok(())
+    Ok(applied)
 }

@@ -83,6 +83,26 @@ impl PgStorage {
         Ok(storage)
     }
 
+    /// Applies the migrations the database at `url` lacks, on one connection
+    /// of its own, and says which versions it applied. Blocks.
+    pub fn migrate(url: &str) -> Result<Vec<i64>> {
+        let mut client = Self::client(url)?;
+        migrate::apply(&mut client)
+    }
+
+    /// The schema version the database at `url` is at and the one this
+    /// program wants; applies nothing. Blocks.
+    pub fn schema_versions(url: &str) -> Result<(i64, i64)> {
+        let mut client = Self::client(url)?;
+        Ok((migrate::current_version(&mut client)?, migrate::known_version()?))
+    }
+
+    fn client(url: &str) -> Result<postgres::Client> {
+        let config: postgres::Config =
+            url.parse().map_err(|e| StorageError::Database(format!("not a PostgreSQL address: {e}")))?;
+        config.connect(NoTls).map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))
+    }
+
     /// [`PgStorage::open`] on the blocking pool.
     pub async fn connect(url: &str) -> Result<Self> {
         let url = url.to_owned();

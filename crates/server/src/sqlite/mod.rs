@@ -41,6 +41,30 @@ impl SqliteStorage {
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
+    /// Brings the database at `path` (created if missing) to this program's
+    /// schema version, and says which versions it applied.
+    pub fn migrate(path: &Path) -> Result<Vec<i64>> {
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).map_err(db)?;
+        let mut conn = wicket_sqlite::open_unmigrated(path).map_err(db)?;
+        let before = wicket_sqlite::version(&conn, &migrations).map_err(db)?;
+        wicket_sqlite::migrate_to(&mut conn, &migrations, None).map_err(db)?;
+        let after = wicket_sqlite::version(&conn, &migrations).map_err(db)?;
+        Ok((before + 1..=after).map(|v| v as i64).collect())
+    }
+
+    /// The schema version of the database at `path` (0 when there is none
+    /// yet) and the one this program wants; changes nothing.
+    pub fn schema_versions(path: &Path) -> Result<(i64, i64)> {
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).map_err(db)?;
+        let known = wicket_sqlite::latest_version(&migrations).map_err(db)? as i64;
+        if !path.exists() {
+            return Ok((0, known));
+        }
+        let conn = wicket_sqlite::open_unmigrated(path).map_err(db)?;
+        let current = wicket_sqlite::version(&conn, &migrations).map_err(db)? as i64;
+        Ok((current, known))
+    }
+
     async fn run<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
