@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AutoReplyRule, AutoReplyRuleDraft } from '../../platform';
@@ -41,7 +41,7 @@ describe('the automatic replies screen', () => {
     expect(screen.getByText(/等待同步/)).toBeTruthy();
 
     m.checkAutoReplyRule.mockResolvedValue([
-      { path: 'replies.0.type', key: 'auto_reply.image.unsupported', params: [] },
+      { path: 'replies.1.type', key: 'auto_reply.image.unsupported', params: [] },
     ]);
     await userEvent.click(screen.getByTestId('automation-new'));
     await userEvent.click(screen.getByRole('button', { name: '添加图片' }));
@@ -51,6 +51,34 @@ describe('the automatic replies screen', () => {
       const checked = m.checkAutoReplyRule.mock.lastCall?.[0] as AutoReplyRuleDraft | undefined;
       expect(checked?.replies.map((r) => r.type)).toEqual(['text', 'image']);
     });
+  });
+
+  it('shows a new rule’s refusals only once its field is left or a save is tried', async () => {
+    m.checkAutoReplyRule.mockResolvedValue([
+      { path: 'name', key: 'auto_reply.name.required', params: [] },
+      { path: 'trigger.keywords.0', key: 'auto_reply.keyword.required', params: [] },
+    ]);
+    render(<AutomationScreen />);
+    await userEvent.click(await screen.findByTestId('automation-new'));
+    await waitFor(() => expect(m.checkAutoReplyRule).toHaveBeenCalled());
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    const editor = screen.getByTestId('automation-editor');
+    expect(within(editor).queryAllByRole('alert')).toEqual([]);
+    expect(within(editor).getByLabelText('名称').getAttribute('aria-invalid')).toBe('false');
+
+    // Leaving the name shows the name's refusal (the check had already answered), not the keyword's.
+    await userEvent.click(within(editor).getByLabelText('名称'));
+    await userEvent.tab();
+    expect(within(editor).getByText('请输入规则名称。')).toBeTruthy();
+    expect(within(editor).getByLabelText('名称').getAttribute('aria-invalid')).toBe('true');
+    expect(within(editor).queryByText('请输入关键词。')).toBeNull();
+
+    // Trying to save shows every refusal.
+    await userEvent.click(screen.getByTestId('automation-save'));
+    expect(await within(editor).findByText('请输入关键词。')).toBeTruthy();
+    expect(within(editor).getByLabelText('关键词 1').getAttribute('aria-invalid')).toBe('true');
   });
 
   it('saves the edited rule through the outbox', async () => {

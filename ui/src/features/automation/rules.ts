@@ -57,12 +57,9 @@ export function bodyText(body: MessageBody): string {
 
 /**
  * Whether an issue at `path` may be shown: after a save was attempted, or once
- * a field at or above that path was touched (left, or chosen with a button).
+ * that very field was touched (left, or chosen with a button). Touching a list
+ * (`replies`) shows the list's own issues, not those of each item in it.
  */
 export function isVisible(path: string, touched: ReadonlySet<string>, attempted: boolean): boolean {
-  if (attempted) return true;
-  for (const field of touched) {
-    if (path === field || path.startsWith(`${field}.`)) return true;
-  }
-  return false;
+  return attempted || touched.has(path);
 }
