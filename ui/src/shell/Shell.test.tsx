@@ -99,10 +99,11 @@ describe('shell', () => {
     expect(m.setLanguage).toHaveBeenLastCalledWith('zh-CN');
   });
 
-  it('navigates to a coming screen and shows an honest empty state', async () => {
+  it('opens the broadcasts screen: with no account yet, it says where to make one', async () => {
     renderShell();
     await userEvent.click(screen.getByTestId('nav-broadcasts'));
-    expect(screen.getByTestId('placeholder-broadcasts').textContent).toContain('后续版本');
+    expect(screen.getByTestId('screen-title').textContent).toBe('群发');
+    expect((await screen.findByTestId('broadcasts-no-accounts')).textContent).toContain('账号');
     expect(screen.getByTestId('nav-broadcasts').getAttribute('aria-current')).toBe('page');
   });
 

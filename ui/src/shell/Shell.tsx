@@ -19,10 +19,10 @@ import { InboxScreen } from '../features/inbox/Inbox';
 import { ShortcutSheet } from '../features/inbox/Palette';
 import { AccountsScreen } from '../features/accounts/Accounts';
 import { AutomationScreen } from '../features/automation/Automation';
+import { BroadcastsScreen } from '../features/broadcasts/Broadcasts';
 import { asAppError, describeError } from '../kit/errors';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useMenuCommands } from './menuCommands';
-import { Placeholder } from './Placeholder';
 import { RejectedBanner } from './RejectedBanner';
 import { SettingsScreen } from '../features/settings/Settings';
 import { SubscribersScreen } from '../features/subscribers/Subscribers';
@@ -121,14 +121,15 @@ export function Shell({ session, user, onSignedOut }: Props) {
         />
       );
       break;
+    case 'broadcasts':
+      body = <BroadcastsScreen />;
+      break;
     case 'automation':
       body = <AutomationScreen />;
       break;
     case 'settings':
       body = <SettingsScreen session={session} user={user} onError={showError} />;
       break;
-    default:
-      body = <Placeholder screen={screen} />;
   }
 
   return (

@@ -288,6 +288,8 @@ export function resetPlatformMocks(): void {
   m.syncStatus.mockResolvedValue(onlineStatus);
   m.syncNow.mockResolvedValue(null);
   m.rejectedChanges.mockResolvedValue([]);
+  m.segmentCounts.mockResolvedValue([]);
+  m.broadcasts.mockResolvedValue([]);
   m.dismissRejected.mockResolvedValue(null);
   m.language.mockResolvedValue('zh-CN');
   m.setLanguage.mockResolvedValue(null);

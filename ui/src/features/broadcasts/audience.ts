@@ -1,0 +1,57 @@
+import type { Audience, SegmentFilter } from '../../platform';
+
+/** The platforms a segment may name. */
+export const PLATFORMS = ['wechat', 'alipay', 'sandbox'] as const;
+
+/** The longest broadcast text, in characters (the model's TEXT_MAX_CHARS). */
+export const TEXT_MAX_CHARS = 2000;
+
+/** A segment filter with every field given (the wire type leaves them optional). */
+export type Segment = Required<SegmentFilter>;
+
+export const EMPTY_FILTER: Segment = {
+  tags_any: [],
+  tags_all: [],
+  platforms: [],
+  followed_after: null,
+  followed_before: null,
+  active_after: null,
+  active_before: null,
+  wrote_within_reply_window: false,
+};
+
+/** Tags typed into one box, split on commas (ASCII or full-width) and spaces. */
+export function parseTags(text: string): string[] {
+  return text
+    .split(/[,，、\s]+/)
+    .map((tag) => tag.trim())
+    .filter((tag) => tag.length > 0);
+}
+
+/** A `<input type="date">` value as the local midnight it names, in milliseconds; empty: none. */
+export function dateToMillis(value: string): number | null {
+  if (value === '') return null;
+  const [y, m, d] = value.split('-').map(Number);
+  if (!y || !m || !d) return null;
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** Milliseconds as a `<input type="date">` value (local day); none: empty. */
+export function millisToDate(at: number | null): string {
+  if (at === null) return '';
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A `<input type="datetime-local">` value in milliseconds; empty or malformed: null. */
+export function localTimeToMillis(value: string): number | null {
+  if (value === '') return null;
+  const at = new Date(value).getTime();
+  return Number.isNaN(at) ? null : at;
+}
+
+/** The audience a choice of "everyone" or a segment makes. */
+export function audienceOf(segment: boolean, filter: SegmentFilter): Audience {
+  return segment ? { kind: 'segment', filter } : { kind: 'all' };
+}
