@@ -46,13 +46,11 @@ pub(super) fn known_version() -> Result<i64> {
 /// The schema version `client`'s database is at (0 before the first
 /// migration); creates nothing.
 pub(super) fn current_version(client: &mut Client) -> Result<i64> {
-    let row = client
-        .query_one(
-            "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0::BIGINT
-               ELSE (SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations) END",
-            &[],
-        )
-        .map_err(pg)?;
+    let made = client.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).map_err(pg)?;
+    if !get::<bool>(&made, 0)? {
+        return Ok(0);
+    }
+    let row = client.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM schema_migrations", &[]).map_err(pg)?;
     get(&row, 0)
 }
 
@@ -75,6 +73,7 @@ pub(super) fn apply(client: &mut Client) -> Result<Vec<i64>> {
             }
         })
         .map_err(pg)?;
+    let mut applied = Vec::new();
     for (version, name, sql) in &migrations {
         let mut tx = client.transaction().map_err(pg)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(pg)?;
