@@ -77,6 +77,18 @@ impl AppState {
         self
     }
 
+    /// Starts stopping: `/api/v1/ready` answers 503 from now on, live
+    /// sockets close and background jobs stop at their next safe point.
+    /// [`RunningServer::stop`] does it first.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Whether the server is stopping.
+    pub fn is_closing(&self) -> bool {
+        *self.closing.borrow()
+    }
+
     /// Resolves when the server is stopping.
     pub async fn closing(&self) {
         let mut closing = self.closing.subscribe();
@@ -225,7 +237,7 @@ impl RunningServer {
 
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
-        self.state.closing.send_replace(true);
+        self.state.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

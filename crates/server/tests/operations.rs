@@ -104,3 +104,54 @@ fn migrate_and_check_on_postgres() {
         );
     });
 }
+
+async fn ready(http: &reqwest::Client, base: &str) -> (u16, serde_json::Value) {
+    let response = http.get(format!("{base}/api/v1/ready")).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+/// `/api/v1/ready` is 200 while the storage answers and the server is not
+/// stopping; 503 when the database fails a query, and at once when the
+/// server starts to stop, while it still serves.
+#[tokio::test]
+async fn ready_follows_the_storage_and_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let config =
+        wicket_server::ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap() };
+    let server = wicket_server::start(config, std::sync::Arc::new(wicket_server::SystemClock)).await.unwrap();
+    let (http, base) = (reqwest::Client::new(), server.base_url());
+    assert_eq!(ready(&http, &base).await, (200, serde_json::json!({"status": "ready"})));
+
+    let side = wicket_sqlite::open_unmigrated(&dir.path().join("wicket.sqlite")).unwrap();
+    side.execute_batch("ALTER TABLE changes RENAME TO changes_away").unwrap();
+    assert_eq!(ready(&http, &base).await, (503, serde_json::json!({"status": "storage_unavailable"})));
+    side.execute_batch("ALTER TABLE changes_away RENAME TO changes").unwrap();
+    assert_eq!(ready(&http, &base).await, (200, serde_json::json!({"status": "ready"})), "ready again");
+
+    server.state.close();
+    assert_eq!(ready(&http, &base).await, (503, serde_json::json!({"status": "shutting_down"})));
+    let health = http.get(format!("{base}/api/v1/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "requests are still served while it drains");
+    server.stop().await;
+}
+
+/// SIGTERM stops the binary cleanly (exit 0) once it listens.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wicket-server"))
+        .args(["--data", dir.path().to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("wicket-server listening on http://127.0.0.1:"), "it listens: {line}");
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM ends it with success, not by the signal: {status:?}");
+}

@@ -45,6 +45,7 @@ pub const MAX_PUSH: usize = 500;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(ready))
         .routes(routes!(super::openapi::openapi_json))
         .routes(routes!(sign_in, sign_out_everywhere))
         .routes(routes!(sign_out))
@@ -139,6 +140,53 @@ pub(super) struct Health {
 )]
 pub(super) async fn health(State(state): State<AppState>) -> Json<Health> {
     Json(Health { status: "ok", server_time: state.clock.now() })
+}
+
+/// Whether this process takes new requests.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ReadyStatus {
+    /// The storage answers and the server is not stopping.
+    Ready,
+    /// The server is stopping: requests in flight finish, new ones go elsewhere.
+    ShuttingDown,
+    /// The database did not answer a trivial query.
+    StorageUnavailable,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Readiness {
+    status: ReadyStatus,
+}
+
+/// Whether a load balancer should send this process requests: 200 when the
+/// storage answers a trivial query and the server is not shutting down, 503
+/// otherwise (at once when it starts stopping).
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Ready for requests.", body = Readiness),
+        (status = 503, description = "Shutting down, or the database does not answer.", body = Readiness),
+    ),
+)]
+pub(super) async fn ready(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Readiness>) {
+    let status = if state.is_closing() {
+        ReadyStatus::ShuttingDown
+    } else if let Err(e) = state.storage.last_seq().await {
+        tracing::warn!(error = %e, "not ready: the storage does not answer");
+        ReadyStatus::StorageUnavailable
+    } else if state.is_closing() {
+        ReadyStatus::ShuttingDown
+    } else {
+        ReadyStatus::Ready
+    };
+    let code = match status {
+        ReadyStatus::Ready => axum::http::StatusCode::OK,
+        _ => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (code, Json(Readiness { status }))
 }
 
 /// Signs a staff member in: a bearer token for every other console route.
