@@ -83,7 +83,7 @@ export function AutomationScreen() {
     return (
       <div className="auto auto-blank" data-testid="automation-screen">
         <section className="card auto-panel">
-          <h1 className="auto-title">{t('automation.title')}</h1>
+          <h1 className="visually-hidden">{t('automation.title')}</h1>
           <p className="muted">{t('automation.noAccounts')}</p>
         </section>
       </div>

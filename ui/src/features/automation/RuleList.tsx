@@ -19,7 +19,7 @@ export function RuleList({ accounts, accountId, items, activeId, onChooseAccount
   const id = useId();
   return (
     <section className="card auto-panel auto-list" aria-labelledby={`${id}-title`}>
-      <h1 id={`${id}-title`} className="auto-title">
+      <h1 id={`${id}-title`} className="visually-hidden">
         {t('automation.title')}
       </h1>
       <p className="muted auto-intro">{t('automation.intro')}</p>
