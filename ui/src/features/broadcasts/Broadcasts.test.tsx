@@ -170,6 +170,29 @@ describe('the broadcasts screen', () => {
     }
   });
 
+  it('sends a WeChat preview to one OpenID, and says why WeChat refused one', async () => {
+    m.previewBroadcast
+      .mockResolvedValueOnce(null)
+      .mockRejectedValueOnce(
+        new AppError('invalid', 'wechat.mass.preview_user', [
+          { path: '', key: 'wechat.mass.preview_user', params: [] },
+        ]),
+      );
+    render(<BroadcastsScreen />);
+    await userEvent.type(await screen.findByTestId('broadcast-text'), '你好');
+    await userEvent.type(screen.getByTestId('broadcast-preview-open-id'), 'o-123');
+    await userEvent.click(screen.getByTestId('broadcast-preview'));
+    expect(m.previewBroadcast).toHaveBeenCalledWith('acc-1', { type: 'text', text: '你好' }, 'o-123');
+    expect((await screen.findByTestId('broadcast-preview-outcome')).textContent).toBe('微信已发送预览。');
+    await userEvent.click(screen.getByTestId('broadcast-preview'));
+    await waitFor(() =>
+      expect(screen.getByTestId('broadcast-preview-outcome').textContent).toBe(
+        '该微信用户未关注此账号，无法接收预览。',
+      ),
+    );
+    expect(m.sendBroadcast).not.toHaveBeenCalled();
+  });
+
   it('shows a refusal in words', async () => {
     m.sendBroadcast.mockRejectedValueOnce(
       new AppError('invalid', 'send_at: broadcast.schedule.past', [

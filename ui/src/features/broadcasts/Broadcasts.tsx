@@ -44,7 +44,12 @@ export function BroadcastsScreen() {
             </option>
           ))}
         </select>
-        <Composer key={accountId} accountId={accountId} onSent={bump} />
+        <Composer
+          key={accountId}
+          accountId={accountId}
+          wechat={accounts.find((a) => a.account.id === accountId)?.account.platform === 'wechat'}
+          onSent={bump}
+        />
       </div>
       <div className="bc-col">
         <BroadcastList accountId={accountId} version={version} />

@@ -4,10 +4,13 @@ import { broadcastForecast, sendBroadcast, type Broadcast, type Forecast } from 
 import { asAppError, describeError } from '../../kit/errors';
 import { AudiencePicker } from './AudiencePicker';
 import { ForecastView } from './ForecastView';
+import { PreviewBox } from './PreviewBox';
 import { EMPTY_FILTER, TEXT_MAX_CHARS, audienceOf, localTimeToMillis, type Segment } from './audience';
 
 type Props = {
   accountId: string;
+  /** WeChat accounts can send a preview to one user first. */
+  wechat: boolean;
   /** Told each broadcast the server took. */
   onSent: (broadcast: Broadcast) => void;
 };
@@ -16,7 +19,7 @@ type Props = {
  * Writes a text broadcast, picks its audience, shows the server's forecast
  * and only then sends it, now or at a time the server keeps.
  */
-export function Composer({ accountId, onSent }: Props) {
+export function Composer({ accountId, wechat, onSent }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [text, setText] = useState('');
@@ -106,6 +109,7 @@ export function Composer({ accountId, onSent }: Props) {
         data-testid="broadcast-text"
       />
       <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
+      {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
       <AudiencePicker accountId={accountId} segment={segment} filter={filter} onChange={changeAudience} />
       <fieldset className="bc-when">
         <legend>{t('broadcasts.composer.when')}</legend>
