@@ -111,7 +111,14 @@ export function RuleEditor({ draft, edit, issues, visible, touch, onSave, onDele
         <button type="button" className="btn btn-danger" onClick={onDelete}>
           {t('automation.delete')}
         </button>
-        <button type="submit" className="btn btn-primary" data-testid="automation-save">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="automation-save"
+          // Leaving a field shows its refusal and moves this button down before the click lands:
+          // the field keeps focus until the click, which shows every refusal anyway.
+          onMouseDown={(e) => e.preventDefault()}
+        >
           {t('automation.save')}
         </button>
       </div>
