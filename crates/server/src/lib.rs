@@ -228,6 +228,9 @@ pub struct RunningServer {
     pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    /// The background loops (purge, outbound dispatcher, broadcast runner),
+    /// which end at a safe point once the server is closing.
+    jobs: Vec<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -235,7 +238,10 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, lets requests in flight finish, and waits.
+    /// Stops accepting, lets requests in flight finish, and waits for them
+    /// and for the background loops to reach a safe point (the outbound
+    /// dispatcher records the sends under way; broadcast jobs and follower
+    /// imports stay at their last commit and resume at the next start).
     pub async fn stop(mut self) {
         self.state.close();
         if let Some(stop) = self.stop.take() {
@@ -245,6 +251,11 @@ impl RunningServer {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "server ended with an error"),
             Err(e) => tracing::warn!(error = %e, "server task failed"),
+        }
+        for job in self.jobs.drain(..) {
+            if let Err(e) = job.await {
+                tracing::warn!(error = %e, "a background job failed");
+            }
         }
     }
 }
@@ -335,9 +346,8 @@ pub async fn start_on(
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
-    purge::spawn(state.clone());
-    platform::outbound::spawn(state.clone());
-    broadcast::spawn(state.clone());
+    let jobs =
+        vec![purge::spawn(state.clone()), platform::outbound::spawn(state.clone()), broadcast::spawn(state.clone())];
     {
         let state = state.clone();
         tokio::spawn(async move { platform::import::resume(&state).await });
@@ -351,7 +361,7 @@ pub async fn start_on(
             .await
     });
     tracing::info!(%addr, data = %config.data_dir.display(), "wicket-server listening");
-    Ok(RunningServer { addr, state, stop: Some(stop), task })
+    Ok(RunningServer { addr, state, stop: Some(stop), task, jobs })
 }
 
 #[derive(Debug, thiserror::Error)]

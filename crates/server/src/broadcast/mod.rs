@@ -135,9 +135,10 @@ pub async fn forecast(state: &AppState, account_id: &str, audience: &Audience) -
 }
 
 /// Starts the runner: it takes every broadcast that is sending (left so by a
-/// stopped server, or just due) and runs one job per broadcast.
-pub fn spawn(state: AppState) {
-    let _detached = tokio::spawn(async move {
+/// stopped server, or just due) and runs one job per broadcast. The task
+/// ends when the server stops, its jobs left at their last commit.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         let mut running: HashSet<String> = HashSet::new();
         let mut jobs = tokio::task::JoinSet::new();
         loop {
@@ -167,12 +168,12 @@ pub fn spawn(state: AppState) {
                 () = tokio::time::sleep(POLL) => {}
                 () = state.closing() => {
                     // A stopping server leaves each job at its last commit.
-                    jobs.abort_all();
+                    jobs.shutdown().await;
                     return;
                 }
             }
         }
-    });
+    })
 }
 
 /// One broadcast's job, from wherever its ledger says it is.

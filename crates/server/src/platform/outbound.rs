@@ -32,9 +32,10 @@ pub fn backoff(attempts: u32) -> Millis {
     1000 * (1i64 << attempts.min(6))
 }
 
-/// Runs the dispatcher until the server stops.
-pub fn spawn(state: AppState) {
-    let _detached = tokio::spawn(async move {
+/// Runs the dispatcher until the server stops; the task ends once the sends
+/// under way when it started stopping are recorded.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         let mut events = state.live.subscribe();
         if let Err(e) = abandon_in_flight(&state).await {
             tracing::error!(error = %e, "cannot check the replies in flight when the server stopped");
@@ -53,7 +54,7 @@ pub fn spawn(state: AppState) {
                 () = state.closing() => return,
             }
         }
-    });
+    })
 }
 
 async fn abandon_in_flight(state: &AppState) -> Result<(), StorageError> {
@@ -69,7 +70,8 @@ async fn abandon_in_flight(state: &AppState) -> Result<(), StorageError> {
 pub async fn run_once(state: &AppState) -> Result<Duration, StorageError> {
     let store = state.storage.platforms();
     store.queue_outbound(state.clock.now()).await?;
-    loop {
+    // A stopping server finishes the batch it is sending, then stops.
+    while !state.is_closing() {
         let due = store.due_sends(state.clock.now(), 64).await?;
         if due.is_empty() {
             break;
