@@ -10,6 +10,8 @@ const REPLY = '您好，还款日是每月5日';
 /** The staff side, over the console API with a bearer token. */
 class Staff {
   private nextMutation = 1;
+  // Each test's staff is a console of its own: its change numbers start at 1.
+  private readonly clientId = `web-test-${randomUUID()}`;
 
   constructor(
     private readonly request: APIRequestContext,
@@ -35,7 +37,7 @@ class Staff {
     this.nextMutation += 1;
     const response = await this.request.post(`${this.base}/api/v1/push`, {
       headers: this.headers(),
-      data: { client_id: 'web-test', mutations: [{ id, mutation: { name, args } }] },
+      data: { client_id: this.clientId, mutations: [{ id, mutation: { name, args } }] },
     });
     const text = await response.text();
     expect(response.status(), text).toBe(200);
