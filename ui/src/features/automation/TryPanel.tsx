@@ -72,7 +72,7 @@ export function TryPanel({ accountId, draft }: { accountId: string; draft: AutoR
         </p>
       ) : null}
       {outcome && !decision ? (
-        <p className="muted" data-testid="automation-try-none">
+        <p className="muted auto-try-none" data-testid="automation-try-none">
           {t('automation.try.none')}
         </p>
       ) : null}
