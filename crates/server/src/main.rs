@@ -125,37 +125,51 @@ async fn serve(config: ServerConfig, database: Option<String>, options: ServerOp
     let storage = open_storage_for(&config.data_dir, database.as_deref()).await.map_err(|e| e.to_string())?;
     let server =
         wicket_server::start_on(storage, config, Arc::new(SystemClock), options).await.map_err(|e| e.to_string())?;
+    // The handlers are installed before the line that says it listens, so a
+    // supervisor that signals as soon as it reads that line stops it cleanly.
+    let stop = shutdown_signal();
     println!("wicket-server listening on {}", server.base_url());
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Installs the Ctrl-C (SIGINT) and SIGTERM handlers now, and returns the wait for either.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let install = |kind: SignalKind, name: &'static str| {
+        signal(kind).map_err(|e| tracing::warn!(error = %e, "cannot listen for {name}")).ok()
+    };
+    let (mut interrupt, mut terminate) =
+        (install(SignalKind::interrupt(), "Ctrl-C"), install(SignalKind::terminate(), "SIGTERM"));
+    async move {
+        tokio::select! {
+            () = wait_for(interrupt.as_mut()) => {},
+            () = wait_for(terminate.as_mut()) => {},
+        }
+    }
+}
+
+/// Waits for the signal, or forever when its handler could not be installed.
+#[cfg(unix)]
+async fn wait_for(signal: Option<&mut tokio::signal::unix::Signal>) {
+    match signal {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
 }
 
