@@ -17,6 +17,7 @@
 //! takes every broadcast still sending when it starts. A cancel marks
 //! everyone not yet in a call as cancelled.
 
+pub(crate) mod ledger;
 pub mod store;
 
 use std::collections::HashSet;

@@ -7,27 +7,15 @@ use async_trait::async_trait;
 use r2d2_postgres::postgres::{self, GenericClient};
 use wicket_model::broadcast::{
     Activity, Audience, Broadcast, BroadcastStatus, CapRule, Decision, FailureCount, PlatformCounts, PlatformTotals,
-    SkipReason,
 };
 use wicket_model::conversation::{Conversation, ConversationStatus, Delivery, Direction, Message, Subscriber};
 use wicket_model::{Account, Change, Millis};
 
 use super::world::{decode, lock_feed, save_change};
 use super::{account_from_row, get, pg, PgStorage, ACCOUNT_COLUMNS};
+use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
 use crate::broadcast::store::{Batch, BatchOutcome, BroadcastStore, Planned, StoredBroadcast};
-use crate::sqlite::broadcasts::{batch_size, client_msg_id};
 use crate::storage::{Result, StorageError};
-
-const COUNTED: &str = "('pending', 'sending', 'sent')";
-
-fn state_of(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Send => "pending",
-        Decision::Skip(SkipReason::SubscriberCap) => "skipped_subscriber_cap",
-        Decision::Skip(SkipReason::AccountCap) => "skipped_account_cap",
-        Decision::Skip(SkipReason::Unfollowed) => "unfollowed",
-    }
-}
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StorageError::Database(e.to_string()))
@@ -44,8 +32,7 @@ fn read_broadcast(conn: &mut impl GenericClient, id: &str, lock: bool) -> Result
 fn stored(row: &postgres::Row) -> Result<StoredBroadcast> {
     let mut broadcast: Broadcast = decode(&get::<String>(row, 0)?)?;
     let status: String = get(row, 1)?;
-    broadcast.status =
-        BroadcastStatus::parse(&status).ok_or_else(|| StorageError::Corrupt(format!("broadcast status {status:?}")))?;
+    broadcast.status = parse_status(&status)?;
     Ok(StoredBroadcast { broadcast, planned: get(row, 2)? })
 }
 
@@ -514,38 +501,11 @@ impl BroadcastStore for PgStorage {
                     &[&id],
                 )
                 .map_err(pg)?;
-            let mut counts: Vec<PlatformCounts> = Vec::new();
-            let mut failures: Vec<FailureCount> = Vec::new();
-            for row in rows {
-                let (platform, state, reason): (String, String, String) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
-                let n = get::<i64>(&row, 3)? as u64;
-                let at = match counts.iter().position(|c| c.platform == platform) {
-                    Some(at) => at,
-                    None => {
-                        counts.push(PlatformCounts::new(&platform));
-                        counts.len() - 1
-                    }
-                };
-                let c = &mut counts[at];
-                c.targeted += n;
-                match state.as_str() {
-                    "pending" | "sending" => c.pending += n,
-                    "sent" => c.sent += n,
-                    "skipped_subscriber_cap" => c.skipped_subscriber_cap += n,
-                    "skipped_account_cap" => c.skipped_account_cap += n,
-                    "unfollowed" => c.unreachable += n,
-                    "cancelled" => c.cancelled += n,
-                    "failed" => {
-                        c.failed += n;
-                        match failures.iter_mut().find(|f| f.reason == reason) {
-                            Some(f) => f.count += n,
-                            None => failures.push(FailureCount { reason, count: n }),
-                        }
-                    }
-                    other => return Err(StorageError::Corrupt(format!("recipient state {other:?}"))),
-                }
+            let mut grouped = Vec::with_capacity(rows.len());
+            for row in &rows {
+                grouped.push((get(row, 0)?, get(row, 1)?, get(row, 2)?, get::<i64>(row, 3)? as u64));
             }
-            Ok((counts, failures))
+            tally(grouped)
         })
         .await
     }
@@ -611,14 +571,7 @@ impl BroadcastStore for PgStorage {
                 let page = subscribers_after(&mut tx, &account.id, &cursor, 5_000)?;
                 for subscriber in &page {
                     if let Some(decision) = reader.decide(&mut tx, &audience, subscriber, account_had, now)? {
-                        let at = match counts.iter().position(|c| c.platform == subscriber.platform) {
-                            Some(at) => at,
-                            None => {
-                                counts.push(PlatformCounts::new(&subscriber.platform));
-                                counts.len() - 1
-                            }
-                        };
-                        counts[at].count(decision);
+                        counts_for(&mut counts, &subscriber.platform).count(decision);
                     }
                 }
                 match page.last() {

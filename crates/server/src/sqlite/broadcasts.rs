@@ -3,7 +3,6 @@
 use async_trait::async_trait;
 use wicket_model::broadcast::{
     Activity, Audience, Broadcast, BroadcastStatus, CapRule, Decision, FailureCount, PlatformCounts, PlatformTotals,
-    SkipReason,
 };
 use wicket_model::conversation::{Conversation, ConversationStatus, Delivery, Direction, Message, Subscriber};
 use wicket_model::{Account, Change, Millis};
@@ -11,19 +10,9 @@ use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 use super::world::{decode, save_change};
 use super::{durable, sql, SqliteStorage};
+use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
 use crate::broadcast::store::{Batch, BatchOutcome, BroadcastStore, Planned, StoredBroadcast};
 use crate::storage::{Result, StorageError};
-
-const COUNTED: &str = "('pending', 'sending', 'sent')";
-
-fn state_of(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Send => "pending",
-        Decision::Skip(SkipReason::SubscriberCap) => "skipped_subscriber_cap",
-        Decision::Skip(SkipReason::AccountCap) => "skipped_account_cap",
-        Decision::Skip(SkipReason::Unfollowed) => "unfollowed",
-    }
-}
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StorageError::Database(e.to_string()))
@@ -41,8 +30,7 @@ fn read_broadcast(conn: &Connection, id: &str) -> Result<Option<StoredBroadcast>
 
 fn stored((body, status, planned): (String, String, i64)) -> Result<StoredBroadcast> {
     let mut broadcast: Broadcast = decode(&body)?;
-    broadcast.status =
-        BroadcastStatus::parse(&status).ok_or_else(|| StorageError::Corrupt(format!("broadcast status {status:?}")))?;
+    broadcast.status = parse_status(&status)?;
     Ok(StoredBroadcast { broadcast, planned: planned == 1 })
 }
 
@@ -140,25 +128,6 @@ fn subscribers_after(conn: &Connection, account_id: &str, after: &str, limit: us
         .collect::<std::result::Result<Vec<String>, _>>()
         .map_err(sql)?;
     rows.iter().map(|body| decode(body)).collect()
-}
-
-/// How many pending recipients the next call takes, given how many are
-/// pending (counted up to `max + 2`): at most `max`, and never leaving a
-/// single one behind, since WeChat's list takes two or more.
-pub(crate) fn batch_size(pending: usize, max: usize) -> usize {
-    if pending == max + 1 {
-        max - 1
-    } else {
-        pending.min(max)
-    }
-}
-
-/// A short, stable dedupe id for one send call of a broadcast (WeChat's
-/// `clientmsgid`, at most 64 bytes whatever the broadcast's id).
-pub(crate) fn client_msg_id(broadcast_id: &str, batch: i64) -> String {
-    use sha2::Digest;
-    let digest = hex::encode(sha2::Sha256::digest(broadcast_id.as_bytes()));
-    format!("wk{}-{batch}", &digest[..24])
 }
 
 #[async_trait]
@@ -549,37 +518,7 @@ impl BroadcastStore for SqliteStorage {
                 .map_err(sql)?
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(sql)?;
-            let mut counts: Vec<PlatformCounts> = Vec::new();
-            let mut failures: Vec<FailureCount> = Vec::new();
-            for (platform, state, reason, n) in rows {
-                let n = n as u64;
-                let at = match counts.iter().position(|c| c.platform == platform) {
-                    Some(at) => at,
-                    None => {
-                        counts.push(PlatformCounts::new(&platform));
-                        counts.len() - 1
-                    }
-                };
-                let c = &mut counts[at];
-                c.targeted += n;
-                match state.as_str() {
-                    "pending" | "sending" => c.pending += n,
-                    "sent" => c.sent += n,
-                    "skipped_subscriber_cap" => c.skipped_subscriber_cap += n,
-                    "skipped_account_cap" => c.skipped_account_cap += n,
-                    "unfollowed" => c.unreachable += n,
-                    "cancelled" => c.cancelled += n,
-                    "failed" => {
-                        c.failed += n;
-                        match failures.iter_mut().find(|f| f.reason == reason) {
-                            Some(f) => f.count += n,
-                            None => failures.push(FailureCount { reason, count: n }),
-                        }
-                    }
-                    other => return Err(StorageError::Corrupt(format!("recipient state {other:?}"))),
-                }
-            }
-            Ok((counts, failures))
+            tally(rows.into_iter().map(|(platform, state, reason, n)| (platform, state, reason, n as u64)))
         })
         .await
     }
@@ -646,14 +585,7 @@ impl BroadcastStore for SqliteStorage {
                 let page = subscribers_after(&tx, &account.id, &cursor, 5_000)?;
                 for subscriber in &page {
                     if let Some(decision) = reader.decide(&audience, subscriber, account_had, now)? {
-                        let at = match counts.iter().position(|c| c.platform == subscriber.platform) {
-                            Some(at) => at,
-                            None => {
-                                counts.push(PlatformCounts::new(&subscriber.platform));
-                                counts.len() - 1
-                            }
-                        };
-                        counts[at].count(decision);
+                        counts_for(&mut counts, &subscriber.platform).count(decision);
                     }
                 }
                 match page.last() {
@@ -664,28 +596,5 @@ impl BroadcastStore for SqliteStorage {
             Ok(counts)
         })
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_batch_never_leaves_one_recipient_alone() {
-        assert_eq!(batch_size(0, 10_000), 0);
-        assert_eq!(batch_size(2, 10_000), 2);
-        assert_eq!(batch_size(10_000, 10_000), 10_000);
-        assert_eq!(batch_size(10_001, 10_000), 9_999, "9,999 now and 2 next, not 10,000 and 1");
-        assert_eq!(batch_size(10_002, 10_000), 10_000, "10,002 or more pending: a full call");
-    }
-
-    #[test]
-    fn a_client_msg_id_fits_wechats_64_bytes_and_names_its_batch() {
-        let long = "b".repeat(64);
-        assert!(client_msg_id(&long, 1_000_000).len() <= 64);
-        assert_eq!(client_msg_id("b-1", 3), client_msg_id("b-1", 3), "the same batch, the same id");
-        assert_ne!(client_msg_id("b-1", 3), client_msg_id("b-1", 4));
-        assert_ne!(client_msg_id("b-1", 3), client_msg_id("b-2", 3));
     }
 }
