@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Router<Double> {
         .route("/_double/accounts/{app_id}", patch(change_account))
         .route("/_double/accounts/{app_id}/followers", get(followers).post(add_followers))
         .route("/_double/accounts/{app_id}/sent", get(sent))
+        .route("/_double/accounts/{app_id}/mass-sends", get(mass_sends))
         .route("/_double/accounts/{app_id}/menus", get(menus))
         .route("/_double/accounts/{app_id}/extension", get(extension))
         .route("/_double/accounts/{app_id}/adverts", get(adverts))
@@ -74,6 +75,10 @@ async fn add_followers(State(d): State<Double>, Path(app_id): Path<String>, Json
 
 async fn sent(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
     reply(d.sent(&app_id))
+}
+
+async fn mass_sends(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
+    reply(d.mass_sends(&app_id))
 }
 
 async fn menus(State(d): State<Double>, Path(app_id): Path<String>) -> Response {

@@ -37,7 +37,7 @@
 //! | `POST /_double/accounts` | [`Double::add_account`] ([`AccountSpec`]) |
 //! | `PATCH /_double/accounts/{app_id}` | [`Double::change_account`] ([`AccountChange`]) |
 //! | `GET`/`POST /_double/accounts/{app_id}/followers` | list / `{"user_ids": [...]}`: [`Double::add_followers`] |
-//! | `GET /_double/accounts/{app_id}/sent`, `/menus`, `/extension`, `/adverts`, `/topics`, `/images` | what it holds |
+//! | `GET /_double/accounts/{app_id}/sent`, `/mass-sends`, `/menus`, `/extension`, `/adverts`, `/topics`, `/images` | what it holds |
 //! | `GET /_double/accounts/{app_id}/notifies` | [`Double::notifies`] |
 //! | `PUT /_double/accounts/{app_id}/media/{media_id}?format=jpg` | the body is a user's image: [`Double::add_media`] |
 //! | `GET`/`POST /chat/multimedia.do` | the multimedia gateway: a user's image by its MediaId (signed request) |
@@ -67,8 +67,8 @@ pub use api::{IMAGE_MAX_BYTES, MEDIA_DOWNLOAD_METHOD, TIMESTAMP_TOLERANCE_SECS};
 pub use error::AliError;
 pub use push::{GatewayCheck, NotifyReport, Push, Try, CHECK_SERVICE, NOTIFY_SERVICE};
 pub use state::{
-    AccountChange, AccountSpec, Advert, CallRecord, Delay, Fault, FaultKind, Image, SentMessage, Topic, DAILY_QUOTA,
-    FOLLOW_PAGE_SIZE, WINDOW_SECS,
+    AccountChange, AccountSpec, Advert, CallRecord, Delay, Fault, FaultKind, Image, MassSend, SentMessage, Topic,
+    DAILY_QUOTA, FOLLOW_PAGE_SIZE, WINDOW_SECS,
 };
 
 /// The double's state, shared by its handlers; cheap to clone.
@@ -166,6 +166,11 @@ impl Double {
     /// The custom-send messages the API accepted, oldest first.
     pub fn sent(&self, app_id: &str) -> Result<Vec<SentMessage>, String> {
         Ok(self.lock().account(app_id)?.sent.clone())
+    }
+
+    /// The messages to every follower (`message.total.send`) the account accepted, oldest first.
+    pub fn mass_sends(&self, app_id: &str) -> Result<Vec<MassSend>, String> {
+        Ok(self.lock().account(app_id)?.mass_sends.clone())
     }
 
     /// The live default text menu, as posted (with `type`), if any.

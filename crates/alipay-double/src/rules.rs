@@ -349,6 +349,33 @@ pub fn check_topic(model: &Value) -> Result<(), AliError> {
 pub fn check_custom_message(model: &Value) -> Result<(String, String), AliError> {
     let model = object(model, "biz_content")?;
     let to = required(model, "to_user_id", "a custom message")?.to_owned();
+    let msg_type = check_message_body(model)?;
+    match text(model, "chat")? {
+        "" | "0" | "1" => {}
+        other => return Err(AliError::parameter(format!("chat {other:?}: 0 or 1"))),
+    }
+    match text(model, "event_type")? {
+        "" | "follow" | "click" | "enter_ppchat" => {}
+        other => return Err(AliError::parameter(format!("event_type {other:?}: follow, click or enter_ppchat"))),
+    }
+    Ok((to, msg_type))
+}
+
+/// Checks a `alipay.open.public.message.total.send` model (a message to every follower): `msg_type`
+/// `text` with `text.content`, or `image-text` with `articles` (ALI-J2
+/// `AlipayOpenPublicMessageTotalSendModel`: "当msg_type为text，必须设置该值", "当msg_type为image-text，该值必须设置";
+/// PLATFORM-RULES §3.2). It names no user: a `to_user_id` is refused rather than ignored, so a
+/// caller that meant a custom send finds out. Returns the `msg_type`.
+pub fn check_total_message(model: &Value) -> Result<String, AliError> {
+    let model = object(model, "biz_content")?;
+    if !text(model, "to_user_id")?.is_empty() {
+        return Err(AliError::parameter("total.send goes to every follower: to_user_id is not one of its fields"));
+    }
+    check_message_body(model)
+}
+
+/// The message part shared by the send APIs: `text` or `image-text` (§4.2 "Account → user").
+fn check_message_body(model: &Object) -> Result<String, AliError> {
     let msg_type = text(model, "msg_type")?.to_owned();
     match msg_type.as_str() {
         "text" => {
@@ -373,16 +400,9 @@ pub fn check_custom_message(model: &Value) -> Result<(String, String), AliError>
             }
         }
         "" => return Err(AliError::parameter("msg_type is required: text or image-text")),
-        // Only text and image-text go from an account to a user (§4.2 "Account → user").
+        // Only text and image-text go from an account to a user (§4.2 "Account → user"); a bare
+        // image is declared but "纯图片消息，暂时不支持" (§3.2).
         other => return Err(AliError::parameter(format!("msg_type {other:?}: text or image-text"))),
     }
-    match text(model, "chat")? {
-        "" | "0" | "1" => {}
-        other => return Err(AliError::parameter(format!("chat {other:?}: 0 or 1"))),
-    }
-    match text(model, "event_type")? {
-        "" | "follow" | "click" | "enter_ppchat" => {}
-        other => return Err(AliError::parameter(format!("event_type {other:?}: follow, click or enter_ppchat"))),
-    }
-    Ok((to, msg_type))
+    Ok(msg_type)
 }

@@ -78,6 +78,21 @@ pub struct SentMessage {
     pub at: i64,
 }
 
+/// A message to every follower `alipay.open.public.message.total.send` accepted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MassSend {
+    /// The id Alipay answers with (`message_id`).
+    pub message_id: String,
+    /// `text` or `image-text`.
+    pub msg_type: String,
+    /// The request's biz_content as sent.
+    pub biz_content: Value,
+    /// The user ids following when it was accepted: those it goes to.
+    pub to_user_ids: Vec<String>,
+    /// The double's clock, Unix seconds.
+    pub at: i64,
+}
+
 /// The advert carousel (广告位), as `advert.batchquery` gives it back (ALI-J2 `Advert`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Advert {
@@ -194,6 +209,7 @@ pub(crate) struct Account {
     pub topics: Vec<Topic>,
     pub followers: Vec<Follower>,
     pub sent: Vec<SentMessage>,
+    pub mass_sends: Vec<MassSend>,
     pub images: Vec<Image>,
     /// What users sent as images, by MediaId: the format and the bytes the multimedia gateway serves.
     pub media: HashMap<String, (String, Vec<u8>)>,
@@ -272,6 +288,7 @@ impl State {
                 topics: Vec::new(),
                 followers: Vec::new(),
                 sent: Vec::new(),
+                mass_sends: Vec::new(),
                 images: Vec::new(),
                 media: HashMap::new(),
                 pushes: Vec::new(),
@@ -599,6 +616,21 @@ impl State {
                 follower.sent_today.1 += 1;
                 account.sent.push(SentMessage { to_user_id: to.clone(), msg_type, biz_content: biz.clone(), at: now });
                 Ok((success(json!({})), Some(format!("message sent to {to}"))))
+            }
+            // A message to every follower (PLATFORM-RULES §3.2); Alipay delivers it later. The SDK
+            // documents no frequency; the "once per week" of the 2014 服务窗 is the account's cap
+            // in Wicket, not a check here (no current official number was found).
+            "alipay.open.public.message.total.send" => {
+                let msg_type = rules::check_total_message(biz)?;
+                let to_user_ids = account.followers.iter().filter(|f| f.following).map(|f| f.user_id.clone()).collect();
+                account.mass_sends.push(MassSend {
+                    message_id: id.clone(),
+                    msg_type,
+                    biz_content: biz.clone(),
+                    to_user_ids,
+                    at: now,
+                });
+                Ok((success(json!({ "message_id": id })), Some(format!("message {id} sent to all followers"))))
             }
             "alipay.open.public.follow.batchquery" => {
                 let after = text_field(biz, "next_user_id");

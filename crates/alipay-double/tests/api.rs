@@ -583,6 +583,47 @@ async fn custom_send_checks_the_messages_shape() {
     assert_eq!(f.double.sent(APP_ID).unwrap()[0].msg_type, "image-text");
 }
 
+// ---- messages to every follower (§3.2) ----
+
+const TOTAL_SEND: &str = "alipay.open.public.message.total.send";
+
+#[tokio::test]
+async fn total_send_goes_to_every_follower_and_answers_its_message_id() {
+    let f = Fixture::start().await;
+    f.follow(&["2088102000000001", "2088102000000002"]);
+    let text = json!({ "msg_type": "text", "text": { "title": "", "content": "本周新品" } });
+    let body = ok(&f.call(TOTAL_SEND, &text).await).clone();
+    let articles = json!({ "msg_type": "image-text", "articles": [
+        { "title": "新品上市", "desc": "本周特价", "image_url": "https://img.example.com/a.png", "url": "https://shop.example.com/" }
+    ] });
+    ok(&f.call(TOTAL_SEND, &articles).await);
+    let sends = f.double.mass_sends(APP_ID).unwrap();
+    assert_eq!(sends.len(), 2);
+    assert_eq!(body["message_id"], json!(sends[0].message_id));
+    assert_eq!(sends[0].to_user_ids, ["2088102000000001", "2088102000000002"]);
+    assert_eq!((sends[0].msg_type.as_str(), sends[1].msg_type.as_str()), ("text", "image-text"));
+    assert_eq!(sends[0].biz_content["text"]["content"], "本周新品");
+}
+
+#[tokio::test]
+async fn total_send_checks_the_message_and_names_no_user() {
+    let f = Fixture::start().await;
+    f.follow(&[USER]);
+    let bad = [
+        json!({ "msg_type": "text", "text": { "content": "" } }),
+        json!({ "msg_type": "text" }),
+        // "纯图片消息，暂时不支持".
+        json!({ "msg_type": "image", "image": { "media_id": "m" } }),
+        json!({ "msg_type": "image-text", "articles": [] }),
+        json!({ "text": { "content": "hi" } }),
+        json!({ "to_user_id": USER, "msg_type": "text", "text": { "content": "hi" } }),
+    ];
+    for biz in bad {
+        refused(&f.call(TOTAL_SEND, &biz).await, "40002", "isv.invalid-parameter");
+    }
+    assert!(f.double.mass_sends(APP_ID).unwrap().is_empty());
+}
+
 // ---- followers (§6) ----
 
 #[tokio::test]
