@@ -122,19 +122,8 @@ mod tests {
     use wicket_model::inbox::SubscriberFilter;
     use wicket_model::{AccountDraft, PlatformProfile};
 
-    use crate::tests::{quiet, until_synced};
+    use crate::tests::{a_subscriber_says, quiet, until_synced};
     use crate::{Console, TokenStore};
-
-    async fn follows_and_writes(base: &str, account: &str, text: &str) {
-        let http = reqwest::Client::new();
-        let url = |path: &str| format!("{base}/s/api/{account}/{path}");
-        let followed = http.post(url("follow")).send().await.unwrap();
-        assert!(followed.status().is_success(), "the sandbox takes the follow");
-        let cookie = followed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let body = serde_json::json!({"client_msg_id": "s-1", "body": {"type": "text", "text": text}});
-        let said = http.post(url("messages")).header("cookie", cookie).json(&body).send().await.unwrap();
-        assert!(said.status().is_success(), "the sandbox takes the message");
-    }
 
     #[tokio::test]
     async fn a_search_result_is_tagged_at_once_counted_offline_and_sent_a_broadcast() {
@@ -153,7 +142,7 @@ mod tests {
         let page = console.subscriber_page_url(&account).await.unwrap();
         let base = page.split("/s/").next().unwrap().to_owned();
         for text in ["还有燕麦拿铁吗？", "营业到几点？", "可以外卖吗？"] {
-            follows_and_writes(&base, &account, text).await;
+            a_subscriber_says(&base, &account, text).await;
         }
         let everyone = SubscriberFilter { account_id: Some(account.clone()), ..SubscriberFilter::default() };
         let wrote = SegmentFilter { wrote_within_reply_window: true, ..SegmentFilter::default() };

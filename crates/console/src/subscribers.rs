@@ -60,21 +60,10 @@ mod tests {
     use wicket_model::inbox::{InboxFilter, InboxScope, SubscriberFilter};
     use wicket_model::{AccountDraft, ErrorCode, PlatformProfile};
 
-    use crate::tests::{quiet, until_synced};
+    use crate::tests::{a_subscriber_says, quiet, until_synced};
     use crate::{Console, TokenStore};
 
     /// A subscriber following `account` on the sandbox platform and writing once.
-    async fn subscriber_writes(base: &str, account: &str, text: &str) {
-        let http = reqwest::Client::new();
-        let url = |path: &str| format!("{base}/s/api/{account}/{path}");
-        let followed = http.post(url("follow")).send().await.unwrap();
-        assert!(followed.status().is_success(), "the sandbox takes the follow");
-        let cookie = followed.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let body = serde_json::json!({"client_msg_id": "s-1", "body": {"type": "text", "text": text}});
-        let said = http.post(url("messages")).header("cookie", cookie).json(&body).send().await.unwrap();
-        assert!(said.status().is_success(), "the sandbox takes the message");
-    }
-
     #[tokio::test]
     async fn tags_and_the_private_note_show_at_once_and_reach_the_server() {
         let dir = tempfile::tempdir().unwrap();
@@ -91,7 +80,7 @@ mod tests {
         until_synced(&console).await;
         let page = console.subscriber_page_url(&account).await.unwrap();
         let base = page.split("/s/").next().unwrap().to_owned();
-        subscriber_writes(&base, &account, "还有燕麦拿铁吗？").await;
+        a_subscriber_says(&base, &account, "还有燕麦拿铁吗？").await;
         let all =
             InboxFilter { account_id: None, scope: InboxScope::All, status: None, label: None, unread_only: false };
         let conversation = tokio::time::timeout(Duration::from_secs(30), async {

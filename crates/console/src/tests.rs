@@ -5,6 +5,14 @@ use wicket_model::PlatformProfile;
 
 pub(crate) use wicket_test_support::quiet;
 
+/// A new sandbox subscriber of `account` on the server at `base` follows it
+/// and says `text`.
+pub(crate) async fn a_subscriber_says(base: &str, account: &str, text: &str) {
+    let mut subscriber = wicket_test_support::SandboxSubscriber::new(base, account);
+    subscriber.expect(reqwest::Method::POST, "follow", None).await;
+    subscriber.say("s-1", text).await;
+}
+
 fn console(dir: &Path) -> Console {
     Console::with_tokens(dir, TokenStore::file_only(&dir.join("sessions")), quiet())
 }
