@@ -13,11 +13,13 @@ import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { useFieldForm } from '../../kit/useFieldForm';
 import {
   AppIdField,
+  ChoiceField,
   ConnectionState,
   CopyButton,
   enterSaves,
   FieldErrors,
   PanelPending,
+  PasteUrlField,
   SaveRow,
   TestRow,
   useConnectionPanel,
@@ -170,40 +172,26 @@ export function AlipayConnectionSection({ accountId }: { accountId: string }) {
         onKeyDown={enterSaves(onSave)}
       />
       {KEYS.map(keyField)}
-      <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-charset`}>
-        <span id={`${id}-charset`} className="field-label">
-          {t('alipayConnection.charset')}
-        </span>
-        {CHARSETS.map((charset) => (
-          <label className="checkbox" key={charset}>
-            <input
-              type="radio"
-              name={`${id}-charset`}
-              data-testid={`alipay-charset-${charset}`}
-              checked={draft.charset === charset}
-              onChange={() => edit('charset', charset)}
-            />
-            {t(`alipayConnection.charsets.${charset}`)}
-          </label>
-        ))}
-        <FieldErrors side="alipay" form={form} field="charset" />
-      </div>
+      <ChoiceField
+        side="alipay"
+        id={id}
+        form={form}
+        field="charset"
+        choices={CHARSETS}
+        value={draft.charset}
+        onChange={(charset) => edit('charset', charset)}
+      />
       <SaveRow side="alipay" form={form} notice={notice} onSave={onSave} />
 
       <h3>{t('alipayConnection.paste')}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-url`}>{t('alipayConnection.gatewayUrl')}</label>
-        <div className="wechat-line">
-          <input
-            id={`${id}-url`}
-            data-testid="alipay-gateway-url"
-            value={load.panel.gateway_url}
-            readOnly
-            onFocus={(e) => e.target.select()}
-          />
-          <CopyButton side="alipay" copy={copy} what="url" text={load.panel.gateway_url} />
-        </div>
-      </div>
+      <PasteUrlField
+        side="alipay"
+        id={id}
+        label={t('alipayConnection.gatewayUrl')}
+        testId="alipay-gateway-url"
+        url={load.panel.gateway_url}
+        copy={copy}
+      />
       <div className="field">
         <label htmlFor={`${id}-app-public-key`}>{t('alipayConnection.appPublicKey')}</label>
         {saved ? (

@@ -13,11 +13,13 @@ import { formatTime } from '../../kit/time';
 import { useFieldForm } from '../../kit/useFieldForm';
 import {
   AppIdField,
+  ChoiceField,
   ConnectionState,
   CopyButton,
   enterSaves,
   FieldErrors,
   PanelPending,
+  PasteUrlField,
   SaveRow,
   TestRow,
   useConnectionPanel,
@@ -184,40 +186,26 @@ export function WechatConnectionSection({ accountId }: { accountId: string }) {
       />
       {SECRETS.map(secretField)}
       {saved?.has_previous_key && <p className="muted">{t('wechatConnection.previousKey')}</p>}
-      <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-mode`}>
-        <span id={`${id}-mode`} className="field-label">
-          {t('wechatConnection.mode')}
-        </span>
-        {MODES.map((mode) => (
-          <label className="checkbox" key={mode}>
-            <input
-              type="radio"
-              name={`${id}-mode`}
-              data-testid={`wechat-mode-${mode}`}
-              checked={draft.mode === mode}
-              onChange={() => edit('mode', mode)}
-            />
-            {t(`wechatConnection.modes.${mode}`)}
-          </label>
-        ))}
-        <FieldErrors side="wechat" form={form} field="mode" />
-      </div>
+      <ChoiceField
+        side="wechat"
+        id={id}
+        form={form}
+        field="mode"
+        choices={MODES}
+        value={draft.mode}
+        onChange={(mode) => edit('mode', mode)}
+      />
       <SaveRow side="wechat" form={form} notice={notice} onSave={onSave} />
 
       <h3>{t('wechatConnection.paste')}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-url`}>{t('wechatConnection.callbackUrl')}</label>
-        <div className="wechat-line">
-          <input
-            id={`${id}-url`}
-            data-testid="wechat-callback-url"
-            value={load.panel.callback_url}
-            readOnly
-            onFocus={(e) => e.target.select()}
-          />
-          <CopyButton side="wechat" copy={copy} what="url" text={load.panel.callback_url} />
-        </div>
-      </div>
+      <PasteUrlField
+        side="wechat"
+        id={id}
+        label={t('wechatConnection.callbackUrl')}
+        testId="wechat-callback-url"
+        url={load.panel.callback_url}
+        copy={copy}
+      />
       <div className="field">
         <label htmlFor={`${id}-token-paste`}>{t('wechatConnection.token')}</label>
         <div className="wechat-line">

@@ -133,6 +133,69 @@ export function AppIdField({ side, id, form, value, numeric, onChange, onKeyDown
   );
 }
 
+type ChoiceProps<C extends string> = {
+  side: Side;
+  id: string;
+  form: Form;
+  /** The draft's field, also the i18n key of its label (`field`) and its options (`field`s). */
+  field: string;
+  choices: readonly C[];
+  value: C;
+  onChange: (choice: C) => void;
+};
+
+/** One of a few fixed choices (WeChat's message mode, Alipay's charset), as radio buttons. */
+export function ChoiceField<C extends string>({ side, id, form, field, choices, value, onChange }: ChoiceProps<C>) {
+  const { t } = useTranslation();
+  return (
+    <div className="field wechat-modes" role="radiogroup" aria-labelledby={`${id}-${field}`}>
+      <span id={`${id}-${field}`} className="field-label">
+        {t(`${NS[side]}.${field}`)}
+      </span>
+      {choices.map((choice) => (
+        <label className="checkbox" key={choice}>
+          <input
+            type="radio"
+            name={`${id}-${field}`}
+            data-testid={`${side}-${field}-${choice}`}
+            checked={value === choice}
+            onChange={() => onChange(choice)}
+          />
+          {t(`${NS[side]}.${field}s.${choice}`)}
+        </label>
+      ))}
+      <FieldErrors side={side} form={form} field={field} />
+    </div>
+  );
+}
+
+/** The address to paste into the platform's console, selected on focus, with a copy button. */
+export function PasteUrlField({
+  side,
+  id,
+  label,
+  testId,
+  url,
+  copy,
+}: {
+  side: Side;
+  id: string;
+  label: string;
+  testId: string;
+  url: string;
+  copy: ReturnType<typeof useCopy>;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-url`}>{label}</label>
+      <div className="wechat-line">
+        <input id={`${id}-url`} data-testid={testId} value={url} readOnly onFocus={(e) => e.target.select()} />
+        <CopyButton side={side} copy={copy} what="url" text={url} />
+      </div>
+    </div>
+  );
+}
+
 /** Save, what saving said, and why it failed. */
 export function SaveRow({
   side,
