@@ -122,13 +122,15 @@ lint:
 test-rust:
 	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)
 
-# The server's PostgreSQL backend (cargo feature `postgres`), linted, and the
-# storage conformance suite on it. The test binary starts a throwaway
-# cluster (initdb in a temporary folder, a free loopback port; see
-# crates/test-support/src/postgres.rs) and stops it by its pid at the end.
+# The server's PostgreSQL backend (cargo feature `postgres`), linted, the
+# storage conformance suite on it, and several servers on one database. Each
+# test binary starts a throwaway cluster (initdb in a temporary folder, a
+# free loopback port; see crates/test-support/src/postgres.rs) and stops it
+# by its pid at the end.
 test-postgres:
 	$(CARGO) clippy -p wicket-server --all-targets --features wicket-server/postgres -- -D warnings
 	$(CARGO) test -p wicket-server --features postgres --test storage_conformance_postgres
+	$(CARGO) test -p wicket-server --features postgres --test several_processes
 
 # The Rust tests regenerate the UI's bindings and its list of issue keys; a
 # difference means the committed files no longer match the Rust side.

@@ -51,6 +51,9 @@ pub struct AppState {
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
     closing: tokio::sync::watch::Sender<bool>,
+    /// This process's name among those sharing the storage: the holder of
+    /// the leases it takes.
+    pub instance: Arc<str>,
 }
 
 impl AppState {
@@ -67,6 +70,7 @@ impl AppState {
             platforms: Arc::new(platform::Platforms::new(&ServerOptions::default())),
             auto_replies: Arc::default(),
             closing,
+            instance: uuid::Uuid::new_v4().simple().to_string().into(),
         }
     }
 
@@ -96,8 +100,13 @@ impl AppState {
         let _closed = closing.wait_for(|closing| *closing).await;
     }
 
-    /// Tells every open socket; nobody listening is fine.
+    /// Tells every open socket; nobody listening is fine. Presence also
+    /// goes to the other processes on the storage (feed positions reach
+    /// them from the storage itself, when the write commits).
     pub fn announce(&self, event: LiveEvent) {
+        if matches!(event, LiveEvent::Presence { .. }) {
+            self.storage.share_live(&event);
+        }
         let _nobody_listening = self.live.send(event);
     }
 
@@ -346,8 +355,11 @@ pub async fn start_on(
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let jobs =
+    let mut jobs =
         vec![purge::spawn(state.clone()), platform::outbound::spawn(state.clone()), broadcast::spawn(state.clone())];
+    // Other processes on the same database: their writes and presence
+    // reach this one's sockets.
+    jobs.extend(state.storage.relay_live(state.live.clone(), state.closing.subscribe()));
     {
         let state = state.clone();
         tokio::spawn(async move { platform::import::resume(&state).await });

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use wicket_model::conversation::{Conversation, ConversationStatus, Message, Subscriber};
 use wicket_model::layout::Layout;
 pub use wicket_model::layout::{LayoutDraft, LayoutVersion};
-use wicket_model::sync::{PullResponse, PushResponse};
+use wicket_model::sync::{LiveEvent, PullResponse, PushResponse};
 use wicket_model::{Account, Change, ChangeKind, Millis, Mutation, Role, StaffUser, WicketError, World};
 
 #[derive(Debug, thiserror::Error)]
@@ -334,6 +334,37 @@ pub trait Storage: Send + Sync + 'static {
     fn platforms(&self) -> &dyn crate::platform::store::PlatformStore;
     /// What the broadcast job keeps.
     fn broadcasts(&self) -> &dyn crate::broadcast::store::BroadcastStore;
+
+    /// Relays into `live` what the other server processes on this storage
+    /// announce (feed positions as their writes commit, and presence) until
+    /// `closing` turns true. `None` when no other process can share the
+    /// storage (SQLite: one process owns its file).
+    fn relay_live(
+        &self,
+        _live: tokio::sync::broadcast::Sender<LiveEvent>,
+        _closing: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        None
+    }
+
+    /// Tells the other processes on this storage of an event that is not in
+    /// the feed (presence), in the order given. Nothing on SQLite.
+    fn share_live(&self, _event: &LiveEvent) {}
+
+    /// Takes or renews, for `holder`, the leases named that nobody else
+    /// holds (or whose holder let them lapse), for `ttl` from now by the
+    /// storage's clock; the names it got. A job runs only under its lease,
+    /// so two processes never run the same one. SQLite has one process,
+    /// which holds every lease.
+    async fn claim_leases(&self, names: Vec<String>, _holder: &str, _ttl: std::time::Duration) -> Result<Vec<String>> {
+        Ok(names)
+    }
+
+    /// Gives up `holder`'s lease on `name` (a finished job), so another
+    /// process may take it at once.
+    async fn release_lease(&self, _name: &str, _holder: &str) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What one purge deleted.

@@ -17,6 +17,8 @@
 //! drafts and new staff take transaction-scoped advisory locks.
 
 mod broadcasts;
+mod leases;
+pub mod live;
 mod migrate;
 mod platform;
 mod queries;
@@ -47,6 +49,24 @@ const POOL_SIZE: u32 = 16;
 #[derive(Clone)]
 pub struct PgStorage {
     pool: Arc<PoolHolder>,
+    /// Where the listening connection of the live feed connects.
+    config: postgres::Config,
+    /// This process's id, which its feed notifications carry (see [`live`]).
+    origin: Arc<str>,
+    /// Presence events on their way to the other processes, while the
+    /// live feed is relayed.
+    presence: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<String>>>>,
+}
+
+/// Marks each pooled connection with the process's id, which the feed's
+/// trigger puts in its notifications.
+#[derive(Debug)]
+struct MarkOrigin(Arc<str>);
+
+impl r2d2::CustomizeConnection<postgres::Client, postgres::Error> for MarkOrigin {
+    fn on_acquire(&self, conn: &mut postgres::Client) -> std::result::Result<(), postgres::Error> {
+        conn.execute("SELECT set_config('wicket.origin', $1, false)", &[&&*self.0]).map(|_| ())
+    }
 }
 
 /// Owns the pool, and closes its connections on a thread of their own when
@@ -69,14 +89,16 @@ impl PgStorage {
     pub fn open(url: &str) -> Result<Self> {
         let config: postgres::Config =
             url.parse().map_err(|e| StorageError::Database(format!("not a PostgreSQL address: {e}")))?;
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let origin = live::new_origin();
+        let manager = PostgresConnectionManager::new(config.clone(), NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
+            .connection_customizer(Box::new(MarkOrigin(origin.clone())))
             .connection_timeout(std::time::Duration::from_secs(15))
             .build(manager)
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        let storage = Self { pool: Arc::new(PoolHolder(Some(pool))) };
+        let storage = Self { pool: Arc::new(PoolHolder(Some(pool))), config, origin, presence: Arc::default() };
         let mut conn = storage.connection()?;
         migrate::apply(&mut conn)?;
         drop(conn);
@@ -816,6 +838,28 @@ impl Storage for PgStorage {
 
     fn platforms(&self) -> &dyn crate::platform::store::PlatformStore {
         self
+    }
+
+    fn relay_live(
+        &self,
+        live: tokio::sync::broadcast::Sender<wicket_model::sync::LiveEvent>,
+        closing: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        Some(live::spawn(self.clone(), live, closing))
+    }
+
+    fn share_live(&self, event: &wicket_model::sync::LiveEvent) {
+        live::share(self, event);
+    }
+
+    async fn claim_leases(&self, names: Vec<String>, holder: &str, ttl: std::time::Duration) -> Result<Vec<String>> {
+        let holder = holder.to_owned();
+        self.run(move |conn| leases::claim(conn, &names, &holder, ttl)).await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.run(move |conn| leases::release(conn, &name, &holder)).await
     }
 
     fn broadcasts(&self) -> &dyn crate::broadcast::store::BroadcastStore {
