@@ -1,23 +1,12 @@
 import { DndContext, DragOverlay } from '@dnd-kit/core';
-import { useCallback, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asAppError, describeError } from '../../kit/errors';
-import {
-  exportLayoutFile,
-  importLayoutFile,
-  pickOpenPath,
-  pickSavePath,
-  publishLayout,
-  type AccountListItem,
-  type CatalogEntry,
-  type LayoutTemplate,
-  type TemplateField,
-} from '../../platform';
-import type { Issue, Layout, Menu, ModuleKind } from '../../shared/model';
+import type { AccountListItem, CatalogEntry, LayoutTemplate, TemplateField } from '../../platform';
+import type { Issue, Layout } from '../../shared/model';
 import { Banners } from './Banners';
 import { Canvas, type CanvasHandle, type DeviceId, type PhoneView } from './Canvas';
 import { CanvasBar } from './CanvasBar';
-import { moduleOfKind } from './catalog';
 import { useDesignerDndAccessibility } from './dndAccessibility';
 import { Inspector } from './Inspector';
 import { MenuEditor } from './MenuEditor';
@@ -32,6 +21,8 @@ import { listAt, locate, type Slot } from './tree';
 import { EMPTY_LAYOUT, useAutosave } from './useAutosave';
 import { designerKeyHandler } from './useDesignerKeys';
 import { useDragDrop } from './useDragDrop';
+import { useLayoutActions } from './useLayoutActions';
+import { useLayoutFiles } from './useLayoutFiles';
 import { WorkspaceDialogs, type DialogName } from './WorkspaceDialogs';
 
 type Props = {
@@ -59,7 +50,6 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
   const [dialog, setDialog] = useState<DialogName>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [publishIssues, setPublishIssues] = useState<Issue[]>([]);
-  const [publishing, setPublishing] = useState(false);
   const canvasRef = useRef<CanvasHandle>(null);
   const outlineRef = useRef<OutlineHandle>(null);
 
@@ -82,41 +72,12 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
     return { slot: rootSlot, index: rootModules.length };
   }, [layout, state.selected, rootSlot, rootModules.length]);
 
-  // Stable (the palette need not re-render on every edit): reads the newest place when called.
-  const insertPlaceRef = useRef(insertPlace);
-  useLayoutEffect(() => {
-    insertPlaceRef.current = insertPlace;
-  }, [insertPlace]);
-  const addKind = useCallback(
-    (entry: CatalogEntry) =>
-      dispatch({ type: 'insert', modules: [moduleOfKind(entry.kind, entry.sample)], at: insertPlaceRef.current() }),
-    [],
-  );
-  const select = useCallback((id: string | null) => dispatch({ type: 'select', id }), []);
-  const moveBy = useCallback((id: string, delta: -1 | 1) => dispatch({ type: 'move_by', id, delta }), []);
-  const duplicate = useCallback((id: string) => dispatch({ type: 'duplicate', id }), []);
-  const remove = useCallback((id: string) => dispatch({ type: 'remove', id }), []);
-  const endTyping = useCallback(() => dispatch({ type: 'end_typing' }), []);
-  const onProps = useCallback(
-    (props: ModuleKind, field: string) => {
-      if (state.selected !== null) dispatch({ type: 'set_props', id: state.selected, props, field, now: Date.now() });
-    },
-    [state.selected],
-  );
-  const onMenu = useCallback(
-    (menu: Menu, field: string) => dispatch({ type: 'set_menu', menu, field, now: Date.now() }),
-    [],
-  );
+  const edit = useLayoutActions(dispatch, state.selected, insertPlace);
   const addPage = () => {
     const id = freshPageId(layout);
     dispatch({ type: 'add_page', id, title: t('designer.pages.newTitle', { n: layout.pages.length + 1 }) });
     setPage(id);
   };
-  const renamePage = useCallback(
-    (id: string, title: string) => dispatch({ type: 'rename_page', id, title, now: Date.now() }),
-    [],
-  );
-  const removePage = useCallback((id: string) => dispatch({ type: 'remove_page', id }), []);
 
   const onKeyDown = designerKeyHandler({
     dialogOpen: dialog !== null,
@@ -135,53 +96,19 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
   });
   const dndAccessibility = useDesignerDndAccessibility(saves.current);
 
-  // Publish, files, templates, conflicts.
-  const publish = () => {
-    setPublishing(true);
-    saves
-      .flush()
-      .then(() => publishLayout(accountId))
-      .then(
-        (next) => {
-          setPublishing(false);
-          applyDraft(next);
-        },
-        (e: unknown) => {
-          setPublishing(false);
-          const err = asAppError(e);
-          if (err.code === 'invalid' && err.issues.length > 0) {
-            setPublishIssues(err.issues);
-            setDialog('publishIssues');
-          } else {
-            setNotice(err.code === 'offline' ? t('designer.publish.offline') : describeError(t, err));
-          }
-        },
-      );
-  };
-
-  const importFile = () => {
-    pickOpenPath([{ name: t('designer.file.filter'), extensions: ['json'] }])
-      .then((path) => (path === null ? null : importLayoutFile(path)))
-      .then(
-        (imported) => {
-          if (imported) dispatch({ type: 'replace', layout: imported });
-        },
-        (e: unknown) => setNotice(t('designer.file.importFailed', { reason: describeError(t, asAppError(e)) })),
-      );
-  };
-
-  const exportFile = () => {
-    pickSavePath(`${account.account.name || 'layout'}.wicket-layout.json`, [
-      { name: t('designer.file.filter'), extensions: ['json'] },
-    ])
-      .then((path) => (path === null ? null : exportLayoutFile(path, layout)))
-      .then(
-        (done) => {
-          if (done !== null) setNotice(null);
-        },
-        (e: unknown) => setNotice(t('designer.file.exportFailed', { reason: describeError(t, asAppError(e)) })),
-      );
-  };
+  const files = useLayoutFiles({
+    accountId,
+    accountName: account.account.name,
+    layout,
+    dispatch,
+    flush: saves.flush,
+    applyDraft,
+    onNotice: setNotice,
+    onPublishIssues: (found) => {
+      setPublishIssues(found);
+      setDialog('publishIssues');
+    },
+  });
 
   const resolve = (chosen: Layout) => {
     saves.resolve(chosen).then(
@@ -214,7 +141,7 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
         draft={draft}
         issues={issues}
         saving={saves.saving}
-        publishing={publishing}
+        publishing={files.publishing}
         readOnly={readOnly}
         canUndo={state.past.length > 0}
         canRedo={state.future.length > 0}
@@ -225,8 +152,8 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
             onClick: () => setDialog('templates'),
             disabled: readOnly,
           },
-          { id: 'import-file', label: t('designer.file.import'), onClick: importFile, disabled: readOnly },
-          { id: 'export-file', label: t('designer.file.export'), onClick: exportFile },
+          { id: 'import-file', label: t('designer.file.import'), onClick: files.importFile, disabled: readOnly },
+          { id: 'export-file', label: t('designer.file.export'), onClick: files.exportFile },
           {
             id: 'history',
             label: t('designer.history.open'),
@@ -238,7 +165,7 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
         onUndo={() => dispatch({ type: 'undo' })}
         onRedo={() => dispatch({ type: 'redo' })}
         onIssues={() => setDialog('issues')}
-        onPublish={publish}
+        onPublish={files.publish}
       />
       <Banners
         accountId={accountId}
@@ -261,7 +188,7 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
       >
         <div className="dz-columns">
           <div className="dz-left">
-            <Palette catalog={catalog} onAdd={addKind} />
+            <Palette catalog={catalog} onAdd={edit.addKind} />
             <Outline
               ref={outlineRef}
               modules={rootModules}
@@ -270,9 +197,9 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
               selected={state.selected}
               issues={issues}
               indicator={drag.outlineIndicator}
-              onSelect={select}
-              onMoveBy={moveBy}
-              onRemove={remove}
+              onSelect={edit.select}
+              onMoveBy={edit.moveBy}
+              onRemove={edit.remove}
             />
           </div>
           <div className="dz-center">
@@ -293,15 +220,15 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
               sample={sample}
               issues={issues}
               selected={state.selected}
-              onSelect={select}
+              onSelect={edit.select}
               indicator={drag.canvasIndicator}
               device={device}
               view={view}
               onView={setView}
               accountName={account.account.name}
-              onMoveBy={moveBy}
-              onDuplicate={duplicate}
-              onRemove={remove}
+              onMoveBy={edit.moveBy}
+              onDuplicate={edit.duplicate}
+              onRemove={edit.remove}
             />
           </div>
           <div className="dz-right">
@@ -313,8 +240,8 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
                 issues={issues}
                 pages={layout.pages}
                 templateFields={fields}
-                onChange={onProps}
-                onEndTyping={endTyping}
+                onChange={edit.setProps}
+                onEndTyping={edit.endTyping}
               />
             ) : (
               <MenuEditor
@@ -322,8 +249,8 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
                 platform={platform}
                 issues={issues}
                 pages={layout.pages}
-                onChange={onMenu}
-                onEndTyping={endTyping}
+                onChange={edit.setMenu}
+                onEndTyping={edit.endTyping}
                 onExport={() => setDialog('exportMenu')}
                 onImport={() => setDialog('importMenu')}
               >
@@ -333,9 +260,9 @@ export function Workspace({ account, accounts, onAccount, catalog, templates, fi
                   shown={page}
                   onShow={setPage}
                   onAdd={addPage}
-                  onRename={renamePage}
-                  onRemove={removePage}
-                  onEndTyping={endTyping}
+                  onRename={edit.renamePage}
+                  onRemove={edit.removePage}
+                  onEndTyping={edit.endTyping}
                 />
                 <SampleEditor sample={sample} onChange={saves.setSample} />
               </MenuEditor>
