@@ -61,6 +61,7 @@ export function ReplyFields({ draft, edit, shown, invalid, touch }: EditorParts)
               aria-invalid={invalid(`replies.${n}.text`)}
               onChange={(e) => setReply(n, { type: 'text', text: e.target.value })}
               onBlur={() => touch(`replies.${n}.text`)}
+              data-testid={`automation-reply-text-${n}`}
             />
           ) : null}
           {reply.type === 'image'

@@ -63,6 +63,7 @@ export function RuleEditor({ draft, edit, issues, visible, touch, onSave, onDele
           aria-invalid={parts.invalid('name')}
           onChange={(e) => edit({ name: e.target.value })}
           onBlur={() => touch('name')}
+          data-testid="automation-name"
         />
         {parts.shown('name')}
       </div>

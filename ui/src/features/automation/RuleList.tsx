@@ -54,6 +54,8 @@ export function RuleList({ accounts, accountId, items, activeId, onChooseAccount
                 className={`auto-rule${activeId === rule.id ? ' is-active' : ''}`}
                 aria-current={activeId === rule.id ? 'true' : undefined}
                 onClick={() => onOpen(item)}
+                data-testid="automation-rule"
+                data-waiting={waiting ? 'true' : 'false'}
               >
                 <span className="auto-rule-name">{rule.name}</span>
                 <span className="auto-rule-meta">

@@ -25,6 +25,7 @@ export function TriggerFields({ draft, edit, shown, invalid, touch }: EditorPart
                     setKeywords(trigger.keywords.map((k, i) => (i === n ? { ...k, text: e.target.value } : k)))
                   }
                   onBlur={() => touch(`trigger.keywords.${n}`)}
+                  data-testid={`automation-keyword-${n}`}
                 />
                 <select
                   aria-label={t('automation.trigger.keyword')}

@@ -62,7 +62,7 @@ export function TryPanel({ accountId, draft }: { accountId: string; draft: AutoR
             data-testid="automation-try-input"
           />
         </div>
-        <button type="submit" className="btn">
+        <button type="submit" className="btn" data-testid="automation-try-run">
           {t('automation.try.run')}
         </button>
       </form>

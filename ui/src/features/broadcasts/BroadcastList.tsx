@@ -4,6 +4,7 @@ import { broadcasts, cancelBroadcast, type Broadcast, type PlatformCounts } from
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { dateTime } from '../../kit/time';
 import { useQuery, type ReloadOn } from '../../kit/useQuery';
+import { CountsTable, type CountField } from './CountsTable';
 
 /** How often the list is read again while a broadcast is scheduled or sending. */
 export const POLL_MS = 3000;
@@ -22,6 +23,26 @@ function live(b: Broadcast): boolean {
 
 function total(b: Broadcast, pick: (c: PlatformCounts) => number): number {
   return b.counts.reduce((sum, c) => sum + pick(c), 0);
+}
+
+/** Always shown in a broadcast's results; the rest only when one platform has some. */
+const ALWAYS: readonly CountField[] = ['targeted', 'sent'];
+const WHEN_ANY: readonly CountField[] = [
+  'pending',
+  'skipped_subscriber_cap',
+  'skipped_account_cap',
+  'unreachable',
+  'failed',
+  'cancelled',
+];
+
+function resultColumns(b: Broadcast): CountField[] {
+  return [...ALWAYS, ...WHEN_ANY.filter((field) => b.counts.some((c) => c[field] > 0))];
+}
+
+/** Whether the one-line counts leave something out: why some were skipped, or the split by platform. */
+function detailed(b: Broadcast): boolean {
+  return b.status !== 'scheduled' && (b.counts.length > 1 || resultColumns(b).length > ALWAYS.length);
 }
 
 function preview(b: Broadcast): string {
@@ -104,6 +125,19 @@ export function BroadcastList({ accountId, version }: Props) {
                 ? ` ${t('broadcasts.list.cancelledCount', { n: nf.format(total(b, (c) => c.cancelled)) })}`
                 : ''}
             </p>
+            {detailed(b) ? (
+              <CountsTable counts={b.counts} columns={resultColumns(b)} testid={`broadcast-result-${b.id}`} />
+            ) : null}
+            {b.platform_totals.map((p) => (
+              <p key={p.msg_id} className="bc-hint" data-testid={`broadcast-platform-totals-${b.id}`}>
+                {t('broadcasts.list.platformTotals', {
+                  total: nf.format(p.total),
+                  filtered: nf.format(p.filtered),
+                  sent: nf.format(p.sent),
+                  errors: nf.format(p.errors),
+                })}
+              </p>
+            ))}
             {b.failures.length > 0 ? (
               <ul className="bc-failures">
                 {b.failures.map((f) => (

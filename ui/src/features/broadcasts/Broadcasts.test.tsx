@@ -100,8 +100,11 @@ describe('the broadcasts screen', () => {
     await userEvent.click(screen.getByTestId('broadcast-check'));
     const shown = await screen.findByTestId('broadcast-forecast');
     expect(within(shown).getByTestId('broadcast-forecast-total').textContent).toBe('3 位用户会收到。');
-    const row = within(shown).getByTestId('broadcast-forecast-wechat');
-    expect(Array.from(row.querySelectorAll('td')).map((td) => td.textContent)).toEqual(['5', '3', '1', '0', '1']);
+    expect(within(shown).getByTestId('broadcast-forecast-wechat').textContent).toBe('微信');
+    const cells = ['targeted', 'pending', 'skipped_subscriber_cap', 'skipped_account_cap', 'unreachable'].map(
+      (field) => within(shown).getByTestId(`broadcast-forecast-wechat-${field}`).textContent,
+    );
+    expect(cells).toEqual(['5', '3', '1', '0', '1']);
     const audience = {
       kind: 'segment',
       filter: expect.objectContaining({ tags_any: ['VIP', '燕麦'], platforms: ['wechat'] }) as unknown,
@@ -138,6 +141,13 @@ describe('the broadcasts screen', () => {
     expect(within(done).getByTestId('broadcast-status-b-2').textContent).toBe('已完成');
     expect(within(done).getByTestId('broadcast-counts-b-2').textContent).toBe('目标 12 · 已发送 9 · 跳过 2 · 失败 1');
     expect(within(done).getByText('请填写要发送的内容。: 1')).toBeTruthy();
+    // Who got it and why the rest did not, per platform; only the counts some platform has.
+    const figures = ['targeted', 'sent', 'skipped_subscriber_cap', 'unreachable', 'failed'].map(
+      (field) => within(done).getByTestId(`broadcast-result-b-2-wechat-${field}`).textContent,
+    );
+    expect(figures).toEqual(['12', '9', '1', '1', '1']);
+    expect(within(done).queryByTestId('broadcast-result-b-2-wechat-skipped_account_cap')).toBeNull();
+    expect(within(done).queryByTestId('broadcast-result-b-2-wechat-pending')).toBeNull();
     expect(within(done).queryByTestId('broadcast-cancel-b-2')).toBeNull();
     expect(screen.getByTestId('broadcast-status-b-1').textContent).toBe('已定时');
 
