@@ -32,29 +32,86 @@ pub fn backoff(attempts: u32) -> Millis {
     1000 * (1i64 << attempts.min(6))
 }
 
+/// The lease of the one process that dispatches replies: several processes
+/// on one database would otherwise each take the same sends, and a process
+/// starting would take another's sends in flight for abandoned.
+pub const LEASE_NAME: &str = "outbound-dispatcher";
+/// How long the dispatching process holds the lease without renewing it:
+/// when it dies, another process takes over after this.
+pub const LEASE: Duration = Duration::from_secs(10);
+/// How often the dispatching process renews its lease.
+const RENEW: Duration = Duration::from_secs(2);
+
 /// Runs the dispatcher until the server stops; the task ends once the sends
-/// under way when it started stopping are recorded.
+/// under way when it started stopping are recorded. Of several processes on
+/// one database, the one holding [`LEASE_NAME`] dispatches; the others look
+/// again every [`RENEW`]. A process that takes the lease first marks the
+/// sends its predecessor left in flight as of unknown outcome.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = state.live.subscribe();
-        if let Err(e) = abandon_in_flight(&state).await {
-            tracing::error!(error = %e, "cannot check the replies in flight when the server stopped");
-        }
+        let mut held = false;
         loop {
-            let wait = match run_once(&state).await {
-                Ok(wait) => wait,
+            let holding = match claim(&state).await {
+                Ok(holding) => holding,
                 Err(e) => {
-                    tracing::error!(error = %e, "outbound replies: storage failure; trying again shortly");
-                    Duration::from_secs(1)
+                    tracing::error!(error = %e, "outbound replies: cannot take the dispatcher's lease");
+                    false
                 }
+            };
+            if holding && !held {
+                if let Err(e) = abandon_in_flight(&state).await {
+                    tracing::error!(error = %e, "cannot check the replies in flight when the server stopped");
+                }
+            }
+            held = holding;
+            let wait = if holding {
+                let renewing = async {
+                    loop {
+                        tokio::time::sleep(RENEW).await;
+                        if matches!(claim(&state).await, Ok(false)) {
+                            return;
+                        }
+                    }
+                };
+                let ran = tokio::select! {
+                    ran = run_once(&state) => ran,
+                    () = renewing => {
+                        tracing::warn!("lost the outbound dispatcher's lease; another process dispatches");
+                        held = false;
+                        Ok(RENEW)
+                    }
+                };
+                match ran {
+                    Ok(wait) => wait.min(RENEW),
+                    Err(e) => {
+                        tracing::error!(error = %e, "outbound replies: storage failure; trying again shortly");
+                        Duration::from_secs(1)
+                    }
+                }
+            } else {
+                RENEW
             };
             tokio::select! {
                 _ = events.recv() => {}
                 () = tokio::time::sleep(wait) => {}
-                () = state.closing() => return,
+                () = state.closing() => {
+                    if held {
+                        if let Err(e) = state.storage.release_lease(LEASE_NAME, &state.instance).await {
+                            tracing::warn!(error = %e, "cannot give up the dispatcher's lease; it lapses");
+                        }
+                    }
+                    return;
+                }
             }
         }
     })
+}
+
+/// Takes or renews the dispatcher's lease: whether this process holds it.
+async fn claim(state: &AppState) -> Result<bool, StorageError> {
+    let got = state.storage.claim_leases(vec![LEASE_NAME.to_owned()], &state.instance, LEASE).await?;
+    Ok(!got.is_empty())
 }
 
 async fn abandon_in_flight(state: &AppState) -> Result<(), StorageError> {
