@@ -259,6 +259,23 @@ impl NewBroadcast {
         }
         if let Audience::Segment { filter } = &self.audience {
             filter.check("audience.filter", &mut issues);
+            // Alipay sends a broadcast to all followers (`message.total.send`)
+            // or to a user group of its own (`message.group.send`). A group
+            // is built on Alipay from its labels (`life.label.create`, then
+            // `matchuser.label.create` at most 10 users a call, then
+            // `group.create` from label rules, more than 50 users, at most
+            // 200 groups listed; PLATFORM-RULES §6), and Wicket's tags are not
+            // Alipay labels, so a segment cannot be handed to Alipay as a
+            // group. Sending it one by one through the customer-service API
+            // would reach only those who interacted in the last 48 hours, at
+            // most 100 a day each (§2.2): that is replying, not broadcasting.
+            // So a segment that may hold Alipay subscribers is refused here,
+            // where the console sees it before anything is stored; a segment
+            // of sandbox subscribers only is delivered as usual.
+            let may_hold_alipay = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "alipay");
+            if account.platform == crate::account::PlatformProfile::Alipay && may_hold_alipay {
+                issues.push(Issue::new("audience", "broadcast.alipay.segment_unsupported"));
+            }
         }
         if let Some(at) = self.send_at {
             if at < now - MINUTE {
@@ -363,7 +380,7 @@ impl CapRule {
     pub fn of(account: &Account) -> Self {
         let cap = account.settings().broadcast;
         let rules = platform::mass_send_rules(account.platform);
-        let scope = if cap.period == BroadcastPeriod::Day && rules.daily_cap_per_account {
+        let scope = if rules.cap_per_account || (cap.period == BroadcastPeriod::Day && rules.daily_cap_per_account) {
             CapScope::Account
         } else {
             CapScope::Subscriber
@@ -657,7 +674,13 @@ mod tests {
         assert_eq!(rule.decide(true, 9, 0), Decision::Send);
         assert_eq!(rule.decide(true, 0, 1), Decision::Skip(SkipReason::AccountCap));
         let alipay = CapRule::of(&account(PlatformProfile::Alipay));
-        assert_eq!((alipay.cap.max, alipay.cap.period, alipay.scope), (1, BroadcastPeriod::Week, CapScope::Subscriber));
+        assert_eq!(
+            (alipay.cap.max, alipay.cap.period, alipay.scope),
+            (1, BroadcastPeriod::Week, CapScope::Account),
+            "Alipay's send to all reaches everyone: its once a week is the account's"
+        );
+        assert_eq!(alipay.decide(true, 0, 0), Decision::Send);
+        assert_eq!(alipay.decide(true, 0, 1), Decision::Skip(SkipReason::AccountCap));
     }
 
     #[test]
@@ -751,5 +774,20 @@ mod tests {
             "WeChat's article card needs its materials API, which Wicket does not call"
         );
         assert!(new(article, None).check(&account(PlatformProfile::Alipay), now).is_ok());
+        let alipay = account(PlatformProfile::Alipay);
+        let to = |platforms: &[&str]| NewBroadcast {
+            audience: Audience::Segment {
+                filter: SegmentFilter {
+                    tags_any: vec!["VIP".into()],
+                    platforms: platforms.iter().map(|p| p.to_string()).collect(),
+                    ..Default::default()
+                },
+            },
+            ..new(text("hi"), None)
+        };
+        assert_eq!(keys(to(&[]).check(&alipay, now)), ["broadcast.alipay.segment_unsupported"]);
+        assert_eq!(keys(to(&["alipay", "sandbox"]).check(&alipay, now)), ["broadcast.alipay.segment_unsupported"]);
+        assert!(to(&["sandbox"]).check(&alipay, now).is_ok(), "sandbox subscribers are delivered directly");
+        assert!(to(&[]).check(&wechat, now).is_ok());
     }
 }

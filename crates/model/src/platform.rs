@@ -379,6 +379,12 @@ pub struct MassSendRules {
     /// all or to a tag (WX-MASS); service accounts are capped per
     /// subscriber (4 a calendar month).
     pub daily_cap_per_account: bool,
+    /// Every cap counts the account's sends, whatever its period: Alipay's
+    /// send to all followers (`message.total.send`) reaches everyone at
+    /// once, so its "once per week" (2014 服务窗: "推送消息给所有关注的用户，
+    /// 频率为每周一次", PLATFORM-RULES §3.2, L–M) is the account's, and a
+    /// subscriber cannot be left out of it.
+    pub cap_per_account: bool,
     /// The calendar the caps count in, minutes east of UTC: both platforms
     /// are Chinese and count in China time (UTC+8).
     pub utc_offset_minutes: i32,
@@ -399,6 +405,7 @@ pub const WECHAT_MASS: MassSendRules = MassSendRules {
     // WX-MASS: clientmsgid at most 64 bytes.
     client_msg_id_max_bytes: Some(64),
     daily_cap_per_account: true,
+    cap_per_account: false,
     utc_offset_minutes: 480,
     content_kinds: &["text"],
     min_group_size: None,
@@ -409,6 +416,7 @@ pub const ALIPAY_MASS: MassSendRules = MassSendRules {
     calls_per_minute: None,
     client_msg_id_max_bytes: None,
     daily_cap_per_account: false,
+    cap_per_account: true,
     utc_offset_minutes: 480,
     content_kinds: &["text", "article"],
     // ALI-J3 AlipayOpenPublicGroupApi: a group holds more than 50 users.

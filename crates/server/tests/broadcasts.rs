@@ -3,7 +3,9 @@
 //! time zone), delivery to sandbox subscribers of a segment, WeChat mass
 //! sends against the double (10,000 OpenIDs a call, a clientmsgid each, the
 //! rate, the preview, MASSSENDJOBFINISH), and a restart in the middle of a
-//! broadcast that sends nobody twice and skips nobody.
+//! broadcast that sends nobody twice and skips nobody. Alipay: one send to
+//! all followers against its double, the account's once-a-week cap, a
+//! segment refused, and a call that may have gone never made again.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::path::Path;
@@ -15,6 +17,11 @@ use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Me
 use wicket_model::Change;
 use wicket_server::{Clock, ManualClock, RunningServer, ServerConfig, ServerOptions, SystemClock};
 use wicket_wechat_double::{AccountSpec, Delay, Double, Mode, RunningDouble};
+
+use wicket_alipay_double::{
+    AccountSpec as AlipaySpec, Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault,
+    FaultKind as AlipayFaultKind, RunningDouble as RunningAlipayDouble,
+};
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
 const APP_SECRET: &str = "5ec2e7a1b0c94d3f8e6a7b1c2d3e4f50";
@@ -32,10 +39,15 @@ struct Fixture {
 }
 
 async fn start_server(data: &Path, clock: Arc<dyn Clock>, wechat: Option<String>) -> RunningServer {
-    let mut options = ServerOptions { secrets_key_file: Some(data.join("secrets.key")), ..ServerOptions::default() };
+    let mut options = ServerOptions::default();
     if let Some(base) = wechat {
         options.wechat_api_base = base;
     }
+    start_server_with(data, clock, options).await
+}
+
+async fn start_server_with(data: &Path, clock: Arc<dyn Clock>, options: ServerOptions) -> RunningServer {
+    let options = ServerOptions { secrets_key_file: Some(data.join("secrets.key")), ..options };
     let config = ServerConfig { data_dir: data.join("data"), listen: "127.0.0.1:0".parse().unwrap() };
     wicket_server::start_with(config, clock, options).await.unwrap()
 }
@@ -58,13 +70,22 @@ fn subscriber(id: &str, platform: &str, tags: &[&str], following: bool) -> Subsc
 
 impl Fixture {
     async fn start(clock: Arc<dyn Clock>, wechat: Option<String>) -> Self {
+        let mut options = ServerOptions::default();
+        if let Some(base) = wechat {
+            options.wechat_api_base = base;
+        }
+        Self::start_with(clock, options, "wechat").await
+    }
+
+    /// A server with the account `shop` on `platform`.
+    async fn start_with(clock: Arc<dyn Clock>, options: ServerOptions, platform: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let server = start_server(dir.path(), clock, wechat).await;
+        let server = start_server_with(dir.path(), clock, options).await;
         let owner = server.state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
         let token = server.state.open_session(owner).await.unwrap().token;
         let f = Fixture { server: Some(server), http: reqwest::Client::new(), token, dir };
         let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-            "id": "shop", "name": "Oat Milk Shop", "platform": "wechat", "category": "Food", "description": "",
+            "id": "shop", "name": "Oat Milk Shop", "platform": platform, "category": "Food", "description": "",
             "avatar_color": "#07c160"}}}]});
         let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
         assert_eq!(status, 200, "{pushed}");
@@ -78,6 +99,11 @@ impl Fixture {
     async fn restart(&mut self, clock: Arc<dyn Clock>, wechat: Option<String>) {
         self.server.take().unwrap().stop().await;
         self.server = Some(start_server(self.dir.path(), clock, wechat).await);
+    }
+
+    async fn restart_with(&mut self, clock: Arc<dyn Clock>, options: ServerOptions) {
+        self.server.take().unwrap().stop().await;
+        self.server = Some(start_server_with(self.dir.path(), clock, options).await);
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -138,6 +164,12 @@ impl Fixture {
 
     async fn broadcast(&self, id: &str, text: &str, audience: Value) -> Value {
         let body = json!({"id": id, "content": {"type": "text", "text": text}, "audience": audience});
+        let (status, made) = self.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body)).await;
+        assert_eq!(status, 200, "{made}");
+        made
+    }
+
+    async fn broadcast_body(&self, body: Value) -> Value {
         let (status, made) = self.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body)).await;
         assert_eq!(status, 200, "{made}");
         made
@@ -416,4 +448,168 @@ async fn a_restart_in_the_middle_of_a_broadcast_sends_nobody_twice_and_skips_nob
     let refused_again: Vec<i64> =
         double.calls().into_iter().filter(|c| c.path == "/cgi-bin/message/mass/send").map(|c| c.errcode).collect();
     assert_eq!(refused_again, [0, 45065, 0], "the first call sent again under its clientmsgid is taken once");
+}
+
+const ALIPAY_APP_ID: &str = "2021000000000001";
+const ALIPAY_APP_PRIVATE_KEY: &str =
+    include_str!("../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-private-key-pkcs8.pem");
+const TOTAL_SEND: &str = "alipay.open.public.message.total.send";
+
+fn alipay_options(double: &RunningAlipayDouble) -> ServerOptions {
+    ServerOptions { alipay_api_base: format!("{}/gateway.do", double.base_url()), ..ServerOptions::default() }
+}
+
+/// A server whose account `shop` is an Alipay 生活号 connected to the
+/// double, with `fans` followers in both, one Alipay subscriber who left
+/// and one sandbox subscriber. The server's clock starts at the real time
+/// (the double checks the requests' timestamps against its own).
+async fn alipay_fixture(fans: usize) -> (Fixture, RunningAlipayDouble, ManualClock) {
+    let key = wicket_alipay_double::generate_key().unwrap();
+    let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let clock = ManualClock::at(SystemClock.now());
+    let f = Fixture::start_with(Arc::new(clock.clone()), alipay_options(&double), "alipay").await;
+    let connect = json!({"app_id": ALIPAY_APP_ID, "app_private_key": ALIPAY_APP_PRIVATE_KEY,
+        "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
+    let (status, saved) = f.call("PUT", "/api/v1/accounts/shop/alipay", Some(connect)).await;
+    assert_eq!(status, 200, "{saved}");
+    double
+        .add_account(AlipaySpec {
+            app_id: ALIPAY_APP_ID.into(),
+            app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
+            gateway_url: None,
+            charset: "UTF-8".into(),
+            chat_switch_on: false,
+            name: Some("燕麦奶铺".into()),
+        })
+        .unwrap();
+    let mut subscribers: Vec<Subscriber> = (0..fans)
+        .map(|i| {
+            let mut s = subscriber(&format!("ali{i:04}"), "alipay", &[], true);
+            s.platform_user_id = format!("2088{i:012}");
+            s
+        })
+        .collect();
+    let user_ids: Vec<String> = subscribers.iter().map(|s| s.platform_user_id.clone()).collect();
+    double.add_followers(ALIPAY_APP_ID, &user_ids).unwrap();
+    let mut gone = subscriber("gone", "alipay", &[], false);
+    gone.platform_user_id = "2088999999999999".into();
+    subscribers.push(gone);
+    subscribers.push(subscriber("tester", "sandbox", &[], true));
+    f.add(subscribers).await;
+    (f, double, clock)
+}
+
+fn total_sends(double: &RunningAlipayDouble) -> Vec<String> {
+    double.calls().into_iter().filter(|c| c.method == TOTAL_SEND).map(|c| c.code).collect()
+}
+
+#[tokio::test]
+async fn alipay_gets_one_send_to_all_followers_once_a_week_as_the_accounts_cap() {
+    let (f, double, _clock) = alipay_fixture(3).await;
+    f.broadcast("spring", "春季新品：燕麦拿铁", json!({"kind": "all"})).await;
+    let done = f.finished("spring").await;
+    let alipay = counts(&done, "alipay");
+    assert_eq!(
+        (n(alipay, "targeted"), n(alipay, "sent"), n(alipay, "unreachable"), n(alipay, "failed")),
+        (4, 3, 1, 0),
+        "{done}"
+    );
+    assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "sandbox subscribers get it directly: {done}");
+    let sends = double.mass_sends(ALIPAY_APP_ID).unwrap();
+    assert_eq!(sends.len(), 1, "one call reaches every follower");
+    assert_eq!(
+        (sends[0].msg_type.as_str(), &sends[0].biz_content["text"]["content"]),
+        ("text", &json!("春季新品：燕麦拿铁"))
+    );
+    assert_eq!(sends[0].to_user_ids.len(), 3);
+    assert_eq!(total_sends(&double), ["10000"], "exactly one call, taken");
+
+    // The same week: the account has had its send to all.
+    let forecast = f.forecast(json!({"kind": "all"})).await;
+    assert_eq!(n(counts(&forecast, "alipay"), "skipped_account_cap"), 3, "{forecast}");
+    f.broadcast("again", "再来一条", json!({"kind": "all"})).await;
+    let again = f.finished("again").await;
+    let alipay = counts(&again, "alipay");
+    assert_eq!((n(alipay, "sent"), n(alipay, "skipped_account_cap")), (0, 3), "{again}");
+    assert_eq!(n(counts(&again, "sandbox"), "skipped_account_cap"), 1, "{again}");
+    assert_eq!(total_sends(&double), ["10000"], "no call for a capped broadcast");
+
+    // A new week in China time is the model's to count (period_start); the
+    // double checks request timestamps against the wall clock, so the test
+    // does not move the server a week on.
+}
+
+#[tokio::test]
+async fn an_alipay_segment_is_refused_before_it_is_stored_unless_it_holds_only_sandbox_subscribers() {
+    let (f, double, _clock) = alipay_fixture(3).await;
+    let body = |id: &str, platforms: Value| {
+        json!({"id": id, "content": {"type": "text", "text": "VIP 专享"},
+            "audience": {"kind": "segment", "filter": {"platforms": platforms}}})
+    };
+    let (status, refused) = f.call("POST", "/api/v1/accounts/shop/broadcasts", Some(body("vip", json!([])))).await;
+    assert_eq!(
+        (status, &refused["issues"][0]["key"]),
+        (422, &json!("broadcast.alipay.segment_unsupported")),
+        "{refused}"
+    );
+    let (status, _) = f.call("GET", "/api/v1/accounts/shop/broadcasts/vip", None).await;
+    assert_eq!(status, 404, "nothing stored");
+    f.broadcast_body(body("testers", json!(["sandbox"]))).await;
+    let done = f.finished("testers").await;
+    assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "{done}");
+    assert!(counts(&done, "alipay").is_null(), "{done}");
+    assert!(total_sends(&double).is_empty(), "Alipay was not called");
+}
+
+#[tokio::test]
+async fn an_article_card_to_all_alipay_followers_goes_as_image_text() {
+    let (f, double, _clock) = alipay_fixture(3).await;
+    let card = json!({"id": "card", "content": {"type": "article", "title": "新品上市", "description": "本周特价",
+        "url": "https://shop.example/new", "image_url": "https://shop.example/cover.jpg"}, "audience": {"kind": "all"}});
+    f.broadcast_body(card).await;
+    let card = f.finished("card").await;
+    assert_eq!(n(counts(&card, "alipay"), "sent"), 3, "{card}");
+    let sends = double.mass_sends(ALIPAY_APP_ID).unwrap();
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].msg_type, "image-text");
+    let article = &sends[0].biz_content["articles"][0];
+    assert_eq!((&article["title"], &article["desc"]), (&json!("新品上市"), &json!("本周特价")));
+    assert_eq!(total_sends(&double), ["10000"]);
+}
+
+#[tokio::test]
+async fn an_alipay_send_to_all_that_may_have_gone_is_never_made_again() {
+    // Alipay takes the call, then the connection drops: the server cannot know.
+    let (f, double, _clock) = alipay_fixture(2).await;
+    double.fail_next(AlipayFault { kind: AlipayFaultKind::Drop, count: 1, method: Some(TOTAL_SEND.into()) });
+    f.broadcast("dropped", "春季新品", json!({"kind": "all"})).await;
+    let done = f.finished("dropped").await;
+    let alipay = counts(&done, "alipay");
+    assert_eq!((n(alipay, "sent"), n(alipay, "failed"), n(alipay, "pending")), (0, 2, 0), "{done}");
+    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 2}]), "{done}");
+    assert_eq!(double.mass_sends(ALIPAY_APP_ID).unwrap().len(), 1, "it went, once");
+    assert_eq!(total_sends(&double).len(), 1, "and was not made again");
+}
+
+#[tokio::test]
+async fn a_restart_while_an_alipay_send_to_all_is_under_way_does_not_send_it_again() {
+    let (mut f, double, clock) = alipay_fixture(2).await;
+    // Alipay takes the call but its answer is late; the server stops meanwhile.
+    double.delay(AlipayDelay { millis: 60_000, method: Some(TOTAL_SEND.into()) });
+    f.broadcast("spring", "春季新品", json!({"kind": "all"})).await;
+    for _ in 0..2_400 {
+        if !double.mass_sends(ALIPAY_APP_ID).unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(double.mass_sends(ALIPAY_APP_ID).unwrap().len(), 1, "the call went");
+    double.delay(AlipayDelay { millis: 0, method: Some(TOTAL_SEND.into()) });
+    f.restart_with(Arc::new(clock.clone()), alipay_options(&double)).await;
+    let done = f.finished("spring").await;
+    let alipay = counts(&done, "alipay");
+    assert_eq!((n(alipay, "sent"), n(alipay, "failed"), n(alipay, "pending")), (0, 2, 0), "{done}");
+    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 2}]), "{done}");
+    assert_eq!(double.mass_sends(ALIPAY_APP_ID).unwrap().len(), 1, "nobody twice");
+    assert_eq!(total_sends(&double).len(), 1, "one call in all");
 }

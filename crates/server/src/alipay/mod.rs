@@ -6,6 +6,7 @@
 //! part by part. The protocol itself (RSA2, forms, XML) is `wicket_alipay`'s.
 
 pub mod api;
+pub mod mass;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -278,7 +279,7 @@ pub fn send_refusal_key(code: &str, sub_code: Option<&str>) -> &'static str {
 
 /// Whether Alipay's `code` says "try again later" (20000: service
 /// unavailable; `aop.ACQ.SYSTEM_ERROR` and its kind).
-fn is_transient(code: &str, sub_code: Option<&str>) -> bool {
+pub(crate) fn is_transient(code: &str, sub_code: Option<&str>) -> bool {
     code == "20000" || sub_code.is_some_and(|s| s.to_ascii_uppercase().contains("SYSTEM_ERROR"))
 }
 

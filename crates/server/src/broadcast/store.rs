@@ -69,6 +69,13 @@ pub trait BroadcastStore: Send + Sync {
     /// most `max` pending recipients that never leaves a single one behind
     /// (WeChat's list needs two). `None` when nobody is pending.
     async fn claim_batch(&self, id: &str, platform: &str, max: usize, now: Millis) -> Result<Option<Batch>>;
+    /// A send call that names nobody (Alipay's send to every follower):
+    /// every pending recipient of `platform` in one batch (its `user_ids`
+    /// empty), committed before the call leaves. A batch of `platform` left
+    /// `sending` by an earlier run comes back instead, with `true`: its call
+    /// may have gone, and a call with no dedupe id is not made again.
+    /// `None` when nobody is pending.
+    async fn claim_all(&self, id: &str, platform: &str, now: Millis) -> Result<Option<(Batch, bool)>>;
     /// Records what came of a send call, for the batch and its recipients.
     async fn finish_batch(&self, id: &str, batch: i64, outcome: BatchOutcome, now: Millis) -> Result<()>;
     /// Delivers up to `max` pending sandbox recipients: each message is

@@ -363,6 +363,60 @@ impl BroadcastStore for PgStorage {
         .await
     }
 
+    async fn claim_all(&self, id: &str, platform: &str, now: Millis) -> Result<Option<(Batch, bool)>> {
+        let (id, platform) = (id.to_owned(), platform.to_owned());
+        self.run(move |conn| {
+            let mut tx = conn.transaction().map_err(pg)?;
+            // One claim of a broadcast at a time.
+            read_broadcast(&mut tx, &id, true)?;
+            let left = tx
+                .query_opt(
+                    "SELECT batch, client_msg_id FROM broadcast_batches
+                     WHERE broadcast_id = $1 AND platform = $2 AND state = 'sending' ORDER BY batch LIMIT 1",
+                    &[&id, &platform],
+                )
+                .map_err(pg)?;
+            if let Some(row) = left {
+                let (number, client_msg_id): (i64, String) = (get(&row, 0)?, get(&row, 1)?);
+                return Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, true)));
+            }
+            let pending = tx
+                .query_opt(
+                    "SELECT 1 FROM broadcast_recipients
+                     WHERE broadcast_id = $1 AND state = 'pending' AND platform = $2 LIMIT 1",
+                    &[&id, &platform],
+                )
+                .map_err(pg)?;
+            if pending.is_none() {
+                return Ok(None);
+            }
+            let row = tx
+                .query_one(
+                    "UPDATE broadcasts SET batches = batches + 1, updated_at = $2 WHERE id = $1 RETURNING batches",
+                    &[&id, &now],
+                )
+                .map_err(pg)?;
+            let number: i64 = get(&row, 0)?;
+            tx.execute(
+                "UPDATE broadcast_recipients SET state = 'sending', batch = $3
+                 WHERE broadcast_id = $1 AND state = 'pending' AND platform = $2",
+                &[&id, &platform, &number],
+            )
+            .map_err(pg)?;
+            let client_msg_id = client_msg_id(&id, number);
+            tx.execute(
+                "INSERT INTO broadcast_batches (broadcast_id, batch, platform, client_msg_id, state)
+                 VALUES ($1, $2, $3, $4, 'sending')",
+                &[&id, &number, &platform, &client_msg_id],
+            )
+            .map_err(pg)?;
+            // On disk before the call leaves: a restart finds it sending.
+            tx.commit().map_err(pg)?;
+            Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, false)))
+        })
+        .await
+    }
+
     async fn finish_batch(&self, id: &str, batch: i64, outcome: BatchOutcome, now: Millis) -> Result<()> {
         let id = id.to_owned();
         self.run(move |conn| {

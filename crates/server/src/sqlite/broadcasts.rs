@@ -369,6 +369,63 @@ impl BroadcastStore for SqliteStorage {
         .await
     }
 
+    async fn claim_all(&self, id: &str, platform: &str, now: Millis) -> Result<Option<(Batch, bool)>> {
+        let (id, platform) = (id.to_owned(), platform.to_owned());
+        self.run(move |conn| {
+            durable(conn, |conn| {
+                let tx = conn.transaction().map_err(sql)?;
+                let left: Option<(i64, String)> = tx
+                    .query_row(
+                        "SELECT batch, client_msg_id FROM broadcast_batches
+                         WHERE broadcast_id = ?1 AND platform = ?2 AND state = 'sending' ORDER BY batch LIMIT 1",
+                        params![id, platform],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                if let Some((number, client_msg_id)) = left {
+                    return Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, true)));
+                }
+                let pending = tx
+                    .query_row(
+                        "SELECT 1 FROM broadcast_recipients
+                         WHERE broadcast_id = ?1 AND state = 'pending' AND platform = ?2 LIMIT 1",
+                        params![id, platform],
+                        |_| Ok(()),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                if pending.is_none() {
+                    return Ok(None);
+                }
+                let number: i64 = tx
+                    .query_row(
+                        "UPDATE broadcasts SET batches = batches + 1, updated_at = ?2 WHERE id = ?1 RETURNING batches",
+                        params![id, now],
+                        |r| r.get(0),
+                    )
+                    .map_err(sql)?;
+                tx.execute(
+                    "UPDATE broadcast_recipients SET state = 'sending', batch = ?3
+                     WHERE broadcast_id = ?1 AND state = 'pending' AND platform = ?2",
+                    params![id, platform, number],
+                )
+                .map_err(sql)?;
+                let client_msg_id = client_msg_id(&id, number);
+                tx.execute(
+                    "INSERT INTO broadcast_batches (broadcast_id, batch, platform, client_msg_id, state)
+                     VALUES (?1, ?2, ?3, ?4, 'sending')",
+                    params![id, number, platform, client_msg_id],
+                )
+                .map_err(sql)?;
+                // On disk before the call leaves: a restart finds it sending.
+                tx.commit().map_err(sql)?;
+                Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, false)))
+            })
+        })
+        .await
+    }
+
     async fn finish_batch(&self, id: &str, batch: i64, outcome: BatchOutcome, now: Millis) -> Result<()> {
         let id = id.to_owned();
         self.run(move |conn| {
