@@ -20,7 +20,7 @@
 pub(crate) mod ledger;
 pub mod store;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use wicket_model::broadcast::{Audience, Broadcast, BroadcastStatus, Forecast, NewBroadcast, PlatformCounts};
@@ -129,32 +129,78 @@ pub async fn forecast(state: &AppState, account_id: &str, audience: &Audience) -
     Ok(Forecast { counts, period_start })
 }
 
+/// How long a process holds a broadcast's lease without renewing it: when
+/// it dies mid-job, another process resumes the broadcast after this.
+pub const LEASE: Duration = Duration::from_secs(10);
+/// How often a runner renews the leases of the jobs it runs.
+const RENEW: Duration = Duration::from_secs(2);
+
+/// The lease a process holds while it runs broadcast `id`.
+pub fn lease_name(id: &str) -> String {
+    format!("broadcast:{id}")
+}
+
 /// Starts the runner: it takes every broadcast that is sending (left so by a
-/// stopped server, or just due) and runs one job per broadcast. The task
-/// ends when the server stops, its jobs left at their last commit.
+/// stopped server, or just due) whose lease it gets, and runs one job per
+/// broadcast, renewing the leases while they run; so of several processes
+/// on one database exactly one runs each broadcast, and one that dies
+/// leaves its broadcasts to the others once their leases lapse. A job
+/// whose lease was lost stops. The task ends when the server stops, its
+/// jobs left at their last commit and their leases given up, so another
+/// process takes them at once.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut running: HashSet<String> = HashSet::new();
-        let mut jobs = tokio::task::JoinSet::new();
+        let mut running: HashMap<String, tokio::task::AbortHandle> = HashMap::new();
+        let mut jobs: tokio::task::JoinSet<String> = tokio::task::JoinSet::new();
+        let mut renewed = tokio::time::Instant::now();
         loop {
             while let Some(finished) = jobs.try_join_next() {
-                if let Ok(id) = finished {
-                    running.remove(&id);
+                let Ok(id) = finished else { continue };
+                running.remove(&id);
+                release(&state, &id).await;
+            }
+            if renewed.elapsed() >= RENEW && !running.is_empty() {
+                renewed = tokio::time::Instant::now();
+                let names = running.keys().map(|id| lease_name(id)).collect();
+                match state.storage.claim_leases(names, &state.instance, LEASE).await {
+                    Ok(kept) => running.retain(|id, job| {
+                        let held = kept.contains(&lease_name(id));
+                        if !held {
+                            tracing::warn!(broadcast = %id, "lost the broadcast's lease; another process runs it");
+                            job.abort();
+                        }
+                        held
+                    }),
+                    Err(e) => tracing::error!(error = %e, "broadcasts: cannot renew the leases"),
                 }
             }
             match state.storage.broadcasts().start_due(state.clock.now()).await {
                 Ok(ids) => {
-                    for id in ids {
-                        if running.insert(id.clone()) {
-                            let state = state.clone();
-                            jobs.spawn(async move {
-                                if let Err(e) = run(&state, &id).await {
-                                    tracing::error!(broadcast = %id, error = %e, "broadcast job stopped; it resumes shortly");
-                                    tokio::time::sleep(Duration::from_secs(1)).await;
-                                }
-                                id
-                            });
+                    let free: Vec<String> =
+                        ids.iter().filter(|id| !running.contains_key(id.as_str())).map(|id| lease_name(id)).collect();
+                    let claimed = if free.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        state.storage.claim_leases(free, &state.instance, LEASE).await
+                    };
+                    match claimed {
+                        Ok(claimed) => {
+                            for id in ids.into_iter().filter(|id| claimed.contains(&lease_name(id))) {
+                                let state = state.clone();
+                                let job = jobs.spawn({
+                                    let id = id.clone();
+                                    async move {
+                                        if let Err(e) = run(&state, &id).await {
+                                            tracing::error!(broadcast = %id, error = %e, "broadcast job stopped; it resumes shortly");
+                                            tokio::time::sleep(Duration::from_secs(1)).await;
+                                        }
+                                        id
+                                    }
+                                });
+                                running.insert(id, job);
+                            }
                         }
+                        Err(e) => tracing::error!(error = %e, "broadcasts: cannot take the leases"),
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "broadcasts: storage failure; trying again shortly"),
@@ -162,13 +208,24 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::select! {
                 () = tokio::time::sleep(POLL) => {}
                 () = state.closing() => {
-                    // A stopping server leaves each job at its last commit.
+                    // A stopping server leaves each job at its last commit,
+                    // and hands it to the other processes.
                     jobs.shutdown().await;
+                    for id in running.keys() {
+                        release(&state, id).await;
+                    }
                     return;
                 }
             }
         }
     })
+}
+
+/// Gives up the lease of a job that ended here.
+async fn release(state: &AppState, id: &str) {
+    if let Err(e) = state.storage.release_lease(&lease_name(id), &state.instance).await {
+        tracing::warn!(broadcast = %id, error = %e, "cannot give up a broadcast's lease; it lapses");
+    }
 }
 
 /// One broadcast's job, from wherever its ledger says it is.
