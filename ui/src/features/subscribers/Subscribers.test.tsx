@@ -94,4 +94,43 @@ describe('the subscribers screen', () => {
     emitInboxChanged();
     await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBe(calls + 1));
   });
+
+  it('tags the checked subscribers, or everyone the search finds when none is checked', async () => {
+    m.tagSubscribers.mockResolvedValue(1);
+    m.tagSubscribersFound.mockResolvedValue(2);
+    render(<SubscribersScreen onOpenConversation={vi.fn()} />);
+    await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
+    const scope = screen.getByTestId('subscribers-bulk-scope');
+    expect(scope.textContent).toBe('未勾选：标签改动搜索到的全部 2 位粉丝');
+    const add = screen.getByTestId('subscribers-bulk-add') as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+
+    // One checked: the tag goes to that one, and checking does not open the profile.
+    await userEvent.click(within(screen.getAllByTestId('subscriber-row')[1]!).getByTestId('subscriber-check'));
+    expect(scope.textContent).toBe('已勾选 1 位：标签只改他们');
+    expect(screen.queryByTestId('subscriber-detail')).toBeNull();
+    await userEvent.type(screen.getByTestId('subscribers-bulk-tag'), ' 老客 ');
+    const reads = m.listSubscribers.mock.calls.length;
+    await userEvent.click(add);
+    expect(m.tagSubscribers).toHaveBeenCalledWith(['s2'], ['老客'], []);
+    expect((await screen.findByTestId('subscribers-bulk-outcome')).textContent).toBe('已给 1 位粉丝加上“老客”。');
+    await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBeGreaterThan(reads));
+    expect(scope.textContent).toBe('未勾选：标签改动搜索到的全部 2 位粉丝');
+
+    // None checked: everyone the search finds loses it.
+    await userEvent.click(screen.getByTestId('subscribers-bulk-remove'));
+    expect(m.tagSubscribersFound).toHaveBeenCalledWith(
+      { account_id: null, text: '', following_only: false },
+      [],
+      ['老客'],
+    );
+    expect((await screen.findByTestId('subscribers-bulk-outcome')).textContent).toBe('已从 2 位粉丝移除“老客”。');
+
+    // Check all, then a refusal shows in words.
+    await userEvent.click(screen.getByTestId('subscribers-check-all'));
+    expect(scope.textContent).toBe('已勾选 2 位：标签只改他们');
+    m.tagSubscribers.mockRejectedValue({ code: 'offline', message: 'x', issues: [] });
+    await userEvent.click(add);
+    expect((await screen.findByTestId('subscribers-bulk-outcome')).getAttribute('role')).toBe('alert');
+  });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../platform';
 import { Avatar } from '../../kit/Avatar';
 import { asAppError, describeError } from '../../kit/errors';
+import { BulkTagBar } from './BulkTagBar';
 import { FollowerImportPanel } from './FollowerImportPanel';
 import { useAccounts } from '../../kit/useAccounts';
 import { useQuery, useReloadKey } from '../../kit/useQuery';
@@ -41,6 +42,8 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const [filter, setFilter] = useState<SubscriberFilter>(EVERYONE);
   const [limit, setLimit] = useState(SUBSCRIBER_PAGE);
   const [selected, setSelected] = useState<string | null>(null);
+  // Checked for a bulk tag; cleared when the search changes.
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   // Follows account changes (a new account's followers can be imported at once).
   const accounts = useAccounts().active;
   // Every read here follows the inbox's changes, and our own edits.
@@ -49,6 +52,7 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const change = useCallback((patch: Partial<SubscriberFilter>) => {
     setFilter((f) => ({ ...f, ...patch }));
     setLimit(SUBSCRIBER_PAGE);
+    setChecked(new Set());
   }, []);
 
   // Typing searches once it pauses.
@@ -65,6 +69,17 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const list = items ?? [];
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
+  const allChecked = list.length > 0 && list.every((item) => checked.has(item.subscriber.id));
+  const toggleAll = () => setChecked(allChecked ? new Set() : new Set(list.map((item) => item.subscriber.id)));
+  const check = useCallback(
+    (subscriberId: string) =>
+      setChecked((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(subscriberId)) next.add(subscriberId);
+        return next;
+      }),
+    [],
+  );
   // The WeChat or Alipay account chosen (or the only account): its followers can be imported.
   const chosen = filter.account_id ?? (accounts.length === 1 ? (accounts[0]?.account.id ?? null) : null);
   const importable =
@@ -116,6 +131,18 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
           </div>
         </div>
         {importable && <FollowerImportPanel key={importable} accountId={importable} />}
+        <BulkTagBar
+          shown={list.length}
+          more={more}
+          checked={checked}
+          allChecked={allChecked}
+          onToggleAll={toggleAll}
+          filter={filter}
+          onDone={() => {
+            setChecked(new Set());
+            reload();
+          }}
+        />
         {error && (
           <p className="form-error" role="alert" data-testid="subscribers-error">
             {error}
@@ -131,7 +158,15 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
             </p>
           </div>
         ) : (
-          <SubscriberList items={list} selected={selected} more={more} onMore={readMore} onSelect={setSelected} />
+          <SubscriberList
+            items={list}
+            selected={selected}
+            checked={checked}
+            more={more}
+            onMore={readMore}
+            onSelect={setSelected}
+            onCheck={check}
+          />
         )}
       </section>
       <section className="subs-col subs-col-detail" aria-label={t('subscribers.detailLabel')}>
@@ -162,15 +197,19 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
 function SubscriberList({
   items,
   selected,
+  checked,
   more,
   onMore,
   onSelect,
+  onCheck,
 }: {
   items: SubscriberListItem[];
   selected: string | null;
+  checked: ReadonlySet<string>;
   more: boolean;
   onMore: () => void;
   onSelect: (id: string) => void;
+  onCheck: (id: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
@@ -220,6 +259,16 @@ function SubscriberList({
                 }
               }}
             >
+              <input
+                type="checkbox"
+                className="subs-row-check"
+                checked={checked.has(s.id)}
+                aria-label={t('subscribers.bulk.select', { name: s.display_name })}
+                onClick={(e) => e.stopPropagation()}
+                onKeyDown={(e) => e.stopPropagation()}
+                onChange={() => onCheck(s.id)}
+                data-testid="subscriber-check"
+              />
               <Avatar name={s.display_name} color={s.following ? '#1677ff' : '#8a919f'} />
               <div className="subs-row-text">
                 <span className="subs-row-name" data-testid="subscriber-name">
