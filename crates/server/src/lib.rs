@@ -100,11 +100,12 @@ impl AppState {
         let _closed = closing.wait_for(|closing| *closing).await;
     }
 
-    /// Tells every open socket; nobody listening is fine. Presence also
-    /// goes to the other processes on the storage (feed positions reach
-    /// them from the storage itself, when the write commits).
+    /// Tells every open socket; nobody listening is fine. Events that are
+    /// not feed positions (presence) also go to the other processes on the
+    /// storage; feed positions reach them from the storage itself, when the
+    /// write commits.
     pub fn announce(&self, event: LiveEvent) {
-        if matches!(event, LiveEvent::Presence { .. }) {
+        if !matches!(event, LiveEvent::Changes { .. }) {
             self.storage.share_live(&event);
         }
         let _nobody_listening = self.live.send(event);
@@ -372,7 +373,8 @@ pub async fn start_on(
             })
             .await
     });
-    tracing::info!(%addr, data = %config.data_dir.display(), "wicket-server listening");
+    // The instance names this process in the leases it holds.
+    tracing::info!(%addr, data = %config.data_dir.display(), instance = %state.instance, "wicket-server listening");
     Ok(RunningServer { addr, state, stop: Some(stop), task, jobs })
 }
 

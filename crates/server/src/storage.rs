@@ -347,8 +347,8 @@ pub trait Storage: Send + Sync + 'static {
         None
     }
 
-    /// Tells the other processes on this storage of an event that is not in
-    /// the feed (presence), in the order given. Nothing on SQLite.
+    /// Tells the other processes on this storage of an event that is not a
+    /// feed position (presence), in the order given. Nothing on SQLite.
     fn share_live(&self, _event: &LiveEvent) {}
 
     /// Takes or renews, for `holder`, the leases named that nobody else

@@ -4,9 +4,9 @@
 //! Feed writes announce themselves: a trigger on `changes` (migration 13)
 //! calls `pg_notify('wicket_feed', '<origin> <conversation id>')` in the
 //! writing transaction, so a notification is delivered when, and only if,
-//! the write commits, in commit order. Presence is not in the feed: a
-//! process publishes it on `wicket_presence` as it announces it, one event
-//! after another from a single thread, so their order holds.
+//! the write commits, in commit order. Other events (presence) are not in
+//! the feed: a process publishes them on `wicket_events` as it announces
+//! them, one after another from a single thread, so their order holds.
 //!
 //! Each process keeps one connection of its own that `LISTEN`s on both
 //! channels, drains what arrived, and announces it on its own sockets: one
@@ -30,8 +30,8 @@ use super::PgStorage;
 
 /// The channel feed writes notify on (the trigger names it too).
 pub(super) const FEED: &str = "wicket_feed";
-/// The channel presence goes on.
-pub(super) const PRESENCE: &str = "wicket_presence";
+/// The channel the events that are not in the feed go on.
+pub(super) const EVENTS: &str = "wicket_events";
 /// The listening connection's `application_name` (in `pg_stat_activity`).
 pub const LISTENER_NAME: &str = "wicket-live";
 /// How long the listener waits for a notification before it looks whether
@@ -50,9 +50,9 @@ pub(super) fn spawn(
     live: broadcast::Sender<LiveEvent>,
     closing: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    let (presence, outbox) = mpsc::channel::<String>();
-    if let Ok(mut shared) = storage.presence.lock() {
-        *shared = Some(presence);
+    let (events, outbox) = mpsc::channel::<String>();
+    if let Ok(mut shared) = storage.outbox.lock() {
+        *shared = Some(events);
     }
     let publisher = {
         let storage = storage.clone();
@@ -74,7 +74,7 @@ pub(super) fn spawn(
                 }
             }
         }
-        if let Ok(mut shared) = storage.presence.lock() {
+        if let Ok(mut shared) = storage.outbox.lock() {
             *shared = None;
         }
     });
@@ -94,7 +94,7 @@ fn listen(
     let mut config = storage.config.clone();
     config.application_name(LISTENER_NAME);
     let mut client = config.connect(NoTls)?;
-    client.batch_execute(&format!("LISTEN {FEED}; LISTEN {PRESENCE}"))?;
+    client.batch_execute(&format!("LISTEN {FEED}; LISTEN {EVENTS}"))?;
     if reconnected {
         // What was announced while nobody listened is lost: every console
         // pulls from its cursor.
@@ -157,11 +157,13 @@ fn relay(
                     conversations.push(rest.to_owned());
                 }
             }
-            PRESENCE => match serde_json::from_str::<LiveEvent>(rest) {
-                Ok(event @ LiveEvent::Presence { .. }) => {
+            EVENTS => match serde_json::from_str::<LiveEvent>(rest) {
+                Ok(LiveEvent::Changes { .. }) | Err(_) => {
+                    tracing::warn!(payload = rest, "an unreadable live notification")
+                }
+                Ok(event) => {
                     let _nobody_listening = live.send(event);
                 }
-                Ok(_) | Err(_) => tracing::warn!(payload = rest, "an unreadable presence notification"),
             },
             _ => {}
         }
@@ -178,7 +180,7 @@ fn committed_seq(client: &mut Client) -> Result<i64, postgres::Error> {
     Ok(client.query_one("SELECT seq FROM feed_counter WHERE id = 1", &[])?.get(0))
 }
 
-/// Publishes this process's presence events, in order, until `closing`.
+/// Publishes this process's events that are not in the feed, in order, until `closing`.
 fn publish(storage: &PgStorage, outbox: &mpsc::Receiver<String>, closing: &watch::Receiver<bool>) {
     while !*closing.borrow() {
         let payload = match outbox.recv_timeout(WAIT) {
@@ -188,22 +190,24 @@ fn publish(storage: &PgStorage, outbox: &mpsc::Receiver<String>, closing: &watch
         };
         let sent = storage
             .connection()
-            .and_then(|mut conn| conn.execute("SELECT pg_notify($1, $2)", &[&PRESENCE, &payload]).map_err(super::pg));
+            .and_then(|mut conn| conn.execute("SELECT pg_notify($1, $2)", &[&EVENTS, &payload]).map_err(super::pg));
         if let Err(e) = sent {
-            tracing::warn!(error = %e, "cannot tell the other processes of a presence change");
+            tracing::warn!(error = %e, "cannot tell the other processes of a live event");
         }
     }
 }
 
-/// Queues a presence event for the other processes.
+/// Queues an event that is not in the feed for the other processes (feed
+/// positions reach them through the trigger, at commit). An event over
+/// PostgreSQL's 8000-byte payload is refused by the database and logged.
 pub(super) fn share(storage: &PgStorage, event: &LiveEvent) {
-    if !matches!(event, LiveEvent::Presence { .. }) {
+    if matches!(event, LiveEvent::Changes { .. }) {
         return;
     }
     let Ok(json) = serde_json::to_string(event) else { return };
-    if let Ok(shared) = storage.presence.lock() {
-        if let Some(presence) = shared.as_ref() {
-            let _closed = presence.send(format!("{} {json}", storage.origin));
+    if let Ok(shared) = storage.outbox.lock() {
+        if let Some(events) = shared.as_ref() {
+            let _closed = events.send(format!("{} {json}", storage.origin));
         }
     }
 }

@@ -53,9 +53,9 @@ pub struct PgStorage {
     config: postgres::Config,
     /// This process's id, which its feed notifications carry (see [`live`]).
     origin: Arc<str>,
-    /// Presence events on their way to the other processes, while the
-    /// live feed is relayed.
-    presence: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<String>>>>,
+    /// Live events (presence) on their way to the other processes, while
+    /// the live feed is relayed.
+    outbox: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<String>>>>,
 }
 
 /// Marks each pooled connection with the process's id, which the feed's
@@ -98,7 +98,7 @@ impl PgStorage {
             .connection_timeout(std::time::Duration::from_secs(15))
             .build(manager)
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        let storage = Self { pool: Arc::new(PoolHolder(Some(pool))), config, origin, presence: Arc::default() };
+        let storage = Self { pool: Arc::new(PoolHolder(Some(pool))), config, origin, outbox: Arc::default() };
         let mut conn = storage.connection()?;
         migrate::apply(&mut conn)?;
         drop(conn);
