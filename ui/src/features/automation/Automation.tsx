@@ -16,7 +16,7 @@ import { useQuery, useReloadKey } from '../../kit/useQuery';
 import { RuleEditor } from './RuleEditor';
 import { RuleList } from './RuleList';
 import { TryPanel } from './TryPanel';
-import { isVisible, newRule } from './rules';
+import { draftOf, isVisible, newRule } from './rules';
 import './automation.css';
 
 /** The editor's inline checks wait for typing to pause this long. */
@@ -105,7 +105,7 @@ export function AutomationScreen() {
         onNew={() => setEditing({ draft: newRule(accountId), touched: new Set(), attempted: false })}
         onImport={isWechat ? importFromWechat : null}
         // A saved rule was already submitted once: whatever the platform refuses in it shows at once.
-        onOpen={({ rule }) => setEditing({ draft: { ...rule }, touched: new Set(), attempted: true })}
+        onOpen={({ rule }) => setEditing({ draft: draftOf(rule), touched: new Set(), attempted: true })}
       />
       <div className="auto-main">
         {notice ? (

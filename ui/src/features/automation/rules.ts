@@ -1,4 +1,10 @@
-import type { AutoReplyContent, AutoReplyRuleDraft, AutoReplyTrigger, MessageBody } from '../../platform';
+import type {
+  AutoReplyContent,
+  AutoReplyRule,
+  AutoReplyRuleDraft,
+  AutoReplyTrigger,
+  MessageBody,
+} from '../../platform';
 
 export type TriggerKind = AutoReplyTrigger['kind'];
 
@@ -16,6 +22,12 @@ export function newRule(accountId: string): AutoReplyRuleDraft {
     reply_mode: 'all',
     enabled: true,
   };
+}
+
+/** A saved rule as the editor writes it: only a draft's fields (the commands refuse the rest). */
+export function draftOf(rule: AutoReplyRule): AutoReplyRuleDraft {
+  const { id, account_id, name, trigger, priority, replies, reply_mode, enabled } = rule;
+  return { id, account_id, name, trigger, priority, replies, reply_mode, enabled };
 }
 
 export function triggerOf(kind: TriggerKind): AutoReplyTrigger {
