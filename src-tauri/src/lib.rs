@@ -40,6 +40,11 @@ pub struct InboxChangedEvent;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct PresenceEvent(pub PresenceSnapshot);
 
+/// A broadcast running on the server moved on: its status and counts so
+/// far (the live feed's word; the Broadcasts screen shows it as it runs).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct BroadcastProgressEvent(pub wicket_model::broadcast::BroadcastProgress);
+
 /// An account's layout draft changed on its way to the server (saved, in
 /// conflict, published, rolled back): the designer should read it again.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
@@ -82,6 +87,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             InboxChangedEvent,
             LayoutChangedEvent,
             PresenceEvent,
+            BroadcastProgressEvent,
             app_menu::MenuCommandEvent,
             DesktopSettingsEvent,
             notifications::OpenConversationEvent
@@ -268,6 +274,7 @@ pub fn run() {
                     }
                     SyncEvent::LayoutChanged(account_id) => LayoutChangedEvent(account_id).emit(&handle),
                     SyncEvent::Presence(snapshot) => PresenceEvent(snapshot).emit(&handle),
+                    SyncEvent::Broadcast(progress) => BroadcastProgressEvent(progress).emit(&handle),
                 };
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "cannot send an event to the window");

@@ -577,6 +577,32 @@ pub struct Broadcast {
     pub updated_at: Millis,
 }
 
+/// How far a running broadcast got, as the live feed tells consoles: the
+/// ledger's counts so far, per platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+pub struct BroadcastProgress {
+    pub account_id: String,
+    pub broadcast_id: String,
+    pub status: BroadcastStatus,
+    /// Every subscriber of the audience has been decided.
+    pub planned: bool,
+    pub counts: Vec<PlatformCounts>,
+    pub failures: Vec<FailureCount>,
+}
+
+impl BroadcastProgress {
+    pub fn of(broadcast: &Broadcast) -> Self {
+        BroadcastProgress {
+            account_id: broadcast.account_id.clone(),
+            broadcast_id: broadcast.id.clone(),
+            status: broadcast.status,
+            planned: broadcast.planned,
+            counts: broadcast.counts.clone(),
+            failures: broadcast.failures.clone(),
+        }
+    }
+}
+
 /// The forecast of a broadcast the console asks for before sending.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct Forecast {

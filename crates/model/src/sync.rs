@@ -167,6 +167,11 @@ pub enum LiveEvent {
     Role {
         role: Role,
     },
+    /// A broadcast moved on: its status and the ledger's counts so far
+    /// (sent, skipped, failed, still pending), so the Broadcasts screen
+    /// shows its progress as it runs. Sent while it runs (at most a few
+    /// times a second) and once more when it ends.
+    Broadcast(crate::broadcast::BroadcastProgress),
 }
 
 impl LiveEvent {
@@ -181,6 +186,8 @@ impl LiveEvent {
                 Some(LiveEvent::Changes { seq: *seq, conversations: Vec::new() })
             }
             LiveEvent::Presence { .. } if !sees_conversations => None,
+            // Broadcasts are for those who answer subscribers (the API's rule).
+            LiveEvent::Broadcast(_) if !role.allows(crate::staff::Permission::AnswerSubscribers) => None,
             event => Some(event.clone()),
         }
     }
@@ -258,5 +265,31 @@ mod tests {
             assert_eq!(changes.for_role(role).as_ref(), Some(&changes), "{role:?} hears which conversations");
             assert_eq!(presence.for_role(role).as_ref(), Some(&presence), "{role:?} hears presence");
         }
+    }
+
+    #[test]
+    fn a_broadcasts_progress_goes_to_those_who_answer_subscribers_in_its_own_shape() {
+        let progress = LiveEvent::Broadcast(crate::broadcast::BroadcastProgress {
+            account_id: "shop".into(),
+            broadcast_id: "spring".into(),
+            status: crate::broadcast::BroadcastStatus::Sending,
+            planned: true,
+            counts: vec![crate::broadcast::PlatformCounts {
+                sent: 3,
+                pending: 2,
+                ..crate::broadcast::PlatformCounts::new("wechat")
+            }],
+            failures: vec![],
+        });
+        assert_eq!(progress.for_role(Role::Designer), None, "a designer sends no broadcasts");
+        for role in [Role::Owner, Role::Admin, Role::Agent] {
+            assert_eq!(progress.for_role(role).as_ref(), Some(&progress), "{role:?}");
+        }
+        let json = serde_json::to_value(&progress).unwrap();
+        assert_eq!(
+            (&json["type"], &json["broadcast_id"], &json["status"]),
+            (&serde_json::json!("broadcast"), &serde_json::json!("spring"), &serde_json::json!("sending"))
+        );
+        assert_eq!(serde_json::from_value::<LiveEvent>(json).unwrap(), progress);
     }
 }

@@ -613,3 +613,67 @@ async fn a_restart_while_an_alipay_send_to_all_is_under_way_does_not_send_it_aga
     assert_eq!(double.mass_sends(ALIPAY_APP_ID).unwrap().len(), 1, "nobody twice");
     assert_eq!(total_sends(&double).len(), 1, "one call in all");
 }
+
+/// The live feed's broadcast events for `id`, until one says the broadcast
+/// is `last` (bounded).
+async fn progress_until(socket: &mut LiveSocket, id: &str, last: &str) -> Vec<Value> {
+    use futures_util::StreamExt;
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next()).await;
+        let Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text)))) = frame else {
+            assert!(frame.is_ok(), "no broadcast event said {last}: {events:?}");
+            continue;
+        };
+        let event: Value = serde_json::from_str(&text).unwrap();
+        if event["type"] == "broadcast" && event["broadcast_id"] == id {
+            let done = event["status"] == last;
+            events.push(event);
+            if done {
+                return events;
+            }
+        }
+    }
+}
+
+type LiveSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+impl Fixture {
+    async fn live(&self) -> LiveSocket {
+        let url = format!("ws://{}/api/v1/live", self.server().addr);
+        let mut request = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+        request.headers_mut().insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
+        tokio_tungstenite::connect_async(request).await.expect("the live feed opens").0
+    }
+}
+
+#[tokio::test]
+async fn a_running_broadcast_tells_the_consoles_its_progress_on_the_live_feed() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let f = Fixture::start(Arc::new(clock.clone()), None).await;
+    let mut fans: Vec<Subscriber> = (0..1_200).map(|i| subscriber(&format!("s{i:05}"), "sandbox", &[], true)).collect();
+    fans.push(subscriber("left", "sandbox", &[], false));
+    f.add(fans).await;
+    let mut socket = f.live().await;
+    f.broadcast("big", "周末大促", json!({"kind": "all"})).await;
+    let events = progress_until(&mut socket, "big", "done").await;
+    let first = &events[0];
+    assert_eq!((&first["status"], &first["planned"]), (&json!("sending"), &json!(true)), "{first}");
+    let sandbox = counts(first, "sandbox");
+    assert_eq!((n(sandbox, "targeted"), n(sandbox, "unreachable")), (1_201, 1), "skips known once planned: {first}");
+    assert!(n(sandbox, "sent") < 1_200, "the first word comes before everyone was sent to: {first}");
+    let sent: Vec<u64> = events.iter().map(|e| n(counts(e, "sandbox"), "sent")).collect();
+    assert!(sent.windows(2).all(|w| w[0] <= w[1]), "sent only grows: {sent:?}");
+    let last = counts(events.last().unwrap(), "sandbox");
+    assert_eq!((n(last, "sent"), n(last, "pending"), n(last, "unreachable")), (1_200, 0, 1), "{events:?}");
+
+    // A cancel is told too.
+    let body = json!({"id": "later", "content": {"type": "text", "text": "明天见"}, "audience": {"kind": "all"},
+        "send_at": JAN_31_23H_CHINA + 2 * HOUR});
+    f.broadcast_body(body).await;
+    let (status, _) = f.call("POST", "/api/v1/accounts/shop/broadcasts/later/cancel", None).await;
+    assert_eq!(status, 200);
+    let cancelled = progress_until(&mut socket, "later", "cancelled").await;
+    assert_eq!(cancelled.last().unwrap()["account_id"], "shop");
+}

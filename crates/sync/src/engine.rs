@@ -49,6 +49,9 @@ pub enum SyncEvent {
     LayoutChanged(String),
     /// Who views or types where, as the live feed says.
     Presence(PresenceSnapshot),
+    /// How far a broadcast running on the server got, as the live feed
+    /// says while it runs (the Broadcasts screen shows it).
+    Broadcast(wicket_model::broadcast::BroadcastProgress),
 }
 
 pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;

@@ -87,6 +87,7 @@ async fn serve(shared: &Arc<Shared>, socket: Socket, outgoing: &mut mpsc::Unboun
                         }
                         shared.nudge.notify_one();
                     }
+                    Ok(LiveEvent::Broadcast(progress)) => (shared.listener)(SyncEvent::Broadcast(progress)),
                     Err(e) => tracing::debug!(error = %e, "an unknown live event"),
                 }
             }

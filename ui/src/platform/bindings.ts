@@ -209,6 +209,7 @@ export const commands = {
 /** Events */
 export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
+	broadcastProgressEvent: makeEvent<BroadcastProgressEvent, BroadcastProgressEvent>("broadcast-progress-event"),
 	desktopSettingsEvent: makeEvent<DesktopSettingsEvent, DesktopSettingsEvent>("desktop-settings-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
 	layoutChangedEvent: makeEvent<LayoutChangedEvent, LayoutChangedEvent>("layout-changed-event"),
@@ -591,6 +592,26 @@ export type BroadcastCap = {
 export type BroadcastPeriod = "day" | "week" | 
 /**  A calendar month. */
 "month";
+
+/**
+ *  How far a running broadcast got, as the live feed tells consoles: the
+ *  ledger's counts so far, per platform.
+ */
+export type BroadcastProgress = {
+	account_id: string,
+	broadcast_id: string,
+	status: BroadcastStatus,
+	/**  Every subscriber of the audience has been decided. */
+	planned: boolean,
+	counts: PlatformCounts[],
+	failures: FailureCount[],
+};
+
+/**
+ *  A broadcast running on the server moved on: its status and counts so
+ *  far (the live feed's word; the Broadcasts screen shows it as it runs).
+ */
+export type BroadcastProgressEvent = BroadcastProgress;
 
 /**  Where a broadcast stands. */
 export type BroadcastStatus = 

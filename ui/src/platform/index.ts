@@ -14,6 +14,7 @@ import type {
   DesktopSettings,
   MenuCommandEvent,
   PresenceSnapshot,
+  BroadcastProgress,
   Session,
   SyncStatus,
   UpdateError,
@@ -115,6 +116,11 @@ export function onInboxChanged(cb: () => void): Unsubscribe {
 /** Calls cb with every new presence snapshot (who views or types where, or that it became unknown). */
 export function onPresence(cb: (snapshot: PresenceSnapshot) => void): Unsubscribe {
   return subscribe(() => events.presenceEvent.listen((event) => cb(event.payload)));
+}
+
+/** Calls cb with each word of a running broadcast's progress (status and counts so far) from the server's live feed. */
+export function onBroadcastProgress(cb: (progress: BroadcastProgress) => void): Unsubscribe {
+  return subscribe(() => events.broadcastProgressEvent.listen((event) => cb(event.payload)));
 }
 
 /** Calls cb with the account id whenever the core says its layout changed (server saved, conflict, published). */

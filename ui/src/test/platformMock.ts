@@ -19,6 +19,7 @@ import type {
   Message,
   NewStaff,
   PresenceSnapshot,
+  BroadcastProgress,
   ReplyWindow,
   Session,
   StaffChange,
@@ -193,6 +194,7 @@ const menuListeners = new Set<(command: MenuCommandEvent) => void>();
 const openListeners = new Set<(conversationId: string) => void>();
 const desktopListeners = new Set<(desktop: DesktopSettings) => void>();
 const presenceListeners = new Set<(snapshot: PresenceSnapshot) => void>();
+const broadcastListeners = new Set<(progress: BroadcastProgress) => void>();
 
 export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
 
@@ -251,6 +253,7 @@ export const platformMocks = {
   onAccountsChanged: vi.fn(),
   onInboxChanged: vi.fn(),
   onPresence: vi.fn(),
+  onBroadcastProgress: vi.fn(),
   onLayoutChanged: vi.fn(),
   onMenuCommand: vi.fn(),
   onOpenConversation: vi.fn(),
@@ -365,6 +368,11 @@ export function resetPlatformMocks(): void {
   m.onPresence.mockImplementation((cb: (snapshot: PresenceSnapshot) => void) => {
     presenceListeners.add(cb);
     return () => presenceListeners.delete(cb);
+  });
+  broadcastListeners.clear();
+  m.onBroadcastProgress.mockImplementation((cb: (progress: BroadcastProgress) => void) => {
+    broadcastListeners.add(cb);
+    return () => broadcastListeners.delete(cb);
   });
   layoutListeners.clear();
   m.moduleCatalog.mockResolvedValue(sampleCatalog());
@@ -516,6 +524,13 @@ export function emitMenuCommand(command: MenuCommandEvent): void {
 export function emitLayoutChanged(accountId: string): void {
   act(() => {
     for (const cb of layoutListeners) cb(accountId);
+  });
+}
+
+/** As if the server's live feed told how far a running broadcast got. */
+export function emitBroadcastProgress(progress: BroadcastProgress): void {
+  act(() => {
+    for (const cb of broadcastListeners) cb(progress);
   });
 }
 

@@ -651,7 +651,7 @@ async fn follow_conversation(mut socket: WebSocket, state: AppState, account: St
                         }
                         mine.as_ref().is_some_and(|id| conversations.contains(id))
                     }
-                    Ok(LiveEvent::Presence { .. } | LiveEvent::Role { .. }) => false,
+                    Ok(LiveEvent::Presence { .. } | LiveEvent::Role { .. } | LiveEvent::Broadcast(_)) => false,
                     // Fell behind: a fetch costs little and misses nothing.
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,

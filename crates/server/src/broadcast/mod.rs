@@ -23,7 +23,9 @@ pub mod store;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use wicket_model::broadcast::{Audience, Broadcast, BroadcastStatus, Forecast, NewBroadcast, PlatformCounts};
+use wicket_model::broadcast::{
+    Audience, Broadcast, BroadcastProgress, BroadcastStatus, Forecast, NewBroadcast, PlatformCounts,
+};
 use wicket_model::{ErrorCode, WicketError};
 
 use crate::error::ApiError;
@@ -36,6 +38,48 @@ pub const PLAN_PAGE: usize = 2_000;
 pub const SANDBOX_CHUNK: usize = 500;
 /// How often the runner looks for broadcasts that became due.
 const POLL: Duration = Duration::from_millis(200);
+
+/// How often, at most, a running broadcast's progress goes to consoles.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// Tells the consoles how far a broadcast got (`LiveEvent::Broadcast`):
+/// its first step at once, then at most every [`PROGRESS_EVERY`] while it
+/// runs, and where it ended. Each event reads the ledger's counts, a
+/// grouped read, so a broadcast of a million is not counted per call.
+pub struct Progress<'a> {
+    state: &'a AppState,
+    id: &'a str,
+    last: Option<tokio::time::Instant>,
+}
+
+impl<'a> Progress<'a> {
+    pub fn new(state: &'a AppState, id: &'a str) -> Self {
+        Progress { state, id, last: None }
+    }
+
+    /// Tells them, unless they were told less than [`PROGRESS_EVERY`] ago.
+    pub async fn tick(&mut self) -> Result<(), StorageError> {
+        if self.last.is_some_and(|at| at.elapsed() < PROGRESS_EVERY) {
+            return Ok(());
+        }
+        self.now().await
+    }
+
+    /// Tells them now.
+    pub async fn now(&mut self) -> Result<(), StorageError> {
+        announce_progress(self.state, self.id).await?;
+        self.last = Some(tokio::time::Instant::now());
+        Ok(())
+    }
+}
+
+/// Tells the consoles where broadcast `id` stands.
+pub async fn announce_progress(state: &AppState, id: &str) -> Result<(), StorageError> {
+    if let Some(broadcast) = view(state, id).await? {
+        state.announce(LiveEvent::Broadcast(BroadcastProgress::of(&broadcast)));
+    }
+    Ok(())
+}
 
 /// The broadcast as staff see it: stored, with the ledger's counts.
 pub async fn view(state: &AppState, id: &str) -> Result<Option<Broadcast>, StorageError> {
@@ -110,7 +154,11 @@ pub async fn cancel(state: &AppState, id: &str) -> Result<Option<Broadcast>, Api
     if state.storage.broadcasts().cancel_broadcast(id, now).await?.is_none() {
         return Ok(None);
     }
-    Ok(view(state, id).await?)
+    let broadcast = view(state, id).await?;
+    if let Some(broadcast) = &broadcast {
+        state.announce(LiveEvent::Broadcast(BroadcastProgress::of(broadcast)));
+    }
+    Ok(broadcast)
 }
 
 /// Who a broadcast to `audience` would reach now, per platform.
@@ -232,25 +280,28 @@ async fn release(state: &AppState, id: &str) {
 async fn run(state: &AppState, id: &str) -> Result<(), StorageError> {
     use store::Planned;
     let store = state.storage.broadcasts();
+    let mut progress = Progress::new(state, id);
     loop {
         match store.plan_page(id, PLAN_PAGE, state.clock.now()).await? {
-            Planned::More => continue,
+            Planned::More => progress.tick().await?,
             Planned::Done => break,
-            Planned::Stopped => return Ok(()),
+            Planned::Stopped => return progress.now().await,
         }
     }
+    progress.tick().await?;
     loop {
         let (delivered, seq) = store.deliver_sandbox(id, SANDBOX_CHUNK, state.clock.now()).await?;
         if delivered > 0 {
             state.announce(LiveEvent::Changes { seq, conversations: vec![] });
+            progress.tick().await?;
         }
         if delivered < SANDBOX_CHUNK {
             break;
         }
     }
     let Some(stored) = store.broadcast(id).await? else { return Ok(()) };
-    crate::wechat::mass::send_broadcast(state, &stored.broadcast).await?;
+    crate::wechat::mass::send_broadcast(state, &stored.broadcast, &mut progress).await?;
     crate::alipay::mass::send_broadcast(state, &stored.broadcast).await?;
     store.finish_if_sent(id, state.clock.now()).await?;
-    Ok(())
+    progress.now().await
 }

@@ -115,7 +115,11 @@ fn attempt_of(result: Result<Value, CallError>) -> Attempt {
 /// Sends the broadcast to its pending WeChat recipients, call by call, until
 /// none is left or the broadcast is cancelled (a call already recorded as
 /// made is sent again under its id either way).
-pub async fn send_broadcast(state: &AppState, broadcast: &Broadcast) -> Result<(), StorageError> {
+pub async fn send_broadcast(
+    state: &AppState,
+    broadcast: &Broadcast,
+    progress: &mut crate::broadcast::Progress<'_>,
+) -> Result<(), StorageError> {
     let store = state.storage.broadcasts();
     let max = WECHAT_MASS.max_recipients_per_call.unwrap_or(10_000);
     let wechat = &state.platforms.wechat;
@@ -155,6 +159,7 @@ pub async fn send_broadcast(state: &AppState, broadcast: &Broadcast) -> Result<(
             }
         };
         store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
+        progress.tick().await?;
         let cancelled =
             store.broadcast(&broadcast.id).await?.is_none_or(|b| b.broadcast.status != BroadcastStatus::Sending);
         if cancelled {
