@@ -677,3 +677,32 @@ async fn a_running_broadcast_tells_the_consoles_its_progress_on_the_live_feed() 
     let cancelled = progress_until(&mut socket, "later", "cancelled").await;
     assert_eq!(cancelled.last().unwrap()["account_id"], "shop");
 }
+
+#[tokio::test]
+async fn a_scheduled_broadcast_outlives_a_restart_and_goes_at_its_time_once() {
+    let clock = ManualClock::at(JAN_31_23H_CHINA);
+    let mut f = Fixture::start(Arc::new(clock.clone()), None).await;
+    f.add(vec![subscriber("a", "sandbox", &[], true), subscriber("b", "sandbox", &[], true)]).await;
+    // 08:00 on 1 February in China, as the console sends the account's local time: an instant.
+    let at = JAN_31_23H_CHINA + 9 * HOUR;
+    let body = |id: &str| json!({"id": id, "content": {"type": "text", "text": "早安"}, "audience": {"kind": "all"}, "send_at": at});
+    f.broadcast_body(body("morning")).await;
+    f.broadcast_body(body("dropped")).await;
+    f.restart(Arc::new(clock.clone()), None).await;
+    let (status, cancelled) = f.call("POST", "/api/v1/accounts/shop/broadcasts/dropped/cancel", None).await;
+    assert_eq!((status, &cancelled["status"]), (200, &json!("cancelled")), "{cancelled}");
+    let (_, kept) = f.call("GET", "/api/v1/accounts/shop/broadcasts/morning", None).await;
+    assert_eq!((&kept["status"], &kept["send_at"]), (&json!("scheduled"), &json!(at)), "kept by the server: {kept}");
+    clock.advance(9 * HOUR);
+    let sent = f.finished("morning").await;
+    assert_eq!(n(counts(&sent, "sandbox"), "sent"), 2, "{sent}");
+    f.restart(Arc::new(clock.clone()), None).await;
+    let again = f.finished("morning").await;
+    assert_eq!(n(counts(&again, "sandbox"), "sent"), 2, "a restart after it went sends nothing more: {again}");
+    for who in ["a", "b"] {
+        let (_, page) = f.call("GET", &format!("/api/v1/conversations/conv-{who}/messages"), None).await;
+        assert_eq!(page.to_string().matches("早安").count(), 1, "{who} got it once: {page}");
+    }
+    let (_, dropped) = f.call("GET", "/api/v1/accounts/shop/broadcasts/dropped", None).await;
+    assert_eq!(dropped["status"], "cancelled", "a cancelled broadcast stays cancelled: {dropped}");
+}
