@@ -54,7 +54,7 @@ use axum::Router;
 use serde_json::Value;
 
 pub use error::WxError;
-pub use mass::{MassPreview, MassSend};
+pub use mass::{MassPreview, MassSend, Tag, FIRST_TAG_ID, INVALID_TAG_ID};
 pub use push::{Callback, CallbackReport, Try, UrlCheck};
 pub use state::{
     AccountChange, AccountSpec, CallRecord, Delay, Fault, Mode, SentMessage, Upload, BATCHGET_MAX, TEXT_MAX_BYTES,
@@ -208,6 +208,12 @@ impl Double {
     /// The mass previews the account sent, oldest first.
     pub fn mass_previews(&self, appid: &str) -> Vec<MassPreview> {
         self.lock().mass.get(appid).map(|log| log.previews.clone()).unwrap_or_default()
+    }
+
+    /// Tags `openids` with the user tag named `name` (made when the account has none of that
+    /// name, as WeChat's `tags/create` and `members/batchtagging` would); the tag's id.
+    pub fn tag_users(&self, appid: &str, name: &str, openids: &[String]) -> i64 {
+        self.lock().tag_users(appid, name, openids)
     }
 
     /// Makes the account a subscription account (one mass send a day, to all or a tag; no lists)

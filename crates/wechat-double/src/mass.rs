@@ -4,7 +4,8 @@
 //! under which a second send is refused with the first one's `msg_id` (45065), lists for service
 //! accounts only, a subscription account's one send a day (45028), and a service account's cap of 4
 //! mass messages per follower per calendar month in China time (the follower is filtered out, as
-//! WeChat's `FilterCount` shows). The outcome is pushed back as a `MASSSENDJOBFINISH` event.
+//! WeChat's `FilterCount` shows). A send to a tag needs a tag the account has (45159 otherwise) and
+//! reaches the followers tagged with it. The outcome is pushed back as a `MASSSENDJOBFINISH` event.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -66,7 +67,22 @@ pub(crate) struct MassLog {
     received: HashMap<String, Vec<i64>>,
     /// The mass API's recent calls, for the rate (real time: the rate is WeChat's, not the test's).
     calls: VecDeque<Instant>,
+    /// The account's user tags (`tags/get`), with their members.
+    pub tags: Vec<Tag>,
 }
+
+/// A user tag of the account and the OpenIDs tagged with it (WX-TAG; PLATFORM-RULES §6).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+    pub openids: Vec<String>,
+}
+
+/// Ids 0, 1 and 2 are WeChat's reserved tags (§6): a new tag's id is above them.
+pub const FIRST_TAG_ID: i64 = 100;
+/// `errcode` of a tag id the account does not have (the tag APIs' "invalid tag id").
+pub const INVALID_TAG_ID: i64 = 45159;
 
 /// The totals the double reports for a send in its `MASSSENDJOBFINISH` event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +111,38 @@ pub fn china_month_start(now: i64) -> i64 {
 fn china_day_start(now: i64) -> i64 {
     const OFFSET: i64 = 8 * 3600;
     (now + OFFSET).div_euclid(86_400) * 86_400 - OFFSET
+}
+
+impl State {
+    /// `GET /cgi-bin/tags/get`: the account's tags with how many users each holds.
+    pub(crate) fn tags_get(&mut self, appid: &str) -> Result<Value, WxError> {
+        let tags: Vec<Value> = self
+            .mass
+            .get(appid)
+            .map(|log| log.tags.iter().map(|t| json!({"id": t.id, "name": t.name, "count": t.openids.len()})).collect())
+            .unwrap_or_default();
+        Ok(json!({ "tags": tags }))
+    }
+
+    /// Tags `openids` with the tag named `name` (made when the account has none of that name); its id.
+    pub(crate) fn tag_users(&mut self, appid: &str, name: &str, openids: &[String]) -> i64 {
+        let log = self.mass.entry(appid.to_owned()).or_default();
+        let next = log.tags.iter().map(|t| t.id + 1).max().unwrap_or(FIRST_TAG_ID);
+        let at = match log.tags.iter().position(|t| t.name == name) {
+            Some(at) => at,
+            None => {
+                log.tags.push(Tag { id: next, name: name.to_owned(), openids: vec![] });
+                log.tags.len() - 1
+            }
+        };
+        let tag = &mut log.tags[at];
+        for openid in openids {
+            if !tag.openids.contains(openid) {
+                tag.openids.push(openid.clone());
+            }
+        }
+        tag.id
+    }
 }
 
 impl MassLog {
@@ -181,13 +229,22 @@ impl State {
             if !is_to_all && tag_id.is_none() {
                 return Err(WxError::data_format());
             }
+            if let Some(id) = tag_id.filter(|_| !is_to_all) {
+                if !log.tags.iter().any(|t| t.id == id) {
+                    return Err(WxError::new(INVALID_TAG_ID, "invalid tag id"));
+                }
+            }
             if log.subscription && log.sends.iter().any(|s| s.at >= china_day_start(now)) {
                 return Err(WxError::new(45028, "has no masssend quota"));
             }
             (None, tag_id, is_to_all)
         };
-        // Tags are not modelled: a send to a tag or to all reaches every follower.
-        let named: Vec<String> = touser.clone().unwrap_or_else(|| subscribed.clone());
+        // A send to all reaches every follower; to a tag, the followers tagged with it.
+        let named: Vec<String> = match (&touser, tag_id.filter(|_| !is_to_all)) {
+            (Some(list), _) => list.clone(),
+            (None, Some(id)) => log.tags.iter().find(|t| t.id == id).map(|t| t.openids.clone()).unwrap_or_default(),
+            (None, None) => subscribed.clone(),
+        };
         let following: HashSet<&String> = subscribed.iter().collect();
         let month = china_month_start(now);
         let mut filtered = 0;

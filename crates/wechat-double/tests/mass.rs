@@ -70,3 +70,26 @@ async fn sixty_calls_a_minute_and_a_subscription_account_sends_to_all_once_a_day
     assert_eq!(errcode(&g.post_json(&sendall, &all).await), 45028, "once a day");
     assert_eq!(g.double.mass_sends(APPID)[0].filtered, 3, "to every follower");
 }
+
+#[tokio::test]
+async fn a_send_to_a_tag_reaches_the_followers_tagged_with_it_and_needs_a_tag_the_account_has() {
+    let f = Fixture::start(None).await;
+    let fans: Vec<String> = (0..4).map(|i| format!("oFan{i}")).collect();
+    f.double.add_followers(APPID, &fans).unwrap();
+    let vip = f.double.tag_users(APPID, "VIP", &fans[..2]);
+    assert_eq!(f.double.tag_users(APPID, "VIP", &fans[1..3]), vip, "the same name is the same tag");
+    let token = f.token().await;
+    let tags = f.get(&format!("/cgi-bin/tags/get?access_token={token}")).await;
+    assert_eq!(tags["tags"], json!([{"id": vip, "name": "VIP", "count": 3}]), "{tags}");
+    let sendall = format!("/cgi-bin/message/mass/sendall?access_token={token}");
+    let to = |tag_id: i64| {
+        json!({"filter": {"is_to_all": false, "tag_id": tag_id}, "msgtype": "text", "text": {"content": "会员日"},
+            "clientmsgid": format!("t{tag_id}")})
+    };
+    assert_eq!(errcode(&f.post_json(&sendall, &to(vip + 1)).await), 45159, "no such tag");
+    let no_tag = json!({"filter": {"is_to_all": false}, "msgtype": "text", "text": {"content": "会员日"}});
+    assert_eq!(errcode(&f.post_json(&sendall, &no_tag).await), 47001, "a filter names a tag or is to all");
+    assert_eq!(errcode(&f.post_json(&sendall, &to(vip)).await), 0);
+    let sent = f.double.mass_sends(APPID).pop().unwrap();
+    assert_eq!((sent.tag_id, sent.is_to_all, sent.total, sent.filtered), (Some(vip), false, 3, 3));
+}
