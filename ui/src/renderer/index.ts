@@ -4,3 +4,4 @@ export { FunctionView, type FunctionViewProps } from './FunctionView';
 export { BottomMenu, type BottomMenuProps } from './BottomMenu';
 export { DEFAULT_SAMPLE, fill, fillAction, fillUrl, httpsUrl, httpsHost } from './template';
 export { issuesAt } from './issues';
+export { PhoneFrame, ChatBubble } from './PhoneFrame';

@@ -222,4 +222,17 @@ describe('the broadcasts screen', () => {
     await userEvent.click(screen.getByTestId('broadcast-cancel-b-1'));
     expect((await screen.findByTestId('broadcast-cancel-error')).textContent).toBe('无法连接到服务器。');
   });
+
+  it('shows the message in the phone as WeChat shows it, or as Alipay does', async () => {
+    render(<BroadcastsScreen />);
+    const phone = await screen.findByTestId('broadcast-phone-frame');
+    expect(phone.getAttribute('data-look')).toBe('wechat');
+    expect(within(phone).getByTestId('chat-bubble').textContent).toContain('消息内容会显示在这里。');
+    await userEvent.type(screen.getByTestId('broadcast-text'), '会员日：第二杯半价');
+    expect(within(phone).getByTestId('chat-bubble').textContent).toContain('会员日：第二杯半价');
+    await userEvent.click(screen.getByTestId('broadcast-look-alipay'));
+    expect(screen.getByTestId('broadcast-phone-frame').getAttribute('data-look')).toBe('alipay');
+    expect(screen.getByTestId('broadcast-phone-frame').className).toContain('is-alipay');
+    expect(screen.getByTestId('broadcast-look-alipay').getAttribute('aria-pressed')).toBe('true');
+  });
 });

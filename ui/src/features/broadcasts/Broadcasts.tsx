@@ -18,6 +18,7 @@ export function BroadcastsScreen() {
   const [chosen, setChosen] = useState<string | null>(null);
   const accountId = accounts.some((a) => a.account.id === chosen) ? chosen : (accounts[0]?.account.id ?? null);
   const [version, bump] = useReloadKey();
+  const account = accounts.find((a) => a.account.id === accountId)?.account ?? null;
 
   if (accountId === null) {
     return (
@@ -44,12 +45,7 @@ export function BroadcastsScreen() {
             </option>
           ))}
         </select>
-        <Composer
-          key={accountId}
-          accountId={accountId}
-          wechat={accounts.find((a) => a.account.id === accountId)?.account.platform === 'wechat'}
-          onSent={bump}
-        />
+        {account ? <Composer key={accountId} account={account} onSent={bump} /> : null}
       </div>
       <div className="bc-col">
         <BroadcastList accountId={accountId} version={version} />

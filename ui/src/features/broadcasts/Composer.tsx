@@ -1,16 +1,15 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { broadcastForecast, sendBroadcast, type Broadcast, type Forecast } from '../../platform';
+import { broadcastForecast, sendBroadcast, type Account, type Broadcast, type Forecast } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { AudiencePicker } from './AudiencePicker';
 import { ForecastView } from './ForecastView';
+import { PhonePreview } from './PhonePreview';
 import { PreviewBox } from './PreviewBox';
 import { EMPTY_FILTER, TEXT_MAX_CHARS, audienceOf, localTimeToMillis, type Segment } from './audience';
 
 type Props = {
-  accountId: string;
-  /** WeChat accounts can send a preview to one user first. */
-  wechat: boolean;
+  account: Account;
   /** Told each broadcast the server took. */
   onSent: (broadcast: Broadcast) => void;
 };
@@ -19,7 +18,10 @@ type Props = {
  * Writes a text broadcast, picks its audience, shows the server's forecast
  * and only then sends it, now or at a time the server keeps.
  */
-export function Composer({ accountId, wechat, onSent }: Props) {
+export function Composer({ account, onSent }: Props) {
+  const accountId = account.id;
+  // WeChat accounts can send a preview to one user first.
+  const wechat = account.platform === 'wechat';
   const { t } = useTranslation();
   const id = useId();
   const [text, setText] = useState('');
@@ -80,36 +82,41 @@ export function Composer({ accountId, wechat, onSent }: Props) {
   return (
     <section className="bc-composer" aria-label={t('broadcasts.composer.title')} data-testid="broadcast-composer">
       <h2>{t('broadcasts.composer.title')}</h2>
-      <fieldset className="bc-kinds">
-        <legend>{t('broadcasts.composer.kind')}</legend>
-        <label>
-          <input type="radio" name={`${id}-kind`} checked readOnly />
-          {t('broadcasts.composer.text')}
-        </label>
-        <label className="bc-disabled">
-          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-image" />
-          {t('broadcasts.composer.image')}
-        </label>
-        <label className="bc-disabled">
-          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-article" />
-          {t('broadcasts.composer.article')}
-        </label>
-        <p className="bc-hint">{t('broadcasts.composer.onlyText')}</p>
-      </fieldset>
-      <label htmlFor={`${id}-text`}>{t('broadcasts.composer.message')}</label>
-      <textarea
-        id={`${id}-text`}
-        rows={5}
-        value={text}
-        maxLength={TEXT_MAX_CHARS}
-        onChange={(e) => {
-          setText(e.target.value);
-          setNotice(null);
-        }}
-        data-testid="broadcast-text"
-      />
-      <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
-      {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
+      <div className="bc-write">
+        <div className="bc-write-fields">
+          <fieldset className="bc-kinds">
+            <legend>{t('broadcasts.composer.kind')}</legend>
+            <label>
+              <input type="radio" name={`${id}-kind`} checked readOnly />
+              {t('broadcasts.composer.text')}
+            </label>
+            <label className="bc-disabled">
+              <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-image" />
+              {t('broadcasts.composer.image')}
+            </label>
+            <label className="bc-disabled">
+              <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-article" />
+              {t('broadcasts.composer.article')}
+            </label>
+            <p className="bc-hint">{t('broadcasts.composer.onlyText')}</p>
+          </fieldset>
+          <label htmlFor={`${id}-text`}>{t('broadcasts.composer.message')}</label>
+          <textarea
+            id={`${id}-text`}
+            rows={5}
+            value={text}
+            maxLength={TEXT_MAX_CHARS}
+            onChange={(e) => {
+              setText(e.target.value);
+              setNotice(null);
+            }}
+            data-testid="broadcast-text"
+          />
+          <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
+          {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
+        </div>
+        <PhonePreview account={account} content={{ type: 'text', text }} />
+      </div>
       <AudiencePicker accountId={accountId} segment={segment} filter={filter} onChange={changeAudience} />
       <fieldset className="bc-when">
         <legend>{t('broadcasts.composer.when')}</legend>

@@ -1,7 +1,7 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BottomMenu, FunctionView } from '../../renderer';
+import { BottomMenu, ChatBubble, FunctionView, PhoneFrame } from '../../renderer';
 import type { Action, Issue, Layout, SampleSubscriber } from '../../shared/model';
 import type { Box, CanvasGeometry, CanvasModule, Indicator } from './drop';
 import { childLists, walk, type Located, type Slot } from './tree';
@@ -264,138 +264,131 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
 
   return (
     <div className="dz-stage" ref={stageRef} data-testid="canvas">
-      <div className="dz-phone-slot" style={{ width: (size.width + 28) * scale, height: (size.height + 28) * scale }}>
-        <div
-          className="dz-phone"
-          style={{ width: size.width + 28, height: size.height + 28, transform: `scale(${scale})` }}
-          data-testid="phone"
-          data-device={device}
-          data-view={view}
-        >
-          <div className="dz-screen" style={{ width: size.width, height: size.height }}>
-            <div className="dz-statusbar" aria-hidden="true">
-              <span>9:41</span>
-              <span className="dz-statusbar-icons">●●● ▮</span>
-            </div>
-            <div className="dz-titlebar">
-              <span className="dz-titlebar-name">{accountName}</span>
-              <button
-                type="button"
-                className="dz-view-switch"
-                onClick={() => onView(view === 'function' ? 'chat' : 'function')}
-                data-testid="view-switch"
-                aria-label={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
-                title={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
+      <PhoneFrame
+        width={size.width}
+        height={size.height}
+        scale={scale}
+        title={accountName}
+        data-testid="phone"
+        data-device={device}
+        data-view={view}
+        titleAction={
+          <button
+            type="button"
+            className="dz-view-switch"
+            onClick={() => onView(view === 'function' ? 'chat' : 'function')}
+            data-testid="view-switch"
+            aria-label={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
+            title={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
+          >
+            {view === 'function' ? (
+              <svg
+                viewBox="0 0 24 24"
+                width="20"
+                height="20"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                aria-hidden="true"
               >
-                {view === 'function' ? (
-                  <svg
-                    viewBox="0 0 24 24"
-                    width="20"
-                    height="20"
-                    fill="none"
-                    stroke="currentColor"
-                    strokeWidth="1.6"
-                    aria-hidden="true"
-                  >
-                    <path d="M4 5h16v11H9l-5 4z" />
-                  </svg>
-                ) : (
-                  <svg
-                    viewBox="0 0 24 24"
-                    width="20"
-                    height="20"
-                    fill="none"
-                    stroke="currentColor"
-                    strokeWidth="1.6"
-                    aria-hidden="true"
-                  >
-                    <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z" />
-                  </svg>
-                )}
-              </button>
-            </div>
-            <div className="dz-scroll">
-              {view === 'function' ? (
-                <div
-                  ref={(node) => {
-                    contentRef.current = node;
-                    setDropRef(node);
-                  }}
-                  className={`dz-content${indicator ? ' is-dropping' : ''}`}
-                  style={{ ['--dz-drop-label' as string]: emptyLabel }}
-                  onClickCapture={(e) => {
-                    const target = e.target instanceof Element ? e.target.closest('[data-module-id]') : null;
-                    onSelect(target instanceof HTMLElement ? (target.dataset.moduleId ?? null) : null);
-                  }}
-                >
-                  <FunctionView
-                    layout={layout}
-                    sample={sample}
-                    page={page}
-                    onAction={onAction}
-                    issues={issues}
-                    onBack={onBack}
-                  />
-                  {selBox && (
-                    <div
-                      className="dz-selection"
-                      style={{
-                        top: selBox.top - 2,
-                        left: selBox.left - 2,
-                        width: selBox.right - selBox.left + 4,
-                        height: selBox.bottom - selBox.top + 4,
-                      }}
-                      data-testid="selection-box"
-                      aria-hidden="true"
-                    />
-                  )}
-                  {selBox && selected !== null && (
-                    <SelectionTools
-                      id={selected}
-                      top={selBox.top + 4}
-                      right={size.width - selBox.right + 4}
-                      onMoveBy={onMoveBy}
-                      onDuplicate={onDuplicate}
-                      onRemove={onRemove}
-                    />
-                  )}
-                  {indicator &&
-                    (indicator.kind === 'line' ? (
-                      <div
-                        className={`dz-indicator-line${indicator.inside ? ' is-inside' : ''}`}
-                        style={{
-                          top: indicator.top - 1,
-                          left: indicator.left,
-                          width: indicator.right - indicator.left,
-                        }}
-                        data-testid="drop-indicator"
-                      />
-                    ) : (
-                      <div
-                        className="dz-indicator-box"
-                        style={{
-                          top: indicator.box.top,
-                          left: indicator.box.left,
-                          width: indicator.box.right - indicator.box.left,
-                          height: indicator.box.bottom - indicator.box.top,
-                        }}
-                        data-testid="drop-indicator"
-                      />
-                    ))}
-                </div>
-              ) : (
-                <ChatSample sent={sent} />
-              )}
-            </div>
-            <BottomMenu menu={layout.menu} onAction={onMenuAction} sample={sample} issues={issues} />
-            {toast && (
-              <div className="dz-toast" role="status" data-testid="toast">
-                {toast}
-              </div>
+                <path d="M4 5h16v11H9l-5 4z" />
+              </svg>
+            ) : (
+              <svg
+                viewBox="0 0 24 24"
+                width="20"
+                height="20"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.6"
+                aria-hidden="true"
+              >
+                <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z" />
+              </svg>
             )}
-          </div>
+          </button>
+        }
+      >
+        <div className="dz-scroll">
+          {view === 'function' ? (
+            <div
+              ref={(node) => {
+                contentRef.current = node;
+                setDropRef(node);
+              }}
+              className={`dz-content${indicator ? ' is-dropping' : ''}`}
+              style={{ ['--dz-drop-label' as string]: emptyLabel }}
+              onClickCapture={(e) => {
+                const target = e.target instanceof Element ? e.target.closest('[data-module-id]') : null;
+                onSelect(target instanceof HTMLElement ? (target.dataset.moduleId ?? null) : null);
+              }}
+            >
+              <FunctionView
+                layout={layout}
+                sample={sample}
+                page={page}
+                onAction={onAction}
+                issues={issues}
+                onBack={onBack}
+              />
+              {selBox && (
+                <div
+                  className="dz-selection"
+                  style={{
+                    top: selBox.top - 2,
+                    left: selBox.left - 2,
+                    width: selBox.right - selBox.left + 4,
+                    height: selBox.bottom - selBox.top + 4,
+                  }}
+                  data-testid="selection-box"
+                  aria-hidden="true"
+                />
+              )}
+              {selBox && selected !== null && (
+                <SelectionTools
+                  id={selected}
+                  top={selBox.top + 4}
+                  right={size.width - selBox.right + 4}
+                  onMoveBy={onMoveBy}
+                  onDuplicate={onDuplicate}
+                  onRemove={onRemove}
+                />
+              )}
+              {indicator &&
+                (indicator.kind === 'line' ? (
+                  <div
+                    className={`dz-indicator-line${indicator.inside ? ' is-inside' : ''}`}
+                    style={{
+                      top: indicator.top - 1,
+                      left: indicator.left,
+                      width: indicator.right - indicator.left,
+                    }}
+                    data-testid="drop-indicator"
+                  />
+                ) : (
+                  <div
+                    className="dz-indicator-box"
+                    style={{
+                      top: indicator.box.top,
+                      left: indicator.box.left,
+                      width: indicator.box.right - indicator.box.left,
+                      height: indicator.box.bottom - indicator.box.top,
+                    }}
+                    data-testid="drop-indicator"
+                  />
+                ))}
+            </div>
+          ) : (
+            <ChatSample sent={sent} />
+          )}
         </div>
-      </div>
+        <BottomMenu menu={layout.menu} onAction={onMenuAction} sample={sample} issues={issues} />
+        {toast && (
+          <div className="dz-toast" role="status" data-testid="toast">
+            {toast}
+          </div>
+        )}
+      </PhoneFrame>
     </div>
   );
 });
@@ -484,13 +477,11 @@ function ChatSample({ sent }: { sent: string[] }) {
   return (
     <div className="dz-chat" data-testid="chat-sample">
       <p className="dz-chat-time">{t('designer.chat.time')}</p>
-      <div className="dz-bubble is-them">{t('designer.chat.welcome')}</div>
-      <div className="dz-bubble is-me">{t('designer.chat.question')}</div>
-      <div className="dz-bubble is-them">{t('designer.chat.answer')}</div>
+      <ChatBubble side="them" body={{ type: 'text', text: t('designer.chat.welcome') }} />
+      <ChatBubble side="me" body={{ type: 'text', text: t('designer.chat.question') }} />
+      <ChatBubble side="them" body={{ type: 'text', text: t('designer.chat.answer') }} />
       {sent.map((keyword, i) => (
-        <div key={i} className="dz-bubble is-me">
-          {keyword}
-        </div>
+        <ChatBubble key={i} side="me" body={{ type: 'text', text: keyword }} />
       ))}
     </div>
   );
