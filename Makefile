@@ -131,6 +131,7 @@ test-postgres:
 	$(CARGO) clippy -p wicket-server --all-targets --features wicket-server/postgres -- -D warnings
 	$(CARGO) test -p wicket-server --features postgres --test storage_conformance_postgres
 	$(CARGO) test -p wicket-server --features postgres --test several_processes
+	$(CARGO) test -p wicket-server --features postgres --test multi_process -- --nocapture
 
 # The Rust tests regenerate the UI's bindings and its list of issue keys; a
 # difference means the committed files no longer match the Rust side.
