@@ -26,6 +26,7 @@ help:
 	@echo "make test   run every test: Rust, UI unit, end to end"
 	@echo "make server run wicket-server on 127.0.0.1:8686 with data in ./wicket-data"
 	@echo "make bindings  regenerate ui/src/platform/bindings.ts from the Rust types"
+	@echo "make bench  run every benchmark and write the table to docs/benchmarks.md (QUICK=1: about 3 minutes)"
 	@echo "make bench-server  measure inbound-message and WeChat-callback throughput and latency (release build)"
 	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
@@ -225,6 +226,19 @@ fuzz: deps fuzz-build app schemathesis
 	  --schemathesis $(SCHEMATHESIS) --max-examples $(API_FUZZ_LONG_EXAMPLES)
 
 # ---- Benchmarks (figures, never pass/fail) -----------------------------------
+
+# Every benchmark, several runs each, in one table: median, spread, and the
+# ratio to each figure's baseline measured in the same run. Printed, and
+# written to docs/benchmarks.md with the date, the machine, the commit and
+# each row's command (crates/bench/src/bin/bench-table.rs). QUICK=1 runs
+# smaller sizes (about 3 minutes on 2 cores); the full run takes about 20.
+# BENCH_TABLE_ARGS passes more (say --only inbox or --note "...").
+BENCH_TABLE_FLAGS := $(if $(QUICK),--quick --invocation "make bench QUICK=1",--invocation "make bench")
+.PHONY: bench
+bench: deps ui app tauri-driver
+	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double
+	$(CARGO) build -p wicket-e2e --bin designer-webview-bench
+	nice ./target/release/bench-table $(BENCH_TABLE_FLAGS) $(BENCH_TABLE_ARGS)
 
 .PHONY: bench-server
 bench-server: deps ui

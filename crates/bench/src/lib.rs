@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 pub mod inbox_corpus;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -48,6 +49,39 @@ impl Run {
     }
 }
 
+/// The figures of one run, printed as one line `BENCH-JSON {...}` when a
+/// benchmark is given `--json`: `bench-table` reads that line and nothing
+/// else of what a benchmark prints.
+#[derive(Default)]
+pub struct Figures(serde_json::Map<String, serde_json::Value>);
+
+impl Figures {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn set(&mut self, name: &str, value: f64) -> &mut Self {
+        self.0.insert(name.to_owned(), serde_json::json!(value));
+        self
+    }
+
+    /// The throughput (`{prefix}_per_s`) and the p50 / p99 latencies in ms
+    /// (`{prefix}_p50_ms`, `{prefix}_p99_ms`) of a run.
+    pub fn run(&mut self, prefix: &str, run: &Run) -> &mut Self {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        self.set(&format!("{prefix}_per_s"), run.throughput());
+        self.set(&format!("{prefix}_p50_ms"), ms(run.percentile(50.0)));
+        self.set(&format!("{prefix}_p99_ms"), ms(run.percentile(99.0)))
+    }
+
+    /// Prints the line when `json` (the benchmark's `--json` flag).
+    pub fn emit(&self, json: bool) {
+        if json {
+            println!("{}{}", table::JSON_PREFIX, serde_json::Value::Object(self.0.clone()));
+        }
+    }
+}
+
 pub fn print_header() {
     println!(
         "{:<28} {:>8} {:>12} {:>9} {:>9} {:>9} {:>10}",
@@ -65,10 +99,18 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start(binary: &Path, owner_password: &str) -> ServerProcess {
+        Self::start_on(binary, owner_password, None)
+    }
+
+    /// With its data in the PostgreSQL database `database` (a URL) when
+    /// given, else in SQLite in a temporary folder.
+    pub fn start_on(binary: &Path, owner_password: &str, database: Option<&str>) -> ServerProcess {
         let data = tempfile::tempdir().expect("a temp folder");
+        let database: Vec<&str> = database.map(|url| vec!["--database", url]).unwrap_or_default();
         let mut setup = Command::new(binary)
             .arg("--data")
             .arg(data.path())
+            .args(&database)
             .args(["create-owner", "--login", "owner"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -81,6 +123,7 @@ impl ServerProcess {
         let child = Command::new(binary)
             .arg("--data")
             .arg(data.path())
+            .args(&database)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

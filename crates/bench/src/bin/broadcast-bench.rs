@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::{json, Value};
+use wicket_bench::Figures;
 use wicket_model::conversation::Subscriber;
 use wicket_model::Change;
 use wicket_server::{ServerOptions, SystemClock};
@@ -38,6 +39,9 @@ struct Args {
     /// The `wechat-double` binary.
     #[arg(long)]
     double: PathBuf,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    json: bool,
 }
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
@@ -189,6 +193,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  resident memory: {before:.0} MiB before, {after:.0} MiB after, peak {peak:.0} MiB during the broadcast"
     );
+    // What WeChat's caps alone impose: 10,000 OpenIDs a call, 60 calls a
+    // minute, so every minute after the first 60 calls is waited out.
+    let calls = counts["sent"].as_u64().unwrap_or(0).div_ceil(10_000);
+    let floor = (calls.saturating_sub(1) / 60 * 60) as f64;
+    println!("  WeChat's caps alone: {calls} calls, at least {floor:.0} s");
+    Figures::new()
+        .set("decided_s", planned)
+        .set("last_call_s", elapsed.as_secs_f64())
+        .set("caps_floor_s", floor)
+        .set("rss_before_mib", before)
+        .set("peak_mib", peak)
+        .emit(args.json);
     drop(double);
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::json;
-use wicket_bench::{default_server_binary, print_header, Run, ServerProcess};
+use wicket_bench::{default_server_binary, print_header, Figures, Run, ServerProcess};
 
 #[derive(Parser)]
 struct Args {
@@ -25,13 +25,19 @@ struct Args {
     /// The wicket-server binary (a release build).
     #[arg(long)]
     server: Option<std::path::PathBuf>,
+    /// Keep the server's data in this PostgreSQL database (a URL) instead of SQLite.
+    #[arg(long)]
+    database: Option<String>,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    json: bool,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
     let binary = args.server.unwrap_or_else(default_server_binary);
-    let server = ServerProcess::start(&binary, "benchmark password");
+    let server = ServerProcess::start_on(&binary, "benchmark password", args.database.as_deref());
     let base = Arc::new(server.base_url.clone());
     let admin = reqwest::Client::new();
     let session: serde_json::Value = admin
@@ -70,6 +76,7 @@ async fn main() {
     })
     .await;
     inbound.print(Some(&health));
+    Figures::new().run("health", &health).run("inbound", &inbound).emit(args.json);
     drop(server);
 }
 

@@ -5,8 +5,9 @@
 //!     (same indexes and search rows; prepared statements, one transaction
 //!     per batch of the same size), batch by batch in turn so noise hits both;
 //! (b) opening a conversation: its newest 50 messages;
-//! (c) search, newest 50 hits, for Chinese of 2 and 3 characters and an
-//!     English word.
+//! (c) search, newest 50 hits, for Chinese of 1, 2 and 3 characters and an
+//!     English word;
+//! (b) and (c) against one message read by its key straight from SQLite.
 //! Figures are printed, never asserted. `make bench-inbox` runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use wicket_bench::inbox_corpus::{self, Rng};
+use wicket_bench::Figures;
 use wicket_model::conversation::Message;
 use wicket_model::sync::{FeedEntry, PullResponse};
 use wicket_model::Change;
@@ -43,6 +45,9 @@ struct Args {
     /// Where the two cache files go (a temporary folder when not given).
     #[arg(long)]
     dir: Option<std::path::PathBuf>,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -66,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.messages, args.conversations, args.batch, args.seed
     );
     let (store_time, raw_time) = ingest(&cache, &mut raw, &args)?;
-    drop(raw);
+    let mut figures = Figures::new();
     let rate = |d: Duration| args.messages as f64 / d.as_secs_f64();
     println!();
     println!("{:<44} {:>12} {:>10}", "(a) ingest", "rows/s", "seconds");
@@ -78,10 +83,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("{:<44} {:>12.0} {:>10.1}", "Cache::apply_pull", rate(store_time), store_time.as_secs_f64());
     println!("{:<44} {:>11.0}%", "apply_pull / raw", 100.0 * rate(store_time) / rate(raw_time));
+    figures.set("ingest_rows_per_s", rate(store_time)).set("raw_rows_per_s", rate(raw_time));
 
     println!();
     println!("{:<44} {:>8} {:>9} {:>9} {:>9}", "(b, c) query", "runs", "p50 ms", "p99 ms", "max ms");
     let mut rng = Rng::new(args.seed ^ 0xB0B);
+    // The floor every read below is held against: one message by its key,
+    // straight from SQLite (a prepared statement on the raw copy).
+    let keys: Vec<String> = (0..args.opens).map(|_| format!("m{}", rng.below(args.messages))).collect();
+    let mut point = raw.prepare("SELECT body FROM messages WHERE id = ?1")?;
+    let points = time_each(&keys, |id| {
+        let _body: String = point.query_row([id], |r| r.get(0)).map_err(wicket_store::StoreError::from)?;
+        Ok(())
+    })?;
+    drop(point);
+    drop(raw);
+    report("one message by its key (raw SQLite)", &points);
+    figures.set("point_p50_ms", ms(median(&points)));
     let opens: Vec<String> = (0..args.opens).map(|_| format!("c{}", rng.below(args.conversations))).collect();
     let mut rows = 0;
     let open = time_each(&opens, |id| {
@@ -89,12 +107,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     })?;
     report("open: messages(conv, None, 50)", &open);
+    figures.set("open_p50_ms", ms(median(&open)));
     let threads = time_each(&opens[..opens.len().min(200)], |id| cache.thread(id, inbox_corpus::START).map(|_| ()))?;
     report("thread header: thread(conv, now)", &threads);
-    for (label, query) in [
-        ("search 2-char Chinese 还款", "还款"),
-        ("search 3-char Chinese 还款日", "还款日"),
-        ("search English word refund", "refund"),
+    for (key, label, query) in [
+        ("search_zh1", "search 1-char Chinese 款", "款"),
+        ("search_zh2", "search 2-char Chinese 还款", "还款"),
+        ("search_zh3", "search 3-char Chinese 还款日", "还款日"),
+        ("search_en", "search English word refund", "refund"),
     ] {
         let runs: Vec<&str> = vec![query; args.search_runs];
         let mut hits = 0;
@@ -103,6 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         })?;
         report(&format!("{label} ({hits} hits)"), &times);
+        figures.set(&format!("{key}_p50_ms"), ms(median(&times)));
     }
     let all = wicket_model::inbox::InboxFilter {
         account_id: None,
@@ -116,6 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(&format!("list every conversation ({})", args.conversations), &lists);
     let pages = time_each(&[(); 20], |_| cache.conversation_page(&all, "staff-1", 200).map(|_| ()))?;
     report("the list's first page (200)", &pages);
+    figures.set("list_all_p50_ms", ms(median(&lists))).set("first_page_p50_ms", ms(median(&pages)));
     let mut attention = 0;
     let unread = time_each(&[(); 20], |_| {
         attention = 0;
@@ -143,6 +165,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("opened conversations held {:.1} messages on average", rows as f64 / opens.len().max(1) as f64);
     println!("cache file: {:.0} MB (raw copy: {:.0} MB)", file_mb(&store_path), file_mb(&raw_path));
+    figures.emit(args.json);
     Ok(())
 }
 
@@ -263,6 +286,10 @@ fn time_each<T>(
         times.push(started.elapsed());
     }
     Ok(times)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn median(times: &[Duration]) -> Duration {

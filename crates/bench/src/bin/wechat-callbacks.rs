@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::json;
-use wicket_bench::{default_server_binary, print_header, Run, ServerProcess};
+use wicket_bench::{default_server_binary, print_header, Figures, Run, ServerProcess};
 use wicket_wechat::{KeySlot, WechatCrypto};
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
@@ -31,6 +31,9 @@ struct Args {
     /// The wicket-server binary (a release build).
     #[arg(long)]
     server: Option<std::path::PathBuf>,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    json: bool,
 }
 
 #[tokio::main]
@@ -115,6 +118,7 @@ async fn main() {
     })
     .await;
     inbound.print(Some(&health));
+    Figures::new().run("health", &health).run("inbound", &inbound).emit(args.json);
     drop(server);
 }
 

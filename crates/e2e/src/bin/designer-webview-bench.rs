@@ -3,7 +3,8 @@
 //! as the baseline, measured in the same run), one field edited 60 times;
 //! each edit timed from the input event to the frame after the phone shows
 //! it (two animation frames: the second starts once the first is painted).
-//! Prints medians and p95; never pass/fail.
+//! Prints medians and p95; never pass/fail. With `--json` the medians are
+//! printed once more as one `BENCH-JSON {...}` line, for `make bench`.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
 
 use std::time::Duration;
@@ -156,7 +157,7 @@ async fn main() {
     report("  of which the script", large_script);
     // The floor again with the 200 modules on screen: idle frames cost no more than before.
     let shown = client.execute_async(FRAMES, vec![json!(EDITS)]).await.expect("the frames are timed");
-    report("two frames, 200 shown", shown.as_array().unwrap().iter().filter_map(Value::as_f64).collect());
+    let shown = report("two frames, 200 shown", shown.as_array().unwrap().iter().filter_map(Value::as_f64).collect());
     println!("ratio of medians, 200 / 10 modules: {:.2}", large / small);
     println!(
         "above the two-frame floor: 10 modules {:.2} ms, 200 modules {:.2} ms",
@@ -164,5 +165,10 @@ async fn main() {
         (large - floor).max(0.0)
     );
     println!("one frame at 60 Hz is 16.7 ms");
+    if std::env::args().any(|arg| arg == "--json") {
+        let figures =
+            json!({"idle_frame_ms": floor, "small_ms": small, "large_ms": large, "idle_frame_shown_ms": shown});
+        println!("BENCH-JSON {figures}");
+    }
     client.close().await.unwrap();
 }

@@ -1,0 +1,239 @@
+//! The console's sync, as staff live it, against a server on loopback:
+//! (a) a console signing in to a server holding N messages (100,000 by
+//!     default) with an empty cache: the time until its sync engine
+//!     (`wicket_sync::SyncEngine`, the console's own, into a
+//!     `wicket_store::Cache`) has them all, and how far it has come when;
+//!     against fetching the same feed pages with the same client and
+//!     throwing them away (what the server and the wire cost alone);
+//! (b) a subscriber's message on the sandbox until it is in that console's
+//!     cache (the live socket nudges the engine, which pulls), p50 and p99,
+//!     against a `GET /api/v1/health` round trip.
+//!
+//! The server runs in this process (`wicket_server`, SQLite, over HTTP on
+//! loopback); its feed is filled directly through its storage, untimed.
+//! Figures are printed, never asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use wicket_bench::inbox_corpus::{self, Rng};
+use wicket_bench::{Figures, Run};
+use wicket_model::Change;
+use wicket_store::Cache;
+use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
+use wicket_test_support::TestServer;
+
+#[derive(Parser)]
+struct Args {
+    /// Messages on the server before the console signs in.
+    #[arg(long, default_value_t = 100_000)]
+    messages: usize,
+    /// Conversations (one subscriber each) they fall into.
+    #[arg(long, default_value_t = 2_000)]
+    conversations: usize,
+    /// Live messages sent one after another for (b).
+    #[arg(long, default_value_t = 200)]
+    live: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Feed pages as the engine takes them.
+const PAGE: u32 = 500;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let server = TestServer::start().await;
+    let owner = server.owner().await;
+    let base = server.base_url();
+    let seeded = Instant::now();
+    seed(&server, &args).await?;
+    let newest = server.state.storage.last_seq().await?;
+    println!(
+        "sync benchmark — {} messages in {} conversations ({} feed entries), fed in {:.1} s, untimed",
+        args.messages,
+        args.conversations,
+        newest,
+        seeded.elapsed().as_secs_f64()
+    );
+    let client = ServerClient::new(&base)?;
+    let token = owner.token().to_owned();
+
+    // The baseline of (a): the same pages, fetched and thrown away.
+    let started = Instant::now();
+    let (mut after, mut first_page) = (0, None);
+    loop {
+        let page = client.pull_page(&token, "bench-baseline", after, PAGE).await?.response;
+        first_page.get_or_insert(started.elapsed());
+        after = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let fetched = started.elapsed();
+    let first_page = first_page.unwrap_or_default();
+
+    // (a): an empty cache and the console's sync engine.
+    let dir = tempfile::tempdir()?;
+    let cache = Arc::new(Cache::open(&dir.path().join("cache.sqlite"))?);
+    let (events, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let listener: wicket_sync::SyncListener = Arc::new(move |event: SyncEvent| {
+        if matches!(event, SyncEvent::DataChanged) {
+            let _closed = events.send(());
+        }
+    });
+    let started = Instant::now();
+    let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), listener);
+    // How far it has come, as cursor / newest: read every 20 ms.
+    let mut marks: Vec<(f64, Duration)> = Vec::new();
+    let mut next_mark = 0.1;
+    let mut first_shown = None;
+    loop {
+        let cursor = cache.cursor()?;
+        if cursor > 0 && first_shown.is_none() {
+            first_shown = Some(started.elapsed());
+        }
+        let share = cursor as f64 / newest.max(1) as f64;
+        while share >= next_mark && next_mark <= 1.0 {
+            marks.push((next_mark, started.elapsed()));
+            next_mark += 0.1;
+        }
+        if cursor >= newest {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pulled = started.elapsed();
+    let first_shown = first_shown.unwrap_or(pulled);
+    let held = cache.search("退款", 1)?.len();
+    println!();
+    println!("(a) pulling {} messages into an empty cache", args.messages);
+    println!(
+        "  the same pages fetched and thrown away (baseline) {:>8.2} s   first page {:>7.1} ms",
+        fetched.as_secs_f64(),
+        first_page.as_secs_f64() * 1e3
+    );
+    println!(
+        "  SyncEngine into an empty Cache                   {:>8.2} s   first page in the cache {:>7.1} ms",
+        pulled.as_secs_f64(),
+        first_shown.as_secs_f64() * 1e3
+    );
+    println!(
+        "  ratio {:.2} (searchable at the end: {held} hit for 退款)",
+        pulled.as_secs_f64() / fetched.as_secs_f64()
+    );
+    let progress: Vec<String> =
+        marks.iter().map(|(share, at)| format!("{:.0}% {:.1}s", share * 100.0, at.as_secs_f64())).collect();
+    println!("  progress (cursor / server's newest): {}", progress.join(", "));
+    println!(
+        "  the console shows \"Syncing\" until the round ends; the share above is what cursor / newest would show"
+    );
+
+    // Wait for the engine's round to end (the live socket is up by then).
+    while engine.status().connection != wicket_model::sync::Connection::Online {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while heard.try_recv().is_ok() {}
+
+    // (b): a subscriber's message until the console's cache has it.
+    let account = &inbox_corpus::accounts()[0].id;
+    let mut subscriber = server.subscriber(account);
+    let warm_up = subscriber.say("warm-up", "你好").await.message;
+    let conversation = warm_up.conversation_id.clone();
+    wait_for(&cache, &mut heard, &conversation, &warm_up.id).await;
+    let mut live = Vec::with_capacity(args.live);
+    let live_started = Instant::now();
+    for i in 0..args.live {
+        let sent = Instant::now();
+        let message = subscriber.say(&format!("live-{i}"), &format!("第 {i} 条：我的账单什么时候出？")).await.message;
+        wait_for(&cache, &mut heard, &conversation, &message.id).await;
+        live.push(sent.elapsed());
+    }
+    let live = Run { name: "subscriber → console".into(), latencies: live, elapsed: live_started.elapsed() };
+    let http = reqwest::Client::new();
+    let mut health = Vec::with_capacity(args.live);
+    let health_started = Instant::now();
+    for _ in 0..args.live {
+        let sent = Instant::now();
+        http.get(format!("{base}/api/v1/health")).send().await?.error_for_status()?.bytes().await?;
+        health.push(sent.elapsed());
+    }
+    let health = Run { name: "GET /api/v1/health".into(), latencies: health, elapsed: health_started.elapsed() };
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!();
+    println!("(b) {} live messages, one after another: subscriber's POST until the console's cache has it", args.live);
+    for run in [&health, &live] {
+        println!(
+            "  {:<24} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
+            run.name,
+            ms(run.percentile(50.0)),
+            ms(run.percentile(99.0)),
+            ms(run.percentile(100.0))
+        );
+    }
+    engine.stop();
+    let at = |share: f64| {
+        marks.iter().find(|(s, _)| *s + 1e-9 >= share).map_or(pulled.as_secs_f64(), |(_, at)| at.as_secs_f64())
+    };
+    Figures::new()
+        .set("pull_s", pulled.as_secs_f64())
+        .set("fetch_only_s", fetched.as_secs_f64())
+        .set("pull_messages_per_s", args.messages as f64 / pulled.as_secs_f64())
+        .set("first_shown_ms", ms(first_shown))
+        .set("first_page_ms", ms(first_page))
+        .set("half_s", at(0.5))
+        .set("live_p50_ms", ms(live.percentile(50.0)))
+        .set("live_p99_ms", ms(live.percentile(99.0)))
+        .set("health_p50_ms", ms(health.percentile(50.0)))
+        .set("health_p99_ms", ms(health.percentile(99.0)))
+        .emit(args.json);
+    Ok(())
+}
+
+/// Accounts, subscribers, conversations and messages, through the server's
+/// storage as one recorded batch per few thousand, so they are in its feed.
+async fn seed(server: &TestServer, args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = Rng::new(args.seed);
+    let mut changes: Vec<Change> = inbox_corpus::accounts().into_iter().map(Change::Account).collect();
+    for i in 0..args.conversations {
+        changes.push(Change::Subscriber(inbox_corpus::subscriber(i, &mut rng)));
+        changes.push(Change::Conversation(inbox_corpus::conversation(i)));
+    }
+    for n in 0..args.messages {
+        changes.push(Change::Message(inbox_corpus::message(n, args.conversations, &mut rng)));
+    }
+    let now = inbox_corpus::START;
+    let mut rest = changes.into_iter().peekable();
+    while rest.peek().is_some() {
+        let batch: Vec<Change> = rest.by_ref().take(5_000).collect();
+        server.state.storage.record(Box::new(move |_| Ok(batch)), now).await??;
+    }
+    Ok(())
+}
+
+/// Waits until `message` is among the newest of `conversation` in the
+/// cache, checking each time the engine says the cache changed (and every
+/// 200 ms besides).
+async fn wait_for(
+    cache: &Cache,
+    heard: &mut tokio::sync::mpsc::UnboundedReceiver<()>,
+    conversation: &str,
+    message: &str,
+) {
+    loop {
+        let found = cache
+            .messages(conversation, None, 5)
+            .map(|page| page.messages.iter().any(|m| m.message.id == message))
+            .unwrap_or(false);
+        if found {
+            return;
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(200), heard.recv()).await;
+    }
+}
