@@ -352,6 +352,11 @@ pub async fn start_on(
         options.secrets_key_file.clone().unwrap_or_else(|| platform::secrets::default_key_path(&config.data_dir));
     let state = AppState::new(storage, clock).with_options(options);
     state.platforms.vault.set_key_file(key_file)?;
+    state.platforms.wechat.api.share_tokens(wechat::api::SharedTokens {
+        storage: state.storage.clone(),
+        vault: state.platforms.vault.clone(),
+        holder: state.instance.clone(),
+    });
     let listener =
         TcpListener::bind(config.listen).await.map_err(|source| StartError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.listen, source })?;

@@ -365,6 +365,19 @@ pub trait Storage: Send + Sync + 'static {
     async fn release_lease(&self, _name: &str, _holder: &str) -> Result<()> {
         Ok(())
     }
+
+    /// The platform access token the processes on this storage share under
+    /// `key` (a platform and an account), sealed, and until when it works.
+    /// `None` on SQLite, whose one process keeps its tokens in memory.
+    async fn shared_token(&self, _key: &str) -> Result<Option<(Vec<u8>, Millis)>> {
+        Ok(None)
+    }
+
+    /// Keeps the token for the other processes (the one refreshing it holds
+    /// the lease `token:<key>`). Nothing on SQLite.
+    async fn save_shared_token(&self, _key: &str, _sealed: Vec<u8>, _expires_at: Millis, _now: Millis) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What one purge deleted.

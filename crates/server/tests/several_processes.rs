@@ -164,3 +164,60 @@ async fn a_lease_has_one_holder_at_a_time() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(other.claim_leases(vec!["job:c".into()], "other", long).await.unwrap().len(), 1, "a lapsed lease");
 }
+
+/// The token API of one process: its own storage on the shared database
+/// and the secrets key every process has.
+async fn token_process(url: &str, double: &str, key: [u8; 32], holder: &str) -> wicket_server::wechat::api::WechatApi {
+    use wicket_server::platform::secrets::{SecretsKey, Vault};
+    use wicket_server::wechat::api::{SharedTokens, WechatApi};
+    let storage = Arc::new(PgStorage::connect(url).await.unwrap());
+    let vault = Arc::new(Vault::default());
+    vault.set_key(SecretsKey::from_bytes(&key));
+    let api = WechatApi::new(double, Duration::from_secs(5));
+    api.share_tokens(SharedTokens { storage, vault, holder: holder.into() });
+    api
+}
+
+/// Two processes share one WeChat token: the second reads the first's
+/// instead of asking WeChat, and when WeChat refuses it, both asking at
+/// once make one forced refresh (which ends the old token) and both use
+/// the new one; without sharing, each would force its own and end the
+/// other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_share_a_wechat_token_and_refresh_it_once() {
+    use wicket_server::wechat::api::Credentials;
+    use wicket_wechat_double::{AccountSpec, Double, Mode};
+    let double = Double::new().serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    double
+        .add_account(AccountSpec {
+            appid: "wx-shared".into(),
+            secret: "secret".into(),
+            token: "callback-token".into(),
+            encoding_aes_key: None,
+            mode: Mode::Plain,
+            callback_url: None,
+            original_id: None,
+        })
+        .unwrap();
+    let token_calls = || double.calls().iter().filter(|c| c.path == "/cgi-bin/stable_token").count();
+    let url = fresh_database().await;
+    let key = [7u8; 32];
+    let one = token_process(&url, &double.base_url(), key, "one").await;
+    let other = token_process(&url, &double.base_url(), key, "other").await;
+    let credentials = Credentials { app_id: "wx-shared".into(), app_secret: "secret".into() };
+    let now = 1_700_000_000_000;
+
+    let (first, _) = one.token("shop", &credentials, now, None).await.unwrap();
+    let (seen, _) = other.token("shop", &credentials, now, None).await.unwrap();
+    assert_eq!(seen, first, "the other process uses the token the first one fetched");
+    assert_eq!(token_calls(), 1, "one fetch for both processes");
+
+    let (a, b) = tokio::join!(
+        one.token("shop", &credentials, now, Some(&first)),
+        other.token("shop", &credentials, now, Some(&first))
+    );
+    let (a, b) = (a.unwrap().0, b.unwrap().0);
+    assert_ne!(a, first, "a refused token is replaced");
+    assert_eq!(a, b, "both processes use the one new token");
+    assert_eq!(token_calls(), 2, "one forced refresh for both");
+}

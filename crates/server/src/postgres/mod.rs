@@ -862,6 +862,32 @@ impl Storage for PgStorage {
         self.run(move |conn| leases::release(conn, &name, &holder)).await
     }
 
+    async fn shared_token(&self, key: &str) -> Result<Option<(Vec<u8>, Millis)>> {
+        let key = key.to_owned();
+        self.run(move |conn| {
+            let row = conn
+                .query_opt("SELECT sealed, expires_at FROM platform_tokens WHERE key = $1", &[&key])
+                .map_err(pg)?;
+            row.map(|row| Ok((get(&row, 0)?, get(&row, 1)?))).transpose()
+        })
+        .await
+    }
+
+    async fn save_shared_token(&self, key: &str, sealed: Vec<u8>, expires_at: Millis, now: Millis) -> Result<()> {
+        let key = key.to_owned();
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO platform_tokens (key, sealed, expires_at, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at,
+                   updated_at = excluded.updated_at",
+                &[&key, &sealed, &expires_at, &now],
+            )
+            .map_err(pg)?;
+            Ok(())
+        })
+        .await
+    }
+
     fn broadcasts(&self) -> &dyn crate::broadcast::store::BroadcastStore {
         self
     }

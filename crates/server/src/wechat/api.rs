@@ -72,7 +72,30 @@ pub struct WechatApi {
     http: reqwest::Client,
     /// Per account: its cached token, behind the lock its fetches queue on.
     tokens: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Token>>>>>,
+    /// Where the processes on one database share their tokens, once the
+    /// server has started.
+    shared: std::sync::OnceLock<SharedTokens>,
 }
+
+/// Tokens shared by the server processes on one database: a process that
+/// needs a new token takes the account's refresh lease, looks again, and
+/// only then asks WeChat, and keeps what it got (sealed) for the others; a
+/// process without the lease waits for it. So a forced refresh, which ends
+/// the token every process uses, is made once per stale token, not once
+/// per process. On SQLite the storage shares nothing and each call falls
+/// through to WeChat as before.
+pub struct SharedTokens {
+    pub storage: Arc<dyn crate::storage::Storage>,
+    pub vault: Arc<crate::platform::secrets::Vault>,
+    /// This process's name in the leases.
+    pub holder: Arc<str>,
+}
+
+/// How long a process may take to refresh a token for the others.
+const REFRESH_LEASE: Duration = Duration::from_secs(30);
+/// How long a process waits for another's refresh before it asks WeChat
+/// itself (without forcing, which ends nobody's token).
+const REFRESH_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Deserialize)]
 struct TokenAnswer {
@@ -91,7 +114,18 @@ impl WechatApi {
             .timeout(timeout)
             .build()
             .unwrap_or_default();
-        Self { base: base.trim_end_matches('/').to_owned(), http, tokens: Mutex::new(HashMap::new()) }
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+            tokens: Mutex::new(HashMap::new()),
+            shared: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Shares tokens through `shared` from now on (the server does this as
+    /// it starts); a second call changes nothing.
+    pub fn share_tokens(&self, shared: SharedTokens) {
+        let _already = self.shared.set(shared);
     }
 
     fn slot(&self, account_id: &str) -> Arc<tokio::sync::Mutex<Option<Token>>> {
@@ -131,10 +165,69 @@ impl WechatApi {
                 return Ok((token.value.clone(), token.expires_at));
             }
         }
-        let token = self.fetch_token(credentials, now, stale.is_some()).await?;
+        let token = match self.shared.get() {
+            Some(shared) => self.shared_token(shared, account_id, credentials, now, stale).await?,
+            None => self.fetch_token(credentials, now, stale.is_some()).await?,
+        };
         let answer = (token.value.clone(), token.expires_at);
         *cached = Some(token);
         Ok(answer)
+    }
+
+    /// A token through the other processes (see [`SharedTokens`]): theirs
+    /// when it is usable, else one this process fetches under the refresh
+    /// lease and keeps for them.
+    async fn shared_token(
+        &self,
+        shared: &SharedTokens,
+        account_id: &str,
+        credentials: &Credentials,
+        now: Millis,
+        stale: Option<&str>,
+    ) -> Result<Token, CallError> {
+        let key = format!("wechat:{account_id}");
+        let lease = format!("token:{key}");
+        let usable = |token: &Token| match stale {
+            Some(stale) => token.value != stale && now < token.expires_at,
+            None => now < token.expires_at - refresh_margin(token, now),
+        };
+        let read = || async {
+            let found = shared.storage.shared_token(&key).await.ok().flatten()?;
+            let opened = shared.vault.key()?.open(&key, &found.0).ok()?;
+            Some(Token { value: String::from_utf8(opened).ok()?, expires_at: found.1 })
+        };
+        let started = tokio::time::Instant::now();
+        while started.elapsed() < REFRESH_WAIT {
+            if let Some(token) = read().await.filter(usable) {
+                return Ok(token);
+            }
+            let claimed = shared.storage.claim_leases(vec![lease.clone()], &shared.holder, REFRESH_LEASE).await;
+            match claimed {
+                Ok(got) if !got.is_empty() => {
+                    // Another process may have refreshed it just before.
+                    let fetched = match read().await.filter(usable) {
+                        Some(token) => Ok(token),
+                        None => self.fetch_token(credentials, now, stale.is_some()).await,
+                    };
+                    if let (Ok(token), Some(sealing)) = (&fetched, shared.vault.key()) {
+                        let sealed = sealing.seal(&key, token.value.as_bytes());
+                        if let Err(e) = shared.storage.save_shared_token(&key, sealed, token.expires_at, now).await {
+                            tracing::warn!(account = %account_id, error = %e, "cannot share a WeChat token");
+                        }
+                    }
+                    if let Err(e) = shared.storage.release_lease(&lease, &shared.holder).await {
+                        tracing::warn!(account = %account_id, error = %e, "cannot give up a token's refresh lease");
+                    }
+                    return fetched;
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(e) => {
+                    tracing::warn!(account = %account_id, error = %e, "cannot take a token's refresh lease");
+                    break;
+                }
+            }
+        }
+        self.fetch_token(credentials, now, false).await
     }
 
     async fn fetch_token(&self, credentials: &Credentials, now: Millis, force: bool) -> Result<Token, CallError> {
