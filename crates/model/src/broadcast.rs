@@ -107,6 +107,22 @@ impl SegmentFilter {
         true
     }
 
+    /// The one tag this filter is, when it is nothing but one tag (of any
+    /// platform's subscribers, or of WeChat's only): a segment WeChat can
+    /// send to by tag.
+    pub fn single_tag(&self) -> Option<&str> {
+        let only = |platforms: &[String]| platforms.is_empty() || platforms == ["wechat"];
+        let rest = SegmentFilter { tags_any: vec![], tags_all: vec![], platforms: vec![], ..self.clone() };
+        if rest != SegmentFilter::default() || !only(&self.platforms) {
+            return None;
+        }
+        match (self.tags_any.as_slice(), self.tags_all.as_slice()) {
+            ([tag], []) | ([], [tag]) => Some(tag),
+            ([a], [b]) if a == b => Some(a),
+            _ => None,
+        }
+    }
+
     /// Whether the filter reads subscribers' activity (a costlier read).
     pub fn needs_activity(&self) -> bool {
         self.active_after.is_some() || self.active_before.is_some() || self.wrote_within_reply_window
@@ -275,6 +291,15 @@ impl NewBroadcast {
             let may_hold_alipay = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "alipay");
             if account.platform == crate::account::PlatformProfile::Alipay && may_hold_alipay {
                 issues.push(Issue::new("audience", "broadcast.alipay.segment_unsupported"));
+            }
+            // A WeChat subscription account (its cap is the account's, once
+            // a day) cannot send by OpenID list (48001, WX-MASS): only to all
+            // or to one of its tags.
+            let may_hold_wechat = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "wechat");
+            let subscription = account.platform == crate::account::PlatformProfile::Wechat
+                && CapRule::of(account).scope == CapScope::Account;
+            if subscription && may_hold_wechat && filter.single_tag().is_none() {
+                issues.push(Issue::new("audience", "broadcast.wechat.segment_needs_tag"));
             }
         }
         if let Some(at) = self.send_at {
@@ -815,5 +840,42 @@ mod tests {
         assert_eq!(keys(to(&["alipay", "sandbox"]).check(&alipay, now)), ["broadcast.alipay.segment_unsupported"]);
         assert!(to(&["sandbox"]).check(&alipay, now).is_ok(), "sandbox subscribers are delivered directly");
         assert!(to(&[]).check(&wechat, now).is_ok());
+        let mut subscription = account(PlatformProfile::Wechat);
+        let mut settings = AccountSettings::defaults_for(PlatformProfile::Wechat);
+        settings.broadcast = BroadcastCap { max: 1, period: BroadcastPeriod::Day };
+        subscription.settings = Some(settings);
+        assert!(to(&["wechat"]).check(&subscription, now).is_ok(), "one tag: WeChat sends to the tag");
+        let two_tags = NewBroadcast {
+            audience: Audience::Segment {
+                filter: SegmentFilter { tags_any: vec!["VIP".into(), "新客".into()], ..Default::default() },
+            },
+            ..new(text("hi"), None)
+        };
+        assert_eq!(keys(two_tags.check(&subscription, now)), ["broadcast.wechat.segment_needs_tag"]);
+        assert!(two_tags.check(&wechat, now).is_ok(), "a service account sends any segment by list");
+        assert!(to(&["sandbox"]).check(&subscription, now).is_ok());
+    }
+
+    #[test]
+    fn a_segment_of_one_tag_and_nothing_else_is_a_wechat_tag_send() {
+        let tag = |any: &[&str], all: &[&str]| SegmentFilter {
+            tags_any: any.iter().map(|t| t.to_string()).collect(),
+            tags_all: all.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        };
+        assert_eq!(tag(&["VIP"], &[]).single_tag(), Some("VIP"));
+        assert_eq!(tag(&[], &["VIP"]).single_tag(), Some("VIP"));
+        assert_eq!(tag(&["VIP"], &["VIP"]).single_tag(), Some("VIP"));
+        assert_eq!(tag(&["VIP", "x"], &[]).single_tag(), None);
+        assert_eq!(tag(&["VIP"], &["x"]).single_tag(), None);
+        assert_eq!(tag(&[], &[]).single_tag(), None);
+        let wechat_only = SegmentFilter { platforms: vec!["wechat".into()], ..tag(&["VIP"], &[]) };
+        assert_eq!(wechat_only.single_tag(), Some("VIP"));
+        let sandbox = SegmentFilter { platforms: vec!["sandbox".into()], ..tag(&["VIP"], &[]) };
+        assert_eq!(sandbox.single_tag(), None);
+        let recent = SegmentFilter { followed_after: Some(1), ..tag(&["VIP"], &[]) };
+        assert_eq!(recent.single_tag(), None, "WeChat's tag knows no follow date");
+        let window = SegmentFilter { wrote_within_reply_window: true, ..tag(&["VIP"], &[]) };
+        assert_eq!(window.single_tag(), None);
     }
 }

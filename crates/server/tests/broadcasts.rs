@@ -706,3 +706,87 @@ async fn a_scheduled_broadcast_outlives_a_restart_and_goes_at_its_time_once() {
     let (_, dropped) = f.call("GET", "/api/v1/accounts/shop/broadcasts/dropped", None).await;
     assert_eq!(dropped["status"], "cancelled", "a cancelled broadcast stays cancelled: {dropped}");
 }
+
+/// The paths of the WeChat double's calls that reached the mass or tag APIs.
+fn mass_paths(double: &RunningDouble) -> Vec<String> {
+    double
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.starts_with("/cgi-bin/message/mass/") || c.path.starts_with("/cgi-bin/tags/"))
+        .map(|c| format!("{} {}", c.path, c.errcode))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_segment_of_one_tag_wechat_also_has_goes_to_the_tag_in_one_call() {
+    let (f, double, openids) = wechat_fixture(4).await;
+    // Two of the four are VIPs, in Wicket and in WeChat.
+    let mut vips = Vec::new();
+    for (i, openid) in openids.iter().enumerate().take(2) {
+        let mut s = subscriber(&format!("fan{i:06}"), "wechat", &["VIP"], true);
+        s.platform_user_id = openid.clone();
+        vips.push(s);
+    }
+    f.add(vips).await;
+    let tag_id = double.tag_users(APP_ID, "VIP", &openids[..2]);
+    f.broadcast("vip", "会员日", json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}})).await;
+    let done = f.finished("vip").await;
+    assert_eq!((n(counts(&done, "wechat"), "targeted"), n(counts(&done, "wechat"), "sent")), (2, 2), "{done}");
+    assert_eq!(mass_paths(&double), ["/cgi-bin/tags/get 0", "/cgi-bin/message/mass/sendall 0"], "one call to the tag");
+    let sent = double.mass_sends(APP_ID).pop().unwrap();
+    assert_eq!((sent.tag_id, sent.is_to_all, sent.filtered), (Some(tag_id), false, 2));
+    assert!(sent.clientmsgid.is_some(), "with its clientmsgid");
+    assert_eq!(sent.body["text"]["content"], "会员日");
+    let reported = f.until("vip", |b| b["platform_totals"].as_array().is_some_and(|t| t.len() == 1)).await;
+    assert_eq!(reported["platform_totals"][0]["sent"], 2, "WeChat's own count of the tag: {reported}");
+
+    // A tag WeChat does not have: a service account sends the segment by list.
+    let mut news = Vec::new();
+    for (i, openid) in openids.iter().enumerate().skip(2) {
+        let mut s = subscriber(&format!("fan{i:06}"), "wechat", &["新客"], true);
+        s.platform_user_id = openid.clone();
+        news.push(s);
+    }
+    f.add(news).await;
+    f.broadcast("new", "新客礼", json!({"kind": "segment", "filter": {"tags_all": ["新客"]}})).await;
+    let done = f.finished("new").await;
+    assert_eq!(n(counts(&done, "wechat"), "sent"), 2, "{done}");
+    let last = double.mass_sends(APP_ID).pop().unwrap();
+    assert_eq!(last.touser.as_deref(), Some(&openids[2..]), "by OpenID list");
+}
+
+#[tokio::test]
+async fn a_subscription_account_sends_to_all_with_is_to_all_and_to_a_tag_only_wechat_has() {
+    let (f, double, openids) = wechat_fixture(3).await;
+    double.set_subscription_account(APP_ID, true);
+    let settings = json!({"reply": {"message_window_hours": 48, "message_quota": 5, "event_window_seconds": 60,
+        "event_quota": 3, "events_open_message_window": false, "daily_cap": null},
+        "broadcast": {"max": 1, "period": "day"}});
+    let update = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "update_account",
+        "args": {"id": "shop", "patch": {"settings": settings}}}}]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(update)).await;
+    assert_eq!(status, 200, "{pushed}");
+    // Lists are not for subscription accounts: a segment of two tags is refused up front.
+    let two = json!({"id": "two", "content": {"type": "text", "text": "hi"},
+        "audience": {"kind": "segment", "filter": {"tags_any": ["VIP", "新客"]}}});
+    let (status, refused) = f.call("POST", "/api/v1/accounts/shop/broadcasts", Some(two)).await;
+    assert_eq!(
+        (status, &refused["issues"][0]["key"]),
+        (422, &json!("broadcast.wechat.segment_needs_tag")),
+        "{refused}"
+    );
+    // One tag WeChat does not have: nobody is sent it, and why is said.
+    let mut vip = subscriber("fan000000", "wechat", &["VIP"], true);
+    vip.platform_user_id = openids[0].clone();
+    f.add(vec![vip]).await;
+    f.broadcast("vip", "会员日", json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}})).await;
+    let done = f.finished("vip").await;
+    assert_eq!(done["failures"], json!([{"reason": "wechat.mass.tag_missing", "count": 1}]), "{done}");
+    // To all: one sendall with is_to_all.
+    f.broadcast("all", "今日特价", json!({"kind": "all"})).await;
+    let done = f.finished("all").await;
+    assert_eq!(n(counts(&done, "wechat"), "sent"), 3, "{done}");
+    assert_eq!(mass_paths(&double), ["/cgi-bin/tags/get 0", "/cgi-bin/message/mass/sendall 0"]);
+    let sent = double.mass_sends(APP_ID).pop().unwrap();
+    assert_eq!((sent.is_to_all, sent.filtered), (true, 3));
+}

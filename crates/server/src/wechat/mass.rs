@@ -2,6 +2,8 @@
 //! recipients go out by OpenID list (`message/mass/send`), at most 10,000 a
 //! call and 60 calls a minute per account, each call with a `clientmsgid`
 //! so a call sent again after a lost answer or a restart is taken once. A
+//! subscription account sends to all or to a tag (`message/mass/sendall`),
+//! as does a segment of exactly one tag WeChat also has (see `route_of`). A
 //! test goes to one WeChat user first through `message/mass/preview`.
 
 use std::collections::{HashMap, VecDeque};
@@ -10,9 +12,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::time::Instant;
-use wicket_model::broadcast::{Broadcast, BroadcastStatus, PlatformTotals};
+use wicket_model::broadcast::{Audience, Broadcast, BroadcastStatus, CapRule, PlatformTotals};
 use wicket_model::conversation::MessageBody;
+use wicket_model::platform::CapScope;
 use wicket_model::platform::WECHAT_MASS;
+use wicket_model::Account;
 
 use super::api::{self, CallError};
 use super::PLATFORM;
@@ -22,6 +26,8 @@ use crate::storage::StorageError;
 use crate::AppState;
 
 const SEND: &str = "/cgi-bin/message/mass/send";
+const SENDALL: &str = "/cgi-bin/message/mass/sendall";
+const TAGS: &str = "/cgi-bin/tags/get";
 const PREVIEW: &str = "/cgi-bin/message/mass/preview";
 /// The window WeChat's rate counts in.
 const MINUTE: Duration = Duration::from_secs(60);
@@ -76,6 +82,8 @@ pub fn refusal_key(errcode: i64) -> &'static str {
         // No mass-send quota left (subscription accounts: once a day).
         45028 => "wechat.mass.quota",
         48001 => "wechat.mass.not_authorised",
+        // The tag of a send to a tag is not the account's.
+        45159 => "wechat.mass.tag_missing",
         _ => "wechat.mass.refused",
     }
 }
@@ -112,51 +120,194 @@ fn attempt_of(result: Result<Value, CallError>) -> Attempt {
     }
 }
 
-/// Sends the broadcast to its pending WeChat recipients, call by call, until
-/// none is left or the broadcast is cancelled (a call already recorded as
-/// made is sent again under its id either way).
+/// Whom WeChat is asked to send a broadcast to.
+#[derive(Debug, Clone, PartialEq)]
+enum Route {
+    /// OpenID lists of at most 10,000: exactly the ledger's recipients.
+    Lists,
+    /// One `sendall` with this `filter`: to all followers, or to a tag.
+    Filter(Value),
+    /// Nothing can go: the pending recipients fail with this issue key.
+    Fail(&'static str),
+}
+
+/// Whether the account is a subscription account: its cap is the
+/// account's, once a day (`CapRule`), and WeChat refuses it lists (48001).
+fn is_subscription(account: &Account) -> bool {
+    CapRule::of(account).scope == CapScope::Account
+}
+
+/// How a broadcast's WeChat recipients go out (WX-MASS, PLATFORM-RULES §3.1).
+///
+/// A service account sends by OpenID list: exact, each subscriber's monthly
+/// cap decided by Wicket. A segment that is exactly one tag, when WeChat's
+/// account has a tag of that name, goes to the tag in one call instead
+/// (`filter: {is_to_all: false, tag_id}`): WeChat's own tag then decides
+/// who gets it, and its MASSSENDJOBFINISH totals say how many it reached.
+/// A subscription account cannot send by list: to all followers it sends
+/// `is_to_all`, to one tag it needs WeChat's tag of that name
+/// (`wechat.mass.tag_missing` without one); other segments are refused
+/// before they are stored (`broadcast.wechat.segment_needs_tag`).
+/// `tag_id` looks a tag's id up by name (`None`: WeChat has none).
+fn route_of(account: &Account, audience: &Audience, tag_id: Option<i64>) -> Route {
+    let subscription = is_subscription(account);
+    let single_tag = match audience {
+        Audience::Segment { filter } => filter.single_tag().is_some(),
+        Audience::All => false,
+    };
+    match (audience, tag_id) {
+        (Audience::All, _) if subscription => Route::Filter(json!({"is_to_all": true})),
+        (_, Some(id)) if single_tag => Route::Filter(json!({"is_to_all": false, "tag_id": id})),
+        (_, None) if single_tag && subscription => Route::Fail("wechat.mass.tag_missing"),
+        _ => Route::Lists,
+    }
+}
+
+/// The id of WeChat's tag named `name` (`GET /cgi-bin/tags/get`), asked again
+/// while WeChat is busy or out of reach.
+async fn find_tag(state: &AppState, connection: &super::Connection, name: &str) -> Result<Option<i64>, &'static str> {
+    let wechat = &state.platforms.wechat;
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let now = state.clock.now();
+        let answer = wechat.api.get(&connection.account_id, &connection.credentials(), now, TAGS, &[]).await;
+        match answer {
+            Ok(answer) => {
+                let tags = answer["tags"].as_array().cloned().unwrap_or_default();
+                return Ok(tags.iter().find(|t| t["name"] == name).and_then(|t| t["id"].as_i64()));
+            }
+            Err(CallError::Refused { errcode, .. }) if !(errcode == -1 || api::is_token_error(errcode)) => {
+                return Err(refusal_key(errcode));
+            }
+            Err(e) => {
+                tracing::warn!(account = %connection.account_id, error = %e, "WeChat's tags not read; asking again shortly");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+        }
+    }
+}
+
+/// Sends the broadcast to its pending WeChat recipients (see [`route_of`]),
+/// until none is left or the broadcast is cancelled (a call already
+/// recorded as made is sent again under its `clientmsgid` either way).
 pub async fn send_broadcast(
     state: &AppState,
     broadcast: &Broadcast,
     progress: &mut crate::broadcast::Progress<'_>,
 ) -> Result<(), StorageError> {
     let store = state.storage.broadcasts();
-    let max = WECHAT_MASS.max_recipients_per_call.unwrap_or(10_000);
+    let (counts, _) = store.counts(&broadcast.id).await?;
+    if !counts.iter().any(|c| c.platform == PLATFORM && c.pending > 0) {
+        return Ok(());
+    }
+    let connection = match state.platforms.wechat.connection(state, &broadcast.account_id).await {
+        Ok(connection) => connection,
+        Err(e) => return Err(StorageError::Database(e.to_string())),
+    };
+    let (Some(connection), Some(account)) = (connection, state.storage.account(&broadcast.account_id).await?) else {
+        return send_lists(state, broadcast, None, progress).await;
+    };
+    let tag_id = match &broadcast.audience {
+        Audience::Segment { filter } => match filter.single_tag() {
+            Some(name) => match find_tag(state, &connection, name).await {
+                Ok(id) => id,
+                Err(reason) => return fail_all(state, broadcast, reason).await,
+            },
+            None => None,
+        },
+        Audience::All => None,
+    };
+    match route_of(&account, &broadcast.audience, tag_id) {
+        Route::Lists => send_lists(state, broadcast, Some(&connection), progress).await,
+        Route::Filter(filter) => send_filter(state, broadcast, &connection, filter, progress).await,
+        Route::Fail(reason) => fail_all(state, broadcast, reason).await,
+    }
+}
+
+/// Every pending WeChat recipient in one batch, failed with `reason`.
+async fn fail_all(state: &AppState, broadcast: &Broadcast, reason: &str) -> Result<(), StorageError> {
+    let store = state.storage.broadcasts();
+    if let Some((batch, _)) = store.claim_all(&broadcast.id, PLATFORM, state.clock.now()).await? {
+        let outcome = BatchOutcome::Failed { reason: reason.into() };
+        store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
+    }
+    Ok(())
+}
+
+/// The call's body: `head` (recipients and `clientmsgid`) with the content.
+fn call_body(mut head: Value, content_body: &MessageBody) -> Option<Value> {
+    let Some(Value::Object(part)) = content(content_body) else { return None };
+    if let Value::Object(object) = &mut head {
+        object.extend(part);
+    }
+    Some(head)
+}
+
+/// Makes one mass call (within the rate), again while WeChat is busy or the
+/// answer was lost: the `clientmsgid` in `body` makes that safe.
+async fn make_call(
+    state: &AppState,
+    connection: &super::Connection,
+    broadcast: &Broadcast,
+    path: &str,
+    body: &Value,
+) -> BatchOutcome {
     let wechat = &state.platforms.wechat;
+    let mut pause = FIRST_PAUSE;
+    loop {
+        take_slot(&connection.app_id).await;
+        match attempt_of(wechat.call(state, connection, path, body).await) {
+            Attempt::Done(outcome) => return outcome,
+            Attempt::Again(why) => {
+                tracing::warn!(broadcast = %broadcast.id, %why, "mass send again shortly");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+        }
+    }
+}
+
+/// Everyone pending in one `sendall` to `filter`, under one `clientmsgid`.
+async fn send_filter(
+    state: &AppState,
+    broadcast: &Broadcast,
+    connection: &super::Connection,
+    filter: Value,
+    progress: &mut crate::broadcast::Progress<'_>,
+) -> Result<(), StorageError> {
+    let store = state.storage.broadcasts();
+    // A batch left sending by a stopped server goes again under its id: WeChat takes it once.
+    let Some((batch, _resumed)) = store.claim_all(&broadcast.id, PLATFORM, state.clock.now()).await? else {
+        return Ok(());
+    };
+    let head = json!({"filter": filter, "clientmsgid": batch.client_msg_id, "send_ignore_reprint": 0});
+    let outcome = match call_body(head, &broadcast.content) {
+        Some(body) => make_call(state, connection, broadcast, SENDALL, &body).await,
+        None => BatchOutcome::Failed { reason: "broadcast.content.unsupported".into() },
+    };
+    store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
+    progress.tick().await
+}
+
+/// The pending recipients by OpenID list, call by call.
+async fn send_lists(
+    state: &AppState,
+    broadcast: &Broadcast,
+    connection: Option<&super::Connection>,
+    progress: &mut crate::broadcast::Progress<'_>,
+) -> Result<(), StorageError> {
+    let store = state.storage.broadcasts();
+    let max = WECHAT_MASS.max_recipients_per_call.unwrap_or(10_000);
     loop {
         let Some(batch) = store.claim_batch(&broadcast.id, PLATFORM, max, state.clock.now()).await? else {
             return Ok(());
         };
-        let connection = match wechat.connection(state, &broadcast.account_id).await {
-            Ok(Some(connection)) => connection,
-            Ok(None) => {
-                let outcome = BatchOutcome::Failed { reason: "wechat.connection.missing".into() };
-                store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
-                continue;
-            }
-            Err(e) => return Err(StorageError::Database(e.to_string())),
-        };
-        let Some(Value::Object(part)) = content(&broadcast.content) else {
-            let outcome = BatchOutcome::Failed { reason: "broadcast.content.unsupported".into() };
-            store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
-            continue;
-        };
-        let mut body = json!({"touser": batch.user_ids, "clientmsgid": batch.client_msg_id, "send_ignore_reprint": 0});
-        if let Value::Object(object) = &mut body {
-            object.extend(part);
-        }
-        let mut pause = FIRST_PAUSE;
-        let outcome = loop {
-            take_slot(&connection.app_id).await;
-            let result = wechat.call(state, &connection, SEND, &body).await;
-            match attempt_of(result) {
-                Attempt::Done(outcome) => break outcome,
-                Attempt::Again(why) => {
-                    tracing::warn!(broadcast = %broadcast.id, batch = batch.number, %why, "mass send again shortly");
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(MAX_PAUSE);
-                }
-            }
+        let head = json!({"touser": batch.user_ids, "clientmsgid": batch.client_msg_id, "send_ignore_reprint": 0});
+        let outcome = match (connection, call_body(head, &broadcast.content)) {
+            (None, _) => BatchOutcome::Failed { reason: "wechat.connection.missing".into() },
+            (_, None) => BatchOutcome::Failed { reason: "broadcast.content.unsupported".into() },
+            (Some(connection), Some(body)) => make_call(state, connection, broadcast, SEND, &body).await,
         };
         store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
         progress.tick().await?;
@@ -258,6 +409,37 @@ mod tests {
         assert_eq!(calls.len(), 60, "a call that waits is not counted");
         assert_eq!(wait_for_slot(&mut calls, start + MINUTE, 60, MINUTE), None, "the first call has left the window");
         assert_eq!(calls.len(), 60);
+    }
+
+    #[test]
+    fn lists_for_service_accounts_and_to_all_or_a_tag_for_subscription_accounts() {
+        use wicket_model::account::{AccountSettings, BroadcastCap, BroadcastPeriod};
+        use wicket_model::broadcast::SegmentFilter;
+        use wicket_model::PlatformProfile;
+        let service = Account {
+            id: "shop".into(),
+            name: "Shop".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#07c160".into(),
+            archived: false,
+            created_at: 0,
+            updated_at: 0,
+            settings: None,
+        };
+        let mut settings = AccountSettings::defaults_for(PlatformProfile::Wechat);
+        settings.broadcast = BroadcastCap { max: 1, period: BroadcastPeriod::Day };
+        let subscription = Account { settings: Some(settings), ..service.clone() };
+        let vip = Audience::Segment { filter: SegmentFilter { tags_any: vec!["VIP".into()], ..Default::default() } };
+        let recent = Audience::Segment { filter: SegmentFilter { followed_after: Some(1), ..Default::default() } };
+        assert_eq!(route_of(&service, &Audience::All, None), Route::Lists);
+        assert_eq!(route_of(&service, &recent, None), Route::Lists);
+        assert_eq!(route_of(&service, &vip, None), Route::Lists, "WeChat has no such tag: lists, exactly");
+        assert_eq!(route_of(&service, &vip, Some(101)), Route::Filter(json!({"is_to_all": false, "tag_id": 101})));
+        assert_eq!(route_of(&subscription, &Audience::All, None), Route::Filter(json!({"is_to_all": true})));
+        assert_eq!(route_of(&subscription, &vip, Some(7)), Route::Filter(json!({"is_to_all": false, "tag_id": 7})));
+        assert_eq!(route_of(&subscription, &vip, None), Route::Fail("wechat.mass.tag_missing"));
     }
 
     #[test]
