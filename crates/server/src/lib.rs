@@ -365,7 +365,9 @@ pub async fn start_on(
         vec![purge::spawn(state.clone()), platform::outbound::spawn(state.clone()), broadcast::spawn(state.clone())];
     // Other processes on the same database: their writes and presence
     // reach this one's sockets.
-    jobs.extend(state.storage.relay_live(state.live.clone(), state.closing.subscribe()));
+    let replies = state.auto_replies.clone();
+    let rules_changed = Arc::new(move || replies.forget());
+    jobs.extend(state.storage.relay_live(state.live.clone(), state.closing.subscribe(), rules_changed));
     {
         let state = state.clone();
         tokio::spawn(async move { platform::import::resume(&state).await });

@@ -337,12 +337,14 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Relays into `live` what the other server processes on this storage
     /// announce (feed positions as their writes commit, and presence) until
-    /// `closing` turns true. `None` when no other process can share the
-    /// storage (SQLite: one process owns its file).
+    /// `closing` turns true, and calls `rules_changed` when another process
+    /// changed automatic-reply rules. `None` when no other process can
+    /// share the storage (SQLite: one process owns its file).
     fn relay_live(
         &self,
         _live: tokio::sync::broadcast::Sender<LiveEvent>,
         _closing: tokio::sync::watch::Receiver<bool>,
+        _rules_changed: std::sync::Arc<dyn Fn() + Send + Sync>,
     ) -> Option<tokio::task::JoinHandle<()>> {
         None
     }

@@ -221,3 +221,44 @@ async fn two_processes_share_a_wechat_token_and_refresh_it_once() {
     assert_eq!(a, b, "both processes use the one new token");
     assert_eq!(token_calls(), 2, "one forced refresh for both");
 }
+
+/// A rule saved through one server answers at once on the other, whose
+/// reply matcher was built (empty) before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reply_rule_saved_on_one_server_answers_on_the_other() {
+    use wicket_model::auto_reply::ReplyMode;
+    use wicket_model::auto_reply::{AutoReplyContent, AutoReplyRuleDraft, AutoReplyTrigger, Keyword, KeywordMode};
+    let pair = two_servers().await;
+    let mut visitor = wicket_test_support::SandboxSubscriber::new(&pair.b.base_url(), ACCOUNT);
+    visitor.say("m1", "opening hours?").await;
+    assert!(visitor.replies().await.is_empty(), "no rule yet");
+
+    let on_a = StaffClient::sign_in(&pair.a.base_url(), OWNER_LOGIN, OWNER_PASSWORD).await;
+    let rule = AutoReplyRuleDraft {
+        id: "hours".into(),
+        account_id: ACCOUNT.into(),
+        name: "hours".into(),
+        trigger: AutoReplyTrigger::Keyword {
+            keywords: vec![Keyword { text: "opening hours".into(), mode: KeywordMode::Contains }],
+        },
+        priority: 0,
+        replies: vec![AutoReplyContent::Text { text: "9 to 18".into() }],
+        reply_mode: ReplyMode::All,
+        enabled: true,
+    };
+    let pushed = on_a.push("console-a", vec![wicket_model::Mutation::SaveAutoReplyRule(rule)]).await;
+    assert!(pushed.rejected.is_empty(), "{:?}", pushed.rejected);
+
+    let mut answered = Vec::new();
+    for n in 2..200 {
+        visitor.say(&format!("m{n}"), "opening hours?").await;
+        answered = visitor.replies().await;
+        if !answered.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(answered, vec!["9 to 18".to_owned()], "server B answers with the rule saved on A");
+    pair.a.stop().await;
+    pair.b.stop().await;
+}

@@ -30,6 +30,9 @@ use super::PgStorage;
 
 /// The channel feed writes notify on (the trigger names it too).
 pub(super) const FEED: &str = "wicket_feed";
+/// What a feed notification says instead of a conversation when an
+/// automatic-reply rule changed (migration 15).
+const RULES: &str = "*rules";
 /// The channel the events that are not in the feed go on.
 pub(super) const EVENTS: &str = "wicket_events";
 /// The listening connection's `application_name` (in `pg_stat_activity`).
@@ -49,6 +52,7 @@ pub(super) fn spawn(
     storage: PgStorage,
     live: broadcast::Sender<LiveEvent>,
     closing: watch::Receiver<bool>,
+    rules_changed: Arc<dyn Fn() + Send + Sync>,
 ) -> tokio::task::JoinHandle<()> {
     let (events, outbox) = mpsc::channel::<String>();
     if let Ok(mut shared) = storage.outbox.lock() {
@@ -62,7 +66,7 @@ pub(super) fn spawn(
     let listener = tokio::task::spawn_blocking(move || {
         let mut reconnected = false;
         while !*closing.borrow() {
-            match listen(&storage, &live, &closing, reconnected) {
+            match listen(&storage, &live, &closing, rules_changed.as_ref(), reconnected) {
                 Ok(()) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "the live feed's listening connection dropped; connecting again");
@@ -89,6 +93,7 @@ fn listen(
     storage: &PgStorage,
     live: &broadcast::Sender<LiveEvent>,
     closing: &watch::Receiver<bool>,
+    rules_changed: &(dyn Fn() + Send + Sync),
     reconnected: bool,
 ) -> Result<(), postgres::Error> {
     let mut config = storage.config.clone();
@@ -97,7 +102,8 @@ fn listen(
     client.batch_execute(&format!("LISTEN {FEED}; LISTEN {EVENTS}"))?;
     if reconnected {
         // What was announced while nobody listened is lost: every console
-        // pulls from its cursor.
+        // pulls from its cursor, and reply rules are read again.
+        rules_changed();
         let seq = committed_seq(&mut client)?;
         let _nobody_listening = live.send(LiveEvent::Changes { seq, conversations: Vec::new() });
     }
@@ -112,7 +118,7 @@ fn listen(
             continue;
         }
         quiet_since = Instant::now();
-        relay(&mut client, &storage.origin, batch, live)?;
+        relay(&mut client, &storage.origin, batch, live, rules_changed)?;
     }
     Ok(())
 }
@@ -142,8 +148,9 @@ fn relay(
     origin: &str,
     batch: Vec<postgres::Notification>,
     live: &broadcast::Sender<LiveEvent>,
+    rules_changed: &(dyn Fn() + Send + Sync),
 ) -> Result<(), postgres::Error> {
-    let mut fed = false;
+    let (mut fed, mut rules) = (false, false);
     let mut conversations: Vec<String> = Vec::new();
     for notification in batch {
         let Some((from, rest)) = notification.payload().split_once(' ') else { continue };
@@ -151,6 +158,10 @@ fn relay(
             continue;
         }
         match notification.channel() {
+            FEED if rest == RULES => {
+                fed = true;
+                rules = true;
+            }
             FEED => {
                 fed = true;
                 if !rest.is_empty() && !conversations.iter().any(|id| id == rest) {
@@ -167,6 +178,9 @@ fn relay(
             },
             _ => {}
         }
+    }
+    if rules {
+        rules_changed();
     }
     if fed {
         let seq = committed_seq(client)?;

@@ -844,8 +844,9 @@ impl Storage for PgStorage {
         &self,
         live: tokio::sync::broadcast::Sender<wicket_model::sync::LiveEvent>,
         closing: tokio::sync::watch::Receiver<bool>,
+        rules_changed: Arc<dyn Fn() + Send + Sync>,
     ) -> Option<tokio::task::JoinHandle<()>> {
-        Some(live::spawn(self.clone(), live, closing))
+        Some(live::spawn(self.clone(), live, closing, rules_changed))
     }
 
     fn share_live(&self, event: &wicket_model::sync::LiveEvent) {
