@@ -28,7 +28,10 @@ use wicket_model::{
 };
 
 mod stores;
-pub use stores::{broadcast_store_plans_claims_and_counts, platform_store_keeps_connections_sends_and_imports};
+pub use stores::{
+    broadcast_store_claims_everyone_at_once, broadcast_store_plans_claims_and_counts,
+    platform_store_keeps_connections_sends_and_imports,
+};
 
 use super::{
     mutation_digest, ApplyFn, DraftWrite, NewStaff, PushedMutation, StaffUpdate, StaffUpdated, Storage, StorageError,
@@ -50,6 +53,7 @@ macro_rules! storage_conformance_tests {
             the_feed_order_is_the_commit_order,
             platform_store_keeps_connections_sends_and_imports,
             broadcast_store_plans_claims_and_counts,
+            broadcast_store_claims_everyone_at_once,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {

@@ -206,3 +206,35 @@ pub async fn broadcast_store_plans_claims_and_counts(storage: Arc<dyn Storage>) 
     let will: Vec<(&str, u64)> = forecast.iter().map(|c| (c.platform.as_str(), c.targeted)).collect();
     assert_eq!(will, [("wechat", 3), ("sandbox", 1)], "a forecast counts the audience by platform");
 }
+
+/// A send call that names nobody (to all followers, to a tag) takes every
+/// pending recipient of its platform in one batch; a batch left sending is
+/// given back marked as left, with nobody added to it; a cancel leaves it
+/// alone (its call may have gone).
+pub async fn broadcast_store_claims_everyone_at_once(storage: Arc<dyn Storage>) {
+    let storage = &*storage;
+    let store = storage.broadcasts();
+    record_account(storage, account("a1", T0), T0).await;
+    for user in ["o1", "o2", "o3"] {
+        follower(storage, "a1", "wechat", user).await;
+    }
+    follower(storage, "a1", "sandbox", "visitor").await;
+    assert!(store.create_broadcast(&broadcast("all", BroadcastStatus::Sending, T0)).await.unwrap());
+    assert!(store.claim_all("all", "wechat", T0 + 1).await.unwrap().is_none(), "nobody is pending before planning");
+    assert_eq!(store.plan_page("all", 100, T0 + 1).await.unwrap(), Planned::Done);
+    let (batch, left) = store.claim_all("all", "wechat", T0 + 2).await.unwrap().expect("three are pending");
+    assert!(!left, "a new batch");
+    assert!(batch.user_ids.is_empty(), "the call names nobody");
+    assert!(batch.client_msg_id.len() <= 64, "its dedupe id fits WeChat's");
+    let (again, left) = store.claim_all("all", "wechat", T0 + 3).await.unwrap().expect("the batch left sending");
+    assert!(left, "given back as left by an earlier run");
+    assert_eq!(again, batch, "the same batch, under its id");
+    assert_eq!(store.cancel_broadcast("all", T0 + 4).await.unwrap(), Some(BroadcastStatus::Cancelled));
+    store.finish_batch("all", batch.number, BatchOutcome::Sent { msg_id: "m-all".into() }, T0 + 5).await.unwrap();
+    let (counts, _) = store.counts("all").await.unwrap();
+    let wechat = counts.iter().find(|c| c.platform == "wechat").expect("wechat counts");
+    assert_eq!((wechat.sent, wechat.cancelled), (3, 0), "everyone was in the call: {wechat:?}");
+    let sandbox = counts.iter().find(|c| c.platform == "sandbox").expect("sandbox counts");
+    assert_eq!((sandbox.sent, sandbox.cancelled), (0, 1), "the sandbox subscriber was not in it: {sandbox:?}");
+    assert!(store.claim_all("all", "wechat", T0 + 6).await.unwrap().is_none(), "nobody else is pending");
+}
