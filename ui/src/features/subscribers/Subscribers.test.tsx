@@ -126,6 +126,18 @@ describe('the subscribers screen', () => {
     );
     expect((await screen.findByTestId('subscribers-bulk-outcome')).textContent).toBe('已从 2 位粉丝移除“老客”。');
 
+    // A search that leaves a checked subscriber out leaves them out of the tag too.
+    await userEvent.click(within(screen.getAllByTestId('subscriber-row')[0]!).getByTestId('subscriber-check'));
+    m.listSubscribers.mockResolvedValue({ items: [alice], more: false });
+    await userEvent.type(screen.getByTestId('subscribers-search'), 'Alice');
+    await waitFor(() => expect(rows()).toEqual(['s2']));
+    expect(scope.textContent).toBe('未勾选：标签改动搜索到的全部 1 位粉丝');
+    m.listSubscribers.mockResolvedValue({ items: [zhang, alice], more: false });
+    await userEvent.clear(screen.getByTestId('subscribers-search'));
+    await waitFor(() => expect(rows()).toEqual(['s1', 's2']));
+    expect(scope.textContent).toBe('已勾选 1 位：标签只改他们');
+    await userEvent.click(within(screen.getAllByTestId('subscriber-row')[0]!).getByTestId('subscriber-check'));
+
     // Check all, then a refusal shows in words.
     await userEvent.click(screen.getByTestId('subscribers-check-all'));
     expect(scope.textContent).toBe('已勾选 2 位：标签只改他们');

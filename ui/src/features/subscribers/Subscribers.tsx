@@ -42,8 +42,8 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const [filter, setFilter] = useState<SubscriberFilter>(EVERYONE);
   const [limit, setLimit] = useState(SUBSCRIBER_PAGE);
   const [selected, setSelected] = useState<string | null>(null);
-  // Checked for a bulk tag; cleared when the search changes.
-  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  // Checked for a bulk tag. Only those the list shows count: a new search leaves the others out.
+  const [checkedIds, setChecked] = useState<ReadonlySet<string>>(new Set());
   // Follows account changes (a new account's followers can be imported at once).
   const accounts = useAccounts().active;
   // Every read here follows the inbox's changes, and our own edits.
@@ -52,7 +52,6 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const change = useCallback((patch: Partial<SubscriberFilter>) => {
     setFilter((f) => ({ ...f, ...patch }));
     setLimit(SUBSCRIBER_PAGE);
-    setChecked(new Set());
   }, []);
 
   // Typing searches once it pauses.
@@ -69,7 +68,10 @@ export function SubscribersScreen({ onOpenConversation }: Props) {
   const list = items ?? [];
   const current = list.find((item) => item.subscriber.id === selected) ?? null;
   const readMore = useCallback(() => setLimit((l) => l + SUBSCRIBER_PAGE), []);
-  const allChecked = list.length > 0 && list.every((item) => checked.has(item.subscriber.id));
+  const checked: ReadonlySet<string> = new Set(
+    list.filter((item) => checkedIds.has(item.subscriber.id)).map((item) => item.subscriber.id),
+  );
+  const allChecked = list.length > 0 && checked.size === list.length;
   const toggleAll = () => setChecked(allChecked ? new Set() : new Set(list.map((item) => item.subscriber.id)));
   const check = useCallback(
     (subscriberId: string) =>

@@ -1,0 +1,233 @@
+//! Broadcasts and automatic replies, end to end: the real desktop app under
+//! Xvfb (tauri-driver + WebKitWebDriver) against a real `wicket-server`
+//! process, with sandbox subscribers talking to that server over HTTP.
+//! Staff write a keyword rule on the Automation screen, and a subscriber
+//! who sends the keyword gets its reply, shown in the thread as automatic;
+//! staff send a broadcast to a segment after its forecast, and the screen
+//! shows who got it and who the monthly cap left out.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "end-to-end tests: a failed step fails the test")]
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+use wicket_e2e::*;
+use wicket_model::Mutation;
+use wicket_test_support::SandboxSubscriber;
+
+const PASSWORD: &str = "team password 1";
+
+/// The text of the cell `field` of `platform`'s row in a counts table.
+async fn cell(console: &fantoccini::Client, table: &str, platform: &str, field: &str) -> Option<String> {
+    content_of(console, &testid(&format!("{table}-{platform}-{field}"))).await
+}
+
+/// A sandbox subscriber who follows the account; their subscriber id.
+async fn follower(base: &str, account: &str) -> (SandboxSubscriber, String) {
+    let mut visitor = SandboxSubscriber::new(base, account);
+    visitor.expect(Method::POST, "follow", None).await;
+    let view = visitor.expect(Method::GET, "view", None).await;
+    let id = view["subscriber"]["id"].as_str().expect("the follower has a subscriber id").to_owned();
+    (visitor, id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_automatic() {
+    let app = built("WICKET_APP", "wicket");
+    let logs = tempfile::tempdir().unwrap();
+    let (_xvfb, display) = start_xvfb(logs.path());
+    let server = TeamServer::start(logs.path(), "manager", PASSWORD);
+    let base = server.base.clone();
+    let token = api_token(&base, "manager", PASSWORD).await;
+    let account = create_account_as_colleague(&base, &token, "acc-e2e-auto", "燕麦奶小铺").await;
+
+    let home = tempfile::tempdir().unwrap();
+    let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
+    let console = open_app(driver_port, &app, &driver).await;
+    sign_in_to_team(&console, &base, "manager", PASSWORD).await;
+
+    // Staff write the rule and try it before saving.
+    click(&console, "nav-automation").await;
+    click(&console, "automation-new").await;
+    type_into(&console, "automation-name", "营业时间").await;
+    type_into(&console, "automation-keyword-0", "营业时间").await;
+    type_into(&console, "automation-reply-text-0", "{{subscriber.name}}，我们每天 9 点到 18 点营业").await;
+    type_into(&console, "automation-try-input", "请问营业时间？").await;
+    click(&console, "automation-try-run").await;
+    eventually("try it shows the rule's answer", Duration::from_secs(20), || async {
+        content_of(&console, &testid("automation-try-result")).await.is_some_and(|t| t.contains("9 点到 18 点"))
+    })
+    .await;
+    show(&console, "automation-try-result").await;
+    screenshot(&console, &display, "automation-try-zh-CN").await;
+    click(&console, "automation-save").await;
+    eventually("the rule reaches the server", Duration::from_secs(30), || async {
+        attr_of(&console, &testid("automation-rule"), "data-waiting").await.as_deref() == Some("false")
+    })
+    .await;
+
+    // A subscriber sends the keyword and gets the reply at once.
+    let mut visitor = SandboxSubscriber::new(&base, &account);
+    visitor.expect(Method::POST, "follow", None).await;
+    visitor.say("m-1", "请问营业时间？").await;
+    let replies = visitor.replies().await;
+    assert_eq!(replies.len(), 1, "exactly the rule's reply: {replies:?}");
+    assert!(replies[0].ends_with("我们每天 9 点到 18 点营业"), "{replies:?}");
+    assert!(!replies[0].contains("{{"), "the subscriber's name is filled in: {replies:?}");
+
+    // Staff see it in the thread, marked automatic.
+    open_conversation_with(&console, "营业", "请问营业时间？").await;
+    let marked = r#"for (const m of document.querySelectorAll('[data-testid="thread-message"][data-direction="outbound"]')) {
+        if (m.textContent.includes('9 点到 18 点')) return m.querySelector('[data-testid="message-automatic"]') !== null;
+      }
+      return null;"#;
+    eventually("the reply shows in the thread, marked automatic", Duration::from_secs(30), || async {
+        console.execute(marked, vec![]).await.ok().and_then(|v| v.as_bool()) == Some(true)
+    })
+    .await;
+    screenshot(&console, &display, "automation-thread-zh-CN").await;
+
+    // The same rule tried in English.
+    click(&console, "language-switch").await;
+    click(&console, "nav-automation").await;
+    click(&console, "automation-rule").await;
+    type_into(&console, "automation-try-input", "营业时间是几点").await;
+    click(&console, "automation-try-run").await;
+    eventually("try it answers in English", Duration::from_secs(20), || async {
+        content_of(&console, &testid("automation-try-result"))
+            .await
+            .is_some_and(|t| t.contains("9 点到 18 点") && t.contains("营业时间"))
+            && content_of(&console, &testid("nav-automation")).await.is_some_and(|t| t.is_ascii())
+    })
+    .await;
+    screenshot(&console, &display, "automation-try-en").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped() {
+    let app = built("WICKET_APP", "wicket");
+    let logs = tempfile::tempdir().unwrap();
+    let (_xvfb, display) = start_xvfb(logs.path());
+    let server = TeamServer::start(logs.path(), "manager", PASSWORD);
+    let base = server.base.clone();
+    let token = api_token(&base, "manager", PASSWORD).await;
+    let account = create_account_as_colleague(&base, &token, "acc-e2e-bc", "燕麦奶小铺").await;
+    let staff = StaffClient::with_token(&base, &token);
+
+    // Three followers: two VIPs, one of whom already had this month's four
+    // broadcasts (WeChat's cap for a service account), and one other.
+    let (mut capped, capped_id) = follower(&base, &account).await;
+    let (mut vip, vip_id) = follower(&base, &account).await;
+    let (mut other, _) = follower(&base, &account).await;
+    let tag = |id: &str, tags: &[&str]| Mutation::EditSubscriberTags {
+        id: id.into(),
+        add: tags.iter().map(|t| t.to_string()).collect(),
+        remove: vec![],
+    };
+    let pushed = staff.push("e2e-setup", vec![tag(&capped_id, &["老客"])]).await;
+    assert!(pushed.rejected.is_empty(), "the tags are taken: {:?}", pushed.rejected);
+    let path = format!("/api/v1/accounts/{account}/broadcasts");
+    for n in 1..=4 {
+        let body = json!({"id": format!("early-{n}"), "content": {"type": "text", "text": format!("老客专享第 {n} 期")},
+            "audience": {"kind": "segment", "filter": {"tags_any": ["老客"]}}});
+        let (status, made) = staff.call(Method::POST, &path, Some(body)).await;
+        assert!(status.is_success(), "{made}");
+        eventually("the earlier broadcast is done", Duration::from_secs(30), || async {
+            let (_, b) = staff.call(Method::GET, &format!("{path}/early-{n}"), None).await;
+            b["status"] == "done"
+        })
+        .await;
+    }
+    assert_eq!(capped.replies().await.len(), 4, "the capped follower had four broadcasts");
+
+    let home = tempfile::tempdir().unwrap();
+    let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
+    let console = open_app(driver_port, &app, &driver).await;
+    sign_in_to_team(&console, &base, "manager", PASSWORD).await;
+
+    // Staff tag the two VIPs at once on the Subscribers screen.
+    click(&console, "nav-subscribers").await;
+    eventually("the three followers are listed", Duration::from_secs(30), || async {
+        count(&console, &testid("subscriber-row")).await == 3
+    })
+    .await;
+    for id in [&capped_id, &vip_id] {
+        find_css(&console, &format!("[data-subscriber-id=\"{id}\"] [data-testid=\"subscriber-check\"]"))
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+    type_into(&console, "subscribers-bulk-tag", "VIP").await;
+    click(&console, "subscribers-bulk-add").await;
+    eventually("the tag is given to the two checked", Duration::from_secs(20), || async {
+        content_of(&console, &testid("subscribers-bulk-outcome")).await.as_deref() == Some("已给 2 位粉丝加上“VIP”。")
+    })
+    .await;
+    eventually("the server has the tags", Duration::from_secs(30), || async {
+        let audience = json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}});
+        let (_, forecast) = staff.call(Method::POST, &format!("{path}/forecast"), Some(audience)).await;
+        forecast["counts"][0]["targeted"] == 2
+    })
+    .await;
+
+    // The composer: text, the VIP segment counted from the cache, the forecast.
+    click(&console, "nav-broadcasts").await;
+    type_into(&console, "broadcast-text", "春季新品：燕麦拿铁第二杯半价").await;
+    click(&console, "broadcast-audience-segment").await;
+    type_into(&console, "broadcast-tags-any", "VIP").await;
+    eventually("the segment holds the two VIPs", Duration::from_secs(30), || async {
+        content_of(&console, &testid("broadcast-segment-count")).await.is_some_and(|t| t.starts_with("2 "))
+    })
+    .await;
+    click(&console, "broadcast-check").await;
+    find(&console, "broadcast-forecast").await;
+    assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "targeted").await.as_deref(), Some("2"));
+    assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "pending").await.as_deref(), Some("1"));
+    assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "skipped_subscriber_cap").await.as_deref(), Some("1"));
+    show(&console, "broadcast-forecast").await;
+    screenshot(&console, &display, "broadcast-composer-zh-CN").await;
+
+    // Sent: the list shows who got it and who the cap skipped.
+    click(&console, "broadcast-send").await;
+    find(&console, "broadcast-notice").await;
+    let newest = "[data-testid=\"broadcast-list\"] .bc-items > li:first-child";
+    eventually("the broadcast is done", Duration::from_secs(30), || async {
+        content_of(&console, &format!("{newest} .bc-status")).await.as_deref() == Some("已完成")
+    })
+    .await;
+    let result = |field: &'static str| {
+        let css = format!("{newest} [data-testid$=\"-sandbox-{field}\"]");
+        let console = &console;
+        async move { content_of(console, &css).await }
+    };
+    assert_eq!(result("targeted").await.as_deref(), Some("2"));
+    assert_eq!(result("sent").await.as_deref(), Some("1"));
+    assert_eq!(result("skipped_subscriber_cap").await.as_deref(), Some("1"));
+    screenshot(&console, &display, "broadcast-done-zh-CN").await;
+
+    // The subscribers' side: the other VIP got it, the capped one and the
+    // follower outside the segment did not.
+    assert!(vip.replies().await.iter().any(|t| t.contains("燕麦拿铁")), "the VIP received it");
+    assert_eq!(capped.replies().await.len(), 4, "the capped VIP received nothing more");
+    assert!(other.replies().await.is_empty(), "the follower outside the segment received nothing");
+
+    // In English: the finished broadcast's figures, and the composer's forecast again.
+    click(&console, "language-switch").await;
+    eventually("the screen is in English", Duration::from_secs(10), || async {
+        content_of(&console, &format!("{newest} .bc-status")).await.as_deref() == Some("Done")
+    })
+    .await;
+    show(&console, "broadcast-text").await;
+    find(&console, "broadcast-text").await.send_keys("Spring menu: the second oat latte is half price").await.unwrap();
+    click(&console, "broadcast-audience-segment").await;
+    set_field(&console, &testid("broadcast-tags-any"), "VIP").await;
+    click(&console, "broadcast-check").await;
+    eventually("the forecast counts the cap again", Duration::from_secs(20), || async {
+        cell(&console, "broadcast-forecast", "sandbox", "skipped_subscriber_cap").await.as_deref() == Some("1")
+            && cell(&console, "broadcast-forecast", "sandbox", "pending").await.as_deref() == Some("1")
+    })
+    .await;
+    show(&console, "broadcast-forecast").await;
+    screenshot(&console, &display, "broadcast-composer-en").await;
+}
