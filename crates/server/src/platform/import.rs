@@ -113,15 +113,44 @@ pub async fn resume(state: &AppState) {
     }
 }
 
+/// How long a process holds an import's lease without renewing it.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often the process running an import renews its lease.
+const RENEW: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs the account's import under its lease, so of several processes on
+/// one database (each resuming imports as it starts) one runs it; another
+/// process's live import is left alone.
 fn spawn(state: AppState, account_id: String, platform: String) {
     tokio::spawn(async move {
+        let lease = format!("import:{account_id}");
+        let claim = || state.storage.claim_leases(vec![lease.clone()], &state.instance, LEASE);
+        match claim().await {
+            Ok(got) if !got.is_empty() => {}
+            Ok(_) => return tracing::info!(account = %account_id, "another process runs this follower import"),
+            Err(e) => {
+                return tracing::error!(account = %account_id, error = %e, "cannot take a follower import's lease")
+            }
+        }
+        let renewing = async {
+            loop {
+                tokio::time::sleep(RENEW).await;
+                if matches!(claim().await, Ok(got) if got.is_empty()) {
+                    return tracing::warn!(account = %account_id, "lost a follower import's lease; it stops here");
+                }
+            }
+        };
         // A stopping server leaves the job where its last hundred was
         // committed; the next start resumes it.
         tokio::select! {
             result = run(&state, &account_id, &platform) => if let Err(e) = result {
                 tracing::error!(account = %account_id, error = %e.0, "follower import stopped");
             },
+            () = renewing => {}
             () = state.closing() => {}
+        }
+        if let Err(e) = state.storage.release_lease(&lease, &state.instance).await {
+            tracing::warn!(account = %account_id, error = %e, "cannot give up a follower import's lease; it lapses");
         }
     });
 }
