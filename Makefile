@@ -232,11 +232,12 @@ fuzz: deps fuzz-build app schemathesis
 # written to docs/benchmarks.md with the date, the machine, the commit and
 # each row's command (crates/bench/src/bin/bench-table.rs). QUICK=1 runs
 # smaller sizes (about 3 minutes on 2 cores); the full run takes about 20.
+# The server is built with PostgreSQL, whose rows run on a throwaway cluster.
 # BENCH_TABLE_ARGS passes more (say --only inbox or --note "...").
 BENCH_TABLE_FLAGS := $(if $(QUICK),--quick --invocation "make bench QUICK=1",--invocation "make bench")
 .PHONY: bench
 bench: deps ui app tauri-driver
-	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double
+	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double --features wicket-server/postgres
 	$(CARGO) build -p wicket-e2e --bin designer-webview-bench
 	nice ./target/release/bench-table $(BENCH_TABLE_FLAGS) $(BENCH_TABLE_ARGS)
 

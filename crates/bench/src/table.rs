@@ -72,6 +72,8 @@ pub fn format_number(value: f64) -> String {
         format!("{value:.3}")
     } else if magnitude == 0.0 {
         "0".to_owned()
+    } else if magnitude >= 0.0001 {
+        format!("{value:.4}")
     } else {
         format!("{value:.2e}")
     }
@@ -249,6 +251,7 @@ mod tests {
         assert_eq!(format_number(17.26), "17.3");
         assert_eq!(format_number(1.234), "1.23");
         assert_eq!(format_number(0.0712), "0.071");
+        assert_eq!(format_number(0.004), "0.0040");
         assert_eq!(format_number(0.0), "0");
         assert_eq!(format_number(f64::NAN), "—");
     }

@@ -21,6 +21,7 @@ use clap::Parser;
 use wicket_bench::inbox_corpus::{self, Rng};
 use wicket_bench::{Figures, Run};
 use wicket_model::Change;
+use wicket_server::{ServerOptions, SystemClock};
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
 use wicket_test_support::TestServer;
@@ -49,7 +50,10 @@ const PAGE: u32 = 500;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let server = TestServer::start().await;
+    // The subscriber of (b) sends from 127.0.0.1 faster than the sandbox's
+    // per-address limit lets a browser: the limit is lifted.
+    let options = ServerOptions { sandbox_requests_per_minute: 100_000_000, ..ServerOptions::default() };
+    let server = TestServer::start_with(Arc::new(SystemClock), options).await;
     let owner = server.owner().await;
     let base = server.base_url();
     let seeded = Instant::now();
