@@ -206,6 +206,47 @@ impl Audience {
     pub fn needs_activity(&self) -> bool {
         matches!(self, Audience::Segment { filter } if filter.needs_activity())
     }
+
+    /// Every problem with sending to this audience from `account`: the
+    /// filter's own, and a segment its platform cannot be sent to. `prefix`
+    /// is where the audience sits in the request (`audience.` in a new
+    /// broadcast, empty in a forecast).
+    pub fn check_on(&self, account: &Account, prefix: &str, issues: &mut Vec<Issue>) {
+        if let Audience::Segment { filter } = self {
+            filter.check(&format!("{prefix}filter"), issues);
+            // Where a platform's refusal of the whole audience is shown.
+            let at = match prefix.trim_end_matches('.') {
+                "" => "filter".to_owned(),
+                path => path.to_owned(),
+            };
+            // Alipay sends a broadcast to all followers (`message.total.send`)
+            // or to a user group of its own (`message.group.send`). A group
+            // is built on Alipay from its labels (`life.label.create`, then
+            // `matchuser.label.create` at most 10 users a call, then
+            // `group.create` from label rules, more than 50 users, at most
+            // 200 groups listed; PLATFORM-RULES §6), and Wicket's tags are not
+            // Alipay labels, so a segment cannot be handed to Alipay as a
+            // group. Sending it one by one through the customer-service API
+            // would reach only those who interacted in the last 48 hours, at
+            // most 100 a day each (§2.2): that is replying, not broadcasting.
+            // So a segment that may hold Alipay subscribers is refused here,
+            // where the console sees it before anything is stored; a segment
+            // of sandbox subscribers only is delivered as usual.
+            let may_hold_alipay = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "alipay");
+            if account.platform == crate::account::PlatformProfile::Alipay && may_hold_alipay {
+                issues.push(Issue::new(at.clone(), "broadcast.alipay.segment_unsupported"));
+            }
+            // A WeChat subscription account (its cap is the account's, once
+            // a day) cannot send by OpenID list (48001, WX-MASS): only to all
+            // or to one of its tags.
+            let may_hold_wechat = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "wechat");
+            let subscription = account.platform == crate::account::PlatformProfile::Wechat
+                && CapRule::of(account).scope == CapScope::Account;
+            if subscription && may_hold_wechat && filter.single_tag().is_none() {
+                issues.push(Issue::new(at.clone(), "broadcast.wechat.segment_needs_tag"));
+            }
+        }
+    }
 }
 
 /// A broadcast staff ask the server to send: now, or at a time the server
@@ -273,35 +314,7 @@ impl NewBroadcast {
                     .with("kind", content_kind(&self.content)),
             );
         }
-        if let Audience::Segment { filter } = &self.audience {
-            filter.check("audience.filter", &mut issues);
-            // Alipay sends a broadcast to all followers (`message.total.send`)
-            // or to a user group of its own (`message.group.send`). A group
-            // is built on Alipay from its labels (`life.label.create`, then
-            // `matchuser.label.create` at most 10 users a call, then
-            // `group.create` from label rules, more than 50 users, at most
-            // 200 groups listed; PLATFORM-RULES §6), and Wicket's tags are not
-            // Alipay labels, so a segment cannot be handed to Alipay as a
-            // group. Sending it one by one through the customer-service API
-            // would reach only those who interacted in the last 48 hours, at
-            // most 100 a day each (§2.2): that is replying, not broadcasting.
-            // So a segment that may hold Alipay subscribers is refused here,
-            // where the console sees it before anything is stored; a segment
-            // of sandbox subscribers only is delivered as usual.
-            let may_hold_alipay = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "alipay");
-            if account.platform == crate::account::PlatformProfile::Alipay && may_hold_alipay {
-                issues.push(Issue::new("audience", "broadcast.alipay.segment_unsupported"));
-            }
-            // A WeChat subscription account (its cap is the account's, once
-            // a day) cannot send by OpenID list (48001, WX-MASS): only to all
-            // or to one of its tags.
-            let may_hold_wechat = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "wechat");
-            let subscription = account.platform == crate::account::PlatformProfile::Wechat
-                && CapRule::of(account).scope == CapScope::Account;
-            if subscription && may_hold_wechat && filter.single_tag().is_none() {
-                issues.push(Issue::new("audience", "broadcast.wechat.segment_needs_tag"));
-            }
-        }
+        self.audience.check_on(account, "audience.", &mut issues);
         if let Some(at) = self.send_at {
             if at < now - MINUTE {
                 issues.push(Issue::new("send_at", "broadcast.schedule.past"));

@@ -554,6 +554,14 @@ async fn an_alipay_segment_is_refused_before_it_is_stored_unless_it_holds_only_s
     );
     let (status, _) = f.call("GET", "/api/v1/accounts/shop/broadcasts/vip", None).await;
     assert_eq!(status, 404, "nothing stored");
+    let (status, forecast) = f
+        .call("POST", "/api/v1/accounts/shop/broadcasts/forecast", Some(json!({"kind": "segment", "filter": {}})))
+        .await;
+    assert_eq!(
+        (status, &forecast["issues"][0]["key"]),
+        (422, &json!("broadcast.alipay.segment_unsupported")),
+        "the forecast says so first: {forecast}"
+    );
     f.broadcast_body(body("testers", json!(["sandbox"]))).await;
     let done = f.finished("testers").await;
     assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "{done}");

@@ -165,12 +165,10 @@ pub async fn cancel(state: &AppState, id: &str) -> Result<Option<Broadcast>, Api
 pub async fn forecast(state: &AppState, account_id: &str, audience: &Audience) -> Result<Forecast, ApiError> {
     let now = state.clock.now();
     let account = active_account(state, account_id).await?;
-    if let Audience::Segment { filter } = audience {
-        let mut issues = Vec::new();
-        filter.check("filter", &mut issues);
-        if !issues.is_empty() {
-            return Err(ApiError(WicketError::invalid(issues)));
-        }
+    let mut issues = Vec::new();
+    audience.check_on(&account, "", &mut issues);
+    if !issues.is_empty() {
+        return Err(ApiError(WicketError::invalid(issues)));
     }
     let counts: Vec<PlatformCounts> = state.storage.broadcasts().forecast(&account, audience, now).await?;
     let period_start = wicket_model::broadcast::CapRule::of(&account).period_start(now);
