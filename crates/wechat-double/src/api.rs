@@ -31,6 +31,7 @@ pub(crate) fn routes(double: Double) -> Router<Double> {
         .route("/cgi-bin/get_current_autoreply_info", get(autoreply_info))
         .route("/cgi-bin/user/get", get(user_get))
         .route("/cgi-bin/tags/get", get(tags_get))
+        .route("/cgi-bin/media/uploadnews", post(upload_news))
         .route("/cgi-bin/user/info/batchget", post(batchget))
         // Room for a 10 MB image and more, so the size check is WeChat's and not the framework's.
         .route("/cgi-bin/media/upload", post(upload).layer(DefaultBodyLimit::max(24 << 20)))
@@ -118,6 +119,10 @@ async fn autoreply_info(State(double): State<Double>, params: Params) -> Respons
 async fn user_get(State(double): State<Double>, params: Params) -> Response {
     let next = params.get("next_openid").cloned();
     authorized(&double, &params, |state, appid| state.user_get(appid, next.as_deref()))
+}
+
+async fn upload_news(State(double): State<Double>, params: Params, body: Bytes) -> Response {
+    authorized(&double, &params, |state, appid| state.upload_news(appid, &body))
 }
 
 async fn tags_get(State(double): State<Double>, params: Params) -> Response {

@@ -54,7 +54,7 @@ use axum::Router;
 use serde_json::Value;
 
 pub use error::WxError;
-pub use mass::{MassPreview, MassSend, Tag, FIRST_TAG_ID, INVALID_TAG_ID};
+pub use mass::{MassPreview, MassSend, News, Tag, FIRST_TAG_ID, INVALID_TAG_ID, NEWS_ARTICLES_MAX};
 pub use push::{Callback, CallbackReport, Try, UrlCheck};
 pub use state::{
     AccountChange, AccountSpec, CallRecord, Delay, Fault, Mode, SentMessage, Upload, BATCHGET_MAX, TEXT_MAX_BYTES,
@@ -214,6 +214,11 @@ impl Double {
     /// name, as WeChat's `tags/create` and `members/batchtagging` would); the tag's id.
     pub fn tag_users(&self, appid: &str, name: &str, openids: &[String]) -> i64 {
         self.lock().tag_users(appid, name, openids)
+    }
+
+    /// The article materials (`media/uploadnews`) the account made, oldest first.
+    pub fn news(&self, appid: &str) -> Vec<News> {
+        self.lock().mass.get(appid).map(|log| log.news.clone()).unwrap_or_default()
     }
 
     /// Makes the account a subscription account (one mass send a day, to all or a tag; no lists)

@@ -69,7 +69,19 @@ pub(crate) struct MassLog {
     calls: VecDeque<Instant>,
     /// The account's user tags (`tags/get`), with their members.
     pub tags: Vec<Tag>,
+    /// The article materials `media/uploadnews` made, for `mpnews` mass sends.
+    pub news: Vec<News>,
 }
+
+/// An article material (`media/uploadnews`): its `media_id` and the articles as posted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct News {
+    pub media_id: String,
+    pub articles: Vec<Value>,
+}
+
+/// Articles in one material (WX-MASS uploadnews: "支持1到8条图文").
+pub const NEWS_ARTICLES_MAX: usize = 8;
 
 /// A user tag of the account and the OpenIDs tagged with it (WX-TAG; PLATFORM-RULES §6).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -114,6 +126,35 @@ fn china_day_start(now: i64) -> i64 {
 }
 
 impl State {
+    /// `POST /cgi-bin/media/uploadnews`: 1 to 8 articles, each with a title, a body (`content`) and
+    /// the `thumb_media_id` of a thumb this account uploaded (`media/upload?type=thumb`, ≤ 64 KB JPG);
+    /// the material's `media_id`, for an `mpnews` mass send.
+    pub(crate) fn upload_news(&mut self, appid: &str, body: &[u8]) -> Result<Value, WxError> {
+        let request: Value = serde_json::from_slice(body).map_err(|_| WxError::data_format())?;
+        let articles = request.get("articles").and_then(Value::as_array).ok_or_else(WxError::data_format)?.clone();
+        if articles.is_empty() || articles.len() > NEWS_ARTICLES_MAX {
+            return Err(WxError::new(45008, "article size out of limit"));
+        }
+        let now = self.now();
+        let account = self.accounts.get(appid).ok_or_else(|| WxError::new(40013, "invalid appid"))?;
+        for article in &articles {
+            let text = |field: &str| article.get(field).and_then(Value::as_str).unwrap_or_default();
+            if text("title").trim().is_empty() {
+                return Err(WxError::new(44003, "empty news data: title"));
+            }
+            if text("content").trim().is_empty() {
+                return Err(WxError::new(44003, "empty news data: content"));
+            }
+            let thumb = text("thumb_media_id");
+            if !account.uploads.iter().any(|u| u.media_id == thumb && u.kind == "thumb") {
+                return Err(WxError::new(40007, "invalid media_id: thumb_media_id"));
+            }
+        }
+        let media_id = format!("news-{}", self.next_msg_id());
+        self.mass.entry(appid.to_owned()).or_default().news.push(News { media_id: media_id.clone(), articles });
+        Ok(json!({"type": "news", "media_id": media_id, "created_at": now}))
+    }
+
     /// `GET /cgi-bin/tags/get`: the account's tags with how many users each holds.
     pub(crate) fn tags_get(&mut self, appid: &str) -> Result<Value, WxError> {
         let tags: Vec<Value> = self
@@ -159,9 +200,9 @@ impl MassLog {
     }
 }
 
-/// The mass message's content: only text is modelled (mpnews and media need materials the double
-/// does not keep).
-fn check_content(request: &serde_json::Map<String, Value>) -> Result<String, WxError> {
+/// The mass message's content: text, or `mpnews` naming an article material of the account
+/// (`media/uploadnews`); other media need materials the double does not keep.
+fn check_content(request: &serde_json::Map<String, Value>, news: &[News]) -> Result<String, WxError> {
     let msgtype = request.get("msgtype").and_then(Value::as_str).ok_or_else(WxError::data_format)?.to_owned();
     match msgtype.as_str() {
         "text" => {
@@ -175,7 +216,18 @@ fn check_content(request: &serde_json::Map<String, Value>) -> Result<String, WxE
             }
             Ok(msgtype)
         }
-        "mpnews" | "image" | "voice" | "mpvideo" | "wxcard" | "images" => {
+        "mpnews" => {
+            let media_id = request
+                .get("mpnews")
+                .and_then(|m| m.get("media_id"))
+                .and_then(Value::as_str)
+                .ok_or_else(WxError::data_format)?;
+            if !news.iter().any(|n| n.media_id == media_id) {
+                return Err(WxError::new(40007, "invalid media_id"));
+            }
+            Ok(msgtype)
+        }
+        "image" | "voice" | "mpvideo" | "wxcard" | "images" => {
             Err(WxError::new(40008, "invalid message type (not modelled by the double)"))
         }
         _ => Err(WxError::new(40008, "invalid message type")),
@@ -207,7 +259,7 @@ impl State {
                 return Err(WxError::new(45065, format!("clientmsgid exist, msg_id {}", before.msg_id)));
             }
         }
-        let msgtype = check_content(&request)?;
+        let msgtype = check_content(&request, &log.news)?;
         let (touser, tag_id, is_to_all) = if to_list {
             if log.subscription {
                 return Err(WxError::new(48001, "api unauthorized"));
@@ -289,7 +341,7 @@ impl State {
         let following = account.follower_mut(&touser).is_some_and(|f| f.subscribed);
         let log = self.mass.entry(appid.to_owned()).or_default();
         log.take_call()?;
-        let msgtype = check_content(&request)?;
+        let msgtype = check_content(&request, &log.news)?;
         if !following {
             return Err(WxError::invalid_openid());
         }

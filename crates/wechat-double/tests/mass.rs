@@ -1,4 +1,5 @@
 //! The mass-message API of the double checks what WeChat checks (PLATFORM-RULES §3.1).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 mod common;
 
@@ -92,4 +93,52 @@ async fn a_send_to_a_tag_reaches_the_followers_tagged_with_it_and_needs_a_tag_th
     assert_eq!(errcode(&f.post_json(&sendall, &to(vip)).await), 0);
     let sent = f.double.mass_sends(APPID).pop().unwrap();
     assert_eq!((sent.tag_id, sent.is_to_all, sent.total, sent.filtered), (Some(vip), false, 3, 3));
+}
+
+/// A JPEG thumb uploaded as WeChat's `media/upload?type=thumb`: its media_id.
+async fn upload_thumb(f: &Fixture, token: &str, bytes: &[u8]) -> serde_json::Value {
+    let boundary = "----wicketdoubleboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"cover.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let url = f.url(&format!("/cgi-bin/media/upload?access_token={token}&type=thumb"));
+    let response = f
+        .http
+        .post(url)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_mpnews_send_names_an_article_material_made_from_an_uploaded_thumb() {
+    let f = Fixture::start(None).await;
+    let fans: Vec<String> = (0..2).map(|i| format!("oFan{i}")).collect();
+    f.double.add_followers(APPID, &fans).unwrap();
+    let token = f.token().await;
+    let thumb = upload_thumb(&f, &token, b"\xff\xd8\xff\xe0 a small jpeg").await;
+    let thumb_id = thumb["media_id"].as_str().expect("a thumb media_id").to_owned();
+    let news = format!("/cgi-bin/media/uploadnews?access_token={token}");
+    let article = |thumb: &str, title: &str| {
+        json!({"articles": [{"thumb_media_id": thumb, "title": title, "content": "<p>春季</p>",
+            "content_source_url": "https://shop.example/new", "digest": "春季"}]})
+    };
+    assert_eq!(errcode(&f.post_json(&news, &article("nope", "新品")).await), 40007, "a thumb it did not upload");
+    assert_eq!(errcode(&f.post_json(&news, &article(&thumb_id, " ")).await), 44003, "a title");
+    assert_eq!(errcode(&f.post_json(&news, &json!({"articles": []})).await), 45008, "1 to 8 articles");
+    let made = f.post_json(&news, &article(&thumb_id, "新品上市")).await;
+    let media_id = made["media_id"].as_str().expect("a material's media_id").to_owned();
+    assert_eq!(f.double.news(APPID)[0].articles[0]["title"], "新品上市");
+    let send = format!("/cgi-bin/message/mass/send?access_token={token}");
+    let mpnews =
+        |id: &str| json!({"touser": fans, "msgtype": "mpnews", "mpnews": {"media_id": id}, "send_ignore_reprint": 0});
+    assert_eq!(errcode(&f.post_json(&send, &mpnews("news-0")).await), 40007, "a material it did not make");
+    assert_eq!(errcode(&f.post_json(&send, &mpnews(&media_id)).await), 0);
+    assert_eq!(f.double.mass_sends(APPID)[0].msgtype, "mpnews");
 }
