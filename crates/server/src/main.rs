@@ -44,6 +44,12 @@ struct Cli {
     #[arg(long, env = "WICKET_HTTPS")]
     https: bool,
 
+    /// Requests one address may make to the sandbox's API (/s/api/…) a
+    /// minute, and at once. Load tests on loopback, where every subscriber
+    /// shares one address, raise it.
+    #[arg(long, env = "WICKET_SANDBOX_REQUESTS_PER_MINUTE", default_value_t = ServerOptions::default().sandbox_requests_per_minute)]
+    sandbox_requests_per_minute: u32,
+
     /// WeChat's API. Tests and demonstrations point it at the WeChat double.
     #[arg(long, env = "WICKET_WECHAT_API_BASE", default_value = wicket_server::wechat::DEFAULT_API_BASE)]
     wechat_api_base: String,
@@ -104,6 +110,7 @@ async fn main() -> std::process::ExitCode {
                 trust_proxy: cli.trust_proxy,
                 https: cli.https,
                 sandbox_platform: !cli.no_sandbox_platform,
+                sandbox_requests_per_minute: cli.sandbox_requests_per_minute,
                 wechat_api_base: cli.wechat_api_base,
                 alipay_api_base: cli.alipay_api_base,
                 secrets_key_file: cli.secrets_key_file,

@@ -8,8 +8,10 @@ mod inbox;
 mod layouts;
 mod platform;
 mod purge;
+mod readers;
 mod sandbox;
 mod world;
+mod writer;
 
 use async_trait::async_trait;
 use include_dir::{include_dir, Dir};
@@ -25,20 +27,34 @@ use crate::storage::{
 };
 use world::{save_change, TxWorld};
 
+/// Statements each connection keeps prepared: the inbound path alone runs
+/// some fifteen for every message.
+const STATEMENTS_KEPT: usize = 64;
+
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
-/// SQLite allows one writer at a time, so the server keeps one connection and
-/// runs every query on the blocking pool, never on the async threads.
+/// SQLite allows one writer at a time, so the server keeps one writing
+/// connection, and reads run on a few read-only ones (WAL: a reader never
+/// waits for the writer). Every query runs off the async threads: writes and
+/// reads on the blocking pool, and the durable records of subscribers'
+/// messages on the group-commit writer thread ([`writer`]), which shares the
+/// writing connection.
 #[derive(Clone)]
 pub struct SqliteStorage {
     conn: Arc<Mutex<Connection>>,
+    readers: readers::ReadPool,
+    writer: writer::GroupWriter,
 }
 
 impl SqliteStorage {
     pub fn open(path: &Path) -> Result<Self> {
         let migrations = wicket_sqlite::migrations(&MIGRATIONS).map_err(db)?;
         let conn = wicket_sqlite::open(path, &migrations).map_err(db)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        let conn = Arc::new(Mutex::new(conn));
+        let readers = readers::open(path.to_path_buf())?;
+        let writer = writer::GroupWriter::start(conn.clone())?;
+        Ok(Self { conn, readers, writer })
     }
 
     /// Brings the database at `path` (created if missing) to this program's
@@ -74,6 +90,22 @@ impl SqliteStorage {
         tokio::task::spawn_blocking(move || job(&mut lock(&conn)))
             .await
             .map_err(|e| StorageError::Database(format!("storage task failed: {e}")))?
+    }
+
+    /// Runs a job that only reads on a read-only connection of its own: it
+    /// sees every write answered before it started, and waits for none.
+    async fn read<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = readers.get().map_err(db)?;
+            job(&mut conn)
+        })
+        .await
+        .map_err(|e| StorageError::Database(format!("storage task failed: {e}")))?
     }
 }
 
@@ -259,7 +291,7 @@ fn check_client_owner(conn: &Connection, client_id: &str, staff_id: &str) -> Res
 #[async_trait]
 impl Storage for SqliteStorage {
     async fn staff_count(&self) -> Result<u64> {
-        self.run(|conn| conn.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0)).map_err(sql))
+        self.read(|conn| conn.query_row("SELECT count(*) FROM staff", [], |r| r.get::<_, i64>(0)).map_err(sql))
             .await
             .map(|n| n.max(0) as u64)
     }
@@ -296,11 +328,11 @@ impl Storage for SqliteStorage {
 
     async fn staff_by_login(&self, login: &str) -> Result<Option<(StaffUser, String)>> {
         let login = login.to_owned();
-        self.run(move |conn| login_row(conn, &login)).await
+        self.read(move |conn| login_row(conn, &login)).await
     }
 
     async fn staff_by_role(&self, role: Role) -> Result<Vec<StaffUser>> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn
                 .prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE role = ?1 ORDER BY created_at"))
                 .map_err(sql)?;
@@ -322,7 +354,7 @@ impl Storage for SqliteStorage {
 
     async fn staff_by_id(&self, id: &str) -> Result<Option<StaffUser>> {
         let id = id.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"), [id], staff_from_row)
                 .optional()
                 .map_err(sql)
@@ -381,7 +413,7 @@ impl Storage for SqliteStorage {
 
     async fn session(&self, token_hash: &str, now: Millis) -> Result<Option<StaffUser>> {
         let token_hash = token_hash.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 "SELECT s.id, s.login, s.display_name, s.role FROM sessions t JOIN staff s ON s.id = t.staff_id
                  WHERE t.token_hash = ?1 AND t.expires_at > ?2",
@@ -480,7 +512,7 @@ impl Storage for SqliteStorage {
         now: Millis,
     ) -> Result<PullResponse> {
         let (client_id, staff_id, scope) = (client_id.to_owned(), staff_id.to_owned(), scope.to_vec());
-        self.run(move |conn| {
+        self.read(move |conn| {
             // One read transaction: the changes, the newest position and the
             // client's number agree.
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred).map_err(sql)?;
@@ -557,13 +589,12 @@ impl Storage for SqliteStorage {
 
     async fn account(&self, id: &str) -> Result<Option<Account>> {
         let id = id.to_owned();
-        self.run(move |conn| {
-            conn.query_row(
+        self.read(move |conn| {
+            conn.prepare_cached(
                 "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
                  FROM accounts WHERE id = ?1",
-                [id],
-                account_from_row,
             )
+            .and_then(|mut stmt| stmt.query_row([id], account_from_row))
             .optional()
             .map_err(sql)
         })
@@ -571,17 +602,17 @@ impl Storage for SqliteStorage {
     }
 
     async fn last_seq(&self) -> Result<i64> {
-        self.run(|conn| conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql))
+        self.read(|conn| conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql))
             .await
     }
 
     async fn conversations(&self, filter: ConversationFilter) -> Result<Vec<Conversation>> {
-        self.run(move |conn| inbox::conversations(conn, &filter)).await
+        self.read(move |conn| inbox::conversations(conn, &filter)).await
     }
 
     async fn unread_counts(&self, staff_id: &str, conversation_ids: Vec<String>) -> Result<Vec<u32>> {
         let staff_id = staff_id.to_owned();
-        self.run(move |conn| inbox::unread_counts(conn, &staff_id, &conversation_ids)).await
+        self.read(move |conn| inbox::unread_counts(conn, &staff_id, &conversation_ids)).await
     }
 
     async fn mark_read(&self, staff_id: &str, conversation_id: &str, at: Millis) -> Result<()> {
@@ -600,12 +631,12 @@ impl Storage for SqliteStorage {
 
     async fn conversation(&self, id: &str) -> Result<Option<Conversation>> {
         let id = id.to_owned();
-        self.run(move |conn| inbox::one(conn, "conversations", &id)).await
+        self.read(move |conn| inbox::one(conn, "conversations", &id)).await
     }
 
     async fn conversation_of(&self, subscriber_id: &str) -> Result<Option<Conversation>> {
         let subscriber_id = subscriber_id.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             let body: Option<String> = conn
                 .query_row("SELECT body FROM conversations WHERE subscriber_id = ?1", [subscriber_id], |r| r.get(0))
                 .optional()
@@ -617,32 +648,32 @@ impl Storage for SqliteStorage {
 
     async fn message(&self, id: &str) -> Result<Option<Message>> {
         let id = id.to_owned();
-        self.run(move |conn| inbox::one(conn, "messages", &id)).await
+        self.read(move |conn| inbox::one(conn, "messages", &id)).await
     }
 
     async fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<wicket_model::auto_reply::AutoReplyRule>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| world::auto_reply_rules(conn, &account_id)).await
+        self.read(move |conn| world::auto_reply_rules(conn, &account_id)).await
     }
 
     async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>> {
         let conversation_id = conversation_id.to_owned();
-        self.run(move |conn| inbox::messages(conn, &conversation_id, &page)).await
+        self.read(move |conn| inbox::messages(conn, &conversation_id, &page)).await
     }
 
     async fn messages_after(&self, conversation_id: &str, after: i64, limit: u32) -> Result<(Vec<Message>, i64)> {
         let conversation_id = conversation_id.to_owned();
-        self.run(move |conn| inbox::messages_after(conn, &conversation_id, after, limit)).await
+        self.read(move |conn| inbox::messages_after(conn, &conversation_id, after, limit)).await
     }
 
     async fn subscribers(&self, account_id: &str, search: Option<String>, limit: u32) -> Result<Vec<Subscriber>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| inbox::subscribers(conn, &account_id, search.as_deref(), limit)).await
+        self.read(move |conn| inbox::subscribers(conn, &account_id, search.as_deref(), limit)).await
     }
 
     async fn subscriber(&self, id: &str) -> Result<Option<Subscriber>> {
         let id = id.to_owned();
-        self.run(move |conn| inbox::one(conn, "subscribers", &id)).await
+        self.read(move |conn| inbox::one(conn, "subscribers", &id)).await
     }
 
     async fn subscriber_by_platform_id(
@@ -652,7 +683,7 @@ impl Storage for SqliteStorage {
         user_id: &str,
     ) -> Result<Option<Subscriber>> {
         let (account_id, platform, user_id) = (account_id.to_owned(), platform.to_owned(), user_id.to_owned());
-        self.run(move |conn| {
+        self.read(move |conn| {
             let body: Option<String> = conn
                 .query_row(
                     "SELECT body FROM subscribers WHERE account_id = ?1 AND platform = ?2 AND platform_user_id = ?3",
@@ -668,7 +699,7 @@ impl Storage for SqliteStorage {
 
     async fn layout_draft(&self, account_id: &str) -> Result<LayoutDraft> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| layouts::draft(conn, &account_id)).await
+        self.read(move |conn| layouts::draft(conn, &account_id)).await
     }
 
     async fn save_layout_draft(
@@ -697,12 +728,12 @@ impl Storage for SqliteStorage {
 
     async fn layout_versions(&self, account_id: &str) -> Result<Vec<LayoutVersion>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| layouts::versions(conn, &account_id)).await
+        self.read(move |conn| layouts::versions(conn, &account_id)).await
     }
 
     async fn layout_version(&self, account_id: &str, version: i64) -> Result<Option<Layout>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| layouts::version(conn, &account_id, version)).await
+        self.read(move |conn| layouts::version(conn, &account_id, version)).await
     }
 
     async fn set_live_layout(&self, account_id: &str, version: i64, now: Millis) -> Result<bool> {
@@ -712,12 +743,12 @@ impl Storage for SqliteStorage {
 
     async fn live_layout(&self, account_id: &str) -> Result<Option<(i64, Layout)>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| layouts::live(conn, &account_id)).await
+        self.read(move |conn| layouts::live(conn, &account_id)).await
     }
 
     async fn sandbox_visitor(&self, token_hash: &str) -> Result<Option<String>> {
         let token_hash = token_hash.to_owned();
-        self.run(move |conn| sandbox::visitor(conn, &token_hash)).await
+        self.read(move |conn| sandbox::visitor(conn, &token_hash)).await
     }
 
     async fn create_sandbox_visitor(&self, token_hash: &str, user_id: &str, now: Millis) -> Result<()> {
@@ -732,11 +763,11 @@ impl Storage for SqliteStorage {
 
     async fn media(&self, id: &str) -> Result<Option<(String, Vec<u8>)>> {
         let id = id.to_owned();
-        self.run(move |conn| sandbox::media(conn, &id)).await
+        self.read(move |conn| sandbox::media(conn, &id)).await
     }
 
     async fn media_bytes(&self) -> Result<u64> {
-        self.run(|conn| {
+        self.read(|conn| {
             conn.query_row("SELECT coalesce(sum(length(bytes)), 0) FROM media", [], |r| r.get::<_, i64>(0)).map_err(sql)
         })
         .await

@@ -40,22 +40,13 @@ impl PlatformStore for SqliteStorage {
         decide: DecideFn,
         now: Millis,
     ) -> Result<std::result::Result<Recorded, WicketError>> {
-        self.run(move |conn| {
-            durable(conn, |conn| {
-                let tx = conn.transaction().map_err(sql)?;
-                let recorded = decide_and_save(&tx, decide, now)?;
-                if recorded.is_ok() {
-                    tx.commit().map_err(sql)?;
-                }
-                Ok(recorded)
-            })
-        })
-        .await
+        // Synced before the answer, in a group with the others waiting.
+        self.writer.record(decide, now).await
     }
 
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 "SELECT account_id, platform, settings, sealed, state, updated_at FROM platform_connections
                  WHERE account_id = ?1",
@@ -149,7 +140,7 @@ impl PlatformStore for SqliteStorage {
     }
 
     async fn due_sends(&self, now: Millis, limit: u32) -> Result<Vec<QueuedSend>> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn
                 .prepare(&format!(
                     "SELECT {SEND_COLUMNS} FROM platform_sends WHERE state = 'pending' AND next_at <= ?1
@@ -163,7 +154,7 @@ impl PlatformStore for SqliteStorage {
     }
 
     async fn next_send_at(&self) -> Result<Option<Millis>> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row("SELECT min(next_at) FROM platform_sends WHERE state = 'pending'", [], |r| r.get(0))
                 .map_err(sql)
         })
@@ -172,7 +163,7 @@ impl PlatformStore for SqliteStorage {
 
     async fn send(&self, message_id: &str) -> Result<Option<QueuedSend>> {
         let id = message_id.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             let found = conn
                 .query_row(
                     &format!("SELECT {SEND_COLUMNS} FROM platform_sends WHERE message_id = ?1"),
@@ -236,7 +227,7 @@ impl PlatformStore for SqliteStorage {
 
     async fn follower_import(&self, account_id: &str) -> Result<Option<String>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row("SELECT job FROM follower_imports WHERE account_id = ?1", [account_id], |r| r.get(0))
                 .optional()
                 .map_err(sql)
@@ -267,7 +258,7 @@ impl PlatformStore for SqliteStorage {
     }
 
     async fn running_follower_imports(&self) -> Result<Vec<String>> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare("SELECT account_id FROM follower_imports WHERE running = 1").map_err(sql)?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
             rows.collect::<std::result::Result<Vec<_>, _>>().map_err(sql)

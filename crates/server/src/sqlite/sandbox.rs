@@ -7,7 +7,8 @@ use super::sql;
 use crate::storage::Result;
 
 pub(super) fn visitor(conn: &Connection, token_hash: &str) -> Result<Option<String>> {
-    conn.query_row("SELECT user_id FROM sandbox_visitors WHERE token_hash = ?1", [token_hash], |r| r.get(0))
+    conn.prepare_cached("SELECT user_id FROM sandbox_visitors WHERE token_hash = ?1")
+        .and_then(|mut stmt| stmt.query_row([token_hash], |r| r.get(0)))
         .optional()
         .map_err(sql)
 }

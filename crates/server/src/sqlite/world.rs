@@ -5,7 +5,7 @@ use wicket_model::auto_reply::AutoReplyRule;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
 use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
-use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension, Transaction};
+use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};
 
 use super::{account_from_row, db, sql};
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
@@ -29,7 +29,7 @@ impl TxWorld<'_> {
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, query: &str, id: &str) -> std::result::Result<Option<T>, ReadError> {
-        let found: Result<Option<String>> = self.tx.query_row(query, [id], |r| r.get(0)).optional().map_err(sql);
+        let found: Result<Option<String>> = cached_row(self.tx, query, [id], |r| r.get(0)).optional().map_err(sql);
         let decoded = found.and_then(|body| {
             body.map(|b| serde_json::from_str(&b).map_err(|e| StorageError::Corrupt(e.to_string()))).transpose()
         });
@@ -39,16 +39,15 @@ impl TxWorld<'_> {
 
 impl World for TxWorld<'_> {
     fn account(&self, id: &str) -> std::result::Result<Option<Account>, ReadError> {
-        let found = self
-            .tx
-            .query_row(
-                "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
+        let found = cached_row(
+            self.tx,
+            "SELECT id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings
                  FROM accounts WHERE id = ?1",
-                [id],
-                account_from_row,
-            )
-            .optional()
-            .map_err(sql);
+            [id],
+            account_from_row,
+        )
+        .optional()
+        .map_err(sql);
         self.read(found)
     }
 
@@ -70,15 +69,14 @@ impl World for TxWorld<'_> {
         platform: &str,
         platform_user_id: &str,
     ) -> std::result::Result<Option<Subscriber>, ReadError> {
-        let found: Result<Option<String>> = self
-            .tx
-            .query_row(
-                "SELECT body FROM subscribers WHERE account_id = ?1 AND platform = ?2 AND platform_user_id = ?3",
-                params![account_id, platform, platform_user_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql);
+        let found: Result<Option<String>> = cached_row(
+            self.tx,
+            "SELECT body FROM subscribers WHERE account_id = ?1 AND platform = ?2 AND platform_user_id = ?3",
+            params![account_id, platform, platform_user_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql);
         let decoded = found.and_then(|body| body.map(|b| decode(&b)).transpose());
         self.read(decoded)
     }
@@ -92,15 +90,14 @@ impl World for TxWorld<'_> {
         conversation_id: &str,
         platform_msg_id: &str,
     ) -> std::result::Result<Option<Message>, ReadError> {
-        let found: Result<Option<String>> = self
-            .tx
-            .query_row(
-                "SELECT body FROM messages WHERE conversation_id = ?1 AND platform_msg_id = ?2",
-                params![conversation_id, platform_msg_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql);
+        let found: Result<Option<String>> = cached_row(
+            self.tx,
+            "SELECT body FROM messages WHERE conversation_id = ?1 AND platform_msg_id = ?2",
+            params![conversation_id, platform_msg_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql);
         let decoded = found.and_then(|body| body.map(|b| decode(&b)).transpose());
         self.read(decoded)
     }
@@ -125,18 +122,17 @@ impl World for TxWorld<'_> {
     ) -> std::result::Result<Option<Millis>, ReadError> {
         // Newest first along the conversation's index: the scan stops at the
         // rule's last answer.
-        let found = self
-            .tx
-            .query_row(
-                "SELECT created_at FROM messages
+        let found = cached_row(
+            self.tx,
+            "SELECT created_at FROM messages
                  WHERE conversation_id = ?1 AND direction = 'outbound'
                    AND json_extract(body, '$.auto_reply.rule_id') = ?2
                  ORDER BY created_at DESC LIMIT 1",
-                params![conversation_id, rule_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql);
+            params![conversation_id, rule_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql);
         self.read(found)
     }
 }
@@ -189,14 +185,15 @@ pub(super) fn decide_and_save(
     for change in &changes {
         save_change(tx, change, now)?;
     }
-    let last_seq = tx.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
+    let last_seq = cached_row(tx, "SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0)).map_err(sql)?;
     Ok(Ok(Recorded { changes, last_seq }))
 }
 
 pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Result<()> {
     match change {
         Change::Account(account) => {
-            conn.execute(
+            cached_execute(
+                conn,
                 "INSERT INTO accounts
                    (id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -219,7 +216,8 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
             .map_err(sql)?;
         }
         Change::Subscriber(subscriber) => {
-            conn.execute(
+            cached_execute(
+                conn,
                 "INSERT INTO subscribers (id, account_id, platform, platform_user_id, body) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 params![
@@ -233,7 +231,7 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
             .map_err(sql)?;
         }
         Change::Conversation(conversation) => {
-            conn.execute(
+            cached_execute(conn,
                 "INSERT INTO conversations (id, account_id, subscriber_id, last_activity_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, body = excluded.body",
                 params![
@@ -247,7 +245,8 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
             .map_err(sql)?;
         }
         Change::Message(message) => {
-            conn.execute(
+            cached_execute(
+                conn,
                 "INSERT INTO messages (id, conversation_id, direction, platform_msg_id, created_at, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
@@ -263,7 +262,8 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
             .map_err(sql)?;
         }
         Change::AutoReplyRule(rule) => {
-            conn.execute(
+            cached_execute(
+                conn,
                 "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 params![rule.id, rule.account_id, to_json(rule)?, rule.updated_at],
@@ -272,12 +272,29 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
         }
     }
     let (kind, id) = change.key();
-    conn.execute(
+    cached_execute(
+        conn,
         "INSERT INTO changes (kind, entity_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind, id, to_json(change)?, now],
     )
     .map_err(sql)?;
     Ok(())
+}
+
+/// One row of a statement kept prepared on the connection: the inbound path
+/// runs the same few statements for every message, so none is parsed twice.
+fn cached_row<T, P: Params>(
+    conn: &Connection,
+    query: &str,
+    params: P,
+    row: impl FnOnce(&Row<'_>) -> wicket_sqlite::rusqlite::Result<T>,
+) -> wicket_sqlite::rusqlite::Result<T> {
+    conn.prepare_cached(query)?.query_row(params, row)
+}
+
+/// Runs a statement kept prepared on the connection.
+fn cached_execute<P: Params>(conn: &Connection, query: &str, params: P) -> wicket_sqlite::rusqlite::Result<usize> {
+    conn.prepare_cached(query)?.execute(params)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
