@@ -111,6 +111,7 @@ export function AudiencePicker({ accountId, segment, filter, onChange }: Props) 
                 <input
                   type="date"
                   value={millisToDate(filter[field])}
+                  data-empty={filter[field] === null ? 'true' : 'false'}
                   onChange={(e) => edit({ [field]: dateToMillis(e.target.value) })}
                   data-testid={`broadcast-${field}`}
                 />

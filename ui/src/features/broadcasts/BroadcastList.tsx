@@ -1,6 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { broadcasts, cancelBroadcast, type Broadcast, type PlatformCounts } from '../../platform';
+import {
+  broadcasts,
+  cancelBroadcast,
+  onBroadcastProgress,
+  type Broadcast,
+  type BroadcastProgress,
+  type PlatformCounts,
+} from '../../platform';
 import { asAppError, describeError, translateIssue } from '../../kit/errors';
 import { dateTime } from '../../kit/time';
 import { useQuery, type ReloadOn } from '../../kit/useQuery';
@@ -45,6 +52,13 @@ function detailed(b: Broadcast): boolean {
   return b.status !== 'scheduled' && (b.counts.length > 1 || resultColumns(b).length > ALWAYS.length);
 }
 
+/** The list's broadcast with the live feed's newer word on it, while the list still says it may change. */
+function withProgress(b: Broadcast, progress: BroadcastProgress | undefined): Broadcast {
+  if (!progress || !live(b)) return b;
+  const { status, planned, counts, failures } = progress;
+  return { ...b, status, planned, counts, failures };
+}
+
 function preview(b: Broadcast): string {
   return b.content.type === 'text' ? b.content.text : b.content.type;
 }
@@ -66,6 +80,19 @@ export function BroadcastList({ accountId, version }: Props) {
   });
   const [error, setError] = useState<string | null>(null);
   const nf = new Intl.NumberFormat(i18n.language);
+  // What the server's live feed said of each running broadcast, newest word only.
+  const [progress, setProgress] = useState<ReadonlyMap<string, BroadcastProgress>>(new Map());
+  const reload = list.reload;
+  useEffect(
+    () =>
+      onBroadcastProgress((p) => {
+        if (p.account_id !== accountId) return;
+        setProgress((known) => new Map(known).set(p.broadcast_id, p));
+        // Finished: the list's own read has the platform's totals too.
+        if (p.status === 'done' || p.status === 'cancelled') reload();
+      }),
+    [accountId, reload],
+  );
 
   const cancel = (b: Broadcast) => {
     setError(null);
@@ -75,7 +102,7 @@ export function BroadcastList({ accountId, version }: Props) {
     );
   };
 
-  const items = list.data ?? [];
+  const items = (list.data ?? []).map((b) => withProgress(b, progress.get(b.id)));
   return (
     <section className="bc-list" aria-label={t('broadcasts.list.title')} data-testid="broadcast-list">
       <h2>{t('broadcasts.list.title')}</h2>
@@ -114,6 +141,7 @@ export function BroadcastList({ accountId, version }: Props) {
               ) : null}
             </div>
             <p className="bc-preview">{preview(b)}</p>
+            {b.status === 'sending' ? <Progress broadcast={b} /> : null}
             <p className="bc-counts" data-testid={`broadcast-counts-${b.id}`}>
               {t('broadcasts.list.counts', {
                 targeted: nf.format(total(b, (c) => c.targeted)),
@@ -151,5 +179,24 @@ export function BroadcastList({ accountId, version }: Props) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A running broadcast: how many of its audience are done (sent, skipped or failed), as the live feed counts them. */
+function Progress({ broadcast: b }: { broadcast: Broadcast }) {
+  const { t, i18n } = useTranslation();
+  const nf = new Intl.NumberFormat(i18n.language);
+  const targeted = total(b, (c) => c.targeted);
+  const handled = targeted - total(b, (c) => c.pending);
+  return (
+    <div className="bc-progress" data-testid={`broadcast-progress-${b.id}`}>
+      <progress value={handled} max={Math.max(targeted, 1)} aria-label={t('broadcasts.list.progressLabel')} />
+      <span className="bc-hint">
+        {t(b.planned ? 'broadcasts.list.progress' : 'broadcasts.list.planning', {
+          done: nf.format(handled),
+          targeted: nf.format(targeted),
+        })}
+      </span>
+    </div>
   );
 }

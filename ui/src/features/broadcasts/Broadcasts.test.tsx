@@ -2,7 +2,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError, type Broadcast, type Forecast } from '../../platform';
-import { accountItem, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import { accountItem, emitBroadcastProgress, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
 import { BroadcastsScreen } from './Broadcasts';
 import { POLL_MS } from './BroadcastList';
 
@@ -234,5 +234,29 @@ describe('the broadcasts screen', () => {
     expect(screen.getByTestId('broadcast-phone-frame').getAttribute('data-look')).toBe('alipay');
     expect(screen.getByTestId('broadcast-phone-frame').className).toContain('is-alipay');
     expect(screen.getByTestId('broadcast-look-alipay').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('shows a running broadcast’s progress from the live feed, and reads the list again when it is done', async () => {
+    const counts = (pending: number, sent: number) => [
+      { ...forecast.counts[0]!, targeted: 5, pending, sent, skipped_subscriber_cap: 1, unreachable: 0 },
+    ];
+    m.broadcasts.mockResolvedValue([broadcast('b-1', { status: 'sending', planned: false, counts: counts(4, 0) })]);
+    render(<BroadcastsScreen />);
+    const bar = await screen.findByTestId('broadcast-progress-b-1');
+    expect(bar.textContent).toBe('已处理 1 / 5，仍在确定接收者');
+    const progress = { account_id: 'acc-1', broadcast_id: 'b-1', status: 'sending' as const, failures: [] };
+    emitBroadcastProgress({ ...progress, planned: true, counts: counts(1, 3) });
+    await waitFor(() => expect(screen.getByTestId('broadcast-progress-b-1').textContent).toBe('已处理 4 / 5'));
+    expect(screen.getByTestId('broadcast-result-b-1-wechat-sent').textContent).toBe('3');
+    // Another account's broadcast is not this list's.
+    emitBroadcastProgress({ ...progress, account_id: 'acc-2', planned: true, counts: counts(0, 4) });
+    expect(screen.getByTestId('broadcast-progress-b-1').textContent).toBe('已处理 4 / 5');
+
+    const reads = m.broadcasts.mock.calls.length;
+    m.broadcasts.mockResolvedValue([broadcast('b-1', { status: 'done', counts: counts(0, 4) })]);
+    emitBroadcastProgress({ ...progress, status: 'done', planned: true, counts: counts(0, 4) });
+    await waitFor(() => expect(m.broadcasts.mock.calls.length).toBeGreaterThan(reads));
+    await waitFor(() => expect(screen.getByTestId('broadcast-status-b-1').textContent).toBe('已完成'));
+    expect(screen.queryByTestId('broadcast-progress-b-1')).toBeNull();
   });
 });

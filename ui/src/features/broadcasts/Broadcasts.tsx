@@ -4,6 +4,7 @@ import { useAccounts } from '../../kit/useAccounts';
 import { useReloadKey } from '../../kit/useQuery';
 import { BroadcastList } from './BroadcastList';
 import { Composer } from './Composer';
+import { PhonePreview } from './PhonePreview';
 import './broadcasts.css';
 
 /**
@@ -16,6 +17,8 @@ export function BroadcastsScreen() {
   const id = useId();
   const accounts = useAccounts().active;
   const [chosen, setChosen] = useState<string | null>(null);
+  // The composer's message, shown in the phone beside it.
+  const [draft, setDraft] = useState('');
   const accountId = accounts.some((a) => a.account.id === chosen) ? chosen : (accounts[0]?.account.id ?? null);
   const [version, bump] = useReloadKey();
   const account = accounts.find((a) => a.account.id === accountId)?.account ?? null;
@@ -36,7 +39,10 @@ export function BroadcastsScreen() {
         <select
           id={`${id}-account`}
           value={accountId}
-          onChange={(e) => setChosen(e.target.value)}
+          onChange={(e) => {
+            setChosen(e.target.value);
+            setDraft('');
+          }}
           data-testid="broadcasts-account"
         >
           {accounts.map((a) => (
@@ -45,9 +51,10 @@ export function BroadcastsScreen() {
             </option>
           ))}
         </select>
-        {account ? <Composer key={accountId} account={account} onSent={bump} /> : null}
+        {account ? <Composer key={accountId} account={account} onDraft={setDraft} onSent={bump} /> : null}
       </div>
       <div className="bc-col">
+        {account ? <PhonePreview key={accountId} account={account} content={{ type: 'text', text: draft }} /> : null}
         <BroadcastList accountId={accountId} version={version} />
       </div>
     </div>

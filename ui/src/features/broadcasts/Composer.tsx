@@ -4,12 +4,13 @@ import { broadcastForecast, sendBroadcast, type Account, type Broadcast, type Fo
 import { asAppError, describeError } from '../../kit/errors';
 import { AudiencePicker } from './AudiencePicker';
 import { ForecastView } from './ForecastView';
-import { PhonePreview } from './PhonePreview';
 import { PreviewBox } from './PreviewBox';
 import { EMPTY_FILTER, TEXT_MAX_CHARS, audienceOf, localTimeToMillis, type Segment } from './audience';
 
 type Props = {
   account: Account;
+  /** Told each change of the message, for the phone's preview. */
+  onDraft: (text: string) => void;
   /** Told each broadcast the server took. */
   onSent: (broadcast: Broadcast) => void;
 };
@@ -18,7 +19,7 @@ type Props = {
  * Writes a text broadcast, picks its audience, shows the server's forecast
  * and only then sends it, now or at a time the server keeps.
  */
-export function Composer({ account, onSent }: Props) {
+export function Composer({ account, onDraft, onSent }: Props) {
   const accountId = account.id;
   // WeChat accounts can send a preview to one user first.
   const wechat = account.platform === 'wechat';
@@ -34,6 +35,10 @@ export function Composer({ account, onSent }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  const write = (next: string) => {
+    setText(next);
+    onDraft(next);
+  };
   const audience = audienceOf(segment, filter);
   const sendAt = later ? localTimeToMillis(when) : null;
   const ready = text.trim().length > 0 && (!later || sendAt !== null);
@@ -67,7 +72,7 @@ export function Composer({ account, onSent }: Props) {
     sendBroadcast(accountId, { type: 'text', text }, audience, sendAt).then(
       (sent) => {
         setBusy(false);
-        setText('');
+        write('');
         setForecast(null);
         setNotice(t(sent.status === 'scheduled' ? 'broadcasts.composer.scheduled' : 'broadcasts.composer.sent'));
         onSent(sent);
@@ -82,41 +87,36 @@ export function Composer({ account, onSent }: Props) {
   return (
     <section className="bc-composer" aria-label={t('broadcasts.composer.title')} data-testid="broadcast-composer">
       <h2>{t('broadcasts.composer.title')}</h2>
-      <div className="bc-write">
-        <div className="bc-write-fields">
-          <fieldset className="bc-kinds">
-            <legend>{t('broadcasts.composer.kind')}</legend>
-            <label>
-              <input type="radio" name={`${id}-kind`} checked readOnly />
-              {t('broadcasts.composer.text')}
-            </label>
-            <label className="bc-disabled">
-              <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-image" />
-              {t('broadcasts.composer.image')}
-            </label>
-            <label className="bc-disabled">
-              <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-article" />
-              {t('broadcasts.composer.article')}
-            </label>
-            <p className="bc-hint">{t('broadcasts.composer.onlyText')}</p>
-          </fieldset>
-          <label htmlFor={`${id}-text`}>{t('broadcasts.composer.message')}</label>
-          <textarea
-            id={`${id}-text`}
-            rows={5}
-            value={text}
-            maxLength={TEXT_MAX_CHARS}
-            onChange={(e) => {
-              setText(e.target.value);
-              setNotice(null);
-            }}
-            data-testid="broadcast-text"
-          />
-          <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
-          {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
-        </div>
-        <PhonePreview account={account} content={{ type: 'text', text }} />
-      </div>
+      <fieldset className="bc-kinds">
+        <legend>{t('broadcasts.composer.kind')}</legend>
+        <label>
+          <input type="radio" name={`${id}-kind`} checked readOnly />
+          {t('broadcasts.composer.text')}
+        </label>
+        <label className="bc-disabled">
+          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-image" />
+          {t('broadcasts.composer.image')}
+        </label>
+        <label className="bc-disabled">
+          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-article" />
+          {t('broadcasts.composer.article')}
+        </label>
+        <p className="bc-hint">{t('broadcasts.composer.onlyText')}</p>
+      </fieldset>
+      <label htmlFor={`${id}-text`}>{t('broadcasts.composer.message')}</label>
+      <textarea
+        id={`${id}-text`}
+        rows={5}
+        value={text}
+        maxLength={TEXT_MAX_CHARS}
+        onChange={(e) => {
+          write(e.target.value);
+          setNotice(null);
+        }}
+        data-testid="broadcast-text"
+      />
+      <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
+      {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
       <AudiencePicker accountId={accountId} segment={segment} filter={filter} onChange={changeAudience} />
       <fieldset className="bc-when">
         <legend>{t('broadcasts.composer.when')}</legend>

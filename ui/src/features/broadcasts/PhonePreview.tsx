@@ -7,8 +7,8 @@ type Look = 'wechat' | 'alipay';
 const LOOKS: readonly Look[] = ['wechat', 'alipay'];
 
 /** The designer's small phone, drawn smaller beside the composer. */
-const SCREEN = { width: 320, height: 540 };
-const SCALE = 0.72;
+const SCREEN = { width: 320, height: 440 };
+const SCALE = 0.8;
 
 type Props = {
   account: Account;
