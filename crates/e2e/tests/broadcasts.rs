@@ -100,6 +100,7 @@ async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_autom
             && content_of(&console, &testid("nav-automation")).await.is_some_and(|t| t.is_ascii())
     })
     .await;
+    show(&console, "automation-try-result").await;
     screenshot(&console, &display, "automation-try-en").await;
 }
 
@@ -107,7 +108,8 @@ async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_autom
 async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped() {
     let app = built("WICKET_APP", "wicket");
     let logs = tempfile::tempdir().unwrap();
-    let (_xvfb, display) = start_xvfb(logs.path());
+    // Tall enough for the composer's forecast and the phone beside it.
+    let (_xvfb, display) = start_xvfb_sized(logs.path(), 1280, 1080);
     let server = TeamServer::start(logs.path(), "manager", PASSWORD);
     let base = server.base.clone();
     let token = api_token(&base, "manager", PASSWORD).await;
@@ -143,6 +145,7 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     let home = tempfile::tempdir().unwrap();
     let (driver, driver_port) = start_tauri_driver(&display, home.path(), logs.path());
     let console = open_app(driver_port, &app, &driver).await;
+    console.set_window_rect(0, 0, 1280, 1080).await.expect("the window is resized");
     sign_in_to_team(&console, &base, "manager", PASSWORD).await;
 
     // Staff tag the two VIPs at once on the Subscribers screen.
@@ -192,8 +195,9 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     click(&console, "broadcast-send").await;
     find(&console, "broadcast-notice").await;
     let newest = "[data-testid=\"broadcast-list\"] .bc-items > li:first-child";
-    eventually("the broadcast is done", Duration::from_secs(30), || async {
-        content_of(&console, &format!("{newest} .bc-status")).await.as_deref() == Some("已完成")
+    eventually("the broadcast is listed first, done", Duration::from_secs(30), || async {
+        content_of(&console, &format!("{newest} .bc-preview")).await.is_some_and(|t| t.contains("燕麦拿铁"))
+            && content_of(&console, &format!("{newest} .bc-status")).await.as_deref() == Some("已完成")
     })
     .await;
     let result = |field: &'static str| {
