@@ -832,11 +832,9 @@ mod tests {
             url: "https://shop.example/new".into(),
             image_url: "https://shop.example/cover.jpg".into(),
         };
-        assert_eq!(
-            keys(new(article.clone(), None).check(&wechat, now)),
-            ["broadcast.content.unsupported"],
-            "WeChat's article card needs its materials API, which Wicket does not call"
-        );
+        assert!(new(article.clone(), None).check(&wechat, now).is_ok(), "WeChat's article card goes as mpnews");
+        let image = MessageBody::Image { url: "/s/media/x".into() };
+        assert_eq!(keys(new(image, None).check(&wechat, now)), ["broadcast.content.unsupported"]);
         assert!(new(article, None).check(&account(PlatformProfile::Alipay), now).is_ok());
         let alipay = account(PlatformProfile::Alipay);
         let to = |platforms: &[&str]| NewBroadcast {

@@ -57,6 +57,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("wechat.mass.refused", &[]),
     k("wechat.mass.preview_user", &[]),
     k("wechat.mass.tag_missing", &[]),
+    k("wechat.mass.cover_unsuitable", &[]),
     k("segment.tags.too_many", MAX_ACTUAL),
     k("segment.platform.unknown", &[]),
     k("segment.range.empty", &[]),

@@ -389,9 +389,9 @@ pub struct MassSendRules {
     /// are Chinese and count in China time (UTC+8).
     pub utc_offset_minutes: i32,
     /// The broadcast contents Wicket sends on this platform: WeChat's mass
-    /// text (its mpnews needs materials uploaded first, which Wicket does
-    /// not do yet); Alipay's group and total sends take text and image-text
-    /// but no bare image ("纯图片消息，暂时不支持").
+    /// text, and article cards as mpnews (a material made first); Alipay's
+    /// total send takes text and image-text but no bare image
+    /// ("纯图片消息，暂时不支持").
     pub content_kinds: &'static [&'static str],
     /// The smallest group a group send may target (Alipay: more than 50).
     pub min_group_size: Option<usize>,
@@ -407,7 +407,9 @@ pub const WECHAT_MASS: MassSendRules = MassSendRules {
     daily_cap_per_account: true,
     cap_per_account: false,
     utc_offset_minutes: 480,
-    content_kinds: &["text"],
+    // An article card goes as mpnews: its cover uploaded as a thumb, then
+    // an article material (media/uploadnews).
+    content_kinds: &["text", "article"],
     min_group_size: None,
 };
 

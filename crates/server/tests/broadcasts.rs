@@ -798,3 +798,46 @@ async fn a_subscription_account_sends_to_all_with_is_to_all_and_to_a_tag_only_we
     let sent = double.mass_sends(APP_ID).pop().unwrap();
     assert_eq!((sent.is_to_all, sent.filtered), (true, 3));
 }
+
+/// Uploads an image through the API: its `/s/media/…` path.
+async fn upload_image(f: &Fixture, mime: &str, bytes: Vec<u8>) -> String {
+    let url = format!("{}/api/v1/media", f.server().base_url());
+    let response =
+        f.http.post(url).bearer_auth(&f.token).header("content-type", mime).body(bytes).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    answer["url"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_wechat_article_card_goes_as_mpnews_made_from_its_cover_and_text() {
+    let (f, double, openids) = wechat_fixture(3).await;
+    let cover = upload_image(&f, "image/jpeg", b"\xff\xd8\xff\xe0 a small cover".to_vec()).await;
+    let card = |id: &str, cover: &str| {
+        json!({"id": id, "content": {"type": "article", "title": "春季新品", "description": "燕麦拿铁 <限时>",
+            "url": "https://shop.example/new", "image_url": cover}, "audience": {"kind": "all"}})
+    };
+    f.broadcast_body(card("card", &cover)).await;
+    let done = f.finished("card").await;
+    assert_eq!(n(counts(&done, "wechat"), "sent"), 3, "{done}");
+    let thumbs: Vec<_> = double.uploads(APP_ID).unwrap().into_iter().filter(|u| u.kind == "thumb").collect();
+    assert_eq!(thumbs.len(), 1, "the cover went up as a thumb");
+    let news = double.news(APP_ID);
+    assert_eq!(news.len(), 1, "one article material");
+    let article = &news[0].articles[0];
+    assert_eq!((&article["title"], &article["thumb_media_id"]), (&json!("春季新品"), &json!(thumbs[0].media_id)));
+    assert_eq!(article["content"], "<p>燕麦拿铁 &lt;限时&gt;</p>");
+    assert_eq!(article["content_source_url"], "https://shop.example/new");
+    let sends = double.mass_sends(APP_ID);
+    assert_eq!(sends.len(), 1);
+    assert_eq!((sends[0].msgtype.as_str(), &sends[0].body["mpnews"]["media_id"]), ("mpnews", &json!(news[0].media_id)));
+    assert_eq!(sends[0].touser.as_deref(), Some(&openids[..]));
+
+    // A PNG cover is not a thumb WeChat takes: nobody is sent it, and why is said; WeChat is not asked.
+    let png = upload_image(&f, "image/png", b"\x89PNG\r\n\x1a\n a cover".to_vec()).await;
+    f.broadcast_body(card("png", &png)).await;
+    let refused = f.finished("png").await;
+    assert_eq!(refused["failures"], json!([{"reason": "wechat.mass.cover_unsuitable", "count": 3}]), "{refused}");
+    assert_eq!(double.mass_sends(APP_ID).len(), 1);
+    assert_eq!(double.news(APP_ID).len(), 1);
+}

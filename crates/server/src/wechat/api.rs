@@ -309,13 +309,26 @@ impl WechatApi {
         mime: &str,
         bytes: Vec<u8>,
     ) -> Result<String, CallError> {
+        self.upload_media(account_id, credentials, now, "image", mime, bytes).await
+    }
+
+    /// Uploads temporary media of `kind` (`image`, `thumb`): its `media_id`.
+    pub async fn upload_media(
+        &self,
+        account_id: &str,
+        credentials: &Credentials,
+        now: Millis,
+        kind: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, CallError> {
         let upload = |token: String| {
             let extension = mime.rsplit('/').next().unwrap_or("png").replace("jpeg", "jpg");
             let part = reqwest::multipart::Part::bytes(bytes.clone())
                 .file_name(format!("image.{extension}"))
                 .mime_str(mime)
                 .map_err(|e| CallError::NotSent(e.to_string()));
-            let url = format!("{}/cgi-bin/media/upload?access_token={token}&type=image", self.base);
+            let url = format!("{}/cgi-bin/media/upload?access_token={token}&type={kind}", self.base);
             async move {
                 let form = reqwest::multipart::Form::new().part("media", part?);
                 let response = self.http.post(url).multipart(form).send().await.map_err(request_error)?;

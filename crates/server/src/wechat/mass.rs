@@ -28,6 +28,7 @@ use crate::AppState;
 const SEND: &str = "/cgi-bin/message/mass/send";
 const SENDALL: &str = "/cgi-bin/message/mass/sendall";
 const TAGS: &str = "/cgi-bin/tags/get";
+const NEWS: &str = "/cgi-bin/media/uploadnews";
 const PREVIEW: &str = "/cgi-bin/message/mass/preview";
 /// The window WeChat's rate counts in.
 const MINUTE: Duration = Duration::from_secs(60);
@@ -66,12 +67,69 @@ async fn take_slot(app_id: &str) {
     }
 }
 
-/// The mass message's own part: WeChat's mass text.
-fn content(body: &MessageBody) -> Option<Value> {
+/// The largest thumb WeChat takes (`media/upload?type=thumb`: ≤ 64 KB, JPG).
+pub const THUMB_MAX_BYTES: usize = 64 << 10;
+
+/// The mass message's own part: WeChat's mass text, or for an article card
+/// an `mpnews` naming an article material made for it (see [`material`]).
+/// `Err` is an issue key: the content cannot go as a WeChat mass message.
+async fn content(state: &AppState, connection: &super::Connection, body: &MessageBody) -> Result<Value, &'static str> {
     match body {
-        MessageBody::Text { text } => Some(json!({"msgtype": "text", "text": {"content": text}})),
-        _ => None,
+        MessageBody::Text { text } => Ok(json!({"msgtype": "text", "text": {"content": text}})),
+        MessageBody::Article { .. } => {
+            let media_id = material(state, connection, body).await?;
+            Ok(json!({"msgtype": "mpnews", "mpnews": {"media_id": media_id}}))
+        }
+        _ => Err("broadcast.content.unsupported"),
     }
+}
+
+/// Makes an article card WeChat's article material (WX-MASS): its cover, an
+/// image uploaded through Wicket, goes up as a thumb (a JPEG of at most
+/// 64 KB: Wicket does not re-encode images), then `media/uploadnews` makes
+/// the material from the title, the summary (as the body and the digest)
+/// and the link ("阅读原文"). Its `media_id`. Materials are temporary (3
+/// days), so each run of the job makes its own; the mass call's
+/// `clientmsgid` still makes a call sent again count once.
+async fn material(
+    state: &AppState,
+    connection: &super::Connection,
+    body: &MessageBody,
+) -> Result<String, &'static str> {
+    let MessageBody::Article { title, description, url, image_url } = body else {
+        return Err("broadcast.content.unsupported");
+    };
+    let id = wicket_model::media::media_id_of(image_url).ok_or("wechat.mass.cover_unsuitable")?;
+    let (mime, bytes) = match state.storage.media(id).await {
+        Ok(Some(media)) => media,
+        Ok(None) => return Err("wechat.mass.cover_unsuitable"),
+        Err(_) => return Err("platform.call.unavailable"),
+    };
+    if mime != "image/jpeg" || bytes.len() > THUMB_MAX_BYTES {
+        return Err("wechat.mass.cover_unsuitable");
+    }
+    let wechat = &state.platforms.wechat;
+    let refused = |e: CallError| match e {
+        CallError::Refused { errcode, .. } => refusal_key(errcode),
+        _ => "platform.call.unavailable",
+    };
+    let now = state.clock.now();
+    let thumb = wechat
+        .api
+        .upload_media(&connection.account_id, &connection.credentials(), now, "thumb", &mime, bytes)
+        .await
+        .map_err(refused)?;
+    let escaped = description.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let article = json!({
+        "thumb_media_id": thumb,
+        "title": title,
+        "content": format!("<p>{escaped}</p>"),
+        "content_source_url": url,
+        "digest": description,
+        "show_cover_pic": 1,
+    });
+    let answer = wechat.call(state, connection, NEWS, &json!({"articles": [article]})).await.map_err(refused)?;
+    answer["media_id"].as_str().map(str::to_owned).ok_or("platform.call.unavailable")
 }
 
 /// What a refusal of a mass call means for the broadcast: an issue key.
@@ -218,10 +276,21 @@ pub async fn send_broadcast(
         },
         Audience::All => None,
     };
-    match route_of(&account, &broadcast.audience, tag_id) {
-        Route::Lists => send_lists(state, broadcast, Some(&connection), progress).await,
-        Route::Filter(filter) => send_filter(state, broadcast, &connection, filter, progress).await,
-        Route::Fail(reason) => fail_all(state, broadcast, reason).await,
+    let route = route_of(&account, &broadcast.audience, tag_id);
+    if let Route::Fail(reason) = route {
+        return fail_all(state, broadcast, reason).await;
+    }
+    let part = match content(state, &connection, &broadcast.content).await {
+        Ok(part) => part,
+        // WeChat busy or out of reach while the material was made: the job runs again shortly.
+        Err("platform.call.unavailable") => {
+            return Err(StorageError::Database("WeChat could not take the broadcast's article material".into()))
+        }
+        Err(reason) => return fail_all(state, broadcast, reason).await,
+    };
+    match route {
+        Route::Filter(filter) => send_filter(state, broadcast, &connection, &part, filter, progress).await,
+        _ => send_lists(state, broadcast, Some((&connection, &part)), progress).await,
     }
 }
 
@@ -235,13 +304,12 @@ async fn fail_all(state: &AppState, broadcast: &Broadcast, reason: &str) -> Resu
     Ok(())
 }
 
-/// The call's body: `head` (recipients and `clientmsgid`) with the content.
-fn call_body(mut head: Value, content_body: &MessageBody) -> Option<Value> {
-    let Some(Value::Object(part)) = content(content_body) else { return None };
-    if let Value::Object(object) = &mut head {
-        object.extend(part);
+/// The call's body: `head` (recipients and `clientmsgid`) with the content's part.
+fn call_body(mut head: Value, part: &Value) -> Value {
+    if let (Value::Object(object), Value::Object(part)) = (&mut head, part) {
+        object.extend(part.clone());
     }
-    Some(head)
+    head
 }
 
 /// Makes one mass call (within the rate), again while WeChat is busy or the
@@ -273,6 +341,7 @@ async fn send_filter(
     state: &AppState,
     broadcast: &Broadcast,
     connection: &super::Connection,
+    part: &Value,
     filter: Value,
     progress: &mut crate::broadcast::Progress<'_>,
 ) -> Result<(), StorageError> {
@@ -282,10 +351,7 @@ async fn send_filter(
         return Ok(());
     };
     let head = json!({"filter": filter, "clientmsgid": batch.client_msg_id, "send_ignore_reprint": 0});
-    let outcome = match call_body(head, &broadcast.content) {
-        Some(body) => make_call(state, connection, broadcast, SENDALL, &body).await,
-        None => BatchOutcome::Failed { reason: "broadcast.content.unsupported".into() },
-    };
+    let outcome = make_call(state, connection, broadcast, SENDALL, &call_body(head, part)).await;
     store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
     progress.tick().await
 }
@@ -294,7 +360,7 @@ async fn send_filter(
 async fn send_lists(
     state: &AppState,
     broadcast: &Broadcast,
-    connection: Option<&super::Connection>,
+    connection: Option<(&super::Connection, &Value)>,
     progress: &mut crate::broadcast::Progress<'_>,
 ) -> Result<(), StorageError> {
     let store = state.storage.broadcasts();
@@ -304,10 +370,9 @@ async fn send_lists(
             return Ok(());
         };
         let head = json!({"touser": batch.user_ids, "clientmsgid": batch.client_msg_id, "send_ignore_reprint": 0});
-        let outcome = match (connection, call_body(head, &broadcast.content)) {
-            (None, _) => BatchOutcome::Failed { reason: "wechat.connection.missing".into() },
-            (_, None) => BatchOutcome::Failed { reason: "broadcast.content.unsupported".into() },
-            (Some(connection), Some(body)) => make_call(state, connection, broadcast, SEND, &body).await,
+        let outcome = match connection {
+            None => BatchOutcome::Failed { reason: "wechat.connection.missing".into() },
+            Some((connection, part)) => make_call(state, connection, broadcast, SEND, &call_body(head, part)).await,
         };
         store.finish_batch(&broadcast.id, batch.number, outcome, state.clock.now()).await?;
         progress.tick().await?;
@@ -369,16 +434,11 @@ pub async fn preview(
         }
         Err(e) => return Err(PlatformError { key: "platform.call.unavailable".into(), message: e.to_string() }),
     };
-    let Some(Value::Object(part)) = content(content_body) else {
-        return Err(PlatformError {
-            key: "broadcast.content.unsupported".into(),
-            message: "WeChat mass sends carry text here".into(),
-        });
-    };
-    let mut body = json!({"touser": open_id});
-    if let Value::Object(object) = &mut body {
-        object.extend(part);
-    }
+    let part = content(state, &connection, content_body).await.map_err(|key| PlatformError {
+        key: key.into(),
+        message: "the broadcast's content cannot go as a WeChat mass message".into(),
+    })?;
+    let body = call_body(json!({"touser": open_id}), &part);
     take_slot(&connection.app_id).await;
     match wechat.call(state, &connection, PREVIEW, &body).await {
         Ok(_) => Ok(()),
