@@ -22,6 +22,24 @@ async fn cell(console: &fantoccini::Client, table: &str, platform: &str, field: 
     content_of(console, &testid(&format!("{table}-{platform}-{field}"))).await
 }
 
+/// Scrolls the element with `data-testid` = `id` until all of it is on screen (a
+/// result that has just appeared may not have its full height yet).
+async fn bring_into_view(console: &fantoccini::Client, id: &str) {
+    let script = r#"const e = document.querySelector(arguments[0]);
+        if (!e) return false;
+        e.scrollIntoView({block: 'end'});
+        const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight;"#;
+    let what = format!("{id} is on screen");
+    eventually(&what, Duration::from_secs(10), || async {
+        console.execute(script, vec![json!(testid(id))]).await.ok().and_then(|v| v.as_bool()) == Some(true)
+    })
+    .await;
+    // Two animation frames: the second starts once the scrolled page is painted.
+    let painted = "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+    console.execute_async(painted, vec![]).await.expect("the page is painted");
+}
+
 /// A sandbox subscriber who follows the account; their subscriber id.
 async fn follower(base: &str, account: &str) -> (SandboxSubscriber, String) {
     let mut visitor = SandboxSubscriber::new(base, account);
@@ -58,7 +76,7 @@ async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_autom
         content_of(&console, &testid("automation-try-result")).await.is_some_and(|t| t.contains("9 点到 18 点"))
     })
     .await;
-    show(&console, "automation-try-result").await;
+    bring_into_view(&console, "automation-try-result").await;
     screenshot(&console, &display, "automation-try-zh-CN").await;
     click(&console, "automation-save").await;
     eventually("the rule reaches the server", Duration::from_secs(30), || async {
@@ -100,7 +118,7 @@ async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_autom
             && content_of(&console, &testid("nav-automation")).await.is_some_and(|t| t.is_ascii())
     })
     .await;
-    show(&console, "automation-try-result").await;
+    bring_into_view(&console, "automation-try-result").await;
     screenshot(&console, &display, "automation-try-en").await;
 }
 
@@ -188,7 +206,7 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "targeted").await.as_deref(), Some("2"));
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "pending").await.as_deref(), Some("1"));
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "skipped_subscriber_cap").await.as_deref(), Some("1"));
-    show(&console, "broadcast-forecast").await;
+    show(&console, "broadcast-send").await;
     screenshot(&console, &display, "broadcast-composer-zh-CN").await;
 
     // Sent: the list shows who got it and who the cap skipped.
@@ -232,6 +250,6 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
             && cell(&console, "broadcast-forecast", "sandbox", "pending").await.as_deref() == Some("1")
     })
     .await;
-    show(&console, "broadcast-forecast").await;
+    show(&console, "broadcast-send").await;
     screenshot(&console, &display, "broadcast-composer-en").await;
 }
