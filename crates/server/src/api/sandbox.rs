@@ -312,7 +312,7 @@ async fn receive(
     visitor: &Visitor,
     body: MessageBody,
     platform_msg_id: Option<String>,
-) -> Result<String, ApiError> {
+) -> Result<crate::platform::Received, ApiError> {
     let inbound = Inbound {
         account_id: account.to_owned(),
         platform: PLATFORM.into(),
@@ -326,7 +326,7 @@ async fn receive(
         Some(id) => hex::encode(&Sha256::digest(format!("{}\n{id}", visitor.user_id).as_bytes())[..16]),
         None => uuid::Uuid::new_v4().to_string(),
     };
-    Ok(crate::platform::receive(state, inbound, message_id).await?.message_id)
+    crate::platform::receive(state, inbound, message_id).await
 }
 
 async fn set_following(
@@ -503,13 +503,18 @@ pub(super) async fn send(
             MessageBody::Image { url: format!("/s/media/{id}") }
         }
     };
-    let message_id =
+    let received =
         receive(&state, &account.id, &visitor, body, Some(format!("sandbox:{}", send.client_msg_id))).await?;
-    let message = state
-        .storage
-        .message(&message_id)
-        .await?
-        .ok_or_else(|| ApiError(WicketError::not_found(format!("message {message_id}"))))?;
+    // A new message comes back from its own commit; one sent before (the
+    // same `client_msg_id` again) is read as stored.
+    let message = match received.message {
+        Some(message) => message,
+        None => state
+            .storage
+            .message(&received.message_id)
+            .await?
+            .ok_or_else(|| ApiError(WicketError::not_found(format!("message {}", received.message_id))))?,
+    };
     Ok(visitor.respond(SandboxSent { message }))
 }
 

@@ -206,6 +206,8 @@ pub struct Received {
     pub new: bool,
     /// The automatic replies stored with it, in order.
     pub replies: Vec<Message>,
+    /// The message as stored, when `new` (the caller need not read it back).
+    pub message: Option<Message>,
 }
 
 /// The one path a subscriber's message or event takes into Wicket: the
@@ -282,5 +284,9 @@ pub async fn receive_answering(
     if !recorded.changes.is_empty() {
         state.announce(LiveEvent::Changes { seq: recorded.last_seq, conversations });
     }
-    Ok(Received { message_id, new, replies })
+    let message = recorded.changes.iter().rev().find_map(|c| match c {
+        wicket_model::Change::Message(m) if m.id == message_id => Some(m.clone()),
+        _ => None,
+    });
+    Ok(Received { message_id, new, replies, message })
 }
