@@ -185,6 +185,16 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
         content_of(&console, &testid("subscribers-bulk-outcome")).await.as_deref() == Some("已给 2 位粉丝加上“VIP”。")
     })
     .await;
+    eventually("the list shows the two tagged", Duration::from_secs(20), || async {
+        contents_of(&console, "[data-testid=\"subscriber-row\"] .subs-row-tags")
+            .await
+            .iter()
+            .filter(|t| t.contains("VIP"))
+            .count()
+            == 2
+    })
+    .await;
+    screenshot(&console, &display, "subscribers-bulk-tag-zh-CN").await;
     eventually("the server has the tags", Duration::from_secs(30), || async {
         let audience = json!({"kind": "segment", "filter": {"tags_any": ["VIP"]}});
         let (_, forecast) = staff.call(Method::POST, &format!("{path}/forecast"), Some(audience)).await;
@@ -208,6 +218,14 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "skipped_subscriber_cap").await.as_deref(), Some("1"));
     show(&console, "broadcast-send").await;
     screenshot(&console, &display, "broadcast-composer-zh-CN").await;
+    // The same message as Alipay shows it.
+    click(&console, "broadcast-look-alipay").await;
+    eventually("the phone shows Alipay's look", Duration::from_secs(10), || async {
+        attr_of(&console, &testid("broadcast-phone-frame"), "data-look").await.as_deref() == Some("alipay")
+    })
+    .await;
+    screenshot(&console, &display, "broadcast-phone-alipay-zh-CN").await;
+    click(&console, "broadcast-look-wechat").await;
 
     // Sent: the list shows who got it and who the cap skipped.
     click(&console, "broadcast-send").await;

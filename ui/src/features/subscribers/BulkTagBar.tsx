@@ -42,6 +42,8 @@ export function BulkTagBar({ shown, more, checked, allChecked, onToggleAll, filt
     done.then(
       (n) => {
         setBusy(false);
+        // Done: another click must not tag again (with the checks cleared, it would reach everyone found).
+        setTag('');
         setOutcome({
           ok: true,
           text: t(adding ? 'subscribers.bulk.added' : 'subscribers.bulk.removed', {

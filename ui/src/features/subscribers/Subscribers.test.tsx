@@ -117,7 +117,12 @@ describe('the subscribers screen', () => {
     await waitFor(() => expect(m.listSubscribers.mock.calls.length).toBeGreaterThan(reads));
     expect(scope.textContent).toBe('未勾选：标签改动搜索到的全部 2 位粉丝');
 
+    // Done: the tag box is empty again, so a second click cannot tag everyone found.
+    expect((screen.getByTestId('subscribers-bulk-tag') as HTMLInputElement).value).toBe('');
+    expect(add.disabled).toBe(true);
+
     // None checked: everyone the search finds loses it.
+    await userEvent.type(screen.getByTestId('subscribers-bulk-tag'), '老客');
     await userEvent.click(screen.getByTestId('subscribers-bulk-remove'));
     expect(m.tagSubscribersFound).toHaveBeenCalledWith(
       { account_id: null, text: '', following_only: false },
@@ -142,6 +147,7 @@ describe('the subscribers screen', () => {
     await userEvent.click(screen.getByTestId('subscribers-check-all'));
     expect(scope.textContent).toBe('已勾选 2 位：标签只改他们');
     m.tagSubscribers.mockRejectedValue({ code: 'offline', message: 'x', issues: [] });
+    await userEvent.type(screen.getByTestId('subscribers-bulk-tag'), '老客');
     await userEvent.click(add);
     expect((await screen.findByTestId('subscribers-bulk-outcome')).getAttribute('role')).toBe('alert');
   });
