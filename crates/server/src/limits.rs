@@ -154,6 +154,37 @@ impl SignInLimits {
         self.per_login.check(&(login, addr))
     }
 
+    /// [`SignInLimits::check`], and then the same budgets shared by the
+    /// processes on the storage, when it shares them (PostgreSQL): so
+    /// several processes behind a load balancer allow no more attempts
+    /// than one. A storage failure leaves the shared budgets out (the
+    /// sign-in then fails on the storage anyway).
+    pub async fn check_shared(
+        &self,
+        storage: &dyn crate::storage::Storage,
+        login_key: &str,
+        addr: ClientAddr,
+    ) -> Result<(), Duration> {
+        self.check(login_key, addr)?;
+        let login: String = login_key.chars().take(wicket_model::staff::LOGIN_MAX_CHARS).collect();
+        let budgets = [
+            (format!("sign-in:address:{}", addr.0), SIGN_IN_PER_ADDRESS, 60_000 / SIGN_IN_PER_ADDRESS),
+            ("sign-in:total".to_owned(), 120, 60_000 / SIGN_IN_TOTAL),
+            (format!("sign-in:login:{}:{login}", addr.0), SIGN_IN_PER_LOGIN, 60_000 / SIGN_IN_PER_LOGIN),
+        ];
+        for (key, burst, every_ms) in budgets {
+            match storage.take_shared_budget(&key, burst, Duration::from_millis(u64::from(every_ms))).await {
+                Ok(None) => return Ok(()),
+                Ok(Some(taken)) => taken?,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot count a sign-in attempt in the shared budget");
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// How many (name, address) pairs are tracked.
     pub fn tracked(&self) -> usize {
         self.per_login.len()

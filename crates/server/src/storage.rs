@@ -368,6 +368,19 @@ pub trait Storage: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Takes one from the rate budget `key` the processes on this storage
+    /// share: a burst of `burst`, then one every `every`. How long until one
+    /// is free when it is spent; `None` when the storage shares no budgets
+    /// (SQLite: its one process counts in memory).
+    async fn take_shared_budget(
+        &self,
+        _key: &str,
+        _burst: u32,
+        _every: std::time::Duration,
+    ) -> Result<Option<std::result::Result<(), std::time::Duration>>> {
+        Ok(None)
+    }
+
     /// The platform access token the processes on this storage share under
     /// `key` (a platform and an account), sealed, and until when it works.
     /// `None` on SQLite, whose one process keeps its tokens in memory.

@@ -262,3 +262,30 @@ async fn a_reply_rule_saved_on_one_server_answers_on_the_other() {
     pair.a.stop().await;
     pair.b.stop().await;
 }
+
+/// Sign-in attempts are counted across servers: ten attempts for one name
+/// from one address, alternating between the two, spend the name's budget
+/// on both (each server alone would allow ten of its own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_in_attempts_are_counted_across_servers() {
+    let pair = two_servers().await;
+    let http = reqwest::Client::new();
+    let attempt = |server: &RunningServer| {
+        http.post(format!("{}/api/v1/sessions", server.base_url()))
+            .json(&json!({"login": OWNER_LOGIN, "password": "not the password"}))
+            .send()
+    };
+    // The owner's sign-in on A (in `two_servers`) took one already.
+    for n in 1..wicket_server::limits::SIGN_IN_PER_LOGIN {
+        let server = if n % 2 == 0 { &pair.a } else { &pair.b };
+        let status = attempt(server).await.unwrap().status().as_u16();
+        assert_ne!(status, 429, "attempt {n} is within the budget");
+    }
+    for server in [&pair.a, &pair.b] {
+        let response = attempt(server).await.unwrap();
+        assert_eq!(response.status().as_u16(), 429, "the name's budget is spent on both servers");
+        assert!(response.headers().contains_key("retry-after"), "the refusal says when to try again");
+    }
+    pair.a.stop().await;
+    pair.b.stop().await;
+}

@@ -1,6 +1,8 @@
 //! Leases on jobs (table `leases`, migration 13): the process whose row it
 //! is runs the job until the row expires, by the database's clock, so
-//! processes whose clocks disagree still agree on who holds what.
+//! processes whose clocks disagree still agree on who holds what. And rate
+//! budgets the processes share (`rate_budgets`, migration 16), on the same
+//! clock.
 
 use std::time::Duration;
 
@@ -47,4 +49,38 @@ pub(super) fn claim(conn: &mut Client, names: &[String], holder: &str, ttl: Dura
 pub(super) fn release(conn: &mut Client, name: &str, holder: &str) -> Result<()> {
     conn.execute("DELETE FROM leases WHERE name = $1 AND holder = $2", &[&name, &holder]).map_err(pg)?;
     Ok(())
+}
+
+/// Takes one from the budget `key` (a burst of `burst`, then one every
+/// `every`) as the generic cell rate algorithm does: the row keeps the
+/// theoretical arrival time, which one statement moves on only while it is
+/// within the burst of now. How long until one is free when it is spent.
+pub(super) fn take_budget(
+    conn: &mut Client,
+    key: &str,
+    burst: u32,
+    every: Duration,
+) -> Result<std::result::Result<(), Duration>> {
+    const NOW: &str = "(extract(epoch FROM statement_timestamp()) * 1000)::BIGINT";
+    let every = i64::try_from(every.as_millis()).unwrap_or(i64::MAX / 4).max(1);
+    let tolerance = every * i64::from(burst.max(1) - 1);
+    let taken = conn
+        .query_opt(
+            &format!(
+                "INSERT INTO rate_budgets (key, tat) VALUES ($1, {NOW} + $2)
+                 ON CONFLICT (key) DO UPDATE SET tat = greatest(rate_budgets.tat, {NOW}) + $2
+                 WHERE greatest(rate_budgets.tat, {NOW}) - {NOW} <= $3
+                 RETURNING tat"
+            ),
+            &[&key, &every, &tolerance],
+        )
+        .map_err(pg)?;
+    if taken.is_some() {
+        return Ok(Ok(()));
+    }
+    let row = conn
+        .query_one(&format!("SELECT coalesce(max(tat), 0) - {NOW} FROM rate_budgets WHERE key = $1"), &[&key])
+        .map_err(pg)?;
+    let wait: i64 = get(&row, 0)?;
+    Ok(Err(Duration::from_millis(u64::try_from(wait - tolerance).unwrap_or(0).max(1))))
 }

@@ -863,12 +863,21 @@ impl Storage for PgStorage {
         self.run(move |conn| leases::release(conn, &name, &holder)).await
     }
 
+    async fn take_shared_budget(
+        &self,
+        key: &str,
+        burst: u32,
+        every: std::time::Duration,
+    ) -> Result<Option<std::result::Result<(), std::time::Duration>>> {
+        let key = key.to_owned();
+        self.run(move |conn| leases::take_budget(conn, &key, burst, every).map(Some)).await
+    }
+
     async fn shared_token(&self, key: &str) -> Result<Option<(Vec<u8>, Millis)>> {
         let key = key.to_owned();
         self.run(move |conn| {
-            let row = conn
-                .query_opt("SELECT sealed, expires_at FROM platform_tokens WHERE key = $1", &[&key])
-                .map_err(pg)?;
+            let row =
+                conn.query_opt("SELECT sealed, expires_at FROM platform_tokens WHERE key = $1", &[&key]).map_err(pg)?;
             row.map(|row| Ok((get(&row, 0)?, get(&row, 1)?))).transpose()
         })
         .await

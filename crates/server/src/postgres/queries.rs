@@ -331,6 +331,9 @@ pub(super) fn purge(conn: &mut Client, now: Millis, clients_idle_before: Millis)
     )
     .map_err(pg)?;
     let clients = tx.execute("DELETE FROM clients WHERE updated_at < $1", &[&clients_idle_before]).map_err(pg)?;
+    // A budget whose time has passed is full again: its row says nothing.
+    tx.execute("DELETE FROM rate_budgets WHERE tat < (extract(epoch FROM statement_timestamp()) * 1000)::BIGINT", &[])
+        .map_err(pg)?;
     tx.commit().map_err(pg)?;
     Ok(Purged { sessions, clients, rejections })
 }

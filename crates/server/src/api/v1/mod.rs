@@ -211,7 +211,7 @@ pub(super) async fn sign_in(
     // Capped before anything keeps it: a name longer than any login is wrong.
     let login: String = request.login.trim().chars().take(wicket_model::staff::LOGIN_MAX_CHARS + 1).collect();
     let key = auth::login_key(&login);
-    if let Err(wait) = state.sign_in_limiter.check(&key, addr) {
+    if let Err(wait) = state.sign_in_limiter.check_shared(state.storage.as_ref(), &key, addr).await {
         let error = ApiError::new(ErrorCode::RateLimited, "too many sign-in attempts; wait a minute and try again");
         let mut response = error.into_response();
         response.headers_mut().insert(header::RETRY_AFTER, limits::retry_after(wait));
