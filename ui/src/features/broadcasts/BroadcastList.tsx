@@ -60,7 +60,7 @@ function withProgress(b: Broadcast, progress: BroadcastProgress | undefined): Br
 }
 
 function preview(b: Broadcast): string {
-  return b.content.type === 'text' ? b.content.text : b.content.type;
+  return b.content.type === 'text' ? b.content.text : b.content.type === 'article' ? b.content.title : b.content.type;
 }
 
 type Props = {

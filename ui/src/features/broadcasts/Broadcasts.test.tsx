@@ -259,4 +259,37 @@ describe('the broadcasts screen', () => {
     await waitFor(() => expect(screen.getByTestId('broadcast-status-b-1').textContent).toBe('已完成'));
     expect(screen.queryByTestId('broadcast-progress-b-1')).toBeNull();
   });
+
+  it('sends an article card, shown as a card in the phone', async () => {
+    render(<BroadcastsScreen />);
+    await userEvent.click(await screen.findByTestId('broadcast-kind-article'));
+    expect(screen.queryByTestId('broadcast-text')).toBeNull();
+    await userEvent.type(screen.getByTestId('broadcast-article-title'), '春季新品');
+    await userEvent.type(screen.getByTestId('broadcast-article-description'), '燕麦拿铁第二杯半价');
+    await userEvent.click(screen.getByTestId('broadcast-check'));
+    await screen.findByTestId('broadcast-forecast');
+    const send = screen.getByTestId('broadcast-send') as HTMLButtonElement;
+    // A card needs its link before it can go.
+    expect(send.disabled).toBe(true);
+    await userEvent.type(screen.getByTestId('broadcast-article-url'), 'https://shop.example/spring');
+    const bubble = within(screen.getByTestId('broadcast-phone-frame')).getByTestId('chat-bubble');
+    expect(bubble.textContent).toContain('春季新品');
+    expect(bubble.textContent).toContain('燕麦拿铁第二杯半价');
+    expect(send.disabled).toBe(false);
+    await userEvent.click(send);
+    await waitFor(() =>
+      expect(m.sendBroadcast).toHaveBeenCalledWith(
+        'acc-1',
+        {
+          type: 'article',
+          title: '春季新品',
+          description: '燕麦拿铁第二杯半价',
+          url: 'https://shop.example/spring',
+          image_url: '',
+        },
+        { kind: 'all' },
+        null,
+      ),
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { useAccounts } from '../../kit/useAccounts';
 import { useReloadKey } from '../../kit/useQuery';
 import { BroadcastList } from './BroadcastList';
 import { Composer } from './Composer';
+import { EMPTY_TEXT, type BroadcastContent } from './ContentFields';
 import { PhonePreview } from './PhonePreview';
 import './broadcasts.css';
 
@@ -18,7 +19,7 @@ export function BroadcastsScreen() {
   const accounts = useAccounts().active;
   const [chosen, setChosen] = useState<string | null>(null);
   // The composer's message, shown in the phone beside it.
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState<BroadcastContent>(EMPTY_TEXT);
   const accountId = accounts.some((a) => a.account.id === chosen) ? chosen : (accounts[0]?.account.id ?? null);
   const [version, bump] = useReloadKey();
   const account = accounts.find((a) => a.account.id === accountId)?.account ?? null;
@@ -41,7 +42,7 @@ export function BroadcastsScreen() {
           value={accountId}
           onChange={(e) => {
             setChosen(e.target.value);
-            setDraft('');
+            setDraft(EMPTY_TEXT);
           }}
           data-testid="broadcasts-account"
         >
@@ -54,7 +55,7 @@ export function BroadcastsScreen() {
         {account ? <Composer key={accountId} account={account} onDraft={setDraft} onSent={bump} /> : null}
       </div>
       <div className="bc-col">
-        {account ? <PhonePreview key={accountId} account={account} content={{ type: 'text', text: draft }} /> : null}
+        {account ? <PhonePreview key={accountId} account={account} content={draft} /> : null}
         <BroadcastList accountId={accountId} version={version} />
       </div>
     </div>

@@ -5,18 +5,19 @@ import { asAppError, describeError } from '../../kit/errors';
 import { AudiencePicker } from './AudiencePicker';
 import { ForecastView } from './ForecastView';
 import { PreviewBox } from './PreviewBox';
-import { EMPTY_FILTER, TEXT_MAX_CHARS, audienceOf, localTimeToMillis, type Segment } from './audience';
+import { EMPTY_FILTER, audienceOf, localTimeToMillis, type Segment } from './audience';
+import { ContentFields, EMPTY_TEXT, contentReady, type BroadcastContent } from './ContentFields';
 
 type Props = {
   account: Account;
   /** Told each change of the message, for the phone's preview. */
-  onDraft: (text: string) => void;
+  onDraft: (content: BroadcastContent) => void;
   /** Told each broadcast the server took. */
   onSent: (broadcast: Broadcast) => void;
 };
 
 /**
- * Writes a text broadcast, picks its audience, shows the server's forecast
+ * Writes a broadcast (a text or an article card), picks its audience, shows the server's forecast
  * and only then sends it, now or at a time the server keeps.
  */
 export function Composer({ account, onDraft, onSent }: Props) {
@@ -25,7 +26,7 @@ export function Composer({ account, onDraft, onSent }: Props) {
   const wechat = account.platform === 'wechat';
   const { t } = useTranslation();
   const id = useId();
-  const [text, setText] = useState('');
+  const [content, setContent] = useState<BroadcastContent>(EMPTY_TEXT);
   const [segment, setSegment] = useState(false);
   const [filter, setFilter] = useState<Segment>(EMPTY_FILTER);
   const [later, setLater] = useState(false);
@@ -35,13 +36,13 @@ export function Composer({ account, onDraft, onSent }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const write = (next: string) => {
-    setText(next);
+  const write = (next: BroadcastContent) => {
+    setContent(next);
     onDraft(next);
   };
   const audience = audienceOf(segment, filter);
   const sendAt = later ? localTimeToMillis(when) : null;
-  const ready = text.trim().length > 0 && (!later || sendAt !== null);
+  const ready = contentReady(content) && (!later || sendAt !== null);
 
   const changeAudience = (nextSegment: boolean, nextFilter: Segment) => {
     setSegment(nextSegment);
@@ -69,10 +70,10 @@ export function Composer({ account, onDraft, onSent }: Props) {
   const send = () => {
     setBusy(true);
     setError(null);
-    sendBroadcast(accountId, { type: 'text', text }, audience, sendAt).then(
+    sendBroadcast(accountId, content, audience, sendAt).then(
       (sent) => {
         setBusy(false);
-        write('');
+        write(EMPTY_TEXT);
         setForecast(null);
         setNotice(t(sent.status === 'scheduled' ? 'broadcasts.composer.scheduled' : 'broadcasts.composer.sent'));
         onSent(sent);
@@ -87,36 +88,14 @@ export function Composer({ account, onDraft, onSent }: Props) {
   return (
     <section className="bc-composer" aria-label={t('broadcasts.composer.title')} data-testid="broadcast-composer">
       <h2>{t('broadcasts.composer.title')}</h2>
-      <fieldset className="bc-kinds">
-        <legend>{t('broadcasts.composer.kind')}</legend>
-        <label>
-          <input type="radio" name={`${id}-kind`} checked readOnly />
-          {t('broadcasts.composer.text')}
-        </label>
-        <label className="bc-disabled">
-          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-image" />
-          {t('broadcasts.composer.image')}
-        </label>
-        <label className="bc-disabled">
-          <input type="radio" name={`${id}-kind`} disabled data-testid="broadcast-kind-article" />
-          {t('broadcasts.composer.article')}
-        </label>
-        <p className="bc-hint">{t('broadcasts.composer.onlyText')}</p>
-      </fieldset>
-      <label htmlFor={`${id}-text`}>{t('broadcasts.composer.message')}</label>
-      <textarea
-        id={`${id}-text`}
-        rows={5}
-        value={text}
-        maxLength={TEXT_MAX_CHARS}
-        onChange={(e) => {
-          write(e.target.value);
+      <ContentFields
+        content={content}
+        onChange={(next) => {
+          write(next);
           setNotice(null);
         }}
-        data-testid="broadcast-text"
       />
-      <p className="bc-hint">{t('broadcasts.composer.length', { n: [...text].length, max: TEXT_MAX_CHARS })}</p>
-      {wechat ? <PreviewBox accountId={accountId} text={text} /> : null}
+      {wechat ? <PreviewBox accountId={accountId} content={content} ready={contentReady(content)} /> : null}
       <AudiencePicker accountId={accountId} segment={segment} filter={filter} onChange={changeAudience} />
       <fieldset className="bc-when">
         <legend>{t('broadcasts.composer.when')}</legend>

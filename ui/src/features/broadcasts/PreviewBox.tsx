@@ -1,16 +1,18 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { previewBroadcast } from '../../platform';
+import { previewBroadcast, type MessageBody } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 
 type Props = {
   accountId: string;
-  /** The text to preview; nothing to preview while empty. */
-  text: string;
+  /** What to preview. */
+  content: MessageBody;
+  /** Nothing to preview until the content has what a send needs. */
+  ready: boolean;
 };
 
-/** Sends the broadcast's text to one WeChat user (their OpenID) as WeChat's mass-message preview. */
-export function PreviewBox({ accountId, text }: Props) {
+/** Sends the broadcast to one WeChat user (their OpenID) as WeChat's mass-message preview. */
+export function PreviewBox({ accountId, content, ready }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [openId, setOpenId] = useState('');
@@ -20,7 +22,7 @@ export function PreviewBox({ accountId, text }: Props) {
   const preview = () => {
     setBusy(true);
     setOutcome(null);
-    previewBroadcast(accountId, { type: 'text', text }, openId.trim()).then(
+    previewBroadcast(accountId, content, openId.trim()).then(
       () => {
         setBusy(false);
         setOutcome({ ok: true, text: t('broadcasts.preview.sent') });
@@ -46,7 +48,7 @@ export function PreviewBox({ accountId, text }: Props) {
           type="button"
           className="btn"
           onClick={preview}
-          disabled={busy || openId.trim() === '' || text.trim() === ''}
+          disabled={busy || openId.trim() === '' || !ready}
           data-testid="broadcast-preview"
         >
           {t('broadcasts.preview.send')}
