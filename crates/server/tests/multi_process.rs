@@ -15,21 +15,20 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use wicket_model::conversation::{Conversation, ConversationStatus, Subscriber};
 use wicket_model::Change;
 use wicket_server::postgres::PgStorage;
 use wicket_server::storage::Storage;
 use wicket_server::{AppState, SystemClock};
-use wicket_test_support::{free_port, wait_for_port, ChildProcess, PostgresCluster, SandboxSubscriber};
+use wicket_test_support::{PostgresCluster, SandboxSubscriber, ServerProcesses};
 
 /// Processes on the database.
 const PROCESSES: usize = 3;
@@ -43,30 +42,6 @@ const WRITERS: usize = 12;
 const AFTER: usize = 100;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
-
-/// The round-robin balancer: each connection goes to the next backend that
-/// accepts it.
-async fn balancer(backends: Vec<SocketAddr>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let next = Arc::new(AtomicUsize::new(0));
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut down, _)) = listener.accept().await else { continue };
-            let (backends, next) = (backends.clone(), next.clone());
-            tokio::spawn(async move {
-                for _ in 0..backends.len() {
-                    let backend = backends[next.fetch_add(1, Ordering::Relaxed) % backends.len()];
-                    if let Ok(mut up) = TcpStream::connect(backend).await {
-                        let _ = tokio::io::copy_bidirectional(&mut down, &mut up).await;
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    addr
-}
 
 /// Requests a process's death cut short (connection errors, 5xx), sent again.
 static RETRIES: AtomicU64 = AtomicU64::new(0);
@@ -100,19 +75,6 @@ async fn retrying(build: impl Fn() -> reqwest::RequestBuilder) -> (u16, Value) {
 
 fn http() -> reqwest::Client {
     reqwest::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(20)).build().unwrap()
-}
-
-fn start_process(n: usize, url: &str, port: u16, dir: &Path) -> ChildProcess {
-    let data = dir.join(format!("data-{n}"));
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wicket-server"));
-    command
-        .args(["--data", data.to_str().unwrap(), "--database", url, "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--sandbox-requests-per-minute", "1000000"])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1");
-    let process = ChildProcess::spawn(&format!("server-{n}"), &mut command, dir);
-    wait_for_port(port, &process);
-    process
 }
 
 async fn live(addr: SocketAddr, token: &str) -> Socket {
@@ -190,12 +152,15 @@ async fn a_process_killed_mid_broadcast_and_mid_traffic_loses_and_doubles_nothin
     let owner = state.create_owner("boss", "Boss", "correct horse battery").await.unwrap();
     let token = state.open_session(owner).await.unwrap().token;
 
-    let dir = tempfile::tempdir().unwrap();
-    let ports: Vec<u16> = (0..PROCESSES).map(|_| free_port()).collect();
-    let mut processes: Vec<ChildProcess> =
-        ports.iter().enumerate().map(|(n, port)| start_process(n, &url, *port, dir.path())).collect();
-    let addrs: Vec<SocketAddr> = ports.iter().map(|port| SocketAddr::from(([127, 0, 0, 1], *port))).collect();
-    let front = format!("http://{}", balancer(addrs.clone()).await);
+    let mut servers = ServerProcesses::start(
+        Path::new(env!("CARGO_BIN_EXE_wicket-server")),
+        &url,
+        PROCESSES,
+        &["--sandbox-requests-per-minute", "1000000"],
+    )
+    .await;
+    let addrs = servers.addrs.clone();
+    let front = servers.front_url();
 
     let client = http();
     let staff =
@@ -281,13 +246,13 @@ async fn a_process_killed_mid_broadcast_and_mid_traffic_loses_and_doubles_nothin
         let sent: usize = psql_async(&url, sent_sql).await.parse().unwrap();
         assert!(sent < FOLLOWERS, "the broadcast ended before a process could be killed in its middle");
         if sent > 0 && !holder.is_empty() {
-            let victim = processes.iter().position(|p| p.log_text().contains(&holder));
+            let victim = servers.by_instance(&holder);
             break (victim.expect("the lease holder is one of the processes"), sent);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
     let answered_at_kill = ANSWERED.load(Ordering::Relaxed);
-    processes[victim].kill();
+    servers.processes[victim].kill();
     let kills = 1;
 
     // The broadcast is finished by a survivor once the lease lapses.
@@ -419,7 +384,7 @@ async fn a_process_killed_mid_broadcast_and_mid_traffic_loses_and_doubles_nothin
     assert!(ledger_sent >= FOLLOWERS, "every follower was sent the broadcast: {ledger_sent}");
     assert_eq!(delivered, ledger_sent, "every recipient sent the broadcast has it in the feed");
     assert_eq!(doubled_broadcast, 0, "nobody got the broadcast twice");
-    for process in &mut processes {
+    for process in &mut servers.processes {
         process.stop();
     }
 }

@@ -4,8 +4,9 @@
 //! ([`SandboxSubscriber`]), waiting that says what it waited for
 //! ([`eventually`]), a sync listener that hears nothing ([`quiet`]), the
 //! logs of a test binary ([`captured_logs`]) and a child process stopped by
-//! its own pid when dropped ([`ChildProcess`]), and a throwaway PostgreSQL
-//! cluster ([`PostgresCluster`]).
+//! its own pid when dropped ([`ChildProcess`]), a throwaway PostgreSQL
+//! cluster ([`PostgresCluster`]), and several `wicket-server` processes on
+//! one database behind a round-robin balancer ([`ServerProcesses`]).
 //!
 //! A test helper may panic: a failed step fails the test, and every panic
 //! here says, in words, what was expected.
@@ -14,6 +15,7 @@
 mod logs;
 mod postgres;
 mod process;
+mod processes;
 mod sandbox;
 mod server;
 mod staff;
@@ -22,6 +24,7 @@ mod wait;
 pub use logs::captured_logs;
 pub use postgres::PostgresCluster;
 pub use process::{free_port, wait_for_port, ChildProcess};
+pub use processes::{round_robin, ServerProcesses};
 pub use sandbox::SandboxSubscriber;
 pub use server::{start_server, start_server_on, StoppedServer, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
 pub use staff::StaffClient;
