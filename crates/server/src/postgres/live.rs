@@ -65,14 +65,14 @@ pub(super) fn spawn(
     };
     let listener = tokio::task::spawn_blocking(move || {
         let mut reconnected = false;
-        while !*closing.borrow() {
+        while !stopping(&closing) {
             match listen(&storage, &live, &closing, rules_changed.as_ref(), reconnected) {
                 Ok(()) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "the live feed's listening connection dropped; connecting again");
                     reconnected = true;
                     let until = Instant::now() + RECONNECT;
-                    while Instant::now() < until && !*closing.borrow() {
+                    while Instant::now() < until && !stopping(&closing) {
                         std::thread::sleep(Duration::from_millis(50));
                     }
                 }
@@ -108,10 +108,12 @@ fn listen(
         let _nobody_listening = live.send(LiveEvent::Changes { seq, conversations: Vec::new() });
     }
     let mut quiet_since = Instant::now();
-    while !*closing.borrow() {
+    while !stopping(closing) {
         let batch = receive(&mut client)?;
         if batch.is_empty() {
-            if quiet_since.elapsed() >= CHECK_AFTER {
+            // A closed connection has nothing to wait for (the wait ends at
+            // once): the query fails and the caller connects again.
+            if client.is_closed() || quiet_since.elapsed() >= CHECK_AFTER {
                 client.simple_query("SELECT 1")?;
                 quiet_since = Instant::now();
             }
@@ -189,6 +191,13 @@ fn relay(
     Ok(())
 }
 
+/// Whether the server is stopping, or gone without saying so (its state
+/// dropped, say when a runtime shuts down): a blocking loop that outlived
+/// it would keep the runtime's shutdown waiting for ever.
+fn stopping(closing: &watch::Receiver<bool>) -> bool {
+    *closing.borrow() || closing.has_changed().is_err()
+}
+
 /// The feed's newest committed position.
 fn committed_seq(client: &mut Client) -> Result<i64, postgres::Error> {
     Ok(client.query_one("SELECT seq FROM feed_counter WHERE id = 1", &[])?.get(0))
@@ -196,7 +205,7 @@ fn committed_seq(client: &mut Client) -> Result<i64, postgres::Error> {
 
 /// Publishes this process's events that are not in the feed, in order, until `closing`.
 fn publish(storage: &PgStorage, outbox: &mpsc::Receiver<String>, closing: &watch::Receiver<bool>) {
-    while !*closing.borrow() {
+    while !stopping(closing) {
         let payload = match outbox.recv_timeout(WAIT) {
             Ok(payload) => payload,
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
