@@ -1,8 +1,10 @@
-//! The PostgreSQL schema's migrations (`crates/server/migrations-postgres`,
-//! one folder per SQLite migration of the same number), embedded at build
-//! time and applied in order when the server starts, each in its own
-//! transaction. Processes starting at once take turns (an advisory lock),
-//! and a database newer than this program is refused, as on SQLite.
+//! The PostgreSQL schema's migrations (`crates/server/migrations-postgres`:
+//! 1 to 12 as the SQLite migrations of the same number, then what only
+//! several processes on one database need, from 13 on; each backend counts
+//! its own versions), embedded at build time and applied in order when the
+//! server starts, each in its own transaction. Processes starting at once
+//! take turns (an advisory lock), and a database newer than this program is
+//! refused, as on SQLite.
 
 use include_dir::{include_dir, Dir};
 use r2d2_postgres::postgres::Client;
