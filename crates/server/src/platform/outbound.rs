@@ -93,7 +93,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 RENEW
             };
             tokio::select! {
-                _ = events.recv() => {}
+                // New replies wake the dispatching process; the others only
+                // look at the lease again, every RENEW.
+                _ = events.recv(), if held => {}
                 () = tokio::time::sleep(wait) => {}
                 () = state.closing() => {
                     if held {
