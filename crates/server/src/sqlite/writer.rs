@@ -40,30 +40,46 @@ struct Job {
     answer: oneshot::Sender<Decided>,
 }
 
-/// The way in to the writer thread. The thread ends when every clone is
-/// dropped (after answering what it was given).
+/// The way in to the writer thread. When the last clone goes, the thread
+/// answers what it was given, closes its connection and is waited for, so a
+/// server stopped has let go of its files (a backup copied then is whole,
+/// and a server started again on them is alone).
 #[derive(Clone)]
 pub(super) struct GroupWriter {
-    jobs: mpsc::Sender<Job>,
+    thread: Arc<WriterThread>,
+}
+
+struct WriterThread {
+    jobs: Option<mpsc::Sender<Job>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for WriterThread {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
 }
 
 impl GroupWriter {
     pub(super) fn start(conn: Arc<Mutex<Connection>>) -> Result<Self> {
         let (jobs, waiting) = mpsc::channel();
-        std::thread::Builder::new()
+        let handle = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_groups(&conn, &waiting))
             .map_err(|e| StorageError::Database(format!("cannot start the storage writer: {e}")))?;
-        Ok(Self { jobs })
+        Ok(Self { thread: Arc::new(WriterThread { jobs: Some(jobs), handle: Some(handle) }) })
     }
 
     /// Runs `decide` in the next group and answers once that group's commit
     /// is synced to disk (or failed: then nothing of it was kept).
     pub(super) async fn record(&self, decide: DecideFn, now: Millis) -> Decided {
         let (answer, answered) = oneshot::channel();
-        self.jobs
-            .send(Job { decide, now, answer })
-            .map_err(|_| StorageError::Database("the storage writer has stopped".into()))?;
+        let stopped = || StorageError::Database("the storage writer has stopped".into());
+        let jobs = self.thread.jobs.as_ref().ok_or_else(stopped)?;
+        jobs.send(Job { decide, now, answer }).map_err(|_| stopped())?;
         answered.await.map_err(|_| StorageError::Database("the storage writer stopped before answering".into()))?
     }
 }
