@@ -124,7 +124,8 @@ test-rust:
 	$(CARGO) test --workspace --exclude wicket-e2e $(CARGO_FEATURES)
 
 # The server's PostgreSQL backend (cargo feature `postgres`), linted, the
-# storage conformance suite on it, and several servers on one database. Each
+# storage conformance suite on it, several servers on one database, and the
+# HTTP and sync tests again on PostgreSQL. Each
 # test binary starts a throwaway cluster (initdb in a temporary folder, a
 # free loopback port; see crates/test-support/src/postgres.rs) and stops it
 # by its pid at the end.
@@ -133,6 +134,18 @@ test-postgres:
 	$(CARGO) test -p wicket-server --features postgres --test storage_conformance_postgres
 	$(CARGO) test -p wicket-server --features postgres --test several_processes
 	$(CARGO) test -p wicket-server --features postgres --test multi_process -- --nocapture
+	WICKET_TEST_STORAGE=postgres $(CARGO) test -p wicket-server --features postgres $(PG_SERVER_TESTS)
+	WICKET_TEST_STORAGE=postgres $(CARGO) test -p wicket-sync --features wicket-server/postgres $(PG_SYNC_TESTS)
+
+# The server's HTTP tests run a second time on PostgreSQL (each test server
+# on a database of its own, WICKET_TEST_STORAGE in wicket-test-support); the
+# sync engine's tests too. Left out: tests that read or copy SQLite's file
+# (a restore from a backup copies the data folder).
+PG_SERVER_TESTS := --test http --test inbox --test live --test staff --test sign_in --test wechat --test alipay \
+  --test broadcasts --test auto_replies --test media --test follower_import --test push_judging \
+  --test sandbox_limits --test openapi
+PG_SYNC_TESTS := --test broadcast_progress --test engine --test flood --test outbox --test presence --test recovery \
+  --test role
 
 # The Rust tests regenerate the UI's bindings and its list of issue keys; a
 # difference means the committed files no longer match the Rust side.

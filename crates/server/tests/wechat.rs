@@ -263,12 +263,9 @@ async fn secrets_never_appear_in_answers_or_logs() {
     }
     assert!(logged.contains("WeChat connection saved"), "the log was captured");
     // And the database holds only ciphertext.
-    let db = std::fs::read(f.server.dir().join("data").join("wicket.sqlite")).unwrap();
-    let wal = std::fs::read(f.server.dir().join("data").join("wicket.sqlite-wal")).unwrap_or_default();
-    for bytes in [db, wal] {
-        assert!(!bytes.windows(APP_SECRET.len()).any(|w| w == APP_SECRET.as_bytes()), "the AppSecret is sealed");
-        assert!(!bytes.windows(AES_KEY.len()).any(|w| w == AES_KEY.as_bytes()), "the EncodingAESKey is sealed");
-    }
+    let bytes = f.server.stored_bytes();
+    assert!(!bytes.windows(APP_SECRET.len()).any(|w| w == APP_SECRET.as_bytes()), "the AppSecret is sealed");
+    assert!(!bytes.windows(AES_KEY.len()).any(|w| w == AES_KEY.as_bytes()), "the EncodingAESKey is sealed");
     f.server.stop().await;
 }
 

@@ -126,6 +126,16 @@ impl PostgresCluster {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A plain-text dump of the database at `url` on this cluster (`pg_dump`).
+    pub fn dump(&self, url: &str) -> Vec<u8> {
+        let out = Command::new(bin_dir().join("pg_dump"))
+            .arg(url)
+            .output()
+            .unwrap_or_else(|e| panic!("expected pg_dump to run: {e}"));
+        assert!(out.status.success(), "expected pg_dump of {url}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
     /// The server's log so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(self.dir.join("log")).unwrap_or_default()

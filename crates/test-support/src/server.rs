@@ -9,9 +9,10 @@ use std::time::Duration;
 use wicket_model::conversation::{Delivery, Message};
 use wicket_model::Role;
 use wicket_server::platform::store::SendState;
+use wicket_server::storage::Storage;
 use wicket_server::{auth, Clock, RunningServer, ServerConfig, ServerOptions, SystemClock};
 
-use crate::{SandboxSubscriber, StaffClient};
+use crate::{PostgresCluster, SandboxSubscriber, StaffClient};
 
 /// The owner every [`TestServer`] starts with.
 pub const OWNER_LOGIN: &str = "boss";
@@ -47,7 +48,8 @@ impl StoppedServer {
     /// new port; its staff and their sessions are still there.
     pub async fn start(self) -> TestServer {
         let config = ServerConfig { data_dir: self.dir.path().join("data"), listen: loopback() };
-        let server = wicket_server::start_with(config, self.clock.clone(), self.options.clone())
+        let storage = storage_for(&config.data_dir).await;
+        let server = wicket_server::start_on(storage, config, self.clock.clone(), self.options.clone())
             .await
             .unwrap_or_else(|e| panic!("expected the test server to start again: {e}"));
         TestServer { server, dir: self.dir, clock: self.clock, options: self.options }
@@ -72,7 +74,8 @@ impl TestServer {
     pub async fn start_with(clock: Arc<dyn Clock>, options: ServerOptions) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("expected a temporary folder for the server: {e}"));
         let config = ServerConfig { data_dir: dir.path().join("data"), listen: loopback() };
-        let server = wicket_server::start_with(config, clock.clone(), options.clone())
+        let storage = storage_for(&config.data_dir).await;
+        let server = wicket_server::start_on(storage, config, clock.clone(), options.clone())
             .await
             .unwrap_or_else(|e| panic!("expected the test server to start: {e}"));
         server
@@ -93,6 +96,22 @@ impl TestServer {
     /// The server's folder (its data is in `data/`).
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Every byte the server's database keeps, as a reader of its disk
+    /// would find them: SQLite's file and its write-ahead log, or a dump of
+    /// the test's PostgreSQL database.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let data = self.data_dir();
+        match postgres_url(&data) {
+            Some(url) => PostgresCluster::shared().dump(&url),
+            None => {
+                let mut bytes = std::fs::read(data.join("wicket.sqlite"))
+                    .unwrap_or_else(|e| panic!("expected to read the server's SQLite file: {e}"));
+                bytes.extend(std::fs::read(data.join("wicket.sqlite-wal")).unwrap_or_default());
+                bytes
+            }
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -145,6 +164,40 @@ impl TestServer {
     }
 }
 
+/// Set to `postgres` to run the servers tests start on PostgreSQL (a
+/// database of their own on one throwaway cluster per test binary) instead
+/// of SQLite: `make test-postgres` runs the HTTP and sync tests both ways.
+pub const STORAGE_ENV: &str = "WICKET_TEST_STORAGE";
+
+/// Where the address of a server's PostgreSQL database is kept in its data
+/// folder, so a server started again on that folder finds the same data.
+const DATABASE_FILE: &str = "test-database-url";
+
+/// The storage a test server on `data` runs on: SQLite in `data`, or with
+/// [`STORAGE_ENV`]`=postgres` the PostgreSQL database of that folder (made
+/// on first start). A server built without the `postgres` feature refuses
+/// the latter, and the test says so.
+async fn storage_for(data: &Path) -> Arc<dyn Storage> {
+    let url = match std::env::var(STORAGE_ENV).as_deref() {
+        Ok("postgres") => Some(postgres_url(data).unwrap_or_else(|| {
+            let url = PostgresCluster::shared().fresh_database();
+            std::fs::create_dir_all(data).unwrap_or_else(|e| panic!("expected the data folder: {e}"));
+            std::fs::write(data.join(DATABASE_FILE), &url).unwrap_or_else(|e| panic!("expected to keep the url: {e}"));
+            url
+        })),
+        Ok("sqlite") | Err(_) => None,
+        Ok(other) => panic!("{STORAGE_ENV}={other:?}: expected sqlite or postgres"),
+    };
+    wicket_server::open_storage_for(data, url.as_deref()).await.unwrap_or_else(|e| {
+        panic!("expected the test server's storage ({}) to open: {e}", url.as_deref().unwrap_or("SQLite"))
+    })
+}
+
+/// The PostgreSQL database a test server on `data` runs on, if it does.
+fn postgres_url(data: &Path) -> Option<String> {
+    std::fs::read_to_string(data.join(DATABASE_FILE)).ok()
+}
+
 fn loopback() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
 }
@@ -159,7 +212,8 @@ pub async fn start_server(data: &Path) -> RunningServer {
 /// [`start_server`] on `listen` (to come back on the same port).
 pub async fn start_server_on(data: &Path, listen: SocketAddr) -> RunningServer {
     let config = ServerConfig { data_dir: data.to_owned(), listen };
-    wicket_server::start(config, Arc::new(SystemClock))
+    let storage = storage_for(data).await;
+    wicket_server::start_on(storage, config, Arc::new(SystemClock), ServerOptions::default())
         .await
         .unwrap_or_else(|e| panic!("expected the server to start on {listen} with data in {}: {e}", data.display()))
 }
