@@ -119,11 +119,22 @@ impl ServerProcess {
         use std::io::Write;
         setup.stdin.take().expect("stdin").write_all(format!("{owner_password}\n").as_bytes()).expect("password sent");
         assert!(setup.wait().expect("create-owner ends").success(), "the owner was created");
+        Self::listen(binary, data, &database)
+    }
+
+    /// One more process on the PostgreSQL database `database`, which an
+    /// earlier [`ServerProcess::start_on`] made and gave its owner.
+    pub fn join(binary: &Path, database: &str) -> ServerProcess {
+        let data = tempfile::tempdir().expect("a temp folder");
+        Self::listen(binary, data, &["--database", database])
+    }
+
+    fn listen(binary: &Path, data: tempfile::TempDir, database: &[&str]) -> ServerProcess {
         let port = free_port();
         let child = Command::new(binary)
             .arg("--data")
             .arg(data.path())
-            .args(&database)
+            .args(database)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "warn")
             // Every simulated subscriber comes from 127.0.0.1: the sandbox's

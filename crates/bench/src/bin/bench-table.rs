@@ -156,30 +156,62 @@ fn main() {
         per_run: None,
     });
     if let Some(cluster) = postgres.clone() {
-        jobs.push(Job {
-            name: "inbound-load-postgres",
-            program: bin("inbound-load"),
-            args: [&load[..], &["--json"]].concat().iter().map(|a| (*a).to_owned()).collect(),
-            runs,
-            limit: Duration::from_secs(300),
-            specs: server_rows("sandbox inbound (PostgreSQL, one process)"),
-            per_run: Some(Box::new(move || vec!["--database".to_owned(), cluster.fresh_database()])),
+        let rows = [
+            (1, "inbound-load-postgres", "sandbox inbound (PostgreSQL, one process)"),
+            (2, "inbound-load-postgres-2", "sandbox inbound (PostgreSQL, two processes)"),
+            (3, "inbound-load-postgres-3", "sandbox inbound (PostgreSQL, three processes)"),
+        ];
+        for (processes, name, label) in rows {
+            let cluster = cluster.clone();
+            let extra = ["--processes".to_owned(), processes.to_string()];
+            jobs.push(Job {
+                name,
+                program: bin("inbound-load"),
+                args: [&load[..], &["--json"]].concat().iter().map(|a| (*a).to_owned()).chain(extra).collect(),
+                runs,
+                limit: Duration::from_secs(300),
+                specs: server_rows(label),
+                per_run: Some(Box::new(move || vec!["--database".to_owned(), cluster.fresh_database()])),
+            });
+        }
+    }
+    // (c) needs PostgreSQL: two servers on one database, a console on one.
+    let across: &[&str] = if postgres.is_some() { &["--across-processes"] } else { &[] };
+    let mut sync_specs = Vec::new();
+    if postgres.is_some() {
+        for (p, across_key, same_key) in [(50, "across_p50_ms", "same_p50_ms"), (99, "across_p99_ms", "same_p99_ms")] {
+            sync_specs.push(spec(
+                "sync",
+                if p == 50 {
+                    "live message to a console on process A, sent to process B (PostgreSQL), p50"
+                } else {
+                    "live message to a console on process A, sent to process B (PostgreSQL), p99"
+                },
+                "ms",
+                across_key,
+                if p == 50 { "the same, sent to process A, p50" } else { "the same, sent to process A, p99" },
+                same_key,
+            ));
+        }
+    } else {
+        missing.push(Missing {
+            group: "sync",
+            figure: "live message across processes (PostgreSQL)",
+            baseline: "the same, sent to the console's own process",
+            why: "PostgreSQL is not installed".into(),
         });
     }
-    missing.push(Missing {
-        group: "server",
-        figure: "sandbox inbound (PostgreSQL, several processes)",
-        baseline: "GET /api/v1/health",
-        why: "inbound-load cannot yet spread its load over several wicket-server processes".into(),
-    });
     jobs.push(Job {
         name: "sync-bench",
         program: bin("sync-bench"),
         args: if q {
-            s(&["--messages", "10000", "--conversations", "500", "--live", "50", "--json"])
+            [&["--messages", "10000", "--conversations", "500", "--live", "50", "--json"][..], across].concat()
         } else {
-            s(&["--messages", "100000", "--conversations", "2000", "--live", "200", "--json"])
-        },
+            [&["--messages", "100000", "--conversations", "2000", "--live", "200", "--json"][..], across].concat()
+        }
+        .iter()
+        .map(|a| (*a).to_owned())
+        .collect(),
         runs,
         limit: Duration::from_secs(600),
         specs: vec![
@@ -219,7 +251,10 @@ fn main() {
                 "GET /api/v1/health, p99",
                 "health_p99_ms",
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(sync_specs)
+        .collect(),
         per_run: None,
     });
     let point = "one message by its key (raw SQLite), p50";

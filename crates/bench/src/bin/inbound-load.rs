@@ -28,6 +28,11 @@ struct Args {
     /// Keep the server's data in this PostgreSQL database (a URL) instead of SQLite.
     #[arg(long)]
     database: Option<String>,
+    /// Server processes on that database, behind a round-robin balancer on
+    /// loopback (in this program, as nginx would be); the baseline goes
+    /// through the same balancer.
+    #[arg(long, default_value_t = 1, requires = "database")]
+    processes: usize,
     /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
     #[arg(long)]
     json: bool,
@@ -37,8 +42,16 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     let binary = args.server.unwrap_or_else(default_server_binary);
-    let server = ServerProcess::start_on(&binary, "benchmark password", args.database.as_deref());
-    let base = Arc::new(server.base_url.clone());
+    let mut servers = vec![ServerProcess::start_on(&binary, "benchmark password", args.database.as_deref())];
+    if let Some(database) = args.database.as_deref() {
+        servers.extend((1..args.processes).map(|_| ServerProcess::join(&binary, database)));
+    }
+    let base = if servers.len() == 1 {
+        Arc::new(servers[0].base_url.clone())
+    } else {
+        let addrs = servers.iter().map(|s| s.base_url.trim_start_matches("http://").parse().expect("an address"));
+        Arc::new(format!("http://{}", wicket_test_support::round_robin(addrs.collect()).await))
+    };
     let admin = reqwest::Client::new();
     let session: serde_json::Value = admin
         .post(format!("{base}/api/v1/sessions"))
@@ -57,8 +70,9 @@ async fn main() {
     assert!(pushed.status().is_success(), "the account was created");
 
     println!(
-        "wicket-server {} — {} connections × {} requests each, loopback",
+        "wicket-server {} × {} — {} connections × {} requests each, loopback",
         binary.display(),
+        servers.len(),
         args.connections,
         args.messages
     );
@@ -77,7 +91,7 @@ async fn main() {
     .await;
     inbound.print(Some(&health));
     Figures::new().run("health", &health).run("inbound", &inbound).emit(args.json);
-    drop(server);
+    drop(servers);
 }
 
 /// Runs `connections` tasks, each with its own client (one connection, its

@@ -7,7 +7,12 @@
 //!     throwing them away (what the server and the wire cost alone);
 //! (b) a subscriber's message on the sandbox until it is in that console's
 //!     cache (the live socket nudges the engine, which pulls), p50 and p99,
-//!     against a `GET /api/v1/health` round trip.
+//!     against a `GET /api/v1/health` round trip;
+//! (c) with `--across-processes`: two servers on one PostgreSQL database (a
+//!     throwaway cluster), as two processes of a deployment are (each its
+//!     own storage, pool and listening connection): a subscriber's message
+//!     sent to server B until a console connected to server A has it,
+//!     against the same message sent to A.
 //!
 //! The server runs in this process (`wicket_server`, SQLite, over HTTP on
 //! loopback); its feed is filled directly through its storage, untimed.
@@ -21,10 +26,10 @@ use clap::Parser;
 use wicket_bench::inbox_corpus::{self, Rng};
 use wicket_bench::{Figures, Run};
 use wicket_model::Change;
-use wicket_server::{ServerOptions, SystemClock};
+use wicket_server::{ServerConfig, ServerOptions, SystemClock};
 use wicket_store::Cache;
 use wicket_sync::{ServerClient, SyncEngine, SyncEvent};
-use wicket_test_support::TestServer;
+use wicket_test_support::{PostgresCluster, SandboxSubscriber, TestServer};
 
 #[derive(Parser)]
 struct Args {
@@ -39,6 +44,9 @@ struct Args {
     live: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Also (c): a console on one server, a subscriber on another, one PostgreSQL database.
+    #[arg(long)]
+    across_processes: bool,
     /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
     #[arg(long)]
     json: bool,
@@ -182,10 +190,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     engine.stop();
+    let mut figures = Figures::new();
+    if args.across_processes {
+        let (same, across) = across_processes(args.live).await?;
+        println!();
+        println!("(c) {} live messages to a console on server A; two servers on one PostgreSQL database", args.live);
+        for run in [&same, &across] {
+            println!(
+                "  {:<24} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
+                run.name,
+                ms(run.percentile(50.0)),
+                ms(run.percentile(99.0)),
+                ms(run.percentile(100.0))
+            );
+        }
+        figures
+            .set("across_p50_ms", ms(across.percentile(50.0)))
+            .set("across_p99_ms", ms(across.percentile(99.0)))
+            .set("same_p50_ms", ms(same.percentile(50.0)))
+            .set("same_p99_ms", ms(same.percentile(99.0)));
+    }
     let at = |share: f64| {
         marks.iter().find(|(s, _)| *s + 1e-9 >= share).map_or(pulled.as_secs_f64(), |(_, at)| at.as_secs_f64())
     };
-    Figures::new()
+    figures
         .set("pull_s", pulled.as_secs_f64())
         .set("fetch_only_s", fetched.as_secs_f64())
         .set("pull_messages_per_s", args.messages as f64 / pulled.as_secs_f64())
@@ -198,6 +226,63 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .set("health_p99_ms", ms(health.percentile(99.0)))
         .emit(args.json);
     Ok(())
+}
+
+/// (c): servers A and B on one database of a throwaway PostgreSQL cluster,
+/// a console's sync engine on A; `live` messages from a subscriber on A,
+/// then `live` from one on B, each until the console's cache has it.
+async fn across_processes(live: usize) -> Result<(Run, Run), Box<dyn std::error::Error>> {
+    let cluster = PostgresCluster::start();
+    let url = cluster.fresh_database();
+    let options = ServerOptions { sandbox_requests_per_minute: 100_000_000, ..ServerOptions::default() };
+    let dir = tempfile::tempdir()?;
+    let mut servers = Vec::new();
+    for name in ["a", "b"] {
+        let data = dir.path().join(name);
+        let storage = wicket_server::open_storage_for(&data, Some(&url)).await?;
+        let config = ServerConfig { data_dir: data, listen: "127.0.0.1:0".parse()? };
+        servers.push(wicket_server::start_on(storage, config, Arc::new(SystemClock), options.clone()).await?);
+    }
+    let (a, b) = (&servers[0], &servers[1]);
+    let token = a.state.local_owner_session("Owner").await.map_err(|e| format!("{e:?}"))?.token;
+    let account = inbox_corpus::accounts().remove(0);
+    let account_id = account.id.clone();
+    a.state.storage.record(Box::new(move |_| Ok(vec![Change::Account(account)])), inbox_corpus::START).await??;
+
+    let cache = Arc::new(Cache::open(&dir.path().join("cache.sqlite"))?);
+    let (events, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let listener: wicket_sync::SyncListener = Arc::new(move |event: SyncEvent| {
+        if matches!(event, SyncEvent::DataChanged) {
+            let _closed = events.send(());
+        }
+    });
+    let engine = SyncEngine::start(cache.clone(), ServerClient::new(&a.base_url())?, token, listener);
+    while engine.status().connection != wicket_model::sync::Connection::Online {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut runs = Vec::new();
+    for (name, server) in [("sent to A (baseline)", a), ("sent to B, console on A", b)] {
+        let mut subscriber = SandboxSubscriber::new(&server.base_url(), &account_id);
+        let warm_up = subscriber.say("warm-up", "你好").await.message;
+        let conversation = warm_up.conversation_id.clone();
+        wait_for(&cache, &mut heard, &conversation, &warm_up.id).await;
+        let mut latencies = Vec::with_capacity(live);
+        let started = Instant::now();
+        for i in 0..live {
+            let sent = Instant::now();
+            let message = subscriber.say(&format!("c-{i}"), &format!("第 {i} 条：额度可以提高吗？")).await.message;
+            wait_for(&cache, &mut heard, &conversation, &message.id).await;
+            latencies.push(sent.elapsed());
+        }
+        runs.push(Run { name: name.into(), latencies, elapsed: started.elapsed() });
+    }
+    engine.stop();
+    for server in servers {
+        server.stop().await;
+    }
+    let across = runs.pop().ok_or("no run")?;
+    let same = runs.pop().ok_or("no run")?;
+    Ok((same, across))
 }
 
 /// Accounts, subscribers, conversations and messages, through the server's
