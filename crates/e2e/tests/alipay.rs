@@ -120,9 +120,12 @@ async fn an_owner_connects_an_alipay_account_staff_answer_and_the_home_page_is_p
     })
     .await;
     click(&console, "account-settings-open").await;
-    find(&console, "alipay-connection").await;
-    let gateway = value_of(&console, "alipay-gateway-url").await;
-    assert_eq!(gateway, format!("{base}/alipay/{account}"), "the gateway URL to paste into Alipay's console");
+    // The section shows "loading" first (same test id), then the panel.
+    let gateway = format!("{base}/alipay/{account}");
+    eventually("the gateway URL to paste into Alipay's console", Duration::from_secs(30), || async {
+        value_of(&console, "alipay-gateway-url").await == gateway
+    })
+    .await;
 
     // A malformed key is refused on its field, with the reason; what was typed stays.
     fill(&console, "alipay-app_id", APP_ID).await;
