@@ -381,6 +381,22 @@ fn a_map_key_needs_finite_coordinates() {
     assert_eq!(parse_layout(&serde_json::to_string(&layout).unwrap()), Ok(layout), "a finite place reads back");
 }
 
+/// Found by the `menu_import` fuzz target: a latitude of 971 and a
+/// longitude of 2.4e39 were imported, and written back in full digits the
+/// key no longer fit WeChat's 256 bytes, so the menu's own JSON was refused.
+#[test]
+fn a_map_key_is_a_place_on_earth_written_no_longer_than_it_came() {
+    for key in ["WICKET_MAP_0971.31_121.5_店", "WICKET_MAP_31.2_241.47e37_店", "WICKET_MAP_1e-300_121.5_店"] {
+        let json = format!(r#"{{"button":[{{"type":"click","name":"门店","key":"{key}"}}]}}"#);
+        let issues = import_wechat_menu(&json).unwrap_err();
+        assert_eq!(found(&issues), vec![("button.0.key", "layout.import.key.malformed")], "{key} is no place");
+    }
+    let json = r#"{"button":[{"type":"click","name":"门店","key":"WICKET_MAP_-90_180_店"}]}"#;
+    let menu = read(json).menu;
+    let again = import_wechat_menu(&wechat_menu_json(&menu).to_string()).unwrap();
+    assert_eq!(again.menu, menu, "the poles and the date line are places, and read back the same");
+}
+
 /// Found by the `menu_import` fuzz target: serde_json's default reading of
 /// a number is close but not always exact, so about one coordinate in eight
 /// (as a map picker gives them, to the last digit) came back one step off

@@ -447,10 +447,17 @@ fn decode_key(key: &str) -> Result<Action, &'static str> {
         non_empty(rest).map(Action::call)
     } else if let Some(rest) = key.strip_prefix(MAP_PREFIX) {
         let mut parts = rest.splitn(3, '_');
-        // `NaN` and `inf` parse too, but are no place, and JSON cannot hold them.
-        let coordinate =
-            |part: Option<&str>| part.and_then(|text| text.parse::<f64>().ok()).filter(|value| value.is_finite());
-        match (coordinate(parts.next()), coordinate(parts.next()), parts.next()) {
+        // A place on Earth: `NaN` and `inf` parse too but are no place (and
+        // JSON cannot hold them), nor is a latitude of 971. And a number
+        // written back never grows (`1e-300` would come back as 300 digits),
+        // so a key exported from what was imported still fits WeChat's limit.
+        let coordinate = |part: Option<&str>, limit: f64| {
+            part.and_then(|text| {
+                let value = text.parse::<f64>().ok()?;
+                (value.is_finite() && value.abs() <= limit && value.to_string().len() <= text.len()).then_some(value)
+            })
+        };
+        match (coordinate(parts.next(), 90.0), coordinate(parts.next(), 180.0), parts.next()) {
             (Some(latitude), Some(longitude), Some(name)) if !name.is_empty() => {
                 Ok(Action::Map { name: name.to_owned(), latitude, longitude })
             }
