@@ -96,6 +96,10 @@ pub fn start_tauri_driver_with(display: &str, home: &Path, log_dir: &Path, env: 
         .envs(env.iter().copied());
     let driver = Process::spawn("tauri-driver", &mut command, log_dir);
     wait_for_port(port, &driver);
+    // tauri-driver listens before the WebKitWebDriver it started does; a
+    // session asked for in between fails with "tcp connect error" (a cold
+    // machine's first test did).
+    wait_for_port(native_port, &driver);
     (driver, port)
 }
 
