@@ -1,4 +1,5 @@
-//! Shared pieces of the benchmarks: latency statistics and a server process.
+//! Shared pieces of the benchmarks: latency statistics, a server process,
+//! the owner setting up its account, and the load generator.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 pub mod inbox_corpus;
@@ -6,7 +7,8 @@ pub mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use wicket_test_support::{free_port, wait_for_port, ChildProcess};
 
@@ -146,6 +148,141 @@ impl ServerProcess {
         let process = ChildProcess::adopt("wicket-server", child, None);
         wait_for_port(port, &process);
         ServerProcess { _process: process, base_url: format!("http://127.0.0.1:{port}"), _data: data }
+    }
+}
+
+/// The owner signed in to a benchmark's server over HTTP, to set up the
+/// account `bench` before the clock starts.
+pub struct Owner {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Owner {
+    /// Signs in as `owner` with `password` at `base` (the server's URL).
+    pub async fn sign_in(base: &str, password: &str) -> Owner {
+        let client = reqwest::Client::new();
+        let session: serde_json::Value = client
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&serde_json::json!({"login": "owner", "password": password}))
+            .send()
+            .await
+            .expect("sign-in")
+            .json()
+            .await
+            .expect("a session");
+        let token = session["token"].as_str().expect("a token").to_owned();
+        Owner { client, base: base.to_owned(), token }
+    }
+
+    /// Creates the account `bench` on `platform` (`wechat`, `alipay`).
+    pub async fn create_account(&self, platform: &str, name: &str, avatar_color: &str) {
+        let create = serde_json::json!({"client_id": "bench", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
+            "id": "bench", "name": name, "platform": platform, "category": "", "description": "", "avatar_color": avatar_color}}}]});
+        let pushed = self
+            .client
+            .post(format!("{}/api/v1/push", self.base))
+            .bearer_auth(&self.token)
+            .json(&create)
+            .send()
+            .await
+            .expect("push");
+        assert!(pushed.status().is_success(), "the account was created");
+    }
+
+    /// Connects the account `bench` to `platform` (`wechat`, `alipay`) with
+    /// `connection`, the body of `PUT /api/v1/accounts/bench/{platform}`; the
+    /// server's answer.
+    pub async fn connect(&self, platform: &str, connection: &serde_json::Value) -> reqwest::Response {
+        let connected = self
+            .client
+            .put(format!("{}/api/v1/accounts/bench/{platform}", self.base))
+            .bearer_auth(&self.token)
+            .json(connection)
+            .send()
+            .await
+            .expect("connect");
+        assert!(connected.status().is_success(), "the account was connected to {platform}");
+        connected
+    }
+}
+
+/// A server under load from loopback: `connections` tasks, each with its own
+/// client (one connection, made before the clock starts), sending `messages`
+/// requests one after another.
+pub struct LoadTarget {
+    /// The server's URL (or its balancer's).
+    pub base: String,
+    pub connections: usize,
+    pub messages: usize,
+    /// A path each client visits before the clock starts, keeping the cookie
+    /// it gets (the sandbox gives each connection its own subscriber).
+    pub visit: Option<String>,
+}
+
+impl LoadTarget {
+    /// `GET /api/v1/health` as the baseline, then the requests `request`
+    /// builds (given a client, the base URL, the connection's and the
+    /// request's index), each run printed under [`print_header`], and their
+    /// figures as `health` and `inbound` (see [`Figures::run`]) when `json`.
+    pub async fn against_health<F>(&self, name: &str, request: F, json: bool)
+    where
+        F: Fn(&reqwest::Client, &str, usize, usize) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
+    {
+        print_header();
+        let health = self
+            .run("GET /api/v1/health (baseline)", |client, base, _, _| client.get(format!("{base}/api/v1/health")))
+            .await;
+        health.print(None);
+        let inbound = self.run(name, request).await;
+        inbound.print(Some(&health));
+        Figures::new().run("health", &health).run("inbound", &inbound).emit(json);
+    }
+
+    /// One timed run of the requests `request` builds.
+    pub async fn run<F>(&self, name: &str, request: F) -> Run
+    where
+        F: Fn(&reqwest::Client, &str, usize, usize) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
+    {
+        let base = Arc::new(self.base.clone());
+        let mut clients = Vec::with_capacity(self.connections);
+        for _ in 0..self.connections {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .cookie_store(self.visit.is_some())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("a client");
+            if let Some(path) = &self.visit {
+                client.get(format!("{base}{path}")).send().await.expect("a visit");
+            }
+            clients.push(client);
+        }
+        let count = self.messages;
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for (c, client) in clients.into_iter().enumerate() {
+            let request = request.clone();
+            let base = base.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(count);
+                for i in 0..count {
+                    let sent = Instant::now();
+                    let response = request(&client, &base, c, i).send().await.expect("a response");
+                    let status = response.status();
+                    let body = response.bytes().await.expect("a body");
+                    assert!(status.is_success(), "request failed: {status} {}", String::from_utf8_lossy(&body));
+                    latencies.push(sent.elapsed());
+                }
+                latencies
+            }));
+        }
+        let mut latencies = Vec::new();
+        for task in tasks {
+            latencies.extend(task.await.expect("a load task"));
+        }
+        Run { name: name.to_owned(), latencies, elapsed: started.elapsed() }
     }
 }
 

@@ -11,7 +11,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::json;
@@ -20,7 +19,7 @@ use wicket_alipay::gateway::signed_gateway_form;
 use wicket_alipay::notify::{notify_xml, Notify, NotifyKind};
 use wicket_alipay::sign::SignType;
 use wicket_alipay_double::{AccountSpec, Double};
-use wicket_bench::{default_server_binary, print_header, Figures, Run, ServerProcess};
+use wicket_bench::{default_server_binary, LoadTarget, Owner, ServerProcess};
 
 const APP_ID: &str = "2021000000000001";
 /// The application key of alipay-sdk-nodejs-all's tests (PKCS#8 PEM).
@@ -53,34 +52,12 @@ async fn main() {
     std::env::set_var("WICKET_SECRETS_KEY_FILE", keys.path().join("secrets-key"));
     std::env::set_var("WICKET_ALIPAY_API_BASE", format!("{}/gateway.do", double.base_url()));
     let server = ServerProcess::start(&binary, "benchmark password");
-    let base = Arc::new(server.base_url.clone());
-    let admin = reqwest::Client::new();
-    let session: serde_json::Value = admin
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"login": "owner", "password": "benchmark password"}))
-        .send()
-        .await
-        .expect("sign-in")
-        .json()
-        .await
-        .expect("a session");
-    let token = session["token"].as_str().expect("a token").to_owned();
-    let create = json!({"client_id": "bench", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-        "id": "bench", "name": "Benchmark Tea", "platform": "alipay", "category": "", "description": "", "avatar_color": "#1677ff"}}}]});
-    let pushed =
-        admin.post(format!("{base}/api/v1/push")).bearer_auth(&token).json(&create).send().await.expect("push");
-    assert!(pushed.status().is_success(), "the account was created");
+    let base = server.base_url.clone();
+    let owner = Owner::sign_in(&base, "benchmark password").await;
+    owner.create_account("alipay", "Benchmark Tea", "#1677ff").await;
     let connect = json!({"app_id": APP_ID, "app_private_key": APP_PRIVATE_KEY,
         "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
-    let connected = admin
-        .put(format!("{base}/api/v1/accounts/bench/alipay"))
-        .bearer_auth(&token)
-        .json(&connect)
-        .send()
-        .await
-        .expect("connect");
-    assert!(connected.status().is_success(), "the account was connected to Alipay");
-    let saved: serde_json::Value = connected.json().await.expect("the connection");
+    let saved: serde_json::Value = owner.connect("alipay", &connect).await.json().await.expect("the connection");
     double
         .add_account(AccountSpec {
             app_id: APP_ID.into(),
@@ -117,64 +94,15 @@ async fn main() {
                 .collect()
         })
         .collect();
-    print_header();
-    let health_base = base.clone();
-    let health = load("GET /api/v1/health (baseline)", args.connections, args.messages, move |client, _, _| {
-        client.get(format!("{health_base}/api/v1/health"))
-    })
-    .await;
-    health.print(None);
+    let target = LoadTarget { base, connections: args.connections, messages: args.messages, visit: None };
     let forms = Arc::new(forms);
-    let base_url = base.clone();
-    let inbound = load("POST /alipay/{account}", args.connections, args.messages, move |client, c, i| {
+    let inbound = move |client: &reqwest::Client, base: &str, c: usize, i: usize| {
         client
-            .post(format!("{base_url}/alipay/bench"))
+            .post(format!("{base}/alipay/bench"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(forms[c][i].clone())
-    })
-    .await;
-    inbound.print(Some(&health));
-    Figures::new().run("health", &health).run("inbound", &inbound).emit(args.json);
+    };
+    target.against_health("POST /alipay/{account}", inbound, args.json).await;
     drop(server);
     drop(double);
-}
-
-/// Runs `connections` tasks, each with its own client (one connection, made
-/// before the clock starts), sending `count` requests built by `request` in
-/// sequence.
-async fn load<F>(name: &str, connections: usize, count: usize, request: F) -> Run
-where
-    F: Fn(&reqwest::Client, usize, usize) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
-{
-    let clients: Vec<reqwest::Client> = (0..connections)
-        .map(|_| {
-            reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("a client")
-        })
-        .collect();
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (c, client) in clients.into_iter().enumerate() {
-        let request = request.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(count);
-            for i in 0..count {
-                let sent = Instant::now();
-                let response = request(&client, c, i).send().await.expect("a response");
-                let status = response.status();
-                let body = response.bytes().await.expect("a body");
-                assert!(status.is_success(), "request failed: {status} {}", String::from_utf8_lossy(&body));
-                latencies.push(sent.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.expect("a load task"));
-    }
-    Run { name: name.to_owned(), latencies, elapsed: started.elapsed() }
 }

@@ -7,12 +7,9 @@
 //! `make bench-server` builds the release server and runs this.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmarks: a failed step ends the run")]
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use clap::Parser;
 use serde_json::json;
-use wicket_bench::{default_server_binary, print_header, Figures, Run, ServerProcess};
+use wicket_bench::{default_server_binary, LoadTarget, Owner, ServerProcess};
 
 #[derive(Parser)]
 struct Args {
@@ -47,27 +44,12 @@ async fn main() {
         servers.extend((1..args.processes).map(|_| ServerProcess::join(&binary, database)));
     }
     let base = if servers.len() == 1 {
-        Arc::new(servers[0].base_url.clone())
+        servers[0].base_url.clone()
     } else {
         let addrs = servers.iter().map(|s| s.base_url.trim_start_matches("http://").parse().expect("an address"));
-        Arc::new(format!("http://{}", wicket_test_support::round_robin(addrs.collect()).await))
+        format!("http://{}", wicket_test_support::round_robin(addrs.collect()).await)
     };
-    let admin = reqwest::Client::new();
-    let session: serde_json::Value = admin
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({"login": "owner", "password": "benchmark password"}))
-        .send()
-        .await
-        .expect("sign-in")
-        .json()
-        .await
-        .expect("a session");
-    let token = session["token"].as_str().expect("a token").to_owned();
-    let create = json!({"client_id": "bench", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
-        "id": "bench", "name": "Benchmark Bank", "platform": "alipay", "category": "", "description": "", "avatar_color": "#1677ff"}}}]});
-    let pushed =
-        admin.post(format!("{base}/api/v1/push")).bearer_auth(&token).json(&create).send().await.expect("push");
-    assert!(pushed.status().is_success(), "the account was created");
+    Owner::sign_in(&base, "benchmark password").await.create_account("alipay", "Benchmark Bank", "#1677ff").await;
 
     println!(
         "wicket-server {} × {} — {} connections × {} requests each, loopback",
@@ -76,61 +58,14 @@ async fn main() {
         args.connections,
         args.messages
     );
-    print_header();
-    let health = load("GET /api/v1/health (baseline)", &base, args.connections, args.messages, |client, base, _, _| {
-        client.get(format!("{base}/api/v1/health"))
-    })
-    .await;
-    health.print(None);
-    let inbound = load("POST /s/api/…/messages", &base, args.connections, args.messages, |client, base, c, i| {
+    let visit = Some("/s/api/bench/view".to_owned());
+    let target = LoadTarget { base, connections: args.connections, messages: args.messages, visit };
+    let inbound = |client: &reqwest::Client, base: &str, c: usize, i: usize| {
         client.post(format!("{base}/s/api/bench/messages")).json(&json!({
             "client_msg_id": format!("c{c}-m{i}"),
             "body": {"type": "text", "text": format!("第 {i} 条消息：我的账单什么时候出？")}
         }))
-    })
-    .await;
-    inbound.print(Some(&health));
-    Figures::new().run("health", &health).run("inbound", &inbound).emit(args.json);
+    };
+    target.against_health("POST /s/api/…/messages", inbound, args.json).await;
     drop(servers);
-}
-
-/// Runs `connections` tasks, each with its own client (one connection, its
-/// own cookie), sending `count` requests built by `request` in sequence.
-async fn load<F>(name: &str, base: &Arc<String>, connections: usize, count: usize, request: F) -> Run
-where
-    F: Fn(&reqwest::Client, &str, usize, usize) -> reqwest::RequestBuilder + Send + Sync + Copy + 'static,
-{
-    let mut clients = Vec::new();
-    for _ in 0..connections {
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .cookie_store(true)
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("a client");
-        // A first visit gives each connection its own subscriber.
-        client.get(format!("{base}/s/api/bench/view")).send().await.expect("a visit");
-        clients.push(client);
-    }
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for (c, client) in clients.into_iter().enumerate() {
-        let base = base.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(count);
-            for i in 0..count {
-                let sent = Instant::now();
-                let response = request(&client, &base, c, i).send().await.expect("a response");
-                assert!(response.status().is_success(), "request failed: {}", response.status());
-                response.bytes().await.expect("a body");
-                latencies.push(sent.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::new();
-    for task in tasks {
-        latencies.extend(task.await.expect("a load task"));
-    }
-    Run { name: name.to_owned(), latencies, elapsed: started.elapsed() }
 }
