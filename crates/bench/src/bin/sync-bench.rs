@@ -180,30 +180,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!();
     println!("(b) {} live messages, one after another: subscriber's POST until the console's cache has it", args.live);
-    for run in [&health, &live] {
-        println!(
-            "  {:<24} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
-            run.name,
-            ms(run.percentile(50.0)),
-            ms(run.percentile(99.0)),
-            ms(run.percentile(100.0))
-        );
-    }
+    print_runs(&[&health, &live]);
     engine.stop();
     let mut figures = Figures::new();
     if args.across_processes {
         let (same, across) = across_processes(args.live).await?;
         println!();
         println!("(c) {} live messages to a console on server A; two servers on one PostgreSQL database", args.live);
-        for run in [&same, &across] {
-            println!(
-                "  {:<24} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
-                run.name,
-                ms(run.percentile(50.0)),
-                ms(run.percentile(99.0)),
-                ms(run.percentile(100.0))
-            );
-        }
+        print_runs(&[&same, &across]);
         figures
             .set("across_p50_ms", ms(across.percentile(50.0)))
             .set("across_p99_ms", ms(across.percentile(99.0)))
@@ -226,6 +210,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .set("health_p99_ms", ms(health.percentile(99.0)))
         .emit(args.json);
     Ok(())
+}
+
+/// One line a run: its name and its p50, p99 and longest latency in ms.
+fn print_runs(runs: &[&Run]) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    for run in runs {
+        println!(
+            "  {:<24} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
+            run.name,
+            ms(run.percentile(50.0)),
+            ms(run.percentile(99.0)),
+            ms(run.percentile(100.0))
+        );
+    }
 }
 
 /// (c): servers A and B on one database of a throwaway PostgreSQL cluster,
