@@ -281,31 +281,20 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
             aria-label={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
             title={view === 'function' ? t('designer.canvas.toChat') : t('designer.canvas.toFunction')}
           >
-            {view === 'function' ? (
-              <svg
-                viewBox="0 0 24 24"
-                width="20"
-                height="20"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.6"
-                aria-hidden="true"
-              >
-                <path d="M4 5h16v11H9l-5 4z" />
-              </svg>
-            ) : (
-              <svg
-                viewBox="0 0 24 24"
-                width="20"
-                height="20"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.6"
-                aria-hidden="true"
-              >
-                <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z" />
-              </svg>
-            )}
+            <svg
+              viewBox="0 0 24 24"
+              width="20"
+              height="20"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              aria-hidden="true"
+            >
+              {/* A speech bubble to switch to the chat, a grid back to the function view. */}
+              <path
+                d={view === 'function' ? 'M4 5h16v11H9l-5 4z' : 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z'}
+              />
+            </svg>
           </button>
         }
       >
@@ -410,6 +399,12 @@ function SelectionTools({
 }) {
   const { t } = useTranslation();
   const { attributes, listeners, setNodeRef } = useDraggable({ id: `canvas:${id}`, data: { type: 'module', id } });
+  const tools = [
+    { label: t('designer.actions.moveUp'), glyph: '↑', onClick: () => onMoveBy(id, -1) },
+    { label: t('designer.actions.moveDown'), glyph: '↓', onClick: () => onMoveBy(id, 1) },
+    { label: t('designer.actions.duplicate'), glyph: '⧉', onClick: () => onDuplicate(id) },
+    { label: t('designer.actions.remove'), glyph: '✕', onClick: () => onRemove(id), danger: true },
+  ];
   return (
     <div
       className="dz-tools"
@@ -431,42 +426,18 @@ function SelectionTools({
           <path d="M4 2h1v1H4zM7 2h1v1H7zM4 5.5h1v1H4zM7 5.5h1v1H7zM4 9h1v1H4zM7 9h1v1H7z" fill="currentColor" />
         </svg>
       </button>
-      <button
-        type="button"
-        className="dz-tool"
-        onClick={() => onMoveBy(id, -1)}
-        aria-label={t('designer.actions.moveUp')}
-        title={t('designer.actions.moveUp')}
-      >
-        ↑
-      </button>
-      <button
-        type="button"
-        className="dz-tool"
-        onClick={() => onMoveBy(id, 1)}
-        aria-label={t('designer.actions.moveDown')}
-        title={t('designer.actions.moveDown')}
-      >
-        ↓
-      </button>
-      <button
-        type="button"
-        className="dz-tool"
-        onClick={() => onDuplicate(id)}
-        aria-label={t('designer.actions.duplicate')}
-        title={t('designer.actions.duplicate')}
-      >
-        ⧉
-      </button>
-      <button
-        type="button"
-        className="dz-tool dz-tool-danger"
-        onClick={() => onRemove(id)}
-        aria-label={t('designer.actions.remove')}
-        title={t('designer.actions.remove')}
-      >
-        ✕
-      </button>
+      {tools.map((tool) => (
+        <button
+          key={tool.glyph}
+          type="button"
+          className={tool.danger ? 'dz-tool dz-tool-danger' : 'dz-tool'}
+          onClick={tool.onClick}
+          aria-label={tool.label}
+          title={tool.label}
+        >
+          {tool.glyph}
+        </button>
+      ))}
     </div>
   );
 }
