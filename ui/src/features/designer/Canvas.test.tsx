@@ -15,7 +15,7 @@ const layout: Layout = {
 };
 
 function renderCanvas(view: PhoneView = 'function') {
-  const handlers = { onMoveBy: vi.fn(), onDuplicate: vi.fn(), onRemove: vi.fn(), onView: vi.fn() };
+  const handlers = { onMoveBy: vi.fn(), onDuplicate: vi.fn(), onRemove: vi.fn(), onView: vi.fn(), onSelect: vi.fn() };
   render(
     <DndContext>
       <Canvas
@@ -25,7 +25,6 @@ function renderCanvas(view: PhoneView = 'function') {
         sample={DEFAULT_SAMPLE}
         issues={[]}
         selected="n2"
-        onSelect={() => {}}
         indicator={null}
         device="small"
         view={view}
@@ -48,6 +47,27 @@ describe('the canvas', () => {
       ['复制一份 (Ctrl+D)', '复制一份 (Ctrl+D)', 'dz-tool'],
       ['删除 (Delete)', '删除 (Delete)', 'dz-tool dz-tool-danger'],
     ]);
+  });
+
+  it('acts on the selected module with each tool, keeping it selected', async () => {
+    const handlers = renderCanvas();
+    const tools = within(await screen.findByTestId('selection-tools')).getAllByRole('button');
+    for (const tool of tools.slice(1)) await userEvent.click(tool);
+    expect(handlers.onMoveBy.mock.calls).toEqual([
+      ['n2', -1],
+      ['n2', 1],
+    ]);
+    expect(handlers.onDuplicate).toHaveBeenCalledWith('n2');
+    expect(handlers.onRemove).toHaveBeenCalledWith('n2');
+    expect(handlers.onSelect).not.toHaveBeenCalled();
+  });
+
+  it('selects the module tapped on the phone, and nothing when the tap misses every module', async () => {
+    const handlers = renderCanvas();
+    await userEvent.click(screen.getByText('第一条'));
+    expect(handlers.onSelect).toHaveBeenLastCalledWith('n1');
+    await userEvent.click(document.querySelector('.dz-content')!);
+    expect(handlers.onSelect).toHaveBeenLastCalledWith(null);
   });
 
   it('switches between the function view and the chat, its icon saying which way', async () => {

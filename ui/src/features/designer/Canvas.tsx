@@ -308,6 +308,8 @@ export const Canvas = forwardRef<CanvasHandle, Props>(function Canvas(props, ref
               className={`dz-content${indicator ? ' is-dropping' : ''}`}
               style={{ ['--dz-drop-label' as string]: emptyLabel }}
               onClickCapture={(e) => {
+                // The selection's own tools act on it: a click there keeps it.
+                if (e.target instanceof Element && e.target.closest('.dz-tools')) return;
                 const target = e.target instanceof Element ? e.target.closest('[data-module-id]') : null;
                 onSelect(target instanceof HTMLElement ? (target.dataset.moduleId ?? null) : null);
               }}
@@ -406,12 +408,7 @@ function SelectionTools({
     { label: t('designer.actions.remove'), glyph: '✕', onClick: () => onRemove(id), danger: true },
   ];
   return (
-    <div
-      className="dz-tools"
-      style={{ top, right }}
-      data-testid="selection-tools"
-      onClickCapture={(e) => e.stopPropagation()}
-    >
+    <div className="dz-tools" style={{ top, right }} data-testid="selection-tools" onClick={(e) => e.stopPropagation()}>
       <button
         type="button"
         ref={setNodeRef}
