@@ -85,8 +85,7 @@ async fn staff_write_a_keyword_rule_and_a_subscriber_gets_its_reply_marked_autom
     .await;
 
     // A subscriber sends the keyword and gets the reply at once.
-    let mut visitor = SandboxSubscriber::new(&base, &account);
-    visitor.expect(Method::POST, "follow", None).await;
+    let (mut visitor, _) = follower(&base, &account).await;
     visitor.say("m-1", "请问营业时间？").await;
     let replies = visitor.replies().await;
     assert_eq!(replies.len(), 1, "exactly the rule's reply: {replies:?}");
