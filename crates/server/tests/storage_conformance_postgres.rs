@@ -117,3 +117,69 @@ async fn processes_starting_at_once_migrate_once_and_a_newer_schema_is_refused()
     let refused = PgStorage::connect(&url).await.err().expect("a database newer than the program is refused");
     assert!(refused.to_string().contains("newer"), "the refusal says why: {refused}");
 }
+
+/// The ledger grouped as the tallies keep it, and the tallies.
+type Grouped = Vec<(String, String, String, i64)>;
+fn tallies_and_ledger(client: &mut postgres::Client) -> (Grouped, Grouped) {
+    let mut read = |sql: &str| -> Grouped {
+        client.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
+    };
+    (
+        read(
+            "SELECT broadcast_id || '/' || platform, state, reason, recipients FROM broadcast_tallies
+             WHERE recipients != 0 ORDER BY 1, 2, 3",
+        ),
+        read(
+            "SELECT broadcast_id || '/' || platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        ),
+    )
+}
+
+/// The statement-level triggers keep a broadcast's tallies equal to its
+/// ledger through every kind of change the server makes (many rows in one
+/// statement, a conflict that inserts nothing, an update that moves nobody).
+#[tokio::test]
+async fn the_tallies_follow_every_change_to_the_ledger() {
+    let url = fresh_database().await;
+    let _migrated = PgStorage::connect(&url).await.unwrap();
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        client
+            .batch_execute(
+                "INSERT INTO accounts (id, name, platform, category, description, avatar_color, archived,
+                   created_at, updated_at) VALUES ('shop', 'Shop', 'wechat', '', '', '#07c160', false, 0, 0);
+                 INSERT INTO broadcasts (id, account_id, status, send_at, body, created_at, updated_at)
+                 VALUES ('b1', 'shop', 'sending', 0, '{}', 0, 0);",
+            )
+            .unwrap();
+        let steps = [
+            "INSERT INTO broadcast_recipients
+               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, reason, decided_at)
+             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'sent', NULL, 0),
+                    ('b1', 's2', 'shop', 'wechat', 'o2', 'sent', NULL, 0),
+                    ('b1', 's3', 'shop', 'wechat', 'o3', 'failed', 'wechat.mass.refused', 0),
+                    ('b1', 's4', 'shop', 'wechat', 'o4', 'pending', NULL, 0),
+                    ('b1', 's5', 'shop', 'wechat', 'o5', 'unfollowed', NULL, 0),
+                    ('b1', 's6', 'shop', 'alipay', 'a6', 'pending', NULL, 0)",
+            "INSERT INTO broadcast_recipients
+               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
+             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'pending', 0) ON CONFLICT DO NOTHING",
+            "UPDATE broadcast_recipients SET state = 'sending', batch = 1 WHERE state = 'pending' AND platform = 'wechat'",
+            "UPDATE broadcast_recipients SET batch = 2 WHERE batch = 1",
+            "UPDATE broadcast_recipients SET state = 'failed', reason = 'wechat.mass.timeout' WHERE state = 'sending'",
+            "UPDATE broadcast_recipients SET reason = 'wechat.mass.refused' WHERE subscriber_id = 's4'",
+            "UPDATE broadcast_recipients SET state = 'cancelled' WHERE state = 'pending'",
+            "DELETE FROM broadcast_recipients WHERE subscriber_id = 's2'",
+        ];
+        for step in steps {
+            client.execute(step, &[]).unwrap();
+            let (tallies, ledger) = tallies_and_ledger(&mut client);
+            assert_eq!(tallies, ledger, "after {step}");
+        }
+        let (tallies, _) = tallies_and_ledger(&mut client);
+        assert!(tallies.contains(&("b1/wechat".into(), "sent".into(), String::new(), 1)), "{tallies:?}");
+    })
+    .await
+    .unwrap();
+}

@@ -550,8 +550,8 @@ impl BroadcastStore for PgStorage {
         self.run(move |conn| {
             let rows = conn
                 .query(
-                    "SELECT platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
-                     WHERE broadcast_id = $1 GROUP BY platform, state, reason ORDER BY platform, state, reason",
+                    "SELECT platform, state, reason, recipients FROM broadcast_tallies
+                     WHERE broadcast_id = $1 AND recipients > 0 ORDER BY platform, state, reason",
                     &[&id],
                 )
                 .map_err(pg)?;

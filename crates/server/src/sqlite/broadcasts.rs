@@ -564,8 +564,8 @@ impl BroadcastStore for SqliteStorage {
         self.run(move |conn| {
             let mut statement = conn
                 .prepare(
-                    "SELECT platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
-                     WHERE broadcast_id = ?1 GROUP BY platform, state, reason ORDER BY platform, state, reason",
+                    "SELECT platform, state, reason, recipients FROM broadcast_tallies
+                     WHERE broadcast_id = ?1 AND recipients > 0 ORDER BY platform, state, reason",
                 )
                 .map_err(sql)?;
             let rows = statement

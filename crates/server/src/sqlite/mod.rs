@@ -808,4 +808,70 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(synchronous(&conn), 1, "back to NORMAL after a failure too");
     }
+
+    /// Rows of (broadcast/platform, state, reason, recipients).
+    type Grouped = Vec<(String, String, String, i64)>;
+
+    /// The ledger grouped as the tallies keep it, and the tallies.
+    fn tallies_and_ledger(conn: &Connection) -> (Grouped, Grouped) {
+        let read = |sql: &str| {
+            let mut statement = conn.prepare(sql).unwrap();
+            let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+            rows.collect::<std::result::Result<Vec<_>, _>>().unwrap()
+        };
+        (
+            read("SELECT broadcast_id || '/' || platform, state, reason, recipients FROM broadcast_tallies
+                  WHERE recipients != 0 ORDER BY 1, 2, 3"),
+            read("SELECT broadcast_id || '/' || platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
+                  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"),
+        )
+    }
+
+    #[test]
+    fn the_tallies_count_a_ledger_written_before_them_and_follow_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.sqlite");
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).unwrap();
+        let mut conn = wicket_sqlite::open_unmigrated(&path).unwrap();
+        wicket_sqlite::migrate_to(&mut conn, &migrations, Some(12)).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO broadcasts (id, account_id, status, send_at, planned, body, created_at, updated_at)
+             VALUES ('b1', 'shop', 'sending', 0, 1, '{}', 0, 0);
+             INSERT INTO broadcast_recipients
+               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, reason, decided_at)
+             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'sent', NULL, 0),
+                    ('b1', 's2', 'shop', 'wechat', 'o2', 'sent', NULL, 0),
+                    ('b1', 's3', 'shop', 'wechat', 'o3', 'failed', 'wechat.mass.refused', 0),
+                    ('b1', 's4', 'shop', 'wechat', 'o4', 'pending', NULL, 0),
+                    ('b1', 's5', 'shop', 'wechat', 'o5', 'unfollowed', NULL, 0);",
+        )
+        .unwrap();
+        wicket_sqlite::migrate_to(&mut conn, &migrations, None).unwrap();
+        let (tallies, ledger) = tallies_and_ledger(&conn);
+        assert_eq!(tallies, ledger, "the upgrade counts the ledger it finds");
+        assert!(tallies.contains(&("b1/wechat".into(), "sent".into(), String::new(), 2)), "{tallies:?}");
+
+        let steps = [
+            "INSERT INTO broadcast_recipients
+               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
+             VALUES ('b1', 's6', 'shop', 'alipay', 'a6', 'pending', 0),
+                    ('b1', 's7', 'shop', 'wechat', 'o7', 'pending', 0)
+             ON CONFLICT DO NOTHING",
+            "INSERT INTO broadcast_recipients
+               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
+             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'pending', 0) ON CONFLICT DO NOTHING",
+            "UPDATE broadcast_recipients SET state = 'sending', batch = 1 WHERE state = 'pending' AND platform = 'wechat'",
+            "UPDATE broadcast_recipients SET batch = 2 WHERE batch = 1",
+            "UPDATE broadcast_recipients SET state = 'failed', reason = 'wechat.mass.timeout' WHERE state = 'sending'",
+            "UPDATE broadcast_recipients SET reason = 'wechat.mass.refused' WHERE subscriber_id = 's4'",
+            "UPDATE broadcast_recipients SET state = 'cancelled' WHERE state = 'pending'",
+            "DELETE FROM broadcast_recipients WHERE subscriber_id = 's2'",
+        ];
+        for step in steps {
+            conn.execute(step, []).unwrap();
+            let (tallies, ledger) = tallies_and_ledger(&conn);
+            assert_eq!(tallies, ledger, "after {step}");
+        }
+    }
 }
