@@ -30,6 +30,7 @@ help:
 	@echo "make bench-server  measure inbound-message and WeChat-callback throughput and latency (release build)"
 	@echo "make bench-designer  time an edit reaching the phone mock in the app's webview (200 modules)"
 	@echo "make bench-inbox   measure the inbox cache: ingest, opening a thread, search (release build)"
+	@echo "make bench-desktop  the desktop app's cold start and memory against a bare Tauri window"
 	@echo "make package  build the console's Debian package (release) in target/release/bundle/deb/"
 	@echo "make fuzz   fuzz the parsers (libFuzzer) and the server's API (schemathesis) for longer"
 
@@ -249,9 +250,9 @@ fuzz: deps fuzz-build app schemathesis
 # BENCH_TABLE_ARGS passes more (say --only inbox or --note "...").
 BENCH_TABLE_FLAGS := $(if $(QUICK),--quick --invocation "make bench QUICK=1",--invocation "make bench")
 .PHONY: bench
-bench: deps ui app tauri-driver
+bench: deps ui app tauri-driver bench-window
 	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double --features wicket-server/postgres
-	$(CARGO) build -p wicket-e2e --bin designer-webview-bench
+	$(CARGO) build -p wicket-e2e --bin designer-webview-bench --bin desktop-start-bench
 	nice ./target/release/bench-table $(BENCH_TABLE_FLAGS) $(BENCH_TABLE_ARGS)
 
 .PHONY: bench-server
@@ -266,6 +267,18 @@ bench-server: deps ui
 .PHONY: bench-designer
 bench-designer: app tauri-driver
 	$(CARGO) run -p wicket-e2e --bin designer-webview-bench
+
+# The desktop app's cold start and memory (PSS of its whole process tree:
+# idle, and with a 1,000,000-message cache open) against a bare Tauri window
+# (crates/bench-window), both debug builds, under Xvfb through tauri-driver.
+# The bare window is built with the app's features, so Tauri is built once.
+.PHONY: bench-window bench-desktop
+bench-window: deps ui
+	$(CARGO) build -p wicket-desktop -p wicket-server -p wicket-bench-window $(CARGO_FEATURES)
+
+bench-desktop: app tauri-driver bench-window
+	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double --features wicket-server/postgres
+	$(CARGO) run -p wicket-e2e --bin desktop-start-bench $(if $(BENCH_DESKTOP_ARGS),-- $(BENCH_DESKTOP_ARGS),)
 
 .PHONY: bench-inbox
 bench-inbox:

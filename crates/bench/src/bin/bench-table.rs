@@ -32,6 +32,11 @@ struct Args {
     /// tauri-driver); its row is left out when the file is not there.
     #[arg(long, default_value = "target/debug/designer-webview-bench")]
     designer: PathBuf,
+    /// The desktop start-up and memory benchmark (the built app and the bare
+    /// Tauri window of crates/bench-window, both debug builds, under Xvfb
+    /// through tauri-driver); its rows are left out when it is not there.
+    #[arg(long, default_value = "target/debug/desktop-start-bench")]
+    desktop: PathBuf,
     /// Where the table goes.
     #[arg(long, default_value = "docs/benchmarks.md")]
     out: PathBuf,
@@ -381,12 +386,75 @@ fn main() {
         ],
         per_run: None,
     });
-    for (figure, baseline) in [
-        ("desktop app: cold start to the first interactive screen", "a bare Tauri window"),
-        ("desktop app: memory idle (PSS, whole process tree)", "a bare Tauri window"),
-        ("desktop app: memory with the 1,000,000-message cache open", "a bare Tauri window"),
-    ] {
-        missing.push(Missing { group: "desktop", figure, baseline, why: "no benchmark yet".into() });
+    // The desktop app and a bare Tauri window, both debug builds (what
+    // `make app` builds), each start in a new empty home. Cold start and idle
+    // memory: one app start and one window start per run, so each run's ratio
+    // pairs them. The cache: written once (desktop-cache, release), then the
+    // app opened on it a few times, a bare window in turn.
+    let cache_messages = if q { "50000" } else { "1000000" };
+    let cache_label = if q {
+        "desktop app (debug build): memory with a 50,000-message cache open, the inbox shown (PSS, whole process tree)"
+    } else {
+        "desktop app (debug build): memory with the 1,000,000-message cache open, the inbox shown (PSS, whole process tree)"
+    };
+    let window = "a bare Tauri window (debug build), its one page";
+    if args.desktop.exists() {
+        jobs.push(Job {
+            name: "desktop-start-bench",
+            program: args.desktop.clone(),
+            args: s(&["--runs", "1", "--cache-messages", "0", "--json"]),
+            runs: if q { 2 } else { 5 },
+            limit: Duration::from_secs(300),
+            specs: vec![
+                spec(
+                    "desktop",
+                    "desktop app (debug build): cold start to the first interactive screen (local mode's name field)",
+                    "s",
+                    "app_start_s",
+                    window,
+                    "window_start_s",
+                ),
+                spec(
+                    "desktop",
+                    "desktop app (debug build): memory idle on its first screen (PSS, whole process tree)",
+                    "MiB",
+                    "app_idle_pss_mib",
+                    window,
+                    "window_idle_pss_mib",
+                ),
+            ],
+            per_run: None,
+        });
+        jobs.push(Job {
+            name: "desktop-start-bench-cache",
+            program: args.desktop.clone(),
+            args: [
+                &["--cache-only", "--runs", if q { "1" } else { "3" }, "--cache-messages", cache_messages][..],
+                if q { &["--cache-conversations", "2000"][..] } else { &[] },
+                &["--cache-writer", &bin("desktop-cache").display().to_string(), "--json"],
+            ]
+            .concat()
+            .iter()
+            .map(|a| (*a).to_owned())
+            .collect(),
+            runs: 1,
+            limit: Duration::from_secs(900),
+            specs: vec![spec("desktop", cache_label, "MiB", "app_cache_pss_mib", window, "cache_window_pss_mib")],
+            per_run: None,
+        });
+    } else {
+        for figure in [
+            "desktop app: cold start to the first interactive screen",
+            "desktop app: memory idle (PSS, whole process tree)",
+            "desktop app: memory with the 1,000,000-message cache open",
+        ] {
+            missing.push(Missing {
+                group: "desktop",
+                figure,
+                baseline: "a bare Tauri window",
+                why: format!("{} was not built", args.desktop.display()),
+            });
+        }
     }
 
     let mut rows: Vec<Row> = Vec::new();
