@@ -277,7 +277,7 @@ bench-window: deps ui
 	$(CARGO) build -p wicket-desktop -p wicket-server -p wicket-bench-window $(CARGO_FEATURES)
 
 bench-desktop: app tauri-driver bench-window
-	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double --features wicket-server/postgres
+	$(CARGO) build --release -p wicket-server -p wicket-bench -p wicket-wechat-double --features wicket-server/postgres --bin desktop-cache
 	$(CARGO) run -p wicket-e2e --bin desktop-start-bench $(if $(BENCH_DESKTOP_ARGS),-- $(BENCH_DESKTOP_ARGS),)
 
 .PHONY: bench-inbox

@@ -439,7 +439,17 @@ fn main() {
             .collect(),
             runs: 1,
             limit: Duration::from_secs(900),
-            specs: vec![spec("desktop", cache_label, "MiB", "app_cache_pss_mib", window, "cache_window_pss_mib")],
+            specs: vec![
+                spec("desktop", cache_label, "MiB", "app_cache_pss_mib", window, "cache_window_pss_mib"),
+                spec(
+                    "desktop",
+                    "desktop app (debug build): memory with an empty cache, the inbox shown (PSS, whole process tree)",
+                    "MiB",
+                    "app_empty_inbox_pss_mib",
+                    window,
+                    "cache_window_pss_mib",
+                ),
+            ],
             per_run: None,
         });
     } else {

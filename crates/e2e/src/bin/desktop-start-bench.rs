@@ -16,7 +16,9 @@
 //! home of its own and closes; `desktop-cache` (crates/bench, release) fills
 //! that workspace's cache file with `--cache-messages` messages of the inbox
 //! corpus; the app is opened on that home again (it restores the local
-//! session), shows the inbox, settles, and its PSS is read as above.
+//! session), shows the inbox, settles, and its PSS is read as above. The
+//! same on a home whose cache was left empty, in turn, tells what the
+//! messages add to the signed-in app with its inbox shown.
 //!
 //! Prints medians and spreads; never pass/fail. With `--json` the medians
 //! are printed once more as one `BENCH-JSON {...}` line, for `make bench`.
@@ -241,9 +243,9 @@ fn report(label: &str, unit: &str, values: &[f64]) -> f64 {
     m
 }
 
-/// A home where the app has started local mode once, then closed, and whose
-/// workspace cache the corpus was added to.
-async fn home_with_cache(app: &Program<'_>, args: &Args) -> tempfile::TempDir {
+/// A home where the app has started local mode once, then closed; with
+/// `corpus`, its workspace cache has the corpus added.
+async fn local_home(app: &Program<'_>, corpus: Option<&Args>) -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("a home");
     let (driver, port) = app.driver(home.path());
     let client = open_app(port, &app.path, &driver).await;
@@ -252,6 +254,7 @@ async fn home_with_cache(app: &Program<'_>, args: &Args) -> tempfile::TempDir {
     find(&client, "nav-conversations").await;
     let pid = program_pid(&driver, &app.path);
     finish(client, driver, pid).await;
+    let Some(args) = corpus else { return home };
     let cache = home.path().join("data/app.wicket.console/workspaces/local/cache.sqlite");
     let started = Instant::now();
     let status = Command::new(&args.cache_writer)
@@ -269,20 +272,23 @@ async fn home_with_cache(app: &Program<'_>, args: &Args) -> tempfile::TempDir {
 }
 
 /// The app on `home` (its local session restored), the inbox shown: the
-/// settled memory.
-async fn with_cache_open(app: &Program<'_>, home: &Path, settle: Duration) -> f64 {
+/// settled memory. `rows`: the cache holds conversations, and the list
+/// shows them.
+async fn inbox_open(app: &Program<'_>, home: &Path, settle: Duration, rows: bool) -> f64 {
     let (driver, port) = app.driver(home);
     let client = open_app(port, &app.path, &driver).await;
     click(&client, "nav-conversations").await;
-    find(&client, "conversation-row").await;
+    find(&client, if rows { "conversation-row" } else { "inbox" }).await;
     tokio::time::sleep(settle).await;
     // Still the corpus: a sync that started the cache again from empty would
     // have emptied the list.
-    assert!(count(&client, &testid("conversation-row")).await > 0, "the inbox still lists the cached conversations");
+    let shown = count(&client, &testid("conversation-row")).await;
+    assert_eq!(shown > 0, rows, "the inbox lists {shown} conversations");
     let pid = program_pid(&driver, &app.path);
     let (pss_mib, parts) = tree_pss(pid);
     let parts: Vec<String> = parts.iter().map(|(name, mib)| format!("{name} {mib:.1}")).collect();
-    println!("  {:<18} PSS {pss_mib:>7.1} MiB   ({} MiB)", "app, inbox open", parts.join(", "));
+    let label = if rows { "app, inbox, cache" } else { "app, inbox, empty" };
+    println!("  {label:<18} PSS {pss_mib:>7.1} MiB   ({} MiB)", parts.join(", "));
     finish(client, driver, pid).await;
     pss_mib
 }
@@ -329,15 +335,17 @@ async fn main() {
             }
         }
     }
-    let (mut cache_runs, mut cache_window_runs) = (Vec::new(), Vec::new());
+    let (mut cache_runs, mut empty_runs, mut cache_window_runs) = (Vec::new(), Vec::new(), Vec::new());
     if args.cache_messages > 0 {
         println!(
-            "With {} messages in the cache, the inbox open, and a bare Tauri window in turn:",
+            "The inbox open with {} messages in the cache, with an empty cache, and a bare Tauri window, in turn:",
             args.cache_messages
         );
-        let home = home_with_cache(&app, &args).await;
+        let full = local_home(&app, Some(&args)).await;
+        let empty = local_home(&app, None).await;
         for _ in 0..args.runs {
-            cache_runs.push(with_cache_open(&app, home.path(), args.settle).await);
+            cache_runs.push(inbox_open(&app, full.path(), args.settle, true).await);
+            empty_runs.push(inbox_open(&app, empty.path(), args.settle, false).await);
             cache_window_runs.push(window.cold_start(args.settle).await.pss_mib);
         }
     }
@@ -364,9 +372,15 @@ async fn main() {
     if !cache_runs.is_empty() {
         let label = format!("app: PSS, {} messages cached, inbox open", args.cache_messages);
         let cached = report(&label, "MiB", &cache_runs);
-        let window_pss = report("bare window: PSS idle, in turn with it", "MiB", &cache_window_runs);
-        println!("ratio of medians, app with the cache / bare window: {:.2}", cached / window_pss);
+        let empty = report("app: PSS, empty cache, inbox open", "MiB", &empty_runs);
+        let window_pss = report("bare window: PSS idle, in turn with them", "MiB", &cache_window_runs);
+        println!(
+            "ratio of medians to the bare window: with the cache {:.2}, empty {:.2}",
+            cached / window_pss,
+            empty / window_pss
+        );
         figures.insert("app_cache_pss_mib".into(), json!(cached));
+        figures.insert("app_empty_inbox_pss_mib".into(), json!(empty));
         figures.insert("cache_window_pss_mib".into(), json!(window_pss));
     }
     if args.json {
