@@ -4,6 +4,7 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub(crate) mod group_writer;
 
 use async_trait::async_trait;
 use serde::Deserialize;

@@ -1,4 +1,5 @@
-//! The SQLite storage's group commit: subscribers' messages recorded durably
+//! The storage's group commit (SQLite; PostgreSQL with
+//! `WICKET_TEST_STORAGE=postgres`): subscribers' messages recorded durably
 //! by many callers at once share transactions, and still each caller is
 //! answered only once its message is committed, one conversation's messages
 //! keep the order they were handed in, a retry stores nothing twice, and a
@@ -26,7 +27,7 @@ const BURST: usize = 3;
 
 async fn fresh() -> (Arc<dyn Storage>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let storage: Arc<dyn Storage> = Arc::new(wicket_server::open_storage(dir.path()).expect("SQLite opens"));
+    let storage = wicket_test_support::storage_for(dir.path()).await;
     let account = NewAccount {
         id: ACCOUNT.into(),
         name: "Shop".into(),

@@ -26,7 +26,7 @@ pub use postgres::PostgresCluster;
 pub use process::{free_port, wait_for_port, ChildProcess};
 pub use processes::{round_robin, ServerProcesses};
 pub use sandbox::SandboxSubscriber;
-pub use server::{start_server, start_server_on, StoppedServer, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
+pub use server::{start_server, start_server_on, storage_for, StoppedServer, TestServer, OWNER_LOGIN, OWNER_PASSWORD};
 pub use staff::StaffClient;
 pub use wait::{eventually, eventually_blocking, Found};
 

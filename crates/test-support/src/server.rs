@@ -177,7 +177,7 @@ const DATABASE_FILE: &str = "test-database-url";
 /// [`STORAGE_ENV`]`=postgres` the PostgreSQL database of that folder (made
 /// on first start). A server built without the `postgres` feature refuses
 /// the latter, and the test says so.
-async fn storage_for(data: &Path) -> Arc<dyn Storage> {
+pub async fn storage_for(data: &Path) -> Arc<dyn Storage> {
     let url = match std::env::var(STORAGE_ENV).as_deref() {
         Ok("postgres") => Some(postgres_url(data).unwrap_or_else(|| {
             let url = PostgresCluster::shared().fresh_database();

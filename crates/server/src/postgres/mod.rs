@@ -23,6 +23,7 @@ mod migrate;
 mod platform;
 mod queries;
 mod world;
+mod writer;
 
 use std::sync::Arc;
 
@@ -49,6 +50,8 @@ const POOL_SIZE: u32 = 16;
 #[derive(Clone)]
 pub struct PgStorage {
     pool: Arc<PoolHolder>,
+    /// Group commit for the decisions answered only once stored ([`writer`]).
+    writer: crate::storage::group_writer::GroupWriter,
     /// Where the listening connection of the live feed connects.
     config: postgres::Config,
     /// This process's id, which its feed notifications carry (see [`live`]).
@@ -72,6 +75,15 @@ impl r2d2::CustomizeConnection<postgres::Client, postgres::Error> for MarkOrigin
 /// Owns the pool, and closes its connections on a thread of their own when
 /// the last storage goes (a client closing on an async thread would panic).
 struct PoolHolder(Option<Pool>);
+
+type Pooled = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
+impl PoolHolder {
+    fn connection(&self) -> Result<Pooled> {
+        let pool = self.0.as_ref().ok_or_else(|| StorageError::Database("the storage is closed".into()))?;
+        pool.get().map_err(|e| StorageError::Database(format!("no database connection: {e}")))
+    }
+}
 
 impl Drop for PoolHolder {
     fn drop(&mut self) {
@@ -98,7 +110,9 @@ impl PgStorage {
             .connection_timeout(std::time::Duration::from_secs(15))
             .build(manager)
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        let storage = Self { pool: Arc::new(PoolHolder(Some(pool))), config, origin, outbox: Arc::default() };
+        let pool = Arc::new(PoolHolder(Some(pool)));
+        let writer = writer::start(pool.clone())?;
+        let storage = Self { pool, writer, config, origin, outbox: Arc::default() };
         let mut conn = storage.connection()?;
         migrate::apply(&mut conn)?;
         drop(conn);
@@ -133,9 +147,8 @@ impl PgStorage {
             .map_err(|e| StorageError::Database(format!("storage task failed: {e}")))?
     }
 
-    fn connection(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
-        let pool = self.pool.0.as_ref().ok_or_else(|| StorageError::Database("the storage is closed".into()))?;
-        pool.get().map_err(|e| StorageError::Database(format!("no database connection: {e}")))
+    fn connection(&self) -> Result<Pooled> {
+        self.pool.connection()
     }
 
     async fn run<T, F>(&self, job: F) -> Result<T>

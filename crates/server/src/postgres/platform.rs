@@ -49,7 +49,9 @@ impl PlatformStore for PgStorage {
         decide: DecideFn,
         now: Millis,
     ) -> Result<std::result::Result<Recorded, WicketError>> {
-        self.run(move |conn| record_with(conn, decide, now, |_| Ok(()))).await
+        // Committed (synced, PostgreSQL's default) before the answer, in a
+        // group with the others waiting.
+        self.writer.record(decide, now).await
     }
 
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>> {

@@ -181,6 +181,16 @@ pub(super) fn decide_and_save(
     now: Millis,
 ) -> Result<std::result::Result<Recorded, WicketError>> {
     lock_feed(tx)?;
+    save_decision(tx, decide, now)
+}
+
+/// As [`decide_and_save`], in a transaction that already holds the feed's
+/// lock (a group of decisions takes it once).
+pub(super) fn save_decision(
+    tx: &mut Transaction<'_>,
+    decide: DecideFn,
+    now: Millis,
+) -> Result<std::result::Result<Recorded, WicketError>> {
     let decided = {
         let world = TxWorld::new(tx);
         let decided = decide(&world);

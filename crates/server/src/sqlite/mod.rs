@@ -43,7 +43,7 @@ static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 pub struct SqliteStorage {
     conn: Arc<Mutex<Connection>>,
     readers: readers::ReadPool,
-    writer: writer::GroupWriter,
+    writer: crate::storage::group_writer::GroupWriter,
 }
 
 impl SqliteStorage {
@@ -53,7 +53,7 @@ impl SqliteStorage {
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let conn = Arc::new(Mutex::new(conn));
         let readers = readers::open(path.to_path_buf())?;
-        let writer = writer::GroupWriter::start(conn.clone())?;
+        let writer = writer::start(conn.clone())?;
         Ok(Self { conn, readers, writer })
     }
 
