@@ -386,6 +386,32 @@ fn main() {
         ],
         per_run: None,
     });
+    jobs.push(Job {
+        name: "sign-in-bench",
+        program: bin("sign-in-bench"),
+        args: s(&["--json"]),
+        runs,
+        limit: Duration::from_secs(120),
+        specs: vec![
+            spec(
+                "sign-in",
+                "wrong password for a name nobody has, p50",
+                "ms",
+                "unknown_p50_ms",
+                "the same for a real name, p50",
+                "known_p50_ms",
+            ),
+            spec(
+                "sign-in",
+                "GET /api/v1/health while six sign-ins hash, p50",
+                "ms",
+                "busy_health_p50_ms",
+                "the same on an idle server, p50",
+                "idle_health_p50_ms",
+            ),
+        ],
+        per_run: None,
+    });
     // The desktop app and a bare Tauri window, both debug builds (what
     // `make app` builds), each start in a new empty home. Cold start and idle
     // memory: one app start and one window start per run, so each run's ratio
