@@ -20,6 +20,7 @@ use wicket_model::inbox::{
 use wicket_model::layout::{
     CatalogEntry, DesignerDraft, Layout, LayoutTemplate, LayoutVersion, MenuImport, TemplateField,
 };
+use wicket_model::segment::{SegmentDraft, SegmentItem};
 use wicket_model::sync::{PresenceSnapshot, SyncStatus};
 use wicket_model::wechat::{WechatConnect, WechatTest};
 use wicket_model::{
@@ -843,6 +844,34 @@ pub async fn segment_counts(
     filter: SegmentFilter,
 ) -> Result<Vec<SegmentCount>> {
     console.segment_counts(account_id, filter).await
+}
+
+/// An account's saved segments from the cache, waiting edits on top, by name, each with its subscriber count (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_segments(console: State<'_, Arc<Console>>, account_id: String) -> Result<Vec<SegmentItem>> {
+    console.saved_segments(account_id).await
+}
+
+/// What the rules refuse in a segment being saved (its name, its filter), per field; nothing is saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_segment(console: State<'_, Arc<Console>>, draft: SegmentDraft) -> Result<Vec<Issue>> {
+    console.check_segment(draft).await
+}
+
+/// Saves a segment (new, or a rename or edit by its id) through the outbox; refusals come back as an `invalid` error.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_segment(console: State<'_, Arc<Console>>, draft: SegmentDraft) -> Result<()> {
+    console.save_segment(draft).await
+}
+
+/// Deletes a saved segment through the outbox; broadcasts already made keep their audience.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_segment(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
+    console.delete_segment(id).await
 }
 
 /// Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed.

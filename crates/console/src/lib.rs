@@ -15,6 +15,7 @@ mod layouts;
 mod media;
 mod plain_http;
 mod secrets;
+mod segments;
 mod subscribers;
 mod team;
 mod wechat;
@@ -317,6 +318,8 @@ impl Console {
             .map(|r| {
                 let target = match &r.mutation {
                     Mutation::CreateAccount(new) => new.name.clone(),
+                    // Refused offline work on a segment is told by its name.
+                    Mutation::SaveSegment(draft) => draft.name.trim().to_owned(),
                     other => accounts
                         .iter()
                         .find(|a| a.account.id == other.target_id())

@@ -7,6 +7,7 @@ use specta::Type;
 use crate::account::Account;
 use crate::auto_reply::AutoReplyRule;
 use crate::conversation::{Conversation, Message, Subscriber};
+use crate::segment::Segment;
 use crate::staff::{Permission, Role};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -17,6 +18,8 @@ pub enum Change {
     Conversation(Conversation),
     Message(Message),
     AutoReplyRule(AutoReplyRule),
+    /// A saved segment (a tombstone when deleted).
+    Segment(Segment),
 }
 
 /// What a change is about, as the feed stores it and as a feed's scope
@@ -29,15 +32,17 @@ pub enum ChangeKind {
     Conversation,
     Message,
     AutoReplyRule,
+    Segment,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 5] = [
+    pub const ALL: [ChangeKind; 6] = [
         ChangeKind::Account,
         ChangeKind::Subscriber,
         ChangeKind::Conversation,
         ChangeKind::Message,
         ChangeKind::AutoReplyRule,
+        ChangeKind::Segment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +52,7 @@ impl ChangeKind {
             ChangeKind::Conversation => "conversation",
             ChangeKind::Message => "message",
             ChangeKind::AutoReplyRule => "auto_reply_rule",
+            ChangeKind::Segment => "segment",
         }
     }
 
@@ -65,6 +71,8 @@ impl ChangeKind {
             ChangeKind::Subscriber | ChangeKind::Conversation | ChangeKind::Message | ChangeKind::AutoReplyRule => {
                 Permission::AnswerSubscribers
             }
+            // Saved segments are the broadcasts': who sends them sees them.
+            ChangeKind::Segment => Permission::AnswerSubscribers,
         }
     }
 
@@ -83,6 +91,7 @@ impl Change {
             Change::Conversation(_) => ChangeKind::Conversation,
             Change::Message(_) => ChangeKind::Message,
             Change::AutoReplyRule(_) => ChangeKind::AutoReplyRule,
+            Change::Segment(_) => ChangeKind::Segment,
         }
     }
 
@@ -94,6 +103,7 @@ impl Change {
             Change::Conversation(c) => &c.id,
             Change::Message(m) => &m.id,
             Change::AutoReplyRule(r) => &r.id,
+            Change::Segment(s) => &s.id,
         };
         (self.kind().as_str(), id)
     }

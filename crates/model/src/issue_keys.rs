@@ -61,6 +61,12 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("segment.tags.too_many", MAX_ACTUAL),
     k("segment.platform.unknown", &[]),
     k("segment.range.empty", &[]),
+    // Saved segments (`segment.rs`).
+    k("segment.id.invalid", &[]),
+    k("segment.name.required", &[]),
+    k("segment.name.too_long", MAX_ACTUAL),
+    k("segment.name.taken", &[]),
+    k("segment.saved.too_many", &["max"]),
     // Canned replies (`canned.rs`).
     k("canned.title.required", &[]),
     k("canned.title.too_long", MAX_ACTUAL),

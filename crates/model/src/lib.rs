@@ -20,6 +20,7 @@ pub mod media;
 pub mod mutation;
 pub mod platform;
 pub mod reply_window;
+pub mod segment;
 pub mod staff;
 pub mod sync;
 pub mod wechat;

@@ -104,6 +104,11 @@ pub enum Mutation {
     DeleteAutoReplyRule {
         id: String,
     },
+    /// A saved segment made, renamed or edited (the same id edits it).
+    SaveSegment(crate::segment::SegmentDraft),
+    DeleteSegment {
+        id: String,
+    },
 }
 
 impl Mutation {
@@ -124,6 +129,8 @@ impl Mutation {
             | Mutation::EditConversationLabels { .. }
             | Mutation::EditSubscriberTags { .. }
             | Mutation::SetSubscriberNote { .. } => Permission::AnswerSubscribers,
+            // Saved segments serve broadcasts: whoever may send broadcasts.
+            Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. } => Permission::AnswerSubscribers,
         }
     }
 
@@ -144,6 +151,8 @@ impl Mutation {
             Mutation::SendMessage { conversation_id, .. } => conversation_id,
             Mutation::SaveAutoReplyRule(draft) => &draft.id,
             Mutation::DeleteAutoReplyRule { id } => id,
+            Mutation::SaveSegment(draft) => &draft.id,
+            Mutation::DeleteSegment { id } => id,
         }
     }
 
@@ -176,6 +185,8 @@ impl Mutation {
             Mutation::SetSubscriberNote { .. } => "set_subscriber_note",
             Mutation::SaveAutoReplyRule(_) => "save_auto_reply_rule",
             Mutation::DeleteAutoReplyRule { .. } => "delete_auto_reply_rule",
+            Mutation::SaveSegment(_) => "save_segment",
+            Mutation::DeleteSegment { .. } => "delete_segment",
         }
     }
 }
@@ -218,6 +229,8 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
         }
         Mutation::SaveAutoReplyRule(draft) => crate::auto_reply::save(world, draft, actor),
         Mutation::DeleteAutoReplyRule { id } => crate::auto_reply::delete(world, id, actor),
+        Mutation::SaveSegment(draft) => crate::segment::save(world, draft, actor),
+        Mutation::DeleteSegment { id } => crate::segment::delete(world, id, actor),
         Mutation::SetConversationStatus { id, status } => {
             let current = conversation(world, id)?;
             let next = Conversation { status: *status, ..current.clone() };

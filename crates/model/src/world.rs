@@ -12,6 +12,7 @@ use crate::change::Change;
 use crate::conversation::{Conversation, Message, Subscriber};
 use crate::error::{ErrorCode, WicketError};
 use crate::reply_window::ReplyLedger;
+use crate::segment::Segment;
 use crate::Millis;
 
 /// What a mutation may read. The server reads inside its transaction; the
@@ -47,6 +48,10 @@ pub trait World {
     /// When the rule `rule_id` last answered in the conversation (the
     /// default reply's quiet period).
     fn last_auto_reply_at(&self, conversation_id: &str, rule_id: &str) -> Result<Option<Millis>, ReadError>;
+    /// A saved segment, deleted ones too (their tombstones).
+    fn segment(&self, id: &str) -> Result<Option<Segment>, ReadError>;
+    /// An account's saved segments, deleted ones too.
+    fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError>;
 }
 
 /// A read the world could not make: its store failed, or holds something
@@ -88,6 +93,7 @@ pub struct MemoryWorld {
     pub conversations: BTreeMap<String, Conversation>,
     pub messages: BTreeMap<String, Message>,
     pub auto_reply_rules: BTreeMap<String, AutoReplyRule>,
+    pub segments: BTreeMap<String, Segment>,
 }
 
 impl MemoryWorld {
@@ -109,6 +115,9 @@ impl MemoryWorld {
                 }
                 Change::AutoReplyRule(r) => {
                     self.auto_reply_rules.insert(r.id.clone(), r);
+                }
+                Change::Segment(s) => {
+                    self.segments.insert(s.id.clone(), s);
                 }
             }
         }
@@ -179,6 +188,12 @@ impl World for MemoryWorld {
             .filter(|m| m.auto_reply.as_ref().is_some_and(|mark| mark.rule_id == rule_id))
             .map(|m| m.created_at)
             .max())
+    }
+    fn segment(&self, id: &str) -> Result<Option<Segment>, ReadError> {
+        Ok(self.segments.get(id).cloned())
+    }
+    fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError> {
+        Ok(self.segments.values().filter(|s| s.account_id == account_id).cloned().collect())
     }
 }
 
@@ -265,6 +280,14 @@ mod tests {
         fn last_auto_reply_at(&self, conversation_id: &str, rule_id: &str) -> Result<Option<Millis>, ReadError> {
             self.read("last_auto_reply_at")?;
             self.world.last_auto_reply_at(conversation_id, rule_id)
+        }
+        fn segment(&self, id: &str) -> Result<Option<Segment>, ReadError> {
+            self.read("segment")?;
+            self.world.segment(id)
+        }
+        fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError> {
+            self.read("segments")?;
+            self.world.segments(account_id)
         }
     }
 

@@ -29,6 +29,14 @@ pub(crate) fn store_change(conn: &Connection, change: &Change) -> Result<()> {
             .execute(params![rule.id, rule.account_id, to_json(rule)?])?;
             Ok(())
         }
+        Change::Segment(segment) => {
+            conn.prepare_cached(
+                "INSERT INTO segments (id, account_id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![segment.id, segment.account_id, to_json(segment)?])?;
+            Ok(())
+        }
     }
 }
 

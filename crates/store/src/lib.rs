@@ -417,6 +417,7 @@ fn forget_kind(conn: &Connection, kind: ChangeKind) -> Result<()> {
         ChangeKind::Conversation => ("conversations", None),
         ChangeKind::Message => ("messages", Some("message_search")),
         ChangeKind::AutoReplyRule => ("auto_reply_rules", None),
+        ChangeKind::Segment => ("segments", None),
     };
     conn.execute(&format!("DELETE FROM {table}"), [])?;
     if let Some(index) = index {

@@ -1,53 +1,138 @@
-//! How many subscribers a segment holds, read from the cache so the console
-//! shows it offline: the pulled subscribers with staff's waiting tag edits
-//! applied, and their activity from the cached messages.
+//! Saved segments and how many subscribers a segment holds, read from the
+//! cache so the console shows them offline: the pulled segments with the
+//! segment edits still waiting in the outbox applied on top, and the pulled
+//! subscribers with staff's waiting tag edits applied, their activity from
+//! the cached messages.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use wicket_model::broadcast::{self, Activity, SegmentCount, SegmentFilter};
 use wicket_model::conversation::Subscriber;
-use wicket_model::Millis;
-use wicket_sqlite::rusqlite::params;
+use wicket_model::segment::{Segment, SegmentItem};
+use wicket_model::world::{Actor, MemoryWorld};
+use wicket_model::{mutation, Account, Millis, Mutation};
+use wicket_sqlite::rusqlite::{params, Connection};
 
 use crate::ingest::decode_body;
 use crate::overlay::{self, Scope};
-use crate::{Cache, Result};
+use crate::{decode, Cache, Result, StoreError};
+
+/// An account's subscribers as staff see them, with their activity when a
+/// filter needs it.
+struct Audience {
+    account: Account,
+    subscribers: Vec<Subscriber>,
+    activity: HashMap<String, Activity>,
+}
+
+impl Audience {
+    fn counts(&self, filter: &SegmentFilter, now: Millis) -> Vec<SegmentCount> {
+        let with_activity = self.subscribers.iter().map(|s| (s, self.activity.get(&s.id).copied().unwrap_or_default()));
+        broadcast::segment_counts(&self.account, filter, with_activity, now)
+    }
+}
+
+/// `account_id`'s audience, or none when the account is not in the cache.
+fn audience(conn: &Connection, account_id: &str, with_activity: bool) -> Result<Option<Audience>> {
+    let overlay = overlay::build(conn, Scope::Every, None)?;
+    let Some(account) = overlay::account(conn, account_id)? else {
+        return Ok(None);
+    };
+    let mut activity: HashMap<String, Activity> = HashMap::new();
+    if with_activity {
+        let mut stmt = conn.prepare_cached(
+            "SELECT json_extract(c.body, '$.subscriber_id'), max(m.created_at),
+                    max(CASE WHEN json_extract(m.body, '$.body.type') != 'event' THEN m.created_at END)
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE c.account_id = ?1 AND json_extract(m.body, '$.direction') = 'inbound'
+             GROUP BY 1",
+        )?;
+        let rows = stmt.query_map(params![account_id], |row| {
+            Ok((row.get::<_, String>(0)?, Activity { last_active_at: row.get(1)?, last_wrote_at: row.get(2)? }))
+        })?;
+        for row in rows {
+            let (subscriber, seen) = row?;
+            activity.insert(subscriber, seen);
+        }
+    }
+    let mut stmt = conn.prepare_cached("SELECT body FROM subscribers WHERE account_id = ?1")?;
+    let rows = stmt.query_map(params![account_id], |row| row.get::<_, String>(0))?;
+    let mut subscribers: Vec<Subscriber> = Vec::new();
+    for row in rows {
+        let pulled: Subscriber = decode_body(&row?)?;
+        subscribers.push(overlay.world.subscribers.get(&pulled.id).cloned().unwrap_or(pulled));
+    }
+    Ok(Some(Audience { account, subscribers, activity }))
+}
 
 impl Cache {
     /// The subscribers of `account_id` that `filter` holds at `now`, counted
     /// per platform; empty when the account is not in the cache.
     pub fn segment_counts(&self, account_id: &str, filter: &SegmentFilter, now: Millis) -> Result<Vec<SegmentCount>> {
         let conn = self.conn();
-        let overlay = overlay::build(&conn, Scope::Every, None)?;
-        let Some(account) = overlay::account(&conn, account_id)? else {
-            return Ok(Vec::new());
+        Ok(audience(&conn, account_id, filter.needs_activity())?.map_or_else(Vec::new, |a| a.counts(filter, now)))
+    }
+
+    /// Every account and every saved segment, the waiting segment edits
+    /// applied on top: what a segment edit is checked against, and what the
+    /// picker lists. With the ids of the segments whose edit waits.
+    pub fn segment_world(&self) -> Result<(MemoryWorld, BTreeSet<String>)> {
+        let mut world = MemoryWorld {
+            accounts: self.accounts()?.into_iter().map(|item| (item.account.id.clone(), item.account)).collect(),
+            ..Default::default()
         };
-        let mut activity: HashMap<String, Activity> = HashMap::new();
-        if filter.needs_activity() {
-            let mut stmt = conn.prepare_cached(
-                "SELECT json_extract(c.body, '$.subscriber_id'), max(m.created_at),
-                        max(CASE WHEN json_extract(m.body, '$.body.type') != 'event' THEN m.created_at END)
-                 FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                 WHERE c.account_id = ?1 AND json_extract(m.body, '$.direction') = 'inbound'
-                 GROUP BY 1",
-            )?;
-            let rows = stmt.query_map(params![account_id], |row| {
-                Ok((row.get::<_, String>(0)?, Activity { last_active_at: row.get(1)?, last_wrote_at: row.get(2)? }))
-            })?;
-            for row in rows {
-                let (subscriber, seen) = row?;
-                activity.insert(subscriber, seen);
+        let conn = self.conn();
+        {
+            let mut stmt = conn.prepare_cached("SELECT body FROM segments")?;
+            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+            for body in rows {
+                let segment: Segment =
+                    serde_json::from_str(&body?).map_err(|e| StoreError::Corrupt(format!("segment: {e}")))?;
+                world.segments.insert(segment.id.clone(), segment);
             }
         }
-        let mut stmt = conn.prepare_cached("SELECT body FROM subscribers WHERE account_id = ?1")?;
-        let rows = stmt.query_map(params![account_id], |row| row.get::<_, String>(0))?;
-        let mut subscribers: Vec<Subscriber> = Vec::new();
+        let mut waiting = BTreeSet::new();
+        let mut stmt =
+            conn.prepare_cached("SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
+        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Millis>(1)?)))?;
         for row in rows {
-            let pulled: Subscriber = decode_body(&row?)?;
-            subscribers.push(overlay.world.subscribers.get(&pulled.id).cloned().unwrap_or(pulled));
+            let (json, created_at) = row?;
+            let change = decode(&json)?;
+            if !matches!(change, Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. }) {
+                continue;
+            }
+            // One that no longer applies is left for the server to refuse.
+            let actor = Actor { staff_id: String::new(), now: created_at };
+            if let Ok(changed) = mutation::apply(&world, &change, &actor) {
+                waiting.extend(changed.iter().map(|c| c.key().1.to_owned()));
+                world.absorb(changed);
+            }
         }
-        let with_activity = subscribers.iter().map(|s| (s, activity.get(&s.id).copied().unwrap_or_default()));
-        Ok(broadcast::segment_counts(&account, filter, with_activity, now))
+        Ok((world, waiting))
+    }
+
+    /// An account's saved segments, deleted ones left out, by name, each
+    /// with how many subscribers it holds at `now` (counted offline).
+    pub fn saved_segments(&self, account_id: &str, now: Millis) -> Result<Vec<SegmentItem>> {
+        let (world, waiting) = self.segment_world()?;
+        let mut segments: Vec<Segment> =
+            world.segments.into_values().filter(|s| s.account_id == account_id && !s.deleted).collect();
+        segments.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+        let conn = self.conn();
+        let with_activity = segments.iter().any(|s| s.filter.needs_activity());
+        let audience = audience(&conn, account_id, with_activity)?;
+        Ok(segments
+            .into_iter()
+            .map(|segment| {
+                let counts = audience.as_ref().map_or_else(Vec::new, |a| a.counts(&segment.filter, now));
+                SegmentItem {
+                    waiting: waiting.contains(&segment.id),
+                    subscribers: counts.iter().map(|c| c.subscribers).sum(),
+                    following: counts.iter().map(|c| c.following).sum(),
+                    segment,
+                }
+            })
+            .collect())
     }
 }
 
@@ -56,6 +141,8 @@ mod tests {
     use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody};
     use wicket_model::sync::{FeedEntry, PullResponse};
     use wicket_model::{Account, Change, Mutation, PlatformProfile};
+
+    use wicket_model::WicketError;
 
     use super::*;
 
@@ -151,5 +238,96 @@ mod tests {
         let counts = cache.segment_counts("shop", &wrote, NOW).unwrap();
         assert_eq!(counts, [SegmentCount { platform: "wechat".into(), subscribers: 1, following: 1 }]);
         assert!(cache.segment_counts("nowhere", &vip, NOW).unwrap().is_empty());
+    }
+
+    fn pull(changes: Vec<Change>, first_seq: i64, last_mutation_id: i64) -> PullResponse {
+        let count = changes.len() as i64;
+        PullResponse {
+            changes: changes
+                .into_iter()
+                .enumerate()
+                .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
+                .collect(),
+            cursor: first_seq + count - 1,
+            more: false,
+            last_mutation_id,
+            server_time: NOW,
+            newest: None,
+            scope: None,
+        }
+    }
+
+    /// Checked against the cache and queued, as the console writes.
+    fn write(cache: &Cache, change: Mutation) -> std::result::Result<(), WicketError> {
+        let world = cache.world_for(&change, NOW).unwrap();
+        let actor = Actor { staff_id: "staff-1".into(), now: NOW };
+        let changes = mutation::apply(&world, &change, &actor)?;
+        assert!(!changes.is_empty(), "{change:?} changes something");
+        cache.enqueue(&change, NOW).unwrap();
+        Ok(())
+    }
+
+    #[test]
+    fn a_saved_segment_round_trips_through_the_outbox_and_the_feed_and_is_counted_offline() {
+        use wicket_model::segment::{Segment, SegmentDraft};
+        let (_dir, cache) = crate::tests::temp_cache();
+        let account = Account {
+            id: "shop".into(),
+            name: "Oat Milk Shop".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#07c160".into(),
+            archived: false,
+            created_at: 0,
+            updated_at: 0,
+            settings: None,
+        };
+        let pulled = vec![
+            Change::Account(account),
+            Change::Subscriber(subscriber("a", "wechat", &["VIP"], true)),
+            Change::Subscriber(subscriber("b", "wechat", &["VIP"], false)),
+            Change::Subscriber(subscriber("c", "sandbox", &[], true)),
+        ];
+        cache.apply_pull(&pull(pulled, 1, 0), NOW).unwrap();
+        let vip = SegmentFilter { tags_any: vec!["VIP".into()], ..Default::default() };
+        let draft = SegmentDraft { id: "seg-1".into(), account_id: "shop".into(), name: " VIP ".into(), filter: vip };
+
+        // Saved offline: listed at once, waiting, with its count from the cache.
+        write(&cache, Mutation::SaveSegment(draft.clone())).unwrap();
+        let listed = cache.saved_segments("shop", NOW).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].segment.name.as_str(), listed[0].waiting), ("VIP", true));
+        assert_eq!((listed[0].subscribers, listed[0].following), (2, 1));
+        // A second one by the same name is refused offline, as the server would.
+        let twin = SegmentDraft { id: "seg-2".into(), name: "vip".into(), ..draft.clone() };
+        let refused = write(&cache, Mutation::SaveSegment(twin)).unwrap_err();
+        assert_eq!(refused.issues[0].key, "segment.name.taken");
+
+        // The server took it and the feed brings it back: the same segment, no longer waiting.
+        cache.mark_sent(1, 1).unwrap();
+        let stored = Segment {
+            id: "seg-1".into(),
+            account_id: "shop".into(),
+            name: "VIP".into(),
+            filter: draft.filter.clone(),
+            deleted: false,
+            created_at: NOW,
+            updated_at: NOW,
+        };
+        cache.apply_pull(&pull(vec![Change::Segment(stored.clone())], 5, 1), NOW).unwrap();
+        let listed = cache.saved_segments("shop", NOW).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].segment, stored);
+        assert!(!listed[0].waiting, "the outbox is empty");
+        // Tagged offline: the saved segment's count has it at once.
+        let tag = Mutation::EditSubscriberTags { id: "c".into(), add: vec!["VIP".into()], remove: vec![] };
+        cache.enqueue(&tag, NOW).unwrap();
+        assert_eq!(cache.saved_segments("shop", NOW).unwrap()[0].subscribers, 3);
+        assert!(cache.saved_segments("elsewhere", NOW).unwrap().is_empty());
+
+        // Deleted offline: gone from the list before the server hears of it.
+        write(&cache, Mutation::DeleteSegment { id: "seg-1".into() }).unwrap();
+        assert!(cache.saved_segments("shop", NOW).unwrap().is_empty());
     }
 }

@@ -28,6 +28,9 @@ impl Cache {
         if matches!(change, Mutation::SaveAutoReplyRule(_) | Mutation::DeleteAutoReplyRule { .. }) {
             return Ok(self.auto_reply_world()?.0);
         }
+        if matches!(change, Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. }) {
+            return Ok(self.segment_world()?.0);
+        }
         let conn = self.conn();
         let conversation = match change.subscriber_id() {
             Some(id) => conversation_of(&conn, id)?,

@@ -88,6 +88,14 @@ export const tryAutoReply = adapt(commands.tryAutoReply);
 export const importWechatAutoReplies = adapt(commands.importWechatAutoReplies);
 /** How many subscribers of the account a segment holds now, per platform, counted from the cache (offline too). */
 export const segmentCounts = adapt(commands.segmentCounts);
+/** An account's saved segments from the cache, waiting edits on top, by name, each with its subscriber count (offline too). */
+export const listSegments = adapt(commands.listSegments);
+/** What the rules refuse in a segment being saved (its name, its filter), per field; nothing is saved. */
+export const checkSegment = adapt(commands.checkSegment);
+/** Saves a segment (new, or a rename or edit by its id) through the outbox; refusals come back as an `invalid` error. */
+export const saveSegment = adapt(commands.saveSegment);
+/** Deletes a saved segment through the outbox; broadcasts already made keep their audience. */
+export const deleteSegment = adapt(commands.deleteSegment);
 /** Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
 export const tagSubscribers = adapt(commands.tagSubscribers);
 /** Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */

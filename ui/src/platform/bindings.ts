@@ -90,6 +90,14 @@ export const commands = {
 	importWechatAutoReplies: (accountId: string) => typedError<AutoReplyImport, WicketError>(__TAURI_INVOKE("import_wechat_auto_replies", { accountId })),
 	/**  How many subscribers of the account a segment holds now, per platform, counted from the cache (offline too). */
 	segmentCounts: (accountId: string, filter: SegmentFilter) => typedError<SegmentCount[], WicketError>(__TAURI_INVOKE("segment_counts", { accountId, filter })),
+	/**  An account's saved segments from the cache, waiting edits on top, by name, each with its subscriber count (offline too). */
+	listSegments: (accountId: string) => typedError<SegmentItem[], WicketError>(__TAURI_INVOKE("list_segments", { accountId })),
+	/**  What the rules refuse in a segment being saved (its name, its filter), per field; nothing is saved. */
+	checkSegment: (draft: SegmentDraft) => typedError<Issue[], WicketError>(__TAURI_INVOKE("check_segment", { draft })),
+	/**  Saves a segment (new, or a rename or edit by its id) through the outbox; refusals come back as an `invalid` error. */
+	saveSegment: (draft: SegmentDraft) => typedError<null, WicketError>(__TAURI_INVOKE("save_segment", { draft })),
+	/**  Deletes a saved segment through the outbox; broadcasts already made keep their audience. */
+	deleteSegment: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_segment", { id })),
 	/**  Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
 	tagSubscribers: (ids: string[], add: string[], remove: string[]) => typedError<number, WicketError>(__TAURI_INVOKE("tag_subscribers", { ids, add, remove })),
 	/**  Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */
@@ -1410,6 +1418,20 @@ export type SearchHit = {
 };
 
 /**
+ *  A saved segment as stored and carried by the change feed. A deleted
+ *  segment stays as a tombstone so every console learns it went.
+ */
+export type Segment = {
+	id: string,
+	account_id: string,
+	name: string,
+	filter: SegmentFilter,
+	deleted: boolean,
+	created_at: number,
+	updated_at: number,
+};
+
+/**
  *  How many subscribers of one platform a segment holds, and how many of
  *  them still follow (a broadcast can reach only those).
  */
@@ -1417,6 +1439,15 @@ export type SegmentCount = {
 	platform: string,
 	subscribers: number,
 	following: number,
+};
+
+/**  What staff save: a segment as the console sends it. */
+export type SegmentDraft = {
+	/**  Made by the console; the same id saved again renames or edits it. */
+	id: string,
+	account_id: string,
+	name: string,
+	filter: SegmentFilter,
 };
 
 /**
@@ -1443,6 +1474,19 @@ export type SegmentFilter = {
 	 *  policy), so staff could still answer them one by one.
 	 */
 	wrote_within_reply_window?: boolean,
+};
+
+/**
+ *  A segment in the console's list: whether an edit of it waits to be
+ *  sent, and how many subscribers it holds, counted from the cache.
+ */
+export type SegmentItem = {
+	segment: Segment,
+	waiting: boolean,
+	/**  Subscribers the filter holds now, every platform together. */
+	subscribers: number,
+	/**  Of them, those who still follow (a broadcast reaches only those). */
+	following: number,
 };
 
 /**  Who is signed in, where. */

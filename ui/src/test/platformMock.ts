@@ -292,6 +292,10 @@ export function resetPlatformMocks(): void {
   m.syncNow.mockResolvedValue(null);
   m.rejectedChanges.mockResolvedValue([]);
   m.segmentCounts.mockResolvedValue([]);
+  m.listSegments.mockResolvedValue([]);
+  m.checkSegment.mockResolvedValue([]);
+  m.saveSegment.mockResolvedValue(null);
+  m.deleteSegment.mockResolvedValue(null);
   m.broadcasts.mockResolvedValue([]);
   m.dismissRejected.mockResolvedValue(null);
   m.language.mockResolvedValue('zh-CN');

@@ -7,6 +7,7 @@ use r2d2_postgres::postgres::{GenericClient, Transaction};
 use wicket_model::auto_reply::AutoReplyRule;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
+use wicket_model::segment::Segment;
 use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
 
 use super::{account_from_row, db, get, pg, ACCOUNT_COLUMNS};
@@ -139,6 +140,21 @@ impl World for TxWorld<'_, '_> {
             .and_then(|row| row.map(|r| get(&r, 0)).transpose());
         self.read(found)
     }
+
+    fn segment(&self, id: &str) -> std::result::Result<Option<Segment>, ReadError> {
+        self.json("SELECT body FROM segments WHERE id = $1", &[&id])
+    }
+
+    fn segments(&self, account_id: &str) -> std::result::Result<Vec<Segment>, ReadError> {
+        let segments = segments(&mut **self.tx.borrow_mut(), account_id);
+        self.read(segments)
+    }
+}
+
+/// An account's saved segments, deleted ones too.
+pub(super) fn segments(conn: &mut impl GenericClient, account_id: &str) -> Result<Vec<Segment>> {
+    let rows = conn.query("SELECT body FROM segments WHERE account_id = $1 ORDER BY id", &[&account_id]).map_err(pg)?;
+    rows.iter().map(|row| decode(&get::<String>(row, 0)?)).collect()
 }
 
 /// An account's automatic-reply rules, deleted ones too.
@@ -287,6 +303,14 @@ pub(super) fn save_change(conn: &mut impl GenericClient, change: &Change, now: M
                 "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 &[&rule.id, &rule.account_id, &to_json(rule)?, &rule.updated_at],
+            )
+            .map_err(pg)?;
+        }
+        Change::Segment(segment) => {
+            conn.execute(
+                "INSERT INTO segments (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                &[&segment.id, &segment.account_id, &to_json(segment)?, &segment.updated_at],
             )
             .map_err(pg)?;
         }

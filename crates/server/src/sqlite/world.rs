@@ -4,6 +4,7 @@
 use wicket_model::auto_reply::AutoReplyRule;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
+use wicket_model::segment::Segment;
 use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
 use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension, Params, Row, Transaction};
 
@@ -135,6 +136,21 @@ impl World for TxWorld<'_> {
         .map_err(sql);
         self.read(found)
     }
+
+    fn segment(&self, id: &str) -> std::result::Result<Option<Segment>, ReadError> {
+        self.json("SELECT body FROM segments WHERE id = ?1", id)
+    }
+
+    fn segments(&self, account_id: &str) -> std::result::Result<Vec<Segment>, ReadError> {
+        self.read(segments(self.tx, account_id))
+    }
+}
+
+/// An account's saved segments, deleted ones too.
+pub(super) fn segments(conn: &Connection, account_id: &str) -> Result<Vec<Segment>> {
+    let mut stmt = conn.prepare_cached("SELECT body FROM segments WHERE account_id = ?1 ORDER BY id").map_err(sql)?;
+    let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0)).map_err(sql)?;
+    rows.map(|row| decode(&row.map_err(sql)?)).collect()
 }
 
 /// An account's automatic-reply rules, deleted ones too.
@@ -267,6 +283,15 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
                 "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 params![rule.id, rule.account_id, to_json(rule)?, rule.updated_at],
+            )
+            .map_err(sql)?;
+        }
+        Change::Segment(segment) => {
+            cached_execute(
+                conn,
+                "INSERT INTO segments (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                params![segment.id, segment.account_id, to_json(segment)?, segment.updated_at],
             )
             .map_err(sql)?;
         }

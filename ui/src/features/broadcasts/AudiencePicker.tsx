@@ -1,9 +1,10 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { onInboxChanged, segmentCounts } from '../../platform';
+import { onInboxChanged, segmentCounts, type SegmentFilter } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { useQuery } from '../../kit/useQuery';
-import { EMPTY_FILTER, PLATFORMS, dateToMillis, millisToDate, parseTags, type Segment } from './audience';
+import { SavedSegments } from './SavedSegments';
+import { EMPTY_FILTER, PLATFORMS, dateToMillis, filled, millisToDate, parseTags, type Segment } from './audience';
 
 /** Counting waits for typing to pause this long. */
 export const COUNT_DELAY_MS = 200;
@@ -20,8 +21,8 @@ type Props = {
 
 /**
  * Who a broadcast goes to: every follower, or a segment (tags, platforms,
- * dates, the reply window), with how many subscribers it holds, counted
- * from the cache (offline too).
+ * dates, the reply window), built here or picked from the saved ones, with
+ * how many subscribers it holds, counted from the cache (offline too).
  */
 export function AudiencePicker({ accountId, segment, filter, onChange }: Props) {
   const { t, i18n } = useTranslation();
@@ -35,6 +36,12 @@ export function AudiencePicker({ accountId, segment, filter, onChange }: Props) 
     reloadOn: onInboxChanged,
   });
   const edit = (patch: Partial<Segment>) => onChange(true, { ...filter, ...patch });
+  const pick = (saved: SegmentFilter) => {
+    const next = filled(saved);
+    setAnyText(next.tags_any.join(', '));
+    setAllText(next.tags_all.join(', '));
+    onChange(true, next);
+  };
   const togglePlatform = (platform: string, on: boolean) =>
     edit({ platforms: on ? [...filter.platforms, platform] : filter.platforms.filter((p) => p !== platform) });
 
@@ -66,6 +73,7 @@ export function AudiencePicker({ accountId, segment, filter, onChange }: Props) 
         />
         {t('broadcasts.audience.segment')}
       </label>
+      <SavedSegments accountId={accountId} filter={filter} building={segment} onPick={pick} />
       {segment ? (
         <div className="bc-segment">
           <label htmlFor={`${id}-any`}>{t('broadcasts.audience.tagsAny')}</label>

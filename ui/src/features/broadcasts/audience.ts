@@ -20,6 +20,20 @@ export const EMPTY_FILTER: Segment = {
   wrote_within_reply_window: false,
 };
 
+/** A filter as the wire carries it (its fields may be left out), with every field given. */
+export function filled(filter: SegmentFilter): Segment {
+  return {
+    tags_any: filter.tags_any ?? [],
+    tags_all: filter.tags_all ?? [],
+    platforms: filter.platforms ?? [],
+    followed_after: filter.followed_after ?? null,
+    followed_before: filter.followed_before ?? null,
+    active_after: filter.active_after ?? null,
+    active_before: filter.active_before ?? null,
+    wrote_within_reply_window: filter.wrote_within_reply_window ?? false,
+  };
+}
+
 /** Tags typed into one box, split on commas (ASCII or full-width) and spaces. */
 export function parseTags(text: string): string[] {
   return text

@@ -335,6 +335,8 @@ pub(super) async fn push(
         .iter()
         .filter_map(|m| m.mutation.as_ref().ok())
         .filter(|m| !matches!(m.permission(), wicket_model::Permission::ManageAccounts))
+        // A saved segment is no conversation's.
+        .filter(|m| !matches!(m, wicket_model::Mutation::SaveSegment(_) | wicket_model::Mutation::DeleteSegment { .. }))
         .map(|m| m.target_id().to_owned())
         .collect();
     let rules_changed = mutations.iter().any(|m| {

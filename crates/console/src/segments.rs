@@ -1,0 +1,96 @@
+//! Saved segments in the console: listed from the cache with the waiting
+//! edits on top and each one's subscriber count (offline too), checked as
+//! staff type a name, and saved, renamed and deleted offline through the
+//! outbox, as automatic-reply rules are.
+
+use wicket_model::segment::{self, SegmentDraft, SegmentItem};
+use wicket_model::{Issue, Mutation, WicketError};
+
+use crate::{blocking, now_ms, Console};
+
+impl Console {
+    /// An account's saved segments by name, each with how many subscribers
+    /// it holds now, counted from the cache.
+    pub async fn saved_segments(&self, account_id: String) -> Result<Vec<SegmentItem>, WicketError> {
+        let cache = self.cache().await?;
+        blocking(&cache, move |c| c.saved_segments(&account_id, now_ms())).await
+    }
+
+    /// What the rules refuse in `draft`, per field, without saving anything
+    /// (the inline checks of the name field).
+    pub async fn check_segment(&self, draft: SegmentDraft) -> Result<Vec<Issue>, WicketError> {
+        let cache = self.cache().await?;
+        let (world, _) = blocking(&cache, |c| c.segment_world()).await?;
+        if !world.accounts.contains_key(&draft.account_id) {
+            return Err(WicketError::not_found(format!("account {}", draft.account_id)));
+        }
+        let others: Vec<_> = world.segments.into_values().collect();
+        Ok(segment::check(&draft, &others))
+    }
+
+    /// Saves a segment (a new one, or a rename or edit by its id) through
+    /// the outbox.
+    pub async fn save_segment(&self, draft: SegmentDraft) -> Result<(), WicketError> {
+        self.write(Mutation::SaveSegment(draft)).await
+    }
+
+    pub async fn delete_segment(&self, id: String) -> Result<(), WicketError> {
+        self.write(Mutation::DeleteSegment { id }).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wicket_model::broadcast::SegmentFilter;
+    use wicket_model::{AccountDraft, ErrorCode, PlatformProfile};
+
+    use crate::tests::{quiet, until_synced};
+    use crate::{Console, TokenStore};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn segments_are_saved_offline_checked_inline_synced_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let console = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+        console.start_local("Owner").await.unwrap();
+        let account = console
+            .create_account(AccountDraft {
+                name: "街角咖啡".into(),
+                platform: PlatformProfile::Wechat,
+                category: String::new(),
+                description: String::new(),
+                avatar_color: "#07c160".into(),
+            })
+            .await
+            .unwrap();
+        let shop = account.account.id.clone();
+        let vip = SegmentFilter { tags_any: vec!["VIP".into()], ..SegmentFilter::default() };
+        let draft = SegmentDraft { id: "seg-1".into(), account_id: shop.clone(), name: "VIP".into(), filter: vip };
+
+        console.save_segment(draft.clone()).await.unwrap();
+        let listed = console.saved_segments(shop.clone()).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].waiting, "the edit waits in the outbox");
+        assert_eq!(listed[0].subscribers, 0, "nobody is tagged yet");
+
+        let twin = SegmentDraft { id: "seg-2".into(), name: " vip ".into(), ..draft.clone() };
+        let issues = console.check_segment(twin.clone()).await.unwrap();
+        assert_eq!(issues[0].key, "segment.name.taken", "inline");
+        let refused = console.save_segment(twin).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Invalid, "and refused on save");
+        assert!(console.check_segment(draft.clone()).await.unwrap().is_empty(), "its own name is no clash");
+
+        until_synced(&console).await;
+        let listed = console.saved_segments(shop.clone()).await.unwrap();
+        assert_eq!((listed.len(), listed[0].waiting), (1, false), "the server took it: {listed:?}");
+
+        console.save_segment(SegmentDraft { name: "熟客".into(), ..draft }).await.unwrap();
+        assert_eq!(console.saved_segments(shop.clone()).await.unwrap()[0].segment.name, "熟客", "renamed");
+        console.delete_segment("seg-1".into()).await.unwrap();
+        assert!(console.saved_segments(shop.clone()).await.unwrap().is_empty());
+        until_synced(&console).await;
+        assert!(console.saved_segments(shop).await.unwrap().is_empty(), "deleted on the server too");
+        console.shutdown().await;
+    }
+}
