@@ -41,10 +41,13 @@ impl Console {
 
 #[cfg(test)]
 mod tests {
-    use wicket_model::broadcast::SegmentFilter;
-    use wicket_model::{AccountDraft, ErrorCode, PlatformProfile};
+    use std::time::Duration;
 
-    use crate::tests::{quiet, until_synced};
+    use wicket_model::broadcast::SegmentFilter;
+    use wicket_model::{AccountDraft, ErrorCode, PlatformProfile, Role};
+
+    use crate::test_support::{team_with_account, WAIT};
+    use crate::tests::{a_subscriber_says, quiet, until_synced};
     use crate::{Console, TokenStore};
 
     use super::*;
@@ -92,5 +95,58 @@ mod tests {
         until_synced(&console).await;
         assert!(console.saved_segments(shop).await.unwrap().is_empty(), "deleted on the server too");
         console.shutdown().await;
+    }
+
+    /// Reads `console`'s saved segments of `account` until `done` holds, syncing meanwhile.
+    async fn until_listed(console: &Console, account: &str, done: impl Fn(&[SegmentItem]) -> bool) -> Vec<SegmentItem> {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                console.sync_now().await;
+                let listed = console.saved_segments(account.to_owned()).await.unwrap();
+                if done(&listed) {
+                    return listed;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the console's cache caught up")
+    }
+
+    #[tokio::test]
+    async fn a_segment_saved_on_one_console_reaches_a_colleagues_counted_from_its_own_cache() {
+        let team = team_with_account("街角咖啡").await;
+        let hash = wicket_server::auth::hash_password("colleague password").unwrap();
+        team.server.state.create_staff("mei", "Mei", Role::Agent, hash).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let colleague = Console::with_tokens(dir.path(), TokenStore::file_only(&dir.path().join("sessions")), quiet());
+        colleague.sign_in(&team.server.base_url(), "mei", "colleague password").await.unwrap();
+        a_subscriber_says(&team.server.base_url(), &team.account, "还有燕麦拿铁吗？").await;
+
+        let wrote = SegmentFilter { wrote_within_reply_window: true, ..SegmentFilter::default() };
+        let draft =
+            SegmentDraft {
+                id: "seg-1".into(), account_id: team.account.clone(), name: "刚来过".into(), filter: wrote
+            };
+        team.console.save_segment(draft.clone()).await.unwrap();
+        until_synced(&team.console).await;
+
+        // The colleague's console receives it and counts the subscriber who wrote from its own cache.
+        let seen = until_listed(&colleague, &team.account, |l| l.first().is_some_and(|i| i.subscribers == 1)).await;
+        assert_eq!((seen[0].segment.name.as_str(), seen[0].waiting), ("刚来过", false));
+
+        // The colleague renames it; the owner's console hears of the rename, then of the deletion.
+        colleague.save_segment(SegmentDraft { name: "两天内来过".into(), ..draft }).await.unwrap();
+        until_synced(&colleague).await;
+        let renamed = until_listed(&team.console, &team.account, |l| {
+            l.first().is_some_and(|i| i.segment.name == "两天内来过" && !i.waiting)
+        })
+        .await;
+        assert_eq!(renamed.len(), 1);
+        colleague.delete_segment("seg-1".into()).await.unwrap();
+        until_synced(&colleague).await;
+        until_listed(&team.console, &team.account, <[SegmentItem]>::is_empty).await;
+        colleague.shutdown().await;
+        team.console.shutdown().await;
     }
 }
