@@ -452,7 +452,7 @@ async fn heard_until(socket: &mut Socket, seq: i64) -> (Vec<String>, Vec<String>
 /// subscriber note, nor who is in which conversation).
 #[tokio::test]
 async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read() {
-    const INBOX: &[&str] = &["account", "auto_reply_rule", "conversation", "message", "subscriber"];
+    const INBOX: &[&str] = &["account", "auto_reply_rule", "conversation", "message", "segment", "subscriber"];
     const ACCOUNTS: &[&str] = &["account"];
     let expected: [(Role, &[&str]); 4] =
         [(Role::Owner, INBOX), (Role::Admin, INBOX), (Role::Designer, ACCOUNTS), (Role::Agent, INBOX)];
@@ -478,7 +478,9 @@ async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read()
         "args": {"id": subscriber, "tags": null, "note": "私密：VIP 客户"}}},
         {"id": 2, "mutation": {"name": "save_auto_reply_rule", "args": {"id": "r-1", "account_id": "acc",
         "name": "还款日", "trigger": {"kind": "keyword", "keywords": [{"text": "还款日", "mode": "contains"}]},
-        "priority": 0, "replies": [{"type": "text", "text": "每月 5 日"}], "reply_mode": "all", "enabled": true}}}]});
+        "priority": 0, "replies": [{"type": "text", "text": "每月 5 日"}], "reply_mode": "all", "enabled": true}}},
+        {"id": 3, "mutation": {"name": "save_segment", "args": {"id": "seg-1", "account_id": "acc",
+        "name": "VIP 客户", "filter": {"tags_any": ["VIP"]}}}}]});
     let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(note)).await;
     assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
 
