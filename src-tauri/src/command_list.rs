@@ -59,13 +59,16 @@ macro_rules! with_commands {
                 try_auto_reply,
                 import_wechat_auto_replies,
             ],
-            /// Broadcasts: segment counts, saved segments, tagging many subscribers, forecasts, sending, the list and cancelling.
+            /// Broadcasts: segment counts, saved segments, drafts, tagging many subscribers, forecasts, sending, the list and cancelling.
             broadcasts: [
                 segment_counts,
                 list_segments,
                 check_segment,
                 save_segment,
                 delete_segment,
+                list_broadcast_drafts,
+                save_broadcast_draft,
+                delete_broadcast_draft,
                 tag_subscribers,
                 tag_subscribers_found,
                 broadcast_forecast,

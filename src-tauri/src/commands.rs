@@ -11,6 +11,7 @@ use wicket_model::account::AccountSettings;
 use wicket_model::alipay::{AlipayConnect, AlipayHomeImport, AlipayPart, AlipayPartPublish, AlipayTest};
 use wicket_model::auto_reply::{AutoReplyImport, AutoReplyRuleDraft, AutoReplyRuleItem, TryMessage, TryOutcome};
 use wicket_model::broadcast::{Audience, Broadcast, Forecast, SegmentCount, SegmentFilter};
+use wicket_model::broadcast_draft::{BroadcastDraftEdit, BroadcastDraftItem};
 use wicket_model::canned::{CannedReply, CannedReplyDraft};
 use wicket_model::conversation::{ConversationStatus, MessageBody};
 use wicket_model::inbox::{
@@ -872,6 +873,30 @@ pub async fn save_segment(console: State<'_, Arc<Console>>, draft: SegmentDraft)
 #[specta::specta]
 pub async fn delete_segment(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
     console.delete_segment(id).await
+}
+
+/// An account's broadcast drafts from the cache, waiting edits on top, the last edited first (offline too).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_broadcast_drafts(
+    console: State<'_, Arc<Console>>,
+    account_id: String,
+) -> Result<Vec<BroadcastDraftItem>> {
+    console.broadcast_drafts(account_id).await
+}
+
+/// Saves what the composer holds as a draft (new, or an update by its id) through the outbox; only sizes are checked.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_broadcast_draft(console: State<'_, Arc<Console>>, draft: BroadcastDraftEdit) -> Result<()> {
+    console.save_broadcast_draft(draft).await
+}
+
+/// Deletes a broadcast draft through the outbox (staff's choice, or once it was sent).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_broadcast_draft(console: State<'_, Arc<Console>>, id: String) -> Result<()> {
+    console.delete_broadcast_draft(id).await
 }
 
 /// Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed.

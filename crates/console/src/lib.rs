@@ -5,6 +5,7 @@
 
 mod alipay;
 mod auto_replies;
+mod broadcast_drafts;
 mod broadcasts;
 mod canned;
 mod chosen_files;

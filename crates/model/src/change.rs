@@ -6,6 +6,7 @@ use specta::Type;
 
 use crate::account::Account;
 use crate::auto_reply::AutoReplyRule;
+use crate::broadcast_draft::BroadcastDraft;
 use crate::conversation::{Conversation, Message, Subscriber};
 use crate::segment::Segment;
 use crate::staff::{Permission, Role};
@@ -20,6 +21,8 @@ pub enum Change {
     AutoReplyRule(AutoReplyRule),
     /// A saved segment (a tombstone when deleted).
     Segment(Segment),
+    /// A broadcast draft (a tombstone when deleted or sent).
+    BroadcastDraft(BroadcastDraft),
 }
 
 /// What a change is about, as the feed stores it and as a feed's scope
@@ -33,16 +36,18 @@ pub enum ChangeKind {
     Message,
     AutoReplyRule,
     Segment,
+    BroadcastDraft,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 6] = [
+    pub const ALL: [ChangeKind; 7] = [
         ChangeKind::Account,
         ChangeKind::Subscriber,
         ChangeKind::Conversation,
         ChangeKind::Message,
         ChangeKind::AutoReplyRule,
         ChangeKind::Segment,
+        ChangeKind::BroadcastDraft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +58,7 @@ impl ChangeKind {
             ChangeKind::Message => "message",
             ChangeKind::AutoReplyRule => "auto_reply_rule",
             ChangeKind::Segment => "segment",
+            ChangeKind::BroadcastDraft => "broadcast_draft",
         }
     }
 
@@ -73,6 +79,8 @@ impl ChangeKind {
             }
             // Saved segments are the broadcasts': who sends them sees them.
             ChangeKind::Segment => Permission::AnswerSubscribers,
+            // Broadcast drafts too.
+            ChangeKind::BroadcastDraft => Permission::AnswerSubscribers,
         }
     }
 
@@ -92,6 +100,7 @@ impl Change {
             Change::Message(_) => ChangeKind::Message,
             Change::AutoReplyRule(_) => ChangeKind::AutoReplyRule,
             Change::Segment(_) => ChangeKind::Segment,
+            Change::BroadcastDraft(_) => ChangeKind::BroadcastDraft,
         }
     }
 
@@ -104,6 +113,7 @@ impl Change {
             Change::Message(m) => &m.id,
             Change::AutoReplyRule(r) => &r.id,
             Change::Segment(s) => &s.id,
+            Change::BroadcastDraft(d) => &d.id,
         };
         (self.kind().as_str(), id)
     }

@@ -67,6 +67,10 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("segment.name.too_long", MAX_ACTUAL),
     k("segment.name.taken", &[]),
     k("segment.saved.too_many", &["max"]),
+    // Broadcast drafts (`broadcast_draft.rs`).
+    k("broadcast_draft.id.invalid", &[]),
+    k("broadcast_draft.field.too_long", MAX_ACTUAL),
+    k("broadcast_draft.saved.too_many", &["max"]),
     // Canned replies (`canned.rs`).
     k("canned.title.required", &[]),
     k("canned.title.too_long", MAX_ACTUAL),

@@ -7,6 +7,7 @@ pub mod alipay;
 pub mod api;
 pub mod auto_reply;
 pub mod broadcast;
+pub mod broadcast_draft;
 pub mod canned;
 pub mod change;
 pub mod conversation;

@@ -109,6 +109,12 @@ pub enum Mutation {
     DeleteSegment {
         id: String,
     },
+    /// A broadcast draft made or updated as staff type (the same id updates it).
+    SaveBroadcastDraft(crate::broadcast_draft::BroadcastDraftEdit),
+    /// A broadcast draft deleted by staff, or once it was sent.
+    DeleteBroadcastDraft {
+        id: String,
+    },
 }
 
 impl Mutation {
@@ -131,6 +137,8 @@ impl Mutation {
             | Mutation::SetSubscriberNote { .. } => Permission::AnswerSubscribers,
             // Saved segments serve broadcasts: whoever may send broadcasts.
             Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. } => Permission::AnswerSubscribers,
+            // Broadcast drafts too.
+            Mutation::SaveBroadcastDraft(_) | Mutation::DeleteBroadcastDraft { .. } => Permission::AnswerSubscribers,
         }
     }
 
@@ -153,6 +161,8 @@ impl Mutation {
             Mutation::DeleteAutoReplyRule { id } => id,
             Mutation::SaveSegment(draft) => &draft.id,
             Mutation::DeleteSegment { id } => id,
+            Mutation::SaveBroadcastDraft(edit) => &edit.id,
+            Mutation::DeleteBroadcastDraft { id } => id,
         }
     }
 
@@ -187,6 +197,8 @@ impl Mutation {
             Mutation::DeleteAutoReplyRule { .. } => "delete_auto_reply_rule",
             Mutation::SaveSegment(_) => "save_segment",
             Mutation::DeleteSegment { .. } => "delete_segment",
+            Mutation::SaveBroadcastDraft(_) => "save_broadcast_draft",
+            Mutation::DeleteBroadcastDraft { .. } => "delete_broadcast_draft",
         }
     }
 }
@@ -231,6 +243,8 @@ pub fn apply<W: World + ?Sized>(world: &W, mutation: &Mutation, actor: &Actor) -
         Mutation::DeleteAutoReplyRule { id } => crate::auto_reply::delete(world, id, actor),
         Mutation::SaveSegment(draft) => crate::segment::save(world, draft, actor),
         Mutation::DeleteSegment { id } => crate::segment::delete(world, id, actor),
+        Mutation::SaveBroadcastDraft(edit) => crate::broadcast_draft::save(world, edit, actor),
+        Mutation::DeleteBroadcastDraft { id } => crate::broadcast_draft::delete(world, id, actor),
         Mutation::SetConversationStatus { id, status } => {
             let current = conversation(world, id)?;
             let next = Conversation { status: *status, ..current.clone() };

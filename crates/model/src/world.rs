@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::account::Account;
 use crate::auto_reply::AutoReplyRule;
+use crate::broadcast_draft::BroadcastDraft;
 use crate::change::Change;
 use crate::conversation::{Conversation, Message, Subscriber};
 use crate::error::{ErrorCode, WicketError};
@@ -52,6 +53,10 @@ pub trait World {
     fn segment(&self, id: &str) -> Result<Option<Segment>, ReadError>;
     /// An account's saved segments, deleted ones too.
     fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError>;
+    /// A broadcast draft, deleted ones too (their tombstones).
+    fn broadcast_draft(&self, id: &str) -> Result<Option<BroadcastDraft>, ReadError>;
+    /// An account's broadcast drafts, deleted ones too.
+    fn broadcast_drafts(&self, account_id: &str) -> Result<Vec<BroadcastDraft>, ReadError>;
 }
 
 /// A read the world could not make: its store failed, or holds something
@@ -94,6 +99,7 @@ pub struct MemoryWorld {
     pub messages: BTreeMap<String, Message>,
     pub auto_reply_rules: BTreeMap<String, AutoReplyRule>,
     pub segments: BTreeMap<String, Segment>,
+    pub broadcast_drafts: BTreeMap<String, BroadcastDraft>,
 }
 
 impl MemoryWorld {
@@ -118,6 +124,9 @@ impl MemoryWorld {
                 }
                 Change::Segment(s) => {
                     self.segments.insert(s.id.clone(), s);
+                }
+                Change::BroadcastDraft(d) => {
+                    self.broadcast_drafts.insert(d.id.clone(), d);
                 }
             }
         }
@@ -194,6 +203,12 @@ impl World for MemoryWorld {
     }
     fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError> {
         Ok(self.segments.values().filter(|s| s.account_id == account_id).cloned().collect())
+    }
+    fn broadcast_draft(&self, id: &str) -> Result<Option<BroadcastDraft>, ReadError> {
+        Ok(self.broadcast_drafts.get(id).cloned())
+    }
+    fn broadcast_drafts(&self, account_id: &str) -> Result<Vec<BroadcastDraft>, ReadError> {
+        Ok(self.broadcast_drafts.values().filter(|d| d.account_id == account_id).cloned().collect())
     }
 }
 
@@ -288,6 +303,14 @@ mod tests {
         fn segments(&self, account_id: &str) -> Result<Vec<Segment>, ReadError> {
             self.read("segments")?;
             self.world.segments(account_id)
+        }
+        fn broadcast_draft(&self, id: &str) -> Result<Option<BroadcastDraft>, ReadError> {
+            self.read("broadcast_draft")?;
+            self.world.broadcast_draft(id)
+        }
+        fn broadcast_drafts(&self, account_id: &str) -> Result<Vec<BroadcastDraft>, ReadError> {
+            self.read("broadcast_drafts")?;
+            self.world.broadcast_drafts(account_id)
         }
     }
 

@@ -452,7 +452,8 @@ async fn heard_until(socket: &mut Socket, seq: i64) -> (Vec<String>, Vec<String>
 /// subscriber note, nor who is in which conversation).
 #[tokio::test]
 async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read() {
-    const INBOX: &[&str] = &["account", "auto_reply_rule", "conversation", "message", "segment", "subscriber"];
+    const INBOX: &[&str] =
+        &["account", "auto_reply_rule", "broadcast_draft", "conversation", "message", "segment", "subscriber"];
     const ACCOUNTS: &[&str] = &["account"];
     let expected: [(Role, &[&str]); 4] =
         [(Role::Owner, INBOX), (Role::Admin, INBOX), (Role::Designer, ACCOUNTS), (Role::Agent, INBOX)];
@@ -480,7 +481,9 @@ async fn the_feed_and_the_live_socket_carry_to_each_role_only_what_it_may_read()
         "name": "还款日", "trigger": {"kind": "keyword", "keywords": [{"text": "还款日", "mode": "contains"}]},
         "priority": 0, "replies": [{"type": "text", "text": "每月 5 日"}], "reply_mode": "all", "enabled": true}}},
         {"id": 3, "mutation": {"name": "save_segment", "args": {"id": "seg-1", "account_id": "acc",
-        "name": "VIP 客户", "filter": {"tags_any": ["VIP"]}}}}]});
+        "name": "VIP 客户", "filter": {"tags_any": ["VIP"]}}}},
+        {"id": 4, "mutation": {"name": "save_broadcast_draft", "args": {"id": "draft-1", "account_id": "acc",
+        "content": {"type": "text", "text": "周末新品"}, "audience": {"kind": "all"}}}}]});
     let (status, pushed) = f.call(Method::POST, "/api/v1/push", Some(&f.owner), Some(note)).await;
     assert_eq!((status, pushed["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{pushed}");
 

@@ -37,6 +37,14 @@ pub(crate) fn store_change(conn: &Connection, change: &Change) -> Result<()> {
             .execute(params![segment.id, segment.account_id, to_json(segment)?])?;
             Ok(())
         }
+        Change::BroadcastDraft(draft) => {
+            conn.prepare_cached(
+                "INSERT INTO broadcast_drafts (id, account_id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![draft.id, draft.account_id, to_json(draft)?])?;
+            Ok(())
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use wicket_model::{Account, AccountListItem, ChangeKind, Millis, Mutation, Platf
 use wicket_sqlite::rusqlite::{self, params, Connection, OptionalExtension};
 
 mod auto_replies;
+mod broadcast_drafts;
 mod canned;
 mod inbox;
 mod ingest;
@@ -418,6 +419,7 @@ fn forget_kind(conn: &Connection, kind: ChangeKind) -> Result<()> {
         ChangeKind::Message => ("messages", Some("message_search")),
         ChangeKind::AutoReplyRule => ("auto_reply_rules", None),
         ChangeKind::Segment => ("segments", None),
+        ChangeKind::BroadcastDraft => ("broadcast_drafts", None),
     };
     conn.execute(&format!("DELETE FROM {table}"), [])?;
     if let Some(index) = index {

@@ -31,6 +31,9 @@ impl Cache {
         if matches!(change, Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. }) {
             return Ok(self.segment_world()?.0);
         }
+        if matches!(change, Mutation::SaveBroadcastDraft(_) | Mutation::DeleteBroadcastDraft { .. }) {
+            return Ok(self.broadcast_draft_world()?.0);
+        }
         let conn = self.conn();
         let conversation = match change.subscriber_id() {
             Some(id) => conversation_of(&conn, id)?,

@@ -90,7 +90,11 @@ async fn server_state(server: &RunningServer, token: &str) -> ServerState {
                 Change::Message(m) => {
                     latest_message.insert(m.id.clone(), m.conversation_id.clone());
                 }
-                Change::Account(_) | Change::Subscriber(_) | Change::AutoReplyRule(_) | Change::Segment(_) => {}
+                Change::Account(_)
+                | Change::Subscriber(_)
+                | Change::AutoReplyRule(_)
+                | Change::Segment(_)
+                | Change::BroadcastDraft(_) => {}
             }
         }
         cursor = page.cursor;

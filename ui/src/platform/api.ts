@@ -96,6 +96,12 @@ export const checkSegment = adapt(commands.checkSegment);
 export const saveSegment = adapt(commands.saveSegment);
 /** Deletes a saved segment through the outbox; broadcasts already made keep their audience. */
 export const deleteSegment = adapt(commands.deleteSegment);
+/** An account's broadcast drafts from the cache, waiting edits on top, the last edited first (offline too). */
+export const listBroadcastDrafts = adapt(commands.listBroadcastDrafts);
+/** Saves what the composer holds as a draft (new, or an update by its id) through the outbox; only sizes are checked. */
+export const saveBroadcastDraft = adapt(commands.saveBroadcastDraft);
+/** Deletes a broadcast draft through the outbox (staff's choice, or once it was sent). */
+export const deleteBroadcastDraft = adapt(commands.deleteBroadcastDraft);
 /** Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
 export const tagSubscribers = adapt(commands.tagSubscribers);
 /** Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */

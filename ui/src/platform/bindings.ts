@@ -98,6 +98,12 @@ export const commands = {
 	saveSegment: (draft: SegmentDraft) => typedError<null, WicketError>(__TAURI_INVOKE("save_segment", { draft })),
 	/**  Deletes a saved segment through the outbox; broadcasts already made keep their audience. */
 	deleteSegment: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_segment", { id })),
+	/**  An account's broadcast drafts from the cache, waiting edits on top, the last edited first (offline too). */
+	listBroadcastDrafts: (accountId: string) => typedError<BroadcastDraftItem[], WicketError>(__TAURI_INVOKE("list_broadcast_drafts", { accountId })),
+	/**  Saves what the composer holds as a draft (new, or an update by its id) through the outbox; only sizes are checked. */
+	saveBroadcastDraft: (draft: BroadcastDraftEdit) => typedError<null, WicketError>(__TAURI_INVOKE("save_broadcast_draft", { draft })),
+	/**  Deletes a broadcast draft through the outbox (staff's choice, or once it was sent). */
+	deleteBroadcastDraft: (id: string) => typedError<null, WicketError>(__TAURI_INVOKE("delete_broadcast_draft", { id })),
 	/**  Adds and removes tags on each of the subscribers `ids` (each its own change in the outbox); how many changed. */
 	tagSubscribers: (ids: string[], add: string[], remove: string[]) => typedError<number, WicketError>(__TAURI_INVOKE("tag_subscribers", { ids, add, remove })),
 	/**  Adds and removes tags on everyone a subscriber search finds (at most 10,000); how many changed. */
@@ -595,6 +601,37 @@ export type Broadcast = {
 export type BroadcastCap = {
 	max: number,
 	period: BroadcastPeriod,
+};
+
+/**
+ *  A draft as stored and carried by the change feed. A deleted draft stays
+ *  as a tombstone so every console learns it went.
+ */
+export type BroadcastDraft = {
+	id: string,
+	account_id: string,
+	content: MessageBody,
+	audience: Audience,
+	send_at: number | null,
+	updated_at: number,
+	deleted: boolean,
+};
+
+/**  What the composer saves: a draft as the console sends it. */
+export type BroadcastDraftEdit = {
+	/**  Made by the console; the same id saved again updates the draft. */
+	id: string,
+	account_id: string,
+	/**  Text, image or article card, as the composer holds it. */
+	content: MessageBody,
+	audience: Audience,
+	send_at?: number | null,
+};
+
+/**  A draft in the console's list: whether an edit of it waits to be sent. */
+export type BroadcastDraftItem = {
+	draft: BroadcastDraft,
+	waiting: boolean,
 };
 
 export type BroadcastPeriod = "day" | "week" | 

@@ -296,6 +296,9 @@ export function resetPlatformMocks(): void {
   m.checkSegment.mockResolvedValue([]);
   m.saveSegment.mockResolvedValue(null);
   m.deleteSegment.mockResolvedValue(null);
+  m.listBroadcastDrafts.mockResolvedValue([]);
+  m.saveBroadcastDraft.mockResolvedValue(null);
+  m.deleteBroadcastDraft.mockResolvedValue(null);
   m.broadcasts.mockResolvedValue([]);
   m.dismissRejected.mockResolvedValue(null);
   m.language.mockResolvedValue('zh-CN');

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 
 use r2d2_postgres::postgres::{GenericClient, Transaction};
 use wicket_model::auto_reply::AutoReplyRule;
+use wicket_model::broadcast_draft::BroadcastDraft;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
 use wicket_model::segment::Segment;
@@ -149,6 +150,23 @@ impl World for TxWorld<'_, '_> {
         let segments = segments(&mut **self.tx.borrow_mut(), account_id);
         self.read(segments)
     }
+
+    fn broadcast_draft(&self, id: &str) -> std::result::Result<Option<BroadcastDraft>, ReadError> {
+        self.json("SELECT body FROM broadcast_drafts WHERE id = $1", &[&id])
+    }
+
+    fn broadcast_drafts(&self, account_id: &str) -> std::result::Result<Vec<BroadcastDraft>, ReadError> {
+        let drafts = broadcast_drafts(&mut **self.tx.borrow_mut(), account_id);
+        self.read(drafts)
+    }
+}
+
+/// An account's broadcast drafts, deleted ones too.
+pub(super) fn broadcast_drafts(conn: &mut impl GenericClient, account_id: &str) -> Result<Vec<BroadcastDraft>> {
+    let rows = conn
+        .query("SELECT body FROM broadcast_drafts WHERE account_id = $1 ORDER BY id", &[&account_id])
+        .map_err(pg)?;
+    rows.iter().map(|row| decode(&get::<String>(row, 0)?)).collect()
 }
 
 /// An account's saved segments, deleted ones too.
@@ -311,6 +329,14 @@ pub(super) fn save_change(conn: &mut impl GenericClient, change: &Change, now: M
                 "INSERT INTO segments (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 &[&segment.id, &segment.account_id, &to_json(segment)?, &segment.updated_at],
+            )
+            .map_err(pg)?;
+        }
+        Change::BroadcastDraft(draft) => {
+            conn.execute(
+                "INSERT INTO broadcast_drafts (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                &[&draft.id, &draft.account_id, &to_json(draft)?, &draft.updated_at],
             )
             .map_err(pg)?;
         }

@@ -2,6 +2,7 @@
 //! stored and appended to the feed.
 
 use wicket_model::auto_reply::AutoReplyRule;
+use wicket_model::broadcast_draft::BroadcastDraft;
 use wicket_model::conversation::{Conversation, Message, Subscriber};
 use wicket_model::reply_window::ReplyLedger;
 use wicket_model::segment::Segment;
@@ -144,6 +145,22 @@ impl World for TxWorld<'_> {
     fn segments(&self, account_id: &str) -> std::result::Result<Vec<Segment>, ReadError> {
         self.read(segments(self.tx, account_id))
     }
+
+    fn broadcast_draft(&self, id: &str) -> std::result::Result<Option<BroadcastDraft>, ReadError> {
+        self.json("SELECT body FROM broadcast_drafts WHERE id = ?1", id)
+    }
+
+    fn broadcast_drafts(&self, account_id: &str) -> std::result::Result<Vec<BroadcastDraft>, ReadError> {
+        self.read(broadcast_drafts(self.tx, account_id))
+    }
+}
+
+/// An account's broadcast drafts, deleted ones too.
+pub(super) fn broadcast_drafts(conn: &Connection, account_id: &str) -> Result<Vec<BroadcastDraft>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM broadcast_drafts WHERE account_id = ?1 ORDER BY id").map_err(sql)?;
+    let rows = stmt.query_map([account_id], |r| r.get::<_, String>(0)).map_err(sql)?;
+    rows.map(|row| decode(&row.map_err(sql)?)).collect()
 }
 
 /// An account's saved segments, deleted ones too.
@@ -292,6 +309,15 @@ pub(super) fn save_change(conn: &Connection, change: &Change, now: Millis) -> Re
                 "INSERT INTO segments (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
                 params![segment.id, segment.account_id, to_json(segment)?, segment.updated_at],
+            )
+            .map_err(sql)?;
+        }
+        Change::BroadcastDraft(draft) => {
+            cached_execute(
+                conn,
+                "INSERT INTO broadcast_drafts (id, account_id, body, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                params![draft.id, draft.account_id, to_json(draft)?, draft.updated_at],
             )
             .map_err(sql)?;
         }

@@ -337,6 +337,13 @@ pub(super) async fn push(
         .filter(|m| !matches!(m.permission(), wicket_model::Permission::ManageAccounts))
         // A saved segment is no conversation's.
         .filter(|m| !matches!(m, wicket_model::Mutation::SaveSegment(_) | wicket_model::Mutation::DeleteSegment { .. }))
+        // Nor is a broadcast draft.
+        .filter(|m| {
+            !matches!(
+                m,
+                wicket_model::Mutation::SaveBroadcastDraft(_) | wicket_model::Mutation::DeleteBroadcastDraft { .. }
+            )
+        })
         .map(|m| m.target_id().to_owned())
         .collect();
     let rules_changed = mutations.iter().any(|m| {
