@@ -1,10 +1,20 @@
-import { useId, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import {
+  deleteBroadcastDraft,
+  listBroadcastDrafts,
+  onInboxChanged,
+  onSyncStatus,
+  type BroadcastDraft,
+} from '../../platform';
+import { asAppError, describeError } from '../../kit/errors';
 import { useAccounts } from '../../kit/useAccounts';
-import { useReloadKey } from '../../kit/useQuery';
+import { useQuery, useReloadKey, type ReloadOn } from '../../kit/useQuery';
 import { BroadcastList } from './BroadcastList';
 import { Composer } from './Composer';
 import { EMPTY_TEXT, type BroadcastContent } from './ContentFields';
+import { DraftList } from './DraftList';
+import { EMPTY_STATE, composerState, newDraftId, type ComposerState } from './drafts';
 import { PhonePreview } from './PhonePreview';
 import './broadcasts.css';
 
@@ -13,6 +23,20 @@ import './broadcasts.css';
  * segment, forecast by the server before it is sent (who receives it, who a
  * cap or an unfollow leaves out), sent now or at a time, then counted.
  */
+/** Drafts are read again when the cache takes something or the outbox sends (waiting to synced). */
+const draftsChanged: ReloadOn = (listener) => {
+  const offInbox = onInboxChanged(listener);
+  const offSync = onSyncStatus(() => listener());
+  return () => {
+    offInbox();
+    offSync();
+  };
+};
+
+function fresh(): { id: string; state: ComposerState } {
+  return { id: newDraftId(), state: EMPTY_STATE };
+}
+
 export function BroadcastsScreen() {
   const { t } = useTranslation();
   const id = useId();
@@ -23,6 +47,41 @@ export function BroadcastsScreen() {
   const accountId = accounts.some((a) => a.account.id === chosen) ? chosen : (accounts[0]?.account.id ?? null);
   const [version, bump] = useReloadKey();
   const account = accounts.find((a) => a.account.id === accountId)?.account ?? null;
+  // The draft the composer opened with (a new one, or one continued), and the one it writes now.
+  const [opened, setOpened] = useState(fresh);
+  const [editing, setEditing] = useState(opened.id);
+  const [draftsVersion, bumpDrafts] = useReloadKey();
+  const drafts = useQuery(
+    accountId === null ? null : () => listBroadcastDrafts(accountId),
+    [accountId, draftsVersion],
+    {
+      reloadOn: draftsChanged,
+    },
+  );
+  const [draftError, setDraftError] = useState<string | null>(null);
+  // Drafts deleted here: a save still waiting in the composer does not bring one back.
+  const deleted = useRef(new Set<string>());
+  const isDeleted = useCallback((id: string) => deleted.current.has(id), []);
+
+  const open = (next: { id: string; state: ComposerState }) => {
+    setOpened(next);
+    setEditing(next.id);
+    setDraft(next.state.content);
+  };
+  const continueDraft = (d: BroadcastDraft) => open({ id: d.id, state: composerState(d) });
+  const removeDraft = (d: BroadcastDraft) => {
+    setDraftError(null);
+    deleted.current.add(d.id);
+    if (d.id === editing) open(fresh());
+    deleteBroadcastDraft(d.id).then(bumpDrafts, (e: unknown) => setDraftError(describeError(t, asAppError(e))));
+  };
+  const draftSaved = useCallback(
+    (id: string) => {
+      setEditing(id);
+      bumpDrafts();
+    },
+    [bumpDrafts],
+  );
 
   if (accountId === null) {
     return (
@@ -42,7 +101,7 @@ export function BroadcastsScreen() {
           value={accountId}
           onChange={(e) => {
             setChosen(e.target.value);
-            setDraft(EMPTY_TEXT);
+            open(fresh());
           }}
           data-testid="broadcasts-account"
         >
@@ -52,10 +111,28 @@ export function BroadcastsScreen() {
             </option>
           ))}
         </select>
-        {account ? <Composer key={accountId} account={account} onDraft={setDraft} onSent={bump} /> : null}
+        {account ? (
+          <Composer
+            key={`${accountId}:${opened.id}`}
+            account={account}
+            initial={opened}
+            waiting={drafts.data?.find((item) => item.draft.id === editing)?.waiting}
+            isDeleted={isDeleted}
+            onDraftSaved={draftSaved}
+            onDraft={setDraft}
+            onSent={bump}
+          />
+        ) : null}
       </div>
       <div className="bc-col">
         {account ? <PhonePreview key={accountId} account={account} content={draft} /> : null}
+        <DraftList
+          items={drafts.data}
+          editing={editing}
+          onContinue={continueDraft}
+          onDelete={removeDraft}
+          error={draftError ?? (drafts.error ? describeError(t, asAppError(drafts.error)) : null)}
+        />
         <BroadcastList accountId={accountId} version={version} />
       </div>
     </div>
