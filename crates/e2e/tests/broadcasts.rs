@@ -210,6 +210,14 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
         content_of(&console, &testid("broadcast-segment-count")).await.is_some_and(|t| t.starts_with("2 "))
     })
     .await;
+    // Kept under a name, counted from the cache like the filter it holds.
+    click(&console, "segment-save").await;
+    type_into(&console, "segment-name", "VIP 会员").await;
+    click(&console, "segment-save-confirm").await;
+    eventually("the saved segment is listed with its two VIPs", Duration::from_secs(30), || async {
+        content_of(&console, &testid("saved-segment")).await.is_some_and(|t| t.contains("VIP 会员") && t.contains('2'))
+    })
+    .await;
     click(&console, "broadcast-check").await;
     find(&console, "broadcast-forecast").await;
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "targeted").await.as_deref(), Some("2"));
@@ -260,7 +268,13 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     show(&console, "broadcast-text").await;
     find(&console, "broadcast-text").await.send_keys("Spring menu: the second oat latte is half price").await.unwrap();
     click(&console, "broadcast-audience-segment").await;
-    set_field(&console, &testid("broadcast-tags-any"), "VIP").await;
+    set_field(&console, &testid("broadcast-tags-any"), "").await;
+    // The saved segment fills the filter again.
+    click(&console, "saved-segment-pick").await;
+    eventually("the picked segment holds the two VIPs", Duration::from_secs(20), || async {
+        content_of(&console, &testid("broadcast-segment-count")).await.is_some_and(|t| t.starts_with("2 "))
+    })
+    .await;
     click(&console, "broadcast-check").await;
     eventually("the forecast counts the cap again", Duration::from_secs(20), || async {
         cell(&console, "broadcast-forecast", "sandbox", "skipped_subscriber_cap").await.as_deref() == Some("1")
