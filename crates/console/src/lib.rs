@@ -321,6 +321,11 @@ impl Console {
                     Mutation::CreateAccount(new) => new.name.clone(),
                     // Refused offline work on a segment is told by its name.
                     Mutation::SaveSegment(draft) => draft.name.trim().to_owned(),
+                    // A refused broadcast draft is told by its account's name.
+                    Mutation::SaveBroadcastDraft(edit) => accounts
+                        .iter()
+                        .find(|a| a.account.id == edit.account_id)
+                        .map_or_else(|| edit.account_id.clone(), |a| a.account.name.clone()),
                     other => accounts
                         .iter()
                         .find(|a| a.account.id == other.target_id())
