@@ -218,6 +218,14 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
         content_of(&console, &testid("saved-segment")).await.is_some_and(|t| t.contains("VIP 会员") && t.contains('2'))
     })
     .await;
+    // The draft and the segment reach the server before the check: the
+    // lists they update move the screen under a click made meanwhile, and
+    // a click whose press and release land on different places is lost.
+    eventually("the draft and the segment are synced", Duration::from_secs(30), || async {
+        attr_of(&console, &testid("saved-segment"), "data-waiting").await.as_deref() == Some("false")
+            && content_of(&console, &testid("broadcast-draft-hint")).await.is_some_and(|t| t.contains("已同步"))
+    })
+    .await;
     click(&console, "broadcast-check").await;
     find(&console, "broadcast-forecast").await;
     assert_eq!(cell(&console, "broadcast-forecast", "sandbox", "targeted").await.as_deref(), Some("2"));
@@ -273,6 +281,10 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     click(&console, "saved-segment-pick").await;
     eventually("the picked segment holds the two VIPs", Duration::from_secs(20), || async {
         content_of(&console, &testid("broadcast-segment-count")).await.is_some_and(|t| t.starts_with("2 "))
+    })
+    .await;
+    eventually("the new draft is synced", Duration::from_secs(30), || async {
+        content_of(&console, &testid("broadcast-draft-hint")).await.is_some_and(|t| t.contains("synced"))
     })
     .await;
     click(&console, "broadcast-check").await;
