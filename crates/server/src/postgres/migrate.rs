@@ -61,20 +61,17 @@ pub(super) fn current_version(client: &mut Client) -> Result<i64> {
 /// this program.
 pub(super) fn apply(client: &mut Client) -> Result<Vec<i64>> {
     let migrations = migrations()?;
-    client
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
-               applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-        )
-        .or_else(|e| {
-            // Two processes creating it at once: the second finds it made.
-            if e.code() == Some(&r2d2_postgres::postgres::error::SqlState::UNIQUE_VIOLATION) {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })
-        .map_err(pg)?;
+    // Under the migration lock: `CREATE TABLE IF NOT EXISTS` is not atomic,
+    // and two processes creating it at once could both pass the check (the
+    // second then failed with 42710 or 23505).
+    let mut tx = client.transaction().map_err(pg)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(pg)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+           applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .map_err(pg)?;
+    tx.commit().map_err(pg)?;
     let mut applied = Vec::new();
     for (version, name, sql) in &migrations {
         let mut tx = client.transaction().map_err(pg)?;

@@ -166,8 +166,13 @@ impl PgStorage {
     }
 }
 
+/// The driver's error with what the database said: its `Display` alone is
+/// "db error", which tells nobody anything.
 pub(super) fn pg(e: postgres::Error) -> StorageError {
-    StorageError::Database(e.to_string())
+    match e.as_db_error() {
+        Some(said) => StorageError::Database(format!("{} ({}): {}", e, said.code().code(), said.message())),
+        None => StorageError::Database(e.to_string()),
+    }
 }
 
 pub(super) fn db(e: impl std::fmt::Display) -> StorageError {
