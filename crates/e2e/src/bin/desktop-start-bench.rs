@@ -29,57 +29,48 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use serde_json::json;
 use wicket_e2e::*;
 
+/// WICKET_APP and WICKET_BENCH_WINDOW name the two programs (target/debug by default).
+#[derive(Parser)]
 struct Args {
+    /// Starts of each program for the cold-start and idle-memory figures.
+    #[arg(long, default_value_t = 5)]
     runs: usize,
-    settle: Duration,
+    /// Seconds a started program is left to settle before its memory is read.
+    #[arg(long = "settle", default_value_t = 2.0)]
+    settle_s: f64,
+    /// Messages in the cache the app opens (0: no cache rows).
+    #[arg(long, default_value_t = 1_000_000)]
     cache_messages: usize,
+    #[arg(long, default_value_t = 20_000)]
     cache_conversations: usize,
-    cache_writer: PathBuf,
+    /// The program that writes the cache (a release build of desktop-cache).
+    #[arg(long, env = "DESKTOP_CACHE_BIN")]
+    cache_writer: Option<PathBuf>,
+    /// Only the memory with the cache open (and with it empty).
+    #[arg(long)]
     cache_only: bool,
+    /// Print the medians once more as one `BENCH-JSON {...}` line.
+    #[arg(long)]
     json: bool,
 }
 
-fn args() -> Args {
-    let mut args = Args {
-        runs: 5,
-        settle: Duration::from_secs(2),
-        cache_messages: 1_000_000,
-        cache_conversations: 20_000,
-        cache_writer: std::env::var_os("DESKTOP_CACHE_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join("target/release/desktop-cache")),
-        cache_only: false,
-        json: false,
-    };
-    let mut given = std::env::args().skip(1);
-    while let Some(arg) = given.next() {
-        let mut value = || given.next().unwrap_or_else(|| panic!("{arg} needs a value"));
-        match arg.as_str() {
-            "--runs" => args.runs = value().parse().expect("--runs is a number"),
-            "--settle" => args.settle = Duration::from_secs_f64(value().parse().expect("--settle is seconds")),
-            "--cache-messages" => args.cache_messages = value().parse().expect("--cache-messages is a number"),
-            "--cache-conversations" => {
-                args.cache_conversations = value().parse().expect("--cache-conversations is a number")
-            }
-            "--cache-writer" => args.cache_writer = PathBuf::from(value()),
-            "--cache-only" => args.cache_only = true,
-            "--json" => args.json = true,
-            "--help" | "-h" => {
-                println!(
-                    "desktop-start-bench [--runs N (5)] [--settle SECONDS (2)] [--cache-messages N (1000000), \
-                     0 for none] [--cache-conversations N (20000)] [--cache-writer PATH] [--cache-only] [--json]\n\
-                     WICKET_APP and WICKET_BENCH_WINDOW name the two programs (target/debug by default)."
-                );
-                std::process::exit(0);
-            }
-            other => panic!("unknown argument {other}; try --help"),
-        }
+impl Args {
+    /// At least one.
+    fn runs(&self) -> usize {
+        self.runs.max(1)
     }
-    args.runs = args.runs.max(1);
-    args
+
+    fn settle(&self) -> Duration {
+        Duration::from_secs_f64(self.settle_s)
+    }
+
+    fn cache_writer(&self) -> PathBuf {
+        self.cache_writer.clone().unwrap_or_else(|| workspace_root().join("target/release/desktop-cache"))
+    }
 }
 
 /// The parent of each process now running, from `/proc/<pid>/stat`.
@@ -257,14 +248,17 @@ async fn local_home(app: &Program<'_>, corpus: Option<&Args>) -> tempfile::TempD
     let Some(args) = corpus else { return home };
     let cache = home.path().join("data/app.wicket.console/workspaces/local/cache.sqlite");
     let started = Instant::now();
-    let status = Command::new(&args.cache_writer)
+    let status = Command::new(args.cache_writer())
         .arg("--cache")
         .arg(&cache)
         .args(["--messages", &args.cache_messages.to_string()])
         .args(["--conversations", &args.cache_conversations.to_string()])
         .status()
         .unwrap_or_else(|e| {
-            panic!("cannot run {}: {e} (build it: cargo build --release -p wicket-bench)", args.cache_writer.display())
+            panic!(
+                "cannot run {}: {e} (build it: cargo build --release -p wicket-bench)",
+                args.cache_writer().display()
+            )
         });
     assert!(status.success(), "desktop-cache failed ({status})");
     println!("  the cache of {} messages was written in {:.0} s", args.cache_messages, started.elapsed().as_secs_f64());
@@ -295,7 +289,7 @@ async fn inbox_open(app: &Program<'_>, home: &Path, settle: Duration, rows: bool
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let args = args();
+    let args = Args::parse();
     let logs = tempfile::tempdir().unwrap();
     let (_xvfb, display) = start_xvfb(logs.path());
     let (_bus, bus) = start_session_bus(logs.path());
@@ -324,14 +318,14 @@ async fn main() {
     let (mut app_runs, mut window_runs) = (Vec::new(), Vec::new());
     if !args.cache_only {
         println!("Cold start (new empty home each run) and settled memory, app and bare Tauri window in turn:");
-        for run in 0..args.runs {
+        for run in 0..args.runs() {
             // Alternating which goes first: neither always meets the other's leftovers.
             if run % 2 == 0 {
-                app_runs.push(app.cold_start(args.settle).await);
-                window_runs.push(window.cold_start(args.settle).await);
+                app_runs.push(app.cold_start(args.settle()).await);
+                window_runs.push(window.cold_start(args.settle()).await);
             } else {
-                window_runs.push(window.cold_start(args.settle).await);
-                app_runs.push(app.cold_start(args.settle).await);
+                window_runs.push(window.cold_start(args.settle()).await);
+                app_runs.push(app.cold_start(args.settle()).await);
             }
         }
     }
@@ -343,10 +337,10 @@ async fn main() {
         );
         let full = local_home(&app, Some(&args)).await;
         let empty = local_home(&app, None).await;
-        for _ in 0..args.runs {
-            cache_runs.push(inbox_open(&app, full.path(), args.settle, true).await);
-            empty_runs.push(inbox_open(&app, empty.path(), args.settle, false).await);
-            cache_window_runs.push(window.cold_start(args.settle).await.pss_mib);
+        for _ in 0..args.runs() {
+            cache_runs.push(inbox_open(&app, full.path(), args.settle(), true).await);
+            empty_runs.push(inbox_open(&app, empty.path(), args.settle(), false).await);
+            cache_window_runs.push(window.cold_start(args.settle()).await.pss_mib);
         }
     }
 
