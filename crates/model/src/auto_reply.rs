@@ -22,10 +22,12 @@ use crate::change::Change;
 use crate::conversation::{
     limits as message_limits, Conversation, Delivery, Direction, Message, MessageBody, Subscriber, SubscriberEvent,
 };
-use crate::error::{ErrorCode, Issue, WicketError};
+use crate::error::{Issue, WicketError};
+use crate::mutation::Mutation;
 use crate::platform::PlatformProfile;
 use crate::reply_window::{reply_window, ReplyLedger};
-use crate::world::{Actor, World};
+use crate::synced::{self, SaveStart, SyncedEdit, SyncedEntity};
+use crate::world::{Actor, ReadError, World};
 use crate::Millis;
 
 /// How a keyword meets a message.
@@ -906,26 +908,10 @@ pub fn save<W: World + ?Sized>(
     draft: &AutoReplyRuleDraft,
     actor: &Actor,
 ) -> Result<Vec<Change>, WicketError> {
-    if draft.id.is_empty() || draft.id.len() > 64 {
-        return Err(WicketError::invalid(vec![Issue::new("id", "auto_reply.id.invalid")]));
-    }
-    let account = world
-        .account(&draft.account_id)?
-        .ok_or_else(|| WicketError::not_found(format!("account {}", draft.account_id)))?;
-    let current = world.auto_reply_rule(&draft.id)?;
-    if let Some(current) = &current {
-        if current.account_id != draft.account_id {
-            return Err(WicketError::new(ErrorCode::Conflict, format!("rule {} belongs to another account", draft.id)));
-        }
-        if !current.deleted && current.draft() == *draft {
-            return Ok(Vec::new());
-        }
-    }
-    let others = world.auto_reply_rules(&draft.account_id)?;
-    let issues = check(draft, account.platform, &others);
-    if !issues.is_empty() {
-        return Err(WicketError::invalid(issues));
-    }
+    let SaveStart::Changed { account, current } = synced::start_save::<AutoReplyRule, W>(world, draft)? else {
+        return Ok(Vec::new());
+    };
+    synced::refuse_issues(check(draft, account.platform, &world.auto_reply_rules(&draft.account_id)?))?;
     let name = draft.name.trim().to_owned();
     Ok(vec![Change::AutoReplyRule(AutoReplyRule {
         id: draft.id.clone(),
@@ -944,11 +930,56 @@ pub fn save<W: World + ?Sized>(
 
 /// A rule deleted by staff: kept as a tombstone.
 pub fn delete<W: World + ?Sized>(world: &W, id: &str, actor: &Actor) -> Result<Vec<Change>, WicketError> {
-    let current = world.auto_reply_rule(id)?.ok_or_else(|| WicketError::not_found(format!("rule {id}")))?;
-    if current.deleted {
-        return Ok(Vec::new());
+    synced::delete::<AutoReplyRule, W>(world, id, actor)
+}
+
+impl SyncedEdit for AutoReplyRuleDraft {
+    fn id(&self) -> &str {
+        &self.id
     }
-    Ok(vec![Change::AutoReplyRule(AutoReplyRule { deleted: true, updated_at: actor.now, ..current })])
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+}
+
+impl SyncedEntity for AutoReplyRule {
+    type Edit = AutoReplyRuleDraft;
+    const NOUN: &'static str = "rule";
+    const ID_INVALID_KEY: &'static str = "auto_reply.id.invalid";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+    fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+    fn as_edit(&self) -> AutoReplyRuleDraft {
+        self.draft()
+    }
+    fn into_tombstone(self, now: Millis) -> Self {
+        AutoReplyRule { deleted: true, updated_at: now, ..self }
+    }
+    fn into_change(self) -> Change {
+        Change::AutoReplyRule(self)
+    }
+    fn from_change(change: Change) -> Option<Self> {
+        match change {
+            Change::AutoReplyRule(rule) => Some(rule),
+            _ => None,
+        }
+    }
+    fn is_edited_by(mutation: &Mutation) -> bool {
+        matches!(mutation, Mutation::SaveAutoReplyRule(_) | Mutation::DeleteAutoReplyRule { .. })
+    }
+    fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
+        world.auto_reply_rule(id)
+    }
+    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
+        world.auto_reply_rules(account_id)
+    }
 }
 
 /// The automatic replies read from an account's WeChat console

@@ -1,6 +1,7 @@
 use super::*;
 use crate::account::NewAccount;
 use crate::conversation_rules::{receive, Inbound, NewIds};
+use crate::error::ErrorCode;
 use crate::mutation::{apply, Mutation};
 use crate::world::MemoryWorld;
 

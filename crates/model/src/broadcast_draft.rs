@@ -16,15 +16,17 @@ use crate::account::AccountId;
 use crate::broadcast::{Audience, TEXT_MAX_CHARS};
 use crate::change::Change;
 use crate::conversation::{limits::URL_MAX_BYTES, MessageBody};
-use crate::error::{ErrorCode, Issue, WicketError};
-use crate::world::{Actor, World};
+use crate::error::{Issue, WicketError};
+use crate::mutation::Mutation;
+use crate::synced::{self, SaveStart, SyncedEdit, SyncedEntity};
+use crate::world::{Actor, ReadError, World};
 use crate::Millis;
 
 /// The most drafts an account keeps (deleted ones aside).
 pub const DRAFTS_MAX: usize = 100;
 
 /// The longest id a console may make for a draft.
-pub const ID_MAX_BYTES: usize = 64;
+pub const ID_MAX_BYTES: usize = synced::ID_MAX_BYTES;
 
 /// What the composer saves: a draft as the console sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -123,7 +125,7 @@ pub fn check(edit: &BroadcastDraftEdit, others: &[BroadcastDraft]) -> Vec<Issue>
     if let Audience::Segment { filter } = &edit.audience {
         filter.check("audience.filter", &mut issues);
     }
-    let kept = others.iter().filter(|d| d.id != edit.id && !d.deleted && d.account_id == edit.account_id).count();
+    let kept = synced::live_others(others, edit).count();
     if kept + 1 > DRAFTS_MAX {
         issues.push(Issue::new("id", "broadcast_draft.saved.too_many").with("max", DRAFTS_MAX));
     }
@@ -136,27 +138,10 @@ pub fn save<W: World + ?Sized>(
     edit: &BroadcastDraftEdit,
     actor: &Actor,
 ) -> Result<Vec<Change>, WicketError> {
-    if edit.id.is_empty() || edit.id.len() > ID_MAX_BYTES {
-        return Err(WicketError::invalid(vec![Issue::new("id", "broadcast_draft.id.invalid")]));
+    if let SaveStart::Unchanged = synced::start_save::<BroadcastDraft, W>(world, edit)? {
+        return Ok(Vec::new());
     }
-    world.account(&edit.account_id)?.ok_or_else(|| WicketError::not_found(format!("account {}", edit.account_id)))?;
-    let current = world.broadcast_draft(&edit.id)?;
-    if let Some(current) = &current {
-        if current.account_id != edit.account_id {
-            return Err(WicketError::new(
-                ErrorCode::Conflict,
-                format!("broadcast draft {} belongs to another account", edit.id),
-            ));
-        }
-        if !current.deleted && current.edit() == *edit {
-            return Ok(Vec::new());
-        }
-    }
-    let others = world.broadcast_drafts(&edit.account_id)?;
-    let issues = check(edit, &others);
-    if !issues.is_empty() {
-        return Err(WicketError::invalid(issues));
-    }
+    synced::refuse_issues(check(edit, &world.broadcast_drafts(&edit.account_id)?))?;
     Ok(vec![Change::BroadcastDraft(BroadcastDraft {
         id: edit.id.clone(),
         account_id: edit.account_id.clone(),
@@ -170,11 +155,56 @@ pub fn save<W: World + ?Sized>(
 
 /// A draft deleted (by staff, or once it was sent): kept as a tombstone.
 pub fn delete<W: World + ?Sized>(world: &W, id: &str, actor: &Actor) -> Result<Vec<Change>, WicketError> {
-    let current = world.broadcast_draft(id)?.ok_or_else(|| WicketError::not_found(format!("broadcast draft {id}")))?;
-    if current.deleted {
-        return Ok(Vec::new());
+    synced::delete::<BroadcastDraft, W>(world, id, actor)
+}
+
+impl SyncedEdit for BroadcastDraftEdit {
+    fn id(&self) -> &str {
+        &self.id
     }
-    Ok(vec![Change::BroadcastDraft(BroadcastDraft { deleted: true, updated_at: actor.now, ..current })])
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+}
+
+impl SyncedEntity for BroadcastDraft {
+    type Edit = BroadcastDraftEdit;
+    const NOUN: &'static str = "broadcast draft";
+    const ID_INVALID_KEY: &'static str = "broadcast_draft.id.invalid";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+    fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+    fn as_edit(&self) -> BroadcastDraftEdit {
+        self.edit()
+    }
+    fn into_tombstone(self, now: Millis) -> Self {
+        BroadcastDraft { deleted: true, updated_at: now, ..self }
+    }
+    fn into_change(self) -> Change {
+        Change::BroadcastDraft(self)
+    }
+    fn from_change(change: Change) -> Option<Self> {
+        match change {
+            Change::BroadcastDraft(draft) => Some(draft),
+            _ => None,
+        }
+    }
+    fn is_edited_by(mutation: &Mutation) -> bool {
+        matches!(mutation, Mutation::SaveBroadcastDraft(_) | Mutation::DeleteBroadcastDraft { .. })
+    }
+    fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
+        world.broadcast_draft(id)
+    }
+    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
+        world.broadcast_drafts(account_id)
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +212,7 @@ mod tests {
     use super::*;
     use crate::account::NewAccount;
     use crate::broadcast::{SegmentFilter, FILTER_MAX_TAGS};
+    use crate::error::ErrorCode;
     use crate::mutation::{apply, Mutation};
     use crate::platform::PlatformProfile;
     use crate::world::MemoryWorld;

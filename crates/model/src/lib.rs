@@ -24,6 +24,7 @@ pub mod reply_window;
 pub mod segment;
 pub mod staff;
 pub mod sync;
+pub mod synced;
 pub mod wechat;
 pub mod world;
 

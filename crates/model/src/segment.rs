@@ -12,8 +12,10 @@ use specta::Type;
 use crate::account::AccountId;
 use crate::broadcast::SegmentFilter;
 use crate::change::Change;
-use crate::error::{ErrorCode, Issue, WicketError};
-use crate::world::{Actor, World};
+use crate::error::{Issue, WicketError};
+use crate::mutation::Mutation;
+use crate::synced::{self, SaveStart, SyncedEdit, SyncedEntity};
+use crate::world::{Actor, ReadError, World};
 use crate::Millis;
 
 /// The longest segment name, in characters (surrounding spaces aside).
@@ -23,7 +25,7 @@ pub const NAME_MAX_CHARS: usize = 40;
 pub const SEGMENTS_MAX: usize = 50;
 
 /// The longest id a console may make for a segment.
-pub const ID_MAX_BYTES: usize = 64;
+pub const ID_MAX_BYTES: usize = synced::ID_MAX_BYTES;
 
 /// What staff save: a segment as the console sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -96,8 +98,7 @@ pub fn check(draft: &SegmentDraft, others: &[Segment]) -> Vec<Issue> {
     } else if chars > NAME_MAX_CHARS {
         issues.push(Issue::new("name", "segment.name.too_long").with("max", NAME_MAX_CHARS).with("actual", chars));
     }
-    let others: Vec<&Segment> =
-        others.iter().filter(|s| s.id != draft.id && !s.deleted && s.account_id == draft.account_id).collect();
+    let others: Vec<&Segment> = synced::live_others(others, draft).collect();
     if chars > 0 && others.iter().any(|s| folded(&s.name) == folded(name)) {
         issues.push(Issue::new("name", "segment.name.taken"));
     }
@@ -111,27 +112,10 @@ pub fn check(draft: &SegmentDraft, others: &[Segment]) -> Vec<Issue> {
 /// A segment saved by staff (a new one, or a rename or edit by its id),
 /// keeping when it was made.
 pub fn save<W: World + ?Sized>(world: &W, draft: &SegmentDraft, actor: &Actor) -> Result<Vec<Change>, WicketError> {
-    if draft.id.is_empty() || draft.id.len() > ID_MAX_BYTES {
-        return Err(WicketError::invalid(vec![Issue::new("id", "segment.id.invalid")]));
-    }
-    world.account(&draft.account_id)?.ok_or_else(|| WicketError::not_found(format!("account {}", draft.account_id)))?;
-    let current = world.segment(&draft.id)?;
-    if let Some(current) = &current {
-        if current.account_id != draft.account_id {
-            return Err(WicketError::new(
-                ErrorCode::Conflict,
-                format!("segment {} belongs to another account", draft.id),
-            ));
-        }
-        if !current.deleted && current.draft() == *draft {
-            return Ok(Vec::new());
-        }
-    }
-    let others = world.segments(&draft.account_id)?;
-    let issues = check(draft, &others);
-    if !issues.is_empty() {
-        return Err(WicketError::invalid(issues));
-    }
+    let SaveStart::Changed { current, .. } = synced::start_save::<Segment, W>(world, draft)? else {
+        return Ok(Vec::new());
+    };
+    synced::refuse_issues(check(draft, &world.segments(&draft.account_id)?))?;
     Ok(vec![Change::Segment(Segment {
         id: draft.id.clone(),
         account_id: draft.account_id.clone(),
@@ -146,11 +130,56 @@ pub fn save<W: World + ?Sized>(world: &W, draft: &SegmentDraft, actor: &Actor) -
 /// A segment deleted by staff: kept as a tombstone. Broadcasts already
 /// sent to it keep their own copy of its filter.
 pub fn delete<W: World + ?Sized>(world: &W, id: &str, actor: &Actor) -> Result<Vec<Change>, WicketError> {
-    let current = world.segment(id)?.ok_or_else(|| WicketError::not_found(format!("segment {id}")))?;
-    if current.deleted {
-        return Ok(Vec::new());
+    synced::delete::<Segment, W>(world, id, actor)
+}
+
+impl SyncedEdit for SegmentDraft {
+    fn id(&self) -> &str {
+        &self.id
     }
-    Ok(vec![Change::Segment(Segment { deleted: true, updated_at: actor.now, ..current })])
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+}
+
+impl SyncedEntity for Segment {
+    type Edit = SegmentDraft;
+    const NOUN: &'static str = "segment";
+    const ID_INVALID_KEY: &'static str = "segment.id.invalid";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+    fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+    fn as_edit(&self) -> SegmentDraft {
+        self.draft()
+    }
+    fn into_tombstone(self, now: Millis) -> Self {
+        Segment { deleted: true, updated_at: now, ..self }
+    }
+    fn into_change(self) -> Change {
+        Change::Segment(self)
+    }
+    fn from_change(change: Change) -> Option<Self> {
+        match change {
+            Change::Segment(segment) => Some(segment),
+            _ => None,
+        }
+    }
+    fn is_edited_by(mutation: &Mutation) -> bool {
+        matches!(mutation, Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. })
+    }
+    fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
+        world.segment(id)
+    }
+    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
+        world.segments(account_id)
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +187,7 @@ mod tests {
     use super::*;
     use crate::account::NewAccount;
     use crate::broadcast::FILTER_MAX_TAGS;
+    use crate::error::ErrorCode;
     use crate::mutation::{apply, Mutation};
     use crate::platform::PlatformProfile;
     use crate::world::MemoryWorld;
