@@ -5,48 +5,16 @@
 use std::collections::BTreeSet;
 
 use wicket_model::broadcast_draft::{BroadcastDraft, BroadcastDraftItem};
-use wicket_model::world::{Actor, MemoryWorld};
-use wicket_model::{mutation, Millis, Mutation};
+use wicket_model::world::MemoryWorld;
 
-use crate::{decode, Cache, Result, StoreError};
+use crate::{Cache, Result};
 
 impl Cache {
     /// Every account and every broadcast draft, the waiting draft edits
     /// applied on top: what a draft edit is checked against, and what the
     /// list shows. With the ids of the drafts whose edit waits.
     pub fn broadcast_draft_world(&self) -> Result<(MemoryWorld, BTreeSet<String>)> {
-        let mut world = MemoryWorld {
-            accounts: self.accounts()?.into_iter().map(|item| (item.account.id.clone(), item.account)).collect(),
-            ..Default::default()
-        };
-        let conn = self.conn();
-        {
-            let mut stmt = conn.prepare_cached("SELECT body FROM broadcast_drafts")?;
-            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
-            for body in rows {
-                let draft: BroadcastDraft =
-                    serde_json::from_str(&body?).map_err(|e| StoreError::Corrupt(format!("broadcast draft: {e}")))?;
-                world.broadcast_drafts.insert(draft.id.clone(), draft);
-            }
-        }
-        let mut waiting = BTreeSet::new();
-        let mut stmt =
-            conn.prepare_cached("SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
-        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Millis>(1)?)))?;
-        for row in rows {
-            let (json, created_at) = row?;
-            let change = decode(&json)?;
-            if !matches!(change, Mutation::SaveBroadcastDraft(_) | Mutation::DeleteBroadcastDraft { .. }) {
-                continue;
-            }
-            // One that no longer applies is left for the server to refuse.
-            let actor = Actor { staff_id: String::new(), now: created_at };
-            if let Ok(changed) = mutation::apply(&world, &change, &actor) {
-                waiting.extend(changed.iter().map(|c| c.key().1.to_owned()));
-                world.absorb(changed);
-            }
-        }
-        Ok((world, waiting))
+        self.synced_world::<BroadcastDraft>()
     }
 
     /// An account's broadcast drafts, deleted and sent ones left out, the
@@ -66,7 +34,8 @@ mod tests {
     use wicket_model::broadcast_draft::BroadcastDraftEdit;
     use wicket_model::conversation::MessageBody;
     use wicket_model::sync::{FeedEntry, PullResponse};
-    use wicket_model::{Account, Change, PlatformProfile, WicketError};
+    use wicket_model::world::Actor;
+    use wicket_model::{mutation, Account, Change, Millis, Mutation, PlatformProfile, WicketError};
 
     use super::*;
 

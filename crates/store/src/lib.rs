@@ -26,6 +26,7 @@ mod overlay;
 mod retention;
 pub mod search;
 mod segments;
+mod synced;
 mod world;
 
 static MIGRATIONS: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");

@@ -9,13 +9,13 @@ use std::collections::{BTreeSet, HashMap};
 use wicket_model::broadcast::{self, Activity, SegmentCount, SegmentFilter};
 use wicket_model::conversation::Subscriber;
 use wicket_model::segment::{Segment, SegmentItem};
-use wicket_model::world::{Actor, MemoryWorld};
-use wicket_model::{mutation, Account, Millis, Mutation};
+use wicket_model::world::MemoryWorld;
+use wicket_model::{Account, Millis};
 use wicket_sqlite::rusqlite::{params, Connection};
 
 use crate::ingest::decode_body;
 use crate::overlay::{self, Scope};
-use crate::{decode, Cache, Result, StoreError};
+use crate::{Cache, Result};
 
 /// An account's subscribers as staff see them, with their activity when a
 /// filter needs it.
@@ -77,38 +77,7 @@ impl Cache {
     /// applied on top: what a segment edit is checked against, and what the
     /// picker lists. With the ids of the segments whose edit waits.
     pub fn segment_world(&self) -> Result<(MemoryWorld, BTreeSet<String>)> {
-        let mut world = MemoryWorld {
-            accounts: self.accounts()?.into_iter().map(|item| (item.account.id.clone(), item.account)).collect(),
-            ..Default::default()
-        };
-        let conn = self.conn();
-        {
-            let mut stmt = conn.prepare_cached("SELECT body FROM segments")?;
-            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
-            for body in rows {
-                let segment: Segment =
-                    serde_json::from_str(&body?).map_err(|e| StoreError::Corrupt(format!("segment: {e}")))?;
-                world.segments.insert(segment.id.clone(), segment);
-            }
-        }
-        let mut waiting = BTreeSet::new();
-        let mut stmt =
-            conn.prepare_cached("SELECT mutation, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
-        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Millis>(1)?)))?;
-        for row in rows {
-            let (json, created_at) = row?;
-            let change = decode(&json)?;
-            if !matches!(change, Mutation::SaveSegment(_) | Mutation::DeleteSegment { .. }) {
-                continue;
-            }
-            // One that no longer applies is left for the server to refuse.
-            let actor = Actor { staff_id: String::new(), now: created_at };
-            if let Ok(changed) = mutation::apply(&world, &change, &actor) {
-                waiting.extend(changed.iter().map(|c| c.key().1.to_owned()));
-                world.absorb(changed);
-            }
-        }
-        Ok((world, waiting))
+        self.synced_world::<Segment>()
     }
 
     /// An account's saved segments, deleted ones left out, by name, each
@@ -140,7 +109,8 @@ impl Cache {
 mod tests {
     use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody};
     use wicket_model::sync::{FeedEntry, PullResponse};
-    use wicket_model::{Account, Change, Mutation, PlatformProfile};
+    use wicket_model::world::Actor;
+    use wicket_model::{mutation, Account, Change, Mutation, PlatformProfile};
 
     use wicket_model::WicketError;
 
