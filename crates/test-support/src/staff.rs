@@ -8,7 +8,8 @@ use wicket_model::api::{DraftView, Published, UploadedMedia};
 use wicket_model::conversation::Message;
 use wicket_model::layout::Layout;
 use wicket_model::sync::{NumberedMutation, PullResponse, PushRequest, PushResponse, SignInRequest, SignInResponse};
-use wicket_model::{Change, Mutation, NewAccount};
+use wicket_model::synced::SyncedEntity;
+use wicket_model::{Change, ErrorCode, Mutation, NewAccount};
 
 /// One staff member's session on a server: `base` is the server's root URL
 /// (`http://127.0.0.1:port`), paths are written from it (`/api/v1/me`).
@@ -126,6 +127,33 @@ impl StaffClient {
     /// One page of the change feed after `after`.
     pub async fn pull(&self, client_id: &str, after: i64, limit: u32) -> PullResponse {
         self.get(&format!("/api/v1/changes?client_id={client_id}&after={after}&limit={limit}")).await
+    }
+
+    /// Every `E` the feed carries after `after`, page by page of 100, in
+    /// order, and where the feed ends: what a colleague's console receives
+    /// of a synced entity (segments, broadcast drafts, rules).
+    pub async fn pulled<E: SyncedEntity>(&self, client_id: &str, after: i64) -> (Vec<E>, i64) {
+        let mut cursor = after;
+        let mut pulled = Vec::new();
+        loop {
+            let page = self.pull(client_id, cursor, 100).await;
+            pulled.extend(page.changes.into_iter().filter_map(|entry| E::from_change(entry.change)));
+            cursor = page.cursor;
+            if !page.more {
+                return (pulled, cursor);
+            }
+        }
+    }
+
+    /// Checks that this staff member's role keeps them away from `E`: the
+    /// feed carries none to them, and their `edit` of one is refused as
+    /// forbidden.
+    pub async fn assert_kept_away_from<E: SyncedEntity + std::fmt::Debug>(&self, client_id: &str, edit: Mutation) {
+        let (seen, _) = self.pulled::<E>(client_id, 0).await;
+        assert!(seen.is_empty(), "{seen:?}");
+        let pushed = self.push(client_id, vec![edit]).await;
+        assert_eq!(pushed.rejected.len(), 1);
+        assert_eq!(pushed.rejected[0].error.code, ErrorCode::Forbidden);
     }
 
     /// Creates an account as a colleague's console does (through a push);
