@@ -36,6 +36,17 @@ pub struct AccountsChangedEvent;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct InboxChangedEvent;
 
+/// These accounts' broadcast drafts changed as their list shows them
+/// (saved, synced, refused, deleted, here or by a colleague): the drafts
+/// list reads again, and only then.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct BroadcastDraftsChangedEvent(pub Vec<String>);
+
+/// These accounts' saved segments changed as their list shows them: the
+/// saved segments list reads again, and only then.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SegmentsChangedEvent(pub Vec<String>);
+
 /// Who views or types in which conversation changed (or became unknown).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct PresenceEvent(pub PresenceSnapshot);
@@ -86,6 +97,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             AccountsChangedEvent,
             InboxChangedEvent,
             LayoutChangedEvent,
+            BroadcastDraftsChangedEvent,
+            SegmentsChangedEvent,
             PresenceEvent,
             BroadcastProgressEvent,
             app_menu::MenuCommandEvent,
@@ -273,6 +286,8 @@ pub fn run() {
                         AccountsChangedEvent.emit(&handle).and_then(|()| InboxChangedEvent.emit(&handle))
                     }
                     SyncEvent::LayoutChanged(account_id) => LayoutChangedEvent(account_id).emit(&handle),
+                    SyncEvent::BroadcastDraftsChanged(accounts) => BroadcastDraftsChangedEvent(accounts).emit(&handle),
+                    SyncEvent::SegmentsChanged(accounts) => SegmentsChangedEvent(accounts).emit(&handle),
                     SyncEvent::Presence(snapshot) => PresenceEvent(snapshot).emit(&handle),
                     SyncEvent::Broadcast(progress) => BroadcastProgressEvent(progress).emit(&handle),
                 };

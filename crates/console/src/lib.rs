@@ -13,6 +13,7 @@ mod followers;
 mod housekeeping;
 mod inbox;
 mod layouts;
+mod lists;
 mod media;
 mod plain_http;
 mod secrets;
@@ -104,6 +105,8 @@ struct Workspace {
     token: String,
     /// Purges old refusals from the cache while the workspace is open.
     _housekeeping: housekeeping::Housekeeping,
+    /// Says which accounts' drafts and segments lists changed.
+    lists: Arc<lists::ListWatch>,
 }
 
 pub struct Console {
@@ -382,10 +385,17 @@ impl Console {
 
     /// Tells the UI the cache changed and the engine there is work.
     async fn refresh(&self) -> Result<(), WicketError> {
-        if let Some(ws) = &*self.workspace.lock().await {
-            ws.engine.nudge();
-        }
+        let lists = match &*self.workspace.lock().await {
+            Some(ws) => {
+                ws.engine.nudge();
+                Some(ws.lists.clone())
+            }
+            None => None,
+        };
         (self.listener)(SyncEvent::DataChanged);
+        if let Some(lists) = lists {
+            lists.check_now().await;
+        }
         Ok(())
     }
 
@@ -421,15 +431,39 @@ impl Console {
         cache: Arc<Cache>,
     ) -> Result<Session, WicketError> {
         let client = ServerClient::new(&base_url)?;
-        let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), self.listener.clone());
+        let lists = Arc::new(lists::ListWatch::new(cache.clone(), self.listener.clone()));
+        // What a sync round took may change the drafts' or segments' lists.
+        let engine_listener: SyncListener = {
+            let (listener, lists) = (self.listener.clone(), lists.clone());
+            Arc::new(move |event: SyncEvent| {
+                let data = event == SyncEvent::DataChanged;
+                listener(event);
+                if data {
+                    lists.check_soon();
+                }
+            })
+        };
+        let engine = SyncEngine::start(cache.clone(), client.clone(), token.clone(), engine_listener);
         let session = Session::new(mode, server_url.clone(), Some(user.clone()));
         let _housekeeping = housekeeping::start(cache.clone());
-        let workspace = Workspace { key, mode, server_url, user, cache, engine, client, token, _housekeeping };
+        let workspace = Workspace {
+            key,
+            mode,
+            server_url,
+            user,
+            cache,
+            engine,
+            client,
+            token,
+            _housekeeping,
+            lists: lists.clone(),
+        };
         let previous = self.workspace.lock().await.replace(workspace);
         if let Some(previous) = previous {
             previous.engine.stop();
         }
         (self.listener)(SyncEvent::DataChanged);
+        lists.check_now().await;
         Ok(session)
     }
 

@@ -52,6 +52,13 @@ pub enum SyncEvent {
     /// How far a broadcast running on the server got, as the live feed
     /// says while it runs (the Broadcasts screen shows it).
     Broadcast(wicket_model::broadcast::BroadcastProgress),
+    /// These accounts' broadcast drafts, as listed, changed (saved, synced,
+    /// refused, deleted). The console says it, not the engine: only when
+    /// the list would show something else.
+    BroadcastDraftsChanged(Vec<String>),
+    /// These accounts' saved segments, as listed, changed. Said by the
+    /// console, as `BroadcastDraftsChanged`.
+    SegmentsChanged(Vec<String>),
 }
 
 pub type SyncListener = Arc<dyn Fn(SyncEvent) + Send + Sync>;

@@ -223,6 +223,7 @@ export const commands = {
 /** Events */
 export const events = {
 	accountsChangedEvent: makeEvent<AccountsChangedEvent, AccountsChangedEvent>("accounts-changed-event"),
+	broadcastDraftsChangedEvent: makeEvent<BroadcastDraftsChangedEvent, BroadcastDraftsChangedEvent>("broadcast-drafts-changed-event"),
 	broadcastProgressEvent: makeEvent<BroadcastProgressEvent, BroadcastProgressEvent>("broadcast-progress-event"),
 	desktopSettingsEvent: makeEvent<DesktopSettingsEvent, DesktopSettingsEvent>("desktop-settings-event"),
 	inboxChangedEvent: makeEvent<InboxChangedEvent, InboxChangedEvent>("inbox-changed-event"),
@@ -230,6 +231,7 @@ export const events = {
 	menuCommandEvent: makeEvent<MenuCommandEvent, MenuCommandEvent>("menu-command-event"),
 	openConversationEvent: makeEvent<OpenConversationEvent, OpenConversationEvent>("open-conversation-event"),
 	presenceEvent: makeEvent<PresenceEvent, PresenceEvent>("presence-event"),
+	segmentsChangedEvent: makeEvent<SegmentsChangedEvent, SegmentsChangedEvent>("segments-changed-event"),
 	syncStatusEvent: makeEvent<SyncStatusEvent, SyncStatusEvent>("sync-status-event"),
 };
 
@@ -633,6 +635,13 @@ export type BroadcastDraftItem = {
 	draft: BroadcastDraft,
 	waiting: boolean,
 };
+
+/**
+ *  These accounts' broadcast drafts changed as their list shows them
+ *  (saved, synced, refused, deleted, here or by a colleague): the drafts
+ *  list reads again, and only then.
+ */
+export type BroadcastDraftsChangedEvent = string[];
 
 export type BroadcastPeriod = "day" | "week" | 
 /**  A calendar month. */
@@ -1525,6 +1534,12 @@ export type SegmentItem = {
 	/**  Of them, those who still follow (a broadcast reaches only those). */
 	following: number,
 };
+
+/**
+ *  These accounts' saved segments changed as their list shows them: the
+ *  saved segments list reads again, and only then.
+ */
+export type SegmentsChangedEvent = string[];
 
 /**  Who is signed in, where. */
 export type Session = {
