@@ -977,9 +977,6 @@ impl SyncedEntity for AutoReplyRule {
     fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
         world.auto_reply_rule(id)
     }
-    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
-        world.auto_reply_rules(account_id)
-    }
 }
 
 /// The automatic replies read from an account's WeChat console

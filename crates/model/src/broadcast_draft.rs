@@ -202,9 +202,6 @@ impl SyncedEntity for BroadcastDraft {
     fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
         world.broadcast_draft(id)
     }
-    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
-        world.broadcast_drafts(account_id)
-    }
 }
 
 #[cfg(test)]

@@ -177,9 +177,6 @@ impl SyncedEntity for Segment {
     fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError> {
         world.segment(id)
     }
-    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError> {
-        world.segments(account_id)
-    }
 }
 
 #[cfg(test)]

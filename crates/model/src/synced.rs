@@ -52,8 +52,6 @@ pub trait SyncedEntity: Clone + Sized {
 
     /// The stored one by its id, a tombstone too.
     fn stored<W: World + ?Sized>(world: &W, id: &str) -> Result<Option<Self>, ReadError>;
-    /// An account's stored ones, tombstones too.
-    fn stored_for<W: World + ?Sized>(world: &W, account_id: &str) -> Result<Vec<Self>, ReadError>;
 }
 
 /// Where a save stands once the steps every synced entity shares are done.
