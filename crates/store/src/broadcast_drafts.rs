@@ -33,39 +33,12 @@ mod tests {
     use wicket_model::broadcast::Audience;
     use wicket_model::broadcast_draft::BroadcastDraftEdit;
     use wicket_model::conversation::MessageBody;
-    use wicket_model::sync::{FeedEntry, PullResponse};
-    use wicket_model::world::Actor;
-    use wicket_model::{mutation, Account, Change, Millis, Mutation, PlatformProfile, WicketError};
+    use wicket_model::{Change, Millis, Mutation};
 
     use super::*;
+    use crate::synced::testing::{feed_page, shop, write};
 
     const NOW: Millis = 1_769_877_000_000;
-
-    fn pull(changes: Vec<Change>, first_seq: i64, last_mutation_id: i64) -> PullResponse {
-        let count = changes.len() as i64;
-        PullResponse {
-            changes: changes
-                .into_iter()
-                .enumerate()
-                .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
-                .collect(),
-            cursor: first_seq + count - 1,
-            more: false,
-            last_mutation_id,
-            server_time: NOW,
-            newest: None,
-            scope: None,
-        }
-    }
-
-    /// Checked against the cache and queued, as the console writes: its number in the outbox.
-    fn write(cache: &Cache, change: Mutation, now: Millis) -> std::result::Result<i64, WicketError> {
-        let world = cache.world_for(&change, now).unwrap();
-        let actor = Actor { staff_id: "staff-1".into(), now };
-        let changes = mutation::apply(&world, &change, &actor)?;
-        assert!(!changes.is_empty(), "{change:?} changes something");
-        Ok(cache.enqueue(&change, now).unwrap())
-    }
 
     fn edit(id: &str, text: &str) -> BroadcastDraftEdit {
         BroadcastDraftEdit {
@@ -80,19 +53,8 @@ mod tests {
     #[test]
     fn a_draft_round_trips_through_the_outbox_and_the_feed_and_is_listed_offline() {
         let (_dir, cache) = crate::tests::temp_cache();
-        let account = Account {
-            id: "shop".into(),
-            name: "Oat Milk Shop".into(),
-            platform: PlatformProfile::Wechat,
-            category: String::new(),
-            description: String::new(),
-            avatar_color: "#07c160".into(),
-            archived: false,
-            created_at: 0,
-            updated_at: 0,
-            settings: None,
-        };
-        cache.apply_pull(&pull(vec![Change::Account(account)], 1, 0), NOW).unwrap();
+        let account = shop();
+        cache.apply_pull(&feed_page(vec![Change::Account(account)], 1, 0, NOW), NOW).unwrap();
 
         // Typed offline: listed at once, waiting; an empty start is kept too.
         let first = write(&cache, Mutation::SaveBroadcastDraft(edit("d-1", "")), NOW).unwrap();
@@ -117,7 +79,7 @@ mod tests {
             updated_at: NOW + 1,
             deleted: false,
         };
-        cache.apply_pull(&pull(vec![Change::BroadcastDraft(stored.clone())], 5, second), NOW).unwrap();
+        cache.apply_pull(&feed_page(vec![Change::BroadcastDraft(stored.clone())], 5, second, NOW), NOW).unwrap();
         let listed = cache.broadcast_drafts("shop").unwrap();
         assert_eq!(listed, [BroadcastDraftItem { draft: stored.clone(), waiting: false }]);
         assert!(cache.broadcast_drafts("elsewhere").unwrap().is_empty());
@@ -140,7 +102,7 @@ mod tests {
             ..stored
         };
         let changes = vec![Change::BroadcastDraft(second.clone()), Change::BroadcastDraft(tombstone)];
-        cache.apply_pull(&pull(changes, 6, fourth), NOW).unwrap();
+        cache.apply_pull(&feed_page(changes, 6, fourth, NOW), NOW).unwrap();
         assert_eq!(cache.broadcast_drafts("shop").unwrap(), [BroadcastDraftItem { draft: second, waiting: false }]);
     }
 }

@@ -108,13 +108,10 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody};
-    use wicket_model::sync::{FeedEntry, PullResponse};
-    use wicket_model::world::Actor;
-    use wicket_model::{mutation, Account, Change, Mutation, PlatformProfile};
-
-    use wicket_model::WicketError;
+    use wicket_model::{Change, Mutation};
 
     use super::*;
+    use crate::synced::testing::{feed_page, shop, write};
 
     const NOW: Millis = 1_769_877_000_000;
 
@@ -137,18 +134,7 @@ mod tests {
     #[test]
     fn a_segment_is_counted_offline_with_waiting_tag_edits_and_cached_activity() {
         let (_dir, cache) = crate::tests::temp_cache();
-        let account = Account {
-            id: "shop".into(),
-            name: "Oat Milk Shop".into(),
-            platform: PlatformProfile::Wechat,
-            category: String::new(),
-            description: String::new(),
-            avatar_color: "#07c160".into(),
-            archived: false,
-            created_at: 0,
-            updated_at: 0,
-            settings: None,
-        };
+        let account = shop();
         let conversation = Conversation {
             id: "conv-a".into(),
             account_id: "shop".into(),
@@ -181,21 +167,7 @@ mod tests {
             Change::Conversation(conversation),
             Change::Message(wrote),
         ];
-        let count = changes.len() as i64;
-        let pull = PullResponse {
-            changes: changes
-                .into_iter()
-                .enumerate()
-                .map(|(i, change)| FeedEntry { seq: i as i64 + 1, change })
-                .collect(),
-            cursor: count,
-            more: false,
-            last_mutation_id: 0,
-            server_time: NOW,
-            newest: None,
-            scope: None,
-        };
-        cache.apply_pull(&pull, NOW).unwrap();
+        cache.apply_pull(&feed_page(changes, 1, 0, NOW), NOW).unwrap();
         let vip = SegmentFilter { tags_any: vec!["VIP".into()], ..Default::default() };
         let counts = cache.segment_counts("shop", &vip, NOW).unwrap();
         assert_eq!(counts, [SegmentCount { platform: "wechat".into(), subscribers: 2, following: 1 }]);
@@ -210,68 +182,30 @@ mod tests {
         assert!(cache.segment_counts("nowhere", &vip, NOW).unwrap().is_empty());
     }
 
-    fn pull(changes: Vec<Change>, first_seq: i64, last_mutation_id: i64) -> PullResponse {
-        let count = changes.len() as i64;
-        PullResponse {
-            changes: changes
-                .into_iter()
-                .enumerate()
-                .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
-                .collect(),
-            cursor: first_seq + count - 1,
-            more: false,
-            last_mutation_id,
-            server_time: NOW,
-            newest: None,
-            scope: None,
-        }
-    }
-
-    /// Checked against the cache and queued, as the console writes.
-    fn write(cache: &Cache, change: Mutation) -> std::result::Result<(), WicketError> {
-        let world = cache.world_for(&change, NOW).unwrap();
-        let actor = Actor { staff_id: "staff-1".into(), now: NOW };
-        let changes = mutation::apply(&world, &change, &actor)?;
-        assert!(!changes.is_empty(), "{change:?} changes something");
-        cache.enqueue(&change, NOW).unwrap();
-        Ok(())
-    }
-
     #[test]
     fn a_saved_segment_round_trips_through_the_outbox_and_the_feed_and_is_counted_offline() {
         use wicket_model::segment::{Segment, SegmentDraft};
         let (_dir, cache) = crate::tests::temp_cache();
-        let account = Account {
-            id: "shop".into(),
-            name: "Oat Milk Shop".into(),
-            platform: PlatformProfile::Wechat,
-            category: String::new(),
-            description: String::new(),
-            avatar_color: "#07c160".into(),
-            archived: false,
-            created_at: 0,
-            updated_at: 0,
-            settings: None,
-        };
+        let account = shop();
         let pulled = vec![
             Change::Account(account),
             Change::Subscriber(subscriber("a", "wechat", &["VIP"], true)),
             Change::Subscriber(subscriber("b", "wechat", &["VIP"], false)),
             Change::Subscriber(subscriber("c", "sandbox", &[], true)),
         ];
-        cache.apply_pull(&pull(pulled, 1, 0), NOW).unwrap();
+        cache.apply_pull(&feed_page(pulled, 1, 0, NOW), NOW).unwrap();
         let vip = SegmentFilter { tags_any: vec!["VIP".into()], ..Default::default() };
         let draft = SegmentDraft { id: "seg-1".into(), account_id: "shop".into(), name: " VIP ".into(), filter: vip };
 
         // Saved offline: listed at once, waiting, with its count from the cache.
-        write(&cache, Mutation::SaveSegment(draft.clone())).unwrap();
+        write(&cache, Mutation::SaveSegment(draft.clone()), NOW).unwrap();
         let listed = cache.saved_segments("shop", NOW).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!((listed[0].segment.name.as_str(), listed[0].waiting), ("VIP", true));
         assert_eq!((listed[0].subscribers, listed[0].following), (2, 1));
         // A second one by the same name is refused offline, as the server would.
         let twin = SegmentDraft { id: "seg-2".into(), name: "vip".into(), ..draft.clone() };
-        let refused = write(&cache, Mutation::SaveSegment(twin)).unwrap_err();
+        let refused = write(&cache, Mutation::SaveSegment(twin), NOW).unwrap_err();
         assert_eq!(refused.issues[0].key, "segment.name.taken");
 
         // The server took it and the feed brings it back: the same segment, no longer waiting.
@@ -285,7 +219,7 @@ mod tests {
             created_at: NOW,
             updated_at: NOW,
         };
-        cache.apply_pull(&pull(vec![Change::Segment(stored.clone())], 5, 1), NOW).unwrap();
+        cache.apply_pull(&feed_page(vec![Change::Segment(stored.clone())], 5, 1, NOW), NOW).unwrap();
         let listed = cache.saved_segments("shop", NOW).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].segment, stored);
@@ -297,7 +231,7 @@ mod tests {
         assert!(cache.saved_segments("elsewhere", NOW).unwrap().is_empty());
 
         // Deleted offline: gone from the list before the server hears of it.
-        write(&cache, Mutation::DeleteSegment { id: "seg-1".into() }).unwrap();
+        write(&cache, Mutation::DeleteSegment { id: "seg-1".into() }, NOW).unwrap();
         assert!(cache.saved_segments("shop", NOW).unwrap().is_empty());
     }
 }

@@ -79,3 +79,57 @@ impl Cache {
         Ok((world, waiting))
     }
 }
+
+/// What the tests of the synced entities' lists share: an account, a feed
+/// page, and an edit written as the console writes it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use wicket_model::sync::{FeedEntry, PullResponse};
+    use wicket_model::{Account, Change, Mutation, PlatformProfile, WicketError};
+
+    use super::*;
+
+    /// The WeChat account "shop" as the feed brings it.
+    pub(crate) fn shop() -> Account {
+        Account {
+            id: "shop".into(),
+            name: "Oat Milk Shop".into(),
+            platform: PlatformProfile::Wechat,
+            category: String::new(),
+            description: String::new(),
+            avatar_color: "#07c160".into(),
+            archived: false,
+            created_at: 0,
+            updated_at: 0,
+            settings: None,
+        }
+    }
+
+    /// `changes` as the last page of the feed, numbered from `first_seq`.
+    pub(crate) fn feed_page(changes: Vec<Change>, first_seq: i64, last_mutation_id: i64, now: Millis) -> PullResponse {
+        let count = changes.len() as i64;
+        PullResponse {
+            changes: changes
+                .into_iter()
+                .enumerate()
+                .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
+                .collect(),
+            cursor: first_seq + count - 1,
+            more: false,
+            last_mutation_id,
+            server_time: now,
+            newest: None,
+            scope: None,
+        }
+    }
+
+    /// Checked against the cache and queued, as the console writes: its
+    /// number in the outbox.
+    pub(crate) fn write(cache: &Cache, change: Mutation, now: Millis) -> std::result::Result<i64, WicketError> {
+        let world = cache.world_for(&change, now).unwrap();
+        let actor = Actor { staff_id: "staff-1".into(), now };
+        let changes = mutation::apply(&world, &change, &actor)?;
+        assert!(!changes.is_empty(), "{change:?} changes something");
+        Ok(cache.enqueue(&change, now).unwrap())
+    }
+}
