@@ -21,6 +21,8 @@ pub(crate) fn routes() -> Router<Double> {
         .route("/_double/accounts/{app_id}/followers", get(followers).post(add_followers))
         .route("/_double/accounts/{app_id}/sent", get(sent))
         .route("/_double/accounts/{app_id}/mass-sends", get(mass_sends))
+        .route("/_double/accounts/{app_id}/labels", get(labels))
+        .route("/_double/accounts/{app_id}/label-sends", get(label_sends))
         .route("/_double/accounts/{app_id}/menus", get(menus))
         .route("/_double/accounts/{app_id}/extension", get(extension))
         .route("/_double/accounts/{app_id}/adverts", get(adverts))
@@ -79,6 +81,14 @@ async fn sent(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
 
 async fn mass_sends(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
     reply(d.mass_sends(&app_id))
+}
+
+async fn labels(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
+    reply(d.labels(&app_id))
+}
+
+async fn label_sends(State(d): State<Double>, Path(app_id): Path<String>) -> Response {
+    reply(d.label_sends(&app_id))
 }
 
 async fn menus(State(d): State<Double>, Path(app_id): Path<String>) -> Response {

@@ -37,7 +37,7 @@
 //! | `POST /_double/accounts` | [`Double::add_account`] ([`AccountSpec`]) |
 //! | `PATCH /_double/accounts/{app_id}` | [`Double::change_account`] ([`AccountChange`]) |
 //! | `GET`/`POST /_double/accounts/{app_id}/followers` | list / `{"user_ids": [...]}`: [`Double::add_followers`] |
-//! | `GET /_double/accounts/{app_id}/sent`, `/mass-sends`, `/menus`, `/extension`, `/adverts`, `/topics`, `/images` | what it holds |
+//! | `GET /_double/accounts/{app_id}/sent`, `/mass-sends`, `/labels`, `/label-sends`, `/menus`, `/extension`, `/adverts`, `/topics`, `/images` | what it holds |
 //! | `GET /_double/accounts/{app_id}/notifies` | [`Double::notifies`] |
 //! | `PUT /_double/accounts/{app_id}/media/{media_id}?format=jpg` | the body is a user's image: [`Double::add_media`] |
 //! | `GET`/`POST /chat/multimedia.do` | the multimedia gateway: a user's image by its MediaId (signed request) |
@@ -51,6 +51,7 @@
 mod api;
 mod control;
 pub mod error;
+pub mod labels;
 mod push;
 pub mod rules;
 mod state;
@@ -65,6 +66,7 @@ use wicket_alipay::keys::{PrivateKey, PublicKey};
 
 pub use api::{IMAGE_MAX_BYTES, MEDIA_DOWNLOAD_METHOD, TIMESTAMP_TOLERANCE_SECS};
 pub use error::AliError;
+pub use labels::{Label, LabelSend};
 pub use push::{GatewayCheck, NotifyReport, Push, Try, CHECK_SERVICE, NOTIFY_SERVICE};
 pub use state::{
     AccountChange, AccountSpec, Advert, CallRecord, Delay, Fault, FaultKind, Image, MassSend, SentMessage, Topic,
@@ -171,6 +173,17 @@ impl Double {
     /// The messages to every follower (`message.total.send`) the account accepted, oldest first.
     pub fn mass_sends(&self, app_id: &str) -> Result<Vec<MassSend>, String> {
         Ok(self.lock().account(app_id)?.mass_sends.clone())
+    }
+
+    /// The account's custom labels (`life.label.create`), each with the users it is on.
+    pub fn labels(&self, app_id: &str) -> Result<Vec<Label>, String> {
+        Ok(self.lock().account(app_id)?.labels.labels.clone())
+    }
+
+    /// The messages sent by label (`message.label.send`) the account accepted, oldest first,
+    /// each with the followers it reached.
+    pub fn label_sends(&self, app_id: &str) -> Result<Vec<LabelSend>, String> {
+        Ok(self.lock().account(app_id)?.labels.sends.clone())
     }
 
     /// The live default text menu, as posted (with `type`), if any.

@@ -374,6 +374,12 @@ pub fn check_total_message(model: &Value) -> Result<String, AliError> {
     check_message_body(model)
 }
 
+/// A label send's `material` (ALI-J2 `Material`: "支持文本消息和图文消息"), the message part of
+/// the send APIs.
+pub fn check_material(material: &Value) -> Result<String, AliError> {
+    check_message_body(object(material, "material")?)
+}
+
 /// The message part shared by the send APIs: `text` or `image-text` (§4.2 "Account → user").
 fn check_message_body(model: &Object) -> Result<String, AliError> {
     let msg_type = text(model, "msg_type")?.to_owned();

@@ -12,6 +12,7 @@ use wicket_alipay::charset::Charset;
 use wicket_alipay::keys::PublicKey;
 
 use crate::error::{success, AliError};
+use crate::labels::{self, Labels};
 use crate::push::NotifyReport;
 use crate::rules::{self, MenuKind};
 
@@ -210,6 +211,8 @@ pub(crate) struct Account {
     pub followers: Vec<Follower>,
     pub sent: Vec<SentMessage>,
     pub mass_sends: Vec<MassSend>,
+    /// Custom labels and the messages sent by label.
+    pub labels: Labels,
     pub images: Vec<Image>,
     /// What users sent as images, by MediaId: the format and the bytes the multimedia gateway serves.
     pub media: HashMap<String, (String, Vec<u8>)>,
@@ -217,6 +220,13 @@ pub(crate) struct Account {
     pub follow_page_size: usize,
     pub push_max_tries: u32,
     pub push_timeout: Duration,
+}
+
+impl Follower {
+    /// A follower with no window open.
+    pub(crate) fn new(user_id: &str, following: bool) -> Self {
+        Follower { user_id: user_id.to_owned(), following, last_interaction: None, sent_today: (0, 0) }
+    }
 }
 
 impl Account {
@@ -289,6 +299,7 @@ impl State {
                 followers: Vec::new(),
                 sent: Vec::new(),
                 mass_sends: Vec::new(),
+                labels: Labels::default(),
                 images: Vec::new(),
                 media: HashMap::new(),
                 pushes: Vec::new(),
@@ -348,12 +359,7 @@ impl State {
         for user_id in user_ids {
             match account.follower_mut(user_id) {
                 Some(f) => f.following = true,
-                None => account.followers.push(Follower {
-                    user_id: user_id.clone(),
-                    following: true,
-                    last_interaction: None,
-                    sent_today: (0, 0),
-                }),
+                None => account.followers.push(Follower::new(user_id, true)),
             }
         }
         Ok(())
@@ -369,12 +375,7 @@ impl State {
         let now = self.now();
         let account = self.account_mut(app_id)?;
         if account.follower_mut(user_id).is_none() {
-            account.followers.push(Follower {
-                user_id: user_id.to_owned(),
-                following: false,
-                last_interaction: None,
-                sent_today: (0, 0),
-            });
+            account.followers.push(Follower::new(user_id, false));
         }
         let follower = account
             .follower_mut(user_id)
@@ -631,6 +632,10 @@ impl State {
                     at: now,
                 });
                 Ok((success(json!({ "message_id": id })), Some(format!("message {id} sent to all followers"))))
+            }
+            // Custom labels and sends by label (§3.2, §6), in their own module.
+            method if labels::METHODS.contains(&method) => {
+                account.labels.dispatch(&account.followers, method, biz, &id, now)
             }
             "alipay.open.public.follow.batchquery" => {
                 let after = text_field(biz, "next_user_id");
