@@ -219,23 +219,13 @@ impl Audience {
                 "" => "filter".to_owned(),
                 path => path.to_owned(),
             };
-            // Alipay sends a broadcast to all followers (`message.total.send`)
-            // or to a user group of its own (`message.group.send`). A group
-            // is built on Alipay from its labels (`life.label.create`, then
-            // `matchuser.label.create` at most 10 users a call, then
-            // `group.create` from label rules, more than 50 users, at most
-            // 200 groups listed; PLATFORM-RULES §6), and Wicket's tags are not
-            // Alipay labels, so a segment cannot be handed to Alipay as a
-            // group. Sending it one by one through the customer-service API
-            // would reach only those who interacted in the last 48 hours, at
-            // most 100 a day each (§2.2): that is replying, not broadcasting.
-            // So a segment that may hold Alipay subscribers is refused here,
-            // where the console sees it before anything is stored; a segment
-            // of sandbox subscribers only is delivered as usual.
-            let may_hold_alipay = filter.platforms.is_empty() || filter.platforms.iter().any(|p| p == "alipay");
-            if account.platform == crate::account::PlatformProfile::Alipay && may_hold_alipay {
-                issues.push(Issue::new(at.clone(), "broadcast.alipay.segment_unsupported"));
-            }
+            // Alipay takes any segment: the server puts a label of the
+            // broadcast's own on the recipients it decided (at most 10 a
+            // call) and sends one `message.label.send` to that label, then
+            // deletes it (`alipay::mass` in the server; PLATFORM-RULES §3.2,
+            // §6). So the forecast's Alipay counts are who it reaches, as
+            // for a send to all.
+
             // A WeChat subscription account (its cap is the account's, once
             // a day) cannot send by OpenID list (48001, WX-MASS): only to all
             // or to one of its tags.
@@ -847,8 +837,8 @@ mod tests {
             },
             ..new(text("hi"), None)
         };
-        assert_eq!(keys(to(&[]).check(&alipay, now)), ["broadcast.alipay.segment_unsupported"]);
-        assert_eq!(keys(to(&["alipay", "sandbox"]).check(&alipay, now)), ["broadcast.alipay.segment_unsupported"]);
+        assert!(to(&[]).check(&alipay, now).is_ok(), "Alipay sends a segment through a label of its own");
+        assert!(to(&["alipay", "sandbox"]).check(&alipay, now).is_ok());
         assert!(to(&["sandbox"]).check(&alipay, now).is_ok(), "sandbox subscribers are delivered directly");
         assert!(to(&[]).check(&wechat, now).is_ok());
         let mut subscription = account(PlatformProfile::Wechat);

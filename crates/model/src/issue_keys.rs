@@ -47,7 +47,6 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("broadcast.content.unsupported", &["platform", "kind"]),
     k("broadcast.schedule.past", &[]),
     k("broadcast.schedule.too_far", &[]),
-    k("broadcast.alipay.segment_unsupported", &[]),
     k("broadcast.wechat.segment_needs_tag", &[]),
     k("alipay.broadcast.refused", &[]),
     k("alipay.broadcast.unknown", &[]),

@@ -11,9 +11,10 @@
 //!    (at most 10,000 a call, at most 60 calls a minute): each call's
 //!    recipients and `clientmsgid` are committed before it leaves, so a
 //!    restart sends a call that may have gone under the same id, which
-//!    WeChat takes once. Alipay's go out in one send to all followers
-//!    (`alipay::mass`); WeChat subscription accounts', and a segment of one
-//!    tag WeChat also has, in one `sendall` (`wechat::mass`).
+//!    WeChat takes once. Alipay's go out in one send to all followers, or,
+//!    for a segment, in one send to a label of the broadcast's own put on
+//!    exactly them (`alipay::mass`); WeChat subscription accounts', and a
+//!    segment of one tag WeChat also has, in one `sendall` (`wechat::mass`).
 //! 3. **Progress.** While it runs, staff sockets hear its counts so far
 //!    (`LiveEvent::Broadcast`, see [`Progress`]).
 //!

@@ -45,6 +45,26 @@ pub enum BatchOutcome {
     Failed { reason: String },
 }
 
+/// The Alipay custom label a segment broadcast goes out through
+/// (`alipay::mass`), and how far the job got with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BroadcastLabel {
+    /// Alipay's id of the label.
+    pub label_id: String,
+    /// The last recipient (in subscriber order) whose tagging call Alipay
+    /// took; `None` before the first.
+    pub tagged_through: Option<String>,
+    /// Alipay deleted it.
+    pub deleted: bool,
+}
+
+/// A pending recipient: the subscriber and the platform's id of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub subscriber_id: String,
+    pub platform_user_id: String,
+}
+
 #[async_trait]
 pub trait BroadcastStore: Send + Sync {
     /// Stores a new broadcast; false when one with its id exists.
@@ -76,6 +96,19 @@ pub trait BroadcastStore: Send + Sync {
     /// may have gone, and a call with no dedupe id is not made again.
     /// `None` when nobody is pending.
     async fn claim_all(&self, id: &str, platform: &str, now: Millis) -> Result<Option<(Batch, bool)>>;
+    /// The label broadcast `id` goes out through on Alipay, if one was made.
+    async fn label(&self, id: &str) -> Result<Option<BroadcastLabel>>;
+    /// Keeps the label just made for broadcast `id` (before anyone is
+    /// tagged with it), so a restart uses it instead of making another.
+    async fn save_label(&self, id: &str, label_id: &str) -> Result<()>;
+    /// Records that every pending recipient up to `subscriber_id` (in
+    /// subscriber order) carries the broadcast's label.
+    async fn label_tagged_through(&self, id: &str, subscriber_id: &str) -> Result<()>;
+    /// Records that Alipay deleted the broadcast's label.
+    async fn label_deleted(&self, id: &str) -> Result<()>;
+    /// Up to `max` pending recipients of `platform` after `after` (or from
+    /// the first), in subscriber order.
+    async fn pending_after(&self, id: &str, platform: &str, after: Option<&str>, max: usize) -> Result<Vec<Pending>>;
     /// Records what came of a send call, for the batch and its recipients.
     async fn finish_batch(&self, id: &str, batch: i64, outcome: BatchOutcome, now: Millis) -> Result<()>;
     /// Delivers up to `max` pending sandbox recipients: each message is

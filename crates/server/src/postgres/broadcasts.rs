@@ -14,7 +14,7 @@ use wicket_model::{Account, Change, Millis};
 use super::world::{decode, lock_feed, save_change};
 use super::{account_from_row, get, pg, PgStorage, ACCOUNT_COLUMNS};
 use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
-use crate::broadcast::store::{Batch, BatchOutcome, BroadcastStore, Planned, StoredBroadcast};
+use crate::broadcast::store::{Batch, BatchOutcome, BroadcastLabel, BroadcastStore, Pending, Planned, StoredBroadcast};
 use crate::storage::{Result, StorageError};
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -413,6 +413,72 @@ impl BroadcastStore for PgStorage {
             // On disk before the call leaves: a restart finds it sending.
             tx.commit().map_err(pg)?;
             Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, false)))
+        })
+        .await
+    }
+
+    async fn label(&self, id: &str) -> Result<Option<BroadcastLabel>> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            let row = conn
+                .query_opt(
+                    "SELECT label_id, tagged_through, deleted FROM broadcast_labels WHERE broadcast_id = $1",
+                    &[&id],
+                )
+                .map_err(pg)?;
+            row.map(|row| {
+                Ok(BroadcastLabel { label_id: get(&row, 0)?, tagged_through: get(&row, 1)?, deleted: get(&row, 2)? })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn save_label(&self, id: &str, label_id: &str) -> Result<()> {
+        let (id, label_id) = (id.to_owned(), label_id.to_owned());
+        self.run(move |conn| {
+            conn.execute("INSERT INTO broadcast_labels (broadcast_id, label_id) VALUES ($1, $2)", &[&id, &label_id])
+                .map_err(pg)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn label_tagged_through(&self, id: &str, subscriber_id: &str) -> Result<()> {
+        let (id, subscriber_id) = (id.to_owned(), subscriber_id.to_owned());
+        self.run(move |conn| {
+            conn.execute(
+                "UPDATE broadcast_labels SET tagged_through = $2 WHERE broadcast_id = $1",
+                &[&id, &subscriber_id],
+            )
+            .map_err(pg)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn label_deleted(&self, id: &str) -> Result<()> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.execute("UPDATE broadcast_labels SET deleted = true WHERE broadcast_id = $1", &[&id]).map_err(pg)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn pending_after(&self, id: &str, platform: &str, after: Option<&str>, max: usize) -> Result<Vec<Pending>> {
+        let (id, platform, after) = (id.to_owned(), platform.to_owned(), after.unwrap_or_default().to_owned());
+        let max = max as i64;
+        self.run(move |conn| {
+            let rows = conn
+                .query(
+                    "SELECT subscriber_id, platform_user_id FROM broadcast_recipients
+                     WHERE broadcast_id = $1 AND state = 'pending' AND platform = $2 AND subscriber_id > $3
+                     ORDER BY subscriber_id LIMIT $4",
+                    &[&id, &platform, &after, &max],
+                )
+                .map_err(pg)?;
+            rows.iter().map(|row| Ok(Pending { subscriber_id: get(row, 0)?, platform_user_id: get(row, 1)? })).collect()
         })
         .await
     }

@@ -11,7 +11,7 @@ use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use super::world::{decode, save_change};
 use super::{durable, sql, SqliteStorage};
 use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
-use crate::broadcast::store::{Batch, BatchOutcome, BroadcastStore, Planned, StoredBroadcast};
+use crate::broadcast::store::{Batch, BatchOutcome, BroadcastLabel, BroadcastStore, Pending, Planned, StoredBroadcast};
 use crate::storage::{Result, StorageError};
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -422,6 +422,85 @@ impl BroadcastStore for SqliteStorage {
                 tx.commit().map_err(sql)?;
                 Ok(Some((Batch { number, client_msg_id, user_ids: vec![] }, false)))
             })
+        })
+        .await
+    }
+
+    async fn label(&self, id: &str) -> Result<Option<BroadcastLabel>> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.query_row(
+                "SELECT label_id, tagged_through, deleted FROM broadcast_labels WHERE broadcast_id = ?1",
+                [id],
+                |r| {
+                    Ok(BroadcastLabel {
+                        label_id: r.get(0)?,
+                        tagged_through: r.get(1)?,
+                        deleted: r.get::<_, i64>(2)? == 1,
+                    })
+                },
+            )
+            .optional()
+            .map_err(sql)
+        })
+        .await
+    }
+
+    async fn save_label(&self, id: &str, label_id: &str) -> Result<()> {
+        let (id, label_id) = (id.to_owned(), label_id.to_owned());
+        self.run(move |conn| {
+            durable(conn, |conn| {
+                conn.execute(
+                    "INSERT INTO broadcast_labels (broadcast_id, label_id) VALUES (?1, ?2)",
+                    params![id, label_id],
+                )
+                .map_err(sql)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn label_tagged_through(&self, id: &str, subscriber_id: &str) -> Result<()> {
+        let (id, subscriber_id) = (id.to_owned(), subscriber_id.to_owned());
+        self.run(move |conn| {
+            conn.execute(
+                "UPDATE broadcast_labels SET tagged_through = ?2 WHERE broadcast_id = ?1",
+                params![id, subscriber_id],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn label_deleted(&self, id: &str) -> Result<()> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.execute("UPDATE broadcast_labels SET deleted = 1 WHERE broadcast_id = ?1", [id]).map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn pending_after(&self, id: &str, platform: &str, after: Option<&str>, max: usize) -> Result<Vec<Pending>> {
+        let (id, platform, after) = (id.to_owned(), platform.to_owned(), after.unwrap_or_default().to_owned());
+        self.run(move |conn| {
+            let mut statement = conn
+                .prepare(
+                    "SELECT subscriber_id, platform_user_id FROM broadcast_recipients
+                     WHERE broadcast_id = ?1 AND state = 'pending' AND platform = ?2 AND subscriber_id > ?3
+                     ORDER BY subscriber_id LIMIT ?4",
+                )
+                .map_err(sql)?;
+            let rows = statement
+                .query_map(params![id, platform, after, max as i64], |r| {
+                    Ok(Pending { subscriber_id: r.get(0)?, platform_user_id: r.get(1)? })
+                })
+                .map_err(sql)?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(sql)?;
+            Ok(rows)
         })
         .await
     }
