@@ -4,7 +4,8 @@
 //! machine) gets the same rows.
 
 use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody, Subscriber};
-use wicket_model::{Account, PlatformProfile};
+use wicket_model::sync::{FeedEntry, PullResponse};
+use wicket_model::{Account, Change, PlatformProfile};
 
 /// SplitMix64: small, fast, and the same everywhere.
 pub struct Rng(u64);
@@ -236,5 +237,24 @@ pub fn message(n: usize, conversations: usize, rng: &mut Rng) -> Message {
         delivery: (!inbound).then_some(wicket_model::conversation::Delivery::Delivered),
         created_at: START + n as i64 * 1000,
         auto_reply: None,
+    }
+}
+
+/// One page of the change feed as the server would send it, numbered from
+/// `first_seq`, with more to come, so the cache takes it as one step of a
+/// long pull.
+pub fn pull_page(changes: Vec<Change>, first_seq: i64, cursor: i64, server_time: i64) -> PullResponse {
+    PullResponse {
+        changes: changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
+            .collect(),
+        cursor,
+        more: true,
+        last_mutation_id: 0,
+        server_time,
+        newest: None,
+        scope: None,
     }
 }

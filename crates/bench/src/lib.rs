@@ -208,6 +208,36 @@ impl Owner {
     }
 }
 
+/// The options every load benchmark of the server takes (flattened into
+/// each one's own `Args`, so they read and default alike).
+#[derive(clap::Args)]
+pub struct LoadArgs {
+    /// Concurrent connections, each one subscriber of the platform.
+    #[arg(long, default_value_t = 16)]
+    pub connections: usize,
+    /// Requests each connection sends, one after another.
+    #[arg(long, default_value_t = 200)]
+    pub messages: usize,
+    /// The wicket-server binary (a release build).
+    #[arg(long)]
+    pub server: Option<PathBuf>,
+    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl LoadArgs {
+    /// The server binary to run: the one named, or this workspace's release build.
+    pub fn server_binary(&self) -> PathBuf {
+        self.server.clone().unwrap_or_else(default_server_binary)
+    }
+
+    /// The load these options describe, against `base`.
+    pub fn target(&self, base: String, visit: Option<String>) -> LoadTarget {
+        LoadTarget { base, connections: self.connections, messages: self.messages, visit }
+    }
+}
+
 /// A server under load from loopback: `connections` tasks, each with its own
 /// client (one connection, made before the clock starts), sending `messages`
 /// requests one after another.

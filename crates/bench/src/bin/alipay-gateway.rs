@@ -19,33 +19,24 @@ use wicket_alipay::gateway::signed_gateway_form;
 use wicket_alipay::notify::{notify_xml, Notify, NotifyKind};
 use wicket_alipay::sign::SignType;
 use wicket_alipay_double::{AccountSpec, Double};
-use wicket_bench::{default_server_binary, LoadTarget, Owner, ServerProcess};
+use wicket_bench::{LoadArgs, Owner, ServerProcess};
 
 const APP_ID: &str = "2021000000000001";
 /// The application key of alipay-sdk-nodejs-all's tests (PKCS#8 PEM).
 const APP_PRIVATE_KEY: &str =
     include_str!("../../../alipay/tests/vectors/alipay-sdk-nodejs-all/app-private-key-pkcs8.pem");
 
+/// Alipay gateway pushes a second (RSA2 signed), against `GET /api/v1/health`.
 #[derive(Parser)]
 struct Args {
-    /// Concurrent connections (each one Alipay user).
-    #[arg(long, default_value_t = 16)]
-    connections: usize,
-    /// Notifies each user's connection posts.
-    #[arg(long, default_value_t = 200)]
-    messages: usize,
-    /// The wicket-server binary (a release build).
-    #[arg(long)]
-    server: Option<std::path::PathBuf>,
-    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    load: LoadArgs,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let binary = args.server.clone().unwrap_or_else(default_server_binary);
+    let binary = args.load.server_binary();
     let alipay_key = wicket_alipay_double::generate_key().expect("Alipay's key");
     let double = Double::with_alipay_key(alipay_key.clone()).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let keys = tempfile::tempdir().expect("a temp folder");
@@ -72,20 +63,20 @@ async fn main() {
     println!(
         "wicket-server {} — {} connections × {} requests each, loopback, Alipay gateway (RSA2)",
         binary.display(),
-        args.connections,
-        args.messages
+        args.load.connections,
+        args.load.messages
     );
     // Signed before the clock starts: the load generator shares the CPU.
     let service = "alipay.mobile.public.message.notify";
-    let forms: Vec<Vec<Vec<u8>>> = (0..args.connections)
+    let forms: Vec<Vec<Vec<u8>>> = (0..args.load.connections)
         .map(|c| {
-            (0..args.messages)
+            (0..args.load.messages)
                 .map(|i| {
                     let xml = notify_xml(&Notify {
                         app_id: APP_ID.into(),
                         from_user_id: format!("2088{c:012}"),
                         create_time: Some(1_700_000_000_000 + i as i64),
-                        msg_id: Some(format!("{}", c * args.messages + i + 1)),
+                        msg_id: Some(format!("{}", c * args.load.messages + i + 1)),
                         user_info: None,
                         kind: NotifyKind::Text { content: format!("第 {i} 条消息：今天营业到几点？") },
                     });
@@ -94,7 +85,7 @@ async fn main() {
                 .collect()
         })
         .collect();
-    let target = LoadTarget { base, connections: args.connections, messages: args.messages, visit: None };
+    let target = args.load.target(base, None);
     let forms = Arc::new(forms);
     let inbound = move |client: &reqwest::Client, base: &str, c: usize, i: usize| {
         client
@@ -102,7 +93,7 @@ async fn main() {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(forms[c][i].clone())
     };
-    target.against_health("POST /alipay/{account}", inbound, args.json).await;
+    target.against_health("POST /alipay/{account}", inbound, args.load.json).await;
     drop(server);
     drop(double);
 }

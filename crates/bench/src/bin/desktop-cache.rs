@@ -13,7 +13,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use wicket_bench::inbox_corpus::{self, Rng};
-use wicket_model::sync::{FeedEntry, PullResponse};
+use wicket_model::sync::PullResponse;
 use wicket_model::Change;
 use wicket_store::{Cache, PullTaken};
 
@@ -37,23 +37,6 @@ struct Args {
 
 fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-/// One page that leaves the cache's cursor where it was.
-fn page(changes: Vec<Change>, first_seq: i64, cursor: i64) -> PullResponse {
-    PullResponse {
-        changes: changes
-            .into_iter()
-            .enumerate()
-            .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
-            .collect(),
-        cursor,
-        more: true,
-        last_mutation_id: 0,
-        server_time: now_ms(),
-        newest: None,
-        scope: None,
-    }
 }
 
 fn apply(cache: &Cache, page: &PullResponse) -> Result<(), wicket_store::StoreError> {
@@ -82,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         directory.push(Change::Conversation(inbox_corpus::conversation(i)));
     }
     for changes in directory.chunks(batch) {
-        apply(&cache, &page(changes.to_vec(), 1, cursor))?;
+        apply(&cache, &inbox_corpus::pull_page(changes.to_vec(), 1, cursor, now_ms()))?;
     }
 
     let mut rng = Rng::new(args.seed);
@@ -91,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while n < args.messages {
         let size = batch.min(args.messages - n);
         let messages = (n..n + size).map(|i| Change::Message(inbox_corpus::message(i, args.conversations, &mut rng)));
-        apply(&cache, &page(messages.collect(), n as i64 + 1, cursor))?;
+        apply(&cache, &inbox_corpus::pull_page(messages.collect(), n as i64 + 1, cursor, now_ms()))?;
         if (n + size) / progress_every != n / progress_every {
             eprintln!("  cache: {} of {} messages", n + size, args.messages);
         }

@@ -9,19 +9,13 @@
 
 use clap::Parser;
 use serde_json::json;
-use wicket_bench::{default_server_binary, LoadTarget, Owner, ServerProcess};
+use wicket_bench::{LoadArgs, Owner, ServerProcess};
 
+/// Subscriber messages a second through the sandbox, against `GET /api/v1/health`.
 #[derive(Parser)]
 struct Args {
-    /// Concurrent connections (each one subscriber).
-    #[arg(long, default_value_t = 16)]
-    connections: usize,
-    /// Messages each subscriber sends.
-    #[arg(long, default_value_t = 200)]
-    messages: usize,
-    /// The wicket-server binary (a release build).
-    #[arg(long)]
-    server: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    load: LoadArgs,
     /// Keep the server's data in this PostgreSQL database (a URL) instead of SQLite.
     #[arg(long)]
     database: Option<String>,
@@ -30,15 +24,12 @@ struct Args {
     /// through the same balancer.
     #[arg(long, default_value_t = 1, requires = "database")]
     processes: usize,
-    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
-    #[arg(long)]
-    json: bool,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let binary = args.server.unwrap_or_else(default_server_binary);
+    let binary = args.load.server_binary();
     let mut servers = vec![ServerProcess::start_on(&binary, "benchmark password", args.database.as_deref())];
     if let Some(database) = args.database.as_deref() {
         servers.extend((1..args.processes).map(|_| ServerProcess::join(&binary, database)));
@@ -55,17 +46,17 @@ async fn main() {
         "wicket-server {} × {} — {} connections × {} requests each, loopback",
         binary.display(),
         servers.len(),
-        args.connections,
-        args.messages
+        args.load.connections,
+        args.load.messages
     );
     let visit = Some("/s/api/bench/view".to_owned());
-    let target = LoadTarget { base, connections: args.connections, messages: args.messages, visit };
+    let target = args.load.target(base, visit);
     let inbound = |client: &reqwest::Client, base: &str, c: usize, i: usize| {
         client.post(format!("{base}/s/api/bench/messages")).json(&json!({
             "client_msg_id": format!("c{c}-m{i}"),
             "body": {"type": "text", "text": format!("第 {i} 条消息：我的账单什么时候出？")}
         }))
     };
-    target.against_health("POST /s/api/…/messages", inbound, args.json).await;
+    target.against_health("POST /s/api/…/messages", inbound, args.load.json).await;
     drop(servers);
 }

@@ -18,7 +18,6 @@ use clap::Parser;
 use wicket_bench::inbox_corpus::{self, Rng};
 use wicket_bench::Figures;
 use wicket_model::conversation::Message;
-use wicket_model::sync::{FeedEntry, PullResponse};
 use wicket_model::Change;
 use wicket_sqlite::rusqlite::{params, Connection};
 use wicket_store::{search, Cache};
@@ -179,26 +178,15 @@ fn seed_directory(cache: &Cache, args: &Args) -> Result<(), wicket_store::StoreE
         changes.push(Change::Conversation(inbox_corpus::conversation(i)));
     }
     for page in changes.chunks(args.batch.max(1)) {
-        cache.apply_pull(&pull(page.to_vec(), 0), inbox_corpus::START)?;
+        cache.apply_pull(&pull_page(page.to_vec(), 0), inbox_corpus::START)?;
     }
     Ok(())
 }
 
-fn pull(changes: Vec<Change>, first_seq: i64) -> PullResponse {
+/// A page of the corpus's feed, its cursor just past its last change.
+fn pull_page(changes: Vec<Change>, first_seq: i64) -> wicket_model::sync::PullResponse {
     let cursor = first_seq + changes.len() as i64;
-    PullResponse {
-        changes: changes
-            .into_iter()
-            .enumerate()
-            .map(|(i, change)| FeedEntry { seq: first_seq + i as i64, change })
-            .collect(),
-        cursor,
-        more: true,
-        last_mutation_id: 0,
-        server_time: inbox_corpus::START,
-        newest: None,
-        scope: None,
-    }
+    inbox_corpus::pull_page(changes, first_seq, cursor, inbox_corpus::START)
 }
 
 /// A message as the raw insert takes it: everything computed beforehand.
@@ -240,7 +228,7 @@ fn ingest(
         let messages: Vec<Message> =
             (n..n + size).map(|i| inbox_corpus::message(i, args.conversations, &mut rng)).collect();
         let rows = messages.iter().map(raw_row).collect::<Result<Vec<_>, _>>()?;
-        let page = pull(messages.into_iter().map(Change::Message).collect(), n as i64 + 1);
+        let page = pull_page(messages.into_iter().map(Change::Message).collect(), n as i64 + 1);
 
         let started = Instant::now();
         cache.apply_pull(&page, inbox_corpus::START)?;

@@ -12,33 +12,24 @@ use std::sync::Arc;
 
 use clap::Parser;
 use serde_json::json;
-use wicket_bench::{default_server_binary, LoadTarget, Owner, ServerProcess};
+use wicket_bench::{LoadArgs, Owner, ServerProcess};
 use wicket_wechat::{KeySlot, WechatCrypto};
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
 const TOKEN: &str = "benchToken";
 const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
+/// WeChat safe-mode callbacks a second, against `GET /api/v1/health`.
 #[derive(Parser)]
 struct Args {
-    /// Concurrent connections (each one subscriber).
-    #[arg(long, default_value_t = 16)]
-    connections: usize,
-    /// Callbacks each subscriber's connection posts.
-    #[arg(long, default_value_t = 200)]
-    messages: usize,
-    /// The wicket-server binary (a release build).
-    #[arg(long)]
-    server: Option<std::path::PathBuf>,
-    /// Print the figures as one `BENCH-JSON {...}` line too (for `bench-table`).
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    load: LoadArgs,
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let binary = args.server.unwrap_or_else(default_server_binary);
+    let binary = args.load.server_binary();
     // The platform secrets key goes in a folder removed at the end.
     let keys = tempfile::tempdir().expect("a temp folder");
     std::env::set_var("WICKET_SECRETS_KEY_FILE", keys.path().join("secrets-key"));
@@ -53,21 +44,21 @@ async fn main() {
     println!(
         "wicket-server {} — {} connections × {} requests each, loopback, WeChat safe mode",
         binary.display(),
-        args.connections,
-        args.messages
+        args.load.connections,
+        args.load.messages
     );
     // Sealed before the clock starts: the load generator shares the CPU.
     let crypto = WechatCrypto::new(TOKEN, AES_KEY, APP_ID).expect("a key");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("a clock").as_secs() as i64;
-    let callbacks: Vec<Vec<(String, String)>> = (0..args.connections)
+    let callbacks: Vec<Vec<(String, String)>> = (0..args.load.connections)
         .map(|c| {
-            (0..args.messages)
+            (0..args.load.messages)
                 .map(|i| {
                     let xml = format!(
                         "<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBenchFan{c:05}]]></FromUserName>\
                          <CreateTime>{now}</CreateTime><MsgType><![CDATA[text]]></MsgType>\
                          <Content><![CDATA[第 {i} 条消息：今天还有位子吗？]]></Content><MsgId>{}</MsgId></xml>",
-                        c * args.messages + i + 1
+                        c * args.load.messages + i + 1
                     );
                     let nonce = format!("n{c}x{i}");
                     let envelope = crypto.encrypt_reply(&xml, now, &nonce, KeySlot::Current);
@@ -81,12 +72,12 @@ async fn main() {
                 .collect()
         })
         .collect();
-    let target = LoadTarget { base, connections: args.connections, messages: args.messages, visit: None };
+    let target = args.load.target(base, None);
     let callbacks = Arc::new(callbacks);
     let inbound = move |client: &reqwest::Client, base: &str, c: usize, i: usize| {
         let (query, body) = &callbacks[c][i];
         client.post(format!("{base}/wechat/bench?{query}")).body(body.clone())
     };
-    target.against_health("POST /wechat/{account} (safe mode)", inbound, args.json).await;
+    target.against_health("POST /wechat/{account} (safe mode)", inbound, args.load.json).await;
     drop(server);
 }
