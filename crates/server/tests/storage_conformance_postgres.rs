@@ -13,7 +13,7 @@ use std::sync::Arc;
 use wicket_model::{Account, Change, ChangeKind, NewAccount, PlatformProfile, World};
 use wicket_server::postgres::PgStorage;
 use wicket_server::storage::Storage;
-use wicket_test_support::PostgresCluster;
+use wicket_test_support::{broadcast_tallies, PostgresCluster};
 
 async fn fresh_database() -> String {
     tokio::task::spawn_blocking(|| PostgresCluster::shared().fresh_database()).await.expect("a fresh database")
@@ -124,16 +124,7 @@ fn tallies_and_ledger(client: &mut postgres::Client) -> (Grouped, Grouped) {
     let mut read = |sql: &str| -> Grouped {
         client.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
     };
-    (
-        read(
-            "SELECT broadcast_id || '/' || platform, state, reason, recipients FROM broadcast_tallies
-             WHERE recipients != 0 ORDER BY 1, 2, 3",
-        ),
-        read(
-            "SELECT broadcast_id || '/' || platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
-             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        ),
-    )
+    (read(broadcast_tallies::TALLIES), read(broadcast_tallies::LEDGER))
 }
 
 /// The statement-level triggers keep a broadcast's tallies equal to its
@@ -153,26 +144,15 @@ async fn the_tallies_follow_every_change_to_the_ledger() {
                  VALUES ('b1', 'shop', 'sending', 0, '{}', 0, 0);",
             )
             .unwrap();
-        let steps = [
-            "INSERT INTO broadcast_recipients
+        let recipients = "INSERT INTO broadcast_recipients
                (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, reason, decided_at)
              VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'sent', NULL, 0),
                     ('b1', 's2', 'shop', 'wechat', 'o2', 'sent', NULL, 0),
                     ('b1', 's3', 'shop', 'wechat', 'o3', 'failed', 'wechat.mass.refused', 0),
                     ('b1', 's4', 'shop', 'wechat', 'o4', 'pending', NULL, 0),
                     ('b1', 's5', 'shop', 'wechat', 'o5', 'unfollowed', NULL, 0),
-                    ('b1', 's6', 'shop', 'alipay', 'a6', 'pending', NULL, 0)",
-            "INSERT INTO broadcast_recipients
-               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
-             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'pending', 0) ON CONFLICT DO NOTHING",
-            "UPDATE broadcast_recipients SET state = 'sending', batch = 1 WHERE state = 'pending' AND platform = 'wechat'",
-            "UPDATE broadcast_recipients SET batch = 2 WHERE batch = 1",
-            "UPDATE broadcast_recipients SET state = 'failed', reason = 'wechat.mass.timeout' WHERE state = 'sending'",
-            "UPDATE broadcast_recipients SET reason = 'wechat.mass.refused' WHERE subscriber_id = 's4'",
-            "UPDATE broadcast_recipients SET state = 'cancelled' WHERE state = 'pending'",
-            "DELETE FROM broadcast_recipients WHERE subscriber_id = 's2'",
-        ];
-        for step in steps {
+                    ('b1', 's6', 'shop', 'alipay', 'a6', 'pending', NULL, 0)";
+        for step in std::iter::once(recipients).chain(broadcast_tallies::LEDGER_CHANGES) {
             client.execute(step, &[]).unwrap();
             let (tallies, ledger) = tallies_and_ledger(&mut client);
             assert_eq!(tallies, ledger, "after {step}");

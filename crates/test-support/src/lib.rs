@@ -12,6 +12,7 @@
 //! here says, in words, what was expected.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failed step fails the test")]
 
+pub mod broadcast_tallies;
 mod logs;
 mod postgres;
 mod process;

@@ -789,6 +789,8 @@ impl Storage for SqliteStorage {
 
 #[cfg(test)]
 mod tests {
+    use wicket_test_support::broadcast_tallies;
+
     use super::*;
 
     fn synchronous(conn: &Connection) -> i64 {
@@ -819,12 +821,7 @@ mod tests {
             let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
             rows.collect::<std::result::Result<Vec<_>, _>>().unwrap()
         };
-        (
-            read("SELECT broadcast_id || '/' || platform, state, reason, recipients FROM broadcast_tallies
-                  WHERE recipients != 0 ORDER BY 1, 2, 3"),
-            read("SELECT broadcast_id || '/' || platform, state, coalesce(reason, ''), count(*) FROM broadcast_recipients
-                  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"),
-        )
+        (read(broadcast_tallies::TALLIES), read(broadcast_tallies::LEDGER))
     }
 
     #[test]
@@ -852,23 +849,12 @@ mod tests {
         assert_eq!(tallies, ledger, "the upgrade counts the ledger it finds");
         assert!(tallies.contains(&("b1/wechat".into(), "sent".into(), String::new(), 2)), "{tallies:?}");
 
-        let steps = [
-            "INSERT INTO broadcast_recipients
+        let after_upgrade = "INSERT INTO broadcast_recipients
                (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
              VALUES ('b1', 's6', 'shop', 'alipay', 'a6', 'pending', 0),
                     ('b1', 's7', 'shop', 'wechat', 'o7', 'pending', 0)
-             ON CONFLICT DO NOTHING",
-            "INSERT INTO broadcast_recipients
-               (broadcast_id, subscriber_id, account_id, platform, platform_user_id, state, decided_at)
-             VALUES ('b1', 's1', 'shop', 'wechat', 'o1', 'pending', 0) ON CONFLICT DO NOTHING",
-            "UPDATE broadcast_recipients SET state = 'sending', batch = 1 WHERE state = 'pending' AND platform = 'wechat'",
-            "UPDATE broadcast_recipients SET batch = 2 WHERE batch = 1",
-            "UPDATE broadcast_recipients SET state = 'failed', reason = 'wechat.mass.timeout' WHERE state = 'sending'",
-            "UPDATE broadcast_recipients SET reason = 'wechat.mass.refused' WHERE subscriber_id = 's4'",
-            "UPDATE broadcast_recipients SET state = 'cancelled' WHERE state = 'pending'",
-            "DELETE FROM broadcast_recipients WHERE subscriber_id = 's2'",
-        ];
-        for step in steps {
+             ON CONFLICT DO NOTHING";
+        for step in std::iter::once(after_upgrade).chain(broadcast_tallies::LEDGER_CHANGES) {
             conn.execute(step, []).unwrap();
             let (tallies, ledger) = tallies_and_ledger(&conn);
             assert_eq!(tallies, ledger, "after {step}");
