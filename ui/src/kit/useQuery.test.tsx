@@ -1,6 +1,6 @@
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { useQuery } from './useQuery';
+import { sameJson, useQuery } from './useQuery';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -29,6 +29,37 @@ describe('useQuery', () => {
     await waitFor(() => expect(load).toHaveBeenCalledTimes(3));
     unmount();
     expect(listeners.size).toBe(0);
+  });
+
+  it('keeps the last answer when a new one is the same by `same`: what shows it renders nothing again', async () => {
+    const listeners = new Set<() => void>();
+    const reloadOn = (cb: () => void) => {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    };
+    let answer = ['a'];
+    const load = vi.fn(async () => [...answer]);
+    let listRenders = 0;
+    function List({ items }: { items: string[] | undefined }) {
+      listRenders += 1;
+      return <p data-testid="items">{items?.join(',')}</p>;
+    }
+    function Screen() {
+      const query = useQuery(load, [], { reloadOn, same: sameJson });
+      return <List items={query.data} />;
+    }
+    render(<Screen />);
+    await waitFor(() => expect(screen.getByTestId('items').textContent).toBe('a'));
+    const settled = listRenders;
+    await act(async () => listeners.forEach((cb) => cb()));
+    await waitFor(() => expect(load).toHaveBeenCalledTimes(2));
+    await act(async () => {});
+    // The reload renders the screen once (its key); the equal answer renders nothing more.
+    expect(listRenders).toBe(settled + 1);
+
+    answer = ['a', 'b'];
+    await act(async () => listeners.forEach((cb) => cb()));
+    await waitFor(() => expect(screen.getByTestId('items').textContent).toBe('a,b'));
   });
 
   it('reads nothing without a load', () => {

@@ -12,7 +12,17 @@ export type QueryOptions<T> = {
   onError?: (error: unknown) => void;
   /** Wait this long before reading; a change of `deps` meanwhile starts the wait again (typing). */
   delayMs?: number;
+  /**
+   * Whether a new answer is the same as the last one: then the last one is kept and nothing renders
+   * again (a list read again that did not change does not move under the pointer). See `sameJson`.
+   */
+  same?: (previous: T, next: T) => boolean;
 };
+
+/** `same` for answers that are plain data: equal when their JSON is. */
+export function sameJson<T>(previous: T, next: T): boolean {
+  return JSON.stringify(previous) === JSON.stringify(next);
+}
 
 export type Query<T> = {
   /** The last answer; kept while a newer read is on its way, and after a failure. */
@@ -67,7 +77,12 @@ export function useQuery<T>(
       run().then(
         (data) => {
           if (!live) return;
-          setResult({ data, error: null, settled: true });
+          const same = latest.current.options.same;
+          setResult((prev) =>
+            same && prev.settled && prev.error === null && prev.data !== undefined && same(prev.data, data)
+              ? prev
+              : { data, error: null, settled: true },
+          );
           latest.current.options.onData?.(data);
         },
         (error: unknown) => {

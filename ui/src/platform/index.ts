@@ -113,6 +113,19 @@ export function onInboxChanged(cb: () => void): Unsubscribe {
   return subscribe(() => events.inboxChangedEvent.listen(() => cb()));
 }
 
+/**
+ * Calls cb with the accounts whose broadcast drafts changed as their list shows them (saved, synced,
+ * refused, deleted, here or by a colleague); not on sync events that leave them as they were.
+ */
+export function onBroadcastDraftsChanged(cb: (accountIds: string[]) => void): Unsubscribe {
+  return subscribe(() => events.broadcastDraftsChangedEvent.listen((event) => cb(event.payload)));
+}
+
+/** Calls cb with the accounts whose saved segments changed as their list shows them (as onBroadcastDraftsChanged). */
+export function onSegmentsChanged(cb: (accountIds: string[]) => void): Unsubscribe {
+  return subscribe(() => events.segmentsChangedEvent.listen((event) => cb(event.payload)));
+}
+
 /** Calls cb with every new presence snapshot (who views or types where, or that it became unknown). */
 export function onPresence(cb: (snapshot: PresenceSnapshot) => void): Unsubscribe {
   return subscribe(() => events.presenceEvent.listen((event) => cb(event.payload)));

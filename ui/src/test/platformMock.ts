@@ -195,6 +195,8 @@ const openListeners = new Set<(conversationId: string) => void>();
 const desktopListeners = new Set<(desktop: DesktopSettings) => void>();
 const presenceListeners = new Set<(snapshot: PresenceSnapshot) => void>();
 const broadcastListeners = new Set<(progress: BroadcastProgress) => void>();
+const draftsListeners = new Set<(accountIds: string[]) => void>();
+const segmentsListeners = new Set<(accountIds: string[]) => void>();
 
 export const EMPTY_LAYOUT: Layout = { schema_version: 1, modules: [], pages: [], menu: { items: [] } };
 
@@ -254,6 +256,8 @@ export const platformMocks = {
   onInboxChanged: vi.fn(),
   onPresence: vi.fn(),
   onBroadcastProgress: vi.fn(),
+  onBroadcastDraftsChanged: vi.fn(),
+  onSegmentsChanged: vi.fn(),
   onLayoutChanged: vi.fn(),
   onMenuCommand: vi.fn(),
   onOpenConversation: vi.fn(),
@@ -375,6 +379,16 @@ export function resetPlatformMocks(): void {
   m.onPresence.mockImplementation((cb: (snapshot: PresenceSnapshot) => void) => {
     presenceListeners.add(cb);
     return () => presenceListeners.delete(cb);
+  });
+  draftsListeners.clear();
+  m.onBroadcastDraftsChanged.mockImplementation((cb: (accountIds: string[]) => void) => {
+    draftsListeners.add(cb);
+    return () => draftsListeners.delete(cb);
+  });
+  segmentsListeners.clear();
+  m.onSegmentsChanged.mockImplementation((cb: (accountIds: string[]) => void) => {
+    segmentsListeners.add(cb);
+    return () => segmentsListeners.delete(cb);
   });
   broadcastListeners.clear();
   m.onBroadcastProgress.mockImplementation((cb: (progress: BroadcastProgress) => void) => {
@@ -538,6 +552,20 @@ export function emitLayoutChanged(accountId: string): void {
 export function emitBroadcastProgress(progress: BroadcastProgress): void {
   act(() => {
     for (const cb of broadcastListeners) cb(progress);
+  });
+}
+
+/** As if the core said these accounts' broadcast drafts changed. */
+export function emitBroadcastDraftsChanged(accountIds: string[]): void {
+  act(() => {
+    for (const cb of draftsListeners) cb(accountIds);
+  });
+}
+
+/** As if the core said these accounts' saved segments changed. */
+export function emitSegmentsChanged(accountIds: string[]): void {
+  act(() => {
+    for (const cb of segmentsListeners) cb(accountIds);
   });
 }
 

@@ -1,8 +1,16 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BroadcastDraft, BroadcastDraftEdit } from '../../platform';
-import { accountItem, emitInboxChanged, platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import {
+  accountItem,
+  emitBroadcastDraftsChanged,
+  emitInboxChanged,
+  emitSyncStatus,
+  onlineStatus,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../../test/platformMock';
 import { BroadcastsScreen } from './Broadcasts';
 
 vi.mock('../../platform', async (importOriginal) => ({
@@ -19,9 +27,10 @@ function stored(edit: BroadcastDraftEdit, updatedAt = 1_767_225_600_000): Broadc
   return { ...edit, send_at: edit.send_at ?? null, updated_at: updatedAt, deleted: false };
 }
 
+/** The outbox sent the drafts: the core says this account's drafts changed. */
 function synced(): void {
   for (const item of kept.values()) item.waiting = false;
-  act(() => emitInboxChanged());
+  emitBroadcastDraftsChanged(['acc-1']);
 }
 
 beforeEach(() => {
@@ -103,6 +112,34 @@ describe('broadcast drafts', () => {
     expect(m.deleteBroadcastDraft).toHaveBeenCalledWith('d-2');
     await waitFor(() => expect(screen.queryByTestId('broadcast-draft-d-2')).toBeNull());
     expect(screen.getByTestId('broadcast-draft-d-1').textContent).toContain('会员日：第二杯半价');
+  });
+
+  it('reads the drafts again only when the account’s drafts changed, not on every sync event', async () => {
+    kept.set('d-1', {
+      draft: stored({
+        id: 'd-1',
+        account_id: 'acc-1',
+        content: { type: 'text', text: '会员日' },
+        audience: { kind: 'all' },
+        send_at: null,
+      }),
+      waiting: true,
+    });
+    render(<BroadcastsScreen />);
+    const state = await screen.findByTestId('broadcast-draft-state-d-1');
+    expect(state.textContent).toContain('等待同步');
+    await waitFor(() => expect(m.listBroadcastDrafts).toHaveBeenCalledTimes(1));
+    // A subscriber's message, a sync round, another account's drafts: nothing to read again.
+    kept.get('d-1')!.waiting = false;
+    emitInboxChanged();
+    emitSyncStatus({ ...onlineStatus, last_synced_at: 2 });
+    emitBroadcastDraftsChanged(['acc-2']);
+    expect(m.listBroadcastDrafts).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('broadcast-draft-state-d-1').textContent).toContain('等待同步');
+
+    emitBroadcastDraftsChanged(['acc-1']);
+    await waitFor(() => expect(screen.getByTestId('broadcast-draft-state-d-1').textContent).toContain('已同步'));
+    expect(m.listBroadcastDrafts).toHaveBeenCalledTimes(2);
   });
 
   it('sending a continued draft sends it as a broadcast, then deletes the draft', async () => {

@@ -1,15 +1,15 @@
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   deleteBroadcastDraft,
   listBroadcastDrafts,
-  onInboxChanged,
-  onSyncStatus,
+  onBroadcastDraftsChanged,
   type BroadcastDraft,
 } from '../../platform';
 import { asAppError, describeError } from '../../kit/errors';
 import { useAccounts } from '../../kit/useAccounts';
-import { useQuery, useReloadKey, type ReloadOn } from '../../kit/useQuery';
+import { sameJson, useQuery, useReloadKey } from '../../kit/useQuery';
+import { forAccount } from './audience';
 import { BroadcastList } from './BroadcastList';
 import { Composer } from './Composer';
 import { EMPTY_TEXT, type BroadcastContent } from './ContentFields';
@@ -18,25 +18,15 @@ import { EMPTY_STATE, composerState, newDraftId, type ComposerState } from './dr
 import { PhonePreview } from './PhonePreview';
 import './broadcasts.css';
 
+function fresh(): { id: string; state: ComposerState } {
+  return { id: newDraftId(), state: EMPTY_STATE };
+}
+
 /**
  * Broadcasts (群发): one message to every follower of an account or to a
  * segment, forecast by the server before it is sent (who receives it, who a
  * cap or an unfollow leaves out), sent now or at a time, then counted.
  */
-/** Drafts are read again when the cache takes something or the outbox sends (waiting to synced). */
-const draftsChanged: ReloadOn = (listener) => {
-  const offInbox = onInboxChanged(listener);
-  const offSync = onSyncStatus(() => listener());
-  return () => {
-    offInbox();
-    offSync();
-  };
-};
-
-function fresh(): { id: string; state: ComposerState } {
-  return { id: newDraftId(), state: EMPTY_STATE };
-}
-
 export function BroadcastsScreen() {
   const { t } = useTranslation();
   const id = useId();
@@ -51,12 +41,13 @@ export function BroadcastsScreen() {
   const [opened, setOpened] = useState(fresh);
   const [editing, setEditing] = useState(opened.id);
   const [draftsVersion, bumpDrafts] = useReloadKey();
+  // Read again only when the core says this account's drafts changed (saved, synced, deleted), not
+  // on every sync event; an answer like the last one renders nothing, so the list stays put.
+  const draftsChanged = useMemo(() => forAccount(onBroadcastDraftsChanged, accountId), [accountId]);
   const drafts = useQuery(
     accountId === null ? null : () => listBroadcastDrafts(accountId),
     [accountId, draftsVersion],
-    {
-      reloadOn: draftsChanged,
-    },
+    { reloadOn: draftsChanged, same: sameJson },
   );
   const [draftError, setDraftError] = useState<string | null>(null);
   // Drafts deleted here: a save still waiting in the composer does not bring one back.

@@ -3,7 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SegmentItem } from '../../platform';
-import { platformMocks as m, resetPlatformMocks } from '../../test/platformMock';
+import {
+  emitInboxChanged,
+  emitSegmentsChanged,
+  emitSyncStatus,
+  onlineStatus,
+  platformMocks as m,
+  resetPlatformMocks,
+} from '../../test/platformMock';
 import { AudiencePicker } from './AudiencePicker';
 import { EMPTY_FILTER, type Segment } from './audience';
 
@@ -121,7 +128,7 @@ describe('saved segments in the audience picker', () => {
     expect(screen.queryByTestId('segment-save-form')).not.toBeNull();
   });
 
-  it('renames a saved segment under its own id and deletes one', async () => {
+  it('renames a saved segment under its own id, and deletes one only once staff confirm it', async () => {
     render(<Harness seen={vi.fn()} />);
     const rows = await screen.findAllByTestId('saved-segment');
     await userEvent.click(within(rows[1]!).getByTestId('saved-segment-rename'));
@@ -140,8 +147,89 @@ describe('saved segments in the audience picker', () => {
     });
 
     const listed = m.listSegments.mock.calls.length;
+    // Deleting asks first, naming the segment; cancelling changes nothing.
     await userEvent.click(within(screen.getAllByTestId('saved-segment')[0]!).getByTestId('saved-segment-delete'));
+    const dialog = screen.getByTestId('segment-delete-dialog');
+    expect(within(dialog).getByRole('heading').textContent).toBe('删除分组“VIP 老客”？');
+    await userEvent.click(within(dialog).getByTestId('segment-delete-cancel'));
+    expect(screen.queryByTestId('segment-delete-dialog')).toBeNull();
+    expect(m.deleteSegment).not.toHaveBeenCalled();
+    expect(screen.getAllByTestId('saved-segment')).toHaveLength(2);
+    // Escape cancels too.
+    await userEvent.click(within(screen.getAllByTestId('saved-segment')[0]!).getByTestId('saved-segment-delete'));
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByTestId('segment-delete-dialog')).toBeNull();
+    expect(m.deleteSegment).not.toHaveBeenCalled();
+
+    await userEvent.click(within(screen.getAllByTestId('saved-segment')[0]!).getByTestId('saved-segment-delete'));
+    await userEvent.click(within(screen.getByTestId('segment-delete-dialog')).getByTestId('segment-delete-confirm'));
+    expect(m.deleteSegment).toHaveBeenCalledTimes(1);
     expect(m.deleteSegment).toHaveBeenCalledWith('seg-vip');
+    await waitFor(() => expect(screen.queryByTestId('segment-delete-dialog')).toBeNull());
     await waitFor(() => expect(m.listSegments.mock.calls.length).toBeGreaterThan(listed));
+  });
+
+  it('updates the picked segment in place once its filter was changed, and marks it edited until then', async () => {
+    let vip = item('seg-vip', 'VIP 老客', ['VIP'], 12);
+    m.listSegments.mockImplementation(async () => [vip, item('seg-new', '新客', ['新客'], 3)]);
+    m.saveSegment.mockImplementation(async (draft) => {
+      vip = { ...vip, segment: { ...vip.segment, filter: draft.filter }, subscribers: 20, following: 19 };
+      return null;
+    });
+    render(<Harness seen={vi.fn()} />);
+    await userEvent.click(
+      within((await screen.findAllByTestId('saved-segment'))[0]!).getByTestId('saved-segment-pick'),
+    );
+    // Just picked: nothing to update.
+    expect(screen.queryByTestId('saved-segment-edited')).toBeNull();
+    expect(screen.queryByTestId('segment-update')).toBeNull();
+    expect(screen.getAllByTestId('saved-segment')[0]!.dataset.picked).toBe('true');
+
+    // The filter changed, then set back: the mark comes and goes.
+    await userEvent.click(screen.getByTestId('broadcast-reply-window'));
+    const row = () => screen.getAllByTestId('saved-segment')[0]!;
+    expect(within(row()).getByTestId('saved-segment-edited').textContent).toBe('已修改');
+    expect(screen.getByTestId('segment-update').textContent).toBe('更新分组“VIP 老客”');
+    expect(screen.getByTestId('segment-save')).not.toBeNull();
+    await userEvent.click(screen.getByTestId('broadcast-reply-window'));
+    expect(screen.queryByTestId('saved-segment-edited')).toBeNull();
+    expect(screen.queryByTestId('segment-update')).toBeNull();
+
+    // Tags in another order are the same filter; another tag is not.
+    const tags = screen.getByTestId('broadcast-tags-any');
+    await userEvent.type(tags, ', 熟客');
+    expect(within(row()).getByTestId('saved-segment-edited')).not.toBeNull();
+    await userEvent.click(screen.getByTestId('segment-update'));
+    expect(m.saveSegment).toHaveBeenCalledTimes(1);
+    expect(m.saveSegment).toHaveBeenCalledWith({
+      id: 'seg-vip',
+      account_id: 'acc-1',
+      name: 'VIP 老客',
+      filter: { ...EMPTY_FILTER, tags_any: ['VIP', '熟客'], platforms: ['wechat'] },
+    });
+    // Read again from the cache: the new count, and no longer edited.
+    await waitFor(() => expect(within(row()).getByTestId('saved-segment-count').textContent).toContain('20'));
+    expect(screen.queryByTestId('saved-segment-edited')).toBeNull();
+    expect(screen.queryByTestId('segment-update')).toBeNull();
+    expect(screen.getByTestId('segment-notice').textContent).toContain('VIP 老客');
+    await userEvent.clear(tags);
+    await userEvent.type(tags, '熟客 VIP');
+    expect(screen.queryByTestId('saved-segment-edited')).toBeNull();
+  });
+
+  it('reads the segments again when the account’s segments changed, not on other sync events', async () => {
+    render(<Harness seen={vi.fn()} />);
+    await screen.findAllByTestId('saved-segment');
+    await waitFor(() => expect(m.listSegments).toHaveBeenCalledTimes(1));
+    emitInboxChanged();
+    emitSyncStatus({ ...onlineStatus, last_synced_at: 2 });
+    emitSegmentsChanged(['acc-2']);
+    expect(m.listSegments).toHaveBeenCalledTimes(1);
+
+    m.listSegments.mockResolvedValue([item('seg-vip', 'VIP 老客', ['VIP'], 13)]);
+    emitSegmentsChanged(['acc-2', 'acc-1']);
+    await waitFor(() => expect(screen.getAllByTestId('saved-segment')).toHaveLength(1));
+    expect(m.listSegments).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId('saved-segment-count').textContent).toContain('13');
   });
 });

@@ -69,3 +69,34 @@ export function localTimeToMillis(value: string): number | null {
 export function audienceOf(segment: boolean, filter: SegmentFilter): Audience {
   return segment ? { kind: 'segment', filter } : { kind: 'all' };
 }
+
+/** Whether two filters hold the same subscribers as staff set them: tags and platforms in any order. */
+export function sameFilter(a: SegmentFilter, b: SegmentFilter): boolean {
+  const set = (values: string[]) => [...new Set(values)].sort().join('\n');
+  const x = filled(a);
+  const y = filled(b);
+  return (
+    set(x.tags_any) === set(y.tags_any) &&
+    set(x.tags_all) === set(y.tags_all) &&
+    set(x.platforms) === set(y.platforms) &&
+    x.followed_after === y.followed_after &&
+    x.followed_before === y.followed_before &&
+    x.active_after === y.active_after &&
+    x.active_before === y.active_before &&
+    x.wrote_within_reply_window === y.wrote_within_reply_window
+  );
+}
+
+/**
+ * A `reloadOn` for useQuery from a core event that names the accounts it concerns: fires for
+ * `accountId` only.
+ */
+export function forAccount(
+  on: (cb: (accountIds: string[]) => void) => () => void,
+  accountId: string | null,
+): (listener: () => void) => () => void {
+  return (listener) =>
+    on((accountIds) => {
+      if (accountId !== null && accountIds.includes(accountId)) listener();
+    });
+}
