@@ -144,7 +144,7 @@ test-postgres:
 # (a restore from a backup copies the data folder).
 PG_SERVER_TESTS := --test http --test inbox --test live --test staff --test sign_in --test wechat --test alipay \
   --test broadcasts --test auto_replies --test media --test follower_import --test push_judging \
-  --test sandbox_limits --test openapi --test group_commit --test segments --test broadcast_drafts
+  --test sandbox_limits --test openapi --test group_commit --test segments --test broadcast_drafts --test alipay_segments
 PG_SYNC_TESTS := --test broadcast_progress --test engine --test flood --test outbox --test presence --test recovery \
   --test role
 

@@ -5,9 +5,7 @@
 //! rate, the preview, MASSSENDJOBFINISH), and a restart in the middle of a
 //! broadcast that sends nobody twice and skips nobody. Alipay: one send to
 //! all followers against its double, the account's once-a-week cap, and a
-//! call that may have gone never made again; a segment through a label of
-//! the broadcast's own (made, put on the segment's followers ten a call,
-//! one label send, deleted), resumed after a restart without sending twice.
+//! call that may have gone never made again (its segments: `alipay_segments.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::path::Path;
@@ -466,15 +464,6 @@ fn alipay_options(double: &RunningAlipayDouble) -> ServerOptions {
 /// and one sandbox subscriber. The server's clock starts at the real time
 /// (the double checks the requests' timestamps against its own).
 async fn alipay_fixture(fans: usize) -> (Fixture, RunningAlipayDouble, ManualClock) {
-    alipay_fixture_tagged(fans, |_| false).await
-}
-
-/// [`alipay_fixture`] where the fans `vip` says (by index), the one who
-/// left and the sandbox subscriber carry the tag `VIP`.
-async fn alipay_fixture_tagged(
-    fans: usize,
-    vip: impl Fn(usize) -> bool,
-) -> (Fixture, RunningAlipayDouble, ManualClock) {
     let key = wicket_alipay_double::generate_key().unwrap();
     let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let clock = ManualClock::at(SystemClock.now());
@@ -495,18 +484,17 @@ async fn alipay_fixture_tagged(
         .unwrap();
     let mut subscribers: Vec<Subscriber> = (0..fans)
         .map(|i| {
-            let tags: &[&str] = if vip(i) { &["VIP"] } else { &[] };
-            let mut s = subscriber(&format!("ali{i:04}"), "alipay", tags, true);
+            let mut s = subscriber(&format!("ali{i:04}"), "alipay", &[], true);
             s.platform_user_id = format!("2088{i:012}");
             s
         })
         .collect();
     let user_ids: Vec<String> = subscribers.iter().map(|s| s.platform_user_id.clone()).collect();
     double.add_followers(ALIPAY_APP_ID, &user_ids).unwrap();
-    let mut gone = subscriber("gone", "alipay", &["VIP"], false);
+    let mut gone = subscriber("gone", "alipay", &[], false);
     gone.platform_user_id = "2088999999999999".into();
     subscribers.push(gone);
-    subscribers.push(subscriber("tester", "sandbox", &["VIP"], true));
+    subscribers.push(subscriber("tester", "sandbox", &[], true));
     f.add(subscribers).await;
     (f, double, clock)
 }
@@ -549,196 +537,6 @@ async fn alipay_gets_one_send_to_all_followers_once_a_week_as_the_accounts_cap()
     // A new week in China time is the model's to count (period_start); the
     // double checks request timestamps against the wall clock, so the test
     // does not move the server a week on.
-}
-
-const LABEL_CREATE: &str = "alipay.open.public.life.label.create";
-const TAG_USERS: &str = "alipay.open.public.matchuser.label.create";
-const LABEL_SEND: &str = "alipay.open.public.message.label.send";
-const LABEL_DELETE: &str = "alipay.open.public.life.label.delete";
-
-/// The codes Alipay answered calls to `method` with, in order.
-fn calls_to(double: &RunningAlipayDouble, method: &str) -> Vec<String> {
-    double.calls().into_iter().filter(|c| c.method == method).map(|c| c.code).collect()
-}
-
-/// How many users each tagging call Alipay took put the label on.
-fn tagged_per_call(double: &RunningAlipayDouble) -> Vec<usize> {
-    double
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == TAG_USERS && c.code == "10000")
-        .map(|c| {
-            let change = c.change.unwrap_or_default();
-            let n = change.split(" put on ").nth(1).and_then(|rest| rest.split(' ').next());
-            n.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("a tagging call's change: {change:?}"))
-        })
-        .collect()
-}
-
-/// 30 Alipay fans, every one but each fourth (23) tagged VIP, so the
-/// segment is not a run of the fans in order.
-const SEGMENT_FANS: usize = 30;
-fn vip(i: usize) -> bool {
-    i % 4 != 3
-}
-fn vip_user_ids() -> Vec<String> {
-    (0..SEGMENT_FANS).filter(|i| vip(*i)).map(|i| format!("2088{i:012}")).collect()
-}
-const VIP: &str = r#"{"kind": "segment", "filter": {"tags_any": ["VIP"]}}"#;
-
-#[tokio::test]
-async fn an_alipay_segment_reaches_exactly_its_followers_through_a_label_of_its_own() {
-    let (f, double, _clock) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
-    let audience: Value = serde_json::from_str(VIP).unwrap();
-    let forecast = f.forecast(audience.clone()).await;
-    let alipay = counts(&forecast, "alipay");
-    assert_eq!((n(alipay, "targeted"), n(alipay, "pending"), n(alipay, "unreachable")), (24, 23, 1), "{forecast}");
-
-    f.broadcast("vip", "VIP 专享：燕麦拿铁买一送一", audience.clone()).await;
-    let done = f.finished("vip").await;
-    let alipay = counts(&done, "alipay");
-    assert_eq!(
-        (n(alipay, "targeted"), n(alipay, "sent"), n(alipay, "unreachable"), n(alipay, "failed")),
-        (24, 23, 1, 0),
-        "as forecast: {done}"
-    );
-    assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "{done}");
-    let sends = double.label_sends(ALIPAY_APP_ID).unwrap();
-    assert_eq!(sends.len(), 1, "one label send");
-    let mut reached = sends[0].to_user_ids.clone();
-    reached.sort();
-    assert_eq!(reached, vip_user_ids(), "the segment's followers, not the other fans");
-    assert_eq!(sends[0].biz_content["material"]["text"]["content"], "VIP 专享：燕麦拿铁买一送一");
-    assert_eq!(calls_to(&double, LABEL_CREATE), ["10000"], "one label");
-    assert_eq!(tagged_per_call(&double), [10, 10, 3], "at most 10 users a call, each once");
-    assert_eq!(calls_to(&double, TAG_USERS).len(), 3);
-    assert_eq!(calls_to(&double, LABEL_SEND), ["10000"]);
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back");
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "no label left on Alipay");
-    assert!(total_sends(&double).is_empty(), "not a send to all");
-
-    // The same week: the account had its broadcast; Alipay is not called.
-    let forecast = f.forecast(audience.clone()).await;
-    assert_eq!(n(counts(&forecast, "alipay"), "skipped_account_cap"), 23, "{forecast}");
-    f.broadcast("again", "再来一条", audience).await;
-    let again = f.finished("again").await;
-    assert_eq!((n(counts(&again, "alipay"), "sent"), n(counts(&again, "alipay"), "skipped_account_cap")), (0, 23));
-    assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1, "no label for a capped broadcast");
-    assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap().len(), 1);
-}
-
-#[tokio::test]
-async fn a_segment_of_sandbox_subscribers_only_on_alipay_calls_alipay_not_at_all() {
-    let (f, double, _clock) = alipay_fixture_tagged(3, |_| true).await;
-    let body = json!({"id": "testers", "content": {"type": "text", "text": "VIP 专享"},
-        "audience": {"kind": "segment", "filter": {"platforms": ["sandbox"]}}});
-    f.broadcast_body(body).await;
-    let done = f.finished("testers").await;
-    assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "{done}");
-    assert!(counts(&done, "alipay").is_null(), "{done}");
-    for method in [LABEL_CREATE, TAG_USERS, LABEL_SEND, LABEL_DELETE, TOTAL_SEND] {
-        assert!(calls_to(&double, method).is_empty(), "{method} was called");
-    }
-}
-
-#[tokio::test]
-async fn a_tagging_call_whose_answer_was_lost_is_made_again() {
-    let (f, double, _clock) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
-    // The second tagging call is taken but its answer lost: made again (harmless).
-    double.fail_next(AlipayFault { kind: AlipayFaultKind::Drop, count: 1, method: Some(TAG_USERS.into()) });
-    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
-    let done = f.finished("vip").await;
-    assert_eq!(n(counts(&done, "alipay"), "sent"), 23, "{done}");
-    assert_eq!(tagged_per_call(&double), [10, 10, 10, 3], "the lost one again, nothing more");
-    let mut reached = double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.clone();
-    reached.sort();
-    assert_eq!(reached, vip_user_ids());
-}
-
-#[tokio::test]
-async fn a_label_send_whose_answer_was_lost_is_recorded_unknown_and_never_made_again() {
-    let (f, double, _clock) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
-    double.fail_next(AlipayFault { kind: AlipayFaultKind::Drop, count: 1, method: Some(LABEL_SEND.into()) });
-    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
-    let done = f.finished("vip").await;
-    let alipay = counts(&done, "alipay");
-    assert_eq!((n(alipay, "sent"), n(alipay, "failed"), n(alipay, "pending")), (0, 23, 0), "{done}");
-    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 23}]), "{done}");
-    assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap().len(), 1, "it went, once");
-    assert_eq!(calls_to(&double, LABEL_SEND).len(), 1, "and was not made again");
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"]);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn a_restart_while_tagging_resumes_after_the_last_call_taken() {
-    let (mut f, double, clock) = alipay_fixture_tagged(50, |i| i != 49).await;
-    // 49 to tag: 5 calls. Each answer comes late, so the server stops mid-way.
-    double.delay(AlipayDelay { millis: 300, method: Some(TAG_USERS.into()) });
-    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
-    for _ in 0..2_400 {
-        if calls_to(&double, TAG_USERS).len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let before = calls_to(&double, TAG_USERS).len();
-    assert!((2..5).contains(&before), "stopped while tagging: {before} calls");
-    double.delay(AlipayDelay { millis: 0, method: Some(TAG_USERS.into()) });
-    f.restart_with(Arc::new(clock.clone()), alipay_options(&double)).await;
-    let done = f.finished("vip").await;
-    assert_eq!(n(counts(&done, "alipay"), "sent"), 49, "{done}");
-    let calls = calls_to(&double, TAG_USERS).len();
-    // The calls answered before the stop are not made again; only the one
-    // under way may be (tagging twice does no harm).
-    assert!((5..=6).contains(&calls), "{calls} tagging calls for 5 batches");
-    assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1, "the restart uses the stored label");
-    assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.len(), 49);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn a_restart_while_an_alipay_label_send_is_under_way_does_not_send_it_again() {
-    let (mut f, double, clock) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
-    double.delay(AlipayDelay { millis: 60_000, method: Some(LABEL_SEND.into()) });
-    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
-    for _ in 0..2_400 {
-        if !double.label_sends(ALIPAY_APP_ID).unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap().len(), 1, "the call went");
-    double.delay(AlipayDelay { millis: 0, method: Some(LABEL_SEND.into()) });
-    f.restart_with(Arc::new(clock.clone()), alipay_options(&double)).await;
-    let done = f.finished("vip").await;
-    let alipay = counts(&done, "alipay");
-    assert_eq!((n(alipay, "sent"), n(alipay, "failed"), n(alipay, "pending")), (0, 23, 0), "{done}");
-    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 23}]), "{done}");
-    assert_eq!(calls_to(&double, LABEL_SEND).len(), 1, "one call in all");
-    assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1);
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back after the restart");
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn an_alipay_segment_alipay_refuses_to_label_fails_and_leaves_no_label() {
-    let (f, double, _clock) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
-    let refusal = AlipayFaultKind::Error {
-        code: "40004".into(),
-        msg: "Business Failed".into(),
-        sub_code: "USER_NOT_EXIST".into(),
-        sub_msg: "用户不存在".into(),
-    };
-    double.fail_next(AlipayFault { kind: refusal, count: 1, method: Some(TAG_USERS.into()) });
-    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
-    let done = f.finished("vip").await;
-    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.refused", "count": 23}]), "{done}");
-    assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "sandbox subscribers still get it: {done}");
-    assert!(double.label_sends(ALIPAY_APP_ID).unwrap().is_empty(), "nothing sent");
-    assert_eq!(calls_to(&double, TAG_USERS).len(), 1, "a refusal is not made again");
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"]);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "the label is given back");
 }
 
 #[tokio::test]
