@@ -24,7 +24,14 @@
 //! 3. One `alipay.open.public.message.label.send` whose filter is that
 //!    label. It is made like a total send (below): never twice by itself.
 //! 4. `alipay.open.public.life.label.delete` gives the label back, since an
-//!    account has at most 100 custom labels.
+//!    account has at most 100 custom labels. Alipay's documents do not say
+//!    whether label.send reads the label when called or later (group.send
+//!    is delivered "一段时间" later); the double reads it when called. Were
+//!    it later, the delete would have to wait: not verified against Alipay.
+//!
+//! A label.create whose answer was lost is made again (nobody has had the
+//! message yet); a label it may have made is then left unused on Alipay,
+//! logged, and counts against the 100 until deleted by hand.
 //!
 //! Why not `message.group.send`: a group is made from label rules and must
 //! hold more than 50 users (§3.2, §6), so a small segment could not be sent,
