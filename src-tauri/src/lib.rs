@@ -42,8 +42,9 @@ pub struct InboxChangedEvent;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct BroadcastDraftsChangedEvent(pub Vec<String>);
 
-/// These accounts' saved segments changed as their list shows them: the
-/// saved segments list reads again, and only then.
+/// These accounts' saved segments changed as their list shows them (saved,
+/// synced, deleted, or a count moved): the saved segments list reads again,
+/// and only then.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct SegmentsChangedEvent(pub Vec<String>);
 

@@ -4,7 +4,8 @@
 //! on each of those moved under staff's clicks. After each, the console
 //! compares what the lists would show with what they showed, and says
 //! `BroadcastDraftsChanged` or `SegmentsChanged` only for the accounts whose
-//! list differs.
+//! list differs. A segment's count is part of its list: a subscriber tagged
+//! into a saved segment changes it; a message that moves no count does not.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -52,9 +53,8 @@ impl ListWatch {
             }
             Err(e) => tracing::warn!(error = %e, "cannot read the broadcast drafts"),
         }
-        match self.cache.segment_world() {
-            Ok((world, waiting)) => {
-                let now = listed(world.segments.values().map(|s| (&s.account_id, &s.id, s.deleted, s)), &waiting);
+        match self.segments_listed(&shown.segments) {
+            Ok(now) => {
                 let changed = differing(&shown.segments, &now);
                 shown.segments = now;
                 if !changed.is_empty() {
@@ -63,6 +63,32 @@ impl ListWatch {
             }
             Err(e) => tracing::warn!(error = %e, "cannot read the saved segments"),
         }
+    }
+
+    /// Each account's saved segments as listed, with their counts at this
+    /// moment (only accounts that have segments are counted).
+    fn segments_listed(&self, before: &Listed) -> Result<Listed, wicket_store::StoreError> {
+        let (world, _) = self.cache.segment_world()?;
+        let accounts: BTreeSet<&String> =
+            world.segments.values().filter(|s| !s.deleted).map(|s| &s.account_id).collect();
+        let mut by_account = Listed::new();
+        let now = crate::now_ms();
+        for account in accounts {
+            match self.cache.saved_segments(account, now) {
+                Ok(items) => {
+                    let listed =
+                        items.iter().map(|i| (serde_json::to_string(i).unwrap_or_default(), i.waiting)).collect();
+                    by_account.insert(account.clone(), listed);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot count the saved segments");
+                    if let Some(kept) = before.get(account) {
+                        by_account.insert(account.clone(), kept.clone());
+                    }
+                }
+            }
+        }
+        Ok(by_account)
     }
 
     /// `check` off the async threads (it reads SQLite), from a listener
@@ -245,6 +271,31 @@ mod tests {
         // Deleted here: told at once.
         console.delete_segment("seg-1".into()).await.unwrap();
         assert_eq!(lists_heard(&heard), [SyncEvent::SegmentsChanged(vec![other])]);
+
+        // A segment's count is part of its list: a new subscriber writing into it changes it, a
+        // second message of theirs does not.
+        let wrote = SegmentFilter { wrote_within_reply_window: true, ..SegmentFilter::default() };
+        let recent =
+            SegmentDraft { id: "seg-2".into(), account_id: account.clone(), name: "刚来过".into(), filter: wrote };
+        console.save_segment(recent.clone()).await.unwrap();
+        until_synced(&console).await;
+        settle(&console).await;
+        assert!(lists_heard(&heard).iter().all(|e| *e == SyncEvent::SegmentsChanged(vec![account.clone()])));
+        let mut newcomer = wicket_test_support::SandboxSubscriber::new(&server.base_url(), &account);
+        newcomer.expect(reqwest::Method::POST, "follow", None).await;
+        newcomer.say("s-2", "今天营业到几点？").await;
+        until(&console, || async {
+            let counts = console.segment_counts(account.clone(), recent.filter.clone()).await.unwrap();
+            counts.iter().map(|c| c.subscribers).sum::<u64>() == 2
+                && heard.lock().unwrap().contains(&SyncEvent::DataChanged)
+        })
+        .await;
+        settle(&console).await;
+        assert_eq!(lists_heard(&heard), [SyncEvent::SegmentsChanged(vec![account.clone()])], "counted 2");
+        newcomer.say("s-3", "好的，谢谢").await;
+        until(&console, || async { heard.lock().unwrap().contains(&SyncEvent::DataChanged) }).await;
+        settle(&console).await;
+        assert_eq!(lists_heard(&heard), [], "still 2: nothing to read again");
         colleague.shutdown().await;
         console.shutdown().await;
         server.stop().await;

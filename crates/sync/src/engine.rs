@@ -56,8 +56,8 @@ pub enum SyncEvent {
     /// refused, deleted). The console says it, not the engine: only when
     /// the list would show something else.
     BroadcastDraftsChanged(Vec<String>),
-    /// These accounts' saved segments, as listed, changed. Said by the
-    /// console, as `BroadcastDraftsChanged`.
+    /// These accounts' saved segments, as listed with their counts,
+    /// changed. Said by the console, as `BroadcastDraftsChanged`.
     SegmentsChanged(Vec<String>),
 }
 

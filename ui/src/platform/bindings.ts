@@ -1536,8 +1536,9 @@ export type SegmentItem = {
 };
 
 /**
- *  These accounts' saved segments changed as their list shows them: the
- *  saved segments list reads again, and only then.
+ *  These accounts' saved segments changed as their list shows them (saved,
+ *  synced, deleted, or a count moved): the saved segments list reads again,
+ *  and only then.
  */
 export type SegmentsChangedEvent = string[];
 

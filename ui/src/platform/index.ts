@@ -121,7 +121,10 @@ export function onBroadcastDraftsChanged(cb: (accountIds: string[]) => void): Un
   return subscribe(() => events.broadcastDraftsChangedEvent.listen((event) => cb(event.payload)));
 }
 
-/** Calls cb with the accounts whose saved segments changed as their list shows them (as onBroadcastDraftsChanged). */
+/**
+ * Calls cb with the accounts whose saved segments changed as their list shows them (saved, synced,
+ * deleted, or a count moved); not on sync events that leave them as they were.
+ */
 export function onSegmentsChanged(cb: (accountIds: string[]) => void): Unsubscribe {
   return subscribe(() => events.segmentsChangedEvent.listen((event) => cb(event.payload)));
 }
