@@ -1,10 +1,11 @@
 //! A 生活号's custom labels and the messages sent by label (PLATFORM-RULES §3.2, §6): make a
 //! label, put it on users at most 10 a call, send to the users a label filter holds, delete the
-//! label. Checked as Alipay's SDK describes the methods (ALI-J2, alipay-sdk-java-all
-//! `v2/src/main/java/com/alipay/api/domain/`: `AlipayOpenPublicLifeLabelCreateModel`,
+//! label; list the labels. Checked as Alipay's SDK describes the methods (ALI-J2,
+//! alipay-sdk-java-all `v2/src/main/java/com/alipay/api/domain/`: `AlipayOpenPublicLifeLabelCreateModel`,
 //! `AlipayOpenPublicMatchuserLabelCreateModel` with `Matcher`,
 //! `AlipayOpenPublicMessageLabelSendModel` with `Filter`, `LabelContext`, `LabelFilter` and
-//! `Material`, `AlipayOpenPublicLifeLabelDeleteModel`); the signature was checked before.
+//! `Material`, `AlipayOpenPublicLifeLabelDeleteModel`; `response/AlipayOpenPublicLifeLabelBatchqueryResponse`
+//! with `LifeLabel`); the signature was checked before.
 //! What a label send reached is kept per user, so tests can say exactly who got it.
 
 use std::collections::BTreeMap;
@@ -17,11 +18,12 @@ use crate::rules::{self, text};
 use crate::state::Follower;
 
 pub const LABEL_CREATE: &str = "alipay.open.public.life.label.create";
+pub const LABEL_BATCHQUERY: &str = "alipay.open.public.life.label.batchquery";
 pub const LABEL_DELETE: &str = "alipay.open.public.life.label.delete";
 pub const TAG_USERS: &str = "alipay.open.public.matchuser.label.create";
 pub const LABEL_SEND: &str = "alipay.open.public.message.label.send";
 /// The methods of this module.
-pub const METHODS: [&str; 4] = [LABEL_CREATE, LABEL_DELETE, TAG_USERS, LABEL_SEND];
+pub const METHODS: [&str; 5] = [LABEL_CREATE, LABEL_BATCHQUERY, LABEL_DELETE, TAG_USERS, LABEL_SEND];
 /// "每个生活号最多创建 100 个自定义标签" (`AlipayOpenPublicLifeLabelCreateModel.label_name`).
 pub const CUSTOM_LABELS_MAX: usize = 100;
 /// "支付宝用户匹配器列表，最多传入10条" (`AlipayOpenPublicMatchuserLabelCreateModel.matchers`).
@@ -82,6 +84,19 @@ impl Labels {
         id: &str,
         now: i64,
     ) -> Result<(Value, Option<String>), AliError> {
+        if method == LABEL_BATCHQUERY {
+            // No request fields; the labels with their id, name, data type and kind
+            // ("custom（生活号自定义标签）", `LifeLabel.type`). The double has custom labels only.
+            let labels: Vec<Value> = self
+                .labels
+                .iter()
+                .map(|l| {
+                    json!({ "label_id": l.label_id, "label_name": l.label_name, "data_type": l.data_type,
+                        "type": "custom", "biz": "message" })
+                })
+                .collect();
+            return Ok((success(json!({ "labels": labels })), None));
+        }
         let model = biz.as_object().ok_or_else(|| AliError::parameter("biz_content must be a JSON object"))?;
         match method {
             LABEL_CREATE => {
@@ -272,6 +287,9 @@ mod tests {
         labels.dispatch(&followers, LABEL_SEND, &send_to("L1", "!="), "S2", 5).unwrap();
         assert_eq!(labels.sends[0].to_user_ids, ["2088000000000001"], "followers only: 3 left");
         assert_eq!(labels.sends[1].to_user_ids, ["2088000000000002"]);
+        let (listed, _) = labels.dispatch(&followers, LABEL_BATCHQUERY, &Value::Null, "x", 0).unwrap();
+        assert_eq!(listed["labels"][0]["label_name"], "wicket_1");
+        assert_eq!(listed["labels"][0]["label_id"], "L1");
         labels.dispatch(&followers, LABEL_DELETE, &json!({"label_id": "L1"}), "x", 0).unwrap();
         assert!(labels.labels.is_empty());
         assert_eq!(sub_code(labels.dispatch(&followers, LABEL_SEND, &send_to("L1", "="), "S3", 5)), "LABEL_NOT_EXIST");

@@ -1,7 +1,8 @@
 //! Alipay broadcasts to a segment, against the Alipay double: Wicket
 //! decides the recipients (the account's cap, who unfollowed), puts a label
 //! of the broadcast's own on exactly them (at most ten a call), sends one
-//! `message.label.send` to that label and deletes it. A lost tagging answer
+//! `message.label.send` to that label and deletes it. A label made by a
+//! call whose answer was lost is found by its name; a lost tagging answer
 //! is made again; a label send that may have gone is never made again, by
 //! a lost answer or by a restart; a restart while tagging resumes after the
 //! last call taken. Runs on SQLite, and on PostgreSQL with
@@ -172,6 +173,7 @@ async fn alipay_fixture_tagged(fans: usize, vip: impl Fn(usize) -> bool) -> (Fix
 }
 
 const LABEL_CREATE: &str = "alipay.open.public.life.label.create";
+const LABEL_BATCHQUERY: &str = "alipay.open.public.life.label.batchquery";
 const TAG_USERS: &str = "alipay.open.public.matchuser.label.create";
 const LABEL_SEND: &str = "alipay.open.public.message.label.send";
 const LABEL_DELETE: &str = "alipay.open.public.life.label.delete";
@@ -257,7 +259,7 @@ async fn a_segment_of_sandbox_subscribers_only_on_alipay_calls_alipay_not_at_all
     let done = f.finished("testers").await;
     assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "{done}");
     assert!(counts(&done, "alipay").is_null(), "{done}");
-    for method in [LABEL_CREATE, TAG_USERS, LABEL_SEND, LABEL_DELETE, TOTAL_SEND] {
+    for method in [LABEL_BATCHQUERY, LABEL_CREATE, TAG_USERS, LABEL_SEND, LABEL_DELETE, TOTAL_SEND] {
         assert!(calls_to(&double, method).is_empty(), "{method} was called");
     }
 }
@@ -274,6 +276,21 @@ async fn a_tagging_call_whose_answer_was_lost_is_made_again() {
     let mut reached = double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.clone();
     reached.sort();
     assert_eq!(reached, vip_user_ids());
+}
+
+#[tokio::test]
+async fn a_label_create_whose_answer_was_lost_is_found_by_its_name_not_made_twice() {
+    let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
+    double.fail_next(AlipayFault { kind: AlipayFaultKind::Drop, count: 1, method: Some(LABEL_CREATE.into()) });
+    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
+    let done = f.finished("vip").await;
+    assert_eq!(n(counts(&done, "alipay"), "sent"), 23, "{done}");
+    assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1, "the label made by the lost call is used");
+    assert_eq!(calls_to(&double, LABEL_BATCHQUERY), ["10000", "10000"], "looked for before each try");
+    let mut reached = double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.clone();
+    reached.sort();
+    assert_eq!(reached, vip_user_ids());
+    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "no label left behind");
 }
 
 #[tokio::test]

@@ -29,9 +29,10 @@
 //!    is delivered "一段时间" later); the double reads it when called. Were
 //!    it later, the delete would have to wait: not verified against Alipay.
 //!
-//! A label.create whose answer was lost is made again (nobody has had the
-//! message yet); a label it may have made is then left unused on Alipay,
-//! logged, and counts against the 100 until deleted by hand.
+//! The label's name is made from the broadcast's id, so a label.create
+//! whose answer was lost does not leave a second label: before each try,
+//! `alipay.open.public.life.label.batchquery` is asked for a custom label of
+//! that name, and one found is used.
 //!
 //! Why not `message.group.send`: a group is made from label rules and must
 //! hold more than 50 users (§3.2, §6), so a small segment could not be sent,
@@ -53,7 +54,8 @@
 //! The field names are those of Alipay's own SDK (ALI-J2, alipay-sdk-java-all
 //! `v2/src/main/java/com/alipay/api/domain/`): `AlipayOpenPublicLifeLabelCreateModel`
 //! (`label_name`, `data_type`; the answer's `label_id` in
-//! `response/AlipayOpenPublicLifeLabelCreateResponse`),
+//! `response/AlipayOpenPublicLifeLabelCreateResponse`), the batchquery's
+//! `labels` of `LifeLabel` (`label_id`, `label_name`, `type` `custom`),
 //! `AlipayOpenPublicMatchuserLabelCreateModel` (`label_id`, `label_value`,
 //! `matchers` of at most 10 `Matcher`s by `user_id`; the answer's
 //! `error_count`, `error_matchers`), `AlipayOpenPublicMessageLabelSendModel`
@@ -78,6 +80,8 @@ use crate::AppState;
 pub const TOTAL_SEND: &str = "alipay.open.public.message.total.send";
 /// Makes a custom label of the account.
 pub const LABEL_CREATE: &str = "alipay.open.public.life.label.create";
+/// Lists the account's labels.
+pub const LABEL_BATCHQUERY: &str = "alipay.open.public.life.label.batchquery";
 /// Puts a label, with a value, on users.
 pub const TAG_USERS: &str = "alipay.open.public.matchuser.label.create";
 /// A message to the users a label filter holds.
@@ -130,6 +134,17 @@ pub fn label_name(broadcast_id: &str) -> String {
 /// The `biz_content` of `life.label.create`: a string label.
 pub fn label_create_body(name: &str) -> Value {
     json!({"label_name": name, "data_type": "string"})
+}
+
+/// The id of the custom label named `name` in a `life.label.batchquery`
+/// answer (its `labels`; a label whose `type` is given must be `custom`).
+pub fn custom_label_named(answer: &Value, name: &str) -> Option<String> {
+    let labels = answer.get("labels")?.as_array()?;
+    let found = labels.iter().find(|l| {
+        l.get("label_name").and_then(Value::as_str) == Some(name)
+            && l.get("type").and_then(Value::as_str).is_none_or(|t| t == "custom")
+    })?;
+    found.get("label_id").and_then(Value::as_str).filter(|id| !id.is_empty()).map(str::to_owned)
 }
 
 /// The `biz_content` of `matchuser.label.create`: `label_id` with
@@ -349,21 +364,13 @@ async fn tag_recipients(state: &AppState, broadcast: &Broadcast) -> Result<Optio
     }
     let label_id = match label {
         Some(label) => label.label_id,
-        None => {
-            // Made again when its answer was lost: nothing reaches a user
-            // yet, and at worst a label is left unused on Alipay (logged).
-            let body = label_create_body(&label_name(id));
-            let answer = match call_answered(state, &connection, LABEL_CREATE, &body, None).await {
-                Ok(answer) => answer,
-                Err(e) => return Ok(Some(refused(broadcast, LABEL_CREATE, &e))),
-            };
-            let Some(label_id) = answer.body.get("label_id").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
-                tracing::warn!(broadcast = %id, "Alipay made a label but gave no label_id");
-                return Ok(Some("alipay.broadcast.refused".into()));
-            };
-            store.save_label(id, label_id).await?;
-            label_id.to_owned()
-        }
+        None => match find_or_create_label(state, &connection, broadcast).await {
+            Ok(label_id) => {
+                store.save_label(id, &label_id).await?;
+                label_id
+            }
+            Err(reason) => return Ok(Some(reason)),
+        },
     };
     while let Some(last) = next.last().map(|p| p.subscriber_id.clone()) {
         let user_ids: Vec<String> = next.iter().map(|p| p.platform_user_id.clone()).collect();
@@ -381,6 +388,47 @@ async fn tag_recipients(state: &AppState, broadcast: &Broadcast) -> Result<Optio
         next = store.pending_after(id, PLATFORM, Some(&last), MATCHERS_MAX).await?;
     }
     Ok(None)
+}
+
+/// The broadcast's label on Alipay: one of its name made by an earlier try
+/// whose answer was lost, or a new one. `Err` with the failure reason.
+async fn find_or_create_label(
+    state: &AppState,
+    connection: &Connection,
+    broadcast: &Broadcast,
+) -> Result<String, String> {
+    let name = label_name(&broadcast.id);
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let listed = call_answered(state, connection, LABEL_BATCHQUERY, &json!({}), None).await;
+        match listed {
+            Ok(answer) => {
+                if let Some(found) = custom_label_named(&answer.body, &name) {
+                    return Ok(found);
+                }
+            }
+            Err(e) => return Err(refused(broadcast, LABEL_BATCHQUERY, &e)),
+        }
+        let made = state.platforms.alipay.call(state, connection, LABEL_CREATE, &label_create_body(&name)).await;
+        match made {
+            Ok(answer) => {
+                return match answer.body.get("label_id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+                    Some(label_id) => Ok(label_id.to_owned()),
+                    None => {
+                        tracing::warn!(broadcast = %broadcast.id, "Alipay made a label but gave no label_id");
+                        Err("alipay.broadcast.refused".into())
+                    }
+                };
+            }
+            // It may have been made: look for it before making it again.
+            Err(e) if again(&Err(e.clone()), true) => {
+                tracing::warn!(broadcast = %broadcast.id, error = ?e, "Alipay's answer to a label.create was lost");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            Err(e) => return Err(refused(broadcast, LABEL_CREATE, &e)),
+        }
+    }
 }
 
 /// Gives the label back to Alipay. Deleting twice does no harm, so an
@@ -468,6 +516,19 @@ mod tests {
         assert!(label_name(&"b".repeat(64)).len() <= 32, "short whatever the broadcast's id");
         assert_eq!(label_create_body(&name), json!({"label_name": name, "data_type": "string"}));
         assert_eq!(label_delete_body("L1"), json!({"label_id": "L1"}));
+    }
+
+    #[test]
+    fn a_label_made_by_an_earlier_try_is_found_by_its_name_among_the_custom_labels() {
+        let name = label_name("vip");
+        let answer = json!({"labels": [
+            {"label_id": "C1", "label_name": name, "type": "common"},
+            {"label_id": "L0", "label_name": "other", "type": "custom"},
+            {"label_id": "L1", "label_name": name, "type": "custom"},
+        ]});
+        assert_eq!(custom_label_named(&answer, &name).as_deref(), Some("L1"));
+        assert_eq!(custom_label_named(&answer, &label_name("spring")), None);
+        assert_eq!(custom_label_named(&json!({}), &name), None);
     }
 
     #[test]
