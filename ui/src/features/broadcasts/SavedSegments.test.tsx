@@ -110,6 +110,17 @@ describe('saved segments in the audience picker', () => {
     expect(saved.id).toMatch(/\S/);
     expect((await screen.findByTestId('segment-notice')).textContent).toContain('燕麦会员');
     expect(screen.queryByTestId('segment-save-form')).toBeNull();
+
+    // Listed once the core says so, it is the segment picked: a later change can update it.
+    const created = item(saved.id, '燕麦会员', [], 0, true);
+    created.segment.filter = saved.filter;
+    m.listSegments.mockResolvedValue([created]);
+    emitSegmentsChanged(['acc-1']);
+    await waitFor(() => expect(screen.getAllByTestId('saved-segment')).toHaveLength(1));
+    expect(screen.getByTestId('saved-segment').dataset.picked).toBe('true');
+    expect(screen.queryByTestId('segment-update')).toBeNull();
+    await userEvent.type(screen.getByTestId('broadcast-tags-all'), ', 老客');
+    expect(screen.getByTestId('segment-update').textContent).toBe('更新分组“燕麦会员”');
   });
 
   it('shows the refusal of a save under the field', async () => {

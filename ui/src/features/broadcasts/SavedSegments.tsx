@@ -189,7 +189,11 @@ export function SavedSegments({ accountId, filter, building, onPick }: Props) {
           initialName=""
           label={t('broadcasts.segments.name')}
           testId="segment-save-form"
-          onSaved={done}
+          onSaved={(name) => {
+            // The filter is now this segment's: later changes to it can update it in place.
+            setPicked(editing.id);
+            done(name);
+          }}
           onCancel={() => setEditing(null)}
         />
       ) : building ? (
