@@ -22,6 +22,7 @@ pub mod live;
 mod migrate;
 mod platform;
 mod queries;
+mod statements;
 mod world;
 mod writer;
 
@@ -261,7 +262,8 @@ fn process(
     lock_feed(&mut tx)?;
     let decided = match &pushed.mutation {
         Ok(mutation) => {
-            let world = TxWorld::new(&mut tx);
+            let each_time = statements::Statements::each_time();
+            let world = TxWorld::new(&mut tx, &each_time);
             let decided = apply(&world, mutation);
             world.failed()?;
             decided
@@ -349,7 +351,12 @@ fn check_client_owner(conn: &mut impl GenericClient, client_id: &str, staff_id: 
 }
 
 fn newest_seq(conn: &mut impl GenericClient) -> Result<i64> {
-    let row = conn.query_one("SELECT coalesce(max(seq), 0)::BIGINT FROM changes", &[]).map_err(pg)?;
+    newest_seq_with(conn, &statements::Statements::each_time())
+}
+
+/// [`newest_seq`], its statement run as `statements` say.
+fn newest_seq_with(conn: &mut impl GenericClient, statements: &statements::Statements) -> Result<i64> {
+    let row = statements.query_one(conn, "SELECT coalesce(max(seq), 0)::BIGINT FROM changes", &[]).map_err(pg)?;
     get(&row, 0)
 }
 
@@ -706,7 +713,7 @@ impl Storage for PgStorage {
 
     async fn auto_reply_rules(&self, account_id: &str) -> Result<Vec<wicket_model::auto_reply::AutoReplyRule>> {
         let account_id = account_id.to_owned();
-        self.run(move |conn| world::auto_reply_rules(conn, &account_id)).await
+        self.run(move |conn| world::auto_reply_rules(conn, &statements::Statements::each_time(), &account_id)).await
     }
 
     async fn messages(&self, conversation_id: &str, page: MessagePage) -> Result<Vec<Message>> {

@@ -11,6 +11,7 @@ use wicket_model::reply_window::ReplyLedger;
 use wicket_model::segment::Segment;
 use wicket_model::{Account, Change, Millis, ReadError, WicketError, World};
 
+use super::statements::Statements;
 use super::{account_from_row, db, get, pg, ACCOUNT_COLUMNS};
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
@@ -23,12 +24,13 @@ type Params<'a> = &'a [&'a (dyn r2d2_postgres::postgres::types::ToSql + Sync)];
 /// a time, so the transaction is borrowed for each read.)
 pub(super) struct TxWorld<'a, 'b> {
     tx: RefCell<&'a mut Transaction<'b>>,
+    statements: &'a Statements,
     failure: RefCell<Option<StorageError>>,
 }
 
 impl<'a, 'b> TxWorld<'a, 'b> {
-    pub(super) fn new(tx: &'a mut Transaction<'b>) -> Self {
-        Self { tx: RefCell::new(tx), failure: RefCell::new(None) }
+    pub(super) fn new(tx: &'a mut Transaction<'b>, statements: &'a Statements) -> Self {
+        Self { tx: RefCell::new(tx), statements, failure: RefCell::new(None) }
     }
 
     /// The first read that failed, if one did.
@@ -52,7 +54,11 @@ impl<'a, 'b> TxWorld<'a, 'b> {
         query: &str,
         params: Params<'_>,
     ) -> std::result::Result<Option<T>, ReadError> {
-        let found = super::one_body(&mut **self.tx.borrow_mut(), query, params);
+        let found = self
+            .statements
+            .query_opt(&mut **self.tx.borrow_mut(), query, params)
+            .map_err(pg)
+            .and_then(|row| row.map(|r| decode(&get::<String>(&r, 0)?)).transpose());
         self.read(found)
     }
 }
@@ -60,9 +66,12 @@ impl<'a, 'b> TxWorld<'a, 'b> {
 impl World for TxWorld<'_, '_> {
     fn account(&self, id: &str) -> std::result::Result<Option<Account>, ReadError> {
         let found = self
-            .tx
-            .borrow_mut()
-            .query_opt(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"), &[&id])
+            .statements
+            .query_opt(
+                &mut **self.tx.borrow_mut(),
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+                &[&id],
+            )
             .map_err(pg)
             .and_then(|row| row.as_ref().map(account_from_row).transpose());
         self.read(found)
@@ -108,7 +117,7 @@ impl World for TxWorld<'_, '_> {
     }
 
     fn reply_ledger(&self, conversation_id: &str, now: Millis) -> std::result::Result<ReplyLedger, ReadError> {
-        let history = conversation_history(&mut **self.tx.borrow_mut(), conversation_id, now);
+        let history = conversation_history(&mut **self.tx.borrow_mut(), self.statements, conversation_id, now);
         let history = self.read(history)?;
         Ok(ReplyLedger::of_messages(&history, now))
     }
@@ -118,7 +127,7 @@ impl World for TxWorld<'_, '_> {
     }
 
     fn auto_reply_rules(&self, account_id: &str) -> std::result::Result<Vec<AutoReplyRule>, ReadError> {
-        let rules = auto_reply_rules(&mut **self.tx.borrow_mut(), account_id);
+        let rules = auto_reply_rules(&mut **self.tx.borrow_mut(), self.statements, account_id);
         self.read(rules)
     }
 
@@ -128,9 +137,9 @@ impl World for TxWorld<'_, '_> {
         rule_id: &str,
     ) -> std::result::Result<Option<Millis>, ReadError> {
         let found = self
-            .tx
-            .borrow_mut()
+            .statements
             .query_opt(
+                &mut **self.tx.borrow_mut(),
                 "SELECT created_at FROM messages
                  WHERE conversation_id = $1 AND direction = 'outbound'
                    AND (body::jsonb -> 'auto_reply' ->> 'rule_id') = $2
@@ -176,18 +185,28 @@ pub(super) fn segments(conn: &mut impl GenericClient, account_id: &str) -> Resul
 }
 
 /// An account's automatic-reply rules, deleted ones too.
-pub(super) fn auto_reply_rules(conn: &mut impl GenericClient, account_id: &str) -> Result<Vec<AutoReplyRule>> {
-    let rows = conn
-        .query("SELECT body FROM auto_reply_rules WHERE account_id = $1 ORDER BY id", &[&account_id])
+pub(super) fn auto_reply_rules(
+    conn: &mut impl GenericClient,
+    statements: &Statements,
+    account_id: &str,
+) -> Result<Vec<AutoReplyRule>> {
+    let rows = statements
+        .query(conn, "SELECT body FROM auto_reply_rules WHERE account_id = $1 ORDER BY id", &[&account_id])
         .map_err(pg)?;
     rows.iter().map(|row| decode(&get::<String>(row, 0)?)).collect()
 }
 
 /// The messages that can still matter to the reply window (a week back).
-fn conversation_history(conn: &mut impl GenericClient, conversation_id: &str, now: Millis) -> Result<Vec<Message>> {
+fn conversation_history(
+    conn: &mut impl GenericClient,
+    statements: &Statements,
+    conversation_id: &str,
+    now: Millis,
+) -> Result<Vec<Message>> {
     const WEEK: Millis = 7 * 24 * 3_600_000;
-    let rows = conn
+    let rows = statements
         .query(
+            conn,
             "SELECT body FROM messages WHERE conversation_id = $1 AND created_at >= $2 ORDER BY created_at, id",
             &[&conversation_id, &(now - WEEK)],
         )
@@ -201,7 +220,12 @@ fn conversation_history(conn: &mut impl GenericClient, conversation_id: &str, no
 /// writer takes its first number only after this one has committed), and a
 /// decision sees a world no other feed writer is changing, as on SQLite.
 pub(super) fn lock_feed(tx: &mut impl GenericClient) -> Result<()> {
-    tx.execute("SELECT seq FROM feed_counter WHERE id = 1 FOR UPDATE", &[]).map_err(pg)?;
+    lock_feed_with(tx, &Statements::each_time())
+}
+
+/// [`lock_feed`], its statement run as `statements` say.
+pub(super) fn lock_feed_with(tx: &mut impl GenericClient, statements: &Statements) -> Result<()> {
+    statements.execute(tx, "SELECT seq FROM feed_counter WHERE id = 1 FOR UPDATE", &[]).map_err(pg)?;
     Ok(())
 }
 
@@ -215,18 +239,19 @@ pub(super) fn decide_and_save(
     now: Millis,
 ) -> Result<std::result::Result<Recorded, WicketError>> {
     lock_feed(tx)?;
-    save_decision(tx, decide, now)
+    save_decision(tx, &Statements::each_time(), decide, now)
 }
 
 /// As [`decide_and_save`], in a transaction that already holds the feed's
 /// lock (a group of decisions takes it once).
 pub(super) fn save_decision(
     tx: &mut Transaction<'_>,
+    statements: &Statements,
     decide: DecideFn,
     now: Millis,
 ) -> Result<std::result::Result<Recorded, WicketError>> {
     let decided = {
-        let world = TxWorld::new(tx);
+        let world = TxWorld::new(tx, statements);
         let decided = decide(&world);
         world.failed()?;
         decided
@@ -236,9 +261,9 @@ pub(super) fn save_decision(
         Err(refused) => return Ok(Err(refused)),
     };
     for change in &changes {
-        save_change(tx, change, now)?;
+        save_change_with(tx, statements, change, now)?;
     }
-    let last_seq = super::newest_seq(tx)?;
+    let last_seq = super::newest_seq_with(tx, statements)?;
     Ok(Ok(Recorded { changes, last_seq }))
 }
 
@@ -246,33 +271,46 @@ pub(super) fn save_decision(
 /// under the counter's next number (the counter row is this
 /// transaction's: see [`lock_feed`]).
 pub(super) fn save_change(conn: &mut impl GenericClient, change: &Change, now: Millis) -> Result<()> {
+    save_change_with(conn, &Statements::each_time(), change, now)
+}
+
+/// [`save_change`], its statements run as `statements` say.
+pub(super) fn save_change_with(
+    conn: &mut impl GenericClient,
+    statements: &Statements,
+    change: &Change,
+    now: Millis,
+) -> Result<()> {
     match change {
         Change::Account(account) => {
             let settings = account.settings.map(|settings| serde_json::to_string(&settings)).transpose().map_err(db)?;
-            conn.execute(
-                "INSERT INTO accounts
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO accounts
                    (id, name, platform, category, description, avatar_color, archived, created_at, updated_at, settings)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category,
                    description = excluded.description, avatar_color = excluded.avatar_color,
                    archived = excluded.archived, updated_at = excluded.updated_at, settings = excluded.settings",
-                &[
-                    &account.id,
-                    &account.name,
-                    &account.platform.as_str(),
-                    &account.category,
-                    &account.description,
-                    &account.avatar_color,
-                    &account.archived,
-                    &account.created_at,
-                    &account.updated_at,
-                    &settings,
-                ],
-            )
-            .map_err(pg)?;
+                    &[
+                        &account.id,
+                        &account.name,
+                        &account.platform.as_str(),
+                        &account.category,
+                        &account.description,
+                        &account.avatar_color,
+                        &account.archived,
+                        &account.created_at,
+                        &account.updated_at,
+                        &settings,
+                    ],
+                )
+                .map_err(pg)?;
         }
         Change::Subscriber(subscriber) => {
-            conn.execute(
+            statements.execute(
+                conn,
                 "INSERT INTO subscribers (id, account_id, platform, platform_user_id, body) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
                 &[
@@ -286,69 +324,81 @@ pub(super) fn save_change(conn: &mut impl GenericClient, change: &Change, now: M
             .map_err(pg)?;
         }
         Change::Conversation(conversation) => {
-            conn.execute(
-                "INSERT INTO conversations (id, account_id, subscriber_id, last_activity_at, body)
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO conversations (id, account_id, subscriber_id, last_activity_at, body)
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, body = excluded.body",
-                &[
-                    &conversation.id,
-                    &conversation.account_id,
-                    &conversation.subscriber_id,
-                    &conversation.last_activity_at,
-                    &to_json(conversation)?,
-                ],
-            )
-            .map_err(pg)?;
+                    &[
+                        &conversation.id,
+                        &conversation.account_id,
+                        &conversation.subscriber_id,
+                        &conversation.last_activity_at,
+                        &to_json(conversation)?,
+                    ],
+                )
+                .map_err(pg)?;
         }
         Change::Message(message) => {
-            conn.execute(
-                "INSERT INTO messages (id, conversation_id, direction, platform_msg_id, created_at, body)
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO messages (id, conversation_id, direction, platform_msg_id, created_at, body)
                  VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                &[
-                    &message.id,
-                    &message.conversation_id,
-                    &message.direction.as_str(),
-                    &message.platform_msg_id,
-                    &message.created_at,
-                    &to_json(message)?,
-                ],
-            )
-            .map_err(pg)?;
+                    &[
+                        &message.id,
+                        &message.conversation_id,
+                        &message.direction.as_str(),
+                        &message.platform_msg_id,
+                        &message.created_at,
+                        &to_json(message)?,
+                    ],
+                )
+                .map_err(pg)?;
         }
         Change::AutoReplyRule(rule) => {
-            conn.execute(
-                "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO auto_reply_rules (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                &[&rule.id, &rule.account_id, &to_json(rule)?, &rule.updated_at],
-            )
-            .map_err(pg)?;
+                    &[&rule.id, &rule.account_id, &to_json(rule)?, &rule.updated_at],
+                )
+                .map_err(pg)?;
         }
         Change::Segment(segment) => {
-            conn.execute(
-                "INSERT INTO segments (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO segments (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                &[&segment.id, &segment.account_id, &to_json(segment)?, &segment.updated_at],
-            )
-            .map_err(pg)?;
+                    &[&segment.id, &segment.account_id, &to_json(segment)?, &segment.updated_at],
+                )
+                .map_err(pg)?;
         }
         Change::BroadcastDraft(draft) => {
-            conn.execute(
-                "INSERT INTO broadcast_drafts (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
+            statements
+                .execute(
+                    conn,
+                    "INSERT INTO broadcast_drafts (id, account_id, body, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-                &[&draft.id, &draft.account_id, &to_json(draft)?, &draft.updated_at],
-            )
-            .map_err(pg)?;
+                    &[&draft.id, &draft.account_id, &to_json(draft)?, &draft.updated_at],
+                )
+                .map_err(pg)?;
         }
     }
     let (kind, id) = change.key();
-    conn.execute(
-        "WITH next AS (UPDATE feed_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq)
+    statements
+        .execute(
+            conn,
+            "WITH next AS (UPDATE feed_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq)
          INSERT INTO changes (seq, kind, entity_id, body, created_at)
          SELECT seq, $1::TEXT, $2::TEXT, $3::TEXT, $4::BIGINT FROM next",
-        &[&kind, &id, &to_json(change)?, &now],
-    )
-    .map_err(pg)?;
+            &[&kind, &id, &to_json(change)?, &now],
+        )
+        .map_err(pg)?;
     Ok(())
 }
 
