@@ -50,6 +50,7 @@ pub const ISSUE_KEYS: &[IssueKey] = &[
     k("broadcast.wechat.segment_needs_tag", &[]),
     k("alipay.broadcast.refused", &[]),
     k("alipay.broadcast.unknown", &[]),
+    k("alipay.broadcast.user_unknown", &[]),
     k("wechat.mass.recipients", &[]),
     k("wechat.mass.quota", &[]),
     k("wechat.mass.not_authorised", &[]),

@@ -294,6 +294,29 @@ async fn a_label_create_whose_answer_was_lost_is_found_by_its_name_not_made_twic
 }
 
 #[tokio::test]
+async fn a_follower_alipay_cannot_label_fails_and_is_not_counted_as_sent() {
+    let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
+    // A follower whose id Alipay does not know as a user: its matcher comes back in error_matchers.
+    let odd = subscriber("ali-odd", "alipay", "2088-not-a-user", &["VIP"], true);
+    double.add_followers(ALIPAY_APP_ID, std::slice::from_ref(&odd.platform_user_id)).unwrap();
+    let state = &f.server().state;
+    state
+        .storage
+        .record(Box::new(move |_| Ok(vec![Change::Subscriber(odd)])), state.clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
+    let done = f.finished("vip").await;
+    let alipay = counts(&done, "alipay");
+    assert_eq!((n(alipay, "sent"), n(alipay, "failed")), (23, 1), "{done}");
+    assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.user_unknown", "count": 1}]), "{done}");
+    let mut reached = double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.clone();
+    reached.sort();
+    assert_eq!(reached, vip_user_ids(), "the follower Alipay could not label did not get it either");
+}
+
+#[tokio::test]
 async fn a_label_send_whose_answer_was_lost_is_recorded_unknown_and_never_made_again() {
     let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
     double.fail_next(AlipayFault { kind: AlipayFaultKind::Drop, count: 1, method: Some(LABEL_SEND.into()) });

@@ -96,6 +96,8 @@ pub const LABEL_VALUE: &str = "1";
 /// The column Alipay's label filter names a merchant's custom labels by
 /// ("商户自定义的标签固定为label_id_list", ALI-J2 `LabelFilter`).
 pub const CUSTOM_LABELS: &str = "label_id_list";
+/// Why a recipient Alipay could not label did not get a segment broadcast.
+pub const USER_UNKNOWN: &str = "alipay.broadcast.user_unknown";
 const FIRST_PAUSE: Duration = Duration::from_millis(250);
 const MAX_PAUSE: Duration = Duration::from_secs(30);
 /// Tries at deleting a label before leaving it on Alipay (logged).
@@ -165,6 +167,17 @@ pub fn label_send_body(label_id: &str, body: &MessageBody) -> Option<Value> {
         },
         "material": material,
     }))
+}
+
+/// The subscribers among `tagged` whose matcher a tagging answer lists in
+/// its `error_matchers` (each with the `matcher` sent and an `error_msg`).
+pub fn unlabelled(answer: &Value, tagged: &[Pending]) -> Vec<String> {
+    let failed: Vec<&str> = answer
+        .get("error_matchers")
+        .and_then(Value::as_array)
+        .map(|errors| errors.iter().filter_map(|e| e.get("matcher")?.get("user_id")?.as_str()).collect())
+        .unwrap_or_default();
+    tagged.iter().filter(|p| failed.contains(&p.platform_user_id.as_str())).map(|p| p.subscriber_id.clone()).collect()
 }
 
 /// The `biz_content` of `life.label.delete`.
@@ -376,10 +389,12 @@ async fn tag_recipients(state: &AppState, broadcast: &Broadcast) -> Result<Optio
         let user_ids: Vec<String> = next.iter().map(|p| p.platform_user_id.clone()).collect();
         match call_answered(state, &connection, TAG_USERS, &tag_body(&label_id, &user_ids), None).await {
             Ok(answer) => {
-                let errors = answer.body.get("error_matchers").and_then(Value::as_array).map_or(0, Vec::len);
-                if errors > 0 {
-                    // Alipay knows them not: the label send cannot reach them.
-                    tracing::warn!(broadcast = %id, errors, answer = %answer.body, "Alipay could not label some recipients");
+                // Those Alipay could not label, the label send cannot reach:
+                // they fail here, so the ledger says who it went to.
+                let unlabelled = unlabelled(&answer.body, &next);
+                if !unlabelled.is_empty() {
+                    tracing::warn!(broadcast = %id, answer = %answer.body, "Alipay could not label some recipients");
+                    store.fail_recipients(id, &unlabelled, USER_UNKNOWN, state.clock.now()).await?;
                 }
             }
             Err(e) => return Ok(Some(refused(broadcast, TAG_USERS, &e))),
@@ -529,6 +544,19 @@ mod tests {
         assert_eq!(custom_label_named(&answer, &name).as_deref(), Some("L1"));
         assert_eq!(custom_label_named(&answer, &label_name("spring")), None);
         assert_eq!(custom_label_named(&json!({}), &name), None);
+    }
+
+    #[test]
+    fn the_users_alipay_could_not_label_are_named_by_their_subscribers() {
+        let tagged = [
+            Pending { subscriber_id: "s1".into(), platform_user_id: "2088000000000001".into() },
+            Pending { subscriber_id: "s2".into(), platform_user_id: "2088000000000002".into() },
+        ];
+        let answer = json!({"error_count": 1, "error_matchers": [
+            {"matcher": {"user_id": "2088000000000002"}, "error_msg": "用户不存在"}]});
+        assert_eq!(unlabelled(&answer, &tagged), ["s2"]);
+        assert!(unlabelled(&json!({"error_count": 0, "error_matchers": []}), &tagged).is_empty());
+        assert!(unlabelled(&json!({}), &tagged).is_empty());
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub trait BroadcastStore: Send + Sync {
     /// stored in the subscriber's conversation (and the feed) in the same
     /// transaction as its ledger row. How many, and the feed position after.
     async fn deliver_sandbox(&self, id: &str, max: usize, now: Millis) -> Result<(usize, i64)>;
+    /// Marks the pending recipients among `subscriber_ids` as failed with
+    /// `reason` (those a platform said it cannot reach). How many.
+    async fn fail_recipients(&self, id: &str, subscriber_ids: &[String], reason: &str, now: Millis) -> Result<u64>;
     /// Marks the recipients of a platform the server cannot deliver to as failed.
     async fn fail_pending(&self, id: &str, platform: &str, reason: &str, now: Millis) -> Result<u64>;
     /// Marks a sending broadcast done once nobody is pending or sending.

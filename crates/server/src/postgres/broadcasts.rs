@@ -578,6 +578,24 @@ impl BroadcastStore for PgStorage {
         .await
     }
 
+    async fn fail_recipients(&self, id: &str, subscriber_ids: &[String], reason: &str, now: Millis) -> Result<u64> {
+        let (id, subscriber_ids, reason) = (id.to_owned(), subscriber_ids.to_vec(), reason.to_owned());
+        self.run(move |conn| {
+            let mut tx = conn.transaction().map_err(pg)?;
+            let changed = tx
+                .execute(
+                    "UPDATE broadcast_recipients SET state = 'failed', reason = $3
+                     WHERE broadcast_id = $1 AND subscriber_id = ANY($2) AND state = 'pending'",
+                    &[&id, &subscriber_ids, &reason],
+                )
+                .map_err(pg)?;
+            tx.execute("UPDATE broadcasts SET updated_at = $2 WHERE id = $1", &[&id, &now]).map_err(pg)?;
+            tx.commit().map_err(pg)?;
+            Ok(changed)
+        })
+        .await
+    }
+
     async fn fail_pending(&self, id: &str, platform: &str, reason: &str, now: Millis) -> Result<u64> {
         let (id, platform, reason) = (id.to_owned(), platform.to_owned(), reason.to_owned());
         self.run(move |conn| {

@@ -605,6 +605,27 @@ impl BroadcastStore for SqliteStorage {
         .await
     }
 
+    async fn fail_recipients(&self, id: &str, subscriber_ids: &[String], reason: &str, now: Millis) -> Result<u64> {
+        let (id, subscriber_ids, reason) = (id.to_owned(), subscriber_ids.to_vec(), reason.to_owned());
+        self.run(move |conn| {
+            let tx = conn.transaction().map_err(sql)?;
+            let mut changed = 0;
+            for subscriber_id in &subscriber_ids {
+                changed += tx
+                    .execute(
+                        "UPDATE broadcast_recipients SET state = 'failed', reason = ?3
+                         WHERE broadcast_id = ?1 AND subscriber_id = ?2 AND state = 'pending'",
+                        params![id, subscriber_id, reason],
+                    )
+                    .map_err(sql)? as u64;
+            }
+            tx.execute("UPDATE broadcasts SET updated_at = ?2 WHERE id = ?1", params![id, now]).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            Ok(changed)
+        })
+        .await
+    }
+
     async fn fail_pending(&self, id: &str, platform: &str, reason: &str, now: Millis) -> Result<u64> {
         let (id, platform, reason) = (id.to_owned(), platform.to_owned(), reason.to_owned());
         self.run(move |conn| {
