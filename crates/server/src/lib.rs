@@ -304,6 +304,9 @@ pub struct ServerOptions {
     /// How long a call to a platform's API may take; a send that runs out of
     /// it after its request left has an unknown outcome.
     pub platform_timeout: std::time::Duration,
+    /// How long an Alipay segment broadcast's label is kept after its send
+    /// before it is deleted (`alipay::mass::LABEL_KEEP`); tests shorten it.
+    pub alipay_label_keep: std::time::Duration,
 }
 
 impl Default for ServerOptions {
@@ -320,6 +323,7 @@ impl Default for ServerOptions {
             alipay_api_base: alipay::DEFAULT_API_BASE.into(),
             secrets_key_file: None,
             platform_timeout: std::time::Duration::from_secs(15),
+            alipay_label_keep: alipay::mass::LABEL_KEEP,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Alipay broadcasts to a segment, against the Alipay double: Wicket
 //! decides the recipients (the account's cap, who unfollowed), puts a label
 //! of the broadcast's own on exactly them (at most ten a call), sends one
-//! `message.label.send` to that label and deletes it. A label made by a
+//! `message.label.send` to that label, and deletes the label once a
+//! delivery period is over (Alipay delivers the send some time after the
+//! call): by the runner's sweep or before the account's next label is made,
+//! once, also across a restart. A label made by a
 //! call whose answer was lost is found by its name; a lost tagging answer
 //! is made again; a label send that may have gone is never made again, by
 //! a lost answer or by a restart; a restart while tagging resumes after the
@@ -31,7 +34,13 @@ const TOTAL_SEND: &str = "alipay.open.public.message.total.send";
 struct Fixture {
     server: Option<TestServer>,
     owner: StaffClient,
+    clock: ManualClock,
 }
+
+/// How long the tests' servers keep a broadcast's label after its send: short,
+/// since the double checks the requests' timestamps (signed with the server's
+/// clock) against the real time, within 15 minutes.
+const KEEP: Duration = Duration::from_secs(5 * 60);
 
 impl Fixture {
     fn server(&self) -> &TestServer {
@@ -74,6 +83,20 @@ impl Fixture {
         panic!("the broadcast never got there: {last}");
     }
 
+    /// Moves the server's clock past the labels' delivery period and waits
+    /// (bounded) until the double has no label left: the runner's sweep
+    /// deleted them.
+    async fn labels_deleted_after_the_delivery_period(&self, double: &RunningAlipayDouble) {
+        self.clock.advance(KEEP.as_millis() as i64 + 1_000);
+        for _ in 0..2_400 {
+            if double.labels(ALIPAY_APP_ID).unwrap().is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("labels left after the delivery period: {:?}", double.labels(ALIPAY_APP_ID).unwrap());
+    }
+
     async fn forecast(&self, audience: Value) -> Value {
         let (status, forecast) = self.call("POST", "/api/v1/accounts/shop/broadcasts/forecast", Some(audience)).await;
         assert_eq!(status, 200, "{forecast}");
@@ -114,12 +137,15 @@ fn subscriber(id: &str, platform: &str, user_id: &str, tags: &[&str], following:
 async fn alipay_fixture_tagged(fans: usize, vip: impl Fn(usize) -> bool) -> (Fixture, RunningAlipayDouble) {
     let key = wicket_alipay_double::generate_key().unwrap();
     let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(SystemClock.now()));
-    let options =
-        ServerOptions { alipay_api_base: format!("{}/gateway.do", double.base_url()), ..ServerOptions::default() };
-    let server = TestServer::start_with(clock, options).await;
+    let clock = ManualClock::at(SystemClock.now());
+    let options = ServerOptions {
+        alipay_api_base: format!("{}/gateway.do", double.base_url()),
+        alipay_label_keep: KEEP,
+        ..ServerOptions::default()
+    };
+    let server = TestServer::start_with(Arc::new(clock.clone()), options).await;
     let owner = server.owner().await;
-    let f = Fixture { server: Some(server), owner };
+    let f = Fixture { server: Some(server), owner, clock };
     let create = json!({"client_id": "c1", "mutations": [{"id": 1, "mutation": {"name": "create_account", "args": {
         "id": "shop", "name": "Oat Milk Shop", "platform": "alipay", "category": "Food", "description": "",
         "avatar_color": "#07c160"}}}]});
@@ -235,9 +261,13 @@ async fn an_alipay_segment_reaches_exactly_its_followers_through_a_label_of_its_
     assert_eq!(tagged_per_call(&double), [10, 10, 3], "at most 10 users a call, each once");
     assert_eq!(calls_to(&double, TAG_USERS).len(), 3);
     assert_eq!(calls_to(&double, LABEL_SEND), ["10000"]);
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back");
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "no label left on Alipay");
     assert!(calls_to(&double, TOTAL_SEND).is_empty(), "not a send to all");
+    // Alipay delivers the send some time after the call: the label stays.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(calls_to(&double, LABEL_DELETE).is_empty(), "not deleted while the send may be delivered");
+    assert_eq!(double.labels(ALIPAY_APP_ID).unwrap().len(), 1, "the label is still on Alipay");
+    f.labels_deleted_after_the_delivery_period(&double).await;
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back, once");
 
     // The same week: the account had its broadcast; Alipay is not called.
     let forecast = f.forecast(audience.clone()).await;
@@ -247,6 +277,7 @@ async fn an_alipay_segment_reaches_exactly_its_followers_through_a_label_of_its_
     assert_eq!((n(counts(&again, "alipay"), "sent"), n(counts(&again, "alipay"), "skipped_account_cap")), (0, 23));
     assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1, "no label for a capped broadcast");
     assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap().len(), 1);
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "deleted once in all");
 }
 
 #[tokio::test]
@@ -290,7 +321,9 @@ async fn a_label_create_whose_answer_was_lost_is_found_by_its_name_not_made_twic
     let mut reached = double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.clone();
     reached.sort();
     assert_eq!(reached, vip_user_ids());
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "no label left behind");
+    assert_eq!(double.labels(ALIPAY_APP_ID).unwrap().len(), 1, "one label, kept for the delivery");
+    f.labels_deleted_after_the_delivery_period(&double).await;
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "no label left behind");
 }
 
 #[tokio::test]
@@ -327,8 +360,10 @@ async fn a_label_send_whose_answer_was_lost_is_recorded_unknown_and_never_made_a
     assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 23}]), "{done}");
     assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap().len(), 1, "it went, once");
     assert_eq!(calls_to(&double, LABEL_SEND).len(), 1, "and was not made again");
+    // It may have gone: its label is kept for the delivery too.
+    assert!(calls_to(&double, LABEL_DELETE).is_empty());
+    f.labels_deleted_after_the_delivery_period(&double).await;
     assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"]);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -355,7 +390,8 @@ async fn a_restart_while_tagging_resumes_after_the_last_call_taken() {
     assert!((5..=6).contains(&calls), "{calls} tagging calls for 5 batches");
     assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1, "the restart uses the stored label");
     assert_eq!(double.label_sends(ALIPAY_APP_ID).unwrap()[0].to_user_ids.len(), 49);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
+    f.labels_deleted_after_the_delivery_period(&double).await;
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"]);
 }
 
 #[tokio::test]
@@ -378,8 +414,13 @@ async fn a_restart_while_an_alipay_label_send_is_under_way_does_not_send_it_agai
     assert_eq!(done["failures"], json!([{"reason": "alipay.broadcast.unknown", "count": 23}]), "{done}");
     assert_eq!(calls_to(&double, LABEL_SEND).len(), 1, "one call in all");
     assert_eq!(calls_to(&double, LABEL_CREATE).len(), 1);
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back after the restart");
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty());
+    assert!(calls_to(&double, LABEL_DELETE).is_empty(), "kept for the delivery");
+    // A restart before the delivery period is over does not lose the deletion.
+    f.restart().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(double.labels(ALIPAY_APP_ID).unwrap().len(), 1, "still kept after a restart");
+    f.labels_deleted_after_the_delivery_period(&double).await;
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back after the restarts, once");
 }
 
 #[tokio::test]
@@ -398,6 +439,70 @@ async fn an_alipay_segment_alipay_refuses_to_label_fails_and_leaves_no_label() {
     assert_eq!(n(counts(&done, "sandbox"), "sent"), 1, "sandbox subscribers still get it: {done}");
     assert!(double.label_sends(ALIPAY_APP_ID).unwrap().is_empty(), "nothing sent");
     assert_eq!(calls_to(&double, TAG_USERS).len(), 1, "a refusal is not made again");
-    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"]);
-    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "the label is given back");
+    f.labels_deleted_after_the_delivery_period(&double).await;
+    assert_eq!(calls_to(&double, LABEL_DELETE), ["10000"], "the label is given back");
+}
+
+/// The methods Alipay was called with, in order, keeping those named.
+fn order_of(double: &RunningAlipayDouble, methods: &[&str]) -> Vec<String> {
+    double.calls().into_iter().filter(|c| methods.contains(&c.method.as_str())).map(|c| c.method).collect()
+}
+
+#[tokio::test]
+async fn a_label_whose_delivery_period_is_over_goes_before_the_accounts_next_label_is_made() {
+    let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
+    // Two broadcasts a week, so the second is sent too.
+    let mut settings = wicket_model::account::AccountSettings::defaults_for(wicket_model::PlatformProfile::Alipay);
+    settings.broadcast.max = 2;
+    let update = json!({"client_id": "c1", "mutations": [{"id": 2, "mutation": {"name": "update_account",
+        "args": {"id": "shop", "patch": {"settings": settings}}}}]});
+    let (status, pushed) = f.call("POST", "/api/v1/push", Some(update)).await;
+    assert_eq!(status, 200, "{pushed}");
+    f.broadcast("first", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
+    assert_eq!(n(counts(&f.finished("first").await, "alipay"), "sent"), 23);
+    assert_eq!(double.labels(ALIPAY_APP_ID).unwrap().len(), 1, "kept for the delivery");
+
+    // The delivery period is over; the next broadcast makes a label of its own.
+    f.clock.advance(KEEP.as_millis() as i64 + 1_000);
+    f.broadcast("second", "VIP 第二条", serde_json::from_str(VIP).unwrap()).await;
+    assert_eq!(n(counts(&f.finished("second").await, "alipay"), "sent"), 23);
+    assert_eq!(
+        order_of(&double, &[LABEL_CREATE, LABEL_SEND, LABEL_DELETE]),
+        [LABEL_CREATE, LABEL_SEND, LABEL_DELETE, LABEL_CREATE, LABEL_SEND],
+        "the first label went before the second was made, once; the second is kept"
+    );
+    let labels = double.labels(ALIPAY_APP_ID).unwrap();
+    assert_eq!(labels.len(), 1, "only the second broadcast's label: {labels:?}");
+    let sends = double.label_sends(ALIPAY_APP_ID).unwrap();
+    assert_eq!(sends.len(), 2);
+    assert_eq!(sends[1].to_user_ids.len(), 23, "the second label holds its recipients");
+}
+
+#[tokio::test]
+async fn a_label_alipay_does_not_delete_is_tried_again_at_the_next_sweep() {
+    let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
+    f.broadcast("vip", "VIP 专享", serde_json::from_str(VIP).unwrap()).await;
+    f.finished("vip").await;
+    // Alipay's unknown error on every try of the first sweep (5 tries).
+    double.fail_next(AlipayFault { kind: AlipayFaultKind::UnknownError, count: 5, method: Some(LABEL_DELETE.into()) });
+    f.clock.advance(KEEP.as_millis() as i64 + 1_000);
+    for _ in 0..2_400 {
+        if calls_to(&double, LABEL_DELETE).len() >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(calls_to(&double, LABEL_DELETE).len(), 5, "five tries");
+    assert_eq!(double.labels(ALIPAY_APP_ID).unwrap().len(), 1, "still on Alipay");
+    // The next sweep (a minute later by the server's clock) tries again.
+    f.clock.advance(61_000);
+    for _ in 0..2_400 {
+        if double.labels(ALIPAY_APP_ID).unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(double.labels(ALIPAY_APP_ID).unwrap().is_empty(), "deleted at the next sweep");
+    assert_eq!(calls_to(&double, LABEL_DELETE).last().map(String::as_str), Some("10000"));
+    assert_eq!(calls_to(&double, LABEL_DELETE).len(), 6);
 }

@@ -24,10 +24,18 @@
 //! 3. One `alipay.open.public.message.label.send` whose filter is that
 //!    label. It is made like a total send (below): never twice by itself.
 //! 4. `alipay.open.public.life.label.delete` gives the label back, since an
-//!    account has at most 100 custom labels. Alipay's documents do not say
-//!    whether label.send reads the label when called or later (group.send
-//!    is delivered "一段时间" later); the double reads it when called. Were
-//!    it later, the delete would have to wait: not verified against Alipay.
+//!    account has at most 100 custom labels, but not right after the send:
+//!    a label or group send is delivered some time after the call ("请求成功后
+//!    一段时间用户才能收到", PLATFORM-RULES §3), and a label deleted while
+//!    Alipay still reads it could shrink the audience. Once nobody is left
+//!    to send to, the time the label may go ([`LABEL_KEEP`] after, by
+//!    default) is stored (`BroadcastStore::label_delete_after`); the labels
+//!    whose time has come are deleted by the broadcast runner's periodic
+//!    sweep ([`sweep_labels`], under a lease, so one process on PostgreSQL),
+//!    and before a new label is made for the same account, so Wicket's own
+//!    old labels never fill the 100. A label whose delete fails stays
+//!    recorded and is tried again at the next sweep. (The double reads the
+//!    label when label.send is called; Alipay's timing is not verified.)
 //!
 //! The label's name is made from the broadcast's id, so a label.create
 //! whose answer was lost does not leave a second label: before each try,
@@ -69,10 +77,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use wicket_model::broadcast::{Audience, Broadcast};
 use wicket_model::conversation::MessageBody;
+use wicket_model::Millis;
 
 use super::api::CallError;
 use super::{is_transient, Connection, PLATFORM};
-use crate::broadcast::store::{BatchOutcome, Pending};
+use crate::broadcast::store::{BatchOutcome, DueLabel, Pending};
 use crate::storage::StorageError;
 use crate::AppState;
 
@@ -100,8 +109,21 @@ pub const CUSTOM_LABELS: &str = "label_id_list";
 pub const USER_UNKNOWN: &str = "alipay.broadcast.user_unknown";
 const FIRST_PAUSE: Duration = Duration::from_millis(250);
 const MAX_PAUSE: Duration = Duration::from_secs(30);
-/// Tries at deleting a label before leaving it on Alipay (logged).
+/// Tries at deleting a label in one go; one still there is tried again at
+/// the next sweep.
 const DELETE_TRIES: u32 = 5;
+/// How long a broadcast's label is kept after its send, by default
+/// (`ServerOptions::alipay_label_keep`). Alipay delivers a label or group
+/// send some time after the call ("请求成功后一段时间用户才能收到",
+/// PLATFORM-RULES §3) and does not say how long, nor when it reads the
+/// label; deleting it before could leave recipients out. A day is far more
+/// than any delivery, and an account makes few segment broadcasts a day
+/// against its 100 labels.
+pub const LABEL_KEEP: Duration = Duration::from_secs(24 * 60 * 60);
+/// One deleter of due labels at a time in this process, so the sweep and a
+/// job about to make a label do not both delete the same one (across
+/// processes deleting twice does no harm: Alipay refuses the second).
+static DELETING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The message part of an Alipay broadcast, for the content Alipay
 /// broadcasts take: text, or an article card as image-text. `None` for any
@@ -318,7 +340,8 @@ fn refused(broadcast: &Broadcast, method: &str, error: &CallError) -> String {
     "alipay.broadcast.refused".into()
 }
 
-/// A segment broadcast: label, tag, one label send, delete the label.
+/// A segment broadcast: label, tag, one label send, and when the label may
+/// be deleted.
 async fn send_to_segment(state: &AppState, broadcast: &Broadcast) -> Result<(), StorageError> {
     let store = state.storage.broadcasts();
     let id = &broadcast.id;
@@ -346,11 +369,34 @@ async fn send_to_segment(state: &AppState, broadcast: &Broadcast) -> Result<(), 
         };
         store.finish_batch(id, batch.number, outcome, state.clock.now()).await?;
     }
-    // Nobody is left to send to (sent, failed or cancelled): the label goes.
-    if let Some(label) = store.label(id).await?.filter(|l| !l.deleted) {
-        delete_label(state, broadcast, &label.label_id).await?;
+    // Nobody is left to send to (sent, failed or cancelled). The send is
+    // delivered some time after the call: the label stays for a delivery
+    // period, then a sweep (or the account's next label) deletes it.
+    if store.label(id).await?.is_some_and(|l| !l.deleted && l.delete_after.is_none()) {
+        let keep = Millis::try_from(state.options.alipay_label_keep.as_millis()).unwrap_or(Millis::MAX);
+        store.label_delete_after(id, state.clock.now().saturating_add(keep)).await?;
     }
     Ok(())
+}
+
+/// Deletes the labels whose delivery period is over, of every account: the
+/// broadcast runner's periodic sweep. How many Alipay deleted.
+pub async fn sweep_labels(state: &AppState) -> Result<usize, StorageError> {
+    delete_due_labels(state, None).await
+}
+
+/// Deletes the due labels of `account_id` (every account: `None`). A label
+/// whose delete fails stays, tried again next time. How many went.
+async fn delete_due_labels(state: &AppState, account_id: Option<&str>) -> Result<usize, StorageError> {
+    let _one_at_a_time = DELETING.lock().await;
+    let store = state.storage.broadcasts();
+    let mut deleted = 0;
+    for due in store.labels_due(account_id, state.clock.now()).await? {
+        if delete_label(state, &due).await? {
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }
 
 /// Makes the broadcast's label if it has none, and puts it on every
@@ -377,13 +423,18 @@ async fn tag_recipients(state: &AppState, broadcast: &Broadcast) -> Result<Optio
     }
     let label_id = match label {
         Some(label) => label.label_id,
-        None => match find_or_create_label(state, &connection, broadcast).await {
-            Ok(label_id) => {
-                store.save_label(id, &label_id).await?;
-                label_id
+        None => {
+            // The account's old labels whose time has come go first, so
+            // Wicket's own never fill its 100.
+            delete_due_labels(state, Some(&broadcast.account_id)).await?;
+            match find_or_create_label(state, &connection, broadcast).await {
+                Ok(label_id) => {
+                    store.save_label(id, &label_id).await?;
+                    label_id
+                }
+                Err(reason) => return Ok(Some(reason)),
             }
-            Err(reason) => return Ok(Some(reason)),
-        },
+        }
     };
     while let Some(last) = next.last().map(|p| p.subscriber_id.clone()) {
         let user_ids: Vec<String> = next.iter().map(|p| p.platform_user_id.clone()).collect();
@@ -446,17 +497,19 @@ async fn find_or_create_label(
     }
 }
 
-/// Gives the label back to Alipay. Deleting twice does no harm, so an
-/// unanswered call is made again, a few times; a label Alipay no longer
-/// has (it refuses the call) counts as deleted.
-async fn delete_label(state: &AppState, broadcast: &Broadcast, label_id: &str) -> Result<(), StorageError> {
-    let store = state.storage.broadcasts();
-    let connection = match connection(state, broadcast).await? {
-        Ok(connection) => connection,
-        Err(reason) => {
-            tracing::warn!(broadcast = %broadcast.id, label_id, %reason, "cannot delete the broadcast's Alipay label");
-            return Ok(());
+/// Gives a label whose time has come back to Alipay; true when it is gone.
+/// Deleting twice does no harm, so an unanswered call is made again, a few
+/// times; a label Alipay no longer has (it refuses the call) counts as
+/// deleted. One still there stays recorded, tried again at the next sweep.
+async fn delete_label(state: &AppState, due: &DueLabel) -> Result<bool, StorageError> {
+    let (broadcast, label_id) = (&due.broadcast_id, due.label_id.as_str());
+    let connection = match state.platforms.alipay.connection(state, &due.account_id).await {
+        Ok(Some(connection)) => connection,
+        Ok(None) => {
+            tracing::warn!(%broadcast, label_id, "cannot delete the broadcast's Alipay label: no connection");
+            return Ok(false);
         }
+        Err(e) => return Err(StorageError::Database(e.to_string())),
     };
     let result =
         call_answered(state, &connection, LABEL_DELETE, &label_delete_body(label_id), Some(DELETE_TRIES)).await;
@@ -467,12 +520,12 @@ async fn delete_label(state: &AppState, broadcast: &Broadcast, label_id: &str) -
         Err(_) => false,
     };
     if let Err(e) = &result {
-        tracing::warn!(broadcast = %broadcast.id, label_id, error = ?e, gone, "Alipay did not delete the broadcast's label");
+        tracing::warn!(%broadcast, label_id, error = ?e, gone, "Alipay did not delete the broadcast's label");
     }
     if gone {
-        store.label_deleted(&broadcast.id).await?;
+        state.storage.broadcasts().label_deleted(broadcast).await?;
     }
-    Ok(())
+    Ok(gone)
 }
 
 #[cfg(test)]

@@ -191,6 +191,14 @@ pub const LEASE: Duration = Duration::from_secs(10);
 /// How often a runner renews the leases of the jobs it runs.
 const RENEW: Duration = Duration::from_secs(2);
 
+/// How often, by the server's clock, the runner deletes the Alipay labels
+/// whose delivery period is over (`alipay::mass::sweep_labels`).
+const LABEL_SWEEP_EVERY: wicket_model::Millis = 60_000;
+/// The lease a process holds while it sweeps the Alipay labels: of several
+/// processes on one database one sweeps at a time (a sweep longer than
+/// [`LEASE`] may meet another; deleting a label twice does no harm).
+pub const LABEL_SWEEP_LEASE: &str = "alipay-labels:sweep";
+
 /// The lease a process holds while it runs broadcast `id`.
 pub fn lease_name(id: &str) -> String {
     format!("broadcast:{id}")
@@ -203,13 +211,23 @@ pub fn lease_name(id: &str) -> String {
 /// leaves its broadcasts to the others once their leases lapse. A job
 /// whose lease was lost stops. The task ends when the server stops, its
 /// jobs left at their last commit and their leases given up, so another
-/// process takes them at once.
+/// process takes them at once. Every [`LABEL_SWEEP_EVERY`] (and when it
+/// starts) it also deletes the Alipay labels whose time has come, in a task
+/// of its own so the jobs' leases are renewed meanwhile.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut running: HashMap<String, tokio::task::AbortHandle> = HashMap::new();
         let mut jobs: tokio::task::JoinSet<String> = tokio::task::JoinSet::new();
         let mut renewed = tokio::time::Instant::now();
+        let mut next_sweep = wicket_model::Millis::MIN;
+        let mut sweeping: Option<tokio::task::JoinHandle<()>> = None;
         loop {
+            let now = state.clock.now();
+            if now >= next_sweep && sweeping.as_ref().is_none_or(|s| s.is_finished()) {
+                next_sweep = now.saturating_add(LABEL_SWEEP_EVERY);
+                let state = state.clone();
+                sweeping = Some(tokio::spawn(async move { sweep_labels(&state).await }));
+            }
             while let Some(finished) = jobs.try_join_next() {
                 let Ok(id) = finished else { continue };
                 running.remove(&id);
@@ -270,6 +288,11 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                     for id in running.keys() {
                         release(&state, id).await;
                     }
+                    if let Some(sweep) = sweeping.take().filter(|s| !s.is_finished()) {
+                        sweep.abort();
+                        let _ = sweep.await;
+                        release_named(&state, LABEL_SWEEP_LEASE).await;
+                    }
                     return;
                 }
             }
@@ -279,8 +302,30 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 
 /// Gives up the lease of a job that ended here.
 async fn release(state: &AppState, id: &str) {
-    if let Err(e) = state.storage.release_lease(&lease_name(id), &state.instance).await {
-        tracing::warn!(broadcast = %id, error = %e, "cannot give up a broadcast's lease; it lapses");
+    release_named(state, &lease_name(id)).await;
+}
+
+async fn release_named(state: &AppState, name: &str) {
+    if let Err(e) = state.storage.release_lease(name, &state.instance).await {
+        tracing::warn!(lease = %name, error = %e, "cannot give up a lease; it lapses");
+    }
+}
+
+/// Deletes the Alipay labels whose delivery period is over, when this
+/// process gets the sweep's lease (another process holding it sweeps).
+async fn sweep_labels(state: &AppState) {
+    let name = LABEL_SWEEP_LEASE.to_owned();
+    match state.storage.claim_leases(vec![name.clone()], &state.instance, LEASE).await {
+        Ok(claimed) if claimed.contains(&name) => {
+            match crate::alipay::mass::sweep_labels(state).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "deleted Alipay labels whose delivery period is over"),
+                Err(e) => tracing::error!(error = %e, "Alipay labels: storage failure; swept again later"),
+            }
+            release_named(state, &name).await;
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "Alipay labels: cannot take the sweep's lease"),
     }
 }
 

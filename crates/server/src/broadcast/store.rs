@@ -56,6 +56,17 @@ pub struct BroadcastLabel {
     pub tagged_through: Option<String>,
     /// Alipay deleted it.
     pub deleted: bool,
+    /// When it may be deleted: set once the broadcast is done with it, a
+    /// delivery period after its send (`alipay::mass::LABEL_KEEP`).
+    pub delete_after: Option<Millis>,
+}
+
+/// A label whose time to be deleted has come, not deleted yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueLabel {
+    pub broadcast_id: String,
+    pub account_id: String,
+    pub label_id: String,
 }
 
 /// A pending recipient: the subscriber and the platform's id of them.
@@ -106,6 +117,12 @@ pub trait BroadcastStore: Send + Sync {
     async fn label_tagged_through(&self, id: &str, subscriber_id: &str) -> Result<()>;
     /// Records that Alipay deleted the broadcast's label.
     async fn label_deleted(&self, id: &str) -> Result<()>;
+    /// Records (on disk) when the broadcast's label may be deleted; a time
+    /// already recorded stays (a job run again does not put it off).
+    async fn label_delete_after(&self, id: &str, at: Millis) -> Result<()>;
+    /// The labels not deleted yet whose time to be deleted is at or before
+    /// `now`, of `account_id` or of every account (`None`), oldest first.
+    async fn labels_due(&self, account_id: Option<&str>, now: Millis) -> Result<Vec<DueLabel>>;
     /// Up to `max` pending recipients of `platform` after `after` (or from
     /// the first), in subscriber order.
     async fn pending_after(&self, id: &str, platform: &str, after: Option<&str>, max: usize) -> Result<Vec<Pending>>;

@@ -14,7 +14,9 @@ use wicket_model::{Account, Change, Millis};
 use super::world::{decode, lock_feed, save_change};
 use super::{account_from_row, get, pg, PgStorage, ACCOUNT_COLUMNS};
 use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
-use crate::broadcast::store::{Batch, BatchOutcome, BroadcastLabel, BroadcastStore, Pending, Planned, StoredBroadcast};
+use crate::broadcast::store::{
+    Batch, BatchOutcome, BroadcastLabel, BroadcastStore, DueLabel, Pending, Planned, StoredBroadcast,
+};
 use crate::storage::{Result, StorageError};
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -422,12 +424,17 @@ impl BroadcastStore for PgStorage {
         self.run(move |conn| {
             let row = conn
                 .query_opt(
-                    "SELECT label_id, tagged_through, deleted FROM broadcast_labels WHERE broadcast_id = $1",
+                    "SELECT label_id, tagged_through, deleted, delete_after FROM broadcast_labels WHERE broadcast_id = $1",
                     &[&id],
                 )
                 .map_err(pg)?;
             row.map(|row| {
-                Ok(BroadcastLabel { label_id: get(&row, 0)?, tagged_through: get(&row, 1)?, deleted: get(&row, 2)? })
+                Ok(BroadcastLabel {
+                    label_id: get(&row, 0)?,
+                    tagged_through: get(&row, 1)?,
+                    deleted: get(&row, 2)?,
+                    delete_after: get(&row, 3)?,
+                })
             })
             .transpose()
         })
@@ -462,6 +469,41 @@ impl BroadcastStore for PgStorage {
         self.run(move |conn| {
             conn.execute("UPDATE broadcast_labels SET deleted = true WHERE broadcast_id = $1", &[&id]).map_err(pg)?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn label_delete_after(&self, id: &str, at: Millis) -> Result<()> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            conn.execute(
+                "UPDATE broadcast_labels SET delete_after = coalesce(delete_after, $2) WHERE broadcast_id = $1",
+                &[&id, &at],
+            )
+            .map_err(pg)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn labels_due(&self, account_id: Option<&str>, now: Millis) -> Result<Vec<DueLabel>> {
+        let account_id = account_id.map(str::to_owned);
+        self.run(move |conn| {
+            let rows = conn
+                .query(
+                    "SELECT l.broadcast_id, b.account_id, l.label_id FROM broadcast_labels l
+                     JOIN broadcasts b ON b.id = l.broadcast_id
+                     WHERE NOT l.deleted AND l.delete_after IS NOT NULL AND l.delete_after <= $1
+                       AND ($2::TEXT IS NULL OR b.account_id = $2)
+                     ORDER BY l.delete_after, l.broadcast_id",
+                    &[&now, &account_id],
+                )
+                .map_err(pg)?;
+            rows.iter()
+                .map(|row| {
+                    Ok(DueLabel { broadcast_id: get(row, 0)?, account_id: get(row, 1)?, label_id: get(row, 2)? })
+                })
+                .collect()
         })
         .await
     }

@@ -11,7 +11,9 @@ use wicket_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use super::world::{decode, save_change};
 use super::{durable, sql, SqliteStorage};
 use crate::broadcast::ledger::{batch_size, client_msg_id, counts_for, parse_status, state_of, tally, COUNTED};
-use crate::broadcast::store::{Batch, BatchOutcome, BroadcastLabel, BroadcastStore, Pending, Planned, StoredBroadcast};
+use crate::broadcast::store::{
+    Batch, BatchOutcome, BroadcastLabel, BroadcastStore, DueLabel, Pending, Planned, StoredBroadcast,
+};
 use crate::storage::{Result, StorageError};
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -430,13 +432,14 @@ impl BroadcastStore for SqliteStorage {
         let id = id.to_owned();
         self.run(move |conn| {
             conn.query_row(
-                "SELECT label_id, tagged_through, deleted FROM broadcast_labels WHERE broadcast_id = ?1",
+                "SELECT label_id, tagged_through, deleted, delete_after FROM broadcast_labels WHERE broadcast_id = ?1",
                 [id],
                 |r| {
                     Ok(BroadcastLabel {
                         label_id: r.get(0)?,
                         tagged_through: r.get(1)?,
                         deleted: r.get::<_, i64>(2)? == 1,
+                        delete_after: r.get(3)?,
                     })
                 },
             )
@@ -479,6 +482,43 @@ impl BroadcastStore for SqliteStorage {
         self.run(move |conn| {
             conn.execute("UPDATE broadcast_labels SET deleted = 1 WHERE broadcast_id = ?1", [id]).map_err(sql)?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn label_delete_after(&self, id: &str, at: Millis) -> Result<()> {
+        let id = id.to_owned();
+        self.run(move |conn| {
+            durable(conn, |conn| {
+                conn.execute(
+                    "UPDATE broadcast_labels SET delete_after = coalesce(delete_after, ?2) WHERE broadcast_id = ?1",
+                    params![id, at],
+                )
+                .map_err(sql)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn labels_due(&self, account_id: Option<&str>, now: Millis) -> Result<Vec<DueLabel>> {
+        let account_id = account_id.map(str::to_owned);
+        self.run(move |conn| {
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT l.broadcast_id, b.account_id, l.label_id FROM broadcast_labels l
+                     JOIN broadcasts b ON b.id = l.broadcast_id
+                     WHERE l.deleted = 0 AND l.delete_after IS NOT NULL AND l.delete_after <= ?1
+                       AND (?2 IS NULL OR b.account_id = ?2)
+                     ORDER BY l.delete_after, l.broadcast_id",
+                )
+                .map_err(sql)?;
+            let rows = statement
+                .query_map(params![now, account_id], |r| {
+                    Ok(DueLabel { broadcast_id: r.get(0)?, account_id: r.get(1)?, label_id: r.get(2)? })
+                })
+                .map_err(sql)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(sql)
         })
         .await
     }
