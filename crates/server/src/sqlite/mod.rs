@@ -860,4 +860,35 @@ mod tests {
             assert_eq!(tallies, ledger, "after {step}");
         }
     }
+
+    #[test]
+    fn labels_left_by_broadcasts_that_ended_before_the_delivery_period_are_due_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = wicket_sqlite::migrations(&MIGRATIONS).unwrap();
+        let mut conn = wicket_sqlite::open_unmigrated(&dir.path().join("server.sqlite")).unwrap();
+        wicket_sqlite::migrate_to(&mut conn, &migrations, Some(16)).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO broadcasts (id, account_id, status, send_at, planned, body, created_at, updated_at)
+             VALUES ('done', 'shop', 'done', 0, 1, '{}', 0, 0),
+                    ('gone', 'shop', 'done', 0, 1, '{}', 0, 0),
+                    ('running', 'shop', 'sending', 0, 1, '{}', 0, 0);
+             INSERT INTO broadcast_labels (broadcast_id, label_id, deleted)
+             VALUES ('done', 'L1', 0), ('gone', 'L2', 1), ('running', 'L3', 0);",
+        )
+        .unwrap();
+        wicket_sqlite::migrate_to(&mut conn, &migrations, None).unwrap();
+        let mut statement =
+            conn.prepare("SELECT broadcast_id, delete_after FROM broadcast_labels ORDER BY broadcast_id").unwrap();
+        let rows: Vec<(String, Option<i64>)> = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [("done".into(), Some(0)), ("gone".into(), None), ("running".into(), None)],
+            "a label whose delete failed is due; one in use waits for its broadcast"
+        );
+    }
 }
