@@ -6,6 +6,8 @@
 //! broadcast that sends nobody twice and skips nobody. Alipay: one send to
 //! all followers against its double, the account's once-a-week cap, and a
 //! call that may have gone never made again (its segments: `alipay_segments.rs`).
+//! Runs on SQLite, and on PostgreSQL with `WICKET_TEST_STORAGE=postgres`
+//! (`make test-postgres`); a restart reopens the same storage.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed step fails the test")]
 
 use std::path::Path;
@@ -16,6 +18,7 @@ use serde_json::{json, Value};
 use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody, Subscriber};
 use wicket_model::Change;
 use wicket_server::{Clock, ManualClock, RunningServer, ServerConfig, ServerOptions, SystemClock};
+use wicket_test_support::storage_for;
 use wicket_wechat_double::{AccountSpec, Delay, Double, Mode, RunningDouble};
 
 use wicket_alipay_double::{
@@ -46,10 +49,14 @@ async fn start_server(data: &Path, clock: Arc<dyn Clock>, wechat: Option<String>
     start_server_with(data, clock, options).await
 }
 
+/// A server on the storage of the folder `data` (SQLite in `data/data`, or
+/// with `WICKET_TEST_STORAGE=postgres` the PostgreSQL database that folder
+/// remembers), so a restart on the same folder reopens the same storage.
 async fn start_server_with(data: &Path, clock: Arc<dyn Clock>, options: ServerOptions) -> RunningServer {
     let options = ServerOptions { secrets_key_file: Some(data.join("secrets.key")), ..options };
     let config = ServerConfig { data_dir: data.join("data"), listen: "127.0.0.1:0".parse().unwrap() };
-    wicket_server::start_with(config, clock, options).await.unwrap()
+    let storage = storage_for(&config.data_dir).await;
+    wicket_server::start_on(storage, config, clock, options).await.unwrap()
 }
 
 fn subscriber(id: &str, platform: &str, tags: &[&str], following: bool) -> Subscriber {
