@@ -295,4 +295,30 @@ async fn staff_broadcast_to_a_segment_and_see_who_got_it_and_who_the_cap_skipped
     .await;
     show(&console, "broadcast-send").await;
     screenshot(&console, &display, "broadcast-composer-en").await;
+
+    // The picked segment's filter changed: it is marked edited and can be
+    // updated in place, under its own name.
+    show(&console, "broadcast-reply-window").await;
+    click(&console, "broadcast-reply-window").await;
+    find(&console, "saved-segment-edited").await;
+    show(&console, "segment-update").await;
+    screenshot(&console, &display, "segment-edited-en").await;
+    click(&console, "segment-update").await;
+    eventually("the updated segment is synced and no longer marked edited", Duration::from_secs(30), || async {
+        content_of(&console, &testid("saved-segment-edited")).await.is_none()
+            && attr_of(&console, &testid("saved-segment"), "data-waiting").await.as_deref() == Some("false")
+    })
+    .await;
+    assert_eq!(count(&console, &testid("saved-segment")).await, 1, "updated in place, not saved as another");
+
+    // Deleting asks first; cancelling keeps it.
+    click(&console, "saved-segment-delete").await;
+    find(&console, "segment-delete-confirm").await;
+    screenshot(&console, &display, "segment-delete-en").await;
+    click(&console, "segment-delete-cancel").await;
+    eventually("the dialog is gone and the segment kept", Duration::from_secs(10), || async {
+        content_of(&console, &testid("segment-delete-confirm")).await.is_none()
+            && content_of(&console, &testid("saved-segment")).await.is_some_and(|t| t.contains("VIP 会员"))
+    })
+    .await;
 }
