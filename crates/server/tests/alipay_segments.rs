@@ -21,10 +21,10 @@ use wicket_alipay_double::{
     AccountSpec as AlipaySpec, Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault,
     FaultKind as AlipayFaultKind, RunningDouble as RunningAlipayDouble,
 };
-use wicket_model::conversation::{Conversation, ConversationStatus, Subscriber};
+use wicket_model::conversation::Subscriber;
 use wicket_model::Change;
 use wicket_server::{Clock, ManualClock, ServerOptions, SystemClock};
-use wicket_test_support::{StaffClient, TestServer};
+use wicket_test_support::{follower, record_followers, StaffClient, TestServer};
 
 const ALIPAY_APP_ID: &str = "2021000000000001";
 const ALIPAY_APP_PRIVATE_KEY: &str =
@@ -113,22 +113,6 @@ fn n(counts: &Value, field: &str) -> u64 {
     counts[field].as_u64().unwrap_or_else(|| panic!("{field} in {counts}"))
 }
 
-fn subscriber(id: &str, platform: &str, user_id: &str, tags: &[&str], following: bool) -> Subscriber {
-    Subscriber {
-        id: id.into(),
-        account_id: "shop".into(),
-        platform: platform.into(),
-        platform_user_id: user_id.into(),
-        display_name: id.into(),
-        following,
-        followed_at: Some(0),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
-        note: String::new(),
-        created_at: 0,
-        updated_at: 0,
-    }
-}
-
 /// A server whose account `shop` is an Alipay 生活号 connected to the
 /// double, with `fans` followers in both (those `vip` says, by index,
 /// tagged VIP), one VIP Alipay subscriber who left and one VIP sandbox
@@ -168,33 +152,14 @@ async fn alipay_fixture_tagged(fans: usize, vip: impl Fn(usize) -> bool) -> (Fix
     let mut subscribers: Vec<Subscriber> = (0..fans)
         .map(|i| {
             let tags: &[&str] = if vip(i) { &["VIP"] } else { &[] };
-            subscriber(&format!("ali{i:04}"), "alipay", &format!("2088{i:012}"), tags, true)
+            follower(&format!("ali{i:04}"), "alipay", &format!("2088{i:012}"), tags, true)
         })
         .collect();
     let user_ids: Vec<String> = subscribers.iter().map(|s| s.platform_user_id.clone()).collect();
     double.add_followers(ALIPAY_APP_ID, &user_ids).unwrap();
-    subscribers.push(subscriber("gone", "alipay", "2088999999999999", &["VIP"], false));
-    subscribers.push(subscriber("tester", "sandbox", "otester", &["VIP"], true));
-    let changes: Vec<Change> = subscribers
-        .into_iter()
-        .flat_map(|s| {
-            let conversation = Conversation {
-                id: format!("conv-{}", s.id),
-                account_id: s.account_id.clone(),
-                subscriber_id: s.id.clone(),
-                status: ConversationStatus::Open,
-                assignee: None,
-                labels: vec![],
-                last_activity_at: 0,
-                preview: String::new(),
-                created_at: 0,
-                updated_at: 0,
-            };
-            [Change::Subscriber(s), Change::Conversation(conversation)]
-        })
-        .collect();
-    let state = &f.server().state;
-    state.storage.record(Box::new(move |_| Ok(changes)), state.clock.now()).await.unwrap().unwrap();
+    subscribers.push(follower("gone", "alipay", "2088999999999999", &["VIP"], false));
+    subscribers.push(follower("tester", "sandbox", "otester", &["VIP"], true));
+    record_followers(f.server(), subscribers).await;
     (f, double)
 }
 
@@ -330,7 +295,7 @@ async fn a_label_create_whose_answer_was_lost_is_found_by_its_name_not_made_twic
 async fn a_follower_alipay_cannot_label_fails_and_is_not_counted_as_sent() {
     let (f, double) = alipay_fixture_tagged(SEGMENT_FANS, vip).await;
     // A follower whose id Alipay does not know as a user: its matcher comes back in error_matchers.
-    let odd = subscriber("ali-odd", "alipay", "2088-not-a-user", &["VIP"], true);
+    let odd = follower("ali-odd", "alipay", "2088-not-a-user", &["VIP"], true);
     double.add_followers(ALIPAY_APP_ID, std::slice::from_ref(&odd.platform_user_id)).unwrap();
     let state = &f.server().state;
     state

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use wicket_model::conversation::{Conversation, ConversationStatus, Direction, Message, MessageBody, Subscriber};
+use wicket_model::conversation::{Direction, Message, MessageBody, Subscriber};
 use wicket_model::Change;
 use wicket_server::{Clock, ManualClock, RunningServer, ServerConfig, ServerOptions, SystemClock};
-use wicket_test_support::storage_for;
+use wicket_test_support::{follower, record_followers, storage_for};
 use wicket_wechat_double::{AccountSpec, Delay, Double, Mode, RunningDouble};
 
 use wicket_alipay_double::{
@@ -60,19 +60,7 @@ async fn start_server_with(data: &Path, clock: Arc<dyn Clock>, options: ServerOp
 }
 
 fn subscriber(id: &str, platform: &str, tags: &[&str], following: bool) -> Subscriber {
-    Subscriber {
-        id: id.into(),
-        account_id: "shop".into(),
-        platform: platform.into(),
-        platform_user_id: format!("o{id}"),
-        display_name: id.into(),
-        following,
-        followed_at: Some(0),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
-        note: String::new(),
-        created_at: 0,
-        updated_at: 0,
-    }
+    follower(id, platform, &format!("o{id}"), tags, following)
 }
 
 impl Fixture {
@@ -127,27 +115,7 @@ impl Fixture {
 
     /// Stores subscribers (and their conversations) as a platform would.
     async fn add(&self, subscribers: Vec<Subscriber>) {
-        let changes: Vec<Change> = subscribers
-            .into_iter()
-            .flat_map(|s| {
-                let conversation = Conversation {
-                    id: format!("conv-{}", s.id),
-                    account_id: s.account_id.clone(),
-                    subscriber_id: s.id.clone(),
-                    status: ConversationStatus::Open,
-                    assignee: None,
-                    labels: vec![],
-                    last_activity_at: 0,
-                    preview: String::new(),
-                    created_at: 0,
-                    updated_at: 0,
-                };
-                [Change::Subscriber(s), Change::Conversation(conversation)]
-            })
-            .collect();
-        let state = &self.server().state;
-        let recorded = state.storage.record(Box::new(move |_| Ok(changes)), state.clock.now()).await.unwrap();
-        recorded.unwrap();
+        record_followers(self.server(), subscribers).await;
     }
 
     /// A message the subscriber wrote at `at`.

@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failed step fails the test")]
 
 pub mod broadcast_tallies;
+mod followers;
 mod logs;
 mod postgres;
 mod process;
@@ -22,6 +23,7 @@ mod server;
 mod staff;
 mod wait;
 
+pub use followers::{follower, record_followers};
 pub use logs::captured_logs;
 pub use postgres::PostgresCluster;
 pub use process::{free_port, wait_for_port, ChildProcess};
