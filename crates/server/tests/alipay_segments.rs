@@ -18,8 +18,8 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 use wicket_alipay_double::{
-    AccountSpec as AlipaySpec, Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault,
-    FaultKind as AlipayFaultKind, RunningDouble as RunningAlipayDouble,
+    Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault, FaultKind as AlipayFaultKind,
+    RunningDouble as RunningAlipayDouble,
 };
 use wicket_model::conversation::Subscriber;
 use wicket_model::Change;
@@ -135,20 +135,7 @@ async fn alipay_fixture_tagged(fans: usize, vip: impl Fn(usize) -> bool) -> (Fix
         "avatar_color": "#07c160"}}}]});
     let (status, pushed) = f.call("POST", "/api/v1/push", Some(create)).await;
     assert_eq!(status, 200, "{pushed}");
-    let connect = json!({"app_id": ALIPAY_APP_ID, "app_private_key": ALIPAY_APP_PRIVATE_KEY,
-        "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
-    let (status, saved) = f.call("PUT", "/api/v1/accounts/shop/alipay", Some(connect)).await;
-    assert_eq!(status, 200, "{saved}");
-    double
-        .add_account(AlipaySpec {
-            app_id: ALIPAY_APP_ID.into(),
-            app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
-            gateway_url: None,
-            charset: "UTF-8".into(),
-            chat_switch_on: false,
-            name: Some("燕麦奶铺".into()),
-        })
-        .unwrap();
+    f.owner.connect_alipay("shop", &double, (ALIPAY_APP_ID, ALIPAY_APP_PRIVATE_KEY), None, "燕麦奶铺").await;
     let mut subscribers: Vec<Subscriber> = (0..fans)
         .map(|i| {
             let tags: &[&str] = if vip(i) { &["VIP"] } else { &[] };

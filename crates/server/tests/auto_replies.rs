@@ -339,7 +339,7 @@ const ALIPAY_APP_KEY: &str = include_str!("../../alipay/tests/vectors/alipay-sdk
 
 #[tokio::test]
 async fn alipay_gets_automatic_replies_as_custom_sends_within_the_window() {
-    use wicket_alipay_double::{AccountSpec as AlipaySpec, Double as AlipayDouble, Push};
+    use wicket_alipay_double::{Double as AlipayDouble, Push};
     captured_logs();
     let key = wicket_alipay_double::generate_key().expect("a key");
     let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -348,20 +348,15 @@ async fn alipay_gets_automatic_replies_as_custom_sends_within_the_window() {
     let server = TestServer::start_with(Arc::new(SystemClock), options).await;
     let owner = server.owner().await;
     owner.create_account(new_account("teahouse", "Tea House", PlatformProfile::Alipay)).await;
-    let connect = json!({"app_id": ALIPAY_APP_ID, "app_private_key": ALIPAY_APP_KEY,
-        "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
-    let (status, saved) = owner.call(Method::PUT, "/api/v1/accounts/teahouse/alipay", Some(connect)).await;
-    assert_eq!(status, 200, "{saved}");
-    double
-        .add_account(AlipaySpec {
-            app_id: ALIPAY_APP_ID.into(),
-            app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
-            gateway_url: Some(format!("{}/alipay/teahouse", server.base_url())),
-            charset: "UTF-8".into(),
-            chat_switch_on: false,
-            name: Some("茶馆".into()),
-        })
-        .unwrap();
+    owner
+        .connect_alipay(
+            "teahouse",
+            &double,
+            (ALIPAY_APP_ID, ALIPAY_APP_KEY),
+            Some(format!("{}/alipay/teahouse", server.base_url())),
+            "茶馆",
+        )
+        .await;
     save(
         &owner,
         "console-1",

@@ -18,12 +18,12 @@ use serde_json::{json, Value};
 use wicket_model::conversation::{Direction, Message, MessageBody, Subscriber};
 use wicket_model::Change;
 use wicket_server::{Clock, ManualClock, RunningServer, ServerConfig, ServerOptions, SystemClock};
-use wicket_test_support::{follower, record_followers, storage_for};
+use wicket_test_support::{follower, record_followers, storage_for, StaffClient};
 use wicket_wechat_double::{AccountSpec, Delay, Double, Mode, RunningDouble};
 
 use wicket_alipay_double::{
-    AccountSpec as AlipaySpec, Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault,
-    FaultKind as AlipayFaultKind, RunningDouble as RunningAlipayDouble,
+    Delay as AlipayDelay, Double as AlipayDouble, Fault as AlipayFault, FaultKind as AlipayFaultKind,
+    RunningDouble as RunningAlipayDouble,
 };
 
 const APP_ID: &str = "wx5823bf96d3bd56c7";
@@ -443,20 +443,8 @@ async fn alipay_fixture(fans: usize) -> (Fixture, RunningAlipayDouble, ManualClo
     let double = AlipayDouble::with_alipay_key(key).serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let clock = ManualClock::at(SystemClock.now());
     let f = Fixture::start_with(Arc::new(clock.clone()), alipay_options(&double), "alipay").await;
-    let connect = json!({"app_id": ALIPAY_APP_ID, "app_private_key": ALIPAY_APP_PRIVATE_KEY,
-        "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
-    let (status, saved) = f.call("PUT", "/api/v1/accounts/shop/alipay", Some(connect)).await;
-    assert_eq!(status, 200, "{saved}");
-    double
-        .add_account(AlipaySpec {
-            app_id: ALIPAY_APP_ID.into(),
-            app_public_key: saved["app_public_key"].as_str().unwrap().to_owned(),
-            gateway_url: None,
-            charset: "UTF-8".into(),
-            chat_switch_on: false,
-            name: Some("燕麦奶铺".into()),
-        })
-        .unwrap();
+    let owner = StaffClient::with_token(&f.server().base_url(), &f.token);
+    owner.connect_alipay("shop", &double, (ALIPAY_APP_ID, ALIPAY_APP_PRIVATE_KEY), None, "燕麦奶铺").await;
     let mut subscribers: Vec<Subscriber> = (0..fans)
         .map(|i| {
             let mut s = subscriber(&format!("ali{i:04}"), "alipay", &[], true);

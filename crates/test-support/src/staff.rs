@@ -158,6 +158,38 @@ impl StaffClient {
 
     /// Creates an account as a colleague's console does (through a push);
     /// panics if the server refuses it.
+    /// Connects `account` to the Alipay double as the application `app_id`
+    /// (signing with `app_private_key`), then gives the double that
+    /// application as the server answered it: its public key, UTF-8, the
+    /// chat switch off, the gateway the double pushes to (if any) and the
+    /// 生活号's `name`.
+    pub async fn connect_alipay(
+        &self,
+        account: &str,
+        double: &wicket_alipay_double::RunningDouble,
+        (app_id, app_private_key): (&str, &str),
+        gateway_url: Option<String>,
+        name: &str,
+    ) {
+        let connect = serde_json::json!({"app_id": app_id, "app_private_key": app_private_key,
+            "alipay_public_key": double.alipay_public_key_base64(), "charset": "utf-8"});
+        let (status, saved) =
+            self.call(Method::PUT, &format!("/api/v1/accounts/{account}/alipay"), Some(connect)).await;
+        assert_eq!(status, StatusCode::OK, "expected the Alipay connection to be saved, got {saved}");
+        let app_public_key = saved["app_public_key"].as_str().map(str::to_owned);
+        let app_public_key =
+            app_public_key.unwrap_or_else(|| panic!("expected the application's public key in {saved}"));
+        let app = wicket_alipay_double::AccountSpec {
+            app_id: app_id.into(),
+            app_public_key,
+            gateway_url,
+            charset: "UTF-8".into(),
+            chat_switch_on: false,
+            name: Some(name.into()),
+        };
+        double.add_account(app).unwrap_or_else(|e| panic!("expected the double to take the application: {e}"));
+    }
+
     pub async fn create_account(&self, account: NewAccount) {
         let id = account.id.clone();
         let pushed = self.push(&format!("setup-{id}"), vec![Mutation::CreateAccount(account)]).await;
