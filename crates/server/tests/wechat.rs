@@ -333,6 +333,27 @@ async fn a_busy_wechat_gets_the_reply_again_and_it_goes_out_once() {
 }
 
 #[tokio::test]
+async fn a_reply_waits_behind_an_earlier_one_being_tried_again() {
+    let f = Fixture::start(Mode::Safe).await;
+    f.double.send_callback(APP_ID, "oFan8", Callback::Text { content: "hi".into() }).await.unwrap();
+    f.double.fail_next(Fault { errcode: -1, count: 1, path: Some("/cgi-bin/message/custom/send".into()) });
+    let conversation = f.staff.first_conversation().await;
+    f.staff.reply(&conversation, "first", "your order is ready").await;
+    wicket_test_support::eventually("the first try is refused", Duration::from_secs(10), || async {
+        let send = f.server.state.storage.platforms().send("first").await.unwrap()?;
+        (send.attempts == 1 && send.state == SendState::Pending).then_some(())
+    })
+    .await;
+    // Written while the first waits a second to be tried again.
+    f.staff.reply(&conversation, "second", "collect it at the counter").await;
+    assert_eq!(f.server.settled("second").await, SendState::Sent);
+    let texts: Vec<String> =
+        f.double.sent(APP_ID).unwrap().iter().map(|s| s.body["text"]["content"].to_string()).collect();
+    assert_eq!(texts, ["\"your order is ready\"", "\"collect it at the counter\""], "in the order they were written");
+    f.server.stop().await;
+}
+
+#[tokio::test]
 async fn a_send_that_gets_no_answer_is_unknown_and_never_sent_again() {
     let f = Fixture::start_with(Mode::Safe, |o| o.platform_timeout = Duration::from_millis(400)).await;
     f.double.send_callback(APP_ID, "oFan9", Callback::Text { content: "hi".into() }).await.unwrap();

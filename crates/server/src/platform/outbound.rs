@@ -135,27 +135,12 @@ pub async fn run_once(state: &AppState) -> Result<Duration, StorageError> {
         if due.is_empty() {
             break;
         }
-        // Subscribers are served side by side, each one's replies in order.
-        let mut by_subscriber: Vec<(String, Vec<QueuedSend>)> = Vec::new();
-        for send in due {
-            let key = match reply_of(state, &send).await? {
-                Some(reply) => reply.subscriber.id,
-                None => String::new(),
-            };
-            match by_subscriber.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, sends)) => sends.push(send),
-                None => by_subscriber.push((key, vec![send])),
-            }
-        }
+        // Each due send is the oldest waiting of its conversation (the store
+        // holds the rest back), so they go side by side.
         let mut running = tokio::task::JoinSet::new();
-        for (_, sends) in by_subscriber {
+        for send in due {
             let state = state.clone();
-            running.spawn(async move {
-                for send in sends {
-                    deliver(&state, send).await?;
-                }
-                Ok::<(), StorageError>(())
-            });
+            running.spawn(async move { deliver(&state, send).await });
         }
         while let Some(done) = running.join_next().await {
             done.map_err(|e| StorageError::Database(format!("a send task failed: {e}")))??;

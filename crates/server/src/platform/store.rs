@@ -100,7 +100,10 @@ pub trait PlatformStore: Send + Sync + 'static {
     /// whose subscriber belongs to a platform other than the sandbox (which
     /// delivers by storing), each once ever; returns how many were queued.
     async fn queue_outbound(&self, now: Millis) -> Result<u64>;
-    /// Queued sends whose next attempt is due by `now`, oldest first.
+    /// Queued sends whose next attempt is due by `now`, oldest first: of
+    /// each conversation only the oldest waiting, and only once no earlier
+    /// send of it is pending or in flight, so a conversation's sends leave
+    /// in the order they were queued, one after another.
     async fn due_sends(&self, now: Millis, limit: u32) -> Result<Vec<QueuedSend>>;
     /// The earliest next attempt of a pending send.
     async fn next_send_at(&self) -> Result<Option<Millis>>;

@@ -12,6 +12,9 @@ use crate::platform::store::{PlatformStore, QueuedSend, SendState, StoredConnect
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
 const SEND_COLUMNS: &str = "message_id, platform, account_id, state, attempts, next_at";
+/// A send `p` with no earlier send of its conversation pending or in flight.
+const HEAD_OF_CONVERSATION: &str = "NOT EXISTS (SELECT 1 FROM platform_sends e \
+     WHERE e.conversation_id = p.conversation_id AND e.pos < p.pos AND e.state IN ('pending', 'sending'))";
 
 fn send_from_row(row: &postgres::Row) -> Result<QueuedSend> {
     let state: String = get(row, 3)?;
@@ -125,11 +128,13 @@ impl PlatformStore for PgStorage {
             if last <= cursor {
                 return Ok(0);
             }
+            // Inserted in the feed's order: a send's position is its place in
+            // the queue, so one subscriber's replies go out as they were written.
             let queued = tx
                 .execute(
                     "INSERT INTO platform_sends
-                       (message_id, platform, account_id, state, attempts, next_at, error, updated_at)
-                     SELECT DISTINCT m.id, s.platform, s.account_id, 'pending', 0, $3::BIGINT, NULL, $3::BIGINT
+                       (message_id, platform, account_id, conversation_id, state, attempts, next_at, error, updated_at)
+                     SELECT m.id, s.platform, s.account_id, m.conversation_id, 'pending', 0, $3::BIGINT, NULL, $3::BIGINT
                      FROM changes c
                      JOIN messages m ON m.id = c.entity_id
                      JOIN conversations cv ON cv.id = m.conversation_id
@@ -138,6 +143,8 @@ impl PlatformStore for PgStorage {
                        AND m.direction = 'outbound' AND s.platform <> 'sandbox'
                        AND (m.body::jsonb -> 'delivery' ->> 'state') = 'sent'
                        AND coalesce((m.body::jsonb -> 'auto_reply' -> 'passive') = 'true'::jsonb, false) = false
+                     GROUP BY m.id, s.platform, s.account_id, m.conversation_id
+                     ORDER BY min(c.seq)
                      ON CONFLICT (message_id) DO NOTHING",
                     &[&cursor, &last, &now],
                 )
@@ -154,7 +161,8 @@ impl PlatformStore for PgStorage {
             let rows = conn
                 .query(
                     &format!(
-                        "SELECT {SEND_COLUMNS} FROM platform_sends WHERE state = 'pending' AND next_at <= $1
+                        "SELECT {SEND_COLUMNS} FROM platform_sends p WHERE state = 'pending' AND next_at <= $1
+                           AND {HEAD_OF_CONVERSATION}
                          ORDER BY next_at, pos LIMIT $2"
                     ),
                     &[&now, &i64::from(limit)],
@@ -167,8 +175,14 @@ impl PlatformStore for PgStorage {
 
     async fn next_send_at(&self) -> Result<Option<Millis>> {
         self.run(move |conn| {
-            let row =
-                conn.query_one("SELECT min(next_at) FROM platform_sends WHERE state = 'pending'", &[]).map_err(pg)?;
+            let row = conn
+                .query_one(
+                    &format!(
+                        "SELECT min(next_at) FROM platform_sends p WHERE state = 'pending' AND {HEAD_OF_CONVERSATION}"
+                    ),
+                    &[],
+                )
+                .map_err(pg)?;
             get(&row, 0)
         })
         .await

@@ -12,6 +12,9 @@ use crate::platform::store::{PlatformStore, QueuedSend, SendState, StoredConnect
 use crate::storage::{DecideFn, Recorded, Result, StorageError};
 
 const SEND_COLUMNS: &str = "message_id, platform, account_id, state, attempts, next_at";
+/// A send `p` with no earlier send of its conversation pending or in flight.
+const HEAD_OF_CONVERSATION: &str = "NOT EXISTS (SELECT 1 FROM platform_sends e \
+     WHERE e.conversation_id = p.conversation_id AND e.rowid < p.rowid AND e.state IN ('pending', 'sending'))";
 
 fn send_from_row(row: &wicket_sqlite::rusqlite::Row<'_>) -> wicket_sqlite::rusqlite::Result<(QueuedSend, String)> {
     let state: String = row.get(3)?;
@@ -116,11 +119,13 @@ impl PlatformStore for SqliteStorage {
             if last <= cursor {
                 return Ok(0);
             }
+            // Inserted in the feed's order: a send's position is its place in
+            // the queue, so one subscriber's replies go out as they were written.
             let queued = tx
                 .execute(
                     "INSERT OR IGNORE INTO platform_sends
-                       (message_id, platform, account_id, state, attempts, next_at, error, updated_at)
-                     SELECT DISTINCT m.id, s.platform, s.account_id, 'pending', 0, ?3, NULL, ?3
+                       (message_id, platform, account_id, conversation_id, state, attempts, next_at, error, updated_at)
+                     SELECT m.id, s.platform, s.account_id, m.conversation_id, 'pending', 0, ?3, NULL, ?3
                      FROM changes c
                      JOIN messages m ON m.id = c.entity_id
                      JOIN conversations cv ON cv.id = m.conversation_id
@@ -128,7 +133,9 @@ impl PlatformStore for SqliteStorage {
                      WHERE c.seq > ?1 AND c.seq <= ?2 AND c.kind = 'message'
                        AND m.direction = 'outbound' AND s.platform <> 'sandbox'
                        AND json_extract(m.body, '$.delivery.state') = 'sent'
-                       AND coalesce(json_extract(m.body, '$.auto_reply.passive'), 0) = 0",
+                       AND coalesce(json_extract(m.body, '$.auto_reply.passive'), 0) = 0
+                     GROUP BY m.id, s.platform, s.account_id, m.conversation_id
+                     ORDER BY min(c.seq)",
                     params![cursor, last, now],
                 )
                 .map_err(sql)?;
@@ -143,7 +150,8 @@ impl PlatformStore for SqliteStorage {
         self.read(move |conn| {
             let mut stmt = conn
                 .prepare(&format!(
-                    "SELECT {SEND_COLUMNS} FROM platform_sends WHERE state = 'pending' AND next_at <= ?1
+                    "SELECT {SEND_COLUMNS} FROM platform_sends p WHERE state = 'pending' AND next_at <= ?1
+                       AND {HEAD_OF_CONVERSATION}
                      ORDER BY next_at, rowid LIMIT ?2"
                 ))
                 .map_err(sql)?;
@@ -155,8 +163,14 @@ impl PlatformStore for SqliteStorage {
 
     async fn next_send_at(&self) -> Result<Option<Millis>> {
         self.read(move |conn| {
-            conn.query_row("SELECT min(next_at) FROM platform_sends WHERE state = 'pending'", [], |r| r.get(0))
-                .map_err(sql)
+            conn.query_row(
+                &format!(
+                    "SELECT min(next_at) FROM platform_sends p WHERE state = 'pending' AND {HEAD_OF_CONVERSATION}"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(sql)
         })
         .await
     }

@@ -30,7 +30,7 @@ use wicket_model::{
 mod stores;
 pub use stores::{
     broadcast_store_claims_everyone_at_once, broadcast_store_plans_claims_and_counts,
-    platform_store_keeps_connections_sends_and_imports,
+    platform_sends_leave_in_feed_order, platform_store_keeps_connections_sends_and_imports,
 };
 
 use super::{
@@ -52,6 +52,7 @@ macro_rules! storage_conformance_tests {
             the_server_keeps_an_owner,
             the_feed_order_is_the_commit_order,
             platform_store_keeps_connections_sends_and_imports,
+            platform_sends_leave_in_feed_order,
             broadcast_store_plans_claims_and_counts,
             broadcast_store_claims_everyone_at_once,
         );

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use wicket_model::broadcast::{Audience, Broadcast, BroadcastStatus, PlatformTotals};
 use wicket_model::conversation::{Delivery, Direction, Message, MessageBody, SubscriberEvent};
 use wicket_model::conversation_rules::{self, Inbound, NewIds};
-use wicket_model::{Change, World};
+use wicket_model::{Change, Millis, World};
 
 use super::{account, record_account, T0};
 use crate::broadcast::store::{BatchOutcome, Planned};
@@ -29,6 +29,78 @@ async fn follower(storage: &dyn Storage, account_id: &str, platform: &str, user:
     let decide = Box::new(move |world: &dyn World| conversation_rules::receive(world, &inbound, &ids, T0));
     storage.record(decide, T0).await.expect("the storage records").expect("the follow is accepted");
     format!("s-{user}")
+}
+
+/// A staff reply to the subscriber of `conversation_id`, as the console records it.
+fn reply(id: &str, conversation_id: &str, at: Millis) -> Message {
+    Message {
+        id: id.into(),
+        conversation_id: conversation_id.into(),
+        direction: Direction::Outbound,
+        author: Some("staff".into()),
+        body: MessageBody::Text { text: id.into() },
+        client_msg_id: None,
+        platform_msg_id: None,
+        delivery: Some(Delivery::Sent),
+        created_at: at,
+        auto_reply: None,
+    }
+}
+
+/// Replies queued together leave in the feed's order, whatever their ids,
+/// one after another per conversation: a subscriber reads an automatic
+/// greeting before the keyword reply recorded after it, even when the
+/// dispatcher finds both in one look or the greeting's first try fails.
+pub async fn platform_sends_leave_in_feed_order(storage: Arc<dyn Storage>) {
+    let storage = &*storage;
+    let platforms = storage.platforms();
+    record_account(storage, account("a1", T0), T0).await;
+    let mut conversations = Vec::new();
+    for user in ["2088-1", "2088-2"] {
+        let subscriber = follower(storage, "a1", "alipay", user).await;
+        conversations.push(storage.conversation_of(&subscriber).await.unwrap().expect("a conversation").id);
+    }
+    // Ids that sort against the feed's order, three recorded per decision.
+    let ids: Vec<String> = (0..24).map(|n| format!("reply-{:02}-{}", 99 - n, ["b", "a", "c"][n % 3])).collect();
+    for (n, group) in ids.chunks(3).enumerate() {
+        let at = T0 + 1 + n as i64;
+        let replies: Vec<Change> = group.iter().map(|id| Change::Message(reply(id, &conversations[0], at))).collect();
+        let decide = Box::new(move |_: &dyn World| Ok(replies.clone()));
+        platforms.record_durably(decide, at).await.unwrap().expect("replies are recorded");
+    }
+    // The first reply changes again later in the feed: its place is its first.
+    let again = reply(&ids[0], &conversations[0], T0 + 1);
+    let other = reply("reply-00-other", &conversations[1], T0 + 40);
+    let decide =
+        Box::new(move |_: &dyn World| Ok(vec![Change::Message(again.clone()), Change::Message(other.clone())]));
+    platforms.record_durably(decide, T0 + 40).await.unwrap().expect("the replies are recorded");
+    assert_eq!(platforms.queue_outbound(T0 + 50).await.unwrap(), 25, "every reply is queued in one look");
+
+    let due = |now| async move {
+        let due = platforms.due_sends(now, 64).await.unwrap();
+        due.into_iter().map(|s| s.message_id).collect::<Vec<_>>()
+    };
+    assert_eq!(due(T0 + 50).await, [ids[0].as_str(), "reply-00-other"], "each conversation's oldest is due");
+    // The first try of the oldest fails and waits a second: the conversation waits with it.
+    platforms.set_send_state(&ids[0], SendState::Sending, 1, T0 + 50, None, T0 + 50).await.unwrap();
+    assert_eq!(due(T0 + 50).await, ["reply-00-other"], "nothing overtakes a send in flight");
+    platforms.set_send_state(&ids[0], SendState::Pending, 1, T0 + 1050, Some("busy".into()), T0 + 50).await.unwrap();
+    platforms.set_send_state("reply-00-other", SendState::Sent, 1, T0 + 50, None, T0 + 50).await.unwrap();
+    assert!(due(T0 + 51).await.is_empty(), "nothing overtakes a send waiting to be retried");
+    assert_eq!(platforms.next_send_at().await.unwrap(), Some(T0 + 1050), "the next attempt is the retry's");
+    let mut left = Vec::new();
+    let mut now = T0 + 1050;
+    loop {
+        let due = due(now).await;
+        let [id] = due.as_slice() else {
+            assert!(due.is_empty(), "one conversation's sends leave one at a time: {due:?}");
+            break;
+        };
+        platforms.set_send_state(id, SendState::Sent, 1, now, None, now).await.unwrap();
+        left.push(id.clone());
+        now += 1;
+    }
+    assert_eq!(left, ids, "they leave in the order they were recorded");
 }
 
 /// Connections are saved, replaced and forgotten; each staff reply to a
