@@ -35,19 +35,23 @@ use storage::{NewStaff, Storage, StorageError};
 
 pub use wicket_model::sync::{LiveEvent, PresenceState};
 
-/// What every handler can reach.
+/// What every handler can reach. axum clones it for every request (its
+/// `State`), so it is one shared pointer rather than a clone of each part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub storage: Arc<dyn Storage>,
     pub clock: Arc<dyn Clock>,
-    pub sign_in_limiter: Arc<limits::SignInLimits>,
-    pub options: Arc<ServerOptions>,
-    pub sandbox_limits: Arc<limits::SandboxLimits>,
+    pub sign_in_limiter: limits::SignInLimits,
+    pub options: ServerOptions,
+    pub sandbox_limits: limits::SandboxLimits,
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// The platform adapters (sandbox, WeChat, Alipay) behind one boundary.
-    pub platforms: Arc<platform::Platforms>,
+    pub platforms: platform::Platforms,
     /// Each account's automatic-reply matcher, kept until its rules change.
-    pub auto_replies: Arc<platform::auto_reply::AutoReplies>,
+    pub auto_replies: platform::auto_reply::AutoReplies,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
     closing: tokio::sync::watch::Sender<bool>,
@@ -56,29 +60,34 @@ pub struct AppState {
     pub instance: Arc<str>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
-        let (live, _) = tokio::sync::broadcast::channel(1024);
-        let (closing, _) = tokio::sync::watch::channel(false);
-        Self {
-            storage,
-            clock,
-            sign_in_limiter: Arc::new(limits::SignInLimits::default()),
-            options: Arc::new(ServerOptions::default()),
-            sandbox_limits: Arc::new(limits::SandboxLimits::new(&ServerOptions::default())),
-            live,
-            platforms: Arc::new(platform::Platforms::new(&ServerOptions::default())),
-            auto_replies: Arc::default(),
-            closing,
-            instance: uuid::Uuid::new_v4().simple().to_string().into(),
-        }
+        Self::with_options(storage, clock, ServerOptions::default())
     }
 
-    pub fn with_options(mut self, options: ServerOptions) -> Self {
-        self.sandbox_limits = Arc::new(limits::SandboxLimits::new(&options));
-        self.platforms = Arc::new(platform::Platforms::new(&options));
-        self.options = Arc::new(options);
-        self
+    pub fn with_options(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, options: ServerOptions) -> Self {
+        let (live, _) = tokio::sync::broadcast::channel(1024);
+        let (closing, _) = tokio::sync::watch::channel(false);
+        Self(Arc::new(Shared {
+            storage,
+            clock,
+            sign_in_limiter: limits::SignInLimits::default(),
+            sandbox_limits: limits::SandboxLimits::new(&options),
+            platforms: platform::Platforms::new(&options),
+            options,
+            live,
+            auto_replies: platform::auto_reply::AutoReplies::default(),
+            closing,
+            instance: uuid::Uuid::new_v4().simple().to_string().into(),
+        }))
     }
 
     /// Starts stopping: `/api/v1/ready` answers 503 from now on, live
@@ -354,7 +363,7 @@ pub async fn start_on(
 ) -> Result<RunningServer, StartError> {
     let key_file =
         options.secrets_key_file.clone().unwrap_or_else(|| platform::secrets::default_key_path(&config.data_dir));
-    let state = AppState::new(storage, clock).with_options(options);
+    let state = AppState::with_options(storage, clock, options);
     state.platforms.vault.set_key_file(key_file)?;
     state.platforms.wechat.api.share_tokens(wechat::api::SharedTokens {
         storage: state.storage.clone(),
@@ -369,8 +378,8 @@ pub async fn start_on(
         vec![purge::spawn(state.clone()), platform::outbound::spawn(state.clone()), broadcast::spawn(state.clone())];
     // Other processes on the same database: their writes and presence
     // reach this one's sockets.
-    let replies = state.auto_replies.clone();
-    let rules_changed = Arc::new(move || replies.forget());
+    let rules_state = state.clone();
+    let rules_changed = Arc::new(move || rules_state.auto_replies.forget());
     jobs.extend(state.storage.relay_live(state.live.clone(), state.closing.subscribe(), rules_changed));
     {
         let state = state.clone();
