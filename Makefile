@@ -259,6 +259,7 @@ bench: deps ui app tauri-driver bench-window
 bench-server: deps ui
 	$(CARGO) build --release -p wicket-server -p wicket-bench
 	./target/release/inbound-load --connections 16 --messages 200
+	./target/release/inbound-load --connections 32 --messages 200
 	./target/release/wechat-callbacks --connections 16 --messages 200
 
 # The console's inbox cache: ingest vs a raw bulk insert, opening a thread,

@@ -125,6 +125,8 @@ fn main() {
 
     let load =
         if q { ["--connections", "16", "--messages", "50"] } else { ["--connections", "16", "--messages", "200"] };
+    let wide =
+        if q { ["--connections", "32", "--messages", "25"] } else { ["--connections", "32", "--messages", "200"] };
     let server_rows = |name: &'static str| {
         vec![
             spec("server", name, "msg/s", "inbound_per_s", "GET /api/v1/health, req/s", "health_per_s"),
@@ -139,6 +141,17 @@ fn main() {
             runs,
             limit: Duration::from_secs(300),
             specs: server_rows("sandbox inbound (SQLite)"),
+            per_run: None,
+        },
+        // The same server with twice the subscribers writing at once: their
+        // messages share each group commit, so this is nearer its limit.
+        Job {
+            name: "inbound-load-32",
+            program: bin("inbound-load"),
+            args: [&wide[..], &["--json"]].concat().iter().map(|a| (*a).to_owned()).collect(),
+            runs,
+            limit: Duration::from_secs(300),
+            specs: server_rows("sandbox inbound (SQLite, 32 connections)"),
             per_run: None,
         },
         Job {
