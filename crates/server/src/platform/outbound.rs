@@ -12,6 +12,8 @@
 
 use std::time::Duration;
 
+use tokio::sync::broadcast;
+
 use wicket_model::conversation::Delivery;
 use wicket_model::{Change, Millis};
 
@@ -41,6 +43,9 @@ pub const LEASE_NAME: &str = "outbound-dispatcher";
 pub const LEASE: Duration = Duration::from_secs(10);
 /// How often the dispatching process renews its lease.
 const RENEW: Duration = Duration::from_secs(2);
+/// How long the dispatcher lets announcements gather before it looks at the
+/// feed: a reply waits at most this much longer to leave.
+const GATHER: Duration = Duration::from_millis(20);
 
 /// Runs the dispatcher until the server stops; the task ends once the sends
 /// under way when it started stopping are recorded. Of several processes on
@@ -94,8 +99,14 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             };
             tokio::select! {
                 // New replies wake the dispatching process; the others only
-                // look at the lease again, every RENEW.
-                _ = events.recv(), if held => {}
+                // look at the lease again, every RENEW. Every write to the feed
+                // announces itself, so under a flood of subscriber messages the
+                // dispatcher looks once per GATHER for all that came, not once
+                // per message (each look writes its cursor).
+                _ = events.recv(), if held => {
+                    tokio::time::sleep(GATHER).await;
+                    drain(&mut events);
+                }
                 () = tokio::time::sleep(wait) => {}
                 () = state.closing() => {
                     if held {
@@ -108,6 +119,13 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Takes every announcement already waiting (a receiver that lagged has
+/// lost some, which comes to the same: the dispatcher reads the feed).
+fn drain(events: &mut broadcast::Receiver<LiveEvent>) {
+    use broadcast::error::TryRecvError;
+    while !matches!(events.try_recv(), Err(TryRecvError::Empty | TryRecvError::Closed)) {}
 }
 
 /// Takes or renews the dispatcher's lease: whether this process holds it.
