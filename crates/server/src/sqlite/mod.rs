@@ -110,8 +110,9 @@ impl SqliteStorage {
 
     /// A read of one row by its key, which takes microseconds: run where the
     /// caller runs when a reader is free, since handing it to the blocking
-    /// pool and back costs more than the read itself (a subscriber's message
-    /// makes two, its account and its visitor). Otherwise as [`Self::read`].
+    /// pool and back costs more than the read itself (every subscriber's
+    /// message makes one or two: its account and sandbox visitor, or its
+    /// platform connection). Otherwise as [`Self::read`].
     async fn read_point<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,

@@ -49,7 +49,7 @@ impl PlatformStore for SqliteStorage {
 
     async fn connection(&self, account_id: &str) -> Result<Option<StoredConnection>> {
         let account_id = account_id.to_owned();
-        self.read(move |conn| {
+        self.read_point(move |conn| {
             conn.query_row(
                 "SELECT account_id, platform, settings, sealed, state, updated_at FROM platform_connections
                  WHERE account_id = ?1",
