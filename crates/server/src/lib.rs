@@ -50,8 +50,9 @@ pub struct Shared {
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// The platform adapters (sandbox, WeChat, Alipay) behind one boundary.
     pub platforms: platform::Platforms,
-    /// Each account's automatic-reply matcher, kept until its rules change.
-    pub auto_replies: platform::auto_reply::AutoReplies,
+    /// Each account's automatic-reply matcher, kept until its rules change
+    /// (shared with the storage's relay, which must not hold the state).
+    pub auto_replies: Arc<platform::auto_reply::AutoReplies>,
     /// Set when the server stops: live sockets close, so consoles see the
     /// server go (graceful shutdown waits for requests, not for sockets).
     closing: tokio::sync::watch::Sender<bool>,
@@ -84,7 +85,7 @@ impl AppState {
             platforms: platform::Platforms::new(&options),
             options,
             live,
-            auto_replies: platform::auto_reply::AutoReplies::default(),
+            auto_replies: Arc::default(),
             closing,
             instance: uuid::Uuid::new_v4().simple().to_string().into(),
         }))
@@ -378,8 +379,10 @@ pub async fn start_on(
         vec![purge::spawn(state.clone()), platform::outbound::spawn(state.clone()), broadcast::spawn(state.clone())];
     // Other processes on the same database: their writes and presence
     // reach this one's sockets.
-    let rules_state = state.clone();
-    let rules_changed = Arc::new(move || rules_state.auto_replies.forget());
+    // The matchers alone: the relay lives in the storage, which the state
+    // holds, so holding the state there would keep both alive for ever.
+    let replies = state.auto_replies.clone();
+    let rules_changed = Arc::new(move || replies.forget());
     jobs.extend(state.storage.relay_live(state.live.clone(), state.closing.subscribe(), rules_changed));
     {
         let state = state.clone();
